@@ -1,0 +1,360 @@
+"""Typed settings, built once from the TOML file, the environment and the credentials directory.
+
+Precedence, highest first: `RENEWD_*` environment variables (nested with `__`, e.g.
+`RENEWD_NOTIFY__SEND_AT=08:00`), then the TOML file, then defaults. Channel secrets
+(`password`, `bot_token`, `robot_key`, `secret`) come from `$CREDENTIALS_DIRECTORY/<channel>.<key>`
+(systemd `LoadCredential=`), else `RENEWD_<CHANNEL>_<KEY>`, else the file itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from renewd.errors import ConfigError, Problem
+from renewd.model import Lang, MilestoneKind
+
+DEFAULT_CONFIG = Path("/etc/renewd/config.toml")
+SECRET_KEYS = ("password", "bot_token", "robot_key", "secret")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RosterSettings(_Section):
+    files: tuple[Path, ...] = Field(min_length=1)
+
+
+class StateSettings(_Section):
+    dir: Path = Path("/var/lib/renewd")
+
+
+class ServerSettings(_Section):
+    listen: str = "127.0.0.1:8765"
+    base_url: str = "http://127.0.0.1:8765"
+    refresh_hours: int = Field(default=12, ge=1, le=24 * 7)
+
+    @field_validator("listen")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        host, sep, port = value.rpartition(":")
+        if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+            raise ValueError("must be HOST:PORT, e.g. 127.0.0.1:8765")
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+
+class ProcessingDays(_Section):
+    unchanged: int = Field(default=7, ge=1, le=60)
+    changed: int = Field(default=20, ge=1, le=120)
+
+
+class PolicySettings(_Section):
+    """SPEC §3: every figure of the renewal chain, so a policy change is a config edit."""
+
+    window_days: int = Field(default=30, ge=1, le=366)
+    sync_workdays: int = Field(default=3, ge=0, le=30)
+    employer_workdays: int = Field(default=2, ge=0, le=30)
+    processing_workdays: ProcessingDays = ProcessingDays()
+    approval_min_workdays: int = Field(default=3, ge=0, le=60)
+    prepare_days: int = Field(default=60, ge=0, le=366)
+    grace_days: int = Field(default=60, ge=0, le=366)
+    due_soon_days: int = Field(default=7, ge=0, le=60)
+    collect_workdays: int = Field(default=5, ge=0, le=60)
+
+
+class Fallback(StrEnum):
+    ESTIMATE = "estimate"
+    WEEKENDS_ONLY = "weekends-only"
+    ERROR = "error"
+
+
+class YearOverride(_Section):
+    """A user's own table for one year: `off` and `on` dates (or `A..B` ranges) win over the rest.
+
+    With `complete = true` the table is the whole truth for that year: every date not listed is a
+    working day on Monday to Friday and a rest day on weekends, and nothing is provisional.
+    """
+
+    complete: bool = False
+    off: tuple[str, ...] = ()
+    on: tuple[str, ...] = ()
+    source: str = ""
+
+    @field_validator("off", "on")
+    @classmethod
+    def _ranges(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        for item in values:
+            parse_date_range(item)
+        return values
+
+    def dates(self, which: Literal["off", "on"]) -> set[dt.date]:
+        out: set[dt.date] = set()
+        for item in getattr(self, which):
+            start, end = parse_date_range(item)
+            out.update(start + dt.timedelta(days=i) for i in range((end - start).days + 1))
+        return out
+
+
+class CalendarSettings(_Section):
+    fallback: Fallback = Fallback.ESTIMATE
+    years: dict[int, YearOverride] = Field(default_factory=dict)
+
+
+class NotifySettings(_Section):
+    send_at: dt.time = dt.time(9, 30)
+    workdays_only: bool = False
+    lead_days: tuple[int, ...] = (60, 30, 14, 7, 3, 1, 0)
+    lead_days_by_kind: dict[MilestoneKind, tuple[int, ...]] = Field(default_factory=dict)
+    overdue_every_days: int = Field(default=2, ge=1, le=60)
+    retry_after_seconds: tuple[int, ...] = Field(default=(60, 300, 1800, 7200), min_length=1)
+    max_attempts: int = Field(default=8, ge=1, le=100)
+    escalate_to: tuple[str, ...] = ()
+
+    @field_validator("lead_days")
+    @classmethod
+    def _non_negative(cls, values: tuple[int, ...]) -> tuple[int, ...]:
+        if any(v < 0 for v in values):
+            raise ValueError("lead days count days before the due date and cannot be negative")
+        return tuple(sorted(set(values), reverse=True))
+
+
+class ChannelType(StrEnum):
+    EMAIL = "email"
+    TELEGRAM = "telegram"
+    WECOM = "wecom"
+    APPRISE = "apprise"
+    CONSOLE = "console"
+
+
+class ChannelSettings(_Section):
+    """One way to reach people. Personal channels fill in each person's address; a channel with a
+    fixed destination (`chat_id`, a robot key, `to`, an Apprise `url`) serves groups and HR."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+    type: ChannelType
+    # email
+    host: str | None = None
+    port: int | None = Field(default=None, ge=1, le=65535)
+    mode: Literal["ssl", "starttls", "plain"] = "ssl"
+    user: str | None = None
+    sender: str | None = None
+    to: tuple[str, ...] = ()
+    password: str | None = Field(default=None, repr=False)
+    # telegram
+    bot_token: str | None = Field(default=None, repr=False)
+    chat_id: str | None = None
+    api_url: str | None = None  # Telegram / WeCom API base, for self-hosted proxies and tests
+    # wecom: a group robot (robot_key) or an app (corp_id, agent_id, secret)
+    robot_key: str | None = Field(default=None, repr=False)
+    corp_id: str | None = None
+    agent_id: str | None = None
+    secret: str | None = Field(default=None, repr=False)
+    # apprise
+    url: str | None = Field(default=None, repr=False)
+    # all
+    markdown: bool | None = None
+    max_length: int | None = Field(default=None, ge=200)
+
+
+class GroupSettings(_Section):
+    channels: tuple[str, ...] = ()
+    feed_title: str | None = None
+
+
+class FeedSettings(_Section):
+    """An extra feed beyond the per-person, per-group and all-people feeds."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9\u4e00-\u9fff][\w\u4e00-\u9fff.-]*$")
+    title: str | None = None
+    groups: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    alarms: bool = False
+
+
+class FeedsSettings(_Section):
+    alarms: bool = False
+    mask_names: bool = True
+    extra: tuple[FeedSettings, ...] = ()
+
+
+class Settings(BaseSettings):
+    """The whole configuration. Relative paths are resolved against the config file's folder."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="RENEWD_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        frozen=True,
+        case_sensitive=False,
+    )
+
+    timezone: str = "Asia/Shanghai"
+    language: Lang = Lang.ZH
+    roster: RosterSettings
+    state: StateSettings = StateSettings()
+    server: ServerSettings = ServerSettings()
+    policy: PolicySettings = PolicySettings()
+    calendar: CalendarSettings = CalendarSettings()
+    notify: NotifySettings = NotifySettings()
+    channels: tuple[ChannelSettings, ...] = ()
+    groups: dict[str, GroupSettings] = Field(default_factory=dict)
+    feeds: FeedsSettings = FeedsSettings()
+    config_file: Path | None = Field(default=None, exclude=True)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _references(self) -> Settings:
+        names = [c.name for c in self.channels]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"channel names must be unique: {', '.join(dupes)}")
+        known = set(names)
+        for ref in self.notify.escalate_to:
+            if ref not in known:
+                raise ValueError(f"notify.escalate_to names unknown channel {ref!r}")
+        for group, conf in self.groups.items():
+            for ref in conf.channels:
+                if ref not in known:
+                    raise ValueError(f"groups.{group}.channels names unknown channel {ref!r}")
+        return self
+
+    def channel(self, name: str) -> ChannelSettings:
+        for channel in self.channels:
+            if channel.name == name:
+                return channel
+        raise KeyError(name)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The TOML data arrives as init kwargs; the environment must override it, so it goes first.
+        return (env_settings, init_settings)
+
+
+def parse_date_range(text: str) -> tuple[dt.date, dt.date]:
+    """`2027-02-05` or `2027-02-05..2027-02-12` (inclusive) as a (start, end) pair."""
+    start_text, sep, end_text = text.partition("..")
+    try:
+        start = dt.date.fromisoformat(start_text.strip())
+        end = dt.date.fromisoformat(end_text.strip()) if sep else start
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a date or a range like 2027-02-05..2027-02-12") from exc
+    if end < start:
+        raise ValueError(f"range {text!r} ends before it starts")
+    return start, end
+
+
+def _env_secret(channel: str, key: str, environ: Mapping[str, str]) -> str | None:
+    name = "RENEWD_" + re.sub(r"[^A-Z0-9]", "_", f"{channel}_{key}".upper())
+    return environ.get(name)
+
+
+def _credential(channel: str, key: str, environ: Mapping[str, str]) -> str | None:
+    directory = environ.get("CREDENTIALS_DIRECTORY")
+    if not directory:
+        return None
+    path = Path(directory) / f"{channel}.{key}"
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+
+
+def _with_secrets(data: dict[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
+    channels = data.get("channels")
+    if not isinstance(channels, list):
+        return data
+    resolved = []
+    for channel in channels:
+        if isinstance(channel, dict) and isinstance(channel.get("name"), str):
+            channel = dict(channel)
+            for key in SECRET_KEYS:
+                value = _credential(channel["name"], key, environ) or _env_secret(
+                    channel["name"], key, environ
+                )
+                if value:
+                    channel[key] = value
+        resolved.append(channel)
+    return {**data, "channels": resolved}
+
+
+def _resolve_paths(settings: Settings, base: Path) -> Settings:
+    files = tuple(p if p.is_absolute() else base / p for p in settings.roster.files)
+    state_dir = (
+        settings.state.dir if settings.state.dir.is_absolute() else base / settings.state.dir
+    )
+    return settings.model_copy(
+        update={
+            "roster": settings.roster.model_copy(update={"files": files}),
+            "state": settings.state.model_copy(update={"dir": state_dir}),
+        }
+    )
+
+
+def _problems(file: str, exc: ValidationError) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = ".".join(str(part) for part in err["loc"]) or None
+        value = err.get("input")
+        shown = None if isinstance(value, dict | list) or value is None else str(value)
+        if loc and loc.split(".")[-1] in SECRET_KEYS:
+            shown = None  # never echo a secret back
+        problems.append(Problem(file=file, field=loc, message=err["msg"], value=shown))
+    return problems
+
+
+def load_settings(path: Path | str) -> Settings:
+    """Read and validate the configuration; raise ConfigError naming the file and every bad key."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: configuration is not valid UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: TOML syntax error: {exc}") from None
+    data = _with_secrets(data, os.environ)
+    try:
+        settings = Settings(**data)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: invalid configuration", _problems(str(path), exc)) from None
+    resolved = _resolve_paths(settings, path.resolve().parent)
+    return resolved.model_copy(update={"config_file": path.resolve()})

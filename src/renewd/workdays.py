@@ -1,0 +1,226 @@
+"""Mainland-China working days, layered: user tables, then `chinese-calendar`, then an estimate.
+
+Layer 1, the user's `[calendar.years.Y]` tables, wins for the dates they list (or for the whole year
+when `complete = true`). Layer 2, the `chinese-calendar` package, knows the State Council notices it
+ships with, make-up working weekends (调休) included, and raises for other years. Layer 3 estimates
+years nothing covers: the statutory holidays, a Monday off for a one-day holiday on a weekend, and
+the customary long breaks (Spring Festival eight days from New Year's Eve, Labour Day 1–5 May,
+National Day 1–7 October). It guesses no make-up working weekends, so it has too few working days
+rather than too many, and deadlines computed on it err early. Every answer that rests on layer 3 is
+*provisional*: it may move when that year's notice is published.
+
+Arithmetic runs on one sorted array of working-day ordinals built per year on first use, so a
+deadline costs a bisection, not a walk over days.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import chinese_calendar
+from lunardate import LunarDate
+
+from renewd.errors import CalendarError
+from renewd.settings import CalendarSettings, Fallback, YearOverride
+
+MIN_YEAR = 1901  # lunardate's range, and far enough back for any permit
+MAX_YEAR = 2099
+
+
+@dataclass(frozen=True)
+class WorkdayAnswer:
+    """A date computed on the calendar, and whether an estimated (provisional) day was involved."""
+
+    date: dt.date
+    provisional: bool
+
+
+def _days(year: int) -> Iterable[dt.date]:
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        yield day
+        day += dt.timedelta(days=1)
+
+
+def _library_year(year: int) -> tuple[set[dt.date], set[dt.date]] | None:
+    """(holidays, make-up working days) of `year` from chinese-calendar, or None if not covered."""
+    try:
+        chinese_calendar.is_workday(dt.date(year, 1, 1))
+    except NotImplementedError:
+        return None
+    holidays = {d for d in chinese_calendar.constants.holidays if d.year == year}
+    workdays = {d for d in chinese_calendar.constants.workdays if d.year == year}
+    return holidays, workdays
+
+
+def estimated_holidays(year: int) -> set[dt.date]:
+    """Layer 3: the rest days we expect for a year whose holiday notice is not known."""
+    off: set[dt.date] = set()
+
+    def single(day: dt.date) -> None:
+        off.add(day)
+        if day.weekday() == 5:  # a statutory day on Saturday is compensated on Monday
+            off.add(day + dt.timedelta(days=2))
+        elif day.weekday() == 6:
+            off.add(day + dt.timedelta(days=1))
+
+    def span(start: dt.date, days: int) -> None:
+        off.update(start + dt.timedelta(days=i) for i in range(days))
+
+    single(dt.date(year, 1, 1))
+    new_years_eve = LunarDate(year, 1, 1).to_solar_date() - dt.timedelta(days=1)
+    span(new_years_eve, 8)
+    qingming = [
+        d
+        for d, name in chinese_calendar.get_solar_terms(dt.date(year, 4, 1), dt.date(year, 4, 10))
+        if name == "清明"
+    ]
+    single(qingming[0] if qingming else dt.date(year, 4, 5))
+    span(dt.date(year, 5, 1), 5)
+    single(LunarDate(year, 5, 5).to_solar_date())
+    mid_autumn = LunarDate(year, 8, 15).to_solar_date()
+    if dt.date(year, 9, 30) <= mid_autumn <= dt.date(year, 10, 8):
+        span(dt.date(year, 10, 1), 8)  # merged with National Day into one long break
+    else:
+        single(mid_autumn)
+        span(dt.date(year, 10, 1), 7)
+    return {d for d in off if d.year == year}
+
+
+class WorkdayCalendar:
+    """Answers working-day questions for mainland China. Build once; share freely (read-mostly)."""
+
+    def __init__(
+        self,
+        overrides: Mapping[int, YearOverride] | None = None,
+        fallback: Fallback = Fallback.ESTIMATE,
+    ) -> None:
+        self._overrides = dict(overrides or {})
+        self._fallback = fallback
+        self._years: set[int] = set()
+        self._workdays: list[int] = []  # sorted ordinals of working days in the loaded years
+        self._estimated: list[int] = []  # sorted ordinals of days answered by the estimate
+        self._lo = self._hi = 0  # loaded years, inclusive
+
+    @classmethod
+    def from_settings(cls, settings: CalendarSettings) -> WorkdayCalendar:
+        return cls(settings.years, settings.fallback)
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _year_table(self, year: int) -> tuple[list[int], list[int]]:
+        """Working-day ordinals and estimated-day ordinals of one year."""
+        override = self._overrides.get(year)
+        user_off = override.dates("off") if override else set()
+        user_on = override.dates("on") if override else set()
+        if override is not None and override.complete:
+            holidays, makeup, estimated = user_off, user_on, False
+        else:
+            library = _library_year(year)
+            if library is not None:
+                holidays, makeup = library
+                estimated = False
+            elif self._fallback is Fallback.ERROR:
+                raise CalendarError(
+                    f"no working-day calendar for {year}: chinese-calendar does not cover it yet."
+                    f" Add [calendar.years.{year}] with complete = true, or set"
+                    ' [calendar] fallback = "estimate" or "weekends-only"'
+                )
+            else:
+                holidays = (
+                    estimated_holidays(year) if self._fallback is Fallback.ESTIMATE else set()
+                )
+                makeup = set()
+                estimated = True
+            holidays = (holidays - user_on) | user_off
+            makeup = (makeup - user_off) | user_on
+        workdays, guessed = [], []
+        for day in _days(year):
+            is_workday = day in makeup or (day.weekday() < 5 and day not in holidays)
+            if is_workday:
+                workdays.append(day.toordinal())
+            if estimated and day not in user_off and day not in user_on:
+                guessed.append(day.toordinal())
+        return workdays, guessed
+
+    def _load(self, lo: int, hi: int) -> None:
+        """Load years so that the loaded range is contiguous and covers [lo, hi]."""
+        if self._years:
+            lo, hi = min(lo, self._lo), max(hi, self._hi)
+        lo, hi = max(lo, MIN_YEAR), min(hi, MAX_YEAR)
+        missing = [y for y in range(lo, hi + 1) if y not in self._years]
+        if not missing:
+            return
+        # All or nothing: a CalendarError for one year leaves the loaded tables untouched.
+        tables = [self._year_table(y) for y in missing]
+        for year, (workdays, guessed) in zip(missing, tables, strict=True):
+            self._workdays.extend(workdays)
+            self._estimated.extend(guessed)
+            self._years.add(year)
+        self._workdays.sort()
+        self._estimated.sort()
+        self._lo, self._hi = min(self._years), max(self._years)
+
+    def _ensure(self, day: dt.date) -> None:
+        if not self._years or not self._lo <= day.year <= self._hi:
+            self._load(day.year, day.year)
+
+    # -- questions --------------------------------------------------------------------------
+
+    def is_workday(self, day: dt.date) -> bool:
+        self._ensure(day)
+        i = bisect.bisect_left(self._workdays, day.toordinal())
+        return i < len(self._workdays) and self._workdays[i] == day.toordinal()
+
+    def is_provisional(self, start: dt.date, end: dt.date | None = None) -> bool:
+        """True if any day in [start, end] was answered by the estimate."""
+        lo, hi = (start, end or start) if (end or start) >= start else (end or start, start)
+        self._ensure(lo)
+        self._ensure(hi)
+        i = bisect.bisect_left(self._estimated, lo.toordinal())
+        return i < len(self._estimated) and self._estimated[i] <= hi.toordinal()
+
+    def _answer(self, ordinal: int, origin: dt.date) -> WorkdayAnswer:
+        day = dt.date.fromordinal(ordinal)
+        return WorkdayAnswer(day, self.is_provisional(min(day, origin), max(day, origin)))
+
+    def last_workday(self, day: dt.date) -> WorkdayAnswer:
+        """`day` if it is a working day, else the nearest earlier one."""
+        return self.sub(day + dt.timedelta(days=1), 1)
+
+    def next_workday(self, day: dt.date) -> WorkdayAnswer:
+        """`day` if it is a working day, else the nearest later one."""
+        return self.add(day - dt.timedelta(days=1), 1)
+
+    def sub(self, day: dt.date, n: int) -> WorkdayAnswer:
+        """The n-th working day before `day`, not counting `day` itself (n = 0: `day`)."""
+        if n < 0:
+            return self.add(day, -n)
+        if n == 0:
+            return WorkdayAnswer(day, self.is_provisional(day))
+        self._ensure(day)
+        while True:
+            i = bisect.bisect_left(self._workdays, day.toordinal()) - n
+            if i >= 0:
+                return self._answer(self._workdays[i], day)
+            if self._lo <= MIN_YEAR:
+                raise CalendarError(f"{day} minus {n} working days is before {MIN_YEAR}")
+            self._load(self._lo - 1, self._hi)
+
+    def add(self, day: dt.date, n: int) -> WorkdayAnswer:
+        """The n-th working day after `day`, not counting `day` itself (n = 0: `day`)."""
+        if n < 0:
+            return self.sub(day, -n)
+        if n == 0:
+            return WorkdayAnswer(day, self.is_provisional(day))
+        self._ensure(day)
+        while True:
+            i = bisect.bisect_right(self._workdays, day.toordinal()) + n - 1
+            if i < len(self._workdays):
+                return self._answer(self._workdays[i], day)
+            if self._hi >= MAX_YEAR:
+                raise CalendarError(f"{day} plus {n} working days is after {MAX_YEAR}")
+            self._load(self._lo, self._hi + 1)
