@@ -1,2 +1,67 @@
-def main() -> int:
-    return 0
+"""The `renewd` command line: one parser, one error handler, subcommands in `renewd.commands`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from collections.abc import Sequence
+
+from renewd import __version__
+from renewd.commands import COMMANDS
+from renewd.errors import EX_USAGE, RenewdError
+
+
+def iso_date(text: str) -> dt.date:
+    """argparse type for --today and other date options."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2027-02-10") from None
+
+
+def common_options() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument(
+        "-c",
+        "--config",
+        metavar="FILE",
+        help="configuration file (default: $RENEWD_CONFIG or /etc/renewd/config.toml)",
+    )
+    parent.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="renewd",
+        description="Plan Shanghai residence-permit and points renewals; publish calendar feeds;"
+        " send reminders.",
+    )
+    parser.add_argument("--version", action="version", version=f"renewd {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    parent = common_options()
+    for register in COMMANDS:
+        register(sub, parent)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if getattr(args, "verbose", False) else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        code: int = args.handler(args)
+    except RenewdError as exc:
+        print(f"renewd: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EX_USAGE
+    return code

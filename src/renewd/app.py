@@ -1,0 +1,60 @@
+"""The composition root: builds settings, calendar, planner and roster for the CLI and the daemon.
+
+This is one of the two places (with the daemon) that may read the clock: `today()` gives the date
+in the configured zone (Asia/Shanghai by default), whatever the server's own zone is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from renewd.model import PersonPlan
+from renewd.plan import Planner
+from renewd.roster import Roster, load_roster
+from renewd.settings import DEFAULT_CONFIG, Settings, load_settings
+from renewd.workdays import WorkdayCalendar
+
+
+def config_path(given: str | None) -> Path:
+    """`-c PATH`, else `$RENEWD_CONFIG`, else /etc/renewd/config.toml."""
+    return Path(given or os.environ.get("RENEWD_CONFIG") or DEFAULT_CONFIG)
+
+
+def now(settings: Settings) -> dt.datetime:
+    return dt.datetime.now(ZoneInfo(settings.timezone))
+
+
+def today(settings: Settings) -> dt.date:
+    return now(settings).date()
+
+
+@dataclass
+class App:
+    """Everything a command needs, built lazily from one configuration file."""
+
+    settings: Settings
+
+    @classmethod
+    def load(cls, config: str | Path | None) -> App:
+        path = config if isinstance(config, Path) else config_path(config)
+        return cls(load_settings(path))
+
+    @cached_property
+    def calendar(self) -> WorkdayCalendar:
+        return WorkdayCalendar.from_settings(self.settings.calendar)
+
+    @cached_property
+    def planner(self) -> Planner:
+        return Planner(self.settings.policy, self.calendar)
+
+    @cached_property
+    def roster(self) -> Roster:
+        return load_roster(self.settings.roster.files)
+
+    def plans(self, day: dt.date) -> list[PersonPlan]:
+        return self.planner.plan_all(self.roster.people, day)

@@ -1,0 +1,31 @@
+"""`renewd check`: validate the configuration and every roster file, reporting all problems."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from renewd.app import App
+
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser
+) -> None:
+    parser = sub.add_parser(
+        "check",
+        parents=[parent],
+        help="validate config and roster",
+        description="Validate the configuration and the roster. Exit 0 when all is valid,"
+        " 78 for a configuration error, 65 for roster errors (all of them listed on stderr).",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    app = App.load(args.config)
+    roster = app.roster  # raises RosterError with every problem
+    for warning in roster.warnings:
+        print(f"renewd: warning: {warning}", file=sys.stderr)
+    files = len(app.settings.roster.files)
+    print(f"ok: {len(roster.people)} people in {files} roster file{'s' if files != 1 else ''}")
+    return 0

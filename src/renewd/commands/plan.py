@@ -1,0 +1,133 @@
+"""`renewd plan`: the renewal plan as a table, or as JSON for other tools (a stable contract)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from renewd.app import App, today
+from renewd.errors import UsageError
+from renewd.model import PersonPlan, Status
+
+STATUS_STYLE = {
+    Status.UPCOMING: "dim",
+    Status.OPEN: "cyan",
+    Status.DUE: "bold yellow",
+    Status.OVERDUE: "bold red",
+    Status.DONE: "green",
+}
+
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser
+) -> None:
+    from renewd.cli import iso_date
+
+    parser = sub.add_parser(
+        "plan",
+        parents=[parent],
+        help="show the renewal plan",
+        description="Show each person's renewal plan: milestones, due dates, status.",
+    )
+    parser.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help="plan as of this day")
+    parser.add_argument("--person", metavar="ID", help="only this person")
+    parser.add_argument("--json", action="store_true", help="print JSON (see README for the shape)")
+    parser.set_defaults(handler=run)
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def plan_json(plan: PersonPlan) -> dict[str, Any]:
+    """One person's plan in the `plan --json` shape. Keys may be added, never renamed."""
+    person = plan.person
+    return {
+        "id": person.id,
+        "name": person.name,
+        "group": person.group,
+        "cycle": plan.cycle.isoformat(),
+        "profile": plan.profile.value,
+        "feasible": plan.feasible,
+        "gap_days": plan.gap_days,
+        "provisional": plan.provisional,
+        "escalate": plan.escalate,
+        "projected_approval": _iso(plan.projected_approval),
+        "critical_dates_at_risk": [c.date.isoformat() for c in plan.critical_at_risk],
+        "milestones": [
+            {
+                "kind": m.kind.value,
+                "due": m.due.isoformat(),
+                "opens": _iso(m.opens),
+                "status": m.status.value,
+                "provisional": m.provisional,
+                "done_on": _iso(m.done_on),
+            }
+            for m in plan.milestones
+        ],
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    app = App.load(args.config)
+    day: dt.date = args.today or today(app.settings)
+    people = app.roster.people
+    if args.person is not None:
+        people = tuple(p for p in people if p.id == args.person)
+        if not people:
+            raise UsageError(f"no person with id {args.person!r} in the roster")
+    plans = app.planner.plan_all(people, day)
+    if args.json:
+        doc = {"today": day.isoformat(), "people": [plan_json(p) for p in plans]}
+        json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    _table(plans, day)
+    return 0
+
+
+def _table(plans: list[PersonPlan], day: dt.date) -> None:
+    console = Console(highlight=False)
+    table = Table(title=f"renewd plan — {day.isoformat()}", show_lines=False)
+    for column in (
+        "id",
+        "name",
+        "group",
+        "expiry",
+        "profile",
+        "next step",
+        "due",
+        "status",
+        "note",
+    ):
+        table.add_column(column)
+    for plan in plans:
+        pending = [m for m in plan.milestones if m.status is not Status.DONE]
+        step = min(pending, key=lambda m: m.due) if pending else None
+        notes = []
+        if not plan.feasible:
+            notes.append(f"gap {plan.gap_days}d")
+        if plan.critical_at_risk:
+            notes.append("critical date at risk")
+        if plan.provisional:
+            notes.append("provisional")
+        style = STATUS_STYLE[step.status] if step else "green"
+        table.add_row(
+            plan.person.id,
+            plan.person.name,
+            plan.person.group,
+            plan.cycle.isoformat(),
+            plan.profile.value,
+            step.kind.value if step else "—",
+            step.due.isoformat() if step else "—",
+            Text(step.status.value if step else "done", style=style),
+            Text(", ".join(notes), style="bold red" if not plan.feasible else ""),
+        )
+    console.print(table)

@@ -1,0 +1,73 @@
+"""The state database: one SQLite file under the state directory, shared by every component.
+
+Each component owns its tables and declares them with `Database.ensure_schema(component, steps)`:
+a list of SQL scripts applied in order, tracked per component, so components evolve their schema
+independently and an old database upgrades in place.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from renewd.errors import ConfigError
+
+DB_NAME = "renewd.sqlite3"
+
+
+class Database:
+    """A SQLite connection in WAL mode with per-component schema versions."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise ConfigError(f"{path}: cannot open the state database: {exc}") from None
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL survives process crashes
+        self.conn.execute("PRAGMA busy_timeout=5000")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version"
+            " (component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+        )
+
+    @classmethod
+    def in_dir(cls, state_dir: Path) -> Database:
+        return cls(state_dir / DB_NAME)
+
+    def ensure_schema(self, component: str, steps: Sequence[str]) -> None:
+        """Apply the scripts of `steps` this database has not seen yet, each in a transaction."""
+        row = self.conn.execute(
+            "SELECT version FROM schema_version WHERE component = ?", (component,)
+        ).fetchone()
+        version = row["version"] if row else 0
+        for number, script in enumerate(steps[version:], start=version + 1):
+            with self.transaction():
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self.conn.execute(statement)
+                self.conn.execute(
+                    "INSERT INTO schema_version (component, version) VALUES (?, ?)"
+                    " ON CONFLICT (component) DO UPDATE SET version = excluded.version",
+                    (component, number),
+                )
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
