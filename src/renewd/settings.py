@@ -24,7 +24,7 @@ from renewd.errors import ConfigError, Problem
 from renewd.model import Lang, MilestoneKind
 
 DEFAULT_CONFIG = Path("/etc/renewd/config.toml")
-SECRET_KEYS = ("password", "bot_token", "robot_key", "secret")
+SECRET_KEYS = ("password", "bot_token", "robot_key", "secret", "url")
 
 
 class _Section(BaseModel):
