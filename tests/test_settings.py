@@ -1,0 +1,124 @@
+"""Configuration: TOML + environment + credentials, and clear errors naming file and key."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from renewd.errors import EX_CONFIG, ConfigError
+from renewd.settings import Fallback, load_settings
+
+Write = Callable[[str, str], Path]
+
+MINIMAL = """
+[roster]
+files = ["people.csv"]
+"""
+
+
+def test_defaults_and_relative_paths(write: Write) -> None:
+    path = write("etc/config.toml", MINIMAL)
+    settings = load_settings(path)
+    assert settings.roster.files == (path.parent / "people.csv",)
+    assert settings.timezone == "Asia/Shanghai"
+    assert settings.notify.lead_days == (60, 30, 14, 7, 3, 1, 0)
+    assert settings.notify.send_at == dt.time(9, 30)
+    assert settings.policy.processing_workdays.changed == 20
+    assert settings.calendar.fallback is Fallback.ESTIMATE
+
+
+def test_example_config_is_valid() -> None:
+    example = Path(__file__).parent.parent / "config.example.toml"
+    settings = load_settings(example)
+    assert [c.name for c in settings.channels] == ["console"]
+
+
+def test_environment_overrides_the_file(write: Write, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write("config.toml", MINIMAL + '[notify]\nsend_at = "08:00"\n')
+    monkeypatch.setenv("RENEWD_NOTIFY__SEND_AT", "07:15")
+    monkeypatch.setenv("RENEWD_POLICY__WINDOW_DAYS", "45")
+    settings = load_settings(path)
+    assert settings.notify.send_at == dt.time(7, 15)
+    assert settings.policy.window_days == 45
+
+
+def test_secrets_from_credentials_directory_then_environment(
+    write: Write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(
+        "config.toml",
+        MINIMAL
+        + """
+        [[channels]]
+        name = "mail"
+        type = "email"
+        host = "smtp.example.com"
+        password = "inline"
+        [[channels]]
+        name = "hr-wecom"
+        type = "wecom"
+        """,
+    )
+    creds = tmp_path / "creds"
+    creds.mkdir()
+    (creds / "mail.password").write_text("from-credentials\n")
+    monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(creds))
+    monkeypatch.setenv("RENEWD_MAIL_PASSWORD", "from-env")
+    monkeypatch.setenv("RENEWD_HR_WECOM_ROBOT_KEY", "robot-from-env")
+    settings = load_settings(path)
+    assert settings.channel("mail").password == "from-credentials"
+    assert settings.channel("hr-wecom").robot_key == "robot-from-env"
+    assert "from-credentials" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "message"),
+    [
+        (MINIMAL + "[policy]\nwindow_dayz = 30\n", "policy.window_dayz", "Extra inputs"),
+        (MINIMAL + '[policy]\nwindow_days = "soon"\n', "policy.window_days", "integer"),
+        (MINIMAL + '[notify]\nescalate_to = ["nope"]\n', None, "unknown channel 'nope'"),
+        ("[roster]\nfiles = []\n", "roster.files", "at least 1"),
+        ("", "roster", "Field required"),
+        (MINIMAL + '[server]\nlisten = "8765"\n', "server.listen", "HOST:PORT"),
+        ('timezone = "Mars/Olympus"\n' + MINIMAL, "timezone", "unknown time zone"),
+        (
+            MINIMAL + '[calendar.years.2027]\noff = ["2027-02-30"]\n',
+            "calendar.years.2027.off",
+            "not a date",
+        ),
+    ],
+)
+def test_bad_config_names_file_and_key(
+    write: Write, text: str, field: str | None, message: str
+) -> None:
+    path = write("config.toml", text)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert caught.value.exit_code == EX_CONFIG
+    problems = caught.value.problems
+    assert problems
+    assert all(p.file == str(path) for p in problems)
+    if field is not None:
+        assert [p.field for p in problems] == [field]
+    assert message in str(caught.value)
+
+
+def test_syntax_error_and_missing_file(write: Write, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="configuration file not found"):
+        load_settings(tmp_path / "nope.toml")
+    path = write("config.toml", "[roster\nfiles = 1\n")
+    with pytest.raises(ConfigError, match=r"config\.toml: TOML syntax error"):
+        load_settings(path)
+
+
+def test_secret_values_are_not_echoed_in_errors(write: Write) -> None:
+    path = write(
+        "config.toml",
+        MINIMAL + '[[channels]]\nname = "m"\ntype = "email"\npassword = 12345678\n',
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert "12345678" not in str(caught.value)
