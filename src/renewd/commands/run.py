@@ -1,0 +1,53 @@
+"""`renewd run`: the daemon (what the systemd unit starts)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+
+from renewd.app import config_path
+
+# syslog priorities, so journald shows levels when stderr goes to the journal
+_PRIORITY = {"DEBUG": 7, "INFO": 6, "WARNING": 4, "ERROR": 3, "CRITICAL": 2}
+
+
+class _JournalFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"<{_PRIORITY.get(record.levelname, 6)}>{super().format(record)}"
+
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser
+) -> None:
+    parser = sub.add_parser(
+        "run",
+        parents=[parent],
+        help="run the daemon",
+        description="Run the service: scheduled reminders, the feed server, /healthz and /metrics,"
+        " roster reload on change and SIGHUP. Speaks sd_notify under systemd.",
+    )
+    parser.set_defaults(handler=run)
+
+
+def _logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if os.environ.get("JOURNAL_STREAM"):
+        handler.setFormatter(_JournalFormatter("%(name)s: %(message)s"))
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def run(args: argparse.Namespace) -> int:
+    from renewd.daemon import Daemon
+
+    _logging(args.verbose)
+    daemon = Daemon(config_path(args.config))
+    return asyncio.run(daemon.serve())

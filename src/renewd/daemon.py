@@ -1,0 +1,371 @@
+"""`renewd run`: the service. One asyncio loop holds the scheduler, the feed server and reloads.
+
+APScheduler only wakes us up; the state database is the source of truth for what was sent. Jobs:
+- the delivery pass, daily at `notify.send_at` in the configured zone (misfire grace: the whole day,
+  coalesced, so a late start still sends today's reminders once);
+- the safety sweep every `SWEEP_SECONDS`, and once at start-up: catch-up after downtime, retries
+  whose backoff is over, roster changes that a file watcher might miss;
+- the day change at 00:00:05 local time: replan and rebuild the feeds.
+Passes run one at a time (an asyncio lock), in a worker thread so the feed server stays responsive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import fcntl
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from renewd.app import App
+from renewd.errors import EX_TEMPFAIL, RenewdError, RosterError
+from renewd.health import Health, Metrics, add_health_routes, count_requests
+from renewd.roster import Roster, load_roster
+from renewd.settings import Settings
+from renewd.state import Database
+from renewd.systemd import Notifier, watchdog_interval
+
+log = logging.getLogger("renewd.daemon")
+
+SWEEP_SECONDS = 300
+POLL_SECONDS = 2.0
+
+
+class AlreadyRunning(RenewdError):
+    exit_code = EX_TEMPFAIL
+
+
+class StateLock:
+    """An exclusive flock on `<state dir>/renewd.lock`: two daemons on one state double-send."""
+
+    def __init__(self, state_dir: Path) -> None:
+        self.path = state_dir / "renewd.lock"
+        self._file: IO[str] | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = self.path.open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise AlreadyRunning(
+                f"another renewd is already running on the state directory {self.path.parent}"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        self._file = handle
+
+    def release(self) -> None:
+        if self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None
+
+
+@dataclass
+class RosterWatcher:
+    """Notices roster edits by polling (mtime, size), and only acts once a file is stable, so a
+    half-written file is never read; a broken file is reported and the last good roster kept."""
+
+    files: tuple[Path, ...]
+    _seen: dict[Path, tuple[int, int] | None] = field(default_factory=dict)
+    _pending: dict[Path, tuple[int, int] | None] | None = None
+
+    def snapshot(self) -> dict[Path, tuple[int, int] | None]:
+        result: dict[Path, tuple[int, int] | None] = {}
+        for path in self.files:
+            try:
+                st = path.stat()
+                result[path] = (st.st_mtime_ns, st.st_size)
+            except OSError:
+                result[path] = None
+        return result
+
+    def mark_loaded(self, snapshot: dict[Path, tuple[int, int] | None] | None = None) -> None:
+        self._seen = snapshot if snapshot is not None else self.snapshot()
+        self._pending = None
+
+    def changed(self) -> bool:
+        """True once a change has been seen on two consecutive polls unchanged (settled)."""
+        now = self.snapshot()
+        if now == self._seen:
+            self._pending = None
+            return False
+        if self._pending == now:
+            return True
+        self._pending = now
+        return False
+
+
+class Daemon:
+    def __init__(
+        self,
+        config: Path,
+        *,
+        clock: Callable[[], dt.datetime] | None = None,
+        notifier: Notifier | None = None,
+    ) -> None:
+        self.config = config
+        self.app = App.load(config)
+        self._clock = clock
+        self.notifier = notifier or Notifier()
+        self.health = Health()
+        self.metrics = Metrics()
+        self.lock = StateLock(self.settings.state.dir)
+        self.roster: Roster | None = None
+        self.watcher = RosterWatcher(self.settings.roster.files)
+        self.db: Database | None = None
+        self._pass_lock = asyncio.Lock()
+        self._stop = asyncio.Event()
+        self._stopping = threading.Event()  # seen by worker threads: finish the current delivery
+        self._day: dt.date | None = None
+        self.scheduler: AsyncIOScheduler | None = None
+        self.runner: web.AppRunner | None = None
+
+    # -- time --------------------------------------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        return self.app.settings
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.timezone)
+
+    def now(self) -> dt.datetime:
+        return self._clock() if self._clock else dt.datetime.now(self.zone)
+
+    def today(self) -> dt.date:
+        return self.now().astimezone(self.zone).date()
+
+    # -- roster and config ---------------------------------------------------------------------
+
+    def load_roster(self, reason: str) -> bool:
+        """Load and validate; swap in only if valid. Returns whether the roster changed."""
+        snapshot = self.watcher.snapshot()
+        try:
+            roster = load_roster(self.settings.roster.files)
+        except RosterError as exc:
+            self.health.roster_problems = [str(p) for p in exc.problems] or [exc.message]
+            self.metrics.roster_errors.set(len(self.health.roster_problems))
+            for line in self.health.roster_problems:
+                log.error("roster rejected (%s): %s", reason, line)
+            if self.roster is not None:
+                log.error("keeping the last good roster of %d people", len(self.roster.people))
+            self.watcher.mark_loaded(snapshot)
+            return False
+        for warning in roster.warnings:
+            log.warning("%s", warning)
+        self.roster = roster
+        self.app.__dict__["roster"] = roster  # App.roster is a cached_property
+        self.health.roster_problems = []
+        self.metrics.roster_errors.set(0)
+        self.watcher.mark_loaded(snapshot)
+        log.info("roster loaded (%s): %d people", reason, len(roster.people))
+        return True
+
+    def reload_config(self) -> None:
+        """SIGHUP: re-read the configuration (kept if invalid) and the roster."""
+        try:
+            app = App.load(self.config)
+        except RenewdError as exc:
+            self.health.config_problem = str(exc)
+            log.error("configuration reload rejected, keeping the running one: %s", exc)
+        else:
+            if app.settings.server != self.settings.server:
+                log.warning("[server] changes take effect after a restart")
+            if app.settings.state != self.settings.state:
+                log.warning("[state] changes take effect after a restart")
+            self.health.config_problem = None
+            self.app = app
+            self.watcher = RosterWatcher(self.settings.roster.files)
+            self._reschedule()
+        if self.load_roster("SIGHUP") or self.roster is not None:
+            self.refresh()
+
+    # -- work ------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Replan and rebuild the feed cache for the current roster and day."""
+        if self.roster is None:
+            return
+        day = self.today()
+        plans = self.app.planner.plan_all(self.roster.people, day)
+        self._day = day
+        self.metrics.observe_plans(plans)
+        self.publish(plans, day)
+
+    def publish(self, plans: list[Any], day: dt.date) -> None:
+        """Hook for the feed publisher (set up in `_start_server`)."""
+
+    def deliver(self, day: dt.date, now: dt.datetime) -> dict[str, int]:
+        """Hook for one delivery pass (set up in `start`); runs in a worker thread."""
+        return {}
+
+    async def run_pass(self, why: str) -> None:
+        async with self._pass_lock:
+            if self._stop.is_set():
+                return
+            if self.watcher.changed():
+                self.load_roster("file changed")
+                self.refresh()
+            if self.today() != self._day:
+                self.refresh()
+            started = time.monotonic()
+            try:
+                counts = await asyncio.to_thread(self.deliver, self.today(), self.now())
+            except Exception:
+                self.health.last_sweep_error = f"{why} failed; see the log"
+                log.exception("delivery pass (%s) failed", why)
+                return
+            self.health.last_sweep_ok = time.monotonic()
+            self.health.last_sweep_error = None
+            self.metrics.last_sweep.set(time.time())
+            log.info(
+                "delivery pass (%s) done in %.1fs: %s",
+                why,
+                time.monotonic() - started,
+                counts or "nothing due",
+            )
+            self._status()
+
+    async def _watch_roster(self) -> None:
+        while not self._stop.is_set():
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), POLL_SECONDS)
+            if not self._stop.is_set() and self.watcher.changed():
+                async with self._pass_lock:
+                    if self.load_roster("file changed"):
+                        self.refresh()
+
+    async def _watchdog(self, interval: float) -> None:
+        while not self._stop.is_set():
+            self.notifier.notify(WATCHDOG=1)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), interval)
+
+    def _status(self) -> None:
+        people = len(self.roster.people) if self.roster else 0
+        job = self.scheduler.get_job("send") if self.scheduler else None
+        nxt = job.next_run_time.strftime("%Y-%m-%d %H:%M") if job and job.next_run_time else "-"
+        text = f"{people} 人 / people; 下次发送 next send {nxt}"
+        if self.health.roster_problems:
+            text += f"; 名单错误 roster errors: {len(self.health.roster_problems)}"
+        self.notifier.notify(STATUS=text)
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def _reschedule(self) -> None:
+        if self.scheduler is None:
+            return
+        send_at = self.settings.notify.send_at
+        self.scheduler.add_job(
+            self.run_pass,
+            CronTrigger(hour=send_at.hour, minute=send_at.minute, timezone=self.zone),
+            args=["send_at"],
+            id="send",
+            replace_existing=True,
+            misfire_grace_time=24 * 3600,
+            coalesce=True,
+            max_instances=1,
+        )
+        self.scheduler.add_job(
+            self.run_pass,
+            IntervalTrigger(seconds=SWEEP_SECONDS, timezone=self.zone),
+            args=["sweep"],
+            id="sweep",
+            replace_existing=True,
+            misfire_grace_time=SWEEP_SECONDS,
+            coalesce=True,
+            max_instances=1,
+        )
+        self.scheduler.add_job(
+            self._day_change,
+            CronTrigger(hour=0, minute=0, second=5, timezone=self.zone),
+            id="day",
+            replace_existing=True,
+            misfire_grace_time=24 * 3600,
+            coalesce=True,
+        )
+
+    async def _day_change(self) -> None:
+        async with self._pass_lock:
+            self.refresh()
+
+    def _web_app(self) -> web.Application:
+        application = web.Application(middlewares=[count_requests(self.metrics)])
+        add_health_routes(application, self.health, self.metrics, lambda: self.roster)
+        return application
+
+    async def start(self) -> None:
+        self.lock.acquire()
+        self.db = Database.in_dir(self.settings.state.dir)
+        if not self.load_roster("start-up") and self.roster is None:
+            log.error("starting without a roster; fix it and it will be picked up")
+        self.refresh()
+        self.runner = web.AppRunner(self._web_app(), access_log=None)
+        await self.runner.setup()
+        host, _, port = self.settings.server.listen.rpartition(":")
+        site = web.TCPSite(self.runner, host.strip("[]"), int(port))
+        await site.start()
+        self.scheduler = AsyncIOScheduler(timezone=self.zone)
+        self._reschedule()
+        self.scheduler.start()
+        log.info("listening on %s", self.settings.server.listen)
+        self.notifier.notify(READY=1)
+        self._status()
+
+    async def stop(self) -> None:
+        self.notifier.notify(STOPPING=1)
+        self._stop.set()
+        self._stopping.set()
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+        async with self._pass_lock:  # let an in-flight pass finish its current delivery
+            pass
+        if self.runner is not None:
+            await self.runner.cleanup()
+        if self.db is not None:
+            self.db.close()
+        self.lock.release()
+
+    async def serve(self) -> int:
+        loop = asyncio.get_running_loop()
+        await self.start()
+        loop.add_signal_handler(signal.SIGTERM, self._stop.set)
+        loop.add_signal_handler(signal.SIGINT, self._stop.set)
+        loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(self._hup()))
+        tasks = [asyncio.create_task(self._watch_roster())]
+        interval = watchdog_interval()
+        if interval:
+            tasks.append(asyncio.create_task(self._watchdog(interval)))
+        tasks.append(asyncio.create_task(self.run_pass("start-up")))
+        await self._stop.wait()
+        log.info("stopping")
+        await self.stop()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        return 0
+
+    async def _hup(self) -> None:
+        log.info("SIGHUP: reloading configuration and roster")
+        async with self._pass_lock:
+            self.reload_config()
