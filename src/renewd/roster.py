@@ -1,0 +1,590 @@
+"""Read the roster: the people renewd tracks, from TOML, CSV/TSV or Excel files.
+
+Contract: `load_roster` returns every person or raises one `RosterError` listing every problem
+in every file (file, row, column as the user wrote it, value). It never returns a partial or
+empty roster, so a half-written file cannot wipe the last good one. Columns renewd does not use
+(ID-card numbers, phone numbers...) are never read: they cost one warning per file naming the
+headers, and their values appear nowhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import tomllib
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from renewd.errors import Problem, RosterError
+from renewd.model import Change, CriticalDate, Lang, Person, Progress
+
+T = TypeVar("T")
+
+TOML_SUFFIXES = frozenset({".toml"})
+TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
+SHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls"})
+
+# Canonical column name first, then the headers HR departments actually write.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "id": ("工号", "编号", "员工编号"),
+    "name": ("姓名",),
+    "permit_expires": ("居住证到期日", "居住证有效期至", "居住证有效期"),
+    "group": ("部门", "单位", "分组"),
+    "changes": ("变更事项", "申请方式变更"),
+    "has_points": ("积分", "有积分"),
+    "email": ("邮箱", "电子邮箱"),
+    "telegram": ("Telegram",),
+    "wecom_user": ("企业微信",),
+    "lang": ("语言",),
+    "tags": ("标签",),
+    "permit_renewed_on": ("居住证续签日期",),
+    "points_applied_on": ("积分续办申请日期",),
+    "points_submitted_on": ("单位提交日期",),
+    "points_approved_on": ("积分核定日期",),
+    "notice_collected_on": ("通知单领取日期",),
+    "new_permit_expires": ("新居住证到期日",),
+    "critical_dates": ("关键日期",),
+}
+REQUIRED = ("id", "name", "permit_expires")
+PROGRESS_FIELDS = (
+    "permit_renewed_on",
+    "points_applied_on",
+    "points_submitted_on",
+    "points_approved_on",
+    "notice_collected_on",
+    "new_permit_expires",
+)
+
+_NOTE_RE = re.compile(r"\s*\([^()]*\)\s*$")  # "居住证到期日(年/月/日)"; NFKC turns （） into ()
+_HEADER_NOISE_RE = re.compile(r"[\s_\-*]+")
+
+
+def _header_key(header: str) -> str:
+    text = unicodedata.normalize("NFKC", header).strip()
+    text = _NOTE_RE.sub("", text)
+    return _HEADER_NOISE_RE.sub("", text).casefold()
+
+
+_HEADER_FIELDS: dict[str, str] = {
+    _header_key(alias): field for field, aliases in COLUMNS.items() for alias in (field, *aliases)
+}
+
+_DATE_CORE = (
+    r"(?P<y>\d{4})(?:"
+    r"(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
+    r"|\s*年\s*(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日"
+    r"|(?P<m3>\d{2})(?P<d3>\d{2}))"
+)
+# Excel writes a date cell with a time into CSV as "2027/2/10 0:00".
+_DATE_RE = re.compile(_DATE_CORE + r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_DATE_PREFIX_RE = re.compile(_DATE_CORE)
+_LIST_SPLIT_RE = re.compile(r"[,，、;；\s]+")
+_CRITICAL_SPLIT_RE = re.compile(r"[;；,，、\n]+")
+_TELEGRAM_RE = re.compile(r"-?\d+|@[A-Za-z][A-Za-z0-9_]{3,31}")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+_CHANGES: dict[str, Change] = {
+    **dict.fromkeys(("employer", "单位", "单位变更", "工作单位"), Change.EMPLOYER),
+    **dict.fromkeys(("education", "学历"), Change.EDUCATION),
+    **dict.fromkeys(("title", "职称"), Change.TITLE),
+    **dict.fromkeys(("spouse", "配偶"), Change.SPOUSE),
+    **dict.fromkeys(("child", "子女"), Change.CHILD),
+    **dict.fromkeys(("divorce", "离婚"), Change.DIVORCE),
+}
+_NO_CHANGE = frozenset({"无", "none", "-"})
+_YES = frozenset({"是", "有", "yes", "y", "true", "1"})
+_NO = frozenset({"否", "无", "no", "n", "false", "0"})
+_LANGS: dict[str, Lang] = {
+    **dict.fromkeys(("zh", "中文", "zh-cn", "zh-hans", "chinese"), Lang.ZH),
+    **dict.fromkeys(("en", "英文", "en-us", "en-gb", "english"), Lang.EN),
+}
+
+
+class _Bad(Exception):
+    """A cell value renewd cannot use; the message says what was expected."""
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Everyone renewd tracks, in file order, and what it ignored on the way."""
+
+    people: tuple[Person, ...]
+    warnings: tuple[str, ...] = ()
+
+    def by_id(self) -> dict[str, Person]:
+        return {person.id: person for person in self.people}
+
+
+def load_roster(paths: Sequence[Path]) -> Roster:
+    """Read every roster file; raise one RosterError listing all problems in all of them."""
+    if not paths:
+        raise RosterError("no roster files configured")
+    people: list[Person] = []
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    first_seen: dict[str, Person] = {}
+    for path in paths:
+        loaded = _load_file(path)
+        problems.extend(loaded.problems)
+        warnings.extend(loaded.warnings)
+        for person, row in loaded.people:
+            first = first_seen.setdefault(person.id, person)
+            if first is person:
+                people.append(person)
+                continue
+            problems.append(
+                Problem(
+                    str(path),
+                    f"duplicate id {person.id!r}, first seen in {first.source}",
+                    row=row,
+                    field=loaded.id_header,
+                    value=person.id,
+                )
+            )
+    if problems:
+        files = len({p.file for p in problems})
+        raise RosterError(
+            f"the roster has {len(problems)} problem(s) in {files} file(s); nothing was loaded",
+            problems,
+        )
+    return Roster(tuple(people), tuple(warnings))
+
+
+def load_roster_file(path: Path) -> tuple[list[Person], list[Problem], list[str]]:
+    """Read one roster file: its people, its problems and its warnings. Never raises for bad
+    input; a file without any person is a problem."""
+    loaded = _load_file(path)
+    return [person for person, _ in loaded.people], loaded.problems, loaded.warnings
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    people: list[tuple[Person, int | str]]  # with the row each came from
+    problems: list[Problem]
+    warnings: list[str]
+    id_header: str = "id"
+
+
+def _load_file(path: Path) -> _Loaded:
+    suffix = path.suffix.lower()
+    file = str(path)
+    try:
+        if suffix in TOML_SUFFIXES:
+            tables = _read_toml(path)
+        elif suffix in TEXT_SUFFIXES:
+            tables = _read_grid(file, _read_text(path))
+        elif suffix in SHEET_SUFFIXES:
+            tables = _read_grid(file, _read_sheet(path))
+        else:
+            known = ", ".join(sorted(TOML_SUFFIXES | TEXT_SUFFIXES | SHEET_SUFFIXES))
+            raise _Bad(f"unknown roster file type {path.suffix!r}; expected one of {known}")
+    except OSError as exc:
+        return _Loaded([], [Problem(file, f"cannot read file: {exc.strerror or exc}")], [])
+    except _Bad as exc:
+        return _Loaded([], [Problem(file, str(exc))], [])
+    return _people(path, tables)
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """A file's rows, reduced to the columns renewd uses, whatever the format."""
+
+    headers: dict[str, str]  # field -> the header as the user wrote it
+    rows: Iterator[tuple[int | str, dict[str, Any]]]  # (row, field -> raw cell); no empty rows
+    problems: list[Problem]
+    ignored: list[str]
+
+
+def _people(path: Path, tables: _Tables) -> _Loaded:
+    file = str(path)
+    problems = tables.problems
+    has_header = bool(tables.headers or tables.ignored)  # an empty file only lacks people
+    for field in REQUIRED:
+        if has_header and field not in tables.headers:
+            names = " / ".join((field, *COLUMNS[field]))
+            problems.append(Problem(file, f"missing required column ({names})", field=field))
+    people: list[tuple[Person, int | str]] = []
+    seen_rows = 0
+    for row, cells in tables.rows:
+        seen_rows += 1
+        person = _RowReader(file, path.name, row, tables.headers, cells, problems).person()
+        if person is not None:
+            people.append((person, row))
+    if seen_rows == 0:
+        problems.append(Problem(file, "no people in file (a header alone is not a roster)"))
+    warnings = []
+    if tables.ignored:
+        listed = ", ".join(repr(h) for h in tables.ignored)
+        warnings.append(f"{file}: ignored columns renewd does not use: {listed}")
+    return _Loaded(people, problems, warnings, tables.headers.get("id", "id"))
+
+
+# --- reading files -------------------------------------------------------------------------
+
+
+def _read_toml(path: Path) -> _Tables:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise _Bad(f"not valid TOML: {exc}") from None
+    entries = data.get("people", [])
+    if not isinstance(entries, list):
+        raise _Bad("'people' must be an array of tables: [[people]]")
+    headers: dict[str, str] = {}
+    problems: list[Problem] = []
+    ignored: list[str] = []
+    rows: list[tuple[int | str, dict[str, Any]]] = []
+    for index, entry in enumerate(entries, start=1):
+        row = f"people[{index}]"
+        if not isinstance(entry, dict):
+            problems.append(Problem(str(path), "expected a table", row=row))
+            continue
+        cells: dict[str, Any] = {}
+        for key, value in entry.items():
+            field = _HEADER_FIELDS.get(_header_key(key))
+            if field is None:
+                if key not in ignored:
+                    ignored.append(key)
+                continue
+            headers.setdefault(field, key)
+            cells[field] = value
+        rows.append((row, cells))
+    # Every table may spell a key differently; the required-column check is per row in TOML.
+    for field in REQUIRED:
+        headers.setdefault(field, field)
+    return _Tables(headers, iter(rows), problems, ignored)
+
+
+def _read_text(path: Path) -> list[list[Any]]:
+    raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings: tuple[str, ...] = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "gb18030")
+    for encoding in encodings:
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise _Bad("cannot decode text: expected UTF-8, GB18030 or UTF-16 with a byte-order mark")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(("\t", ",", ";"), key=first.count) if first else ","
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise _Bad(f"not valid CSV: {exc}") from None
+
+
+def _read_sheet(path: Path) -> list[list[Any]]:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        # skip_empty_area=False keeps leading empty rows, so list index + 1 = sheet row number.
+        rows: list[list[Any]] = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except (CalamineError, ValueError, IndexError) as exc:
+        raise _Bad(f"cannot read spreadsheet: {type(exc).__name__}: {exc}") from None
+    return rows
+
+
+def _read_grid(file: str, grid: list[list[Any]]) -> _Tables:
+    """Rows of cells (CSV or sheet) -> tables. The header is the first non-empty row; row
+    numbers are what the user sees in the spreadsheet (1-based, header included)."""
+    start = next((i for i, row in enumerate(grid) if not _empty_row(row)), len(grid))
+    header_row = grid[start] if start < len(grid) else []
+    headers: dict[str, str] = {}
+    columns: list[tuple[str, int]] = []
+    problems: list[Problem] = []
+    ignored: list[str] = []
+    for index, cell in enumerate(header_row):
+        header = _text(cell)
+        if not header:
+            continue
+        field = _HEADER_FIELDS.get(_header_key(header))
+        if field is None:
+            ignored.append(header)
+        elif field in headers:
+            problems.append(
+                Problem(file, f"column repeats {headers[field]!r}", row=start + 1, field=header)
+            )
+        else:
+            headers[field] = header
+            columns.append((field, index))
+
+    def rows() -> Iterator[tuple[int | str, dict[str, Any]]]:
+        for number in range(start + 1, len(grid)):
+            row = grid[number]
+            if _empty_row(row):
+                continue
+            width = len(row)
+            yield number + 1, {f: row[i] for f, i in columns if i < width}
+
+    return _Tables(headers, rows(), problems, ignored)
+
+
+def _empty_row(row: Sequence[Any]) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row)
+
+
+# --- reading values ------------------------------------------------------------------------
+
+
+class _RowReader:
+    """Turns one row's raw cells into a Person, recording every bad cell as a Problem."""
+
+    def __init__(
+        self,
+        file: str,
+        name: str,
+        row: int | str,
+        headers: Mapping[str, str],
+        cells: Mapping[str, Any],
+        problems: list[Problem],
+    ) -> None:
+        self.file, self.name, self.row = file, name, row
+        self.headers, self.cells, self.problems = headers, cells, problems
+        self.ok = True
+
+    def take(self, field: str, parse: Callable[[Any], T], default: T) -> T:
+        raw = self.cells.get(field)
+        if _blank(raw):
+            return default
+        try:
+            return parse(raw)
+        except _Bad as exc:
+            self.fail(field, str(exc), _show(raw))
+            return default
+
+    def require(self, field: str, parse: Callable[[Any], T]) -> T | None:
+        if field not in self.headers:  # reported once for the file
+            self.ok = False
+            return None
+        value = self.take(field, parse, None)
+        if value is None and _blank(self.cells.get(field)):
+            self.fail(field, "missing required value", None)
+        return value
+
+    def fail(self, field: str, message: str, value: str | None) -> None:
+        self.ok = False
+        header = self.headers.get(field, field)
+        self.problems.append(Problem(self.file, message, self.row, header, value))
+
+    def person(self) -> Person | None:
+        # Read every cell before giving up on the row, so that all its problems are reported.
+        id_ = self.require("id", _text)
+        name = self.require("name", _text)
+        expires = self.require("permit_expires", parse_date)
+        progress = Progress(**{f: self.take(f, parse_date, None) for f in PROGRESS_FIELDS})
+        no_changes: frozenset[Change] = frozenset()
+        no_tags: tuple[str, ...] = ()
+        no_dates: tuple[CriticalDate, ...] = ()
+        group = self.take("group", _text, "")
+        changes = self.take("changes", parse_changes, no_changes)
+        has_points = self.take("has_points", parse_yes_no, True)
+        email = self.take("email", parse_email, "")
+        telegram = self.take("telegram", parse_telegram, "")
+        wecom_user = self.take("wecom_user", _text, "")
+        lang = self.take("lang", parse_lang, None)
+        tags = self.take("tags", parse_tags, no_tags)
+        critical_dates = self.take("critical_dates", parse_critical_dates, no_dates)
+        if not self.ok or id_ is None or name is None or expires is None:
+            return None
+        where = f"row {self.row}" if isinstance(self.row, int) else self.row
+        return Person(
+            id=id_,
+            name=name,
+            permit_expires=expires,
+            group=group,
+            changes=changes,
+            has_points=has_points,
+            email=email,
+            telegram=telegram,
+            wecom_user=wecom_user,
+            lang=lang,
+            tags=tags,
+            progress=progress,
+            critical_dates=critical_dates,
+            source=f"{self.name}, {where}",
+        )
+
+
+def _blank(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def _text(raw: Any) -> str:
+    """A cell as text: Excel hands over 1001 as 1001.0, and that id is "1001"."""
+    if isinstance(raw, str):
+        return raw.strip()
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, int | float):
+        return str(raw)
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    if raw is None:
+        return ""
+    raise _Bad("expected text")
+
+
+def _show(raw: Any) -> str:
+    try:
+        return _text(raw)
+    except _Bad:
+        return str(raw)
+
+
+def parse_date(raw: Any) -> dt.date:
+    """2027-02-10, 2027/2/10, 2027.2.10, 2027年2月10日, 20270210, a date or datetime (TOML or a
+    spreadsheet date cell), or a number from a spreadsheet: 20270210 or an Excel serial (46428)."""
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        return _date_from_number(raw)
+    if not isinstance(raw, str):
+        raise _Bad("expected a date such as 2027-02-10")
+    return _date_from_text(raw.strip())
+
+
+_DATE_CACHE: dict[str, dt.date] = {}
+
+
+def _date_from_text(text: str) -> dt.date:
+    cached = _DATE_CACHE.get(text)
+    if cached is not None:
+        return cached
+    match = _DATE_RE.fullmatch(text)
+    if match is None:
+        raise _Bad("not a date; write it as 2027-02-10, 2027/2/10, 2027年2月10日 or 20270210")
+    date = _date_from_match(match)
+    if len(_DATE_CACHE) < 10_000:
+        _DATE_CACHE[text] = date
+    return date
+
+
+def _date_from_match(match: re.Match[str]) -> dt.date:
+    year = int(match["y"])
+    month = int(match["m"] or match["m2"] or match["m3"])
+    day = int(match["d"] or match["d2"] or match["d3"])
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise _Bad(f"no such date ({year}-{month:02}-{day:02})") from None
+
+
+def _date_from_number(number: float) -> dt.date:
+    whole = int(number)
+    if 19000101 <= whole <= 29991231:
+        return _date_from_text(str(whole))
+    if 1 <= whole <= 2958465 and number >= 1:  # Excel's serial day numbers up to 9999-12-31
+        return _EXCEL_EPOCH + dt.timedelta(days=whole)
+    raise _Bad("not a date; write it as 2027-02-10")
+
+
+def _items(raw: Any, split: re.Pattern[str]) -> list[Any]:
+    values = raw if isinstance(raw, list) else [raw]
+    items: list[Any] = []
+    for value in values:
+        if isinstance(value, str):
+            items.extend(item for item in split.split(value) if item.strip())
+        else:
+            items.append(value)
+    return items
+
+
+def parse_changes(raw: Any) -> frozenset[Change]:
+    changes: set[Change] = set()
+    unknown: list[str] = []
+    for item in _items(raw, _LIST_SPLIT_RE):
+        word = _text(item).casefold()
+        if word in _NO_CHANGE:
+            continue
+        change = _CHANGES.get(word) or _CHANGES.get(word.removesuffix("变更"))
+        if change is None:
+            unknown.append(_text(item))
+        else:
+            changes.add(change)
+    if unknown:
+        raise _Bad(
+            f"unknown change {', '.join(map(repr, unknown))}; expected employer/单位, "
+            "education/学历, title/职称, spouse/配偶, child/子女, divorce/离婚 or 无"
+        )
+    return frozenset(changes)
+
+
+def parse_tags(raw: Any) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_text(item) for item in _items(raw, _LIST_SPLIT_RE)))
+
+
+def parse_yes_no(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    word = _text(raw).casefold()
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    raise _Bad("expected 是/否 (yes/no)")
+
+
+def parse_lang(raw: Any) -> Lang:
+    lang = _LANGS.get(_text(raw).casefold().replace("_", "-"))
+    if lang is None:
+        raise _Bad("expected zh/中文 or en/英文")
+    return lang
+
+
+def parse_email(raw: Any) -> str:
+    text = _text(raw)
+    local, at, domain = text.partition("@")
+    if (
+        not (local and at and "@" not in domain)
+        or "." not in domain.strip(".")
+        or any(c.isspace() for c in text)
+    ):
+        raise _Bad("not an email address")
+    return text
+
+
+def parse_telegram(raw: Any) -> str:
+    text = _text(raw)
+    if _TELEGRAM_RE.fullmatch(text) is None:
+        raise _Bad("expected a Telegram chat id (a number) or @username")
+    return text
+
+
+def parse_critical_dates(raw: Any) -> tuple[CriticalDate, ...]:
+    """ "2027-04-20 小学入学登记; 2027-05-10：信息核验", a date cell, or in TOML a list of strings,
+    dates and {date = ..., label = ...} tables."""
+    dates: list[CriticalDate] = []
+    for item in _items(raw, _CRITICAL_SPLIT_RE):
+        if isinstance(item, dict):
+            label = item.get("label", "")
+            if "date" not in item or not isinstance(label, str) or set(item) - {"date", "label"}:
+                raise _Bad('expected {date = ..., label = "..."}')
+            dates.append(CriticalDate(parse_date(item["date"]), label.strip()))
+        elif isinstance(item, str):
+            dates.append(_critical_from_text(item.strip()))
+        else:
+            dates.append(CriticalDate(parse_date(item)))
+    return tuple(dates)
+
+
+def _critical_from_text(text: str) -> CriticalDate:
+    match = _DATE_PREFIX_RE.match(text)
+    rest = text[match.end() :] if match else ""
+    if match is None or (rest and not (rest[0] in ":：" or rest[0].isspace() or match["m2"])):
+        raise _Bad(f"{text!r} does not start with a date such as 2027-04-20")
+    return CriticalDate(_date_from_match(match), rest.lstrip(":：").strip())
