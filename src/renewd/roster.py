@@ -18,12 +18,10 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from renewd.errors import Problem, RosterError
 from renewd.model import Change, CriticalDate, Lang, Person, Progress
-
-T = TypeVar("T")
 
 TOML_SUFFIXES = frozenset({".toml"})
 TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
@@ -85,8 +83,10 @@ _DATE_RE = re.compile(_DATE_CORE + r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?
 _DATE_PREFIX_RE = re.compile(_DATE_CORE)
 _LIST_SPLIT_RE = re.compile(r"[,，、;；\s]+")
 _CRITICAL_SPLIT_RE = re.compile(r"[;；,，、\n]+")
+_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")  # one @, a dot in the domain
 _TELEGRAM_RE = re.compile(r"-?\d+|@[A-Za-z][A-Za-z0-9_]{3,31}")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_NO_PROGRESS = Progress()
 
 _CHANGES: dict[str, Change] = {
     **dict.fromkeys(("employer", "单位", "单位变更", "工作单位"), Change.EMPLOYER),
@@ -212,7 +212,7 @@ def _people(path: Path, tables: _Tables) -> _Loaded:
     seen_rows = 0
     for row, cells in tables.rows:
         seen_rows += 1
-        person = _RowReader(file, path.name, row, tables.headers, cells, problems).person()
+        person = _person(file, path.name, row, tables.headers, cells, problems)
         if person is not None:
             people.append((person, row))
     if seen_rows == 0:
@@ -325,7 +325,7 @@ def _read_grid(file: str, grid: list[list[Any]]) -> _Tables:
             if _empty_row(row):
                 continue
             width = len(row)
-            yield number + 1, {f: row[i] for f, i in columns if i < width}
+            yield number + 1, {f: row[i] for f, i in columns if i < width and row[i] != ""}
 
     return _Tables(headers, rows(), problems, ignored)
 
@@ -337,83 +337,40 @@ def _empty_row(row: Sequence[Any]) -> bool:
 # --- reading values ------------------------------------------------------------------------
 
 
-class _RowReader:
-    """Turns one row's raw cells into a Person, recording every bad cell as a Problem."""
+def _person(
+    file: str,
+    name: str,
+    row: int | str,
+    headers: Mapping[str, str],
+    cells: Mapping[str, Any],
+    problems: list[Problem],
+) -> Person | None:
+    """One row's raw cells -> a Person, or None after recording every bad cell of the row.
 
-    def __init__(
-        self,
-        file: str,
-        name: str,
-        row: int | str,
-        headers: Mapping[str, str],
-        cells: Mapping[str, Any],
-        problems: list[Problem],
-    ) -> None:
-        self.file, self.name, self.row = file, name, row
-        self.headers, self.cells, self.problems = headers, cells, problems
-        self.ok = True
-
-    def take(self, field: str, parse: Callable[[Any], T], default: T) -> T:
-        raw = self.cells.get(field)
-        if _blank(raw):
-            return default
+    Only the cells present are parsed: on a 100,000-row roster most columns are empty."""
+    before = len(problems)
+    values: dict[str, Any] = {}
+    for field, raw in cells.items():
+        if isinstance(raw, str):
+            raw = raw.strip()
+            if not raw:
+                continue
+        elif raw is None:
+            continue
         try:
-            return parse(raw)
+            values[field] = _PARSERS[field](raw)
         except _Bad as exc:
-            self.fail(field, str(exc), _show(raw))
-            return default
-
-    def require(self, field: str, parse: Callable[[Any], T]) -> T | None:
-        if field not in self.headers:  # reported once for the file
-            self.ok = False
-            return None
-        value = self.take(field, parse, None)
-        if value is None and _blank(self.cells.get(field)):
-            self.fail(field, "missing required value", None)
-        return value
-
-    def fail(self, field: str, message: str, value: str | None) -> None:
-        self.ok = False
-        header = self.headers.get(field, field)
-        self.problems.append(Problem(self.file, message, self.row, header, value))
-
-    def person(self) -> Person | None:
-        # Read every cell before giving up on the row, so that all its problems are reported.
-        id_ = self.require("id", _text)
-        name = self.require("name", _text)
-        expires = self.require("permit_expires", parse_date)
-        progress = Progress(**{f: self.take(f, parse_date, None) for f in PROGRESS_FIELDS})
-        no_changes: frozenset[Change] = frozenset()
-        no_tags: tuple[str, ...] = ()
-        no_dates: tuple[CriticalDate, ...] = ()
-        group = self.take("group", _text, "")
-        changes = self.take("changes", parse_changes, no_changes)
-        has_points = self.take("has_points", parse_yes_no, True)
-        email = self.take("email", parse_email, "")
-        telegram = self.take("telegram", parse_telegram, "")
-        wecom_user = self.take("wecom_user", _text, "")
-        lang = self.take("lang", parse_lang, None)
-        tags = self.take("tags", parse_tags, no_tags)
-        critical_dates = self.take("critical_dates", parse_critical_dates, no_dates)
-        if not self.ok or id_ is None or name is None or expires is None:
-            return None
-        where = f"row {self.row}" if isinstance(self.row, int) else self.row
-        return Person(
-            id=id_,
-            name=name,
-            permit_expires=expires,
-            group=group,
-            changes=changes,
-            has_points=has_points,
-            email=email,
-            telegram=telegram,
-            wecom_user=wecom_user,
-            lang=lang,
-            tags=tags,
-            progress=progress,
-            critical_dates=critical_dates,
-            source=f"{self.name}, {where}",
-        )
+            problems.append(Problem(file, str(exc), row, headers[field], _show(raw)))
+    for field in REQUIRED:
+        if field in headers and _blank(cells.get(field)):
+            problems.append(Problem(file, "missing required value", row, headers[field]))
+    if len(problems) > before or not all(field in values for field in REQUIRED):
+        return None
+    progress = _NO_PROGRESS
+    if not values.keys().isdisjoint(PROGRESS_FIELDS):
+        progress = Progress(**{f: values.pop(f) for f in PROGRESS_FIELDS if f in values})
+    where = f"row {row}" if isinstance(row, int) else row
+    return Person(**values, progress=progress, source=f"{name}, {where}")
 
 
 def _blank(raw: Any) -> bool:
@@ -548,12 +505,7 @@ def parse_lang(raw: Any) -> Lang:
 
 def parse_email(raw: Any) -> str:
     text = _text(raw)
-    local, at, domain = text.partition("@")
-    if (
-        not (local and at and "@" not in domain)
-        or "." not in domain.strip(".")
-        or any(c.isspace() for c in text)
-    ):
+    if _EMAIL_RE.fullmatch(text) is None:
         raise _Bad("not an email address")
     return text
 
@@ -588,3 +540,20 @@ def _critical_from_text(text: str) -> CriticalDate:
     if match is None or (rest and not (rest[0] in ":：" or rest[0].isspace() or match["m2"])):
         raise _Bad(f"{text!r} does not start with a date such as 2027-04-20")
     return CriticalDate(_date_from_match(match), rest.lstrip(":：").strip())
+
+
+_PARSERS: dict[str, Callable[[Any], Any]] = {
+    "id": _text,
+    "name": _text,
+    "permit_expires": parse_date,
+    "group": _text,
+    "changes": parse_changes,
+    "has_points": parse_yes_no,
+    "email": parse_email,
+    "telegram": parse_telegram,
+    "wecom_user": _text,
+    "lang": parse_lang,
+    "tags": parse_tags,
+    "critical_dates": parse_critical_dates,
+    **dict.fromkeys(PROGRESS_FIELDS, parse_date),
+}
