@@ -96,6 +96,17 @@ def test_csv_delimiter_is_sniffed(tmp_path: Path, delimiter: str) -> None:
     check_zh_people(load_roster([write(tmp_path / "people.tsv", text)]), "people.tsv")
 
 
+def test_title_row_above_the_header_is_skipped_and_rows_keep_their_numbers(
+    tmp_path: Path,
+) -> None:
+    text = "\n".join(
+        ["2027年居住证名单", "", ZH_HEADER.replace(",", ";"), ZH_ROWS[0].replace(",", ";")]
+    )
+    (person,) = load_roster([write(tmp_path / "people.csv", text)]).people
+    assert person.source == "people.csv, row 4"
+    assert person.critical_dates == (CriticalDate(dt.date(2027, 4, 20), "小学入学登记"),)
+
+
 def test_csv_row_numbers_count_skipped_empty_rows_and_quoted_newlines(tmp_path: Path) -> None:
     path = csv_file(
         tmp_path,
@@ -208,6 +219,15 @@ def test_toml_errors_name_the_people_index(tmp_path: Path) -> None:
     bad_date, no_name = problems_of([path])
     assert (bad_date.row, bad_date.field, bad_date.value) == ("people[2]", "permit_expires", "soon")
     assert no_name == Problem(str(path), "missing required value", "people[3]", "name", None)
+
+
+def test_toml_key_given_twice_under_two_names_is_an_error(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "family.toml",
+        '[[people]]\nid = "1"\n"工号" = "2"\nname = "A"\npermit_expires = 2027-02-10\n',
+    )
+    problem = only_problem(path)
+    assert (problem.row, problem.field, problem.value) == ("people[1]", "工号", None)
 
 
 def test_bundled_example_roster_loads() -> None:
@@ -377,6 +397,8 @@ def test_has_points_column(tmp_path: Path, cell: str, expected: bool) -> None:
         ("en", Lang.EN),
         ("英文", Lang.EN),
         ("en-US", Lang.EN),
+        ("zh_TW", Lang.ZH),
+        ("English", Lang.EN),
         ("", None),
     ],
 )

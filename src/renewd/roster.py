@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 import tomllib
 import unicodedata
@@ -48,6 +49,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "new_permit_expires": ("新居住证到期日",),
     "critical_dates": ("关键日期",),
 }
+HEADER_SEARCH_ROWS = 10
 REQUIRED = ("id", "name", "permit_expires")
 PROGRESS_FIELDS = (
     "permit_renewed_on",
@@ -100,8 +102,8 @@ _NO_CHANGE = frozenset({"无", "none", "-"})
 _YES = frozenset({"是", "有", "yes", "y", "true", "1"})
 _NO = frozenset({"否", "无", "no", "n", "false", "0"})
 _LANGS: dict[str, Lang] = {
-    **dict.fromkeys(("zh", "中文", "zh-cn", "zh-hans", "chinese"), Lang.ZH),
-    **dict.fromkeys(("en", "英文", "en-us", "en-gb", "english"), Lang.EN),
+    **dict.fromkeys(("zh", "中文", "chinese"), Lang.ZH),
+    **dict.fromkeys(("en", "英文", "english"), Lang.EN),
 }
 
 
@@ -252,6 +254,9 @@ def _read_toml(path: Path) -> _Tables:
                 if key not in ignored:
                     ignored.append(key)
                 continue
+            if field in cells:
+                problems.append(Problem(str(path), "key repeats another", row, key))
+                continue
             headers.setdefault(field, key)
             cells[field] = value
         rows.append((row, cells))
@@ -275,8 +280,11 @@ def _read_text(path: Path) -> list[list[Any]]:
             continue
     else:
         raise _Bad("cannot decode text: expected UTF-8, GB18030 or UTF-16 with a byte-order mark")
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max(("\t", ",", ";"), key=first.count) if first else ","
+    # Excel writes "," or ";" (by locale) for CSV and tabs for "Unicode text".
+    sample = text[:8192]
+    delimiter = max(("\t", ",", ";"), key=sample.count)
+    if sample.count(delimiter) == 0:
+        delimiter = ","
     try:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
@@ -296,9 +304,9 @@ def _read_sheet(path: Path) -> list[list[Any]]:
 
 
 def _read_grid(file: str, grid: list[list[Any]]) -> _Tables:
-    """Rows of cells (CSV or sheet) -> tables. The header is the first non-empty row; row
-    numbers are what the user sees in the spreadsheet (1-based, header included)."""
-    start = next((i for i, row in enumerate(grid) if not _empty_row(row)), len(grid))
+    """Rows of cells (CSV or sheet) -> tables. Row numbers are what the user sees in the
+    spreadsheet (1-based, header included)."""
+    start = _header_index(grid)
     header_row = grid[start] if start < len(grid) else []
     headers: dict[str, str] = {}
     columns: list[tuple[str, int]] = []
@@ -328,6 +336,19 @@ def _read_grid(file: str, grid: list[list[Any]]) -> _Tables:
             yield number + 1, {f: row[i] for f, i in columns if i < width and row[i] != ""}
 
     return _Tables(headers, rows(), problems, ignored)
+
+
+def _header_index(grid: list[list[Any]]) -> int:
+    """The first non-empty row that names a column renewd knows, so that a title row above
+    the header ("2027年居住证名单") is skipped; without one, the first non-empty row."""
+    first = len(grid)
+    for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        if _empty_row(row):
+            continue
+        first = min(first, index)
+        if any(isinstance(c, str) and _header_key(c) in _HEADER_FIELDS for c in row):
+            return index
+    return first
 
 
 def _empty_row(row: Sequence[Any]) -> bool:
@@ -442,6 +463,8 @@ def _date_from_match(match: re.Match[str]) -> dt.date:
 
 
 def _date_from_number(number: float) -> dt.date:
+    if not math.isfinite(number):
+        raise _Bad("not a date; write it as 2027-02-10")
     whole = int(number)
     if 19000101 <= whole <= 29991231:
         return _date_from_text(str(whole))
@@ -497,7 +520,8 @@ def parse_yes_no(raw: Any) -> bool:
 
 
 def parse_lang(raw: Any) -> Lang:
-    lang = _LANGS.get(_text(raw).casefold().replace("_", "-"))
+    word = _text(raw).casefold().replace("_", "-")
+    lang = _LANGS.get(word) or _LANGS.get(word.partition("-")[0])  # zh-TW, en-GB...
     if lang is None:
         raise _Bad("expected zh/中文 or en/英文")
     return lang
