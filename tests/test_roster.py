@@ -10,14 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from renewd.cells import parse_critical_dates, parse_date
 from renewd.errors import Problem, RosterError
 from renewd.model import Change, CriticalDate, Lang
 from renewd.roster import (
     Roster,
     load_roster,
     load_roster_file,
-    parse_critical_dates,
-    parse_date,
 )
 
 ZH_HEADER = "工号,姓名,部门,居住证到期日,变更事项,积分,邮箱,Telegram,关键日期"

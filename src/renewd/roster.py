@@ -10,9 +10,7 @@ headers, and their values appear nowhere.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import math
 import re
 import tomllib
 import unicodedata
@@ -21,8 +19,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from renewd.cells import (
+    CellError,
+    cell_text,
+    is_blank,
+    parse_changes,
+    parse_critical_dates,
+    parse_date,
+    parse_email,
+    parse_lang,
+    parse_tags,
+    parse_telegram,
+    parse_yes_no,
+    shown,
+)
 from renewd.errors import Problem, RosterError
-from renewd.model import Change, CriticalDate, Lang, Person, Progress
+from renewd.model import Person, Progress
 
 TOML_SUFFIXES = frozenset({".toml"})
 TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
@@ -74,41 +86,7 @@ _HEADER_FIELDS: dict[str, str] = {
     _header_key(alias): field for field, aliases in COLUMNS.items() for alias in (field, *aliases)
 }
 
-_DATE_CORE = (
-    r"(?P<y>\d{4})(?:"
-    r"(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
-    r"|\s*年\s*(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日"
-    r"|(?P<m3>\d{2})(?P<d3>\d{2}))"
-)
-# Excel writes a date cell with a time into CSV as "2027/2/10 0:00".
-_DATE_RE = re.compile(_DATE_CORE + r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
-_DATE_PREFIX_RE = re.compile(_DATE_CORE)
-_LIST_SPLIT_RE = re.compile(r"[,，、;；\s]+")
-_CRITICAL_SPLIT_RE = re.compile(r"[;；,，、\n]+")
-_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")  # one @, a dot in the domain
-_TELEGRAM_RE = re.compile(r"-?\d+|@[A-Za-z][A-Za-z0-9_]{3,31}")
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
 _NO_PROGRESS = Progress()
-
-_CHANGES: dict[str, Change] = {
-    **dict.fromkeys(("employer", "单位", "单位变更", "工作单位"), Change.EMPLOYER),
-    **dict.fromkeys(("education", "学历"), Change.EDUCATION),
-    **dict.fromkeys(("title", "职称"), Change.TITLE),
-    **dict.fromkeys(("spouse", "配偶"), Change.SPOUSE),
-    **dict.fromkeys(("child", "子女"), Change.CHILD),
-    **dict.fromkeys(("divorce", "离婚"), Change.DIVORCE),
-}
-_NO_CHANGE = frozenset({"无", "none", "-"})
-_YES = frozenset({"是", "有", "yes", "y", "true", "1"})
-_NO = frozenset({"否", "无", "no", "n", "false", "0"})
-_LANGS: dict[str, Lang] = {
-    **dict.fromkeys(("zh", "中文", "chinese"), Lang.ZH),
-    **dict.fromkeys(("en", "英文", "english"), Lang.EN),
-}
-
-
-class _Bad(Exception):
-    """A cell value renewd cannot use; the message says what was expected."""
 
 
 @dataclass(frozen=True)
@@ -184,10 +162,10 @@ def _load_file(path: Path) -> _Loaded:
             tables = _read_grid(file, _read_sheet(path))
         else:
             known = ", ".join(sorted(TOML_SUFFIXES | TEXT_SUFFIXES | SHEET_SUFFIXES))
-            raise _Bad(f"unknown roster file type {path.suffix!r}; expected one of {known}")
+            raise CellError(f"unknown roster file type {path.suffix!r}; expected one of {known}")
     except OSError as exc:
         return _Loaded([], [Problem(file, f"cannot read file: {exc.strerror or exc}")], [])
-    except _Bad as exc:
+    except CellError as exc:
         return _Loaded([], [Problem(file, str(exc))], [])
     return _people(path, tables)
 
@@ -234,10 +212,10 @@ def _read_toml(path: Path) -> _Tables:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
-        raise _Bad(f"not valid TOML: {exc}") from None
+        raise CellError(f"not valid TOML: {exc}") from None
     entries = data.get("people", [])
     if not isinstance(entries, list):
-        raise _Bad("'people' must be an array of tables: [[people]]")
+        raise CellError("'people' must be an array of tables: [[people]]")
     headers: dict[str, str] = {}
     problems: list[Problem] = []
     ignored: list[str] = []
@@ -279,7 +257,9 @@ def _read_text(path: Path) -> list[list[Any]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise _Bad("cannot decode text: expected UTF-8, GB18030 or UTF-16 with a byte-order mark")
+        raise CellError(
+            "cannot decode text: expected UTF-8, GB18030 or UTF-16 with a byte-order mark"
+        )
     # Excel writes "," or ";" (by locale) for CSV and tabs for "Unicode text".
     sample = text[:8192]
     delimiter = max(("\t", ",", ";"), key=sample.count)
@@ -288,7 +268,7 @@ def _read_text(path: Path) -> list[list[Any]]:
     try:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        raise _Bad(f"not valid CSV: {exc}") from None
+        raise CellError(f"not valid CSV: {exc}") from None
 
 
 def _read_sheet(path: Path) -> list[list[Any]]:
@@ -299,7 +279,7 @@ def _read_sheet(path: Path) -> list[list[Any]]:
         # skip_empty_area=False keeps leading empty rows, so list index + 1 = sheet row number.
         rows: list[list[Any]] = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except (CalamineError, ValueError, IndexError) as exc:
-        raise _Bad(f"cannot read spreadsheet: {type(exc).__name__}: {exc}") from None
+        raise CellError(f"cannot read spreadsheet: {type(exc).__name__}: {exc}") from None
     return rows
 
 
@@ -313,7 +293,7 @@ def _read_grid(file: str, grid: list[list[Any]]) -> _Tables:
     problems: list[Problem] = []
     ignored: list[str] = []
     for index, cell in enumerate(header_row):
-        header = _text(cell)
+        header = cell_text(cell)
         if not header:
             continue
         field = _HEADER_FIELDS.get(_header_key(header))
@@ -380,10 +360,10 @@ def _person(
             continue
         try:
             values[field] = _PARSERS[field](raw)
-        except _Bad as exc:
-            problems.append(Problem(file, str(exc), row, headers[field], _show(raw)))
+        except CellError as exc:
+            problems.append(Problem(file, str(exc), row, headers[field], shown(raw)))
     for field in REQUIRED:
-        if field in headers and _blank(cells.get(field)):
+        if field in headers and is_blank(cells.get(field)):
             problems.append(Problem(file, "missing required value", row, headers[field]))
     if len(problems) > before or not all(field in values for field in REQUIRED):
         return None
@@ -394,188 +374,16 @@ def _person(
     return Person(**values, progress=progress, source=f"{name}, {where}")
 
 
-def _blank(raw: Any) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip())
-
-
-def _text(raw: Any) -> str:
-    """A cell as text: Excel hands over 1001 as 1001.0, and that id is "1001"."""
-    if isinstance(raw, str):
-        return raw.strip()
-    if isinstance(raw, bool):
-        return "true" if raw else "false"
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    if isinstance(raw, int | float):
-        return str(raw)
-    if isinstance(raw, dt.date):
-        return raw.isoformat()
-    if raw is None:
-        return ""
-    raise _Bad("expected text")
-
-
-def _show(raw: Any) -> str:
-    try:
-        return _text(raw)
-    except _Bad:
-        return str(raw)
-
-
-def parse_date(raw: Any) -> dt.date:
-    """2027-02-10, 2027/2/10, 2027.2.10, 2027年2月10日, 20270210, a date or datetime (TOML or a
-    spreadsheet date cell), or a number from a spreadsheet: 20270210 or an Excel serial (46428)."""
-    if isinstance(raw, dt.datetime):
-        return raw.date()
-    if isinstance(raw, dt.date):
-        return raw
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
-        return _date_from_number(raw)
-    if not isinstance(raw, str):
-        raise _Bad("expected a date such as 2027-02-10")
-    return _date_from_text(raw.strip())
-
-
-_DATE_CACHE: dict[str, dt.date] = {}
-
-
-def _date_from_text(text: str) -> dt.date:
-    cached = _DATE_CACHE.get(text)
-    if cached is not None:
-        return cached
-    match = _DATE_RE.fullmatch(text)
-    if match is None:
-        raise _Bad("not a date; write it as 2027-02-10, 2027/2/10, 2027年2月10日 or 20270210")
-    date = _date_from_match(match)
-    if len(_DATE_CACHE) < 10_000:
-        _DATE_CACHE[text] = date
-    return date
-
-
-def _date_from_match(match: re.Match[str]) -> dt.date:
-    year = int(match["y"])
-    month = int(match["m"] or match["m2"] or match["m3"])
-    day = int(match["d"] or match["d2"] or match["d3"])
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        raise _Bad(f"no such date ({year}-{month:02}-{day:02})") from None
-
-
-def _date_from_number(number: float) -> dt.date:
-    if not math.isfinite(number):
-        raise _Bad("not a date; write it as 2027-02-10")
-    whole = int(number)
-    if 19000101 <= whole <= 29991231:
-        return _date_from_text(str(whole))
-    if 1 <= whole <= 2958465 and number >= 1:  # Excel's serial day numbers up to 9999-12-31
-        return _EXCEL_EPOCH + dt.timedelta(days=whole)
-    raise _Bad("not a date; write it as 2027-02-10")
-
-
-def _items(raw: Any, split: re.Pattern[str]) -> list[Any]:
-    values = raw if isinstance(raw, list) else [raw]
-    items: list[Any] = []
-    for value in values:
-        if isinstance(value, str):
-            items.extend(item for item in split.split(value) if item.strip())
-        else:
-            items.append(value)
-    return items
-
-
-def parse_changes(raw: Any) -> frozenset[Change]:
-    changes: set[Change] = set()
-    unknown: list[str] = []
-    for item in _items(raw, _LIST_SPLIT_RE):
-        word = _text(item).casefold()
-        if word in _NO_CHANGE:
-            continue
-        change = _CHANGES.get(word) or _CHANGES.get(word.removesuffix("变更"))
-        if change is None:
-            unknown.append(_text(item))
-        else:
-            changes.add(change)
-    if unknown:
-        raise _Bad(
-            f"unknown change {', '.join(map(repr, unknown))}; expected employer/单位, "
-            "education/学历, title/职称, spouse/配偶, child/子女, divorce/离婚 or 无"
-        )
-    return frozenset(changes)
-
-
-def parse_tags(raw: Any) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(_text(item) for item in _items(raw, _LIST_SPLIT_RE)))
-
-
-def parse_yes_no(raw: Any) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    word = _text(raw).casefold()
-    if word in _YES:
-        return True
-    if word in _NO:
-        return False
-    raise _Bad("expected 是/否 (yes/no)")
-
-
-def parse_lang(raw: Any) -> Lang:
-    word = _text(raw).casefold().replace("_", "-")
-    lang = _LANGS.get(word) or _LANGS.get(word.partition("-")[0])  # zh-TW, en-GB...
-    if lang is None:
-        raise _Bad("expected zh/中文 or en/英文")
-    return lang
-
-
-def parse_email(raw: Any) -> str:
-    text = _text(raw)
-    if _EMAIL_RE.fullmatch(text) is None:
-        raise _Bad("not an email address")
-    return text
-
-
-def parse_telegram(raw: Any) -> str:
-    text = _text(raw)
-    if _TELEGRAM_RE.fullmatch(text) is None:
-        raise _Bad("expected a Telegram chat id (a number) or @username")
-    return text
-
-
-def parse_critical_dates(raw: Any) -> tuple[CriticalDate, ...]:
-    """ "2027-04-20 小学入学登记; 2027-05-10：信息核验", a date cell, or in TOML a list of strings,
-    dates and {date = ..., label = ...} tables."""
-    dates: list[CriticalDate] = []
-    for item in _items(raw, _CRITICAL_SPLIT_RE):
-        if isinstance(item, dict):
-            label = item.get("label", "")
-            if "date" not in item or not isinstance(label, str) or set(item) - {"date", "label"}:
-                raise _Bad('expected {date = ..., label = "..."}')
-            dates.append(CriticalDate(parse_date(item["date"]), label.strip()))
-        elif isinstance(item, str):
-            dates.append(_critical_from_text(item.strip()))
-        else:
-            dates.append(CriticalDate(parse_date(item)))
-    return tuple(dates)
-
-
-def _critical_from_text(text: str) -> CriticalDate:
-    match = _DATE_PREFIX_RE.match(text)
-    rest = text[match.end() :] if match else ""
-    if match is None or (rest and not (rest[0] in ":：" or rest[0].isspace() or match["m2"])):
-        raise _Bad(f"{text!r} does not start with a date such as 2027-04-20")
-    return CriticalDate(_date_from_match(match), rest.lstrip(":：").strip())
-
-
 _PARSERS: dict[str, Callable[[Any], Any]] = {
-    "id": _text,
-    "name": _text,
+    "id": cell_text,
+    "name": cell_text,
     "permit_expires": parse_date,
-    "group": _text,
+    "group": cell_text,
     "changes": parse_changes,
     "has_points": parse_yes_no,
     "email": parse_email,
     "telegram": parse_telegram,
-    "wecom_user": _text,
+    "wecom_user": cell_text,
     "lang": parse_lang,
     "tags": parse_tags,
     "critical_dates": parse_critical_dates,
