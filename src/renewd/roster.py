@@ -142,6 +142,10 @@ def load_roster_file(path: Path) -> tuple[list[Person], list[Problem], list[str]
     return [person for person, _ in loaded.people], loaded.problems, loaded.warnings
 
 
+class _FileError(Exception):
+    """The file as a whole cannot be read; the message says why, without its content."""
+
+
 @dataclass(frozen=True)
 class _Loaded:
     people: list[tuple[Person, int | str]]  # with the row each came from
@@ -162,10 +166,10 @@ def _load_file(path: Path) -> _Loaded:
             tables = _read_grid(file, _read_sheet(path))
         else:
             known = ", ".join(sorted(TOML_SUFFIXES | TEXT_SUFFIXES | SHEET_SUFFIXES))
-            raise CellError(f"unknown roster file type {path.suffix!r}; expected one of {known}")
+            raise _FileError(f"unknown roster file type {path.suffix!r}; expected one of {known}")
     except OSError as exc:
         return _Loaded([], [Problem(file, f"cannot read file: {exc.strerror or exc}")], [])
-    except CellError as exc:
+    except _FileError as exc:
         return _Loaded([], [Problem(file, str(exc))], [])
     return _people(path, tables)
 
@@ -212,10 +216,10 @@ def _read_toml(path: Path) -> _Tables:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
-        raise CellError(f"not valid TOML: {exc}") from None
+        raise _FileError(f"not valid TOML: {exc}") from None
     entries = data.get("people", [])
     if not isinstance(entries, list):
-        raise CellError("'people' must be an array of tables: [[people]]")
+        raise _FileError("'people' must be an array of tables: [[people]]")
     headers: dict[str, str] = {}
     problems: list[Problem] = []
     ignored: list[str] = []
@@ -257,7 +261,7 @@ def _read_text(path: Path) -> list[list[Any]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise CellError(
+        raise _FileError(
             "cannot decode text: expected UTF-8, GB18030 or UTF-16 with a byte-order mark"
         )
     # Excel writes "," or ";" (by locale) for CSV and tabs for "Unicode text".
@@ -268,7 +272,7 @@ def _read_text(path: Path) -> list[list[Any]]:
     try:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        raise CellError(f"not valid CSV: {exc}") from None
+        raise _FileError(f"not valid CSV: {exc}") from None
 
 
 def _read_sheet(path: Path) -> list[list[Any]]:
@@ -279,7 +283,7 @@ def _read_sheet(path: Path) -> list[list[Any]]:
         # skip_empty_area=False keeps leading empty rows, so list index + 1 = sheet row number.
         rows: list[list[Any]] = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except (CalamineError, ValueError, IndexError) as exc:
-        raise CellError(f"cannot read spreadsheet: {type(exc).__name__}: {exc}") from None
+        raise _FileError(f"cannot read spreadsheet: {type(exc).__name__}: {exc}") from None
     return rows
 
 
@@ -293,7 +297,7 @@ def _read_grid(file: str, grid: list[list[Any]]) -> _Tables:
     problems: list[Problem] = []
     ignored: list[str] = []
     for index, cell in enumerate(header_row):
-        header = cell_text(cell)
+        header = shown(cell)
         if not header:
             continue
         field = _HEADER_FIELDS.get(_header_key(header))
