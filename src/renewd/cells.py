@@ -8,6 +8,7 @@ Cells arrive stripped and non-empty; precompiled patterns keep a 100,000-row ros
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from typing import Any
@@ -28,6 +29,8 @@ _CRITICAL_SPLIT_RE = re.compile(r"[;；,，、\n]+")
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")  # one @, a dot in the domain
 _TELEGRAM_RE = re.compile(r"-?\d+|@[A-Za-z][A-Za-z0-9_]{3,31}")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Excel serial day numbers of 1950-01-01 and 2199-12-31: a bare 2027 is a year, not a date.
+_SERIALS = (18264, 109574)
 
 _CHANGES: dict[str, Change] = {
     **dict.fromkeys(("employer", "单位", "单位变更", "工作单位"), Change.EMPLOYER),
@@ -92,20 +95,12 @@ def parse_date(raw: Any) -> dt.date:
     return _date_from_text(raw.strip())
 
 
-_DATE_CACHE: dict[str, dt.date] = {}
-
-
+@functools.lru_cache(maxsize=4096)  # a big roster repeats the same few hundred dates
 def _date_from_text(text: str) -> dt.date:
-    cached = _DATE_CACHE.get(text)
-    if cached is not None:
-        return cached
     match = _DATE_RE.fullmatch(text)
     if match is None:
         raise CellError("not a date; write it as 2027-02-10, 2027/2/10, 2027年2月10日 or 20270210")
-    date = _date_from_match(match)
-    if len(_DATE_CACHE) < 10_000:
-        _DATE_CACHE[text] = date
-    return date
+    return _date_from_match(match)
 
 
 def _date_from_match(match: re.Match[str]) -> dt.date:
@@ -124,7 +119,7 @@ def _date_from_number(number: float) -> dt.date:
     whole = int(number)
     if 19000101 <= whole <= 29991231:
         return _date_from_text(str(whole))
-    if 1 <= whole <= 2958465 and number >= 1:  # Excel's serial day numbers up to 9999-12-31
+    if _SERIALS[0] <= whole <= _SERIALS[1]:
         return _EXCEL_EPOCH + dt.timedelta(days=whole)
     raise CellError("not a date; write it as 2027-02-10")
 
