@@ -1,22 +1,395 @@
-"""Roster loading (placeholder until the roster branch lands)."""
+"""Read the roster: the people renewd tracks, from TOML, CSV/TSV or Excel files.
+
+Contract: `load_roster` returns every person or raises one `RosterError` listing every problem
+in every file (file, row, column as the user wrote it, value). It never returns a partial or
+empty roster, so a half-written file cannot wipe the last good one. Columns renewd does not use
+(ID-card numbers, phone numbers...) are never read: they cost one warning per file naming the
+headers, and their values appear nowhere.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import csv
+import io
+import re
+import tomllib
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from renewd.model import Person
+from renewd.cells import (
+    CellError,
+    cell_text,
+    is_blank,
+    parse_changes,
+    parse_critical_dates,
+    parse_date,
+    parse_email,
+    parse_lang,
+    parse_tags,
+    parse_telegram,
+    parse_yes_no,
+    shown,
+)
+from renewd.errors import Problem, RosterError
+from renewd.model import Person, Progress
+
+TOML_SUFFIXES = frozenset({".toml"})
+TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
+SHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls"})
+
+# Canonical column name first, then the headers HR departments actually write.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "id": ("工号", "编号", "员工编号"),
+    "name": ("姓名",),
+    "permit_expires": ("居住证到期日", "居住证有效期至", "居住证有效期"),
+    "group": ("部门", "单位", "分组"),
+    "changes": ("变更事项", "申请方式变更"),
+    "has_points": ("积分", "有积分"),
+    "email": ("邮箱", "电子邮箱"),
+    "telegram": ("Telegram",),
+    "wecom_user": ("企业微信",),
+    "lang": ("语言",),
+    "tags": ("标签",),
+    "permit_renewed_on": ("居住证续签日期",),
+    "points_applied_on": ("积分续办申请日期",),
+    "points_submitted_on": ("单位提交日期",),
+    "points_approved_on": ("积分核定日期",),
+    "notice_collected_on": ("通知单领取日期",),
+    "new_permit_expires": ("新居住证到期日",),
+    "critical_dates": ("关键日期",),
+}
+HEADER_SEARCH_ROWS = 10
+REQUIRED = ("id", "name", "permit_expires")
+PROGRESS_FIELDS = (
+    "permit_renewed_on",
+    "points_applied_on",
+    "points_submitted_on",
+    "points_approved_on",
+    "notice_collected_on",
+    "new_permit_expires",
+)
+
+_NOTE_RE = re.compile(r"\s*\([^()]*\)\s*$")  # "居住证到期日(年/月/日)"; NFKC turns （） into ()
+_HEADER_NOISE_RE = re.compile(r"[\s_\-*]+")
+
+
+def _header_key(header: str) -> str:
+    text = unicodedata.normalize("NFKC", header).strip()
+    text = _NOTE_RE.sub("", text)
+    return _HEADER_NOISE_RE.sub("", text).casefold()
+
+
+_HEADER_FIELDS: dict[str, str] = {
+    _header_key(alias): field for field, aliases in COLUMNS.items() for alias in (field, *aliases)
+}
+
+_NO_PROGRESS = Progress()
 
 
 @dataclass(frozen=True)
 class Roster:
+    """Everyone renewd tracks, in file order, and what it ignored on the way."""
+
     people: tuple[Person, ...]
-    warnings: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
 
     def by_id(self) -> dict[str, Person]:
-        return {p.id: p for p in self.people}
+        return {person.id: person for person in self.people}
 
 
 def load_roster(paths: Sequence[Path]) -> Roster:
-    raise NotImplementedError
+    """Read every roster file; raise one RosterError listing all problems in all of them."""
+    if not paths:
+        raise RosterError("no roster files configured")
+    people: list[Person] = []
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    first_seen: dict[str, Person] = {}
+    for path in paths:
+        loaded = _load_file(path)
+        problems.extend(loaded.problems)
+        warnings.extend(loaded.warnings)
+        for person, row in loaded.people:
+            first = first_seen.setdefault(person.id, person)
+            if first is person:
+                people.append(person)
+                continue
+            problems.append(
+                Problem(
+                    str(path),
+                    f"duplicate id {person.id!r}, first seen in {first.source}",
+                    row=row,
+                    field=loaded.id_header,
+                    value=person.id,
+                )
+            )
+    if problems:
+        files = len({p.file for p in problems})
+        raise RosterError(
+            f"the roster has {len(problems)} problem(s) in {files} file(s); nothing was loaded",
+            problems,
+        )
+    return Roster(tuple(people), tuple(warnings))
+
+
+def load_roster_file(path: Path) -> tuple[list[Person], list[Problem], list[str]]:
+    """Read one roster file: its people, its problems and its warnings. Never raises for bad
+    input; a file without any person is a problem."""
+    loaded = _load_file(path)
+    return [person for person, _ in loaded.people], loaded.problems, loaded.warnings
+
+
+class _FileError(Exception):
+    """The file as a whole cannot be read; the message says why, without its content."""
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    people: list[tuple[Person, int | str]]  # with the row each came from
+    problems: list[Problem]
+    warnings: list[str]
+    id_header: str = "id"
+
+
+def _load_file(path: Path) -> _Loaded:
+    suffix = path.suffix.lower()
+    file = str(path)
+    try:
+        if suffix in TOML_SUFFIXES:
+            tables = _read_toml(path)
+        elif suffix in TEXT_SUFFIXES:
+            tables = _read_grid(file, _read_text(path))
+        elif suffix in SHEET_SUFFIXES:
+            tables = _read_grid(file, _read_sheet(path))
+        else:
+            known = ", ".join(sorted(TOML_SUFFIXES | TEXT_SUFFIXES | SHEET_SUFFIXES))
+            raise _FileError(f"unknown roster file type {path.suffix!r}; expected one of {known}")
+    except OSError as exc:
+        return _Loaded([], [Problem(file, f"cannot read file: {exc.strerror or exc}")], [])
+    except _FileError as exc:
+        return _Loaded([], [Problem(file, str(exc))], [])
+    return _people(path, tables)
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """A file's rows, reduced to the columns renewd uses, whatever the format."""
+
+    headers: dict[str, str]  # field -> the header as the user wrote it
+    rows: Iterator[tuple[int | str, dict[str, Any]]]  # (row, field -> raw cell); no empty rows
+    problems: list[Problem]
+    ignored: list[str]
+
+
+def _people(path: Path, tables: _Tables) -> _Loaded:
+    file = str(path)
+    problems = tables.problems
+    has_header = bool(tables.headers or tables.ignored)  # an empty file only lacks people
+    for field in REQUIRED:
+        if has_header and field not in tables.headers:
+            names = " / ".join((field, *COLUMNS[field]))
+            problems.append(Problem(file, f"missing required column ({names})", field=field))
+    people: list[tuple[Person, int | str]] = []
+    seen_rows = 0
+    for row, cells in tables.rows:
+        seen_rows += 1
+        person = _person(file, path.name, row, tables.headers, cells, problems)
+        if person is not None:
+            people.append((person, row))
+    if seen_rows == 0:
+        problems.append(Problem(file, "no people in file (a header alone is not a roster)"))
+    warnings = []
+    if tables.ignored:
+        listed = ", ".join(repr(h) for h in tables.ignored)
+        warnings.append(f"{file}: ignored columns renewd does not use: {listed}")
+    return _Loaded(people, problems, warnings, tables.headers.get("id", "id"))
+
+
+# --- reading files -------------------------------------------------------------------------
+
+
+def _read_toml(path: Path) -> _Tables:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise _FileError(f"not valid TOML: {exc}") from None
+    entries = data.get("people", [])
+    if not isinstance(entries, list):
+        raise _FileError("'people' must be an array of tables: [[people]]")
+    headers: dict[str, str] = {}
+    problems: list[Problem] = []
+    ignored: list[str] = []
+    rows: list[tuple[int | str, dict[str, Any]]] = []
+    for index, entry in enumerate(entries, start=1):
+        row = f"people[{index}]"
+        if not isinstance(entry, dict):
+            problems.append(Problem(str(path), "expected a table", row=row))
+            continue
+        cells: dict[str, Any] = {}
+        for key, value in entry.items():
+            field = _HEADER_FIELDS.get(_header_key(key))
+            if field is None:
+                if key not in ignored:
+                    ignored.append(key)
+                continue
+            if field in cells:
+                problems.append(Problem(str(path), "key repeats another", row, key))
+                continue
+            headers.setdefault(field, key)
+            cells[field] = value
+        rows.append((row, cells))
+    # Every table may spell a key differently; the required-column check is per row in TOML.
+    for field in REQUIRED:
+        headers.setdefault(field, field)
+    return _Tables(headers, iter(rows), problems, ignored)
+
+
+def _read_text(path: Path) -> list[list[Any]]:
+    raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings: tuple[str, ...] = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "gb18030")
+    for encoding in encodings:
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise _FileError(
+            "cannot decode text: expected UTF-8, GB18030 or UTF-16 with a byte-order mark"
+        )
+    # Excel writes "," or ";" (by locale) for CSV and tabs for "Unicode text".
+    sample = text[:8192]
+    delimiter = max(("\t", ",", ";"), key=sample.count)
+    if sample.count(delimiter) == 0:
+        delimiter = ","
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise _FileError(f"not valid CSV: {exc}") from None
+
+
+def _read_sheet(path: Path) -> list[list[Any]]:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        # skip_empty_area=False keeps leading empty rows, so list index + 1 = sheet row number.
+        rows: list[list[Any]] = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except (CalamineError, ValueError, IndexError) as exc:
+        raise _FileError(f"cannot read spreadsheet: {type(exc).__name__}: {exc}") from None
+    return rows
+
+
+def _read_grid(file: str, grid: list[list[Any]]) -> _Tables:
+    """Rows of cells (CSV or sheet) -> tables. Row numbers are what the user sees in the
+    spreadsheet (1-based, header included)."""
+    start = _header_index(grid)
+    header_row = grid[start] if start < len(grid) else []
+    headers: dict[str, str] = {}
+    columns: list[tuple[str, int]] = []
+    problems: list[Problem] = []
+    ignored: list[str] = []
+    for index, cell in enumerate(header_row):
+        header = shown(cell)
+        if not header:
+            continue
+        field = _HEADER_FIELDS.get(_header_key(header))
+        if field is None:
+            ignored.append(header)
+        elif field in headers:
+            problems.append(
+                Problem(file, f"column repeats {headers[field]!r}", row=start + 1, field=header)
+            )
+        else:
+            headers[field] = header
+            columns.append((field, index))
+
+    def rows() -> Iterator[tuple[int | str, dict[str, Any]]]:
+        for number in range(start + 1, len(grid)):
+            row = grid[number]
+            if _empty_row(row):
+                continue
+            width = len(row)
+            yield number + 1, {f: row[i] for f, i in columns if i < width and row[i] != ""}
+
+    return _Tables(headers, rows(), problems, ignored)
+
+
+def _header_index(grid: list[list[Any]]) -> int:
+    """The first non-empty row that names a column renewd knows, so that a title row above
+    the header ("2027年居住证名单") is skipped; without one, the first non-empty row."""
+    first = len(grid)
+    for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        if _empty_row(row):
+            continue
+        first = min(first, index)
+        if any(isinstance(c, str) and _header_key(c) in _HEADER_FIELDS for c in row):
+            return index
+    return first
+
+
+def _empty_row(row: Sequence[Any]) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row)
+
+
+# --- reading values ------------------------------------------------------------------------
+
+
+def _person(
+    file: str,
+    name: str,
+    row: int | str,
+    headers: Mapping[str, str],
+    cells: Mapping[str, Any],
+    problems: list[Problem],
+) -> Person | None:
+    """One row's raw cells -> a Person, or None after recording every bad cell of the row.
+
+    Only the cells present are parsed: on a 100,000-row roster most columns are empty."""
+    before = len(problems)
+    values: dict[str, Any] = {}
+    for field, raw in cells.items():
+        if isinstance(raw, str):
+            raw = raw.strip()
+            if not raw:
+                continue
+        elif raw is None:
+            continue
+        try:
+            values[field] = _PARSERS[field](raw)
+        except CellError as exc:
+            problems.append(Problem(file, str(exc), row, headers[field], shown(raw)))
+    for field in REQUIRED:
+        if field in headers and is_blank(cells.get(field)):
+            problems.append(Problem(file, "missing required value", row, headers[field]))
+    if len(problems) > before or not all(field in values for field in REQUIRED):
+        return None
+    progress = _NO_PROGRESS
+    if not values.keys().isdisjoint(PROGRESS_FIELDS):
+        progress = Progress(**{f: values.pop(f) for f in PROGRESS_FIELDS if f in values})
+    where = f"row {row}" if isinstance(row, int) else row
+    return Person(**values, progress=progress, source=f"{name}, {where}")
+
+
+_PARSERS: dict[str, Callable[[Any], Any]] = {
+    "id": cell_text,
+    "name": cell_text,
+    "permit_expires": parse_date,
+    "group": cell_text,
+    "changes": parse_changes,
+    "has_points": parse_yes_no,
+    "email": parse_email,
+    "telegram": parse_telegram,
+    "wecom_user": cell_text,
+    "lang": parse_lang,
+    "tags": parse_tags,
+    "critical_dates": parse_critical_dates,
+    **dict.fromkeys(PROGRESS_FIELDS, parse_date),
+}
