@@ -17,6 +17,7 @@ points would lapse.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -38,6 +39,8 @@ K = MilestoneKind
 # A progress fact older than this before the expiry belongs to an earlier cycle: HR sheets often
 # keep last year's renewal date while the expiry column is updated.
 STALE_FACT_DAYS = 180
+
+_NO_PROGRESS = Progress()
 
 # Heads-up milestones: they pass when their day comes; there is nothing to mark done.
 _HEADS_UP = frozenset({K.PREPARE, K.PERMIT_WINDOW})
@@ -77,6 +80,8 @@ def _later(a: _Date, b: _Date) -> _Date:
 
 def current_progress(progress: Progress, cycle: dt.date) -> Progress:
     """The facts that belong to the cycle ending on `cycle`; older ones are last year's."""
+    if progress == _NO_PROGRESS:  # the common case, kept cheap for large rosters
+        return progress
     cutoff = cycle - dt.timedelta(days=STALE_FACT_DAYS)
 
     def fresh(day: dt.date | None) -> dt.date | None:
@@ -102,6 +107,10 @@ class Planner:
     def __init__(self, policy: PolicySettings, calendar: WorkdayCalendar) -> None:
         self.policy = policy
         self.calendar = calendar
+        # Milestone dates depend only on (cycle, progress, profile, today), and in a roster of
+        # 100,000 most people share them with someone: memoise per planner.
+        self._points_dates = functools.lru_cache(maxsize=1 << 16)(self._points_dates_uncached)
+        self._permit_dates = functools.lru_cache(maxsize=1 << 16)(self._permit_dates_uncached)
 
     # -- working-day helpers that carry the provisional flag ---------------------------------
 
@@ -202,7 +211,7 @@ class Planner:
     def _prepare(self, cycle: dt.date) -> _Date:
         return self._last_wd(cycle - dt.timedelta(days=self.policy.prepare_days))
 
-    def _permit_dates(
+    def _permit_dates_uncached(
         self, cycle: dt.date, progress: Progress, today: dt.date
     ) -> tuple[tuple[Milestone, ...], _Date, bool]:
         window = _Date(cycle - dt.timedelta(days=self.policy.window_days))
@@ -222,7 +231,7 @@ class Planner:
             )
         return self._milestones(rows, today), projected, False
 
-    def _points_dates(
+    def _points_dates_uncached(
         self, cycle: dt.date, progress: Progress, profile: Profile, today: dt.date
     ) -> tuple[tuple[Milestone, ...], _Date, bool]:
         policy = self.policy

@@ -94,7 +94,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _table(plans: list[PersonPlan], day: dt.date) -> None:
-    console = Console(highlight=False)
+    # A pipe or a log gets full lines rather than 80 columns of ellipses.
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     table = Table(title=f"renewd plan — {day.isoformat()}", show_lines=False)
     for column in (
         "id",

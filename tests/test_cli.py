@@ -1,0 +1,167 @@
+"""The CLI through its real entry point: exit codes, stderr, and the `plan --json` contract."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from renewd.cli import build_parser
+
+Write = Callable[[str, str], Path]
+ROOT = Path(__file__).parent.parent
+
+
+def renewd(
+    *args: str | Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "renewd", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+
+
+@pytest.fixture
+def config(write: Write) -> Path:
+    write(
+        "people.csv",
+        """\
+        工号,姓名,部门,居住证到期日,变更事项,身份证号
+        1001,张三,研发部,2026-10-20,,310101199001011234
+        1002,李四,研发部,2026/10/20,单位,310101199001015678
+        """,
+    )
+    return write("config.toml", '[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n')
+
+
+def test_every_command_has_help() -> None:
+    parser = build_parser()
+    actions = [a for a in parser._actions if a.dest == "command"]
+    commands = sorted(actions[0].choices)  # type: ignore[union-attr]
+    assert {"check", "plan", "run"} <= set(commands)
+    for command in commands:
+        result = renewd(command, "--help")
+        assert result.returncode == 0, command
+        assert "usage: renewd" in result.stdout
+
+
+def test_version() -> None:
+    result = renewd("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("renewd ")
+
+
+def test_check_ok_warns_about_ignored_columns_without_values(config: Path) -> None:
+    result = renewd("check", "-c", config)
+    assert result.returncode == 0, result.stderr
+    assert "2 people" in result.stdout
+    assert "身份证号" in result.stderr
+    assert "310101" not in result.stdout + result.stderr
+
+
+def test_check_reports_every_roster_error_with_exit_65(write: Write) -> None:
+    write(
+        "people.csv",
+        """\
+        工号,姓名,居住证到期日
+        1001,张三,2027-02-30
+        1002,,2027-03-01
+        1001,王五,明年
+        """,
+    )
+    config = write("config.toml", '[roster]\nfiles = ["people.csv"]\n')
+    result = renewd("check", "-c", config)
+    assert result.returncode == 65
+    err = result.stderr
+    assert "row 2" in err
+    assert "2027-02-30" in err
+    assert "row 3" in err
+    assert "row 4" in err
+    assert "明年" in err
+    assert "居住证到期日" in err
+
+
+def test_check_config_error_exits_78(write: Write, tmp_path: Path) -> None:
+    config = write("config.toml", '[roster]\nfiles = ["people.csv"]\n[notify]\nsend_at = "late"\n')
+    result = renewd("check", "-c", config)
+    assert result.returncode == 78
+    assert "notify.send_at" in result.stderr
+    assert str(config) in result.stderr
+    missing = renewd("check", "-c", tmp_path / "missing.toml")
+    assert missing.returncode == 78
+    assert "not found" in missing.stderr
+
+
+def test_plan_json_shape(config: Path) -> None:
+    result = renewd("plan", "-c", config, "--today", "2026-08-01", "--json")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["today"] == "2026-08-01"
+    assert [p["id"] for p in doc["people"]] == ["1001", "1002"]
+    first, second = doc["people"]
+    assert set(first) >= {
+        "id",
+        "name",
+        "group",
+        "cycle",
+        "profile",
+        "feasible",
+        "gap_days",
+        "provisional",
+        "milestones",
+    }
+    assert first["cycle"] == "2026-10-20"
+    assert first["profile"] == "unchanged"
+    assert first["feasible"] is True
+    assert second["profile"] == "changed"
+    assert second["feasible"] is False
+    assert second["gap_days"] == 10
+    kinds = [m["kind"] for m in first["milestones"]]
+    assert kinds[:3] == ["prepare", "permit_window", "permit_renewal"]
+    renewal = first["milestones"][2]
+    assert set(renewal) >= {"kind", "due", "opens", "status", "provisional"}
+    assert renewal == {
+        "kind": "permit_renewal",
+        "due": "2026-09-28",
+        "opens": "2026-09-20",
+        "status": "upcoming",
+        "provisional": False,
+        "done_on": None,
+    }
+    assert first["milestones"][0]["opens"] is None
+
+
+def test_plan_person_filter_and_unknown_person(config: Path) -> None:
+    result = renewd("plan", "-c", config, "--today", "2026-08-01", "--json", "--person", "1002")
+    assert [p["id"] for p in json.loads(result.stdout)["people"]] == ["1002"]
+    missing = renewd("plan", "-c", config, "--person", "9999")
+    assert missing.returncode == 64
+    assert "9999" in missing.stderr
+
+
+def test_plan_table_is_readable(config: Path) -> None:
+    result = renewd("plan", "-c", config, "--today", "2026-08-01")
+    assert result.returncode == 0, result.stderr
+    assert "张三" in result.stdout
+    assert "gap 10d" in result.stdout
+
+
+def test_bad_today_is_a_usage_error(config: Path) -> None:
+    result = renewd("plan", "-c", config, "--today", "tomorrow")
+    assert result.returncode == 2
+    assert "not a date" in result.stderr
+
+
+def test_config_from_environment(config: Path) -> None:
+    import os
+
+    env = {**os.environ, "RENEWD_CONFIG": str(config)}
+    result = renewd("check", env=env)
+    assert result.returncode == 0, result.stderr
