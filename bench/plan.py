@@ -9,9 +9,9 @@ import argparse
 import csv
 import datetime as dt
 import random
+import resource
 import tempfile
 import time
-import resource
 from pathlib import Path
 
 from renewd.plan import Planner
