@@ -12,6 +12,7 @@ The tests parse its output back with icalendar and with the strict `ical` packag
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -167,11 +168,15 @@ def person_hash(person_id: str) -> str:
 
 
 def event_uid(person_id: str, cycle: dt.date, kind: MilestoneKind) -> str:
-    return f"{person_hash(person_id)}-{cycle:%Y%m%d}-{kind.value}@renewd"
+    return f"{person_hash(person_id)}-{_ymd(cycle)}-{kind.value}@renewd"
 
 
 def critical_uid(person_id: str, index: int) -> str:
     return f"{person_hash(person_id)}-critical-{index}@renewd"
+
+
+def _ymd(day: dt.date) -> str:
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
 def _digest(*parts: str) -> str:
@@ -179,10 +184,17 @@ def _digest(*parts: str) -> str:
 
 
 def _content(
-    uid: str, person: Person, day: dt.date, head: str, rest: str, desc: str, lang: Lang
+    uid: str,
+    person: Person,
+    masked_name: str,
+    day: dt.date,
+    head: str,
+    rest: str,
+    desc: str,
+    lang: Lang,
 ) -> EventContent:
     summary = f"{head}{person.name}{rest}"
-    masked = f"{head}{mask_name(person.name)}{rest}"
+    masked = f"{head}{masked_name}{rest}"
     return EventContent(
         uid=uid,
         person_id=person.id,
@@ -193,6 +205,10 @@ def _content(
         lang=lang,
         digest=_digest(uid, day.isoformat(), summary, masked, desc, lang.value),
     )
+
+
+_checklist = functools.lru_cache(maxsize=256)(checklist)
+_step_text = functools.lru_cache(maxsize=64)(step_text)
 
 
 def plan_events(plan: PersonPlan, default_lang: Lang) -> list[EventContent]:
@@ -217,10 +233,12 @@ def plan_events(plan: PersonPlan, default_lang: Lang) -> list[EventContent]:
             if zh
             else f"⚠ {crit.date.isoformat()} {label}: the points may not be valid then."
         )
-    items = checklist(person.changes, lang)
+    items = _checklist(person.changes, lang)
+    who, cycle = person_hash(person.id), _ymd(plan.cycle)
+    masked_name = mask_name(person.name)
     out: list[EventContent] = []
     for m in plan.milestones:
-        step = step_text(m.kind, lang)
+        step = _step_text(m.kind, lang)
         heads_up = step.actor is Actor.NOBODY
         lines = [step.action]
         if zh:
@@ -254,8 +272,10 @@ def plan_events(plan: PersonPlan, default_lang: Lang) -> list[EventContent]:
         suffix = ("：" if zh else ": ") + step.title
         if m.provisional:
             suffix += "（暂定）" if zh else " (provisional)"
-        uid = event_uid(person.id, plan.cycle, m.kind)
-        out.append(_content(uid, person, m.due, done + tag, suffix, "\n".join(lines), lang))
+        uid = f"{who}-{cycle}-{m.kind.value}@renewd"  # event_uid(), without rehashing
+        out.append(
+            _content(uid, person, masked_name, m.due, done + tag, suffix, "\n".join(lines), lang)
+        )
     for index, crit in enumerate(person.critical_dates):
         label = crit.label or ("关键日期" if zh else "critical date")
         at_risk = crit in plan.critical_at_risk
@@ -275,7 +295,7 @@ def plan_events(plan: PersonPlan, default_lang: Lang) -> list[EventContent]:
                 )
             head, rest = "[Critical] ", f": {label}"
         uid = critical_uid(person.id, index)
-        out.append(_content(uid, person, crit.date, head, rest, desc, lang))
+        out.append(_content(uid, person, masked_name, crit.date, head, rest, desc, lang))
     return out
 
 
@@ -310,6 +330,7 @@ def fold(line: str) -> bytes:
     return b"\r\n ".join(parts) + b"\r\n"
 
 
+@functools.lru_cache(maxsize=4096)
 def _stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
@@ -324,9 +345,9 @@ def render_event(event: EventContent, stamp: Stamp, masked: bool, alarms: bool) 
     summary = escape_text(event.masked_summary if masked else event.summary)
     lines = [
         b"BEGIN:VEVENT\r\n",
-        fold(f"UID:{escape_text(event.uid)}"),
+        fold(f"UID:{event.uid}"),  # hex, digits, kind names: nothing to escape
         f"DTSTAMP:{changed}\r\nLAST-MODIFIED:{changed}\r\nSEQUENCE:{stamp.sequence}\r\n"
-        f"DTSTART;VALUE=DATE:{event.day:%Y%m%d}\r\nDTEND;VALUE=DATE:{end:%Y%m%d}\r\n".encode(),
+        f"DTSTART;VALUE=DATE:{_ymd(event.day)}\r\nDTEND;VALUE=DATE:{_ymd(end)}\r\n".encode(),
         fold(f"SUMMARY:{summary}"),
         fold(f"DESCRIPTION:{escape_text(event.description)}"),
         b"TRANSP:TRANSPARENT\r\n",
