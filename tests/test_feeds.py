@@ -270,3 +270,16 @@ def test_fold_never_splits_a_character(text: str) -> None:
     assert all(len(p) <= 75 for p in parts)
     assert all(p.startswith(b" ") for p in parts[1:])
     assert b"".join([parts[0], *(p[1:] for p in parts[1:])]).decode("utf-8") == line
+
+
+def test_pure_modules_import_no_adapter() -> None:
+    import ast
+
+    src = Path(__file__).parent.parent / "src" / "renewd"
+    adapters = {"aiohttp", "sqlite3", "segno", "renewd.state", "renewd.server", "os", "time"}
+    for module in ("feeds.py", "materials.py"):
+        tree = ast.parse((src / module).read_text(encoding="utf-8"))
+        imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        assert not imported & adapters, module
+        assert "now()" not in (src / module).read_text(encoding="utf-8"), module
