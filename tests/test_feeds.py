@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 
-from conftest import NOW, TODAY, make_settings, people
+from feedkit import NOW, PLANNER, TODAY, make_settings, people
 from renewd.feeds import (
     FeedKind,
     FeedSpec,
@@ -25,13 +25,10 @@ from renewd.feeds import (
 )
 from renewd.materials import BASIC, checklist, step_text
 from renewd.model import Change, Lang, MilestoneKind, Person, Progress
-from renewd.plan import Planner
 from renewd.publisher import FeedCache
 from renewd.state import Database
-from renewd.workdays import WorkdayCalendar
 
 KEY = b"k" * 32
-PLANNER = Planner(make_settings().policy, WorkdayCalendar.from_settings(make_settings().calendar))
 
 
 def cache_for(tmp_path: Path, **extra: object) -> FeedCache:
@@ -64,10 +61,10 @@ def test_mask_name_keeps_first_and_last_character() -> None:
     assert mask_name("Anna Schmidt") == "A*** S******"
 
 
-def test_render_parses_back_with_icalendar_and_ical(tmp_path: Path, planner: Planner) -> None:
+def test_render_parses_back_with_icalendar_and_ical(tmp_path: Path) -> None:
     cache = cache_for(tmp_path)
     crowd = people()
-    plans = planner.plan_all(crowd, TODAY)
+    plans = PLANNER.plan_all(crowd, TODAY)
     cache.refresh(crowd, plans, TODAY, NOW)
     body = cache.published("all").body
     expected = {
@@ -100,9 +97,9 @@ def test_render_parses_back_with_icalendar_and_ical(tmp_path: Path, planner: Pla
     }
 
 
-def test_calendar_properties_are_written_as_rfc_7986_says(tmp_path: Path, planner: Planner) -> None:
+def test_calendar_properties_are_written_as_rfc_7986_says(tmp_path: Path) -> None:
     cache = cache_for(tmp_path, server={"refresh_hours": 6})
-    cache.refresh(people(), planner.plan_all(people(), TODAY), TODAY, NOW)
+    cache.refresh(people(), PLANNER.plan_all(people(), TODAY), TODAY, NOW)
     body = cache.published("person-E001").body
     assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:PT6H\r\n" in body
     assert b"\r\nX-PUBLISHED-TTL:PT6H\r\n" in body
@@ -114,9 +111,9 @@ def test_calendar_properties_are_written_as_rfc_7986_says(tmp_path: Path, planne
     assert b"\n" not in body.replace(b"\r\n", b"")
 
 
-def test_person_feed_has_full_name_group_feed_masks_it(tmp_path: Path, planner: Planner) -> None:
+def test_person_feed_has_full_name_group_feed_masks_it(tmp_path: Path) -> None:
     cache = cache_for(tmp_path)
-    cache.refresh(people(), planner.plan_all(people(), TODAY), TODAY, NOW)
+    cache.refresh(people(), PLANNER.plan_all(people(), TODAY), TODAY, NOW)
     own = cache.published("person-E002").body.decode()
     group = cache.published("group-研发部").body.decode()
     assert "【居住证】李小明：续签居住证截止" in own
@@ -125,16 +122,16 @@ def test_person_feed_has_full_name_group_feed_masks_it(tmp_path: Path, planner: 
     assert "Anna" not in group  # another group
 
 
-def test_english_people_get_english_events(tmp_path: Path, planner: Planner) -> None:
+def test_english_people_get_english_events(tmp_path: Path) -> None:
     cache = cache_for(tmp_path)
-    cache.refresh(people(), planner.plan_all(people(), TODAY), TODAY, NOW)
+    cache.refresh(people(), PLANNER.plan_all(people(), TODAY), TODAY, NOW)
     body = cache.published("person-E003").body.decode()
     assert "[Permit] Anna Schmidt: renew the residence permit" in body
 
 
-def test_infeasible_plan_and_critical_date_are_described(tmp_path: Path, planner: Planner) -> None:
+def test_infeasible_plan_and_critical_date_are_described(tmp_path: Path) -> None:
     crowd = people()
-    plans = planner.plan_all(crowd, TODAY)
+    plans = PLANNER.plan_all(crowd, TODAY)
     changed = next(p for p in plans if p.person.id == "E002")
     assert not changed.feasible
     events = plan_events(changed, Lang.ZH)
@@ -146,8 +143,8 @@ def test_infeasible_plan_and_critical_date_are_described(tmp_path: Path, planner
     assert crit.day == dt.date(2027, 4, 20)
 
 
-def test_provisional_dates_say_so(planner: Planner) -> None:
-    plan = planner.plan(people()[0], TODAY)
+def test_provisional_dates_say_so() -> None:
+    plan = PLANNER.plan(people()[0], TODAY)
     events = plan_events(plan, Lang.ZH)
     provisional = [m for m in plan.milestones if m.provisional]
     assert provisional  # 2027 is beyond the published holiday notices
@@ -156,10 +153,10 @@ def test_provisional_dates_say_so(planner: Planner) -> None:
     assert all("节假日安排公布后可能调整" in e.description for e in marked)
 
 
-def test_alarms_are_off_by_default_and_on_per_feed(tmp_path: Path, planner: Planner) -> None:
+def test_alarms_are_off_by_default_and_on_per_feed(tmp_path: Path) -> None:
     extra = {"extra": [{"name": "expats", "tags": ["expat"], "alarms": True}]}
     cache = cache_for(tmp_path, feeds=extra)
-    cache.refresh(people(), planner.plan_all(people(), TODAY), TODAY, NOW)
+    cache.refresh(people(), PLANNER.plan_all(people(), TODAY), TODAY, NOW)
     assert b"VALARM" not in cache.published("all").body
     with_alarms = icalendar.Calendar.from_ical(cache.published("expats").body)
     events = with_alarms.walk("VEVENT")
@@ -170,26 +167,26 @@ def test_alarms_are_off_by_default_and_on_per_feed(tmp_path: Path, planner: Plan
     }
 
 
-def test_same_data_renders_to_the_same_bytes(tmp_path: Path, planner: Planner) -> None:
+def test_same_data_renders_to_the_same_bytes(tmp_path: Path) -> None:
     crowd = people()
     first = cache_for(tmp_path)
-    first.refresh(crowd, planner.plan_all(crowd, TODAY), TODAY, NOW)
+    first.refresh(crowd, PLANNER.plan_all(crowd, TODAY), TODAY, NOW)
     before = {s.name: first.published(s.name).body for s in first.specs}
     later = NOW + dt.timedelta(days=3)
     second = cache_for(tmp_path)  # a restart: the stamps come from the database
-    second.refresh(crowd, planner.plan_all(crowd, TODAY), TODAY, later)
+    second.refresh(crowd, PLANNER.plan_all(crowd, TODAY), TODAY, later)
     assert {s.name: second.published(s.name).body for s in second.specs} == before
     assert second.published("all").last_modified == first.published("all").last_modified
 
 
-def test_moved_date_keeps_uid_and_raises_sequence(tmp_path: Path, planner: Planner) -> None:
+def test_moved_date_keeps_uid_and_raises_sequence(tmp_path: Path) -> None:
     person = people()[0]
     cache = cache_for(tmp_path)
-    cache.refresh([person], [planner.plan(person, TODAY)], TODAY, NOW)
+    cache.refresh([person], [PLANNER.plan(person, TODAY)], TODAY, NOW)
     before = icalendar.Calendar.from_ical(cache.published("person-E001").body)
     later = NOW + dt.timedelta(days=1)
     renewed = dataclasses.replace(person, progress=Progress(permit_renewed_on=dt.date(2027, 1, 25)))
-    cache.refresh([renewed], [planner.plan(renewed, TODAY)], TODAY, later)
+    cache.refresh([renewed], [PLANNER.plan(renewed, TODAY)], TODAY, later)
     after = icalendar.Calendar.from_ical(cache.published("person-E001").body)
     old = {str(e["UID"]): e for e in before.walk("VEVENT")}
     new = {str(e["UID"]): e for e in after.walk("VEVENT")}
@@ -204,9 +201,9 @@ def test_moved_date_keeps_uid_and_raises_sequence(tmp_path: Path, planner: Plann
     assert cache.published("person-E001").last_modified == later
 
 
-def test_uid_never_contains_the_person_id(planner: Planner) -> None:
+def test_uid_never_contains_the_person_id() -> None:
     person = dataclasses.replace(people()[0], id="310101199001011234")
-    for event in plan_events(planner.plan(person, TODAY), Lang.ZH):
+    for event in plan_events(PLANNER.plan(person, TODAY), Lang.ZH):
         assert "310101199001011234" not in event.uid
         assert event.uid.endswith("@renewd")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from conftest import people
+from feedkit import people
 from renewd import app as app_module
 from renewd.cli import main
 from renewd.roster import Roster

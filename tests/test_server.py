@@ -15,9 +15,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from conftest import NOW, TODAY, make_settings, people
+from feedkit import NOW, PLANNER, TODAY, make_settings, people
 from renewd.errors import ConfigError
-from renewd.plan import Planner
 from renewd.publisher import FeedCache
 from renewd.server import NOT_FOUND_BODY, bound_port, build_app, start
 from renewd.state import Database
@@ -26,12 +25,12 @@ from renewd.tokens import Tokens, derive, load_key
 Check = Callable[[aiohttp.ClientSession, str, FeedCache], Awaitable[None]]
 
 
-def serve_and(tmp_path: Path, planner: Planner, check: Check) -> None:
+def serve_and(tmp_path: Path, check: Check) -> None:
     settings = make_settings(tmp_path)
     db = Database.in_dir(tmp_path)
     cache = FeedCache(settings, db, load_key(tmp_path, {}))
     crowd = people()
-    cache.refresh(crowd, planner.plan_all(crowd, TODAY), TODAY, NOW)
+    cache.refresh(crowd, PLANNER.plan_all(crowd, TODAY), TODAY, NOW)
 
     async def main() -> None:
         runner = await start(build_app(cache), "127.0.0.1:0")
@@ -49,7 +48,7 @@ def path_of(cache: FeedCache, name: str) -> str:
     return "/feeds/" + cache.token(name) + ".ics"
 
 
-def test_get_head_and_conditional_requests(tmp_path: Path, planner: Planner) -> None:
+def test_get_head_and_conditional_requests(tmp_path: Path) -> None:
     async def check(session: aiohttp.ClientSession, base: str, cache: FeedCache) -> None:
         url = base + path_of(cache, "person-E001")
         async with session.get(url, headers={"Accept-Encoding": "identity"}) as resp:
@@ -81,10 +80,10 @@ def test_get_head_and_conditional_requests(tmp_path: Path, planner: Planner) -> 
         async with session.get(url, headers={"If-Modified-Since": earlier}) as resp:
             assert resp.status == 200
 
-    serve_and(tmp_path, planner, check)
+    serve_and(tmp_path, check)
 
 
-def test_gzip_when_asked(tmp_path: Path, planner: Planner) -> None:
+def test_gzip_when_asked(tmp_path: Path) -> None:
     async def check(session: aiohttp.ClientSession, base: str, cache: FeedCache) -> None:
         url = base + path_of(cache, "all")
         async with session.get(url, headers={"Accept-Encoding": "gzip, deflate"}) as resp:
@@ -101,12 +100,10 @@ def test_gzip_when_asked(tmp_path: Path, planner: Planner) -> None:
         async with session.get(url, headers=headers) as resp:
             assert resp.status == 304
 
-    serve_and(tmp_path, planner, check)
+    serve_and(tmp_path, check)
 
 
-def test_wrong_rotated_and_malformed_tokens_get_the_same_404(
-    tmp_path: Path, planner: Planner
-) -> None:
+def test_wrong_rotated_and_malformed_tokens_get_the_same_404(tmp_path: Path) -> None:
     async def check(session: aiohttp.ClientSession, base: str, cache: FeedCache) -> None:
         old = path_of(cache, "person-E002")
         async with session.get(base + old) as resp:
@@ -136,10 +133,10 @@ def test_wrong_rotated_and_malformed_tokens_get_the_same_404(
         async with session.get(base + new) as resp:
             assert resp.status == 200
 
-    serve_and(tmp_path, planner, check)
+    serve_and(tmp_path, check)
 
 
-def test_subscribe_page_has_both_links_and_a_qr_code(tmp_path: Path, planner: Planner) -> None:
+def test_subscribe_page_has_both_links_and_a_qr_code(tmp_path: Path) -> None:
     async def check(session: aiohttp.ClientSession, base: str, cache: FeedCache) -> None:
         token = cache.token("person-E001")
         async with session.get(f"{base}/feeds/{token}") as resp:
@@ -155,27 +152,27 @@ def test_subscribe_page_has_both_links_and_a_qr_code(tmp_path: Path, planner: Pl
         assert "订阅" in page
         assert "Subscribe" in page
 
-    serve_and(tmp_path, planner, check)
+    serve_and(tmp_path, check)
 
 
-def test_last_modified_never_moves_backwards(tmp_path: Path, planner: Planner) -> None:
+def test_last_modified_never_moves_backwards(tmp_path: Path) -> None:
     crowd = people()
     cache = FeedCache(make_settings(tmp_path), Database.in_dir(tmp_path), b"k" * 32)
-    cache.refresh(crowd, planner.plan_all(crowd, TODAY), TODAY, NOW)
+    cache.refresh(crowd, PLANNER.plan_all(crowd, TODAY), TODAY, NOW)
     first = cache.published("all").last_modified
     # someone leaves: no event changed, yet the feed did; the clock also went back a day
     fewer = crowd[:-1]
-    cache.refresh(fewer, planner.plan_all(fewer, TODAY), TODAY, NOW - dt.timedelta(days=1))
+    cache.refresh(fewer, PLANNER.plan_all(fewer, TODAY), TODAY, NOW - dt.timedelta(days=1))
     assert cache.published("all").last_modified > first
 
 
-def test_key_file_is_private_and_tokens_never_stored(tmp_path: Path, planner: Planner) -> None:
+def test_key_file_is_private_and_tokens_never_stored(tmp_path: Path) -> None:
     key = load_key(tmp_path, {})
     assert stat.S_IMODE((tmp_path / "feed.key").stat().st_mode) == 0o600
     assert load_key(tmp_path, {}) == key
     cache = FeedCache(make_settings(tmp_path), Database.in_dir(tmp_path), key)
     crowd = people()
-    cache.refresh(crowd, planner.plan_all(crowd, TODAY), TODAY, NOW)
+    cache.refresh(crowd, PLANNER.plan_all(crowd, TODAY), TODAY, NOW)
     cache.rotate("all")
     tokens = [cache.token(s.name) for s in cache.specs]
     assert all(len(t) * 6 >= 128 for t in tokens)

@@ -1,12 +1,12 @@
-"""Shared builders: people, settings and plans without a roster file."""
+"""Builders for the feed tests: people, settings and a planner, without a roster file.
+
+A plain module, not a conftest, so it merges beside the shared tests/conftest.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from renewd.model import Change, CriticalDate, Lang, Person
 from renewd.plan import Planner
@@ -57,7 +57,4 @@ def people() -> list[Person]:
     ]
 
 
-@pytest.fixture
-def planner() -> Planner:
-    settings = make_settings()
-    return Planner(settings.policy, WorkdayCalendar.from_settings(settings.calendar))
+PLANNER = Planner(make_settings().policy, WorkdayCalendar.from_settings(make_settings().calendar))
