@@ -1,0 +1,235 @@
+"""Feed benchmarks: render time by feed size, and warm GET throughput beside a bare handler.
+
+    .venv/bin/python bench/feeds.py [--quick]
+
+Render: events built from plans of synthetic people, stamped from an in-memory store, written by
+renewd's writer (and, for reference, by icalendar at 1,000 events). Serve: a 1,000-event feed
+from a server process on 127.0.0.1, fetched by 1 and 8 concurrent clients for at most N
+requests or T seconds each, beside a bare aiohttp handler returning the same bytes from memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import multiprocessing as mp
+import statistics
+import sys
+import tempfile
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import aiohttp
+import icalendar
+from aiohttp import web
+
+from renewd.feeds import FeedKind, FeedSpec, Stamp, plan_events, render_feed
+from renewd.model import Change, CriticalDate, Lang, Person
+from renewd.plan import Planner
+from renewd.publisher import FeedCache
+from renewd.server import bound_port, build_app, start
+from renewd.settings import Settings
+from renewd.state import Database
+from renewd.workdays import WorkdayCalendar
+
+TODAY = dt.date(2026, 11, 20)
+NOW = dt.datetime(2026, 11, 20, 1, 0, tzinfo=dt.UTC)
+SURNAMES = "张王李赵刘陈杨黄周吴徐孙马朱胡郭何高林罗"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚"
+
+
+def crowd(n: int) -> list[Person]:
+    out = []
+    for i in range(n):
+        name = SURNAMES[i % len(SURNAMES)] + GIVEN[i % len(GIVEN)] + GIVEN[(i * 7) % len(GIVEN)]
+        out.append(
+            Person(
+                id=f"E{i:06d}",
+                name=name,
+                permit_expires=dt.date(2027, 1, 1) + dt.timedelta(days=i % 365),
+                group=f"部门{i % 20}",
+                changes=frozenset({Change.EMPLOYER}) if i % 5 == 0 else frozenset(),
+                lang=Lang.EN if i % 10 == 0 else None,
+                critical_dates=(CriticalDate(dt.date(2027, 4, 20), "子女入学登记"),)
+                if i % 4 == 0
+                else (),
+            )
+        )
+    return out
+
+
+def settings(state: Path | None = None) -> Settings:
+    data: dict[str, object] = {"roster": {"files": ["people.toml"]}}
+    if state:
+        data["state"] = {"dir": str(state)}
+    return Settings(**data)  # type: ignore[arg-type]
+
+
+def planner() -> Planner:
+    s = settings()
+    return Planner(s.policy, WorkdayCalendar.from_settings(s.calendar))
+
+
+def people_for(events: int) -> list[Person]:
+    """Enough people for about `events` events (9.25 events a person on average)."""
+    return crowd(max(1, round(events / 9.25)))
+
+
+def bench_render(sizes: list[int]) -> None:
+    pl = planner()
+    print("render (cold: plan → events → ICS bytes; stamps in memory)")
+    for size in sizes:
+        people = people_for(size)
+        plans = pl.plan_all(people, TODAY)
+        t0 = time.perf_counter()
+        events = [e for plan in plans for e in plan_events(plan, Lang.ZH)]
+        stamps = {e.uid: Stamp(0, NOW) for e in events}
+        t1 = time.perf_counter()
+        spec = FeedSpec("all", FeedKind.ALL, "全部", tuple(p.id for p in people), True, False)
+        body = render_feed(spec, events, stamps, 12)
+        t2 = time.perf_counter()
+        print(
+            f"  {len(events):>7,} events  {len(body) / 1e6:7.2f} MB  content {t1 - t0:6.3f} s"
+            f"  write {t2 - t1:6.3f} s  total {t2 - t0:6.3f} s"
+        )
+    # the same 1,000 events through icalendar, for reference
+    plans = pl.plan_all(people_for(1000), TODAY)
+    events = [e for plan in plans for e in plan_events(plan, Lang.ZH)]
+    t0 = time.perf_counter()
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//renewd//bench//ZH")
+    cal.add("version", "2.0")
+    for e in events:
+        ev = icalendar.Event()
+        ev.add("uid", e.uid)
+        ev.add("dtstamp", NOW)
+        ev.add("sequence", 0)
+        ev.add("dtstart", e.day)
+        ev.add("dtend", e.day + dt.timedelta(days=1))
+        ev.add("summary", e.masked_summary)
+        ev.add("description", e.description)
+        cal.add_component(ev)
+    cal.to_ical()
+    print(f"  icalendar reference, {len(events):,} events: {time.perf_counter() - t0:.3f} s")
+
+
+def bench_cache(events: int) -> None:
+    """The whole refresh with the SQLite store, first run and unchanged re-run."""
+    pl = planner()
+    people = people_for(events)
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = FeedCache(settings(Path(tmp)), Database.in_dir(Path(tmp)), b"k" * 32)
+        for label in ("first refresh", "next day, unchanged data"):
+            t0 = time.perf_counter()
+            plans = pl.plan_all(people, TODAY)
+            cache.refresh(people, plans, TODAY, NOW)
+            body = cache.published("all").body
+            print(
+                f"  FeedCache {label}: {len(people):,} people, {body.count(b'BEGIN:VEVENT'):,}"
+                f" events, {len(cache.specs):,} feeds: {time.perf_counter() - t0:.3f} s"
+            )
+            cache._gen = None  # force a rebuild (as a new day would)
+
+
+# -- serving ------------------------------------------------------------------------------------
+
+
+def _serve(kind: str, pipe: Connection) -> None:
+    async def main() -> None:
+        tmp = tempfile.mkdtemp()
+        cache = FeedCache(settings(Path(tmp)), Database.in_dir(Path(tmp)), b"k" * 32)
+        people = people_for(1000)
+        cache.refresh(people, planner().plan_all(people, TODAY), TODAY, NOW)
+        body = cache.published("all").body
+        if kind == "renewd":
+            app = build_app(cache)
+            path = f"/feeds/{cache.token('all')}.ics"
+        else:
+
+            async def bare(request: web.Request) -> web.Response:
+                return web.Response(body=body, content_type="text/calendar")
+
+            app = web.Application()
+            app.router.add_get("/bare", bare)
+            path = "/bare"
+        runner = await start(app, "127.0.0.1:0")
+        pipe.send((bound_port(runner), path, len(body)))
+        await asyncio.get_running_loop().run_in_executor(None, pipe.recv)
+        await runner.cleanup()
+
+    asyncio.run(main())
+
+
+async def _load(url: str, clients: int, max_requests: int, max_seconds: float) -> list[float]:
+    latencies: list[float] = []
+    deadline = time.perf_counter() + max_seconds
+    connector = aiohttp.TCPConnector(limit=clients)
+    headers = {"Accept-Encoding": "identity"}
+    async with aiohttp.ClientSession(connector=connector, auto_decompress=False) as session:
+
+        async def worker() -> None:
+            while len(latencies) < max_requests and time.perf_counter() < deadline:
+                t0 = time.perf_counter()
+                async with session.get(url, headers=headers) as resp:
+                    await resp.read()
+                    assert resp.status == 200
+                latencies.append(time.perf_counter() - t0)
+
+        await worker()  # warm up the connection and the cache
+        latencies.clear()
+        deadline = time.perf_counter() + max_seconds
+        start_time = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        latencies.append(time.perf_counter() - start_time)  # the last item is the wall time
+    return latencies
+
+
+def bench_serve(max_requests: int, max_seconds: float) -> None:
+    print(
+        f"warm GET of a 1,000-event feed over 127.0.0.1 (≤{max_requests} requests, ≤{max_seconds}s)"
+    )
+    ctx = mp.get_context("spawn")
+    results: dict[tuple[str, int], float] = {}
+    for kind in ("bare", "renewd"):
+        parent, child = ctx.Pipe()
+        proc = ctx.Process(target=_serve, args=(kind, child), daemon=True)
+        proc.start()
+        port, path, size = parent.recv()
+        try:
+            for clients in (1, 8):
+                lat = asyncio.run(
+                    _load(f"http://127.0.0.1:{port}{path}", clients, max_requests, max_seconds)
+                )
+                wall, lat = lat[-1], sorted(lat[:-1])
+                rate = len(lat) / wall
+                results[kind, clients] = rate
+                p50 = statistics.median(lat) * 1000
+                p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000
+                plural = "s" if clients > 1 else " "
+                print(
+                    f"  {kind:>6}  {clients} client{plural}  {size / 1e3:.0f} KB"
+                    f"  {rate:7.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms"
+                )
+        finally:
+            parent.send("stop")
+            proc.join(10)
+    for clients in (1, 8):
+        share = results["renewd", clients] / results["bare", clients]
+        print(f"  renewd / bare with {clients} client(s): {share:.0%}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, shorter runs")
+    args = parser.parse_args()
+    sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
+    bench_render(sizes)
+    bench_cache(10_000)
+    bench_serve(1000 if args.quick else 5000, 2.0 if args.quick else 5.0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

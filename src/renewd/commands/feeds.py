@@ -1,0 +1,191 @@
+"""`renewd feeds` (list, rotate), `renewd export` and `renewd serve`: the feed adapters' CLI."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import logging
+import os
+import re
+import signal
+import sys
+import tempfile
+from pathlib import Path
+
+from renewd.app import App, now, today
+from renewd.errors import ConfigError
+from renewd.publisher import FeedCache
+from renewd.server import build_app, start
+from renewd.state import Database
+from renewd.tokens import load_key
+
+log = logging.getLogger("renewd.feeds")
+TOKEN_FILE = re.compile(r"^[A-Za-z0-9_-]{32}\.ics$")
+
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser
+) -> None:
+    from renewd.cli import iso_date
+
+    feeds = sub.add_parser(
+        "feeds",
+        parents=[parent],
+        help="list feed URLs; rotate a feed's token",
+        description="List every calendar feed with its https and webcal URLs, to hand out."
+        " `renewd feeds rotate NAME` gives a feed a new URL; the old one stops working at once.",
+    )
+    feeds.add_argument("--json", action="store_true", help="print JSON")
+    feeds.set_defaults(handler=run_list)
+    actions = feeds.add_subparsers(dest="feeds_action", metavar="ACTION")
+    rotate = actions.add_parser(
+        "rotate", help="give a feed a new token", description="Give feed NAME a new URL."
+    )
+    rotate.add_argument("name", metavar="NAME", help="feed name, as `renewd feeds` lists it")
+    rotate.add_argument("-c", "--config", metavar="FILE", default=argparse.SUPPRESS)
+    rotate.set_defaults(handler=run_rotate)
+
+    export = sub.add_parser(
+        "export",
+        parents=[parent],
+        help="write the feeds as .ics files",
+        description="Write every feed into DIR as <token>.ics (the same paths the server"
+        " uses, for nginx to serve), atomically; token files no longer valid are removed.",
+    )
+    export.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
+    export.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help="plan as of this day")
+    export.add_argument(
+        "--names", action="store_true", help="name files <feed name>.ics instead (not to publish)"
+    )
+    export.set_defaults(handler=run_export)
+
+    serve = sub.add_parser(
+        "serve",
+        parents=[parent],
+        help="run the feed server",
+        description="Serve the feeds on [server] listen until SIGINT or SIGTERM.",
+    )
+    serve.set_defaults(handler=run_serve)
+
+
+def open_cache(app: App, day: dt.date | None = None) -> FeedCache:
+    """The feed cache of `app`, refreshed with the roster planned as of `day`."""
+    settings = app.settings
+    cache = FeedCache(settings, Database.in_dir(settings.state.dir), load_key(settings.state.dir))
+    day = day or today(settings)
+    people = app.roster.people
+    cache.refresh(people, app.planner.plan_all(people, day), day, now(settings))
+    return cache
+
+
+def run_list(args: argparse.Namespace) -> int:
+    cache = open_cache(App.load(args.config))
+    rows = []
+    for spec in cache.specs:
+        urls = cache.urls(spec.name)
+        rows.append(
+            {
+                "name": spec.name,
+                "kind": spec.kind.value,
+                "title": spec.title,
+                "people": len(spec.members),
+                "https": urls.https,
+                "webcal": urls.webcal,
+                "page": urls.page,
+            }
+        )
+    if args.json:
+        json.dump({"feeds": rows}, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    for row in rows:
+        print(f"{row['name']}  ({row['title']}, {row['people']} people)")
+        print(f"  {row['https']}")
+        print(f"  {row['webcal']}")
+    return 0
+
+
+def run_rotate(args: argparse.Namespace) -> int:
+    cache = open_cache(App.load(args.config))
+    cache.rotate(args.name)
+    urls = cache.urls(args.name)
+    print(f"{args.name}: new URL; the old one no longer works")
+    print(f"  {urls.https}")
+    print(f"  {urls.webcal}")
+    return 0
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that readers see the old file or the new one, never half."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".ics")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _file_name(name: str) -> str:
+    return re.sub(r"[^\w.-]", "_", name).lstrip(".") + ".ics"
+
+
+def run_export(args: argparse.Namespace) -> int:
+    cache = open_cache(App.load(args.config), args.today)
+    out: Path = args.out
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"{out}: cannot create the output folder: {exc.strerror}") from None
+    written = set()
+    for spec in cache.specs:
+        name = _file_name(spec.name) if args.names else f"{cache.token(spec.name)}.ics"
+        write_atomic(out / name, cache.published(spec.name).body)
+        written.add(name)
+    removed = 0
+    if not args.names:
+        for stale in out.iterdir():
+            if TOKEN_FILE.match(stale.name) and stale.name not in written:
+                stale.unlink()  # a rotated token must stop working here too
+                removed += 1
+    print(
+        f"wrote {len(written)} feeds to {out}" + (f", removed {removed} stale" if removed else "")
+    )
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    app = App.load(args.config)
+    asyncio.run(_serve(app))
+    return 0
+
+
+async def _serve(app: App) -> None:
+    settings = app.settings
+    cache = open_cache(app)
+    runner = await start(build_app(cache), settings.server.listen)
+    log.info("serving %d feeds on %s", len(cache.specs), settings.server.listen)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    planned = today(settings)
+    try:
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=60)
+            day = today(settings)
+            if day != planned:  # the roster reload on change is the daemon issue's job
+                people = app.roster.people
+                cache.refresh(people, app.planner.plan_all(people, day), day, now(settings))
+                planned = day
+    finally:
+        await runner.cleanup()

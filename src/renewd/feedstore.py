@@ -1,0 +1,133 @@
+"""What the feeds remember between runs, in the state database (tables `feed_*`).
+
+- `feed_events`: per event UID, a digest of its content, its SEQUENCE and when the content last
+  changed. A new digest raises SEQUENCE and moves the time; the same digest changes nothing, so
+  unchanged data renders to the same bytes.
+- `feed_published`: per feed, a digest of what it publishes and when that last changed: the HTTP
+  `Last-Modified`, which therefore never moves backwards, even across restarts.
+
+Nothing secret is stored here. Rows of events that left the roster are kept, so a person who comes
+back continues his SEQUENCE instead of restarting at 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+from renewd.feeds import EventContent, Stamp
+from renewd.state import Database
+
+SCHEMA = [
+    """
+    CREATE TABLE feed_events (
+        uid TEXT PRIMARY KEY,
+        digest TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        changed_at TEXT NOT NULL
+    );
+    CREATE TABLE feed_published (
+        name TEXT PRIMARY KEY,
+        digest TEXT NOT NULL,
+        modified_at TEXT NOT NULL
+    )
+    """,
+]
+
+
+def _to_text(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def _from_text(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+class FeedStore:
+    """Event stamps and feed modification times. Reads everything once and then only writes,
+    re-reading when another process (e.g. `renewd export` beside the daemon) wrote meanwhile."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        db.ensure_schema("feeds", SCHEMA)
+        self._events: dict[str, tuple[str, Stamp]] | None = None
+        self._published: dict[str, tuple[str, dt.datetime]] | None = None
+        self._version = -1
+
+    def _fresh(self) -> None:
+        version = int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
+        if version == self._version and self._events is not None:
+            return
+        self._version = version
+        self._events = {
+            row["uid"]: (
+                row["digest"],
+                Stamp(row["sequence"], _from_text(row["changed_at"])),
+            )
+            for row in self.db.conn.execute(
+                "SELECT uid, digest, sequence, changed_at FROM feed_events"
+            )
+        }
+        self._published = {
+            row["name"]: (row["digest"], _from_text(row["modified_at"]))
+            for row in self.db.conn.execute("SELECT name, digest, modified_at FROM feed_published")
+        }
+
+    def stamp(self, events: Iterable[EventContent], now: dt.datetime) -> dict[str, Stamp]:
+        """The stamp of every event: unchanged ones keep theirs, new ones start at SEQUENCE 0
+        and `now`, changed ones get SEQUENCE + 1 and `now`."""
+        self._fresh()
+        assert self._events is not None
+        now = now.astimezone(dt.UTC).replace(microsecond=0)
+        known = self._events
+        out: dict[str, Stamp] = {}
+        writes: list[tuple[str, str, int, str]] = []
+        for event in events:
+            old = known.get(event.uid)
+            if old is not None and old[0] == event.digest:
+                out[event.uid] = old[1]
+                continue
+            stamp = Stamp(0 if old is None else old[1].sequence + 1, now)
+            if old is not None and now <= old[1].changed:
+                stamp = Stamp(stamp.sequence, old[1].changed + dt.timedelta(seconds=1))
+            known[event.uid] = (event.digest, stamp)
+            out[event.uid] = stamp
+            writes.append((event.uid, event.digest, stamp.sequence, _to_text(stamp.changed)))
+        if writes:
+            with self.db.transaction() as conn:
+                conn.executemany(
+                    "INSERT INTO feed_events (uid, digest, sequence, changed_at)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (uid) DO UPDATE SET"
+                    " digest = excluded.digest, sequence = excluded.sequence,"
+                    " changed_at = excluded.changed_at",
+                    writes,
+                )
+        return out
+
+    def published(self, digests: Mapping[str, str], now: dt.datetime) -> dict[str, dt.datetime]:
+        """When each feed's content last changed: kept while its digest is the same, otherwise
+        `now` (or one second after the previous time, should the clock have gone back)."""
+        self._fresh()
+        assert self._published is not None
+        now = now.astimezone(dt.UTC).replace(microsecond=0)
+        known = self._published
+        out: dict[str, dt.datetime] = {}
+        writes: list[tuple[str, str, str]] = []
+        for name, digest in digests.items():
+            old = known.get(name)
+            if old is not None and old[0] == digest:
+                out[name] = old[1]
+                continue
+            moment = now if old is None or now > old[1] else old[1] + dt.timedelta(seconds=1)
+            known[name] = (digest, moment)
+            out[name] = moment
+            writes.append((name, digest, _to_text(moment)))
+        if writes:
+            with self.db.transaction() as conn:
+                conn.executemany(
+                    "INSERT INTO feed_published (name, digest, modified_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT (name) DO UPDATE SET digest = excluded.digest,"
+                    " modified_at = excluded.modified_at",
+                    writes,
+                )
+        return out

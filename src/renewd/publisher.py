@@ -1,0 +1,235 @@
+"""The feed cache: what the server and `renewd export` publish, rebuilt only when data changes.
+
+`FeedCache.refresh(people, plans, today, now)` recomputes the feeds, their events and stamps when
+the roster, the plans, the day or the settings changed, and does nothing otherwise. Feed bytes are
+rendered on first request and kept until the next change; requests never touch the database
+except for one `PRAGMA data_version` that notices a rotation made by another process.
+
+A refresh builds a new generation and swaps it in with one assignment, so a request in between
+sees either the old feeds or the new ones, never a mix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from email.utils import format_datetime
+from typing import Any
+
+from renewd.errors import UsageError
+from renewd.feeds import (
+    EventContent,
+    FeedSpec,
+    Stamp,
+    feed_digest,
+    feed_specs,
+    plan_events,
+    render_feed,
+)
+from renewd.feedstore import FeedStore
+from renewd.model import Person, PersonPlan
+from renewd.settings import Settings
+from renewd.state import Database
+from renewd.tokens import Tokens, token_hash
+
+CACHE_CONTROL = "private, max-age=900"
+
+
+@dataclass(frozen=True)
+class FeedUrls:
+    https: str
+    webcal: str
+    page: str
+
+
+@dataclass
+class Published:
+    """One feed ready to serve: its bytes, validators and prebuilt response headers."""
+
+    spec: FeedSpec
+    body: bytes
+    etag: str
+    last_modified: dt.datetime
+    headers: dict[str, str]
+    not_modified_headers: dict[str, str]
+    _gzip: tuple[bytes, dict[str, str]] | None = None
+
+    @classmethod
+    def build(cls, spec: FeedSpec, body: bytes, modified: dt.datetime) -> Published:
+        tag = hashlib.sha256(body).hexdigest()[:32]
+        etag = f'"{tag}"'
+        common = {
+            "Last-Modified": format_datetime(modified.astimezone(dt.UTC), usegmt=True),
+            "Cache-Control": CACHE_CONTROL,
+            "Vary": "Accept-Encoding",
+        }
+        headers = {
+            **common,
+            "ETag": etag,
+            "Content-Type": "text/calendar; charset=utf-8",
+            "X-Content-Type-Options": "nosniff",
+        }
+        return cls(spec, body, etag, modified, headers, {**common, "ETag": etag})
+
+    def gzipped(self) -> tuple[bytes, dict[str, str]]:
+        """The gzip representation (its own strong ETag), compressed once."""
+        if self._gzip is None:
+            body = gzip.compress(self.body, compresslevel=6, mtime=0)
+            etag = self.etag[:-1] + '-gz"'
+            self._gzip = body, {**self.headers, "ETag": etag, "Content-Encoding": "gzip"}
+        return self._gzip
+
+    def matches(self, if_none_match: str) -> bool:
+        """If-None-Match against either representation (weak comparison, RFC 9110 §13.1.2)."""
+        plain = self.etag.strip('"')
+        for candidate in if_none_match.split(","):
+            candidate = candidate.strip()
+            if candidate == "*":
+                return True
+            candidate = candidate.removeprefix("W/").strip('"')
+            if candidate in (plain, plain + "-gz"):
+                return True
+        return False
+
+
+@dataclass
+class _Generation:
+    key: Any
+    specs: dict[str, FeedSpec]
+    events: dict[str, list[EventContent]]
+    stamps: dict[str, Stamp]
+    modified: dict[str, dt.datetime]
+    refresh_hours: int
+    published: dict[str, Published] = field(default_factory=dict)
+
+
+class FeedCache:
+    """Every feed of one roster and configuration. Construct once; call `refresh` whenever the
+    roster, the day or the settings may have changed (cheap when nothing did)."""
+
+    def __init__(self, settings: Settings, db: Database, key: bytes) -> None:
+        self.settings = settings
+        self.store = FeedStore(db)
+        self.tokens = Tokens(db, key)
+        self._gen: _Generation | None = None
+        self._index: dict[bytes, str] = {}
+        self._counters: dict[str, int] = {}
+        self._version = -1
+        self._pages: dict[str, bytes] = {}
+
+    # -- building ----------------------------------------------------------------------------
+
+    def refresh(
+        self,
+        people: Sequence[Person],
+        plans: Sequence[PersonPlan],
+        today: dt.date,
+        now: dt.datetime,
+        settings: Settings | None = None,
+    ) -> bool:
+        """Rebuild if anything changed; return whether it did. `now` (aware) is recorded as the
+        change time of new or changed events."""
+        settings = settings or self.settings
+        key = (tuple(people), tuple(plans), today, settings)
+        if self._gen is not None and self._gen.key == key:
+            return False
+        specs = feed_specs(people, settings)
+        events: dict[str, list[EventContent]] = {}
+        for plan in plans:
+            events.setdefault(plan.person.id, []).extend(plan_events(plan, settings.language))
+        stamps = self.store.stamp((e for evs in events.values() for e in evs), now)
+        hours = settings.server.refresh_hours
+        digests = {s.name: feed_digest(s, self._members(events, s), stamps, hours) for s in specs}
+        modified = self.store.published(digests, now)
+        old_names = set(self._gen.specs) if self._gen else set()
+        self.settings = settings
+        self._gen = _Generation(key, {s.name: s for s in specs}, events, stamps, modified, hours)
+        if set(self._gen.specs) != old_names:
+            self._reindex(force=True)
+        self._pages = {}
+        return True
+
+    @staticmethod
+    def _members(events: dict[str, list[EventContent]], spec: FeedSpec) -> list[EventContent]:
+        out: list[EventContent] = []
+        for person_id in spec.members:
+            out.extend(events.get(person_id, ()))
+        return out
+
+    def _generation(self) -> _Generation:
+        if self._gen is None:
+            raise RuntimeError("FeedCache.refresh() has not been called yet")
+        return self._gen
+
+    def _reindex(self, force: bool = False) -> None:
+        """Rebuild the token index when the set of feeds or a rotation counter changed."""
+        version = self.tokens.data_version()
+        if not force and version == self._version:
+            return
+        self._version = version
+        counters = self.tokens.counters()
+        if not force and counters == self._counters:
+            return
+        self._counters = counters
+        self._index = self.tokens.index(self._gen.specs if self._gen else ())
+        self._pages = {}
+
+    # -- reading -----------------------------------------------------------------------------
+
+    @property
+    def specs(self) -> tuple[FeedSpec, ...]:
+        return tuple(self._generation().specs.values())
+
+    def spec(self, name: str) -> FeedSpec:
+        try:
+            return self._generation().specs[name]
+        except KeyError:
+            raise UsageError(f"no feed named {name!r}; `renewd feeds` lists them") from None
+
+    def published(self, name: str) -> Published:
+        """The feed's bytes and headers, rendered on first use after a refresh."""
+        gen = self._generation()
+        entry = gen.published.get(name)
+        if entry is None:
+            spec = self.spec(name)
+            body = render_feed(spec, self._members(gen.events, spec), gen.stamps, gen.refresh_hours)
+            entry = Published.build(spec, body, gen.modified[name])
+            gen.published[name] = entry
+        return entry
+
+    def lookup(self, token: str) -> Published | None:
+        """The feed a presented token opens, or None. Hashes every input, well-formed or not."""
+        digest = token_hash(token)
+        self._reindex()
+        name = self._index.get(digest)
+        if name is None:
+            return None
+        return self.published(name)
+
+    def token(self, name: str) -> str:
+        self.spec(name)
+        return self.tokens.token(name)
+
+    def urls(self, name: str) -> FeedUrls:
+        token = self.token(name)
+        base = self.settings.server.base_url
+        https = f"{base}/feeds/{token}.ics"
+        webcal = "webcal://" + https.split("://", 1)[1]
+        return FeedUrls(https=https, webcal=webcal, page=f"{base}/feeds/{token}")
+
+    def rotate(self, name: str) -> int:
+        self.spec(name)
+        counter = self.tokens.rotate(name)
+        self._reindex(force=True)
+        return counter
+
+    def page(self, name: str, build: Callable[[FeedSpec, FeedUrls], bytes]) -> bytes:
+        """The subscribe page of a feed, built by `build(spec, urls)` once per token."""
+        page = self._pages.get(name)
+        if page is None:
+            page = build(self.spec(name), self.urls(name))
+            self._pages[name] = page
+        return page

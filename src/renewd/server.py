@@ -1,0 +1,158 @@
+"""The feed server: aiohttp routes over a `FeedCache` (SPEC §4).
+
+    cache = FeedCache(settings, db, load_key(settings.state.dir))
+    cache.refresh(people, plans, today, now)
+    app = build_app(cache)            # add more routes to `app` before starting it
+    runner = await start(app, settings.server.listen)
+    ...
+    await runner.cleanup()
+
+Routes: `GET|HEAD /feeds/{token}.ics` (the calendar) and `GET|HEAD /feeds/{token}` (a subscribe
+page with the webcal and https links and a QR code). Every other path under /feeds/, any unknown,
+rotated or malformed token, answers the same plain 404. The access log never shows a token.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+
+import segno
+from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+from aiohttp.web_request import BaseRequest
+from aiohttp.web_response import StreamResponse
+
+from renewd.feeds import FeedSpec
+from renewd.publisher import FeedCache, FeedUrls, Published
+
+CACHE: web.AppKey[FeedCache] = web.AppKey("renewd.feed_cache", FeedCache)
+log = logging.getLogger("renewd.server")
+
+NOT_FOUND_BODY = b"404: Not Found\n"
+_NOT_FOUND_HEADERS = {
+    "Content-Type": "text/plain; charset=utf-8",
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+def _not_found() -> web.Response:
+    return web.Response(status=404, body=NOT_FOUND_BODY, headers=_NOT_FOUND_HEADERS)
+
+
+def _accepts_gzip(header: str) -> bool:
+    for part in header.split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip().lower() in ("gzip", "x-gzip", "*"):
+            q = params.strip().lower()
+            return not (q.startswith("q=") and float(q[2:] or 0) == 0)
+    return False
+
+
+def _not_modified(request: web.Request, entry: Published) -> bool:
+    inm = request.headers.get("If-None-Match")
+    if inm is not None:
+        return entry.matches(inm)
+    ims = request.if_modified_since
+    return ims is not None and entry.last_modified.replace(microsecond=0) <= ims
+
+
+async def feed(request: web.Request) -> web.StreamResponse:
+    rest = request.match_info["rest"]
+    calendar = rest.endswith(".ics")
+    cache = request.app[CACHE]
+    entry = cache.lookup(rest[:-4] if calendar else rest)
+    if entry is None:
+        return _not_found()
+    if not calendar:
+        return web.Response(body=cache.page(entry.spec.name, subscribe_page), headers=_PAGE_HEADERS)
+    if _not_modified(request, entry):
+        return web.Response(status=304, headers=entry.not_modified_headers)
+    if _accepts_gzip(request.headers.get("Accept-Encoding", "")):
+        body, headers = entry.gzipped()
+        return web.Response(body=body, headers=headers)
+    return web.Response(body=entry.body, headers=entry.headers)
+
+
+def build_app(cache: FeedCache) -> web.Application:
+    """The aiohttp application serving `cache`. Add routes (health, metrics) before starting."""
+    app = web.Application()
+    app[CACHE] = cache
+    app.router.add_get("/feeds/{rest:.*}", feed)  # HEAD included
+    return app
+
+
+class RedactingAccessLogger(AbstractAccessLogger):
+    """An access log line without the token: feed URLs are the credentials."""
+
+    def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
+        path = request.path
+        if path.startswith("/feeds/"):
+            path = "/feeds/…" + (".ics" if path.endswith(".ics") else "")
+        self.logger.info(
+            "%s %s %s %d %.1fms",
+            request.remote,
+            request.method,
+            path,
+            response.status,
+            time * 1000,
+        )
+
+
+async def start(app: web.Application, listen: str) -> web.AppRunner:
+    """Listen on HOST:PORT (port 0 picks a free one); return the runner to clean up later."""
+    host, _, port = listen.rpartition(":")
+    runner = web.AppRunner(
+        app, access_log_class=RedactingAccessLogger, access_log=logging.getLogger("renewd.access")
+    )
+    await runner.setup()
+    site = web.TCPSite(runner, host.strip("[]"), int(port))
+    await site.start()
+    return runner
+
+
+def bound_port(runner: web.AppRunner) -> int:
+    """The port the first site listens on (useful with port 0)."""
+    server = runner.addresses[0]
+    return int(server[1])
+
+
+# -- the subscribe page ------------------------------------------------------------------------
+
+_PAGE_HEADERS = {
+    "Content-Type": "text/html; charset=utf-8",
+    "Cache-Control": "private, no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex, nofollow",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+}
+
+
+def subscribe_page(spec: FeedSpec, urls: FeedUrls) -> bytes:
+    """A small bilingual page: the webcal link, the https link and a QR code of the webcal link."""
+    title = html.escape(spec.title)
+    webcal = html.escape(urls.webcal, quote=True)
+    https = html.escape(urls.https, quote=True)
+    qr = segno.make(urls.webcal, error="m").svg_inline(scale=4, title="QR")
+    text = f"""<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer"><meta name="robots" content="noindex">
+<title>{title}</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:40em;margin:2em auto;padding:0 1em}}
+code{{word-break:break-all}}</style></head><body>
+<h1>{title}</h1>
+<p>订阅这个日历，续签居住证和积分的每个节点都会出现在你的日历里。<br>
+Subscribe to this calendar to see every step of the permit and points renewal.</p>
+<p><a href="{webcal}">在日历应用中订阅 / Subscribe in your calendar app</a></p>
+<p>手机扫码订阅 / Scan with your phone:</p>
+{qr}
+<p>或复制这个链接添加“订阅日历”（Google、Outlook、DAVx⁵/ICSx⁵、Home Assistant）/
+or add this link as a subscribed calendar:<br><code>{https}</code></p>
+<p>请勿转发此链接：任何拿到它的人都能看到日历内容。<br>
+Do not share this link: anyone who has it can read the calendar.</p>
+</body></html>
+"""
+    return text.encode("utf-8")

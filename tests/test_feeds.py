@@ -1,0 +1,282 @@
+"""Feed rendering: parsed back by icalendar and the strict `ical`, stable bytes, SEQUENCE."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import icalendar
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ical.calendar_stream import IcsCalendarStream
+
+from feedkit import NOW, PLANNER, TODAY, make_settings, people
+from renewd.feeds import (
+    FeedKind,
+    FeedSpec,
+    Stamp,
+    escape_text,
+    feed_specs,
+    fold,
+    mask_name,
+    plan_events,
+    render_feed,
+)
+from renewd.materials import BASIC, checklist, step_text
+from renewd.model import Change, Lang, MilestoneKind, Person, Progress
+from renewd.publisher import FeedCache
+from renewd.state import Database
+
+KEY = b"k" * 32
+
+
+def cache_for(tmp_path: Path, **extra: object) -> FeedCache:
+    return FeedCache(make_settings(tmp_path, **extra), Database.in_dir(tmp_path), KEY)
+
+
+def test_checklist_has_the_basic_set_then_each_change_once() -> None:
+    items = checklist({Change.CHILD, Change.SPOUSE}, Lang.ZH)
+    assert items[: len(BASIC[Lang.ZH])] == BASIC[Lang.ZH]
+    assert "结婚证" in items
+    assert "子女户口簿" in items
+    assert len(items) == len(set(items))
+    assert checklist((), Lang.EN) == BASIC[Lang.EN]
+
+
+def test_every_milestone_kind_has_a_step_in_both_languages() -> None:
+    for kind in MilestoneKind:
+        for lang in Lang:
+            step = step_text(kind, lang)
+            assert step.title
+            assert step.action
+            assert step.actor_text
+    assert step_text(MilestoneKind.EMPLOYER_SUBMISSION, Lang.ZH).actor.value == "hr"
+
+
+def test_mask_name_keeps_first_and_last_character() -> None:
+    assert mask_name("张三") == "张*"
+    assert mask_name("张小明") == "张*明"
+    assert mask_name("欧阳小明") == "欧**明"
+    assert mask_name("Anna Schmidt") == "A*** S******"
+
+
+def test_render_parses_back_with_icalendar_and_ical(tmp_path: Path) -> None:
+    cache = cache_for(tmp_path)
+    crowd = people()
+    plans = PLANNER.plan_all(crowd, TODAY)
+    cache.refresh(crowd, plans, TODAY, NOW)
+    body = cache.published("all").body
+    expected = {
+        e.uid: e for plan in plans for e in plan_events(plan, Lang.ZH)
+    }  # every milestone and critical date
+    assert len(expected) == sum(len(p.milestones) + len(p.person.critical_dates) for p in plans)
+
+    parsed = icalendar.Calendar.from_ical(body)
+    assert str(parsed["VERSION"]) == "2.0"
+    assert parsed["PRODID"]
+    assert str(parsed["X-WR-CALNAME"]) == str(parsed["NAME"])
+    events = parsed.walk("VEVENT")
+    assert {str(e["UID"]) for e in events} == set(expected)
+    for event in events:
+        content = expected[str(event["UID"])]
+        assert event.decoded("DTSTART") == content.day
+        assert event.decoded("DTEND") == content.day + dt.timedelta(days=1)
+        assert str(event["SUMMARY"]) == content.masked_summary
+        assert str(event["DESCRIPTION"]) == content.description
+        assert event.decoded("DTSTAMP") == NOW
+        assert int(event["SEQUENCE"]) == 0
+        assert not event.walk("VALARM")
+
+    strict = IcsCalendarStream.calendar_from_ics(body.decode("utf-8"))
+    assert {e.uid: (e.dtstart, e.dtend) for e in strict.events} == {
+        uid: (c.day, c.day + dt.timedelta(days=1)) for uid, c in expected.items()
+    }
+    assert {e.uid: e.description for e in strict.events} == {
+        uid: c.description for uid, c in expected.items()
+    }
+
+
+def test_calendar_properties_are_written_as_rfc_7986_says(tmp_path: Path) -> None:
+    cache = cache_for(tmp_path, server={"refresh_hours": 6})
+    cache.refresh(people(), PLANNER.plan_all(people(), TODAY), TODAY, NOW)
+    body = cache.published("person-E001").body
+    assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:PT6H\r\n" in body
+    assert b"\r\nX-PUBLISHED-TTL:PT6H\r\n" in body
+    assert b"\r\nDTSTART;VALUE=DATE:" in body
+    assert b"\r\nNAME:" in body
+    assert b"\r\nX-WR-CALNAME:" in body
+    assert body.startswith(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
+    assert body.endswith(b"END:VCALENDAR\r\n")
+    assert b"\n" not in body.replace(b"\r\n", b"")
+
+
+def test_person_feed_has_full_name_group_feed_masks_it(tmp_path: Path) -> None:
+    cache = cache_for(tmp_path)
+    cache.refresh(people(), PLANNER.plan_all(people(), TODAY), TODAY, NOW)
+    own = cache.published("person-E002").body.decode()
+    group = cache.published("group-研发部").body.decode()
+    assert "【居住证】李小明：续签居住证截止" in own
+    assert "李小明" not in group
+    assert "【居住证】李*明：续签居住证截止" in group
+    assert "Anna" not in group  # another group
+
+
+def test_english_people_get_english_events(tmp_path: Path) -> None:
+    cache = cache_for(tmp_path)
+    cache.refresh(people(), PLANNER.plan_all(people(), TODAY), TODAY, NOW)
+    body = cache.published("person-E003").body.decode()
+    assert "[Permit] Anna Schmidt: renew the residence permit" in body
+
+
+def test_infeasible_plan_and_critical_date_are_described(tmp_path: Path) -> None:
+    crowd = people()
+    plans = PLANNER.plan_all(crowd, TODAY)
+    changed = next(p for p in plans if p.person.id == "E002")
+    assert not changed.feasible
+    events = plan_events(changed, Lang.ZH)
+    assert all(f"积分预计中断 {changed.gap_days} 天" in e.description for e in events)
+    prepare = next(e for e in events if e.uid.endswith("-prepare@renewd"))
+    assert "原单位退工证明" in prepare.description  # the employer-change materials
+    crit = plan_events(plans[0], Lang.ZH)[-1]
+    assert crit.summary == "【关键日期】张三：子女入学登记"
+    assert crit.day == dt.date(2027, 4, 20)
+
+
+def test_provisional_dates_say_so() -> None:
+    plan = PLANNER.plan(people()[0], TODAY)
+    events = plan_events(plan, Lang.ZH)
+    provisional = [m for m in plan.milestones if m.provisional]
+    assert provisional  # 2027 is beyond the published holiday notices
+    marked = [e for e in events if "（暂定）" in e.summary]
+    assert len(marked) == len(provisional)
+    assert all("节假日安排公布后可能调整" in e.description for e in marked)
+
+
+def test_alarms_are_off_by_default_and_on_per_feed(tmp_path: Path) -> None:
+    extra = {"extra": [{"name": "expats", "tags": ["expat"], "alarms": True}]}
+    cache = cache_for(tmp_path, feeds=extra)
+    cache.refresh(people(), PLANNER.plan_all(people(), TODAY), TODAY, NOW)
+    assert b"VALARM" not in cache.published("all").body
+    with_alarms = icalendar.Calendar.from_ical(cache.published("expats").body)
+    events = with_alarms.walk("VEVENT")
+    assert events
+    assert all(e.walk("VALARM") for e in events)
+    assert {str(e["SUMMARY"]).split(": ")[0] for e in events} <= {"[Permit] A*** S******"} | {
+        "[Points] A*** S******"
+    }
+
+
+def test_same_data_renders_to_the_same_bytes(tmp_path: Path) -> None:
+    crowd = people()
+    first = cache_for(tmp_path)
+    first.refresh(crowd, PLANNER.plan_all(crowd, TODAY), TODAY, NOW)
+    before = {s.name: first.published(s.name).body for s in first.specs}
+    later = NOW + dt.timedelta(days=3)
+    second = cache_for(tmp_path)  # a restart: the stamps come from the database
+    second.refresh(crowd, PLANNER.plan_all(crowd, TODAY), TODAY, later)
+    assert {s.name: second.published(s.name).body for s in second.specs} == before
+    assert second.published("all").last_modified == first.published("all").last_modified
+
+
+def test_moved_date_keeps_uid_and_raises_sequence(tmp_path: Path) -> None:
+    person = people()[0]
+    cache = cache_for(tmp_path)
+    cache.refresh([person], [PLANNER.plan(person, TODAY)], TODAY, NOW)
+    before = icalendar.Calendar.from_ical(cache.published("person-E001").body)
+    later = NOW + dt.timedelta(days=1)
+    renewed = dataclasses.replace(person, progress=Progress(permit_renewed_on=dt.date(2027, 1, 25)))
+    cache.refresh([renewed], [PLANNER.plan(renewed, TODAY)], TODAY, later)
+    after = icalendar.Calendar.from_ical(cache.published("person-E001").body)
+    old = {str(e["UID"]): e for e in before.walk("VEVENT")}
+    new = {str(e["UID"]): e for e in after.walk("VEVENT")}
+    apply_uid = next(u for u in old if u.endswith("-points_application@renewd"))
+    assert apply_uid in new
+    assert new[apply_uid].decoded("DTSTART") != old[apply_uid].decoded("DTSTART")
+    assert int(new[apply_uid]["SEQUENCE"]) == int(old[apply_uid]["SEQUENCE"]) + 1
+    assert new[apply_uid].decoded("DTSTAMP") == later
+    crit_uid = next(u for u in old if "-critical-" in u)
+    assert int(new[crit_uid]["SEQUENCE"]) == 0  # untouched events keep their stamp
+    assert new[crit_uid].decoded("LAST-MODIFIED") == NOW
+    assert cache.published("person-E001").last_modified == later
+
+
+def test_uid_never_contains_the_person_id() -> None:
+    person = dataclasses.replace(people()[0], id="310101199001011234")
+    for event in plan_events(PLANNER.plan(person, TODAY), Lang.ZH):
+        assert "310101199001011234" not in event.uid
+        assert event.uid.endswith("@renewd")
+
+
+def test_feed_specs_cover_all_groups_people_and_extras() -> None:
+    extra = {"extra": [{"name": "expats", "tags": ["expat"]}]}
+    specs = {s.name: s for s in feed_specs(people(), make_settings(feeds=extra))}
+    assert specs["all"].kind is FeedKind.ALL
+    assert specs["all"].members == ("E001", "E002", "E003", "E004")
+    assert specs["group-研发部"].members == ("E001", "E002")
+    assert specs["person-E004"].members == ("E004",)
+    assert not specs["person-E004"].mask_names
+    assert specs["expats"].members == ("E003",)
+
+
+# -- folding and escaping, for any text ---------------------------------------------------------
+
+nasty = st.text(
+    alphabet=st.one_of(
+        st.sampled_from([*"张三李明欧阳,;\\\n\r:\"'\t ", "😀", "👨", "\u200d", "é", "\u200b"]),
+        st.characters(codec="utf-8", exclude_categories=("Cs",)),
+    ),
+    min_size=1,
+    max_size=120,
+)
+
+
+@given(name=nasty, note=nasty)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_name_and_note_render_to_valid_folded_lines(name: str, note: str) -> None:
+    person = Person(id=name, name=name, permit_expires=dt.date(2027, 2, 10), group=note)
+    spec = FeedSpec("x", FeedKind.PERSON, note, (name,), False, True)
+    events = plan_events(PLANNER.plan(person, TODAY), Lang.ZH)
+    body = render_feed(spec, events, {e.uid: Stamp(0, NOW) for e in events}, 12)
+    body.decode("utf-8")  # valid UTF-8 throughout
+    assert body.endswith(b"\r\n")
+    for line in body.split(b"\r\n")[:-1]:
+        assert b"\n" not in line
+        assert b"\r" not in line
+        assert len(line) <= 75
+        line.decode("utf-8")  # no physical line splits a character
+    parsed = icalendar.Calendar.from_ical(body)
+    # icalendar keeps NAME and X-WR-CALNAME as raw (still escaped) text
+    assert str(parsed["NAME"]) == str(parsed["X-WR-CALNAME"]) == escape_text(note)
+    assert {str(e["SUMMARY"]) for e in parsed.walk("VEVENT")} == {_clean(e.summary) for e in events}
+    strict = IcsCalendarStream.calendar_from_ics(body.decode("utf-8"))
+    assert {e.summary for e in strict.events} == {_clean(e.summary) for e in events}
+
+
+def _clean(text: str) -> str:
+    """What a parser gives back: line breaks as LF, other control characters dropped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(c for c in text if c in "\t\n" or not (ord(c) < 32 or ord(c) == 127))
+
+
+@given(st.text(min_size=0, max_size=400))
+def test_fold_never_splits_a_character(text: str) -> None:
+    line = "DESCRIPTION:" + escape_text(text)
+    folded = fold(line)
+    parts = folded[:-2].split(b"\r\n")
+    assert all(len(p) <= 75 for p in parts)
+    assert all(p.startswith(b" ") for p in parts[1:])
+    assert b"".join([parts[0], *(p[1:] for p in parts[1:])]).decode("utf-8") == line
+
+
+def test_pure_modules_import_no_adapter() -> None:
+    import ast
+
+    src = Path(__file__).parent.parent / "src" / "renewd"
+    adapters = {"aiohttp", "sqlite3", "segno", "renewd.state", "renewd.server", "os", "time"}
+    for module in ("feeds.py", "materials.py"):
+        tree = ast.parse((src / module).read_text(encoding="utf-8"))
+        imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        assert not imported & adapters, module
+        assert "now()" not in (src / module).read_text(encoding="utf-8"), module
