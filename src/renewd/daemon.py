@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -34,10 +34,15 @@ from apscheduler.triggers.interval import IntervalTrigger
 from renewd.app import App
 from renewd.errors import EX_TEMPFAIL, RenewdError, RosterError
 from renewd.health import Health, Metrics, add_health_routes, count_requests
+from renewd.model import PersonPlan
+from renewd.publisher import FeedCache
 from renewd.roster import Roster, load_roster
+from renewd.server import build_app
+from renewd.server import start as start_server
 from renewd.settings import Settings
 from renewd.state import Database
 from renewd.systemd import Notifier, watchdog_interval
+from renewd.tokens import load_key
 
 log = logging.getLogger("renewd.daemon")
 
@@ -138,6 +143,7 @@ class Daemon:
         self._day: dt.date | None = None
         self.scheduler: AsyncIOScheduler | None = None
         self.runner: web.AppRunner | None = None
+        self.feeds: FeedCache | None = None
 
     # -- time --------------------------------------------------------------------------------
 
@@ -212,8 +218,9 @@ class Daemon:
         self.metrics.observe_plans(plans)
         self.publish(plans, day)
 
-    def publish(self, plans: list[Any], day: dt.date) -> None:
-        """Hook for the feed publisher (set up in `_start_server`)."""
+    def publish(self, plans: list[PersonPlan], day: dt.date) -> None:
+        if self.feeds is not None and self.roster is not None:
+            self.feeds.refresh(self.roster.people, plans, day, self.now(), settings=self.settings)
 
     def deliver(self, day: dt.date, now: dt.datetime) -> dict[str, int]:
         """Hook for one delivery pass (set up in `start`); runs in a worker thread."""
@@ -309,22 +316,20 @@ class Daemon:
         async with self._pass_lock:
             self.refresh()
 
-    def _web_app(self) -> web.Application:
-        application = web.Application(middlewares=[count_requests(self.metrics)])
+    def _web_app(self, feeds: FeedCache) -> web.Application:
+        application = build_app(feeds)
+        application.middlewares.append(count_requests(self.metrics))
         add_health_routes(application, self.health, self.metrics, lambda: self.roster)
         return application
 
     async def start(self) -> None:
         self.lock.acquire()
         self.db = Database.in_dir(self.settings.state.dir)
+        self.feeds = FeedCache(self.settings, self.db, load_key(self.settings.state.dir))
         if not self.load_roster("start-up") and self.roster is None:
             log.error("starting without a roster; fix it and it will be picked up")
         self.refresh()
-        self.runner = web.AppRunner(self._web_app(), access_log=None)
-        await self.runner.setup()
-        host, _, port = self.settings.server.listen.rpartition(":")
-        site = web.TCPSite(self.runner, host.strip("[]"), int(port))
-        await site.start()
+        self.runner = await start_server(self._web_app(self.feeds), self.settings.server.listen)
         self.scheduler = AsyncIOScheduler(timezone=self.zone)
         self._reschedule()
         self.scheduler.start()
