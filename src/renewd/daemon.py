@@ -353,10 +353,11 @@ class Daemon:
 
     async def serve(self) -> int:
         loop = asyncio.get_running_loop()
-        await self.start()
+        # Handlers first: a SIGTERM right after READY must still stop us cleanly.
         loop.add_signal_handler(signal.SIGTERM, self._stop.set)
         loop.add_signal_handler(signal.SIGINT, self._stop.set)
         loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(self._hup()))
+        await self.start()
         tasks = [asyncio.create_task(self._watch_roster())]
         interval = watchdog_interval()
         if interval:

@@ -1,0 +1,149 @@
+"""`renewd run` as a process: READY, health, feeds, reloads, SIGTERM, and the state lock."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.daemonkit import Daemon, free_port
+
+Write = Callable[[str, str], Path]
+
+GOOD = """\
+工号,姓名,部门,居住证到期日
+1001,张三,研发部,2027-03-15
+1002,李四,研发部,2027-04-20
+"""
+
+
+@pytest.fixture
+def config(write: Write, tmp_path: Path) -> Path:
+    write("people.csv", GOOD)
+    port = free_port()
+    return write(
+        "config.toml",
+        f"""\
+        [roster]
+        files = ["people.csv"]
+        [state]
+        dir = "state"
+        [server]
+        listen = "127.0.0.1:{port}"
+        base_url = "http://127.0.0.1:{port}"
+        [[channels]]
+        name = "console"
+        type = "console"
+        """,
+    )
+
+
+def port_of(config: Path) -> int:
+    match = re.search(r"127\.0\.0\.1:(\d+)", config.read_text())
+    assert match
+    return int(match.group(1))
+
+
+@pytest.fixture
+def daemon(config: Path) -> Iterator[Daemon]:
+    d = Daemon(config, port_of(config)).start()
+    assert d.read_notify("READY=1"), d.kill()
+    yield d
+    d.stop()
+
+
+def feed_url(config: Path, name: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "renewd", "feeds", "-c", str(config), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    feeds = json.loads(result.stdout)["feeds"]
+    entry = next(f for f in feeds if f["name"] == name)
+    return str(entry["https"]).split(str(port_of(config)), 1)[1]
+
+
+def test_ready_health_feed_and_status(daemon: Daemon, config: Path) -> None:
+    status, body = daemon.health()
+    assert status == 200
+    assert body["status"] == "ok"
+    assert daemon.read_notify("STATUS=")
+    assert any(m.startswith("STATUS=") and "2 人" in m for m in daemon.messages)
+    assert daemon.read_notify("WATCHDOG=1", timeout=5)
+    code, ics = daemon.get(feed_url(config, "all"))
+    assert code == 200
+    assert b"BEGIN:VCALENDAR" in ics
+    code, metrics = daemon.get("/metrics")
+    assert b"renewd_people 2.0" in metrics
+
+
+def test_broken_roster_keeps_last_good_and_turns_health_red(daemon: Daemon, config: Path) -> None:
+    path = feed_url(config, "all")
+    _, before = daemon.get(path)
+    roster = config.parent / "people.csv"
+    roster.write_text(GOOD + "1003,王五,研发部,2027-02-30\n", encoding="utf-8")
+    body = daemon.wait_health(503)
+    problems = " ".join(map(str, body["problems"]))  # type: ignore[call-overload]
+    assert "people.csv" in problems
+    assert "row 4" in problems
+    code, during = daemon.get(path)
+    assert code == 200
+    assert during == before  # the last good roster is still served
+    roster.write_text(GOOD + "1003,王五,研发部,2027-02-28\n", encoding="utf-8")
+    daemon.wait_health(200)
+    _, after = daemon.get(path)
+    assert "王五".encode() in after or after != before
+
+
+def test_sighup_reloads_the_roster(daemon: Daemon, config: Path) -> None:
+    roster = config.parent / "people.csv"
+    roster.write_text(GOOD + "1003,王五,市场部,2027-05-01\n", encoding="utf-8")
+    daemon.signal(signal.SIGHUP)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        _, metrics = daemon.get("/metrics")
+        if b"renewd_people 3.0" in metrics:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("SIGHUP did not reload the roster")
+
+
+def test_sigterm_sends_stopping_and_exits_zero(daemon: Daemon) -> None:
+    daemon.signal(signal.SIGTERM)
+    assert daemon.read_notify("STOPPING=1")
+    code, out = daemon.stop()
+    assert code == 0, out
+
+
+def test_second_instance_on_the_same_state_is_refused(daemon: Daemon, config: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "renewd", "run", "-c", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 75
+    assert "already running" in result.stderr
+
+
+def test_bad_config_refuses_to_start_with_78(write: Write) -> None:
+    config = write("bad.toml", '[roster]\nfiles = ["people.csv"]\n[notify]\nsend_at = "x"\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "renewd", "run", "-c", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 78
+    assert "notify.send_at" in result.stderr
