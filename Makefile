@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/renewd plan -c $(CONFIG)
+	$(BIN)/renewd feeds -c $(CONFIG)
+	$(BIN)/renewd run -c $(CONFIG)
 
 test: $(STAMP) lint typecheck
 	$(BIN)/pytest -q
@@ -28,6 +30,7 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/plan.py
+	$(BIN)/python bench/feeds.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
