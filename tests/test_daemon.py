@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.daemonkit import Daemon, free_port
+from daemonkit import Daemon, free_port
 
 Write = Callable[[str, str], Path]
 

@@ -9,15 +9,51 @@ import icalendar
 import pytest
 
 from feedkit import people
-from renewd import app as app_module
 from renewd.cli import main
-from renewd.roster import Roster
+from renewd.roster import load_roster
+
+ROSTER = """\
+[[people]]
+id = "E001"
+name = "张三"
+permit_expires = 2027-02-10
+group = "研发部"
+critical_dates = ["2027-04-20 子女入学登记"]
+
+[[people]]
+id = "E002"
+name = "李小明"
+permit_expires = 2027-02-10
+group = "研发部"
+changes = ["employer", "child"]
+
+[[people]]
+id = "E003"
+name = "Anna Schmidt"
+permit_expires = 2027-03-15
+group = "Sales"
+lang = "en"
+tags = ["expat"]
+
+[[people]]
+id = "E004"
+name = "王五"
+permit_expires = 2027-01-05
+has_points = false
+"""
+
+
+def test_roster_file_matches_the_feedkit_people(config: Path) -> None:
+    loaded = load_roster([config.parent / "people.toml"]).people
+    assert [(p.id, p.name, p.permit_expires, p.changes, p.lang, p.tags) for p in loaded] == [
+        (p.id, p.name, p.permit_expires, p.changes, p.lang, p.tags) for p in people()
+    ]
 
 
 @pytest.fixture
-def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    # The roster loader lands in another branch: feed these tests people directly.
-    monkeypatch.setattr(app_module, "load_roster", lambda paths: Roster(tuple(people()), ()))
+def config(tmp_path: Path) -> Path:
+    # The same people as feedkit.people(), as a user would write them.
+    (tmp_path / "people.toml").write_text(ROSTER, encoding="utf-8")
     path = tmp_path / "config.toml"
     path.write_text(
         '[roster]\nfiles = ["people.toml"]\n[state]\ndir = "state"\n'
