@@ -6,10 +6,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from renewd.commands import check, plan
+from renewd.commands import check, notify, plan
 
 Register = Callable[
     ["argparse._SubParsersAction[argparse.ArgumentParser]", argparse.ArgumentParser], None
 ]
 
-COMMANDS: tuple[Register, ...] = (check.register, plan.register)
+COMMANDS: tuple[Register, ...] = (check.register, plan.register, notify.register)
