@@ -123,7 +123,7 @@ def checklist(plan: PersonPlan, lang: Lang) -> list[str]:
 
 # -- escaping --------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 
 
 def escape(text: str, fmt: Format) -> str:
