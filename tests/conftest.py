@@ -1,21 +1,32 @@
-"""Shared fixtures: a calendar, a planner and a way to write config files."""
+"""Shared fixtures: a calendar and planner, people built directly, a recording channel, and a
+way to write config files."""
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from renewd.channels import Channel, Result
+from renewd.messages import Format, Message
+from renewd.model import Person
 from renewd.plan import Planner
-from renewd.settings import PolicySettings
+from renewd.settings import CalendarSettings, ChannelSettings, ChannelType, PolicySettings, Settings
+from renewd.state import Database
 from renewd.workdays import WorkdayCalendar
+
+NOW_TZ = dt.timezone(dt.timedelta(hours=8))
+EXPIRES = dt.date(2026, 6, 30)  # permit_renewal due 2026-06-11 under the default policy
+PERMIT_DUE = dt.date(2026, 6, 11)
 
 
 @pytest.fixture(scope="session")
 def calendar() -> WorkdayCalendar:
-    return WorkdayCalendar()
+    return WorkdayCalendar.from_settings(CalendarSettings())
 
 
 @pytest.fixture(scope="session")
@@ -34,3 +45,61 @@ def write(tmp_path: Path) -> Callable[[str, str], Path]:
         return path
 
     return _write
+
+
+def person(pid: str = "E001", **kw: Any) -> Person:
+    defaults: dict[str, Any] = {
+        "name": "张三",
+        "permit_expires": EXPIRES,
+        "email": f"{pid.lower()}@example.com",
+        "group": "研发部",
+    }
+    defaults.update(kw)
+    return Person(id=pid, **defaults)
+
+
+def at(day: dt.date, hour: int = 9, minute: int = 30) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), NOW_TZ)
+
+
+class Recorder(Channel):
+    """A fake channel: records what it is asked to send; fails the first `fail` sends."""
+
+    type = ChannelType.CONSOLE
+
+    def __init__(self, name: str = "rec", *, personal: bool = True, fail: int = 0,
+                 fmt: Format = Format.TEXT, max_bytes: int | None = None) -> None:  # fmt: skip
+        super().__init__(ChannelSettings(name=name, type=ChannelType.CONSOLE))
+        self.personal = personal
+        self.fail = fail
+        self.format = fmt
+        self.max_bytes = max_bytes
+        self.sent: list[tuple[Message, str]] = []
+        self.calls = 0
+
+    def address(self, person: Person) -> str | None:
+        return person.email if self.personal else None
+
+    @property
+    def fixed(self) -> bool:
+        return not self.personal
+
+    def _send(self, message: Message, recipient: str) -> Result:
+        self.calls += 1
+        if self.calls <= self.fail:
+            return Result(False, "simulated outage")
+        self.sent.append((message, recipient))
+        return Result(True)
+
+
+def settings(**kw: Any) -> Settings:
+    data: dict[str, Any] = {"roster": {"files": ["people.toml"]}}
+    data.update(kw)
+    return Settings(**data)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = Database.in_dir(tmp_path / "state")
+    yield database
+    database.close()

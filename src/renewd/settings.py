@@ -126,6 +126,9 @@ class NotifySettings(_Section):
     retry_after_seconds: tuple[int, ...] = Field(default=(60, 300, 1800, 7200), min_length=1)
     max_attempts: int = Field(default=8, ge=1, le=100)
     escalate_to: tuple[str, ...] = ()
+    # Per-person lead days for the steps someone acts on (roster id -> days), e.g. for the few
+    # who want fewer messages.
+    lead_days_by_person: dict[str, tuple[int, ...]] = Field(default_factory=dict)
 
     @field_validator("lead_days")
     @classmethod
@@ -170,7 +173,9 @@ class ChannelSettings(_Section):
     url: str | None = Field(default=None, repr=False)
     # all
     markdown: bool | None = None
-    max_length: int | None = Field(default=None, ge=200)
+    max_length: int | None = Field(default=None, ge=200)  # UTF-8 bytes per message body
+    # Pause between two sends on this channel; default 3.1 s for a WeCom robot (20 a minute).
+    min_interval_seconds: float | None = Field(default=None, ge=0, le=600)
 
 
 class GroupSettings(_Section):

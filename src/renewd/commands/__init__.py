@@ -6,10 +6,16 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from renewd.commands import check, feeds, plan, run
+from renewd.commands import check, feeds, notify, plan, run
 
 Register = Callable[
     ["argparse._SubParsersAction[argparse.ArgumentParser]", argparse.ArgumentParser], None
 ]
 
-COMMANDS: tuple[Register, ...] = (check.register, plan.register, feeds.register, run.register)
+COMMANDS: tuple[Register, ...] = (
+    check.register,
+    plan.register,
+    feeds.register,
+    notify.register,
+    run.register,
+)

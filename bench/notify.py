@@ -1,0 +1,86 @@
+"""10,000 reminders due in one pass, delivered by email to a local SMTP sink (aiosmtpd).
+
+Prints the time of the pass and its peak Python memory (tracemalloc). Apprise's per-plugin
+throttle (`request_rate_per_sec`, 5.5 s by default) never applies: the email channel builds a fresh
+plugin per send and Apprise only sleeps between two sends of the same plugin object.
+
+    .venv/bin/python bench/notify.py [COUNT]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+from renewd.channels import EmailChannel
+from renewd.delivery import Delivery
+from renewd.model import MilestoneKind, Person
+from renewd.plan import Planner
+from renewd.settings import CalendarSettings, Settings
+from renewd.state import Database
+from renewd.workdays import WorkdayCalendar
+
+
+class Sink:
+    count = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        Sink.count += 1
+        return "250 OK"
+
+
+def main(count: int) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    controller = Controller(Sink(), hostname="127.0.0.1", port=port)
+    controller.start()
+    only_permit = {k.value: [] for k in MilestoneKind if k is not MilestoneKind.PERMIT_RENEWAL}
+    settings = Settings(
+        roster={"files": ["people.toml"]},
+        channels=[{"name": "mail", "type": "email", "host": "127.0.0.1", "port": port,
+                   "mode": "plain", "sender": "hr@example.com"}],
+        notify={"lead_days_by_kind": only_permit},
+    )  # fmt: skip
+    planner = Planner(settings.policy, WorkdayCalendar.from_settings(CalendarSettings()))
+    expires = dt.date(2026, 6, 30)
+    people = [
+        Person(id=f"E{i:05}", name=f"员工{i}", permit_expires=expires, email=f"e{i}@example.com")
+        for i in range(count)
+    ]
+    today = planner.plan(people[0], dt.date(2026, 5, 1)).milestones[2].due - dt.timedelta(3)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Database.in_dir(Path(tmp))
+        channels = {"mail": EmailChannel(settings.channel("mail"))}
+        delivery = Delivery(db, settings, channels)
+        now = dt.datetime.combine(today, dt.time(9, 30), dt.UTC)
+        tracemalloc.start()
+        t0 = time.perf_counter()
+        plans = planner.plan_all(people, today)
+        t1 = time.perf_counter()
+        report = delivery.run_pass(plans, today, now)
+        t2 = time.perf_counter()
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        again = delivery.run_pass(plans, today, now + dt.timedelta(minutes=5))
+        db.close()
+    controller.stop()
+    print(
+        f"people: {count}, sent: {len(report.sent)}, failed: {len(report.failed)},"
+        f" received by the sink: {Sink.count}, re-sent by a second pass: {len(again.sent)}"
+    )
+    print(f"plan: {t1 - t0:.2f} s, delivery pass: {t2 - t1:.2f} s"
+          f" ({(t2 - t1) / max(1, len(report.sent)) * 1000:.2f} ms a message),"
+          f" peak traced memory: {peak / 1e6:.1f} MB")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)

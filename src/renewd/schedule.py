@@ -1,0 +1,191 @@
+"""Which reminders are due on a day: a pure function of (plans, today, settings, what was issued).
+
+A reminder is identified by its key (person, cycle, kind, lead): `lead` counts days before the
+due date (60, 30, ... 0) and is negative for overdue repeats (-2, -4, ...). For each milestone
+that is not done, every lead day and every overdue repeat gives a *fire date*; the reminder due on
+`today` is the one with the latest fire date on or before `today`. It goes out if its key was
+never issued, and is marked late when its fire date is before `today`.
+
+So a daily pass sends each lead day once; a pass after downtime sends only the latest missed
+reminder of each milestone, once; earlier missed ones are superseded, never sent afterwards (their
+fire date is older than an issued one). Nothing here reads the clock or the database: the caller
+passes `issued`, the keys already in the delivery log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from renewd.model import Milestone, MilestoneKind, PersonPlan, Status
+
+K = MilestoneKind
+
+
+class Alert(StrEnum):
+    """Escalation items that are not milestones: sent once per cycle to the escalation channel."""
+
+    INFEASIBLE = "infeasible"
+    CRITICAL = "critical_date"  # lead = the critical date's ordinal
+
+
+# Steps someone must act on: the configured lead days apply, and overdue repeats follow.
+ACTIONABLE = frozenset(
+    {K.PERMIT_RENEWAL, K.POINTS_APPLICATION, K.EMPLOYER_SUBMISSION, K.COLLECT_NOTICE}
+)
+# Heads-ups and waits: one reminder on the day unless `[notify.lead_days_by_kind]` says otherwise.
+# (A lead of 60 before "the window opens" would only repeat the `prepare` heads-up.)
+BUILTIN_LEADS: Mapping[MilestoneKind, tuple[int, ...]] = {
+    K.PREPARE: (0,),
+    K.PERMIT_WINDOW: (0,),
+    K.POINTS_APPROVAL: (0,),
+    K.EXPIRY: (0,),
+    K.GRACE_END: (7, 1, 0),
+}
+# A heads-up missed during downtime still goes out (late) within this many days of its day.
+HEADS_UP_CATCH_UP_DAYS = 7
+# An approval that did not come is overdue too (escalate), but the person cannot act on it.
+OVERDUE_KINDS = ACTIONABLE | {K.POINTS_APPROVAL}
+
+
+@dataclass(frozen=True, order=True)
+class ReminderKey:
+    person: str
+    cycle: dt.date
+    kind: str
+    lead: int
+
+
+@dataclass(frozen=True)
+class Reminder:
+    plan: PersonPlan
+    milestone: Milestone | None  # None for an Alert
+    kind: MilestoneKind | Alert
+    lead: int
+    fire_on: dt.date
+    late: bool
+
+    @property
+    def key(self) -> ReminderKey:
+        return ReminderKey(self.plan.person.id, self.plan.cycle, self.kind.value, self.lead)
+
+    @property
+    def escalate(self) -> bool:
+        """Overdue steps and alerts go to the escalation channel as well."""
+        return isinstance(self.kind, Alert) or self.lead < 0
+
+
+@dataclass(frozen=True)
+class LeadRules:
+    """The lead-day settings, resolved: per person, then per milestone kind, then the default."""
+
+    default: tuple[int, ...] = (60, 30, 14, 7, 3, 1, 0)
+    by_kind: Mapping[MilestoneKind, tuple[int, ...]] | None = None
+    by_person: Mapping[str, tuple[int, ...]] | None = None
+    overdue_every_days: int = 2
+    grace_days: int = 60
+
+    def leads(self, person: str, kind: MilestoneKind) -> tuple[int, ...]:
+        if self.by_kind and kind in self.by_kind:
+            return self.by_kind[kind]
+        if kind not in ACTIONABLE:
+            return BUILTIN_LEADS.get(kind, (0,))
+        if self.by_person and person in self.by_person:
+            return self.by_person[person]
+        return self.default
+
+
+def fire_dates(
+    milestone: Milestone,
+    cycle: dt.date,
+    rules: LeadRules,
+    person: str,
+    until: dt.date,
+    move: Callable[[dt.date], dt.date] | None = None,
+) -> Iterator[tuple[dt.date, int]]:
+    """Every (fire date, lead) of one milestone up to `until`, in no particular order.
+
+    `move` maps a fire date to the day it is actually sent (the previous working day when
+    `workdays_only` is set). Overdue repeats stop at the end of the grace period.
+    """
+    for lead in rules.leads(person, milestone.kind):
+        day = milestone.due - dt.timedelta(days=lead)
+        day = move(day) if move else day
+        if day <= until:
+            yield day, lead
+    if milestone.kind not in OVERDUE_KINDS:
+        return
+    grace_end = cycle + dt.timedelta(days=rules.grace_days)
+    step = rules.overdue_every_days
+    last = min(until, grace_end)
+    k = 1
+    while milestone.due + dt.timedelta(days=k * step) <= last:
+        day = milestone.due + dt.timedelta(days=k * step)
+        yield (move(day) if move else day), -k * step
+        k += 1
+
+
+def latest_due(
+    milestone: Milestone,
+    cycle: dt.date,
+    rules: LeadRules,
+    person: str,
+    today: dt.date,
+    move: Callable[[dt.date], dt.date] | None = None,
+) -> tuple[dt.date, int] | None:
+    """The (fire date, lead) of the latest reminder due on or before `today`, if any.
+
+    Ties (two leads moved onto the same working day) go to the smaller lead: the nearer deadline.
+    """
+    best: tuple[dt.date, int] | None = None
+    for day, lead in fire_dates(milestone, cycle, rules, person, today, move):
+        if best is None or day > best[0] or (day == best[0] and lead < best[1]):
+            best = (day, lead)
+    return best
+
+
+def due_reminders(
+    plans: Iterable[PersonPlan],
+    today: dt.date,
+    rules: LeadRules,
+    issued: Container[ReminderKey],
+    move: Callable[[dt.date], dt.date] | None = None,
+) -> list[Reminder]:
+    """The reminders and alerts to issue on `today` that `issued` does not hold yet."""
+    out: list[Reminder] = []
+    for plan in plans:
+        person = plan.person.id
+        for milestone in plan.milestones:
+            if milestone.done_on is not None:
+                continue
+            if milestone.status is Status.DONE and (
+                (today - milestone.due).days > HEADS_UP_CATCH_UP_DAYS
+            ):
+                continue  # a heads-up whose day passed long ago: no use catching up
+            found = latest_due(milestone, plan.cycle, rules, person, today, move)
+            if found is None:
+                continue
+            day, lead = found
+            reminder = Reminder(plan, milestone, milestone.kind, lead, day, late=day < today)
+            if reminder.key not in issued:
+                out.append(reminder)
+        alerts: list[tuple[Alert, int]] = []
+        if not plan.feasible:
+            alerts.append((Alert.INFEASIBLE, 0))
+        alerts += [(Alert.CRITICAL, c.date.toordinal()) for c in plan.critical_at_risk]
+        for alert, lead in alerts:
+            reminder = Reminder(plan, None, alert, lead, today, late=False)
+            if reminder.key not in issued:
+                out.append(reminder)
+    return out
+
+
+def reminder_day(now: dt.datetime, send_at: dt.time) -> dt.date:
+    """The day whose reminders are due at `now` (local time): yesterday's before `send_at`.
+
+    The daemon's safety sweep uses this so a sweep at 03:00 does not send today's reminders early.
+    """
+    local = now.date()
+    return local if now.time().replace(tzinfo=None) >= send_at else local - dt.timedelta(days=1)

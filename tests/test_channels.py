@@ -1,0 +1,200 @@
+"""Channel adapters against real local servers (SMTP, HTTP) and `responses` for Telegram/WeCom."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
+
+import pytest
+import responses
+from aiosmtpd.controller import Controller
+
+from conftest import PERMIT_DUE, person
+from renewd.channels import EmailChannel, TelegramChannel, WecomRobotChannel, build_channel
+from renewd.messages import Format, Message, reminder_message
+from renewd.model import Change, Lang
+from renewd.plan import Planner
+from renewd.schedule import Reminder
+from renewd.settings import ChannelSettings, ChannelType
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], bytes]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Sink, int]]:
+    sink, port = Sink(), free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield sink, port
+    controller.stop()
+
+
+def a_reminder(planner: Planner, **kw: Any) -> tuple[Reminder, dt.date]:
+    day = PERMIT_DUE - dt.timedelta(days=3)
+    plan = planner.plan(person(**kw), day)
+    milestone = plan.milestones[2]
+    return Reminder(plan, milestone, milestone.kind, 3, day, late=False), day
+
+
+def test_email_reaches_a_real_smtp_server_with_chinese_text_and_checklist(
+    smtp: tuple[Sink, int], planner: Planner
+) -> None:
+    sink, port = smtp
+    channel = EmailChannel(
+        ChannelSettings(
+            name="mail",
+            type=ChannelType.EMAIL,
+            host="127.0.0.1",
+            port=port,
+            mode="plain",
+            sender="人事部 <hr@example.com>",
+        )
+    )
+    reminder, day = a_reminder(planner, changes=frozenset({Change.EMPLOYER}))
+    message = reminder_message(reminder, day, Lang.ZH, channel.format)
+    result = channel.send(message, "e001@example.com")
+    assert result.ok, result.reason
+    [(sender, rcpts, raw)] = sink.messages
+    assert sender == "hr@example.com"
+    assert rcpts == ["e001@example.com"]
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert parsed["Subject"] == message.title
+    assert "天（截止 " in parsed["Subject"]
+    text = parsed.get_body(preferencelist=("plain", "html")).get_content()  # type: ignore[union-attr]
+    assert "张三，您好" in text
+    assert "原单位退工证明" in text  # the employer-change checklist
+    assert "本人有效居住证和身份证" in text
+
+
+def test_email_failure_keeps_apprise_reason_without_secrets() -> None:
+    channel = EmailChannel(
+        ChannelSettings(name="mail", type=ChannelType.EMAIL, host="127.0.0.1", port=free_port(),
+                        mode="plain", user="hr", password="s3cret!", sender="hr@example.com")
+    )  # fmt: skip
+    result = channel.send(Message("t", "b", Format.TEXT), "a@example.com")
+    assert not result.ok
+    assert "Connection" in result.reason
+    assert "s3cret" not in result.reason
+    assert "://" not in result.reason
+
+
+TOKEN = "123456789:ABCdef-SECRET"
+
+
+@responses.activate
+def test_telegram_sends_html_with_escaped_user_data(planner: Planner) -> None:
+    api = responses.post(
+        f"https://api.telegram.org/bot{TOKEN}/sendMessage",
+        json={"ok": True, "result": {"message_id": 1}},
+    )
+    channel = TelegramChannel(
+        ChannelSettings(name="tg", type=ChannelType.TELEGRAM, bot_token=TOKEN, chat_id="-1001")
+    )
+    reminder, day = a_reminder(planner, name="张*<b>三_")
+    message = reminder_message(reminder, day, Lang.ZH, channel.format)
+    assert channel.send(message, "4242").ok
+    payload = json.loads(api.calls[0].request.body)
+    assert payload["chat_id"] == 4242
+    assert payload["parse_mode"] == "HTML"
+    assert "张*&lt;b&gt;三_，您好" in payload["text"]
+    assert "<b>截止</b>" in payload["text"]
+
+
+@responses.activate
+def test_telegram_failure_reason_hides_the_bot_token() -> None:
+    responses.post(
+        f"https://api.telegram.org/bot{TOKEN}/sendMessage",
+        status=401,
+        json={"ok": False, "description": "Unauthorized"},
+    )
+    channel = TelegramChannel(
+        ChannelSettings(name="tg", type=ChannelType.TELEGRAM, bot_token=TOKEN)
+    )
+    result = channel.send(Message("t", "b", Format.HTML), "4242")
+    assert not result.ok
+    assert "Unauthorized" in result.reason
+    assert "SECRET" not in result.reason
+
+
+WECOM = "https://wecom.test/cgi-bin/webhook/send"
+
+
+def wecom_channel() -> WecomRobotChannel:
+    return WecomRobotChannel(
+        ChannelSettings(name="hr-wecom", type=ChannelType.WECOM, robot_key="KEY-123",
+                        api_url="https://wecom.test", min_interval_seconds=0)
+    )  # fmt: skip
+
+
+@responses.activate
+def test_wecom_robot_posts_markdown_to_the_webhook() -> None:
+    hook = responses.post(WECOM, json={"errcode": 0, "errmsg": "ok"})
+    result = wecom_channel().send(Message("汇总", "- **a**", Format.MARKDOWN), "")
+    assert result.ok
+    request = hook.calls[0].request
+    assert request.url == f"{WECOM}?key=KEY-123"
+    assert json.loads(request.body) == {
+        "msgtype": "markdown",
+        "markdown": {"content": "**汇总**\n- **a**"},
+    }
+
+
+@responses.activate
+def test_wecom_errcode_with_http_200_is_a_failure() -> None:
+    responses.post(WECOM, json={"errcode": 93000, "errmsg": "invalid webhook url"})
+    result = wecom_channel().send(Message("t", "b", Format.MARKDOWN), "")
+    assert not result.ok
+    assert result.reason == "WeCom errcode 93000: invalid webhook url"
+    assert "KEY-123" not in result.reason
+
+
+class Hook(BaseHTTPRequestHandler):
+    received: ClassVar[list[tuple[str, dict[str, Any]]]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        Hook.received.append((self.path, json.loads(body)))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_raw_apprise_url_posts_json_to_a_local_endpoint() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        channel = build_channel(
+            ChannelSettings(name="hook", type=ChannelType.APPRISE,
+                            url=f"json://127.0.0.1:{port}/renewd")
+        )  # fmt: skip
+        assert channel.send(Message("标题", "正文", Format.TEXT), "").ok
+    finally:
+        server.shutdown()
+    path, payload = Hook.received[-1]
+    assert path == "/renewd"
+    assert payload["title"] == "标题"
+    assert payload["message"] == "正文"

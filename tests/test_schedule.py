@@ -1,0 +1,119 @@
+"""The pure catch-up logic: which reminders are due, given what the log already holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import EXPIRES, PERMIT_DUE, person
+from renewd.model import MilestoneKind, PersonPlan, Progress
+from renewd.plan import Planner
+from renewd.schedule import Alert, LeadRules, ReminderKey, due_reminders, reminder_day
+
+RULES = LeadRules()
+START = PERMIT_DUE - dt.timedelta(days=70)
+
+
+def simulate(planner: Planner, days: list[dt.date], p=None) -> list[tuple[dt.date, object]]:
+    """Run the pure function on each pass day, feeding back what it issued."""
+    issued: set[ReminderKey] = set()
+    out = []
+    who = p or person()
+    for day in days:
+        plan: PersonPlan = planner.plan(who, day)
+        for r in due_reminders([plan], day, RULES, issued):
+            issued.add(r.key)
+            out.append((day, r))
+    return out
+
+
+def daily(start: dt.date, end: dt.date) -> list[dt.date]:
+    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def test_each_lead_day_fires_once_on_its_day(planner: Planner) -> None:
+    days = daily(START, PERMIT_DUE)
+    sent = simulate(planner, days + days)  # every pass twice
+    permit = [(d, r) for d, r in sent if r.kind is MilestoneKind.PERMIT_RENEWAL]
+    assert [r.lead for _, r in permit] == [60, 30, 14, 7, 3, 1, 0]
+    assert all(d == PERMIT_DUE - dt.timedelta(days=r.lead) for d, r in permit)
+    assert not any(r.late for _, r in permit)
+    keys = Counter(r.key for _, r in sent)
+    assert max(keys.values()) == 1
+
+
+def test_overdue_repeats_every_n_days_until_grace_end(planner: Planner) -> None:
+    days = daily(PERMIT_DUE, EXPIRES + dt.timedelta(days=70))
+    sent = simulate(planner, days)
+    overdue = [r.lead for _, r in sent if r.kind is MilestoneKind.PERMIT_RENEWAL and r.lead < 0]
+    grace = (EXPIRES + dt.timedelta(days=60) - PERMIT_DUE).days
+    assert overdue == list(range(-2, -grace - 1, -2))
+
+
+def test_downtime_sends_only_the_latest_missed_reminder_marked_late(planner: Planner) -> None:
+    # passes until 3 days before the due date, then down for three days
+    days = [*daily(START, PERMIT_DUE - dt.timedelta(days=4)), PERMIT_DUE]
+    sent = simulate(planner, days)
+    last_day = [r for d, r in sent if d == PERMIT_DUE and r.kind is MilestoneKind.PERMIT_RENEWAL]
+    assert [(r.lead, r.late) for r in last_day] == [(0, False)]
+    days = [*daily(START, PERMIT_DUE - dt.timedelta(days=5)), PERMIT_DUE - dt.timedelta(days=1)]
+    sent = simulate(planner, days)
+    late = [r for d, r in sent if d == days[-1] and r.kind is MilestoneKind.PERMIT_RENEWAL]
+    assert [(r.lead, r.late) for r in late] == [(1, False)]  # lead 3 superseded by lead 1
+
+
+def test_catch_up_after_downtime_is_late_and_single(planner: Planner) -> None:
+    days = [*daily(START, PERMIT_DUE - dt.timedelta(days=8)), PERMIT_DUE - dt.timedelta(days=5)]
+    sent = simulate(planner, [*days, days[-1]])
+    late = [r for d, r in sent if d == days[-1] and r.kind is MilestoneKind.PERMIT_RENEWAL]
+    assert [(r.lead, r.late, r.fire_on) for r in late] == [
+        (7, True, PERMIT_DUE - dt.timedelta(days=7))
+    ]
+
+
+def test_done_step_gets_no_more_reminders(planner: Planner) -> None:
+    done = person(progress=Progress(permit_renewed_on=PERMIT_DUE - dt.timedelta(days=10)))
+    sent = simulate(
+        planner, daily(PERMIT_DUE - dt.timedelta(days=9), PERMIT_DUE + dt.timedelta(9)), done
+    )
+    assert not [r for _, r in sent if r.kind is MilestoneKind.PERMIT_RENEWAL]
+
+
+def test_infeasible_plan_alerts_once_per_cycle(planner: Planner) -> None:
+    late_starter = person(changes=frozenset({"employer"}))  # type: ignore[arg-type]
+    days = daily(EXPIRES - dt.timedelta(days=10), EXPIRES - dt.timedelta(days=5))
+    sent = simulate(planner, days, late_starter)
+    alerts = [r for _, r in sent if r.kind is Alert.INFEASIBLE]
+    assert len(alerts) == 1
+    assert alerts[0].escalate
+
+
+def test_reminder_day_waits_for_send_at() -> None:
+    tz = dt.timezone(dt.timedelta(hours=8))
+    day = dt.date(2026, 6, 1)
+    assert reminder_day(
+        dt.datetime(2026, 6, 1, 3, 0, tzinfo=tz), dt.time(9, 30)
+    ) == day - dt.timedelta(1)
+    assert reminder_day(dt.datetime(2026, 6, 1, 9, 30, tzinfo=tz), dt.time(9, 30)) == day
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sets(st.integers(min_value=0, max_value=140), min_size=1))
+def test_any_pass_schedule_never_repeats_and_never_skips_the_latest(
+    planner: Planner, offsets: set[int]
+) -> None:
+    days = [START + dt.timedelta(days=o) for o in sorted(offsets)]
+    sent = simulate(planner, days)
+    keys = Counter(r.key for _, r in sent)
+    assert all(n == 1 for n in keys.values())  # nothing issued twice
+    per_pass = Counter((d, r.kind) for d, r in sent)
+    assert all(n == 1 for n in per_pass.values())  # at most one reminder per milestone per pass
+    # whenever a permit reminder was due on or before a pass day, the latest one is in the log
+    issued = {r.key.lead for _, r in sent if r.kind is MilestoneKind.PERMIT_RENEWAL}
+    last = days[-1]
+    if START + dt.timedelta(days=10) <= last <= PERMIT_DUE:
+        due_leads = [lead for lead in RULES.default if PERMIT_DUE - dt.timedelta(lead) <= last]
+        assert min(due_leads) in issued
