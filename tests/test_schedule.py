@@ -117,3 +117,17 @@ def test_any_pass_schedule_never_repeats_and_never_skips_the_latest(
     if START + dt.timedelta(days=10) <= last <= PERMIT_DUE:
         due_leads = [lead for lead in RULES.default if PERMIT_DUE - dt.timedelta(lead) <= last]
         assert min(due_leads) in issued
+
+
+def test_later_steps_are_not_reminded_before_they_open(planner: Planner) -> None:
+    days = daily(START, EXPIRES)
+    sent = simulate(planner, days)
+    application = [(d, r) for d, r in sent if r.kind is MilestoneKind.POINTS_APPLICATION]
+    assert application
+    opens = planner.plan(person(), START).milestone(MilestoneKind.POINTS_APPLICATION)
+    assert opens is not None
+    assert opens.opens is not None
+    assert all(d >= opens.opens for d, _ in application)
+    first_day, first = application[0]
+    assert first_day == opens.opens
+    assert not first.late  # a lead that fell before the step opened is not "late"

@@ -3,8 +3,8 @@
 APScheduler only wakes us up; the state database is the source of truth for what was sent. Jobs:
 - the delivery pass, daily at `notify.send_at` in the configured zone (misfire grace: the whole day,
   coalesced, so a late start still sends today's reminders once);
-- the safety sweep every `SWEEP_SECONDS`, and once at start-up: catch-up after downtime, retries
-  whose backoff is over, roster changes that a file watcher might miss;
+- the safety sweep every `notify.sweep_seconds`, and once at start-up: catch-up after downtime,
+  retries whose backoff is over, roster changes that a file watcher might miss;
 - the day change at 00:00:05 local time: replan and rebuild the feeds.
 Passes run one at a time (an asyncio lock), in a worker thread so the feed server stays responsive.
 """
@@ -18,6 +18,7 @@ import fcntl
 import logging
 import os
 import signal
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -32,11 +33,14 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from renewd.app import App
+from renewd.delivery import plans_with_progress
+from renewd.delivery import run_pass as run_delivery_pass
 from renewd.errors import EX_TEMPFAIL, RenewdError, RosterError
 from renewd.health import Health, Metrics, add_health_routes, count_requests
 from renewd.model import PersonPlan
 from renewd.publisher import FeedCache
 from renewd.roster import Roster, load_roster
+from renewd.schedule import reminder_day
 from renewd.server import build_app
 from renewd.server import start as start_server
 from renewd.settings import Settings
@@ -46,7 +50,6 @@ from renewd.tokens import load_key
 
 log = logging.getLogger("renewd.daemon")
 
-SWEEP_SECONDS = 300
 POLL_SECONDS = 2.0
 
 
@@ -131,7 +134,7 @@ class Daemon:
         self.app = App.load(config)
         self._clock = clock
         self.notifier = notifier or Notifier()
-        self.health = Health()
+        self.health = Health(sweep_seconds=self.settings.notify.sweep_seconds)
         self.metrics = Metrics()
         self.lock = StateLock(self.settings.state.dir)
         self.roster: Roster | None = None
@@ -213,7 +216,10 @@ class Daemon:
         if self.roster is None:
             return
         day = self.today()
-        plans = self.app.planner.plan_all(self.roster.people, day)
+        if self.db is not None:  # progress recorded with `renewd done` closes milestones too
+            plans = plans_with_progress(self.app, self.db, day)
+        else:
+            plans = self.app.planner.plan_all(self.roster.people, day)
         self._day = day
         self.metrics.observe_plans(plans)
         self.publish(plans, day)
@@ -222,9 +228,40 @@ class Daemon:
         if self.feeds is not None and self.roster is not None:
             self.feeds.refresh(self.roster.people, plans, day, self.now(), settings=self.settings)
 
-    def deliver(self, day: dt.date, now: dt.datetime) -> dict[str, int]:
-        """Hook for one delivery pass (set up in `start`); runs in a worker thread."""
-        return {}
+    def deliver(self, now: dt.datetime) -> dict[str, int]:
+        """One delivery pass, in a worker thread. Before `send_at` it works for yesterday, so a
+        night-time sweep retries and catches up but never sends today's reminders early."""
+        day = reminder_day(now, self.settings.notify.send_at)
+        report = run_delivery_pass(self.app, day, now)
+        for outcome in report.sent:
+            self.metrics.deliveries.labels(channel=outcome.channel, result="sent").inc()
+            if outcome.attempts > 1:
+                self.metrics.retries.inc()
+        for outcome in report.failed:
+            self.metrics.deliveries.labels(channel=outcome.channel, result="failed").inc()
+        for outcome in report.dead:
+            self.metrics.deliveries.labels(channel=outcome.channel, result="dead").inc()
+        for line in report.skipped:
+            log.warning("not deliverable: %s", line)
+        counts = {
+            "issued": report.issued,
+            "sent": len(report.sent),
+            "failed": len(report.failed),
+            "dead": len(report.dead),
+            "cancelled": len(report.cancelled),
+        }
+        return {k: v for k, v in counts.items() if v}
+
+    def _dead_letters(self) -> int:
+        if self.db is None:
+            return 0
+        try:
+            row = self.db.conn.execute(
+                "SELECT COUNT(*) FROM delivery WHERE status = 'dead'"
+            ).fetchone()
+        except sqlite3.OperationalError:  # no delivery table before the first pass
+            return 0
+        return int(row[0])
 
     async def run_pass(self, why: str) -> None:
         async with self._pass_lock:
@@ -237,13 +274,15 @@ class Daemon:
                 self.refresh()
             started = time.monotonic()
             try:
-                counts = await asyncio.to_thread(self.deliver, self.today(), self.now())
+                counts = await asyncio.to_thread(self.deliver, self.now())
             except Exception:
                 self.health.last_sweep_error = f"{why} failed; see the log"
                 log.exception("delivery pass (%s) failed", why)
                 return
             self.health.last_sweep_ok = time.monotonic()
             self.health.last_sweep_error = None
+            self.health.dead_letters = self._dead_letters()
+            self.metrics.dead.set(self.health.dead_letters)
             self.metrics.last_sweep.set(time.time())
             log.info(
                 "delivery pass (%s) done in %.1fs: %s",
@@ -282,7 +321,7 @@ class Daemon:
     def _reschedule(self) -> None:
         if self.scheduler is None:
             return
-        send_at = self.settings.notify.send_at
+        send_at, sweep = self.settings.notify.send_at, self.settings.notify.sweep_seconds
         self.scheduler.add_job(
             self.run_pass,
             CronTrigger(hour=send_at.hour, minute=send_at.minute, timezone=self.zone),
@@ -295,11 +334,11 @@ class Daemon:
         )
         self.scheduler.add_job(
             self.run_pass,
-            IntervalTrigger(seconds=SWEEP_SECONDS, timezone=self.zone),
+            IntervalTrigger(seconds=sweep, timezone=self.zone),
             args=["sweep"],
             id="sweep",
             replace_existing=True,
-            misfire_grace_time=SWEEP_SECONDS,
+            misfire_grace_time=sweep,
             coalesce=True,
             max_instances=1,
         )

@@ -18,14 +18,14 @@ A pass (`Delivery.run_pass`) is synchronous and safe to repeat on the same day:
 2. in **one transaction**, insert those reminders and all their delivery rows as `pending`
    (a concurrent pass that inserted the same reminder first wins; ours is dropped);
 3. send every row that is pending, failed with its wait over, or stuck in `sending` for longer
-   than `STALE_SENDING` — each first moved to `sending` with a compare-and-set, so two passes
-   never send the same row at the same time — and mark it sent, failed (with the reason, the
-   attempt count and the next attempt time) or dead.
+   than `notify.stale_sending_seconds` — each first moved to `sending` with a compare-and-set,
+   so two passes never send the same row at the same time — and mark it sent, failed (with the
+   reason, the attempt count and the next attempt time) or dead.
 
 Crash safety: a crash after step 2 leaves pending rows, sent by the next pass (no duplicate). A
-crash *during* a send leaves a `sending` row; after `STALE_SENDING` it is treated as failed and
-sent again. That is the one case where a person can get a message twice: the message left but
-the confirmation was never written. Confirmed (`sent`) rows are never sent again.
+crash *during* a send leaves a `sending` row; after `notify.stale_sending_seconds` it is treated
+as failed and sent again. That is the one case where a person can get a message twice: the
+message left but the confirmation was never written. Confirmed (`sent`) rows are never sent again.
 
 The daemon should run passes in a worker thread (`asyncio.to_thread`) with APScheduler
 `max_instances=1`; the compare-and-set makes an overlapping `renewd notify --due` harmless.
@@ -54,7 +54,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-STALE_SENDING = dt.timedelta(minutes=15)
 ESCALATION = "@escalation"
 DIGEST = "digest"
 
@@ -391,7 +390,7 @@ class Delivery:
         self, plans: Sequence[PersonPlan], stamp: Callable[[], float], report: PassReport
     ) -> None:
         now = stamp()
-        stale = now - STALE_SENDING.total_seconds()
+        stale = now - self.notify.stale_sending_seconds
         rows = self.db.conn.execute(
             "SELECT * FROM delivery WHERE status = ?"
             " OR (status = ? AND next_at <= ?) OR (status = ? AND updated_at <= ?) ORDER BY id",

@@ -18,11 +18,10 @@ from prometheus_client import Counter as PromCounter
 
 from renewd.model import PersonPlan
 
-STALE_SWEEP_SECONDS = 3 * 300 + 60  # three missed sweeps
-
 
 @dataclass
 class Health:
+    sweep_seconds: int = 300
     started: float = field(default_factory=time.monotonic)
     last_sweep_ok: float | None = None
     last_sweep_error: str | None = None
@@ -43,9 +42,10 @@ class Health:
         if self.last_sweep_error:
             reasons.append(self.last_sweep_error)
         last = self.last_sweep_ok
-        if last is None and now - self.started > STALE_SWEEP_SECONDS:
+        stale = 3 * self.sweep_seconds + 60  # three missed sweeps
+        if last is None and now - self.started > stale:
             reasons.append("no delivery pass has succeeded since start-up")
-        elif last is not None and now - last > STALE_SWEEP_SECONDS:
+        elif last is not None and now - last > stale:
             reasons.append(f"last successful delivery pass was {int(now - last)} s ago")
         return reasons
 
@@ -126,7 +126,11 @@ def add_health_routes(
         problems = health.problems()
         if roster() is None:
             problems.insert(0, "no valid roster loaded")
-        body = {"status": "ok" if not problems else "unhealthy", "problems": problems}
+        body = {
+            "status": "ok" if not problems else "unhealthy",
+            "problems": problems,
+            "dead_letters": health.dead_letters,  # counted, never dropped: see `renewd log`
+        }
         return web.Response(
             status=200 if not problems else 503,
             text=json.dumps(body, ensure_ascii=False),

@@ -46,6 +46,9 @@ BUILTIN_LEADS: Mapping[MilestoneKind, tuple[int, ...]] = {
 }
 # A heads-up missed during downtime still goes out (late) within this many days of its day.
 HEADS_UP_CATCH_UP_DAYS = 7
+# Steps that cannot start before the one before them is done: no reminder before they open
+# (a "click 续办申请" reminder while the permit is not renewed yet only confuses).
+WAIT_TO_OPEN = frozenset({K.POINTS_APPLICATION, K.EMPLOYER_SUBMISSION, K.COLLECT_NOTICE})
 # An approval that did not come is overdue too (escalate), but the person cannot act on it.
 OVERDUE_KINDS = ACTIONABLE | {K.POINTS_APPROVAL}
 
@@ -164,11 +167,16 @@ def due_reminders(
                 (today - milestone.due).days > HEADS_UP_CATCH_UP_DAYS
             ):
                 continue  # a heads-up whose day passed long ago: no use catching up
+            opens = milestone.opens if milestone.kind in WAIT_TO_OPEN else None
+            if opens is not None and today < opens:
+                continue
             found = latest_due(milestone, plan.cycle, rules, person, today, move)
             if found is None:
                 continue
             day, lead = found
-            reminder = Reminder(plan, milestone, milestone.kind, lead, day, late=day < today)
+            # A lead that fell before the step opened goes out on the day it opens, not "late".
+            late = day < today and (opens is None or day >= opens)
+            reminder = Reminder(plan, milestone, milestone.kind, lead, day, late=late)
             if reminder.key not in issued:
                 out.append(reminder)
         alerts: list[tuple[Alert, int]] = []

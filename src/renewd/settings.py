@@ -129,6 +129,11 @@ class NotifySettings(_Section):
     # Per-person lead days for the steps someone acts on (roster id -> days), e.g. for the few
     # who want fewer messages.
     lead_days_by_person: dict[str, tuple[int, ...]] = Field(default_factory=dict)
+    # How often the daemon's safety sweep runs (catch-up, retries whose wait is over).
+    sweep_seconds: int = Field(default=300, ge=1, le=3600)
+    # A delivery left "sending" this long (the process died mid-send) is retried: the one case
+    # that can repeat a message. Longer than any send can take.
+    stale_sending_seconds: int = Field(default=900, ge=1, le=86400)
 
     @field_validator("lead_days")
     @classmethod
