@@ -8,11 +8,13 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 
 def free_port() -> int:
@@ -29,6 +31,10 @@ class Daemon:
     proc: subprocess.Popen[str] | None = None
     sock: socket.socket | None = None
     messages: list[str] = field(default_factory=list)
+    log_path: Path | None = None
+    _log: IO[str] | None = None
+    _closed: threading.Event = field(default_factory=threading.Event)
+    _terminated: bool = False
 
     def start(self) -> Daemon:
         path = self.config.parent / f"notify-{os.getpid()}-{id(self)}.sock"
@@ -36,6 +42,8 @@ class Daemon:
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self.sock.bind(str(path))
         self.sock.settimeout(0.2)
+        self._closed.clear()
+        threading.Thread(target=self._drain, daemon=True).start()
         env = {
             **os.environ,
             "NOTIFY_SOCKET": str(path),
@@ -44,28 +52,46 @@ class Daemon:
             **self.env,
         }
         env.pop("WATCHDOG_PID")
+        # A file, not a pipe: an unread pipe fills up and blocks the daemon's logging.
+        self.log_path = self.config.parent / f"daemon-{id(self)}.log"
+        self._log = self.log_path.open("w", encoding="utf-8")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "renewd", "run", "-c", str(self.config)],
             env=env,
-            stdout=subprocess.PIPE,
+            stdout=self._log,
             stderr=subprocess.STDOUT,
             text=True,
         )
         return self
 
-    def read_notify(self, until: str, timeout: float = 30.0) -> bool:
-        """Collect sd_notify datagrams until one contains `until`."""
+    def output(self) -> str:
+        assert self._log is not None
+        assert self.log_path is not None
+        self._log.flush()
+        return self.log_path.read_text(encoding="utf-8")
+
+    def _drain(self) -> None:
+        """Read every datagram as systemd would, so the daemon's queue never fills up."""
         assert self.sock is not None
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if any(until in m for m in self.messages):
-                return True
+        while not self._closed.is_set():
             try:
                 self.messages.append(self.sock.recv(65536).decode("utf-8"))
             except TimeoutError:
-                if self.proc is not None and self.proc.poll() is not None:
-                    return any(until in m for m in self.messages)
-        return any(until in m for m in self.messages)
+                continue
+            except OSError:
+                return
+
+    def read_notify(self, until: str, timeout: float = 30.0) -> bool:
+        """Wait until an sd_notify datagram contains `until`."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(until in m for m in list(self.messages)):
+                return True
+            if self.proc is not None and self.proc.poll() is not None:
+                time.sleep(0.3)  # let the reader pick up the last datagrams
+                return any(until in m for m in list(self.messages))
+            time.sleep(0.05)
+        return False
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -93,25 +119,28 @@ class Daemon:
 
     def signal(self, sig: signal.Signals) -> None:
         assert self.proc is not None
+        self._terminated = self._terminated or sig == signal.SIGTERM
         self.proc.send_signal(sig)
 
     def stop(self, timeout: float = 20.0) -> tuple[int, str]:
         assert self.proc is not None
-        if self.proc.poll() is None:
+        if self.proc.poll() is None and not self._terminated:
             self.proc.send_signal(signal.SIGTERM)
         try:
-            out, _ = self.proc.communicate(timeout=timeout)
+            self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            out, _ = self.proc.communicate()
+            self.proc.wait()
+        self._closed.set()
         if self.sock is not None:
             self.sock.close()
-        return self.proc.returncode, out
+        return self.proc.returncode, self.output()
 
     def kill(self) -> str:
         assert self.proc is not None
         self.proc.kill()
-        out, _ = self.proc.communicate()
+        self.proc.wait()
+        self._closed.set()
         if self.sock is not None:
             self.sock.close()
-        return out
+        return self.output()

@@ -31,6 +31,9 @@ class Notifier:
             return False
         message = "\n".join(f"{key}={value}" for key, value in fields.items())
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+            # Never block the event loop: a reader that stopped reading must not hang the daemon
+            # (a datagram socket's queue is short). A lost WATCHDOG=1 is retried at the next ping.
+            sock.setblocking(False)
             try:
                 sock.sendto(message.encode("utf-8"), self._address)
             except OSError:
