@@ -1,0 +1,87 @@
+"""Benchmark: `renewd run` with a 10,000-person roster: time to READY=1 and idle RSS.
+
+    .venv/bin/python bench/daemon.py [--people N]
+
+Starts the daemon as systemd would (a NOTIFY_SOCKET of our own), on 127.0.0.1, with no channels
+so that the numbers are about planning, feeds and the server, not about sending.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--people", type=int, default=10_000)
+    args = parser.parse_args()
+    rng = random.Random(3)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        start = dt.date(2026, 12, 1)
+        with (root / "people.csv").open("w", encoding="utf-8") as f:
+            f.write("工号,姓名,部门,居住证到期日,变更事项,邮箱\n")
+            for i in range(args.people):
+                expires = start + dt.timedelta(days=rng.randrange(0, 365))
+                change = "单位" if rng.random() < 0.15 else ""
+                f.write(f"E{i:05d},员工{i},部门{i % 50},{expires},{change},e{i}@example.com\n")
+        port = free_port()
+        (root / "config.toml").write_text(
+            f'[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'
+            f'[server]\nlisten = "127.0.0.1:{port}"\n',
+            encoding="utf-8",
+        )
+        notify = root / "notify.sock"
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+            sock.bind(str(notify))
+            sock.settimeout(120)
+            env = {**os.environ, "NOTIFY_SOCKET": str(notify)}
+            t0 = time.perf_counter()
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "renewd", "run", "-c", str(root / "config.toml")],
+                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            try:
+                while b"READY=1" not in sock.recv(65536):
+                    pass
+                ready = time.perf_counter() - t0
+                rss_ready = rss_mib(proc.pid)
+                url = f"http://127.0.0.1:{port}/healthz"
+                with urllib.request.urlopen(url, timeout=30) as response:
+                    assert response.status == 200
+                time.sleep(5)  # the start-up pass and a first idle moment
+                rss_idle = rss_mib(proc.pid)
+            finally:
+                proc.terminate()
+                proc.wait(timeout=60)
+    print(f"people:          {args.people:,}")
+    print(f"start to READY:  {ready:.2f} s (config, roster, plan, feed index, server listening)")
+    print(f"RSS at READY:    {rss_ready:.0f} MiB")
+    print(f"RSS idle (+5 s): {rss_idle:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
