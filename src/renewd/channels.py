@@ -1,14 +1,22 @@
 """Channel adapters: one class per channel type, each with `send(message, recipient) -> Result`.
 
 Email, Telegram and raw URLs go through Apprise (one fresh plugin per send, its reason for a
-failure kept with `apprise.LogCapture`); the WeCom group robot is posted to directly because
-Apprise's plugin reports success when WeCom answers HTTP 200 with a non-zero `errcode` (a wrong
-key). The console channel prints.
+failure kept from the logs Apprise captures for that one `notify` call); the WeCom group robot is
+posted to directly because Apprise's plugin reports success when WeCom answers HTTP 200 with a
+non-zero `errcode` (a wrong key). The console channel prints.
 
 Throttling: Apprise sleeps `request_rate_per_sec` between two sends *of the same plugin object*.
 Every send here builds a fresh plugin, so Apprise never sleeps; rate limits that matter are ours:
 `min_interval_seconds` per channel (default 3.1 s for a WeCom robot, which takes about 20
 messages a minute; 0 elsewhere).
+
+Concurrency: `send` is safe to call from several threads at once; a delivery pass runs up to
+`concurrency` sends of one channel at a time (default 4 for email and Telegram, 1 elsewhere).
+Under `min_interval_seconds`, two sends start at least that far apart, and no send starts sooner
+than that after a send that had already ended (with concurrency 1: the pause runs from the end of
+one send to the start of the next). Apprise's reason for a failure is taken from the result of
+that one `notify` call, never from the shared `apprise` logger, so concurrent sends cannot swap
+reasons (nor one channel's secrets into another's reason).
 
 Secrets never leave this module: a reason is scrubbed of the channel's secrets and of any URL
 before it is returned, and channels have no `repr` that shows their configuration.
@@ -19,6 +27,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
@@ -56,6 +65,7 @@ class Channel(ABC):
     type: ChannelType
     format: Format = Format.TEXT
     default_max_bytes: int | None = None
+    default_concurrency: ClassVar[int] = 1
 
     def __init__(self, settings: ChannelSettings) -> None:
         self.name = settings.name
@@ -68,7 +78,9 @@ class Channel(ABC):
             self.format = Format.MARKDOWN if settings.markdown else Format.TEXT
         self.max_bytes = settings.max_length or self.default_max_bytes
         self.min_interval = settings.min_interval_seconds or 0.0
-        self._last_send = 0.0
+        self.concurrency = settings.concurrency or self.default_concurrency
+        self._pace = threading.Lock()
+        self._next_start = 0.0  # time.monotonic(): no send starts before this
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"
@@ -84,20 +96,34 @@ class Channel(ABC):
 
     def send(self, message: Message, recipient: str) -> Result:
         """Send to `recipient` ("" = the configured destination). Never raises for delivery
-        problems: they come back as Result(ok=False, reason)."""
-        if self.min_interval:
-            wait = self._last_send + self.min_interval - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
+        problems: they come back as Result(ok=False, reason). Safe to call from several threads;
+        waits as `min_interval_seconds` requires (see the module docstring)."""
+        self._wait_turn()
         try:
             result = self._send(message, recipient)
         except Exception as exc:  # a plugin bug must not stop the pass; keep the reason
             result = Result(False, f"{type(exc).__name__}: {exc}")
         finally:
-            self._last_send = time.monotonic()
+            self._ended()
         if not result.ok:
             return Result(False, self.scrub(result.reason) or "failed (no reason given)")
         return result
+
+    def _wait_turn(self) -> None:
+        if not self.min_interval:
+            return
+        with self._pace:  # reserve a start time; sleep outside the lock
+            start = max(time.monotonic(), self._next_start)
+            self._next_start = start + self.min_interval
+        delay = start - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+
+    def _ended(self) -> None:
+        if not self.min_interval:
+            return
+        with self._pace:
+            self._next_start = max(self._next_start, time.monotonic() + self.min_interval)
 
     @abstractmethod
     def _send(self, message: Message, recipient: str) -> Result: ...
@@ -139,19 +165,18 @@ class AppriseBacked(Channel):
         self.tweak(plugin)
         app = apprise.Apprise(asset=asset)
         app.add(plugin)
-        capture = apprise.LogCapture(  # type: ignore[no-untyped-call]  # apprise is untyped here
-            level=logging.WARNING, fmt="%(message)s"
+        # The result keeps this call's own log entries (Apprise >= 2.0), unlike a LogCapture on
+        # the shared "apprise" logger, which would also catch other threads' sends.
+        outcome = app.notify(
+            body=message.body,
+            title=message.title,
+            body_format=self.body_format[message.format],
+            log_level=logging.WARNING,
         )
-        with capture as captured:
-            outcome = app.notify(
-                body=message.body,
-                title=message.title,
-                body_format=self.body_format[message.format],
-            )
-            reasons = captured.getvalue()
         if outcome:
             return Result(True)
-        return Result(False, reasons.strip().replace("\n", "; "))
+        reasons = (str(entry.message).strip() for entry in outcome.logs())
+        return Result(False, "; ".join(r for r in reasons if r).replace("\n", "; "))
 
 
 class EmailChannel(AppriseBacked):
@@ -159,6 +184,7 @@ class EmailChannel(AppriseBacked):
 
     type = ChannelType.EMAIL
     format = Format.TEXT
+    default_concurrency = 4  # SMTP servers take a few connections at once
     modes: ClassVar[Mapping[str, str]] = {"ssl": "ssl", "starttls": "starttls", "plain": "insecure"}
 
     def __init__(self, settings: ChannelSettings) -> None:
@@ -204,6 +230,7 @@ class TelegramChannel(AppriseBacked):
     type = ChannelType.TELEGRAM
     format = Format.HTML
     default_max_bytes = 4096
+    default_concurrency = 4  # the Bot API takes ~30 messages a second across chats
 
     def __init__(self, settings: ChannelSettings) -> None:
         super().__init__(settings)

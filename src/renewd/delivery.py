@@ -22,6 +22,14 @@ A pass (`Delivery.run_pass`) is synchronous and safe to repeat on the same day:
    so two passes never send the same row at the same time — and mark it sent, failed (with the
    reason, the attempt count and the next attempt time) or dead.
 
+Sends overlap: each channel has up to its `concurrency` sends in flight (4 for email and
+Telegram, 1 elsewhere), in worker threads that only call `channel.send`. Every database read and
+write stays on the thread that runs the pass, on its one connection: a row is claimed just before
+its send is submitted and recorded when that send returns, so a claimed row is never older than
+its own send (far below `STALE_SENDING`). `should_stop` ends a pass early: nothing more is
+submitted, the sends in flight are waited for and recorded, and every other row stays pending
+(or failed) for the next pass.
+
 Crash safety: a crash after step 2 leaves pending rows, sent by the next pass (no duplicate). A
 crash *during* a send leaves a `sending` row; after `notify.stale_sending_seconds` it is treated
 as failed and sent again. That is the one case where a person can get a message twice: the
@@ -35,13 +43,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sqlite3
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from renewd.channels import Channel, build_channels
+from renewd.channels import Channel, Result, build_channels
 from renewd.messages import Format, Message, digest_messages, lang_of, reminder_message
 from renewd.model import Lang, MilestoneKind, PersonPlan
 from renewd.progress import ProgressStore, merge_progress
@@ -144,6 +154,7 @@ class PassReport:
     planned: list[Outcome] = field(default_factory=list)  # dry run: what would be claimed
     skipped: list[str] = field(default_factory=list)  # reminders no channel can deliver
     issued: int = 0  # new reminders and alerts this pass
+    stopped: bool = False  # `should_stop` ended the pass early; the rest waits for the next
 
     @property
     def ok(self) -> bool:
@@ -234,9 +245,15 @@ class Delivery:
         now: dt.datetime,
         *,
         dry_run: bool = False,
+        should_stop: Callable[[], bool] | None = None,
     ) -> PassReport:
         """Issue what is due on `today` and (re)send what is waiting. `now` is an aware datetime
-        used for retry times; the pass adds its own elapsed time (monotonic) as it goes."""
+        used for retry times; the pass adds its own elapsed time (monotonic) as it goes.
+
+        `should_stop` is asked before each send is submitted; once it answers True the pass
+        submits nothing more, waits for the sends in flight, records them and returns with
+        `report.stopped` set. Rows it did not submit stay as they were (pending, or failed with
+        their wait), so the next pass sends them, once."""
         report = PassReport(today=today, dry_run=dry_run)
         since = today - dt.timedelta(days=800)  # cycles older than two years cannot be due
         reminders = due_reminders(plans, today, self.rules, self.issued(since), self.move)
@@ -251,7 +268,7 @@ class Delivery:
             return now.timestamp() + (time.monotonic() - started)
 
         report.issued = self._claim(reminders, claims, today, stamp())
-        self._send_waiting(plans, stamp, report)
+        self._send_waiting(plans, stamp, report, should_stop)
         return report
 
     # -- building the claims -----------------------------------------------------------------
@@ -387,7 +404,11 @@ class Delivery:
     # -- sending -------------------------------------------------------------------------------
 
     def _send_waiting(
-        self, plans: Sequence[PersonPlan], stamp: Callable[[], float], report: PassReport
+        self,
+        plans: Sequence[PersonPlan],
+        stamp: Callable[[], float],
+        report: PassReport,
+        should_stop: Callable[[], bool] | None,
     ) -> None:
         now = stamp()
         stale = now - self.notify.stale_sending_seconds
@@ -406,29 +427,80 @@ class Delivery:
             if m.done_on is None
         }
         known_kinds = {k.value for k in MilestoneKind}
+        queues: dict[str, deque[sqlite3.Row]] = defaultdict(deque)
         for row in rows:
-            outcome = Outcome(
-                row["person"], row["kind"], row["lead"], row["channel"], row["recipient"],
-                bool(row["late"]), row["attempts"], "", row["part"],
-            )  # fmt: skip
             if (
                 row["kind"] in known_kinds
                 and row["person"] in planned
                 and (row["person"], row["cycle"], row["kind"]) not in open_steps
             ):
                 self._finish(row, CANCELLED, stamp(), "the step is done", row["attempts"])
-                report.cancelled.append(outcome)
+                report.cancelled.append(_outcome_of_row(row, row["attempts"]))
                 continue
-            self._send_row(row, outcome, stamp, report)
+            queues[row["channel"]].append(row)
+        self._send_queues(queues, stamp, report, should_stop)
 
-    def _send_row(
+    def _send_queues(
         self,
-        row: Mapping[str, object],
-        outcome: Outcome,
+        queues: Mapping[str, deque[sqlite3.Row]],
         stamp: Callable[[], float],
         report: PassReport,
+        should_stop: Callable[[], bool] | None,
     ) -> None:
-        attempts = int(str(row["attempts"])) + 1
+        """Send each channel's rows in id order, up to its `concurrency` at a time.
+
+        Only `channel.send` runs in the worker threads; every read and write of the database
+        happens here, on the calling thread. A row is claimed (compare-and-set to `sending`) just
+        before its send is submitted, so no row waits in `sending` behind others, and a stop
+        leaves every row that was not submitted as it was (pending, or failed)."""
+        limits = {name: self._concurrency(name) for name in queues}
+        if not limits:
+            return
+        busy: Counter[str] = Counter()
+        in_flight: dict[Future[Result], _Sending] = {}
+        with ThreadPoolExecutor(sum(limits.values()), thread_name_prefix="renewd-send") as pool:
+            try:
+                while True:
+                    for name, queue in queues.items():
+                        while queue and busy[name] < limits[name] and not report.stopped:
+                            if should_stop is not None and should_stop():
+                                report.stopped = True
+                                break
+                            sending = self._take(queue.popleft(), stamp)
+                            if sending is None:
+                                continue  # another pass took it
+                            if sending.channel is None:
+                                reason = f"channel {name} is no longer configured"
+                                self._record(sending, Result(False, reason), stamp(), report)
+                                continue
+                            future = pool.submit(sending.channel.send, sending.message,
+                                                 sending.recipient)  # fmt: skip
+                            in_flight[future] = sending
+                            busy[name] += 1
+                    if not in_flight:
+                        break
+                    done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        sending = in_flight.pop(future)
+                        busy[sending.outcome.channel] -= 1
+                        self._record(sending, _result_of(future), stamp(), report)
+            finally:
+                # Only after an error on this thread (KeyboardInterrupt, a database error):
+                # record the sends already out, so they do not wait in `sending` to be re-sent.
+                for future in as_completed(list(in_flight)):
+                    self._record(in_flight.pop(future), _result_of(future), stamp(), report)
+        if report.stopped:
+            left = sum(len(q) for q in queues.values())
+            log.info("delivery pass stopped early; %d deliveries wait for the next pass", left)
+
+    def _concurrency(self, name: str) -> int:
+        channel = self.channels.get(name)
+        return 1 if channel is None else max(1, channel.concurrency)
+
+    def _take(self, row: sqlite3.Row, stamp: Callable[[], float]) -> _Sending | None:
+        """Claim `row` for this pass (compare-and-set to `sending`), or None if another pass has
+        changed it since it was read."""
+        attempts = int(row["attempts"]) + 1
         with self.db.transaction() as conn:
             cur = conn.execute(
                 "UPDATE delivery SET status = ?, attempts = ?, updated_at = ?"
@@ -436,36 +508,35 @@ class Delivery:
                 (SENDING, attempts, stamp(), row["id"], row["status"], row["attempts"]),
             )
         if cur.rowcount != 1:
-            return  # another pass took it
-        channel = self.channels.get(str(row["channel"]))
+            return None
         message = Message(str(row["title"]), str(row["body"]), Format(str(row["format"])))
-        if channel is None:
-            ok, reason = False, f"channel {row['channel']} is no longer configured"
-        else:
-            result = channel.send(message, str(row["recipient"]))
-            ok, reason = result.ok, result.reason
-        done_at = stamp()
-        outcome = Outcome(
-            outcome.person, outcome.kind, outcome.lead, outcome.channel, outcome.recipient,
-            outcome.late, attempts, reason, outcome.part,
-        )  # fmt: skip
-        if ok:
+        return _Sending(
+            row, _outcome_of_row(row, attempts), self.channels.get(str(row["channel"])), message
+        )
+
+    def _record(
+        self, sending: _Sending, result: Result, done_at: float, report: PassReport
+    ) -> None:
+        """Mark a claimed row sent, failed (with its next attempt time) or dead."""
+        row, attempts = sending.row, sending.outcome.attempts
+        outcome = replace(sending.outcome, reason=result.reason)
+        if result.ok:
             self._finish(row, SENT, done_at, "", attempts, sent=True)
             report.sent.append(outcome)
             return
         log.warning("delivery failed (attempt %d): %s", attempts, outcome.describe())
-        if attempts >= self.notify.max_attempts or channel is None:
-            self._finish(row, DEAD, done_at, reason, attempts)
+        if attempts >= self.notify.max_attempts or sending.channel is None:
+            self._finish(row, DEAD, done_at, result.reason, attempts)
             report.dead.append(outcome)
             return
         waits = self.notify.retry_after_seconds
-        wait = waits[min(attempts - 1, len(waits) - 1)]
-        self._finish(row, FAILED, done_at, reason, attempts, next_at=done_at + wait)
+        wait_s = waits[min(attempts - 1, len(waits) - 1)]
+        self._finish(row, FAILED, done_at, result.reason, attempts, next_at=done_at + wait_s)
         report.failed.append(outcome)
 
     def _finish(
         self,
-        row: Mapping[str, object],
+        row: sqlite3.Row,
         status: str,
         at: float,
         reason: str,
@@ -481,6 +552,35 @@ class Delivery:
                 " next_at = COALESCE(?, next_at) WHERE id = ?",
                 (status, at, reason, attempts, sent, at, next_at, row["id"]),
             )
+
+
+@dataclass(frozen=True)
+class _Sending:
+    """A row this pass has claimed, with what to send and where."""
+
+    row: sqlite3.Row
+    outcome: Outcome  # attempts counts this one
+    channel: Channel | None
+    message: Message
+
+    @property
+    def recipient(self) -> str:
+        return str(self.row["recipient"])
+
+
+def _outcome_of_row(row: sqlite3.Row, attempts: int) -> Outcome:
+    return Outcome(
+        row["person"], row["kind"], row["lead"], row["channel"], row["recipient"],
+        bool(row["late"]), attempts, "", row["part"],
+    )  # fmt: skip
+
+
+def _result_of(future: Future[Result]) -> Result:
+    try:
+        return future.result()
+    except Exception as exc:  # Channel.send does not raise; if it ever does, fail this row only
+        log.error("a send raised", exc_info=exc)
+        return Result(False, f"unexpected {type(exc).__name__} (see the log)")
 
 
 def plans_with_progress(app: App, db: Database, today: dt.date) -> list[PersonPlan]:
@@ -509,11 +609,13 @@ def run_pass(
     *,
     dry_run: bool = False,
     channels: Mapping[str, Channel] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> PassReport:
-    """One delivery pass for the daemon or `renewd notify --due` (synchronous; see module doc)."""
+    """One delivery pass for the daemon or `renewd notify --due` (synchronous; see module doc).
+    `should_stop` ends it early and cleanly, as in `Delivery.run_pass`."""
     delivery = open_delivery(app, channels)
     try:
         plans = plans_with_progress(app, delivery.db, today)
-        return delivery.run_pass(plans, today, now, dry_run=dry_run)
+        return delivery.run_pass(plans, today, now, dry_run=dry_run, should_stop=should_stop)
     finally:
         delivery.db.close()

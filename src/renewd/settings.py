@@ -181,6 +181,9 @@ class ChannelSettings(_Section):
     max_length: int | None = Field(default=None, ge=200)  # UTF-8 bytes per message body
     # Pause between two sends on this channel; default 3.1 s for a WeCom robot (20 a minute).
     min_interval_seconds: float | None = Field(default=None, ge=0, le=600)
+    # Sends in flight at once on this channel during a pass; default 4 for email and Telegram,
+    # 1 elsewhere (a WeCom robot is rate-limited anyway, the console is one stream).
+    concurrency: int | None = Field(default=None, ge=1, le=32)
 
 
 class GroupSettings(_Section):
