@@ -232,7 +232,9 @@ class Daemon:
         """One delivery pass, in a worker thread. Before `send_at` it works for yesterday, so a
         night-time sweep retries and catches up but never sends today's reminders early."""
         day = reminder_day(now, self.settings.notify.send_at)
-        report = run_delivery_pass(self.app, day, now)
+        # On SIGTERM the pass stops submitting, records what is in flight, and leaves the rest
+        # pending for the next start: nothing is left "sending", so nothing repeats.
+        report = run_delivery_pass(self.app, day, now, should_stop=self._stopping.is_set)
         for outcome in report.sent:
             self.metrics.deliveries.labels(channel=outcome.channel, result="sent").inc()
             if outcome.attempts > 1:

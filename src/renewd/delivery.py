@@ -26,9 +26,9 @@ Sends overlap: each channel has up to its `concurrency` sends in flight (4 for e
 Telegram, 1 elsewhere), in worker threads that only call `channel.send`. Every database read and
 write stays on the thread that runs the pass, on its one connection: a row is claimed just before
 its send is submitted and recorded when that send returns, so a claimed row is never older than
-its own send (far below `STALE_SENDING`). `should_stop` ends a pass early: nothing more is
-submitted, the sends in flight are waited for and recorded, and every other row stays pending
-(or failed) for the next pass.
+its own send (far below `notify.stale_sending_seconds`). `should_stop` ends a pass early:
+nothing more is submitted, the sends in flight are waited for and recorded, and every other row
+stays pending (or failed) for the next pass.
 
 Crash safety: a crash after step 2 leaves pending rows, sent by the next pass (no duplicate). A
 crash *during* a send leaves a `sending` row; after `notify.stale_sending_seconds` it is treated
