@@ -83,7 +83,7 @@ def test_email_reaches_a_real_smtp_server_with_chinese_text_and_checklist(
     text = parsed.get_body(preferencelist=("plain", "html")).get_content()  # type: ignore[union-attr]
     assert "张三，您好" in text
     assert "原单位退工证明" in text  # the employer-change checklist
-    assert "本人有效居住证和身份证" in text
+    assert "持证人有效的居住证及身份证" in text
 
 
 def test_email_failure_keeps_apprise_reason_without_secrets() -> None:

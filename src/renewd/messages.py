@@ -6,8 +6,7 @@ a name with `*`, `_` or `<` cannot break Telegram's or WeCom's parser. ID-card a
 are never part of a Person, so they cannot appear here; the roster id (工号) appears only in
 messages to HR (digests and escalations), never in a message to the person.
 
-The checklist table below is this module's own until `renewd.materials` (feeds branch) lands; the
-two will be unified then.
+The materials checklist comes from `renewd.materials`, shared with the feeds.
 """
 
 from __future__ import annotations
@@ -19,7 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from renewd.model import Change, Lang, MilestoneKind, PersonPlan
+from renewd import materials
+from renewd.model import Lang, MilestoneKind, PersonPlan
 from renewd.schedule import Alert, Reminder
 
 K = MilestoneKind
@@ -66,59 +66,13 @@ STEP: dict[MilestoneKind, tuple[str, str]] = {
     ),
 }
 
-BASIC: tuple[tuple[str, str], ...] = (
-    ("经办人（单位人事专员）身份证", "the HR officer's ID card"),
-    ("本人有效居住证和身份证", "the holder's valid permit and ID card"),
-    (
-        "申请表（加盖单位公章、本人签名）",
-        "the printed application form, sealed by the employer and signed",
-    ),
-)
-
-SITUATIONAL: dict[Change, tuple[tuple[str, str], ...]] = {
-    Change.EMPLOYER: (
-        ("新单位营业执照复印件", "the new employer's business licence (copy)"),
-        ("劳动合同", "the labour contract"),
-        ("原单位退工证明", "the leaving certificate from the previous employer"),
-    ),
-    Change.EDUCATION: (("学历认证报告", "the verified diploma"),),
-    Change.TITLE: (
-        ("职称证书", "the professional title certificate"),
-        (
-            "评审或考试记录、聘任文件、岗位说明",
-            "review or exam record, appointment letter, post description",
-        ),
-    ),
-    Change.SPOUSE: (
-        ("结婚证", "the marriage certificate"),
-        ("配偶身份证、居住证、户口簿", "the spouse's ID card, permit and household register"),
-    ),
-    Change.CHILD: (
-        (
-            "结婚证及配偶身份证、居住证、户口簿",
-            "marriage certificate, spouse's ID, permit, household register",
-        ),
-        (
-            "子女居住证或居住证明、户口簿",
-            "the child's permit or residence proof and household register",
-        ),
-    ),
-    Change.DIVORCE: (
-        ("离婚证及离婚协议或判决书", "divorce certificate and agreement or judgment"),
-    ),
-}
-
 _WEEKDAY_ZH = "一二三四五六日"
 
 
-def checklist(plan: PersonPlan, lang: Lang) -> list[str]:
-    """The basic set plus one situational set per change recorded for the person."""
-    i = 0 if lang is Lang.ZH else 1
-    items = [pair[i] for pair in BASIC]
-    for change in Change:  # enum order, so the list is stable
-        if change in plan.person.changes:
-            items.extend(pair[i] for pair in SITUATIONAL[change])
-    return items
+def checklist(plan: PersonPlan, lang: Lang) -> tuple[str, ...]:
+    """The basic set plus one situational set per change recorded for the person (the same list
+    the feeds carry)."""
+    return materials.checklist(plan.person.changes, lang)
 
 
 # -- escaping --------------------------------------------------------------------------------
