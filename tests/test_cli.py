@@ -165,3 +165,16 @@ def test_config_from_environment(config: Path) -> None:
     env = {**os.environ, "RENEWD_CONFIG": str(config)}
     result = renewd("check", env=env)
     assert result.returncode == 0, result.stderr
+
+
+def test_today_is_the_shanghai_date_whatever_the_server_zone(config: Path) -> None:
+    import datetime as dt
+    import os
+    from zoneinfo import ZoneInfo
+
+    for zone in ("America/Los_Angeles", "Pacific/Kiritimati", "UTC"):
+        before = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+        result = renewd("plan", "-c", config, "--json", env={**os.environ, "TZ": zone})
+        after = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["today"] in {before.isoformat(), after.isoformat()}
