@@ -292,3 +292,24 @@ def test_plan_invariants(
 
 
 _PLANNER = Planner(PolicySettings(), WorkdayCalendar())
+
+
+def test_progress_of_the_next_cycle_counts_after_the_switch(planner: Planner) -> None:
+    # The roster still says 2026-03-10; the first cycle was finished and the new expiry recorded.
+    # In Feb 2027 the permit is renewed again: that closes the second cycle's permit renewal.
+    progress = Progress(
+        permit_renewed_on=D("2027-02-20"),
+        points_applied_on=D("2026-02-24"),
+        points_submitted_on=D("2026-02-26"),
+        points_approved_on=D("2026-03-04"),
+        notice_collected_on=D("2026-03-05"),
+        new_permit_expires=D("2027-03-10"),
+    )
+    plan = planner.plan(person("2026-03-10", progress=progress), D("2027-02-22"))
+    assert plan.cycle == D("2027-03-10")
+    renewal = plan.milestone(K.PERMIT_RENEWAL)
+    assert renewal is not None
+    assert renewal.done_on == D("2027-02-20")
+    application = plan.milestone(K.POINTS_APPLICATION)
+    assert application is not None
+    assert application.done_on is None  # last year's application does not count

@@ -164,7 +164,8 @@ class Planner:
         progress = current_progress(person.progress, cycle)
         if progress.new_permit_expires is not None and self._finished(person, progress, today):
             nxt = progress.new_permit_expires
-            return nxt, current_progress(Progress(), nxt)
+            # The 180-day cut-off drops the finished cycle's facts; the new cycle's stay.
+            return nxt, current_progress(person.progress, nxt)
         return cycle, progress
 
     def _finished(self, person: Person, progress: Progress, today: dt.date) -> bool:
