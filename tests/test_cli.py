@@ -178,3 +178,16 @@ def test_today_is_the_shanghai_date_whatever_the_server_zone(config: Path) -> No
         after = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout)["today"] in {before.isoformat(), after.isoformat()}
+
+
+def test_plan_shows_progress_recorded_with_done(config: Path) -> None:
+    assert not (config.parent / "state").exists()
+    before = renewd("plan", "-c", config, "--json", "--today", "2026-09-26", "--person", "1001")
+    assert before.returncode == 0, before.stderr
+    assert not (config.parent / "state").exists()  # planning alone creates no state
+    done = renewd("done", "-c", config, "1001", "permit", "--on", "2026-09-25")
+    assert done.returncode == 0, done.stderr
+    result = renewd("plan", "-c", config, "--json", "--today", "2026-09-26", "--person", "1001")
+    milestones = {m["kind"]: m for m in json.loads(result.stdout)["people"][0]["milestones"]}
+    assert milestones["permit_renewal"]["status"] == "done"
+    assert milestones["permit_renewal"]["done_on"] == "2026-09-25"

@@ -13,10 +13,12 @@ from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from renewd.model import PersonPlan
+from renewd.model import Person, PersonPlan
 from renewd.plan import Planner
+from renewd.progress import ProgressStore, merge_progress
 from renewd.roster import Roster, load_roster
 from renewd.settings import DEFAULT_CONFIG, Settings, load_settings
+from renewd.state import DB_NAME, Database
 from renewd.workdays import WorkdayCalendar
 
 
@@ -56,5 +58,20 @@ class App:
     def roster(self) -> Roster:
         return load_roster(self.settings.roster.files)
 
-    def plans(self, day: dt.date) -> list[PersonPlan]:
-        return self.planner.plan_all(self.roster.people, day)
+    def people(self, db: Database | None = None) -> list[Person]:
+        """The roster's people with the progress recorded by `renewd done` merged in (the later
+        date wins). Without `db`, the state database is read if it exists."""
+        if db is None:
+            path = self.settings.state.dir / DB_NAME
+            if not path.exists():  # nothing recorded yet; don't create a state directory
+                return list(self.roster.people)
+            own = Database(path)
+            try:
+                return self.people(own)
+            finally:
+                own.close()
+        return merge_progress(self.roster.people, ProgressStore(db).load())
+
+    def plans(self, day: dt.date, db: Database | None = None) -> list[PersonPlan]:
+        """Everyone's plan on `day`, progress included: what the CLI, feeds and reminders use."""
+        return self.planner.plan_all(self.people(db), day)

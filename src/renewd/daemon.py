@@ -33,7 +33,6 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from renewd.app import App
-from renewd.delivery import plans_with_progress
 from renewd.delivery import run_pass as run_delivery_pass
 from renewd.errors import EX_TEMPFAIL, RenewdError, RosterError
 from renewd.health import Health, Metrics, add_health_routes, count_requests
@@ -216,17 +215,15 @@ class Daemon:
         if self.roster is None:
             return
         day = self.today()
-        if self.db is not None:  # progress recorded with `renewd done` closes milestones too
-            plans = plans_with_progress(self.app, self.db, day)
-        else:
-            plans = self.app.planner.plan_all(self.roster.people, day)
+        plans = self.app.plans(day, self.db)  # progress from `renewd done` included
         self._day = day
         self.metrics.observe_plans(plans)
         self.publish(plans, day)
 
     def publish(self, plans: list[PersonPlan], day: dt.date) -> None:
         if self.feeds is not None and self.roster is not None:
-            self.feeds.refresh(self.roster.people, plans, day, self.now(), settings=self.settings)
+            people = [plan.person for plan in plans]
+            self.feeds.refresh(people, plans, day, self.now(), settings=self.settings)
 
     def deliver(self, now: dt.datetime) -> dict[str, int]:
         """One delivery pass, in a worker thread. Before `send_at` it works for yesterday, so a

@@ -54,7 +54,6 @@ from typing import TYPE_CHECKING
 from renewd.channels import Channel, Result, build_channels
 from renewd.messages import Format, Message, digest_messages, lang_of, reminder_message
 from renewd.model import Lang, MilestoneKind, PersonPlan
-from renewd.progress import ProgressStore, merge_progress
 from renewd.schedule import LeadRules, Reminder, ReminderKey, due_reminders
 from renewd.settings import NotifySettings, Settings
 from renewd.state import Database
@@ -583,12 +582,6 @@ def _result_of(future: Future[Result]) -> Result:
         return Result(False, f"unexpected {type(exc).__name__} (see the log)")
 
 
-def plans_with_progress(app: App, db: Database, today: dt.date) -> list[PersonPlan]:
-    """The roster's people with the recorded progress merged in, planned for `today`."""
-    people = merge_progress(app.roster.people, ProgressStore(db).load())
-    return app.planner.plan_all(people, today)
-
-
 def open_delivery(app: App, channels: Mapping[str, Channel] | None = None) -> Delivery:
     db = Database.in_dir(app.settings.state.dir)
     move = None
@@ -615,7 +608,7 @@ def run_pass(
     `should_stop` ends it early and cleanly, as in `Delivery.run_pass`."""
     delivery = open_delivery(app, channels)
     try:
-        plans = plans_with_progress(app, delivery.db, today)
+        plans = app.plans(today, delivery.db)
         return delivery.run_pass(plans, today, now, dry_run=dry_run, should_stop=should_stop)
     finally:
         delivery.db.close()

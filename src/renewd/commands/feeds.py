@@ -76,8 +76,8 @@ def open_cache(app: App, day: dt.date | None = None) -> FeedCache:
     settings = app.settings
     cache = FeedCache(settings, Database.in_dir(settings.state.dir), load_key(settings.state.dir))
     day = day or today(settings)
-    people = app.roster.people
-    cache.refresh(people, app.planner.plan_all(people, day), day, now(settings))
+    plans = app.plans(day, cache.store.db)
+    cache.refresh([p.person for p in plans], plans, day, now(settings))
     return cache
 
 
@@ -184,8 +184,8 @@ async def _serve(app: App) -> None:
                 await asyncio.wait_for(stop.wait(), timeout=60)
             day = today(settings)
             if day != planned:  # the roster reload on change is the daemon issue's job
-                people = app.roster.people
-                cache.refresh(people, app.planner.plan_all(people, day), day, now(settings))
+                plans = app.plans(day, cache.store.db)
+                cache.refresh([p.person for p in plans], plans, day, now(settings))
                 planned = day
     finally:
         await runner.cleanup()

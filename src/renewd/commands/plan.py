@@ -78,9 +78,9 @@ def plan_json(plan: PersonPlan) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     app = App.load(args.config)
     day: dt.date = args.today or today(app.settings)
-    people = app.roster.people
+    people = app.people()
     if args.person is not None:
-        people = tuple(p for p in people if p.id == args.person)
+        people = [p for p in people if p.id == args.person]
         if not people:
             raise UsageError(f"no person with id {args.person!r} in the roster")
     plans = app.planner.plan_all(people, day)
