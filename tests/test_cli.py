@@ -191,3 +191,24 @@ def test_plan_shows_progress_recorded_with_done(config: Path) -> None:
     milestones = {m["kind"]: m for m in json.loads(result.stdout)["people"][0]["milestones"]}
     assert milestones["permit_renewal"]["status"] == "done"
     assert milestones["permit_renewal"]["done_on"] == "2026-09-25"
+
+
+def test_check_refuses_an_escalation_route_without_a_destination(write: Write) -> None:
+    write("people.csv", "工号,姓名,居住证到期日\n1001,张三,2027-03-01\n")
+    config = write(
+        "config.toml",
+        """\
+        [roster]
+        files = ["people.csv"]
+        [notify]
+        escalate_to = ["mail"]
+        [[channels]]
+        name = "mail"
+        type = "email"
+        host = "smtp.example.com"
+        """,
+    )
+    result = renewd("check", "-c", config)
+    assert result.returncode == 78
+    assert "notify.escalate_to" in result.stderr
+    assert "fixed destination" in result.stderr

@@ -38,6 +38,8 @@ def config(write: Write, tmp_path: Path) -> Path:
         [server]
         listen = "127.0.0.1:{port}"
         base_url = "http://127.0.0.1:{port}"
+        [notify]
+        sweep_seconds = 1
         [[channels]]
         name = "console"
         type = "console"
@@ -147,3 +149,57 @@ def test_bad_config_refuses_to_start_with_78(write: Write) -> None:
     )
     assert result.returncode == 78
     assert "notify.send_at" in result.stderr
+
+
+def test_sighup_with_a_broken_roster_keeps_serving_and_delivering(
+    daemon: Daemon, config: Path
+) -> None:
+    path = feed_url(config, "all")
+    roster = config.parent / "people.csv"
+    roster.write_text(GOOD + "1003,王五,研发部,not a date\n", encoding="utf-8")
+    daemon.signal(signal.SIGHUP)
+    body = daemon.wait_health(503)
+    problems = " ".join(map(str, body["problems"]))  # type: ignore[call-overload]
+    assert "row 4" in problems
+    time.sleep(2.5)  # sweeps run meanwhile and must not fail on the broken file
+    _, again = daemon.health()
+    assert not any("failed" in str(p) for p in again["problems"])  # type: ignore[attr-defined]
+    assert daemon.get(path)[0] == 200
+    _, metrics = daemon.get("/metrics")
+    assert b"renewd_people 2.0" in metrics
+
+
+def test_done_reaches_the_running_daemon_within_a_sweep(daemon: Daemon, config: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "renewd", "done", "-c", str(config), "1001", "permit"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    pattern = re.compile(rb'renewd_milestones\{kind="permit_renewal",status="done"\} 1\.0')
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if pattern.search(daemon.get("/metrics")[1]):
+            return
+        time.sleep(0.2)
+    pytest.fail("the daemon did not pick up `renewd done`")
+
+
+def test_channel_without_its_secret_refuses_to_start(write: Write) -> None:
+    write("people.csv", GOOD)
+    config = write(
+        "tg.toml",
+        '[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'
+        '[[channels]]\nname = "tg"\ntype = "telegram"\n',
+    )
+    for command in ("check", "run"):
+        result = subprocess.run(
+            [sys.executable, "-m", "renewd", command, "-c", str(config)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 78, (command, result.stderr)
+        assert "tg" in result.stderr

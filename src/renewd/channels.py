@@ -38,7 +38,7 @@ from urllib.parse import quote
 import apprise
 import requests
 
-from renewd.errors import ConfigError
+from renewd.errors import ConfigError, Problem
 from renewd.messages import Format, Message
 from renewd.model import Person
 from renewd.settings import ChannelSettings, ChannelType, Settings
@@ -379,5 +379,24 @@ def build_channel(settings: ChannelSettings) -> Channel:
 
 
 def build_channels(settings: Settings) -> dict[str, Channel]:
-    """Every configured channel by name; a channel missing its settings is a ConfigError."""
-    return {c.name: build_channel(c) for c in settings.channels}
+    """Every configured channel by name. A channel missing its settings (a secret whose
+    credential is not there) is a ConfigError, and so is a digest or escalation route to a
+    channel that has no fixed destination: such a message would have nowhere to go."""
+    channels = {c.name: build_channel(c) for c in settings.channels}
+    routes = [
+        (f"groups.{g}.channels", n) for g, conf in settings.groups.items() for n in conf.channels
+    ]
+    routes += [("notify.escalate_to", n) for n in settings.notify.escalate_to]
+    problems = [
+        Problem(
+            file=str(settings.config_file or "config"),
+            field=where,
+            message=f"channel {name!r} has no fixed destination for digests"
+            " (set `to`, `chat_id`, a robot key or an Apprise url)",
+        )
+        for where, name in routes
+        if name in channels and not channels[name].fixed
+    ]
+    if problems:
+        raise ConfigError("digest and escalation channels need a fixed destination", problems)
+    return channels

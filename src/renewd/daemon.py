@@ -33,6 +33,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from renewd.app import App
+from renewd.channels import build_channels
 from renewd.delivery import run_pass as run_delivery_pass
 from renewd.errors import EX_TEMPFAIL, RenewdError, RosterError
 from renewd.health import Health, Metrics, add_health_routes, count_requests
@@ -131,6 +132,7 @@ class Daemon:
     ) -> None:
         self.config = config
         self.app = App.load(config)
+        build_channels(self.settings)  # a channel missing its secret refuses to start (exit 78)
         self._clock = clock
         self.notifier = notifier or Notifier()
         self.health = Health(sweep_seconds=self.settings.notify.sweep_seconds)
@@ -143,6 +145,7 @@ class Daemon:
         self._stop = asyncio.Event()
         self._stopping = threading.Event()  # seen by worker threads: finish the current delivery
         self._day: dt.date | None = None
+        self._progress_seen: object = None
         self.scheduler: AsyncIOScheduler | None = None
         self.runner: web.AppRunner | None = None
         self.feeds: FeedCache | None = None
@@ -189,36 +192,69 @@ class Daemon:
         log.info("roster loaded (%s): %d people", reason, len(roster.people))
         return True
 
-    def reload_config(self) -> None:
-        """SIGHUP: re-read the configuration (kept if invalid) and the roster."""
+    def reload_config(self) -> bool:
+        """SIGHUP: re-read the configuration; keep the running one if it is invalid. `[state]` and
+        `[server]` stay as they are until a restart: the lock, the delivery log and the listening
+        socket belong to them. Returns whether the new configuration was taken."""
         try:
             app = App.load(self.config)
+            build_channels(app.settings)
         except RenewdError as exc:
             self.health.config_problem = str(exc)
             log.error("configuration reload rejected, keeping the running one: %s", exc)
-        else:
-            if app.settings.server != self.settings.server:
-                log.warning("[server] changes take effect after a restart")
-            if app.settings.state != self.settings.state:
-                log.warning("[state] changes take effect after a restart")
-            self.health.config_problem = None
-            self.app = app
-            self.watcher = RosterWatcher(self.settings.roster.files)
-            self._reschedule()
-        if self.load_roster("SIGHUP") or self.roster is not None:
-            self.refresh()
+            return False
+        kept = {"state": self.settings.state, "server": self.settings.server}
+        for section, value in kept.items():
+            if getattr(app.settings, section) != value:
+                log.warning("[%s] changes take effect after a restart", section)
+        app = App(app.settings.model_copy(update=kept))
+        if self.roster is not None:  # the last good roster serves until a new one loads
+            app.__dict__["roster"] = self.roster
+        self.health.config_problem = None
+        self.app = app
+        self.watcher = RosterWatcher(self.settings.roster.files)
+        self._reschedule()
+        return True
 
     # -- work ------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Replan and rebuild the feed cache for the current roster and day."""
+        """Replan and rebuild the feed cache for the current roster, day and recorded progress.
+        Slow for a large roster: the daemon runs it in a worker thread (`_refresh`)."""
         if self.roster is None:
             return
         day = self.today()
+        self._progress_seen = self._progress_key()
         plans = self.app.plans(day, self.db)  # progress from `renewd done` included
         self._day = day
         self.metrics.observe_plans(plans)
         self.publish(plans, day)
+
+    def _progress_key(self) -> object:
+        """A cheap fingerprint of the progress recorded with `renewd done`."""
+        if self.db is None:
+            return None
+        try:
+            row = self.db.conn.execute(
+                "SELECT COUNT(*), MAX(recorded_at), TOTAL(length(day)) FROM progress_fact"
+            ).fetchone()
+        except sqlite3.OperationalError:  # `renewd done` never ran
+            return None
+        return tuple(row)
+
+    async def _refresh(self, *, roster_changed: bool = False, force: bool = False) -> None:
+        """Refresh off the event loop when the roster, the day or the recorded progress changed.
+        Callers hold the pass lock."""
+        if (
+            force
+            or roster_changed
+            or self.today() != self._day
+            or self._progress_key() != self._progress_seen
+        ):
+            await asyncio.to_thread(self.refresh)
+
+    async def _load_roster(self, reason: str) -> bool:
+        return await asyncio.to_thread(self.load_roster, reason)
 
     def publish(self, plans: list[PersonPlan], day: dt.date) -> None:
         if self.feeds is not None and self.roster is not None:
@@ -266,11 +302,8 @@ class Daemon:
         async with self._pass_lock:
             if self._stop.is_set():
                 return
-            if self.watcher.changed():
-                self.load_roster("file changed")
-                self.refresh()
-            if self.today() != self._day:
-                self.refresh()
+            changed = self.watcher.changed() and await self._load_roster("file changed")
+            await self._refresh(roster_changed=changed)
             started = time.monotonic()
             try:
                 counts = await asyncio.to_thread(self.deliver, self.now())
@@ -297,8 +330,8 @@ class Daemon:
                 await asyncio.wait_for(self._stop.wait(), POLL_SECONDS)
             if not self._stop.is_set() and self.watcher.changed():
                 async with self._pass_lock:
-                    if self.load_roster("file changed"):
-                        self.refresh()
+                    if await self._load_roster("file changed"):
+                        await self._refresh(roster_changed=True)
 
     async def _watchdog(self, interval: float) -> None:
         while not self._stop.is_set():
@@ -352,7 +385,7 @@ class Daemon:
 
     async def _day_change(self) -> None:
         async with self._pass_lock:
-            self.refresh()
+            await self._refresh()
 
     def _web_app(self, feeds: FeedCache) -> web.Application:
         application = build_app(feeds)
@@ -364,9 +397,9 @@ class Daemon:
         self.lock.acquire()
         self.db = Database.in_dir(self.settings.state.dir)
         self.feeds = FeedCache(self.settings, self.db, load_key(self.settings.state.dir))
-        if not self.load_roster("start-up") and self.roster is None:
+        if not await self._load_roster("start-up") and self.roster is None:
             log.error("starting without a roster; fix it and it will be picked up")
-        self.refresh()
+        await self._refresh(force=True)
         self.runner = await start_server(self._web_app(self.feeds), self.settings.server.listen)
         self.scheduler = AsyncIOScheduler(timezone=self.zone)
         self._reschedule()
@@ -412,4 +445,6 @@ class Daemon:
     async def _hup(self) -> None:
         log.info("SIGHUP: reloading configuration and roster")
         async with self._pass_lock:
-            self.reload_config()
+            taken = self.reload_config()
+            loaded = await self._load_roster("SIGHUP")
+            await self._refresh(force=taken or loaded)

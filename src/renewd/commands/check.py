@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from renewd.app import App
+from renewd.channels import build_channels
 
 
 def register(
@@ -15,14 +16,16 @@ def register(
         "check",
         parents=[parent],
         help="validate config and roster",
-        description="Validate the configuration and the roster. Exit 0 when all is valid,"
-        " 78 for a configuration error, 65 for roster errors (all of them listed on stderr).",
+        description="Validate the configuration (channels and their secrets included) and the"
+        " roster. Exit 0 when all is valid, 78 for a configuration error, 65 for roster errors"
+        " (all of them listed on stderr).",
     )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     app = App.load(args.config)
+    build_channels(app.settings)  # every channel has its secrets, every route a destination
     roster = app.roster  # raises RosterError with every problem
     for warning in roster.warnings:
         print(f"renewd: warning: {warning}", file=sys.stderr)
