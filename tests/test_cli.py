@@ -206,6 +206,7 @@ def test_check_refuses_an_escalation_route_without_a_destination(write: Write) -
         name = "mail"
         type = "email"
         host = "smtp.example.com"
+        sender = "hr@example.com"
         """,
     )
     result = renewd("check", "-c", config)
