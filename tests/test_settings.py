@@ -122,3 +122,14 @@ def test_secret_values_are_not_echoed_in_errors(write: Write) -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings(path)
     assert "12345678" not in str(caught.value)
+
+
+def test_a_mistyped_secret_key_is_not_echoed(write: Write) -> None:
+    path = write(
+        "config.toml",
+        MINIMAL + '[[channels]]\nname = "m"\ntype = "email"\npasswd = "TopSecret123"\n',
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert "channels.0.passwd" in str(caught.value)
+    assert "TopSecret123" not in str(caught.value)

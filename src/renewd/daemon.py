@@ -174,9 +174,10 @@ class Daemon:
         try:
             roster = load_roster(self.settings.roster.files)
         except RosterError as exc:
-            self.health.roster_problems = [str(p) for p in exc.problems] or [exc.message]
+            # /healthz is unauthenticated: it names where the problems are, not their values.
+            self.health.roster_problems = [p.location for p in exc.problems] or [exc.message]
             self.metrics.roster_errors.set(len(self.health.roster_problems))
-            for line in self.health.roster_problems:
+            for line in exc.problems or [exc.message]:
                 log.error("roster rejected (%s): %s", reason, line)
             if self.roster is not None:
                 log.error("keeping the last good roster of %d people", len(self.roster.people))

@@ -27,13 +27,18 @@ class Problem:
     field: str | None = None
     value: str | None = None
 
-    def __str__(self) -> str:
+    @property
+    def location(self) -> str:
+        """Where the problem is, without its value or message: safe to show on /healthz."""
         where = self.file
         if self.row is not None:
             where += f", row {self.row}"
         if self.field is not None:
             where += f", field {self.field!r}"
-        text = f"{where}: {self.message}"
+        return where
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}"
         if self.value is not None:
             text += f" (value: {self.value!r})"
         return text

@@ -35,7 +35,7 @@ class Health:
         if self.roster_problems:
             reasons.append(
                 f"roster rejected ({len(self.roster_problems)} problems); serving the last good"
-                f" roster: {self.roster_problems[0]}"
+                f" roster: {self.roster_problems[0]}; see `renewd check` for all"
             )
         if self.config_problem:
             reasons.append(f"configuration reload rejected: {self.config_problem.splitlines()[0]}")

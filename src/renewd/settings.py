@@ -343,8 +343,8 @@ def _problems(file: str, exc: ValidationError) -> list[Problem]:
         loc = ".".join(str(part) for part in err["loc"]) or None
         value = err.get("input")
         shown = None if isinstance(value, dict | list) or value is None else str(value)
-        if loc and loc.split(".")[-1] in SECRET_KEYS:
-            shown = None  # never echo a secret back
+        if loc and (loc.split(".")[-1] in SECRET_KEYS or loc.startswith("channels")):
+            shown = None  # never echo a secret back, not even under a mistyped key
         problems.append(Problem(file=file, field=loc, message=err["msg"], value=shown))
     return problems
 

@@ -7,6 +7,7 @@ independently and an old database upgrades in place.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -23,8 +24,15 @@ class Database:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            # The database holds names, addresses and message bodies: owner only, whoever
+            # creates it (the daemon under systemd, or a CLI run by hand).
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            old = os.umask(0o077)
+            try:
+                self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+                self.conn.execute("PRAGMA user_version").fetchone()  # creates the file now
+            finally:
+                os.umask(old)
         except (OSError, sqlite3.Error) as exc:
             raise ConfigError(f"{path}: cannot open the state database: {exc}") from None
         self.conn.row_factory = sqlite3.Row
