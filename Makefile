@@ -13,6 +13,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The example config keeps its state in /var/lib/renewd, as installed; here it lives in ./state.
+run: export RENEWD_STATE__DIR = $(CURDIR)/state
 run: $(STAMP)
 	$(BIN)/renewd plan -c $(CONFIG)
 	$(BIN)/renewd feeds -c $(CONFIG)
