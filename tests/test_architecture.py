@@ -25,6 +25,7 @@ ADAPTERS = [
     "renewd.roster",
     "renewd.delivery",
     "renewd.channels",
+    "renewd.wecom",
     "aiohttp",
     "apprise",
     "apscheduler",

@@ -1,9 +1,10 @@
 """Channel adapters: one class per channel type, each with `send(message, recipient) -> Result`.
 
 Email, Telegram and raw URLs go through Apprise (one fresh plugin per send, its reason for a
-failure kept from the logs Apprise captures for that one `notify` call); the WeCom group robot is
-posted to directly because Apprise's plugin reports success when WeCom answers HTTP 200 with a
-non-zero `errcode` (a wrong key). The console channel prints.
+failure kept from the logs Apprise captures for that one `notify` call). WeCom is called directly
+(`renewd.wecom`): Apprise's group robot plugin reports success when WeCom answers HTTP 200 with a
+non-zero `errcode` (a wrong key), and Apprise has no plugin for a WeCom app. The console channel
+prints.
 
 Throttling: Apprise sleeps `request_rate_per_sec` between two sends *of the same plugin object*.
 Every send here builds a fresh plugin, so Apprise never sleeps; rate limits that matter are ours:
@@ -11,7 +12,8 @@ Every send here builds a fresh plugin, so Apprise never sleeps; rate limits that
 messages a minute; 0 elsewhere).
 
 Concurrency: `send` is safe to call from several threads at once; a delivery pass runs up to
-`concurrency` sends of one channel at a time (default 4 for email and Telegram, 1 elsewhere).
+`concurrency` sends of one channel at a time (default 4 for email, Telegram and a WeCom app, 1
+elsewhere).
 Under `min_interval_seconds`, two sends start at least that far apart, and no send starts sooner
 than that after a send that had already ended (with concurrency 1: the pause runs from the end of
 one send to the start of the next). Apprise's reason for a failure is taken from the result of
@@ -36,8 +38,8 @@ from typing import Any, ClassVar, TextIO
 from urllib.parse import quote
 
 import apprise
-import requests
 
+from renewd import wecom
 from renewd.errors import ConfigError, Problem
 from renewd.messages import Format, Message
 from renewd.model import Person
@@ -45,9 +47,7 @@ from renewd.settings import ChannelSettings, ChannelType, Settings
 
 log = logging.getLogger(__name__)
 
-WECOM_API = "https://qyapi.weixin.qq.com"
 TELEGRAM_API = "https://api.telegram.org"
-TIMEOUT = (4.0, 10.0)  # connect, read
 
 
 @dataclass(frozen=True)
@@ -284,7 +284,8 @@ class WecomRobotChannel(Channel):
 
     type = ChannelType.WECOM
     format = Format.MARKDOWN
-    default_max_bytes = 4000  # WeCom: markdown content at most 4096 bytes
+    default_max_bytes = 4000  # leaves room for the title within the limit below
+    limit = 4096  # webhook/send: markdown content at most 4096 bytes
 
     def __init__(self, settings: ChannelSettings) -> None:
         super().__init__(settings)
@@ -298,34 +299,106 @@ class WecomRobotChannel(Channel):
         return True
 
     def _send(self, message: Message, recipient: str) -> Result:
-        base = (self.settings.api_url or WECOM_API).rstrip("/")
-        url = f"{base}/cgi-bin/webhook/send"
-        if message.format is Format.MARKDOWN:
-            heading = message.title.replace("\n", " ")
-            payload: dict[str, Any] = {
-                "msgtype": "markdown",
-                "markdown": {"content": f"**{heading}**\n{message.body}"},
-            }
-        else:
-            payload = {"msgtype": "text", "text": {"content": f"{message.title}\n{message.body}"}}
-        return _post_wecom(url, {"key": self.settings.robot_key or ""}, payload)
+        base = (self.settings.api_url or wecom.WECOM_API).rstrip("/")
+        params = {"key": self.settings.robot_key or ""}
+        try:
+            payload = wecom.content(message, self.limit)
+            wecom.call("POST", f"{base}/cgi-bin/webhook/send", params, payload)
+        except wecom.WecomError as exc:
+            return Result(False, exc.reason)
+        return Result(True)
 
 
-def _post_wecom(url: str, params: Mapping[str, str], payload: Mapping[str, Any]) -> Result:
-    try:
-        response = requests.post(url, params=params, json=payload, timeout=TIMEOUT)
-    except requests.RequestException as exc:
-        return Result(False, f"WeCom unreachable: {type(exc).__name__}")
-    if response.status_code != 200:
-        return Result(False, f"WeCom HTTP {response.status_code}")
-    try:
-        data = response.json()
-    except ValueError:
-        return Result(False, "WeCom answered with something that is not JSON")
-    code = data.get("errcode") if isinstance(data, dict) else None
-    if code != 0:
-        return Result(False, f"WeCom errcode {code}: {data.get('errmsg', '')}")
-    return Result(True)
+class WecomAppChannel(Channel):
+    """A WeCom self-built app (企业微信自建应用): `corp_id`, `agent_id` and the app's `secret`.
+
+    Each person is reached at his roster `wecom_user` (the WeCom userid); with `to` (userids, or
+    "@all" for everyone who can see the app) or `to_party` (department ids) the channel is also
+    a fixed destination for digests. The access token is fetched once and shared until shortly
+    before it expires; when WeCom refuses it (40001, 40014, 42001) it is fetched again and the
+    message sent once more.
+    """
+
+    type = ChannelType.WECOM
+    format = Format.MARKDOWN
+    default_max_bytes = 1800  # leaves room for the title within the limit below
+    default_concurrency = 4  # WeCom limits messages per person (30 a minute), not per app
+    limit = 2048  # message/send: markdown and text content at most 2048 bytes
+    required: ClassVar[tuple[str, ...]] = ("corp_id", "agent_id", "secret")
+
+    def __init__(
+        self, settings: ChannelSettings, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        super().__init__(settings)
+        missing = [key for key in self.required if not getattr(settings, key)]
+        if missing:
+            raise ConfigError(
+                f"channel {settings.name}: a wecom app needs corp_id, agent_id and secret;"
+                f" missing {', '.join(missing)}"
+            )
+        base = (settings.api_url or wecom.WECOM_API).rstrip("/")
+        self._url = f"{base}/cgi-bin/message/send"
+        self._agent_id = settings.agent_id or 0
+        self._token = wecom.AccessToken(base, settings.corp_id or "", settings.secret or "", clock)
+
+    def address(self, person: Person) -> str | None:
+        return person.wecom_user or None
+
+    @property
+    def fixed(self) -> bool:
+        return bool(self.settings.to or self.settings.to_party)
+
+    def _targets(self, recipient: str) -> dict[str, str]:
+        if recipient:
+            return {"touser": recipient}
+        targets = {
+            "touser": "|".join(self.settings.to),
+            "toparty": "|".join(self.settings.to_party),
+        }
+        return {key: value for key, value in targets.items() if value}
+
+    def _send(self, message: Message, recipient: str) -> Result:
+        targets = self._targets(recipient)
+        if not targets:
+            return Result(False, f"channel {self.name} has no `to` or `to_party` for HR")
+        payload = {**targets, "agentid": self._agent_id, **wecom.content(message, self.limit)}
+        try:
+            token = self._token.get()
+            try:
+                data = wecom.call("POST", self._url, {"access_token": token}, payload)
+            except wecom.WecomError as exc:
+                if exc.code not in wecom.TOKEN_ERRORS:
+                    raise
+                token = self._token.get(stale=token)
+                data = wecom.call("POST", self._url, {"access_token": token}, payload)
+        except wecom.WecomError as exc:
+            return Result(False, exc.reason)
+        return self._delivered(data, recipient)
+
+    def _delivered(self, data: Mapping[str, Any], recipient: str) -> Result:
+        """WeCom sends to the valid recipients and lists the others (userids in lower case)."""
+
+        def listed(key: str) -> set[str]:
+            return {item.casefold() for item in str(data.get(key) or "").split("|") if item}
+
+        if recipient:
+            if recipient.casefold() in listed("invaliduser"):
+                return Result(
+                    False, f"unknown WeCom user {recipient!r} (or not in the app's scope)"
+                )
+            if recipient.casefold() in listed("unlicenseduser"):
+                return Result(False, f"WeCom user {recipient!r} has no interface licence")
+            return Result(True)
+        skipped = {key: data[key] for key in ("invaliduser", "invalidparty", "unlicenseduser")
+                   if data.get(key)}  # fmt: skip
+        if skipped:  # the others have it; a retry would send it to them twice
+            log.warning("channel %s: WeCom skipped some recipients: %s", self.name, skipped)
+        return Result(True)
+
+    def scrub(self, text: str) -> str:
+        for token in self._token.seen:
+            text = text.replace(token, "***")
+        return super().scrub(text)
 
 
 # -- console -------------------------------------------------------------------------------------
@@ -369,13 +442,26 @@ FACTORIES: Mapping[ChannelType, Factory] = {
 
 def build_channel(settings: ChannelSettings) -> Channel:
     if settings.type is ChannelType.WECOM:
-        if settings.robot_key or not settings.corp_id:
-            return WecomRobotChannel(settings)
-        raise ConfigError(
-            f"channel {settings.name}: WeCom app messages (corp_id/agent_id) are not supported"
-            " yet; use a group robot (robot_key)"
-        )
+        return _wecom_channel(settings)
     return FACTORIES[settings.type](settings)
+
+
+def _wecom_channel(settings: ChannelSettings) -> Channel:
+    """A group robot with `robot_key`, an app with `corp_id`, `agent_id` and `secret`."""
+    app_keys = [key for key in WecomAppChannel.required if getattr(settings, key)]
+    if settings.robot_key and app_keys:
+        raise ConfigError(
+            f"channel {settings.name}: set either robot_key (a group robot) or corp_id, agent_id"
+            f" and secret (an app), not both (found robot_key and {', '.join(app_keys)})"
+        )
+    if settings.robot_key:
+        return WecomRobotChannel(settings)
+    if app_keys:
+        return WecomAppChannel(settings)  # names the missing keys
+    raise ConfigError(
+        f"channel {settings.name}: wecom needs a robot_key (a group robot) or corp_id, agent_id"
+        " and secret (an app)"
+    )
 
 
 def build_channels(settings: Settings) -> dict[str, Channel]:

@@ -153,7 +153,8 @@ class ChannelType(StrEnum):
 
 class ChannelSettings(_Section):
     """One way to reach people. Personal channels fill in each person's address; a channel with a
-    fixed destination (`chat_id`, a robot key, `to`, an Apprise `url`) serves groups and HR."""
+    fixed destination (`chat_id`, a robot key, `to`, `to_party`, an Apprise `url`) serves groups
+    and HR."""
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
     type: ChannelType
@@ -169,11 +170,13 @@ class ChannelSettings(_Section):
     bot_token: str | None = Field(default=None, repr=False)
     chat_id: str | None = None
     api_url: str | None = None  # Telegram / WeCom API base, for self-hosted proxies and tests
-    # wecom: a group robot (robot_key) or an app (corp_id, agent_id, secret)
+    # wecom: a group robot (robot_key) or an app (corp_id, agent_id, secret); an app reaches each
+    # person's wecom_user, and `to` (userids or "@all") and `to_party` (department ids) for HR
     robot_key: str | None = Field(default=None, repr=False)
     corp_id: str | None = None
-    agent_id: str | None = None
+    agent_id: int | None = Field(default=None, ge=1)
     secret: str | None = Field(default=None, repr=False)
+    to_party: tuple[str, ...] = ()
     # apprise
     url: str | None = Field(default=None, repr=False)
     # all
@@ -181,8 +184,8 @@ class ChannelSettings(_Section):
     max_length: int | None = Field(default=None, ge=200)  # UTF-8 bytes per message body
     # Pause between two sends on this channel; default 3.1 s for a WeCom robot (20 a minute).
     min_interval_seconds: float | None = Field(default=None, ge=0, le=600)
-    # Sends in flight at once on this channel during a pass; default 4 for email and Telegram,
-    # 1 elsewhere (a WeCom robot is rate-limited anyway, the console is one stream).
+    # Sends in flight at once on this channel during a pass; default 4 for email, Telegram and a
+    # WeCom app, 1 elsewhere (a WeCom robot is rate-limited anyway, the console is one stream).
     concurrency: int | None = Field(default=None, ge=1, le=32)
 
 

@@ -39,7 +39,9 @@ def register(
     )
     parser.add_argument("--channel", metavar="NAME", help="--test: only this channel")
     parser.add_argument(
-        "--to", metavar="ADDRESS", help="--test: recipient for a personal channel (email, chat id)"
+        "--to",
+        metavar="ADDRESS",
+        help="--test: recipient for a personal channel (email, chat id, WeCom userid)",
     )
     parser.set_defaults(handler=run_notify)
 
