@@ -228,3 +228,21 @@ def test_escalation_channel_gets_overdue_steps_in_one_message(
     assert "李四（E002）" in message.body
     assert "已逾期 2 天" in message.body
     assert EXPIRES.isoformat()  # the cycle is in the log rows
+
+
+def test_overlapping_passes_send_one_digest(db: Database, planner: Planner) -> None:
+    # A cron `notify --due` read the log before the daemon's pass committed: it computes the same
+    # reminders, wins none of them, and must not send a digest of its own.
+    hr = Recorder("hr", personal=False)
+    first = make(db, {"rec": Recorder("rec"), "hr": hr})
+    stale = make(Database(db.path), {"rec": Recorder("rec"), "hr": hr})
+    day = PERMIT_DUE - dt.timedelta(days=3)
+    people = [person(f"E{i:03}") for i in range(5)]
+    plans = planner.plan_all(people, day)
+    issued_before = stale.issued()
+    stale.issued = lambda since=None: issued_before  # type: ignore[method-assign]
+    first.run_pass(plans, day, at(day))
+    report = stale.run_pass(plans, day, at(day))
+    assert report.issued == 0
+    assert not report.sent
+    assert len(hr.sent) == 1

@@ -256,9 +256,8 @@ class Delivery:
         report = PassReport(today=today, dry_run=dry_run)
         since = today - dt.timedelta(days=800)  # cycles older than two years cannot be due
         reminders = due_reminders(plans, today, self.rules, self.issued(since), self.move)
-        claims = self._claims(reminders, today, report)
         if dry_run:
-            report.planned = [self._outcome_of(c) for c in claims]
+            report.planned = [self._outcome_of(c) for c in self._claims(reminders, today, report)]
             report.issued = len(reminders)
             return report
         started = time.monotonic()
@@ -266,7 +265,7 @@ class Delivery:
         def stamp() -> float:
             return now.timestamp() + (time.monotonic() - started)
 
-        report.issued = self._claim(reminders, claims, today, stamp())
+        report.issued = self._claim(reminders, today, stamp(), report)
         self._send_waiting(plans, stamp, report, should_stop)
         return report
 
@@ -371,9 +370,13 @@ class Delivery:
     # -- claiming ------------------------------------------------------------------------------
 
     def _claim(
-        self, reminders: Sequence[Reminder], claims: Sequence[_Claim], today: dt.date, at: float
+        self, reminders: Sequence[Reminder], today: dt.date, at: float, report: PassReport
     ) -> int:
-        """Insert the reminders and their deliveries as pending, all or nothing."""
+        """Insert the reminders and their deliveries as pending, all or nothing.
+
+        One write transaction: a concurrent pass (a cron `notify --due` beside the daemon) waits,
+        then finds the reminders issued. Messages and digests are built from the reminders this
+        pass won, inside the transaction, so two passes never send the same digest twice."""
         with self.db.transaction() as conn:
             lost: set[ReminderKey] = set()
             for r in reminders:
@@ -386,6 +389,8 @@ class Delivery:
                 )  # fmt: skip
                 if cur.rowcount == 0:
                     lost.add(r.key)  # another pass issued it first
+            won = [r for r in reminders if r.key not in lost]
+            claims = self._claims(won, today, report)
             conn.executemany(
                 "INSERT OR IGNORE INTO delivery (person, cycle, kind, lead, part, channel,"
                 " recipient, status, attempts, next_at, created_at, updated_at, late,"
@@ -395,7 +400,6 @@ class Delivery:
                      c.recipient, PENDING, at, at, at, int(c.late), c.message.title,
                      c.message.body, c.message.format.value)
                     for c in claims
-                    if c.reminder is None or c.reminder.key not in lost
                 ],
             )  # fmt: skip
         return len(reminders) - len(lost)
