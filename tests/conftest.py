@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from netkit import Sink, smtp_server
 from renewd.channels import Channel, Result
 from renewd.messages import Format, Message
 from renewd.model import Person
@@ -103,3 +104,10 @@ def db(tmp_path: Path) -> Iterator[Database]:
     database = Database.in_dir(tmp_path / "state")
     yield database
     database.close()
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Sink, int]]:
+    """A real SMTP server on 127.0.0.1 that keeps what it receives: (sink, port)."""
+    with smtp_server() as server:
+        yield server

@@ -17,12 +17,6 @@ from pathlib import Path
 from typing import IO
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass
 class Daemon:
     config: Path

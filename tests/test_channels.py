@@ -6,47 +6,20 @@ import datetime as dt
 import email
 import email.policy
 import json
-import socket
 import threading
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
-import pytest
 import responses
-from aiosmtpd.controller import Controller
 
 from conftest import PERMIT_DUE, person
+from netkit import Sink, free_port
 from renewd.channels import EmailChannel, TelegramChannel, WecomRobotChannel, build_channel
 from renewd.messages import Format, Message, reminder_message
 from renewd.model import Change, Lang
 from renewd.plan import Planner
 from renewd.schedule import Reminder
 from renewd.settings import ChannelSettings, ChannelType
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], bytes]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Sink, int]]:
-    sink, port = Sink(), free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield sink, port
-    controller.stop()
 
 
 def a_reminder(planner: Planner, **kw: Any) -> tuple[Reminder, dt.date]:

@@ -12,36 +12,15 @@ import datetime as dt
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import Envelope, Session
-
-from daemonkit import Daemon, free_port
+from daemonkit import Daemon
+from netkit import Sink, free_port
 
 Write = Callable[[str, str], Path]
 PEOPLE = 300
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.recipients: list[str] = []
-
-    async def handle_DATA(self, server: object, session: Session, envelope: Envelope) -> str:
-        self.recipients.extend(envelope.rcpt_tos)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Sink, int]]:
-    sink, port = Sink(), free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield sink, port
-    controller.stop()
 
 
 def statuses(db: Path) -> Counter[str]:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from daemonkit import Daemon, free_port
+from daemonkit import Daemon
+from netkit import free_port
 
 Write = Callable[[str, str], Path]
 

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import socket
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from conftest import PERMIT_DUE, Recorder, at, person, settings
+from netkit import Sink, free_port
 from renewd.channels import Channel, EmailChannel, Result
 from renewd.delivery import Delivery, PassReport
 from renewd.messages import Format, Message
@@ -178,30 +176,6 @@ def test_min_interval_spaces_the_starts_of_concurrent_sends() -> None:
 
 
 # -- real SMTP -------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.recipients: list[str] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.recipients += envelope.rcpt_tos
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Sink, int]]:
-    sink, port = Sink(), free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield sink, port
-    controller.stop()
 
 
 def email(name: str, host: str, port: int, concurrency: int = 4) -> EmailChannel:
