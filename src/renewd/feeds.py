@@ -62,7 +62,18 @@ class EventContent:
     masked_summary: str
     description: str
     lang: Lang
-    digest: str
+
+    @property
+    def digest(self) -> str:
+        """Computed when asked (stamping needs it, rendering does not)."""
+        return _digest(
+            self.uid,
+            self.day.isoformat(),
+            self.summary,
+            self.masked_summary,
+            self.description,
+            self.lang.value,
+        )
 
     @property
     def key(self) -> EventKey:
@@ -207,17 +218,14 @@ def _content(
     desc: str,
     lang: Lang,
 ) -> EventContent:
-    summary = f"{head}{person.name}{rest}"
-    masked = f"{head}{masked_name}{rest}"
     return EventContent(
         uid=uid,
         person_id=person.id,
         day=day,
-        summary=summary,
-        masked_summary=masked,
+        summary=f"{head}{person.name}{rest}",
+        masked_summary=f"{head}{masked_name}{rest}",
         description=desc,
         lang=lang,
-        digest=_digest(uid, day.isoformat(), summary, masked, desc, lang.value),
     )
 
 
