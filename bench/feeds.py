@@ -3,9 +3,11 @@
     .venv/bin/python bench/feeds.py [--quick]
 
 Render: events built from plans of synthetic people, stamped from an in-memory store, written by
-renewd's writer (and, for reference, by icalendar at 1,000 events). Serve: a 1,000-event feed
-from a server process on 127.0.0.1, fetched by 1 and 8 concurrent clients for at most N
-requests or T seconds each, beside a bare aiohttp handler returning the same bytes from memory.
+renewd's writer (and, for reference, by icalendar at 1,000 events). Memory: what a FeedCache
+refreshed for 10,000 people keeps (RSS and tracemalloc, each in a fresh process). Serve: a
+1,000-event feed from a server process on 127.0.0.1, fetched by 1 and 8 concurrent clients for
+at most N requests or T seconds each, beside a bare aiohttp handler returning the same bytes
+from memory.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import gc
 import multiprocessing as mp
 import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -133,6 +137,59 @@ def bench_cache(events: int) -> None:
             cache._gen = None  # force a rebuild (as a new day would)
 
 
+def _rss_mib() -> float:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def _measure_cache(people_count: int, trace: bool, pipe: Connection) -> None:
+    """In a fresh process: plan, then refresh a cache; report memory before and after."""
+    pl = planner()
+    people = crowd(people_count)
+    plans = pl.plan_all(people, TODAY)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Database.in_dir(Path(tmp))
+        gc.collect()
+        if trace:
+            tracemalloc.start()
+        before = _rss_mib()
+        t0 = time.perf_counter()
+        cache = FeedCache(settings(Path(tmp)), db, b"k" * 32)
+        cache.refresh(people, plans, TODAY, NOW)
+        seconds = time.perf_counter() - t0
+        gc.collect()
+        if trace:
+            kept, peak = tracemalloc.get_traced_memory()
+            pipe.send((kept / 2**20, peak / 2**20, seconds))
+        else:
+            pipe.send((before, _rss_mib(), seconds))
+        del cache
+
+
+def bench_memory(people_count: int) -> None:
+    """What a refreshed cache keeps between refreshes (no feed rendered yet)."""
+    ctx = mp.get_context("spawn")
+    figures = []
+    for trace in (False, True):
+        parent, child = ctx.Pipe()
+        proc = ctx.Process(target=_measure_cache, args=(people_count, trace, child), daemon=True)
+        proc.start()
+        figures.append(parent.recv())
+        proc.join(30)
+    (before, after, seconds), (kept, peak, _) = figures
+    print(
+        f"  FeedCache memory, {people_count:,} people: RSS {before:.0f} → {after:.0f} MiB"
+        f" (+{after - before:.0f}) over a {seconds:.2f} s refresh;"
+        f" tracemalloc kept {kept:.1f} MiB, peak {peak:.1f} MiB"
+    )
+
+
 # -- serving ------------------------------------------------------------------------------------
 
 
@@ -227,6 +284,7 @@ def main() -> int:
     sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
     bench_render(sizes)
     bench_cache(10_000)
+    bench_memory(10_000)
     bench_serve(1000 if args.quick else 5000, 2.0 if args.quick else 5.0)
     return 0
 

@@ -201,6 +201,35 @@ def test_moved_date_keeps_uid_and_raises_sequence(tmp_path: Path) -> None:
     assert cache.published("person-E001").last_modified == later
 
 
+def test_feeds_written_again_from_plans_match_the_events_that_were_stamped(
+    tmp_path: Path,
+) -> None:
+    """The cache drops event text after a refresh and writes it again on first render: every
+    feed must be what rendering the refresh's own events with the stored stamps gives."""
+    extra = {"extra": [{"name": "expats", "tags": ["expat"], "alarms": True}]}
+    crowd = people()
+    cache = cache_for(tmp_path, feeds=extra)
+    cache.refresh(crowd, PLANNER.plan_all(crowd, TODAY), TODAY, NOW)
+    renewed = [
+        dataclasses.replace(p, progress=Progress(permit_renewed_on=dt.date(2027, 1, 25)))
+        if p.id == "E001"
+        else p
+        for p in crowd
+    ]
+    plans = PLANNER.plan_all(renewed, TODAY)
+    events = {p.person.id: plan_events(p, Lang.ZH) for p in plans}  # what refresh stamped
+    cache.refresh(renewed, plans, TODAY, NOW + dt.timedelta(days=1))
+    rows = Database.in_dir(tmp_path).conn.execute(
+        "SELECT uid, sequence, changed_at FROM feed_events"
+    )
+    stored = {r[0]: Stamp(r[1], dt.datetime.fromisoformat(r[2])) for r in rows}
+    assert {s.sequence for s in stored.values()} == {0, 1}  # some events changed
+    for spec in reversed(cache.specs):  # person feeds first: no feed renders another's events
+        own = [e for person_id in spec.members for e in events[person_id]]
+        expected = render_feed(spec, own, stored, 12)
+        assert cache.published(spec.name).body == expected, spec.name
+
+
 def test_uid_never_contains_the_person_id() -> None:
     person = dataclasses.replace(people()[0], id="310101199001011234")
     for event in plan_events(PLANNER.plan(person, TODAY), Lang.ZH):

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from renewd.errors import ConfigError
 from renewd.materials import Actor, checklist, step_text
@@ -38,7 +39,7 @@ class FeedKind(StrEnum):
     EXTRA = "extra"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FeedSpec:
     """One published feed. `name` is stable: the feed's token is derived from it."""
 
@@ -50,7 +51,7 @@ class FeedSpec:
     alarms: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventContent:
     """What one event says, before SEQUENCE and timestamps. `digest` covers every field."""
 
@@ -61,10 +62,34 @@ class EventContent:
     masked_summary: str
     description: str
     lang: Lang
+
+    @property
+    def digest(self) -> str:
+        """Computed when asked (stamping needs it, rendering does not)."""
+        return _digest(
+            self.uid,
+            self.day.isoformat(),
+            self.summary,
+            self.masked_summary,
+            self.description,
+            self.lang.value,
+        )
+
+    @property
+    def key(self) -> EventKey:
+        return EventKey(self.day, self.uid, self.digest)
+
+
+class EventKey(NamedTuple):
+    """What stamping and feed digests need of an event: where it sorts, and its content digest.
+    Small enough to hold for every event while the full `EventContent` is dropped."""
+
+    day: dt.date
+    uid: str
     digest: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Stamp:
     """How often an event's content changed, and when it last did (UTC)."""
 
@@ -193,17 +218,14 @@ def _content(
     desc: str,
     lang: Lang,
 ) -> EventContent:
-    summary = f"{head}{person.name}{rest}"
-    masked = f"{head}{masked_name}{rest}"
     return EventContent(
         uid=uid,
         person_id=person.id,
         day=day,
-        summary=summary,
-        masked_summary=masked,
+        summary=f"{head}{person.name}{rest}",
+        masked_summary=f"{head}{masked_name}{rest}",
         description=desc,
         lang=lang,
-        digest=_digest(uid, day.isoformat(), summary, masked, desc, lang.value),
     )
 
 
@@ -381,11 +403,6 @@ def render_header(spec: FeedSpec, refresh_hours: int) -> bytes:
 FOOTER = b"END:VCALENDAR\r\n"
 
 
-def ordered(events: Iterable[EventContent]) -> list[EventContent]:
-    """Events in the order they are written: by day, then UID, so that bytes are stable."""
-    return sorted(events, key=lambda e: (e.day, e.uid))
-
-
 def render_feed(
     spec: FeedSpec,
     events: Iterable[EventContent],
@@ -393,24 +410,46 @@ def render_feed(
     refresh_hours: int,
 ) -> bytes:
     """The whole calendar of one feed. `events` are the feed's events; `stamps` has every UID."""
+    return render_stamped(spec, ((e, stamps[e.uid]) for e in events), refresh_hours)
+
+
+def render_stamped(
+    spec: FeedSpec, stamped: Iterable[tuple[EventContent, Stamp]], refresh_hours: int
+) -> bytes:
+    """`render_feed` for events that come with their stamps. Events are written by day, then
+    UID, whatever order they come in, so that the bytes are stable."""
     body = [render_header(spec, refresh_hours)]
+    mask, alarms = spec.mask_names, spec.alarms
     body.extend(
-        render_event(e, stamps[e.uid], spec.mask_names, spec.alarms) for e in ordered(events)
+        render_event(e, stamp, mask, alarms)
+        for e, stamp in sorted(stamped, key=lambda pair: (pair[0].day, pair[0].uid))
     )
     body.append(FOOTER)
     return b"".join(body)
 
 
-def feed_digest(
-    spec: FeedSpec, events: Iterable[EventContent], stamps: Mapping[str, Stamp], refresh_hours: int
-) -> str:
-    """A cheap fingerprint of what `render_feed` would write: when it changes, the bytes do."""
+class DigestPart(NamedTuple):
+    """One event's share of the digest of every feed it is in: its sort key and its bytes."""
+
+    day: dt.date
+    uid: str
+    data: bytes
+
+
+def digest_part(event: EventKey, stamp: Stamp) -> DigestPart:
+    """Computed once per event, however many feeds it is in."""
+    text = f"\x1e{event.digest}\x1f{stamp.sequence}\x1f{stamp.changed.isoformat()}"
+    return DigestPart(event.day, event.uid, text.encode())
+
+
+def feed_digest(spec: FeedSpec, parts: Iterable[DigestPart], refresh_hours: int) -> str:
+    """A cheap fingerprint of what `render_feed` would write: when it changes, the bytes do.
+    `parts` are the `digest_part` of the feed's events, in any order."""
     h = hashlib.sha256(
         "\x1f".join(
             [PRODID, spec.title, str(spec.mask_names), str(spec.alarms), str(refresh_hours)]
         ).encode("utf-8")
     )
-    for e in ordered(events):
-        stamp = stamps[e.uid]
-        h.update(f"\x1e{e.digest}\x1f{stamp.sequence}\x1f{stamp.changed.isoformat()}".encode())
+    for part in sorted(parts, key=lambda p: (p.day, p.uid)):
+        h.update(part.data)
     return h.hexdigest()[:32]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from renewd.feeds import EventContent, Stamp
+from renewd.feeds import EventKey, Stamp
 from renewd.state import Database
 
 SCHEMA = [
@@ -44,54 +44,48 @@ def _from_text(text: str) -> dt.datetime:
 
 
 class FeedStore:
-    """Event stamps and feed modification times. Reads everything once and then only writes,
-    re-reading when another process (e.g. `renewd export` beside the daemon) wrote meanwhile."""
+    """Event stamps and feed modification times. Holds nothing between calls: each call reads
+    its table (so it also sees what another process, e.g. `renewd export`, wrote) and writes
+    what changed. Equal stamps and times are returned as one shared object, so that a caller
+    keeping them for every event pays for a reference, not an object."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         db.ensure_schema("feeds", SCHEMA)
-        self._events: dict[str, tuple[str, Stamp]] | None = None
-        self._published: dict[str, tuple[str, dt.datetime]] | None = None
-        self._version = -1
 
-    def _fresh(self) -> None:
-        version = int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
-        if version == self._version and self._events is not None:
-            return
-        self._version = version
-        self._events = {
-            row["uid"]: (
-                row["digest"],
-                Stamp(row["sequence"], _from_text(row["changed_at"])),
-            )
-            for row in self.db.conn.execute(
-                "SELECT uid, digest, sequence, changed_at FROM feed_events"
-            )
-        }
-        self._published = {
-            row["name"]: (row["digest"], _from_text(row["modified_at"]))
-            for row in self.db.conn.execute("SELECT name, digest, modified_at FROM feed_published")
-        }
+    def _known_events(self) -> dict[str, tuple[str, Stamp]]:
+        stamps: dict[tuple[int, str], Stamp] = {}
+        known: dict[str, tuple[str, Stamp]] = {}
+        for uid, digest, sequence, changed in self.db.conn.execute(
+            "SELECT uid, digest, sequence, changed_at FROM feed_events"
+        ):
+            stamp = stamps.get((sequence, changed))
+            if stamp is None:
+                stamp = stamps[sequence, changed] = Stamp(sequence, _from_text(changed))
+            known[uid] = (digest, stamp)
+        return known
 
-    def stamp(self, events: Iterable[EventContent], now: dt.datetime) -> dict[str, Stamp]:
-        """The stamp of every event: unchanged ones keep theirs, new ones start at SEQUENCE 0
-        and `now`, changed ones get SEQUENCE + 1 and `now`."""
-        self._fresh()
-        assert self._events is not None
+    def stamp(self, events: Iterable[EventKey], now: dt.datetime) -> list[Stamp]:
+        """The stamp of every event, in order: unchanged ones keep theirs, new ones start at
+        SEQUENCE 0 and `now`, changed ones get SEQUENCE + 1 and `now`."""
+        known = self._known_events()
         now = now.astimezone(dt.UTC).replace(microsecond=0)
-        known = self._events
-        out: dict[str, Stamp] = {}
+        fresh: dict[tuple[int, dt.datetime], Stamp] = {}
+        out: list[Stamp] = []
         writes: list[tuple[str, str, int, str]] = []
         for event in events:
             old = known.get(event.uid)
             if old is not None and old[0] == event.digest:
-                out[event.uid] = old[1]
+                out.append(old[1])
                 continue
-            stamp = Stamp(0 if old is None else old[1].sequence + 1, now)
+            sequence, changed = 0 if old is None else old[1].sequence + 1, now
             if old is not None and now <= old[1].changed:
-                stamp = Stamp(stamp.sequence, old[1].changed + dt.timedelta(seconds=1))
+                changed = old[1].changed + dt.timedelta(seconds=1)
+            stamp = fresh.get((sequence, changed))
+            if stamp is None:
+                stamp = fresh[sequence, changed] = Stamp(sequence, changed)
             known[event.uid] = (event.digest, stamp)
-            out[event.uid] = stamp
+            out.append(stamp)
             writes.append((event.uid, event.digest, stamp.sequence, _to_text(stamp.changed)))
         if writes:
             with self.db.transaction() as conn:
@@ -107,10 +101,15 @@ class FeedStore:
     def published(self, digests: Mapping[str, str], now: dt.datetime) -> dict[str, dt.datetime]:
         """When each feed's content last changed: kept while its digest is the same, otherwise
         `now` (or one second after the previous time, should the clock have gone back)."""
-        self._fresh()
-        assert self._published is not None
+        moments: dict[str, dt.datetime] = {}
+        known: dict[str, tuple[str, dt.datetime]] = {}
+        for name, digest, text in self.db.conn.execute(
+            "SELECT name, digest, modified_at FROM feed_published"
+        ):
+            if text not in moments:
+                moments[text] = _from_text(text)
+            known[name] = (digest, moments[text])
         now = now.astimezone(dt.UTC).replace(microsecond=0)
-        known = self._published
         out: dict[str, dt.datetime] = {}
         writes: list[tuple[str, str, str]] = []
         for name, digest in digests.items():
