@@ -236,14 +236,19 @@ class FeedCache:
             gen.published[name] = entry
         return entry
 
-    def lookup(self, token: str) -> Published | None:
+    def feed_name(self, token: str) -> str | None:
         """The feed a presented token opens, or None. Hashes every input, well-formed or not."""
         digest = token_hash(token)
         self._reindex()
-        name = self._index.get(digest)
-        if name is None:
-            return None
-        return self.published(name)
+        return self._index.get(digest)
+
+    def rendered(self, name: str) -> Published | None:
+        """The feed's bytes if they are rendered already (a warm request), else None."""
+        return self._generation().published.get(name)
+
+    def lookup(self, token: str) -> Published | None:
+        name = self.feed_name(token)
+        return None if name is None else self.published(name)
 
     def token(self, name: str) -> str:
         self.spec(name)

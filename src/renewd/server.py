@@ -14,6 +14,7 @@ rotated or malformed token, answers the same plain 404. The access log never sho
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 
@@ -62,9 +63,14 @@ async def feed(request: web.Request) -> web.StreamResponse:
     rest = request.match_info["rest"]
     calendar = rest.endswith(".ics")
     cache = request.app[CACHE]
-    entry = cache.lookup(rest[:-4] if calendar else rest)
-    if entry is None:
+    name = cache.feed_name(rest[:-4] if calendar else rest)
+    if name is None:
         return _not_found()
+    # A cold render of a large feed (the all-people feed of an agency) takes seconds: keep it
+    # off the event loop so health checks and other feeds are answered meanwhile.
+    entry = cache.rendered(name)
+    if entry is None:
+        entry = await asyncio.to_thread(cache.published, name)
     if not calendar:
         return web.Response(body=cache.page(entry.spec.name, subscribe_page), headers=_PAGE_HEADERS)
     if _not_modified(request, entry):
