@@ -58,6 +58,10 @@ class App:
     def roster(self) -> Roster:
         return load_roster(self.settings.roster.files)
 
+    def use_roster(self, roster: Roster) -> None:
+        """Serve `roster` instead of reading the files (the daemon's last good roster)."""
+        self.__dict__["roster"] = roster  # overrides the cached_property below
+
     def people(self, db: Database | None = None) -> list[Person]:
         """The roster's people with the progress recorded by `renewd done` merged in (the later
         date wins). Without `db`, the state database is read if it exists."""

@@ -186,7 +186,7 @@ class Daemon:
         for warning in roster.warnings:
             log.warning("%s", warning)
         self.roster = roster
-        self.app.__dict__["roster"] = roster  # App.roster is a cached_property
+        self.app.use_roster(roster)
         self.health.roster_problems = []
         self.metrics.roster_errors.set(0)
         self.watcher.mark_loaded(snapshot)
@@ -210,7 +210,7 @@ class Daemon:
                 log.warning("[%s] changes take effect after a restart", section)
         app = App(app.settings.model_copy(update=kept))
         if self.roster is not None:  # the last good roster serves until a new one loads
-            app.__dict__["roster"] = self.roster
+            app.use_roster(self.roster)
         self.health.config_problem = None
         self.app = app
         self.watcher = RosterWatcher(self.settings.roster.files)

@@ -192,10 +192,6 @@ def person_hash(person_id: str) -> str:
     return hashlib.sha256(person_id.encode("utf-8")).hexdigest()[:16]
 
 
-def event_uid(person_id: str, cycle: dt.date, kind: MilestoneKind) -> str:
-    return f"{person_hash(person_id)}-{_ymd(cycle)}-{kind.value}@renewd"
-
-
 def critical_uid(person_id: str, index: int) -> str:
     return f"{person_hash(person_id)}-critical-{index}@renewd"
 
@@ -294,7 +290,8 @@ def plan_events(plan: PersonPlan, default_lang: Lang) -> list[EventContent]:
         suffix = ("：" if zh else ": ") + step.title
         if m.provisional:
             suffix += "（暂定）" if zh else " (provisional)"
-        uid = f"{who}-{cycle}-{m.kind.value}@renewd"  # event_uid(), without rehashing
+        # Stable across dates and titles: (person hash, cycle, kind) only.
+        uid = f"{who}-{cycle}-{m.kind.value}@renewd"
         out.append(
             _content(uid, person, masked_name, m.due, done + tag, suffix, "\n".join(lines), lang)
         )

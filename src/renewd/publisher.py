@@ -246,10 +246,6 @@ class FeedCache:
         """The feed's bytes if they are rendered already (a warm request), else None."""
         return self._generation().published.get(name)
 
-    def lookup(self, token: str) -> Published | None:
-        name = self.feed_name(token)
-        return None if name is None else self.published(name)
-
     def token(self, name: str) -> str:
         self.spec(name)
         return self.tokens.token(name)
