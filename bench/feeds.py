@@ -73,7 +73,7 @@ def settings(state: Path | None = None) -> Settings:
 
 def planner() -> Planner:
     s = settings()
-    return Planner(s.policy, WorkdayCalendar.from_settings(s.calendar))
+    return Planner(s.policy.core(), WorkdayCalendar.from_options(s.calendar.core()))
 
 
 def people_for(events: int) -> list[Person]:

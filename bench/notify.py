@@ -28,7 +28,8 @@ from renewd.channels import EmailChannel
 from renewd.delivery import Delivery
 from renewd.model import MilestoneKind, Person
 from renewd.plan import Planner
-from renewd.settings import CalendarSettings, Settings
+from renewd.policy import CalendarOptions
+from renewd.settings import Settings
 from renewd.state import Database
 from renewd.workdays import WorkdayCalendar
 
@@ -54,7 +55,7 @@ def main(count: int, concurrency: int | None, trace: bool) -> None:
                    "mode": "plain", "sender": "hr@example.com", "concurrency": concurrency}],
         notify={"lead_days_by_kind": only_permit},
     )  # fmt: skip
-    planner = Planner(settings.policy, WorkdayCalendar.from_settings(CalendarSettings()))
+    planner = Planner(settings.policy.core(), WorkdayCalendar.from_options(CalendarOptions()))
     expires = dt.date(2026, 6, 30)
     people = [
         Person(id=f"E{i:05}", name=f"员工{i}", permit_expires=expires, email=f"e{i}@example.com")

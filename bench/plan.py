@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 from renewd.plan import Planner
+from renewd.policy import Policy
 from renewd.roster import load_roster
-from renewd.settings import PolicySettings
 from renewd.workdays import WorkdayCalendar
 
 HEADER = ["工号", "姓名", "部门", "居住证到期日", "变更事项", "积分", "邮箱", "居住证续签日期"]
@@ -59,7 +59,7 @@ def main() -> None:
         t0 = time.perf_counter()
         roster = load_roster([path])
         t1 = time.perf_counter()
-        planner = Planner(PolicySettings(), WorkdayCalendar())
+        planner = Planner(Policy(), WorkdayCalendar())
         plans = planner.plan_all(roster.people, dt.date(2026, 11, 27))
         t2 = time.perf_counter()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

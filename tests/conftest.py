@@ -16,7 +16,8 @@ from renewd.channels import Channel, Result
 from renewd.messages import Format, Message
 from renewd.model import Person
 from renewd.plan import Planner
-from renewd.settings import CalendarSettings, ChannelSettings, ChannelType, PolicySettings, Settings
+from renewd.policy import CalendarOptions, Policy
+from renewd.settings import ChannelSettings, ChannelType, Settings
 from renewd.state import Database
 from renewd.workdays import WorkdayCalendar
 
@@ -27,12 +28,12 @@ PERMIT_DUE = dt.date(2026, 6, 11)
 
 @pytest.fixture(scope="session")
 def calendar() -> WorkdayCalendar:
-    return WorkdayCalendar.from_settings(CalendarSettings())
+    return WorkdayCalendar.from_options(CalendarOptions())
 
 
 @pytest.fixture(scope="session")
 def planner(calendar: WorkdayCalendar) -> Planner:
-    return Planner(PolicySettings(), calendar)
+    return Planner(Policy(), calendar)
 
 
 @pytest.fixture

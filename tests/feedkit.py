@@ -57,4 +57,6 @@ def people() -> list[Person]:
     ]
 
 
-PLANNER = Planner(make_settings().policy, WorkdayCalendar.from_settings(make_settings().calendar))
+PLANNER = Planner(
+    make_settings().policy.core(), WorkdayCalendar.from_options(make_settings().calendar.core())
+)

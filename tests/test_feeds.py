@@ -239,7 +239,7 @@ def test_uid_never_contains_the_person_id() -> None:
 
 def test_feed_specs_cover_all_groups_people_and_extras() -> None:
     extra = {"extra": [{"name": "expats", "tags": ["expat"]}]}
-    specs = {s.name: s for s in feed_specs(people(), make_settings(feeds=extra))}
+    specs = {s.name: s for s in feed_specs(people(), make_settings(feeds=extra).feed_options())}
     assert specs["all"].kind is FeedKind.ALL
     assert specs["all"].members == ("E001", "E002", "E003", "E004")
     assert specs["group-研发部"].members == ("E001", "E002")

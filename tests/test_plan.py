@@ -21,7 +21,7 @@ from renewd.model import (
     Status,
 )
 from renewd.plan import Planner
-from renewd.settings import Fallback, PolicySettings, ProcessingDays
+from renewd.policy import Fallback, Policy, ProcessingDays
 from renewd.workdays import WorkdayCalendar
 
 D = dt.date.fromisoformat
@@ -234,7 +234,7 @@ def test_person_without_points_gets_only_permit_milestones(planner: Planner) -> 
 
 def test_policy_figures_are_settings(calendar: WorkdayCalendar) -> None:
     slow = Planner(
-        PolicySettings(processing_workdays=ProcessingDays(unchanged=10), window_days=45),
+        Policy(processing_workdays=ProcessingDays(unchanged=10), window_days=45),
         calendar,
     )
     chain = slow.deadlines(D("2026-10-20"), Profile.UNCHANGED)
@@ -243,7 +243,7 @@ def test_policy_figures_are_settings(calendar: WorkdayCalendar) -> None:
 
 
 def test_error_fallback_refuses_to_plan_an_uncovered_year() -> None:
-    strict = Planner(PolicySettings(), WorkdayCalendar(fallback=Fallback.ERROR))
+    strict = Planner(Policy(), WorkdayCalendar(fallback=Fallback.ERROR))
     with pytest.raises(CalendarError):
         strict.plan(person("2027-02-10"), D("2026-11-27"))
     assert strict.plan(person("2026-10-20"), D("2026-08-01")).feasible
@@ -291,7 +291,7 @@ def test_plan_invariants(
         assert by[K.POINTS_APPROVAL].due <= expiry
 
 
-_PLANNER = Planner(PolicySettings(), WorkdayCalendar())
+_PLANNER = Planner(Policy(), WorkdayCalendar())
 
 
 def test_progress_of_the_next_cycle_counts_after_the_switch(planner: Planner) -> None:

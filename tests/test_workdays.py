@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from renewd.errors import CalendarError
-from renewd.settings import Fallback, YearOverride
+from renewd.policy import Fallback, YearTable
 from renewd.workdays import WorkdayCalendar, estimated_holidays
 
 D = dt.date.fromisoformat
@@ -150,8 +150,8 @@ def test_error_fallback_refuses_uncovered_years() -> None:
 
 
 def test_complete_override_is_authoritative() -> None:
-    override = YearOverride(
-        complete=True, off=("2027-01-01", "2027-02-05..2027-02-12"), on=("2027-02-20",)
+    override = YearTable.from_ranges(
+        off=("2027-01-01", "2027-02-05..2027-02-12"), on=("2027-02-20",), complete=True
     )
     cal = WorkdayCalendar({2027: override}, fallback=Fallback.ERROR)
     assert not cal.is_workday(D("2027-02-08"))
@@ -161,14 +161,14 @@ def test_complete_override_is_authoritative() -> None:
 
 
 def test_partial_override_wins_over_the_library() -> None:
-    cal = WorkdayCalendar({2026: YearOverride(off=("2026-03-02",), on=("2026-02-15",))})
+    cal = WorkdayCalendar({2026: YearTable.from_ranges(off=("2026-03-02",), on=("2026-02-15",))})
     assert not cal.is_workday(D("2026-03-02"))
     assert cal.is_workday(D("2026-02-15"))
     assert not cal.is_workday(D("2026-02-16"))  # the library still answers the rest
 
 
 def test_partial_override_in_an_estimated_year_is_not_provisional_where_listed() -> None:
-    cal = WorkdayCalendar({2027: YearOverride(off=("2027-02-05..2027-02-12",))})
+    cal = WorkdayCalendar({2027: YearTable.from_ranges(off=("2027-02-05..2027-02-12",))})
     assert not cal.is_provisional(D("2027-02-05"), D("2027-02-12"))
     assert cal.is_provisional(D("2027-02-13"))
 

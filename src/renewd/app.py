@@ -48,11 +48,11 @@ class App:
 
     @cached_property
     def calendar(self) -> WorkdayCalendar:
-        return WorkdayCalendar.from_settings(self.settings.calendar)
+        return WorkdayCalendar.from_options(self.settings.calendar.core())
 
     @cached_property
     def planner(self) -> Planner:
-        return Planner(self.settings.policy, self.calendar)
+        return Planner(self.settings.policy.core(), self.calendar)
 
     @cached_property
     def roster(self) -> Roster:

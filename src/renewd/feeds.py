@@ -23,7 +23,7 @@ from typing import NamedTuple
 from renewd.errors import ConfigError
 from renewd.materials import Actor, checklist, step_text
 from renewd.model import Lang, MilestoneKind, Person, PersonPlan
-from renewd.settings import Settings
+from renewd.policy import FeedOptions
 
 K = MilestoneKind
 PRODID = "-//renewd//renewd feeds//ZH"
@@ -104,11 +104,11 @@ def person_lang(person: Person, default: Lang) -> Lang:
     return person.lang or default
 
 
-def feed_specs(people: Sequence[Person], settings: Settings) -> tuple[FeedSpec, ...]:
+def feed_specs(people: Sequence[Person], options: FeedOptions) -> tuple[FeedSpec, ...]:
     """Every feed the roster and the configuration define: all, one per group, one per person,
     then the extra feeds of `[[feeds.extra]]`. Raises ConfigError when two feeds share a name."""
-    conf = settings.feeds
-    zh = settings.language is Lang.ZH
+    conf = options
+    zh = options.language is Lang.ZH
     ids = tuple(p.id for p in people)
     specs = [
         FeedSpec(
@@ -125,8 +125,7 @@ def feed_specs(people: Sequence[Person], settings: Settings) -> tuple[FeedSpec, 
         if person.group:
             groups.setdefault(person.group, []).append(person.id)
     for group, members in groups.items():
-        custom = settings.groups.get(group)
-        title = custom.feed_title if custom and custom.feed_title else None
+        title = options.group_titles.get(group)
         default = f"{group}·居住证与积分续办" if zh else f"{group}: permit and points renewals"
         specs.append(
             FeedSpec(
@@ -139,7 +138,7 @@ def feed_specs(people: Sequence[Person], settings: Settings) -> tuple[FeedSpec, 
             )
         )
     for person in people:
-        own_zh = person_lang(person, settings.language) is Lang.ZH
+        own_zh = person_lang(person, options.language) is Lang.ZH
         title = (
             f"{person.name}·居住证与积分续办"
             if own_zh

@@ -31,7 +31,7 @@ from renewd.model import (
     Progress,
     Status,
 )
-from renewd.settings import PolicySettings
+from renewd.policy import Policy
 from renewd.workdays import WorkdayAnswer, WorkdayCalendar
 
 K = MilestoneKind
@@ -104,7 +104,7 @@ def current_progress(progress: Progress, cycle: dt.date) -> Progress:
 class Planner:
     """Plans renewals with one policy and one calendar; cheap to call for 100,000 people."""
 
-    def __init__(self, policy: PolicySettings, calendar: WorkdayCalendar) -> None:
+    def __init__(self, policy: Policy, calendar: WorkdayCalendar) -> None:
         self.policy = policy
         self.calendar = calendar
         # Milestone dates depend only on (cycle, progress, profile, today), and in a roster of

@@ -152,7 +152,7 @@ class FeedCache:
         key = (tuple(people), tuple(plans), today, settings)
         if self._gen is not None and self._gen.key == key:
             return False
-        specs = feed_specs(people, settings)
+        specs = feed_specs(people, settings.feed_options())
         lang = settings.language
         # Only the events' keys outlive this loop: the text is hashed into the digest and dropped.
         plans_of: dict[str, list[PersonPlan]] = {}

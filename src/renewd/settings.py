@@ -15,6 +15,7 @@ import tomllib
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -22,6 +23,17 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from renewd.errors import ConfigError, Problem
 from renewd.model import Lang, MilestoneKind
+from renewd.policy import (
+    CalendarOptions,
+    ExtraFeed,
+    Fallback,
+    FeedOptions,
+    Policy,
+    ProcessingDays,
+    YearTable,
+    expand_ranges,
+    parse_date_range,
+)
 
 DEFAULT_CONFIG = Path("/etc/renewd/config.toml")
 SECRET_KEYS = ("password", "bot_token", "robot_key", "secret", "url")
@@ -60,7 +72,7 @@ class ServerSettings(_Section):
         return value.rstrip("/")
 
 
-class ProcessingDays(_Section):
+class ProcessingDaysSettings(_Section):
     unchanged: int = Field(default=7, ge=1, le=60)
     changed: int = Field(default=20, ge=1, le=120)
 
@@ -71,18 +83,19 @@ class PolicySettings(_Section):
     window_days: int = Field(default=30, ge=1, le=366)
     sync_workdays: int = Field(default=3, ge=0, le=30)
     employer_workdays: int = Field(default=2, ge=0, le=30)
-    processing_workdays: ProcessingDays = ProcessingDays()
+    processing_workdays: ProcessingDaysSettings = ProcessingDaysSettings()
     approval_min_workdays: int = Field(default=3, ge=0, le=60)
     prepare_days: int = Field(default=60, ge=0, le=366)
     grace_days: int = Field(default=60, ge=0, le=366)
     due_soon_days: int = Field(default=7, ge=0, le=60)
     collect_workdays: int = Field(default=5, ge=0, le=60)
 
-
-class Fallback(StrEnum):
-    ESTIMATE = "estimate"
-    WEEKENDS_ONLY = "weekends-only"
-    ERROR = "error"
+    def core(self) -> Policy:
+        """The plan's own policy type."""
+        fields = self.model_dump(exclude={"processing_workdays"})
+        return Policy(
+            processing_workdays=ProcessingDays(**self.processing_workdays.model_dump()), **fields
+        )
 
 
 class YearOverride(_Section):
@@ -105,16 +118,19 @@ class YearOverride(_Section):
         return values
 
     def dates(self, which: Literal["off", "on"]) -> set[dt.date]:
-        out: set[dt.date] = set()
-        for item in getattr(self, which):
-            start, end = parse_date_range(item)
-            out.update(start + dt.timedelta(days=i) for i in range((end - start).days + 1))
-        return out
+        return set(expand_ranges(getattr(self, which)))
+
+    def core(self) -> YearTable:
+        return YearTable.from_ranges(self.off, self.on, complete=self.complete, source=self.source)
 
 
 class CalendarSettings(_Section):
     fallback: Fallback = Fallback.ESTIMATE
     years: dict[int, YearOverride] = Field(default_factory=dict)
+
+    def core(self) -> CalendarOptions:
+        years = {year: table.core() for year, table in self.years.items()}
+        return CalendarOptions(MappingProxyType(years), self.fallback)
 
 
 class NotifySettings(_Section):
@@ -261,6 +277,20 @@ class Settings(BaseSettings):
                     raise ValueError(f"groups.{group}.channels names unknown channel {ref!r}")
         return self
 
+    def feed_options(self) -> FeedOptions:
+        """What the core needs to know to name, title and mask the feeds."""
+        titles = {g: c.feed_title for g, c in self.groups.items() if c.feed_title}
+        extra = tuple(
+            ExtraFeed(f.name, f.title, f.groups, f.tags, f.alarms) for f in self.feeds.extra
+        )
+        return FeedOptions(
+            self.language,
+            self.feeds.mask_names,
+            self.feeds.alarms,
+            MappingProxyType(titles),
+            extra,
+        )
+
     def channel(self, name: str) -> ChannelSettings:
         for channel in self.channels:
             if channel.name == name:
@@ -278,19 +308,6 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # The TOML data arrives as init kwargs; the environment must override it, so it goes first.
         return (env_settings, init_settings)
-
-
-def parse_date_range(text: str) -> tuple[dt.date, dt.date]:
-    """`2027-02-05` or `2027-02-05..2027-02-12` (inclusive) as a (start, end) pair."""
-    start_text, sep, end_text = text.partition("..")
-    try:
-        start = dt.date.fromisoformat(start_text.strip())
-        end = dt.date.fromisoformat(end_text.strip()) if sep else start
-    except ValueError as exc:
-        raise ValueError(f"{text!r} is not a date or a range like 2027-02-05..2027-02-12") from exc
-    if end < start:
-        raise ValueError(f"range {text!r} ends before it starts")
-    return start, end
 
 
 def _env_secret(channel: str, key: str, environ: Mapping[str, str]) -> str | None:

@@ -24,7 +24,7 @@ import chinese_calendar
 from lunardate import LunarDate
 
 from renewd.errors import CalendarError
-from renewd.settings import CalendarSettings, Fallback, YearOverride
+from renewd.policy import CalendarOptions, Fallback, YearTable
 
 MIN_YEAR = 1901  # lunardate's range, and far enough back for any permit
 MAX_YEAR = 2099
@@ -95,7 +95,7 @@ class WorkdayCalendar:
 
     def __init__(
         self,
-        overrides: Mapping[int, YearOverride] | None = None,
+        overrides: Mapping[int, YearTable] | None = None,
         fallback: Fallback = Fallback.ESTIMATE,
     ) -> None:
         self._overrides = dict(overrides or {})
@@ -106,16 +106,16 @@ class WorkdayCalendar:
         self._lo = self._hi = 0  # loaded years, inclusive
 
     @classmethod
-    def from_settings(cls, settings: CalendarSettings) -> WorkdayCalendar:
-        return cls(settings.years, settings.fallback)
+    def from_options(cls, options: CalendarOptions) -> WorkdayCalendar:
+        return cls(options.years, options.fallback)
 
     # -- building ---------------------------------------------------------------------------
 
     def _year_table(self, year: int) -> tuple[list[int], list[int]]:
         """Working-day ordinals and estimated-day ordinals of one year."""
         override = self._overrides.get(year)
-        user_off = override.dates("off") if override else set()
-        user_on = override.dates("on") if override else set()
+        user_off = set(override.off) if override else set()
+        user_on = set(override.on) if override else set()
         if override is not None and override.complete:
             holidays, makeup, estimated = user_off, user_on, False
         else:

@@ -1,0 +1,124 @@
+"""The core's own options: the renewal policy, the calendar layers and the feed options.
+
+These are plain frozen dataclasses. The configuration layer (`renewd.settings`) validates the TOML
+file and builds them; the core (plan, workdays, feeds) takes them as arguments and never sees the
+configuration loader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+from renewd.model import Lang
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessingDays:
+    """Working days the points office may take: unchanged application method, or changed."""
+
+    unchanged: int = 7
+    changed: int = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """SPEC §3: every figure of the renewal chain."""
+
+    window_days: int = 30
+    sync_workdays: int = 3
+    employer_workdays: int = 2
+    processing_workdays: ProcessingDays = ProcessingDays()
+    approval_min_workdays: int = 3
+    prepare_days: int = 60
+    grace_days: int = 60
+    due_soon_days: int = 7
+    collect_workdays: int = 5
+
+
+class Fallback(StrEnum):
+    """What the calendar does for a year that no notice covers."""
+
+    ESTIMATE = "estimate"
+    WEEKENDS_ONLY = "weekends-only"
+    ERROR = "error"
+
+
+def parse_date_range(text: str) -> tuple[dt.date, dt.date]:
+    """`2027-02-05` or `2027-02-05..2027-02-12` (inclusive) as a (start, end) pair."""
+    start_text, sep, end_text = text.partition("..")
+    try:
+        start = dt.date.fromisoformat(start_text.strip())
+        end = dt.date.fromisoformat(end_text.strip()) if sep else start
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a date or a range like 2027-02-05..2027-02-12") from exc
+    if end < start:
+        raise ValueError(f"range {text!r} ends before it starts")
+    return start, end
+
+
+def expand_ranges(items: Iterable[str]) -> frozenset[dt.date]:
+    """Every date named by `items`, each a date or an inclusive `A..B` range."""
+    out: set[dt.date] = set()
+    for item in items:
+        start, end = parse_date_range(item)
+        out.update(start + dt.timedelta(days=i) for i in range((end - start).days + 1))
+    return frozenset(out)
+
+
+@dataclass(frozen=True, slots=True)
+class YearTable:
+    """One year's own table: `off` and `on` dates win over the other layers.
+
+    With `complete = True` the table is the whole truth for that year: every date not listed is a
+    working day on Monday to Friday and a rest day on weekends, and nothing is provisional.
+    """
+
+    complete: bool = False
+    off: frozenset[dt.date] = frozenset()
+    on: frozenset[dt.date] = frozenset()
+    source: str = ""
+
+    @classmethod
+    def from_ranges(
+        cls,
+        off: Iterable[str] = (),
+        on: Iterable[str] = (),
+        *,
+        complete: bool = False,
+        source: str = "",
+    ) -> YearTable:
+        return cls(complete, expand_ranges(off), expand_ranges(on), source)
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarOptions:
+    """The working-day calendar's layers: the user's year tables and the fallback."""
+
+    years: Mapping[int, YearTable] = field(default_factory=lambda: MappingProxyType({}))
+    fallback: Fallback = Fallback.ESTIMATE
+
+
+@dataclass(frozen=True, slots=True)
+class ExtraFeed:
+    """A feed beyond the per-person, per-group and all-people ones (`[[feeds.extra]]`)."""
+
+    name: str
+    title: str | None = None
+    groups: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    alarms: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOptions:
+    """What decides which feeds exist and how they are titled."""
+
+    language: Lang = Lang.ZH
+    mask_names: bool = True
+    alarms: bool = False
+    group_titles: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    extra: tuple[ExtraFeed, ...] = ()
