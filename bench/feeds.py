@@ -29,14 +29,14 @@ import aiohttp
 import icalendar
 from aiohttp import web
 
-from renewd.feeds import FeedKind, FeedSpec, Stamp, plan_events, render_feed
-from renewd.model import Change, CriticalDate, Lang, Person
-from renewd.plan import Planner
-from renewd.publisher import FeedCache
-from renewd.server import bound_port, build_app, start
+from renewd.core.ics import FeedKind, FeedSpec, Stamp, plan_events, render_feed
+from renewd.core.model import Change, CriticalDate, Lang, Person
+from renewd.core.plan import Planner
+from renewd.core.workdays import WorkdayCalendar
 from renewd.settings import Settings
-from renewd.state import Database
-from renewd.workdays import WorkdayCalendar
+from renewd.store.database import Database
+from renewd.web.publisher import FeedCache
+from renewd.web.server import bound_port, build_app, start
 
 TODAY = dt.date(2026, 11, 20)
 NOW = dt.datetime(2026, 11, 20, 1, 0, tzinfo=dt.UTC)

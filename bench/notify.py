@@ -24,14 +24,14 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from renewd.channels import EmailChannel
-from renewd.delivery import Delivery
-from renewd.model import MilestoneKind, Person
-from renewd.plan import Planner
-from renewd.policy import CalendarOptions
+from renewd.channels.transports import EmailChannel
+from renewd.core.model import MilestoneKind, Person
+from renewd.core.plan import Planner
+from renewd.core.policy import CalendarOptions
+from renewd.core.workdays import WorkdayCalendar
+from renewd.service.delivery import Delivery
 from renewd.settings import Settings
-from renewd.state import Database
-from renewd.workdays import WorkdayCalendar
+from renewd.store.database import Database
 
 
 class Sink:

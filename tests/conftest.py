@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 
 from netkit import Sink, smtp_server
-from renewd.channels import Channel, Result
-from renewd.messages import Format, Message
-from renewd.model import Person
-from renewd.plan import Planner
-from renewd.policy import CalendarOptions, Policy
+from renewd.channels.transports import Channel, Result
+from renewd.core.messages import Format, Message
+from renewd.core.model import Person
+from renewd.core.plan import Planner
+from renewd.core.policy import CalendarOptions, Policy
+from renewd.core.workdays import WorkdayCalendar
 from renewd.settings import ChannelSettings, ChannelType, Settings
-from renewd.state import Database
-from renewd.workdays import WorkdayCalendar
+from renewd.store.database import Database
 
 NOW_TZ = dt.timezone(dt.timedelta(hours=8))
 EXPIRES = dt.date(2026, 6, 30)  # permit_renewal due 2026-06-11 under the default policy

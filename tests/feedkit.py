@@ -8,10 +8,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from renewd.model import Change, CriticalDate, Lang, Person
-from renewd.plan import Planner
+from renewd.core.model import Change, CriticalDate, Lang, Person
+from renewd.core.plan import Planner
+from renewd.core.workdays import WorkdayCalendar
 from renewd.settings import Settings
-from renewd.workdays import WorkdayCalendar
 
 TODAY = dt.date(2026, 11, 20)
 NOW = dt.datetime(2026, 11, 20, 1, 0, tzinfo=dt.UTC)

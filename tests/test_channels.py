@@ -14,11 +14,16 @@ import responses
 
 from conftest import PERMIT_DUE, person
 from netkit import Sink, free_port
-from renewd.channels import EmailChannel, TelegramChannel, WecomRobotChannel, build_channel
-from renewd.messages import Format, Message, reminder_message
-from renewd.model import Change, Lang
-from renewd.plan import Planner
-from renewd.schedule import Reminder
+from renewd.channels.transports import (
+    EmailChannel,
+    TelegramChannel,
+    WecomRobotChannel,
+    build_channel,
+)
+from renewd.core.messages import Format, Message, reminder_message
+from renewd.core.model import Change, Lang
+from renewd.core.plan import Planner
+from renewd.core.schedule import Reminder
 from renewd.settings import ChannelSettings, ChannelType
 
 

@@ -6,10 +6,10 @@ import datetime as dt
 from collections import Counter
 
 from conftest import EXPIRES, PERMIT_DUE, Recorder, at, person, settings
-from renewd.delivery import SENDING, Delivery
-from renewd.model import MilestoneKind, Person, Progress
-from renewd.plan import Planner
-from renewd.state import Database
+from renewd.core.model import MilestoneKind, Person, Progress
+from renewd.core.plan import Planner
+from renewd.service.delivery import SENDING, Delivery
+from renewd.store.database import Database
 
 GROUPED = {
     "channels": [{"name": "rec", "type": "console"}, {"name": "hr", "type": "console"}],

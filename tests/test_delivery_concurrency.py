@@ -13,13 +13,13 @@ import pytest
 
 from conftest import PERMIT_DUE, Recorder, at, person, settings
 from netkit import Sink, free_port
-from renewd.channels import Channel, EmailChannel, Result
-from renewd.delivery import Delivery, PassReport
-from renewd.messages import Format, Message
-from renewd.model import MilestoneKind, Person
-from renewd.plan import Planner
+from renewd.channels.transports import Channel, EmailChannel, Result
+from renewd.core.messages import Format, Message
+from renewd.core.model import MilestoneKind, Person
+from renewd.core.plan import Planner
+from renewd.service.delivery import Delivery, PassReport
 from renewd.settings import ChannelSettings, ChannelType
-from renewd.state import Database
+from renewd.store.database import Database
 
 # Only the permit renewal reminds, and no group digest: one delivery row per person and channel.
 ONLY_PERMIT = {k.value: [] for k in MilestoneKind if k is not MilestoneKind.PERMIT_RENEWAL}

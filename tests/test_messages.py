@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from conftest import PERMIT_DUE, person
-from renewd.messages import Format, digest_messages, escape, reminder_message
-from renewd.model import Lang
-from renewd.plan import Planner
-from renewd.schedule import Reminder
+from renewd.core.messages import Format, digest_messages, escape, reminder_message
+from renewd.core.model import Lang
+from renewd.core.plan import Planner
+from renewd.core.schedule import Reminder
 
 
 def reminder(planner: Planner, late: bool = False, **kw: object) -> tuple[Reminder, dt.date]:

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import PERMIT_DUE, person
 from renewd.cli import main
-from renewd.roster import Roster
+from renewd.roster.reader import Roster
 
 DAY = (PERMIT_DUE - dt.timedelta(days=3)).isoformat()
 
@@ -20,7 +20,7 @@ def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     def fake_roster(paths: Sequence[Path]) -> Roster:
         return Roster(people=(person(),), warnings=())
 
-    monkeypatch.setattr("renewd.app.load_roster", fake_roster)
+    monkeypatch.setattr("renewd.service.app.load_roster", fake_roster)
     path = tmp_path / "config.toml"
     path.write_text(
         '[roster]\nfiles = ["people.toml"]\n[state]\ndir = "state"\n'

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from renewd.errors import CalendarError
-from renewd.model import (
+from renewd.core.errors import CalendarError
+from renewd.core.model import (
     Change,
     CriticalDate,
     MilestoneKind,
@@ -20,9 +20,9 @@ from renewd.model import (
     Progress,
     Status,
 )
-from renewd.plan import Planner
-from renewd.policy import Fallback, Policy, ProcessingDays
-from renewd.workdays import WorkdayCalendar
+from renewd.core.plan import Planner
+from renewd.core.policy import Fallback, Policy, ProcessingDays
+from renewd.core.workdays import WorkdayCalendar
 
 D = dt.date.fromisoformat
 K = MilestoneKind

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from renewd.cells import parse_critical_dates, parse_date
-from renewd.errors import Problem, RosterError
-from renewd.model import Change, CriticalDate, Lang
-from renewd.roster import (
+from renewd.core.errors import Problem, RosterError
+from renewd.core.model import Change, CriticalDate, Lang
+from renewd.roster.cells import parse_critical_dates, parse_date
+from renewd.roster.reader import (
     Roster,
     load_roster,
     load_roster_file,

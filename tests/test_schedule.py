@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import EXPIRES, PERMIT_DUE, person
-from renewd.model import MilestoneKind, PersonPlan, Progress
-from renewd.plan import Planner
-from renewd.schedule import Alert, LeadRules, ReminderKey, due_reminders, reminder_day
+from renewd.core.model import MilestoneKind, PersonPlan, Progress
+from renewd.core.plan import Planner
+from renewd.core.schedule import Alert, LeadRules, ReminderKey, due_reminders, reminder_day
 
 RULES = LeadRules()
 START = PERMIT_DUE - dt.timedelta(days=70)

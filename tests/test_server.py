@@ -16,11 +16,11 @@ import aiohttp
 import pytest
 
 from feedkit import NOW, PLANNER, TODAY, make_settings, people
-from renewd.errors import ConfigError
-from renewd.publisher import FeedCache
-from renewd.server import NOT_FOUND_BODY, bound_port, build_app, start
-from renewd.state import Database
-from renewd.tokens import Tokens, derive, load_key
+from renewd.core.errors import ConfigError
+from renewd.store.database import Database
+from renewd.store.tokens import Tokens, derive, load_key
+from renewd.web.publisher import FeedCache
+from renewd.web.server import NOT_FOUND_BODY, bound_port, build_app, start
 
 Check = Callable[[aiohttp.ClientSession, str, FeedCache], Awaitable[None]]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from renewd.errors import EX_CONFIG, ConfigError
+from renewd.core.errors import EX_CONFIG, ConfigError
 from renewd.settings import Fallback, load_settings
 
 Write = Callable[[str, str], Path]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from renewd.state import Database
+from renewd.store.database import Database
 
 
 def test_state_directory_and_database_are_private(tmp_path: Path) -> None:

@@ -18,11 +18,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import person
-from renewd.channels import WecomAppChannel, WecomRobotChannel, build_channel, build_channels
-from renewd.errors import ConfigError
-from renewd.messages import Format, Message
+from renewd.channels.transports import (
+    WecomAppChannel,
+    WecomRobotChannel,
+    build_channel,
+    build_channels,
+)
+from renewd.channels.wecom import clip
+from renewd.core.errors import ConfigError
+from renewd.core.messages import Format, Message
 from renewd.settings import ChannelSettings, ChannelType, load_settings
-from renewd.wecom import clip
 
 API = "https://wecom.test"
 GETTOKEN = f"{API}/cgi-bin/gettoken"
@@ -215,7 +220,7 @@ def test_app_with_to_and_to_party_is_a_fixed_destination_for_digests(
     send = responses.post(SEND, json=answer)
     channel = app(to=["hr1", "gone"], to_party=["2", "7"])
     assert channel.fixed
-    with caplog.at_level(logging.WARNING, logger="renewd.channels"):
+    with caplog.at_level(logging.WARNING, logger="renewd.channels.transports"):
         result = channel.send(Message("汇总", "- a", Format.MARKDOWN), "")
     assert result.ok  # hr1 and the parties have it: a retry would repeat it to them
     assert "gone" in caplog.text

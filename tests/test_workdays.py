@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from renewd.errors import CalendarError
-from renewd.policy import Fallback, YearTable
-from renewd.workdays import WorkdayCalendar, estimated_holidays
+from renewd.core.errors import CalendarError
+from renewd.core.policy import Fallback, YearTable
+from renewd.core.workdays import WorkdayCalendar, estimated_holidays
 
 D = dt.date.fromisoformat
 

@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import logging
 import sys
 from collections.abc import Sequence
 
 from renewd import __version__
 from renewd.commands import COMMANDS
-from renewd.errors import EX_USAGE, RenewdError
-
-
-def iso_date(text: str) -> dt.date:
-    """argparse type for --today and other date options."""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2027-02-10") from None
+from renewd.core.errors import EX_USAGE, RenewdError
 
 
 def common_options() -> argparse.ArgumentParser:

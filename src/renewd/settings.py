@@ -21,9 +21,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from renewd.errors import ConfigError, Problem
-from renewd.model import Lang, MilestoneKind
-from renewd.policy import (
+from renewd.core.errors import ConfigError, Problem
+from renewd.core.model import Lang, MilestoneKind
+from renewd.core.policy import (
     CalendarOptions,
     ExtraFeed,
     Fallback,

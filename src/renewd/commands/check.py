@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from renewd.app import App
-from renewd.channels import build_channels
+from renewd.channels.transports import build_channels
+from renewd.service.app import App
 
 
 def register(

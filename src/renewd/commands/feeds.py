@@ -15,21 +15,21 @@ import sys
 import tempfile
 from pathlib import Path
 
-from renewd.app import App, now, today
-from renewd.errors import ConfigError
-from renewd.publisher import FeedCache
-from renewd.server import build_app, start
-from renewd.state import Database
-from renewd.tokens import load_key
+from renewd.commands.args import iso_date
+from renewd.core.errors import ConfigError
+from renewd.service.app import App, now, today
+from renewd.store.database import Database
+from renewd.store.tokens import load_key
+from renewd.web.publisher import FeedCache
+from renewd.web.server import build_app, start
 
-log = logging.getLogger("renewd.feeds")
+log = logging.getLogger("renewd.core.ics")
 TOKEN_FILE = re.compile(r"^[A-Za-z0-9_-]{32}\.ics$")
 
 
 def register(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser
 ) -> None:
-    from renewd.cli import iso_date
 
     feeds = sub.add_parser(
         "feeds",

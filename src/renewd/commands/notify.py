@@ -7,19 +7,19 @@ import datetime as dt
 import sys
 from zoneinfo import ZoneInfo
 
-from renewd.app import App, now, today
-from renewd.channels import build_channels
-from renewd.delivery import Delivery, PassReport, open_delivery, run_pass
-from renewd.errors import EX_TEMPFAIL, UsageError
-from renewd.messages import test_message
-from renewd.progress import ProgressStore, parse_step
-from renewd.state import Database
+from renewd.channels.transports import build_channels
+from renewd.commands.args import iso_date
+from renewd.core.errors import EX_TEMPFAIL, UsageError
+from renewd.core.messages import test_message
+from renewd.service.app import App, now, today
+from renewd.service.delivery import Delivery, PassReport, open_delivery, run_pass
+from renewd.store.database import Database
+from renewd.store.progress import ProgressStore, parse_step
 
 
 def register(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser
 ) -> None:
-    from renewd.cli import iso_date
 
     parser = sub.add_parser(
         "notify",

@@ -12,9 +12,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from renewd.app import App, today
-from renewd.errors import UsageError
-from renewd.model import PersonPlan, Status
+from renewd.commands.args import iso_date
+from renewd.core.errors import UsageError
+from renewd.core.model import PersonPlan, Status
+from renewd.service.app import App, today
 
 STATUS_STYLE = {
     Status.UPCOMING: "dim",
@@ -28,7 +29,6 @@ STATUS_STYLE = {
 def register(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser
 ) -> None:
-    from renewd.cli import iso_date
 
     parser = sub.add_parser(
         "plan",

@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from renewd.errors import UsageError
-from renewd.model import MilestoneKind, Person, Progress, Step
-from renewd.state import Database
+from renewd.core.errors import UsageError
+from renewd.core.model import MilestoneKind, Person, Progress, Step
+from renewd.store.database import Database
 
 SCHEMA = [
     """

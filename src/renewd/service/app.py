@@ -13,13 +13,13 @@ from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from renewd.model import Person, PersonPlan
-from renewd.plan import Planner
-from renewd.progress import ProgressStore, merge_progress
-from renewd.roster import Roster, load_roster
+from renewd.core.model import Person, PersonPlan
+from renewd.core.plan import Planner
+from renewd.core.workdays import WorkdayCalendar
+from renewd.roster.reader import Roster, load_roster
 from renewd.settings import DEFAULT_CONFIG, Settings, load_settings
-from renewd.state import DB_NAME, Database
-from renewd.workdays import WorkdayCalendar
+from renewd.store.database import DB_NAME, Database
+from renewd.store.progress import ProgressStore, merge_progress
 
 
 def config_path(given: str | None) -> Path:

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from email.utils import format_datetime
 from typing import Any
 
-from renewd.errors import UsageError
-from renewd.feeds import (
+from renewd.core.errors import UsageError
+from renewd.core.ics import (
     DigestPart,
     EventContent,
     EventKey,
@@ -36,11 +36,11 @@ from renewd.feeds import (
     plan_events,
     render_stamped,
 )
-from renewd.feedstore import FeedStore
-from renewd.model import Lang, Person, PersonPlan
+from renewd.core.model import Lang, Person, PersonPlan
 from renewd.settings import Settings
-from renewd.state import Database
-from renewd.tokens import Tokens, token_hash
+from renewd.store.database import Database
+from renewd.store.feedstamps import FeedStore
+from renewd.store.tokens import Tokens, token_hash
 
 CACHE_CONTROL = "private, max-age=900"
 

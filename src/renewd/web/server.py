@@ -24,11 +24,11 @@ from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
 
-from renewd.feeds import FeedSpec
-from renewd.publisher import FeedCache, FeedUrls, Published
+from renewd.core.ics import FeedSpec
+from renewd.web.publisher import FeedCache, FeedUrls, Published
 
 CACHE: web.AppKey[FeedCache] = web.AppKey("renewd.feed_cache", FeedCache)
-log = logging.getLogger("renewd.server")
+log = logging.getLogger("renewd.web.server")
 
 NOT_FOUND_BODY = b"404: Not Found\n"
 _NOT_FOUND_HEADERS = {

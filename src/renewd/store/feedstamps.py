@@ -15,8 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from renewd.feeds import EventKey, Stamp
-from renewd.state import Database
+from renewd.core.ics import EventKey, Stamp
+from renewd.store.database import Database
 
 SCHEMA = [
     """

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from renewd.model import Change, Lang, MilestoneKind
+from renewd.core.model import Change, Lang, MilestoneKind
 
 K = MilestoneKind
 

@@ -21,7 +21,7 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from renewd.model import (
+from renewd.core.model import (
     CriticalDate,
     Milestone,
     MilestoneKind,
@@ -31,8 +31,8 @@ from renewd.model import (
     Progress,
     Status,
 )
-from renewd.policy import Policy
-from renewd.workdays import WorkdayAnswer, WorkdayCalendar
+from renewd.core.policy import Policy
+from renewd.core.workdays import WorkdayAnswer, WorkdayCalendar
 
 K = MilestoneKind
 

@@ -16,7 +16,7 @@ from aiohttp.typedefs import Middleware
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, generate_latest
 from prometheus_client import Counter as PromCounter
 
-from renewd.model import PersonPlan
+from renewd.core.model import PersonPlan
 
 
 @dataclass

@@ -51,15 +51,15 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_c
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from renewd.channels import Channel, Result, build_channels
-from renewd.messages import Format, Message, digest_messages, lang_of, reminder_message
-from renewd.model import Lang, MilestoneKind, PersonPlan
-from renewd.schedule import LeadRules, Reminder, ReminderKey, due_reminders
+from renewd.channels.transports import Channel, Result, build_channels
+from renewd.core.messages import Format, Message, digest_messages, lang_of, reminder_message
+from renewd.core.model import Lang, MilestoneKind, PersonPlan
+from renewd.core.schedule import LeadRules, Reminder, ReminderKey, due_reminders
 from renewd.settings import NotifySettings, Settings
-from renewd.state import Database
+from renewd.store.database import Database
 
 if TYPE_CHECKING:
-    from renewd.app import App
+    from renewd.service.app import App
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import requests
 
-from renewd.messages import Format, Message
+from renewd.core.messages import Format, Message
 
 WECOM_API = "https://qyapi.weixin.qq.com"
 TIMEOUT = (4.0, 10.0)  # connect, read

@@ -19,7 +19,7 @@ from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from renewd.model import Milestone, MilestoneKind, PersonPlan, Status
+from renewd.core.model import Milestone, MilestoneKind, PersonPlan, Status
 
 K = MilestoneKind
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from renewd.errors import ConfigError
+from renewd.core.errors import ConfigError
 
 DB_NAME = "renewd.sqlite3"
 

@@ -1,7 +1,8 @@
 """Calendar feeds (SPEC §4), the pure part: which feeds exist, what each event says, the ICS bytes.
 
 No I/O and no clock: `today` lives in the plans, and each event's SEQUENCE and last-changed time
-(`Stamp`) are arguments, kept by `renewd.feedstore`. The same inputs always give the same bytes.
+(`Stamp`) are arguments, kept by `renewd.store.feedstamps`. The same inputs always give the same
+bytes.
 
 The ICS writer is our own, not icalendar's: it is about 20 times faster for large feeds (see
 bench/feeds.py), and it writes exactly the bytes RFC 5545/7986 ask for (`REFRESH-INTERVAL;
@@ -20,10 +21,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
-from renewd.errors import ConfigError
-from renewd.materials import Actor, checklist, step_text
-from renewd.model import Lang, MilestoneKind, Person, PersonPlan
-from renewd.policy import FeedOptions
+from renewd.core.errors import ConfigError
+from renewd.core.materials import Actor, checklist, step_text
+from renewd.core.model import Lang, MilestoneKind, Person, PersonPlan
+from renewd.core.policy import FeedOptions
 
 K = MilestoneKind
 PRODID = "-//renewd//renewd feeds//ZH"

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 import chinese_calendar
 from lunardate import LunarDate
 
-from renewd.errors import CalendarError
-from renewd.policy import CalendarOptions, Fallback, YearTable
+from renewd.core.errors import CalendarError
+from renewd.core.policy import CalendarOptions, Fallback, YearTable
 
 MIN_YEAR = 1901  # lunardate's range, and far enough back for any permit
 MAX_YEAR = 2099

@@ -13,7 +13,7 @@ import math
 import re
 from typing import Any
 
-from renewd.model import Change, CriticalDate, Lang
+from renewd.core.model import Change, CriticalDate, Lang
 
 _DATE_CORE = (
     r"(?P<y>\d{4})(?:"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
-from renewd.model import Lang
+from renewd.core.model import Lang
 
 
 @dataclass(frozen=True, slots=True)

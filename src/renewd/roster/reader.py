@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from renewd.cells import (
+from renewd.core.errors import Problem, RosterError
+from renewd.core.model import Person, Progress
+from renewd.roster.cells import (
     CellError,
     cell_text,
     is_blank,
@@ -33,8 +35,6 @@ from renewd.cells import (
     parse_yes_no,
     shown,
 )
-from renewd.errors import Problem, RosterError
-from renewd.model import Person, Progress
 
 TOML_SUFFIXES = frozenset({".toml"})
 TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})

@@ -20,8 +20,8 @@ import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from renewd.errors import ConfigError
-from renewd.state import Database
+from renewd.core.errors import ConfigError
+from renewd.store.database import Database
 
 KEY_FILE = "feed.key"
 KEY_BYTES = 32

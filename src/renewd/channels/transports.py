@@ -2,9 +2,9 @@
 
 Email, Telegram and raw URLs go through Apprise (one fresh plugin per send, its reason for a
 failure kept from the logs Apprise captures for that one `notify` call). WeCom is called directly
-(`renewd.wecom`): Apprise's group robot plugin reports success when WeCom answers HTTP 200 with a
-non-zero `errcode` (a wrong key), and Apprise has no plugin for a WeCom app. The console channel
-prints.
+(`renewd.channels.wecom`): Apprise's group robot plugin reports success when WeCom answers
+HTTP 200 with a non-zero `errcode` (a wrong key), and Apprise has no plugin for a WeCom app.
+The console channel prints.
 
 Throttling: Apprise sleeps `request_rate_per_sec` between two sends *of the same plugin object*.
 Every send here builds a fresh plugin, so Apprise never sleeps; rate limits that matter are ours:
@@ -39,10 +39,10 @@ from urllib.parse import quote
 
 import apprise
 
-from renewd import wecom
-from renewd.errors import ConfigError, Problem
-from renewd.messages import Format, Message
-from renewd.model import Person
+from renewd.channels import wecom
+from renewd.core.errors import ConfigError, Problem
+from renewd.core.messages import Format, Message
+from renewd.core.model import Person
 from renewd.settings import ChannelSettings, ChannelType, Settings
 
 log = logging.getLogger(__name__)

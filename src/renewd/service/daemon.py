@@ -32,23 +32,23 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from renewd.app import App
-from renewd.channels import build_channels
-from renewd.delivery import run_pass as run_delivery_pass
-from renewd.errors import EX_TEMPFAIL, RenewdError, RosterError
-from renewd.health import Health, Metrics, add_health_routes, count_requests
-from renewd.model import PersonPlan
-from renewd.publisher import FeedCache
-from renewd.roster import Roster, load_roster
-from renewd.schedule import reminder_day
-from renewd.server import build_app
-from renewd.server import start as start_server
+from renewd.channels.transports import build_channels
+from renewd.core.errors import EX_TEMPFAIL, RenewdError, RosterError
+from renewd.core.model import PersonPlan
+from renewd.core.schedule import reminder_day
+from renewd.roster.reader import Roster, load_roster
+from renewd.service.app import App
+from renewd.service.delivery import run_pass as run_delivery_pass
+from renewd.service.systemd import Notifier, watchdog_interval
 from renewd.settings import Settings
-from renewd.state import Database
-from renewd.systemd import Notifier, watchdog_interval
-from renewd.tokens import load_key
+from renewd.store.database import Database
+from renewd.store.tokens import load_key
+from renewd.web.health import Health, Metrics, add_health_routes, count_requests
+from renewd.web.publisher import FeedCache
+from renewd.web.server import build_app
+from renewd.web.server import start as start_server
 
-log = logging.getLogger("renewd.daemon")
+log = logging.getLogger("renewd.service.daemon")
 
 POLL_SECONDS = 2.0
 

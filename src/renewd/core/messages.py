@@ -6,7 +6,7 @@ a name with `*`, `_` or `<` cannot break Telegram's or WeCom's parser. ID-card a
 are never part of a Person, so they cannot appear here; the roster id (工号) appears only in
 messages to HR (digests and escalations), never in a message to the person.
 
-The materials checklist comes from `renewd.materials`, shared with the feeds.
+The materials checklist comes from `renewd.core.materials`, shared with the feeds.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from renewd import materials
-from renewd.model import Lang, MilestoneKind, PersonPlan
-from renewd.schedule import Alert, Reminder
+from renewd.core import materials
+from renewd.core.model import Lang, MilestoneKind, PersonPlan
+from renewd.core.schedule import Alert, Reminder
 
 K = MilestoneKind
 

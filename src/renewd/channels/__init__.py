@@ -1,0 +1,1 @@
+"""Channels: email, Telegram, WeCom, Apprise URLs and the console."""

@@ -1,0 +1,1 @@
+"""Roster readers: TOML, CSV and XLSX files into people."""

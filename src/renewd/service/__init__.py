@@ -1,0 +1,1 @@
+"""The service layer: the composition root, the daemon and the delivery pass."""

@@ -1,0 +1,1 @@
+"""The state store: SQLite database, feed tokens, feed stamps and recorded progress."""

@@ -1,0 +1,1 @@
+"""The web server: feeds, the subscribe page, health and metrics."""
