@@ -1,0 +1,77 @@
+"""A state database made by 0.1.0 (tests/fixtures/state-0.1.0) upgrades in place: nothing that
+was confirmed sent is sent again, recorded progress and feed URLs survive."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from netkit import Sink
+from renewd.cli import main
+
+FIXTURE = Path(__file__).parent / "fixtures" / "state-0.1.0"
+SENT_BY_010 = 10
+
+
+@pytest.fixture
+def old_install(tmp_path: Path, smtp: tuple[Sink, int]) -> Path:
+    """A config like the one that made the fixture, its email channel on the test's SMTP sink."""
+    _, port = smtp
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    for name in ("renewd.sqlite3", "feed.key"):
+        shutil.copy(FIXTURE / name, state / name)
+    shutil.copy(FIXTURE / "people.csv", tmp_path / "people.csv")
+    config = tmp_path / "config.toml"
+    config.write_text(
+        'timezone = "Asia/Shanghai"\nlanguage = "zh"\n'
+        '[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'
+        '[[channels]]\nname = "mail"\ntype = "email"\nhost = "127.0.0.1"\n'
+        f'port = {port}\nmode = "plain"\nsender = "HR <hr@example.com>"\n'
+        '[[channels]]\nname = "console"\ntype = "console"\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+def sent_rows(config: Path) -> int:
+    conn = sqlite3.connect(config.parent / "state" / "renewd.sqlite3")
+    try:
+        return int(
+            conn.execute("SELECT count(*) FROM delivery WHERE status = 'sent'").fetchone()[0]
+        )
+    finally:
+        conn.close()
+
+
+def test_fixture_was_made_by_the_previous_release(old_install: Path) -> None:
+    assert sent_rows(old_install) == SENT_BY_010
+
+
+def test_upgrade_sends_nothing_already_sent(
+    old_install: Path, smtp: tuple[Sink, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    sink, _ = smtp
+    code = main(["notify", "-c", str(old_install), "--due", "--today", "2026-12-01"])
+    assert code == 0, capsys.readouterr()
+    assert sink.messages == []
+    assert main(["notify", "-c", str(old_install), "--due", "--today", "2026-12-02"]) == 0
+    assert sink.messages == []
+    assert sent_rows(old_install) >= SENT_BY_010
+
+
+def test_upgrade_keeps_recorded_progress_and_feed_urls(
+    old_install: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["log", "-c", str(old_install), "--person", "1001"]) == 0
+    assert main(["feeds", "-c", str(old_install), "--json"]) == 0
+    out = capsys.readouterr().out
+    assert "T3sZQoS6ipw1AnNssnSRxerdRSTr39eL" in out  # the all-people URL 0.1.0 printed
+    assert main(["plan", "-c", str(old_install), "--json", "--person", "1001"]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    permit = next(m for m in plan["people"][0]["milestones"] if m["kind"] == "permit_renewal")
+    assert (permit["status"], permit["done_on"]) == ("done", "2026-11-30")
