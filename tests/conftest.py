@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from netkit import Sink, smtp_server
-from renewd.channels.transports import Channel, Result
+from renewd.channels.base import Channel, Result
 from renewd.core.messages import Format, Message
 from renewd.core.model import Person
 from renewd.core.plan import Planner

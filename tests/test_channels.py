@@ -14,8 +14,8 @@ import responses
 
 from conftest import PERMIT_DUE, person
 from netkit import Sink, free_port
+from renewd.channels.smtp import EmailChannel
 from renewd.channels.transports import (
-    EmailChannel,
     TelegramChannel,
     WecomRobotChannel,
     build_channel,

@@ -1,7 +1,9 @@
-"""Channel adapters: one class per channel type, each with `send(message, recipient) -> Result`.
+"""Channel adapters: one class per channel type (the base class is `renewd.channels.base`).
 
-Email, Telegram and raw URLs go through Apprise (one fresh plugin per send, its reason for a
-failure kept from the logs Apprise captures for that one `notify` call). WeCom is called directly
+Telegram and raw URLs go through Apprise (one fresh plugin per send, its reason for a failure
+kept from the logs Apprise captures for that one `notify` call). Email has its own module,
+`renewd.channels.smtp`: `smtplib` over pooled connections, because Apprise opens a new SMTP
+connection (and TLS handshake) for every message. WeCom is called directly
 (`renewd.channels.wecom`): Apprise's group robot plugin reports success when WeCom answers
 HTTP 200 with a non-zero `errcode` (a wrong key), and Apprise has no plugin for a WeCom app.
 The console channel prints.
@@ -11,35 +13,26 @@ Every send here builds a fresh plugin, so Apprise never sleeps; rate limits that
 `min_interval_seconds` per channel (default 3.1 s for a WeCom robot, which takes about 20
 messages a minute; 0 elsewhere).
 
-Concurrency: `send` is safe to call from several threads at once; a delivery pass runs up to
-`concurrency` sends of one channel at a time (default 4 for email, Telegram and a WeCom app, 1
-elsewhere).
-Under `min_interval_seconds`, two sends start at least that far apart, and no send starts sooner
-than that after a send that had already ended (with concurrency 1: the pause runs from the end of
-one send to the start of the next). Apprise's reason for a failure is taken from the result of
-that one `notify` call, never from the shared `apprise` logger, so concurrent sends cannot swap
-reasons (nor one channel's secrets into another's reason).
-
-Secrets never leave this module: a reason is scrubbed of the channel's secrets and of any URL
-before it is returned, and channels have no `repr` that shows their configuration.
+Concurrency and pacing: see `renewd.channels.base`. Apprise's reason for a failure is taken
+from the result of that one `notify` call, never from the shared `apprise` logger, so concurrent
+sends cannot swap reasons (nor one channel's secrets into another's reason).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import sys
-import threading
 import time
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar, TextIO
 from urllib.parse import quote
 
 import apprise
 
 from renewd.channels import wecom
+from renewd.channels.base import Channel, Result
+from renewd.channels.smtp import EmailChannel
 from renewd.core.errors import ConfigError, Problem
 from renewd.core.messages import Format, Message
 from renewd.core.model import Person
@@ -48,92 +41,6 @@ from renewd.settings import ChannelSettings, ChannelType, Settings
 log = logging.getLogger(__name__)
 
 TELEGRAM_API = "https://api.telegram.org"
-
-
-@dataclass(frozen=True)
-class Result:
-    ok: bool
-    reason: str = ""
-
-
-_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://\S+")
-
-
-class Channel(ABC):
-    """One configured way to reach people."""
-
-    type: ChannelType
-    format: Format = Format.TEXT
-    default_max_bytes: int | None = None
-    default_concurrency: ClassVar[int] = 1
-
-    def __init__(self, settings: ChannelSettings) -> None:
-        self.name = settings.name
-        self.settings = settings
-        self._secrets = tuple(
-            s for s in (settings.password, settings.bot_token, settings.robot_key,
-                        settings.secret, settings.url) if s
-        )  # fmt: skip
-        if settings.markdown is not None:
-            self.format = Format.MARKDOWN if settings.markdown else Format.TEXT
-        self.max_bytes = settings.max_length or self.default_max_bytes
-        self.min_interval = settings.min_interval_seconds or 0.0
-        self.concurrency = settings.concurrency or self.default_concurrency
-        self._pace = threading.Lock()
-        self._next_start = 0.0  # time.monotonic(): no send starts before this
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.name}>"
-
-    def address(self, person: Person) -> str | None:
-        """The person's own address on this channel, or None if it cannot reach him."""
-        return None
-
-    @property
-    def fixed(self) -> bool:
-        """Whether the channel has a configured destination (for digests and escalations)."""
-        return False
-
-    def send(self, message: Message, recipient: str) -> Result:
-        """Send to `recipient` ("" = the configured destination). Never raises for delivery
-        problems: they come back as Result(ok=False, reason). Safe to call from several threads;
-        waits as `min_interval_seconds` requires (see the module docstring)."""
-        self._wait_turn()
-        try:
-            result = self._send(message, recipient)
-        except Exception as exc:  # a plugin bug must not stop the pass; keep the reason
-            result = Result(False, f"{type(exc).__name__}: {exc}")
-        finally:
-            self._ended()
-        if not result.ok:
-            return Result(False, self.scrub(result.reason) or "failed (no reason given)")
-        return result
-
-    def _wait_turn(self) -> None:
-        if not self.min_interval:
-            return
-        with self._pace:  # reserve a start time; sleep outside the lock
-            start = max(time.monotonic(), self._next_start)
-            self._next_start = start + self.min_interval
-        delay = start - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
-
-    def _ended(self) -> None:
-        if not self.min_interval:
-            return
-        with self._pace:
-            self._next_start = max(self._next_start, time.monotonic() + self.min_interval)
-
-    @abstractmethod
-    def _send(self, message: Message, recipient: str) -> Result: ...
-
-    def scrub(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-            text = text.replace(quote(secret, safe=""), "***")
-        text = _URL.sub("<url>", text)
-        return " ".join(text.split())[:500]
 
 
 # -- Apprise-backed channels -------------------------------------------------------------------
@@ -177,47 +84,6 @@ class AppriseBacked(Channel):
             return Result(True)
         reasons = (str(entry.message).strip() for entry in outcome.logs())
         return Result(False, "; ".join(r for r in reasons if r).replace("\n", "; "))
-
-
-class EmailChannel(AppriseBacked):
-    """SMTP: host, port, mode once; each person's `email` (or `to`) fills the recipient."""
-
-    type = ChannelType.EMAIL
-    format = Format.TEXT
-    default_concurrency = 4  # SMTP servers take a few connections at once
-    modes: ClassVar[Mapping[str, str]] = {"ssl": "ssl", "starttls": "starttls", "plain": "insecure"}
-
-    def __init__(self, settings: ChannelSettings) -> None:
-        super().__init__(settings)
-        if not settings.host or not (settings.sender or settings.user):
-            raise ConfigError(f"channel {settings.name}: email needs `host` and `sender`")
-
-    def address(self, person: Person) -> str | None:
-        return person.email or None
-
-    @property
-    def fixed(self) -> bool:
-        return bool(self.settings.to)
-
-    def url(self, recipient: str) -> str:
-        s = self.settings
-        targets = [recipient] if recipient else list(s.to)
-        auth = ""
-        if s.user:
-            auth = quote(s.user, safe="")
-            if s.password:
-                auth += ":" + quote(s.password, safe="")
-            auth += "@"
-        port = s.port or {"ssl": 465, "starttls": 587, "plain": 25}[s.mode]
-        query = {
-            "smtp": s.host or "",
-            "mode": self.modes[s.mode],
-            "from": s.sender or s.user or "",
-            "to": ",".join(targets),
-        }
-        qs = "&".join(f"{k}={quote(v, safe='')}" for k, v in query.items())
-        scheme = "mailtos" if s.mode != "plain" else "mailto"
-        return f"{scheme}://{auth}{s.host}:{port}?{qs}"
 
 
 class TelegramChannel(AppriseBacked):

@@ -51,7 +51,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_c
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from renewd.channels.transports import Channel, Result, build_channels
+from renewd.channels.base import Channel, Result
+from renewd.channels.transports import build_channels
 from renewd.core.messages import Format, Message, digest_messages, lang_of, reminder_message
 from renewd.core.model import Lang, MilestoneKind, PersonPlan
 from renewd.core.schedule import LeadRules, Reminder, ReminderKey, due_reminders
@@ -492,6 +493,9 @@ class Delivery:
                 # record the sends already out, so they do not wait in `sending` to be re-sent.
                 for future in as_completed(list(in_flight)):
                     self._record(in_flight.pop(future), _result_of(future), stamp(), report)
+                for name in queues:  # an email channel's connections last one pass
+                    if (channel := self.channels.get(name)) is not None:
+                        channel.close()
         if report.stopped:
             left = sum(len(q) for q in queues.values())
             log.info("delivery pass stopped early; %d deliveries wait for the next pass", left)
