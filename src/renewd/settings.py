@@ -223,6 +223,9 @@ class FeedSettings(_Section):
 class FeedsSettings(_Section):
     alarms: bool = False
     mask_names: bool = True
+    # Group, all-people and extra feeds (HR's) hold this many days ahead; each person's own
+    # feed holds his whole plan.
+    window_days: int = Field(default=400, ge=1, le=3660)
     extra: tuple[FeedSettings, ...] = ()
 
 
@@ -289,6 +292,7 @@ class Settings(BaseSettings):
             self.feeds.alarms,
             MappingProxyType(titles),
             extra,
+            self.feeds.window_days,
         )
 
     def channel(self, name: str) -> ChannelSettings:

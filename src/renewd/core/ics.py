@@ -50,6 +50,17 @@ class FeedSpec:
     members: tuple[str, ...]  # person ids, roster order
     mask_names: bool
     alarms: bool
+    window_days: int | None = None  # HR's feeds: hold events this many days ahead of today
+
+    @property
+    def brief(self) -> bool:
+        """HR's feeds (group, all-people, extra) carry short descriptions: one feed holds many
+        people, and the checklist is in each person's own feed and messages."""
+        return self.kind is not FeedKind.PERSON
+
+    def holds(self, day: dt.date, today: dt.date) -> bool:
+        """Whether an event on `day` is in this feed: HR's feeds stop `window_days` ahead."""
+        return self.window_days is None or (day - today).days <= self.window_days
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +71,9 @@ class EventContent:
     person_id: str
     day: dt.date
     summary: str
-    masked_summary: str
+    masked_summary: str  # the masked name with the roster id: 高*（E0012）
     description: str
+    brief_description: str  # without the step's long text and the materials checklist
     lang: Lang
 
     @property
@@ -73,6 +85,7 @@ class EventContent:
             self.summary,
             self.masked_summary,
             self.description,
+            self.brief_description,
             self.lang.value,
         )
 
@@ -119,6 +132,7 @@ def feed_specs(people: Sequence[Person], options: FeedOptions) -> tuple[FeedSpec
             ids,
             conf.mask_names,
             conf.alarms,
+            conf.window_days,
         )
     ]
     groups: dict[str, list[str]] = {}
@@ -136,6 +150,7 @@ def feed_specs(people: Sequence[Person], options: FeedOptions) -> tuple[FeedSpec
                 tuple(members),
                 conf.mask_names,
                 conf.alarms,
+                conf.window_days,
             )
         )
     for person in people:
@@ -162,6 +177,7 @@ def feed_specs(people: Sequence[Person], options: FeedOptions) -> tuple[FeedSpec
                 chosen,
                 conf.mask_names,
                 extra.alarms or conf.alarms,
+                conf.window_days,
             )
         )
     seen: set[str] = set()
@@ -170,6 +186,12 @@ def feed_specs(people: Sequence[Person], options: FeedOptions) -> tuple[FeedSpec
             raise ConfigError(f"two feeds are named {spec.name!r}: rename the extra feed")
         seen.add(spec.name)
     return tuple(specs)
+
+
+def masked_with_id(name: str, person_id: str, lang: Lang) -> str:
+    """What HR's masked feeds show: 高*（E0012）, so that two people named 高* can be told apart."""
+    masked = mask_name(name)
+    return f"{masked}（{person_id}）" if lang is Lang.ZH else f"{masked} ({person_id})"
 
 
 def mask_name(name: str) -> str:
@@ -212,6 +234,7 @@ def _content(
     head: str,
     rest: str,
     desc: str,
+    brief: str,
     lang: Lang,
 ) -> EventContent:
     return EventContent(
@@ -221,6 +244,7 @@ def _content(
         summary=f"{head}{person.name}{rest}",
         masked_summary=f"{head}{masked_name}{rest}",
         description=desc,
+        brief_description=brief,
         lang=lang,
     )
 
@@ -235,7 +259,13 @@ def plan_events(plan: PersonPlan, default_lang: Lang) -> list[EventContent]:
     lang = person_lang(person, default_lang)
     zh = lang is Lang.ZH
     warnings: list[str] = []
+    short: list[str] = []  # the same warnings, as HR's feeds repeat them on every event
     if not plan.feasible:
+        short.append(
+            f"⚠ 无法按时完成，积分预计中断 {plan.gap_days} 天"
+            if zh
+            else f"⚠ Not feasible: points lapse for {plan.gap_days} days"
+        )
         approval = plan.projected_approval.isoformat() if plan.projected_approval else "?"
         warnings.append(
             f"⚠ 按当前进度无法按时完成：积分预计中断 {plan.gap_days} 天（预计审批 {approval}）。"
@@ -246,6 +276,7 @@ def plan_events(plan: PersonPlan, default_lang: Lang) -> list[EventContent]:
         )
     for crit in plan.critical_at_risk:
         label = crit.label or ("关键日期" if zh else "critical date")
+        short.append(f"⚠ {crit.date.isoformat()} {label}")
         warnings.append(
             f"⚠ {crit.date.isoformat()} {label} 届时积分可能无效。"
             if zh
@@ -253,7 +284,7 @@ def plan_events(plan: PersonPlan, default_lang: Lang) -> list[EventContent]:
         )
     items = _checklist(person.changes, lang)
     who, cycle = person_hash(person.id), _ymd(plan.cycle)
-    masked_name = mask_name(person.name)
+    masked_name = masked_with_id(person.name, person.id, lang)
     out: list[EventContent] = []
     for m in plan.milestones:
         step = _step_text(m.kind, lang)
@@ -279,6 +310,7 @@ def plan_events(plan: PersonPlan, default_lang: Lang) -> list[EventContent]:
                 lines.append(
                     f"Provisional: may move when the holiday notice for {m.due.year} is published."
                 )
+        brief = "\n".join([*lines[1:], *short])  # HR's feeds: dates, who, short warnings
         lines.extend(warnings)
         if person.has_points and m.kind in _CHECKLIST_KINDS:
             lines.append("材料清单：" if zh else "Materials:")
@@ -293,7 +325,9 @@ def plan_events(plan: PersonPlan, default_lang: Lang) -> list[EventContent]:
         # Stable across dates and titles: (person hash, cycle, kind) only.
         uid = f"{who}-{cycle}-{m.kind.value}@renewd"
         out.append(
-            _content(uid, person, masked_name, m.due, done + tag, suffix, "\n".join(lines), lang)
+            _content(
+                uid, person, masked_name, m.due, done + tag, suffix, "\n".join(lines), brief, lang
+            )
         )
     for index, crit in enumerate(person.critical_dates):
         label = crit.label or ("关键日期" if zh else "critical date")
@@ -314,7 +348,7 @@ def plan_events(plan: PersonPlan, default_lang: Lang) -> list[EventContent]:
                 )
             head, rest = "[Critical] ", f": {label}"
         uid = critical_uid(person.id, index)
-        out.append(_content(uid, person, masked_name, crit.date, head, rest, desc, lang))
+        out.append(_content(uid, person, masked_name, crit.date, head, rest, desc, desc, lang))
     return out
 
 
@@ -357,8 +391,10 @@ def _stamp(moment: dt.datetime) -> str:
 _ALARM_TEXT = {Lang.ZH: "提醒", Lang.EN: "Reminder"}
 
 
-def render_event(event: EventContent, stamp: Stamp, masked: bool, alarms: bool) -> bytes:
-    """One VEVENT, all-day, with DTEND the next day (exclusive)."""
+def render_event(
+    event: EventContent, stamp: Stamp, masked: bool, alarms: bool, brief: bool = False
+) -> bytes:
+    """One VEVENT, all-day, with DTEND the next day (exclusive); `brief` for HR's feeds."""
     end = event.day + dt.timedelta(days=1)
     changed = _stamp(stamp.changed)
     summary = escape_text(event.masked_summary if masked else event.summary)
@@ -368,7 +404,7 @@ def render_event(event: EventContent, stamp: Stamp, masked: bool, alarms: bool) 
         f"DTSTAMP:{changed}\r\nLAST-MODIFIED:{changed}\r\nSEQUENCE:{stamp.sequence}\r\n"
         f"DTSTART;VALUE=DATE:{_ymd(event.day)}\r\nDTEND;VALUE=DATE:{_ymd(end)}\r\n".encode(),
         fold(f"SUMMARY:{summary}"),
-        fold(f"DESCRIPTION:{escape_text(event.description)}"),
+        fold(f"DESCRIPTION:{escape_text(event.brief_description if brief else event.description)}"),
         b"TRANSP:TRANSPARENT\r\n",
     ]
     if alarms:
@@ -406,7 +442,8 @@ def render_feed(
     stamps: Mapping[str, Stamp],
     refresh_hours: int,
 ) -> bytes:
-    """The whole calendar of one feed. `events` are the feed's events; `stamps` has every UID."""
+    """The whole calendar of one feed. `events` are the feed's events (already in its window);
+    `stamps` has every UID."""
     return render_stamped(spec, ((e, stamps[e.uid]) for e in events), refresh_hours)
 
 
@@ -416,9 +453,9 @@ def render_stamped(
     """`render_feed` for events that come with their stamps. Events are written by day, then
     UID, whatever order they come in, so that the bytes are stable."""
     body = [render_header(spec, refresh_hours)]
-    mask, alarms = spec.mask_names, spec.alarms
+    mask, alarms, brief = spec.mask_names, spec.alarms, spec.brief
     body.extend(
-        render_event(e, stamp, mask, alarms)
+        render_event(e, stamp, mask, alarms, brief)
         for e, stamp in sorted(stamped, key=lambda pair: (pair[0].day, pair[0].uid))
     )
     body.append(FOOTER)
@@ -444,7 +481,14 @@ def feed_digest(spec: FeedSpec, parts: Iterable[DigestPart], refresh_hours: int)
     `parts` are the `digest_part` of the feed's events, in any order."""
     h = hashlib.sha256(
         "\x1f".join(
-            [PRODID, spec.title, str(spec.mask_names), str(spec.alarms), str(refresh_hours)]
+            [
+                PRODID,
+                spec.title,
+                str(spec.mask_names),
+                str(spec.alarms),
+                str(spec.brief),
+                str(refresh_hours),
+            ]
         ).encode("utf-8")
     )
     for part in sorted(parts, key=lambda p: (p.day, p.uid)):

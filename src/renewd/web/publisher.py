@@ -111,6 +111,7 @@ class _Generation:
     stamps: dict[str, tuple[Stamp, ...]]  # person id → a stamp per event, in `plan_events` order
     modified: dict[str, dt.datetime]
     refresh_hours: int
+    today: dt.date  # HR's feeds hold events up to `window_days` after it
     published: dict[str, Published] = field(default_factory=dict)
 
     def stamped(self, spec: FeedSpec) -> Iterator[tuple[EventContent, Stamp]]:
@@ -119,7 +120,9 @@ class _Generation:
             events = [
                 e for plan in self.plans.get(person_id, ()) for e in plan_events(plan, self.lang)
             ]
-            yield from zip(events, self.stamps.get(person_id, ()), strict=True)
+            for event, stamp in zip(events, self.stamps.get(person_id, ()), strict=True):
+                if spec.holds(event.day, self.today):
+                    yield event, stamp
 
 
 class FeedCache:
@@ -171,7 +174,7 @@ class FeedCache:
             parts[person_id] = [digest_part(k, st) for k, st in zip(own_keys, own, strict=True)]
         del keys, flat
         hours = settings.server.refresh_hours
-        digests = {s.name: feed_digest(s, self._parts(parts, s), hours) for s in specs}
+        digests = {s.name: feed_digest(s, self._parts(parts, s, today), hours) for s in specs}
         del parts
         modified = self.store.published(digests, now)
         old_names = set(self._gen.specs) if self._gen else set()
@@ -184,6 +187,7 @@ class FeedCache:
             stamps,
             modified,
             hours,
+            today,
         )
         if set(self._gen.specs) != old_names:
             self._reindex(force=True)
@@ -191,9 +195,11 @@ class FeedCache:
         return True
 
     @staticmethod
-    def _parts(parts: dict[str, list[DigestPart]], spec: FeedSpec) -> Iterator[DigestPart]:
+    def _parts(
+        parts: dict[str, list[DigestPart]], spec: FeedSpec, today: dt.date
+    ) -> Iterator[DigestPart]:
         for person_id in spec.members:
-            yield from parts.get(person_id, ())
+            yield from (p for p in parts.get(person_id, ()) if spec.holds(p.day, today))
 
     def _generation(self) -> _Generation:
         if self._gen is None:
