@@ -10,7 +10,7 @@ import pytest
 
 from conftest import PERMIT_DUE, person
 from renewd.cli import main
-from renewd.roster.reader import Roster
+from renewd.roster.assemble import Roster
 
 DAY = (PERMIT_DUE - dt.timedelta(days=3)).isoformat()
 

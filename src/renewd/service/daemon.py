@@ -36,7 +36,7 @@ from renewd.channels.transports import build_channels
 from renewd.core.errors import EX_TEMPFAIL, RenewdError, RosterError
 from renewd.core.model import PersonPlan
 from renewd.core.schedule import reminder_day
-from renewd.roster.reader import Roster, load_roster
+from renewd.roster.assemble import Roster, load_roster
 from renewd.service.app import App
 from renewd.service.delivery import run_pass as run_delivery_pass
 from renewd.service.systemd import Notifier, watchdog_interval

@@ -1,0 +1,193 @@
+"""From roster files to a roster: all or nothing, or person by person.
+
+`load_roster` (the CLI's, `renewd check`'s) returns every person or raises one `RosterError`
+listing every problem in every file; it never returns a partial or empty roster.
+
+`read_partial` (the daemon's): a bad row holds back only its own person (SPEC §6). It reads what
+it can, with the last good version of each person and of each file kept in the state database
+(`renewd.store.records`):
+
+- a file that cannot be read at all (missing, undecodable, a required column gone, only a
+  header left) keeps that file's last good version;
+- a bad row keeps its person's last good record, or leaves him out if there is none (a new id,
+  or a row whose id cannot be read);
+- every other row loads, and becomes that person's last good record.
+
+Every problem is still reported with file, row and field (`PartialRoster.problems`), with the
+group it belongs to where that is known, so that HR hears of it in its own digest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from renewd.core.errors import Problem, RosterError
+from renewd.core.model import Person
+from renewd.roster.reader import load_file
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Everyone renewd tracks, in file order, and what it ignored on the way."""
+
+    people: tuple[Person, ...]
+    warnings: tuple[str, ...] = ()
+
+    def by_id(self) -> dict[str, Person]:
+        return {person.id: person for person in self.people}
+
+
+def load_roster(paths: Sequence[Path]) -> Roster:
+    """Read every roster file; raise one RosterError listing all problems in all of them."""
+    if not paths:
+        raise RosterError("no roster files configured")
+    people: list[Person] = []
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    first_seen: dict[str, Person] = {}
+    for path in paths:
+        loaded = load_file(path)
+        problems.extend(loaded.problems)
+        warnings.extend(loaded.warnings)
+        for person, row in loaded.people:
+            first = first_seen.setdefault(person.id, person)
+            if first is person:
+                people.append(person)
+                continue
+            problems.append(
+                Problem(
+                    str(path),
+                    f"duplicate id {person.id!r}, first seen in {first.source}",
+                    row=row,
+                    field=loaded.id_header,
+                    value=person.id,
+                )
+            )
+    if problems:
+        files = len({p.file for p in problems})
+        raise RosterError(
+            f"the roster has {len(problems)} problem(s) in {files} file(s); nothing was loaded",
+            problems,
+        )
+    return Roster(tuple(people), tuple(warnings))
+
+
+def load_roster_file(path: Path) -> tuple[list[Person], list[Problem], list[str]]:
+    """Read one roster file: its people, its problems and its warnings. Never raises for bad
+    input; a file without any person is a problem."""
+    loaded = load_file(path)
+    return [person for person, _ in loaded.people], loaded.problems, loaded.warnings
+
+
+class LastGood(Protocol):
+    """The last good records of earlier loads (persisted by `renewd.store.records`)."""
+
+    def of_file(self, file: str) -> list[Person]: ...
+
+    def of_ids(self, ids: Sequence[str]) -> Mapping[str, Person]: ...
+
+
+@dataclass(frozen=True)
+class FileRecords:
+    """What a readable file now holds: its good rows, and the ids whose records must stay."""
+
+    file: str
+    people: tuple[Person, ...]
+    held: frozenset[str]  # bad rows' ids: their records stay as they were
+    complete: bool  # every bad row has an id: records of ids no longer in the file can go
+
+
+@dataclass(frozen=True)
+class PartialRoster:
+    roster: Roster
+    problems: tuple[Problem, ...] = ()
+    kept: tuple[str, ...] = ()  # ids served from their last good record
+    left_out: int = 0  # bad rows without a last good record (a new id, or no id)
+    stale_files: tuple[str, ...] = ()  # unreadable files served from their last good version
+    by_group: Mapping[str, tuple[Problem, ...]] = field(default_factory=dict)
+    save: tuple[FileRecords, ...] = ()  # what to persist as the new last good records
+
+    @property
+    def people(self) -> tuple[Person, ...]:
+        return self.roster.people
+
+
+def read_partial(paths: Sequence[Path], last_good: LastGood) -> PartialRoster:
+    """Read every file, standing in last good records for what cannot be read. Raises
+    RosterError only when nobody at all can be served (no file readable, nothing kept)."""
+    if not paths:
+        raise RosterError("no roster files configured")
+    people: list[Person] = []
+    seen: dict[str, Person] = {}
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    kept: list[str] = []
+    stale: list[str] = []
+    save: list[FileRecords] = []
+    by_group: dict[str, list[Problem]] = {}
+    left_out = 0
+
+    def add(person: Person, file: str, row: int | str | None, header: str) -> bool:
+        first = seen.setdefault(person.id, person)
+        if first is person:
+            people.append(person)
+            return True
+        message = f"duplicate id {person.id!r}, first seen in {first.source}"
+        problems.append(Problem(file, message, row=row, field=header, value=person.id))
+        return False
+
+    for path in paths:
+        file = str(path)
+        loaded = load_file(path)
+        problems.extend(loaded.problems)
+        warnings.extend(loaded.warnings)
+        if not loaded.readable:
+            stale.append(file)
+            groups: set[str] = set()
+            for person in last_good.of_file(file):
+                if add(person, file, None, loaded.id_header):
+                    kept.append(person.id)
+                    groups.add(person.group)
+            for group in sorted(groups - {""}):  # HR of every group the file held hears of it
+                by_group.setdefault(group, []).extend(loaded.problems)
+            continue
+        for person, row in loaded.people:
+            add(person, file, row, loaded.id_header)
+        records = last_good.of_ids([bad.id for bad in loaded.bad_rows if bad.id])
+        group_of_row: dict[int | str, str] = {}
+        for bad in loaded.bad_rows:
+            record = records.get(bad.id) if bad.id else None
+            if record is None:
+                left_out += 1
+            elif add(record, file, bad.row, loaded.id_header):
+                kept.append(bad.id)
+            group_of_row[bad.row] = bad.group or (record.group if record else "")
+        for problem in loaded.problems:
+            owner = group_of_row.get(problem.row, "") if problem.row is not None else ""
+            if owner:
+                by_group.setdefault(owner, []).append(problem)
+        save.append(
+            FileRecords(
+                file,
+                tuple(p for p, _ in loaded.people),
+                frozenset(bad.id for bad in loaded.bad_rows if bad.id),
+                complete=all(bad.id for bad in loaded.bad_rows),
+            )
+        )
+    if not people:
+        raise RosterError(
+            f"no valid roster: {len(problems)} problem(s) and no last good record to serve",
+            problems,
+        )
+    return PartialRoster(
+        Roster(tuple(people), tuple(warnings)),
+        tuple(problems),
+        tuple(kept),
+        left_out,
+        tuple(stale),
+        {g: tuple(ps) for g, ps in by_group.items()},
+        tuple(save),
+    )

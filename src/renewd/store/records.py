@@ -1,0 +1,91 @@
+"""The last good record of each person, per roster file (component "roster" of the state DB).
+
+What `renewd.roster.assemble` stands in for a bad row (that person's record) or for a file that
+cannot be read (every record of that file), so that a restart keeps them too. A record is the
+person as the roster last gave him, as JSON (pydantic's adapter for the `Person` dataclass);
+only records that changed are written, so a reload of an unchanged roster writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+
+from pydantic import TypeAdapter
+
+from renewd.core.model import Person
+from renewd.roster.assemble import FileRecords
+from renewd.store.database import Database
+
+SCHEMA = [
+    """
+    CREATE TABLE roster_record (
+        id TEXT PRIMARY KEY,
+        file TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        data BLOB NOT NULL
+    );
+    CREATE INDEX roster_record_file ON roster_record (file)
+    """,
+]
+
+_PERSON = TypeAdapter(Person)
+_CHUNK = 500  # ids per `IN (...)`: below SQLite's variable limit
+
+
+class RosterRecords:
+    """Implements `renewd.roster.partial.LastGood` over the state database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        db.ensure_schema("roster", SCHEMA)
+
+    def of_file(self, file: str) -> list[Person]:
+        rows = self.db.conn.execute(
+            "SELECT data FROM roster_record WHERE file = ? ORDER BY rowid", (file,)
+        )
+        return [_PERSON.validate_json(row[0]) for row in rows]
+
+    def of_ids(self, ids: Sequence[str]) -> Mapping[str, Person]:
+        found: dict[str, Person] = {}
+        for start in range(0, len(ids), _CHUNK):
+            chunk = list(ids[start : start + _CHUNK])
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.conn.execute(
+                f"SELECT id, data FROM roster_record WHERE id IN ({marks})",
+                chunk,
+            )
+            found.update((row[0], _PERSON.validate_json(row[1])) for row in rows)
+        return found
+
+    def save(self, files: Iterable[FileRecords]) -> int:
+        """Make each readable file's good rows its last good records, in one transaction.
+        Records of ids no longer in a file are dropped, unless a row of it had no readable id
+        (it may be one of them). Returns how many records were written or dropped."""
+        changed = 0
+        with self.db.transaction() as conn:
+            for records in files:
+                stored = dict(
+                    conn.execute(
+                        "SELECT id, digest FROM roster_record WHERE file = ?", (records.file,)
+                    ).fetchall()
+                )
+                writes = []
+                for person in records.people:
+                    data = _PERSON.dump_json(person)
+                    digest = hashlib.sha256(data).hexdigest()[:32]
+                    if stored.get(person.id) != digest:
+                        writes.append((person.id, records.file, digest, data))
+                conn.executemany(
+                    "INSERT INTO roster_record (id, file, digest, data) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (id) DO UPDATE SET file = excluded.file,"
+                    " digest = excluded.digest, data = excluded.data",
+                    writes,
+                )
+                changed += len(writes)
+                if records.complete:
+                    present = {p.id for p in records.people} | records.held
+                    gone = [(pid,) for pid in stored if pid not in present]
+                    conn.executemany("DELETE FROM roster_record WHERE id = ?", gone)
+                    changed += len(gone)
+        return changed
