@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import re
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from conftest import PERMIT_DUE, person
+from netkit import Sink, free_port
 from renewd.cli import main
 from renewd.roster.assemble import Roster
 
 DAY = (PERMIT_DUE - dt.timedelta(days=3)).isoformat()
+
+
+@contextmanager
+def smtp_at(port: int) -> Iterator[Sink]:
+    """A real SMTP sink on a port chosen before it started (the channel was failing there)."""
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield sink
+    finally:
+        controller.stop()
 
 
 @pytest.fixture
@@ -66,3 +83,58 @@ def test_done_rejects_an_unknown_step(config: str, capsys: pytest.CaptureFixture
 def test_notify_test_reports_each_channel(config: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["notify", "-c", config, "--test"]) == 0
     assert "console: ok" in capsys.readouterr().out
+
+
+def mail_config(tmp_path: Path, port: int, notify: str) -> str:
+    path = tmp_path / "mail.toml"
+    path.write_text(
+        '[roster]\nfiles = ["people.toml"]\n[state]\ndir = "state"\n'
+        f"[notify]\n{notify}\n"
+        '[[channels]]\nname = "mail"\ntype = "email"\nhost = "127.0.0.1"\n'
+        f'port = {port}\nmode = "plain"\nsender = "hr@example.com"\n',
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+def test_due_exits_75_while_a_retry_waits_from_an_earlier_pass(
+    config: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    port = free_port()  # nothing listens yet: the send fails
+    mail = mail_config(tmp_path, port, "retry_after_seconds = [1]")
+    assert main(["notify", "-c", mail, "--due", "--today", DAY]) == 75
+    out = capsys.readouterr().out
+    assert "failed      E001 permit_renewal +3 via mail" in out
+    failed = int(re.findall(r"failed (\d+),", out)[0])
+    assert f"owed: {failed} retr{'y' if failed == 1 else 'ies'} waiting (next at " in out
+    # The next pass has nothing new and the retry's wait is not over: still 75, and it says why.
+    assert main(["notify", "-c", mail, "--due", "--today", DAY]) == 75
+    out = capsys.readouterr().out
+    assert "0 new reminders" in out
+    assert "sent 0, failed 0" in out
+    assert f"owed: {failed} retr" in out
+    assert main(["log", "-c", mail, "--failed"]) == 0
+    listed = capsys.readouterr().out
+    assert "failed    E001 permit_renewal +3 part 1 via mail to e001@example.com" in listed
+    assert f"cannot connect to 127.0.0.1:{port}" in listed
+    assert "next try " in listed
+    # The server is back and the wait is over: the retry goes out, nothing is owed, exit 0.
+    with smtp_at(port) as sink:
+        time.sleep(1.1)
+        assert main(["notify", "-c", mail, "--due", "--today", DAY]) == 0
+    assert "nothing owed" in capsys.readouterr().out
+    assert sink.recipients == ["e001@example.com"] * failed
+    assert main(["log", "-c", mail, "--failed"]) == 0
+    assert "no failed deliveries" in capsys.readouterr().err
+
+
+def test_a_dead_delivery_exits_75_once_then_is_reported_only(
+    config: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mail = mail_config(tmp_path, free_port(), "max_attempts = 1")
+    assert main(["notify", "-c", mail, "--due", "--today", DAY]) == 75
+    assert "dead        E001 permit_renewal +3" in capsys.readouterr().out
+    assert main(["notify", "-c", mail, "--due", "--today", DAY]) == 0
+    assert re.search(r"owed: \d+ dead \(gave up; send them by hand\)", capsys.readouterr().out)
+    assert main(["log", "-c", mail, "--failed", "--person", "E001"]) == 0
+    assert "dead      E001 permit_renewal +3" in capsys.readouterr().out

@@ -13,6 +13,7 @@ from renewd.core.errors import EX_TEMPFAIL, UsageError
 from renewd.core.messages import test_message
 from renewd.service.app import App, now, today
 from renewd.service.delivery import Delivery, PassReport, open_delivery, run_pass
+from renewd.service.owed import failed_rows, owed
 from renewd.store.database import Database
 from renewd.store.progress import ProgressStore, parse_step
 
@@ -27,8 +28,10 @@ def register(
         help="send due reminders, or test the channels",
         description="--due: one delivery pass (what the daemon runs at send_at; usable from"
         " cron): issue the reminders due today and retry failed deliveries whose wait is over."
-        " --test: send a test message on each channel. Exit 0 when nothing failed, 75 when a"
-        " delivery failed (it will be retried) or died.",
+        " --test: send a test message on each channel. After a pass it reports what is still owed"
+        " (retries waiting and dead deliveries, from any pass). Exit 0 when nothing failed, 75"
+        " when a delivery failed or died in this pass or a retry from any pass is still"
+        " waiting (dead deliveries of earlier passes are reported, not a reason for 75).",
     )
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument("--due", action="store_true", help="run one delivery pass")
@@ -68,6 +71,11 @@ def register(
         description="Show delivery log rows, newest first: what was sent, failed or is waiting.",
     )
     history.add_argument("--person", metavar="ID", help="only this person")
+    history.add_argument(
+        "--failed",
+        action="store_true",
+        help="only deliveries not sent: retries waiting and dead ones, with their reasons",
+    )
     history.add_argument("--limit", type=int, default=200, help="at most this many rows")
     history.set_defaults(handler=run_log)
 
@@ -102,7 +110,15 @@ def run_notify(args: argparse.Namespace) -> int:
     day: dt.date = args.today or today(app.settings)
     report = run_pass(app, day, now(app.settings), dry_run=args.dry_run)
     print_report(report)
-    return 0 if report.ok else EX_TEMPFAIL
+    db = Database.in_dir(app.settings.state.dir)
+    try:
+        still = owed(db)
+    finally:
+        db.close()
+    print(still.describe(ZoneInfo(app.settings.timezone)))
+    if args.dry_run:
+        return 0
+    return 0 if report.ok and not still.waiting else EX_TEMPFAIL
 
 
 def _test(app: App, only: str | None, to: str | None) -> int:
@@ -149,11 +165,14 @@ def run_log(args: argparse.Namespace) -> int:
     app = App.load(args.config)
     delivery: Delivery = open_delivery(app, channels={})
     try:
-        rows = delivery.history(args.person, args.limit)
+        if args.failed:
+            rows = failed_rows(delivery.db, args.person, args.limit)
+        else:
+            rows = delivery.history(args.person, args.limit)
     finally:
         delivery.db.close()
     if not rows:
-        print("no deliveries recorded", file=sys.stderr)
+        print("no failed deliveries" if args.failed else "no deliveries recorded", file=sys.stderr)
         return 0
     zone = ZoneInfo(app.settings.timezone)
     for row in rows:
@@ -161,6 +180,9 @@ def run_log(args: argparse.Namespace) -> int:
         when = created.astimezone(zone).strftime("%Y-%m-%d %H:%M")
         late = " late" if row["late"] else ""
         reason = f"  {row['reason']}" if row["reason"] else ""
+        if args.failed and row["status"] == "failed":
+            retry = dt.datetime.fromtimestamp(float(str(row["next_at"])), dt.UTC).astimezone(zone)
+            reason = f"  next try {retry:%Y-%m-%d %H:%M}{reason}"
         print(
             f"{when}  {row['status']:<9} {row['person']} {row['kind']} {row['lead']:+d}"
             f" part {int(str(row['part'])) + 1} via {row['channel']}"
