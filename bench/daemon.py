@@ -1,9 +1,11 @@
 """Benchmark: `renewd run` with a 10,000-person roster: time to READY=1 and idle RSS.
 
-    .venv/bin/python bench/daemon.py [--people N]
+    .venv/bin/python bench/daemon.py [--people N] [--breakdown]
 
 Starts the daemon as systemd would (a NOTIFY_SOCKET of our own), on 127.0.0.1, with no channels
 so that the numbers are about planning, feeds and the server, not about sending.
+`--breakdown` then repeats the start-up steps in this process, with tracemalloc: where the memory
+goes (imports, roster, plans, the feed refresh: what each keeps and its peak).
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def free_port() -> int:
@@ -34,9 +38,50 @@ def rss_mib(pid: int) -> float:
     return float("nan")
 
 
+def breakdown(config: Path) -> None:
+    """The daemon's start-up steps in this process: RSS after imports, then tracemalloc's kept
+    and peak memory for each step (what the allocator cannot give back shows in RSS)."""
+    import gc
+    import tracemalloc
+
+    rss = rss_mib(os.getpid())
+    import renewd.service.daemon  # noqa: F401  (what `renewd run` imports)
+    from renewd.roster.assemble import load_roster
+    from renewd.service.app import App
+    from renewd.store.database import Database
+    from renewd.store.tokens import load_key
+    from renewd.web.publisher import FeedCache
+
+    print(f"imports:         RSS {rss:.0f} → {rss_mib(os.getpid()):.0f} MiB")
+    tracemalloc.start()
+    app = App.load(config)
+
+    def step(name: str, work: Callable[[], object]) -> object:
+        gc.collect()
+        base = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        result = work()
+        gc.collect()
+        kept, peak = tracemalloc.get_traced_memory()
+        print(f"{name + ':':<16} keeps {(kept - base) / 2**20:5.1f} MiB,"
+              f" peak {(peak - base) / 2**20:5.1f} MiB")  # fmt: skip
+        return result
+
+    roster = step("roster", lambda: load_roster(app.settings.roster.files))
+    app.use_roster(roster)  # type: ignore[arg-type]
+    db = Database.in_dir(app.settings.state.dir)
+    day = dt.date(2026, 12, 1)
+    plans: Any = step("plans", lambda: app.plans(day, db))
+    feeds = FeedCache(app.settings, db, load_key(app.settings.state.dir))
+    now = dt.datetime.now(dt.UTC)
+    step("feed refresh", lambda: feeds.refresh([p.person for p in plans], plans, day, now))
+    db.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--breakdown", action="store_true", help="where the memory goes")
     args = parser.parse_args()
     rng = random.Random(3)
     with tempfile.TemporaryDirectory() as tmp:
@@ -77,10 +122,14 @@ def main() -> None:
             finally:
                 proc.terminate()
                 proc.wait(timeout=60)
-    print(f"people:          {args.people:,}")
-    print(f"start to READY:  {ready:.2f} s (config, roster, plan, feed index, server listening)")
-    print(f"RSS at READY:    {rss_ready:.0f} MiB")
-    print(f"RSS idle (+5 s): {rss_idle:.0f} MiB")
+        print(f"people:          {args.people:,}")
+        print(
+            f"start to READY:  {ready:.2f} s (config, roster, plan, feed index, server listening)"
+        )
+        print(f"RSS at READY:    {rss_ready:.0f} MiB")
+        print(f"RSS idle (+5 s): {rss_idle:.0f} MiB")
+        if args.breakdown:
+            breakdown(root / "config.toml")
 
 
 if __name__ == "__main__":

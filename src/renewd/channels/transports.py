@@ -28,8 +28,6 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, TextIO
 from urllib.parse import quote
 
-import apprise
-
 from renewd.channels import wecom
 from renewd.channels.base import Channel, Result
 from renewd.channels.smtp import EmailChannel
@@ -46,9 +44,17 @@ TELEGRAM_API = "https://api.telegram.org"
 # -- Apprise-backed channels -------------------------------------------------------------------
 
 
-def _asset() -> apprise.AppriseAsset:
+def _apprise() -> Any:
+    """Apprise, imported on first use: it costs ~20 MiB and 0.2 s, and a daemon without a
+    Telegram or Apprise channel never needs it (email and WeCom do not use it)."""
+    import apprise
+
+    return apprise
+
+
+def _asset() -> Any:
     # Sequential (we send one message at a time and want its own reason), no persistent storage.
-    return apprise.AppriseAsset(async_mode=False, secure_logging=True, storage_mode="memory")
+    return _apprise().AppriseAsset(async_mode=False, secure_logging=True, storage_mode="memory")
 
 
 class AppriseBacked(Channel):
@@ -66,11 +72,11 @@ class AppriseBacked(Channel):
 
     def _send(self, message: Message, recipient: str) -> Result:
         asset = _asset()
-        plugin = apprise.Apprise.instantiate(self.url(recipient), asset=asset)
+        plugin = _apprise().Apprise.instantiate(self.url(recipient), asset=asset)
         if plugin is None:
             return Result(False, f"channel {self.name}: Apprise rejected its URL (check settings)")
         self.tweak(plugin)
-        app = apprise.Apprise(asset=asset)
+        app = _apprise().Apprise(asset=asset)
         app.add(plugin)
         # The result keeps this call's own log entries (Apprise >= 2.0), unlike a LogCapture on
         # the shared "apprise" logger, which would also catch other threads' sends.

@@ -25,12 +25,11 @@ from typing import Any
 
 from renewd.core.errors import UsageError
 from renewd.core.ics import (
-    DigestPart,
     EventContent,
-    EventKey,
     FeedSpec,
     Stamp,
-    digest_part,
+    combine,
+    event_hash,
     feed_digest,
     feed_specs,
     plan_events,
@@ -43,6 +42,7 @@ from renewd.store.feedstamps import FeedStore
 from renewd.store.tokens import Tokens, token_hash
 
 CACHE_CONTROL = "private, max-age=900"
+_CHUNK = 1000  # people planned into events and stamped at a time (bounds a refresh's memory)
 
 
 @dataclass(frozen=True)
@@ -157,25 +157,39 @@ class FeedCache:
             return False
         specs = feed_specs(people, settings.feed_options())
         lang = settings.language
-        # Only the events' keys outlive this loop: the text is hashed into the digest and dropped.
-        plans_of: dict[str, list[PersonPlan]] = {}
-        keys: dict[str, list[EventKey]] = {}
-        for plan in plans:
-            plans_of.setdefault(plan.person.id, []).append(plan)
-            keys.setdefault(plan.person.id, []).extend(e.key for e in plan_events(plan, lang))
-        flat = self.store.stamp((k for ks in keys.values() for k in ks), now)
-        stamps: dict[str, tuple[Stamp, ...]] = {}
-        parts: dict[str, list[DigestPart]] = {}
-        start = 0
-        for person_id, own_keys in keys.items():
-            own = tuple(flat[start : start + len(own_keys)])
-            start += len(own_keys)
-            stamps[person_id] = own
-            parts[person_id] = [digest_part(k, st) for k, st in zip(own_keys, own, strict=True)]
-        del keys, flat
         hours = settings.server.refresh_hours
-        digests = {s.name: feed_digest(s, self._parts(parts, s, today), hours) for s in specs}
-        del parts
+        # One pass over the plans, a chunk of people at a time: each event's text is written,
+        # hashed into its key and dropped; its key lives until its chunk is stamped and its
+        # share added to the digest of every feed it is in. Only the stamps are kept.
+        feeds_of: dict[str, list[tuple[str, dt.date]]] = {}  # person → (feed, last day held)
+        for spec in specs:
+            until = dt.date.max
+            if spec.window_days is not None:
+                until = today + dt.timedelta(days=spec.window_days)
+            for person_id in spec.members:
+                feeds_of.setdefault(person_id, []).append((spec.name, until))
+        totals = dict.fromkeys((s.name for s in specs), 0)
+        counts = dict.fromkeys((s.name for s in specs), 0)
+        plans_of: dict[str, list[PersonPlan]] = {}
+        stamps: dict[str, tuple[Stamp, ...]] = {}
+        for start in range(0, len(plans), _CHUNK):
+            chunk = [
+                (p, [e.key for e in plan_events(p, lang)]) for p in plans[start : start + _CHUNK]
+            ]
+            flat = iter(self.store.stamp((k for _, ks in chunk for k in ks), now))
+            for plan, own_keys in chunk:
+                person_id = plan.person.id
+                plans_of.setdefault(person_id, []).append(plan)
+                own = tuple(next(flat) for _ in own_keys)
+                stamps[person_id] = stamps.get(person_id, ()) + own
+                member_of = feeds_of.get(person_id, ())
+                for key_, stamp in zip(own_keys, own, strict=True):
+                    share = event_hash(key_, stamp)
+                    for name, until in member_of:
+                        if key_.day <= until:
+                            totals[name] = combine(totals[name], share)
+                            counts[name] += 1
+        digests = {s.name: feed_digest(s, totals[s.name], counts[s.name], hours) for s in specs}
         modified = self.store.published(digests, now)
         old_names = set(self._gen.specs) if self._gen else set()
         self.settings = settings
@@ -193,13 +207,6 @@ class FeedCache:
             self._reindex(force=True)
         self._pages = {}
         return True
-
-    @staticmethod
-    def _parts(
-        parts: dict[str, list[DigestPart]], spec: FeedSpec, today: dt.date
-    ) -> Iterator[DigestPart]:
-        for person_id in spec.members:
-            yield from (p for p in parts.get(person_id, ()) if spec.holds(p.day, today))
 
     def _generation(self) -> _Generation:
         if self._gen is None:
