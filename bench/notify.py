@@ -25,7 +25,9 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from renewd.channels.smtp import EmailChannel, compose
+from renewd.channels.email import EmailChannel
+from renewd.channels.settings import EmailSettings
+from renewd.channels.smtp import compose
 from renewd.core.messages import Format, Message
 from renewd.core.model import MilestoneKind, Person
 from renewd.core.plan import Planner
@@ -78,7 +80,9 @@ def main(count: int, concurrency: int | None, trace: bool) -> None:
     today = planner.plan(people[0], dt.date(2026, 5, 1)).milestones[2].due - dt.timedelta(3)
     with tempfile.TemporaryDirectory() as tmp:
         db = Database.in_dir(Path(tmp))
-        channels = {"mail": EmailChannel(settings.channel("mail"))}
+        mail = settings.channel("mail")
+        assert isinstance(mail, EmailSettings)
+        channels = {"mail": EmailChannel(mail)}
         delivery = Delivery(db, settings, channels)
         now = dt.datetime.combine(today, dt.time(9, 30), dt.UTC)
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

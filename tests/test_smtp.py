@@ -16,12 +16,12 @@ from aiosmtpd.controller import Controller
 
 from conftest import at, person, settings
 from netkit import free_port
-from renewd.channels.smtp import EmailChannel
+from renewd.channels.email import EmailChannel
+from renewd.channels.settings import EmailSettings
 from renewd.core.messages import Format, Message
 from renewd.core.model import MilestoneKind
 from renewd.core.plan import Planner
 from renewd.service.delivery import Delivery
-from renewd.settings import ChannelSettings, ChannelType
 from renewd.store.database import Database
 
 
@@ -78,8 +78,8 @@ def channel(
     port: int, concurrency: int = 1, sender: str = "人事部 <hr@example.com>"
 ) -> EmailChannel:
     return EmailChannel(
-        ChannelSettings(name="mail", type=ChannelType.EMAIL, host="127.0.0.1", port=port,
-                        mode="plain", sender=sender, concurrency=concurrency)
+        EmailSettings(name="mail", host="127.0.0.1", port=port, mode="plain", sender=sender,
+                      concurrency=concurrency)
     )  # fmt: skip
 
 

@@ -1,4 +1,4 @@
-"""What every channel is: `send(message, recipient) -> Result`, pacing, secrets scrubbed.
+"""What every channel is: `send(message, recipient) -> Result`, paced, scrubbed of its secrets.
 
 Concurrency: `send` is safe to call from several threads at once; a delivery pass runs up to
 `concurrency` sends of one channel at a time (default 4 for email, Telegram and a WeCom app, 1
@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from typing import ClassVar
 from urllib.parse import quote
 
+from renewd.channels.settings import BaseChannelSettings, ChannelType
 from renewd.core.messages import Format, Message
 from renewd.core.model import Person
-from renewd.settings import ChannelSettings, ChannelType
 
 
 @dataclass(frozen=True)
@@ -42,13 +42,10 @@ class Channel(ABC):
     default_max_bytes: int | None = None
     default_concurrency: ClassVar[int] = 1
 
-    def __init__(self, settings: ChannelSettings) -> None:
+    def __init__(self, settings: BaseChannelSettings) -> None:
         self.name = settings.name
-        self.settings = settings
-        self._secrets = tuple(
-            s for s in (settings.password, settings.bot_token, settings.robot_key,
-                        settings.secret, settings.url) if s
-        )  # fmt: skip
+        self._secrets = settings.secrets()
+        self._fixed = settings.fixed
         if settings.markdown is not None:
             self.format = Format.MARKDOWN if settings.markdown else Format.TEXT
         self.max_bytes = settings.max_length or self.default_max_bytes
@@ -67,7 +64,7 @@ class Channel(ABC):
     @property
     def fixed(self) -> bool:
         """Whether the channel has a configured destination (for digests and escalations)."""
-        return False
+        return self._fixed
 
     def send(self, message: Message, recipient: str) -> Result:
         """Send to `recipient` ("" = the configured destination). Never raises for delivery

@@ -1,13 +1,9 @@
-"""Email over `smtplib`: pooled connections, messages built with `email.message.EmailMessage`.
+"""SMTP for the email channel: pooled `smtplib` connections, messages built with `EmailMessage`.
 
-Why not Apprise for email: Apprise builds a plugin, an SSL context and an SMTP connection (TLS
-handshake, EHLO, AUTH) for every message, so a pass of 10,000 reminders spent most of its time
-opening connections (about 28 messages a second against a local sink). Here a channel keeps up
-to `concurrency` open connections (one per send in flight) and reuses them for every message of
-a pass; the SSL context is built once per channel.
-
-A message is handed to the server with MAIL, RCPT and DATA on a connection taken from the pool.
-What happens on an error depends on whether DATA had started:
+A `Pool` holds a channel's open connections (up to its `concurrency`, one per send in flight)
+and its one SSL context. A message is handed to the server with MAIL, RCPT and DATA
+(`transmit`) on a connection taken from the pool. What happens on an error depends on whether
+DATA had started:
 
 - before DATA (the server closed an idle connection, `421` at MAIL, a reset socket): nothing was
   accepted, so the connection is dropped and the message is sent once more on a fresh one;
@@ -19,7 +15,7 @@ What happens on an error depends on whether DATA had started:
 A connection that sat idle longer than `IDLE_SECONDS` is closed rather than reused, and
 `close()` (called after each delivery pass) closes them all, so nothing stays open between
 passes. `send` is safe to call from several threads at once: each connection is used by one send
-at a time.
+at a time. `describe` turns an smtplib error into a reason for the delivery log.
 """
 
 from __future__ import annotations
@@ -34,11 +30,9 @@ from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, make_msgid, parseaddr
 
-from renewd.channels.base import Channel, Result
-from renewd.core.errors import ConfigError
+from renewd.channels.base import Result
+from renewd.channels.settings import EmailSettings
 from renewd.core.messages import Format, Message
-from renewd.core.model import Person
-from renewd.settings import ChannelSettings, ChannelType
 
 # 7bit: bodies go out base64 (or quoted-printable), so no server needs 8BITMIME or SMTPUTF8.
 POLICY = SMTP_POLICY.clone(cte_type="7bit")
@@ -47,7 +41,7 @@ IDLE_SECONDS = 30.0  # servers drop idle sessions (RFC 5321 asks for 5 min; many
 TIMEOUT_SECONDS = 60.0  # per socket operation
 
 
-class _Refused(Exception):
+class Refused(Exception):
     """The server answered MAIL with a code that says "try again on a new session" (421)."""
 
 
@@ -76,7 +70,7 @@ def envelope(sender: str) -> str:
 class Pool:
     """Open SMTP connections to one server, each lent to one send at a time."""
 
-    def __init__(self, settings: ChannelSettings, timeout: float = TIMEOUT_SECONDS) -> None:
+    def __init__(self, settings: EmailSettings, timeout: float = TIMEOUT_SECONDS) -> None:
         self.settings = settings
         self.host = settings.host or ""
         self.port = settings.port or PORTS[settings.mode]
@@ -143,86 +137,6 @@ def _quit(conn: smtplib.SMTP) -> None:
         conn.close()
 
 
-class EmailChannel(Channel):
-    """SMTP: host, port, mode once; each person's `email` (or `to`) fills the recipient."""
-
-    type = ChannelType.EMAIL
-    format = Format.TEXT
-    default_concurrency = 4  # SMTP servers take a few connections at once
-
-    def __init__(self, settings: ChannelSettings, timeout: float = TIMEOUT_SECONDS) -> None:
-        super().__init__(settings)
-        if not settings.host or not (settings.sender or settings.user):
-            raise ConfigError(f"channel {settings.name}: email needs `host` and `sender`")
-        self.sender = settings.sender or settings.user or ""
-        self.pool = Pool(settings, timeout)
-
-    def address(self, person: Person) -> str | None:
-        return person.email or None
-
-    @property
-    def fixed(self) -> bool:
-        return bool(self.settings.to)
-
-    def close(self) -> None:
-        self.pool.close()
-
-    def _send(self, message: Message, recipient: str) -> Result:
-        targets = [recipient] if recipient else list(self.settings.to)
-        mail = compose(message, self.sender, targets, dt.datetime.now(dt.UTC))
-        data = mail.as_bytes()
-        while True:
-            try:
-                conn, fresh = self.pool.take()
-            except (OSError, smtplib.SMTPException) as exc:
-                return Result(False, f"cannot connect to {self.pool.host}:{self.pool.port}:"
-                                     f" {_describe(exc)}")  # fmt: skip
-            try:
-                result = self._transmit(conn, targets, data)
-            except (_Refused, OSError, smtplib.SMTPServerDisconnected) as exc:
-                conn.close()
-                if fresh:  # a new connection failed before DATA: report it, don't loop
-                    return Result(False, _describe(exc))
-                continue  # an old connection had gone stale; nothing was accepted yet
-            except smtplib.SMTPException as exc:  # during DATA: the message may have left
-                conn.close()
-                return Result(False, _describe(exc))
-            if conn.sock is not None:  # smtplib closes a connection that broke
-                self.pool.give(conn)
-            return result
-
-    def _transmit(self, conn: smtplib.SMTP, targets: Sequence[str], data: bytes) -> Result:
-        """MAIL, RCPT, DATA. Raises _Refused / OSError / SMTPServerDisconnected before DATA
-        (safe to repeat on a new connection); an SMTPException other than a disconnect from the
-        DATA step, or an OSError wrapped as SMTPDataError, means the message may have left."""
-        code, resp = conn.mail(envelope(self.sender))
-        if code == 421:
-            raise _Refused(f"{code} {resp.decode(errors='replace')}")
-        if code != 250:
-            _reset(conn)
-            return Result(False, f"sender refused: {code} {resp.decode(errors='replace')}")
-        refused = []
-        for target in targets:
-            code, resp = conn.rcpt(target)
-            if code == 421:
-                raise _Refused(f"{code} {resp.decode(errors='replace')}")
-            if code not in (250, 251):
-                refused.append(f"{target}: {code} {resp.decode(errors='replace')}")
-        if len(refused) == len(targets):
-            _reset(conn)
-            return Result(False, "recipient refused: " + "; ".join(refused))
-        try:
-            code, resp = conn.data(data)
-        except (OSError, smtplib.SMTPServerDisconnected) as exc:
-            raise smtplib.SMTPDataError(-1, f"connection lost during DATA: {exc}") from exc
-        if code != 250:
-            _reset(conn)
-            return Result(False, f"message refused: {code} {resp.decode(errors='replace')}")
-        if refused:  # the others have it; a retry would send it to them twice
-            return Result(True, "some recipients refused: " + "; ".join(refused))
-        return Result(True)
-
-
 def _reset(conn: smtplib.SMTP) -> None:
     """RSET after a refusal, so the connection can carry the next message; a connection that
     fails even that is closed (and not returned to the pool)."""
@@ -232,9 +146,42 @@ def _reset(conn: smtplib.SMTP) -> None:
         conn.close()
 
 
-def _describe(exc: BaseException) -> str:
+def describe(exc: BaseException) -> str:
     if isinstance(exc, smtplib.SMTPResponseException):
         text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) \
             else str(exc.smtp_error)  # fmt: skip
         return f"{type(exc).__name__}: {exc.smtp_code} {text}"
     return f"{type(exc).__name__}: {exc}"
+
+
+def transmit(conn: smtplib.SMTP, sender: str, targets: Sequence[str], data: bytes) -> Result:
+    """MAIL, RCPT, DATA on an open connection. Raises Refused, OSError or
+    SMTPServerDisconnected before DATA (nothing was accepted: safe to repeat on a new
+    connection); an SMTPException from the DATA step (a lost connection is turned into
+    SMTPDataError) means the message may have left."""
+    code, resp = conn.mail(envelope(sender))
+    if code == 421:
+        raise Refused(f"{code} {resp.decode(errors='replace')}")
+    if code != 250:
+        _reset(conn)
+        return Result(False, f"sender refused: {code} {resp.decode(errors='replace')}")
+    refused = []
+    for target in targets:
+        code, resp = conn.rcpt(target)
+        if code == 421:
+            raise Refused(f"{code} {resp.decode(errors='replace')}")
+        if code not in (250, 251):
+            refused.append(f"{target}: {code} {resp.decode(errors='replace')}")
+    if len(refused) == len(targets):
+        _reset(conn)
+        return Result(False, "recipient refused: " + "; ".join(refused))
+    try:
+        code, resp = conn.data(data)
+    except (OSError, smtplib.SMTPServerDisconnected) as exc:
+        raise smtplib.SMTPDataError(-1, f"connection lost during DATA: {exc}") from exc
+    if code != 250:
+        _reset(conn)
+        return Result(False, f"message refused: {code} {resp.decode(errors='replace')}")
+    if refused:  # the others have it; a retry would send it to them twice
+        return Result(True, "some recipients refused: " + "; ".join(refused))
+    return Result(True)

@@ -7,14 +7,15 @@ import datetime as dt
 import sys
 from zoneinfo import ZoneInfo
 
-from renewd.channels.transports import build_channels
+from renewd.channels.factory import build_channels
 from renewd.commands.args import iso_date
 from renewd.core.errors import EX_TEMPFAIL, UsageError
 from renewd.core.messages import test_message
 from renewd.service.app import App, now, today
-from renewd.service.delivery import Delivery, PassReport, open_delivery, run_pass
-from renewd.service.owed import failed_rows, owed
+from renewd.service.delivery import Delivery, PassReport, workday_move
+from renewd.service.owed import owed
 from renewd.store.database import Database
+from renewd.store.deliveries import DeliveryLog, DeliveryStatus, columns
 from renewd.store.progress import ProgressStore, parse_step
 
 
@@ -108,13 +109,16 @@ def run_notify(args: argparse.Namespace) -> int:
     if args.channel or args.to:
         raise UsageError("--channel and --to go with --test")
     day: dt.date = args.today or today(app.settings)
-    report = run_pass(app, day, now(app.settings), dry_run=args.dry_run)
-    print_report(report)
+    channels = build_channels(app.settings)
     db = Database.in_dir(app.settings.state.dir)
     try:
-        still = owed(db)
+        move = workday_move(app.settings, app.calendar)
+        delivery = Delivery(db, app.settings, channels, move=move)
+        report = delivery.run_pass(app.plans(day, db), day, now(app.settings), dry_run=args.dry_run)
+        still = owed(DeliveryLog(db))
     finally:
         db.close()
+    print_report(report)
     print(still.describe(ZoneInfo(app.settings.timezone)))
     if args.dry_run:
         return 0
@@ -163,29 +167,32 @@ def run_done(args: argparse.Namespace) -> int:
 
 def run_log(args: argparse.Namespace) -> int:
     app = App.load(args.config)
-    delivery: Delivery = open_delivery(app, channels={})
+    db = Database.in_dir(app.settings.state.dir)
     try:
-        if args.failed:
-            rows = failed_rows(delivery.db, args.person, args.limit)
-        else:
-            rows = delivery.history(args.person, args.limit)
+        log = DeliveryLog(db)
+        rows = (
+            log.failed(args.person, args.limit)
+            if args.failed
+            else log.history(args.person, args.limit)
+        )
     finally:
-        delivery.db.close()
+        db.close()
     if not rows:
         print("no failed deliveries" if args.failed else "no deliveries recorded", file=sys.stderr)
         return 0
     zone = ZoneInfo(app.settings.timezone)
     for row in rows:
-        created = dt.datetime.fromtimestamp(float(str(row["created_at"])), dt.UTC)
+        created = dt.datetime.fromtimestamp(row.created_at, dt.UTC)
         when = created.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-        late = " late" if row["late"] else ""
-        reason = f"  {row['reason']}" if row["reason"] else ""
-        if args.failed and row["status"] == "failed":
-            retry = dt.datetime.fromtimestamp(float(str(row["next_at"])), dt.UTC).astimezone(zone)
+        late = " late" if row.late else ""
+        reason = f"  {row.reason}" if row.reason else ""
+        if args.failed and row.status is DeliveryStatus.FAILED:
+            retry = dt.datetime.fromtimestamp(row.next_at, dt.UTC).astimezone(zone)
             reason = f"  next try {retry:%Y-%m-%d %H:%M}{reason}"
+        who, _, kind, lead = columns(row.subject)
         print(
-            f"{when}  {row['status']:<9} {row['person']} {row['kind']} {row['lead']:+d}"
-            f" part {int(str(row['part'])) + 1} via {row['channel']}"
-            f" to {row['recipient'] or '(configured)'} attempts {row['attempts']}{late}{reason}"
+            f"{when}  {row.status:<9} {who} {kind} {lead:+d}"
+            f" part {row.part + 1} via {row.channel}"
+            f" to {row.recipient or '(configured)'} attempts {row.attempts}{late}{reason}"
         )
     return 0

@@ -1,20 +1,16 @@
 """What the delivery log still owes, whatever pass left it: retries waiting and dead deliveries.
 
 `renewd notify --due` reports it after its pass (and exits 75 while a retry is waiting, so cron
-and monitoring notice a failure the next pass did not fix); `renewd log --failed` lists the rows
-with their reasons. Reads the `delivery` table of `renewd.service.delivery`; writes nothing.
+and monitoring notice a failure that the next pass did not fix); `renewd log --failed` lists
+the rows (`DeliveryLog.failed`) with their reasons.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 
-from renewd.store.database import Database
-
-WAITING = ("failed",)  # a retry is due when its wait is over
-DEAD = "dead"
+from renewd.store.deliveries import DeliveryLog, DeliveryStatus
 
 
 @dataclass(frozen=True)
@@ -23,7 +19,7 @@ class Owed:
 
     waiting: int = 0
     dead: int = 0
-    next_retry: dt.datetime | None = None  # UTC: the earliest waiting retry
+    next_retry: dt.datetime | None = None  # the earliest waiting retry
 
     def describe(self, zone: dt.tzinfo) -> str:
         if not self.waiting and not self.dead:
@@ -39,35 +35,11 @@ class Owed:
         return "owed: " + ", ".join(parts) + "; see `renewd log --failed`"
 
 
-def owed(db: Database) -> Owed:
-    try:
-        rows = db.conn.execute(
-            "SELECT status, COUNT(*), MIN(next_at) FROM delivery"
-            " WHERE status IN (?, ?) GROUP BY status",
-            (*WAITING, DEAD),
-        ).fetchall()
-    except sqlite3.OperationalError:  # no delivery table: no pass ever ran
-        return Owed()
-    counts = {row[0]: (int(row[1]), row[2]) for row in rows}
-    waiting = sum(counts.get(s, (0, None))[0] for s in WAITING)
-    first = counts.get("failed", (0, None))[1]
-    next_retry = dt.datetime.fromtimestamp(float(first), dt.UTC) if first is not None else None
-    return Owed(waiting, counts.get(DEAD, (0, None))[0], next_retry)
-
-
-def failed_rows(db: Database, person: str | None, limit: int) -> list[dict[str, object]]:
-    """Waiting and dead rows, newest first, with their reasons (for `renewd log --failed`)."""
-    sql = (
-        "SELECT person, cycle, kind, lead, part, channel, recipient, status, attempts,"
-        " late, reason, title, created_at, updated_at, sent_at, next_at FROM delivery"
-        " WHERE status IN (?, ?)"
+def owed(log: DeliveryLog) -> Owed:
+    counts = log.counts()
+    first = log.next_retry()
+    return Owed(
+        counts.get(DeliveryStatus.FAILED, 0),
+        counts.get(DeliveryStatus.DEAD, 0),
+        None if first is None else dt.datetime.fromtimestamp(first, dt.UTC),
     )
-    args: list[object] = [*WAITING, DEAD]
-    if person is not None:
-        sql += " AND person = ?"
-        args.append(person)
-    sql += " ORDER BY id DESC LIMIT ?"
-    try:
-        return [dict(row) for row in db.conn.execute(sql, (*args, limit))]
-    except sqlite3.OperationalError:
-        return []
