@@ -8,13 +8,17 @@ test reads them and bounds the duplicates by their number.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
+
+from aiosmtpd.controller import Controller
 
 from daemonkit import Daemon
 from netkit import Sink, free_port
@@ -96,3 +100,77 @@ def test_kill_9_mid_pass_then_restart_delivers_everything_once(
     assert duplicates <= in_flight  # only the messages in flight at the kill can repeat
     assert statuses(db) == Counter({"sent": PEOPLE})
     assert received_at_kill < len(sink.recipients)
+
+
+class SlowSink(Sink):
+    """A sink that takes `delay` seconds per message, so that a pass is long enough to kill."""
+
+    def __init__(self, delay: float) -> None:
+        super().__init__()
+        self.delay = delay
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.sleep(self.delay)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_kill_9_restarted_daemon_rescues_orphaned_claims_at_once(write: Write) -> None:
+    """Default settings (stale_sending_seconds 900, a sweep every 300 s): the restarted daemon,
+    holding the state lock, frees the dead daemon's claims at start-up and delivers every
+    reminder within 30 s of its restart; only the messages in flight at the kill may repeat."""
+    sink, smtp_port = SlowSink(0.02), free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+        expires = today + dt.timedelta(days=40)
+        rows = "\n".join(f"P{i:04d},人员{i},{expires},否,p{i}@example.com" for i in range(PEOPLE))
+        write("people.csv", f"工号,姓名,居住证到期日,积分,邮箱\n{rows}\n")
+        port = free_port()
+        config = write(
+            "config.toml",
+            f"""\
+            [roster]
+            files = ["people.csv"]
+            [state]
+            dir = "state"
+            [server]
+            listen = "127.0.0.1:{port}"
+            [notify]
+            send_at = "00:00"
+            [[channels]]
+            name = "mail"
+            type = "email"
+            host = "127.0.0.1"
+            port = {smtp_port}
+            mode = "plain"
+            sender = "人事部 <hr@example.com>"
+            """,
+        )
+        db = config.parent / "state" / "renewd.sqlite3"
+        first = Daemon(config, port).start()
+        assert first.read_notify("READY=1"), first.kill()
+        started = wait_for(lambda: len(sink.recipients) >= PEOPLE // 3, 120)
+        log = first.kill()  # SIGKILL mid-pass
+        assert started, log
+        at_kill = statuses(db)
+        in_flight = at_kill["sending"]
+        assert 1 <= in_flight <= 4, at_kill  # the email channel's concurrency
+        assert at_kill["pending"] >= 1, "killed too late"
+
+        second = Daemon(config, port).start()
+        restarted = time.monotonic()
+        assert second.read_notify("READY=1"), second.kill()
+        finished = wait_for(lambda: statuses(db)["sent"] == PEOPLE, 30)
+        took = time.monotonic() - restarted
+        code, log = second.stop()
+        assert finished, (statuses(db), log)
+        assert took < 30
+        assert code == 0, log
+        assert "left sending by daemon:" in log  # the start-up pass freed the dead claims
+    finally:
+        controller.stop()
+    counts = Counter(sink.recipients)
+    assert set(counts) == {f"p{i}@example.com" for i in range(PEOPLE)}  # nothing skipped
+    assert sum(n - 1 for n in counts.values()) <= in_flight  # only those in flight may repeat
+    assert statuses(db) == Counter({"sent": PEOPLE})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,38 @@ def test_upgrade_keeps_recorded_progress_and_feed_urls(
     plan = json.loads(capsys.readouterr().out)
     permit = next(m for m in plan["people"][0]["milestones"] if m["kind"] == "permit_renewal")
     assert (permit["status"], permit["done_on"]) == ("done", "2026-11-30")
+
+
+def test_upgrade_adds_claim_holders_and_old_claims_keep_the_stale_rule(
+    old_install: Path, smtp: tuple[Sink, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A row 0.1.0 left `sending` (killed mid-send) has no holder: after the upgrade it waits
+    `notify.stale_sending_seconds` from its claim, as 0.1.0 would have, then goes out once."""
+    sink, _ = smtp
+    db = old_install.parent / "state" / "renewd.sqlite3"
+    with sqlite3.connect(db) as conn:
+        (row_id,) = conn.execute(
+            "SELECT id FROM delivery WHERE person = '1002' AND channel = 'mail'"
+        ).fetchone()
+        conn.execute(
+            "UPDATE delivery SET status = 'sending', sent_at = NULL, updated_at = ? WHERE id = ?",
+            (time.time(), row_id),
+        )
+    with old_install.open("a", encoding="utf-8") as config:
+        config.write("[notify]\nstale_sending_seconds = 2\n")
+    assert main(["notify", "-c", str(old_install), "--due", "--today", "2026-12-01"]) == 0
+    assert sink.messages == []  # claimed just now: not stale yet
+    with sqlite3.connect(db) as conn:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(delivery)")}
+        version = conn.execute(
+            "SELECT version FROM schema_version WHERE component = 'delivery'"
+        ).fetchone()[0]
+        claim = conn.execute("SELECT status, holder FROM delivery WHERE id = ?", (row_id,))
+        assert claim.fetchone() == ("sending", "")
+    assert {"holder", "lease_until"} <= columns
+    assert version == 2
+    time.sleep(2.1)
+    assert main(["notify", "-c", str(old_install), "--due", "--today", "2026-12-01"]) == 0
+    assert len(sink.messages) == 1  # that one claim, once
+    assert sent_rows(old_install) == SENT_BY_010
+    capsys.readouterr()

@@ -36,6 +36,7 @@ from renewd.roster.assemble import Roster, load_roster
 from renewd.roster.watcher import RosterWatcher
 from renewd.service.app import App
 from renewd.service.delivery import Delivery, workday_move
+from renewd.service.holders import Role, this_process
 from renewd.service.statelock import AlreadyRunning, StateLock
 from renewd.service.systemd import Notifier, watchdog_interval
 from renewd.settings import Settings
@@ -178,7 +179,9 @@ class Daemon:
     def _open_delivery(self) -> None:
         if self.db is not None:
             move = workday_move(self.settings, self.app.calendar)
-            self.delivery = Delivery(self.db, self.settings, self.channels, move=move)
+            # Under the state lock, another daemon's claims are a dead one's: freed at once.
+            self.delivery = Delivery(self.db, self.settings, self.channels, move=move,
+                                     holder=this_process(Role.DAEMON), under_lock=True)  # fmt: skip
 
     def plans_for(self, day: dt.date) -> list[PersonPlan]:
         """The plans of `day`: the ones the feeds were built from, or (a night-time sweep works

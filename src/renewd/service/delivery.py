@@ -6,10 +6,11 @@ The delivery log (`renewd.store.deliveries`) holds what was issued and every del
 1. compute the due reminders (pure) from the plans and the issued keys;
 2. in **one transaction**, insert those reminders and all their delivery rows as `pending`
    (a concurrent pass that inserted the same reminder first wins; ours is dropped);
-3. send every row that is pending, failed with its wait over, or stuck in `sending` for longer
-   than `notify.stale_sending_seconds` — each first moved to `sending` with a compare-and-set,
-   so two passes never send the same row at the same time — and mark it sent, failed (with the
-   reason, the attempt count and the next attempt time) or dead (`renewd.service.sending`).
+3. send every row that is pending, failed with its wait over, or left `sending` by a process
+   that is gone (`renewd.service.holders`: a dead pid, an expired lease) — each first moved to
+   `sending` with a compare-and-set, so two passes never send the same row at the same time —
+   and mark it sent, failed (with the reason, the attempt count and the next attempt time) or
+   dead (`renewd.service.sending`).
 
 A pass sees only what it is given: the plans, the channels and the state database. It never
 plans, builds channels or opens a connection of its own, so the daemon's plans and channels (the
@@ -19,9 +20,11 @@ Sends overlap: each channel has up to its `concurrency` sends in flight (4 for e
 Telegram, 1 elsewhere), in worker threads that only call `channel.send`.
 
 Crash safety: a crash after step 2 leaves pending rows, sent by the next pass (no duplicate). A
-crash *during* a send leaves a `sending` row; after `notify.stale_sending_seconds` it is treated
-as failed and sent again. That is the one case where a person can get a message twice: the
-message left but the confirmation was never written. Confirmed (`sent`) rows are never sent again.
+crash *during* a send leaves `sending` rows (at most the channels' `concurrency` of them), held
+by the dead process: the restarted daemon frees them at once, any pass frees them when their
+holder's pid is gone or its lease (30 s) ran out, and they are sent again. That is the one case
+where a person can get a message twice: the message left but the confirmation was never
+written. Confirmed (`sent`) rows are never sent again.
 
 The daemon runs passes in a worker thread (`asyncio.to_thread`), one at a time; the
 compare-and-set makes an overlapping `renewd notify --due` harmless.
@@ -30,6 +33,7 @@ compare-and-set makes an overlapping `renewd notify --due` harmless.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -40,10 +44,13 @@ from renewd.core.model import MilestoneKind, PersonPlan
 from renewd.core.reminders import DigestKey, MilestoneReminder, Reminder, ReminderKey
 from renewd.core.schedule import LeadRules, due_reminders
 from renewd.core.workdays import WorkdayCalendar
+from renewd.service.holders import Holder, Role, is_gone, this_process
 from renewd.service.sending import Outcome, PassReport, Sender
 from renewd.settings import NotifySettings, Settings
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog, DeliveryRow, DeliveryStatus, NewDelivery
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Delivery", "Outcome", "PassReport", "rules_from", "workday_move"]
 
@@ -81,9 +88,15 @@ class Delivery:
         channels: Mapping[str, Channel],
         *,
         move: Callable[[dt.date], dt.date] | None = None,
+        holder: Holder | None = None,
+        under_lock: bool = False,
     ) -> None:
         """`move` maps a fire date to the day it is sent (previous working day) when
-        `notify.workdays_only` is set: see `workday_move`."""
+        `notify.workdays_only` is set: see `workday_move`. Claims are made as `holder` (default:
+        this process, as a command); `under_lock`: the caller is the daemon holding the state
+        lock, so claims of any other daemon are known to be dead."""
+        self.holder = holder or this_process(Role.COMMAND)
+        self.under_lock = under_lock
         self.db = db
         self.log = DeliveryLog(db)
         self.settings = settings
@@ -101,6 +114,19 @@ class Delivery:
 
     def history(self, person: str | None = None, limit: int = 200) -> list[DeliveryRow]:
         return self.log.history(person, limit)
+
+    def rescue(self, at: float) -> int:
+        """Free the rows left `sending` by holders that are gone (`renewd.service.holders`), so
+        that this pass sends them again at once. Returns how many."""
+        freed = 0
+        for text in self.log.holders():
+            holder = Holder.parse(text)
+            if holder is None or not is_gone(holder, self.holder, under_lock=self.under_lock):
+                continue  # a live holder, or a claim of 0.1.0: its lease or age decides
+            count = self.log.release(text, at)
+            log.warning("%d deliveries left sending by %s (gone) will be sent again", count, text)
+            freed += count
+        return freed
 
     # -- one pass ------------------------------------------------------------------------------
 
@@ -135,7 +161,8 @@ class Delivery:
         report.issued = self.log.claim(
             reminders, lambda won: self._deliveries(won, today, report), today, stamp()
         )
-        sender = Sender(self.log, self.channels, self.notify, stamp, report)
+        self.rescue(stamp())
+        sender = Sender(self.log, self.channels, self.notify, stamp, report, str(self.holder))
         sender.send(self._queues(plans, stamp, report), should_stop)
         return report
 

@@ -13,7 +13,8 @@ That column encoding is this module's alone: callers see `DeliveryRow`s whose `s
 `ReminderKey` or a `DigestKey`, and `DeliveryStatus` values, never raw rows.
 
 Row states: pending → sending → sent | failed → (sending again when its wait is over) → dead after
-`max_attempts`; cancelled when the step was done before a retry got through.
+`max_attempts`; cancelled when the step was done before a retry got through. A `sending` row
+names its `holder` and its `lease_until` (see `renewd.service.holders`).
 """
 
 from __future__ import annotations
@@ -67,6 +68,12 @@ SCHEMA = [
     );
     CREATE INDEX delivery_work ON delivery (status, next_at);
     CREATE INDEX delivery_person ON delivery (person, created_at)
+    """,
+    # 0.2: a claim records who holds it and until when (`renewd.service.holders`). Claims of
+    # 0.1.0 keep holder '' and are retried after `notify.stale_sending_seconds`, as before.
+    """
+    ALTER TABLE delivery ADD COLUMN holder TEXT NOT NULL DEFAULT '';
+    ALTER TABLE delivery ADD COLUMN lease_until REAL NOT NULL DEFAULT 0
     """,
 ]
 
@@ -135,6 +142,7 @@ class DeliveryRow:
     late: bool
     reason: str
     message: Message
+    holder: str = ""  # who claimed it, while `sending`
 
 
 def _row(row: sqlite3.Row) -> DeliveryRow | None:
@@ -157,6 +165,7 @@ def _row(row: sqlite3.Row) -> DeliveryRow | None:
         late=bool(row["late"]),
         reason=str(row["reason"]),
         message=Message(str(row["title"]), str(row["body"]), Format(str(row["format"]))),
+        holder=str(row["holder"]),
     )
 
 
@@ -226,15 +235,44 @@ class DeliveryLog:
         return None if row[0] is None else float(row[0])
 
     def waiting(self, now: float, stale_before: float) -> list[DeliveryRow]:
-        """Rows to send now, in id order: pending, failed with their wait over, and sending since
-        before `stale_before` (the process died mid-send)."""
+        """Rows to send now, in id order: pending, failed with their wait over, and sending with
+        a lease that ran out (its holder stopped renewing it), or, for a claim of 0.1.0 without
+        a holder, claimed before `stale_before`."""
         s = DeliveryStatus
         cursor = self.db.conn.execute(
-            "SELECT * FROM delivery WHERE status = ?"
-            " OR (status = ? AND next_at <= ?) OR (status = ? AND updated_at <= ?) ORDER BY id",
-            (s.PENDING, s.FAILED, now, s.SENDING, stale_before),
+            "SELECT * FROM delivery WHERE status = ? OR (status = ? AND next_at <= ?)"
+            " OR (status = ? AND holder != '' AND lease_until <= ?)"
+            " OR (status = ? AND holder = '' AND updated_at <= ?) ORDER BY id",
+            (s.PENDING, s.FAILED, now, s.SENDING, now, s.SENDING, stale_before),
         )
         return _rows(cursor)
+
+    def holders(self) -> set[str]:
+        """Who holds the rows now `sending` ('' for claims of 0.1.0)."""
+        rows = self.db.conn.execute(
+            "SELECT DISTINCT holder FROM delivery WHERE status = ?", (DeliveryStatus.SENDING,)
+        )
+        return {str(row[0]) for row in rows}
+
+    def release(self, holder: str, at: float) -> int:
+        """The rows `holder` was sending when it died: failed, due at `at`, so that the next
+        pass sends them again (they may have left: the one case that can repeat a message)."""
+        reason = "its sender stopped mid-send; sent again (it may arrive twice)"
+        with self.db.transaction() as conn:
+            cur = conn.execute(
+                "UPDATE delivery SET status = ?, next_at = ?, updated_at = ?, reason = ?,"
+                " holder = '' WHERE status = ? AND holder = ?",
+                (DeliveryStatus.FAILED, at, at, reason, DeliveryStatus.SENDING, holder),
+            )
+        return int(cur.rowcount)
+
+    def renew(self, holder: str, lease_until: float) -> None:
+        """Extend the lease of every row `holder` is sending (its sends are still in flight)."""
+        with self.db.transaction() as conn:
+            conn.execute(
+                "UPDATE delivery SET lease_until = ? WHERE status = ? AND holder = ?",
+                (lease_until, DeliveryStatus.SENDING, holder),
+            )
 
     def next_digest_number(self, group: str | None, day: dt.date) -> int:
         """The number of the next digest of `day` for `group` (None: the escalation digest)."""
@@ -281,19 +319,24 @@ class DeliveryLog:
             )
         return len(won)
 
-    def take(self, row: DeliveryRow, at: float) -> DeliveryRow | None:
-        """Claim `row` for this pass (compare-and-set to `sending`, one more attempt), or None if
-        another pass has changed it since it was read."""
+    def take(
+        self, row: DeliveryRow, at: float, holder: str = "", lease_until: float = 0.0
+    ) -> DeliveryRow | None:
+        """Claim `row` for `holder` until `lease_until` (compare-and-set to `sending`, one more
+        attempt), or None if another pass has changed it since it was read."""
         attempts = row.attempts + 1
         with self.db.transaction() as conn:
             cur = conn.execute(
-                "UPDATE delivery SET status = ?, attempts = ?, updated_at = ?"
-                " WHERE id = ? AND status = ? AND attempts = ?",
-                (DeliveryStatus.SENDING, attempts, at, row.id, row.status, row.attempts),
-            )
+                "UPDATE delivery SET status = ?, attempts = ?, updated_at = ?, holder = ?,"
+                " lease_until = ? WHERE id = ? AND status = ? AND attempts = ?",
+                (DeliveryStatus.SENDING, attempts, at, holder, lease_until, row.id, row.status,
+                 row.attempts),
+            )  # fmt: skip
         if cur.rowcount != 1:
             return None
-        return replace(row, status=DeliveryStatus.SENDING, attempts=attempts, updated_at=at)
+        return replace(
+            row, status=DeliveryStatus.SENDING, attempts=attempts, updated_at=at, holder=holder
+        )
 
     def finish(
         self,
@@ -310,7 +353,7 @@ class DeliveryLog:
             conn.execute(
                 "UPDATE delivery SET status = ?, updated_at = ?, reason = ?, attempts = ?,"
                 " sent_at = CASE WHEN ? THEN ? ELSE sent_at END,"
-                " next_at = COALESCE(?, next_at) WHERE id = ?",
+                " next_at = COALESCE(?, next_at), holder = '' WHERE id = ?",
                 (status, at, reason, row.attempts, sent, at, next_at, row.id),
             )
 

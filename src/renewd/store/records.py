@@ -34,7 +34,7 @@ _CHUNK = 500  # ids per `IN (...)`: below SQLite's variable limit
 
 
 class RosterRecords:
-    """Implements `renewd.roster.partial.LastGood` over the state database."""
+    """Implements `renewd.roster.assemble.LastGood` over the state database."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
