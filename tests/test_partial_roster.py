@@ -8,8 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import EXPIRES, PERMIT_DUE, Recorder, at, settings
 from renewd.core.errors import RosterError
+from renewd.core.model import MilestoneKind
+from renewd.core.plan import Planner
 from renewd.roster.assemble import PartialRoster, read_partial
+from renewd.service.delivery import Delivery
 from renewd.store.database import Database
 from renewd.store.records import RosterRecords
 
@@ -152,3 +156,37 @@ def test_an_unchanged_reload_writes_nothing(tmp_path: Path) -> None:
         assert records.save(read_partial([people], records).save) == 0
     finally:
         db.close()
+
+
+def test_with_one_bad_row_everyone_gets_reminders_the_bad_row_from_his_last_record(
+    tmp_path: Path, planner: Planner
+) -> None:
+    """Through a delivery pass: 50 people due a reminder; one row breaks after a good load."""
+    expires = EXPIRES.isoformat()
+    lines = [f"E{i:04},员工{i},研发部,{expires},e{i}@example.com" for i in range(50)]
+    people = write(tmp_path / "people.csv", lines)
+    state = tmp_path / "state"
+    load([people], state)
+    lines[25] = f"E0025,员工25,研发部,{expires[:4]}/13/01,e25@example.com"
+    write(people, lines)
+    roster = load([people], state)
+    assert roster.kept == ("E0025",)
+    db = Database.in_dir(state)
+    try:
+        rec = Recorder()
+        day = PERMIT_DUE - dt.timedelta(days=3)
+        conf = settings(
+            channels=[{"name": "rec", "type": "console"}],
+            notify={"lead_days_by_kind": {k.value: [] for k in MilestoneKind
+                                          if k is not MilestoneKind.PERMIT_RENEWAL}},
+        )  # fmt: skip
+        report = Delivery(db, conf, {"rec": rec}).run_pass(
+            planner.plan_all(roster.people, day), day, at(day)
+        )
+    finally:
+        db.close()
+    assert not report.failed
+    assert sorted({to for _, to in rec.sent}) == sorted(f"e{i}@example.com" for i in range(50))
+    kept = [m for m, to in rec.sent if to == "e25@example.com"]
+    assert kept
+    assert all("员工25" in m.body for m in kept)

@@ -32,7 +32,7 @@ from renewd.channels.factory import build_channels
 from renewd.core.errors import RenewdError, RosterError
 from renewd.core.model import PersonPlan
 from renewd.core.schedule import reminder_day
-from renewd.roster.assemble import Roster, load_roster
+from renewd.roster.assemble import Roster
 from renewd.roster.watcher import RosterWatcher
 from renewd.service.app import App
 from renewd.service.delivery import Delivery, workday_move
@@ -41,7 +41,9 @@ from renewd.service.statelock import AlreadyRunning, StateLock
 from renewd.service.systemd import Notifier, watchdog_interval
 from renewd.settings import Settings
 from renewd.store.database import Database
+from renewd.store.deliveries import DeliveryStatus
 from renewd.store.progress import ProgressStore
+from renewd.store.records import load_keeping
 from renewd.store.tokens import load_key
 from renewd.web.health import Health, Metrics, add_health_routes, count_requests
 from renewd.web.publisher import FeedCache
@@ -106,28 +108,29 @@ class Daemon:
     # -- roster and config ---------------------------------------------------------------------
 
     def load_roster(self, reason: str) -> bool:
-        """Load and validate; swap in only if valid. Returns whether the roster changed."""
+        """Read the roster person by person (`renewd.store.records.load_keeping`); only one that
+        serves nobody is rejected (the last one stays). Returns whether it loaded."""
         snapshot = self.watcher.snapshot()
+        assert self.db is not None
         try:
-            roster = load_roster(self.settings.roster.files)
+            partial = load_keeping(self.settings.roster.files, self.db)
         except RosterError as exc:
-            # /healthz is unauthenticated: it names where the problems are, not their values.
-            self.health.roster_problems = [p.location for p in exc.problems] or [exc.message]
-            self.metrics.roster_errors.set(len(self.health.roster_problems))
-            for line in exc.problems or [exc.message]:
-                log.error("roster rejected (%s): %s", reason, line)
-            if self.roster is not None:
-                log.error("keeping the last good roster of %d people", len(self.roster.people))
+            if self.health.set_roster(exc.problems, 0, 0, 0):
+                log.error("roster rejected (%s): %s", reason, "; ".join(map(str, exc.problems)))
+            self.metrics.roster_errors.set(len(exc.problems))
             self.watcher.mark_loaded(snapshot)
             return False
-        for warning in roster.warnings:
+        for warning in partial.roster.warnings:
             log.warning("%s", warning)
-        self.roster = roster
-        self.app.use_roster(roster)
-        self.health.roster_problems = []
-        self.metrics.roster_errors.set(0)
+        self.roster = partial.roster
+        self.app.use_roster(partial.roster)
+        if self.health.set_roster(partial.problems, len(partial.stale_files),
+                                  len(partial.kept), partial.left_out):  # fmt: skip
+            for problem in partial.problems:  # each set of problems logged once
+                log.error("roster problem (%s): %s", reason, problem)
+        self.metrics.roster_errors.set(len(partial.problems))
         self.watcher.mark_loaded(snapshot)
-        log.info("roster loaded (%s): %d people", reason, len(roster.people))
+        log.info("roster loaded (%s): %d people", reason, len(partial.people))
         return True
 
     def reload_config(self) -> bool:
@@ -244,8 +247,11 @@ class Daemon:
         }
         return {k: v for k, v in counts.items() if v}
 
-    def _dead_letters(self) -> int:
-        return 0 if self.delivery is None else self.delivery.log.dead()
+    def _owed(self) -> None:
+        counts = {} if self.delivery is None else self.delivery.log.counts()
+        h, s = self.health, DeliveryStatus
+        h.dead_letters, h.retries_waiting = counts.get(s.DEAD, 0), counts.get(s.FAILED, 0)
+        self.metrics.dead.set(self.health.dead_letters)
 
     async def run_pass(self, why: str) -> None:
         async with self._pass_lock:
@@ -262,15 +268,10 @@ class Daemon:
                 return
             self.health.last_sweep_ok = time.monotonic()
             self.health.last_sweep_error = None
-            self.health.dead_letters = self._dead_letters()
-            self.metrics.dead.set(self.health.dead_letters)
+            self._owed()
             self.metrics.last_sweep.set(time.time())
-            log.info(
-                "delivery pass (%s) done in %.1fs: %s",
-                why,
-                time.monotonic() - started,
-                counts or "nothing due",
-            )
+            took = time.monotonic() - started
+            log.info("delivery pass (%s) done in %.1fs: %s", why, took, counts or "nothing due")
             self._status()
 
     async def _watch_roster(self) -> None:
@@ -292,10 +293,9 @@ class Daemon:
         people = len(self.roster.people) if self.roster else 0
         job = self.scheduler.get_job("send") if self.scheduler else None
         nxt = job.next_run_time.strftime("%Y-%m-%d %H:%M") if job and job.next_run_time else "-"
+        errors = len(self.health.roster_problems)
         text = f"{people} 人 / people; 下次发送 next send {nxt}"
-        if self.health.roster_problems:
-            text += f"; 名单错误 roster errors: {len(self.health.roster_problems)}"
-        self.notifier.notify(STATUS=text)
+        self.notifier.notify(STATUS=text + (f"; 名单错误 roster errors: {errors}" * bool(errors)))
 
     # -- lifecycle -------------------------------------------------------------------------------
 

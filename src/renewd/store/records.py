@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 from pydantic import TypeAdapter
 
 from renewd.core.model import Person
-from renewd.roster.assemble import FileRecords
+from renewd.roster.assemble import FileRecords, PartialRoster, read_partial
 from renewd.store.database import Database
 
 SCHEMA = [
@@ -89,3 +90,12 @@ class RosterRecords:
                     conn.executemany("DELETE FROM roster_record WHERE id = ?", gone)
                     changed += len(gone)
         return changed
+
+
+def load_keeping(files: Sequence[Path], db: Database) -> PartialRoster:
+    """The daemon's roster read: `read_partial` over the records of `db`, whose good rows then
+    become the new last good records. Raises RosterError only when nobody can be served."""
+    records = RosterRecords(db)
+    roster = read_partial(files, records)
+    records.save(roster.save)
+    return roster
