@@ -15,7 +15,7 @@ from renewd.core.plan import Planner
 from renewd.roster.assemble import PartialRoster, read_partial
 from renewd.service.delivery import Delivery
 from renewd.store.database import Database
-from renewd.store.records import RosterRecords
+from renewd.store.records import RosterRecords, load_keeping
 
 HEADER = "工号,姓名,部门,居住证到期日,邮箱"
 GROUPS = ("市场部", "研发部")
@@ -37,10 +37,7 @@ def load(paths: list[Path], state: Path) -> PartialRoster:
     """What the daemon does on each load: read, stand in last good records, save the good."""
     db = Database.in_dir(state)
     try:
-        records = RosterRecords(db)
-        roster = read_partial(paths, records)
-        records.save(roster.save)
-        return roster
+        return load_keeping(paths, db)
     finally:
         db.close()
 
@@ -190,3 +187,52 @@ def test_with_one_bad_row_everyone_gets_reminders_the_bad_row_from_his_last_reco
     kept = [m for m, to in rec.sent if to == "e25@example.com"]
     assert kept
     assert all("员工25" in m.body for m in kept)
+
+
+def test_hr_hears_of_each_roster_problem_once_in_its_groups_channel(
+    tmp_path: Path, planner: Planner
+) -> None:
+    people = write(tmp_path / "people.csv", rows(4))
+    state = tmp_path / "state"
+    load([people], state)
+    write(people, [*rows(3), "E0004,员工4,研发部,2027-02-30,", "E0009,无组,,bad,"])
+    roster = load([people], state)
+    hr, boss = Recorder("hr", personal=False), Recorder("boss", personal=False)
+    conf = settings(
+        channels=[{"name": "hr", "type": "console"}, {"name": "boss", "type": "console"}],
+        groups={"研发部": {"channels": ["hr"]}},
+        notify={"escalate_to": ["boss"]},
+    )
+    day = dt.date(2026, 11, 20)
+    db = Database.in_dir(state)
+    try:
+        d = Delivery(db, conf, {"hr": hr, "boss": boss})
+        plans = planner.plan_all(roster.people, day)
+        dry = d.run_pass(plans, day, at(day), dry_run=True, notices=roster.by_group)
+        assert any(o.channel == "hr" for o in dry.planned)
+        d.run_pass(plans, day, at(day), notices=roster.by_group)
+        d.run_pass(plans, day, at(day, 10), notices=roster.by_group)  # told already: silent
+    finally:
+        db.close()
+    notices = [m for m, _ in hr.sent if m.title.startswith("【名单问题】")]
+    assert len(notices) == 1
+    assert "people.csv 第5行 居住证到期日" in notices[0].body
+    assert "no such date" in notices[0].body  # what is wrong, as `renewd check` says it
+    assert "E0009" not in notices[0].body
+    escalated = [m for m, _ in boss.sent if m.title.startswith("【名单问题】未分组")]
+    assert len(escalated) == 1
+    assert "第6行" in escalated[0].body
+    # Fixed, then broken the same way again: HR hears of it again.
+    write(people, rows(4))
+    load([people], state)
+    write(people, [*rows(3), "E0004,员工4,研发部,2027-02-30,"])
+    again = load([people], state)
+    db = Database.in_dir(state)
+    try:
+        Delivery(db, conf, {"hr": hr, "boss": boss}).run_pass(
+            planner.plan_all(again.people, day), day, at(day, 11), notices=again.by_group
+        )
+    finally:
+        db.close()
+    sent_titles = [m.title for m, _ in hr.sent]
+    assert len([t for t in sent_titles if t.startswith("【名单问题】")]) == 2, sent_titles

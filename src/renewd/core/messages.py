@@ -17,8 +17,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import PurePath as Path
 
 from renewd.core import materials
+from renewd.core.errors import Problem
 from renewd.core.model import Lang, MilestoneKind, PersonPlan
 from renewd.core.reminders import Alert, AlertKind, MilestoneReminder, Reminder
 
@@ -339,3 +341,31 @@ def test_message(channel: str, lang: Lang, fmt: Format) -> Message:
         body=f"A test message from renewd (channel {escape(channel, fmt)}). It works.",
         format=fmt,
     )
+
+
+def roster_notice(
+    group: str | None, problems: Sequence[Problem], lang: Lang, fmt: Format
+) -> Message:
+    """HR's notice of roster rows that were held back (each problem is noticed once): where
+    each is and what is wrong, as `renewd check` says it (a roster holds no ID-card or phone
+    numbers: renewd never reads those columns)."""
+    zh = lang is Lang.ZH
+    who = group or ("未分组" if zh else "no group")
+    title = (
+        f"【名单问题】{who}：{len(problems)} 处需要更正"
+        if zh
+        else f"[Roster problems] {who}: {len(problems)} to correct"
+    )
+    lines = [
+        _bold(escape(who, fmt), fmt),
+        "以下行未能读取：已保留此人上次的正确记录（新人暂不提醒）。请更正名单。"
+        if zh
+        else "These rows could not be read: each person keeps his last good record (a new"
+        " person is left out until fixed). Please correct the roster.",
+    ]
+    for p in problems:
+        where = Path(p.file).name + (f" {'第' if zh else 'row '}{p.row}{'行' if zh else ''}"
+                                     if p.row is not None else "")  # fmt: skip
+        column = f" {p.field}" if p.field else ""
+        lines.append(f"- {escape(where + column, fmt)}: {escape(p.message, fmt)}")
+    return Message(title, "\n".join(lines), fmt)

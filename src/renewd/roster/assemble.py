@@ -107,7 +107,7 @@ class PartialRoster:
     kept: tuple[str, ...] = ()  # ids served from their last good record
     left_out: int = 0  # bad rows without a last good record (a new id, or no id)
     stale_files: tuple[str, ...] = ()  # unreadable files served from their last good version
-    by_group: Mapping[str, tuple[Problem, ...]] = field(default_factory=dict)
+    by_group: Mapping[str, tuple[Problem, ...]] = field(default_factory=dict)  # "": no group
     save: tuple[FileRecords, ...] = ()  # what to persist as the new last good records
 
     @property
@@ -177,6 +177,10 @@ def read_partial(paths: Sequence[Path], last_good: LastGood) -> PartialRoster:
                 complete=all(bad.id for bad in loaded.bad_rows),
             )
         )
+    placed = {id(p) for ps in by_group.values() for p in ps}
+    homeless = [p for p in problems if id(p) not in placed]
+    if homeless:  # no group known: the escalation channels hear of them
+        by_group.setdefault("", []).extend(homeless)
     if not people:
         raise RosterError(
             f"no valid roster: {len(problems)} problem(s) and no last good record to serve",

@@ -18,7 +18,7 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -29,7 +29,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from renewd.channels.base import Channel
 from renewd.channels.factory import build_channels
-from renewd.core.errors import RenewdError, RosterError
+from renewd.core.errors import Problem, RenewdError, RosterError
 from renewd.core.model import PersonPlan
 from renewd.core.schedule import reminder_day
 from renewd.roster.assemble import Roster
@@ -75,6 +75,7 @@ class Daemon:
         self.metrics = Metrics()
         self.lock = StateLock(self.settings.state.dir)
         self.roster: Roster | None = None
+        self.roster_notices: Mapping[str, Sequence[Problem]] = {}  # for HR, once (see Delivery)
         self.watcher = RosterWatcher(self.settings.roster.files)
         self.db: Database | None = None
         self.delivery: Delivery | None = None
@@ -122,7 +123,7 @@ class Daemon:
             return False
         for warning in partial.roster.warnings:
             log.warning("%s", warning)
-        self.roster = partial.roster
+        self.roster, self.roster_notices = partial.roster, partial.by_group
         self.app.use_roster(partial.roster)
         if self.health.set_roster(partial.problems, len(partial.stale_files),
                                   len(partial.kept), partial.left_out):  # fmt: skip
@@ -181,8 +182,7 @@ class Daemon:
 
     def _open_delivery(self) -> None:
         if self.db is not None:
-            move = workday_move(self.settings, self.app.calendar)
-            # Under the state lock, another daemon's claims are a dead one's: freed at once.
+            move = workday_move(self.settings, self.app.calendar)  # under_lock: see holders
             self.delivery = Delivery(self.db, self.settings, self.channels, move=move,
                                      holder=this_process(Role.DAEMON), under_lock=True)  # fmt: skip
 
@@ -221,12 +221,12 @@ class Daemon:
         """One delivery pass, in a worker thread. Before `send_at` it works for yesterday, so a
         night-time sweep retries and catches up but never sends today's reminders early."""
         day = reminder_day(now, self.settings.notify.send_at)
-        # On SIGTERM the pass stops submitting, records what is in flight, and leaves the rest
-        # pending for the next start: nothing is left "sending", so nothing repeats.
         if self.delivery is None:
             raise RuntimeError("the daemon has not started")
+        # On SIGTERM the pass stops submitting and records what is in flight: nothing repeats.
+        stop, notices = self._stopping.is_set, self.roster_notices
         report = self.delivery.run_pass(
-            self.plans_for(day), day, now, should_stop=self._stopping.is_set
+            self.plans_for(day), day, now, should_stop=stop, notices=notices
         )
         for outcome in report.sent:
             self.metrics.deliveries.labels(channel=outcome.channel, result="sent").inc()

@@ -39,7 +39,15 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from renewd.channels.base import Channel
-from renewd.core.messages import Format, Message, digest_messages, lang_of, reminder_message
+from renewd.core.errors import Problem
+from renewd.core.messages import (
+    Format,
+    Message,
+    digest_messages,
+    lang_of,
+    reminder_message,
+    roster_notice,
+)
 from renewd.core.model import MilestoneKind, PersonPlan
 from renewd.core.reminders import DigestKey, MilestoneReminder, Reminder, ReminderKey
 from renewd.core.schedule import LeadRules, due_reminders
@@ -49,6 +57,7 @@ from renewd.service.sending import Outcome, PassReport, Sender
 from renewd.settings import NotifySettings, Settings
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog, DeliveryRow, DeliveryStatus, NewDelivery
+from renewd.store.records import mark_noticed, unnoticed
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +104,8 @@ class Delivery:
         `notify.workdays_only` is set: see `workday_move`. Claims are made as `holder` (default:
         this process, as a command); `under_lock`: the caller is the daemon holding the state
         lock, so claims of any other daemon are known to be dead."""
+        self._notices: Mapping[str, Sequence[Problem]] = {}
+        self._numbers: dict[str | None, int] = {}
         self.holder = holder or this_process(Role.COMMAND)
         self.under_lock = under_lock
         self.db = db
@@ -138,6 +149,7 @@ class Delivery:
         *,
         dry_run: bool = False,
         should_stop: Callable[[], bool] | None = None,
+        notices: Mapping[str, Sequence[Problem]] | None = None,
     ) -> PassReport:
         """Issue what is due on `today` and (re)send what is waiting. `now` is an aware datetime
         used for retry times; the pass adds its own elapsed time (monotonic) as it goes.
@@ -145,12 +157,18 @@ class Delivery:
         `should_stop` is asked before each send is submitted; once it answers True the pass
         submits nothing more, waits for the sends in flight, records them and returns with
         `report.stopped` set. Rows it did not submit stay as they were (pending, or failed with
-        their wait), so the next pass sends them, once."""
+        their wait), so the next pass sends them, once.
+
+        `notices`: roster problems by group ("" = no group), from `read_partial`; each one HR
+        was not told of yet goes out once, in a notice on the group's digest channels (the
+        escalation channels for no group), claimed with this pass's digests."""
+        self._notices = notices or {}
         report = PassReport(today=today, dry_run=dry_run)
         since = today - dt.timedelta(days=800)  # cycles older than two years cannot be due
         reminders = due_reminders(plans, today, self.rules, self.issued(since), self.move)
         if dry_run:
-            report.planned = [_planned(d) for d in self._deliveries(reminders, today, report)]
+            deliveries = self._deliveries(reminders, today, report, record=False)
+            report.planned = [_planned(d) for d in deliveries]
             report.issued = len(reminders)
             return report
         started = time.monotonic()
@@ -169,8 +187,16 @@ class Delivery:
     # -- what to send --------------------------------------------------------------------------
 
     def _deliveries(
-        self, reminders: Sequence[Reminder], today: dt.date, report: PassReport
+        self,
+        reminders: Sequence[Reminder],
+        today: dt.date,
+        report: PassReport,
+        *,
+        record: bool = True,
     ) -> list[NewDelivery]:
+        """What to claim for `reminders`, digests and roster notices included. Called inside the
+        claim's transaction (`record`: notices are marked as told in it)."""
+        self._numbers = {}
         default_lang = self.settings.language
         out: list[NewDelivery] = []
         by_group: dict[str, list[Reminder]] = defaultdict(list)
@@ -205,7 +231,35 @@ class Delivery:
             out += self._digest(group, names, items, today)
         if escalations and self.notify.escalate_to:
             out += self._digest(None, self.notify.escalate_to, escalations, today)
+        return out + self._roster_notices(today, record)
+
+    def _roster_notices(self, today: dt.date, record: bool) -> list[NewDelivery]:
+        out: list[NewDelivery] = []
+        if not any(self._notices.values()):
+            return out
+        for group, problems in sorted(unnoticed(self.db, self._notices).items()):
+            known = group in self.settings.groups
+            names = self.settings.groups[group].channels if known else self.notify.escalate_to
+            key = DigestKey(today, self._next_number(group if known else None, today),
+                            group if known else None)  # fmt: skip
+            made = [
+                NewDelivery(key, 0, name, "", roster_notice(group or None, problems,
+                            self.settings.language, channel.format), False)
+                for name in names
+                if (channel := self.channels.get(name)) is not None and channel.fixed
+            ]  # fmt: skip
+            if made and record:
+                mark_noticed(self.db, group, problems, today.isoformat())
+            out += made
         return out
+
+    def _next_number(self, group: str | None, today: dt.date) -> int:
+        """The next digest number of `group` today, counting those this pass already made."""
+        if group in self._numbers:
+            self._numbers[group] += 1
+        else:
+            self._numbers[group] = self.log.next_digest_number(group, today)
+        return self._numbers[group]
 
     def _digest(
         self,
@@ -217,7 +271,7 @@ class Delivery:
         """One digest (the next of the day) of `items` for `group`'s channels, or the escalation
         digest when `group` is None; in parts where a channel limits the length."""
         out = []
-        key = DigestKey(today, self.log.next_digest_number(group, today), group)
+        key = DigestKey(today, self._next_number(group, today), group)
         for name in channel_names:
             channel = self.channels.get(name)
             if channel is None or not channel.fixed:

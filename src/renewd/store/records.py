@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
+from renewd.core.errors import Problem
 from renewd.core.model import Person
 from renewd.roster.assemble import FileRecords, PartialRoster, read_partial
 from renewd.store.database import Database
@@ -27,6 +28,15 @@ SCHEMA = [
         data BLOB NOT NULL
     );
     CREATE INDEX roster_record_file ON roster_record (file)
+    """,
+    # Which roster problems HR has been told about, so each is in one notice only.
+    """
+    CREATE TABLE roster_notice (
+        grp TEXT NOT NULL,
+        problem TEXT NOT NULL,
+        noticed_on TEXT NOT NULL,
+        PRIMARY KEY (grp, problem)
+    )
     """,
 ]
 
@@ -92,10 +102,46 @@ class RosterRecords:
         return changed
 
 
+def problem_key(problem: Problem) -> str:
+    """A roster problem as HR was told of it: where it is and what is wrong (not the value)."""
+    return f"{problem.file}\x1f{problem.row}\x1f{problem.field}\x1f{problem.message}"
+
+
+def unnoticed(db: Database, by_group: Mapping[str, Sequence[Problem]]) -> dict[str, list[Problem]]:
+    """The problems of each group that no notice has told HR of yet."""
+    told = {(g, p) for g, p in db.conn.execute("SELECT grp, problem FROM roster_notice")}
+    fresh: dict[str, list[Problem]] = {}
+    for group, problems in by_group.items():
+        new = [p for p in problems if (group, problem_key(p)) not in told]
+        if new:
+            fresh[group] = new
+    return fresh
+
+
+def mark_noticed(db: Database, group: str, problems: Iterable[Problem], day: str) -> None:
+    """Record that HR of `group` was told of `problems`. Runs inside the caller's transaction
+    (the one that claims the notice), so a notice and its record commit together."""
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO roster_notice (grp, problem, noticed_on) VALUES (?, ?, ?)",
+        [(group, problem_key(p), day) for p in problems],
+    )
+
+
+def forget_fixed(db: Database, by_group: Mapping[str, Sequence[Problem]]) -> None:
+    """Drop the records of problems that are gone, so that one coming back is noticed again."""
+    current = {(g, problem_key(p)) for g, ps in by_group.items() for p in ps}
+    stale = [row for row in db.conn.execute("SELECT grp, problem FROM roster_notice")
+             if (row[0], row[1]) not in current]  # fmt: skip
+    if stale:
+        with db.transaction() as conn:
+            conn.executemany("DELETE FROM roster_notice WHERE grp = ? AND problem = ?", stale)
+
+
 def load_keeping(files: Sequence[Path], db: Database) -> PartialRoster:
     """The daemon's roster read: `read_partial` over the records of `db`, whose good rows then
     become the new last good records. Raises RosterError only when nobody can be served."""
     records = RosterRecords(db)
     roster = read_partial(files, records)
     records.save(roster.save)
+    forget_fixed(db, roster.by_group)
     return roster
