@@ -13,6 +13,8 @@ import pytest
 
 from netkit import Sink
 from renewd.cli import main
+from renewd.store.database import Database
+from renewd.store.records import load_keeping
 
 FIXTURE = Path(__file__).parent / "fixtures" / "state-0.1.0"
 SENT_BY_010 = 10
@@ -112,3 +114,23 @@ def test_upgrade_adds_claim_holders_and_old_claims_keep_the_stale_rule(
     assert len(sink.messages) == 1  # that one claim, once
     assert sent_rows(old_install) == SENT_BY_010
     capsys.readouterr()
+
+
+def test_upgrade_adds_the_last_good_roster_records(
+    old_install: Path, smtp: tuple[Sink, int]
+) -> None:
+    """The daemon's first roster read after the upgrade creates component "roster" (last good
+    records, notices) beside the old tables, and the next pass still re-sends nothing."""
+    sink, _ = smtp
+    state = old_install.parent / "state"
+    db = Database.in_dir(state)
+    try:
+        roster = load_keeping([old_install.parent / "people.csv"], db)
+        versions = dict(db.conn.execute("SELECT component, version FROM schema_version"))
+        stored = db.conn.execute("SELECT COUNT(*) FROM roster_record").fetchone()[0]
+    finally:
+        db.close()
+    assert versions["roster"] == 2
+    assert stored == len(roster.people) > 0
+    assert main(["notify", "-c", str(old_install), "--due", "--today", "2026-12-01"]) == 0
+    assert sink.messages == []
