@@ -18,6 +18,7 @@ from conftest import at, person, settings
 from netkit import free_port
 from renewd.channels.email import EmailChannel
 from renewd.channels.settings import EmailSettings
+from renewd.channels.smtp import envelope
 from renewd.core.messages import Format, Message
 from renewd.core.model import MilestoneKind
 from renewd.core.plan import Planner
@@ -185,3 +186,24 @@ def test_a_pass_uses_at_most_concurrency_connections_and_closes_them(
     assert 1 <= server.connections <= 3
     assert mail.pool.opened == server.connections
     assert not mail.pool._idle  # closed at the end of the pass
+
+
+def test_long_subjects_fold_and_every_header_decodes(server: Server, port: int) -> None:
+    title = "【积分】" + "请尽快办理居住证积分续办申请并提交材料" * 4
+    mail = EmailChannel(
+        EmailSettings(name="hr", host="127.0.0.1", port=port, mode="plain",
+                      sender="HR, Shanghai <hr@example.com>", to=("a@example.com", "b@example.com"))
+    )  # fmt: skip
+    assert mail.send(Message(title, "第一行\r\n第二行\n\n第四行", Format.TEXT), "").ok
+    [(_, rcpts, raw)] = server.messages
+    assert rcpts == ["a@example.com", "b@example.com"]
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 78  # RFC 5322 line length
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert parsed["Subject"] == title
+    assert parsed["From"].addresses[0].display_name == "HR, Shanghai"
+    assert envelope("HR, Shanghai <hr@example.com>") == "hr@example.com"  # MAIL FROM
+    assert envelope("hr@example.com") == "hr@example.com"
+    assert [a.addr_spec for a in parsed["To"].addresses] == ["a@example.com", "b@example.com"]
+    body = parsed.get_body(preferencelist=("plain",))
+    assert body is not None
+    assert body.get_content().splitlines() == ["第一行", "第二行", "", "第四行"]

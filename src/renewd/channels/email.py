@@ -41,8 +41,7 @@ class EmailChannel(Channel):
 
     def _send(self, message: Message, recipient: str) -> Result:
         targets = [recipient] if recipient else list(self.settings.to)
-        mail = compose(message, self.sender, targets, dt.datetime.now(dt.UTC))
-        data = mail.as_bytes()
+        data = compose(message, self.sender, targets, dt.datetime.now(dt.UTC))
         while True:
             try:
                 conn, fresh = self.pool.take()

@@ -1,4 +1,4 @@
-"""SMTP for the email channel: pooled `smtplib` connections, messages built with `EmailMessage`.
+"""SMTP for the email channel: pooled `smtplib` connections, and the messages it sends.
 
 A `Pool` holds a channel's open connections (up to its `concurrency`, one per send in flight)
 and its one SSL context. A message is handed to the server with MAIL, RCPT and DATA
@@ -20,22 +20,22 @@ at a time. `describe` turns an smtplib error into a reason for the delivery log.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import functools
+import re
 import smtplib
 import ssl
 import threading
 import time
 from collections.abc import Sequence
-from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.header import Header
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
 from renewd.channels.base import Result
 from renewd.channels.settings import EmailSettings
 from renewd.core.messages import Format, Message
 
-# 7bit: bodies go out base64 (or quoted-printable), so no server needs 8BITMIME or SMTPUTF8.
-POLICY = SMTP_POLICY.clone(cte_type="7bit")
 PORTS = {"ssl": 465, "starttls": 587, "plain": 25}
 IDLE_SECONDS = 30.0  # servers drop idle sessions (RFC 5321 asks for 5 min; many use less)
 TIMEOUT_SECONDS = 60.0  # per socket operation
@@ -45,26 +45,57 @@ class Refused(Exception):
     """The server answered MAIL with a code that says "try again on a new session" (421)."""
 
 
-def compose(
-    message: Message, sender: str, targets: Sequence[str], now: dt.datetime
-) -> EmailMessage:
-    """The email for `message`: `Date`, a unique `Message-ID`, the title as an RFC 2047 encoded
-    `Subject` and a UTF-8 body (text/plain, or text/html for an HTML message)."""
-    mail = EmailMessage(policy=POLICY)
-    mail["From"] = sender
-    mail["To"] = ", ".join(targets)
-    mail["Subject"] = message.title
-    mail["Date"] = format_datetime(now)
+def compose(message: Message, sender: str, targets: Sequence[str], now: dt.datetime) -> bytes:
+    """The email for `message`, as sent: `Date`, a unique `Message-ID`, the title as an RFC 2047
+    encoded `Subject`, and a UTF-8 body in base64 (text/plain, or text/html for an HTML
+    message). 7-bit clean, so no server needs 8BITMIME or SMTPUTF8.
+
+    Written directly rather than with `EmailMessage`, whose policy machinery costs 0.6 ms a
+    message, more than the SMTP conversation over a kept connection; the tests parse the result
+    back with the standard library's email parser."""
     domain = envelope(sender).rpartition("@")[2] or "renewd.invalid"
-    mail["Message-ID"] = make_msgid("renewd", domain=domain)
     subtype = "html" if message.format is Format.HTML else "plain"
-    mail.set_content(message.body, subtype=subtype, charset="utf-8")
-    return mail
+    body = "\r\n".join(message.body.splitlines()).encode("utf-8") + b"\r\n"
+    head = [
+        f"From: {_address(sender)}",
+        f"To: {', '.join(_address(t) for t in targets)}",
+        "Subject: " + Header(message.title, "utf-8", header_name="Subject").encode(linesep=_CRLF),
+        f"Date: {format_datetime(now)}",
+        f"Message-ID: {make_msgid('renewd', domain=domain)}",
+        "MIME-Version: 1.0",
+        f'Content-Type: text/{subtype}; charset="utf-8"',
+        "Content-Transfer-Encoding: base64",
+    ]
+    encoded = base64.encodebytes(body).replace(b"\n", b"\r\n")
+    return "\r\n".join(head).encode("ascii") + b"\r\n\r\n" + encoded
+
+
+_CRLF = "\r\n"
+_ANGLE = re.compile(r"^\s*(.*?)\s*<([^<>]+)>\s*$")
+
+
+def split_address(value: str) -> tuple[str, str]:
+    """(display name, address) of "人事部 <hr@example.com>", also when the name has a comma
+    and no quotes ("HR, Shanghai <hr@example.com>"), which RFC 5322 would read as two."""
+    match = _ANGLE.match(value)
+    if match:
+        return match.group(1).strip('"').strip(), match.group(2).strip()
+    name, addr = parseaddr(value)
+    return name, addr or value.strip()
+
+
+@functools.lru_cache(maxsize=1024)
+def _address(value: str) -> str:
+    """An address header value, its display name RFC 2047 encoded when it is not ASCII."""
+    name, addr = split_address(value)
+    if not addr.isascii():  # an internationalised address: encoded as a whole
+        return str(Header(value, "utf-8").encode(linesep=_CRLF))
+    return formataddr((name, addr), charset="utf-8") if name else addr
 
 
 def envelope(sender: str) -> str:
     """The bare address of a `From` value such as "人事部 <hr@example.com>"."""
-    return parseaddr(sender)[1] or sender
+    return split_address(sender)[1]
 
 
 class Pool:
