@@ -46,7 +46,7 @@ def breakdown(config: Path) -> None:
 
     rss = rss_mib(os.getpid())
     import renewd.service.daemon  # noqa: F401  (what `renewd run` imports)
-    from renewd.roster.assemble import load_roster
+    from renewd.roster.reader import load_roster
     from renewd.service.app import App
     from renewd.store.database import Database
     from renewd.store.tokens import load_key

@@ -17,7 +17,7 @@ from pathlib import Path
 from renewd.core.plan import Planner
 from renewd.core.policy import Policy
 from renewd.core.workdays import WorkdayCalendar
-from renewd.roster.assemble import load_roster
+from renewd.roster.reader import load_roster
 
 HEADER = ["工号", "姓名", "部门", "居住证到期日", "变更事项", "积分", "邮箱", "居住证续签日期"]
 CHANGES = ["", "", "", "", "单位", "学历", "子女、配偶"]

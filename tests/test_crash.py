@@ -13,7 +13,8 @@ import datetime as dt
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -41,10 +42,37 @@ def wait_for(check: Callable[[], bool], timeout: float) -> bool:
     return False
 
 
-def test_kill_9_mid_pass_then_restart_delivers_everything_once(
-    write: Write, smtp: tuple[Sink, int]
-) -> None:
-    sink, smtp_port = smtp
+class SlowSink(Sink):
+    """A sink that takes `delay` seconds per message, so that a pass is long enough to kill."""
+
+    def __init__(self, delay: float) -> None:
+        super().__init__()
+        self.delay = delay
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.sleep(self.delay)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@contextmanager
+def slow_smtp(delay: float) -> Iterator[tuple[SlowSink, int]]:
+    """A real SMTP server on 127.0.0.1 taking `delay` seconds a message: a pass lasts long
+    enough to be killed in the middle."""
+    sink, port = SlowSink(delay), free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield sink, port
+    finally:
+        controller.stop()
+
+
+def test_kill_9_mid_pass_then_restart_delivers_everything_once(write: Write) -> None:
+    with slow_smtp(0.01) as (sink, smtp_port):
+        _kill_mid_pass_and_restart(write, sink, smtp_port)
+
+
+def _kill_mid_pass_and_restart(write: Write, sink: Sink, smtp_port: int) -> None:
     # Without points, a permit expiring in 40 days has exactly one reminder due today: the
     # 60-day lead of `permit_renewal`, sent late. (The test may read the clock; the core doesn't.)
     today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
@@ -102,26 +130,11 @@ def test_kill_9_mid_pass_then_restart_delivers_everything_once(
     assert received_at_kill < len(sink.recipients)
 
 
-class SlowSink(Sink):
-    """A sink that takes `delay` seconds per message, so that a pass is long enough to kill."""
-
-    def __init__(self, delay: float) -> None:
-        super().__init__()
-        self.delay = delay
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        await asyncio.sleep(self.delay)
-        return await super().handle_DATA(server, session, envelope)
-
-
 def test_kill_9_restarted_daemon_rescues_orphaned_claims_at_once(write: Write) -> None:
     """Default settings (stale_sending_seconds 900, a sweep every 300 s): the restarted daemon,
     holding the state lock, frees the dead daemon's claims at start-up and delivers every
     reminder within 30 s of its restart; only the messages in flight at the kill may repeat."""
-    sink, smtp_port = SlowSink(0.02), free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
-    controller.start()
-    try:
+    with slow_smtp(0.02) as (sink, smtp_port):
         today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
         expires = today + dt.timedelta(days=40)
         rows = "\n".join(f"P{i:04d},人员{i},{expires},否,p{i}@example.com" for i in range(PEOPLE))
@@ -168,8 +181,6 @@ def test_kill_9_restarted_daemon_rescues_orphaned_claims_at_once(write: Write) -
         assert took < 30
         assert code == 0, log
         assert "left sending by daemon:" in log  # the start-up pass freed the dead claims
-    finally:
-        controller.stop()
     counts = Counter(sink.recipients)
     assert set(counts) == {f"p{i}@example.com" for i in range(PEOPLE)}  # nothing skipped
     assert sum(n - 1 for n in counts.values()) <= in_flight  # only those in flight may repeat

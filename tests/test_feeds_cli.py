@@ -10,7 +10,7 @@ import pytest
 
 from feedkit import people
 from renewd.cli import main
-from renewd.roster.assemble import load_roster
+from renewd.roster.reader import load_roster
 
 ROSTER = """\
 [[people]]

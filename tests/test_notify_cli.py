@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 from conftest import PERMIT_DUE, person
 from netkit import Sink, free_port
 from renewd.cli import main
-from renewd.roster.assemble import Roster
+from renewd.roster.reader import Roster
 
 DAY = (PERMIT_DUE - dt.timedelta(days=3)).isoformat()
 

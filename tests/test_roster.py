@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from renewd.core.errors import Problem, RosterError
 from renewd.core.model import Change, CriticalDate, Lang
-from renewd.roster.assemble import (
+from renewd.roster.reader import (
     Roster,
     load_roster,
     load_roster_file,

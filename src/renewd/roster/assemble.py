@@ -1,11 +1,8 @@
-"""From roster files to a roster: all or nothing, or person by person.
+"""The daemon's roster: a bad row holds back only its own person (SPEC §6).
 
-`load_roster` (the CLI's, `renewd check`'s) returns every person or raises one `RosterError`
-listing every problem in every file; it never returns a partial or empty roster.
-
-`read_partial` (the daemon's): a bad row holds back only its own person (SPEC §6). It reads what
-it can, with the last good version of each person and of each file kept in the state database
-(`renewd.store.records`):
+`renewd.roster.reader.load_roster` (the CLI's, `renewd check`'s) is all or nothing.
+`read_partial` reads what it can, with the last good version of each person and of each file
+kept in the state database (`renewd.store.records`):
 
 - a file that cannot be read at all (missing, undecodable, a required column gone, only a
   header left) keeps that file's last good version;
@@ -26,60 +23,8 @@ from typing import Protocol
 
 from renewd.core.errors import Problem, RosterError
 from renewd.core.model import Person
-from renewd.roster.reader import load_file
-
-
-@dataclass(frozen=True)
-class Roster:
-    """Everyone renewd tracks, in file order, and what it ignored on the way."""
-
-    people: tuple[Person, ...]
-    warnings: tuple[str, ...] = ()
-
-    def by_id(self) -> dict[str, Person]:
-        return {person.id: person for person in self.people}
-
-
-def load_roster(paths: Sequence[Path]) -> Roster:
-    """Read every roster file; raise one RosterError listing all problems in all of them."""
-    if not paths:
-        raise RosterError("no roster files configured")
-    people: list[Person] = []
-    problems: list[Problem] = []
-    warnings: list[str] = []
-    first_seen: dict[str, Person] = {}
-    for path in paths:
-        loaded = load_file(path)
-        problems.extend(loaded.problems)
-        warnings.extend(loaded.warnings)
-        for person, row in loaded.people:
-            first = first_seen.setdefault(person.id, person)
-            if first is person:
-                people.append(person)
-                continue
-            problems.append(
-                Problem(
-                    str(path),
-                    f"duplicate id {person.id!r}, first seen in {first.source}",
-                    row=row,
-                    field=loaded.id_header,
-                    value=person.id,
-                )
-            )
-    if problems:
-        files = len({p.file for p in problems})
-        raise RosterError(
-            f"the roster has {len(problems)} problem(s) in {files} file(s); nothing was loaded",
-            problems,
-        )
-    return Roster(tuple(people), tuple(warnings))
-
-
-def load_roster_file(path: Path) -> tuple[list[Person], list[Problem], list[str]]:
-    """Read one roster file: its people, its problems and its warnings. Never raises for bad
-    input; a file without any person is a problem."""
-    loaded = load_file(path)
-    return [person for person, _ in loaded.people], loaded.problems, loaded.warnings
+from renewd.roster.reader import Roster
+from renewd.roster.reader import _load_file as load_file  # the per-file reader, no raise
 
 
 class LastGood(Protocol):
@@ -144,7 +89,7 @@ def read_partial(paths: Sequence[Path], last_good: LastGood) -> PartialRoster:
         loaded = load_file(path)
         problems.extend(loaded.problems)
         warnings.extend(loaded.warnings)
-        if not loaded.readable:
+        if not loaded.people:  # unreadable, or no good row at all: its last good version
             stale.append(file)
             groups: set[str] = set()
             for person in last_good.of_file(file):
@@ -156,15 +101,15 @@ def read_partial(paths: Sequence[Path], last_good: LastGood) -> PartialRoster:
             continue
         for person, row in loaded.people:
             add(person, file, row, loaded.id_header)
-        records = last_good.of_ids([bad.id for bad in loaded.bad_rows if bad.id])
+        records = last_good.of_ids([pid for _, pid, _ in loaded.bad_rows if pid])
         group_of_row: dict[int | str, str] = {}
-        for bad in loaded.bad_rows:
-            record = records.get(bad.id) if bad.id else None
+        for row, pid, group in loaded.bad_rows:
+            record = records.get(pid) if pid else None
             if record is None:
                 left_out += 1
-            elif add(record, file, bad.row, loaded.id_header):
-                kept.append(bad.id)
-            group_of_row[bad.row] = bad.group or (record.group if record else "")
+            elif add(record, file, row, loaded.id_header):
+                kept.append(pid)
+            group_of_row[row] = group or (record.group if record else "")
         for problem in loaded.problems:
             owner = group_of_row.get(problem.row, "") if problem.row is not None else ""
             if owner:
@@ -173,8 +118,8 @@ def read_partial(paths: Sequence[Path], last_good: LastGood) -> PartialRoster:
             FileRecords(
                 file,
                 tuple(p for p, _ in loaded.people),
-                frozenset(bad.id for bad in loaded.bad_rows if bad.id),
-                complete=all(bad.id for bad in loaded.bad_rows),
+                frozenset(pid for _, pid, _ in loaded.bad_rows if pid),
+                complete=all(pid for _, pid, _ in loaded.bad_rows),
             )
         )
     placed = {id(p) for ps in by_group.values() for p in ps}

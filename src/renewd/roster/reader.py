@@ -1,10 +1,10 @@
 """Read the roster: the people renewd tracks, from TOML, CSV/TSV or Excel files.
 
-`load_file` reads one file into people, problems (file, row, column as the user wrote it,
-value) and bad rows; it never raises for bad input. `renewd.roster.assemble` makes a roster of
-the files: all or nothing (`load_roster`) or person by person (`read_partial`). Columns renewd
-does not use (ID-card numbers, phone numbers...) are never read: they cost one warning per file
-naming the headers, and their values appear nowhere.
+Contract: `load_roster` returns every person or raises one `RosterError` listing every problem
+in every file (file, row, column as the user wrote it, value). It never returns a partial or
+empty roster, so a half-written file cannot wipe the last good one. Columns renewd does not use
+(ID-card numbers, phone numbers...) are never read: they cost one warning per file naming the
+headers, and their values appear nowhere. (`renewd.roster.assemble`: the daemon's, per person.)
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from renewd.core.errors import Problem
+from renewd.core.errors import Problem, RosterError
 from renewd.core.model import Person, Progress
 from renewd.roster.cells import (
     CellError,
@@ -89,31 +89,73 @@ _HEADER_FIELDS: dict[str, str] = {
 _NO_PROGRESS = Progress()
 
 
+@dataclass(frozen=True)
+class Roster:
+    """Everyone renewd tracks, in file order, and what it ignored on the way."""
+
+    people: tuple[Person, ...]
+    warnings: tuple[str, ...] = ()
+
+    def by_id(self) -> dict[str, Person]:
+        return {person.id: person for person in self.people}
+
+
+def load_roster(paths: Sequence[Path]) -> Roster:
+    """Read every roster file; raise one RosterError listing all problems in all of them."""
+    if not paths:
+        raise RosterError("no roster files configured")
+    people: list[Person] = []
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    first_seen: dict[str, Person] = {}
+    for path in paths:
+        loaded = _load_file(path)
+        problems.extend(loaded.problems)
+        warnings.extend(loaded.warnings)
+        for person, row in loaded.people:
+            first = first_seen.setdefault(person.id, person)
+            if first is person:
+                people.append(person)
+                continue
+            problems.append(
+                Problem(
+                    str(path),
+                    f"duplicate id {person.id!r}, first seen in {first.source}",
+                    row=row,
+                    field=loaded.id_header,
+                    value=person.id,
+                )
+            )
+    if problems:
+        files = len({p.file for p in problems})
+        raise RosterError(
+            f"the roster has {len(problems)} problem(s) in {files} file(s); nothing was loaded",
+            problems,
+        )
+    return Roster(tuple(people), tuple(warnings))
+
+
+def load_roster_file(path: Path) -> tuple[list[Person], list[Problem], list[str]]:
+    """Read one roster file: its people, its problems and its warnings. Never raises for bad
+    input; a file without any person is a problem."""
+    loaded = _load_file(path)
+    return [person for person, _ in loaded.people], loaded.problems, loaded.warnings
+
+
 class _FileError(Exception):
     """The file as a whole cannot be read; the message says why, without its content."""
 
 
 @dataclass(frozen=True)
-class LoadedFile:
+class _Loaded:
     people: list[tuple[Person, int | str]]  # with the row each came from
     problems: list[Problem]
     warnings: list[str]
     id_header: str = "id"
-    readable: bool = True  # False: the file as a whole is unusable (see `renewd.roster.assemble`)
-    bad_rows: tuple[BadRow, ...] = ()  # rows that have a problem
+    bad_rows: tuple[tuple[int | str, str, str], ...] = ()  # (row, id, group); "" if unreadable
 
 
-@dataclass(frozen=True)
-class BadRow:
-    """A row with a problem, and what of it could be read: its id and group, or "" for none."""
-
-    row: int | str
-    id: str
-    group: str
-
-
-def load_file(path: Path) -> LoadedFile:
-    """One file's people, problems, warnings and bad rows; never raises for bad input."""
+def _load_file(path: Path) -> _Loaded:
     suffix = path.suffix.lower()
     file = str(path)
     try:
@@ -127,10 +169,9 @@ def load_file(path: Path) -> LoadedFile:
             known = ", ".join(sorted(TOML_SUFFIXES | TEXT_SUFFIXES | SHEET_SUFFIXES))
             raise _FileError(f"unknown roster file type {path.suffix!r}; expected one of {known}")
     except OSError as exc:
-        problem = Problem(file, f"cannot read file: {exc.strerror or exc}")
-        return LoadedFile([], [problem], [], readable=False)
+        return _Loaded([], [Problem(file, f"cannot read file: {exc.strerror or exc}")], [])
     except _FileError as exc:
-        return LoadedFile([], [Problem(file, str(exc))], [], readable=False)
+        return _Loaded([], [Problem(file, str(exc))], [])
     return _people(path, tables)
 
 
@@ -144,18 +185,16 @@ class _Tables:
     ignored: list[str]
 
 
-def _people(path: Path, tables: _Tables) -> LoadedFile:
+def _people(path: Path, tables: _Tables) -> _Loaded:
     file = str(path)
     problems = tables.problems
-    readable = True
     has_header = bool(tables.headers or tables.ignored)  # an empty file only lacks people
     for field in REQUIRED:
         if has_header and field not in tables.headers:
             names = " / ".join((field, *COLUMNS[field]))
             problems.append(Problem(file, f"missing required column ({names})", field=field))
-            readable = False
     people: list[tuple[Person, int | str]] = []
-    bad_rows: list[BadRow] = []
+    bad_rows: list[tuple[int | str, str, str]] = []
     seen_rows = 0
     for row, cells in tables.rows:
         seen_rows += 1
@@ -166,13 +205,11 @@ def _people(path: Path, tables: _Tables) -> LoadedFile:
             bad_rows.append(person)
     if seen_rows == 0:
         problems.append(Problem(file, "no people in file (a header alone is not a roster)"))
-        readable = False
     warnings = []
     if tables.ignored:
         listed = ", ".join(repr(h) for h in tables.ignored)
         warnings.append(f"{file}: ignored columns renewd does not use: {listed}")
-    id_header = tables.headers.get("id", "id")
-    return LoadedFile(people, problems, warnings, id_header, readable, tuple(bad_rows))
+    return _Loaded(people, problems, warnings, tables.headers.get("id", "id"), tuple(bad_rows))
 
 
 # --- reading files -------------------------------------------------------------------------
@@ -316,9 +353,8 @@ def _person(
     headers: Mapping[str, str],
     cells: Mapping[str, Any],
     problems: list[Problem],
-) -> Person | BadRow:
-    """One row's raw cells -> a Person; for a bad row, after recording every bad cell of it,
-    what could be read of its id and group.
+) -> Person | tuple[int | str, str, str]:
+    """One row's raw cells -> a Person, or (row, id, group) after recording every bad cell.
 
     Only the cells present are parsed: on a 100,000-row roster most columns are empty."""
     before = len(problems)
@@ -338,7 +374,7 @@ def _person(
         if field in headers and is_blank(cells.get(field)):
             problems.append(Problem(file, "missing required value", row, headers[field]))
     if len(problems) > before or not all(field in values for field in REQUIRED):
-        return BadRow(row, values.get("id") or "", values.get("group") or "")
+        return (row, values.get("id") or "", values.get("group") or "")
     progress = _NO_PROGRESS
     if not values.keys().isdisjoint(PROGRESS_FIELDS):
         progress = Progress(**{f: values.pop(f) for f in PROGRESS_FIELDS if f in values})

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from renewd.core.model import Person, PersonPlan
 from renewd.core.plan import Planner
 from renewd.core.workdays import WorkdayCalendar
-from renewd.roster.assemble import Roster, load_roster
+from renewd.roster.reader import Roster, load_roster
 from renewd.settings import DEFAULT_CONFIG, Settings, load_settings
 from renewd.store.database import DB_NAME, Database
 from renewd.store.progress import ProgressStore, merge_progress

@@ -32,7 +32,7 @@ from renewd.channels.factory import build_channels
 from renewd.core.errors import Problem, RenewdError, RosterError
 from renewd.core.model import PersonPlan
 from renewd.core.schedule import reminder_day
-from renewd.roster.assemble import Roster
+from renewd.roster.reader import Roster
 from renewd.roster.watcher import RosterWatcher
 from renewd.service.app import App
 from renewd.service.delivery import Delivery, workday_move
