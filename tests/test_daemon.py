@@ -204,3 +204,17 @@ def test_channel_without_its_secret_refuses_to_start(write: Write) -> None:
         )
         assert result.returncode == 78, (command, result.stderr)
         assert "tg" in result.stderr
+
+
+def test_renewd_serve_serves_feeds_and_health_and_stops_on_sigterm(config: Path) -> None:
+    served = Daemon(config, port_of(config), command="serve").start()
+    try:
+        assert served.read_notify("READY=1"), served.kill()
+        assert served.health()[0] == 200
+        code, ics = served.get(feed_url(config, "all"))
+        assert code == 200
+        assert b"BEGIN:VCALENDAR" in ics
+        assert not (config.parent / "state" / "renewd.lock").exists()  # it sends nothing
+    finally:
+        code, out = served.stop()
+    assert code == 0, out
