@@ -44,7 +44,8 @@ def config(write: Write) -> Path:
 def test_every_command_has_help() -> None:
     parser = build_parser()
     actions = [a for a in parser._actions if a.dest == "command"]
-    commands = sorted(actions[0].choices)  # type: ignore[union-attr]
+    assert actions[0].choices is not None
+    commands = sorted(actions[0].choices)
     assert {"check", "plan", "run"} <= set(commands)
     for command in commands:
         result = renewd(command, "--help")

@@ -23,7 +23,9 @@ from renewd.service.delivery import Delivery, PassReport
 from renewd.store.database import Database
 
 # Only the permit renewal reminds, and no group digest: one delivery row per person and channel.
-ONLY_PERMIT = {k.value: [] for k in MilestoneKind if k is not MilestoneKind.PERMIT_RENEWAL}
+ONLY_PERMIT: dict[str, list[int]] = {
+    k.value: [] for k in MilestoneKind if k is not MilestoneKind.PERMIT_RENEWAL
+}
 DAY = PERMIT_DUE - dt.timedelta(days=3)
 
 

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from renewd.channels.settings import EmailSettings, WecomSettings
 from renewd.core.errors import EX_CONFIG, ConfigError
-from renewd.settings import Fallback, load_settings
+from renewd.core.policy import Fallback
+from renewd.settings import load_settings
 
 Write = Callable[[str, str], Path]
 
@@ -70,8 +72,11 @@ def test_secrets_from_credentials_directory_then_environment(
     monkeypatch.setenv("RENEWD_MAIL_PASSWORD", "from-env")
     monkeypatch.setenv("RENEWD_HR_WECOM_ROBOT_KEY", "robot-from-env")
     settings = load_settings(path)
-    assert settings.channel("mail").password == "from-credentials"
-    assert settings.channel("hr-wecom").robot_key == "robot-from-env"
+    mail, wecom = settings.channel("mail"), settings.channel("hr-wecom")
+    assert isinstance(mail, EmailSettings)
+    assert isinstance(wecom, WecomSettings)
+    assert mail.password == "from-credentials"
+    assert wecom.robot_key == "robot-from-env"
     assert "from-credentials" not in repr(settings)
 
 

@@ -122,7 +122,7 @@ def test_app_refreshes_a_refused_token_once_and_sends_again(code: int) -> None:
     responses.post(SEND, json=OK)
     result = app().send(Message("t", "b", Format.MARKDOWN), "a")
     assert result.ok, result.reason
-    urls = [c.request.url for c in responses.calls]
+    urls = [str(c.request.url) for c in responses.calls]
     assert urls.count(f"{GETTOKEN}?corpid=ww0123&corpsecret={SECRET}") == 2
     assert [u for u in urls if u.startswith(SEND)] == [
         f"{SEND}?access_token=OLD-TOKEN",
