@@ -304,3 +304,27 @@ def test_serve_is_the_daemon_with_delivery_off(make_config: Callable[..., Path])
             assert (status, body["problems"]) == (200, [])
 
     asyncio.run(scenario())
+
+
+def test_a_scheduled_job_that_raises_shows_on_healthz_until_it_works(
+    make_config: Callable[..., Path],
+) -> None:
+    clock = Clock(at(PERMIT_DUE - dt.timedelta(days=3), 10))
+
+    async def scenario() -> None:
+        async with running(make_config(), clock) as daemon:
+            real = daemon.state.sync_progress
+
+            def broken() -> bool:
+                raise RuntimeError("database on fire")
+
+            daemon.state.sync_progress = broken  # type: ignore[method-assign]
+            await daemon.scheduled("sweep")
+            status, body = await health(daemon)
+            assert status == 503
+            assert "scheduled job 'sweep' failed (RuntimeError); see the log" in body["problems"]
+            daemon.state.sync_progress = real  # type: ignore[method-assign]
+            await daemon.scheduled("sweep")
+            assert (await health(daemon))[0] == 200
+
+    asyncio.run(scenario())

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from renewd.service.app import App, today
+from renewd.service.snapshot import build_snapshot
 
 
 def register(
@@ -26,7 +27,9 @@ def register(
 def run(args: argparse.Namespace) -> int:
     app = App.load(args.config)  # every channel has its keys, every route a destination
     roster = app.roster  # raises RosterError with every problem
-    app.snapshot(today(app.settings))  # and everyone can be planned (a calendar for every year)
+    # Everyone can be planned (a calendar for every year), as the daemon plans them; the
+    # settings already checked every channel, so none is built here.
+    build_snapshot(app.settings, roster, {}, today(app.settings), app.recorded())
     for warning in roster.warnings:
         print(f"renewd: warning: {warning}", file=sys.stderr)
     files = len(app.settings.roster.files)

@@ -172,6 +172,22 @@ class Daemon:
             )
             self._status()
 
+    async def scheduled(self, job: str) -> None:
+        """What APScheduler runs: `send_at`, `sweep` (a pass) or `day` (the day change). A job
+        that raises is logged and shown on /healthz until it next succeeds; the scheduler runs it
+        again at its next time."""
+        name = f"scheduled job {job!r}"
+        try:
+            if job == "day":
+                await self.day_change()
+            else:
+                await self.run_pass(job)
+        except Exception as exc:
+            log.exception("%s failed", name)
+            self.health.task_failed(name, f"{name} failed ({type(exc).__name__}); see the log")
+            return
+        self.health.task_ok(name)
+
     def deliver(self, now: dt.datetime) -> dict[str, int]:
         """One delivery pass, in a worker thread. Before `send_at` it works for yesterday, so a
         night-time sweep retries and catches up but never sends today's reminders early."""

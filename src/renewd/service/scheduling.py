@@ -1,4 +1,5 @@
-"""The daemon's APScheduler jobs: a thin waker that calls the daemon's job functions.
+"""The daemon's APScheduler jobs: a thin waker that calls the daemon's job functions (through
+`scheduled`, which shows a job that raised on /healthz).
 
 - `send`: `run_pass("send_at")` daily at `notify.send_at` in the configured zone (misfire grace:
   the whole day, coalesced, so a late start still sends today's reminders once);
@@ -21,9 +22,7 @@ from renewd.settings import NotifySettings
 class Jobs(Protocol):
     """What the scheduler wakes up."""
 
-    async def run_pass(self, why: str) -> None: ...
-
-    async def day_change(self) -> bool: ...
+    async def scheduled(self, job: str) -> None: ...
 
 
 def schedule_jobs(
@@ -32,7 +31,7 @@ def schedule_jobs(
     """Add (or replace, after a reload) the daemon's three jobs."""
     send_at, sweep = notify.send_at, notify.sweep_seconds
     scheduler.add_job(
-        jobs.run_pass,
+        jobs.scheduled,
         CronTrigger(hour=send_at.hour, minute=send_at.minute, timezone=zone),
         args=["send_at"],
         id="send",
@@ -42,7 +41,7 @@ def schedule_jobs(
         max_instances=1,
     )
     scheduler.add_job(
-        jobs.run_pass,
+        jobs.scheduled,
         IntervalTrigger(seconds=sweep, timezone=zone),
         args=["sweep"],
         id="sweep",
@@ -52,8 +51,9 @@ def schedule_jobs(
         max_instances=1,
     )
     scheduler.add_job(
-        jobs.day_change,
+        jobs.scheduled,
         CronTrigger(hour=0, minute=0, second=5, timezone=zone),
+        args=["day"],
         id="day",
         replace_existing=True,
         misfire_grace_time=24 * 3600,
