@@ -328,3 +328,21 @@ def test_a_scheduled_job_that_raises_shows_on_healthz_until_it_works(
             assert (await health(daemon))[0] == 200
 
     asyncio.run(scenario())
+
+
+def test_a_reload_that_changes_the_channels_builds_them_anew(
+    make_config: Callable[..., Path],
+) -> None:
+    config = make_config(channels="")
+    clock = Clock(at(PERMIT_DUE - dt.timedelta(days=3), 10))
+
+    async def scenario() -> None:
+        async with running(config, clock) as daemon:
+            assert daemon.state.channels == {}
+            config.write_text(config.read_text() + CONSOLE, encoding="utf-8")
+            assert await daemon.reload()
+            assert list(daemon.state.channels) == ["console"]
+            assert daemon.snapshot is not None
+            assert list(daemon.snapshot.channels) == ["console"]  # what the passes use
+
+    asyncio.run(scenario())

@@ -85,7 +85,9 @@ class Daemon:
         self.metrics = Metrics()
         # Built once per configuration and kept: a WeCom app's access token outlives a pass.
         channels = build_channels(settings) if deliver else {}
-        self.state = Refresher(settings, channels, self.health, self.metrics, self.today)
+        self.state = Refresher(
+            settings, channels, self.health, self.metrics, self.today, with_channels=deliver
+        )
         self.lock = StateLock(settings.state.dir)
         self.db: Database | None = None
         self._pass_lock = asyncio.Lock()

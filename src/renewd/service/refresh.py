@@ -47,8 +47,12 @@ class Refresher:
         health: Health,
         metrics: Metrics,
         today: Callable[[], dt.date],
+        *,
+        with_channels: bool = True,
     ) -> None:
+        """`with_channels=False` (`renewd serve`): no channels are built, not even on reload."""
         self.settings = settings
+        self.with_channels = with_channels
         self.channels = channels
         self.health = health
         self.metrics = metrics
@@ -143,7 +147,7 @@ class Refresher:
         if settings == self.settings:
             return False
         channels = self.channels
-        if settings.channels != self.settings.channels and self.channels:
+        if settings.channels != self.settings.channels and self.with_channels:
             channels = build_channels(settings)
         if self.snapshot is not None:
             try:
