@@ -346,3 +346,35 @@ def test_a_reload_that_changes_the_channels_builds_them_anew(
             assert list(daemon.snapshot.channels) == ["console"]  # what the passes use
 
     asyncio.run(scenario())
+
+
+def test_a_broken_roster_on_sighup_keeps_serving_and_delivering(
+    make_config: Callable[..., Path],
+) -> None:
+    """Moved from the process tests, where it waited 2.5 s of real sweeps."""
+    config = make_config()
+    clock = Clock(at(PERMIT_DUE - dt.timedelta(days=3), 10))
+
+    async def scenario() -> None:
+        async with running(config, clock) as daemon:
+            await daemon.run_pass("sweep")
+            assert daemon.feeds is not None
+            feed = daemon.feeds.urls("all").https.split(daemon.settings.server.listen, 1)[1]
+            code, before = await asyncio.to_thread(get, daemon, feed)
+            assert code == 200
+            roster = config.parent / "people.csv"
+            roster.write_text(ROSTER + "1003,王五,研发部,not a date,\n", encoding="utf-8")
+            assert not await daemon.reload()
+            for minutes in (5, 10):  # sweeps meanwhile must not fail on the broken file
+                clock.now = at(PERMIT_DUE - dt.timedelta(days=3), 10, minutes)
+                await daemon.scheduled("sweep")
+            status, body = await health(daemon)
+            assert status == 503
+            assert len(body["problems"]) == 1
+            assert "people.csv, row 4" in body["problems"][0]
+            assert not any("failed" in p for p in body["problems"])
+            assert daemon.health.last_sweep_error is None
+            assert await metric(daemon, "renewd_people") == 2
+            assert await asyncio.to_thread(get, daemon, feed) == (200, before)  # the last good
+
+    asyncio.run(scenario())
