@@ -155,7 +155,7 @@ def test_a_channel_missing_its_keys_is_rejected_by_load_settings(write: Write) -
     with pytest.raises(ConfigError) as caught:
         load_settings(path)
     [problem] = caught.value.problems
-    assert (problem.file, problem.field) == (str(path), "channels.0")
+    assert (problem.file, problem.field) == (str(path), "channels.0.bot_token")
     assert problem.message == "channel tg: telegram needs a bot_token (secret)"
 
 
@@ -177,3 +177,11 @@ def test_a_digest_route_without_a_fixed_destination_fails_at_load(write: Write) 
     [problem] = caught.value.problems
     assert (problem.file, problem.field) == (str(path), "groups.研发部.channels")
     assert "no fixed destination" in problem.message
+
+
+def test_an_email_channel_names_each_missing_key(write: Write) -> None:
+    path = write("config.toml", MINIMAL + '[[channels]]\nname = "m"\ntype = "email"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert [p.field for p in caught.value.problems] == ["channels.0.host", "channels.0.sender"]
+    assert "channel m: email needs `host` and `sender`" in str(caught.value)

@@ -39,12 +39,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from renewd.channels.factory import build_channels
 from renewd.core.model import PersonPlan
 from renewd.core.schedule import reminder_day
-from renewd.roster.watcher import RosterWatcher
 from renewd.service.delivery import Delivery, workday_move
 from renewd.service.refresh import Refresher
 from renewd.service.scheduling import schedule_jobs
 from renewd.service.snapshot import Snapshot
-from renewd.service.statelock import AlreadyRunning, StateLock
+from renewd.service.statelock import StateLock
 from renewd.service.supervisor import Supervisor
 from renewd.service.systemd import Notifier, watchdog_interval
 from renewd.settings import Settings, load_settings
@@ -58,8 +57,6 @@ from renewd.web.server import start as start_server
 log = logging.getLogger("renewd.service.daemon")
 
 POLL_SECONDS = 2.0
-
-__all__ = ["AlreadyRunning", "Daemon", "RosterWatcher", "StateLock"]
 
 
 class Daemon:
