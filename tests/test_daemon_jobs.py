@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import json
 import re
+import sqlite3
 import urllib.error
 import urllib.request
 from collections.abc import AsyncIterator, Callable
@@ -104,7 +105,7 @@ def sent_rows(daemon: Daemon) -> list[str]:
 
 @responses.activate
 def test_the_wecom_access_token_outlives_passes_and_a_reload(
-    make_config: Callable[..., Path],
+    make_config: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     gettoken = responses.get(
         f"{API}/cgi-bin/gettoken",
@@ -117,6 +118,15 @@ def test_the_wecom_access_token_outlives_passes_and_a_reload(
     async def scenario() -> list[dict[str, int]]:
         async with running(config, clock) as daemon:
             channel = daemon.state.channels["app"]
+            opened: list[object] = []
+            connect = sqlite3.connect
+
+            def counting(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+                opened.append(args)
+                connection: sqlite3.Connection = connect(*args, **kwargs)
+                return connection
+
+            monkeypatch.setattr(sqlite3, "connect", counting)
             counts = [await asyncio.to_thread(daemon.deliver, clock.now)]
             config.write_text(config.read_text() + "[feeds]\nalarms = true\n", encoding="utf-8")
             assert await daemon.reload()
@@ -124,6 +134,7 @@ def test_the_wecom_access_token_outlives_passes_and_a_reload(
             clock.now = at(PERMIT_DUE - dt.timedelta(days=1))
             await daemon.day_change()
             counts.append(await asyncio.to_thread(daemon.deliver, clock.now))
+            assert opened == []  # passes use the daemon's own connection
             return counts
 
     counts = asyncio.run(scenario())
