@@ -42,6 +42,7 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src
+	$(BIN)/mypy tests
 
 # Slow (builds the wheel and sdist, installs them into fresh virtual environments): CI runs it.
 test-install: $(STAMP)

@@ -1,21 +1,20 @@
-"""`renewd notify`, `done` and `log` through the real entry point (roster stubbed: placeholder)."""
+"""`renewd notify`, `done` and `log` through the real entry point, on a real roster file."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 
-from conftest import PERMIT_DUE, person
+from conftest import EXPIRES, PERMIT_DUE
 from netkit import Sink, free_port
 from renewd.cli import main
-from renewd.roster.reader import Roster
 
 DAY = (PERMIT_DUE - dt.timedelta(days=3)).isoformat()
 
@@ -33,11 +32,12 @@ def smtp_at(port: int) -> Iterator[Sink]:
 
 
 @pytest.fixture
-def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    def fake_roster(paths: Sequence[Path]) -> Roster:
-        return Roster(people=(person(),), warnings=())
-
-    monkeypatch.setattr("renewd.service.app.load_roster", fake_roster)
+def config(tmp_path: Path) -> str:
+    (tmp_path / "people.toml").write_text(
+        f'[[people]]\nid = "E001"\nname = "张三"\npermit_expires = {EXPIRES.isoformat()}\n'
+        'group = "研发部"\nemail = "e001@example.com"\n',
+        encoding="utf-8",
+    )
     path = tmp_path / "config.toml"
     path.write_text(
         '[roster]\nfiles = ["people.toml"]\n[state]\ndir = "state"\n'

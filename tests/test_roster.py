@@ -12,12 +12,12 @@ from hypothesis import strategies as st
 
 from renewd.core.errors import Problem, RosterError
 from renewd.core.model import Change, CriticalDate, Lang
+from renewd.roster.cells import parse_critical_dates, parse_date
 from renewd.roster.reader import (
     Roster,
     load_roster,
     load_roster_file,
 )
-from renewd.roster.cells import parse_critical_dates, parse_date
 
 ZH_HEADER = "工号,姓名,部门,居住证到期日,变更事项,积分,邮箱,Telegram,关键日期"
 ZH_ROWS = [

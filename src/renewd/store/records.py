@@ -140,8 +140,13 @@ def forget_fixed(db: Database, by_group: Mapping[str, Sequence[Problem]]) -> Non
 def load_keeping(files: Sequence[Path], db: Database) -> PartialRoster:
     """The daemon's roster read: `read_partial` over the records of `db`, whose good rows then
     become the new last good records. Raises RosterError only when nobody can be served."""
-    records = RosterRecords(db)
-    roster = read_partial(files, records)
-    records.save(roster.save)
-    forget_fixed(db, roster.by_group)
+    roster = read_partial(files, RosterRecords(db))
+    keep(db, roster)
     return roster
+
+
+def keep(db: Database, roster: PartialRoster) -> None:
+    """Make `roster`'s good rows the last good records (once it is known to be usable: the
+    daemon keeps them only after everyone in it could be planned)."""
+    RosterRecords(db).save(roster.save)
+    forget_fixed(db, roster.by_group)

@@ -49,6 +49,14 @@ class Health:
     config_problem: str | None = None
     dead_letters: int = 0
     retries_waiting: int = 0
+    delivery: bool = True  # `renewd serve` runs no delivery passes: none is overdue
+    tasks: dict[str, str] = field(default_factory=dict)  # background task -> why it is unwell
+
+    def task_failed(self, name: str, reason: str) -> None:
+        self.tasks[name] = reason
+
+    def task_ok(self, name: str) -> None:
+        self.tasks.pop(name, None)
 
     def set_roster(self, problems: Sequence[Problem], stale: int, kept: int, left_out: int) -> bool:
         """Record the roster's problems (by location only: /healthz is unauthenticated, so it
@@ -63,6 +71,9 @@ class Health:
         """Why renewd is unhealthy (HTTP 503)."""
         now = time.monotonic() if now is None else now
         reasons = []
+        reasons += [self.tasks[name] for name in sorted(self.tasks)]  # a crashed task
+        if not self.delivery:
+            return reasons
         last = self.last_sweep_ok
         stale = 3 * self.sweep_seconds + 60  # three missed sweeps
         if last is None and now - self.started > stale:
@@ -152,6 +163,14 @@ class Metrics:
         )
         self.roster_errors = Gauge(
             "renewd_roster_errors", "Problems in the roster files", registry=r
+        )
+        self.full_plans = PromCounter(
+            "renewd_full_plans",
+            "Times everyone was planned (day change, roster, configuration or calendar change)",
+            registry=r,
+        )
+        self.person_plans = PromCounter(
+            "renewd_person_replans", "People planned again after recorded progress", registry=r
         )
         self.feed_requests = PromCounter(
             "renewd_feed_requests", "Feed requests by HTTP status", ["status"], registry=r
