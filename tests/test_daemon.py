@@ -98,7 +98,7 @@ def test_a_bad_row_holds_back_only_its_own_person_and_health_degrades(
     roster.write_text(GOOD + "1003,王五,研发部,2027-02-30\n", encoding="utf-8")
     body = daemon.wait_health_status("degraded")
     assert body["problems"] == []
-    warnings = " ".join(map(str, body["warnings"]))  # type: ignore[call-overload]
+    warnings = " ".join(map(str, body["warnings"]))
     assert "people.csv, row 4, field '居住证到期日'" in warnings
     assert body["counts"] == {"people": 2, "roster_problems": 1, "stale_files": 0,
                               "kept_records": 0, "left_out": 1, "dead_letters": 0,
@@ -109,7 +109,7 @@ def test_a_bad_row_holds_back_only_its_own_person_and_health_degrades(
     # A typo in a known person's date: his last good record stays, with his events.
     roster.write_text(GOOD.replace("2027-03-15", "2027-13-15"), encoding="utf-8")
     body = daemon.wait_health_status("degraded", lambda b: b["counts"]["kept_records"] == 1)
-    assert body["counts"]["people"] == 2  # type: ignore[index]
+    assert body["counts"]["people"] == 2
     assert daemon.get(path)[1] == before
     roster.write_text(GOOD + "1003,王五,研发部,2027-02-28\n", encoding="utf-8")
     daemon.wait_health_status("ok")
@@ -122,8 +122,8 @@ def test_an_unreadable_roster_file_keeps_its_last_good_version(
 ) -> None:
     (config.parent / "people.csv").unlink()
     body = daemon.wait_health_status("degraded")
-    assert body["counts"]["stale_files"] == 1  # type: ignore[index]
-    assert body["counts"]["people"] == 2  # type: ignore[index]
+    assert body["counts"]["stale_files"] == 1
+    assert body["counts"]["people"] == 2
     assert "cannot read file" not in json.dumps(body)  # locations only, never messages
 
 

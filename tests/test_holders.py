@@ -24,7 +24,9 @@ from renewd.service.holders import LEASE_SECONDS, Holder, Role, is_gone, this_pr
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog
 
-ONLY_PERMIT = {k.value: [] for k in MilestoneKind if k is not MilestoneKind.PERMIT_RENEWAL}
+ONLY_PERMIT: dict[str, list[int]] = {
+    k.value: [] for k in MilestoneKind if k is not MilestoneKind.PERMIT_RENEWAL
+}
 DAY = PERMIT_DUE - dt.timedelta(days=3)
 WHO = [person(f"E{i:03}") for i in range(3)]
 

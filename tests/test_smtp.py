@@ -175,7 +175,9 @@ def test_no_server_is_a_failure_naming_host_and_port(port: int) -> None:
 def test_a_pass_uses_at_most_concurrency_connections_and_closes_them(
     server: Server, port: int, db: Database, planner: Planner
 ) -> None:
-    only_permit = {k.value: [] for k in MilestoneKind if k is not MilestoneKind.PERMIT_RENEWAL}
+    only_permit: dict[str, list[int]] = {
+        k.value: [] for k in MilestoneKind if k is not MilestoneKind.PERMIT_RENEWAL
+    }
     mail = channel(port, concurrency=3)
     delivery = Delivery(db, settings(notify={"lead_days_by_kind": only_permit}), {"mail": mail})
     day = dt.date(2026, 6, 8)
