@@ -69,6 +69,7 @@ def breakdown(config: Path) -> None:
     import renewd.service.daemon  # noqa: F401  (what `renewd run` imports)
     from renewd.roster.reader import load_roster
     from renewd.service.app import App
+    from renewd.service.snapshot import build_snapshot
     from renewd.store.database import Database
     from renewd.store.tokens import load_key
     from renewd.web.publisher import FeedCache
@@ -88,14 +89,13 @@ def breakdown(config: Path) -> None:
               f" peak {(peak - base) / 2**20:5.1f} MiB")  # fmt: skip
         return result
 
-    roster = step("roster", lambda: load_roster(app.settings.roster.files))
-    app.use_roster(roster)  # type: ignore[arg-type]
+    roster: Any = step("roster", lambda: load_roster(app.settings.roster.files))
     db = Database.in_dir(app.settings.state.dir)
     day = dt.date(2026, 12, 1)
-    plans: Any = step("plans", lambda: app.plans(day, db))
+    snap: Any = step("plans", lambda: build_snapshot(app.settings, roster, {}, day, {}))
     feeds = FeedCache(app.settings, db, load_key(app.settings.state.dir))
     now = dt.datetime.now(dt.UTC)
-    step("feed refresh", lambda: feeds.refresh([p.person for p in plans], plans, day, now))
+    step("feed refresh", lambda: feeds.refresh(snap.people, snap.plans, day, now))
     db.close()
 
 

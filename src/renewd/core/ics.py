@@ -136,9 +136,14 @@ def render_stamped(
 _DIGEST_MOD = 1 << 128
 
 
+@functools.lru_cache(maxsize=4096)  # stamps are shared: few distinct ones per refresh
+def _stamp_text(stamp: Stamp) -> str:
+    return f"{stamp.sequence}\x1f{stamp.changed.isoformat()}"
+
+
 def event_hash(event: EventKey, stamp: Stamp) -> int:
     """One event's share of the digest of every feed it is in (computed once per event)."""
-    text = f"{event.uid}\x1f{event.digest}\x1f{stamp.sequence}\x1f{stamp.changed.isoformat()}"
+    text = f"{event.uid}\x1f{event.digest}\x1f{_stamp_text(stamp)}"
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:16], "big")
 
 

@@ -150,6 +150,7 @@ class Daemon:
             if self.state.watcher.changed():
                 await self._swap(self.state.load, "file changed")
             await self._catch_up()
+            await asyncio.to_thread(self.state.keep_records)  # off the start-up path
             if not self.deliver_enabled:
                 return
             started = time.monotonic()

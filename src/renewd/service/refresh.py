@@ -67,6 +67,7 @@ class Refresher:
         self.watcher = RosterWatcher(settings.roster.files)
         self._progress: ProgressStore | None = None
         self._db: Database | None = None
+        self._to_keep: PartialRoster | None = None
         self.roster_notices: Mapping[str, Sequence[Problem]] = {}  # for HR, once (Delivery)
         self._mark: object = None
         self._recorded: Mapping[str, Progress] = {}
@@ -105,8 +106,7 @@ class Refresher:
     def _accepted(self, partial: PartialRoster, reason: str) -> None:
         for warning in partial.roster.warnings:
             log.warning("%s", warning)
-        if self._db is not None:  # planned: these are now the last good records
-            keep(self._db, partial)
+        self._to_keep = partial  # planned: its good rows become the last good records
         problems = partial.problems
         kept, stale = len(partial.kept), len(partial.stale_files)
         if self.health.set_roster(problems, stale, kept, partial.left_out):
@@ -115,6 +115,13 @@ class Refresher:
         self.roster_notices = partial.by_group
         self.metrics.roster_errors.set(len(problems))
         log.info("roster loaded (%s): %d people", reason, len(partial.people))
+
+    def keep_records(self) -> None:
+        """Persist the roster in force as the last good records (the delivery pass does it
+        first, off the start-up path: until then the previous records stand)."""
+        partial, self._to_keep = self._to_keep, None
+        if partial is not None and self._db is not None:
+            keep(self._db, partial)
 
     def _read(self) -> PartialRoster:
         """The roster person by person, over the last good records of the state database (a

@@ -13,6 +13,7 @@ back continues his SEQUENCE instead of restarting at 0.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 
 from renewd.core.events import EventKey, Stamp
@@ -38,6 +39,7 @@ SCHEMA = [
 _SLICE = 500  # uids per query: below SQLite's limit of bound parameters
 
 
+@functools.lru_cache(maxsize=1024)  # a refresh writes few distinct moments, many times
 def _to_text(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat()
 
