@@ -10,12 +10,15 @@ from zoneinfo import ZoneInfo
 from renewd.commands.args import iso_date
 from renewd.core.errors import EX_TEMPFAIL, UsageError
 from renewd.core.messages import test_message
+from renewd.roster.assemble import read_partial
 from renewd.service.app import App, now, today
 from renewd.service.delivery import Delivery, PassReport, workday_move
 from renewd.service.owed import owed
+from renewd.service.snapshot import build_snapshot
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog, DeliveryStatus, columns
 from renewd.store.progress import ProgressStore, parse_step
+from renewd.store.records import RosterRecords, keep
 
 
 def register(
@@ -110,10 +113,17 @@ def run_notify(args: argparse.Namespace) -> int:
     day: dt.date = args.today or today(app.settings)
     db = Database.in_dir(app.settings.state.dir)
     try:
-        snap = app.snapshot(day, db)
+        # As the daemon: a bad row holds back only its own person (its last good record).
+        roster = read_partial(app.settings.roster.files, RosterRecords(db))
+        for problem in roster.problems:
+            print(f"renewd: warning: {problem}", file=sys.stderr)
+        snap = build_snapshot(app.settings, roster.roster, app.channels, day, app.recorded(db))
+        if not args.dry_run:
+            keep(db, roster)
         move = workday_move(snap.settings, snap.calendar)
         delivery = Delivery(db, snap.settings, snap.channels, move=move)
-        report = delivery.run_pass(snap.plans, day, now(app.settings), dry_run=args.dry_run)
+        report = delivery.run_pass(snap.plans, day, now(app.settings), dry_run=args.dry_run,
+                                   notices=roster.by_group)  # fmt: skip
         still = owed(DeliveryLog(db))
     finally:
         db.close()
