@@ -105,7 +105,6 @@ class Delivery:
         this process, as a command); `under_lock`: the caller is the daemon holding the state
         lock, so claims of any other daemon are known to be dead."""
         self._notices: Mapping[str, Sequence[Problem]] = {}
-        self._numbers: dict[str | None, int] = {}
         self.holder = holder or this_process(Role.COMMAND)
         self.under_lock = under_lock
         self.db = db
@@ -161,13 +160,14 @@ class Delivery:
 
         `notices`: roster problems by group ("" = no group), from `read_partial`; each one HR
         was not told of yet goes out once, in a notice on the group's digest channels (the
-        escalation channels for no group), claimed with this pass's digests."""
+        escalation channels for no group), claimed after this pass's reminders."""
         self._notices = notices or {}
         report = PassReport(today=today, dry_run=dry_run)
         since = today - dt.timedelta(days=800)  # cycles older than two years cannot be due
         reminders = due_reminders(plans, today, self.rules, self.issued(since), self.move)
         if dry_run:
-            deliveries = self._deliveries(reminders, today, report, record=False)
+            deliveries = self._deliveries(reminders, today, report)
+            deliveries += self._roster_notices(today, record=False)
             report.planned = [_planned(d) for d in deliveries]
             report.issued = len(reminders)
             return report
@@ -179,6 +179,8 @@ class Delivery:
         report.issued = self.log.claim(
             reminders, lambda won: self._deliveries(won, today, report), today, stamp()
         )
+        if self._notices:  # in a claim of their own: a notice and its record commit together
+            self.log.claim([], lambda _: self._roster_notices(today, record=True), today, stamp())
         self.rescue(stamp())
         sender = Sender(self.log, self.channels, self.notify, stamp, report, str(self.holder))
         sender.send(self._queues(plans, stamp, report), should_stop)
@@ -187,16 +189,8 @@ class Delivery:
     # -- what to send --------------------------------------------------------------------------
 
     def _deliveries(
-        self,
-        reminders: Sequence[Reminder],
-        today: dt.date,
-        report: PassReport,
-        *,
-        record: bool = True,
+        self, reminders: Sequence[Reminder], today: dt.date, report: PassReport
     ) -> list[NewDelivery]:
-        """What to claim for `reminders`, digests and roster notices included. Called inside the
-        claim's transaction (`record`: notices are marked as told in it)."""
-        self._numbers = {}
         default_lang = self.settings.language
         out: list[NewDelivery] = []
         by_group: dict[str, list[Reminder]] = defaultdict(list)
@@ -231,35 +225,7 @@ class Delivery:
             out += self._digest(group, names, items, today)
         if escalations and self.notify.escalate_to:
             out += self._digest(None, self.notify.escalate_to, escalations, today)
-        return out + self._roster_notices(today, record)
-
-    def _roster_notices(self, today: dt.date, record: bool) -> list[NewDelivery]:
-        out: list[NewDelivery] = []
-        if not any(self._notices.values()):
-            return out
-        for group, problems in sorted(unnoticed(self.db, self._notices).items()):
-            known = group in self.settings.groups
-            names = self.settings.groups[group].channels if known else self.notify.escalate_to
-            key = DigestKey(today, self._next_number(group if known else None, today),
-                            group if known else None)  # fmt: skip
-            made = [
-                NewDelivery(key, 0, name, "", roster_notice(group or None, problems,
-                            self.settings.language, channel.format), False)
-                for name in names
-                if (channel := self.channels.get(name)) is not None and channel.fixed
-            ]  # fmt: skip
-            if made and record:
-                mark_noticed(self.db, group, problems, today.isoformat())
-            out += made
         return out
-
-    def _next_number(self, group: str | None, today: dt.date) -> int:
-        """The next digest number of `group` today, counting those this pass already made."""
-        if group in self._numbers:
-            self._numbers[group] += 1
-        else:
-            self._numbers[group] = self.log.next_digest_number(group, today)
-        return self._numbers[group]
 
     def _digest(
         self,
@@ -271,7 +237,7 @@ class Delivery:
         """One digest (the next of the day) of `items` for `group`'s channels, or the escalation
         digest when `group` is None; in parts where a channel limits the length."""
         out = []
-        key = DigestKey(today, self._next_number(group, today), group)
+        key = DigestKey(today, self.log.next_digest_number(group, today), group)
         for name in channel_names:
             channel = self.channels.get(name)
             if channel is None or not channel.fixed:
@@ -286,6 +252,26 @@ class Delivery:
                 max_bytes=channel.max_bytes,
             )
             out += [NewDelivery(key, n, name, "", m, False) for n, m in enumerate(parts)]
+        return out
+
+    def _roster_notices(self, today: dt.date, record: bool) -> list[NewDelivery]:
+        out: list[NewDelivery] = []
+        if not any(self._notices.values()):
+            return out
+        for group, problems in sorted(unnoticed(self.db, self._notices).items()):
+            known = group in self.settings.groups
+            names = self.settings.groups[group].channels if known else self.notify.escalate_to
+            key_group = group if known else None
+            key = DigestKey(today, self.log.next_digest_number(key_group, today), key_group)
+            made = [
+                NewDelivery(key, 0, name, "", roster_notice(group or None, problems,
+                            self.settings.language, channel.format), False)
+                for name in names
+                if (channel := self.channels.get(name)) is not None and channel.fixed
+            ]  # fmt: skip
+            if made and record:
+                mark_noticed(self.db, group, problems, today.isoformat())
+            out += made
         return out
 
     # -- what is waiting -----------------------------------------------------------------------
