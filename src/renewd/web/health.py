@@ -132,6 +132,7 @@ class Health:
             "problems": problems,
             "warnings": warnings,
             "counts": {"people": people, **self.counts()},
+            "dead_letters": self.dead_letters,  # as before `counts` (kept for existing checks)
         }
 
 
