@@ -96,3 +96,15 @@ def test_make_install_from_the_sdist_stages_a_service_that_verifies(
     assert not (dest / "opt" / "renewd").exists()
     assert not unit.exists()
     assert config.read_text().endswith("# edited\n")
+
+
+@pytest.mark.skipif(not SYSPYTHON.exists(), reason="make install uses /usr/bin/python3")
+def test_make_install_honours_prefix(dist: Path, tmp_path: Path) -> None:
+    [wheel] = dist.glob("renewd-*.whl")
+    dest = tmp_path / "root"
+    run("make", "-C", ROOT, "install", f"DESTDIR={dest}", "PREFIX=/srv/renewd", f"PACKAGE={wheel}")
+    unit = (dest / "etc" / "systemd" / "system" / "renewd.service").read_text()
+    assert "ExecStart=/srv/renewd/bin/renewd run -c /etc/renewd/config.toml\n" in unit
+    assert "/opt/renewd/" not in unit  # every path (the comment may name the default)
+    renewd = dest / "srv" / "renewd" / "bin" / "renewd"
+    assert run(renewd, "--version").stdout.strip() == f"renewd {__version__}"
