@@ -212,4 +212,27 @@ def test_check_refuses_an_escalation_route_without_a_destination(write: Write) -
     result = renewd("check", "-c", config)
     assert result.returncode == 78
     assert "notify.escalate_to" in result.stderr
-    assert "fixed destination" in result.stderr
+    assert 'scope = "personal"' in result.stderr  # an email channel without `to`
+
+
+def test_check_refuses_a_group_channel_without_recipients(write: Write) -> None:
+    write("people.csv", "工号,姓名,居住证到期日\n1001,张三,2027-03-01\n")
+    config = write(
+        "config.toml",
+        """\
+        [roster]
+        files = ["people.csv"]
+        [[channels]]
+        name = "tg"
+        type = "telegram"
+        bot_token = "1:x"
+        scope = "group"
+        [groups."研发部"]
+        channels = ["tg"]
+        """,
+    )
+    result = renewd("check", "-c", config)
+    assert result.returncode == 78
+    assert "channels.tg.scope" in result.stderr
+    assert "groups.研发部.channels" in result.stderr
+    assert "no recipients" in result.stderr

@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 from conftest import EXPIRES, PERMIT_DUE, person
 from renewd.core.model import MilestoneKind, PersonPlan, Progress
 from renewd.core.plan import Planner
-from renewd.core.schedule import Alert, LeadRules, ReminderKey, due_reminders, reminder_day
+from renewd.core.schedule import (
+    Alert,
+    LeadRules,
+    PassHistory,
+    ReminderKey,
+    due_reminders,
+    reminder_day,
+)
 
 RULES = LeadRules()
 START = PERMIT_DUE - dt.timedelta(days=70)
@@ -20,13 +27,16 @@ START = PERMIT_DUE - dt.timedelta(days=70)
 def simulate(planner: Planner, days: list[dt.date], p=None) -> list[tuple[dt.date, object]]:
     """Run the pure function on each pass day, feeding back what it issued."""
     issued: set[ReminderKey] = set()
+    ran: set[dt.date] = set()
     out = []
     who = p or person()
     for day in days:
         plan: PersonPlan = planner.plan(who, day)
-        for r in due_reminders([plan], day, RULES, issued):
+        history = PassHistory(frozenset(ran))
+        for r in due_reminders([plan], day, RULES, issued, history=history):
             issued.add(r.key)
             out.append((day, r))
+        ran.add(day)
     return out
 
 

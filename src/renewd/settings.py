@@ -28,12 +28,15 @@ from renewd.core.policy import (
     ExtraFeed,
     Fallback,
     FeedOptions,
+    Owner,
+    Owners,
     Policy,
     ProcessingDays,
     YearTable,
     expand_ranges,
     parse_date_range,
 )
+from renewd.core.routing import Scope
 
 DEFAULT_CONFIG = Path("/etc/renewd/config.toml")
 SECRET_KEYS = ("password", "bot_token", "robot_key", "secret", "url")
@@ -77,6 +80,20 @@ class ProcessingDaysSettings(_Section):
     changed: int = Field(default=20, ge=1, le=120)
 
 
+class OwnersSettings(_Section):
+    """`[policy.owners]`: who each milestone belongs to (SPEC §3)."""
+
+    prepare: Owner = Owner.HOLDER
+    permit_window: Owner = Owner.HOLDER
+    permit_renewal: Owner = Owner.HOLDER
+    points_application: Owner = Owner.EMPLOYER
+    employer_submission: Owner = Owner.EMPLOYER
+    points_approval: Owner = Owner.BOTH
+    collect_notice: Owner = Owner.HOLDER
+    expiry: Owner = Owner.BOTH
+    grace_end: Owner = Owner.HOLDER
+
+
 class PolicySettings(_Section):
     """SPEC §3: every figure of the renewal chain, so a policy change is a config edit."""
 
@@ -89,12 +106,17 @@ class PolicySettings(_Section):
     grace_days: int = Field(default=60, ge=0, le=366)
     due_soon_days: int = Field(default=7, ge=0, le=60)
     collect_workdays: int = Field(default=5, ge=0, le=60)
+    auto_endorsement: bool = True
+    auto_endorsement_check_days: int = Field(default=7, ge=0, le=366)
+    owners: OwnersSettings = OwnersSettings()
 
     def core(self) -> Policy:
         """The plan's own policy type."""
-        fields = self.model_dump(exclude={"processing_workdays"})
+        fields = self.model_dump(exclude={"processing_workdays", "owners"})
         return Policy(
-            processing_workdays=ProcessingDays(**self.processing_workdays.model_dump()), **fields
+            processing_workdays=ProcessingDays(**self.processing_workdays.model_dump()),
+            owners=Owners(**self.owners.model_dump()),
+            **fields,
         )
 
 
@@ -196,6 +218,12 @@ class ChannelSettings(_Section):
     # apprise
     url: str | None = Field(default=None, repr=False)
     # all
+    # What the channel is for: "personal" (each person's own address), "group" (its own fixed
+    # recipients: HR's mailbox, a robot, a group chat) or "both". Default by type: email with
+    # `to` = group, email without = personal; wecom robot and apprise = group; telegram, a wecom
+    # app and the console = both. A channel acts as a group channel only where it is listed
+    # (`[groups.X] channels`, `notify.escalate_to`).
+    scope: Scope | None = None
     markdown: bool | None = None
     max_length: int | None = Field(default=None, ge=200)  # UTF-8 bytes per message body
     # Pause between two sends on this channel; default 3.1 s for a WeCom robot (20 a minute).

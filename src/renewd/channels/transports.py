@@ -43,6 +43,7 @@ from renewd.channels import wecom
 from renewd.core.errors import ConfigError, Problem
 from renewd.core.messages import Format, Message
 from renewd.core.model import Person
+from renewd.core.routing import AddressField, ChannelRoute, Routes, Scope, route_problems
 from renewd.settings import ChannelSettings, ChannelType, Settings
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,8 @@ class Channel(ABC):
     format: Format = Format.TEXT
     default_max_bytes: int | None = None
     default_concurrency: ClassVar[int] = 1
+    address_field: ClassVar[AddressField | None] = None  # where a person's address is
+    default_scope: ClassVar[Scope] = Scope.GROUP
 
     def __init__(self, settings: ChannelSettings) -> None:
         self.name = settings.name
@@ -87,12 +90,22 @@ class Channel(ABC):
 
     def address(self, person: Person) -> str | None:
         """The person's own address on this channel, or None if it cannot reach him."""
-        return None
+        if self.address_field is None or self.scope is Scope.GROUP:
+            return None
+        return self.address_field.of(person) or None
 
     @property
     def fixed(self) -> bool:
         """Whether the channel has a configured destination (for digests and escalations)."""
         return False
+
+    @property
+    def scope(self) -> Scope:
+        """`scope` from the settings, else the type's default (SPEC §5)."""
+        return self.settings.scope or self.default_scope
+
+    def route(self) -> ChannelRoute:
+        return ChannelRoute(self.name, self.scope, self.address_field, self.fixed)
 
     def send(self, message: Message, recipient: str) -> Result:
         """Send to `recipient` ("" = the configured destination). Never raises for delivery
@@ -192,8 +205,12 @@ class EmailChannel(AppriseBacked):
         if not settings.host or not (settings.sender or settings.user):
             raise ConfigError(f"channel {settings.name}: email needs `host` and `sender`")
 
-    def address(self, person: Person) -> str | None:
-        return person.email or None
+    address_field = AddressField.EMAIL
+
+    @property
+    def default_scope(self) -> Scope:  # type: ignore[override]
+        # With `to` it is HR's mailbox and never emails employees; without, each person's own.
+        return Scope.GROUP if self.settings.to else Scope.PERSONAL
 
     @property
     def fixed(self) -> bool:
@@ -239,8 +256,8 @@ class TelegramChannel(AppriseBacked):
         if settings.markdown is not None:
             self.format = Format.HTML  # Telegram always gets HTML; see the class docstring
 
-    def address(self, person: Person) -> str | None:
-        return person.telegram or None
+    address_field = AddressField.TELEGRAM
+    default_scope = Scope.BOTH
 
     @property
     def fixed(self) -> bool:
@@ -341,8 +358,8 @@ class WecomAppChannel(Channel):
         self._agent_id = settings.agent_id or 0
         self._token = wecom.AccessToken(base, settings.corp_id or "", settings.secret or "", clock)
 
-    def address(self, person: Person) -> str | None:
-        return person.wecom_user or None
+    address_field = AddressField.WECOM_USER
+    default_scope = Scope.BOTH
 
     @property
     def fixed(self) -> bool:
@@ -415,8 +432,8 @@ class ConsoleChannel(Channel):
         super().__init__(settings)
         self.stream = stream
 
-    def address(self, person: Person) -> str | None:
-        return person.id
+    address_field = AddressField.ID
+    default_scope = Scope.BOTH
 
     @property
     def fixed(self) -> bool:
@@ -464,25 +481,46 @@ def _wecom_channel(settings: ChannelSettings) -> Channel:
     )
 
 
+def routes_of(settings: Settings, channels: Mapping[str, Channel]) -> Routes:
+    """The channels and the configured routes, as the pure routing sees them."""
+    return Routes(
+        channels=tuple(c.route() for c in channels.values()),
+        groups={g: conf.channels for g, conf in settings.groups.items()},
+        escalate_to=settings.notify.escalate_to,
+        owners=settings.policy.core().owners,
+    )
+
+
 def build_channels(settings: Settings) -> dict[str, Channel]:
     """Every configured channel by name. A channel missing its settings (a secret whose
-    credential is not there) is a ConfigError, and so is a digest or escalation route to a
-    channel that has no fixed destination: such a message would have nowhere to go."""
+    credential is not there) is a ConfigError, and so is a route that cannot be delivered: a
+    digest or escalation route to a channel that has no fixed recipients or whose scope is
+    personal only (such a message would have nowhere to go)."""
     channels = {c.name: build_channel(c) for c in settings.channels}
-    routes = [
-        (f"groups.{g}.channels", n) for g, conf in settings.groups.items() for n in conf.channels
-    ]
-    routes += [("notify.escalate_to", n) for n in settings.notify.escalate_to]
     problems = [
+        Problem(file=str(settings.config_file or "config"), field=where, message=what)
+        for where, what in route_problems(routes_of(settings, channels))
+    ]
+    problems += [
         Problem(
             file=str(settings.config_file or "config"),
-            field=where,
-            message=f"channel {name!r} has no fixed destination for digests"
-            " (set `to`, `chat_id`, a robot key or an Apprise url)",
+            field=f"channels.{c.name}.scope",
+            message=f'channel {c.name!r} has scope = "{c.scope.value}" but no recipients'
+            " of its own (set `to`, `chat_id` or `to_party`)",
         )
-        for where, name in routes
-        if name in channels and not channels[name].fixed
+        for c in channels.values()
+        if c.scope is Scope.GROUP and not c.fixed
+    ]
+    problems += [
+        Problem(
+            file=str(settings.config_file or "config"),
+            field=f"channels.{c.name}.scope",
+            message=f"channel {c.name!r} cannot reach a person at his own address; it can only"
+            " be a group channel",
+        )
+        for c in channels.values()
+        if c.scope is not Scope.GROUP and c.address_field is None and c.settings.scope
     ]
     if problems:
-        raise ConfigError("digest and escalation channels need a fixed destination", problems)
+        raise ConfigError("some channels or routes cannot deliver", problems)
     return channels

@@ -22,15 +22,14 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from renewd.core.errors import ConfigError
-from renewd.core.materials import Actor, checklist, step_text
+from renewd.core.materials import Reader, step_checklist
 from renewd.core.model import Lang, MilestoneKind, Person, PersonPlan
-from renewd.core.policy import FeedOptions
+from renewd.core.policy import FeedOptions, Owner, Owners
+from renewd.core.wording import HEADS_UP, INFORM_ONLY, POINTS_STEPS, say, step_name, years_text
 
 K = MilestoneKind
 PRODID = "-//renewd//renewd feeds//ZH"
 ALL_FEED = "all"
-# Steps whose description carries the materials checklist.
-_CHECKLIST_KINDS = frozenset({K.PREPARE, K.POINTS_APPLICATION, K.EMPLOYER_SUBMISSION})
 
 
 class FeedKind(StrEnum):
@@ -225,12 +224,28 @@ def _content(
     )
 
 
-_checklist = functools.lru_cache(maxsize=256)(checklist)
-_step_text = functools.lru_cache(maxsize=64)(step_text)
+_step_checklist = functools.lru_cache(maxsize=1024)(step_checklist)
 
 
-def plan_events(plan: PersonPlan, default_lang: Lang) -> list[EventContent]:
+def _description(plan: PersonPlan, kind: MilestoneKind, lang: Lang, owners: Owners) -> list[str]:
+    """What the step is and who does it, from the wording catalogue."""
+    owner = owners.of(kind)
+    if kind in INFORM_ONLY:
+        owner = Owner.BOTH
+    key = {
+        K.PERMIT_WINDOW: "info.permit_window",
+        K.EXPIRY: "info.expiry",
+    }.get(kind, f"do.{kind.value}")
+    if kind is K.POINTS_APPROVAL:
+        return [say(lang, "feed.who", who=say(lang, "owner.both"))]
+    return [say(lang, key), say(lang, "feed.who", who=say(lang, f"owner.{owner.value}"))]
+
+
+def plan_events(
+    plan: PersonPlan, default_lang: Lang, owners: Owners | None = None
+) -> list[EventContent]:
     """One event per milestone of the plan, and one per critical date of the person."""
+    owners = owners or Owners()
     person = plan.person
     lang = person_lang(person, default_lang)
     zh = lang is Lang.ZH
@@ -245,49 +260,44 @@ def plan_events(plan: PersonPlan, default_lang: Lang) -> list[EventContent]:
             f" days (approval expected {approval}). Contact HR now."
         )
     for crit in plan.critical_at_risk:
-        label = crit.label or ("关键日期" if zh else "critical date")
+        label = crit.label or say(lang, "note.critical.default")
         warnings.append(
             f"⚠ {crit.date.isoformat()} {label} 届时积分可能无效。"
             if zh
             else f"⚠ {crit.date.isoformat()} {label}: the points may not be valid then."
         )
-    items = _checklist(person.changes, lang)
     who, cycle = person_hash(person.id), _ymd(plan.cycle)
     masked_name = mask_name(person.name)
     out: list[EventContent] = []
     for m in plan.milestones:
-        step = _step_text(m.kind, lang)
-        heads_up = step.actor is Actor.NOBODY
-        lines = [step.action]
-        if zh:
-            lines.append(f"{'日期' if heads_up else '截止'}：{m.due.isoformat()}")
-            if m.opens and m.opens < m.due:
-                lines.append(f"可办理：{m.opens.isoformat()} 起")
-            lines.append(f"办理人：{step.actor_text}")
-            if m.done_on:
-                lines.append(f"已完成：{m.done_on.isoformat()}")
-            if m.provisional:
-                lines.append(f"日期暂定：{m.due.year} 年节假日安排公布后可能调整。")
-        else:
-            lines.append(f"{'On' if heads_up else 'By'}: {m.due.isoformat()}")
-            if m.opens and m.opens < m.due:
-                lines.append(f"From: {m.opens.isoformat()}")
-            lines.append(f"Who: {step.actor_text}")
-            if m.done_on:
-                lines.append(f"Done: {m.done_on.isoformat()}")
-            if m.provisional:
-                lines.append(
-                    f"Provisional: may move when the holiday notice for {m.due.year} is published."
-                )
+        heads_up = m.kind in HEADS_UP or m.kind in INFORM_ONLY
+        lines = _description(plan, m.kind, lang, owners)
+        sep = "：" if zh else ": "
+        label = ("日期" if heads_up else "截止") if zh else ("On" if heads_up else "By")
+        lines.insert(1, f"{label}{sep}{m.due.isoformat()}")
+        if m.opens and m.opens < m.due and not heads_up:
+            lines.insert(2, say(lang, "opens.from", date=m.opens.isoformat()))
+        if m.done_on:
+            lines.append(say(lang, "feed.done", date=m.done_on.isoformat()))
+        elif m.kind is K.EXPIRY and plan.gap_days and person.has_points:
+            lines.append(say(lang, "feed.gap", gap=plan.gap_days))
+        if m.provisional:
+            years = years_text(plan.estimated_years or (m.due.year,), lang)
+            lines.append(say(lang, "feed.provisional", years=years))
         lines.extend(warnings)
-        if person.has_points and m.kind in _CHECKLIST_KINDS:
-            lines.append("材料清单：" if zh else "Materials:")
+        owner = owners.of(m.kind)
+        reader = Reader.HR if owner is Owner.EMPLOYER else Reader.HOLDER
+        items = _step_checklist(m.kind, person.changes, lang, reader) if (
+            person.has_points or m.kind not in POINTS_STEPS) else ()  # fmt: skip
+        if items:
+            lines.append(say(lang, "feed.materials"))
             lines.extend(f"- {item}" for item in items)
-        tag = ("【积分】" if step.points else "【居住证】") if zh else ""
+        points = m.kind in POINTS_STEPS
+        tag = ("【积分】" if points else "【居住证】") if zh else ""
         if not zh:
-            tag = "[Points] " if step.points else "[Permit] "
+            tag = "[Points] " if points else "[Permit] "
         done = "✓" if m.done_on else ""
-        suffix = ("：" if zh else ": ") + step.title
+        suffix = sep + step_name(m.kind, lang)
         if m.provisional:
             suffix += "（暂定）" if zh else " (provisional)"
         # Stable across dates and titles: (person hash, cycle, kind) only.

@@ -9,7 +9,14 @@ never issued, and is marked late when its fire date is before `today`.
 So a daily pass sends each lead day once; a pass after downtime sends only the latest missed
 reminder of each milestone, once; earlier missed ones are superseded, never sent afterwards (their
 fire date is older than an issued one). Nothing here reads the clock or the database: the caller
-passes `issued`, the keys already in the delivery log.
+passes `issued`, the keys already in the delivery log, `known`, the people renewd has written to
+before, and `history`, the days on which passes ran.
+
+Honest words (issue 9): a reminder is *late* only when renewd really was not running on its fire
+day (`PassHistory`), and it names those days; a person seen for the first time gets his due
+reminders marked `first` (one status message, never "late"), or a `Notice.FIRST_CONTACT` when
+nothing is due yet. A points step is reminded only once every step before it in the chain is
+done or due itself (no "collect the notice" while the permit is overdue).
 """
 
 from __future__ import annotations
@@ -51,6 +58,47 @@ HEADS_UP_CATCH_UP_DAYS = 7
 WAIT_TO_OPEN = frozenset({K.POINTS_APPLICATION, K.EMPLOYER_SUBMISSION, K.COLLECT_NOTICE})
 # An approval that did not come is overdue too (escalate), but the person cannot act on it.
 OVERDUE_KINDS = ACTIONABLE | {K.POINTS_APPROVAL}
+# The chain whose steps wait for the one before them.
+CHAIN = (
+    K.PERMIT_RENEWAL,
+    K.POINTS_APPLICATION,
+    K.EMPLOYER_SUBMISSION,
+    K.POINTS_APPROVAL,
+    K.COLLECT_NOTICE,
+)
+
+
+class Notice(StrEnum):
+    """Messages about a person that are not a milestone's reminder."""
+
+    FIRST_CONTACT = "first_contact"  # a status message for a person seen for the first time
+
+
+@dataclass(frozen=True)
+class PassHistory:
+    """The days on which a delivery pass ran (its reminder day), from the first one on."""
+
+    days: frozenset[dt.date] = frozenset()
+
+    @property
+    def first(self) -> dt.date | None:
+        return min(self.days) if self.days else None
+
+    def missed(self, day: dt.date, today: dt.date) -> tuple[dt.date, ...]:
+        """The days renewd was not running in the stretch that holds `day` (before `today`);
+        empty if it ran on `day` or `day` is before the first pass (a new install)."""
+        first = self.first
+        if first is None or day < first or day >= today or day in self.days:
+            return ()
+        start = day
+        while start - dt.timedelta(days=1) not in self.days and start > first:
+            start -= dt.timedelta(days=1)
+        out: list[dt.date] = []
+        cur = start
+        while cur < today and cur not in self.days:
+            out.append(cur)
+            cur += dt.timedelta(days=1)
+        return tuple(out)
 
 
 @dataclass(frozen=True, order=True)
@@ -64,11 +112,13 @@ class ReminderKey:
 @dataclass(frozen=True)
 class Reminder:
     plan: PersonPlan
-    milestone: Milestone | None  # None for an Alert
-    kind: MilestoneKind | Alert
+    milestone: Milestone | None  # None for an Alert or a Notice
+    kind: MilestoneKind | Alert | Notice
     lead: int
     fire_on: dt.date
     late: bool
+    first: bool = False  # the person hears from renewd for the first time
+    missed: tuple[dt.date, ...] = ()  # late: the days renewd was not running
 
     @property
     def key(self) -> ReminderKey:
@@ -77,7 +127,7 @@ class Reminder:
     @property
     def escalate(self) -> bool:
         """Overdue steps and alerts go to the escalation channel as well."""
-        return isinstance(self.kind, Alert) or self.lead < 0
+        return isinstance(self.kind, Alert) or (self.milestone is not None and self.lead < 0)
 
 
 @dataclass(frozen=True)
@@ -149,17 +199,38 @@ def latest_due(
     return best
 
 
+def _blocked(plan: PersonPlan, milestone: Milestone) -> bool:
+    """Whether a step before `milestone` in the chain is neither done nor due itself."""
+    if milestone.kind not in CHAIN[1:]:
+        return False
+    for earlier in CHAIN[: CHAIN.index(milestone.kind)]:
+        before = plan.milestone(earlier)
+        if before is None or before.done_on is not None:
+            continue
+        if before.status is not Status.DUE:
+            return True
+    return False
+
+
 def due_reminders(
     plans: Iterable[PersonPlan],
     today: dt.date,
     rules: LeadRules,
     issued: Container[ReminderKey],
     move: Callable[[dt.date], dt.date] | None = None,
+    *,
+    known: Container[str] | None = None,
+    history: PassHistory | None = None,
 ) -> list[Reminder]:
-    """The reminders and alerts to issue on `today` that `issued` does not hold yet."""
+    """The reminders and alerts to issue on `today` that `issued` does not hold yet.
+
+    `known` holds the people renewd has written to before (None: everyone is known); the others
+    get first-contact reminders. `history` says when passes ran (None: no lateness is known)."""
     out: list[Reminder] = []
+    history = history or PassHistory()
     for plan in plans:
         person = plan.person.id
+        first = known is not None and person not in known
         for milestone in plan.milestones:
             if milestone.done_on is not None:
                 continue
@@ -170,15 +241,33 @@ def due_reminders(
             opens = milestone.opens if milestone.kind in WAIT_TO_OPEN else None
             if opens is not None and today < opens:
                 continue
+            if _blocked(plan, milestone):
+                continue
             found = latest_due(milestone, plan.cycle, rules, person, today, move)
             if found is None:
                 continue
             day, lead = found
-            # A lead that fell before the step opened goes out on the day it opens, not "late".
-            late = day < today and (opens is None or day >= opens)
-            reminder = Reminder(plan, milestone, milestone.kind, lead, day, late=late)
+            # Late only when renewd was not running on the fire day (and it did run before):
+            # never on a first run, never for a lead that fell before the step opened.
+            missed = (
+                () if first or (opens is not None and day < opens) else history.missed(day, today)
+            )
+            reminder = Reminder(
+                plan,
+                milestone,
+                milestone.kind,
+                lead,
+                day,
+                late=bool(missed),
+                first=first,
+                missed=missed,
+            )
             if reminder.key not in issued:
                 out.append(reminder)
+        if first:  # the status message itself, even when only HR's steps are due
+            notice = Reminder(plan, None, Notice.FIRST_CONTACT, 0, today, late=False, first=True)
+            if notice.key not in issued:
+                out.append(notice)
         alerts: list[tuple[Alert, int]] = []
         if not plan.feasible:
             alerts.append((Alert.INFEASIBLE, 0))

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import logging
 import os
 import signal
@@ -262,13 +263,16 @@ class Daemon:
             people = [plan.person for plan in plans]
             self.feeds.refresh(people, plans, day, self.now(), settings=self.settings)
 
-    def deliver(self, now: dt.datetime) -> dict[str, int]:
+    def deliver(self, now: dt.datetime, *, sweep: bool = False) -> dict[str, int]:
         """One delivery pass, in a worker thread. Before `send_at` it works for yesterday, so a
-        night-time sweep retries and catches up but never sends today's reminders early."""
+        night-time sweep retries and catches up but never sends today's reminders early. A
+        sweep issues nothing new once the day's pass has run: reminders go out at `send_at`."""
         day = reminder_day(now, self.settings.notify.send_at)
         # On SIGTERM the pass stops submitting, records what is in flight, and leaves the rest
         # pending for the next start: nothing is left "sending", so nothing repeats.
-        report = run_delivery_pass(self.app, day, now, should_stop=self._stopping.is_set)
+        report = run_delivery_pass(
+            self.app, day, now, should_stop=self._stopping.is_set, catch_up_only=sweep
+        )
         for outcome in report.sent:
             self.metrics.deliveries.labels(channel=outcome.channel, result="sent").inc()
             if outcome.attempts > 1:
@@ -281,6 +285,7 @@ class Daemon:
             log.warning("not deliverable: %s", line)
         counts = {
             "issued": report.issued,
+            "messages": report.messages,
             "sent": len(report.sent),
             "failed": len(report.failed),
             "dead": len(report.dead),
@@ -307,7 +312,9 @@ class Daemon:
             await self._refresh(roster_changed=changed)
             started = time.monotonic()
             try:
-                counts = await asyncio.to_thread(self.deliver, self.now())
+                counts = await asyncio.to_thread(
+                    functools.partial(self.deliver, sweep=why != "send_at"), self.now()
+                )
             except Exception:
                 self.health.last_sweep_error = f"{why} failed; see the log"
                 log.exception("delivery pass (%s) failed", why)

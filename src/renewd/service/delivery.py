@@ -52,9 +52,10 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from renewd.channels.transports import Channel, Result, build_channels
-from renewd.core.messages import Format, Message, digest_messages, lang_of, reminder_message
-from renewd.core.model import Lang, MilestoneKind, PersonPlan
-from renewd.core.schedule import LeadRules, Reminder, ReminderKey, due_reminders
+from renewd.core.messages import Format, Message
+from renewd.core.model import MilestoneKind, PersonPlan
+from renewd.core.schedule import LeadRules, PassHistory, Reminder, ReminderKey, due_reminders
+from renewd.service.outbox import DIGEST, MESSAGE, Claim, Extra, Outbox, build
 from renewd.settings import NotifySettings, Settings
 from renewd.store.database import Database
 
@@ -64,7 +65,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ESCALATION = "@escalation"
-DIGEST = "digest"
 
 SCHEMA = [
     """
@@ -103,6 +103,30 @@ SCHEMA = [
     CREATE INDEX delivery_work ON delivery (status, next_at);
     CREATE INDEX delivery_person ON delivery (person, created_at)
     """,
+    # Issue 9: one message per recipient per pass. `delivery_item` says which reminders a
+    # message carried; `pass_history` the days a pass ran (late = renewd was not running);
+    # `person_seen` who renewd has written to (the others get a first-contact status). A 0.1.0
+    # database derives both from its reminder log and adopts its roster without a message.
+    """
+    CREATE TABLE delivery_item (
+        delivery INTEGER NOT NULL,
+        person TEXT NOT NULL,
+        cycle TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        lead INTEGER NOT NULL
+    );
+    CREATE INDEX delivery_item_of ON delivery_item (delivery);
+    CREATE INDEX delivery_item_person ON delivery_item (person);
+    CREATE TABLE pass_history (day TEXT PRIMARY KEY, at REAL NOT NULL);
+    INSERT OR IGNORE INTO pass_history (day, at) SELECT DISTINCT issued_on, 0 FROM reminder;
+    CREATE TABLE person_seen (person TEXT PRIMARY KEY, first_day TEXT NOT NULL);
+    INSERT OR IGNORE INTO person_seen (person, first_day)
+        SELECT person, MIN(issued_on) FROM reminder GROUP BY person;
+    CREATE TABLE delivery_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO delivery_meta (key, value) SELECT 'adopt_roster', '1'
+        WHERE EXISTS (SELECT 1 FROM reminder);
+    ALTER TABLE reminder ADD COLUMN first INTEGER NOT NULL DEFAULT 0
+    """,
 ]
 
 PENDING, SENDING, SENT, FAILED, DEAD, CANCELLED = (
@@ -128,18 +152,33 @@ class Outcome:
     attempts: int = 0
     reason: str = ""
     part: int = 0
+    items: tuple[ReminderKey, ...] = ()  # the reminders a message carries (() for 0.1.0 rows)
 
     def describe(self) -> str:
         to = self.recipient or "(configured)"
         what = f"{self.person} {self.kind} {self.lead:+d}"
-        if self.kind == DIGEST:
-            what = f"{self.person} {DIGEST} #{self.lead} part {self.part + 1}"
+        if self.kind == MESSAGE:
+            what = f"{self.person} message" + (f" ({len(self.items)} items)" if self.items else "")
+        elif self.kind == DIGEST:
+            what = f"{self.person.removeprefix('@digest:')} digest part {self.part + 1}" + (
+                f" ({len(self.items)} items)" if self.items else ""
+            )
         text = f"{what} via {self.channel} to {to}"
         if self.late:
             text += " (late)"
         if self.reason:
             text += f": {self.reason}"
         return text
+
+
+@dataclass(frozen=True)
+class ReminderFact:
+    """How one reminder was issued, from the `reminder` table."""
+
+    fire_on: dt.date
+    issued_on: dt.date
+    late: bool
+    first: bool
 
 
 @dataclass
@@ -153,25 +192,14 @@ class PassReport:
     planned: list[Outcome] = field(default_factory=list)  # dry run: what would be claimed
     skipped: list[str] = field(default_factory=list)  # reminders no channel can deliver
     issued: int = 0  # new reminders and alerts this pass
+    messages: int = 0  # messages this pass built for them (one per recipient; parts count once)
+    first_contacts: int = 0  # people who heard from renewd for the first time
+    late: int = 0  # reminders sent late because renewd was not running on their day
     stopped: bool = False  # `should_stop` ended the pass early; the rest waits for the next
 
     @property
     def ok(self) -> bool:
         return not self.failed and not self.dead
-
-
-@dataclass(frozen=True)
-class _Claim:
-    reminder: Reminder | None
-    person: str
-    cycle: dt.date
-    kind: str
-    lead: int
-    part: int
-    channel: str
-    recipient: str
-    message: Message
-    late: bool
 
 
 def rules_from(notify: NotifySettings, grace_days: int) -> LeadRules:
@@ -194,14 +222,19 @@ class Delivery:
         channels: Mapping[str, Channel],
         *,
         move: Callable[[dt.date], dt.date] | None = None,
+        extra: Extra | None = None,
     ) -> None:
         """`move` maps a fire date to the day it is sent (previous working day) when
-        `notify.workdays_only` is set; `run_pass(app, ...)` passes the calendar's."""
+        `notify.workdays_only` is set; `run_pass(app, ...)` passes the calendar's. `extra`
+        adds sections to each person's message (see `renewd.service.outbox`)."""
         self.db = db
         self.settings = settings
         self.notify = settings.notify
+        self.policy = settings.policy.core()
         self.channels = channels
         self.move = move
+        self.extra = extra
+        self._carried: dict[int, list[ReminderKey]] = {}
         self.rules = rules_from(settings.notify, settings.policy.grace_days)
         db.ensure_schema("delivery", SCHEMA)
 
@@ -218,20 +251,38 @@ class Delivery:
             for r in self.db.conn.execute(sql, args)
         }
 
+    def pass_history(self) -> PassHistory:
+        rows = self.db.conn.execute("SELECT day FROM pass_history")
+        return PassHistory(frozenset(dt.date.fromisoformat(r[0]) for r in rows))
+
+    def known_people(self) -> set[str] | None:
+        """The people renewd has written to; None while a 0.1.0 database adopts its roster
+        (everyone counts as known, so upgrading sends no first-contact flood)."""
+        adopt = self.db.conn.execute(
+            "SELECT 1 FROM delivery_meta WHERE key = 'adopt_roster'"
+        ).fetchone()
+        if adopt is not None:
+            return None
+        return {r[0] for r in self.db.conn.execute("SELECT person FROM person_seen")}
+
     def counts(self) -> dict[str, int]:
         """Delivery rows by status, for health and metrics."""
         rows = self.db.conn.execute("SELECT status, COUNT(*) FROM delivery GROUP BY status")
         return dict(rows.fetchall())
 
     def history(self, person: str | None = None, limit: int = 200) -> list[dict[str, object]]:
+        """Delivery rows, newest first; for one person, also the messages and digests that
+        carried one of his reminders."""
         sql = (
-            "SELECT person, cycle, kind, lead, part, channel, recipient, status, attempts,"
+            "SELECT id, person, cycle, kind, lead, part, channel, recipient, status, attempts,"
             " late, reason, title, created_at, updated_at, sent_at FROM delivery"
         )
         args: tuple[object, ...] = ()
         if person is not None:
-            sql += " WHERE person = ?"
-            args = (person,)
+            sql += (
+                " WHERE person = ? OR id IN (SELECT delivery FROM delivery_item WHERE person = ?)"
+            )
+            args = (person, person)
         sql += " ORDER BY id DESC LIMIT ?"
         return [dict(row) for row in self.db.conn.execute(sql, (*args, limit))]
 
@@ -245,19 +296,31 @@ class Delivery:
         *,
         dry_run: bool = False,
         should_stop: Callable[[], bool] | None = None,
+        catch_up_only: bool = False,
     ) -> PassReport:
         """Issue what is due on `today` and (re)send what is waiting. `now` is an aware datetime
         used for retry times; the pass adds its own elapsed time (monotonic) as it goes.
+
+        Reminders and digests go out at `send_at`; a sweep in between (`catch_up_only`) issues
+        nothing new once a pass has run for `today`, and only sends retries (or catches up when
+        no pass ran for `today` yet: a start after downtime).
 
         `should_stop` is asked before each send is submitted; once it answers True the pass
         submits nothing more, waits for the sends in flight, records them and returns with
         `report.stopped` set. Rows it did not submit stay as they were (pending, or failed with
         their wait), so the next pass sends them, once."""
         report = PassReport(today=today, dry_run=dry_run)
-        since = today - dt.timedelta(days=800)  # cycles older than two years cannot be due
-        reminders = due_reminders(plans, today, self.rules, self.issued(since), self.move)
+        history = self.pass_history()
+        reminders: list[Reminder] = []
+        if not (catch_up_only and today in history.days):
+            since = today - dt.timedelta(days=800)  # cycles older than two years cannot be due
+            reminders = due_reminders(
+                plans, today, self.rules, self.issued(since), self.move,
+                known=self.known_people(), history=history,
+            )  # fmt: skip
         if dry_run:
-            report.planned = [self._outcome_of(c) for c in self._claims(reminders, today, report)]
+            outbox = self._outbox(reminders, today, report)
+            report.planned = [_outcome_of_claim(c) for c in outbox.claims]
             report.issued = len(reminders)
             return report
         started = time.monotonic()
@@ -265,114 +328,43 @@ class Delivery:
         def stamp() -> float:
             return now.timestamp() + (time.monotonic() - started)
 
-        report.issued = self._claim(reminders, today, stamp(), report)
+        if not (catch_up_only and today in history.days):
+            report.issued = self._claim(plans, reminders, today, stamp(), report)
         self._send_waiting(plans, stamp, report, should_stop)
         return report
 
-    # -- building the claims -----------------------------------------------------------------
+    # -- building the messages ----------------------------------------------------------------
 
-    def _claims(
-        self, reminders: Sequence[Reminder], today: dt.date, report: PassReport
-    ) -> list[_Claim]:
-        default_lang = self.settings.language
-        claims: list[_Claim] = []
-        by_group: dict[str, list[Reminder]] = defaultdict(list)
-        escalations: list[Reminder] = []
-        for reminder in reminders:
-            if reminder.escalate:
-                escalations.append(reminder)
-            if reminder.milestone is None:
-                continue
-            person = reminder.plan.person
-            if person.group in self.settings.groups:
-                by_group[person.group].append(reminder)
-            lang = lang_of(reminder.plan, default_lang)
-            rendered: dict[Format, Message] = {}
-            reached = False
-            for channel in self.channels.values():
-                address = channel.address(person)
-                if not address:
-                    continue
-                message = rendered.get(channel.format)
-                if message is None:
-                    message = reminder_message(reminder, today, lang, channel.format)
-                    rendered[channel.format] = message
-                claims.append(self._claim_of(reminder, channel.name, address, message))
-                reached = True
-            if not reached:
-                report.skipped.append(f"{person.id} {reminder.kind.value}: no personal channel")
-        for group, items in sorted(by_group.items()):
-            names = self.settings.groups[group].channels
-            claims += self._digest_claims(f"@digest:{group}", group, names, items, today)
-        if escalations and self.notify.escalate_to:
-            claims += self._digest_claims(
-                ESCALATION, "", self.notify.escalate_to, escalations, today, escalation=True
-            )
-        return claims
+    def _outbox(self, reminders: Sequence[Reminder], today: dt.date, report: PassReport) -> Outbox:
+        number = self._pass_number(today)
+        outbox = build(reminders, today, number, self.settings, self.policy, self.channels,
+                       self.extra)  # fmt: skip
+        report.skipped += outbox.unheard
+        report.messages = outbox.messages
+        report.first_contacts = len({r.plan.person.id for r in reminders if r.first})
+        report.late = sum(1 for r in reminders if r.late)
+        return outbox
 
-    def _claim_of(self, r: Reminder, channel: str, recipient: str, message: Message) -> _Claim:
-        return _Claim(
-            reminder=r,
-            person=r.plan.person.id,
-            cycle=r.plan.cycle,
-            kind=r.kind.value,
-            lead=r.lead,
-            part=0,
-            channel=channel,
-            recipient=recipient,
-            message=message,
-            late=r.late,
-        )
-
-    def _digest_claims(
-        self,
-        key: str,
-        heading: str,
-        channel_names: Iterable[str],
-        items: Sequence[Reminder],
-        today: dt.date,
-        *,
-        escalation: bool = False,
-    ) -> list[_Claim]:
-        claims = []
-        lang: Lang = self.settings.language
-        number = self._next_digest_number(key, today)
-        for name in channel_names:
-            channel = self.channels.get(name)
-            if channel is None or not channel.fixed:
-                continue
-            parts = digest_messages(
-                items,
-                today,
-                lang,
-                channel.format,
-                heading=heading,
-                escalation=escalation,
-                max_bytes=channel.max_bytes,
-            )
-            for part, message in enumerate(parts):
-                claims.append(
-                    _Claim(None, key, today, DIGEST, number, part, name, "", message, False)
-                )
-        return claims
-
-    def _next_digest_number(self, key: str, today: dt.date) -> int:
+    def _pass_number(self, today: dt.date) -> int:
+        """Messages and digests of a pass share its number for the day (the `lead` column)."""
         row = self.db.conn.execute(
-            "SELECT MAX(lead) FROM delivery WHERE person = ? AND cycle = ? AND kind = ?",
-            (key, today.isoformat(), DIGEST),
+            "SELECT MAX(lead) FROM delivery WHERE cycle = ? AND kind IN (?, ?)",
+            (today.isoformat(), MESSAGE, DIGEST),
         ).fetchone()
         return 0 if row[0] is None else int(row[0]) + 1
-
-    @staticmethod
-    def _outcome_of(c: _Claim) -> Outcome:
-        return Outcome(c.person, c.kind, c.lead, c.channel, c.recipient, c.late, 0, "", c.part)
 
     # -- claiming ------------------------------------------------------------------------------
 
     def _claim(
-        self, reminders: Sequence[Reminder], today: dt.date, at: float, report: PassReport
+        self,
+        plans: Sequence[PersonPlan],
+        reminders: Sequence[Reminder],
+        today: dt.date,
+        at: float,
+        report: PassReport,
     ) -> int:
-        """Insert the reminders and their deliveries as pending, all or nothing.
+        """Insert the reminders and their deliveries as pending, all or nothing; record that a
+        pass ran for `today` and whom it has now written to.
 
         One write transaction: a concurrent pass (a cron `notify --due` beside the daemon) waits,
         then finds the reminders issued. Messages and digests are built from the reminders this
@@ -382,26 +374,45 @@ class Delivery:
             for r in reminders:
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO reminder"
-                    " (person, cycle, kind, lead, fire_on, issued_on, late)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    " (person, cycle, kind, lead, fire_on, issued_on, late, first)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (r.plan.person.id, r.plan.cycle.isoformat(), r.kind.value, r.lead,
-                     r.fire_on.isoformat(), today.isoformat(), int(r.late)),
+                     r.fire_on.isoformat(), today.isoformat(), int(r.late), int(r.first)),
                 )  # fmt: skip
                 if cur.rowcount == 0:
                     lost.add(r.key)  # another pass issued it first
             won = [r for r in reminders if r.key not in lost]
-            claims = self._claims(won, today, report)
-            conn.executemany(
-                "INSERT OR IGNORE INTO delivery (person, cycle, kind, lead, part, channel,"
-                " recipient, status, attempts, next_at, created_at, updated_at, late,"
-                " title, body, format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)",
-                [
+            outbox = self._outbox(won, today, report)
+            items: list[tuple[int, str, str, str, int]] = []
+            for c in outbox.claims:
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO delivery (person, cycle, kind, lead, part, channel,"
+                    " recipient, status, attempts, next_at, created_at, updated_at, late,"
+                    " title, body, format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)",
                     (c.person, c.cycle.isoformat(), c.kind, c.lead, c.part, c.channel,
                      c.recipient, PENDING, at, at, at, int(c.late), c.message.title,
-                     c.message.body, c.message.format.value)
-                    for c in claims
-                ],
+                     c.message.body, c.message.format.value),
+                )  # fmt: skip
+                if cur.rowcount and cur.lastrowid is not None and c.part == 0:
+                    row_id = cur.lastrowid
+                    items += [(row_id, k.person, k.cycle.isoformat(), k.kind, k.lead)
+                              for k in c.items]  # fmt: skip
+            conn.executemany(
+                "INSERT INTO delivery_item (delivery, person, cycle, kind, lead)"
+                " VALUES (?, ?, ?, ?, ?)",
+                items,
+            )
+            conn.execute(
+                "INSERT OR IGNORE INTO pass_history (day, at) VALUES (?, ?)",
+                (today.isoformat(), at),
+            )
+            known = self.known_people()
+            conn.executemany(
+                "INSERT OR IGNORE INTO person_seen (person, first_day) VALUES (?, ?)",
+                [(p.person.id, today.isoformat()) for p in plans
+                 if known is None or p.person.id not in known],
             )  # fmt: skip
+            conn.execute("DELETE FROM delivery_meta WHERE key = 'adopt_roster'")
         return len(reminders) - len(lost)
 
     # -- sending -------------------------------------------------------------------------------
@@ -430,18 +441,66 @@ class Delivery:
             if m.done_on is None
         }
         known_kinds = {k.value for k in MilestoneKind}
+        carried = self._items_of([r["id"] for r in rows if r["kind"] in (MESSAGE, DIGEST)])
+        self._carried = carried
+
+        def closed(person: str, cycle: str, kind: str) -> bool:
+            return (
+                kind in known_kinds
+                and person in planned
+                and ((person, cycle, kind) not in open_steps)
+            )
+
         queues: dict[str, deque[sqlite3.Row]] = defaultdict(deque)
         for row in rows:
-            if (
-                row["kind"] in known_kinds
-                and row["person"] in planned
-                and (row["person"], row["cycle"], row["kind"]) not in open_steps
-            ):
+            items = carried.get(row["id"])
+            if closed(row["person"], row["cycle"], row["kind"]) or (_all_closed(items, closed)):
                 self._finish(row, CANCELLED, stamp(), "the step is done", row["attempts"])
                 report.cancelled.append(_outcome_of_row(row, row["attempts"]))
                 continue
             queues[row["channel"]].append(row)
         self._send_queues(queues, stamp, report, should_stop)
+
+    def _items_of(self, ids: Sequence[int]) -> dict[int, list[ReminderKey]]:
+        """The reminder keys each message row carries."""
+        out: dict[int, list[ReminderKey]] = defaultdict(list)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for row in self.db.conn.execute(
+                "SELECT delivery, person, cycle, kind, lead FROM delivery_item"
+                f" WHERE delivery IN ({marks})",
+                chunk,
+            ):
+                key = ReminderKey(row[1], dt.date.fromisoformat(row[2]), row[3], row[4])
+                out[row[0]].append(key)
+        return out
+
+    def reminder_facts(self, keys: Iterable[ReminderKey]) -> dict[ReminderKey, ReminderFact]:
+        """How each reminder was issued (fire day, late, first contact), for readable lines."""
+        out = {}
+        for key in set(keys):
+            row = self.db.conn.execute(
+                "SELECT fire_on, issued_on, late, first FROM reminder"
+                " WHERE person = ? AND cycle = ? AND kind = ? AND lead = ?",
+                (key.person, key.cycle.isoformat(), key.kind, key.lead),
+            ).fetchone()
+            if row is not None:
+                out[key] = ReminderFact(
+                    dt.date.fromisoformat(row[0]), dt.date.fromisoformat(row[1]),
+                    bool(row[2]), bool(row[3]),
+                )  # fmt: skip
+        return out
+
+    def items(self, delivery_id: int) -> list[ReminderKey]:
+        """The reminder keys one message carried (for `renewd log`)."""
+        return [
+            ReminderKey(r[0], dt.date.fromisoformat(r[1]), r[2], r[3])
+            for r in self.db.conn.execute(
+                "SELECT person, cycle, kind, lead FROM delivery_item WHERE delivery = ?",
+                (delivery_id,),
+            )
+        ]
 
     def _send_queues(
         self,
@@ -513,9 +572,11 @@ class Delivery:
         if cur.rowcount != 1:
             return None
         message = Message(str(row["title"]), str(row["body"]), Format(str(row["format"])))
-        return _Sending(
-            row, _outcome_of_row(row, attempts), self.channels.get(str(row["channel"])), message
-        )
+        outcome = _outcome_of_row(row, attempts)
+        items = self._carried.get(int(row["id"]))
+        if items:
+            outcome = replace(outcome, items=tuple(items))
+        return _Sending(row, outcome, self.channels.get(str(row["channel"])), message)
 
     def _record(
         self, sending: _Sending, result: Result, done_at: float, report: PassReport
@@ -571,6 +632,22 @@ class _Sending:
         return str(self.row["recipient"])
 
 
+def _all_closed(
+    items: Sequence[ReminderKey] | None, closed: Callable[[str, str, str], bool]
+) -> bool:
+    """A message whose every step is done since (its status note, if any, goes with them)."""
+    steps = [k for k in items or () if k.kind in _MILESTONE_KINDS]
+    return bool(steps) and all(closed(k.person, k.cycle.isoformat(), k.kind) for k in steps)
+
+
+_MILESTONE_KINDS = frozenset(k.value for k in MilestoneKind)
+
+
+def _outcome_of_claim(c: Claim) -> Outcome:
+    return Outcome(c.person, c.kind, c.lead, c.channel, c.recipient, c.late, 0, "", c.part,
+                   c.items)  # fmt: skip
+
+
 def _outcome_of_row(row: sqlite3.Row, attempts: int) -> Outcome:
     return Outcome(
         row["person"], row["kind"], row["lead"], row["channel"], row["recipient"],
@@ -607,12 +684,17 @@ def run_pass(
     dry_run: bool = False,
     channels: Mapping[str, Channel] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    catch_up_only: bool = False,
 ) -> PassReport:
     """One delivery pass for the daemon or `renewd notify --due` (synchronous; see module doc).
-    `should_stop` ends it early and cleanly, as in `Delivery.run_pass`."""
+    `should_stop` ends it early and cleanly, and `catch_up_only` makes it a sweep, as in
+    `Delivery.run_pass`."""
     delivery = open_delivery(app, channels)
     try:
         plans = app.plans(today, delivery.db)
-        return delivery.run_pass(plans, today, now, dry_run=dry_run, should_stop=should_stop)
+        return delivery.run_pass(
+            plans, today, now, dry_run=dry_run, should_stop=should_stop,
+            catch_up_only=catch_up_only,
+        )  # fmt: skip
     finally:
         delivery.db.close()
