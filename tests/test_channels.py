@@ -14,20 +14,23 @@ import responses
 
 from conftest import PERMIT_DUE, person
 from netkit import Sink, free_port
+from renewd.channels.email import EmailChannel
+from renewd.channels.factory import build_channel
 from renewd.channels.formatting import render
-from renewd.channels.transports import (
-    EmailChannel,
-    TelegramChannel,
-    WecomRobotChannel,
-    build_channel,
+from renewd.channels.settings import (
+    AppriseSettings,
+    EmailSettings,
+    TelegramSettings,
+    WecomSettings,
 )
+from renewd.channels.telegram import TelegramChannel
+from renewd.channels.wecom_robot import WecomRobotChannel
 from renewd.core.messages import Format, Message, personal_letter
 from renewd.core.model import Change, Lang
 from renewd.core.plan import Planner
+from renewd.core.reminders import MilestoneReminder
 from renewd.core.routing import Item, PersonalEnvelope
-from renewd.core.schedule import Reminder
 from renewd.core.wording import Role
-from renewd.settings import ChannelSettings, ChannelType
 
 NAME = "张*三_<b>"  # markdown and HTML in a name: must arrive intact and inert
 
@@ -37,7 +40,7 @@ def a_message(planner: Planner, fmt: Format, kind: int = 2, **kw: Any) -> Messag
     day = PERMIT_DUE - dt.timedelta(days=3)
     plan = planner.plan(person(**kw), day)
     milestone = plan.milestones[kind]
-    reminder = Reminder(plan, milestone, milestone.kind, 3, day, late=False)
+    reminder = MilestoneReminder(plan, milestone, 3, day, late=False)
     envelope = PersonalEnvelope("x", "x", (Item(reminder, Role.ACT),))
     return render(personal_letter(envelope, day, Lang.ZH, planner.policy), fmt)[0]
 
@@ -47,9 +50,8 @@ def test_email_reaches_a_real_smtp_server_with_chinese_text_and_checklist(
 ) -> None:
     sink, port = smtp
     channel = EmailChannel(
-        ChannelSettings(
+        EmailSettings(
             name="mail",
-            type=ChannelType.EMAIL,
             host="127.0.0.1",
             port=port,
             mode="plain",
@@ -74,7 +76,7 @@ def test_email_reaches_a_real_smtp_server_with_chinese_text_and_checklist(
 
 def test_email_failure_keeps_apprise_reason_without_secrets() -> None:
     channel = EmailChannel(
-        ChannelSettings(name="mail", type=ChannelType.EMAIL, host="127.0.0.1", port=free_port(),
+        EmailSettings(name="mail", host="127.0.0.1", port=free_port(),
                         mode="plain", user="hr", password="s3cret!", sender="hr@example.com")
     )  # fmt: skip
     result = channel.send(Message("t", "b", Format.TEXT), "a@example.com")
@@ -93,9 +95,7 @@ def test_telegram_sends_html_with_escaped_user_data(planner: Planner) -> None:
         f"https://api.telegram.org/bot{TOKEN}/sendMessage",
         json={"ok": True, "result": {"message_id": 1}},
     )
-    channel = TelegramChannel(
-        ChannelSettings(name="tg", type=ChannelType.TELEGRAM, bot_token=TOKEN, chat_id="-1001")
-    )
+    channel = TelegramChannel(TelegramSettings(name="tg", bot_token=TOKEN, chat_id="-1001"))
     message = a_message(planner, channel.format, name=NAME)
     assert channel.send(message, "4242").ok
     payload = json.loads(api.calls[0].request.body)
@@ -115,9 +115,7 @@ def test_telegram_failure_reason_hides_the_bot_token() -> None:
         status=401,
         json={"ok": False, "description": "Unauthorized"},
     )
-    channel = TelegramChannel(
-        ChannelSettings(name="tg", type=ChannelType.TELEGRAM, bot_token=TOKEN)
-    )
+    channel = TelegramChannel(TelegramSettings(name="tg", bot_token=TOKEN))
     result = channel.send(Message("t", "b", Format.HTML), "4242")
     assert not result.ok
     assert "Unauthorized" in result.reason
@@ -129,7 +127,7 @@ WECOM = "https://wecom.test/cgi-bin/webhook/send"
 
 def wecom_channel() -> WecomRobotChannel:
     return WecomRobotChannel(
-        ChannelSettings(name="hr-wecom", type=ChannelType.WECOM, robot_key="KEY-123",
+        WecomSettings(name="hr-wecom", robot_key="KEY-123",
                         api_url="https://wecom.test", min_interval_seconds=0)
     )  # fmt: skip
 
@@ -190,8 +188,7 @@ def test_raw_apprise_url_posts_json_to_a_local_endpoint() -> None:
     try:
         port = server.server_address[1]
         channel = build_channel(
-            ChannelSettings(name="hook", type=ChannelType.APPRISE,
-                            url=f"json://127.0.0.1:{port}/renewd")
+            AppriseSettings(name="hook", url=f"json://127.0.0.1:{port}/renewd")
         )  # fmt: skip
         assert channel.send(Message("标题", "正文", Format.TEXT), "").ok
     finally:

@@ -8,8 +8,10 @@ from collections import Counter
 from conftest import EXPIRES, PERMIT_DUE, Recorder, at, person, settings
 from renewd.core.model import MilestoneKind, Person, Progress
 from renewd.core.plan import Planner
-from renewd.service.delivery import SENDING, Delivery
+from renewd.core.reminders import MessageKey
+from renewd.service.delivery import Delivery
 from renewd.store.database import Database
+from renewd.store.deliveries import DeliveryStatus
 
 GROUPED = {
     "channels": [{"name": "rec", "type": "console"}, {"name": "hr", "type": "console"}],
@@ -101,7 +103,7 @@ def test_three_days_of_downtime_send_one_late_reminder_per_milestone(
     rec.sent.clear()
     back = before + dt.timedelta(days=4)  # down for three days: lead 7 was missed
     report = run(delivery, planner, [person()], back)
-    assert [o.kind for o in report.sent] == ["message"]  # one message for the person
+    assert [type(o.subject) for o in report.sent] == [MessageKey]  # one message for him
     permit = db.conn.execute(
         "SELECT lead, late FROM reminder WHERE kind = 'permit_renewal' AND issued_on = ?",
         (back.isoformat(),),
@@ -176,7 +178,7 @@ def test_marking_a_step_done_stops_its_reminders_and_retries(
     assert run(delivery, planner, [person()], day).failed
     done = person(progress=Progress(permit_renewed_on=day))
     report = run(delivery, planner, [done], day, hour=10)
-    assert [o.kind for o in report.cancelled] == ["message"]  # its one step is done
+    assert [type(o.subject) for o in report.cancelled] == [MessageKey]  # its step is done
     for later in days(day, PERMIT_DUE + dt.timedelta(days=10)):
         run(delivery, planner, [done], later)
     assert not [m for m, _ in rec.sent if "居住证签注（续签）" in m.title]
@@ -204,7 +206,7 @@ def test_a_row_stuck_in_sending_is_retried_after_the_stale_limit(
     run(delivery, planner, [person()], day)
     sent = len(rec.sent)
     # simulate a crash mid-send: one row claimed and marked sending, never confirmed
-    db.conn.execute("UPDATE delivery SET status = ? WHERE id = 1", (SENDING,))
+    db.conn.execute("UPDATE delivery SET status = ? WHERE id = 1", (DeliveryStatus.SENDING,))
     assert not run(delivery, planner, [person()], day, hour=9).sent  # too fresh to touch
     report = run(delivery, planner, [person()], day, hour=10)
     assert len(report.sent) == 1

@@ -9,12 +9,13 @@ import pytest
 
 from conftest import PERMIT_DUE, person
 from renewd.channels.formatting import escape, render, split
-from renewd.core.messages import Format, digest_letter, personal_letter
+from renewd.core.digests import digest_letter
+from renewd.core.messages import Format, personal_letter
 from renewd.core.model import Change, Lang, MilestoneKind, Person, Progress
 from renewd.core.plan import Planner
 from renewd.core.policy import CalendarOptions, Policy
 from renewd.core.routing import AddressField, ChannelRoute, Routed, Routes, Scope, route
-from renewd.core.schedule import LeadRules, PassHistory, Reminder, due_reminders
+from renewd.core.schedule import LeadRules, PassHistory, due_reminders
 from renewd.core.workdays import WorkdayCalendar
 
 K = MilestoneKind
@@ -226,7 +227,3 @@ def test_two_people_sharing_one_address_get_one_message(planner: Planner) -> Non
     letter = personal_letter(result.personal[0], day, Lang.ZH, planner.policy)
     assert "张三" in letter.title
     assert "李四" in letter.title
-
-
-def test_reminder_type_keeps_first_and_missed() -> None:
-    assert Reminder.__dataclass_fields__["first"].default is False

@@ -13,7 +13,6 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
@@ -21,6 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from renewd.channels.settings import SECRET_KEYS, ChannelSettings, ChannelType, scope_problems
 from renewd.core.errors import ConfigError, Problem
 from renewd.core.model import Lang, MilestoneKind
 from renewd.core.policy import (
@@ -28,18 +28,14 @@ from renewd.core.policy import (
     ExtraFeed,
     Fallback,
     FeedOptions,
-    Owner,
-    Owners,
-    Policy,
-    ProcessingDays,
     YearTable,
     expand_ranges,
     parse_date_range,
 )
-from renewd.core.routing import Scope
+from renewd.core.routing import Routes, route_problems
+from renewd.policy_settings import PolicySettings
 
 DEFAULT_CONFIG = Path("/etc/renewd/config.toml")
-SECRET_KEYS = ("password", "bot_token", "robot_key", "secret", "url")
 
 
 class _Section(BaseModel):
@@ -73,51 +69,6 @@ class ServerSettings(_Section):
         if not re.match(r"^https?://[^/\s]+", value):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
-
-
-class ProcessingDaysSettings(_Section):
-    unchanged: int = Field(default=7, ge=1, le=60)
-    changed: int = Field(default=20, ge=1, le=120)
-
-
-class OwnersSettings(_Section):
-    """`[policy.owners]`: who each milestone belongs to (SPEC §3)."""
-
-    prepare: Owner = Owner.HOLDER
-    permit_window: Owner = Owner.HOLDER
-    permit_renewal: Owner = Owner.HOLDER
-    points_application: Owner = Owner.EMPLOYER
-    employer_submission: Owner = Owner.EMPLOYER
-    points_approval: Owner = Owner.BOTH
-    collect_notice: Owner = Owner.HOLDER
-    expiry: Owner = Owner.BOTH
-    grace_end: Owner = Owner.HOLDER
-
-
-class PolicySettings(_Section):
-    """SPEC §3: every figure of the renewal chain, so a policy change is a config edit."""
-
-    window_days: int = Field(default=30, ge=1, le=366)
-    sync_workdays: int = Field(default=3, ge=0, le=30)
-    employer_workdays: int = Field(default=2, ge=0, le=30)
-    processing_workdays: ProcessingDaysSettings = ProcessingDaysSettings()
-    approval_min_workdays: int = Field(default=3, ge=0, le=60)
-    prepare_days: int = Field(default=60, ge=0, le=366)
-    grace_days: int = Field(default=60, ge=0, le=366)
-    due_soon_days: int = Field(default=7, ge=0, le=60)
-    collect_workdays: int = Field(default=5, ge=0, le=60)
-    auto_endorsement: bool = True
-    auto_endorsement_check_days: int = Field(default=7, ge=0, le=366)
-    owners: OwnersSettings = OwnersSettings()
-
-    def core(self) -> Policy:
-        """The plan's own policy type."""
-        fields = self.model_dump(exclude={"processing_workdays", "owners"})
-        return Policy(
-            processing_workdays=ProcessingDays(**self.processing_workdays.model_dump()),
-            owners=Owners(**self.owners.model_dump()),
-            **fields,
-        )
 
 
 class YearOverride(_Section):
@@ -179,58 +130,6 @@ class NotifySettings(_Section):
         if any(v < 0 for v in values):
             raise ValueError("lead days count days before the due date and cannot be negative")
         return tuple(sorted(set(values), reverse=True))
-
-
-class ChannelType(StrEnum):
-    EMAIL = "email"
-    TELEGRAM = "telegram"
-    WECOM = "wecom"
-    APPRISE = "apprise"
-    CONSOLE = "console"
-
-
-class ChannelSettings(_Section):
-    """One way to reach people. Personal channels fill in each person's address; a channel with a
-    fixed destination (`chat_id`, a robot key, `to`, `to_party`, an Apprise `url`) serves groups
-    and HR."""
-
-    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-    type: ChannelType
-    # email
-    host: str | None = None
-    port: int | None = Field(default=None, ge=1, le=65535)
-    mode: Literal["ssl", "starttls", "plain"] = "ssl"
-    user: str | None = None
-    sender: str | None = None
-    to: tuple[str, ...] = ()
-    password: str | None = Field(default=None, repr=False)
-    # telegram
-    bot_token: str | None = Field(default=None, repr=False)
-    chat_id: str | None = None
-    api_url: str | None = None  # Telegram / WeCom API base, for self-hosted proxies and tests
-    # wecom: a group robot (robot_key) or an app (corp_id, agent_id, secret); an app reaches each
-    # person's wecom_user, and `to` (userids or "@all") and `to_party` (department ids) for HR
-    robot_key: str | None = Field(default=None, repr=False)
-    corp_id: str | None = None
-    agent_id: int | None = Field(default=None, ge=1)
-    secret: str | None = Field(default=None, repr=False)
-    to_party: tuple[str, ...] = ()
-    # apprise
-    url: str | None = Field(default=None, repr=False)
-    # all
-    # What the channel is for: "personal" (each person's own address), "group" (its own fixed
-    # recipients: HR's mailbox, a robot, a group chat) or "both". Default by type: email with
-    # `to` = group, email without = personal; wecom robot and apprise = group; telegram, a wecom
-    # app and the console = both. A channel acts as a group channel only where it is listed
-    # (`[groups.X] channels`, `notify.escalate_to`).
-    scope: Scope | None = None
-    markdown: bool | None = None
-    max_length: int | None = Field(default=None, ge=200)  # UTF-8 bytes per message body
-    # Pause between two sends on this channel; default 3.1 s for a WeCom robot (20 a minute).
-    min_interval_seconds: float | None = Field(default=None, ge=0, le=600)
-    # Sends in flight at once on this channel during a pass; default 4 for email, Telegram and a
-    # WeCom app, 1 elsewhere (a WeCom robot is rate-limited anyway, the console is one stream).
-    concurrency: int | None = Field(default=None, ge=1, le=32)
 
 
 class GroupSettings(_Section):
@@ -304,6 +203,30 @@ class Settings(BaseSettings):
                 if ref not in known:
                     raise ValueError(f"groups.{group}.channels names unknown channel {ref!r}")
         return self
+
+    def routes(self) -> Routes:
+        """The channels and routes as the pure routing sees them (no channel is built)."""
+        return Routes(
+            channels=tuple(c.route() for c in self.channels),
+            groups={g: conf.channels for g, conf in self.groups.items()},
+            escalate_to=self.notify.escalate_to,
+            owners=self.policy.core().owners,
+        )
+
+    def route_problems(self) -> list[Problem]:
+        """Routes that cannot be delivered (SPEC §5): a digest or escalation route to a channel
+        with no recipients of its own or whose scope is personal only; a `group` channel
+        without recipients; a personal scope on a channel that cannot reach people."""
+        file = str(self.config_file or "config")
+        problems = [
+            Problem(file=file, field=where, message=what)
+            for where, what in route_problems(self.routes())
+        ]
+        problems += [
+            Problem(file=file, field=where, message=what)
+            for where, what in scope_problems(self.channels)
+        ]
+        return problems
 
     def feed_options(self) -> FeedOptions:
         """What the core needs to know to name, title and mask the feeds."""
@@ -385,15 +308,32 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
     )
 
 
+def _location(loc: tuple[int | str, ...]) -> str | None:
+    """`channels.0.host`, not `channels.0.email.host`: the channel's type is not a key."""
+    parts = list(loc)
+    if len(parts) > 2 and parts[0] == "channels" and parts[2] in set(ChannelType):
+        del parts[2]
+    return ".".join(str(part) for part in parts) or None
+
+
+def _message(err: Any) -> str:
+    if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        kinds = ", ".join(t.value for t in ChannelType)
+        tag = err.get("ctx", {}).get("tag")
+        given = f"unknown channel type {tag!r}" if tag else "a channel needs a `type`"
+        return f"{given}; use one of: {kinds}"
+    return str(err["msg"]).removeprefix("Value error, ")
+
+
 def _problems(file: str, exc: ValidationError) -> list[Problem]:
     problems = []
     for err in exc.errors():
-        loc = ".".join(str(part) for part in err["loc"]) or None
+        loc = _location(err["loc"])
         value = err.get("input")
         shown = None if isinstance(value, dict | list) or value is None else str(value)
         if loc and (loc.split(".")[-1] in SECRET_KEYS or loc.startswith("channels")):
             shown = None  # never echo a secret back, not even under a mistyped key
-        problems.append(Problem(file=file, field=loc, message=err["msg"], value=shown))
+        problems.append(Problem(file=file, field=loc, message=_message(err), value=shown))
     return problems
 
 
@@ -418,4 +358,8 @@ def load_settings(path: Path | str) -> Settings:
     except ValidationError as exc:
         raise ConfigError(f"{path}: invalid configuration", _problems(str(path), exc)) from None
     resolved = _resolve_paths(settings, path.resolve().parent)
-    return resolved.model_copy(update={"config_file": path.resolve()})
+    resolved = resolved.model_copy(update={"config_file": path.resolve()})
+    routes = resolved.route_problems()
+    if routes:
+        raise ConfigError("some channels or routes cannot deliver", routes)
+    return resolved

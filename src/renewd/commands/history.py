@@ -10,22 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from renewd.core.model import Lang, MilestoneKind, Step
-from renewd.core.schedule import Alert, Notice, ReminderKey
+from renewd.core.reminders import DigestKey, MessageKey, NoticeKind, ReminderKey
 from renewd.core.wording import CATALOGUE, lead_text, say, step_name
-from renewd.service.delivery import Delivery, Outcome, PassReport, ReminderFact
-from renewd.service.outbox import DIGEST, MESSAGE
+from renewd.service.sending import Outcome, PassReport
+from renewd.store.deliveries import DeliveryLog, DeliveryStatus, ReminderFact
 from renewd.store.progress import Fact, ProgressStore, kind_of
 
 
 def item_text(key: ReminderKey, fact: ReminderFact | None, lang: Lang, owner: str = "") -> str:
     """One reminder a message carried: its step and its lead in words."""
-    try:
-        kind: MilestoneKind | Alert | Notice = MilestoneKind(key.kind)
-    except ValueError:
-        kind = Notice(key.kind) if key.kind in set(Notice) else Alert(key.kind)
+    kind = key.kind
     if isinstance(kind, MilestoneKind):
         name = step_name(kind, lang)
         if fact is not None and fact.first:
@@ -34,7 +32,7 @@ def item_text(key: ReminderKey, fact: ReminderFact | None, lang: Lang, owner: st
             lead = say(lang, "cli.lead.late_on", day=fact.fire_on.isoformat())
         else:
             lead = lead_text(key.lead, lang)
-    elif kind is Notice.FIRST_CONTACT:
+    elif kind is NoticeKind.FIRST_CONTACT:
         name, lead = say(lang, "cli.first_contact"), say(lang, "lead.first")
     else:
         name, lead = say(lang, "lead.alert"), say(lang, f"cli.alert.{kind.value}")
@@ -43,31 +41,35 @@ def item_text(key: ReminderKey, fact: ReminderFact | None, lang: Lang, owner: st
 
 
 def outcome_text(outcome: Outcome, facts: Mapping[ReminderKey, ReminderFact], lang: Lang) -> str:
-    if outcome.kind == MESSAGE:
-        what = say(lang, "cli.message", person=outcome.person)
-    elif outcome.kind == DIGEST:
+    subject = outcome.subject
+    owner = ""
+    if isinstance(subject, MessageKey):
+        owner = subject.person
+        what = say(lang, "cli.message", person=subject.person)
+    elif isinstance(subject, DigestKey):
         what = say(lang, "cli.digest", channel=outcome.channel)
         if outcome.part:
             what += f" #{outcome.part + 1}"
-    else:  # a row from 0.1.0: one reminder per row
-        key = ReminderKey(outcome.person, dt.date.min, outcome.kind, outcome.lead)
-        what = item_text(key, None, lang)
+    else:  # one reminder per row (0.1.0)
+        what = item_text(subject, facts.get(subject), lang)
     to = outcome.recipient or say(lang, "cli.configured")
     text = f"{what} {say(lang, 'cli.via', channel=outcome.channel, to=to)}"
     if outcome.items:
         sep = "；" if lang is Lang.ZH else "; "
         text += ("：" if lang is Lang.ZH else ": ") + sep.join(
-            item_text(k, facts.get(k), lang, outcome.person) for k in outcome.items
+            item_text(k, facts.get(k), lang, owner) for k in outcome.items
         )
     if outcome.reason:
         text += f" — {outcome.reason}"
     return text
 
 
-def print_report(report: PassReport, delivery: Delivery, lang: Lang) -> None:
+def print_report(report: PassReport, delivery: DeliveryLog, lang: Lang) -> None:
     """What one pass did, with counts that add up."""
     outcomes = [*report.planned, *report.sent, *report.failed, *report.dead, *report.cancelled]
-    facts = delivery.reminder_facts(k for o in outcomes for k in o.items)
+    keys = [k for o in outcomes for k in o.items]
+    keys += [o.subject for o in outcomes if isinstance(o.subject, ReminderKey)]
+    facts = delivery.reminder_facts(keys)
     head = "cli.dry" if report.dry_run else "cli.pass"
     print(say(lang, head, day=report.today.isoformat(), issued=report.issued,
               messages=report.messages, first=report.first_contacts, late=report.late))  # fmt: skip
@@ -88,7 +90,7 @@ def print_report(report: PassReport, delivery: Delivery, lang: Lang) -> None:
     for text in report.skipped:
         print(f"  {say(lang, 'cli.skipped'):<{width}}{text}")
     counts = delivery.counts()
-    waiting = counts.get("failed", 0) + counts.get("pending", 0)
+    waiting = counts.get(DeliveryStatus.FAILED, 0) + counts.get(DeliveryStatus.PENDING, 0)
     print(say(lang, "cli.total", sent=len(report.sent), failed=len(report.failed),
               dead=len(report.dead), cancelled=len(report.cancelled),
               skipped=len(report.skipped), waiting=waiting))  # fmt: skip
@@ -110,27 +112,21 @@ def _fact_when(text: str, zone: ZoneInfo) -> str:
 
 
 def print_log(
-    delivery: Delivery, progress: ProgressStore, person: str | None, limit: int,
+    delivery: DeliveryLog, progress: ProgressStore, person: str | None, limit: int,
     lang: Lang, zone: ZoneInfo,
 ) -> bool:  # fmt: skip
     """The delivery history and the recorded progress, newest first; False when empty."""
     rows = delivery.history(person, limit)
-    facts_by_row = {int(str(r["id"])): delivery.items(int(str(r["id"]))) for r in rows}
-    facts = delivery.reminder_facts(k for keys in facts_by_row.values() for k in keys)
+    keys = [k for r in rows for k in r.items]
+    keys += [r.subject for r in rows if isinstance(r.subject, ReminderKey)]
+    facts = delivery.reminder_facts(keys)
     lines: list[tuple[str, str]] = []
     for row in rows:
-        when = _when(float(str(row["created_at"])), zone)
-        status = str(row["status"])
+        when = _when(row.created_at, zone)
+        status = row.status.value
         label = say(lang, f"cli.{status}") if f"cli.{status}" in _labels(lang) else status
-        outcome = Outcome(
-            str(row["person"]), str(row["kind"]), int(str(row["lead"])), str(row["channel"]),
-            str(row["recipient"]), bool(row["late"]), int(str(row["attempts"])),
-            str(row["reason"] or ""), int(str(row["part"])),
-            tuple(facts_by_row[int(str(row["id"]))]),
-        )  # fmt: skip
+        outcome = replace(Outcome.of(row), reason=row.reason)
         text = outcome_text(outcome, facts, lang)
-        if outcome.kind not in (MESSAGE, DIGEST):
-            text += f" [{lead_text(outcome.lead, lang)}]"
         attempt = say(lang, "cli.attempt", n=outcome.attempts)
         lines.append((when, f"{when}  {label:<10} {text} · {attempt}"))
     for fact in progress.facts(person):

@@ -7,16 +7,17 @@ import datetime as dt
 import sys
 from zoneinfo import ZoneInfo
 
+from renewd.channels.factory import build_channels
 from renewd.channels.formatting import render
-from renewd.channels.transports import build_channels
 from renewd.commands.args import iso_date, roster_date
 from renewd.commands.history import print_log, print_report
 from renewd.core.errors import EX_TEMPFAIL, UsageError
 from renewd.core.messages import test_letter
 from renewd.core.wording import say, step_name
 from renewd.service.app import App, now, today
-from renewd.service.delivery import Delivery, open_delivery
+from renewd.service.delivery import Delivery, workday_move
 from renewd.store.database import Database
+from renewd.store.deliveries import DeliveryLog
 from renewd.store.progress import ProgressStore, check_day, kind_of, parse_step
 
 
@@ -89,13 +90,15 @@ def run_notify(args: argparse.Namespace) -> int:
     if args.channel or args.to:
         raise UsageError("--channel and --to go with --test")
     day: dt.date = args.today or today(app.settings)
-    delivery = open_delivery(app)
+    channels = build_channels(app.settings)
+    db = Database.in_dir(app.settings.state.dir)
     try:
-        plans = app.plans(day, delivery.db)
-        report = delivery.run_pass(plans, day, now(app.settings), dry_run=args.dry_run)
-        print_report(report, delivery, app.settings.language)
+        move = workday_move(app.settings, app.calendar)
+        delivery = Delivery(db, app.settings, channels, move=move)
+        report = delivery.run_pass(app.plans(day, db), day, now(app.settings), dry_run=args.dry_run)
+        print_report(report, delivery.log, app.settings.language)
     finally:
-        delivery.db.close()
+        db.close()
     return 0 if report.ok else EX_TEMPFAIL
 
 
@@ -164,14 +167,14 @@ def run_done(args: argparse.Namespace) -> int:
 
 def run_log(args: argparse.Namespace) -> int:
     app = App.load(args.config)
-    delivery: Delivery = open_delivery(app, channels={})
+    db = Database.in_dir(app.settings.state.dir)
     try:
         found = print_log(
-            delivery, ProgressStore(delivery.db), args.person, args.limit,
+            DeliveryLog(db), ProgressStore(db), args.person, args.limit,
             app.settings.language, ZoneInfo(app.settings.timezone),
         )  # fmt: skip
     finally:
-        delivery.db.close()
+        db.close()
     if not found:
         print(say(app.settings.language, "cli.no_rows"), file=sys.stderr)
     return 0

@@ -8,7 +8,7 @@ words come from `renewd.core.wording`, the checklists from `renewd.core.material
   its date, what to do (worded for the reader's role) and what to bring; a first contact reads
   as a status message; late reminders name the days renewd was not running. `extra` sections
   (a calendar change, for instance) are added before the notes.
-- `digest_letter`: HR's digest, one section per group, unreachable employees, escalations.
+- `renewd.core.digests.digest_letter`: HR's digest, built from the same pieces.
 
 ID-card and phone numbers are never part of a Person, so they cannot appear here; the roster id
 (工号) appears only in messages to HR, never in a message to the person.
@@ -24,8 +24,8 @@ from enum import IntEnum, StrEnum
 from renewd.core.materials import Reader, step_checklist
 from renewd.core.model import Lang, Milestone, MilestoneKind, PersonPlan
 from renewd.core.policy import Owner, Policy
-from renewd.core.routing import GroupEnvelope, Item, PersonalEnvelope
-from renewd.core.schedule import Alert, Reminder
+from renewd.core.reminders import MilestoneReminder, Reminder
+from renewd.core.routing import Item, PersonalEnvelope
 from renewd.core.wording import (
     CATALOGUE,
     HEADS_UP,
@@ -87,6 +87,20 @@ class Letter:
     closing: tuple[str, ...] = ()
 
 
+def _ms(reminder: Reminder) -> Milestone | None:
+    """The step a reminder is about (None for an alert or a first-contact status)."""
+    return reminder.milestone if isinstance(reminder, MilestoneReminder) else None
+
+
+def is_provisional(reminder: Reminder) -> bool:
+    milestone = _ms(reminder)
+    return milestone is not None and milestone.provisional
+
+
+def _lead(reminder: Reminder) -> int:
+    return reminder.days_before if isinstance(reminder, MilestoneReminder) else 0
+
+
 def lang_of(plan: PersonPlan, default: Lang) -> Lang:
     return plan.person.lang or default
 
@@ -136,7 +150,7 @@ def action(
 
 def item_lines(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list[Line]:
     reminder = item.reminder
-    milestone = reminder.milestone
+    milestone = _ms(reminder)
     if milestone is None:
         return []
     sep = "：" if lang is Lang.ZH else ": "
@@ -157,7 +171,7 @@ def item_lines(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list[L
 def _plan_notes(plan: PersonPlan, items: Sequence[Item], today: dt.date, lang: Lang) -> list[str]:
     notes: list[str] = []
     kinds = {i.reminder.kind for i in items}
-    if kinds & {K.PREPARE, K.PERMIT_RENEWAL} and any(i.reminder.lead > 0 for i in items):
+    if kinds & {K.PREPARE, K.PERMIT_RENEWAL} and any(_lead(i.reminder) > 0 for i in items):
         notes.append(say(lang, "note.risk"))
     if not plan.feasible and plan.person.has_points:
         permit = plan.milestone(K.PERMIT_RENEWAL)
@@ -171,7 +185,7 @@ def _plan_notes(plan: PersonPlan, items: Sequence[Item], today: dt.date, lang: L
     for critical in plan.critical_at_risk:
         label = critical.label or say(lang, "note.critical.default")
         notes.append(say(lang, "note.critical", label=label, date=critical.date.isoformat()))
-    provisional = [i for i in items if i.reminder.milestone and i.reminder.milestone.provisional]
+    provisional = [i for i in items if is_provisional(i.reminder)]
     if provisional and plan.estimated_years:
         notes.append(say(lang, "note.provisional", years=years_text(plan.estimated_years, lang)))
     return notes
@@ -224,8 +238,8 @@ def personal_letter(
         if first:
             has_hr = any(i.has_hr for i in items)
             sections.append(_status(plan, today, lang, policy, has_hr))
-        todo = [i for i in items if i.reminder.milestone and i.role is not Role.INFORM]
-        info = [i for i in items if i.reminder.milestone and i.role is Role.INFORM]
+        todo = [i for i in items if _ms(i.reminder) and i.role is not Role.INFORM]
+        info = [i for i in items if _ms(i.reminder) and i.role is Role.INFORM]
         for heading, group in (
             (say(lang, "section.todo"), todo),
             (say(lang, "section.info"), info),
@@ -248,8 +262,8 @@ def personal_letter(
     if first:
         title = say(lang, "title.status", name=names, expires=plans[0].cycle.isoformat())
     else:
-        steps = [i for i in envelope.items if i.reminder.milestone and i.role is not Role.INFORM]
-        steps = steps or [i for i in envelope.items if i.reminder.milestone is not None]
+        steps = [i for i in envelope.items if _ms(i.reminder) and i.role is not Role.INFORM]
+        steps = steps or [i for i in envelope.items if _ms(i.reminder) is not None]
         shown = "、" if lang is Lang.ZH else ", "
         head = shown.join(_short(i, today, lang) for i in steps[:2])
         if len(steps) > 2:
@@ -260,7 +274,7 @@ def personal_letter(
 
 
 def _short(item: Item, today: dt.date, lang: Lang) -> str:
-    milestone = item.reminder.milestone
+    milestone = _ms(item.reminder)
     assert milestone is not None
     left = days_left(milestone.kind, milestone.due, today, lang)
     return (
@@ -306,107 +320,6 @@ def _status(plan: PersonPlan, today: dt.date, lang: Lang, policy: Policy, has_hr
     else:
         lines.append(Line(say(lang, "status.nothing")))
     return Section("", tuple(lines))
-
-
-def _who(plan: PersonPlan, lang: Lang) -> str:
-    return say(lang, "item.person", name=plan.person.name, id=plan.person.id)
-
-
-def _digest_line(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list[Line]:
-    reminder = item.reminder
-    milestone = reminder.milestone
-    sep = "：" if lang is Lang.ZH else ": "
-    if milestone is None:
-        return [Line(_who(reminder.plan, lang) + sep + _alert(reminder, lang))]
-    head = (
-        f"{_who(reminder.plan, lang)}{sep}{step_name(milestone.kind, lang)}，"
-        if (lang is Lang.ZH)
-        else f"{_who(reminder.plan, lang)}: {step_name(milestone.kind, lang)}, "
-    )
-    lines = [Line(head + when(milestone, today, lang))]
-    if reminder.late:
-        lines.append(
-            Line(say(lang, "lead.late", days=day_span(reminder.missed, lang)), Level.DETAIL)
-        )
-    if item.role is Role.ACT and milestone.kind is K.EMPLOYER_SUBMISSION:
-        own = step_checklist(milestone.kind, reminder.plan.person.changes, lang, Reader.HR)
-        base = step_checklist(milestone.kind, (), lang, Reader.HR)
-        more = [t for t in own if t not in base]
-        if more:
-            lines.append(
-                Line(("另需：" if lang is Lang.ZH else "Also: ") + "、".join(more), Level.DETAIL)
-            )
-    return lines
-
-
-def _alert(reminder: Reminder, lang: Lang) -> str:
-    plan = reminder.plan
-    if reminder.kind is Alert.INFEASIBLE:
-        return say(lang, "alert.infeasible", gap=plan.gap_days, expires=plan.cycle.isoformat())
-    day = dt.date.fromordinal(reminder.lead) if reminder.lead > 0 else plan.cycle
-    label = next((c.label for c in plan.critical_at_risk if c.date == day), "")
-    return say(
-        lang,
-        "alert.critical",
-        label=label or say(lang, "note.critical.default"),
-        date=day.isoformat(),
-    )
-
-
-def digest_letter(envelope: GroupEnvelope, today: dt.date, lang: Lang, policy: Policy) -> Letter:
-    """HR's one digest on one channel for this pass."""
-    sections: list[Section] = []
-    people: set[str] = set()
-    has_submission = False
-    for part in envelope.sections:
-        lines = [ln for i in part.items for ln in _digest_line(i, today, lang, policy)]
-        people.update(i.reminder.plan.person.id for i in (*part.items, *part.unreachable))
-        has_submission = has_submission or any(
-            i.reminder.kind is K.EMPLOYER_SUBMISSION and i.role is Role.ACT for i in part.items
-        )
-        if lines:
-            sections.append(Section(part.group, tuple(lines)))
-        lost = [ln for i in part.unreachable for ln in _digest_line(i, today, lang, policy)]
-        if lost:
-            heading = f"{part.group} · {say(lang, 'section.unreachable')}"
-            sections.append(Section(heading, tuple(lost)))
-    if envelope.attention:
-        lines = [
-            ln
-            for r in envelope.attention
-            for ln in _digest_line(Item(r, Role.INFORM), today, lang, policy)
-        ]
-        people.update(r.plan.person.id for r in envelope.attention)
-        sections.append(Section(say(lang, "section.attention"), tuple(lines)))
-    if has_submission:
-        things = step_checklist(K.EMPLOYER_SUBMISSION, (), lang, Reader.HR)
-        heading = say(lang, "section.bring", step=step_name(K.EMPLOYER_SUBMISSION, lang))
-        sections.append(Section(heading, tuple(Line(t) for t in things)))
-    groups = [s.group for s in envelope.sections]
-    heading = "、".join(groups) if groups else say(lang, "section.attention").split("（")[0]
-    title = say(
-        lang,
-        "title.digest" if envelope.sections else "title.attention",
-        heading=heading,
-        date=today.isoformat(),
-        people=len(people),
-        items=envelope.size,
-    )
-    notes: list[str] = []
-    years = sorted(
-        {
-            y
-            for s in envelope.sections
-            for i in s.items
-            if i.reminder.milestone and i.reminder.milestone.provisional
-            for y in i.reminder.plan.estimated_years
-        }
-    )
-    if years:
-        notes.append(say(lang, "note.provisional", years=years_text(years, lang)))
-    if envelope.sections:
-        notes.append(say(lang, "footer.hr"))
-    return Letter(title, (), tuple(sections), tuple(notes))
 
 
 def test_letter(channel: str, lang: Lang) -> Letter:

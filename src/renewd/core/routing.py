@@ -23,7 +23,7 @@ from enum import StrEnum
 
 from renewd.core.model import MilestoneKind, Person, PersonPlan
 from renewd.core.policy import Owner, Owners
-from renewd.core.schedule import Alert, Notice, Reminder
+from renewd.core.reminders import Alert, FirstContact, Reminder
 from renewd.core.wording import CHAIN_ORDER, INFORM_ONLY, Role
 
 
@@ -176,13 +176,13 @@ def route(reminders: Iterable[Reminder], routes: Routes) -> Routed:
         if reminder.escalate:
             for name in routes.escalate_to:
                 attention[name].append(reminder)
-        if isinstance(reminder.kind, Alert):
+        if isinstance(reminder, Alert):
             continue
         person = reminder.plan.person
         hr = hr_of(person.group)
         holder_role: Role | None
         hr_role: Role | None
-        if isinstance(reminder.kind, Notice):
+        if isinstance(reminder, FirstContact):
             holder_role, hr_role = Role.INFORM, None
         else:
             holder_role, hr_role = roles(reminder.kind, routes.owners, bool(hr))
@@ -202,10 +202,10 @@ def route(reminders: Iterable[Reminder], routes: Routes) -> Routed:
                 if first == channel.name:
                     by_address[(channel.name, address)].append(item)
                 reached = True
-            if not reached and hr and not isinstance(reminder.kind, Notice):
+            if not reached and hr and not isinstance(reminder, FirstContact):
                 to_hr(person.group, item, unreachable=True)
                 reached = True
-            heard = heard or reached or isinstance(reminder.kind, Notice)
+            heard = heard or reached or isinstance(reminder, FirstContact)
         if not heard:
             unheard.append(reminder)
 

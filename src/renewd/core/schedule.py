@@ -1,7 +1,7 @@
 """Which reminders are due on a day: a pure function of (plans, today, settings, what was issued).
 
-A reminder is identified by its key (person, cycle, kind, lead): `lead` counts days before the
-due date (60, 30, ... 0) and is negative for overdue repeats (-2, -4, ...). For each milestone
+A milestone reminder is `days_before` its due date (60, 30, ... 0; negative for overdue repeats:
+-2, -4, ...) and is identified by its key (see `renewd.core.reminders`). For each milestone
 that is not done, every lead day and every overdue repeat gives a *fire date*; the reminder due on
 `today` is the one with the latest fire date on or before `today`. It goes out if its key was
 never issued, and is marked late when its fire date is before `today`.
@@ -14,9 +14,9 @@ before, and `history`, the days on which passes ran.
 
 Honest words (issue 9): a reminder is *late* only when renewd really was not running on its fire
 day (`PassHistory`), and it names those days; a person seen for the first time gets his due
-reminders marked `first` (one status message, never "late"), or a `Notice.FIRST_CONTACT` when
-nothing is due yet. A points step is reminded only once every step before it in the chain is
-done or due itself (no "collect the notice" while the permit is overdue).
+reminders marked `first` (never "late") and a `FirstContact` status. A points step is reminded
+only once every step before it in the chain is done or due itself (no "collect the notice"
+while the permit is overdue).
 """
 
 from __future__ import annotations
@@ -24,18 +24,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 
 from renewd.core.model import Milestone, MilestoneKind, PersonPlan, Status
+from renewd.core.reminders import (
+    Alert,
+    AlertKind,
+    FirstContact,
+    MilestoneReminder,
+    Reminder,
+    ReminderKey,
+)
 
 K = MilestoneKind
-
-
-class Alert(StrEnum):
-    """Escalation items that are not milestones: sent once per cycle to the escalation channel."""
-
-    INFEASIBLE = "infeasible"
-    CRITICAL = "critical_date"  # lead = the critical date's ordinal
 
 
 # Steps someone must act on: the configured lead days apply, and overdue repeats follow.
@@ -68,12 +68,6 @@ CHAIN = (
 )
 
 
-class Notice(StrEnum):
-    """Messages about a person that are not a milestone's reminder."""
-
-    FIRST_CONTACT = "first_contact"  # a status message for a person seen for the first time
-
-
 @dataclass(frozen=True)
 class PassHistory:
     """The days on which a delivery pass ran (its reminder day), from the first one on."""
@@ -99,35 +93,6 @@ class PassHistory:
             out.append(cur)
             cur += dt.timedelta(days=1)
         return tuple(out)
-
-
-@dataclass(frozen=True, order=True)
-class ReminderKey:
-    person: str
-    cycle: dt.date
-    kind: str
-    lead: int
-
-
-@dataclass(frozen=True)
-class Reminder:
-    plan: PersonPlan
-    milestone: Milestone | None  # None for an Alert or a Notice
-    kind: MilestoneKind | Alert | Notice
-    lead: int
-    fire_on: dt.date
-    late: bool
-    first: bool = False  # the person hears from renewd for the first time
-    missed: tuple[dt.date, ...] = ()  # late: the days renewd was not running
-
-    @property
-    def key(self) -> ReminderKey:
-        return ReminderKey(self.plan.person.id, self.plan.cycle, self.kind.value, self.lead)
-
-    @property
-    def escalate(self) -> bool:
-        """Overdue steps and alerts go to the escalation channel as well."""
-        return isinstance(self.kind, Alert) or (self.milestone is not None and self.lead < 0)
 
 
 @dataclass(frozen=True)
@@ -249,33 +214,24 @@ def due_reminders(
             day, lead = found
             # Late only when renewd was not running on the fire day (and it did run before):
             # never on a first run, never for a lead that fell before the step opened.
-            missed = (
-                () if first or (opens is not None and day < opens) else history.missed(day, today)
-            )
-            reminder = Reminder(
-                plan,
-                milestone,
-                milestone.kind,
-                lead,
-                day,
-                late=bool(missed),
-                first=first,
-                missed=missed,
+            before_open = opens is not None and day < opens
+            missed = () if first or before_open else history.missed(day, today)
+            reminder = MilestoneReminder(
+                plan, milestone, lead, day, late=bool(missed), first=first, missed=missed
             )
             if reminder.key not in issued:
                 out.append(reminder)
         if first:  # the status message itself, even when only HR's steps are due
-            notice = Reminder(plan, None, Notice.FIRST_CONTACT, 0, today, late=False, first=True)
+            notice = FirstContact(plan, today)
             if notice.key not in issued:
                 out.append(notice)
-        alerts: list[tuple[Alert, int]] = []
+        alerts: list[Alert] = []
         if not plan.feasible:
-            alerts.append((Alert.INFEASIBLE, 0))
-        alerts += [(Alert.CRITICAL, c.date.toordinal()) for c in plan.critical_at_risk]
-        for alert, lead in alerts:
-            reminder = Reminder(plan, None, alert, lead, today, late=False)
-            if reminder.key not in issued:
-                out.append(reminder)
+            alerts.append(Alert(plan, AlertKind.INFEASIBLE, today, first=first))
+        alerts += [
+            Alert(plan, AlertKind.CRITICAL, today, c, first=first) for c in plan.critical_at_risk
+        ]
+        out += [alert for alert in alerts if alert.key not in issued]
     return out
 
 

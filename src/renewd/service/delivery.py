@@ -1,205 +1,54 @@
-"""The delivery log and one delivery pass: claim before send, retry with backoff, never re-send.
+"""One delivery pass: claim before send, retry with backoff, never re-send.
 
-Tables (component "delivery" of the state database):
+The delivery log (`renewd.store.deliveries`) holds what was issued and every delivery row. A pass
+(`Delivery.run_pass`) is synchronous and safe to repeat on the same day:
 
-- `reminder`: one row per issued reminder or alert, key (person, cycle, kind, lead). What
-  `schedule.due_reminders` reads as "already issued".
-- `delivery`: one row per (person, cycle, kind, lead, part, channel, recipient), unique. A digest
-  row uses person = "@digest:<group>" (or "@escalation"), cycle = the pass day, kind = "digest",
-  lead = the digest's number that day, part = its part when split. The rendered title and body are
-  stored, so a retry sends exactly what was claimed.
-
-Row states: pending → sending → sent | failed → (sending again when its wait is over) → dead after
-`max_attempts`; cancelled when the step was done before a retry got through.
-
-A pass (`Delivery.run_pass`) is synchronous and safe to repeat on the same day:
-
-1. compute the due reminders (pure) from the plans and the `reminder` keys;
-2. in **one transaction**, insert those reminders and all their delivery rows as `pending`
-   (a concurrent pass that inserted the same reminder first wins; ours is dropped);
+1. compute the due reminders (pure) from the plans, the issued keys, the people renewd has
+   written to (the others get a first-contact status) and the days passes ran (late = renewd was
+   not running);
+2. route them to one message per recipient (`renewd.service.outbox`) and, in **one
+   transaction**, insert those reminders and all their delivery rows as `pending` (a concurrent
+   pass that inserted the same reminder first wins; ours is dropped);
 3. send every row that is pending, failed with its wait over, or stuck in `sending` for longer
    than `notify.stale_sending_seconds` — each first moved to `sending` with a compare-and-set,
    so two passes never send the same row at the same time — and mark it sent, failed (with the
-   reason, the attempt count and the next attempt time) or dead.
+   reason, the attempt count and the next attempt time) or dead (`renewd.service.sending`).
+
+A pass sees only what it is given: the plans, the channels and the state database. It never
+plans, builds channels or opens a connection of its own, so the daemon's plans and channels (the
+WeCom access token with them) serve every pass.
 
 Sends overlap: each channel has up to its `concurrency` sends in flight (4 for email and
-Telegram, 1 elsewhere), in worker threads that only call `channel.send`. Every database read and
-write stays on the thread that runs the pass, on its one connection: a row is claimed just before
-its send is submitted and recorded when that send returns, so a claimed row is never older than
-its own send (far below `notify.stale_sending_seconds`). `should_stop` ends a pass early:
-nothing more is submitted, the sends in flight are waited for and recorded, and every other row
-stays pending (or failed) for the next pass.
+Telegram, 1 elsewhere), in worker threads that only call `channel.send`.
 
 Crash safety: a crash after step 2 leaves pending rows, sent by the next pass (no duplicate). A
 crash *during* a send leaves a `sending` row; after `notify.stale_sending_seconds` it is treated
 as failed and sent again. That is the one case where a person can get a message twice: the
 message left but the confirmation was never written. Confirmed (`sent`) rows are never sent again.
 
-The daemon should run passes in a worker thread (`asyncio.to_thread`) with APScheduler
-`max_instances=1`; the compare-and-set makes an overlapping `renewd notify --due` harmless.
+The daemon runs passes in a worker thread (`asyncio.to_thread`), one at a time; the
+compare-and-set makes an overlapping `renewd notify --due` harmless.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import sqlite3
 import time
-from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from collections import defaultdict, deque
+from collections.abc import Callable, Mapping, Sequence
 
-from renewd.channels.transports import Channel, Result, build_channels
-from renewd.core.messages import Format, Message
+from renewd.channels.base import Channel
 from renewd.core.model import MilestoneKind, PersonPlan
-from renewd.core.schedule import LeadRules, PassHistory, Reminder, ReminderKey, due_reminders
-from renewd.service.outbox import DIGEST, MESSAGE, Claim, Extra, Outbox, build
+from renewd.core.reminders import Reminder, ReminderKey
+from renewd.core.schedule import LeadRules, PassHistory, due_reminders
+from renewd.core.workdays import WorkdayCalendar
+from renewd.service.outbox import Extra, Outbox, build
+from renewd.service.sending import Outcome, PassReport, Sender
 from renewd.settings import NotifySettings, Settings
 from renewd.store.database import Database
+from renewd.store.deliveries import DeliveryLog, DeliveryRow, DeliveryStatus, NewDelivery
 
-if TYPE_CHECKING:
-    from renewd.service.app import App
-
-log = logging.getLogger(__name__)
-
-ESCALATION = "@escalation"
-
-SCHEMA = [
-    """
-    CREATE TABLE reminder (
-        person TEXT NOT NULL,
-        cycle TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        lead INTEGER NOT NULL,
-        fire_on TEXT NOT NULL,
-        issued_on TEXT NOT NULL,
-        late INTEGER NOT NULL,
-        PRIMARY KEY (person, cycle, kind, lead)
-    );
-    CREATE TABLE delivery (
-        id INTEGER PRIMARY KEY,
-        person TEXT NOT NULL,
-        cycle TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        lead INTEGER NOT NULL,
-        part INTEGER NOT NULL DEFAULT 0,
-        channel TEXT NOT NULL,
-        recipient TEXT NOT NULL,
-        status TEXT NOT NULL,
-        attempts INTEGER NOT NULL DEFAULT 0,
-        next_at REAL NOT NULL,
-        created_at REAL NOT NULL,
-        updated_at REAL NOT NULL,
-        sent_at REAL,
-        late INTEGER NOT NULL DEFAULT 0,
-        reason TEXT NOT NULL DEFAULT '',
-        title TEXT NOT NULL,
-        body TEXT NOT NULL,
-        format TEXT NOT NULL,
-        UNIQUE (person, cycle, kind, lead, part, channel, recipient)
-    );
-    CREATE INDEX delivery_work ON delivery (status, next_at);
-    CREATE INDEX delivery_person ON delivery (person, created_at)
-    """,
-    # Issue 9: one message per recipient per pass. `delivery_item` says which reminders a
-    # message carried; `pass_history` the days a pass ran (late = renewd was not running);
-    # `person_seen` who renewd has written to (the others get a first-contact status). A 0.1.0
-    # database derives both from its reminder log and adopts its roster without a message.
-    """
-    CREATE TABLE delivery_item (
-        delivery INTEGER NOT NULL,
-        person TEXT NOT NULL,
-        cycle TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        lead INTEGER NOT NULL
-    );
-    CREATE INDEX delivery_item_of ON delivery_item (delivery);
-    CREATE INDEX delivery_item_person ON delivery_item (person);
-    CREATE TABLE pass_history (day TEXT PRIMARY KEY, at REAL NOT NULL);
-    INSERT OR IGNORE INTO pass_history (day, at) SELECT DISTINCT issued_on, 0 FROM reminder;
-    CREATE TABLE person_seen (person TEXT PRIMARY KEY, first_day TEXT NOT NULL);
-    INSERT OR IGNORE INTO person_seen (person, first_day)
-        SELECT person, MIN(issued_on) FROM reminder GROUP BY person;
-    CREATE TABLE delivery_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    INSERT INTO delivery_meta (key, value) SELECT 'adopt_roster', '1'
-        WHERE EXISTS (SELECT 1 FROM reminder);
-    ALTER TABLE reminder ADD COLUMN first INTEGER NOT NULL DEFAULT 0
-    """,
-]
-
-PENDING, SENDING, SENT, FAILED, DEAD, CANCELLED = (
-    "pending",
-    "sending",
-    "sent",
-    "failed",
-    "dead",
-    "cancelled",
-)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """One delivery row as a pass saw it."""
-
-    person: str
-    kind: str
-    lead: int
-    channel: str
-    recipient: str
-    late: bool = False
-    attempts: int = 0
-    reason: str = ""
-    part: int = 0
-    items: tuple[ReminderKey, ...] = ()  # the reminders a message carries (() for 0.1.0 rows)
-
-    def describe(self) -> str:
-        to = self.recipient or "(configured)"
-        what = f"{self.person} {self.kind} {self.lead:+d}"
-        if self.kind == MESSAGE:
-            what = f"{self.person} message" + (f" ({len(self.items)} items)" if self.items else "")
-        elif self.kind == DIGEST:
-            what = f"{self.person.removeprefix('@digest:')} digest part {self.part + 1}" + (
-                f" ({len(self.items)} items)" if self.items else ""
-            )
-        text = f"{what} via {self.channel} to {to}"
-        if self.late:
-            text += " (late)"
-        if self.reason:
-            text += f": {self.reason}"
-        return text
-
-
-@dataclass(frozen=True)
-class ReminderFact:
-    """How one reminder was issued, from the `reminder` table."""
-
-    fire_on: dt.date
-    issued_on: dt.date
-    late: bool
-    first: bool
-
-
-@dataclass
-class PassReport:
-    today: dt.date
-    dry_run: bool = False
-    sent: list[Outcome] = field(default_factory=list)
-    failed: list[Outcome] = field(default_factory=list)  # will be retried
-    dead: list[Outcome] = field(default_factory=list)  # gave up after max_attempts
-    cancelled: list[Outcome] = field(default_factory=list)  # step done before a retry
-    planned: list[Outcome] = field(default_factory=list)  # dry run: what would be claimed
-    skipped: list[str] = field(default_factory=list)  # reminders no channel can deliver
-    issued: int = 0  # new reminders and alerts this pass
-    messages: int = 0  # messages this pass built for them (one per recipient; parts count once)
-    first_contacts: int = 0  # people who heard from renewd for the first time
-    late: int = 0  # reminders sent late because renewd was not running on their day
-    stopped: bool = False  # `should_stop` ended the pass early; the rest waits for the next
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed and not self.dead
+__all__ = ["Delivery", "Outcome", "PassReport", "rules_from", "workday_move"]
 
 
 def rules_from(notify: NotifySettings, grace_days: int) -> LeadRules:
@@ -212,8 +61,21 @@ def rules_from(notify: NotifySettings, grace_days: int) -> LeadRules:
     )
 
 
+def workday_move(
+    settings: Settings, calendar: WorkdayCalendar
+) -> Callable[[dt.date], dt.date] | None:
+    """With `notify.workdays_only`: a fire date moved to the previous working day."""
+    if not settings.notify.workdays_only:
+        return None
+
+    def move(day: dt.date) -> dt.date:
+        return calendar.last_workday(day).date
+
+    return move
+
+
 class Delivery:
-    """The delivery log of one state database, and passes over it."""
+    """The delivery log of one state database, and passes over it on `channels`."""
 
     def __init__(
         self,
@@ -225,66 +87,27 @@ class Delivery:
         extra: Extra | None = None,
     ) -> None:
         """`move` maps a fire date to the day it is sent (previous working day) when
-        `notify.workdays_only` is set; `run_pass(app, ...)` passes the calendar's. `extra`
-        adds sections to each person's message (see `renewd.service.outbox`)."""
+        `notify.workdays_only` is set: see `workday_move`. `extra` adds sections to each
+        person's one message (see `renewd.service.outbox`)."""
         self.db = db
+        self.log = DeliveryLog(db)
         self.settings = settings
         self.notify = settings.notify
         self.policy = settings.policy.core()
         self.channels = channels
         self.move = move
         self.extra = extra
-        self._carried: dict[int, list[ReminderKey]] = {}
         self.rules = rules_from(settings.notify, settings.policy.grace_days)
-        db.ensure_schema("delivery", SCHEMA)
-
-    # -- reading the log ---------------------------------------------------------------------
 
     def issued(self, since: dt.date | None = None) -> set[ReminderKey]:
-        sql = "SELECT person, cycle, kind, lead FROM reminder"
-        args: tuple[str, ...] = ()
-        if since is not None:
-            sql += " WHERE cycle >= ?"
-            args = (since.isoformat(),)
-        return {
-            ReminderKey(r[0], dt.date.fromisoformat(r[1]), r[2], r[3])
-            for r in self.db.conn.execute(sql, args)
-        }
+        return self.log.issued(since)
 
-    def pass_history(self) -> PassHistory:
-        rows = self.db.conn.execute("SELECT day FROM pass_history")
-        return PassHistory(frozenset(dt.date.fromisoformat(r[0]) for r in rows))
-
-    def known_people(self) -> set[str] | None:
-        """The people renewd has written to; None while a 0.1.0 database adopts its roster
-        (everyone counts as known, so upgrading sends no first-contact flood)."""
-        adopt = self.db.conn.execute(
-            "SELECT 1 FROM delivery_meta WHERE key = 'adopt_roster'"
-        ).fetchone()
-        if adopt is not None:
-            return None
-        return {r[0] for r in self.db.conn.execute("SELECT person FROM person_seen")}
-
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> dict[DeliveryStatus, int]:
         """Delivery rows by status, for health and metrics."""
-        rows = self.db.conn.execute("SELECT status, COUNT(*) FROM delivery GROUP BY status")
-        return dict(rows.fetchall())
+        return self.log.counts()
 
-    def history(self, person: str | None = None, limit: int = 200) -> list[dict[str, object]]:
-        """Delivery rows, newest first; for one person, also the messages and digests that
-        carried one of his reminders."""
-        sql = (
-            "SELECT id, person, cycle, kind, lead, part, channel, recipient, status, attempts,"
-            " late, reason, title, created_at, updated_at, sent_at FROM delivery"
-        )
-        args: tuple[object, ...] = ()
-        if person is not None:
-            sql += (
-                " WHERE person = ? OR id IN (SELECT delivery FROM delivery_item WHERE person = ?)"
-            )
-            args = (person, person)
-        sql += " ORDER BY id DESC LIMIT ?"
-        return [dict(row) for row in self.db.conn.execute(sql, (*args, limit))]
+    def history(self, person: str | None = None, limit: int = 200) -> list[DeliveryRow]:
+        return self.log.history(person, limit)
 
     # -- one pass ------------------------------------------------------------------------------
 
@@ -301,26 +124,27 @@ class Delivery:
         """Issue what is due on `today` and (re)send what is waiting. `now` is an aware datetime
         used for retry times; the pass adds its own elapsed time (monotonic) as it goes.
 
-        Reminders and digests go out at `send_at`; a sweep in between (`catch_up_only`) issues
-        nothing new once a pass has run for `today`, and only sends retries (or catches up when
-        no pass ran for `today` yet: a start after downtime).
-
         `should_stop` is asked before each send is submitted; once it answers True the pass
         submits nothing more, waits for the sends in flight, records them and returns with
         `report.stopped` set. Rows it did not submit stay as they were (pending, or failed with
-        their wait), so the next pass sends them, once."""
+        their wait), so the next pass sends them, once.
+
+        Reminders and digests go out at `send_at`; a sweep in between (`catch_up_only`) issues
+        nothing new once a pass has run for `today`: it sends retries, and catches up only when
+        no pass ran for `today` yet (a start after downtime)."""
         report = PassReport(today=today, dry_run=dry_run)
-        history = self.pass_history()
+        history = PassHistory(self.log.pass_days())
+        issue = not (catch_up_only and today in history.days)
+        known = self.log.known_people()
         reminders: list[Reminder] = []
-        if not (catch_up_only and today in history.days):
+        if issue:
             since = today - dt.timedelta(days=800)  # cycles older than two years cannot be due
             reminders = due_reminders(
                 plans, today, self.rules, self.issued(since), self.move,
-                known=self.known_people(), history=history,
+                known=known, history=history,
             )  # fmt: skip
         if dry_run:
-            outbox = self._outbox(reminders, today, report)
-            report.planned = [_outcome_of_claim(c) for c in outbox.claims]
+            report.planned = [_planned(d) for d in self._outbox(reminders, today, report).claims]
             report.issued = len(reminders)
             return report
         started = time.monotonic()
@@ -328,15 +152,24 @@ class Delivery:
         def stamp() -> float:
             return now.timestamp() + (time.monotonic() - started)
 
-        if not (catch_up_only and today in history.days):
-            report.issued = self._claim(plans, reminders, today, stamp(), report)
-        self._send_waiting(plans, stamp, report, should_stop)
+        if issue:
+            seen = [p.person.id for p in plans if known is None or p.person.id not in known]
+            report.issued = self.log.claim(
+                reminders,
+                lambda won: list(self._outbox(won, today, report).claims),
+                today,
+                stamp(),
+                seen,
+            )
+        sender = Sender(self.log, self.channels, self.notify, stamp, report)
+        sender.send(self._queues(plans, stamp, report), should_stop)
         return report
 
-    # -- building the messages ----------------------------------------------------------------
+    # -- what to send --------------------------------------------------------------------------
 
     def _outbox(self, reminders: Sequence[Reminder], today: dt.date, report: PassReport) -> Outbox:
-        number = self._pass_number(today)
+        """One message per recipient for `reminders` (see `renewd.service.outbox`)."""
+        number = self.log.next_pass_number(today)
         outbox = build(reminders, today, number, self.settings, self.policy, self.channels,
                        self.extra)  # fmt: skip
         report.skipped += outbox.unheard
@@ -345,356 +178,42 @@ class Delivery:
         report.late = sum(1 for r in reminders if r.late)
         return outbox
 
-    def _pass_number(self, today: dt.date) -> int:
-        """Messages and digests of a pass share its number for the day (the `lead` column)."""
-        row = self.db.conn.execute(
-            "SELECT MAX(lead) FROM delivery WHERE cycle = ? AND kind IN (?, ?)",
-            (today.isoformat(), MESSAGE, DIGEST),
-        ).fetchone()
-        return 0 if row[0] is None else int(row[0]) + 1
+    # -- what is waiting -----------------------------------------------------------------------
 
-    # -- claiming ------------------------------------------------------------------------------
-
-    def _claim(
-        self,
-        plans: Sequence[PersonPlan],
-        reminders: Sequence[Reminder],
-        today: dt.date,
-        at: float,
-        report: PassReport,
-    ) -> int:
-        """Insert the reminders and their deliveries as pending, all or nothing; record that a
-        pass ran for `today` and whom it has now written to.
-
-        One write transaction: a concurrent pass (a cron `notify --due` beside the daemon) waits,
-        then finds the reminders issued. Messages and digests are built from the reminders this
-        pass won, inside the transaction, so two passes never send the same digest twice."""
-        with self.db.transaction() as conn:
-            lost: set[ReminderKey] = set()
-            for r in reminders:
-                cur = conn.execute(
-                    "INSERT OR IGNORE INTO reminder"
-                    " (person, cycle, kind, lead, fire_on, issued_on, late, first)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (r.plan.person.id, r.plan.cycle.isoformat(), r.kind.value, r.lead,
-                     r.fire_on.isoformat(), today.isoformat(), int(r.late), int(r.first)),
-                )  # fmt: skip
-                if cur.rowcount == 0:
-                    lost.add(r.key)  # another pass issued it first
-            won = [r for r in reminders if r.key not in lost]
-            outbox = self._outbox(won, today, report)
-            items: list[tuple[int, str, str, str, int]] = []
-            for c in outbox.claims:
-                cur = conn.execute(
-                    "INSERT OR IGNORE INTO delivery (person, cycle, kind, lead, part, channel,"
-                    " recipient, status, attempts, next_at, created_at, updated_at, late,"
-                    " title, body, format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)",
-                    (c.person, c.cycle.isoformat(), c.kind, c.lead, c.part, c.channel,
-                     c.recipient, PENDING, at, at, at, int(c.late), c.message.title,
-                     c.message.body, c.message.format.value),
-                )  # fmt: skip
-                if cur.rowcount and cur.lastrowid is not None and c.part == 0:
-                    row_id = cur.lastrowid
-                    items += [(row_id, k.person, k.cycle.isoformat(), k.kind, k.lead)
-                              for k in c.items]  # fmt: skip
-            conn.executemany(
-                "INSERT INTO delivery_item (delivery, person, cycle, kind, lead)"
-                " VALUES (?, ?, ?, ?, ?)",
-                items,
-            )
-            conn.execute(
-                "INSERT OR IGNORE INTO pass_history (day, at) VALUES (?, ?)",
-                (today.isoformat(), at),
-            )
-            known = self.known_people()
-            conn.executemany(
-                "INSERT OR IGNORE INTO person_seen (person, first_day) VALUES (?, ?)",
-                [(p.person.id, today.isoformat()) for p in plans
-                 if known is None or p.person.id not in known],
-            )  # fmt: skip
-            conn.execute("DELETE FROM delivery_meta WHERE key = 'adopt_roster'")
-        return len(reminders) - len(lost)
-
-    # -- sending -------------------------------------------------------------------------------
-
-    def _send_waiting(
-        self,
-        plans: Sequence[PersonPlan],
-        stamp: Callable[[], float],
-        report: PassReport,
-        should_stop: Callable[[], bool] | None,
-    ) -> None:
+    def _queues(
+        self, plans: Sequence[PersonPlan], stamp: Callable[[], float], report: PassReport
+    ) -> dict[str, deque[DeliveryRow]]:
+        """The waiting rows by channel, in id order; a retry for a step that is now done (or a
+        cycle that is over) is cancelled. People missing from `plans` keep their rows: a roster
+        that failed to load cancels nothing."""
         now = stamp()
-        stale = now - self.notify.stale_sending_seconds
-        rows = self.db.conn.execute(
-            "SELECT * FROM delivery WHERE status = ?"
-            " OR (status = ? AND next_at <= ?) OR (status = ? AND updated_at <= ?) ORDER BY id",
-            (PENDING, FAILED, now, SENDING, stale),
-        ).fetchall()
-        # A retry for a step that is now done (or a cycle that is over) is cancelled. People
-        # missing from `plans` keep their rows: a roster that failed to load cancels nothing.
-        planned = {p.person.id: p for p in plans}
+        rows = self.log.with_items(self.log.waiting(now, now - self.notify.stale_sending_seconds))
+        planned = {p.person.id for p in plans}
         open_steps = {
-            (p.person.id, p.cycle.isoformat(), m.kind.value)
-            for p in plans
-            for m in p.milestones
-            if m.done_on is None
+            (p.person.id, p.cycle, m.kind) for p in plans for m in p.milestones if m.done_on is None
         }
-        known_kinds = {k.value for k in MilestoneKind}
-        carried = self._items_of([r["id"] for r in rows if r["kind"] in (MESSAGE, DIGEST)])
-        self._carried = carried
+        queues: dict[str, deque[DeliveryRow]] = defaultdict(deque)
 
-        def closed(person: str, cycle: str, kind: str) -> bool:
+        def closed(key: ReminderKey) -> bool:
             return (
-                kind in known_kinds
-                and person in planned
-                and ((person, cycle, kind) not in open_steps)
+                key.person in planned
+                and isinstance(key.kind, MilestoneKind)
+                and (key.person, key.cycle, key.kind) not in open_steps
             )
 
-        queues: dict[str, deque[sqlite3.Row]] = defaultdict(deque)
         for row in rows:
-            items = carried.get(row["id"])
-            if closed(row["person"], row["cycle"], row["kind"]) or (_all_closed(items, closed)):
-                self._finish(row, CANCELLED, stamp(), "the step is done", row["attempts"])
-                report.cancelled.append(_outcome_of_row(row, row["attempts"]))
-                continue
-            queues[row["channel"]].append(row)
-        self._send_queues(queues, stamp, report, should_stop)
-
-    def _items_of(self, ids: Sequence[int]) -> dict[int, list[ReminderKey]]:
-        """The reminder keys each message row carries."""
-        out: dict[int, list[ReminderKey]] = defaultdict(list)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ", ".join("?" for _ in chunk)
-            for row in self.db.conn.execute(
-                "SELECT delivery, person, cycle, kind, lead FROM delivery_item"
-                f" WHERE delivery IN ({marks})",
-                chunk,
+            subject = row.subject
+            # A message whose every step is done since goes with them (its status note too).
+            steps = [k for k in row.items if isinstance(k.kind, MilestoneKind)]
+            if (isinstance(subject, ReminderKey) and closed(subject)) or (
+                steps and all(closed(k) for k in steps)
             ):
-                key = ReminderKey(row[1], dt.date.fromisoformat(row[2]), row[3], row[4])
-                out[row[0]].append(key)
-        return out
-
-    def reminder_facts(self, keys: Iterable[ReminderKey]) -> dict[ReminderKey, ReminderFact]:
-        """How each reminder was issued (fire day, late, first contact), for readable lines."""
-        out = {}
-        for key in set(keys):
-            row = self.db.conn.execute(
-                "SELECT fire_on, issued_on, late, first FROM reminder"
-                " WHERE person = ? AND cycle = ? AND kind = ? AND lead = ?",
-                (key.person, key.cycle.isoformat(), key.kind, key.lead),
-            ).fetchone()
-            if row is not None:
-                out[key] = ReminderFact(
-                    dt.date.fromisoformat(row[0]), dt.date.fromisoformat(row[1]),
-                    bool(row[2]), bool(row[3]),
-                )  # fmt: skip
-        return out
-
-    def items(self, delivery_id: int) -> list[ReminderKey]:
-        """The reminder keys one message carried (for `renewd log`)."""
-        return [
-            ReminderKey(r[0], dt.date.fromisoformat(r[1]), r[2], r[3])
-            for r in self.db.conn.execute(
-                "SELECT person, cycle, kind, lead FROM delivery_item WHERE delivery = ?",
-                (delivery_id,),
-            )
-        ]
-
-    def _send_queues(
-        self,
-        queues: Mapping[str, deque[sqlite3.Row]],
-        stamp: Callable[[], float],
-        report: PassReport,
-        should_stop: Callable[[], bool] | None,
-    ) -> None:
-        """Send each channel's rows in id order, up to its `concurrency` at a time.
-
-        Only `channel.send` runs in the worker threads; every read and write of the database
-        happens here, on the calling thread. A row is claimed (compare-and-set to `sending`) just
-        before its send is submitted, so no row waits in `sending` behind others, and a stop
-        leaves every row that was not submitted as it was (pending, or failed)."""
-        limits = {name: self._concurrency(name) for name in queues}
-        if not limits:
-            return
-        busy: Counter[str] = Counter()
-        in_flight: dict[Future[Result], _Sending] = {}
-        with ThreadPoolExecutor(sum(limits.values()), thread_name_prefix="renewd-send") as pool:
-            try:
-                while True:
-                    for name, queue in queues.items():
-                        while queue and busy[name] < limits[name] and not report.stopped:
-                            if should_stop is not None and should_stop():
-                                report.stopped = True
-                                break
-                            sending = self._take(queue.popleft(), stamp)
-                            if sending is None:
-                                continue  # another pass took it
-                            if sending.channel is None:
-                                reason = f"channel {name} is no longer configured"
-                                self._record(sending, Result(False, reason), stamp(), report)
-                                continue
-                            future = pool.submit(sending.channel.send, sending.message,
-                                                 sending.recipient)  # fmt: skip
-                            in_flight[future] = sending
-                            busy[name] += 1
-                    if not in_flight:
-                        break
-                    done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        sending = in_flight.pop(future)
-                        busy[sending.outcome.channel] -= 1
-                        self._record(sending, _result_of(future), stamp(), report)
-            finally:
-                # Only after an error on this thread (KeyboardInterrupt, a database error):
-                # record the sends already out, so they do not wait in `sending` to be re-sent.
-                for future in as_completed(list(in_flight)):
-                    self._record(in_flight.pop(future), _result_of(future), stamp(), report)
-        if report.stopped:
-            left = sum(len(q) for q in queues.values())
-            log.info("delivery pass stopped early; %d deliveries wait for the next pass", left)
-
-    def _concurrency(self, name: str) -> int:
-        channel = self.channels.get(name)
-        return 1 if channel is None else max(1, channel.concurrency)
-
-    def _take(self, row: sqlite3.Row, stamp: Callable[[], float]) -> _Sending | None:
-        """Claim `row` for this pass (compare-and-set to `sending`), or None if another pass has
-        changed it since it was read."""
-        attempts = int(row["attempts"]) + 1
-        with self.db.transaction() as conn:
-            cur = conn.execute(
-                "UPDATE delivery SET status = ?, attempts = ?, updated_at = ?"
-                " WHERE id = ? AND status = ? AND attempts = ?",
-                (SENDING, attempts, stamp(), row["id"], row["status"], row["attempts"]),
-            )
-        if cur.rowcount != 1:
-            return None
-        message = Message(str(row["title"]), str(row["body"]), Format(str(row["format"])))
-        outcome = _outcome_of_row(row, attempts)
-        items = self._carried.get(int(row["id"]))
-        if items:
-            outcome = replace(outcome, items=tuple(items))
-        return _Sending(row, outcome, self.channels.get(str(row["channel"])), message)
-
-    def _record(
-        self, sending: _Sending, result: Result, done_at: float, report: PassReport
-    ) -> None:
-        """Mark a claimed row sent, failed (with its next attempt time) or dead."""
-        row, attempts = sending.row, sending.outcome.attempts
-        outcome = replace(sending.outcome, reason=result.reason)
-        if result.ok:
-            self._finish(row, SENT, done_at, "", attempts, sent=True)
-            report.sent.append(outcome)
-            return
-        log.warning("delivery failed (attempt %d): %s", attempts, outcome.describe())
-        if attempts >= self.notify.max_attempts or sending.channel is None:
-            self._finish(row, DEAD, done_at, result.reason, attempts)
-            report.dead.append(outcome)
-            return
-        waits = self.notify.retry_after_seconds
-        wait_s = waits[min(attempts - 1, len(waits) - 1)]
-        self._finish(row, FAILED, done_at, result.reason, attempts, next_at=done_at + wait_s)
-        report.failed.append(outcome)
-
-    def _finish(
-        self,
-        row: sqlite3.Row,
-        status: str,
-        at: float,
-        reason: str,
-        attempts: object,
-        *,
-        sent: bool = False,
-        next_at: float | None = None,
-    ) -> None:
-        with self.db.transaction() as conn:
-            conn.execute(
-                "UPDATE delivery SET status = ?, updated_at = ?, reason = ?, attempts = ?,"
-                " sent_at = CASE WHEN ? THEN ? ELSE sent_at END,"
-                " next_at = COALESCE(?, next_at) WHERE id = ?",
-                (status, at, reason, attempts, sent, at, next_at, row["id"]),
-            )
+                self.log.finish(row, DeliveryStatus.CANCELLED, stamp(), "the step is done")
+                report.cancelled.append(Outcome.of(row))
+                continue
+            queues[row.channel].append(row)
+        return queues
 
 
-@dataclass(frozen=True)
-class _Sending:
-    """A row this pass has claimed, with what to send and where."""
-
-    row: sqlite3.Row
-    outcome: Outcome  # attempts counts this one
-    channel: Channel | None
-    message: Message
-
-    @property
-    def recipient(self) -> str:
-        return str(self.row["recipient"])
-
-
-def _all_closed(
-    items: Sequence[ReminderKey] | None, closed: Callable[[str, str, str], bool]
-) -> bool:
-    """A message whose every step is done since (its status note, if any, goes with them)."""
-    steps = [k for k in items or () if k.kind in _MILESTONE_KINDS]
-    return bool(steps) and all(closed(k.person, k.cycle.isoformat(), k.kind) for k in steps)
-
-
-_MILESTONE_KINDS = frozenset(k.value for k in MilestoneKind)
-
-
-def _outcome_of_claim(c: Claim) -> Outcome:
-    return Outcome(c.person, c.kind, c.lead, c.channel, c.recipient, c.late, 0, "", c.part,
-                   c.items)  # fmt: skip
-
-
-def _outcome_of_row(row: sqlite3.Row, attempts: int) -> Outcome:
-    return Outcome(
-        row["person"], row["kind"], row["lead"], row["channel"], row["recipient"],
-        bool(row["late"]), attempts, "", row["part"],
-    )  # fmt: skip
-
-
-def _result_of(future: Future[Result]) -> Result:
-    try:
-        return future.result()
-    except Exception as exc:  # Channel.send does not raise; if it ever does, fail this row only
-        log.error("a send raised", exc_info=exc)
-        return Result(False, f"unexpected {type(exc).__name__} (see the log)")
-
-
-def open_delivery(app: App, channels: Mapping[str, Channel] | None = None) -> Delivery:
-    db = Database.in_dir(app.settings.state.dir)
-    move = None
-    if app.settings.notify.workdays_only:
-        calendar = app.calendar
-
-        def move(day: dt.date) -> dt.date:
-            return calendar.last_workday(day).date
-
-    chans = build_channels(app.settings) if channels is None else channels
-    return Delivery(db, app.settings, chans, move=move)
-
-
-def run_pass(
-    app: App,
-    today: dt.date,
-    now: dt.datetime,
-    *,
-    dry_run: bool = False,
-    channels: Mapping[str, Channel] | None = None,
-    should_stop: Callable[[], bool] | None = None,
-    catch_up_only: bool = False,
-) -> PassReport:
-    """One delivery pass for the daemon or `renewd notify --due` (synchronous; see module doc).
-    `should_stop` ends it early and cleanly, and `catch_up_only` makes it a sweep, as in
-    `Delivery.run_pass`."""
-    delivery = open_delivery(app, channels)
-    try:
-        plans = app.plans(today, delivery.db)
-        return delivery.run_pass(
-            plans, today, now, dry_run=dry_run, should_stop=should_stop,
-            catch_up_only=catch_up_only,
-        )  # fmt: skip
-    finally:
-        delivery.db.close()
+def _planned(d: NewDelivery) -> Outcome:
+    return Outcome(d.subject, d.channel, d.recipient, d.late, 0, "", d.part, d.items)

@@ -17,46 +17,24 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from renewd.channels.base import Channel
+from renewd.channels.factory import routes_of
 from renewd.channels.formatting import render
-from renewd.channels.transports import Channel, routes_of
-from renewd.core.messages import (
-    Message,
-    Section,
-    digest_letter,
-    lang_of,
-    personal_letter,
-)
+from renewd.core.digests import digest_letter
+from renewd.core.messages import Section, lang_of, personal_letter
 from renewd.core.model import Lang
 from renewd.core.policy import Policy
+from renewd.core.reminders import DigestKey, MessageKey, Reminder
 from renewd.core.routing import PersonalEnvelope, route
-from renewd.core.schedule import Reminder, ReminderKey
 from renewd.settings import Settings
-
-MESSAGE = "message"  # a person's one message of a pass (delivery.kind)
-DIGEST = "digest"  # a channel's one digest of a pass
+from renewd.store.deliveries import NewDelivery
 
 Extra = Callable[[PersonalEnvelope], Sequence[Section]]
 
 
 @dataclass(frozen=True)
-class Claim:
-    """One delivery row to insert: a message part to one recipient on one channel."""
-
-    person: str  # the person (first of the envelope) or "@digest:<channel>"
-    cycle: dt.date  # the pass day
-    kind: str  # MESSAGE or DIGEST
-    lead: int  # the pass's number on that day
-    part: int
-    channel: str
-    recipient: str  # "" = the channel's own recipients
-    message: Message
-    late: bool
-    items: tuple[ReminderKey, ...]
-
-
-@dataclass(frozen=True)
 class Outbox:
-    claims: tuple[Claim, ...]
+    claims: tuple[NewDelivery, ...]
     unheard: tuple[str, ...]  # "1001 permit_renewal: no channel reaches him"
     messages: int  # envelopes (a split digest counts once)
 
@@ -72,7 +50,7 @@ def build(
 ) -> Outbox:
     """Every message of a pass, rendered for its channel."""
     routed = route(reminders, routes_of(settings, channels))
-    claims: list[Claim] = []
+    claims: list[NewDelivery] = []
     default: Lang = settings.language
     for envelope in routed.personal:
         channel = channels[envelope.channel]
@@ -82,21 +60,12 @@ def build(
         letter = personal_letter(envelope, today, lang, policy, sections)
         keys = tuple(i.reminder.key for i in envelope.items)
         late = any(i.reminder.late for i in envelope.items)
+        subject = MessageKey(today, number, plans[0].person.id)
         for part, message in enumerate(render(letter, channel.format, channel.max_bytes, lang)):
             claims.append(
-                Claim(
-                    plans[0].person.id,
-                    today,
-                    MESSAGE,
-                    number,
-                    part,
-                    envelope.channel,
-                    envelope.address,
-                    message,
-                    late,
-                    keys,
-                )
-            )
+                NewDelivery(subject, part, envelope.channel, envelope.address, message, late,
+                            keys if part == 0 else ())
+            )  # fmt: skip
     for digest in routed.group:
         channel = channels[digest.channel]
         letter = digest_letter(digest, today, default, policy)
@@ -107,21 +76,12 @@ def build(
             )
         )
         parts = render(letter, channel.format, channel.max_bytes, default)
+        digest_key = DigestKey(today, number, None, digest.channel)
         for part, message in enumerate(parts):
             claims.append(
-                Claim(
-                    f"@digest:{digest.channel}",
-                    today,
-                    DIGEST,
-                    number,
-                    part,
-                    digest.channel,
-                    "",
-                    message,
-                    False,
-                    keys,
-                )
-            )
+                NewDelivery(digest_key, part, digest.channel, "", message, False,
+                            keys if part == 0 else ())
+            )  # fmt: skip
     unheard = tuple(
         f"{r.plan.person.id} {r.kind.value}: no channel reaches this person" for r in routed.unheard
     )

@@ -1,0 +1,208 @@
+"""What each calendar event says (SPEC §4): one event per milestone of a plan and one per critical
+date, with stable UIDs, before any SEQUENCE or timestamp (`Stamp`, kept by
+`renewd.store.feedstamps`). Pure: the same plan always gives the same events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from renewd.core.feeds import mask_name, person_lang
+from renewd.core.materials import Reader, step_checklist
+from renewd.core.model import Lang, MilestoneKind, Person, PersonPlan
+from renewd.core.policy import Owner, Owners
+from renewd.core.wording import HEADS_UP, INFORM_ONLY, POINTS_STEPS, say, step_name, years_text
+
+K = MilestoneKind
+
+
+@dataclass(frozen=True, slots=True)
+class EventContent:
+    """What one event says, before SEQUENCE and timestamps. `digest` covers every field."""
+
+    uid: str
+    person_id: str
+    day: dt.date
+    summary: str
+    masked_summary: str
+    description: str
+    lang: Lang
+
+    @property
+    def digest(self) -> str:
+        """Computed when asked (stamping needs it, rendering does not)."""
+        return _digest(
+            self.uid,
+            self.day.isoformat(),
+            self.summary,
+            self.masked_summary,
+            self.description,
+            self.lang.value,
+        )
+
+    @property
+    def key(self) -> EventKey:
+        return EventKey(self.day, self.uid, self.digest)
+
+
+class EventKey(NamedTuple):
+    """What stamping and feed digests need of an event: where it sorts, and its content digest.
+    Small enough to hold for every event while the full `EventContent` is dropped."""
+
+    day: dt.date
+    uid: str
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """How often an event's content changed, and when it last did (UTC)."""
+
+    sequence: int
+    changed: dt.datetime
+
+
+def person_hash(person_id: str) -> str:
+    """The person part of a UID: a hash, so that a personal id never leaves in the feed."""
+    return hashlib.sha256(person_id.encode("utf-8")).hexdigest()[:16]
+
+
+def critical_uid(person_id: str, index: int) -> str:
+    return f"{person_hash(person_id)}-critical-{index}@renewd"
+
+
+def ymd(day: dt.date) -> str:
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def _content(
+    uid: str,
+    person: Person,
+    masked_name: str,
+    day: dt.date,
+    head: str,
+    rest: str,
+    desc: str,
+    lang: Lang,
+) -> EventContent:
+    return EventContent(
+        uid=uid,
+        person_id=person.id,
+        day=day,
+        summary=f"{head}{person.name}{rest}",
+        masked_summary=f"{head}{masked_name}{rest}",
+        description=desc,
+        lang=lang,
+    )
+
+
+_step_checklist = functools.lru_cache(maxsize=1024)(step_checklist)
+
+
+def _description(plan: PersonPlan, kind: MilestoneKind, lang: Lang, owners: Owners) -> list[str]:
+    """What the step is and who does it, from the wording catalogue."""
+    owner = owners.of(kind)
+    if kind in INFORM_ONLY:
+        owner = Owner.BOTH
+    key = {
+        K.PERMIT_WINDOW: "info.permit_window",
+        K.EXPIRY: "info.expiry",
+    }.get(kind, f"do.{kind.value}")
+    if kind is K.POINTS_APPROVAL:
+        return [say(lang, "feed.who", who=say(lang, "owner.both"))]
+    return [say(lang, key), say(lang, "feed.who", who=say(lang, f"owner.{owner.value}"))]
+
+
+def plan_events(
+    plan: PersonPlan, default_lang: Lang, owners: Owners | None = None
+) -> list[EventContent]:
+    """One event per milestone of the plan, and one per critical date of the person."""
+    owners = owners or Owners()
+    person = plan.person
+    lang = person_lang(person, default_lang)
+    zh = lang is Lang.ZH
+    warnings: list[str] = []
+    if not plan.feasible:
+        approval = plan.projected_approval.isoformat() if plan.projected_approval else "?"
+        warnings.append(
+            f"⚠ 按当前进度无法按时完成：积分预计中断 {plan.gap_days} 天（预计审批 {approval}）。"
+            "请立即联系人事。"
+            if zh
+            else f"⚠ Not feasible at the current pace: the points would lapse for {plan.gap_days}"
+            f" days (approval expected {approval}). Contact HR now."
+        )
+    for crit in plan.critical_at_risk:
+        label = crit.label or say(lang, "note.critical.default")
+        warnings.append(
+            f"⚠ {crit.date.isoformat()} {label} 届时积分可能无效。"
+            if zh
+            else f"⚠ {crit.date.isoformat()} {label}: the points may not be valid then."
+        )
+    who, cycle = person_hash(person.id), ymd(plan.cycle)
+    masked_name = mask_name(person.name)
+    out: list[EventContent] = []
+    for m in plan.milestones:
+        heads_up = m.kind in HEADS_UP or m.kind in INFORM_ONLY
+        lines = _description(plan, m.kind, lang, owners)
+        sep = "：" if zh else ": "
+        label = ("日期" if heads_up else "截止") if zh else ("On" if heads_up else "By")
+        lines.insert(1, f"{label}{sep}{m.due.isoformat()}")
+        if m.opens and m.opens < m.due and not heads_up:
+            lines.insert(2, say(lang, "opens.from", date=m.opens.isoformat()))
+        if m.done_on:
+            lines.append(say(lang, "feed.done", date=m.done_on.isoformat()))
+        elif m.kind is K.EXPIRY and plan.gap_days and person.has_points:
+            lines.append(say(lang, "feed.gap", gap=plan.gap_days))
+        if m.provisional:
+            years = years_text(plan.estimated_years or (m.due.year,), lang)
+            lines.append(say(lang, "feed.provisional", years=years))
+        lines.extend(warnings)
+        owner = owners.of(m.kind)
+        reader = Reader.HR if owner is Owner.EMPLOYER else Reader.HOLDER
+        items = _step_checklist(m.kind, person.changes, lang, reader) if (
+            person.has_points or m.kind not in POINTS_STEPS) else ()  # fmt: skip
+        if items:
+            lines.append(say(lang, "feed.materials"))
+            lines.extend(f"- {item}" for item in items)
+        points = m.kind in POINTS_STEPS
+        tag = ("【积分】" if points else "【居住证】") if zh else ""
+        if not zh:
+            tag = "[Points] " if points else "[Permit] "
+        done = "✓" if m.done_on else ""
+        suffix = sep + step_name(m.kind, lang)
+        if m.provisional:
+            suffix += "（暂定）" if zh else " (provisional)"
+        # Stable across dates and titles: (person hash, cycle, kind) only.
+        uid = f"{who}-{cycle}-{m.kind.value}@renewd"
+        out.append(
+            _content(uid, person, masked_name, m.due, done + tag, suffix, "\n".join(lines), lang)
+        )
+    for index, crit in enumerate(person.critical_dates):
+        label = crit.label or say(lang, "note.critical.default")
+        at_risk = crit in plan.critical_at_risk
+        if zh:
+            desc = "这一天需要有效的居住证积分。"
+            if at_risk:
+                desc += (
+                    f"\n⚠ 按当前进度届时积分可能无效（中断 {plan.gap_days} 天）。请立即联系人事。"
+                )
+            head, rest = "【关键日期】", f"：{label}"
+        else:
+            desc = "Valid residence-permit points are needed on this day."
+            if at_risk:
+                desc += (
+                    f"\n⚠ At the current pace the points may not be valid then (gap"
+                    f" {plan.gap_days} days). Contact HR now."
+                )
+            head, rest = "[Critical] ", f": {label}"
+        uid = critical_uid(person.id, index)
+        out.append(_content(uid, person, masked_name, crit.date, head, rest, desc, lang))
+    return out
