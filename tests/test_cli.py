@@ -150,7 +150,7 @@ def test_plan_table_is_readable(config: Path) -> None:
     result = renewd("plan", "-c", config, "--today", "2026-08-01")
     assert result.returncode == 0, result.stderr
     assert "张三" in result.stdout
-    assert "gap 10d" in result.stdout
+    assert "积分中断约 10 天" in result.stdout  # the table follows `language` (zh)
 
 
 def test_bad_today_is_a_usage_error(config: Path) -> None:

@@ -251,3 +251,36 @@ def test_overlapping_passes_send_one_digest(db: Database, planner: Planner) -> N
     assert report.issued == 0
     assert not report.sent
     assert len(hr.sent) == 1
+
+
+def sweep(delivery: Delivery, planner: Planner, people: list[Person], day: dt.date, hour: int):
+    plans = planner.plan_all(people, day)
+    return delivery.run_pass(plans, day, at(day, hour), catch_up_only=True)
+
+
+def test_sweeps_send_retries_and_catch_up_but_nothing_new_after_the_days_pass(
+    db: Database, planner: Planner
+) -> None:
+    rec = Recorder("rec")
+    delivery = make(db, {"rec": rec}, groups={})
+    day = PERMIT_DUE - dt.timedelta(days=3)
+    first = sweep(delivery, planner, [person()], day, 10)  # a first start after send_at
+    assert len(first.sent) == 1
+    newcomer = person("E002", name="李四")  # a roster row added during the day
+    assert not sweep(delivery, planner, [person(), newcomer], day, 15).sent
+    run(delivery, planner, [person(), newcomer], day + dt.timedelta(days=1))
+    status = [m.title for m, to in rec.sent if to == "e002@example.com"]
+    assert status == ["【续签状态】李四：居住证 2026-06-30 到期"]  # at the next send_at
+
+
+def test_a_new_install_started_before_send_at_waits_for_send_at(
+    db: Database, planner: Planner
+) -> None:
+    rec = Recorder("rec")
+    delivery = make(db, {"rec": rec}, groups={})
+    day = PERMIT_DUE - dt.timedelta(days=3)
+    # 03:00: the reminder day is yesterday; nothing is caught up on a new install.
+    plans = planner.plan_all([person()], day - dt.timedelta(days=1))
+    early = dt.datetime.combine(day, dt.time(3, 0), at(day).tzinfo)
+    assert not delivery.run_pass(plans, day - dt.timedelta(days=1), early, catch_up_only=True).sent
+    assert len(run(delivery, planner, [person()], day).sent) == 1

@@ -131,10 +131,14 @@ class Delivery:
 
         Reminders and digests go out at `send_at`; a sweep in between (`catch_up_only`) issues
         nothing new once a pass has run for `today`: it sends retries, and catches up only when
-        no pass ran for `today` yet (a start after downtime)."""
+        no pass ran for `today` yet (a start after downtime, or a first start after `send_at`)."""
         report = PassReport(today=today, dry_run=dry_run)
         history = PassHistory(self.log.pass_days())
-        issue = not (catch_up_only and today in history.days)
+        # A sweep catches up a day no pass ran for, but never starts a new install on
+        # yesterday's reminders (a start before `send_at`): its first pass is at `send_at`.
+        issue = not catch_up_only or (
+            today not in history.days and (bool(history.days) or today >= now.date())
+        )
         known = self.log.known_people()
         reminders: list[Reminder] = []
         if issue:
