@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -236,3 +237,14 @@ def test_check_refuses_a_group_channel_without_recipients(write: Write) -> None:
     assert "channels.tg.scope" in result.stderr
     assert "groups.研发部.channels" in result.stderr
     assert "no recipients" in result.stderr
+
+
+def test_the_hr_example_is_a_valid_configuration() -> None:
+    example = Path(__file__).parent.parent / "examples" / "hr.toml"
+    env = {**os.environ, "RENEWD_HR_WECOM_ROBOT_KEY": "key-from-the-environment"}
+    result = subprocess.run(
+        [sys.executable, "-m", "renewd", "check", "-c", str(example)],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "8 people" in result.stdout

@@ -69,7 +69,7 @@ def print_report(report: PassReport, delivery: DeliveryLog, lang: Lang) -> None:
     outcomes = [*report.planned, *report.sent, *report.failed, *report.dead, *report.cancelled]
     keys = [k for o in outcomes for k in o.items]
     keys += [o.subject for o in outcomes if isinstance(o.subject, ReminderKey)]
-    facts = delivery.reminder_facts(keys)
+    facts = {**delivery.reminder_facts(keys), **report.facts}
     head = "cli.dry" if report.dry_run else "cli.pass"
     print(say(lang, head, day=report.today.isoformat(), issued=report.issued,
               messages=report.messages, first=report.first_contacts, late=report.late))  # fmt: skip

@@ -46,7 +46,13 @@ from renewd.service.outbox import Extra, Outbox, build
 from renewd.service.sending import Outcome, PassReport, Sender
 from renewd.settings import NotifySettings, Settings
 from renewd.store.database import Database
-from renewd.store.deliveries import DeliveryLog, DeliveryRow, DeliveryStatus, NewDelivery
+from renewd.store.deliveries import (
+    DeliveryLog,
+    DeliveryRow,
+    DeliveryStatus,
+    NewDelivery,
+    ReminderFact,
+)
 
 __all__ = ["Delivery", "Outcome", "PassReport", "rules_from", "workday_move"]
 
@@ -180,6 +186,7 @@ class Delivery:
         report.messages = outbox.messages
         report.first_contacts = len({r.plan.person.id for r in reminders if r.first})
         report.late = sum(1 for r in reminders if r.late)
+        report.facts = {r.key: ReminderFact(r.fire_on, today, r.late, r.first) for r in reminders}
         return outbox
 
     # -- what is waiting -----------------------------------------------------------------------

@@ -20,7 +20,14 @@ from dataclasses import dataclass, field, replace
 from renewd.channels.base import Channel, Result
 from renewd.core.reminders import Kind, ReminderKey
 from renewd.settings import NotifySettings
-from renewd.store.deliveries import DeliveryLog, DeliveryRow, DeliveryStatus, Subject, columns
+from renewd.store.deliveries import (
+    DeliveryLog,
+    DeliveryRow,
+    DeliveryStatus,
+    ReminderFact,
+    Subject,
+    columns,
+)
 
 log = logging.getLogger("renewd.service.delivery")
 
@@ -80,6 +87,8 @@ class PassReport:
     messages: int = 0  # messages built for them (one per recipient; digest parts count once)
     first_contacts: int = 0  # people who heard from renewd for the first time
     late: int = 0  # reminders sent late because renewd was not running on their day
+    # How this pass issued each reminder (for readable lines, also in a dry run).
+    facts: dict[ReminderKey, ReminderFact] = field(default_factory=dict)
     stopped: bool = False  # `should_stop` ended the pass early; the rest waits for the next
 
     @property
