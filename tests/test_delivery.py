@@ -69,14 +69,15 @@ def test_overdue_reminders_repeat(db: Database, planner: Planner) -> None:
 def test_group_digest_is_one_message_per_pass(db: Database, planner: Planner) -> None:
     rec, hr = Recorder("rec"), Recorder("hr", personal=False)
     delivery = make(db, {"rec": rec, "hr": hr})
-    people = [person(f"E{i:03}", name=f"员工{i}") for i in range(30)]
-    report = run(delivery, planner, people, PERMIT_DUE - dt.timedelta(days=3))
-    assert len(hr.sent) == 1
+    renewed = Progress(permit_renewed_on=PERMIT_DUE - dt.timedelta(days=12))
+    people = [person(f"E{i:03}", name=f"员工{i}", progress=renewed) for i in range(30)]
+    run(delivery, planner, people, PERMIT_DUE - dt.timedelta(days=3))
+    assert len(hr.sent) == 1  # the employer's steps of all 30, in one digest
     message, recipient = hr.sent[0]
     assert recipient == ""
     assert "30 人" in message.title
-    assert all(f"员工{i}（E{i:03}）" in message.body for i in range(30))
-    assert len(rec.sent) == 30 * len({r.kind for r in report.sent if r.channel == "rec"})
+    assert all(f"员工{i}（E{i:03}）：积分“续办申请”" in message.body for i in range(30))
+    assert sorted(to for _, to in rec.sent) == sorted(p.email for p in people)  # one each
     run(delivery, planner, people, PERMIT_DUE - dt.timedelta(days=3), hour=15)
     assert len(hr.sent) == 1  # a second pass the same day has nothing new
 
@@ -84,7 +85,8 @@ def test_group_digest_is_one_message_per_pass(db: Database, planner: Planner) ->
 def test_digest_splits_over_the_channel_limit(db: Database, planner: Planner) -> None:
     hr = Recorder("hr", personal=False, max_bytes=600)
     delivery = make(db, {"rec": Recorder("rec"), "hr": hr})
-    people = [person(f"E{i:03}", name=f"员工{i}") for i in range(20)]
+    renewed = Progress(permit_renewed_on=PERMIT_DUE - dt.timedelta(days=12))
+    people = [person(f"E{i:03}", name=f"员工{i}", progress=renewed) for i in range(20)]
     run(delivery, planner, people, PERMIT_DUE - dt.timedelta(days=3))
     assert len(hr.sent) > 1
     assert all(len(m.body.encode()) <= 600 for m, _ in hr.sent)
@@ -190,7 +192,7 @@ def test_dry_run_sends_and_records_nothing(db: Database, planner: Planner) -> No
     day = PERMIT_DUE - dt.timedelta(days=3)
     report = delivery.run_pass(planner.plan_all([person()], day), day, at(day), dry_run=True)
     assert report.planned
-    assert {o.channel for o in report.planned} == {"rec", "hr"}
+    assert {o.channel for o in report.planned} == {"rec"}  # no employer step before the permit
     assert not rec.sent
     assert not hr.sent
     assert db.conn.execute("SELECT COUNT(*) FROM delivery").fetchone()[0] == 0
@@ -242,7 +244,8 @@ def test_overlapping_passes_send_one_digest(db: Database, planner: Planner) -> N
     first = make(db, {"rec": Recorder("rec"), "hr": hr})
     stale = make(Database(db.path), {"rec": Recorder("rec"), "hr": hr})
     day = PERMIT_DUE - dt.timedelta(days=3)
-    people = [person(f"E{i:03}") for i in range(5)]
+    renewed = Progress(permit_renewed_on=PERMIT_DUE - dt.timedelta(days=12))
+    people = [person(f"E{i:03}", progress=renewed) for i in range(5)]
     plans = planner.plan_all(people, day)
     issued_before = stale.issued()
     stale.issued = lambda since=None: issued_before  # type: ignore[method-assign]

@@ -15,8 +15,8 @@ before, and `history`, the days on which passes ran.
 Honest words (issue 9): a reminder is *late* only when renewd really was not running on its fire
 day (`PassHistory`), and it names those days; a person seen for the first time gets his due
 reminders marked `first` (never "late") and a `FirstContact` status. A points step is reminded
-only once every step before it in the chain is done or due itself (no "collect the notice"
-while the permit is overdue).
+only once the permit renewal is recorded and the step before it is done or due itself (no
+"collect the notice" while the permit is overdue).
 """
 
 from __future__ import annotations
@@ -165,16 +165,18 @@ def latest_due(
 
 
 def _blocked(plan: PersonPlan, milestone: Milestone) -> bool:
-    """Whether a step before `milestone` in the chain is neither done nor due itself."""
+    """Whether a step cannot start yet: every points step waits for the permit renewal to be
+    recorded (the points system only takes it once the renewal has synchronised), and each later
+    step for the one before it to be done or due itself."""
     if milestone.kind not in CHAIN[1:]:
         return False
-    for earlier in CHAIN[: CHAIN.index(milestone.kind)]:
-        before = plan.milestone(earlier)
-        if before is None or before.done_on is not None:
-            continue
-        if before.status is not Status.DUE:
-            return True
-    return False
+    permit = plan.milestone(K.PERMIT_RENEWAL)
+    if permit is not None and permit.done_on is None:
+        return True
+    before = plan.milestone(CHAIN[CHAIN.index(milestone.kind) - 1])
+    if before is None or before.done_on is not None or before.kind is K.PERMIT_RENEWAL:
+        return False
+    return before.status not in (Status.DUE, Status.OVERDUE)
 
 
 def due_reminders(

@@ -64,9 +64,9 @@ _ZH: dict[str, str] = {
     "do.employer_submission": "网上审核续办申请并点击“提交申请”，再递交盖章的申请表及材料。",
     "do.collect_notice": "审批通过后，在线打印或到区人才服务中心领取《居住证积分通知单》。",
     "do.grace_end": "到期后 60 天内签注可保持居住年限连续，此日为最后一天，请立即签注。",
-    "ask.points_application": "请联系单位人事，在 {due} 前为您点击“续办申请”。",
-    "ask.employer_submission": "请联系单位人事，在 {due} 前完成网上审核并递交材料。",
-    "ask.generic": "请联系单位人事在 {due} 前办理。",
+    "ask.points_application": "请联系单位人事，在 {due}前为您点击“续办申请”。",
+    "ask.employer_submission": "请联系单位人事，在 {due}前完成网上审核并递交材料。",
+    "ask.generic": "请联系单位人事在 {due}前办理。",
     "info.points_approval": "积分续办已递交，审批短信预计在 {opens} 至 {due} 之间到达；"
     "到 {due} 仍未收到请向受理点查询。",
     "info.expiry": "居住证及积分通知单的最后有效日。",
