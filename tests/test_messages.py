@@ -227,3 +227,21 @@ def test_two_people_sharing_one_address_get_one_message(planner: Planner) -> Non
     letter = personal_letter(result.personal[0], day, Lang.ZH, planner.policy)
     assert "张三" in letter.title
     assert "李四" in letter.title
+
+
+def test_an_overdue_employer_step_is_listed_once_when_hr_is_also_the_escalation_channel(
+    planner: Planner,
+) -> None:
+    routes = Routes(ROUTES.channels, ROUTES.groups, escalate_to=("hr-mail",))
+    p = person(progress=Progress(permit_renewed_on=D("2026-06-01")))
+    day = D("2026-06-20")  # the application was due on 2026-06-16: overdue, so escalated
+    [digest] = routed(planner, [p], day, routes=routes).group
+    assert digest.attention  # the overdue step is an escalation too ...
+    body = render(digest_letter(digest, day, Lang.ZH, planner.policy), Format.TEXT)[0].body
+    assert body.count("张三（E001）：积分“续办申请”") == 1  # ... listed once
+
+
+def test_a_family_overdue_employer_step_says_ask_now(planner: Planner) -> None:
+    p = person(group="", progress=Progress(permit_renewed_on=D("2026-06-01")))
+    text = text_of(planner, [p], D("2026-06-20"))
+    assert "已过截止日：请立即联系单位人事办理。" in text

@@ -81,13 +81,13 @@ def digest_letter(envelope: GroupEnvelope, today: dt.date, lang: Lang, policy: P
         if lost:
             heading = f"{part.group} · {say(lang, 'section.unreachable')}"
             sections.append(Section(heading, tuple(lost)))
-    if envelope.attention:
+    listed = {i.reminder.key for part in envelope.sections for i in part.items}
+    attention = [r for r in envelope.attention if r.key not in listed]  # not twice in one digest
+    if attention:
         lines = [
-            ln
-            for r in envelope.attention
-            for ln in _digest_line(Item(r, Role.INFORM), today, lang, policy)
+            ln for r in attention for ln in _digest_line(Item(r, Role.INFORM), today, lang, policy)
         ]
-        people.update(r.plan.person.id for r in envelope.attention)
+        people.update(r.plan.person.id for r in attention)
         sections.append(Section(say(lang, "section.attention"), tuple(lines)))
     if has_submission:
         things = step_checklist(K.EMPLOYER_SUBMISSION, (), lang, Reader.HR)
@@ -101,7 +101,7 @@ def digest_letter(envelope: GroupEnvelope, today: dt.date, lang: Lang, policy: P
         heading=heading,
         date=today.isoformat(),
         people=len(people),
-        items=envelope.size,
+        items=envelope.size - (len(envelope.attention) - len(attention)),
     )
     notes: list[str] = []
     years = sorted(

@@ -125,7 +125,7 @@ def action(
     kind = milestone.kind
     due = date(milestone.due, lang)
     if role is Role.ASK_HR:
-        key = f"ask.{kind.value}"
+        key = "ask.overdue" if milestone.due < today else f"ask.{kind.value}"
         return say(lang, key if key in CATALOGUE[lang] else "ask.generic", due=due)
     if kind is K.PERMIT_RENEWAL:
         opens = milestone.opens or milestone.due

@@ -67,6 +67,7 @@ _ZH: dict[str, str] = {
     "ask.points_application": "请联系单位人事，在 {due}前为您点击“续办申请”。",
     "ask.employer_submission": "请联系单位人事，在 {due}前完成网上审核并递交材料。",
     "ask.generic": "请联系单位人事在 {due}前办理。",
+    "ask.overdue": "已过截止日：请立即联系单位人事办理。",
     "info.points_approval": "积分续办已递交，审批短信预计在 {opens} 至 {due} 之间到达；"
     "到 {due} 仍未收到请向受理点查询。",
     "info.expiry": "居住证及积分通知单的最后有效日。",
@@ -98,7 +99,7 @@ _ZH: dict[str, str] = {
     "note.critical": "注意：{label}（{date}）时积分可能无效。",
     "note.critical.default": "关键日期",
     "note.provisional": "部分日期依据估算的 {years} 年节假日安排，国务院公布放假通知后可能调整。",
-    "note.late": "renewd 在 {days} 未运行，以下提醒原定在那几天发送，现在补发。",
+    "note.late": "renewd 在 {days} 未运行；本消息补发了那几天应发的提醒。",
     # message frames
     "title.reminder": "【续签提醒】{name}：{steps}",
     "title.status": "【续签状态】{name}：居住证 {expires} 到期",
@@ -216,6 +217,7 @@ _EN: dict[str, str] = {
     "ask.employer_submission": "Ask your employer's HR to review online and hand in the materials"
     " by {due}.",
     "ask.generic": "Ask your employer's HR to do this by {due}.",
+    "ask.overdue": "The due date has passed: ask your employer's HR to do this now.",
     "info.points_approval": "The points renewal is submitted; the approval SMS is expected between"
     " {opens} and {due}. Without it by {due}, ask the office.",
     "info.expiry": "The last valid day of the residence permit and the points notice.",
@@ -248,8 +250,7 @@ _EN: dict[str, str] = {
     "note.critical.default": "a critical date",
     "note.provisional": "Some dates rest on an estimate of the {years} holidays: they may move"
     " when the State Council publishes the notice.",
-    "note.late": "renewd was not running on {days}; the reminders below were due then and are"
-    " sent now.",
+    "note.late": "renewd was not running on {days}; this message carries the reminders due then.",
     "title.reminder": "[Renewal] {name}: {steps}",
     "title.status": "[Renewal status] {name}: permit expires {expires}",
     "title.digest": "[Renewal digest] {heading} {date}: {items} items, {people} people",
