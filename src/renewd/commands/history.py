@@ -37,7 +37,7 @@ def item_text(key: ReminderKey, fact: ReminderFact | None, lang: Lang, owner: st
     else:
         name, lead = say(lang, "lead.alert"), say(lang, f"cli.alert.{kind.value}")
     person = f"{key.person} " if key.person and key.person != owner else ""
-    return f"{person}{name}（{lead}）" if lang is Lang.ZH else f"{person}{name} ({lead})"
+    return person + name + say(lang, "p.paren", text=lead)
 
 
 def outcome_text(outcome: Outcome, facts: Mapping[ReminderKey, ReminderFact], lang: Lang) -> str:
@@ -55,8 +55,8 @@ def outcome_text(outcome: Outcome, facts: Mapping[ReminderKey, ReminderFact], la
     to = outcome.recipient or say(lang, "cli.configured")
     text = f"{what} {say(lang, 'cli.via', channel=outcome.channel, to=to)}"
     if outcome.items:
-        sep = "；" if lang is Lang.ZH else "; "
-        text += ("：" if lang is Lang.ZH else ": ") + sep.join(
+        sep = say(lang, "p.semi")
+        text += say(lang, "p.colon") + sep.join(
             item_text(k, facts.get(k), lang, owner) for k in outcome.items
         )
     if outcome.reason:

@@ -26,7 +26,7 @@ def _who(plan: PersonPlan, lang: Lang) -> str:
 def _digest_line(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list[Line]:
     reminder = item.reminder
     milestone = reminder.milestone if isinstance(reminder, MilestoneReminder) else None
-    sep = "：" if lang is Lang.ZH else ": "
+    sep = say(lang, "p.colon")
     if milestone is None:
         return [Line(_who(reminder.plan, lang) + sep + _alert(reminder, lang))]
     head = (
@@ -44,9 +44,7 @@ def _digest_line(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list
         base = step_checklist(milestone.kind, (), lang, Reader.HR)
         more = [t for t in own if t not in base]
         if more:
-            lines.append(
-                Line(("另需：" if lang is Lang.ZH else "Also: ") + "、".join(more), Level.DETAIL)
-            )
+            lines.append(Line(say(lang, "p.also") + "、".join(more), Level.DETAIL))
     return lines
 
 

@@ -128,33 +128,21 @@ def plan_events(
     owners = owners or Owners()
     person = plan.person
     lang = person_lang(person, default_lang)
-    zh = lang is Lang.ZH
     warnings: list[str] = []
     if not plan.feasible:
         approval = plan.projected_approval.isoformat() if plan.projected_approval else "?"
-        warnings.append(
-            f"⚠ 按当前进度无法按时完成：积分预计中断 {plan.gap_days} 天（预计审批 {approval}）。"
-            "请立即联系人事。"
-            if zh
-            else f"⚠ Not feasible at the current pace: the points would lapse for {plan.gap_days}"
-            f" days (approval expected {approval}). Contact HR now."
-        )
+        warnings.append(say(lang, "feed.infeasible", gap=plan.gap_days, approval=approval))
     for crit in plan.critical_at_risk:
         label = crit.label or say(lang, "note.critical.default")
-        warnings.append(
-            f"⚠ {crit.date.isoformat()} {label} 届时积分可能无效。"
-            if zh
-            else f"⚠ {crit.date.isoformat()} {label}: the points may not be valid then."
-        )
+        warnings.append(say(lang, "feed.critical", date=crit.date.isoformat(), label=label))
     who, cycle = person_hash(person.id), ymd(plan.cycle)
     masked_name = mask_name(person.name)
     out: list[EventContent] = []
     for m in plan.milestones:
         heads_up = m.kind in HEADS_UP or m.kind in INFORM_ONLY
         lines = _description(plan, m.kind, lang, owners)
-        sep = "：" if zh else ": "
-        label = ("日期" if heads_up else "截止") if zh else ("On" if heads_up else "By")
-        lines.insert(1, f"{label}{sep}{m.due.isoformat()}")
+        sep = say(lang, "p.colon")
+        lines.insert(1, say(lang, "feed.on" if heads_up else "feed.by", date=m.due.isoformat()))
         if m.opens and m.opens < m.due and not heads_up:
             lines.insert(2, say(lang, "opens.from", date=m.opens.isoformat()))
         if m.done_on:
@@ -173,13 +161,11 @@ def plan_events(
             lines.append(say(lang, "feed.materials"))
             lines.extend(f"- {item}" for item in items)
         points = m.kind in POINTS_STEPS
-        tag = ("【积分】" if points else "【居住证】") if zh else ""
-        if not zh:
-            tag = "[Points] " if points else "[Permit] "
+        tag = say(lang, "feed.tag.points" if points else "feed.tag.permit")
         done = "✓" if m.done_on else ""
         suffix = sep + step_name(m.kind, lang)
         if m.provisional:
-            suffix += "（暂定）" if zh else " (provisional)"
+            suffix += say(lang, "feed.provisional.tag")
         # Stable across dates and titles: (person hash, cycle, kind) only.
         uid = f"{who}-{cycle}-{m.kind.value}@renewd"
         out.append(
@@ -188,21 +174,10 @@ def plan_events(
     for index, crit in enumerate(person.critical_dates):
         label = crit.label or say(lang, "note.critical.default")
         at_risk = crit in plan.critical_at_risk
-        if zh:
-            desc = "这一天需要有效的居住证积分。"
-            if at_risk:
-                desc += (
-                    f"\n⚠ 按当前进度届时积分可能无效（中断 {plan.gap_days} 天）。请立即联系人事。"
-                )
-            head, rest = "【关键日期】", f"：{label}"
-        else:
-            desc = "Valid residence-permit points are needed on this day."
-            if at_risk:
-                desc += (
-                    f"\n⚠ At the current pace the points may not be valid then (gap"
-                    f" {plan.gap_days} days). Contact HR now."
-                )
-            head, rest = "[Critical] ", f": {label}"
+        desc = say(lang, "feed.critical.desc")
+        if at_risk:
+            desc += "\n" + say(lang, "feed.critical.risk", gap=plan.gap_days)
+        head, rest = say(lang, "feed.critical.head"), say(lang, "p.colon") + label
         uid = critical_uid(person.id, index)
         out.append(_content(uid, person, masked_name, crit.date, head, rest, desc, lang))
     return out

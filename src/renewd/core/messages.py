@@ -114,7 +114,7 @@ def when(milestone: Milestone, today: dt.date, lang: Lang) -> str:
     if key == "due.on" and milestone.due < today:  # "since 2026-11-28" says it all
         return days_left(milestone.kind, milestone.due, today, lang)
     text = say(lang, key, date=date(milestone.due, lang))
-    sep = "，" if lang is Lang.ZH else ", "
+    sep = say(lang, "p.comma")
     return text + sep + days_left(milestone.kind, milestone.due, today, lang)
 
 
@@ -153,7 +153,7 @@ def item_lines(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list[L
     milestone = _ms(reminder)
     if milestone is None:
         return []
-    sep = "：" if lang is Lang.ZH else ": "
+    sep = say(lang, "p.colon")
     head = step_name(milestone.kind, lang) + sep + when(milestone, today, lang)
     lines = [Line(head)]
     opens = milestone.opens
@@ -225,11 +225,7 @@ def personal_letter(
 ) -> Letter:
     """The one message this address gets in this pass."""
     plans = envelope.plans
-    names = (
-        "、".join(p.person.name for p in plans)
-        if lang is Lang.ZH
-        else ", ".join(p.person.name for p in plans)
-    )
+    names = say(lang, "p.list").join(p.person.name for p in plans)
     sections: list[Section] = []
     notes: list[str] = []
     first = all(i.reminder.first for i in envelope.items)
@@ -264,10 +260,10 @@ def personal_letter(
     else:
         steps = [i for i in envelope.items if _ms(i.reminder) and i.role is not Role.INFORM]
         steps = steps or [i for i in envelope.items if _ms(i.reminder) is not None]
-        shown = "、" if lang is Lang.ZH else ", "
+        shown = say(lang, "p.list")
         head = shown.join(_short(i, today, lang) for i in steps[:2])
         if len(steps) > 2:
-            head += f" 等 {len(steps)} 项" if lang is Lang.ZH else f" and {len(steps) - 2} more"
+            head += say(lang, "p.more", n=len(steps), more=len(steps) - 2)
         title = say(lang, "title.reminder", name=names, steps=head)
     opening = (say(lang, "hello", name=names),)
     return Letter(title, opening, tuple(sections), tuple(dict.fromkeys(notes)))
@@ -277,11 +273,7 @@ def _short(item: Item, today: dt.date, lang: Lang) -> str:
     milestone = _ms(item.reminder)
     assert milestone is not None
     left = days_left(milestone.kind, milestone.due, today, lang)
-    return (
-        f"{step_name(milestone.kind, lang)}（{left}）"
-        if lang is Lang.ZH
-        else (f"{step_name(milestone.kind, lang)} ({left})")
-    )
+    return step_name(milestone.kind, lang) + say(lang, "p.paren", text=left)
 
 
 def _status(plan: PersonPlan, today: dt.date, lang: Lang, policy: Policy, has_hr: bool) -> Section:
