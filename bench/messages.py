@@ -17,9 +17,9 @@ import io
 import tempfile
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
-from renewd.channels.transports import ConsoleChannel
-from renewd.core.model import Change, Person
+from renewd.core.model import Change, Person, Progress
 from renewd.core.plan import Planner
 from renewd.core.policy import CalendarOptions
 from renewd.core.workdays import WorkdayCalendar
@@ -31,15 +31,34 @@ TODAY = dt.date(2026, 12, 1)
 
 
 def roster(count: int) -> list[Person]:
+    """Expiries spread over a year; whoever is inside the 30-day window has renewed his permit
+    (so the points steps are under way), as HR records it."""
     people = []
     for i in range(count):
         expires = TODAY + dt.timedelta(days=10 + (i * 7) % 365)
         changes = frozenset({Change.EMPLOYER}) if i % 10 == 0 else frozenset()
+        renewed = expires - dt.timedelta(days=25) if (expires - TODAY).days <= 30 else None
         people.append(
             Person(id=f"E{i:05}", name=f"员工{i}", permit_expires=expires, group=f"部门{i % 10}",
-                   changes=changes, email=f"e{i}@example.com")
+                   changes=changes, email=f"e{i}@example.com",
+                   progress=Progress(permit_renewed_on=renewed))
         )  # fmt: skip
     return people
+
+
+def console_channel() -> Any:
+    """The console channel, writing to memory (before and after the channel modules split)."""
+    try:
+        from renewd.channels.console import ConsoleChannel
+        from renewd.channels.settings import ConsoleSettings
+
+        return ConsoleChannel(ConsoleSettings(name="console"), stream=io.StringIO())
+    except ImportError:  # renewd 0.1.0's layout, to measure "before"
+        from renewd.channels.transports import ConsoleChannel as Old  # type: ignore[import-not-found]
+
+        from renewd.settings import ChannelSettings  # type: ignore[attr-defined]
+
+        return Old(ChannelSettings(name="console", type="console"), stream=io.StringIO())
 
 
 def one_pass(delivery: Delivery, planner: Planner, people: list[Person], day: dt.date) -> None:
@@ -66,7 +85,7 @@ def main(count: int) -> None:
     people = roster(count)
     with tempfile.TemporaryDirectory() as tmp:
         db = Database.in_dir(Path(tmp))
-        console = ConsoleChannel(settings.channel("console"), stream=io.StringIO())
+        console = console_channel()
         delivery = Delivery(db, settings, {"console": console})
         print(f"people: {count}")
         print("first run:")
