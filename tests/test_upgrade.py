@@ -69,6 +69,10 @@ def test_upgrade_keeps_recorded_progress_and_feed_urls(
     old_install: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["log", "-c", str(old_install), "--person", "1001"]) == 0
+    log = capsys.readouterr().out
+    assert "1001 居住证签注（续签） = 2026-11-30（由 cli 记录）" in log  # recorded_by added
+    assert "已发送" in log
+    assert "经 mail 发往 zhang.xm@example.com" in log
     assert main(["feeds", "-c", str(old_install), "--json"]) == 0
     out = capsys.readouterr().out
     assert "T3sZQoS6ipw1AnNssnSRxerdRSTr39eL" in out  # the all-people URL 0.1.0 printed

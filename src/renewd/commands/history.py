@@ -29,7 +29,8 @@ def item_text(key: ReminderKey, fact: ReminderFact | None, lang: Lang, owner: st
         if fact is not None and fact.first:
             lead = say(lang, "lead.first")
         elif fact is not None and fact.late:
-            lead = say(lang, "cli.lead.late_on", day=fact.fire_on.isoformat())
+            key_late = "cli.lead.due_on" if fact.legacy else "cli.lead.late_on"
+            lead = say(lang, key_late, day=fact.fire_on.isoformat())
         else:
             lead = lead_text(key.lead, lang)
     elif kind is NoticeKind.FIRST_CONTACT:

@@ -150,6 +150,7 @@ EN: dict[str, str] = {
     "cli.digest": "{channel} digest",
     "cli.via": "via {channel} to {to}",
     "cli.configured": "(the channel's recipients)",
+    "cli.lead.due_on": "late (was due on {day})",
     "cli.lead.late_on": "late (renewd was not running on {day})",
     "cli.progress": "{person} {step} = {day} (recorded by {by})",
     "cli.no_rows": "no deliveries recorded",

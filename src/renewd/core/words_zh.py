@@ -144,6 +144,7 @@ ZH: dict[str, str] = {
     "cli.digest": "{channel} 汇总",
     "cli.via": "经 {channel} 发往 {to}",
     "cli.configured": "（通道配置的收件人）",
+    "cli.lead.due_on": "补发（原定 {day}）",
     "cli.lead.late_on": "补发（renewd 在 {day} 未运行）",
     "cli.progress": "{person} {step} = {day}（由 {by} 记录）",
     "cli.no_rows": "还没有发送记录",

@@ -104,6 +104,7 @@ class ReminderFact:
     issued_on: dt.date
     late: bool
     first: bool
+    legacy: bool = False  # issued by 0.1.0, whose "late" only meant "after its fire day"
 
 
 @dataclass(frozen=True)
@@ -228,14 +229,15 @@ class DeliveryLog:
         for key in set(keys):
             person, cycle, kind, lead = columns(key)
             row = self.db.conn.execute(
-                "SELECT fire_on, issued_on, late, first FROM reminder"
+                "SELECT fire_on, issued_on, late, first,"
+                " (SELECT at FROM pass_history WHERE day = issued_on) = 0 FROM reminder"
                 " WHERE person = ? AND cycle = ? AND kind = ? AND lead = ?",
                 (person, cycle.isoformat(), kind, lead),
             ).fetchone()
             if row is not None:
                 out[key] = ReminderFact(
                     dt.date.fromisoformat(row[0]), dt.date.fromisoformat(row[1]),
-                    bool(row[2]), bool(row[3]),
+                    bool(row[2]), bool(row[3]), bool(row[4]),
                 )  # fmt: skip
         return out
 
