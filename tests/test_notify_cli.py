@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXPIRES, PERMIT_DUE
+from netkit import free_port
 from renewd.cli import main
 
 DAY = (PERMIT_DUE - dt.timedelta(days=3)).isoformat()
@@ -128,3 +129,20 @@ def test_done_rejects_an_unknown_step(config: str, capsys: pytest.CaptureFixture
 def test_notify_test_reports_each_channel(config: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["notify", "-c", config, "--test"]) == 0
     assert "console: ok" in capsys.readouterr().out
+
+
+def test_log_failed_shows_only_what_failed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(tmp_path, f"E001,张三,研发部,{EXPIRES.isoformat()},e001@example.com,\n")
+    port = free_port()  # nothing listens there: the email channel fails
+    with Path(config).open("a", encoding="utf-8") as out:
+        out.write('[[channels]]\nname = "mail"\ntype = "email"\nhost = "127.0.0.1"\n'
+                  f'port = {port}\nmode = "plain"\nsender = "hr@example.com"\n')  # fmt: skip
+    assert main(["notify", "-c", config, "--due", "--today", DAY]) == 75
+    assert "失败，待重试" in capsys.readouterr().out
+    assert main(["log", "-c", config, "--failed"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines
+    assert all("failed" in line or "失败" in line for line in lines)
+    assert all("经 mail" in line for line in lines)  # the console's sent row is not shown

@@ -114,10 +114,13 @@ def _fact_when(text: str, zone: ZoneInfo) -> str:
 
 def print_log(
     delivery: DeliveryLog, progress: ProgressStore, person: str | None, limit: int,
-    lang: Lang, zone: ZoneInfo,
+    failed: bool, lang: Lang, zone: ZoneInfo,
 ) -> bool:  # fmt: skip
-    """The delivery history and the recorded progress, newest first; False when empty."""
+    """The delivery history and the recorded progress, newest first; False when empty.
+    `failed`: only the deliveries that failed or died (and no progress)."""
     rows = delivery.history(person, limit)
+    if failed:
+        rows = [r for r in rows if r.status in (DeliveryStatus.FAILED, DeliveryStatus.DEAD)]
     keys = [k for r in rows for k in r.items]
     keys += [r.subject for r in rows if isinstance(r.subject, ReminderKey)]
     facts = delivery.reminder_facts(keys)
@@ -130,7 +133,7 @@ def print_log(
         text = outcome_text(outcome, facts, lang)
         attempt = say(lang, "cli.attempt", n=outcome.attempts)
         lines.append((when, f"{when}  {label:<10} {text} · {attempt}"))
-    for fact in progress.facts(person):
+    for fact in () if failed else progress.facts(person):
         when = _fact_when(fact.recorded_at, zone)
         lines.append((when, f"{when}  {say(lang, 'cli.recorded'):<10} {_fact_text(fact, lang)}"))
     for _, line in sorted(lines, key=lambda pair: pair[0], reverse=True)[:limit]:

@@ -80,6 +80,9 @@ def register(
     )
     history.add_argument("--person", metavar="ID", help="only this person")
     history.add_argument("--limit", type=int, default=200, help="at most this many rows")
+    history.add_argument(
+        "--failed", action="store_true", help="only deliveries that failed (will retry) or died"
+    )
     history.set_defaults(handler=run_log)
 
 
@@ -170,7 +173,7 @@ def run_log(args: argparse.Namespace) -> int:
     db = Database.in_dir(app.settings.state.dir)
     try:
         found = print_log(
-            DeliveryLog(db), ProgressStore(db), args.person, args.limit,
+            DeliveryLog(db), ProgressStore(db), args.person, args.limit, args.failed,
             app.settings.language, ZoneInfo(app.settings.timezone),
         )  # fmt: skip
     finally:
