@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -41,8 +42,11 @@ def mails(tmp_path: Path, port: int, sink: Sink, row: str, day: str, policy: str
     return "\n\n".join(out)
 
 
+Send = Callable[..., str]
+
+
 @pytest.fixture
-def send(tmp_path: Path, smtp: tuple[Sink, int]):  # type: ignore[no-untyped-def]
+def send(tmp_path: Path, smtp: tuple[Sink, int]) -> Send:
     sink, port = smtp
 
     def _send(row: str, day: str, policy: str = "") -> str:
@@ -51,7 +55,7 @@ def send(tmp_path: Path, smtp: tuple[Sink, int]):  # type: ignore[no-untyped-def
     return _send
 
 
-def test_permit_step_lists_the_holders_own_papers_not_the_points_materials(send) -> None:  # type: ignore[no-untyped-def]
+def test_permit_step_lists_the_holders_own_papers_not_the_points_materials(send: Send) -> None:
     text = send("1,张三,2026-12-28,a@example.com,,单位", "2026-12-05")
     assert "居住证签注（续签）需准备" in text
     assert "您的居住证" in text
@@ -59,20 +63,20 @@ def test_permit_step_lists_the_holders_own_papers_not_the_points_materials(send)
     assert "劳动合同" not in text  # an employer change's points papers belong to points steps
 
 
-def test_no_collect_the_notice_while_the_permit_is_overdue(send) -> None:  # type: ignore[no-untyped-def]
+def test_no_collect_the_notice_while_the_permit_is_overdue(send: Send) -> None:
     text = send("1,张三,2026-12-28,a@example.com,,", "2026-12-21")
     assert "已逾期" in text
     assert "打印或领取积分通知单" not in text
 
 
-def test_days_left_never_next_to_act_now(send) -> None:  # type: ignore[no-untyped-def]
+def test_days_left_never_next_to_act_now(send: Send) -> None:
     # An employer change: infeasible; 45 days before the permit step is due.
     text = send("1,张三,2027-02-25,a@example.com,,单位", "2026-12-20")
     assert "还剩" in text
     assert "请立即办理" not in text
 
 
-def test_the_provisional_note_names_the_year_of_the_missing_notice(send) -> None:  # type: ignore[no-untyped-def]
+def test_the_provisional_note_names_the_year_of_the_missing_notice(send: Send) -> None:
     text = send("1,张三,2027-02-10,a@example.com,,", "2027-01-12")
     assert "估算的 2027 年节假日安排" in text
     assert "2026 年节假日" not in text
@@ -87,8 +91,8 @@ def test_the_provisional_note_names_the_year_of_the_missing_notice(send) -> None
     ],
 )
 def test_automatic_endorsement_on_and_off(
-    send, policy: str, day: str, says: str, never: str
-) -> None:  # type: ignore[no-untyped-def]
+    send: Send, policy: str, day: str, says: str, never: str
+) -> None:
     text = send("1,张三,2026-12-28,a@example.com,,", day, policy)
     assert says in text
     assert never not in text.split("需准备")[0]

@@ -89,7 +89,8 @@ def render(
 
 def split(lines: list[str], footer: str, max_bytes: int | None) -> list[str]:
     """Pack lines into as few bodies as fit `max_bytes`; the first line repeats on each part,
-    the footer ends the last one. Nothing is lost and the order is kept."""
+    the footer ends the last one. Nothing but a blank separator at a part's edge is dropped, and
+    the order is kept."""
     tail = f"\n\n{footer}" if footer else ""
     if max_bytes is None or not lines:
         return ["\n".join(lines) + tail]
@@ -106,8 +107,10 @@ def split(lines: list[str], footer: str, max_bytes: int | None) -> list[str]:
             line = line.encode()[:room].decode(errors="ignore") + "…"
             cost = len(line.encode()) + 1
         if size + cost > budget and len(current) > 1:
-            parts.append("\n".join(current))
+            parts.append("\n".join(current).rstrip("\n"))  # no blank line at a part's end
             current, size = [head], head_size
+        if not line and len(current) == 1:
+            continue  # nor at a part's start: a blank only separates sections
         current.append(line)
         size += cost
     parts.append("\n".join(current))

@@ -7,7 +7,6 @@ import datetime as dt
 import sys
 from zoneinfo import ZoneInfo
 
-from renewd.channels.factory import build_channels
 from renewd.channels.formatting import render
 from renewd.commands.args import iso_date, roster_date
 from renewd.commands.history import print_log, print_report
@@ -93,12 +92,12 @@ def run_notify(args: argparse.Namespace) -> int:
     if args.channel or args.to:
         raise UsageError("--channel and --to go with --test")
     day: dt.date = args.today or today(app.settings)
-    channels = build_channels(app.settings)
     db = Database.in_dir(app.settings.state.dir)
     try:
-        move = workday_move(app.settings, app.calendar)
-        delivery = Delivery(db, app.settings, channels, move=move)
-        report = delivery.run_pass(app.plans(day, db), day, now(app.settings), dry_run=args.dry_run)
+        snap = app.snapshot(day, db)
+        move = workday_move(snap.settings, snap.calendar)
+        delivery = Delivery(db, snap.settings, snap.channels, move=move)
+        report = delivery.run_pass(snap.plans, day, now(app.settings), dry_run=args.dry_run)
         print_report(report, delivery.log, app.settings.language)
     finally:
         db.close()
@@ -106,7 +105,7 @@ def run_notify(args: argparse.Namespace) -> int:
 
 
 def _test(app: App, only: str | None, to: str | None) -> int:
-    channels = build_channels(app.settings)
+    channels = app.channels
     if only is not None:
         if only not in channels:
             raise UsageError(f"no channel named {only!r}")

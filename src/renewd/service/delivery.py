@@ -198,12 +198,15 @@ class Delivery:
         cycle that is over) is cancelled. People missing from `plans` keep their rows: a roster
         that failed to load cancels nothing."""
         now = stamp()
-        rows = self.log.with_items(self.log.waiting(now, now - self.notify.stale_sending_seconds))
+        rows = self.log.waiting(now, now - self.notify.stale_sending_seconds)
+        queues: dict[str, deque[DeliveryRow]] = defaultdict(deque)
+        if not rows:
+            return queues  # the usual sweep: nothing waits, so no need to index the plans
+        rows = self.log.with_items(rows)
         planned = {p.person.id for p in plans}
         open_steps = {
             (p.person.id, p.cycle, m.kind) for p in plans for m in p.milestones if m.done_on is None
         }
-        queues: dict[str, deque[DeliveryRow]] = defaultdict(deque)
 
         def closed(key: ReminderKey) -> bool:
             return (
