@@ -116,7 +116,7 @@ def _table(plans: list[PersonPlan], day: dt.date, lang: Lang) -> None:
             plan.person.name,
             plan.person.group,
             plan.cycle.isoformat(),
-            plan.profile.value,
+            say(lang, f"cli.profile.{plan.profile.value}"),
             step_name(step.kind, lang) if step else "—",
             step.due.isoformat() if step else "—",
             Text(status_name(step.status if step else Status.DONE, lang), style=style),

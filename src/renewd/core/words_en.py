@@ -155,6 +155,8 @@ EN: dict[str, str] = {
     "cli.progress": "{person} {step} = {day} (recorded by {by})",
     "cli.no_rows": "no deliveries recorded",
     "cli.first_contact": "renewal status",
+    "cli.profile.unchanged": "unchanged",
+    "cli.profile.changed": "changed (full review)",
     "cli.col.id": "id",
     "cli.col.name": "name",
     "cli.col.group": "group",

@@ -149,6 +149,8 @@ ZH: dict[str, str] = {
     "cli.progress": "{person} {step} = {day}（由 {by} 记录）",
     "cli.no_rows": "还没有发送记录",
     "cli.first_contact": "续签状态",
+    "cli.profile.unchanged": "未变更",
+    "cli.profile.changed": "已变更（完整审核）",
     "cli.col.id": "工号",
     "cli.col.name": "姓名",
     "cli.col.group": "部门",
