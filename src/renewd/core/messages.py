@@ -31,6 +31,7 @@ from renewd.core.wording import (
     HEADS_UP,
     INFORM_ONLY,
     Role,
+    capital,
     date,
     day_span,
     days_left,
@@ -154,7 +155,7 @@ def item_lines(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list[L
     if milestone is None:
         return []
     sep = say(lang, "p.colon")
-    head = step_name(milestone.kind, lang) + sep + when(milestone, today, lang)
+    head = capital(step_name(milestone.kind, lang)) + sep + when(milestone, today, lang)
     lines = [Line(head)]
     opens = milestone.opens
     if opens is not None and today < opens < milestone.due and milestone.kind not in HEADS_UP:
@@ -208,7 +209,8 @@ def _checklists(
             kind, plan.person.changes, lang, reader, auto_endorsement=policy.auto_endorsement
         )
         if things:
-            heading = say(lang, "section.bring", step=step_name(kind, lang))
+            key = "section.give" if item.role is Role.ASK_HR else "section.bring"
+            heading = say(lang, key, step=step_name(kind, lang))
             out.append(Section(heading, tuple(Line(t) for t in things)))
     return out
 

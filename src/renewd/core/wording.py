@@ -52,6 +52,11 @@ def step_name(kind: MilestoneKind, lang: Lang) -> str:
     return say(lang, f"step.{kind.value}")
 
 
+def capital(text: str) -> str:
+    """`text` with a capital first letter (a line that starts with an English step name)."""
+    return text[:1].upper() + text[1:]
+
+
 def status_name(status: Status, lang: Lang) -> str:
     return say(lang, "status.done_" if status is Status.DONE else f"status.{status.value}")
 

@@ -88,6 +88,7 @@ EN: dict[str, str] = {
     "status.nothing": "Every step of this cycle is done.",
     "section.todo": "For you to do",
     "section.info": "For your information",
+    "section.give": "For the {step}, give HR",
     "section.bring": "For the {step}, bring",
     "section.group": "{group}",
     "section.unreachable": "No personal channel reaches these employees; please tell them",

@@ -83,6 +83,7 @@ ZH: dict[str, str] = {
     "status.nothing": "本周期的步骤均已完成。",
     "section.todo": "需要您办理",
     "section.info": "请知悉",
+    "section.give": "{step}：请交给单位人事",
     "section.bring": "{step}需准备",
     "section.group": "{group}",
     "section.unreachable": "以下员工没有可用的个人通道，请转告",
