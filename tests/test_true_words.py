@@ -109,3 +109,13 @@ def test_the_expiry_event_is_not_done_while_a_gap_remains(planner: Planner) -> N
     permit = plan.milestone(MilestoneKind.PERMIT_RENEWAL)
     assert permit is not None
     assert permit.done_on is not None
+
+
+@pytest.mark.parametrize("auto", [True, False])
+def test_the_feeds_permit_event_follows_automatic_endorsement(planner: Planner, auto: bool) -> None:
+    plan = planner.plan(Person("1", "张三", dt.date(2026, 6, 30)), dt.date(2026, 5, 1))
+    events = plan_events(plan, Lang.ZH, auto_endorsement=auto)
+    [permit] = [e for e in events if e.uid.endswith("-permit_renewal@renewd")]
+    assert ("自动签注并以短信确认" in permit.description) is auto
+    [approval] = [e for e in events if e.uid.endswith("-points_approval@renewd")]
+    assert "留意审批短信" in approval.description

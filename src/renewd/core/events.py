@@ -107,24 +107,31 @@ def _content(
 _step_checklist = functools.lru_cache(maxsize=1024)(step_checklist)
 
 
-def _description(plan: PersonPlan, kind: MilestoneKind, lang: Lang, owners: Owners) -> list[str]:
-    """What the step is and who does it, from the wording catalogue."""
+def _description(kind: MilestoneKind, lang: Lang, owners: Owners, auto: bool) -> list[str]:
+    """What the step is and who does it, from the wording catalogue (no date-dependent words:
+    a feed's bytes change only when its data does)."""
     owner = owners.of(kind)
     if kind in INFORM_ONLY:
         owner = Owner.BOTH
     key = {
         K.PERMIT_WINDOW: "info.permit_window",
         K.EXPIRY: "info.expiry",
+        K.POINTS_APPROVAL: "feed.points_approval",
     }.get(kind, f"do.{kind.value}")
-    if kind is K.POINTS_APPROVAL:
-        return [say(lang, "feed.who", who=say(lang, "owner.both"))]
+    if kind is K.PERMIT_RENEWAL and auto:
+        key = "feed.permit_renewal.sms"
     return [say(lang, key), say(lang, "feed.who", who=say(lang, f"owner.{owner.value}"))]
 
 
 def plan_events(
-    plan: PersonPlan, default_lang: Lang, owners: Owners | None = None
+    plan: PersonPlan,
+    default_lang: Lang,
+    owners: Owners | None = None,
+    auto_endorsement: bool = True,
 ) -> list[EventContent]:
-    """One event per milestone of the plan, and one per critical date of the person."""
+    """One event per milestone of the plan, and one per critical date of the person. `owners`
+    and `auto_endorsement` come from `[policy]`: who each step belongs to, and whether the
+    permit step first says to watch for the automatic-endorsement SMS."""
     owners = owners or Owners()
     person = plan.person
     lang = person_lang(person, default_lang)
@@ -140,7 +147,7 @@ def plan_events(
     out: list[EventContent] = []
     for m in plan.milestones:
         heads_up = m.kind in HEADS_UP or m.kind in INFORM_ONLY
-        lines = _description(plan, m.kind, lang, owners)
+        lines = _description(m.kind, lang, owners, auto_endorsement)
         sep = say(lang, "p.colon")
         lines.insert(1, say(lang, "feed.on" if heads_up else "feed.by", date=m.due.isoformat()))
         if m.opens and m.opens < m.due and not heads_up:

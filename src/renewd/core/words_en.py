@@ -107,6 +107,11 @@ EN: dict[str, str] = {
     "feed.done": "Done: {date}",
     "feed.gap": "Points gap of about {gap} days: the points cannot be used until approval.",
     "feed.provisional": "Provisional: may move when the holiday notice for {years} is published.",
+    "feed.points_approval": "The points renewal is submitted: watch for the approval SMS; without"
+    " it by this day, ask the office.",
+    "feed.permit_renewal.sms": "Most holders (registered address matches, legally employed) are"
+    " endorsed automatically and get an SMS; without it about a week after the window opens,"
+    " apply online (一网通办) or at the community affairs service centre.",
     "feed.materials": "Materials:",
     "feed.infeasible": "⚠ Not feasible at the current pace: the points would lapse for {gap}"
     " days (approval expected {approval}). Contact HR now.",

@@ -100,6 +100,9 @@ ZH: dict[str, str] = {
     "feed.done": "已完成：{date}",
     "feed.gap": "积分中断约 {gap} 天：新积分审批前积分不可用。",
     "feed.provisional": "日期暂定：{years} 年节假日安排公布后可能调整。",
+    "feed.points_approval": "积分续办已递交：留意审批短信；到期仍未收到请向受理点查询。",
+    "feed.permit_renewal.sms": "多数持证人（登记地址相符、合法就业）由系统自动签注并以短信确认；"
+    "签注窗口开放约一周后仍未收到短信，请通过“一网通办”或到社区事务受理服务中心办理。",
     "feed.materials": "材料清单：",
     "feed.infeasible": "⚠ 按当前进度无法按时完成：积分预计中断 {gap} 天（预计审批 {approval}）。"
     "请立即联系人事。",

@@ -100,6 +100,7 @@ class _Generation:
     specs: dict[str, FeedSpec]
     lang: Lang
     owners: Owners
+    auto: bool  # [policy] auto_endorsement
     plans: dict[str, tuple[PersonPlan, ...]]  # person id → plans (the ones in `key`)
     stamps: dict[str, tuple[Stamp, ...]]  # person id → a stamp per event, in `plan_events` order
     modified: dict[str, dt.datetime]
@@ -112,7 +113,7 @@ class _Generation:
             events = [
                 e
                 for plan in self.plans.get(person_id, ())
-                for e in plan_events(plan, self.lang, self.owners)
+                for e in plan_events(plan, self.lang, self.owners, self.auto)
             ]
             yield from zip(events, self.stamps.get(person_id, ()), strict=True)
 
@@ -149,14 +150,15 @@ class FeedCache:
             return False
         specs = feed_specs(people, settings.feed_options())
         lang = settings.language
-        owners = settings.policy.core().owners  # who each event says does the step
+        policy = settings.policy.core()
+        owners, auto = policy.owners, policy.auto_endorsement  # what each event says
         # Only the events' keys outlive this loop: the text is hashed into the digest and dropped.
         plans_of: dict[str, list[PersonPlan]] = {}
         keys: dict[str, list[EventKey]] = {}
         for plan in plans:
             plans_of.setdefault(plan.person.id, []).append(plan)
             keys.setdefault(plan.person.id, []).extend(
-                e.key for e in plan_events(plan, lang, owners)
+                e.key for e in plan_events(plan, lang, owners, auto)
             )
         flat = self.store.stamp((k for ks in keys.values() for k in ks), now)
         stamps: dict[str, tuple[Stamp, ...]] = {}
@@ -179,6 +181,7 @@ class FeedCache:
             {s.name: s for s in specs},
             lang,
             owners,
+            auto,
             {person_id: tuple(own) for person_id, own in plans_of.items()},
             stamps,
             modified,
