@@ -115,10 +115,10 @@ def test_done_undo_removes_and_names_the_roster_row_that_still_has_it(
     capsys.readouterr()
     assert main(["done", "-c", config, "E001", "permit", "--undo"]) == 0
     out = capsys.readouterr().out
-    assert "removed: E001 permit_renewed_on" in out
-    assert "people.csv, row 2 still has permit_renewed_on = 2026-06-02" in out
+    assert "已删除记录：E001 permit_renewed_on" in out
+    assert "people.csv, row 2 中仍有 permit_renewed_on = 2026-06-02" in out
     assert main(["done", "-c", config, "E001", "permit", "--undo"]) == 0
-    assert "nothing recorded" in capsys.readouterr().out
+    assert "没有记录可删除" in capsys.readouterr().out
 
 
 def test_done_rejects_an_unknown_step(config: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -141,17 +141,12 @@ def run_done(args: argparse.Namespace) -> int:
             if args.on:
                 raise UsageError("--undo removes the record; it takes no --on")
             removed = store.undo(args.person, step, new_expiry=args.new_expiry is not None)
-            print(
-                f"removed: {args.person} {step.value} ({name})"
-                if removed
-                else f"nothing recorded for {args.person} {step.value} ({name})"
-            )
+            what = {"person": args.person, "field": step.value, "step": name}
+            print(say(lang, "cli.done.removed" if removed else "cli.done.nothing", **what))
             in_roster = person.progress.get(step)
             if in_roster is not None:
-                print(
-                    f"note: {person.source} still has {step.value} = {in_roster.isoformat()};"
-                    " edit the roster to remove it there too"
-                )
+                print(say(lang, "cli.done.in_roster", source=person.source, field=step.value,
+                          day=in_roster.isoformat()))  # fmt: skip
             return 0
         day: dt.date = args.on or today(app.settings)
         merged = app.people(db)
@@ -162,8 +157,9 @@ def run_done(args: argparse.Namespace) -> int:
         )
     finally:
         db.close()
-    extra = f", new expiry {args.new_expiry.isoformat()}" if args.new_expiry else ""
-    print(f"recorded: {args.person} {step.value} ({name}) = {day.isoformat()}{extra}")
+    extra = say(lang, "cli.done.expiry", day=args.new_expiry.isoformat()) if args.new_expiry else ""
+    print(say(lang, "cli.done.recorded", person=args.person, field=step.value, step=name,
+              day=day.isoformat()) + extra)  # fmt: skip
     return 0
 
 

@@ -163,6 +163,12 @@ EN: dict[str, str] = {
     "cli.first_contact": "renewal status",
     "cli.profile.unchanged": "unchanged",
     "cli.profile.changed": "changed (full review)",
+    "cli.done.recorded": "recorded: {person} {field} ({step}) = {day}",
+    "cli.done.expiry": ", new expiry {day}",
+    "cli.done.removed": "removed: {person} {field} ({step})",
+    "cli.done.nothing": "nothing recorded for {person} {field} ({step})",
+    "cli.done.in_roster": "note: {source} still has {field} = {day}; edit the roster to remove"
+    " it there too",
     "cli.col.id": "id",
     "cli.col.name": "name",
     "cli.col.group": "group",
