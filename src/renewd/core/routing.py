@@ -17,7 +17,7 @@ length limit), so nobody gets several messages in one pass.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -256,11 +256,3 @@ def route_problems(routes: Routes) -> list[tuple[str, str]]:
                 )
             )
     return problems
-
-
-def unreachable_people(plans: Sequence[PersonPlan], routes: Routes) -> list[PersonPlan]:
-    """People no personal channel reaches (for `check` and the HR digest)."""
-    personal = [c for c in routes.channels if c.personal]
-    return [
-        p for p in plans if not any(c.field is not None and c.field.of(p.person) for c in personal)
-    ]
