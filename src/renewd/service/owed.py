@@ -2,7 +2,7 @@
 
 `renewd notify --due` reports it after its pass (and exits 75 while a retry is waiting, so cron
 and monitoring notice a failure that the next pass did not fix); `renewd log --failed` lists
-the rows (`DeliveryLog.failed`) with their reasons.
+the rows (`DeliveryLog.history(only=...)`) with their reasons.
 """
 
 from __future__ import annotations
@@ -10,6 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from renewd.core.model import Lang
+from renewd.core.wording import say
+from renewd.store.claims import Claims
 from renewd.store.deliveries import DeliveryLog, DeliveryStatus
 
 
@@ -21,23 +24,24 @@ class Owed:
     dead: int = 0
     next_retry: dt.datetime | None = None  # the earliest waiting retry
 
-    def describe(self, zone: dt.tzinfo) -> str:
+    def describe(self, lang: Lang, zone: dt.tzinfo) -> str:
         if not self.waiting and not self.dead:
-            return "nothing owed: every delivery was sent"
+            return say(lang, "cli.owed.none")
         parts = []
         if self.waiting:
-            text = f"{self.waiting} retr{'y' if self.waiting == 1 else 'ies'} waiting"
+            text = say(lang, "cli.owed.waiting", n=self.waiting)
             if self.next_retry is not None:
-                text += f" (next at {self.next_retry.astimezone(zone):%Y-%m-%d %H:%M})"
+                at = f"{self.next_retry.astimezone(zone):%Y-%m-%d %H:%M}"
+                text += say(lang, "cli.owed.next", at=at)
             parts.append(text)
         if self.dead:
-            parts.append(f"{self.dead} dead (gave up; send them by hand)")
-        return "owed: " + ", ".join(parts) + "; see `renewd log --failed`"
+            parts.append(say(lang, "cli.owed.dead", n=self.dead))
+        return say(lang, "cli.owed", parts=say(lang, "p.semi").join(parts))
 
 
 def owed(log: DeliveryLog) -> Owed:
     counts = log.counts()
-    first = log.next_retry()
+    first = Claims(log.db).next_retry()
     return Owed(
         counts.get(DeliveryStatus.FAILED, 0),
         counts.get(DeliveryStatus.DEAD, 0),

@@ -5,16 +5,21 @@ Tables (component "delivery" of the state database):
 - `reminder`: one row per issued reminder or alert, key (person, cycle, kind, lead) — a
   `ReminderKey`. What `schedule.due_reminders` reads as "already issued".
 - `delivery`: one row per (person, cycle, kind, lead, part, channel, recipient), unique. A digest
-  row uses person = "@digest:<group>" (or "@escalation"), cycle = the pass day, kind = "digest",
-  lead = the digest's number that day, part = its part when split. The rendered title and body are
+  row uses person = "@digest:<group>" (or "@escalation"; since issue 9 "@channel:<channel>", one
+  digest per channel and pass), cycle = the pass day, kind = "digest", lead = the digest's number
+  that day, part = its part when split. A person's one message of a pass uses kind = "message",
+  cycle = the pass day, lead = the pass's number that day. The rendered title and body are
   stored, so a retry sends exactly what was claimed.
+- `delivery_item`: which reminders (keys) each message or digest carried.
+- `pass_history`: the days a pass ran; `person_seen`: the people renewd has written to (the
+  others get a first-contact status); `delivery_meta`: a 0.1.0 database adopts its roster.
 
 That column encoding is this module's alone: callers see `DeliveryRow`s whose `subject` is a
 `ReminderKey` or a `DigestKey`, and `DeliveryStatus` values, never raw rows.
 
 Row states: pending → sending → sent | failed → (sending again when its wait is over) → dead after
 `max_attempts`; cancelled when the step was done before a retry got through. A `sending` row
-names its `holder` and its `lease_until` (see `renewd.service.holders`).
+names its `holder` until its `lease_until` (`renewd.store.claims`, `renewd.service.holders`).
 """
 
 from __future__ import annotations
@@ -22,60 +27,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from renewd.core.messages import Format, Message
-from renewd.core.reminders import DigestKey, Reminder, ReminderKey, parse_kind
+from renewd.core.reminders import DigestKey, MessageKey, Reminder, ReminderKey, parse_kind
 from renewd.store.database import Database
+from renewd.store.delivery_schema import SCHEMA
 
 log = logging.getLogger(__name__)
-
-SCHEMA = [
-    """
-    CREATE TABLE reminder (
-        person TEXT NOT NULL,
-        cycle TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        lead INTEGER NOT NULL,
-        fire_on TEXT NOT NULL,
-        issued_on TEXT NOT NULL,
-        late INTEGER NOT NULL,
-        PRIMARY KEY (person, cycle, kind, lead)
-    );
-    CREATE TABLE delivery (
-        id INTEGER PRIMARY KEY,
-        person TEXT NOT NULL,
-        cycle TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        lead INTEGER NOT NULL,
-        part INTEGER NOT NULL DEFAULT 0,
-        channel TEXT NOT NULL,
-        recipient TEXT NOT NULL,
-        status TEXT NOT NULL,
-        attempts INTEGER NOT NULL DEFAULT 0,
-        next_at REAL NOT NULL,
-        created_at REAL NOT NULL,
-        updated_at REAL NOT NULL,
-        sent_at REAL,
-        late INTEGER NOT NULL DEFAULT 0,
-        reason TEXT NOT NULL DEFAULT '',
-        title TEXT NOT NULL,
-        body TEXT NOT NULL,
-        format TEXT NOT NULL,
-        UNIQUE (person, cycle, kind, lead, part, channel, recipient)
-    );
-    CREATE INDEX delivery_work ON delivery (status, next_at);
-    CREATE INDEX delivery_person ON delivery (person, created_at)
-    """,
-    # 0.2: a claim records who holds it and until when (`renewd.service.holders`). Claims of
-    # 0.1.0 keep holder '' and are retried after `notify.stale_sending_seconds`, as before.
-    """
-    ALTER TABLE delivery ADD COLUMN holder TEXT NOT NULL DEFAULT '';
-    ALTER TABLE delivery ADD COLUMN lease_until REAL NOT NULL DEFAULT 0
-    """,
-]
 
 
 class DeliveryStatus(StrEnum):
@@ -87,17 +48,24 @@ class DeliveryStatus(StrEnum):
     CANCELLED = "cancelled"  # the step was done before a retry got through
 
 
-Subject = ReminderKey | DigestKey
+Subject = ReminderKey | DigestKey | MessageKey
 
 DIGEST = "digest"
+MESSAGE = "message"
 ESCALATION = "@escalation"
 _GROUP_DIGEST = "@digest:"
+_CHANNEL_DIGEST = "@channel:"
 
 
 def columns(subject: Subject) -> tuple[str, dt.date, str, int]:
     """The (person, cycle, kind, lead) columns that store `subject`."""
+    if isinstance(subject, MessageKey):
+        return subject.person, subject.day, MESSAGE, subject.number
     if isinstance(subject, DigestKey):
-        who = ESCALATION if subject.group is None else f"{_GROUP_DIGEST}{subject.group}"
+        if subject.channel is not None:
+            who = f"{_CHANNEL_DIGEST}{subject.channel}"
+        else:
+            who = ESCALATION if subject.group is None else f"{_GROUP_DIGEST}{subject.group}"
         return who, subject.day, DIGEST, subject.number
     return subject.person, subject.cycle, subject.kind.value, subject.lead
 
@@ -105,7 +73,11 @@ def columns(subject: Subject) -> tuple[str, dt.date, str, int]:
 def subject_of(person: str, cycle: str, kind: str, lead: int) -> Subject | None:
     """The subject stored in those columns; None for a kind this version does not know."""
     day = dt.date.fromisoformat(cycle)
+    if kind == MESSAGE:
+        return MessageKey(day, lead, person)
     if kind == DIGEST:
+        if person.startswith(_CHANNEL_DIGEST):
+            return DigestKey(day, lead, None, person.removeprefix(_CHANNEL_DIGEST))
         group = None if person == ESCALATION else person.removeprefix(_GROUP_DIGEST)
         return DigestKey(day, lead, group)
     parsed = parse_kind(kind)
@@ -122,6 +94,18 @@ class NewDelivery:
     recipient: str  # "" = the channel's configured destination
     message: Message
     late: bool
+    items: tuple[ReminderKey, ...] = ()  # the reminders a message or digest carries
+
+
+@dataclass(frozen=True)
+class ReminderFact:
+    """How one reminder was issued, from the `reminder` table."""
+
+    fire_on: dt.date
+    issued_on: dt.date
+    late: bool
+    first: bool
+    legacy: bool = False  # issued by 0.1.0, whose "late" only meant "after its fire day"
 
 
 @dataclass(frozen=True)
@@ -142,6 +126,7 @@ class DeliveryRow:
     late: bool
     reason: str
     message: Message
+    items: tuple[ReminderKey, ...] = ()  # filled in by `with_items`
     holder: str = ""  # who claimed it, while `sending`
 
 
@@ -207,37 +192,90 @@ class DeliveryLog:
         ).fetchone()
         return int(row[0])
 
-    def history(self, person: str | None = None, limit: int = 200) -> list[DeliveryRow]:
-        """Rows newest first, of one person (roster id) or of all."""
-        sql = "SELECT * FROM delivery"
-        args: tuple[object, ...] = ()
+    def history(
+        self, person: str | None = None, limit: int = 200, only: Sequence[DeliveryStatus] = ()
+    ) -> list[DeliveryRow]:
+        """Rows newest first, of one person (roster id) or of all, with the reminders each
+        carried; a person's include the digests that carried one of his reminders. `only`:
+        rows in these states (`renewd log --failed`: failed and dead)."""
+        sql = f"SELECT * FROM delivery WHERE status IN ({', '.join('?' * len(only))})"
+        args: tuple[object, ...] = tuple(only)
+        if not only:
+            sql, args = "SELECT * FROM delivery WHERE 1", ()
         if person is not None:
-            sql += " WHERE person = ?"
-            args = (person,)
+            sql += (
+                " AND (person = ? OR id IN (SELECT delivery FROM delivery_item WHERE person = ?))"
+            )
+            args = (*args, person, person)
         sql += " ORDER BY id DESC LIMIT ?"
-        return _rows(self.db.conn.execute(sql, (*args, limit)))
+        return self.with_items(_rows(self.db.conn.execute(sql, (*args, limit))))
 
-    def failed(self, person: str | None = None, limit: int = 200) -> list[DeliveryRow]:
-        """Rows not sent and not cancelled, newest first: retries waiting and dead ones."""
-        sql = "SELECT * FROM delivery WHERE status IN (?, ?)"
-        args: tuple[object, ...] = (DeliveryStatus.FAILED, DeliveryStatus.DEAD)
-        if person is not None:
-            sql += " AND person = ?"
-            args = (*args, person)
-        sql += " ORDER BY id DESC LIMIT ?"
-        return _rows(self.db.conn.execute(sql, (*args, limit)))
+    def with_items(self, rows: Sequence[DeliveryRow]) -> list[DeliveryRow]:
+        """`rows` with the reminder keys each message or digest carried."""
+        items = self.items_of([r.id for r in rows if not isinstance(r.subject, ReminderKey)])
+        return [replace(r, items=tuple(items[r.id])) if r.id in items else r for r in rows]
 
-    def next_retry(self) -> float | None:
-        """When the earliest waiting retry is due (epoch seconds), or None."""
-        row = self.db.conn.execute(
-            "SELECT MIN(next_at) FROM delivery WHERE status = ?", (DeliveryStatus.FAILED,)
+    def items_of(self, ids: Sequence[int]) -> dict[int, list[ReminderKey]]:
+        out: dict[int, list[ReminderKey]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for row in self.db.conn.execute(
+                "SELECT delivery, person, cycle, kind, lead FROM delivery_item"
+                f" WHERE delivery IN ({marks}) ORDER BY rowid",
+                chunk,
+            ):
+                kind = parse_kind(row[3])
+                if kind is not None:
+                    key = ReminderKey(row[1], dt.date.fromisoformat(row[2]), kind, row[4])
+                    out.setdefault(row[0], []).append(key)
+        return out
+
+    def reminder_facts(self, keys: Iterable[ReminderKey]) -> dict[ReminderKey, ReminderFact]:
+        """How each reminder was issued (fire day, late, first contact), for readable lines."""
+        out = {}
+        for key in set(keys):
+            person, cycle, kind, lead = columns(key)
+            row = self.db.conn.execute(
+                "SELECT fire_on, issued_on, late, first,"
+                " (SELECT at FROM pass_history WHERE day = issued_on) = 0 FROM reminder"
+                " WHERE person = ? AND cycle = ? AND kind = ? AND lead = ?",
+                (person, cycle.isoformat(), kind, lead),
+            ).fetchone()
+            if row is not None:
+                out[key] = ReminderFact(
+                    dt.date.fromisoformat(row[0]), dt.date.fromisoformat(row[1]),
+                    bool(row[2]), bool(row[3]), bool(row[4]),
+                )  # fmt: skip
+        return out
+
+    def pass_days(self) -> frozenset[dt.date]:
+        """The days a pass ran (derived from the reminder log for a 0.1.0 database)."""
+        rows = self.db.conn.execute("SELECT day FROM pass_history")
+        return frozenset(dt.date.fromisoformat(r[0]) for r in rows)
+
+    def known_people(self) -> set[str] | None:
+        """The people renewd has written to; None while a 0.1.0 database adopts its roster
+        (everyone counts as known, so upgrading sends no first-contact flood)."""
+        adopt = self.db.conn.execute(
+            "SELECT 1 FROM delivery_meta WHERE key = 'adopt_roster'"
         ).fetchone()
-        return None if row[0] is None else float(row[0])
+        if adopt is not None:
+            return None
+        return {r[0] for r in self.db.conn.execute("SELECT person FROM person_seen")}
+
+    def next_pass_number(self, day: dt.date) -> int:
+        """Messages and digests of a pass share its number for the day (the `lead` column)."""
+        row = self.db.conn.execute(
+            "SELECT MAX(lead) FROM delivery WHERE cycle = ? AND kind IN (?, ?)",
+            (day.isoformat(), MESSAGE, DIGEST),
+        ).fetchone()
+        return 0 if row[0] is None else int(row[0]) + 1
 
     def waiting(self, now: float, stale_before: float) -> list[DeliveryRow]:
         """Rows to send now, in id order: pending, failed with their wait over, and sending with
-        a lease that ran out (its holder stopped renewing it), or, for a claim of 0.1.0 without
-        a holder, claimed before `stale_before`."""
+        a lease that ran out (its holder stopped renewing it) or, a claim of 0.1.0 without a
+        holder, claimed before `stale_before`."""
         s = DeliveryStatus
         cursor = self.db.conn.execute(
             "SELECT * FROM delivery WHERE status = ? OR (status = ? AND next_at <= ?)"
@@ -246,33 +284,6 @@ class DeliveryLog:
             (s.PENDING, s.FAILED, now, s.SENDING, now, s.SENDING, stale_before),
         )
         return _rows(cursor)
-
-    def holders(self) -> set[str]:
-        """Who holds the rows now `sending` ('' for claims of 0.1.0)."""
-        rows = self.db.conn.execute(
-            "SELECT DISTINCT holder FROM delivery WHERE status = ?", (DeliveryStatus.SENDING,)
-        )
-        return {str(row[0]) for row in rows}
-
-    def release(self, holder: str, at: float) -> int:
-        """The rows `holder` was sending when it died: failed, due at `at`, so that the next
-        pass sends them again (they may have left: the one case that can repeat a message)."""
-        reason = "its sender stopped mid-send; sent again (it may arrive twice)"
-        with self.db.transaction() as conn:
-            cur = conn.execute(
-                "UPDATE delivery SET status = ?, next_at = ?, updated_at = ?, reason = ?,"
-                " holder = '' WHERE status = ? AND holder = ?",
-                (DeliveryStatus.FAILED, at, at, reason, DeliveryStatus.SENDING, holder),
-            )
-        return int(cur.rowcount)
-
-    def renew(self, holder: str, lease_until: float) -> None:
-        """Extend the lease of every row `holder` is sending (its sends are still in flight)."""
-        with self.db.transaction() as conn:
-            conn.execute(
-                "UPDATE delivery SET lease_until = ? WHERE status = ? AND holder = ?",
-                (lease_until, DeliveryStatus.SENDING, holder),
-            )
 
     def next_digest_number(self, group: str | None, day: dt.date) -> int:
         """The number of the next digest of `day` for `group` (None: the escalation digest)."""
@@ -291,9 +302,11 @@ class DeliveryLog:
         deliveries: Callable[[list[Reminder]], list[NewDelivery]],
         today: dt.date,
         at: float,
+        seen: Iterable[str] = (),
     ) -> int:
-        """Issue `reminders` and insert `deliveries(won)` as pending, all or nothing; returns how
-        many reminders this call issued.
+        """Issue `reminders` and insert `deliveries(won)` as pending, all or nothing; record that
+        a pass ran for `today` and that renewd has now written to `seen`. Returns how many
+        reminders this call issued.
 
         One write transaction: a concurrent pass (a cron `notify --due` beside the daemon) waits,
         then finds the reminders issued. `deliveries` is called inside the transaction with the
@@ -304,19 +317,40 @@ class DeliveryLog:
                 person, cycle, kind, lead = columns(r.key)
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO reminder"
-                    " (person, cycle, kind, lead, fire_on, issued_on, late)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    " (person, cycle, kind, lead, fire_on, issued_on, late, first)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (person, cycle.isoformat(), kind, lead, r.fire_on.isoformat(),
-                     today.isoformat(), int(r.late)),
+                     today.isoformat(), int(r.late), int(r.first)),
                 )  # fmt: skip
                 if cur.rowcount == 1:  # else another pass issued it first
                     won.append(r)
+            items: list[tuple[object, ...]] = []
+            for d in deliveries(won):
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO delivery (person, cycle, kind, lead, part, channel,"
+                    " recipient, status, attempts, next_at, created_at, updated_at, late, title,"
+                    " body, format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)",
+                    _insert(d, at),
+                )
+                if cur.rowcount == 1 and cur.lastrowid is not None:
+                    row_id = cur.lastrowid
+                    for key in d.items:
+                        person, cycle, kind, lead = columns(key)
+                        items.append((row_id, person, cycle.isoformat(), kind, lead))
             conn.executemany(
-                "INSERT OR IGNORE INTO delivery (person, cycle, kind, lead, part, channel,"
-                " recipient, status, attempts, next_at, created_at, updated_at, late,"
-                " title, body, format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)",
-                [_insert(d, at) for d in deliveries(won)],
+                "INSERT INTO delivery_item (delivery, person, cycle, kind, lead)"
+                " VALUES (?, ?, ?, ?, ?)",
+                items,
             )
+            conn.execute(
+                "INSERT OR IGNORE INTO pass_history (day, at) VALUES (?, ?)",
+                (today.isoformat(), at),
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO person_seen (person, first_day) VALUES (?, ?)",
+                [(person, today.isoformat()) for person in seen],
+            )
+            conn.execute("DELETE FROM delivery_meta WHERE key = 'adopt_roster'")
         return len(won)
 
     def take(
@@ -334,9 +368,8 @@ class DeliveryLog:
             )  # fmt: skip
         if cur.rowcount != 1:
             return None
-        return replace(
-            row, status=DeliveryStatus.SENDING, attempts=attempts, updated_at=at, holder=holder
-        )
+        return replace(row, status=DeliveryStatus.SENDING, attempts=attempts, updated_at=at,
+                       holder=holder)  # fmt: skip
 
     def finish(
         self,

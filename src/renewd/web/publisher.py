@@ -28,6 +28,7 @@ from renewd.core.events import EventContent, Stamp, plan_events
 from renewd.core.feeds import FeedSpec, feed_specs
 from renewd.core.ics import combine, event_hash, feed_digest, render_stamped
 from renewd.core.model import Lang, Person, PersonPlan
+from renewd.core.policy import Owners
 from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.feedstamps import FeedStore
@@ -99,6 +100,8 @@ class _Generation:
     key: Any
     specs: dict[str, FeedSpec]
     lang: Lang
+    owners: Owners
+    auto: bool  # [policy] auto_endorsement
     plans: dict[str, tuple[PersonPlan, ...]]  # person id → plans (the ones in `key`)
     stamps: dict[str, tuple[Stamp, ...]]  # person id → a stamp per event, in `plan_events` order
     modified: dict[str, dt.datetime]
@@ -110,7 +113,9 @@ class _Generation:
         """The feed's events, written again from the plans, each with the stamp it was given."""
         for person_id in spec.members:
             events = [
-                e for plan in self.plans.get(person_id, ()) for e in plan_events(plan, self.lang)
+                e
+                for plan in self.plans.get(person_id, ())
+                for e in plan_events(plan, self.lang, self.owners, self.auto)
             ]
             for event, stamp in zip(events, self.stamps.get(person_id, ()), strict=True):
                 if spec.holds(event.day, self.today):
@@ -149,6 +154,8 @@ class FeedCache:
             return False
         specs = feed_specs(people, settings.feed_options())
         lang = settings.language
+        policy = settings.policy.core()
+        owners, auto = policy.owners, policy.auto_endorsement  # what each event says
         hours = settings.server.refresh_hours
         # One pass over the plans, a chunk of people at a time: each event's text is written,
         # hashed into its key and dropped; its key lives until its chunk is stamped and its
@@ -166,7 +173,8 @@ class FeedCache:
         stamps: dict[str, tuple[Stamp, ...]] = {}
         for start in range(0, len(plans), _CHUNK):
             chunk = [
-                (p, [e.key for e in plan_events(p, lang)]) for p in plans[start : start + _CHUNK]
+                (p, [e.key for e in plan_events(p, lang, owners, auto)])
+                for p in plans[start : start + _CHUNK]
             ]
             flat = iter(self.store.stamp((k for _, ks in chunk for k in ks), now))
             for plan, own_keys in chunk:
@@ -189,6 +197,8 @@ class FeedCache:
             key,
             {s.name: s for s in specs},
             lang,
+            owners,
+            auto,
             {person_id: tuple(own) for person_id, own in plans_of.items()},
             stamps,
             modified,
