@@ -18,6 +18,7 @@ run: export RENEWD_STATE__DIR = $(CURDIR)/state
 run: $(STAMP)
 	$(BIN)/renewd plan -c $(CONFIG)
 	$(BIN)/renewd feeds -c $(CONFIG)
+	$(BIN)/renewd user demo -c $(CONFIG)
 	$(BIN)/renewd run -c $(CONFIG)
 
 test: $(STAMP) lint typecheck

@@ -9,9 +9,11 @@ Precedence, highest first: `RENEWD_*` environment variables (nested with `__`, e
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import os
 import re
 import tomllib
+import urllib.parse
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
@@ -70,6 +72,36 @@ class ServerSettings(_Section):
         if not re.match(r"^https?://[^/\s]+", value):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @property
+    def loopback(self) -> bool:
+        """True when `base_url` names this machine only: no phone can open its links."""
+        host = urllib.parse.urlsplit(self.base_url).hostname or ""
+        if host == "localhost" or host.endswith(".localhost"):
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+
+
+class ConsoleSettings(_Section):
+    """The console's sign-in (SPEC §8)."""
+
+    session_hours: float = Field(default=12, gt=0, le=24 * 90)
+    # A reverse proxy's user header (single sign-on), trusted only from `trusted_proxies`.
+    trusted_proxy_header: str | None = None
+    trusted_proxies: tuple[str, ...] = ()
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        for value in values:
+            try:
+                ipaddress.ip_network(value, strict=False)
+            except ValueError:
+                raise ValueError(f"{value!r} is not an IP address or network") from None
+        return values
 
 
 class ProcessingDaysSettings(_Section):
@@ -248,6 +280,7 @@ class Settings(BaseSettings):
     channels: tuple[ChannelSettings, ...] = ()
     groups: dict[str, GroupSettings] = Field(default_factory=dict)
     feeds: FeedsSettings = FeedsSettings()
+    console: ConsoleSettings = ConsoleSettings()
     config_file: Path | None = Field(default=None, exclude=True)
 
     @field_validator("timezone")

@@ -38,6 +38,7 @@ from renewd.core.model import PersonPlan
 from renewd.core.schedule import reminder_day
 from renewd.roster.reader import Roster, load_roster
 from renewd.service.app import App
+from renewd.service.console import DaemonSource, attach_console
 from renewd.service.delivery import run_pass as run_delivery_pass
 from renewd.service.systemd import Notifier, watchdog_interval
 from renewd.settings import Settings
@@ -149,6 +150,8 @@ class Daemon:
         self.scheduler: AsyncIOScheduler | None = None
         self.runner: web.AppRunner | None = None
         self.feeds: FeedCache | None = None
+        self.console: DaemonSource | None = None
+        self._console_pass = False
 
     # -- time --------------------------------------------------------------------------------
 
@@ -261,6 +264,8 @@ class Daemon:
         if self.feeds is not None and self.roster is not None:
             people = [plan.person for plan in plans]
             self.feeds.refresh(people, plans, day, self.now(), settings=self.settings)
+        if self.console is not None:
+            self.console.publish(plans, day)
 
     def deliver(self, now: dt.datetime) -> dict[str, int]:
         """One delivery pass, in a worker thread. Before `send_at` it works for yesterday, so a
@@ -392,7 +397,19 @@ class Daemon:
         application = build_app(feeds)
         application.middlewares.append(count_requests(self.metrics))
         add_health_routes(application, self.health, self.metrics, lambda: self.roster)
+        self.console = attach_console(self, application, load_key(self.settings.state.dir))
         return application
+
+    async def console_changed(self) -> None:
+        """Progress recorded, a roster swapped or a retry asked for in the console: refresh
+        (feeds, reminders) and run a pass soon, as `renewd done` would be noticed by a sweep."""
+        if self._console_pass:
+            return  # one is waiting for the pass lock already; it will see this change too
+        self._console_pass = True
+        try:
+            await self.run_pass("console")
+        finally:
+            self._console_pass = False
 
     async def start(self) -> None:
         self.lock.acquire()
@@ -400,8 +417,9 @@ class Daemon:
         self.feeds = FeedCache(self.settings, self.db, load_key(self.settings.state.dir))
         if not await self._load_roster("start-up") and self.roster is None:
             log.error("starting without a roster; fix it and it will be picked up")
+        application = self._web_app(self.feeds)
         await self._refresh(force=True)
-        self.runner = await start_server(self._web_app(self.feeds), self.settings.server.listen)
+        self.runner = await start_server(application, self.settings.server.listen)
         self.scheduler = AsyncIOScheduler(timezone=self.zone)
         self._reschedule()
         self.scheduler.start()
@@ -421,6 +439,8 @@ class Daemon:
             await self.runner.cleanup()
         if self.db is not None:
             self.db.close()
+        if self.console is not None:
+            self.console.db.close()
         self.lock.release()
 
     async def serve(self) -> int:

@@ -82,6 +82,23 @@ class ProgressStore:
                 rows,
             )
 
+    def forget(self, person: str, step: Step) -> bool:
+        """Undo: drop the recorded fact of `step` (the roster's own columns are not touched).
+        Returns whether there was one."""
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                "DELETE FROM progress_fact WHERE person = ? AND field = ?", (person, step.value)
+            )
+        return bool(cursor.rowcount)
+
+    def load_person(self, person: str) -> Progress | None:
+        rows = self.db.conn.execute(
+            "SELECT field, day FROM progress_fact WHERE person = ?", (person,)
+        ).fetchall()
+        if not rows:
+            return None
+        return Progress(**{r["field"]: dt.date.fromisoformat(r["day"]) for r in rows})
+
     def load(self) -> dict[str, Progress]:
         facts: dict[str, dict[str, dt.date]] = {}
         for row in self.db.conn.execute("SELECT person, field, day FROM progress_fact"):

@@ -1,0 +1,173 @@
+"""The daemon's side of the console: a `ConsoleSource` over what the daemon holds.
+
+The daemon calls `publish(plans, day)` after every refresh; the console reads the last snapshot.
+Recording progress writes the state database on the console's own connection, replans that one
+person at once (so the page shows it), and asks the daemon to refresh feeds and reminders.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import secrets
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from renewd.core.errors import RosterError
+from renewd.core.model import PersonPlan, Step
+from renewd.roster.reader import load_roster
+from renewd.store.accounts import Accounts
+from renewd.store.database import Database
+from renewd.store.progress import ProgressStore
+from renewd.web.actionlinks import ActionLinks, action_key
+from renewd.web.console.app import Console, mount
+from renewd.web.console.source import RosterCheck, Snapshot
+from renewd.web.publisher import FeedCache
+
+if TYPE_CHECKING:
+    from renewd.service.daemon import Daemon
+
+UPLOADS = "roster-uploads"
+
+
+class DaemonSource:
+    """A ConsoleSource over a running Daemon."""
+
+    def __init__(self, daemon: Daemon, db: Database) -> None:
+        self.daemon = daemon
+        self.db = db
+        self.progress = ProgressStore(db)
+        self._snapshot: Snapshot | None = None
+        self._uploads: dict[str, RosterCheck] = {}
+        self.on_change: Callable[[], None] = lambda: None
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def publish(self, plans: Sequence[PersonPlan], day: dt.date) -> None:
+        problems = tuple(self.daemon.health.roster_problems)
+        self._snapshot = Snapshot(day, tuple(plans), self.daemon.app.calendar, problems)
+
+    def snapshot(self) -> Snapshot | None:
+        return self._snapshot
+
+    def now(self) -> dt.datetime:
+        return self.daemon.now()
+
+    @property
+    def feeds(self) -> FeedCache | None:
+        return self.daemon.feeds
+
+    # -- recording -----------------------------------------------------------------------------
+
+    def _replan(self, person: str) -> PersonPlan | None:
+        snap, roster = self._snapshot, self.daemon.roster
+        if snap is None or roster is None:
+            return None
+        base = next((p for p in roster.people if p.id == person), None)
+        if base is None:
+            return None
+        recorded = self.progress.load_person(person)
+        merged = replace(base, progress=base.progress.merged(recorded)) if recorded else base
+        plan = self.daemon.app.planner.plan(merged, snap.today)
+        self._snapshot = snap.with_plan(plan)
+        self.on_change()
+        return plan
+
+    def record(
+        self,
+        person: str,
+        step: Step | None,
+        day: dt.date | None,
+        *,
+        new_expiry: dt.date | None = None,
+        by: str,
+    ) -> PersonPlan | None:
+        self.progress.record(person, step, day, new_expiry=new_expiry, now=self.now())
+        return self._replan(person)
+
+    def undo(self, person: str, step: Step, *, by: str) -> PersonPlan | None:
+        self.progress.forget(person, step)
+        return self._replan(person)
+
+    def kick(self) -> None:
+        self.on_change()
+
+    # -- roster upload -------------------------------------------------------------------------
+
+    def roster_files(self) -> Sequence[Path]:
+        return self.daemon.settings.roster.files
+
+    def check_roster(self, target: Path, data: bytes, suffix: str) -> RosterCheck:
+        upload = secrets.token_urlsafe(16)
+        if suffix != target.suffix.lower():
+            wanted = f"{target.name}: upload a {target.suffix} file to replace it"
+            return RosterCheck(upload, target, 0, (wanted,))
+        folder = self.daemon.settings.state.dir / UPLOADS
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = folder / f"{upload}{suffix}"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        check = self._check(upload, path, target)
+        self._uploads[upload] = check
+        return check
+
+    def _check(self, upload: str, path: Path, target: Path) -> RosterCheck:
+        files = [path if f == target else f for f in self.roster_files()]
+        try:
+            roster = load_roster(files)
+        except RosterError as exc:
+            problems = tuple(str(p).replace(str(path), target.name) for p in exc.problems)
+            return RosterCheck(upload, target, 0, problems or (exc.message,))
+        return RosterCheck(upload, target, len(roster.people), ())
+
+    def swap_roster(self, upload: str) -> RosterCheck:
+        check = self._uploads.pop(upload, None)
+        folder = self.daemon.settings.state.dir / UPLOADS
+        if check is None:
+            return RosterCheck(upload, Path("?"), 0, ("the upload is gone; upload it again",))
+        path = folder / f"{upload}{check.target.suffix.lower()}"
+        if not path.exists():
+            return RosterCheck(upload, check.target, 0, ("the upload is gone; upload it again",))
+        again = self._check(upload, path, check.target)
+        if again.problems:
+            return again
+        # Write next to the target and rename over it: the watcher never sees half a file.
+        fd, tmp = tempfile.mkstemp(dir=check.target.parent, suffix=check.target.suffix)
+        with os.fdopen(fd, "wb") as out:
+            out.write(path.read_bytes())
+        os.replace(tmp, check.target)
+        path.unlink(missing_ok=True)
+        self.on_change()
+        return again
+
+
+def attach_console(daemon: Daemon, application: web.Application, key: bytes) -> DaemonSource:
+    """Mount the console on the daemon's application; return its source for `publish`."""
+    db = Database.in_dir(daemon.settings.state.dir)
+    source = DaemonSource(daemon, db)
+    settings = daemon.settings
+    console = Console(
+        settings, source, Accounts(db), ActionLinks(action_key(key), settings.server.base_url), db
+    )
+    mount(application, console)
+
+    tasks: set[asyncio.Task[None]] = set()
+
+    def changed() -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        task = loop.create_task(daemon.console_changed())
+        tasks.add(task)  # a reference until done: the loop keeps only weak ones
+        task.add_done_callback(tasks.discard)
+
+    source.on_change = changed
+    return source

@@ -1,0 +1,100 @@
+"""One-click action links: a signed URL per (person, cycle, step) that lets the holder say "done".
+
+    links = ActionLinks(action_key(feed_key), base_url)
+    links.url("E001", cycle, Step.PERMIT_RENEWED)   # https://host/a/<token>
+    links.claim(token)                               # ActionClaim or None
+
+token = base64url(person NUL cycle NUL step) "." base64url(HMAC-SHA256(key, payload)[:16])
+
+The key is derived from the feed key, so no new secret needs managing; rotating the feed key
+voids every link. A link carries no expiry of its own: it belongs to its cycle, and the console
+refuses it once the person's current plan is on another cycle or the step is done. Opening the
+link (GET) changes nothing: mail scanners prefetch links. Only the POST of its page records.
+
+Holder links belong only in the holder's own messages and personal feed: group and all-people
+feeds and HR digests never carry them (they link to the console, behind sign-in).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from renewd.core.model import MilestoneKind, Step
+
+MAC_BYTES = 16
+PATH = "/a/"
+
+# The steps a holder can confirm himself, by the milestone they close.
+HOLDER_STEPS: dict[MilestoneKind, Step] = {
+    MilestoneKind.PERMIT_RENEWAL: Step.PERMIT_RENEWED,
+    MilestoneKind.POINTS_APPLICATION: Step.POINTS_APPLIED,
+    MilestoneKind.EMPLOYER_SUBMISSION: Step.POINTS_SUBMITTED,
+    MilestoneKind.POINTS_APPROVAL: Step.POINTS_APPROVED,
+    MilestoneKind.COLLECT_NOTICE: Step.NOTICE_COLLECTED,
+}
+
+
+def action_key(feed_key: bytes) -> bytes:
+    """The action-link key, derived from the feed key (one secret on disk, separate uses)."""
+    return hmac.new(feed_key, b"renewd-action-link-key", hashlib.sha256).digest()
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+@dataclass(frozen=True)
+class ActionClaim:
+    """What a valid token says: this person may record this step of this cycle."""
+
+    person: str
+    cycle: dt.date
+    step: Step
+
+
+class ActionLinks:
+    def __init__(self, key: bytes, base_url: str) -> None:
+        self._key = key
+        self.base_url = base_url.rstrip("/")
+
+    def _mac(self, payload: bytes) -> bytes:
+        return hmac.new(self._key, b"action\x00" + payload, hashlib.sha256).digest()[:MAC_BYTES]
+
+    def token(self, person: str, cycle: dt.date, step: Step) -> str:
+        payload = f"{person}\x00{cycle.isoformat()}\x00{step.value}".encode()
+        return f"{_b64(payload)}.{_b64(self._mac(payload))}"
+
+    def url(self, person: str, cycle: dt.date, step: Step) -> str:
+        return f"{self.base_url}{PATH}{self.token(person, cycle, step)}"
+
+    def claim(self, token: str) -> ActionClaim | None:
+        """The claim of a well-signed token, or None for anything forged, altered or malformed."""
+        head, dot, tail = token.partition(".")
+        if not dot or len(token) > 600:
+            return None
+        try:
+            payload, mac = _unb64(head), _unb64(tail)
+        except (binascii.Error, ValueError):
+            return None
+        if not hmac.compare_digest(mac, self._mac(payload)):
+            return None
+        try:
+            person, cycle, step = payload.decode("utf-8").split("\x00")
+            return ActionClaim(person, dt.date.fromisoformat(cycle), Step(step))
+        except ValueError:
+            return None
+
+
+def action_url(links: ActionLinks, person: str, cycle: dt.date, kind: MilestoneKind) -> str | None:
+    """The holder's one-click link for milestone `kind`, or None when it has no step to confirm."""
+    step = HOLDER_STEPS.get(kind)
+    return links.url(person, cycle, step) if step else None
