@@ -25,6 +25,7 @@ def old_install(tmp_path: Path, smtp: tuple[Sink, int]) -> Path:
     state.mkdir(mode=0o700)
     for name in ("renewd.sqlite3", "feed.key"):
         shutil.copy(FIXTURE / name, state / name)
+    (state / "feed.key").chmod(0o600)  # git keeps no 0600: renewd refuses a readable key
     shutil.copy(FIXTURE / "people.csv", tmp_path / "people.csv")
     config = tmp_path / "config.toml"
     config.write_text(

@@ -26,7 +26,8 @@ from renewd.store.accounts import Accounts
 from renewd.store.database import Database
 from renewd.store.progress import ProgressStore
 from renewd.web.actionlinks import ActionLinks, action_key
-from renewd.web.console.app import Console, mount
+from renewd.web.console.app import Console
+from renewd.web.console.routes import mount
 from renewd.web.console.source import RosterCheck, Snapshot
 from renewd.web.publisher import FeedCache
 

@@ -57,6 +57,8 @@ from renewd.core.model import Lang, MilestoneKind, PersonPlan
 from renewd.core.schedule import LeadRules, Reminder, ReminderKey, due_reminders
 from renewd.settings import NotifySettings, Settings
 from renewd.store.database import Database
+from renewd.store.tokens import load_key
+from renewd.web.actionlinks import HOLDER_OWNED, ActionLinks, action_key, action_url, with_link
 
 if TYPE_CHECKING:
     from renewd.service.app import App
@@ -194,6 +196,7 @@ class Delivery:
         channels: Mapping[str, Channel],
         *,
         move: Callable[[dt.date], dt.date] | None = None,
+        links: ActionLinks | None = None,
     ) -> None:
         """`move` maps a fire date to the day it is sent (previous working day) when
         `notify.workdays_only` is set; `run_pass(app, ...)` passes the calendar's."""
@@ -202,6 +205,7 @@ class Delivery:
         self.notify = settings.notify
         self.channels = channels
         self.move = move
+        self.links = links
         self.rules = rules_from(settings.notify, settings.policy.grace_days)
         db.ensure_schema("delivery", SCHEMA)
 
@@ -296,6 +300,9 @@ class Delivery:
                 message = rendered.get(channel.format)
                 if message is None:
                     message = reminder_message(reminder, today, lang, channel.format)
+                    url = self._action_url(reminder)
+                    if url:
+                        message = with_link(message, url, lang)
                     rendered[channel.format] = message
                 claims.append(self._claim_of(reminder, channel.name, address, message))
                 reached = True
@@ -309,6 +316,13 @@ class Delivery:
                 ESCALATION, "", self.notify.escalate_to, escalations, today, escalation=True
             )
         return claims
+
+    def _action_url(self, reminder: Reminder) -> str | None:
+        """The holder's one-click link for a step he does himself (personal messages only)."""
+        kind = reminder.kind
+        if self.links is None or not isinstance(kind, MilestoneKind) or kind not in HOLDER_OWNED:
+            return None
+        return action_url(self.links, reminder.plan.person.id, reminder.plan.cycle, kind)
 
     def _claim_of(self, r: Reminder, channel: str, recipient: str, message: Message) -> _Claim:
         return _Claim(
@@ -596,7 +610,8 @@ def open_delivery(app: App, channels: Mapping[str, Channel] | None = None) -> De
             return calendar.last_workday(day).date
 
     chans = build_channels(app.settings) if channels is None else channels
-    return Delivery(db, app.settings, chans, move=move)
+    links = ActionLinks(action_key(load_key(app.settings.state.dir)), app.settings.server.base_url)
+    return Delivery(db, app.settings, chans, move=move, links=links)
 
 
 def run_pass(

@@ -24,7 +24,8 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from renewd.core.model import MilestoneKind, Step
+from renewd.core.messages import Format, Message
+from renewd.core.model import Lang, MilestoneKind, Step
 
 MAC_BYTES = 16
 PATH = "/a/"
@@ -98,3 +99,19 @@ def action_url(links: ActionLinks, person: str, cycle: dt.date, kind: MilestoneK
     """The holder's one-click link for milestone `kind`, or None when it has no step to confirm."""
     step = HOLDER_STEPS.get(kind)
     return links.url(person, cycle, step) if step else None
+
+
+# Steps the holder does himself by default (SPEC §3 owners): his messages carry their links.
+HOLDER_OWNED = frozenset({MilestoneKind.PERMIT_RENEWAL, MilestoneKind.COLLECT_NOTICE})
+
+
+def with_link(message: Message, url: str, lang: Lang) -> Message:
+    """`message` with a last line that links to the one-click page of its step."""
+    text = "办完了？点这里确认：" if lang is Lang.ZH else "Done it? Confirm here:"
+    if message.format is Format.HTML:
+        line = f'<a href="{url}">{text.rstrip("：:")}</a>'
+    elif message.format is Format.MARKDOWN:
+        line = f"[{text.rstrip('：:')}]({url})"
+    else:
+        line = f"{text} {url}"
+    return Message(message.title, f"{message.body}\n\n{line}", message.format)

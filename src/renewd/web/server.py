@@ -90,12 +90,14 @@ def build_app(cache: FeedCache) -> web.Application:
 
 
 class RedactingAccessLogger(AbstractAccessLogger):
-    """An access log line without the token: feed URLs are the credentials."""
+    """An access log line without the token: feed and action-link URLs are the credentials."""
 
     def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
         path = request.path
         if path.startswith("/feeds/"):
             path = "/feeds/…" + (".ics" if path.endswith(".ics") else "")
+        elif path.startswith("/a/"):  # a one-click action link: the token is the credential
+            path = "/a/…"
         self.logger.info(
             "%s %s %s %d %.1fms",
             request.remote,

@@ -1,7 +1,7 @@
 """The HR console mounted at `/` of the daemon's server: sign-in, sessions, CSRF, page rendering.
 
     console = Console(settings, source, Accounts(db), ActionLinks(...), db)
-    mount(app, console)          # adds the routes and one middleware; /feeds/ etc. untouched
+    routes.mount(app, console)   # adds the routes and one middleware; /feeds/ etc. untouched
 
 Every console route needs a session except the sign-in page, the stylesheet, the language
 switch and the one-click action pages (`/a/<token>`, which carry their own signature). Every POST
@@ -322,20 +322,3 @@ async def stylesheet(request: web.Request) -> web.StreamResponse:
         charset="utf-8",
         headers={"Cache-Control": "public, max-age=86400"},
     )
-
-
-def mount(app: web.Application, console: Console) -> None:
-    """Add the console's routes and its middleware to the daemon's application."""
-    from renewd.web.console import admin, links, pages
-
-    app[CONSOLE] = console
-    app.middlewares.append(guard)
-    router = app.router
-    router.add_get("/signin", signin_page)
-    router.add_post("/signin", signin)
-    router.add_post("/signout", signout)
-    router.add_get("/lang", switch_lang)
-    router.add_get("/static/console.css", stylesheet)
-    pages.add_routes(router)
-    admin.add_routes(router)
-    links.add_routes(router)
