@@ -56,9 +56,12 @@ def screenshot(driver: object, name: str) -> list[Path]:
     SHOTS.mkdir(parents=True, exist_ok=True)
     files = []
     for size, (width, height) in SIZES.items():
-        driver.set_window_size(width, height)  # type: ignore[attr-defined]
+        # The viewport itself at that size (a window size would include the browser's frame).
+        metrics = {"width": width, "height": height, "deviceScaleFactor": 1,
+                   "mobile": size == "phone"}  # fmt: skip
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)  # type: ignore[attr-defined]
         path = SHOTS / f"{name}-{size}.png"
         driver.save_screenshot(str(path))  # type: ignore[attr-defined]
         files.append(path)
-    driver.set_window_size(*SIZES["desktop"])  # type: ignore[attr-defined]
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})  # type: ignore[attr-defined]
     return files

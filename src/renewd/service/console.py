@@ -52,7 +52,9 @@ class DaemonSource:
 
     def publish(self, plans: Sequence[PersonPlan], day: dt.date) -> None:
         problems = tuple(self.daemon.health.roster_problems)
-        self._snapshot = Snapshot(day, tuple(plans), self.daemon.app.calendar, problems)
+        # Called in the refresh's worker thread: the index (seconds at 100,000 people) is built
+        # here, so no request waits for it.
+        self._snapshot = Snapshot.indexed(day, tuple(plans), self.daemon.app.calendar, problems)
 
     def snapshot(self) -> Snapshot | None:
         return self._snapshot

@@ -4,7 +4,8 @@
     links.url("E001", cycle, Step.PERMIT_RENEWED)   # https://host/a/<token>
     links.claim(token)                               # ActionClaim or None
 
-token = base64url(person NUL cycle NUL step) "." base64url(HMAC-SHA256(key, payload)[:16])
+token = base64url(payload) "." base64url(HMAC-SHA256(key, payload)[:16]),
+payload = the JSON array [person, cycle, step]
 
 The key is derived from the feed key, so no new secret needs managing; rotating the feed key
 voids every link. A link carries no expiry of its own: it belongs to its cycle, and the console
@@ -22,6 +23,7 @@ import binascii
 import datetime as dt
 import hashlib
 import hmac
+import json
 from dataclasses import dataclass
 
 from renewd.core.messages import Format, Message
@@ -71,7 +73,10 @@ class ActionLinks:
         return hmac.new(self._key, b"action\x00" + payload, hashlib.sha256).digest()[:MAC_BYTES]
 
     def token(self, person: str, cycle: dt.date, step: Step) -> str:
-        payload = f"{person}\x00{cycle.isoformat()}\x00{step.value}".encode()
+        payload = json.dumps([person, cycle.isoformat(), step.value], separators=(",", ":"))
+        return self._signed(payload.encode())
+
+    def _signed(self, payload: bytes) -> str:
         return f"{_b64(payload)}.{_b64(self._mac(payload))}"
 
     def url(self, person: str, cycle: dt.date, step: Step) -> str:
@@ -86,12 +91,14 @@ class ActionLinks:
             payload, mac = _unb64(head), _unb64(tail)
         except (binascii.Error, ValueError):
             return None
+        if _b64(payload) != head or _b64(mac) != tail:
+            return None  # one spelling per token: unused base64 bits must not vary
         if not hmac.compare_digest(mac, self._mac(payload)):
             return None
         try:
-            person, cycle, step = payload.decode("utf-8").split("\x00")
-            return ActionClaim(person, dt.date.fromisoformat(cycle), Step(step))
-        except ValueError:
+            person, cycle, step = json.loads(payload)
+            return ActionClaim(str(person), dt.date.fromisoformat(cycle), Step(step))
+        except (ValueError, TypeError):
             return None
 
 

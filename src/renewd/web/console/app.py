@@ -107,12 +107,10 @@ class Console:
         snap = self.source.snapshot()
         if snap is None:
             return None
+        if snap.index is not None:
+            return snap.index
         if self._index is None or self._index[0] is not snap:
-            old = self._index
-            if old is not None and snap.parent is old[0] and snap.changed is not None:
-                self._index = (snap, old[1].replaced(snap.changed))
-            else:
-                self._index = (snap, PeopleIndex.build(snap.plans, snap.today))
+            self._index = (snap, PeopleIndex.build(snap.plans, snap.today))
         return self._index[1]
 
     def snapshot(self) -> Snapshot | None:

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from renewd.core.model import PersonPlan, Step
 from renewd.core.workdays import WorkdayCalendar
+from renewd.web.console.index import PeopleIndex
 from renewd.web.publisher import FeedCache
 
 
@@ -25,15 +26,27 @@ class Snapshot:
     plans: tuple[PersonPlan, ...]
     calendar: WorkdayCalendar
     roster_problems: tuple[str, ...] = ()
-    # Set when this snapshot is `parent` with one person's plan replaced (a recorded step), so
-    # the console updates its index instead of rebuilding it.
-    parent: Snapshot | None = None
-    changed: PersonPlan | None = None
+    # The people list's index; built with the snapshot (off the event loop, in the daemon's
+    # refresh thread) or, if missing, on the console's first request.
+    index: PeopleIndex | None = None
+
+    @classmethod
+    def indexed(
+        cls,
+        today: dt.date,
+        plans: tuple[PersonPlan, ...],
+        calendar: WorkdayCalendar,
+        roster_problems: tuple[str, ...] = (),
+    ) -> Snapshot:
+        return cls(today, plans, calendar, roster_problems, PeopleIndex.build(plans, today))
 
     def with_plan(self, plan: PersonPlan) -> Snapshot:
+        """This snapshot with one person's plan replaced (a recorded step): the index is
+        updated in place of a rebuild."""
         pid = plan.person.id
         plans = tuple(plan if p.person.id == pid else p for p in self.plans)
-        return Snapshot(self.today, plans, self.calendar, self.roster_problems, self, plan)
+        index = self.index.replaced(plan) if self.index is not None else None
+        return Snapshot(self.today, plans, self.calendar, self.roster_problems, index)
 
 
 @dataclass(frozen=True)

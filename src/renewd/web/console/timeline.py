@@ -64,7 +64,8 @@ def timeline_svg(plan: PersonPlan, today: dt.date, calendar: WorkdayCalendar, la
                 f'<rect x="{x(day)}" y="{TOP}" width="{round(step, 2)}" height="{BAND}"'
                 f' fill="{fill}"/>'
             )
-        if day.day == 1 or day == start:
+        labelled = day.day == 1 or (day == start and start.day < 15)
+        if labelled and x(day) < WIDTH - 60:
             out.append(
                 f'<text x="{x(day) + 2}" y="{TOP - 10}" class="month">{day:%Y-%m}</text>'
                 f'<line x1="{x(day)}" y1="{TOP - 6}" x2="{x(day)}" y2="{TOP + BAND}"'
