@@ -131,3 +131,16 @@ def test_trusted_proxy_header_only_from_configured_proxies(write: object, config
         spoofed = requests.get(srv.url("/"), headers={"X-Remote-User": "admin"},
                                allow_redirects=False)  # fmt: skip
         assert spoofed.status_code == 303
+
+
+def test_only_the_personal_feed_carries_the_holders_link(server: Server) -> None:
+    feeds = server.daemon.feeds
+    assert feeds is not None
+
+    def text(name: str) -> str:
+        return feeds.published(name).body.replace(b"\r\n ", b"").decode()
+
+    token = links(server).token("E001", CYCLE, Step.PERMIT_RENEWED)
+    assert token in text("person-E001")
+    for name in ("all", "group-研发部"):
+        assert "/a/" not in text(name)

@@ -107,3 +107,12 @@ def test_action_tokens_round_trip_and_any_change_breaks_them(
     flipped = token[:-1] + ("A" if token[-1] != "A" else "B")
     assert links.claim(flipped) is None
     assert ActionLinks(b"j" * 32, "https://x").claim(token) is None
+
+
+def test_event_uid_is_the_uid_plan_events_gives(planner: Planner) -> None:
+    from renewd.core.ics import event_uid, plan_events
+
+    plan = planner.plan(person(), TODAY)
+    uids = {e.uid for e in plan_events(plan, Lang.ZH)}
+    for m in plan.milestones:
+        assert event_uid(plan.person.id, plan.cycle, m.kind) in uids

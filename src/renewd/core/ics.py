@@ -200,6 +200,11 @@ def _ymd(day: dt.date) -> str:
     return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
+def event_uid(person_id: str, cycle: dt.date, kind: MilestoneKind) -> str:
+    """The UID of a milestone's event: stable across dates and titles."""
+    return f"{person_hash(person_id)}-{_ymd(cycle)}-{kind.value}@renewd"
+
+
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
@@ -291,7 +296,7 @@ def plan_events(plan: PersonPlan, default_lang: Lang) -> list[EventContent]:
         if m.provisional:
             suffix += "（暂定）" if zh else " (provisional)"
         # Stable across dates and titles: (person hash, cycle, kind) only.
-        uid = f"{who}-{cycle}-{m.kind.value}@renewd"
+        uid = f"{who}-{cycle}-{m.kind.value}@renewd"  # = event_uid(person.id, plan.cycle, m.kind)
         out.append(
             _content(uid, person, masked_name, m.due, done + tag, suffix, "\n".join(lines), lang)
         )
