@@ -9,7 +9,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from renewd.core.ics import FeedKind
 from renewd.core.model import Lang
@@ -168,16 +168,20 @@ async def roster_upload(request: web.Request) -> web.StreamResponse:
     data = b""
     suffix = ""
     while (part := await reader.next()) is not None:
-        if not isinstance(part, web.BodyPartReader):  # type: ignore[attr-defined]
+        if not isinstance(part, BodyPartReader):
             continue
         if part.name == "target":
             chosen = (await part.text()).strip()
             target = next((f for f in files if str(f) == chosen), None)
         elif part.name == "file":
             suffix = Path(part.filename or "").suffix.lower()
-            data = bytes(await part.read(decode=False))
-            if len(data) > UPLOAD_LIMIT:
-                raise web.HTTPRequestEntityTooLarge(UPLOAD_LIMIT, len(data))
+            chunks, size = [], 0
+            while chunk := await part.read_chunk():
+                size += len(chunk)
+                if size > UPLOAD_LIMIT:  # refused before it is all in memory
+                    raise web.HTTPRequestEntityTooLarge(UPLOAD_LIMIT, size)
+                chunks.append(chunk)
+            data = b"".join(chunks)
     if target is None and len(files) == 1:
         target = files[0]
     if target is None or suffix not in ROSTER_SUFFIXES or not data:

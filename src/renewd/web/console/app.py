@@ -162,6 +162,7 @@ class Console:
             csrf=session.csrf if session else request.get(PRE_KEY, ""),
             path=request.path_qs,
             today=(snap.today if (snap := self.snapshot()) else None),
+            current_problems=snap.roster_problems if snap else (),
             **context,
         )
         return web.Response(text=page, status=status, content_type="text/html", charset="utf-8")
