@@ -195,3 +195,21 @@ def test_cookies_are_http_only_and_same_site(server: Server) -> None:
     assert "SameSite=Lax" in header
     assert "Secure" not in header  # plain http base_url
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_cookies_are_secure_behind_an_https_base_url(config: Path) -> None:
+    text = config.read_text()
+    config.write_text(re.sub(r'base_url = "http://', 'base_url = "https://', text))
+    with running(config, NOW) as srv:
+        web = requests.Session()
+        page = web.get(srv.url("/signin"))
+        assert "Secure" in page.headers["Set-Cookie"]
+        csrf = csrf_of(page.text)
+        response = requests.post(  # the browser would send the Secure cookie over https only
+            srv.url("/signin"),
+            data={"name": "admin", "password": PASSWORD, "csrf": csrf},
+            cookies={"renewd_presign": csrf},
+            allow_redirects=False,
+        )
+        assert response.status_code == 303
+        assert "Secure" in response.headers["Set-Cookie"]

@@ -162,15 +162,19 @@ def test_one_click_link_from_an_email(
     assert actors == ["link"]
 
 
-def test_phone_sized_pages_have_no_horizontal_scroll(driver: Driver, server: Server) -> None:
+def test_phone_pages_fit_and_nothing_breaks_the_csp(driver: Driver, server: Server) -> None:
     sign_in(driver, server)
-    driver.set_window_size(390, 844)
+    driver.get_log("browser")  # start afresh
+    metrics = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
     try:
-        for path in ("/", "/people", "/people/E001"):
+        for path in ("/", "/people", "/people/E001", "/deliveries", "/calendar", "/roster"):
             driver.get(server.url(path))
             overflow = driver.execute_script(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
             assert overflow <= 0, path
     finally:
-        driver.set_window_size(1280, 800)
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    complaints = [e["message"] for e in driver.get_log("browser")]
+    assert not [m for m in complaints if "Content Security Policy" in m], complaints

@@ -116,3 +116,29 @@ def test_event_uid_is_the_uid_plan_events_gives(planner: Planner) -> None:
     uids = {e.uid for e in plan_events(plan, Lang.ZH)}
     for m in plan.milestones:
         assert event_uid(plan.person.id, plan.cycle, m.kind) in uids
+
+
+def test_sessions_expire_and_the_throttle_window_slides(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from renewd.store.accounts import THROTTLE_PER_NAME, THROTTLE_WINDOW, Accounts
+    from renewd.store.database import Database
+
+    db = Database.in_dir(Path(str(tmp_path)) / "state")
+    try:
+        accounts = Accounts(db)
+        now = dt.datetime(2026, 6, 15, tzinfo=dt.UTC)
+        account = accounts.add("hr", "long enough", groups=frozenset({"G"}), admin=False, now=now)
+        sid, _ = accounts.open_session(account, 1000.0, hours=1)
+        assert accounts.session(sid, 1000.0 + 3599) is not None
+        assert accounts.session(sid, 1000.0 + 3600) is None  # expired
+        stored = db.conn.execute("SELECT id_hash FROM console_session").fetchone()[0]
+        assert sid.encode() not in stored  # only its hash is kept
+        for n in range(THROTTLE_PER_NAME):
+            assert not accounts.throttled("hr", "1.2.3.4", 2000.0 + n)
+            accounts.failed("hr", "1.2.3.4", 2000.0 + n)
+        assert accounts.throttled("hr", "1.2.3.4", 2010.0)
+        assert accounts.throttled("hr", "5.6.7.8", 2010.0)  # per name, from anywhere
+        assert not accounts.throttled("hr", "1.2.3.4", 2000.0 + THROTTLE_WINDOW + 5)
+    finally:
+        db.close()

@@ -21,6 +21,12 @@ from renewd.web.console.index import Flag, Query, Row
 from renewd.web.console.timeline import timeline_svg
 
 PER_PAGE = 50
+FLAG_WORDS = {
+    Flag.WEEK.value: "due_week",
+    Flag.INFEASIBLE.value: "infeasible",
+    Flag.RISK.value: "at_risk",
+    Flag.PROVISIONAL.value: "provisional",
+}
 MESSAGES = ("recorded", "undone", "roster_value", "rotated", "roster_swapped")
 
 
@@ -125,6 +131,7 @@ async def people(request: web.Request) -> web.StreamResponse:
         steps=[k for k in MilestoneKind if k in HOLDER_STEPS or k is MilestoneKind.PREPARE],
         page_url=page_url,
         export_query=urllib.parse.urlencode(params),
+        flag_words=FLAG_WORDS,
     )
 
 
