@@ -213,3 +213,16 @@ def test_cookies_are_secure_behind_an_https_base_url(config: Path) -> None:
         )
         assert response.status_code == 303
         assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_sign_in_never_redirects_off_site(server: Server) -> None:
+    web = requests.Session()
+    for target in ("//evil.example.com/", "https://evil.example.com/", "/\\evil.example.com"):
+        page = web.get(server.url("/signin"), params={"next": target})
+        response = web.post(
+            server.url("/signin"),
+            data={"name": "admin", "password": PASSWORD, "csrf": csrf_of(page.text),
+                  "next": target},
+            allow_redirects=False,
+        )  # fmt: skip
+        assert response.headers["Location"] == "/", target

@@ -99,6 +99,8 @@ def test_no_password_session_id_or_token_in_any_log_line(
     page = wrong.get(server.url("/signin")).text
     form = {"name": "admin", "password": "hunter2-wrong", "csrf": csrf_of(page)}
     wrong.post(server.url("/signin"), data=form)
+    # A password typed into the name field is not logged either.
+    wrong.post(server.url("/signin"), data={**form, "name": PASSWORD, "password": ""})
     token = links(server).token("E001", CYCLE, Step.PERMIT_RENEWED)
     link = requests.Session()
     page = link.get(server.url(f"/a/{token}")).text

@@ -102,6 +102,11 @@ def _digest(session_id: str) -> bytes:
     return hashlib.sha256(session_id.encode("utf-8", "surrogateescape")).digest()
 
 
+def _key(kind: str, value: str) -> str:
+    """A throttle key: hashed, as a mistyped "name" may be a password."""
+    return kind + ":" + hashlib.sha256(value.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise UsageError(f"the password must be at least {MIN_PASSWORD} characters long")
@@ -181,11 +186,11 @@ class Accounts:
         count = self.db.conn.execute
         by_name = count(
             "SELECT COUNT(*) FROM console_signin_failure WHERE key = ? AND at > ?",
-            ("name:" + name, since),
+            (_key("name", name), since),
         ).fetchone()[0]
         by_address = count(
             "SELECT COUNT(*) FROM console_signin_failure WHERE key = ? AND at > ?",
-            ("addr:" + address, since),
+            (_key("addr", address), since),
         ).fetchone()[0]
         return bool(by_name >= THROTTLE_PER_NAME or by_address >= THROTTLE_PER_ADDRESS)
 
@@ -196,12 +201,12 @@ class Accounts:
             )
             conn.executemany(
                 "INSERT INTO console_signin_failure (key, at) VALUES (?, ?)",
-                [("name:" + name, now), ("addr:" + address, now)],
+                [(_key("name", name), now), (_key("addr", address), now)],
             )
 
     def succeeded(self, name: str) -> None:
         with self.db.transaction() as conn:
-            conn.execute("DELETE FROM console_signin_failure WHERE key = ?", ("name:" + name,))
+            conn.execute("DELETE FROM console_signin_failure WHERE key = ?", (_key("name", name),))
 
     # -- sessions ----------------------------------------------------------------------------
 

@@ -263,14 +263,14 @@ async def signin(request: web.Request) -> web.StreamResponse:
     address = request.remote or "?"
     now = time.time()
     if console.accounts.throttled(name, address, now):
-        log.warning("sign-in throttled for account %r from %s", name, address)
+        log.warning("sign-in throttled for %s from %s", _shown(console, name), address)
         return console.render(
             request, "signin.html", status=429, target=target, error="throttled", name=name
         )
     account: Account | None = await _verify(console.accounts, name, password)
     if account is None:
         console.accounts.failed(name, address, now)
-        log.warning("failed sign-in for account %r from %s", name, address)
+        log.warning("failed sign-in for %s from %s", _shown(console, name), address)
         return console.render(
             request, "signin.html", status=401, target=target, error="signin_failed", name=name
         )
@@ -285,6 +285,12 @@ async def signin(request: web.Request) -> web.StreamResponse:
         max_age=int(console.settings.console.session_hours * 3600),
     )  # fmt: skip
     return response
+
+
+def _shown(console: Console, name: str) -> str:
+    """How a sign-in's account name is logged: a name that is no account may be a password
+    typed into the wrong field, so it is not written down."""
+    return f"account {name!r}" if console.accounts.get(name) else "an unknown account"
 
 
 async def _verify(accounts: Accounts, name: str, password: str) -> Account | None:
