@@ -84,7 +84,7 @@ def test_overview_after_sign_in_shows_counts(server: Server) -> None:
 def test_every_console_route_without_a_session_redirects_to_sign_in(server: Server) -> None:
     paths = [
         "/", "/people", "/people/E001", "/deliveries", "/subscriptions", "/calendar", "/roster",
-        "/export.csv", "/export.xlsx", "/no-such-page",
+        "/export.csv", "/export.xlsx", "/accounts", "/no-such-page",
     ]  # fmt: skip
     for path in paths:
         response = requests.get(server.url(path), allow_redirects=False)
@@ -151,6 +151,7 @@ def test_a_group_limited_account_sees_and_changes_only_its_groups(server: Server
     assert response.status_code == 404
     assert server.facts("E003") == {}
     assert web.get(server.url("/roster")).status_code == 404  # admins only
+    assert web.get(server.url("/accounts")).status_code == 404
 
 
 def test_sign_in_is_throttled_after_repeated_failures(server: Server) -> None:

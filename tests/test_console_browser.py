@@ -168,7 +168,15 @@ def test_phone_pages_fit_and_nothing_breaks_the_csp(driver: Driver, server: Serv
     metrics = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
     try:
-        for path in ("/", "/people", "/people/E001", "/deliveries", "/calendar", "/roster"):
+        for path in (
+            "/",
+            "/people",
+            "/people/E001",
+            "/deliveries",
+            "/calendar",
+            "/roster",
+            "/accounts",
+        ):
             driver.get(server.url(path))
             overflow = driver.execute_script(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth"

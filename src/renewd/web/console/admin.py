@@ -272,7 +272,14 @@ async def export_xlsx(request: web.Request) -> web.StreamResponse:
     )
 
 
+async def accounts_page(request: web.Request) -> web.StreamResponse:
+    _admin(request)
+    console = request.app[CONSOLE]
+    return console.render(request, "accounts.html", accounts=console.accounts.all())
+
+
 def add_routes(router: web.UrlDispatcher) -> None:
+    router.add_get("/accounts", accounts_page)
     router.add_get("/deliveries", deliveries)
     router.add_post("/deliveries/{id}/retry", retry)
     router.add_get("/subscriptions", feeds_page)

@@ -140,6 +140,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "lang_other": ("English", "中文"),
     "all": ("全部", "All"),
     "by": ("操作人", "By"),
+    "accounts": ("账号", "Accounts"),
+    "admin": ("管理员（全部部门）", "admin (every group)"),
+    "accounts_hint": (
+        "用命令行管理账号：renewd user add|remove|passwd。",
+        "Manage accounts on the command line: renewd user add|remove|passwd.",
+    ),
 }
 
 
