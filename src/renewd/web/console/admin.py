@@ -4,6 +4,7 @@ calendar by year, roster upload (check, then swap on an admin's confirmation) an
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import sqlite3
 import time
@@ -133,8 +134,6 @@ async def calendar_page(request: web.Request) -> web.StreamResponse:
         last = max((m.due.year for p in snap.plans for m in p.milestones), default=snap.today.year)
         overrides = console.settings.calendar.years
         for year in range(snap.today.year, max(last, snap.today.year + 1) + 1):
-            import datetime as dt
-
             provisional = snap.calendar.is_provisional(dt.date(year, 1, 1), dt.date(year, 12, 31))
             table = overrides.get(year)
             if table is not None:

@@ -11,6 +11,7 @@ server-rendered with Jinja2 (autoescape), without scripts, under a strict Conten
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import ipaddress
@@ -294,8 +295,6 @@ def _shown(console: Console, name: str) -> str:
 
 
 async def _verify(accounts: Accounts, name: str, password: str) -> Account | None:
-    import asyncio
-
     # Argon2 takes ~0.1 s and 64 MiB: off the event loop.
     return await asyncio.to_thread(accounts.verify, name, password)
 

@@ -7,6 +7,8 @@ saying the link is invalid or expired, with status 404, and nothing recorded.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from aiohttp import web
 
 from renewd.core.model import Milestone, PersonPlan, Step
@@ -72,8 +74,6 @@ async def action_confirm(request: web.Request) -> web.StreamResponse:
     expiry_text = str(form.get("expires", "")).strip()
     new_expiry = None
     if expiry_text and claim.step is Step.PERMIT_RENEWED:
-        import datetime as dt
-
         try:
             new_expiry = dt.date.fromisoformat(expiry_text)
         except ValueError:
