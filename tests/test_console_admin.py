@@ -12,8 +12,8 @@ import pytest
 import requests
 
 from consolekit import Server, running
-from renewd.service.delivery import SCHEMA as DELIVERY_SCHEMA
 from renewd.store.database import Database
+from renewd.store.deliveries import SCHEMA as DELIVERY_SCHEMA
 from test_console import NOW, ROSTER, config, csrf_of, sign_in  # noqa: F401  (fixtures)
 
 

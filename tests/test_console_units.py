@@ -110,7 +110,7 @@ def test_action_tokens_round_trip_and_any_change_breaks_them(
 
 
 def test_event_uid_is_the_uid_plan_events_gives(planner: Planner) -> None:
-    from renewd.core.ics import event_uid, plan_events
+    from renewd.core.events import event_uid, plan_events
 
     plan = planner.plan(person(), TODAY)
     uids = {e.uid for e in plan_events(plan, Lang.ZH)}

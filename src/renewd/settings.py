@@ -9,13 +9,10 @@ Precedence, highest first: `RENEWD_*` environment variables (nested with `__`, e
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import os
 import re
 import tomllib
-import urllib.parse
 from collections.abc import Mapping
-from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
@@ -23,6 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from renewd.channels.settings import SECRET_KEYS, ChannelSettings, ChannelType
 from renewd.core.errors import ConfigError, Problem
 from renewd.core.model import Lang, MilestoneKind
 from renewd.core.policy import (
@@ -36,9 +34,9 @@ from renewd.core.policy import (
     expand_ranges,
     parse_date_range,
 )
+from renewd.web.console.config import ConsoleSettings, is_loopback
 
 DEFAULT_CONFIG = Path("/etc/renewd/config.toml")
-SECRET_KEYS = ("password", "bot_token", "robot_key", "secret", "url")
 
 
 class _Section(BaseModel):
@@ -76,32 +74,7 @@ class ServerSettings(_Section):
     @property
     def loopback(self) -> bool:
         """True when `base_url` names this machine only: no phone can open its links."""
-        host = urllib.parse.urlsplit(self.base_url).hostname or ""
-        if host == "localhost" or host.endswith(".localhost"):
-            return True
-        try:
-            return ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            return False
-
-
-class ConsoleSettings(_Section):
-    """The console's sign-in (SPEC §8)."""
-
-    session_hours: float = Field(default=12, gt=0, le=24 * 90)
-    # A reverse proxy's user header (single sign-on), trusted only from `trusted_proxies`.
-    trusted_proxy_header: str | None = None
-    trusted_proxies: tuple[str, ...] = ()
-
-    @field_validator("trusted_proxies")
-    @classmethod
-    def _networks(cls, values: tuple[str, ...]) -> tuple[str, ...]:
-        for value in values:
-            try:
-                ipaddress.ip_network(value, strict=False)
-            except ValueError:
-                raise ValueError(f"{value!r} is not an IP address or network") from None
-        return values
+        return is_loopback(self.base_url)
 
 
 class ProcessingDaysSettings(_Section):
@@ -191,52 +164,6 @@ class NotifySettings(_Section):
         return tuple(sorted(set(values), reverse=True))
 
 
-class ChannelType(StrEnum):
-    EMAIL = "email"
-    TELEGRAM = "telegram"
-    WECOM = "wecom"
-    APPRISE = "apprise"
-    CONSOLE = "console"
-
-
-class ChannelSettings(_Section):
-    """One way to reach people. Personal channels fill in each person's address; a channel with a
-    fixed destination (`chat_id`, a robot key, `to`, `to_party`, an Apprise `url`) serves groups
-    and HR."""
-
-    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-    type: ChannelType
-    # email
-    host: str | None = None
-    port: int | None = Field(default=None, ge=1, le=65535)
-    mode: Literal["ssl", "starttls", "plain"] = "ssl"
-    user: str | None = None
-    sender: str | None = None
-    to: tuple[str, ...] = ()
-    password: str | None = Field(default=None, repr=False)
-    # telegram
-    bot_token: str | None = Field(default=None, repr=False)
-    chat_id: str | None = None
-    api_url: str | None = None  # Telegram / WeCom API base, for self-hosted proxies and tests
-    # wecom: a group robot (robot_key) or an app (corp_id, agent_id, secret); an app reaches each
-    # person's wecom_user, and `to` (userids or "@all") and `to_party` (department ids) for HR
-    robot_key: str | None = Field(default=None, repr=False)
-    corp_id: str | None = None
-    agent_id: int | None = Field(default=None, ge=1)
-    secret: str | None = Field(default=None, repr=False)
-    to_party: tuple[str, ...] = ()
-    # apprise
-    url: str | None = Field(default=None, repr=False)
-    # all
-    markdown: bool | None = None
-    max_length: int | None = Field(default=None, ge=200)  # UTF-8 bytes per message body
-    # Pause between two sends on this channel; default 3.1 s for a WeCom robot (20 a minute).
-    min_interval_seconds: float | None = Field(default=None, ge=0, le=600)
-    # Sends in flight at once on this channel during a pass; default 4 for email, Telegram and a
-    # WeCom app, 1 elsewhere (a WeCom robot is rate-limited anyway, the console is one stream).
-    concurrency: int | None = Field(default=None, ge=1, le=32)
-
-
 class GroupSettings(_Section):
     channels: tuple[str, ...] = ()
     feed_title: str | None = None
@@ -309,6 +236,25 @@ class Settings(BaseSettings):
                 if ref not in known:
                     raise ValueError(f"groups.{group}.channels names unknown channel {ref!r}")
         return self
+
+    def route_problems(self) -> list[Problem]:
+        """Digest and escalation routes to a channel with no fixed destination: such a message
+        would have nowhere to go."""
+        fixed = {c.name: c.fixed for c in self.channels}
+        routes = [
+            (f"groups.{g}.channels", n) for g, conf in self.groups.items() for n in conf.channels
+        ]
+        routes += [("notify.escalate_to", n) for n in self.notify.escalate_to]
+        return [
+            Problem(
+                file=str(self.config_file or "config"),
+                field=where,
+                message=f"channel {name!r} has no fixed destination for digests"
+                " (set `to`, `chat_id`, a robot key or an Apprise url)",
+            )
+            for where, name in routes
+            if not fixed.get(name, True)
+        ]
 
     def feed_options(self) -> FeedOptions:
         """What the core needs to know to name, title and mask the feeds."""
@@ -390,15 +336,32 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
     )
 
 
+def _location(loc: tuple[int | str, ...]) -> str | None:
+    """`channels.0.host`, not `channels.0.email.host`: the channel's type is not a key."""
+    parts = list(loc)
+    if len(parts) > 2 and parts[0] == "channels" and parts[2] in set(ChannelType):
+        del parts[2]
+    return ".".join(str(part) for part in parts) or None
+
+
+def _message(err: Any) -> str:
+    if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        kinds = ", ".join(t.value for t in ChannelType)
+        tag = err.get("ctx", {}).get("tag")
+        given = f"unknown channel type {tag!r}" if tag else "a channel needs a `type`"
+        return f"{given}; use one of: {kinds}"
+    return str(err["msg"]).removeprefix("Value error, ")
+
+
 def _problems(file: str, exc: ValidationError) -> list[Problem]:
     problems = []
     for err in exc.errors():
-        loc = ".".join(str(part) for part in err["loc"]) or None
+        loc = _location(err["loc"])
         value = err.get("input")
         shown = None if isinstance(value, dict | list) or value is None else str(value)
         if loc and (loc.split(".")[-1] in SECRET_KEYS or loc.startswith("channels")):
             shown = None  # never echo a secret back, not even under a mistyped key
-        problems.append(Problem(file=file, field=loc, message=err["msg"], value=shown))
+        problems.append(Problem(file=file, field=loc, message=_message(err), value=shown))
     return problems
 
 
@@ -423,4 +386,8 @@ def load_settings(path: Path | str) -> Settings:
     except ValidationError as exc:
         raise ConfigError(f"{path}: invalid configuration", _problems(str(path), exc)) from None
     resolved = _resolve_paths(settings, path.resolve().parent)
-    return resolved.model_copy(update={"config_file": path.resolve()})
+    resolved = resolved.model_copy(update={"config_file": path.resolve()})
+    routes = resolved.route_problems()
+    if routes:
+        raise ConfigError("digest and escalation channels need a fixed destination", routes)
+    return resolved

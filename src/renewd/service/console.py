@@ -25,7 +25,7 @@ from renewd.roster.reader import load_roster
 from renewd.store.accounts import Accounts
 from renewd.store.database import Database
 from renewd.store.progress import ProgressStore
-from renewd.web.actionlinks import ActionLinks, action_key
+from renewd.web.actionlinks import ActionLinks
 from renewd.web.console.app import Console
 from renewd.web.console.routes import mount
 from renewd.web.console.source import RosterCheck, Snapshot
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from renewd.service.daemon import Daemon
 
 UPLOADS = "roster-uploads"
+__all__ = ["ActionLinks", "DaemonSource", "attach_console"]
 
 
 class DaemonSource:
@@ -151,26 +152,40 @@ class DaemonSource:
         return again
 
 
-def attach_console(daemon: Daemon, application: web.Application, key: bytes) -> DaemonSource:
-    """Mount the console on the daemon's application; return its source for `publish`."""
-    db = Database.in_dir(daemon.settings.state.dir)
-    source = DaemonSource(daemon, db)
+def attach_console(daemon: Daemon, application: web.Application, feeds: FeedCache) -> DaemonSource:
+    """Mount the console on the daemon's application. It hears of every refresh of `feeds` and
+    has its own connection to the state database, closed with the application."""
     settings = daemon.settings
-    console = Console(
-        settings, source, Accounts(db), ActionLinks(action_key(key), settings.server.base_url), db
-    )
-    mount(application, console)
+    db = Database.in_dir(settings.state.dir)
+    source = DaemonSource(daemon, db)
+    links = ActionLinks.of(settings.state.dir, settings.server.base_url)
+    mount(application, Console(settings, source, Accounts(db), links, db))
+    if daemon.roster is not None:  # the first refresh happened already
+        source.publish(daemon.plans_for(daemon.today()), daemon.today())
+    feeds.listeners.append(source.publish)
 
+    async def close(_: web.Application) -> None:
+        db.close()
+
+    application.on_cleanup.append(close)
     tasks: set[asyncio.Task[None]] = set()
 
+    async def run_pass() -> None:
+        try:
+            await daemon.run_pass("console")
+        finally:
+            tasks.clear()
+
     def changed() -> None:
+        """Progress recorded, a roster swapped or a retry asked for: a pass soon (it refreshes
+        feeds and reminders), as a sweep would notice `renewd done`. One waiting is enough."""
+        if tasks:
+            return
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return
-        task = loop.create_task(daemon.console_changed())
-        tasks.add(task)  # a reference until done: the loop keeps only weak ones
-        task.add_done_callback(tasks.discard)
+        tasks.add(loop.create_task(run_pass()))  # a reference: the loop keeps only weak ones
 
     source.on_change = changed
     return source

@@ -14,17 +14,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import fcntl
 import logging
-import os
 import signal
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -32,17 +27,21 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from renewd.channels.transports import build_channels
-from renewd.core.errors import EX_TEMPFAIL, RenewdError, RosterError
+from renewd.channels.base import Channel
+from renewd.channels.factory import build_channels
+from renewd.core.errors import RenewdError, RosterError
 from renewd.core.model import PersonPlan
 from renewd.core.schedule import reminder_day
 from renewd.roster.reader import Roster, load_roster
+from renewd.roster.watcher import RosterWatcher
 from renewd.service.app import App
-from renewd.service.console import DaemonSource, attach_console
-from renewd.service.delivery import run_pass as run_delivery_pass
+from renewd.service.console import ActionLinks, attach_console
+from renewd.service.delivery import Delivery, workday_move
+from renewd.service.statelock import AlreadyRunning, StateLock
 from renewd.service.systemd import Notifier, watchdog_interval
 from renewd.settings import Settings
 from renewd.store.database import Database
+from renewd.store.progress import ProgressStore
 from renewd.store.tokens import load_key
 from renewd.web.health import Health, Metrics, add_health_routes, count_requests
 from renewd.web.publisher import FeedCache
@@ -53,74 +52,7 @@ log = logging.getLogger("renewd.service.daemon")
 
 POLL_SECONDS = 2.0
 
-
-class AlreadyRunning(RenewdError):
-    exit_code = EX_TEMPFAIL
-
-
-class StateLock:
-    """An exclusive flock on `<state dir>/renewd.lock`: two daemons on one state double-send."""
-
-    def __init__(self, state_dir: Path) -> None:
-        self.path = state_dir / "renewd.lock"
-        self._file: IO[str] | None = None
-
-    def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = self.path.open("a+")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
-            raise AlreadyRunning(
-                f"another renewd is already running on the state directory {self.path.parent}"
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
-        self._file = handle
-
-    def release(self) -> None:
-        if self._file is not None:
-            fcntl.flock(self._file, fcntl.LOCK_UN)
-            self._file.close()
-            self._file = None
-
-
-@dataclass
-class RosterWatcher:
-    """Notices roster edits by polling (mtime, size), and only acts once a file is stable, so a
-    half-written file is never read; a broken file is reported and the last good roster kept."""
-
-    files: tuple[Path, ...]
-    _seen: dict[Path, tuple[int, int] | None] = field(default_factory=dict)
-    _pending: dict[Path, tuple[int, int] | None] | None = None
-
-    def snapshot(self) -> dict[Path, tuple[int, int] | None]:
-        result: dict[Path, tuple[int, int] | None] = {}
-        for path in self.files:
-            try:
-                st = path.stat()
-                result[path] = (st.st_mtime_ns, st.st_size)
-            except OSError:
-                result[path] = None
-        return result
-
-    def mark_loaded(self, snapshot: dict[Path, tuple[int, int] | None] | None = None) -> None:
-        self._seen = snapshot if snapshot is not None else self.snapshot()
-        self._pending = None
-
-    def changed(self) -> bool:
-        """True once a change has been seen on two consecutive polls unchanged (settled)."""
-        now = self.snapshot()
-        if now == self._seen:
-            self._pending = None
-            return False
-        if self._pending == now:
-            return True
-        self._pending = now
-        return False
+__all__ = ["AlreadyRunning", "Daemon", "RosterWatcher", "StateLock"]
 
 
 class Daemon:
@@ -132,8 +64,9 @@ class Daemon:
         notifier: Notifier | None = None,
     ) -> None:
         self.config = config
-        self.app = App.load(config)
-        build_channels(self.settings)  # a channel missing its secret refuses to start (exit 78)
+        self.app = App.load(config)  # an invalid configuration refuses to start (exit 78)
+        # Built once per configuration and kept: a WeCom app's access token outlives a pass.
+        self.channels: dict[str, Channel] = build_channels(self.settings)
         self._clock = clock
         self.notifier = notifier or Notifier()
         self.health = Health(sweep_seconds=self.settings.notify.sweep_seconds)
@@ -142,6 +75,9 @@ class Daemon:
         self.roster: Roster | None = None
         self.watcher = RosterWatcher(self.settings.roster.files)
         self.db: Database | None = None
+        self.delivery: Delivery | None = None
+        self._plans: list[PersonPlan] = []
+        self._aside: tuple[dt.date, object, list[PersonPlan]] | None = None
         self._pass_lock = asyncio.Lock()
         self._stop = asyncio.Event()
         self._stopping = threading.Event()  # seen by worker threads: finish the current delivery
@@ -150,8 +86,6 @@ class Daemon:
         self.scheduler: AsyncIOScheduler | None = None
         self.runner: web.AppRunner | None = None
         self.feeds: FeedCache | None = None
-        self.console: DaemonSource | None = None
-        self._console_pass = False
 
     # -- time --------------------------------------------------------------------------------
 
@@ -202,7 +136,6 @@ class Daemon:
         socket belong to them. Returns whether the new configuration was taken."""
         try:
             app = App.load(self.config)
-            build_channels(app.settings)
         except RenewdError as exc:
             self.health.config_problem = str(exc)
             log.error("configuration reload rejected, keeping the running one: %s", exc)
@@ -215,7 +148,10 @@ class Daemon:
         if self.roster is not None:  # the last good roster serves until a new one loads
             app.use_roster(self.roster)
         self.health.config_problem = None
+        if app.settings.channels != self.settings.channels:
+            self.channels = build_channels(app.settings)
         self.app = app
+        self._open_delivery()
         self.watcher = RosterWatcher(self.settings.roster.files)
         self._reschedule()
         return True
@@ -231,20 +167,32 @@ class Daemon:
         self._progress_seen = self._progress_key()
         plans = self.app.plans(day, self.db)  # progress from `renewd done` included
         self._day = day
+        self._plans = plans
+        self._aside = None
         self.metrics.observe_plans(plans)
         self.publish(plans, day)
 
     def _progress_key(self) -> object:
         """A cheap fingerprint of the progress recorded with `renewd done`."""
-        if self.db is None:
-            return None
-        try:
-            row = self.db.conn.execute(
-                "SELECT COUNT(*), MAX(recorded_at), TOTAL(length(day)) FROM progress_fact"
-            ).fetchone()
-        except sqlite3.OperationalError:  # `renewd done` never ran
-            return None
-        return tuple(row)
+        return None if self.db is None else ProgressStore(self.db).fingerprint()
+
+    def _open_delivery(self) -> None:
+        if self.db is not None:
+            move = workday_move(self.settings, self.app.calendar)
+            links = ActionLinks.of(self.settings.state.dir, self.settings.server.base_url)
+            self.delivery = Delivery(self.db, self.settings, self.channels, move=move, links=links)
+
+    def plans_for(self, day: dt.date) -> list[PersonPlan]:
+        """The plans of `day`: the ones the feeds were built from, or (a night-time sweep works
+        for yesterday) yesterday's, planned once and kept while the progress stays the same."""
+        if self.roster is None:
+            return []
+        if day == self._day:
+            return self._plans
+        key = self._progress_key()
+        if self._aside is None or self._aside[:2] != (day, key):
+            self._aside = (day, key, self.app.plans(day, self.db))
+        return self._aside[2]
 
     async def _refresh(self, *, roster_changed: bool = False, force: bool = False) -> None:
         """Refresh off the event loop when the roster, the day or the recorded progress changed.
@@ -264,8 +212,6 @@ class Daemon:
         if self.feeds is not None and self.roster is not None:
             people = [plan.person for plan in plans]
             self.feeds.refresh(people, plans, day, self.now(), settings=self.settings)
-        if self.console is not None:
-            self.console.publish(plans, day)
 
     def deliver(self, now: dt.datetime) -> dict[str, int]:
         """One delivery pass, in a worker thread. Before `send_at` it works for yesterday, so a
@@ -273,7 +219,11 @@ class Daemon:
         day = reminder_day(now, self.settings.notify.send_at)
         # On SIGTERM the pass stops submitting, records what is in flight, and leaves the rest
         # pending for the next start: nothing is left "sending", so nothing repeats.
-        report = run_delivery_pass(self.app, day, now, should_stop=self._stopping.is_set)
+        if self.delivery is None:
+            raise RuntimeError("the daemon has not started")
+        report = self.delivery.run_pass(
+            self.plans_for(day), day, now, should_stop=self._stopping.is_set
+        )
         for outcome in report.sent:
             self.metrics.deliveries.labels(channel=outcome.channel, result="sent").inc()
             if outcome.attempts > 1:
@@ -294,15 +244,7 @@ class Daemon:
         return {k: v for k, v in counts.items() if v}
 
     def _dead_letters(self) -> int:
-        if self.db is None:
-            return 0
-        try:
-            row = self.db.conn.execute(
-                "SELECT COUNT(*) FROM delivery WHERE status = 'dead'"
-            ).fetchone()
-        except sqlite3.OperationalError:  # no delivery table before the first pass
-            return 0
-        return int(row[0])
+        return 0 if self.delivery is None else self.delivery.log.dead()
 
     async def run_pass(self, why: str) -> None:
         async with self._pass_lock:
@@ -397,29 +339,18 @@ class Daemon:
         application = build_app(feeds)
         application.middlewares.append(count_requests(self.metrics))
         add_health_routes(application, self.health, self.metrics, lambda: self.roster)
-        self.console = attach_console(self, application, load_key(self.settings.state.dir))
+        attach_console(self, application, feeds)
         return application
-
-    async def console_changed(self) -> None:
-        """Progress recorded, a roster swapped or a retry asked for in the console: refresh
-        (feeds, reminders) and run a pass soon, as `renewd done` would be noticed by a sweep."""
-        if self._console_pass:
-            return  # one is waiting for the pass lock already; it will see this change too
-        self._console_pass = True
-        try:
-            await self.run_pass("console")
-        finally:
-            self._console_pass = False
 
     async def start(self) -> None:
         self.lock.acquire()
         self.db = Database.in_dir(self.settings.state.dir)
+        self._open_delivery()
         self.feeds = FeedCache(self.settings, self.db, load_key(self.settings.state.dir))
         if not await self._load_roster("start-up") and self.roster is None:
             log.error("starting without a roster; fix it and it will be picked up")
-        application = self._web_app(self.feeds)
         await self._refresh(force=True)
-        self.runner = await start_server(application, self.settings.server.listen)
+        self.runner = await start_server(self._web_app(self.feeds), self.settings.server.listen)
         self.scheduler = AsyncIOScheduler(timezone=self.zone)
         self._reschedule()
         self.scheduler.start()
@@ -439,8 +370,6 @@ class Daemon:
             await self.runner.cleanup()
         if self.db is not None:
             self.db.close()
-        if self.console is not None:
-            self.console.db.close()
         self.lock.release()
 
     async def serve(self) -> int:

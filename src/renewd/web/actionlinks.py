@@ -25,9 +25,11 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from renewd.core.messages import Format, Message
 from renewd.core.model import Lang, MilestoneKind, Step
+from renewd.store.tokens import load_key
 
 MAC_BYTES = 16
 PATH = "/a/"
@@ -78,6 +80,11 @@ class ActionLinks:
 
     def _signed(self, payload: bytes) -> str:
         return f"{_b64(payload)}.{_b64(self._mac(payload))}"
+
+    @classmethod
+    def of(cls, state_dir: Path, base_url: str) -> ActionLinks:
+        """The links of an installation: its feed key, its base URL."""
+        return cls(action_key(load_key(state_dir)), base_url)
 
     def url(self, person: str, cycle: dt.date, step: Step) -> str:
         return f"{self.base_url}{PATH}{self.token(person, cycle, step)}"

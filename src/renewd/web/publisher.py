@@ -24,20 +24,9 @@ from email.utils import format_datetime
 from typing import Any
 
 from renewd.core.errors import UsageError
-from renewd.core.ics import (
-    DigestPart,
-    EventContent,
-    EventKey,
-    FeedKind,
-    FeedSpec,
-    Stamp,
-    digest_part,
-    event_uid,
-    feed_digest,
-    feed_specs,
-    plan_events,
-    render_stamped,
-)
+from renewd.core.events import EventContent, EventKey, Stamp, event_uid, plan_events
+from renewd.core.feeds import FeedKind, FeedSpec, feed_specs
+from renewd.core.ics import DigestPart, digest_part, feed_digest, render_stamped
 from renewd.core.model import Lang, Person, PersonPlan
 from renewd.settings import Settings
 from renewd.store.database import Database
@@ -139,6 +128,8 @@ class FeedCache:
         self._counters: dict[str, int] = {}
         self._version = -1
         self._pages: dict[str, bytes] = {}
+        # Told of every new generation's plans (the console's snapshot), in the refreshing thread.
+        self.listeners: list[Callable[[Sequence[PersonPlan], dt.date], None]] = []
 
     # -- building ----------------------------------------------------------------------------
 
@@ -192,6 +183,8 @@ class FeedCache:
         if set(self._gen.specs) != old_names:
             self._reindex(force=True)
         self._pages = {}
+        for listener in self.listeners:
+            listener(plans, today)
         return True
 
     @staticmethod

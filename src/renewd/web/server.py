@@ -25,7 +25,7 @@ from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
 
-from renewd.core.ics import FeedSpec
+from renewd.core.feeds import FeedSpec
 from renewd.core.messages import STEP
 from renewd.core.model import PersonPlan, Status
 from renewd.web.publisher import FeedCache, FeedUrls, Published

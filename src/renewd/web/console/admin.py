@@ -12,7 +12,7 @@ from pathlib import Path
 
 from aiohttp import BodyPartReader, web
 
-from renewd.core.ics import FeedKind
+from renewd.core.feeds import FeedKind
 from renewd.core.model import Lang
 from renewd.web.console.app import CONSOLE, LANG, SESSION, Console, redirect
 from renewd.web.console.i18n import status_name, step_name
