@@ -150,6 +150,13 @@ def test_a_group_limited_account_sees_and_changes_only_its_groups(server: Server
     )
     assert response.status_code == 404
     assert server.facts("E003") == {}
+    for name in ("group-市场部", "person-E003", "all"):  # another group's feed, by the form
+        rotated = web.post(server.url("/subscriptions/rotate"),
+                           data={"csrf": csrf_of(page), "name": name})  # fmt: skip
+        assert rotated.status_code == 404, name
+    with server.db() as conn:
+        assert conn.execute("SELECT COUNT(*) FROM feed_tokens").fetchone()[0] == 0
+    assert web.get(server.url("/export.csv?group=市场部")).text.count("E00") == 0
     assert web.get(server.url("/roster")).status_code == 404  # admins only
     assert web.get(server.url("/accounts")).status_code == 404
 

@@ -81,6 +81,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "feed": ("个人日历订阅", "Personal feed"),
     "subscribe": ("订阅页面", "Subscribe page"),
     "gap": ("预计积分中断 {days} 天", "Projected gap of {days} days"),
+    "passed": ("已过", "passed"),
     "gap_legend": ("预计积分中断", "projected gap"),
     "provisional": ("暂定（放假通知未发布）", "provisional (holiday notice not out)"),
     "rest_day": ("休息日", "rest day"),
