@@ -161,7 +161,7 @@ class Console:
             zh=lang is Lang.ZH,
             account=session.account if session else None,
             csrf=session.csrf if session else request.get(PRE_KEY, ""),
-            path=request.path_qs,
+            path=request.path_qs if request.method == "GET" else "/",  # where the toggle returns
             today=(snap.today if (snap := self.snapshot()) else None),
             current_problems=snap.roster_problems if snap else (),
             **context,
