@@ -72,7 +72,12 @@ def _env() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(step_name=i18n.step_name, status_name=i18n.status_name)
+    env.globals.update(
+        step_name=i18n.step_name,
+        status_name=i18n.status_name,
+        kind_name=i18n.kind_name,
+        delivery_name=i18n.delivery_name,
+    )
     env.filters["q"] = lambda text: urllib.parse.quote(str(text), safe="")
     return env
 

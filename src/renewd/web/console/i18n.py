@@ -150,6 +150,29 @@ WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+DELIVERY_NAMES: dict[str, tuple[str, str]] = {
+    "pending": ("待发送", "pending"),
+    "sending": ("发送中", "sending"),
+    "sent": ("已发送", "sent"),
+    "failed": ("失败，将重试", "failed, will retry"),
+    "dead": ("已放弃", "gave up"),
+    "cancelled": ("已取消（步骤已完成）", "cancelled (step done)"),
+}
+
+
+def kind_name(kind: str, lang: Lang) -> str:
+    """A delivery's kind: a step's name, or the raw kind (digest, alerts) as it is."""
+    try:
+        return step_name(MilestoneKind(kind), lang)
+    except ValueError:
+        return kind
+
+
+def delivery_name(status: str, lang: Lang) -> str:
+    zh, en = DELIVERY_NAMES.get(status, (status, status))
+    return zh if lang is Lang.ZH else en
+
+
 def word(key: str, lang: Lang, **fields: object) -> str:
     zh, en = WORDS[key]
     text = zh if lang is Lang.ZH else en
