@@ -143,10 +143,17 @@ class DaemonSource:
         if again.problems:
             return again
         # Write next to the target and rename over it: the watcher never sees half a file.
-        fd, tmp = tempfile.mkstemp(dir=check.target.parent, suffix=check.target.suffix)
-        with os.fdopen(fd, "wb") as out:
-            out.write(path.read_bytes())
-        os.replace(tmp, check.target)
+        try:
+            fd, tmp = tempfile.mkstemp(dir=check.target.parent, suffix=check.target.suffix)
+            with os.fdopen(fd, "wb") as out:
+                out.write(path.read_bytes())
+            os.replace(tmp, check.target)
+        except OSError as exc:
+            hint = (
+                f"{check.target}: cannot be replaced ({exc.strerror}); under systemd, keep the"
+                " roster in a writable place (ReadWritePaths=) or replace the file by hand"
+            )
+            return RosterCheck(upload, check.target, again.people, (hint,))
         path.unlink(missing_ok=True)
         self.on_change()
         return again
