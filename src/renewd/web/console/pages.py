@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import urllib.parse
-from typing import Any
+from enum import StrEnum
+from typing import TypeVar
 
 import segno
 from aiohttp import web
@@ -17,9 +18,10 @@ from aiohttp import web
 from renewd.core.model import MilestoneKind, Status, Step
 from renewd.web.actionlinks import HOLDER_STEPS
 from renewd.web.console.app import CONSOLE, LANG, SESSION, Console, redirect
-from renewd.web.console.index import Flag, Query, Row
+from renewd.web.console.index import Flag, PeopleIndex, Query, Row
 from renewd.web.console.timeline import timeline_svg
 
+E = TypeVar("E", bound=StrEnum)
 PER_PAGE = 50
 FLAG_WORDS = {
     Flag.WEEK.value: "due_week",
@@ -36,7 +38,8 @@ def visible_groups(request: web.Request) -> frozenset[str] | None:
     return None if account.admin else account.groups
 
 
-def _enum(kind: Any, value: str | None) -> Any:
+def _enum(kind: type[E], value: str | None) -> E | None:
+    """`kind(value)`, or None for an empty or unknown value (a filter left out)."""
     try:
         return kind(value) if value else None
     except ValueError:
@@ -62,9 +65,7 @@ async def overview(request: web.Request) -> web.StreamResponse:
     snap = console.snapshot()
     groups = visible_groups(request)
     counts = index.counts(groups) if index else None
-    deliveries = (
-        delivery_counts(console) if groups is None else delivery_counts(console, index, groups)
-    )
+    deliveries = delivery_counts(console, index, groups)
     return console.render(
         request,
         "overview.html",
@@ -75,7 +76,10 @@ async def overview(request: web.Request) -> web.StreamResponse:
     )
 
 
-def delivery_counts(console: Console, index: Any = None, groups: Any = None) -> dict[str, int]:
+def delivery_counts(
+    console: Console, index: PeopleIndex | None, groups: frozenset[str] | None
+) -> dict[str, int]:
+    """Failed and dead deliveries, of the account's groups' people (all of them for None)."""
     try:
         rows = console.db.conn.execute(
             "SELECT person, status FROM delivery WHERE status IN ('failed', 'dead')"
