@@ -166,23 +166,19 @@ def test_phone_pages_fit_and_nothing_breaks_the_csp(driver: Driver, server: Serv
     sign_in(driver, server)
     driver.get_log("browser")  # start afresh
     metrics = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
-    try:
-        for path in (
-            "/",
-            "/people",
-            "/people/E001",
-            "/deliveries",
-            "/calendar",
-            "/roster",
-            "/accounts",
-        ):
-            driver.get(server.url(path))
+    pages = ("/", "/people", "/people/E001", "/deliveries", "/subscriptions", "/calendar",
+             "/roster", "/accounts")  # fmt: skip
+    for path in pages:
+        driver.get(server.url(path))
+        if path in ("/subscriptions", "/calendar", "/roster", "/deliveries"):
+            browserkit.screenshot(driver, path.strip("/"))
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+        try:
             overflow = driver.execute_script(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
-            assert overflow <= 0, path
-    finally:
-        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        finally:
+            driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        assert overflow <= 0, path
     complaints = [e["message"] for e in driver.get_log("browser")]
     assert not [m for m in complaints if "Content Security Policy" in m], complaints

@@ -108,8 +108,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "source": ("来源", "Source"),
     "year": ("年份", "Year"),
     "calendar_import_hook": (
-        "放假通知发布后，可用 `renewd calendar import` 导入。",
-        "Once the notice is out, import it with `renewd calendar import`.",
+        "放假通知发布后，可用 renewd calendar import 导入。",
+        "Once the notice is out, import it with renewd calendar import.",
     ),
     "upload": ("上传新名单", "Upload a new roster"),
     "check": ("检查", "Check"),
