@@ -30,6 +30,7 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src
+	$(BIN)/mypy tests
 
 bench: $(STAMP)
 	$(BIN)/python bench/plan.py

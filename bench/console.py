@@ -35,7 +35,7 @@ from renewd.store.database import Database
 from renewd.web.actionlinks import ActionLinks
 from renewd.web.console.app import Console
 from renewd.web.console.routes import mount
-from renewd.web.console.source import RosterCheck, Snapshot
+from renewd.web.console.source import PlansView, RosterCheck
 from renewd.web.publisher import FeedCache
 
 TODAY = dt.date(2026, 11, 27)
@@ -45,10 +45,10 @@ PASSWORD = "bench-password"
 class BenchSource:
     """A ConsoleSource holding one snapshot; recording is not benchmarked."""
 
-    def __init__(self, snapshot: Snapshot) -> None:
+    def __init__(self, snapshot: PlansView) -> None:
         self._snapshot = snapshot
 
-    def snapshot(self) -> Snapshot:
+    def view(self) -> PlansView:
         return self._snapshot
 
     def now(self) -> dt.datetime:
@@ -141,7 +141,7 @@ def main() -> None:
         accounts.add("admin", PASSWORD, groups=frozenset(), admin=True, now=now)
         accounts.add("hr7", PASSWORD, groups=frozenset({"部门7"}), admin=False, now=now)
         settings = Settings(roster={"files": [str(path)]})
-        source = BenchSource(Snapshot(TODAY, plans, calendar))
+        source = BenchSource(PlansView(TODAY, plans, calendar))
         t0 = time.perf_counter()
         console = Console(settings, source, accounts, ActionLinks(b"k" * 32, "http://x"), db)
         app = web.Application()

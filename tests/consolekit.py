@@ -65,7 +65,12 @@ def add_user(config: Path, name: str, *flags: str, password: str = PASSWORD) -> 
 def running(config: Path, now: dt.datetime) -> Iterator[Server]:
     loop = asyncio.new_event_loop()
     ready = threading.Event()
-    thread = threading.Thread(target=lambda: (asyncio.set_event_loop(loop), loop.run_forever()))
+
+    def spin() -> None:
+        asyncio.set_event_loop(loop)
+        loop.run_forever()
+
+    thread = threading.Thread(target=spin)
     thread.start()
     daemon = Daemon(config, clock=lambda: now)
     try:

@@ -28,7 +28,7 @@ from renewd.store.progress import ProgressStore
 from renewd.web.actionlinks import ActionLinks
 from renewd.web.console.app import Console
 from renewd.web.console.routes import mount
-from renewd.web.console.source import RosterCheck, Snapshot
+from renewd.web.console.source import PlansView, RosterCheck
 from renewd.web.publisher import FeedCache
 
 if TYPE_CHECKING:
@@ -39,26 +39,29 @@ __all__ = ["ActionLinks", "DaemonSource", "attach_console"]
 
 
 class DaemonSource:
-    """A ConsoleSource over a running Daemon."""
+    """A ConsoleSource over a running Daemon and its service snapshot."""
 
     def __init__(self, daemon: Daemon, db: Database) -> None:
         self.daemon = daemon
         self.db = db
         self.progress = ProgressStore(db)
-        self._snapshot: Snapshot | None = None
+        self._view: PlansView | None = None
         self._uploads: dict[str, RosterCheck] = {}
         self.on_change: Callable[[], None] = lambda: None
 
     # -- reading -------------------------------------------------------------------------------
 
     def publish(self, plans: Sequence[PersonPlan], day: dt.date) -> None:
+        """A refresh of the feeds: the new plans. Called in the refresh's worker thread, so the
+        index (seconds at 100,000 people) is built here and no request waits for it."""
+        snap = self.daemon.snapshot
+        if snap is None:
+            return
         problems = tuple(self.daemon.health.roster_problems)
-        # Called in the refresh's worker thread: the index (seconds at 100,000 people) is built
-        # here, so no request waits for it.
-        self._snapshot = Snapshot.indexed(day, tuple(plans), self.daemon.app.calendar, problems)
+        self._view = PlansView.indexed(day, tuple(plans), snap.calendar, problems)
 
-    def snapshot(self) -> Snapshot | None:
-        return self._snapshot
+    def view(self) -> PlansView | None:
+        return self._view
 
     def now(self) -> dt.datetime:
         return self.daemon.now()
@@ -70,16 +73,18 @@ class DaemonSource:
     # -- recording -----------------------------------------------------------------------------
 
     def _replan(self, person: str) -> PersonPlan | None:
-        snap, roster = self._snapshot, self.daemon.roster
-        if snap is None or roster is None:
+        """Plan one person again at once, so the next page shows the change; the daemon's own
+        pass (asked for by `on_change`) replans him in its snapshot and feeds."""
+        view, snap = self._view, self.daemon.snapshot
+        if view is None or snap is None:
             return None
-        base = next((p for p in roster.people if p.id == person), None)
+        base = next((p for p in snap.roster.people if p.id == person), None)
         if base is None:
             return None
         recorded = self.progress.load_person(person)
         merged = replace(base, progress=base.progress.merged(recorded)) if recorded else base
-        plan = self.daemon.app.planner.plan(merged, snap.today)
-        self._snapshot = snap.with_plan(plan)
+        plan = snap.planner.plan(merged, view.today)
+        self._view = view.with_plan(plan)
         self.on_change()
         return plan
 
@@ -167,8 +172,8 @@ def attach_console(daemon: Daemon, application: web.Application, feeds: FeedCach
     source = DaemonSource(daemon, db)
     links = ActionLinks.of(settings.state.dir, settings.server.base_url)
     mount(application, Console(settings, source, Accounts(db), links, db))
-    if daemon.roster is not None:  # the first refresh happened already
-        source.publish(daemon.plans_for(daemon.today()), daemon.today())
+    if daemon.snapshot is not None:  # the first refresh happened already
+        source.publish(daemon.snapshot.plans, daemon.snapshot.day)
     feeds.listeners.append(source.publish)
 
     async def close(_: web.Application) -> None:

@@ -28,6 +28,14 @@ class Health:
     roster_problems: list[str] = field(default_factory=list)
     config_problem: str | None = None
     dead_letters: int = 0
+    delivery: bool = True  # `renewd serve` runs no delivery passes: none is overdue
+    tasks: dict[str, str] = field(default_factory=dict)  # background task -> why it is unwell
+
+    def task_failed(self, name: str, reason: str) -> None:
+        self.tasks[name] = reason
+
+    def task_ok(self, name: str) -> None:
+        self.tasks.pop(name, None)
 
     def problems(self, now: float | None = None) -> list[str]:
         now = time.monotonic() if now is None else now
@@ -41,6 +49,9 @@ class Health:
             reasons.append(f"configuration reload rejected: {self.config_problem.splitlines()[0]}")
         if self.last_sweep_error:
             reasons.append(self.last_sweep_error)
+        reasons += [self.tasks[name] for name in sorted(self.tasks)]
+        if not self.delivery:
+            return reasons
         last = self.last_sweep_ok
         stale = 3 * self.sweep_seconds + 60  # three missed sweeps
         if last is None and now - self.started > stale:
@@ -78,6 +89,14 @@ class Metrics:
         )
         self.roster_errors = Gauge(
             "renewd_roster_errors", "Problems in the roster files", registry=r
+        )
+        self.full_plans = PromCounter(
+            "renewd_full_plans",
+            "Times everyone was planned (day change, roster, configuration or calendar change)",
+            registry=r,
+        )
+        self.person_plans = PromCounter(
+            "renewd_person_replans", "People planned again after recorded progress", registry=r
         )
         self.feed_requests = PromCounter(
             "renewd_feed_requests", "Feed requests by HTTP status", ["status"], registry=r

@@ -128,7 +128,7 @@ async def rotate(request: web.Request) -> web.StreamResponse:
 
 async def calendar_page(request: web.Request) -> web.StreamResponse:
     console = request.app[CONSOLE]
-    snap = console.snapshot()
+    snap = console.view()
     years = []
     if snap is not None:
         last = max((m.due.year for p in snap.plans for m in p.milestones), default=snap.today.year)

@@ -35,7 +35,7 @@ from renewd.web.actionlinks import PATH as ACTION_PATH
 from renewd.web.actionlinks import ActionLinks
 from renewd.web.console import i18n
 from renewd.web.console.index import PeopleIndex
-from renewd.web.console.source import ConsoleSource, Snapshot
+from renewd.web.console.source import ConsoleSource, PlansView
 
 log = logging.getLogger("renewd.web.console")
 
@@ -96,7 +96,7 @@ class Console:
     accounts: Accounts
     links: ActionLinks
     db: Database
-    _index: tuple[Snapshot, PeopleIndex] | None = None
+    _index: tuple[PlansView, PeopleIndex] | None = None
 
     def __post_init__(self) -> None:
         self.env = _env()
@@ -110,7 +110,7 @@ class Console:
 
     def index(self) -> PeopleIndex | None:
         """The people index of the current snapshot, rebuilt when the snapshot changes."""
-        snap = self.source.snapshot()
+        snap = self.source.view()
         if snap is None:
             return None
         if snap.index is not None:
@@ -119,8 +119,8 @@ class Console:
             self._index = (snap, PeopleIndex.build(snap.plans, snap.today))
         return self._index[1]
 
-    def snapshot(self) -> Snapshot | None:
-        return self.source.snapshot()
+    def view(self) -> PlansView | None:
+        return self.source.view()
 
     # -- sessions ------------------------------------------------------------------------------
 
@@ -167,7 +167,7 @@ class Console:
             account=session.account if session else None,
             csrf=session.csrf if session else request.get(PRE_KEY, ""),
             path=request.path_qs if request.method == "GET" else "/",  # where the toggle returns
-            today=(snap.today if (snap := self.snapshot()) else None),
+            today=(snap.today if (snap := self.view()) else None),
             current_problems=snap.roster_problems if snap else (),
             **context,
         )

@@ -43,7 +43,7 @@ async def action_page(request: web.Request) -> web.StreamResponse:
     if found is None:
         return _invalid(console, request)
     claim, plan, milestone = found
-    snap = console.snapshot()
+    snap = console.view()
     assert snap is not None
     return console.render(
         request,
@@ -65,7 +65,7 @@ async def action_confirm(request: web.Request) -> web.StreamResponse:
     if found is None:
         return _invalid(console, request)
     claim, plan, milestone = found
-    snap = console.snapshot()
+    snap = console.view()
     assert snap is not None
     form = await request.post()
     day = parse_day(str(form.get("on", "")) or snap.today.isoformat(), snap.today)

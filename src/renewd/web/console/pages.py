@@ -62,7 +62,7 @@ def _flash(request: web.Request) -> str | None:
 async def overview(request: web.Request) -> web.StreamResponse:
     console = request.app[CONSOLE]
     index = console.index()
-    snap = console.snapshot()
+    snap = console.view()
     groups = visible_groups(request)
     counts = index.counts(groups) if index else None
     deliveries = delivery_counts(console, index, groups)
@@ -146,7 +146,7 @@ def qr_svg(text: str) -> str:
 async def person_page(request: web.Request) -> web.StreamResponse:
     console = request.app[CONSOLE]
     row = _row_or_404(console, request, request.match_info["person"])
-    snap = console.snapshot()
+    snap = console.view()
     assert snap is not None
     plan = row.plan
     lang = request[LANG]
@@ -203,7 +203,7 @@ async def record_done(request: web.Request) -> web.StreamResponse:
     row = _row_or_404(console, request, request.match_info["person"])
     form = await request.post()
     step = _enum(Step, str(form.get("step", "")))
-    snap = console.snapshot()
+    snap = console.view()
     assert snap is not None
     day = parse_day(str(form.get("on", "")) or snap.today.isoformat(), snap.today)
     if step is None or day is None:

@@ -19,7 +19,7 @@ from renewd.web.publisher import FeedCache
 
 
 @dataclass(frozen=True)
-class Snapshot:
+class PlansView:
     """The plans as of `today`, as the daemon last computed them."""
 
     today: dt.date
@@ -37,16 +37,16 @@ class Snapshot:
         plans: tuple[PersonPlan, ...],
         calendar: WorkdayCalendar,
         roster_problems: tuple[str, ...] = (),
-    ) -> Snapshot:
+    ) -> PlansView:
         return cls(today, plans, calendar, roster_problems, PeopleIndex.build(plans, today))
 
-    def with_plan(self, plan: PersonPlan) -> Snapshot:
+    def with_plan(self, plan: PersonPlan) -> PlansView:
         """This snapshot with one person's plan replaced (a recorded step): the index is
         updated in place of a rebuild."""
         pid = plan.person.id
         plans = tuple(plan if p.person.id == pid else p for p in self.plans)
         index = self.index.replaced(plan) if self.index is not None else None
-        return Snapshot(self.today, plans, self.calendar, self.roster_problems, index)
+        return PlansView(self.today, plans, self.calendar, self.roster_problems, index)
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class RosterCheck:
 
 
 class ConsoleSource(Protocol):
-    def snapshot(self) -> Snapshot | None:
+    def view(self) -> PlansView | None:
         """The current plans, or None before the first roster was read."""
 
     def now(self) -> dt.datetime:
