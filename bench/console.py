@@ -32,6 +32,7 @@ from renewd.roster.reader import load_roster
 from renewd.settings import Settings
 from renewd.store.accounts import Accounts
 from renewd.store.database import Database
+from renewd.store.progress import Fact
 from renewd.web.actionlinks import ActionLinks
 from renewd.web.console.app import Console
 from renewd.web.console.routes import mount
@@ -64,6 +65,9 @@ class BenchSource:
 
     def undo(self, person: str, step: Step, *, by: str) -> PersonPlan | None:
         return None
+
+    def recorded(self, person: str) -> list[Fact]:
+        return []
 
     def roster_files(self) -> list[Path]:
         return []

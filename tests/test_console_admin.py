@@ -13,7 +13,7 @@ import requests
 
 from consolekit import Server, running
 from renewd.store.database import Database
-from renewd.store.deliveries import SCHEMA as DELIVERY_SCHEMA
+from renewd.store.delivery_schema import SCHEMA as DELIVERY_SCHEMA
 from test_console import NOW, ROSTER, config, csrf_of, sign_in  # noqa: F401  (fixtures)
 
 

@@ -17,7 +17,8 @@ import pytest
 
 from feedkit import NOW, PLANNER, TODAY, make_settings, people
 from renewd.core.errors import ConfigError
-from renewd.core.messages import STEP
+from renewd.core.model import Lang
+from renewd.core.wording import step_name
 from renewd.store.database import Database
 from renewd.store.tokens import Tokens, derive, load_key
 from renewd.web.publisher import FeedCache
@@ -155,10 +156,10 @@ def test_subscribe_page_has_both_links_and_a_qr_code(tmp_path: Path) -> None:
         plan = cache.person_plan("person-E001")
         assert plan is not None
         nxt = min(
-            (m for m in plan.milestones if m.status.value != "done" and m.kind in STEP),
+            (m for m in plan.milestones if m.status.value != "done"),
             key=lambda m: m.due,
         )
-        assert f"<b>{STEP[nxt.kind][0]}</b>" in page  # the next step...
+        assert f"<b>{step_name(nxt.kind, Lang.ZH)}</b>" in page  # the next step...
         assert nxt.due.isoformat() in page  # ...and its date
         assert "loopback" in page  # base_url is 127.0.0.1: no phone reaches it
 

@@ -24,8 +24,8 @@ from renewd.core.model import PersonPlan, Step
 from renewd.roster.reader import load_roster
 from renewd.store.accounts import Accounts
 from renewd.store.database import Database
-from renewd.store.progress import ProgressStore
-from renewd.web.actionlinks import ActionLinks
+from renewd.store.progress import Fact, ProgressStore, check_day
+from renewd.web.actionlinks import ActionLinks, link_sections
 from renewd.web.console.app import Console
 from renewd.web.console.routes import mount
 from renewd.web.console.source import PlansView, RosterCheck
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from renewd.service.daemon import Daemon
 
 UPLOADS = "roster-uploads"
-__all__ = ["ActionLinks", "DaemonSource", "attach_console"]
+__all__ = ["ActionLinks", "DaemonSource", "attach_console", "link_sections"]
 
 
 class DaemonSource:
@@ -97,12 +97,20 @@ class DaemonSource:
         new_expiry: dt.date | None = None,
         by: str,
     ) -> PersonPlan | None:
-        self.progress.record(person, step, day, new_expiry=new_expiry, now=self.now())
+        view = self._view
+        row = view.index.by_id.get(person) if view and view.index else None
+        if step is not None and day is not None and view is not None and row is not None:
+            # As `renewd done`: never in the future, never before the step it waits for.
+            check_day(step, day, view.today, row.plan.person.progress)
+        self.progress.record(person, step, day, new_expiry=new_expiry, now=self.now(), by=by)
         return self._replan(person)
 
     def undo(self, person: str, step: Step, *, by: str) -> PersonPlan | None:
-        self.progress.forget(person, step)
+        self.progress.undo(person, step)
         return self._replan(person)
+
+    def recorded(self, person: str) -> Sequence[Fact]:
+        return self.progress.facts(person)
 
     def kick(self) -> None:
         self.on_change()

@@ -24,13 +24,19 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from renewd.core.messages import Format, Message
+from renewd.core.messages import Line, Section, lang_of
 from renewd.core.model import Lang, MilestoneKind, Step
+from renewd.core.policy import Owner, Policy
+from renewd.core.reminders import MilestoneReminder
+from renewd.core.routing import PersonalEnvelope
+from renewd.core.wording import Role, step_name
 from renewd.store.tokens import load_key
 
+Extra = Callable[[PersonalEnvelope], Sequence[Section]]  # as renewd.service.outbox takes it
 MAC_BYTES = 16
 PATH = "/a/"
 
@@ -115,17 +121,34 @@ def action_url(links: ActionLinks, person: str, cycle: dt.date, kind: MilestoneK
     return links.url(person, cycle, step) if step else None
 
 
-# Steps the holder does himself by default (SPEC §3 owners): his messages carry their links.
-HOLDER_OWNED = frozenset({MilestoneKind.PERMIT_RENEWAL, MilestoneKind.COLLECT_NOTICE})
+def holder_acts(policy: Policy, kind: MilestoneKind) -> bool:
+    """Whether the holder does this step himself (`[policy.owners]`): only those carry his link."""
+    return kind in HOLDER_STEPS and policy.owners.of(kind) is Owner.HOLDER
 
 
-def with_link(message: Message, url: str, lang: Lang) -> Message:
-    """`message` with a last line that links to the one-click page of its step."""
-    text = "办完了？点这里确认：" if lang is Lang.ZH else "Done it? Confirm here:"
-    if message.format is Format.HTML:
-        line = f'<a href="{url}">{text.rstrip("：:")}</a>'
-    elif message.format is Format.MARKDOWN:
-        line = f"[{text.rstrip('：:')}]({url})"
-    else:
-        line = f"{text} {url}"
-    return Message(message.title, f"{message.body}\n\n{line}", message.format)
+def link_sections(links: ActionLinks, default: Lang) -> Extra:
+    """The `extra` of a delivery pass: in a person's own message, one line per step he does
+    himself (role "act") with its one-click link. HR's digests never get one."""
+
+    def extra(envelope: PersonalEnvelope) -> Sequence[Section]:
+        lines: dict[str, Line] = {}
+        for item in envelope.items:
+            reminder = item.reminder
+            if item.role is not Role.ACT or not isinstance(reminder, MilestoneReminder):
+                continue
+            if reminder.milestone.done_on is not None:
+                continue
+            plan = reminder.plan
+            url = action_url(links, plan.person.id, plan.cycle, reminder.kind)
+            if url:
+                lang = lang_of(plan, default)
+                lines[url] = Line(f"{step_name(reminder.kind, lang)}: {url}")
+        if not lines:
+            return ()
+        lang = lang_of(envelope.plans[0], default)
+        heading = (
+            "办完了？点链接确认（无需登录）" if lang is Lang.ZH else "Done? Confirm in one click"
+        )
+        return (Section(heading, tuple(lines.values())),)
+
+    return extra

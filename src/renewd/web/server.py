@@ -26,8 +26,8 @@ from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
 
 from renewd.core.feeds import FeedSpec
-from renewd.core.messages import STEP
-from renewd.core.model import PersonPlan, Status
+from renewd.core.model import Lang, PersonPlan, Status
+from renewd.core.wording import step_name
 from renewd.web.publisher import FeedCache, FeedUrls, Published
 
 CACHE: web.AppKey[FeedCache] = web.AppKey("renewd.feed_cache", FeedCache)
@@ -150,11 +150,11 @@ def _next_step(plan: PersonPlan | None) -> str:
     """The person's next step and its date, in both languages, as HTML (or "")."""
     if plan is None:
         return ""
-    steps = [m for m in plan.milestones if m.status is not Status.DONE and m.kind in STEP]
+    steps = [m for m in plan.milestones if m.status is not Status.DONE]
     if not steps:
         return "<p>所有步骤已完成。/ Every step is done.</p>"
     nxt = min(steps, key=lambda m: m.due)
-    zh, en = STEP[nxt.kind]
+    zh, en = step_name(nxt.kind, Lang.ZH), step_name(nxt.kind, Lang.EN)
     day = nxt.due.isoformat()
     return (
         f'<p class="next">下一步 / Next: <b>{html.escape(zh)}</b> / {html.escape(en)}'

@@ -11,6 +11,7 @@ import datetime as dt
 
 from aiohttp import web
 
+from renewd.core.errors import UsageError
 from renewd.core.model import Milestone, PersonPlan, Step
 from renewd.web.actionlinks import HOLDER_STEPS, ActionClaim
 from renewd.web.console.app import CONSOLE, Console
@@ -78,7 +79,11 @@ async def action_confirm(request: web.Request) -> web.StreamResponse:
             new_expiry = dt.date.fromisoformat(expiry_text)
         except ValueError:
             return console.plain(request, "forbidden", 400)
-    console.source.record(claim.person, claim.step, day, new_expiry=new_expiry, by="link")
+    try:
+        console.source.record(claim.person, claim.step, day, new_expiry=new_expiry, by="link")
+    except UsageError as exc:  # before the step it waits for
+        return console.render(request, "message.html", status=400, message_text=str(exc),
+                              back=f"/a/{token}")  # fmt: skip
     detail = f"{claim.step.value}={day}" + (f", new expiry {new_expiry}" if new_expiry else "")
     console.accounts.audit("link", claim.person, "done", detail, console.source.now())
     return console.render(

@@ -15,6 +15,7 @@ from typing import TypeVar
 import segno
 from aiohttp import web
 
+from renewd.core.errors import UsageError
 from renewd.core.model import MilestoneKind, Status, Step
 from renewd.web.actionlinks import HOLDER_STEPS
 from renewd.web.console.app import CONSOLE, LANG, SESSION, Console, redirect
@@ -167,6 +168,7 @@ async def person_page(request: web.Request) -> web.StreamResponse:
         steps=HOLDER_STEPS,
         history=_history(console, plan.person.id),
         changes=console.accounts.changes(plan.person.id),
+        recorded={f.field: f for f in console.source.recorded(plan.person.id)},
         urls=urls,
         qr=qr_svg(urls.https) if urls else "",
         flash=_flash(request),
@@ -208,10 +210,14 @@ async def record_done(request: web.Request) -> web.StreamResponse:
     day = parse_day(str(form.get("on", "")) or snap.today.isoformat(), snap.today)
     if step is None or day is None:
         return console.plain(request, "forbidden", 400)
-    console.source.record(row.id, step, day, by=actor(request))
-    console.accounts.audit(
-        actor(request), row.id, "done", f"{step.value}={day}", console.source.now()
-    )
+    by = actor(request)
+    try:
+        console.source.record(row.id, step, day, by=by)
+    except UsageError as exc:  # before the step it waits for
+        back = _person_url(row.id, "")
+        return console.render(request, "message.html", status=400, message_text=str(exc),
+                              back=back)  # fmt: skip
+    console.accounts.audit(by, row.id, "done", f"{step.value}={day}", console.source.now())
     return redirect(_person_url(row.id, "recorded"))
 
 

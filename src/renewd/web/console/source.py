@@ -14,6 +14,7 @@ from typing import Protocol
 
 from renewd.core.model import PersonPlan, Step
 from renewd.core.workdays import WorkdayCalendar
+from renewd.store.progress import Fact
 from renewd.web.console.index import PeopleIndex
 from renewd.web.publisher import FeedCache
 
@@ -79,10 +80,14 @@ class ConsoleSource(Protocol):
         new_expiry: dt.date | None = None,
         by: str,
     ) -> PersonPlan | None:
-        """Record progress for `person`; return the person's new plan."""
+        """Record progress for `person`; return the person's new plan. Raises UsageError for
+        a day in the future or before the step this one waits for."""
 
     def undo(self, person: str, step: Step, *, by: str) -> PersonPlan | None:
         """Forget a recorded step; return the person's new plan."""
+
+    def recorded(self, person: str) -> Sequence[Fact]:
+        """The progress recorded for `person` (day, when, by whom), newest first."""
 
     def roster_files(self) -> Sequence[Path]:
         """The configured roster files an upload may replace."""
