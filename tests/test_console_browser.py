@@ -141,7 +141,7 @@ def test_one_click_link_from_an_email(
     driver: Driver, server: Server, smtp: tuple[Sink, int]
 ) -> None:
     sink, _ = smtp
-    server.run(server.daemon.run_pass("test"))
+    server.run(server.daemon.run_pass("send_at"))  # the day's reminders
     link = _link_in_mail(sink, "e001@example.com")
     driver.delete_all_cookies()
     driver.get(link)  # opening it changes nothing
