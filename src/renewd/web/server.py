@@ -19,7 +19,6 @@ import functools
 import html
 import logging
 
-import segno
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web_request import BaseRequest
@@ -177,6 +176,8 @@ def subscribe_page(
     title = html.escape(spec.title)
     webcal = html.escape(urls.webcal, quote=True)
     https = html.escape(urls.https, quote=True)
+    import segno  # here: the QR code library is only needed when someone opens this page
+
     qr_webcal = segno.make(urls.webcal, error="m").svg_inline(scale=4, title="webcal QR")
     qr_https = segno.make(urls.https, error="m").svg_inline(scale=4, title="https QR")
     text = f"""<!doctype html>
