@@ -65,4 +65,5 @@ def screenshot(driver: object, name: str) -> list[Path]:
         driver.save_screenshot(str(path))  # type: ignore[attr-defined]
         files.append(path)
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})  # type: ignore[attr-defined]
+    driver.execute_script("return document.body.getBoundingClientRect()")  # type: ignore[attr-defined]
     return files

@@ -56,12 +56,29 @@ def server(write: Write, smtp: tuple[Sink, int]) -> Iterator[Server]:
         yield srv
 
 
+def loaded(driver: Driver) -> None:
+    """Wait until the current document has finished loading."""
+    WebDriverWait(driver, 10).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
+
+
 def click(driver: Driver, element_id: str) -> None:
     """Click and wait for the next page to load (a form post or a link)."""
+    loaded(driver)  # a screenshot's resize may still be settling
     old = driver.find_element(By.TAG_NAME, "html")
-    target = driver.find_element(By.ID, element_id) if element_id else None
-    (target or old).click()
+    driver.find_element(By.ID, element_id).click()
     WebDriverWait(driver, 10).until(staleness_of(old))
+    loaded(driver)
+
+
+def follow(driver: Driver, text: str) -> None:
+    """Follow the link with `text` and wait for the next page."""
+    loaded(driver)
+    old = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.LINK_TEXT, text).click()
+    WebDriverWait(driver, 10).until(staleness_of(old))
+    loaded(driver)
 
 
 def sign_in(driver: Driver, server: Server) -> None:
@@ -96,9 +113,7 @@ def test_sign_in_filter_open_person_record_and_undo(driver: Driver, server: Serv
     driver.get(server.url("/people?group=研发部"))
     browserkit.screenshot(driver, "people")
 
-    old = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.LINK_TEXT, "张三").click()
-    WebDriverWait(driver, 10).until(staleness_of(old))
+    follow(driver, "张三")
     assert driver.find_element(By.ID, "person-name").text.startswith("张三")
     assert driver.find_elements(By.CSS_SELECTOR, "svg.timeline")
     assert "已逾期" in driver.find_element(By.ID, "step-permit_renewal").text
@@ -116,9 +131,7 @@ def test_sign_in_filter_open_person_record_and_undo(driver: Driver, server: Serv
     assert "已逾期" in driver.find_element(By.ID, "step-permit_renewal").text
     assert server.facts("E001") == {}
 
-    old = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.LINK_TEXT, "English").click()
-    WebDriverWait(driver, 10).until(staleness_of(old))
+    follow(driver, "English")
     assert driver.find_element(By.ID, "flash").text == "Undone."
     assert "overdue" in driver.find_element(By.ID, "step-permit_renewal").text
     browserkit.screenshot(driver, "person-en")
