@@ -127,10 +127,30 @@ class YearOverride(_Section):
 class CalendarSettings(_Section):
     fallback: Fallback = Fallback.ESTIMATE
     years: dict[int, YearOverride] = Field(default_factory=dict)
+    # From this day of the year (MM-DD), a plan resting on an estimated year is a warning.
+    warn_from: str = "11-01"
 
-    def core(self) -> CalendarOptions:
+    @field_validator("warn_from")
+    @classmethod
+    def _month_day(cls, value: str) -> str:
+        try:
+            dt.date.fromisoformat(f"2000-{value}")
+        except ValueError:
+            raise ValueError("must be a day of the year like 11-01 (MM-DD)") from None
+        return value
+
+    def warns_on(self, today: dt.date) -> bool:
+        """True from `warn_from` to the end of the year (an estimated next year is a warning)."""
+        month, day = (int(part) for part in self.warn_from.split("-"))
+        return (today.month, today.day) >= (month, day)
+
+    def core(self, notices: Mapping[int, YearTable] | None = None) -> CalendarOptions:
+        """The calendar's layers; `notices` are the imported ones, which the service layer reads
+        from the state database (`renewd.store.notices`)."""
         years = {year: table.core() for year, table in self.years.items()}
-        return CalendarOptions(MappingProxyType(years), self.fallback)
+        return CalendarOptions(
+            MappingProxyType(years), self.fallback, MappingProxyType(dict(notices or {}))
+        )
 
 
 class NotifySettings(_Section):

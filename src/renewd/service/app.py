@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -15,10 +16,12 @@ from zoneinfo import ZoneInfo
 
 from renewd.core.model import Person, PersonPlan
 from renewd.core.plan import Planner
+from renewd.core.policy import YearTable
 from renewd.core.workdays import WorkdayCalendar
 from renewd.roster.reader import Roster, load_roster
 from renewd.settings import DEFAULT_CONFIG, Settings, load_settings
 from renewd.store.database import DB_NAME, Database
+from renewd.store.notices import NoticeStore
 from renewd.store.progress import ProgressStore, merge_progress
 
 
@@ -47,8 +50,28 @@ class App:
         return cls(load_settings(path))
 
     @cached_property
+    def notices(self) -> Mapping[int, YearTable]:
+        """The imported holiday notices in force (none if the state database does not exist)."""
+        path = self.settings.state.dir / DB_NAME
+        if not path.exists():  # nothing imported yet; don't create a state directory
+            return {}
+        db = Database(path)
+        try:
+            return NoticeStore(db).tables()
+        finally:
+            db.close()
+
+    @cached_property
     def calendar(self) -> WorkdayCalendar:
-        return WorkdayCalendar.from_options(self.settings.calendar.core())
+        return WorkdayCalendar.from_options(self.settings.calendar.core(self.notices))
+
+    def with_calendar(self, notices: Mapping[int, YearTable]) -> App:
+        """The same settings and roster, on a calendar with these imported notices."""
+        app = App(self.settings)
+        app.__dict__["notices"] = notices
+        if "roster" in self.__dict__:
+            app.use_roster(self.roster)
+        return app
 
     @cached_property
     def planner(self) -> Planner:

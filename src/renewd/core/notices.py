@@ -1,0 +1,401 @@
+"""A year's official holiday arrangement, read from the State Council notice or holiday-cn JSON.
+
+Two inputs, one result (`Notice`):
+
+- the notice text as published (国务院办公厅关于2026年部分节假日安排的通知): the year
+  from the title, then one numbered entry per holiday, e.g.
+  「一、元旦：1月1日（周四）至3日（周六）放假调休，共3天。1月4日（周日）上班。」
+  Notes in parentheses (weekday, lunar date) are checked where they name a weekday and
+  otherwise ignored; full- or half-width punctuation; prose before and after.
+- the holiday-cn project's JSON,
+  `{"year", "papers", "days": [{"name", "date", "isOffDay"}]}`.
+
+Nothing is returned unless the arrangement is complete and consistent: every statutory holiday
+present, every range and make-up day inside the year (or the previous December), make-up days on
+weekends, no overlaps, the stated day counts right. Otherwise `NoticeError` lists every problem with
+the line or entry it is in. Pure: text in, data out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from renewd.core.errors import EX_DATAERR, Problem, RenewdError
+from renewd.core.policy import YearTable
+
+STATUTORY = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
+ALIASES = {"清明": "清明节", "五一": "劳动节", "国庆": "国庆节", "中秋": "中秋节", "端午": "端午节"}
+WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+NUMERALS = "一二三四五六七八九十"
+
+
+class NoticeError(RenewdError):
+    """A holiday notice that cannot be stored: not published, incomplete or inconsistent."""
+
+    exit_code = EX_DATAERR
+
+
+class NoticeFormat(StrEnum):
+    TEXT = "notice-text"
+    HOLIDAY_CN = "holiday-cn"
+
+
+@dataclass(frozen=True, slots=True)
+class HolidayRange:
+    """One holiday's rest days, inclusive; `name` may join two holidays (中秋节、国庆节)."""
+
+    name: str
+    start: dt.date
+    end: dt.date
+
+    def days(self) -> list[dt.date]:
+        return [self.start + dt.timedelta(days=i) for i in range((self.end - self.start).days + 1)]
+
+
+@dataclass(frozen=True, slots=True)
+class MakeupDay:
+    """A weekend day that is a working day (调休上班), and the holiday it pays for."""
+
+    name: str
+    date: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One year's complete official arrangement."""
+
+    year: int
+    holidays: tuple[HolidayRange, ...]
+    makeup: tuple[MakeupDay, ...]
+    source: str
+    format: NoticeFormat
+
+    @property
+    def off(self) -> frozenset[dt.date]:
+        return frozenset(d for h in self.holidays for d in h.days())
+
+    @property
+    def on(self) -> frozenset[dt.date]:
+        return frozenset(m.date for m in self.makeup)
+
+    def table(self) -> YearTable:
+        """The arrangement as a complete table for `year`; it may hold days of the December
+        before, which the calendar applies to that year (`CalendarOptions.notices`)."""
+        return YearTable(complete=True, off=self.off, on=self.on, source=self.source)
+
+
+def parse_notice(text: str, *, year: int | None = None, name: str = "-") -> Notice:
+    """Read notice text or holiday-cn JSON (told apart by a leading `{`); `name` is the file name
+    used in errors; `year` must agree with the input's own year when both are given."""
+    if text.lstrip().startswith("{"):
+        return parse_holiday_cn(text, year=year, name=name)
+    return parse_text(text, year=year, name=name)
+
+
+# -- the notice text -----------------------------------------------------------------------------
+
+_ENTRY = re.compile(rf"^\s*([{NUMERALS}]+)、\s*([^:]{{1,20}}?)\s*:\s*(.*)$")
+_TITLE_YEAR = re.compile(r"关于\s*(\d{4})\s*年[^\n]{0,20}?节假日")
+_DATE = re.compile(r"(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日(\([^)]*\))?")
+_NOTE_WEEKDAY = re.compile(r"(?:周|星期|礼拜)([一二三四五六日天])")
+_COUNT = re.compile(r"共\s*(\d+)\s*天|^\s*(\d+)\s*天")  # 「放假调休，共3天」, 「放假1天」
+
+
+@dataclass
+class _Entry:
+    line: int
+    number: str
+    names: list[str]
+    body: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.number}、{'、'.join(self.names)}"
+
+
+def _normalize(text: str) -> str:
+    # NFKC turns full-width digits, colons, commas and parentheses into their ASCII forms.
+    text = unicodedata.normalize("NFKC", text.replace("\ufeff", ""))
+    return text.replace("\u3000", " ").replace("～", "至").replace("—", "至")
+
+
+def _entries(lines: list[str]) -> list[_Entry]:
+    """Numbered entries, each with its continuation lines (a paste may wrap a paragraph), up to
+    the sentence that ends it; prose paragraphs before and after are left out."""
+    entries: list[_Entry] = []
+    current: _Entry | None = None
+    for number, line in enumerate(lines, start=1):
+        match = _ENTRY.match(line)
+        if match:
+            names = [n.strip() for n in re.split(r"[、,]", match.group(2)) if n.strip()]
+            current = _Entry(number, match.group(1), names, match.group(3).strip())
+            entries.append(current)
+        elif current is not None and line.strip() and not current.body.endswith("。"):
+            current.body += line.strip()
+        else:
+            current = None
+    return entries
+
+
+class _Reader:
+    def __init__(self, year: int, name: str) -> None:
+        self.year, self.name = year, name
+        self.problems: list[Problem] = []
+
+    def problem(self, entry: _Entry, message: str, value: str | None = None) -> None:
+        self.problems.append(Problem(self.name, message, entry.line, entry.label, value))
+
+    def date(
+        self, entry: _Entry, match: re.Match[str], month: int | None, before: bool = False
+    ) -> dt.date | None:
+        """The date `match` names; `month` for 「至3日」; `before`: a December date without its
+        year belongs to the year before the notice's (元旦 reaching back)."""
+        y_text, m_text, d_text, note = match.groups()
+        mon = int(m_text) if m_text else month
+        if mon is None:
+            self.problem(entry, "a date without its month", match.group(0))
+            return None
+        year = int(y_text) if y_text else self.year - (before and mon == 12)
+        try:
+            day = dt.date(year, mon, int(d_text))
+        except ValueError:
+            self.problem(entry, "no such date", match.group(0))
+            return None
+        weekday = _NOTE_WEEKDAY.search(note or "")
+        if weekday and WEEKDAYS[weekday.group(1)] != day.weekday():
+            self.problem(
+                entry, f"{day} is a {day:%A}, not the weekday the note names", match.group(0)
+            )
+        return day
+
+    def holiday(self, entry: _Entry, sentence: str) -> HolidayRange | None:
+        head, _, tail = sentence.partition("放假")
+        dates = list(_DATE.finditer(head))
+        if not dates or len(dates) > 2 or (len(dates) == 2 and "至" not in head):
+            self.problem(entry, "cannot read the rest days before 放假", sentence)
+            return None
+        # 12月31日至1月2日: a range that starts in December starts the year before
+        reaches_back = len(dates) == 2 and dates[-1].group(2) == "1"
+        start = self.date(entry, dates[0], None, before=reaches_back)
+        if start is None:
+            return None
+        end = self.date(entry, dates[-1], start.month) if len(dates) == 2 else start
+        if end is None:
+            return None
+        if end < start:
+            self.problem(entry, "the range ends before it starts", head)
+            return None
+        count = _COUNT.search(tail)
+        length = (end - start).days + 1
+        stated = count and int(count.group(1) or count.group(2))
+        if stated and stated != length:
+            self.problem(entry, f"says {stated} days but {start} to {end} is {length}", sentence)
+        return HolidayRange("、".join(entry.names), start, end)
+
+    def makeup(self, entry: _Entry, sentence: str, after: HolidayRange | None) -> list[MakeupDay]:
+        days = []
+        month = after.start.month if after else None
+        new_year = after is not None and after.start < dt.date(self.year, 2, 1)
+        for match in _DATE.finditer(sentence):
+            # 元旦's make-up day may be in the December before
+            day = self.date(entry, match, month, before=new_year)
+            if day is None:
+                continue
+            month = day.month
+            days.append(MakeupDay("、".join(entry.names), day))
+        if not days:
+            self.problem(entry, "a 上班 sentence without a date", sentence)
+        return days
+
+    def entry(self, entry: _Entry) -> tuple[list[HolidayRange], list[MakeupDay]]:
+        ranges: list[HolidayRange] = []
+        makeup: list[MakeupDay] = []
+        for sentence in (s.strip() for s in entry.body.split("。")):
+            if not sentence:
+                continue
+            if "放假" in sentence:
+                found = self.holiday(entry, sentence)
+                if found:
+                    ranges.append(found)
+            elif sentence.endswith("上班"):
+                makeup += self.makeup(entry, sentence, ranges[-1] if ranges else None)
+            else:
+                self.problem(entry, "neither rest days (放假) nor a working day (上班)", sentence)
+        if not ranges:
+            self.problem(entry, "no rest days (放假): is the text cut short?", entry.body or None)
+        elif not entry.body.endswith("。"):
+            self.problem(entry, "the entry does not end with 。: is the text cut short?")
+        return ranges, makeup
+
+
+def parse_text(text: str, *, year: int | None = None, name: str = "-") -> Notice:
+    """The State Council notice as published. See the module docstring."""
+    text = _normalize(text)
+    lines = text.splitlines()
+    title = _TITLE_YEAR.search(text)
+    if title:
+        found = int(title.group(1))
+        if year is not None and year != found:
+            raise NoticeError(
+                f"{name}: the notice is for {found}, not {year}",
+                [Problem(name, f"the title names {found}; --year says {year}", field="title")],
+            )
+        year = found
+    if year is None:
+        raise NoticeError(
+            f"{name}: no title naming the year (关于2027年部分节假日安排的通知); pass --year",
+            [Problem(name, "no title naming the year", field="title")],
+        )
+    entries = _entries(lines)
+    if not entries:
+        raise NoticeError(
+            f"{name}: no numbered holiday entries (一、元旦：…) found",
+            [Problem(name, "no line like 一、元旦：1月1日至3日放假，共3天。")],
+        )
+    reader = _Reader(year, name)
+    ranges: list[HolidayRange] = []
+    makeup: list[MakeupDay] = []
+    for index, entry in enumerate(entries):
+        if entry.number != _numeral(index + 1):
+            reader.problem(entry, f"numbered {entry.number}, expected {_numeral(index + 1)}")
+        found_ranges, found_makeup = reader.entry(entry)
+        ranges += found_ranges
+        makeup += found_makeup
+    title_text = next((ln.strip() for ln in lines if _TITLE_YEAR.search(ln)), f"{year} notice")
+    source = f"State Council notice text: {title_text}"
+    _check(year, ranges, makeup, reader.problems, name)
+    return Notice(year, tuple(ranges), tuple(makeup), source, NoticeFormat.TEXT)
+
+
+def _numeral(n: int) -> str:
+    if n <= 10:
+        return NUMERALS[n - 1]
+    return (
+        ("" if n < 20 else NUMERALS[n // 10 - 1]) + "十" + (NUMERALS[n % 10 - 1] if n % 10 else "")
+    )
+
+
+# -- holiday-cn JSON -----------------------------------------------------------------------------
+
+
+def parse_holiday_cn(text: str, *, year: int | None = None, name: str = "-") -> Notice:
+    """holiday-cn's `{year, papers, days}`; empty papers or days mean "not published yet"."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise NoticeError(
+            f"{name}: not valid JSON", [Problem(name, exc.msg, row=exc.lineno)]
+        ) from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("year"), int):
+        raise NoticeError(
+            f"{name}: not a holiday-cn file",
+            [Problem(name, "needs an integer 'year'", field="year")],
+        )
+    found: int = doc["year"]
+    if year is not None and year != found:
+        raise NoticeError(
+            f"{name}: the file is for {found}, not {year}",
+            [Problem(name, f"'year' is {found}; --year says {year}", field="year")],
+        )
+    papers, days = doc.get("papers"), doc.get("days")
+    if not papers or not days or not isinstance(days, list):
+        raise NoticeError(
+            f"{name}: {found} is not published in this file (empty 'papers' or 'days');"
+            " refused rather than read as a year without holidays",
+            [Problem(name, "empty", field="papers" if not papers else "days")],
+        )
+    problems: list[Problem] = []
+    off: dict[dt.date, str] = {}
+    on: list[MakeupDay] = []
+    for index, item in enumerate(days):
+        where = f"days[{index}]"
+        if not isinstance(item, dict):
+            problems.append(Problem(name, "not an object", field=where))
+            continue
+        label, date_text, is_off = item.get("name"), item.get("date"), item.get("isOffDay")
+        if not isinstance(label, str) or not isinstance(is_off, bool):
+            problems.append(Problem(name, "needs 'name' (text) and 'isOffDay' (true|false)", where))
+            continue
+        try:
+            day = dt.date.fromisoformat(str(date_text))
+        except ValueError:
+            problems.append(Problem(name, "not a date like 2027-01-01", where, "date", date_text))
+            continue
+        if day in off or any(m.date == day for m in on):
+            problems.append(Problem(name, "listed twice", where, "date", str(day)))
+        elif is_off:
+            off[day] = label
+        else:
+            on.append(MakeupDay(label, day))
+    ranges: list[HolidayRange] = []
+    for day in sorted(off):
+        last = ranges[-1] if ranges else None
+        if last and last.name == off[day] and day == last.end + dt.timedelta(days=1):
+            ranges[-1] = HolidayRange(last.name, last.start, day)
+        else:
+            ranges.append(HolidayRange(off[day], day, day))
+    source = f"holiday-cn JSON: {papers[0]}" if isinstance(papers, list) else "holiday-cn JSON"
+    _check(found, ranges, on, problems, name)
+    return Notice(found, tuple(ranges), tuple(sorted(on, key=lambda m: m.date)), source,
+                  NoticeFormat.HOLIDAY_CN)  # fmt: skip
+
+
+# -- consistency -----------------------------------------------------------------------------------
+
+
+def _canonical(names: Iterable[str]) -> set[str]:
+    out = set()
+    for name in names:
+        for part in re.split(r"[、,]", name):
+            part = part.strip()
+            out.add(ALIASES.get(part, part))
+    return out
+
+
+def _check(
+    year: int,
+    ranges: list[HolidayRange],
+    makeup: list[MakeupDay],
+    problems: list[Problem],
+    name: str,
+) -> None:
+    """Raise NoticeError with `problems` and every inconsistency found here, if any."""
+    problems = list(problems)
+    first, last = dt.date(year - 1, 12, 1), dt.date(year, 12, 31)
+    present = _canonical(r.name for r in ranges)
+    for holiday in STATUTORY:
+        if holiday not in present:
+            problems.append(Problem(name, f"{holiday} is missing: is the text cut short?", None,
+                                    holiday))  # fmt: skip
+    for unknown in sorted(present - set(STATUTORY)):
+        problems.append(Problem(name, "not a statutory holiday name", None, unknown))
+    rest: dict[dt.date, str] = {}
+    for r in ranges:
+        if r.start < first or r.end > last:
+            problems.append(Problem(name, f"{r.start}..{r.end} is outside {year} and the"
+                                    " December before", None, r.name))  # fmt: skip
+        for day in r.days():
+            if day in rest:
+                problems.append(Problem(name, f"{day} is also a rest day of {rest[day]}", None,
+                                        r.name))  # fmt: skip
+            rest[day] = r.name
+    for m in makeup:
+        if not first <= m.date <= last:
+            problems.append(Problem(name, f"make-up day {m.date} is outside {year} and the"
+                                    " December before", None, m.name))  # fmt: skip
+        if m.date.weekday() < 5:
+            problems.append(Problem(name, f"make-up day {m.date} is a {m.date:%A}, not a weekend:"
+                                    " it would be a working day anyway", None, m.name))  # fmt: skip
+        if m.date in rest:
+            problems.append(Problem(name, f"{m.date} is both a rest day and a working day", None,
+                                    m.name))  # fmt: skip
+    if problems:
+        raise NoticeError(
+            f"{name}: the {year} arrangement is refused, nothing was stored", problems
+        )

@@ -1,0 +1,221 @@
+"""The calendar as a service: import a notice, tell which years are official, notice changes.
+
+- `import_notice` is what `renewd calendar import` and the console's paste form call: parse,
+  show what moves, store (unless a dry run), and note the moves for the next delivery pass.
+- `calendar_status` answers "which years are provisional" for the years the plans touch.
+- `note_calendar_changes` runs before every delivery pass: a year whose working-day table differs
+  from the one the plans were last made on (an import, a config table, a new `chinese-calendar`)
+  gets its plans remade on the old table, and every moved open milestone becomes a pending note.
+- `estimate_warning` is the "ask for the notice before it is needed" text, from `warn_from`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from renewd.core.errors import RosterError
+from renewd.core.model import PersonPlan
+from renewd.core.moves import Move, moved_milestones, newly_infeasible
+from renewd.core.notices import Notice, parse_notice
+from renewd.core.plan import Planner
+from renewd.core.policy import YearTable
+from renewd.core.workdays import WorkdayCalendar, YearInfo
+from renewd.service.app import App, now
+from renewd.store.database import Database
+from renewd.store.moves import MoveStore
+from renewd.store.notices import NoticeStore
+
+FIX_COMMAND = "renewd calendar import NOTICE.txt"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    notice: Notice
+    stored: bool  # False on a dry run, or when the year already had exactly these days
+    moves: tuple[Move, ...] = ()
+    infeasible: tuple[PersonPlan, ...] = ()
+    roster_problem: str | None = None  # the roster could not be read: moves not computed
+
+
+def touched_years(plans: Iterable[PersonPlan], today: dt.date) -> list[int]:
+    """Years a plan has a date in, and the current one."""
+    years = {today.year}
+    for plan in plans:
+        for m in plan.milestones:
+            years.add(m.due.year)
+            if m.opens is not None:
+                years.add(m.opens.year)
+    return sorted(years)
+
+
+def _table(info: YearInfo) -> tuple[str, frozenset[dt.date], frozenset[dt.date]]:
+    return info.source, frozenset(info.holidays), frozenset(info.makeup)
+
+
+def note_calendar_changes(
+    app: App, db: Database, plans: Sequence[PersonPlan], today: dt.date, at: dt.datetime
+) -> list[Move]:
+    """Compare the calendar of the years `plans` touch with what was seen last; note the moves.
+
+    Years never seen are recorded without notes (the first pass after an upgrade tells nobody
+    anything). Returns the moves noted."""
+    store = MoveStore(db)
+    seen = store.seen()
+    current = {y: app.calendar.describe(y) for y in touched_years(plans, today)}
+    changed = {
+        y: seen[y]
+        for y, info in current.items()
+        if y in seen
+        and (seen[y].off, seen[y].on) != (frozenset(info.holidays), frozenset(info.makeup))
+    }
+    moves: list[Move] = []
+    cause = ", ".join(f"{y}: {current[y].source}" for y in sorted(changed))
+    if changed:
+        options = app.settings.calendar.core(app.notices)
+        before = dict(options.years) | {
+            y: YearTable(complete=True, off=s.off, on=s.on) for y, s in changed.items()
+        }
+        old_calendar = WorkdayCalendar(before, options.fallback, options.notices)
+        old_plans = Planner(app.settings.policy.core(), old_calendar).plan_all(
+            [p.person for p in plans], today
+        )
+        moves = moved_milestones(old_plans, plans)
+    updates = {y: _table(info) for y, info in current.items() if y not in seen or y in changed}
+    if updates or moves:
+        with db.transaction() as conn:
+            store.record(conn, updates, moves, cause, at)
+    return moves
+
+
+def import_notice(
+    app: App,
+    text: str,
+    year: int | None = None,
+    dry_run: bool = False,
+    *,
+    name: str = "-",
+    at: dt.datetime | None = None,
+    today: dt.date | None = None,
+) -> ImportResult:
+    """Parse `text` (notice text or holiday-cn JSON), compute what it moves, and unless
+    `dry_run` store it and note the moves for the next pass. Raises NoticeError (exit 65) for a
+    refused input, before anything is stored."""
+    notice = parse_notice(text, year=year, name=name)
+    at = at or now(app.settings)
+    today = today or at.date()
+    notices = dict(app.notices) | {notice.year: notice.table()}
+    after = app.with_calendar(MappingProxyType(notices))
+    db = None if dry_run else Database.in_dir(app.settings.state.dir)
+    try:
+        try:
+            old_plans = app.plans(today, db)
+            new_plans = after.plans(today, db)
+        except RosterError as exc:
+            old_plans = new_plans = []
+            problem: str | None = exc.message
+        else:
+            problem = None
+        moves = tuple(moved_milestones(old_plans, new_plans))
+        infeasible = tuple(newly_infeasible(old_plans, new_plans))
+        stored = False
+        if db is not None:
+            note_calendar_changes(app, db, old_plans, today, at)  # what was true before
+            stored = NoticeStore(db).save(notice, at)
+            note_calendar_changes(after, db, new_plans, today, at)
+        return ImportResult(notice, stored, moves, infeasible, problem)
+    finally:
+        if db is not None:
+            db.close()
+
+
+@dataclass(frozen=True)
+class YearStatus:
+    year: int
+    official: bool
+    layer: str
+    source: str
+    rest_days: int
+    makeup_days: int
+    imported_at: dt.datetime | None = None
+    plans: int = 0  # plans with a date in this year
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "year": self.year,
+            "official": self.official,
+            "layer": self.layer,
+            "source": self.source,
+            "rest_days": self.rest_days,
+            "makeup_days": self.makeup_days,
+            "imported_at": self.imported_at.isoformat() if self.imported_at else None,
+            "plans": self.plans,
+        }
+
+
+@dataclass
+class CalendarReport:
+    today: dt.date
+    years: list[YearStatus] = field(default_factory=list)
+    roster_problem: str | None = None
+
+    @property
+    def provisional(self) -> list[int]:
+        return [y.year for y in self.years if not y.official]
+
+
+def calendar_status(app: App, today: dt.date, db: Database | None = None) -> CalendarReport:
+    """Every year the plans touch (and the current one): official or provisional, and why."""
+    report = CalendarReport(today)
+    try:
+        plans = app.plans(today, db)
+    except RosterError as exc:
+        plans, report.roster_problem = [], exc.message
+    counts: dict[int, int] = {}
+    for plan in plans:
+        for year in {m.due.year for m in plan.milestones}:
+            counts[year] = counts.get(year, 0) + 1
+    imported: dict[int, dt.datetime] = {}
+    if db is not None:
+        imported = {y: s.imported_at for y, s in NoticeStore(db).load().items()}
+    for year in touched_years(plans, today):
+        info = app.calendar.describe(year)
+        report.years.append(
+            YearStatus(
+                year,
+                info.official,
+                info.layer.value,
+                info.source,
+                sum(1 for d in info.holidays if d.year == year),
+                sum(1 for d in info.makeup if d.year == year),
+                imported.get(year) if info.layer.value == "notice" else None,
+                counts.get(year, 0),
+            )
+        )
+    return report
+
+
+def estimate_warning(app: App, plans: Sequence[PersonPlan], today: dt.date) -> str | None:
+    """From `[calendar] warn_from` to the year's end: a warning naming the estimated years that
+    plans depend on, with the command that fixes it; None otherwise."""
+    if not app.settings.calendar.warns_on(today):
+        return None
+    years = sorted(
+        {
+            m.due.year
+            for plan in plans
+            for m in plan.milestones
+            if m.provisional and not app.calendar.describe(m.due.year).official
+        }
+    )
+    if not years:
+        return None
+    affected = sum(1 for p in plans if p.provisional)
+    names = ", ".join(map(str, years))
+    return (
+        f"{affected} plan{'s' if affected != 1 else ''} rest on an estimated holiday calendar for"
+        f" {names}: when the State Council notice is published, run `{FIX_COMMAND}`"
+        " (see `renewd calendar status`)"
+    )
