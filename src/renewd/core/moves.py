@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from renewd.core.messages import Format, Message, escape
 from renewd.core.model import Lang, MilestoneKind, PersonPlan, Status
 
 # Milestones whose date is fixed by the permit, not by the working-day calendar, never move on a
@@ -88,3 +89,37 @@ def newly_infeasible(old: Iterable[PersonPlan], new: Iterable[PersonPlan]) -> li
     """Plans that were feasible before the change and are not after it."""
     feasible = {(p.person.id, p.cycle) for p in old if p.feasible}
     return [p for p in new if not p.feasible and (p.person.id, p.cycle) in feasible]
+
+
+def moved_lines(moves: Iterable[Move], lang: Lang, fmt: Format, names: dict[str, str]) -> list[str]:
+    """One line per move; with `names` (person id -> name, for HR) each line names the person."""
+    lines = []
+    for move in sorted(moves):
+        who = f"{escape(names[move.person], fmt)}（{escape(move.person, fmt)}）" if names else ""
+        if who and lang is Lang.EN:
+            who = f"{escape(names[move.person], fmt)} ({escape(move.person, fmt)}) "
+        lines.append(f"- {who}{escape(move.line(lang), fmt)}")
+    return lines
+
+
+def moved_message(
+    moves: Iterable[Move],
+    lang: Lang,
+    fmt: Format,
+    *,
+    cause: str,
+    names: dict[str, str] | None = None,
+) -> Message:
+    """The "dates moved" message: to a holder for his steps, or (with `names`) to HR for the
+    group's employer steps. `cause` says which calendar changed (the notice's source)."""
+    items = list(moves)
+    lines = moved_lines(items, lang, fmt, names or {})
+    if lang is Lang.ZH:
+        title = f"【日期调整】{len(items)} 项续签日期因节假日安排变化而调整"
+        head = f"节假日安排已更新（{escape(cause, fmt)}），以下日期有变："
+        foot = "请按新日期办理。"
+    else:
+        title = f"[Dates moved] {len(items)} renewal date{'s' if len(items) != 1 else ''} moved"
+        head = f"The holiday calendar changed ({escape(cause, fmt)}); these dates moved:"
+        foot = "Please go by the new dates."
+    return Message(title, "\n".join([head, *lines, foot]), fmt)

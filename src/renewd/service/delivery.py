@@ -55,11 +55,14 @@ from renewd.channels.transports import Channel, Result, build_channels
 from renewd.core.messages import Format, Message, digest_messages, lang_of, reminder_message
 from renewd.core.model import Lang, MilestoneKind, PersonPlan
 from renewd.core.schedule import LeadRules, Reminder, ReminderKey, due_reminders
+from renewd.service.moved import claim_calendar_rows
 from renewd.settings import NotifySettings, Settings
 from renewd.store.database import Database
 
 if TYPE_CHECKING:
     from renewd.service.app import App
+
+from renewd.service.calendar import estimate_warning, note_calendar_changes
 
 log = logging.getLogger(__name__)
 
@@ -245,8 +248,11 @@ class Delivery:
         *,
         dry_run: bool = False,
         should_stop: Callable[[], bool] | None = None,
+        calendar_warning: str | None = None,
     ) -> PassReport:
-        """Issue what is due on `today` and (re)send what is waiting. `now` is an aware datetime
+        """Issue what is due on `today` and (re)send what is waiting, with the pending "dates
+        moved" notes and, once a week, `calendar_warning` to the escalation channels
+        (`renewd.service.moved`). `now` is an aware datetime
         used for retry times; the pass adds its own elapsed time (monotonic) as it goes.
 
         `should_stop` is asked before each send is submitted; once it answers True the pass
@@ -258,7 +264,11 @@ class Delivery:
         reminders = due_reminders(plans, today, self.rules, self.issued(since), self.move)
         if dry_run:
             report.planned = [self._outcome_of(c) for c in self._claims(reminders, today, report)]
-            report.issued = len(reminders)
+            extra = claim_calendar_rows(self.db, plans, self.settings, self.channels, today, 0.0,
+                                        calendar_warning, dry_run=True)  # fmt: skip
+            report.planned += [Outcome(r.person, r.kind, r.lead, r.channel, r.recipient)
+                               for r in extra]  # fmt: skip
+            report.issued = len(reminders) + len(extra)
             return report
         started = time.monotonic()
 
@@ -266,6 +276,11 @@ class Delivery:
             return now.timestamp() + (time.monotonic() - started)
 
         report.issued = self._claim(reminders, today, stamp(), report)
+        report.issued += len(
+            claim_calendar_rows(
+                self.db, plans, self.settings, self.channels, today, stamp(), calendar_warning
+            )
+        )
         self._send_waiting(plans, stamp, report, should_stop)
         return report
 
@@ -613,6 +628,10 @@ def run_pass(
     delivery = open_delivery(app, channels)
     try:
         plans = app.plans(today, delivery.db)
-        return delivery.run_pass(plans, today, now, dry_run=dry_run, should_stop=should_stop)
+        if not dry_run:  # a calendar change since the last pass: note what moved, once
+            note_calendar_changes(app, delivery.db, plans, today, now)
+        warning = estimate_warning(app, plans, today)
+        return delivery.run_pass(plans, today, now, dry_run=dry_run, should_stop=should_stop,
+                                 calendar_warning=warning)  # fmt: skip
     finally:
         delivery.db.close()
