@@ -139,10 +139,10 @@ class CalendarSettings(_Section):
             raise ValueError("must be a day of the year like 11-01 (MM-DD)") from None
         return value
 
-    def warns_on(self, today: dt.date) -> bool:
-        """True from `warn_from` to the end of the year (an estimated next year is a warning)."""
+    def warn_day(self, year: int) -> dt.date:
+        """From this day an estimated `year` is a warning: `warn_from` of the year before."""
         month, day = (int(part) for part in self.warn_from.split("-"))
-        return (today.month, today.day) >= (month, day)
+        return dt.date(year - 1, month, day)
 
     def core(self, notices: Mapping[int, YearTable] | None = None) -> CalendarOptions:
         """The calendar's layers; `notices` are the imported ones, which the service layer reads

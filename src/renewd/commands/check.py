@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 
 from renewd.channels.transports import build_channels
-from renewd.service.app import App
+from renewd.commands.args import iso_date
+from renewd.service.app import App, today
+from renewd.service.calendar import estimate_warning
 
 
 def register(
@@ -18,8 +21,10 @@ def register(
         help="validate config and roster",
         description="Validate the configuration (channels and their secrets included) and the"
         " roster. Exit 0 when all is valid, 78 for a configuration error, 65 for roster errors"
-        " (all of them listed on stderr).",
+        " (all of them listed on stderr). From [calendar] warn_from, a plan resting on an estimated"
+        " holiday calendar is a warning (exit 0).",
     )
+    parser.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help="check as of this day")
     parser.set_defaults(handler=run)
 
 
@@ -29,6 +34,10 @@ def run(args: argparse.Namespace) -> int:
     roster = app.roster  # raises RosterError with every problem
     for warning in roster.warnings:
         print(f"renewd: warning: {warning}", file=sys.stderr)
+    day: dt.date = args.today or today(app.settings)
+    calendar = estimate_warning(app, app.plans(day), day)  # from [calendar] warn_from
+    if calendar:
+        print(f"renewd: warning: {calendar}", file=sys.stderr)
     files = len(app.settings.roster.files)
     print(f"ok: {len(roster.people)} people in {files} roster file{'s' if files != 1 else ''}")
     return 0

@@ -95,7 +95,15 @@ def _library_version() -> str:
 
 
 def estimated_holidays(year: int) -> set[dt.date]:
-    """Layer 3: the rest days we expect for a year whose holiday notice is not known."""
+    """Layer 3: the rest days we expect for a year whose holiday notice is not known.
+
+    Conservative by construction: every rest day a notice is likely to give is a rest day here,
+    and no make-up working weekend is guessed, so the estimate has fewer working days than the
+    real notice and deadlines computed on it can only be earlier (tested against 2015–2026).
+    A one-day holiday on a weekend is compensated on the Monday; one on a Tuesday or Thursday
+    gets the bridge day (the Monday or Friday) that notices give it with a make-up weekend, e.g.
+    2024's Mid-autumn (Tue 17 Sep, Mon 16 off) and 2026's New Year (Thu 1 Jan, Fri 2 off).
+    """
     off: set[dt.date] = set()
 
     def single(day: dt.date) -> None:
@@ -103,6 +111,10 @@ def estimated_holidays(year: int) -> set[dt.date]:
         if day.weekday() == 5:  # a statutory day on Saturday is compensated on Monday
             off.add(day + dt.timedelta(days=2))
         elif day.weekday() == 6:
+            off.add(day + dt.timedelta(days=1))
+        elif day.weekday() == 1:  # Tuesday: the Monday bridges it to the weekend
+            off.add(day - dt.timedelta(days=1))
+        elif day.weekday() == 3:  # Thursday: the Friday does
             off.add(day + dt.timedelta(days=1))
 
     def span(start: dt.date, days: int) -> None:
@@ -118,6 +130,8 @@ def estimated_holidays(year: int) -> set[dt.date]:
     ]
     single(qingming[0] if qingming else dt.date(year, 4, 5))
     span(dt.date(year, 5, 1), 5)
+    if dt.date(year, 5, 1).weekday() == 1:  # 2018: 29 April to 1 May, the Monday bridged
+        off.add(dt.date(year, 4, 30))
     single(LunarDate(year, 5, 5).to_solar_date())
     mid_autumn = LunarDate(year, 8, 15).to_solar_date()
     if dt.date(year, 9, 30) <= mid_autumn <= dt.date(year, 10, 8):
@@ -125,6 +139,7 @@ def estimated_holidays(year: int) -> set[dt.date]:
     else:
         single(mid_autumn)
         span(dt.date(year, 10, 1), 7)
+    single(dt.date(year + 1, 1, 1))  # next New Year's bridge may fall on 31 December (2018)
     return {d for d in off if d.year == year}
 
 

@@ -198,22 +198,30 @@ def calendar_status(app: App, today: dt.date, db: Database | None = None) -> Cal
 
 
 def estimate_warning(app: App, plans: Sequence[PersonPlan], today: dt.date) -> str | None:
-    """From `[calendar] warn_from` to the year's end: a warning naming the estimated years that
-    plans depend on, with the command that fixes it; None otherwise."""
-    if not app.settings.calendar.warns_on(today):
-        return None
-    years = sorted(
-        {
-            m.due.year
-            for plan in plans
-            for m in plan.milestones
-            if m.provisional and not app.calendar.describe(m.due.year).official
-        }
-    )
+    """From `[calendar] warn_from` of the year before an estimated year (1 November 2026 for
+    2027) on: a warning naming the estimated years that plans depend on, with the command that
+    fixes it; None when no plan rests on an estimate that is due to be asked for."""
+    official: dict[int, bool] = {}
+
+    def estimated(year: int) -> bool:
+        if year not in official:
+            official[year] = app.calendar.describe(year).official
+        return not official[year] and today >= app.settings.calendar.warn_day(year)
+
+    years: set[int] = set()
+    affected = 0
+    for plan in plans:
+        if not plan.provisional:
+            continue
+        # A date in 2026 may rest on 2027's days (counted back from an expiry in 2027).
+        dues = [m.due.year for m in plan.milestones if m.provisional] or [plan.cycle.year]
+        span = range(min(dues), max(*dues, plan.cycle.year) + 1)
+        found = {year for year in span if estimated(year)}
+        years |= found
+        affected += bool(found)
     if not years:
         return None
-    affected = sum(1 for p in plans if p.provisional)
-    names = ", ".join(map(str, years))
+    names = ", ".join(map(str, sorted(years)))
     return (
         f"{affected} plan{'s' if affected != 1 else ''} rest on an estimated holiday calendar for"
         f" {names}: when the State Council notice is published, run `{FIX_COMMAND}`"

@@ -38,10 +38,12 @@ from renewd.core.model import PersonPlan
 from renewd.core.schedule import reminder_day
 from renewd.roster.reader import Roster, load_roster
 from renewd.service.app import App
+from renewd.service.calendar import estimate_warning
 from renewd.service.delivery import run_pass as run_delivery_pass
 from renewd.service.systemd import Notifier, watchdog_interval
 from renewd.settings import Settings
 from renewd.store.database import Database
+from renewd.store.notices import NoticeStore
 from renewd.store.tokens import load_key
 from renewd.web.health import Health, Metrics, add_health_routes, count_requests
 from renewd.web.publisher import FeedCache
@@ -146,6 +148,7 @@ class Daemon:
         self._stopping = threading.Event()  # seen by worker threads: finish the current delivery
         self._day: dt.date | None = None
         self._progress_seen: object = None
+        self._notices_seen: int | None = None  # the app's calendar was built on load
         self.scheduler: AsyncIOScheduler | None = None
         self.runner: web.AppRunner | None = None
         self.feeds: FeedCache | None = None
@@ -226,10 +229,20 @@ class Daemon:
             return
         day = self.today()
         self._progress_seen = self._progress_key()
+        notices = self._notices_key()
+        if notices != self._notices_seen and self.db is not None:
+            # `renewd calendar import` (or the console) stored a notice: a new calendar layer.
+            self.app = self.app.with_calendar(NoticeStore(self.db).tables())
+            self._notices_seen = notices
         plans = self.app.plans(day, self.db)  # progress from `renewd done` included
         self._day = day
         self.metrics.observe_plans(plans)
+        self.health.calendar_warning = estimate_warning(self.app, plans, day)
         self.publish(plans, day)
+
+    def _notices_key(self) -> int:
+        """Changes when a holiday notice is imported."""
+        return NoticeStore(self.db).fingerprint() if self.db is not None else 0
 
     def _progress_key(self) -> object:
         """A cheap fingerprint of the progress recorded with `renewd done`."""
@@ -251,6 +264,7 @@ class Daemon:
             or roster_changed
             or self.today() != self._day
             or self._progress_key() != self._progress_seen
+            or self._notices_key() != self._notices_seen
         ):
             await asyncio.to_thread(self.refresh)
 

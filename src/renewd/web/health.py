@@ -28,6 +28,10 @@ class Health:
     roster_problems: list[str] = field(default_factory=list)
     config_problem: str | None = None
     dead_letters: int = 0
+    calendar_warning: str | None = None  # a warning, not a failure: /healthz stays 200
+
+    def warnings(self) -> list[str]:
+        return [self.calendar_warning] if self.calendar_warning else []
 
     def problems(self, now: float | None = None) -> list[str]:
         now = time.monotonic() if now is None else now
@@ -129,6 +133,7 @@ def add_health_routes(
         body = {
             "status": "ok" if not problems else "unhealthy",
             "problems": problems,
+            "warnings": health.warnings(),
             "dead_letters": health.dead_letters,  # counted, never dropped: see `renewd log`
         }
         return web.Response(

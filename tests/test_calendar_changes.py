@@ -1,0 +1,168 @@
+"""A calendar change, whatever its cause, is noticed once and told to the right owners once; an
+estimated year is asked for from `warn_from`, on /healthz, and weekly to the escalation channel."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from pathlib import Path
+from types import MappingProxyType
+
+import aiohttp
+
+from conftest import Recorder, at, person, settings
+from renewd.core.notices import parse_notice
+from renewd.core.policy import YearTable
+from renewd.service.app import App
+from renewd.service.calendar import estimate_warning, note_calendar_changes
+from renewd.service.delivery import Delivery
+from renewd.store.database import Database
+from renewd.web.health import Health, Metrics, add_health_routes
+from renewd.web.server import bound_port, start
+
+FIXTURES = Path(__file__).parent / "fixtures" / "notices"
+NOTICE_2027 = parse_notice((FIXTURES / "2027-synthetic.txt").read_text(encoding="utf-8"))
+TODAY = dt.date(2026, 12, 1)
+GROUPED = {
+    "channels": [
+        {"name": "rec", "type": "console"},
+        {"name": "hr", "type": "console"},
+        {"name": "boss", "type": "console"},
+    ],
+    "groups": {"研发部": {"channels": ["hr"]}},
+    "notify": {"escalate_to": ["boss"]},
+}
+HOLDER = person("E001", permit_expires=dt.date(2027, 2, 10))
+
+
+def moved(rec: Recorder) -> list[str]:
+    return [m.body for m, _ in rec.sent if "日期调整" in m.title]
+
+
+def pass_on(app: App, db: Database, delivery: Delivery, day: dt.date) -> None:
+    plans = app.planner.plan_all([HOLDER], day)
+    note_calendar_changes(app, db, plans, day, at(day))
+    delivery.run_pass(plans, day, at(day), calendar_warning=estimate_warning(app, plans, day))
+
+
+def test_holder_hears_his_steps_and_hr_the_employer_steps_once(db: Database) -> None:
+    rec, hr, boss = (
+        Recorder("rec"),
+        Recorder("hr", personal=False),
+        Recorder("boss", personal=False),
+    )
+    app = App(settings(**GROUPED))
+    delivery = Delivery(db, app.settings, {"rec": rec, "hr": hr, "boss": boss})
+    pass_on(app, db, delivery, TODAY)
+    assert not moved(rec)
+    assert not moved(hr)
+
+    after = app.with_calendar(MappingProxyType({2027: NOTICE_2027.table()}))
+    pass_on(after, db, delivery, TODAY)
+    [holder] = moved(rec)
+    assert "居住证签注：2027-01-19 → 2027-01-20" in holder
+    assert "积分续办申请" not in holder  # the employer's step goes to HR
+    [digest] = moved(hr)
+    assert "张三（E001）积分续办申请：2027-01-22 → 2027-01-25" in digest
+    assert "单位审核提交：2027-01-26 → 2027-01-27" in digest
+    assert "居住证签注" not in digest
+
+    for day in (TODAY, TODAY + dt.timedelta(days=1)):
+        pass_on(after, db, delivery, day)
+    assert len(moved(rec)) == 1
+    assert len(moved(hr)) == 1
+
+
+def test_a_config_table_change_moves_dates_and_escalates_an_infeasible_plan(
+    db: Database,
+) -> None:
+    rec, hr, boss = (
+        Recorder("rec"),
+        Recorder("hr", personal=False),
+        Recorder("boss", personal=False),
+    )
+    app = App(settings(**GROUPED))
+    delivery = Delivery(db, app.settings, {"rec": rec, "hr": hr, "boss": boss})
+    pass_on(app, db, delivery, TODAY)
+    assert app.planner.plan_all([HOLDER], TODAY)[0].feasible
+
+    # An operator's table declares a (fictional) fortnight off in January 2027.
+    table = {"complete": False, "off": ["2027-01-11..2027-01-22"]}
+    changed = App(settings(**GROUPED, calendar={"years": {2027: table}}))
+    plan = changed.planner.plan_all([HOLDER], TODAY)[0]
+    assert not plan.feasible
+    pass_on(changed, db, delivery, TODAY)
+    [body] = moved(rec)
+    assert "居住证签注：2027-01-19 →" in body
+    assert any("计划不可行" in m.body for m, _ in boss.sent), [m.title for m, _ in boss.sent]
+
+
+def test_unchanged_calendar_notes_nothing_and_a_new_year_is_only_recorded(db: Database) -> None:
+    app = App(settings(**GROUPED))
+    plans = app.planner.plan_all([HOLDER], TODAY)
+    assert note_calendar_changes(app, db, plans, TODAY, at(TODAY)) == []
+    assert note_calendar_changes(app, db, plans, TODAY, at(TODAY)) == []
+    later = person("E002", permit_expires=dt.date(2029, 3, 1))  # touches 2028, 2029: new years
+    more = app.planner.plan_all([HOLDER, later], TODAY)
+    assert note_calendar_changes(app, db, more, TODAY, at(TODAY)) == []
+    years = {r[0] for r in db.conn.execute("SELECT year FROM calendar_seen")}
+    assert {2026, 2027, 2028, 2029} <= years
+
+
+def test_estimate_warning_from_warn_from_and_weekly_to_escalation(db: Database) -> None:
+    rec, boss = Recorder("rec"), Recorder("boss", personal=False)
+    app = App(settings(**GROUPED))
+    plans = app.planner.plan_all([HOLDER], TODAY)
+    assert estimate_warning(app, plans, dt.date(2026, 10, 31)) is None
+    warning = estimate_warning(app, plans, dt.date(2026, 11, 1))
+    assert warning is not None
+    assert "2027" in warning
+    assert "renewd calendar import" in warning
+    early = App(settings(**GROUPED, calendar={"warn_from": "10-15"}))
+    assert estimate_warning(early, plans, dt.date(2026, 10, 20)) is not None
+
+    delivery = Delivery(db, app.settings, {"rec": rec, "boss": boss})
+    monday = dt.date(2026, 11, 30)
+    for offset in range(14):  # two weeks of daily passes
+        pass_on(app, db, delivery, monday + dt.timedelta(days=offset))
+    asks = [m for m, _ in boss.sent if "节假日安排尚未导入" in m.title]
+    assert len(asks) == 2
+    assert "renewd calendar import" in asks[0].body
+
+    official = app.with_calendar(MappingProxyType({2027: NOTICE_2027.table()}))
+    assert estimate_warning(official, official.planner.plan_all([HOLDER], TODAY), TODAY) is None
+
+
+def test_healthz_carries_the_warning_and_stays_ok() -> None:
+    health = Health()
+    health.last_sweep_ok = health.started
+    health.calendar_warning = "1 plan rests on an estimated holiday calendar for 2027"
+
+    async def main() -> tuple[int, dict[str, object]]:
+        application = aiohttp.web.Application()
+        add_health_routes(application, health, Metrics(), lambda: object())
+        runner = await start(application, "127.0.0.1:0")
+        try:
+            url = f"http://127.0.0.1:{bound_port(runner)}/healthz"
+            async with aiohttp.ClientSession() as session, session.get(url) as response:
+                return response.status, json.loads(await response.text())
+        finally:
+            await runner.cleanup()
+
+    status, body = asyncio.run(main())
+    assert status == 200
+    assert body["status"] == "ok"
+    assert body["warnings"] == [health.calendar_warning]
+
+
+def test_a_notice_reaches_into_the_december_before_for_its_new_year(db: Database) -> None:
+    reaching = YearTable(
+        complete=True,
+        off=NOTICE_2027.table().off | {dt.date(2026, 12, 31)},
+        on=NOTICE_2027.table().on,
+    )
+    app = App(settings(**GROUPED)).with_calendar(MappingProxyType({2027: reaching}))
+    assert not app.calendar.is_workday(dt.date(2026, 12, 31))
+    assert app.calendar.describe(2026).layer.value == "package"
+    assert app.calendar.is_workday(dt.date(2026, 12, 30))
