@@ -6,16 +6,19 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
 
 import aiohttp
 
 from conftest import Recorder, at, person, settings
+from renewd.cli import main
 from renewd.core.notices import parse_notice
 from renewd.core.policy import YearTable
 from renewd.service.app import App
 from renewd.service.calendar import estimate_warning, note_calendar_changes
+from renewd.service.daemon import Daemon
 from renewd.service.delivery import Delivery
 from renewd.store.database import Database
 from renewd.web.health import Health, Metrics, add_health_routes
@@ -166,3 +169,44 @@ def test_a_notice_reaches_into_the_december_before_for_its_new_year(db: Database
     assert not app.calendar.is_workday(dt.date(2026, 12, 31))
     assert app.calendar.describe(2026).layer.value == "package"
     assert app.calendar.is_workday(dt.date(2026, 12, 30))
+
+
+def test_a_long_hr_note_is_split_for_the_channel_and_sent_once(db: Database) -> None:
+    rec, hr = Recorder("rec"), Recorder("hr", personal=False, max_bytes=600)
+    app = App(settings(**GROUPED))
+    delivery = Delivery(db, app.settings, {"rec": rec, "hr": hr})
+    crowd = [person(f"E{i:03}", name=f"员工{i}", permit_expires=dt.date(2027, 2, 10))
+             for i in range(20)]  # fmt: skip
+    for calendar in (app, app.with_calendar(MappingProxyType({2027: NOTICE_2027.table()}))):
+        for _ in range(2):
+            plans = calendar.planner.plan_all(crowd, TODAY)
+            note_calendar_changes(calendar, db, plans, TODAY, at(TODAY))
+            delivery.run_pass(plans, TODAY, at(TODAY))
+    parts = [m for m, _ in hr.sent if "日期调整" in m.title]
+    assert len(parts) > 1
+    assert all(len(m.body.encode()) <= 600 for m in parts)
+    body = "\n".join(m.body for m in parts)
+    assert all(f"员工{i}（E{i:03}）积分续办申请" in body for i in range(20))
+    assert len(moved(rec)) == 20  # one per holder
+
+
+def test_the_daemon_replans_when_a_notice_is_imported(write: Callable[[str, str], Path]) -> None:
+    write("people.csv", "工号,姓名,部门,居住证到期日\n1001,张三,研发部,2027-02-10\n")
+    config = write("config.toml", '[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n')
+    clock = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    daemon = Daemon(config, clock=lambda: clock)
+    daemon.db = Database.in_dir(config.parent / "state")
+    try:
+        assert daemon.load_roster("test")
+        daemon.refresh()
+        assert daemon.health.calendar_warning is not None
+        assert "2027" in daemon.health.calendar_warning
+        notice = str(FIXTURES / "2027-synthetic.txt")
+        assert main(["calendar", "import", "-c", str(config), notice, "--today", "2026-12-01"]) == 0
+        asyncio.run(daemon._refresh())  # what a sweep does
+        assert daemon.health.calendar_warning is None
+        plan = daemon.app.plans(clock.date(), daemon.db)[0]
+        assert not plan.provisional
+        assert daemon.app.calendar.describe(2027).layer.value == "notice"
+    finally:
+        daemon.db.close()

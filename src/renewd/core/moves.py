@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from renewd.core.messages import Format, Message, escape
+from renewd.core.messages import _split as split_lines  # the digests' packing, shared
 from renewd.core.model import Lang, MilestoneKind, PersonPlan, Status
 
 # Milestones whose date is fixed by the permit, not by the working-day calendar, never move on a
@@ -102,16 +103,18 @@ def moved_lines(moves: Iterable[Move], lang: Lang, fmt: Format, names: dict[str,
     return lines
 
 
-def moved_message(
+def moved_messages(
     moves: Iterable[Move],
     lang: Lang,
     fmt: Format,
     *,
     cause: str,
     names: dict[str, str] | None = None,
-) -> Message:
+    max_bytes: int | None = None,
+) -> list[Message]:
     """The "dates moved" message: to a holder for his steps, or (with `names`) to HR for the
-    group's employer steps. `cause` says which calendar changed (the notice's source)."""
+    group's employer steps; split into parts when a channel limits the length. `cause` says
+    which calendar changed (the notice's source)."""
     items = list(moves)
     lines = moved_lines(items, lang, fmt, names or {})
     if lang is Lang.ZH:
@@ -122,4 +125,7 @@ def moved_message(
         title = f"[Dates moved] {len(items)} renewal date{'s' if len(items) != 1 else ''} moved"
         head = f"The holiday calendar changed ({escape(cause, fmt)}); these dates moved:"
         foot = "Please go by the new dates."
-    return Message(title, "\n".join([head, *lines, foot]), fmt)
+    parts = split_lines([head, *lines], foot, max_bytes)
+    if len(parts) == 1:
+        return [Message(title, parts[0], fmt)]
+    return [Message(f"{title}（{n}/{len(parts)}）", body, fmt) for n, body in enumerate(parts, 1)]

@@ -19,9 +19,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from renewd.channels.transports import Channel
-from renewd.core.messages import Format, Message, escape
+from renewd.core.messages import Message, escape
 from renewd.core.model import Lang, MilestoneKind, Person, PersonPlan
-from renewd.core.moves import Move, moved_message
+from renewd.core.moves import Move, moved_messages
 from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.moves import MoveStore, Note
@@ -45,6 +45,7 @@ class Row:
     channel: str
     recipient: str
     message: Message
+    part: int = 0
 
 
 def _hr_channels(settings: Settings, channels: Mapping[str, Channel], group: str) -> list[str]:
@@ -84,24 +85,24 @@ def moved_rows(
         cause = items[-1].cause
         lead = min(n.id for n in items)
         moves = [n.move for n in items]
-        rendered: dict[Format, Message] = {}
         for channel in channels.values():
             address = channel.address(person)
             if not address:
                 continue
-            if channel.format not in rendered:
-                rendered[channel.format] = moved_message(moves, lang, channel.format, cause=cause)
-            rows.append(Row(pid, today, MOVED, lead, channel.name, address,
-                            rendered[channel.format]))  # fmt: skip
+            parts = moved_messages(moves, lang, channel.format, cause=cause,
+                                   max_bytes=channel.max_bytes)  # fmt: skip
+            rows += [Row(pid, today, MOVED, lead, channel.name, address, message, part)
+                     for part, message in enumerate(parts)]  # fmt: skip
     for group, items in sorted(by_group.items()):
         moves = [n.move for n in items]
         names = {n.move.person: people[n.move.person].name for n in items}
         lead = min(n.id for n in items)
         for name in _hr_channels(settings, channels, group):
-            fmt = channels[name].format
-            message = moved_message(moves, settings.language, fmt, cause=items[-1].cause,
-                                    names=names)  # fmt: skip
-            rows.append(Row(f"@moved:{group}", today, MOVED, lead, name, "", message))
+            channel = channels[name]
+            parts = moved_messages(moves, settings.language, channel.format, cause=items[-1].cause,
+                                   names=names, max_bytes=channel.max_bytes)  # fmt: skip
+            rows += [Row(f"@moved:{group}", today, MOVED, lead, name, "", message, part)
+                     for part, message in enumerate(parts)]  # fmt: skip
     return rows, carried
 
 
@@ -153,9 +154,9 @@ def claim_calendar_rows(
             cur = conn.execute(
                 "INSERT OR IGNORE INTO delivery (person, cycle, kind, lead, part, channel,"
                 " recipient, status, attempts, next_at, created_at, updated_at, late, title,"
-                " body, format) VALUES (?, ?, ?, ?, 0, ?, ?, 'pending', 0, ?, ?, ?, 0, ?, ?, ?)",
-                (r.person, r.cycle.isoformat(), r.kind, r.lead, r.channel, r.recipient, at, at,
-                 at, r.message.title, r.message.body, r.message.format.value),
+                " body, format) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, 0, ?, ?, ?)",
+                (r.person, r.cycle.isoformat(), r.kind, r.lead, r.part, r.channel, r.recipient,
+                 at, at, at, r.message.title, r.message.body, r.message.format.value),
             )  # fmt: skip
             if cur.rowcount:
                 inserted.append(r)
