@@ -77,6 +77,44 @@ def test_half_width_combined_entry_and_one_day_match_2025() -> None:
     assert any(h.name == "国庆节、中秋节" for h in notice.holidays)
 
 
+NOTICE_2015 = """\
+国务院办公厅关于2015年部分节假日安排的通知
+一、元旦：1月1日至3日放假调休，共3天。1月4日（星期日）上班。
+二、春节：2月18日至24日放假调休，共7天。2月15日（星期日）、2月28日（星期六）上班。
+三、清明节：4月5日放假，4月6日（星期一）补休。
+四、劳动节：5月1日放假，与周末连休。
+五、端午节：6月20日放假，6月22日（星期一）补休。
+六、中秋节：9月27日放假。
+七、国庆节：10月1日至7日放假调休，共7天。10月10日（星期六）上班。
+"""
+
+NOTICE_2024 = """\
+国务院办公厅关于2024年部分节假日安排的通知
+一、元旦：1月1日放假，与周末连休。
+二、春节：2月10日至17日放假调休，共8天。2月4日（星期日）、2月18日（星期日）上班。鼓励各单位结合带薪年休假等制度落实，安排职工在除夕（2月9日）休息。
+三、清明节：4月4日至6日放假调休，共3天。4月7日（星期日）上班。
+四、劳动节：5月1日至5日放假调休，共5天。4月28日（星期日）、5月11日（星期六）上班。
+五、端午节：6月10日放假，与周末连休。
+六、中秋节：9月15日至17日放假调休，共3天。9月14日（星期六）上班。
+七、国庆节：10月1日至7日放假调休，共7天。9月29日（星期日）、10月12日（星期六）上班。
+"""
+
+
+@pytest.mark.parametrize(
+    ("year", "text"), [(2015, NOTICE_2015), (2024, NOTICE_2024)], ids=["2015", "2024"]
+)
+def test_older_wordings_give_the_published_working_days(year: int, text: str) -> None:
+    """补休 (compensation days, 2015), 与周末连休, 星期 notes, and 2024's advice sentence."""
+    calendar = WorkdayCalendar.from_options(
+        CalendarOptions(notices={year: parse_notice(text).table()})
+    )
+    # 3-4 and 6 September 2015 (the victory anniversary) came by a notice of their own.
+    separate = {D("2015-09-03"), D("2015-09-04"), D("2015-09-06")}
+    for day in _year(year):
+        if day not in separate:
+            assert calendar.is_workday(day) == chinese_calendar.is_workday(day), day
+
+
 def test_one_day_without_make_up_and_a_wrapped_paragraph() -> None:
     text = TEXT_2026.replace(
         "五、端午节：6月19日（周五）至21日（周日）放假，共3天。",

@@ -174,29 +174,44 @@ class _Reader:
             )
         return day
 
-    def holiday(self, entry: _Entry, sentence: str) -> HolidayRange | None:
+    def compensation(self, entry: _Entry, text: str, month: int | None) -> list[HolidayRange]:
+        """「4月6日（星期一）补休」: rest days for a holiday on a weekend (2015 and before)."""
+        found = []
+        for match in _DATE.finditer(text):
+            day = self.date(entry, match, month)
+            if day is not None:
+                found.append(HolidayRange("、".join(entry.names), day, day))
+                month = day.month
+        if not found:
+            self.problem(entry, "a 补休 sentence without a date", text)
+        return found
+
+    def holiday(self, entry: _Entry, sentence: str) -> list[HolidayRange]:
         head, _, tail = sentence.partition("放假")
         dates = list(_DATE.finditer(head))
         if not dates or len(dates) > 2 or (len(dates) == 2 and "至" not in head):
             self.problem(entry, "cannot read the rest days before 放假", sentence)
-            return None
+            return []
         # 12月31日至1月2日: a range that starts in December starts the year before
         reaches_back = len(dates) == 2 and dates[-1].group(2) == "1"
         start = self.date(entry, dates[0], None, before=reaches_back)
         if start is None:
-            return None
+            return []
         end = self.date(entry, dates[-1], start.month) if len(dates) == 2 else start
         if end is None:
-            return None
+            return []
         if end < start:
             self.problem(entry, "the range ends before it starts", head)
-            return None
+            return []
         count = _COUNT.search(tail)
         length = (end - start).days + 1
         stated = count and int(count.group(1) or count.group(2))
         if stated and stated != length:
             self.problem(entry, f"says {stated} days but {start} to {end} is {length}", sentence)
-        return HolidayRange("、".join(entry.names), start, end)
+        found = [HolidayRange("、".join(entry.names), start, end)]
+        if "补休" in tail:
+            found += self.compensation(entry, tail, end.month)
+        return found
 
     def makeup(self, entry: _Entry, sentence: str, after: HolidayRange | None) -> list[MakeupDay]:
         days = []
@@ -220,11 +235,13 @@ class _Reader:
             if not sentence:
                 continue
             if "放假" in sentence:
-                found = self.holiday(entry, sentence)
-                if found:
-                    ranges.append(found)
+                ranges += self.holiday(entry, sentence)
             elif sentence.endswith("上班"):
                 makeup += self.makeup(entry, sentence, ranges[-1] if ranges else None)
+            elif sentence.endswith("补休") and ranges:
+                ranges += self.compensation(entry, sentence, ranges[-1].end.month)
+            elif sentence.startswith("鼓励"):
+                continue  # 「鼓励各单位…安排职工在除夕休息」 (2024): advice, not the arrangement
             else:
                 self.problem(entry, "neither rest days (放假) nor a working day (上班)", sentence)
         if not ranges:
