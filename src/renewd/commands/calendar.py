@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 from renewd.commands.args import iso_date
-from renewd.core.errors import UsageError
+from renewd.core.errors import Problem, UsageError
 from renewd.core.moves import Move
-from renewd.core.notices import Notice
+from renewd.core.notices import Notice, NoticeError
 from renewd.service.app import App, today
 from renewd.service.calendar import ImportResult, calendar_status, import_notice
 from renewd.store.database import DB_NAME, Database
@@ -112,8 +112,11 @@ def run_import(args: argparse.Namespace) -> int:
             raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
         try:
             text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise UsageError(f"{path}: not UTF-8 text") from None
+        except UnicodeDecodeError as exc:
+            raise NoticeError(
+                f"{path}: not UTF-8 text, nothing was stored",
+                [Problem(str(path), f"invalid UTF-8 at byte {exc.start} (a cut or GBK file?)")],
+            ) from None
         name = str(path)
     result = import_notice(app, text, args.year, args.dry_run, name=name, today=args.today)
     print_import(result, args.dry_run)

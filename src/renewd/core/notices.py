@@ -93,6 +93,7 @@ class Notice:
 def parse_notice(text: str, *, year: int | None = None, name: str = "-") -> Notice:
     """Read notice text or holiday-cn JSON (told apart by a leading `{`); `name` is the file name
     used in errors; `year` must agree with the input's own year when both are given."""
+    text = text.lstrip("\ufeff")
     if text.lstrip().startswith("{"):
         return parse_holiday_cn(text, year=year, name=name)
     return parse_text(text, year=year, name=name)
