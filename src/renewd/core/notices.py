@@ -22,72 +22,22 @@ import datetime as dt
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 
-from renewd.core.errors import EX_DATAERR, Problem, RenewdError
-from renewd.core.policy import YearTable
+from renewd.core.arrangement import (
+    HolidayRange,
+    MakeupDay,
+    Notice,
+    NoticeError,
+    NoticeFormat,
+    check_arrangement,
+)
+from renewd.core.errors import Problem
 
-STATUTORY = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
-ALIASES = {"清明": "清明节", "五一": "劳动节", "国庆": "国庆节", "中秋": "中秋节", "端午": "端午节"}
+__all__ = ["HolidayRange", "MakeupDay", "Notice", "NoticeError", "NoticeFormat", "parse_notice"]
+
 WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 NUMERALS = "一二三四五六七八九十"
-
-
-class NoticeError(RenewdError):
-    """A holiday notice that cannot be stored: not published, incomplete or inconsistent."""
-
-    exit_code = EX_DATAERR
-
-
-class NoticeFormat(StrEnum):
-    TEXT = "notice-text"
-    HOLIDAY_CN = "holiday-cn"
-
-
-@dataclass(frozen=True, slots=True)
-class HolidayRange:
-    """One holiday's rest days, inclusive; `name` may join two holidays (中秋节、国庆节)."""
-
-    name: str
-    start: dt.date
-    end: dt.date
-
-    def days(self) -> list[dt.date]:
-        return [self.start + dt.timedelta(days=i) for i in range((self.end - self.start).days + 1)]
-
-
-@dataclass(frozen=True, slots=True)
-class MakeupDay:
-    """A weekend day that is a working day (调休上班), and the holiday it pays for."""
-
-    name: str
-    date: dt.date
-
-
-@dataclass(frozen=True, slots=True)
-class Notice:
-    """One year's complete official arrangement."""
-
-    year: int
-    holidays: tuple[HolidayRange, ...]
-    makeup: tuple[MakeupDay, ...]
-    source: str
-    format: NoticeFormat
-
-    @property
-    def off(self) -> frozenset[dt.date]:
-        return frozenset(d for h in self.holidays for d in h.days())
-
-    @property
-    def on(self) -> frozenset[dt.date]:
-        return frozenset(m.date for m in self.makeup)
-
-    def table(self) -> YearTable:
-        """The arrangement as a complete table for `year`; it may hold days of the December
-        before, which the calendar applies to that year (`CalendarOptions.notices`)."""
-        return YearTable(complete=True, off=self.off, on=self.on, source=self.source)
 
 
 def parse_notice(text: str, *, year: int | None = None, name: str = "-") -> Notice:
@@ -287,7 +237,7 @@ def parse_text(text: str, *, year: int | None = None, name: str = "-") -> Notice
         makeup += found_makeup
     title_text = next((ln.strip() for ln in lines if _TITLE_YEAR.search(ln)), f"{year} notice")
     source = f"State Council notice text: {title_text}"
-    _check(year, ranges, makeup, reader.problems, name)
+    check_arrangement(year, ranges, makeup, reader.problems, name)
     return Notice(year, tuple(ranges), tuple(makeup), source, NoticeFormat.TEXT)
 
 
@@ -359,61 +309,6 @@ def parse_holiday_cn(text: str, *, year: int | None = None, name: str = "-") -> 
         else:
             ranges.append(HolidayRange(off[day], day, day))
     source = f"holiday-cn JSON: {papers[0]}" if isinstance(papers, list) else "holiday-cn JSON"
-    _check(found, ranges, on, problems, name)
+    check_arrangement(found, ranges, on, problems, name)
     return Notice(found, tuple(ranges), tuple(sorted(on, key=lambda m: m.date)), source,
                   NoticeFormat.HOLIDAY_CN)  # fmt: skip
-
-
-# -- consistency -----------------------------------------------------------------------------------
-
-
-def _canonical(names: Iterable[str]) -> set[str]:
-    out = set()
-    for name in names:
-        for part in re.split(r"[、,]", name):
-            part = part.strip()
-            out.add(ALIASES.get(part, part))
-    return out
-
-
-def _check(
-    year: int,
-    ranges: list[HolidayRange],
-    makeup: list[MakeupDay],
-    problems: list[Problem],
-    name: str,
-) -> None:
-    """Raise NoticeError with `problems` and every inconsistency found here, if any."""
-    problems = list(problems)
-    first, last = dt.date(year - 1, 12, 1), dt.date(year, 12, 31)
-    present = _canonical(r.name for r in ranges)
-    for holiday in STATUTORY:
-        if holiday not in present:
-            problems.append(Problem(name, f"{holiday} is missing: is the text cut short?", None,
-                                    holiday))  # fmt: skip
-    for unknown in sorted(present - set(STATUTORY)):
-        problems.append(Problem(name, "not a statutory holiday name", None, unknown))
-    rest: dict[dt.date, str] = {}
-    for r in ranges:
-        if r.start < first or r.end > last:
-            problems.append(Problem(name, f"{r.start}..{r.end} is outside {year} and the"
-                                    " December before", None, r.name))  # fmt: skip
-        for day in r.days():
-            if day in rest:
-                problems.append(Problem(name, f"{day} is also a rest day of {rest[day]}", None,
-                                        r.name))  # fmt: skip
-            rest[day] = r.name
-    for m in makeup:
-        if not first <= m.date <= last:
-            problems.append(Problem(name, f"make-up day {m.date} is outside {year} and the"
-                                    " December before", None, m.name))  # fmt: skip
-        if m.date.weekday() < 5:
-            problems.append(Problem(name, f"make-up day {m.date} is a {m.date:%A}, not a weekend:"
-                                    " it would be a working day anyway", None, m.name))  # fmt: skip
-        if m.date in rest:
-            problems.append(Problem(name, f"{m.date} is both a rest day and a working day", None,
-                                    m.name))  # fmt: skip
-    if problems:
-        raise NoticeError(
-            f"{name}: the {year} arrangement is refused, nothing was stored", problems
-        )
