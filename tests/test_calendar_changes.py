@@ -11,6 +11,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 import aiohttp
+import pytest
 
 from conftest import Recorder, at, person, settings
 from renewd.cli import main
@@ -21,6 +22,7 @@ from renewd.service.calendar import estimate_warning, note_calendar_changes
 from renewd.service.daemon import Daemon
 from renewd.service.delivery import Delivery
 from renewd.store.database import Database
+from renewd.store.moves import MoveStore
 from renewd.web.health import Health, Metrics, add_health_routes
 from renewd.web.server import bound_port, start
 
@@ -210,3 +212,18 @@ def test_the_daemon_replans_when_a_notice_is_imported(write: Callable[[str, str]
         assert daemon.app.calendar.describe(2027).layer.value == "notice"
     finally:
         daemon.db.close()
+
+
+def test_two_processes_noticing_the_same_change_note_it_once(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = App(settings(**GROUPED))
+    plans = app.planner.plan_all([HOLDER], TODAY)
+    note_calendar_changes(app, db, plans, TODAY, at(TODAY))
+    stale = MoveStore(db).seen()  # what a second process read before the first one recorded
+    after = app.with_calendar(MappingProxyType({2027: NOTICE_2027.table()}))
+    new_plans = after.planner.plan_all([HOLDER], TODAY)
+    assert note_calendar_changes(after, db, new_plans, TODAY, at(TODAY))
+    monkeypatch.setattr(MoveStore, "seen", lambda self: stale)
+    assert note_calendar_changes(after, db, new_plans, TODAY, at(TODAY)) == []
+    assert db.conn.execute("SELECT COUNT(*) FROM moved_note").fetchone()[0] == 3

@@ -86,6 +86,10 @@ def note_calendar_changes(
     updates = {y: _table(info) for y, info in current.items() if y not in seen or y in changed}
     if updates or moves:
         with db.transaction() as conn:
+            # Another process (an import beside the daemon) may have recorded these years
+            # since we read them: then it noted the moves, and we note nothing.
+            if store.digests(conn, updates) != {y: seen[y].digest for y in updates if y in seen}:
+                return []
             store.record(conn, updates, moves, cause, at)
     return moves
 

@@ -90,6 +90,15 @@ class MoveStore:
             for row in self.db.conn.execute("SELECT * FROM calendar_seen")
         }
 
+    def digests(self, conn: sqlite3.Connection, years: Iterable[int]) -> dict[int, str]:
+        """The recorded digest of each of `years` that was seen, read on `conn`."""
+        wanted = set(years)
+        return {
+            row["year"]: row["digest"]
+            for row in conn.execute("SELECT year, digest FROM calendar_seen")
+            if row["year"] in wanted
+        }
+
     def record(
         self,
         conn: sqlite3.Connection,
