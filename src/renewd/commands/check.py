@@ -6,7 +6,6 @@ import argparse
 import datetime as dt
 import sys
 
-from renewd.channels.transports import build_channels
 from renewd.commands.args import iso_date
 from renewd.service.app import App, today
 from renewd.service.calendar import estimate_warning
@@ -29,8 +28,7 @@ def register(
 
 
 def run(args: argparse.Namespace) -> int:
-    app = App.load(args.config)
-    build_channels(app.settings)  # every channel has its secrets, every route a destination
+    app = App.load(args.config)  # every channel has its keys, every route a destination
     roster = app.roster  # raises RosterError with every problem
     for warning in roster.warnings:
         print(f"renewd: warning: {warning}", file=sys.stderr)

@@ -94,6 +94,39 @@ def note_calendar_changes(
     return moves
 
 
+def calendar_pass(
+    app: App,
+    db: Database,
+    plans: Sequence[PersonPlan],
+    today: dt.date,
+    at: dt.datetime,
+    note: bool = True,
+) -> str | None:
+    """What a delivery pass does about the calendar before it sends: note what a change moved
+    (unless `note` is False: no roster, or a dry run), and return the estimate warning."""
+    if note:
+        note_calendar_changes(app, db, plans, today, at)
+    return estimate_warning(app, plans, today)
+
+
+class NoticeWatch:
+    """The daemon's view of the imported notices: a new import means a new calendar."""
+
+    def __init__(self) -> None:
+        self.seen: int | None = None  # None: the app's calendar was built on load
+
+    def changed(self, db: Database | None) -> bool:
+        return db is not None and NoticeStore(db).fingerprint() != self.seen
+
+    def apply(self, app: App, db: Database | None) -> App:
+        """`app`, or the same on a calendar with the notices now stored."""
+        if db is None or not self.changed(db):
+            return app
+        store = NoticeStore(db)
+        self.seen = store.fingerprint()
+        return app.with_calendar(store.tables())
+
+
 def import_notice(
     app: App,
     text: str,
@@ -201,6 +234,12 @@ def calendar_status(app: App, today: dt.date, db: Database | None = None) -> Cal
     return report
 
 
+def warn_day(warn_from: str, year: int) -> dt.date:
+    """From this day an estimated `year` is a warning: `warn_from` (MM-DD) of the year before."""
+    month, day = (int(part) for part in warn_from.split("-"))
+    return dt.date(year - 1, month, day)
+
+
 def estimate_warning(app: App, plans: Sequence[PersonPlan], today: dt.date) -> str | None:
     """From `[calendar] warn_from` of the year before an estimated year (1 November 2026 for
     2027) on: a warning naming the estimated years that plans depend on, with the command that
@@ -210,7 +249,7 @@ def estimate_warning(app: App, plans: Sequence[PersonPlan], today: dt.date) -> s
     def estimated(year: int) -> bool:
         if year not in official:
             official[year] = app.calendar.describe(year).official
-        return not official[year] and today >= app.settings.calendar.warn_day(year)
+        return not official[year] and today >= warn_day(app.settings.calendar.warn_from, year)
 
     years: set[int] = set()
     affected = 0

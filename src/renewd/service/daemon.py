@@ -14,17 +14,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import fcntl
 import logging
-import os
 import signal
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -32,18 +27,21 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from renewd.channels.transports import build_channels
-from renewd.core.errors import EX_TEMPFAIL, RenewdError, RosterError
+from renewd.channels.base import Channel
+from renewd.channels.factory import build_channels
+from renewd.core.errors import RenewdError, RosterError
 from renewd.core.model import PersonPlan
 from renewd.core.schedule import reminder_day
 from renewd.roster.reader import Roster, load_roster
+from renewd.roster.watcher import RosterWatcher
 from renewd.service.app import App
-from renewd.service.calendar import estimate_warning
-from renewd.service.delivery import run_pass as run_delivery_pass
+from renewd.service.calendar import NoticeWatch, calendar_pass, estimate_warning
+from renewd.service.delivery import Delivery, workday_move
+from renewd.service.statelock import AlreadyRunning, StateLock
 from renewd.service.systemd import Notifier, watchdog_interval
 from renewd.settings import Settings
 from renewd.store.database import Database
-from renewd.store.notices import NoticeStore
+from renewd.store.progress import ProgressStore
 from renewd.store.tokens import load_key
 from renewd.web.health import Health, Metrics, add_health_routes, count_requests
 from renewd.web.publisher import FeedCache
@@ -54,74 +52,7 @@ log = logging.getLogger("renewd.service.daemon")
 
 POLL_SECONDS = 2.0
 
-
-class AlreadyRunning(RenewdError):
-    exit_code = EX_TEMPFAIL
-
-
-class StateLock:
-    """An exclusive flock on `<state dir>/renewd.lock`: two daemons on one state double-send."""
-
-    def __init__(self, state_dir: Path) -> None:
-        self.path = state_dir / "renewd.lock"
-        self._file: IO[str] | None = None
-
-    def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = self.path.open("a+")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
-            raise AlreadyRunning(
-                f"another renewd is already running on the state directory {self.path.parent}"
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
-        self._file = handle
-
-    def release(self) -> None:
-        if self._file is not None:
-            fcntl.flock(self._file, fcntl.LOCK_UN)
-            self._file.close()
-            self._file = None
-
-
-@dataclass
-class RosterWatcher:
-    """Notices roster edits by polling (mtime, size), and only acts once a file is stable, so a
-    half-written file is never read; a broken file is reported and the last good roster kept."""
-
-    files: tuple[Path, ...]
-    _seen: dict[Path, tuple[int, int] | None] = field(default_factory=dict)
-    _pending: dict[Path, tuple[int, int] | None] | None = None
-
-    def snapshot(self) -> dict[Path, tuple[int, int] | None]:
-        result: dict[Path, tuple[int, int] | None] = {}
-        for path in self.files:
-            try:
-                st = path.stat()
-                result[path] = (st.st_mtime_ns, st.st_size)
-            except OSError:
-                result[path] = None
-        return result
-
-    def mark_loaded(self, snapshot: dict[Path, tuple[int, int] | None] | None = None) -> None:
-        self._seen = snapshot if snapshot is not None else self.snapshot()
-        self._pending = None
-
-    def changed(self) -> bool:
-        """True once a change has been seen on two consecutive polls unchanged (settled)."""
-        now = self.snapshot()
-        if now == self._seen:
-            self._pending = None
-            return False
-        if self._pending == now:
-            return True
-        self._pending = now
-        return False
+__all__ = ["AlreadyRunning", "Daemon", "RosterWatcher", "StateLock"]
 
 
 class Daemon:
@@ -133,8 +64,9 @@ class Daemon:
         notifier: Notifier | None = None,
     ) -> None:
         self.config = config
-        self.app = App.load(config)
-        build_channels(self.settings)  # a channel missing its secret refuses to start (exit 78)
+        self.app = App.load(config)  # an invalid configuration refuses to start (exit 78)
+        # Built once per configuration and kept: a WeCom app's access token outlives a pass.
+        self.channels: dict[str, Channel] = build_channels(self.settings)
         self._clock = clock
         self.notifier = notifier or Notifier()
         self.health = Health(sweep_seconds=self.settings.notify.sweep_seconds)
@@ -143,12 +75,15 @@ class Daemon:
         self.roster: Roster | None = None
         self.watcher = RosterWatcher(self.settings.roster.files)
         self.db: Database | None = None
+        self.delivery: Delivery | None = None
+        self._plans: list[PersonPlan] = []
+        self._aside: tuple[dt.date, object, list[PersonPlan]] | None = None
         self._pass_lock = asyncio.Lock()
         self._stop = asyncio.Event()
         self._stopping = threading.Event()  # seen by worker threads: finish the current delivery
         self._day: dt.date | None = None
         self._progress_seen: object = None
-        self._notices_seen: int | None = None  # the app's calendar was built on load
+        self.notices = NoticeWatch()  # rebuilds the calendar when a notice is imported
         self.scheduler: AsyncIOScheduler | None = None
         self.runner: web.AppRunner | None = None
         self.feeds: FeedCache | None = None
@@ -202,7 +137,6 @@ class Daemon:
         socket belong to them. Returns whether the new configuration was taken."""
         try:
             app = App.load(self.config)
-            build_channels(app.settings)
         except RenewdError as exc:
             self.health.config_problem = str(exc)
             log.error("configuration reload rejected, keeping the running one: %s", exc)
@@ -215,7 +149,10 @@ class Daemon:
         if self.roster is not None:  # the last good roster serves until a new one loads
             app.use_roster(self.roster)
         self.health.config_problem = None
+        if app.settings.channels != self.settings.channels:
+            self.channels = build_channels(app.settings)
         self.app = app
+        self._open_delivery()
         self.watcher = RosterWatcher(self.settings.roster.files)
         self._reschedule()
         return True
@@ -229,32 +166,37 @@ class Daemon:
             return
         day = self.today()
         self._progress_seen = self._progress_key()
-        notices = self._notices_key()
-        if notices != self._notices_seen and self.db is not None:
-            # `renewd calendar import` (or the console) stored a notice: a new calendar layer.
-            self.app = self.app.with_calendar(NoticeStore(self.db).tables())
-            self._notices_seen = notices
+        if self.notices.changed(self.db):  # an imported notice: a new calendar, a new `move`
+            self.app = self.notices.apply(self.app, self.db)
+            self._open_delivery()
         plans = self.app.plans(day, self.db)  # progress from `renewd done` included
         self._day = day
+        self._plans = plans
+        self._aside = None
         self.metrics.observe_plans(plans)
         self.health.calendar_warning = estimate_warning(self.app, plans, day)
         self.publish(plans, day)
 
-    def _notices_key(self) -> int:
-        """Changes when a holiday notice is imported."""
-        return NoticeStore(self.db).fingerprint() if self.db is not None else 0
-
     def _progress_key(self) -> object:
         """A cheap fingerprint of the progress recorded with `renewd done`."""
-        if self.db is None:
-            return None
-        try:
-            row = self.db.conn.execute(
-                "SELECT COUNT(*), MAX(recorded_at), TOTAL(length(day)) FROM progress_fact"
-            ).fetchone()
-        except sqlite3.OperationalError:  # `renewd done` never ran
-            return None
-        return tuple(row)
+        return None if self.db is None else ProgressStore(self.db).fingerprint()
+
+    def _open_delivery(self) -> None:
+        if self.db is not None:
+            move = workday_move(self.settings, self.app.calendar)
+            self.delivery = Delivery(self.db, self.settings, self.channels, move=move)
+
+    def plans_for(self, day: dt.date) -> list[PersonPlan]:
+        """The plans of `day`: the ones the feeds were built from, or (a night-time sweep works
+        for yesterday) yesterday's, planned once and kept while the progress stays the same."""
+        if self.roster is None:
+            return []
+        if day == self._day:
+            return self._plans
+        key = self._progress_key()
+        if self._aside is None or self._aside[:2] != (day, key):
+            self._aside = (day, key, self.app.plans(day, self.db))
+        return self._aside[2]
 
     async def _refresh(self, *, roster_changed: bool = False, force: bool = False) -> None:
         """Refresh off the event loop when the roster, the day or the recorded progress changed.
@@ -264,7 +206,7 @@ class Daemon:
             or roster_changed
             or self.today() != self._day
             or self._progress_key() != self._progress_seen
-            or self._notices_key() != self._notices_seen
+            or self.notices.changed(self.db)
         ):
             await asyncio.to_thread(self.refresh)
 
@@ -282,36 +224,19 @@ class Daemon:
         day = reminder_day(now, self.settings.notify.send_at)
         # On SIGTERM the pass stops submitting, records what is in flight, and leaves the rest
         # pending for the next start: nothing is left "sending", so nothing repeats.
-        report = run_delivery_pass(self.app, day, now, should_stop=self._stopping.is_set)
-        for outcome in report.sent:
-            self.metrics.deliveries.labels(channel=outcome.channel, result="sent").inc()
-            if outcome.attempts > 1:
-                self.metrics.retries.inc()
-        for outcome in report.failed:
-            self.metrics.deliveries.labels(channel=outcome.channel, result="failed").inc()
-        for outcome in report.dead:
-            self.metrics.deliveries.labels(channel=outcome.channel, result="dead").inc()
+        if self.delivery is None:
+            raise RuntimeError("the daemon has not started")
+        plans = self.plans_for(day)
+        warning = calendar_pass(self.app, self.delivery.db, plans, day, now, bool(self.roster))
+        report = self.delivery.run_pass(
+            plans, day, now, should_stop=self._stopping.is_set, calendar_warning=warning
+        )
         for line in report.skipped:
             log.warning("not deliverable: %s", line)
-        counts = {
-            "issued": report.issued,
-            "sent": len(report.sent),
-            "failed": len(report.failed),
-            "dead": len(report.dead),
-            "cancelled": len(report.cancelled),
-        }
-        return {k: v for k, v in counts.items() if v}
+        return self.metrics.observe_pass(report)
 
     def _dead_letters(self) -> int:
-        if self.db is None:
-            return 0
-        try:
-            row = self.db.conn.execute(
-                "SELECT COUNT(*) FROM delivery WHERE status = 'dead'"
-            ).fetchone()
-        except sqlite3.OperationalError:  # no delivery table before the first pass
-            return 0
-        return int(row[0])
+        return 0 if self.delivery is None else self.delivery.log.dead()
 
     async def run_pass(self, why: str) -> None:
         async with self._pass_lock:
@@ -411,6 +336,7 @@ class Daemon:
     async def start(self) -> None:
         self.lock.acquire()
         self.db = Database.in_dir(self.settings.state.dir)
+        self._open_delivery()
         self.feeds = FeedCache(self.settings, self.db, load_key(self.settings.state.dir))
         if not await self._load_roster("start-up") and self.roster is None:
             log.error("starting without a roster; fix it and it will be picked up")

@@ -18,16 +18,18 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from renewd.channels.transports import Channel
+from renewd.channels.base import Channel
 from renewd.core.messages import Message, escape
 from renewd.core.model import Lang, MilestoneKind, Person, PersonPlan
 from renewd.core.moves import Move, moved_messages
+from renewd.core.reminders import CalendarNote, ReminderKey
 from renewd.settings import Settings
 from renewd.store.database import Database
+from renewd.store.deliveries import DeliveryLog, NewDelivery
 from renewd.store.moves import MoveStore, Note
 
-MOVED = "dates_moved"
-ESTIMATE = "calendar_estimate"
+MOVED = CalendarNote.DATES_MOVED
+ESTIMATE = CalendarNote.CALENDAR_ESTIMATE
 K = MilestoneKind
 # SPEC §3 owners: the employer (the group's HR) acts on these; both hear about these.
 EMPLOYER_STEPS = frozenset({K.POINTS_APPLICATION, K.EMPLOYER_SUBMISSION})
@@ -40,12 +42,16 @@ class Row:
 
     person: str
     cycle: dt.date
-    kind: str
+    kind: CalendarNote
     lead: int
     channel: str
     recipient: str
     message: Message
     part: int = 0
+
+    def delivery(self) -> NewDelivery:
+        key = ReminderKey(self.person, self.cycle, self.kind, self.lead)
+        return NewDelivery(key, self.part, self.channel, self.recipient, self.message, False)
 
 
 def _hr_channels(settings: Settings, channels: Mapping[str, Channel], group: str) -> list[str]:
@@ -141,7 +147,7 @@ def claim_calendar_rows(
 ) -> list[Row]:
     """Claim the pending moved notes and this week's estimate warning as delivery rows, in one
     transaction. Returns the rows claimed (on a dry run, the rows that would be)."""
-    store = MoveStore(db)
+    store, log = MoveStore(db), DeliveryLog(db)
     people = {p.person.id: p.person for p in plans}
     if dry_run:
         rows, _ = moved_rows(store.pending(), people, settings, channels, today)
@@ -149,17 +155,8 @@ def claim_calendar_rows(
     with db.transaction() as conn:
         rows, carried = moved_rows(store.pending(conn), people, settings, channels, today)
         rows += estimate_rows(warning, settings, channels, today)
-        inserted = []
-        for r in rows:
-            cur = conn.execute(
-                "INSERT OR IGNORE INTO delivery (person, cycle, kind, lead, part, channel,"
-                " recipient, status, attempts, next_at, created_at, updated_at, late, title,"
-                " body, format) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, 0, ?, ?, ?)",
-                (r.person, r.cycle.isoformat(), r.kind, r.lead, r.part, r.channel, r.recipient,
-                 at, at, at, r.message.title, r.message.body, r.message.format.value),
-            )  # fmt: skip
-            if cur.rowcount:
-                inserted.append(r)
+        new = log.insert(conn, [r.delivery() for r in rows], at)
+        inserted = [r for r in rows if r.delivery() in new]
         store.claim(conn, carried, today)
     return inserted
 

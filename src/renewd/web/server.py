@@ -24,7 +24,7 @@ from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
 
-from renewd.core.ics import FeedSpec
+from renewd.core.feeds import FeedSpec
 from renewd.web.publisher import FeedCache, FeedUrls, Published
 
 CACHE: web.AppKey[FeedCache] = web.AppKey("renewd.feed_cache", FeedCache)
