@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
@@ -14,13 +15,17 @@ import aiohttp
 import pytest
 
 from conftest import Recorder, at, person, settings
+from netkit import free_port
 from renewd.cli import main
+from renewd.core.model import Person
 from renewd.core.notices import parse_notice
 from renewd.core.policy import YearTable
-from renewd.service.app import App
+from renewd.roster.reader import Roster
 from renewd.service.calendar import estimate_warning, note_calendar_changes
 from renewd.service.daemon import Daemon
 from renewd.service.delivery import Delivery
+from renewd.service.snapshot import Snapshot, build_snapshot
+from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.moves import MoveStore
 from renewd.web.health import Health, Metrics, add_health_routes
@@ -45,10 +50,25 @@ def moved(rec: Recorder) -> list[str]:
     return [m.body for m, _ in rec.sent if "日期调整" in m.title]
 
 
-def pass_on(app: App, db: Database, delivery: Delivery, day: dt.date) -> None:
-    plans = app.planner.plan_all([HOLDER], day)
-    note_calendar_changes(app, db, plans, day, at(day))
-    delivery.run_pass(plans, day, at(day), calendar_warning=estimate_warning(app, plans, day))
+@dataclass(frozen=True)
+class World:
+    """Settings and imported notices: what a snapshot is built from."""
+
+    settings: Settings
+    notices: Mapping[int, YearTable] = field(default_factory=lambda: MappingProxyType({}))
+
+    def with_calendar(self, notices: Mapping[int, YearTable]) -> World:
+        return World(self.settings, notices)
+
+    def snap(self, people: Sequence[Person] = (HOLDER,), day: dt.date = TODAY) -> Snapshot:
+        return build_snapshot(self.settings, Roster(tuple(people)), {}, day, {}, self.notices)
+
+
+def pass_on(world: World, db: Database, delivery: Delivery, day: dt.date) -> None:
+    snap = world.snap(day=day)
+    note_calendar_changes(snap, db, snap.plans, day, at(day))
+    warning = estimate_warning(snap, snap.plans, day)
+    delivery.run_pass(snap.plans, day, at(day), calendar_warning=warning)
 
 
 def test_holder_hears_his_steps_and_hr_the_employer_steps_once(db: Database) -> None:
@@ -57,7 +77,7 @@ def test_holder_hears_his_steps_and_hr_the_employer_steps_once(db: Database) -> 
         Recorder("hr", personal=False),
         Recorder("boss", personal=False),
     )
-    app = App(settings(**GROUPED))
+    app = World(settings(**GROUPED))
     delivery = Delivery(db, app.settings, {"rec": rec, "hr": hr, "boss": boss})
     pass_on(app, db, delivery, TODAY)
     assert not moved(rec)
@@ -87,15 +107,15 @@ def test_a_config_table_change_moves_dates_and_escalates_an_infeasible_plan(
         Recorder("hr", personal=False),
         Recorder("boss", personal=False),
     )
-    app = App(settings(**GROUPED))
+    app = World(settings(**GROUPED))
     delivery = Delivery(db, app.settings, {"rec": rec, "hr": hr, "boss": boss})
     pass_on(app, db, delivery, TODAY)
-    assert app.planner.plan_all([HOLDER], TODAY)[0].feasible
+    assert app.snap().plans[0].feasible
 
     # An operator's table declares a (fictional) fortnight off in January 2027.
     table = {"complete": False, "off": ["2027-01-11..2027-01-22"]}
-    changed = App(settings(**GROUPED, calendar={"years": {2027: table}}))
-    plan = changed.planner.plan_all([HOLDER], TODAY)[0]
+    changed = World(settings(**GROUPED, calendar={"years": {2027: table}}))
+    plan = changed.snap().plans[0]
     assert not plan.feasible
     pass_on(changed, db, delivery, TODAY)
     [body] = moved(rec)
@@ -104,28 +124,27 @@ def test_a_config_table_change_moves_dates_and_escalates_an_infeasible_plan(
 
 
 def test_unchanged_calendar_notes_nothing_and_a_new_year_is_only_recorded(db: Database) -> None:
-    app = App(settings(**GROUPED))
-    plans = app.planner.plan_all([HOLDER], TODAY)
-    assert note_calendar_changes(app, db, plans, TODAY, at(TODAY)) == []
-    assert note_calendar_changes(app, db, plans, TODAY, at(TODAY)) == []
+    snap = World(settings(**GROUPED)).snap()
+    assert note_calendar_changes(snap, db, snap.plans, TODAY, at(TODAY)) == []
+    assert note_calendar_changes(snap, db, snap.plans, TODAY, at(TODAY)) == []
     later = person("E002", permit_expires=dt.date(2029, 3, 1))  # touches 2028, 2029: new years
-    more = app.planner.plan_all([HOLDER, later], TODAY)
-    assert note_calendar_changes(app, db, more, TODAY, at(TODAY)) == []
+    more = World(settings(**GROUPED)).snap([HOLDER, later])
+    assert note_calendar_changes(more, db, more.plans, TODAY, at(TODAY)) == []
     years = {r[0] for r in db.conn.execute("SELECT year FROM calendar_seen")}
     assert {2026, 2027, 2028, 2029} <= years
 
 
 def test_estimate_warning_from_warn_from_and_weekly_to_escalation(db: Database) -> None:
     rec, boss = Recorder("rec"), Recorder("boss", personal=False)
-    app = App(settings(**GROUPED))
-    plans = app.planner.plan_all([HOLDER], TODAY)
-    assert estimate_warning(app, plans, dt.date(2026, 10, 31)) is None
-    warning = estimate_warning(app, plans, dt.date(2026, 11, 1))
+    app = World(settings(**GROUPED))
+    snap = app.snap()
+    assert estimate_warning(snap, snap.plans, dt.date(2026, 10, 31)) is None
+    warning = estimate_warning(snap, snap.plans, dt.date(2026, 11, 1))
     assert warning is not None
     assert "2027" in warning
     assert "renewd calendar import" in warning
-    early = App(settings(**GROUPED, calendar={"warn_from": "10-15"}))
-    assert estimate_warning(early, plans, dt.date(2026, 10, 20)) is not None
+    early = World(settings(**GROUPED, calendar={"warn_from": "10-15"}))
+    assert estimate_warning(early.snap(), snap.plans, dt.date(2026, 10, 20)) is not None
 
     delivery = Delivery(db, app.settings, {"rec": rec, "boss": boss})
     monday = dt.date(2026, 11, 30)
@@ -136,7 +155,7 @@ def test_estimate_warning_from_warn_from_and_weekly_to_escalation(db: Database) 
     assert "renewd calendar import" in asks[0].body
 
     official = app.with_calendar(MappingProxyType({2027: NOTICE_2027.table()}))
-    assert estimate_warning(official, official.planner.plan_all([HOLDER], TODAY), TODAY) is None
+    assert estimate_warning(official.snap(), official.snap().plans, TODAY) is None
 
 
 def test_healthz_carries_the_warning_and_stays_ok() -> None:
@@ -167,23 +186,23 @@ def test_a_notice_reaches_into_the_december_before_for_its_new_year(db: Database
         off=NOTICE_2027.table().off | {dt.date(2026, 12, 31)},
         on=NOTICE_2027.table().on,
     )
-    app = App(settings(**GROUPED)).with_calendar(MappingProxyType({2027: reaching}))
-    assert not app.calendar.is_workday(dt.date(2026, 12, 31))
-    assert app.calendar.describe(2026).layer.value == "package"
-    assert app.calendar.is_workday(dt.date(2026, 12, 30))
+    calendar = World(settings(**GROUPED), MappingProxyType({2027: reaching})).snap().calendar
+    assert not calendar.is_workday(dt.date(2026, 12, 31))
+    assert calendar.describe(2026).layer.value == "package"
+    assert calendar.is_workday(dt.date(2026, 12, 30))
 
 
 def test_a_long_hr_note_is_split_for_the_channel_and_sent_once(db: Database) -> None:
     rec, hr = Recorder("rec"), Recorder("hr", personal=False, max_bytes=600)
-    app = App(settings(**GROUPED))
+    app = World(settings(**GROUPED))
     delivery = Delivery(db, app.settings, {"rec": rec, "hr": hr})
     crowd = [person(f"E{i:03}", name=f"员工{i}", permit_expires=dt.date(2027, 2, 10))
              for i in range(20)]  # fmt: skip
-    for calendar in (app, app.with_calendar(MappingProxyType({2027: NOTICE_2027.table()}))):
+    for world in (app, app.with_calendar(MappingProxyType({2027: NOTICE_2027.table()}))):
         for _ in range(2):
-            plans = calendar.planner.plan_all(crowd, TODAY)
-            note_calendar_changes(calendar, db, plans, TODAY, at(TODAY))
-            delivery.run_pass(plans, TODAY, at(TODAY))
+            snap = world.snap(crowd)
+            note_calendar_changes(snap, db, snap.plans, TODAY, at(TODAY))
+            delivery.run_pass(snap.plans, TODAY, at(TODAY))
     parts = [m for m, _ in hr.sent if "日期调整" in m.title]
     assert len(parts) > 1
     assert all(len(m.body.encode()) <= 600 for m in parts)
@@ -193,37 +212,63 @@ def test_a_long_hr_note_is_split_for_the_channel_and_sent_once(db: Database) -> 
 
 
 def test_the_daemon_replans_when_a_notice_is_imported(write: Callable[[str, str], Path]) -> None:
-    write("people.csv", "工号,姓名,部门,居住证到期日\n1001,张三,研发部,2027-02-10\n")
-    config = write("config.toml", '[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n')
+    """In-process, on an injected clock: /healthz warns, an import reaches the running daemon
+    at its next sweep (a new calendar, no warning), and that pass tells the holder once."""
+    write("people.csv", "工号,姓名,部门,居住证到期日,邮箱\n1001,张三,研发部,2027-02-10,zs@x.cn\n")
+    port = free_port()
+    config = write(
+        "config.toml",
+        '[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'
+        f'[server]\nlisten = "127.0.0.1:{port}"\nbase_url = "http://127.0.0.1:{port}"\n'
+        '[[channels]]\nname = "console"\ntype = "console"\n',
+    )
     clock = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    daemon = Daemon(config, clock=lambda: clock)
-    daemon.db = Database.in_dir(config.parent / "state")
-    try:
-        assert daemon.load_roster("test")
-        daemon.refresh()
-        assert daemon.health.calendar_warning is not None
-        assert "2027" in daemon.health.calendar_warning
-        notice = str(FIXTURES / "2027-synthetic.txt")
-        assert main(["calendar", "import", "-c", str(config), notice, "--today", "2026-12-01"]) == 0
-        asyncio.run(daemon._refresh())  # what a sweep does
-        assert daemon.health.calendar_warning is None
-        plan = daemon.app.plans(clock.date(), daemon.db)[0]
-        assert not plan.provisional
-        assert daemon.app.calendar.describe(2027).layer.value == "notice"
-    finally:
-        daemon.db.close()
+    notice = str(FIXTURES / "2027-synthetic.txt")
+
+    async def healthz(daemon: Daemon) -> dict[str, object]:
+        url = f"http://127.0.0.1:{port}/healthz"
+        async with aiohttp.ClientSession() as session, session.get(url) as response:
+            assert response.status == 200
+            body: dict[str, object] = json.loads(await response.text())
+            return body
+
+    async def scenario() -> None:
+        daemon = Daemon(config, clock=lambda: clock)
+        await daemon.start()
+        try:
+            await daemon.run_pass("sweep")
+            before = await healthz(daemon)
+            assert "2027" in " ".join(map(str, before["warnings"]))  # type: ignore[call-overload]
+            args = ["calendar", "import", "-c", str(config), notice, "--today", "2026-12-01"]
+            assert await asyncio.to_thread(main, args) == 0
+            await daemon.run_pass("sweep")
+            after = await healthz(daemon)
+            assert after["warnings"] == []
+            snap = daemon.snapshot
+            assert snap is not None
+            assert snap.calendar.describe(2027).layer.value == "notice"
+            assert not snap.plans[0].provisional
+            await daemon.run_pass("sweep")
+            assert daemon.db is not None
+            rows = daemon.db.conn.execute(
+                "SELECT COUNT(*) FROM delivery WHERE kind = 'dates_moved' AND status = 'sent'"
+            ).fetchone()[0]
+            assert rows == 1
+        finally:
+            await daemon.stop()
+
+    asyncio.run(scenario())
 
 
 def test_two_processes_noticing_the_same_change_note_it_once(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = App(settings(**GROUPED))
-    plans = app.planner.plan_all([HOLDER], TODAY)
-    note_calendar_changes(app, db, plans, TODAY, at(TODAY))
+    app = World(settings(**GROUPED))
+    snap = app.snap()
+    note_calendar_changes(snap, db, snap.plans, TODAY, at(TODAY))
     stale = MoveStore(db).seen()  # what a second process read before the first one recorded
-    after = app.with_calendar(MappingProxyType({2027: NOTICE_2027.table()}))
-    new_plans = after.planner.plan_all([HOLDER], TODAY)
-    assert note_calendar_changes(after, db, new_plans, TODAY, at(TODAY))
+    after = app.with_calendar(MappingProxyType({2027: NOTICE_2027.table()})).snap()
+    assert note_calendar_changes(after, db, after.plans, TODAY, at(TODAY))
     monkeypatch.setattr(MoveStore, "seen", lambda self: stale)
-    assert note_calendar_changes(after, db, new_plans, TODAY, at(TODAY)) == []
+    assert note_calendar_changes(after, db, after.plans, TODAY, at(TODAY)) == []
     assert db.conn.execute("SELECT COUNT(*) FROM moved_note").fetchone()[0] == 3

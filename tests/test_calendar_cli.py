@@ -198,3 +198,5 @@ def test_status_lists_years_the_plans_touch(
     assert "2026  official     package" in text
     assert "2027  PROVISIONAL  estimate" in text
     assert "renewd calendar import FILE" in text
+    assert main(["calendar", "-c", str(config), "--today", TODAY]) == 0  # status by default
+    assert capsys.readouterr().out == text

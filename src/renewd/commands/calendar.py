@@ -25,11 +25,14 @@ def register(
 ) -> None:
     parser = sub.add_parser(
         "calendar",
+        parents=[parent],
         help="import a holiday notice; show which years are official",
         description="The working-day calendar's years: import the State Council holiday notice"
-        " the day it is published, and see which years are still provisional (estimated).",
+        " the day it is published (`renewd calendar import`), and see which years are still"
+        " provisional (`renewd calendar` or `renewd calendar status`).",
     )
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    _status_options(parser)
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
     imp = actions.add_parser(
         "import",
         parents=[parent],
@@ -54,9 +57,13 @@ def register(
         " or the chinese-calendar package) or provisional (estimated), its source, and its rest"
         " and make-up working day counts.",
     )
-    status.add_argument("--json", action="store_true", help="print JSON")
-    status.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help="as of this day")
-    status.set_defaults(handler=run_status)
+    _status_options(status)
+
+
+def _status_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help="as of this day")
+    parser.set_defaults(handler=run_status)
 
 
 def _day(day: dt.date) -> str:

@@ -9,6 +9,7 @@ import sys
 from renewd.commands.args import iso_date
 from renewd.service.app import App, today
 from renewd.service.calendar import estimate_warning
+from renewd.service.snapshot import build_snapshot
 
 
 def register(
@@ -19,9 +20,10 @@ def register(
         parents=[parent],
         help="validate config and roster",
         description="Validate the configuration (channels and their secrets included) and the"
-        " roster. Exit 0 when all is valid, 78 for a configuration error, 65 for roster errors"
-        " (all of them listed on stderr). From [calendar] warn_from, a plan resting on an estimated"
-        " holiday calendar is a warning (exit 0).",
+        " roster, and plan everyone. Exit 0 when all is valid, 78 for a configuration error"
+        " (or people no working-day calendar covers), 65 for roster errors (all of them listed"
+        " on stderr). From [calendar] warn_from, a plan resting on an estimated holiday calendar"
+        " is a warning (still exit 0).",
     )
     parser.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help="check as of this day")
     parser.set_defaults(handler=run)
@@ -30,10 +32,13 @@ def register(
 def run(args: argparse.Namespace) -> int:
     app = App.load(args.config)  # every channel has its keys, every route a destination
     roster = app.roster  # raises RosterError with every problem
+    # Everyone can be planned (a calendar for every year), as the daemon plans them; the
+    # settings already checked every channel, so none is built here.
+    day: dt.date = args.today or today(app.settings)
+    snap = build_snapshot(app.settings, roster, {}, day, app.recorded(), app.notices)
     for warning in roster.warnings:
         print(f"renewd: warning: {warning}", file=sys.stderr)
-    day: dt.date = args.today or today(app.settings)
-    calendar = estimate_warning(app, app.plans(day), day)  # from [calendar] warn_from
+    calendar = estimate_warning(snap, snap.plans, day)  # from [calendar] warn_from
     if calendar:
         print(f"renewd: warning: {calendar}", file=sys.stderr)
     files = len(app.settings.roster.files)

@@ -7,7 +7,6 @@ import datetime as dt
 import sys
 from zoneinfo import ZoneInfo
 
-from renewd.channels.factory import build_channels
 from renewd.commands.args import iso_date
 from renewd.core.errors import EX_TEMPFAIL, UsageError
 from renewd.core.messages import test_message
@@ -102,14 +101,16 @@ def run_notify(args: argparse.Namespace) -> int:
     if args.channel or args.to:
         raise UsageError("--channel and --to go with --test")
     day: dt.date = args.today or today(app.settings)
-    channels = build_channels(app.settings)
     db = Database.in_dir(app.settings.state.dir)
     try:
-        move = workday_move(app.settings, app.calendar)
-        delivery = Delivery(db, app.settings, channels, move=move)
-        at, plans = now(app.settings), app.plans(day, db)
-        warning = calendar_pass(app, db, plans, day, at, note=not args.dry_run)
-        report = delivery.run_pass(plans, day, at, dry_run=args.dry_run, calendar_warning=warning)
+        snap = app.snapshot(day, db)
+        move = workday_move(snap.settings, snap.calendar)
+        delivery = Delivery(db, snap.settings, snap.channels, move=move)
+        at = now(app.settings)
+        warning = calendar_pass(snap, db, snap.plans, day, at, note=not args.dry_run)
+        report = delivery.run_pass(
+            snap.plans, day, at, dry_run=args.dry_run, calendar_warning=warning
+        )
     finally:
         db.close()
     print_report(report)
@@ -117,7 +118,7 @@ def run_notify(args: argparse.Namespace) -> int:
 
 
 def _test(app: App, only: str | None, to: str | None) -> int:
-    channels = build_channels(app.settings)
+    channels = app.channels
     if only is not None:
         if only not in channels:
             raise UsageError(f"no channel named {only!r}")

@@ -24,6 +24,7 @@ from renewd.core.plan import Planner
 from renewd.core.policy import YearTable
 from renewd.core.workdays import WorkdayCalendar, YearInfo
 from renewd.service.app import App, now
+from renewd.service.snapshot import Snapshot
 from renewd.store.database import Database
 from renewd.store.moves import MoveStore
 from renewd.store.notices import NoticeStore
@@ -56,15 +57,16 @@ def _table(info: YearInfo) -> tuple[str, frozenset[dt.date], frozenset[dt.date]]
 
 
 def note_calendar_changes(
-    app: App, db: Database, plans: Sequence[PersonPlan], today: dt.date, at: dt.datetime
+    snap: Snapshot, db: Database, plans: Sequence[PersonPlan], today: dt.date, at: dt.datetime
 ) -> list[Move]:
-    """Compare the calendar of the years `plans` touch with what was seen last; note the moves.
+    """Compare the calendar of the years `plans` touch (planned on `snap`'s calendar) with what
+    was seen last; note the moves.
 
     Years never seen are recorded without notes (the first pass after an upgrade tells nobody
     anything). Returns the moves noted."""
     store = MoveStore(db)
     seen = store.seen()
-    current = {y: app.calendar.describe(y) for y in touched_years(plans, today)}
+    current = {y: snap.calendar.describe(y) for y in touched_years(plans, today)}
     changed = {
         y: seen[y]
         for y, info in current.items()
@@ -74,12 +76,12 @@ def note_calendar_changes(
     moves: list[Move] = []
     cause = ", ".join(f"{y}: {current[y].source}" for y in sorted(changed))
     if changed:
-        options = app.settings.calendar.core(app.notices)
+        options = snap.settings.calendar.core(snap.notices)
         before = dict(options.years) | {
             y: YearTable(complete=True, off=s.off, on=s.on) for y, s in changed.items()
         }
         old_calendar = WorkdayCalendar(before, options.fallback, options.notices)
-        old_plans = Planner(app.settings.policy.core(), old_calendar).plan_all(
+        old_plans = Planner(snap.settings.policy.core(), old_calendar).plan_all(
             [p.person for p in plans], today
         )
         moves = moved_milestones(old_plans, plans)
@@ -95,7 +97,7 @@ def note_calendar_changes(
 
 
 def calendar_pass(
-    app: App,
+    snap: Snapshot,
     db: Database,
     plans: Sequence[PersonPlan],
     today: dt.date,
@@ -103,28 +105,10 @@ def calendar_pass(
     note: bool = True,
 ) -> str | None:
     """What a delivery pass does about the calendar before it sends: note what a change moved
-    (unless `note` is False: no roster, or a dry run), and return the estimate warning."""
+    (unless `note` is False: a dry run), and return the estimate warning."""
     if note:
-        note_calendar_changes(app, db, plans, today, at)
-    return estimate_warning(app, plans, today)
-
-
-class NoticeWatch:
-    """The daemon's view of the imported notices: a new import means a new calendar."""
-
-    def __init__(self) -> None:
-        self.seen: int | None = None  # None: the app's calendar was built on load
-
-    def changed(self, db: Database | None) -> bool:
-        return db is not None and NoticeStore(db).fingerprint() != self.seen
-
-    def apply(self, app: App, db: Database | None) -> App:
-        """`app`, or the same on a calendar with the notices now stored."""
-        if db is None or not self.changed(db):
-            return app
-        store = NoticeStore(db)
-        self.seen = store.fingerprint()
-        return app.with_calendar(store.tables())
+        note_calendar_changes(snap, db, plans, today, at)
+    return estimate_warning(snap, plans, today)
 
 
 def import_notice(
@@ -147,21 +131,26 @@ def import_notice(
     after = app.with_calendar(MappingProxyType(notices))
     db = None if dry_run else Database.in_dir(app.settings.state.dir)
     try:
+        old: Snapshot | None
+        new: Snapshot | None
         try:
-            old_plans = app.plans(today, db)
-            new_plans = after.plans(today, db)
-        except RosterError as exc:
-            old_plans = new_plans = []
+            old, new = app.snapshot(today, db), after.snapshot(today, db)
+        except RosterError as exc:  # store the notice anyway; the next pass notes the moves
+            old = new = None
             problem: str | None = exc.message
         else:
             problem = None
+        old_plans = old.plans if old else ()
+        new_plans = new.plans if new else ()
         moves = tuple(moved_milestones(old_plans, new_plans))
         infeasible = tuple(newly_infeasible(old_plans, new_plans))
         stored = False
         if db is not None:
-            note_calendar_changes(app, db, old_plans, today, at)  # what was true before
+            if old is not None:
+                note_calendar_changes(old, db, old.plans, today, at)  # what was true before
             stored = NoticeStore(db).save(notice, at)
-            note_calendar_changes(after, db, new_plans, today, at)
+            if new is not None:
+                note_calendar_changes(new, db, new.plans, today, at)
         return ImportResult(notice, stored, moves, infeasible, problem)
     finally:
         if db is not None:
@@ -206,10 +195,11 @@ class CalendarReport:
 def calendar_status(app: App, today: dt.date, db: Database | None = None) -> CalendarReport:
     """Every year the plans touch (and the current one): official or provisional, and why."""
     report = CalendarReport(today)
+    plans: Sequence[PersonPlan] = ()
     try:
-        plans = app.plans(today, db)
+        plans = app.snapshot(today, db).plans
     except RosterError as exc:
-        plans, report.roster_problem = [], exc.message
+        report.roster_problem = exc.message
     counts: dict[int, int] = {}
     for plan in plans:
         for year in {m.due.year for m in plan.milestones}:
@@ -240,7 +230,7 @@ def warn_day(warn_from: str, year: int) -> dt.date:
     return dt.date(year - 1, month, day)
 
 
-def estimate_warning(app: App, plans: Sequence[PersonPlan], today: dt.date) -> str | None:
+def estimate_warning(snap: Snapshot, plans: Sequence[PersonPlan], today: dt.date) -> str | None:
     """From `[calendar] warn_from` of the year before an estimated year (1 November 2026 for
     2027) on: a warning naming the estimated years that plans depend on, with the command that
     fixes it; None when no plan rests on an estimate that is due to be asked for."""
@@ -248,8 +238,8 @@ def estimate_warning(app: App, plans: Sequence[PersonPlan], today: dt.date) -> s
 
     def estimated(year: int) -> bool:
         if year not in official:
-            official[year] = app.calendar.describe(year).official
-        return not official[year] and today >= warn_day(app.settings.calendar.warn_from, year)
+            official[year] = snap.calendar.describe(year).official
+        return not official[year] and today >= warn_day(snap.settings.calendar.warn_from, year)
 
     years: set[int] = set()
     affected = 0

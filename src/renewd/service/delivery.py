@@ -229,11 +229,13 @@ class Delivery:
         that failed to load cancels nothing."""
         now = stamp()
         rows = self.log.waiting(now, now - self.notify.stale_sending_seconds)
+        queues: dict[str, deque[DeliveryRow]] = defaultdict(deque)
+        if not rows:
+            return queues  # the usual sweep: nothing waits, so no need to index the plans
         planned = {p.person.id for p in plans}
         open_steps = {
             (p.person.id, p.cycle, m.kind) for p in plans for m in p.milestones if m.done_on is None
         }
-        queues: dict[str, deque[DeliveryRow]] = defaultdict(deque)
         for row in rows:
             subject = row.subject
             if (

@@ -10,7 +10,6 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
@@ -18,9 +17,6 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, gen
 from prometheus_client import Counter as PromCounter
 
 from renewd.core.model import PersonPlan
-
-if TYPE_CHECKING:
-    from renewd.service.sending import PassReport
 
 
 @dataclass
@@ -32,10 +28,18 @@ class Health:
     roster_problems: list[str] = field(default_factory=list)
     config_problem: str | None = None
     dead_letters: int = 0
+    delivery: bool = True  # `renewd serve` runs no delivery passes: none is overdue
+    tasks: dict[str, str] = field(default_factory=dict)  # background task -> why it is unwell
     calendar_warning: str | None = None  # a warning, not a failure: /healthz stays 200
 
     def warnings(self) -> list[str]:
         return [self.calendar_warning] if self.calendar_warning else []
+
+    def task_failed(self, name: str, reason: str) -> None:
+        self.tasks[name] = reason
+
+    def task_ok(self, name: str) -> None:
+        self.tasks.pop(name, None)
 
     def problems(self, now: float | None = None) -> list[str]:
         now = time.monotonic() if now is None else now
@@ -49,6 +53,9 @@ class Health:
             reasons.append(f"configuration reload rejected: {self.config_problem.splitlines()[0]}")
         if self.last_sweep_error:
             reasons.append(self.last_sweep_error)
+        reasons += [self.tasks[name] for name in sorted(self.tasks)]
+        if not self.delivery:
+            return reasons
         last = self.last_sweep_ok
         stale = 3 * self.sweep_seconds + 60  # three missed sweeps
         if last is None and now - self.started > stale:
@@ -87,28 +94,17 @@ class Metrics:
         self.roster_errors = Gauge(
             "renewd_roster_errors", "Problems in the roster files", registry=r
         )
+        self.full_plans = PromCounter(
+            "renewd_full_plans",
+            "Times everyone was planned (day change, roster, configuration or calendar change)",
+            registry=r,
+        )
+        self.person_plans = PromCounter(
+            "renewd_person_replans", "People planned again after recorded progress", registry=r
+        )
         self.feed_requests = PromCounter(
             "renewd_feed_requests", "Feed requests by HTTP status", ["status"], registry=r
         )
-
-    def observe_pass(self, report: PassReport) -> dict[str, int]:
-        """Count a delivery pass's sends; returns its non-zero counts, for the log."""
-        for outcome in report.sent:
-            self.deliveries.labels(channel=outcome.channel, result="sent").inc()
-            if outcome.attempts > 1:
-                self.retries.inc()
-        for outcome in report.failed:
-            self.deliveries.labels(channel=outcome.channel, result="failed").inc()
-        for outcome in report.dead:
-            self.deliveries.labels(channel=outcome.channel, result="dead").inc()
-        counts = {
-            "issued": report.issued,
-            "sent": len(report.sent),
-            "failed": len(report.failed),
-            "dead": len(report.dead),
-            "cancelled": len(report.cancelled),
-        }
-        return {k: v for k, v in counts.items() if v}
 
     def observe_plans(self, plans: Iterable[PersonPlan]) -> None:
         counts: Counter[tuple[str, str]] = Counter()
