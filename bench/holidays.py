@@ -16,7 +16,6 @@ from types import MappingProxyType
 
 from plan import write_roster  # bench/plan.py: the same roster
 from renewd.core.notices import parse_notice
-from renewd.roster.reader import load_roster
 from renewd.service.app import App
 from renewd.service.calendar import note_calendar_changes
 from renewd.settings import load_settings
@@ -42,19 +41,18 @@ def main() -> None:
         config = root / "config.toml"
         config.write_text('[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n')
         app = App(load_settings(config))
-        app.use_roster(load_roster([root / "people.csv"]))
         db = Database.in_dir(root / "state")
-        plans = app.plans(TODAY, db)
+        snap = app.snapshot(TODAY, db)
         t1 = time.perf_counter()
-        note_calendar_changes(app, db, plans, TODAY, AT)  # first pass: records the years
+        note_calendar_changes(snap, db, snap.plans, TODAY, AT)  # first pass: records the years
         t2 = time.perf_counter()
-        note_calendar_changes(app, db, plans, TODAY, AT)  # every later pass
+        note_calendar_changes(snap, db, snap.plans, TODAY, AT)  # every later pass
         t3 = time.perf_counter()
-        after = app.with_calendar(MappingProxyType({2027: notice.table()}))
-        new_plans = after.plans(TODAY, db)
+        after = app.with_calendar(MappingProxyType({2027: notice.table()})).snapshot(TODAY, db)
         t4 = time.perf_counter()
-        moves = note_calendar_changes(after, db, new_plans, TODAY, AT)
+        moves = note_calendar_changes(after, db, after.plans, TODAY, AT)
         t5 = time.perf_counter()
+        plans = snap.plans
         db.close()
     print(f"parse the notice:        {parse_ms:.2f} ms")
     print(f"people:                  {len(plans):,}")
