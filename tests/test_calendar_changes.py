@@ -213,7 +213,7 @@ def test_a_long_hr_note_is_split_for_the_channel_and_sent_once(db: Database) -> 
 
 def test_the_daemon_replans_when_a_notice_is_imported(write: Callable[[str, str], Path]) -> None:
     """In-process, on an injected clock: /healthz warns, an import reaches the running daemon
-    at its next sweep (a new calendar, no warning), and that pass tells the holder once."""
+    at its next sweep (a new calendar, no warning), and the next pass tells the holder once."""
     write("people.csv", "工号,姓名,部门,居住证到期日,邮箱\n1001,张三,研发部,2027-02-10,zs@x.cn\n")
     port = free_port()
     config = write(
@@ -248,7 +248,9 @@ def test_the_daemon_replans_when_a_notice_is_imported(write: Callable[[str, str]
             assert snap is not None
             assert snap.calendar.describe(2027).layer.value == "notice"
             assert not snap.plans[0].provisional
-            await daemon.run_pass("sweep")
+            await daemon.run_pass("sweep")  # a sweep issues nothing new once a pass has run...
+            await daemon.run_pass("send_at")  # ...the next pass at send_at tells the holder
+            await daemon.run_pass("send_at")
             assert daemon.db is not None
             rows = daemon.db.conn.execute(
                 "SELECT COUNT(*) FROM delivery WHERE kind = 'dates_moved' AND status = 'sent'"
@@ -272,3 +274,22 @@ def test_two_processes_noticing_the_same_change_note_it_once(
     monkeypatch.setattr(MoveStore, "seen", lambda self: stale)
     assert note_calendar_changes(after, db, after.plans, TODAY, at(TODAY)) == []
     assert db.conn.execute("SELECT COUNT(*) FROM moved_note").fetchone()[0] == 3
+
+
+def test_the_note_rides_inside_the_holders_one_message_of_the_pass(db: Database) -> None:
+    """On a day the holder has a reminder anyway, what moved is a section of that message: one
+    message to him that pass, no second one; HR, with nothing else that day, gets its own."""
+    rec, hr = Recorder("rec"), Recorder("hr", personal=False)
+    app = World(settings(**GROUPED))
+    delivery = Delivery(db, app.settings, {"rec": rec, "hr": hr})
+    eve, day = dt.date(2026, 12, 10), dt.date(2026, 12, 11)  # `prepare` is due on the 11th
+    pass_on(app, db, delivery, eve)
+    before = len(rec.sent)
+    pass_on(app.with_calendar(MappingProxyType({2027: NOTICE_2027.table()})), db, delivery, day)
+    mine = rec.sent[before:]
+    assert len(mine) == 1, [m.title for m, _ in mine]
+    message, _ = mine[0]
+    assert "日期调整" in message.body
+    assert "居住证签注：2027-01-19 → 2027-01-20" in message.body
+    assert "日期调整" not in message.title  # it is the day's reminder, with the note inside
+    assert len(moved(hr)) == 1

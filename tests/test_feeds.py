@@ -15,8 +15,9 @@ from feedkit import NOW, PLANNER, TODAY, make_settings, people
 from renewd.core.events import Stamp, plan_events
 from renewd.core.feeds import FeedKind, FeedSpec, feed_specs, mask_name
 from renewd.core.ics import escape_text, fold, render_feed
-from renewd.core.materials import BASIC, checklist, step_text
+from renewd.core.materials import HOLDER_DOCS, HR_OWN, Reader, checklist, step_checklist
 from renewd.core.model import Change, Lang, MilestoneKind, Person, Progress
+from renewd.core.wording import CATALOGUE, step_name
 from renewd.store.database import Database
 from renewd.web.publisher import FeedCache
 
@@ -29,21 +30,30 @@ def cache_for(tmp_path: Path, **extra: object) -> FeedCache:
 
 def test_checklist_has_the_basic_set_then_each_change_once() -> None:
     items = checklist({Change.CHILD, Change.SPOUSE}, Lang.ZH)
-    assert items[: len(BASIC[Lang.ZH])] == BASIC[Lang.ZH]
+    basic = (HR_OWN[Lang.ZH], *HOLDER_DOCS[Lang.ZH])
+    assert items[: len(basic)] == basic
     assert "结婚证" in items
     assert "子女户口簿" in items
     assert len(items) == len(set(items))
-    assert checklist((), Lang.EN) == BASIC[Lang.EN]
+    assert checklist((), Lang.EN) == (HR_OWN[Lang.EN], *HOLDER_DOCS[Lang.EN])
 
 
-def test_every_milestone_kind_has_a_step_in_both_languages() -> None:
+def test_hr_own_id_card_is_only_on_hr_list_and_points_materials_on_points_steps() -> None:
+    for kind in MilestoneKind:
+        holder = step_checklist(kind, {Change.EMPLOYER}, Lang.ZH, Reader.HOLDER)
+        assert HR_OWN[Lang.ZH] not in holder
+    permit = step_checklist(MilestoneKind.PERMIT_RENEWAL, {Change.EMPLOYER}, Lang.ZH, Reader.HOLDER)
+    assert "劳动合同" not in permit
+    assert "您的身份证" in permit
+    hr = step_checklist(MilestoneKind.EMPLOYER_SUBMISSION, (), Lang.ZH, Reader.HR)
+    assert hr[0] == HR_OWN[Lang.ZH]
+
+
+def test_both_catalogues_say_everything_and_name_every_step() -> None:
+    assert set(CATALOGUE[Lang.ZH]) == set(CATALOGUE[Lang.EN])
     for kind in MilestoneKind:
         for lang in Lang:
-            step = step_text(kind, lang)
-            assert step.title
-            assert step.action
-            assert step.actor_text
-    assert step_text(MilestoneKind.EMPLOYER_SUBMISSION, Lang.ZH).actor.value == "hr"
+            assert step_name(kind, lang)
 
 
 def test_mask_name_keeps_first_and_last_character() -> None:
@@ -108,9 +118,9 @@ def test_person_feed_has_full_name_group_feed_masks_it(tmp_path: Path) -> None:
     cache.refresh(people(), PLANNER.plan_all(people(), TODAY), TODAY, NOW)
     own = cache.published("person-E002").body.decode()
     group = cache.published("group-研发部").body.decode()
-    assert "【居住证】李小明：续签居住证截止" in own
+    assert "【居住证】李小明：居住证签注（续签）" in own
     assert "李小明" not in group
-    assert "【居住证】李*明：续签居住证截止" in group
+    assert "【居住证】李*明：居住证签注（续签）" in group
     assert "Anna" not in group  # another group
 
 
@@ -118,7 +128,7 @@ def test_english_people_get_english_events(tmp_path: Path) -> None:
     cache = cache_for(tmp_path)
     cache.refresh(people(), PLANNER.plan_all(people(), TODAY), TODAY, NOW)
     body = cache.published("person-E003").body.decode()
-    assert "[Permit] Anna Schmidt: renew the residence permit" in body
+    assert "[Permit] Anna Schmidt: residence permit endorsement (renewal)" in body
 
 
 def test_infeasible_plan_and_critical_date_are_described(tmp_path: Path) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from renewd.roster.cells import CellError, parse_date
+
 
 def iso_date(text: str) -> dt.date:
     """argparse type for --today and other date options."""
@@ -12,3 +14,12 @@ def iso_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2027-02-10") from None
+
+
+def roster_date(text: str) -> dt.date:
+    """argparse type for dates people type: any format a roster accepts (2027-02-10, 2027/2/10,
+    2027年2月10日, 20270210)."""
+    try:
+        return parse_date(text)
+    except CellError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: {exc}") from None

@@ -12,8 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from renewd.core.messages import Format, Message, escape
-from renewd.core.messages import _split as split_lines  # the digests' packing, shared
+from renewd.core.messages import Letter, Line, Section
 from renewd.core.model import Lang, MilestoneKind, PersonPlan, Status
 
 # Milestones whose date is fixed by the permit, not by the working-day calendar, never move on a
@@ -92,40 +91,37 @@ def newly_infeasible(old: Iterable[PersonPlan], new: Iterable[PersonPlan]) -> li
     return [p for p in new if not p.feasible and (p.person.id, p.cycle) in feasible]
 
 
-def moved_lines(moves: Iterable[Move], lang: Lang, fmt: Format, names: dict[str, str]) -> list[str]:
-    """One line per move; with `names` (person id -> name, for HR) each line names the person."""
+def moved_section(
+    moves: Iterable[Move], lang: Lang, names: dict[str, str] | None = None
+) -> Section:
+    """The "dates moved" section of a message: one line per move; with `names` (person id ->
+    name, for HR) each line names the person. Plain text: the channel's renderer escapes it."""
     lines = []
     for move in sorted(moves):
-        who = f"{escape(names[move.person], fmt)}（{escape(move.person, fmt)}）" if names else ""
-        if who and lang is Lang.EN:
-            who = f"{escape(names[move.person], fmt)} ({escape(move.person, fmt)}) "
-        lines.append(f"- {who}{escape(move.line(lang), fmt)}")
-    return lines
+        who = ""
+        if names:
+            who = (
+                f"{names[move.person]}（{move.person}）"
+                if lang is Lang.ZH
+                else f"{names[move.person]} ({move.person}) "
+            )
+        lines.append(Line(who + move.line(lang)))
+    heading = "日期调整（节假日安排更新）" if lang is Lang.ZH else "Dates moved (holiday calendar)"
+    return Section(heading, tuple(lines))
 
 
-def moved_messages(
-    moves: Iterable[Move],
-    lang: Lang,
-    fmt: Format,
-    *,
-    cause: str,
-    names: dict[str, str] | None = None,
-    max_bytes: int | None = None,
-) -> list[Message]:
-    """The "dates moved" message: to a holder for his steps, or (with `names`) to HR for the
-    group's employer steps; split into parts when a channel limits the length. `cause` says
-    which calendar changed (the notice's source)."""
+def moved_letter(
+    moves: Iterable[Move], lang: Lang, *, cause: str, names: dict[str, str] | None = None
+) -> Letter:
+    """The "dates moved" message of its own, for a recipient the pass writes nothing else."""
     items = list(moves)
-    lines = moved_lines(items, lang, fmt, names or {})
     if lang is Lang.ZH:
         title = f"【日期调整】{len(items)} 项续签日期因节假日安排变化而调整"
-        head = f"节假日安排已更新（{escape(cause, fmt)}），以下日期有变："
-        foot = "请按新日期办理。"
+        opening = f"节假日安排已更新（{cause}），以下日期有变："
+        closing = "请按新日期办理。"
     else:
         title = f"[Dates moved] {len(items)} renewal date{'s' if len(items) != 1 else ''} moved"
-        head = f"The holiday calendar changed ({escape(cause, fmt)}); these dates moved:"
-        foot = "Please go by the new dates."
-    parts = split_lines([head, *lines], foot, max_bytes)
-    if len(parts) == 1:
-        return [Message(title, parts[0], fmt)]
-    return [Message(f"{title}（{n}/{len(parts)}）", body, fmt) for n, body in enumerate(parts, 1)]
+        opening = f"The holiday calendar changed ({cause}); these dates moved:"
+        closing = "Please go by the new dates."
+    section = moved_section(items, lang, names)
+    return Letter(title, (opening,), (Section("", section.lines),), (closing,))

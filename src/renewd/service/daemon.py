@@ -154,7 +154,8 @@ class Daemon:
                 return
             started = time.monotonic()
             try:
-                counts = await asyncio.to_thread(self.deliver, self.now())
+                # Reminders and digests go out at send_at; other passes only retry and catch up.
+                counts = await asyncio.to_thread(self.deliver, self.now(), why != "send_at")
             except Exception:
                 self.health.last_sweep_error = f"{why} failed; see the log"
                 log.exception("delivery pass (%s) failed", why)
@@ -188,9 +189,10 @@ class Daemon:
             return
         self.health.task_ok(name)
 
-    def deliver(self, now: dt.datetime) -> dict[str, int]:
+    def deliver(self, now: dt.datetime, sweep: bool = False) -> dict[str, int]:
         """One delivery pass, in a worker thread. Before `send_at` it works for yesterday, so a
-        night-time sweep retries and catches up but never sends today's reminders early."""
+        night-time sweep retries and catches up but never sends today's reminders early; a
+        `sweep` issues nothing new once `day` has had its pass (see `Delivery.run_pass`)."""
         if self.db is None:
             raise RuntimeError("the daemon has not started")
         day = reminder_day(now, self.settings.notify.send_at)
@@ -205,7 +207,12 @@ class Daemon:
         # On SIGTERM the pass stops submitting, records what is in flight, and leaves the rest
         # pending for the next start: nothing is left "sending", so nothing repeats.
         report = delivery.run_pass(
-            plans, day, now, should_stop=self._stopping.is_set, calendar_warning=warning
+            plans,
+            day,
+            now,
+            should_stop=self._stopping.is_set,
+            catch_up_only=sweep,
+            calendar_warning=warning,
         )
         for outcome in report.sent:
             self.metrics.deliveries.labels(channel=outcome.channel, result="sent").inc()
@@ -219,6 +226,7 @@ class Daemon:
             log.warning("not deliverable: %s", line)
         counts = {
             "issued": report.issued,
+            "messages": report.messages,
             "sent": len(report.sent),
             "failed": len(report.failed),
             "dead": len(report.dead),

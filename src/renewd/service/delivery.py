@@ -3,9 +3,12 @@
 The delivery log (`renewd.store.deliveries`) holds what was issued and every delivery row. A pass
 (`Delivery.run_pass`) is synchronous and safe to repeat on the same day:
 
-1. compute the due reminders (pure) from the plans and the issued keys;
-2. in **one transaction**, insert those reminders and all their delivery rows as `pending`
-   (a concurrent pass that inserted the same reminder first wins; ours is dropped);
+1. compute the due reminders (pure) from the plans, the issued keys, the people renewd has
+   written to (the others get a first-contact status) and the days passes ran (late = renewd was
+   not running);
+2. route them to one message per recipient (`renewd.service.outbox`) and, in **one
+   transaction**, insert those reminders and all their delivery rows as `pending` (a concurrent
+   pass that inserted the same reminder first wins; ours is dropped);
 3. send every row that is pending, failed with its wait over, or stuck in `sending` for longer
    than `notify.stale_sending_seconds` — each first moved to `sending` with a compare-and-set,
    so two passes never send the same row at the same time — and mark it sent, failed (with the
@@ -32,19 +35,27 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from renewd.channels.base import Channel
-from renewd.core.messages import Format, Message, digest_messages, lang_of, reminder_message
+from renewd.core.messages import Section
 from renewd.core.model import MilestoneKind, PersonPlan
-from renewd.core.reminders import DigestKey, MilestoneReminder, Reminder, ReminderKey
-from renewd.core.schedule import LeadRules, due_reminders
+from renewd.core.reminders import Reminder, ReminderKey
+from renewd.core.routing import PersonalEnvelope
+from renewd.core.schedule import LeadRules, PassHistory, due_reminders
 from renewd.core.workdays import WorkdayCalendar
-from renewd.service.moved import claim_calendar_rows
+from renewd.service.moved import CalendarMail
+from renewd.service.outbox import Extra, Outbox, build
 from renewd.service.sending import Outcome, PassReport, Sender
 from renewd.settings import NotifySettings, Settings
 from renewd.store.database import Database
-from renewd.store.deliveries import DeliveryLog, DeliveryRow, DeliveryStatus, NewDelivery
+from renewd.store.deliveries import (
+    DeliveryLog,
+    DeliveryRow,
+    DeliveryStatus,
+    NewDelivery,
+    ReminderFact,
+)
 
 __all__ = ["Delivery", "Outcome", "PassReport", "rules_from", "workday_move"]
 
@@ -82,15 +93,19 @@ class Delivery:
         channels: Mapping[str, Channel],
         *,
         move: Callable[[dt.date], dt.date] | None = None,
+        extra: Extra | None = None,
     ) -> None:
         """`move` maps a fire date to the day it is sent (previous working day) when
-        `notify.workdays_only` is set: see `workday_move`."""
+        `notify.workdays_only` is set: see `workday_move`. `extra` adds sections to each
+        person's one message (see `renewd.service.outbox`)."""
         self.db = db
         self.log = DeliveryLog(db)
         self.settings = settings
         self.notify = settings.notify
+        self.policy = settings.policy.core()
         self.channels = channels
         self.move = move
+        self.extra = extra
         self.rules = rules_from(settings.notify, settings.policy.grace_days)
 
     def issued(self, since: dt.date | None = None) -> set[ReminderKey]:
@@ -113,111 +128,89 @@ class Delivery:
         *,
         dry_run: bool = False,
         should_stop: Callable[[], bool] | None = None,
+        catch_up_only: bool = False,
         calendar_warning: str | None = None,
     ) -> PassReport:
         """Issue what is due on `today` and (re)send what is waiting. `now` is an aware datetime
-        used for retry times; the pass adds its own elapsed time (monotonic) as it goes. The
-        pending "dates moved" notes go out too, and once a week `calendar_warning` to the
-        escalation channels (`renewd.service.moved`).
+        used for retry times; the pass adds its own elapsed time (monotonic) as it goes.
 
         `should_stop` is asked before each send is submitted; once it answers True the pass
         submits nothing more, waits for the sends in flight, records them and returns with
         `report.stopped` set. Rows it did not submit stay as they were (pending, or failed with
-        their wait), so the next pass sends them, once."""
+        their wait), so the next pass sends them, once.
+
+        Reminders and digests go out at `send_at`; a sweep in between (`catch_up_only`) issues
+        nothing new once a pass has run for `today`: it sends retries, and catches up only when
+        no pass ran for `today` yet (a start after downtime, or a first start after `send_at`).
+
+        A pass that issues also carries the pending "dates moved" notes, inside each recipient's
+        one message (or in one of their own for a recipient it writes nothing else), and once a
+        week `calendar_warning` to the escalation channels (`renewd.service.moved`)."""
         report = PassReport(today=today, dry_run=dry_run)
-        since = today - dt.timedelta(days=800)  # cycles older than two years cannot be due
-        reminders = due_reminders(plans, today, self.rules, self.issued(since), self.move)
+        history = PassHistory(self.log.pass_days())
+        # A sweep catches up a day no pass ran for, but never starts a new install on
+        # yesterday's reminders (a start before `send_at`): its first pass is at `send_at`.
+        issue = not catch_up_only or (
+            today not in history.days and (bool(history.days) or today >= now.date())
+        )
+        known = self.log.known_people()
+        reminders: list[Reminder] = []
+        if issue:
+            since = today - dt.timedelta(days=800)  # cycles older than two years cannot be due
+            reminders = due_reminders(
+                plans, today, self.rules, self.issued(since), self.move,
+                known=known, history=history,
+            )  # fmt: skip
+        mail = CalendarMail(self.db, self.settings, self.channels, plans, today, calendar_warning)
         if dry_run:
-            report.planned = [_planned(d) for d in self._deliveries(reminders, today, report)]
-            notes = claim_calendar_rows(self.db, plans, self.settings, self.channels, today, 0.0,
-                                        calendar_warning, dry_run=True)  # fmt: skip
-            report.planned += [_planned(r.delivery()) for r in notes]
-            report.issued = len(reminders) + len(notes)
+            if issue:
+                mail.begin()
+            claims = list(self._outbox(reminders, today, report, mail).claims)
+            rest = mail.rest() if issue else []
+            report.planned = [_planned(d) for d in claims + rest]
+            report.issued = len(reminders) + len(rest)
             return report
         started = time.monotonic()
 
         def stamp() -> float:
             return now.timestamp() + (time.monotonic() - started)
 
-        report.issued = self.log.claim(
-            reminders, lambda won: self._deliveries(won, today, report), today, stamp()
-        )
-        report.issued += len(
-            claim_calendar_rows(
-                self.db, plans, self.settings, self.channels, today, stamp(), calendar_warning
-            )
-        )
+        if issue:
+            seen = [p.person.id for p in plans if known is None or p.person.id not in known]
+
+            def deliveries(won: list[Reminder]) -> list[NewDelivery]:
+                mail.begin(self.db.conn)  # inside the claim's transaction, as is `rest`
+                claims = list(self._outbox(won, today, report, mail).claims)
+                return claims + mail.rest(self.db.conn)
+
+            report.issued = self.log.claim(reminders, deliveries, today, stamp(), seen)
         sender = Sender(self.log, self.channels, self.notify, stamp, report)
         sender.send(self._queues(plans, stamp, report), should_stop)
         return report
 
     # -- what to send --------------------------------------------------------------------------
 
-    def _deliveries(
-        self, reminders: Sequence[Reminder], today: dt.date, report: PassReport
-    ) -> list[NewDelivery]:
-        default_lang = self.settings.language
-        out: list[NewDelivery] = []
-        by_group: dict[str, list[Reminder]] = defaultdict(list)
-        escalations: list[Reminder] = []
-        for reminder in reminders:
-            if reminder.escalate:
-                escalations.append(reminder)
-            if not isinstance(reminder, MilestoneReminder):
-                continue  # alerts go to HR only
-            person = reminder.plan.person
-            if person.group in self.settings.groups:
-                by_group[person.group].append(reminder)
-            lang = lang_of(reminder.plan, default_lang)
-            rendered: dict[Format, Message] = {}
-            reached = False
-            for channel in self.channels.values():
-                address = channel.address(person)
-                if not address:
-                    continue
-                message = rendered.get(channel.format)
-                if message is None:
-                    message = reminder_message(reminder, today, lang, channel.format)
-                    rendered[channel.format] = message
-                out.append(
-                    NewDelivery(reminder.key, 0, channel.name, address, message, reminder.late)
-                )
-                reached = True
-            if not reached:
-                report.skipped.append(f"{person.id} {reminder.kind.value}: no personal channel")
-        for group, items in sorted(by_group.items()):
-            names = self.settings.groups[group].channels
-            out += self._digest(group, names, items, today)
-        if escalations and self.notify.escalate_to:
-            out += self._digest(None, self.notify.escalate_to, escalations, today)
-        return out
-
-    def _digest(
+    def _outbox(
         self,
-        group: str | None,
-        channel_names: Iterable[str],
-        items: Sequence[Reminder],
+        reminders: Sequence[Reminder],
         today: dt.date,
-    ) -> list[NewDelivery]:
-        """One digest (the next of the day) of `items` for `group`'s channels, or the escalation
-        digest when `group` is None; in parts where a channel limits the length."""
-        out = []
-        key = DigestKey(today, self.log.next_digest_number(group, today), group)
-        for name in channel_names:
-            channel = self.channels.get(name)
-            if channel is None or not channel.fixed:
-                continue
-            parts = digest_messages(
-                items,
-                today,
-                self.settings.language,
-                channel.format,
-                heading=group or "",
-                escalation=key.escalation,
-                max_bytes=channel.max_bytes,
-            )
-            out += [NewDelivery(key, n, name, "", m, False) for n, m in enumerate(parts)]
-        return out
+        report: PassReport,
+        mail: CalendarMail | None = None,
+    ) -> Outbox:
+        """One message per recipient for `reminders` (see `renewd.service.outbox`), with the
+        calendar mail's sections inside."""
+        number = self.log.next_pass_number(today)
+        extra, digest_extra = self.extra, None
+        if mail is not None:
+            extra, digest_extra = _joined(self.extra, mail.extra), mail.digest_extra
+        outbox = build(reminders, today, number, self.settings, self.policy, self.channels,
+                       extra, digest_extra)  # fmt: skip
+        report.skipped += outbox.unheard
+        report.messages = outbox.messages
+        report.first_contacts = len({r.plan.person.id for r in reminders if r.first})
+        report.late = sum(1 for r in reminders if r.late)
+        report.facts = {r.key: ReminderFact(r.fire_on, today, r.late, r.first) for r in reminders}
+        return outbox
 
     # -- what is waiting -----------------------------------------------------------------------
 
@@ -232,17 +225,25 @@ class Delivery:
         queues: dict[str, deque[DeliveryRow]] = defaultdict(deque)
         if not rows:
             return queues  # the usual sweep: nothing waits, so no need to index the plans
+        rows = self.log.with_items(rows)
         planned = {p.person.id for p in plans}
         open_steps = {
             (p.person.id, p.cycle, m.kind) for p in plans for m in p.milestones if m.done_on is None
         }
+
+        def closed(key: ReminderKey) -> bool:
+            return (
+                key.person in planned
+                and isinstance(key.kind, MilestoneKind)
+                and (key.person, key.cycle, key.kind) not in open_steps
+            )
+
         for row in rows:
             subject = row.subject
-            if (
-                isinstance(subject, ReminderKey)
-                and subject.person in planned
-                and isinstance(subject.kind, MilestoneKind)
-                and (subject.person, subject.cycle, subject.kind) not in open_steps
+            # A message whose every step is done since goes with them (its status note too).
+            steps = [k for k in row.items if isinstance(k.kind, MilestoneKind)]
+            if (isinstance(subject, ReminderKey) and closed(subject)) or (
+                steps and all(closed(k) for k in steps)
             ):
                 self.log.finish(row, DeliveryStatus.CANCELLED, stamp(), "the step is done")
                 report.cancelled.append(Outcome.of(row))
@@ -251,5 +252,15 @@ class Delivery:
         return queues
 
 
+def _joined(first: Extra | None, second: Extra) -> Extra:
+    if first is None:
+        return second
+
+    def both(envelope: PersonalEnvelope) -> Sequence[Section]:
+        return (*first(envelope), *second(envelope))
+
+    return both
+
+
 def _planned(d: NewDelivery) -> Outcome:
-    return Outcome(d.subject, d.channel, d.recipient, d.late, 0, "", d.part)
+    return Outcome(d.subject, d.channel, d.recipient, d.late, 0, "", d.part, d.items)

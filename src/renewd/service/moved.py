@@ -1,164 +1,170 @@
-"""A delivery pass's calendar messages: "dates moved" notes, and the weekly "import the notice".
+"""A delivery pass's calendar mail: the pending "dates moved" notes, and the weekly "import the
+notice" warning.
 
-Both become ordinary delivery rows (pending, then sent, retried, never re-sent once confirmed) of
-their own kinds, claimed in one transaction with the notes they carry, so a note is sent once
-and a crash before the claim sends it on the next pass:
+Each note goes to the owners of its step (`core.routing.roles`, SPEC §3): the holder at his own
+addresses, the group's HR channels for the employer's steps, both for shared steps. Where the
+pass writes that recipient a message anyway (his one message, HR's one digest), the note is a
+section of it (`Delivery.extra`, `Delivery.digest_extra`); a recipient the pass writes nothing
+else gets one message of its own (kind `dates_moved`). Either way every note of the pass is
+claimed in the same transaction as the delivery rows that carry it, so it is sent once, and a
+crash before that transaction sends it on the next pass.
 
-- `dates_moved`: per person (his steps: the holder's, and all of them when his group has no HR
-  channel) and per group's HR channels (the employer's steps, each line naming the person).
-  Key: (person or `@moved:<group>`, the pass day, `dates_moved`, the first note's id).
-- `calendar_estimate`: to `notify.escalate_to`, once per ISO week while a plan rests on an
-  estimated year from `[calendar] warn_from`. Key: (`@calendar`, that week's Monday, ...).
+`calendar_estimate`: to `notify.escalate_to`, once per ISO week (key: the week's Monday) while a
+plan rests on an estimated year from `[calendar] warn_from`, with the command that fixes it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from renewd.channels.base import Channel
-from renewd.core.messages import Message, escape
-from renewd.core.model import Lang, MilestoneKind, Person, PersonPlan
-from renewd.core.moves import Move, moved_messages
+from renewd.channels.factory import routes_of
+from renewd.channels.formatting import render
+from renewd.core.messages import Letter, Line, Section
+from renewd.core.model import Lang, Person, PersonPlan
+from renewd.core.moves import moved_letter, moved_section
 from renewd.core.reminders import CalendarNote, ReminderKey
+from renewd.core.routing import GroupEnvelope, PersonalEnvelope, roles
 from renewd.settings import Settings
 from renewd.store.database import Database
-from renewd.store.deliveries import DeliveryLog, NewDelivery
+from renewd.store.deliveries import NewDelivery
 from renewd.store.moves import MoveStore, Note
 
-MOVED = CalendarNote.DATES_MOVED
-ESTIMATE = CalendarNote.CALENDAR_ESTIMATE
-K = MilestoneKind
-# SPEC §3 owners: the employer (the group's HR) acts on these; both hear about these.
-EMPLOYER_STEPS = frozenset({K.POINTS_APPLICATION, K.EMPLOYER_SUBMISSION})
-BOTH_STEPS = frozenset({K.POINTS_APPROVAL, K.EXPIRY})
+Personal = tuple[str, str]  # (channel, address)
 
 
-@dataclass(frozen=True)
-class Row:
-    """A delivery row to insert as pending."""
+class CalendarMail:
+    """One pass's calendar mail. Call `begin(conn)` inside the claim transaction, then build the
+    outbox (which asks `extra` and `digest_extra`), then `rest(conn)` for what is left."""
 
-    person: str
-    cycle: dt.date
-    kind: CalendarNote
-    lead: int
-    channel: str
-    recipient: str
-    message: Message
-    part: int = 0
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        channels: Mapping[str, Channel],
+        plans: Sequence[PersonPlan],
+        today: dt.date,
+        warning: str | None,
+    ) -> None:
+        self.store = MoveStore(db)
+        self.settings, self.channels, self.today, self.warning = settings, channels, today, warning
+        self.routes = routes_of(settings, channels)
+        self.people: dict[str, Person] = {p.person.id: p.person for p in plans}
+        self.notes: list[Note] = []
+        self.personal: dict[int, set[Personal]] = {}  # note id -> addresses still to reach
+        self.hr: dict[int, set[str]] = {}  # note id -> HR channels still to reach
 
-    def delivery(self) -> NewDelivery:
-        key = ReminderKey(self.person, self.cycle, self.kind, self.lead)
-        return NewDelivery(key, self.part, self.channel, self.recipient, self.message, False)
+    def begin(self, conn: sqlite3.Connection | None = None) -> None:
+        """Read the pending notes (on `conn`, inside the claim transaction) and who hears each.
+        Notes of people not in the plans (a leaver) stay pending."""
+        self.notes = [n for n in self.store.pending(conn) if n.move.person in self.people]
+        for note in self.notes:
+            person = self.people[note.move.person]
+            hr = self.routes.hr_channels(person.group) if person.group else ()
+            holder, employer = roles(note.move.kind, self.routes.owners, bool(hr))
+            self.personal[note.id] = self._addresses(person) if holder is not None else set()
+            self.hr[note.id] = set(hr) if employer is not None else set()
 
+    def _addresses(self, person: Person) -> set[Personal]:
+        out: set[Personal] = set()
+        fields: set[object] = set()
+        for channel in self.routes.channels:
+            if channel.personal and channel.field is not None:
+                address = channel.field.of(person)
+                if address and channel.field not in fields:  # the first channel per address
+                    out.add((channel.name, address))
+                    fields.add(channel.field)
+        return out
 
-def _hr_channels(settings: Settings, channels: Mapping[str, Channel], group: str) -> list[str]:
-    conf = settings.groups.get(group)
-    if conf is None:
-        return []
-    return [n for n in conf.channels if n in channels and channels[n].fixed]
+    # -- inside the pass's messages ----------------------------------------------------------
 
+    def extra(self, envelope: PersonalEnvelope) -> Sequence[Section]:
+        """The moved section of a person's one message (`outbox.Extra`)."""
+        target = (envelope.channel, envelope.address)
+        ids = {p.person.id for p in envelope.plans}
+        carried = [n for n in self.notes if n.move.person in ids and target in self.personal[n.id]]
+        for note in carried:
+            self.personal[note.id].discard(target)
+        if not carried:
+            return ()
+        lang = envelope.plans[0].person.lang or self.settings.language
+        return (moved_section([n.move for n in carried], lang),)
 
-def moved_rows(
-    notes: Sequence[Note],
-    people: Mapping[str, Person],
-    settings: Settings,
-    channels: Mapping[str, Channel],
-    today: dt.date,
-) -> tuple[list[Row], list[int]]:
-    """The rows for `notes` and the ids of the notes they carry. Notes of people not in
-    `people` (a roster that failed to load, or a leaver) stay pending."""
-    rows: list[Row] = []
-    carried: list[int] = []
-    personal: dict[str, list[Note]] = defaultdict(list)
-    by_group: dict[str, list[Note]] = defaultdict(list)
-    for note in notes:
-        person = people.get(note.move.person)
-        if person is None:
-            continue
-        carried.append(note.id)
-        has_hr = bool(_hr_channels(settings, channels, person.group))
-        kind = note.move.kind
-        if not has_hr or kind not in EMPLOYER_STEPS:
-            personal[person.id].append(note)
-        if has_hr and (kind in EMPLOYER_STEPS or kind in BOTH_STEPS):
-            by_group[person.group].append(note)
-    for pid, items in sorted(personal.items()):
-        person = people[pid]
-        lang = person.lang or settings.language
-        cause = items[-1].cause
-        lead = min(n.id for n in items)
-        moves = [n.move for n in items]
-        for channel in channels.values():
-            address = channel.address(person)
-            if not address:
+    def digest_extra(self, envelope: GroupEnvelope) -> Sequence[Section]:
+        """The moved section of an HR digest: the employer's steps of the channel's groups."""
+        carried = [n for n in self.notes if envelope.channel in self.hr[n.id]]
+        for note in carried:
+            self.hr[note.id].discard(envelope.channel)
+        if not carried:
+            return ()
+        names = {n.move.person: self.people[n.move.person].name for n in carried}
+        return (moved_section([n.move for n in carried], self.settings.language, names),)
+
+    # -- what is left ------------------------------------------------------------------------
+
+    def rest(self, conn: sqlite3.Connection | None = None) -> list[NewDelivery]:
+        """A message of its own for every recipient no message of the pass carried a note to,
+        and this week's estimate warning; with `conn`, the notes are claimed on it."""
+        out: list[NewDelivery] = []
+        personal: dict[Personal, list[Note]] = defaultdict(list)
+        hr: dict[str, list[Note]] = defaultdict(list)
+        for note in self.notes:
+            for target in self.personal[note.id]:
+                personal[target].append(note)
+            for channel in self.hr[note.id]:
+                hr[channel].append(note)
+        for (channel, address), notes in sorted(personal.items()):
+            person = self.people[notes[0].move.person]
+            lang = person.lang or self.settings.language
+            letter = moved_letter([n.move for n in notes], lang, cause=notes[-1].cause)
+            out += self._rows(person.id, notes, channel, address, letter, lang)
+        for channel, notes in sorted(hr.items()):
+            names = {n.move.person: self.people[n.move.person].name for n in notes}
+            lang = self.settings.language
+            letter = moved_letter([n.move for n in notes], lang, cause=notes[-1].cause, names=names)
+            out += self._rows(f"@moved:{channel}", notes, channel, "", letter, lang)
+        out += self._estimate()
+        if conn is not None:
+            self.store.claim(conn, [n.id for n in self.notes], self.today)
+        return out
+
+    def _rows(
+        self, who: str, notes: Sequence[Note], channel: str, to: str, letter: Letter, lang: Lang
+    ) -> list[NewDelivery]:
+        chan = self.channels.get(channel)
+        if chan is None:
+            return []
+        key = ReminderKey(who, self.today, CalendarNote.DATES_MOVED, min(n.id for n in notes))
+        parts = render(letter, chan.format, chan.max_bytes, lang)
+        return [NewDelivery(key, i, channel, to, m, False) for i, m in enumerate(parts)]
+
+    def _estimate(self) -> list[NewDelivery]:
+        if self.warning is None:
+            return []
+        monday = self.today - dt.timedelta(days=self.today.weekday())
+        key = ReminderKey("@calendar", monday, CalendarNote.CALENDAR_ESTIMATE, 0)
+        lang = self.settings.language
+        zh = lang is Lang.ZH
+        letter = Letter(
+            "【需关注】节假日安排尚未导入" if zh else "[Attention] holiday notice not imported",
+            (
+                "请在国务院公布放假安排当天导入："
+                if zh
+                else "Import the notice the day it appears:",
+            ),
+            (Section("", (Line(self.warning),)),),
+        )
+        out = []
+        for name in self.settings.notify.escalate_to:
+            channel = self.channels.get(name)
+            if channel is None or not channel.fixed:
                 continue
-            parts = moved_messages(moves, lang, channel.format, cause=cause,
-                                   max_bytes=channel.max_bytes)  # fmt: skip
-            rows += [Row(pid, today, MOVED, lead, channel.name, address, message, part)
-                     for part, message in enumerate(parts)]  # fmt: skip
-    for group, items in sorted(by_group.items()):
-        moves = [n.move for n in items]
-        names = {n.move.person: people[n.move.person].name for n in items}
-        lead = min(n.id for n in items)
-        for name in _hr_channels(settings, channels, group):
-            channel = channels[name]
-            parts = moved_messages(moves, settings.language, channel.format, cause=items[-1].cause,
-                                   names=names, max_bytes=channel.max_bytes)  # fmt: skip
-            rows += [Row(f"@moved:{group}", today, MOVED, lead, name, "", message, part)
-                     for part, message in enumerate(parts)]  # fmt: skip
-    return rows, carried
+            parts = render(letter, channel.format, channel.max_bytes, lang)
+            out += [NewDelivery(key, i, name, "", m, False) for i, m in enumerate(parts)]
+        return out
 
 
-def estimate_rows(
-    warning: str | None, settings: Settings, channels: Mapping[str, Channel], today: dt.date
-) -> list[Row]:
-    """The weekly "import the notice" message to the escalation channels (none without a
-    warning). Keyed by the week's Monday, so INSERT OR IGNORE makes it once a week."""
-    if warning is None:
-        return []
-    monday = today - dt.timedelta(days=today.weekday())
-    zh = settings.language is Lang.ZH
-    rows = []
-    for name in settings.notify.escalate_to:
-        channel = channels.get(name)
-        if channel is None or not channel.fixed:
-            continue
-        title = "【需关注】节假日安排尚未导入" if zh else "[Attention] holiday notice not imported"
-        lead = "请在国务院公布放假安排当天导入：" if zh else "Import the notice the day it appears:"
-        body = f"{lead}\n{escape(warning, channel.format)}"
-        rows.append(Row("@calendar", monday, ESTIMATE, 0, name, "",
-                        Message(title, body, channel.format)))  # fmt: skip
-    return rows
-
-
-def claim_calendar_rows(
-    db: Database,
-    plans: Sequence[PersonPlan],
-    settings: Settings,
-    channels: Mapping[str, Channel],
-    today: dt.date,
-    at: float,
-    warning: str | None,
-    *,
-    dry_run: bool = False,
-) -> list[Row]:
-    """Claim the pending moved notes and this week's estimate warning as delivery rows, in one
-    transaction. Returns the rows claimed (on a dry run, the rows that would be)."""
-    store, log = MoveStore(db), DeliveryLog(db)
-    people = {p.person.id: p.person for p in plans}
-    if dry_run:
-        rows, _ = moved_rows(store.pending(), people, settings, channels, today)
-        return rows + estimate_rows(warning, settings, channels, today)
-    with db.transaction() as conn:
-        rows, carried = moved_rows(store.pending(conn), people, settings, channels, today)
-        rows += estimate_rows(warning, settings, channels, today)
-        new = log.insert(conn, [r.delivery() for r in rows], at)
-        inserted = [r for r in rows if r.delivery() in new]
-        store.claim(conn, carried, today)
-    return inserted
-
-
-__all__ = ["ESTIMATE", "MOVED", "Move", "claim_calendar_rows"]
+__all__ = ["CalendarMail"]

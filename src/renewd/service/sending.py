@@ -20,7 +20,14 @@ from dataclasses import dataclass, field, replace
 from renewd.channels.base import Channel, Result
 from renewd.core.reminders import Kind, ReminderKey
 from renewd.settings import NotifySettings
-from renewd.store.deliveries import DeliveryLog, DeliveryRow, DeliveryStatus, Subject, columns
+from renewd.store.deliveries import (
+    DeliveryLog,
+    DeliveryRow,
+    DeliveryStatus,
+    ReminderFact,
+    Subject,
+    columns,
+)
 
 log = logging.getLogger("renewd.service.delivery")
 
@@ -36,6 +43,7 @@ class Outcome:
     attempts: int = 0
     reason: str = ""
     part: int = 0
+    items: tuple[ReminderKey, ...] = ()  # the reminders a message or digest carries
 
     @property
     def kind(self) -> Kind | None:
@@ -44,7 +52,8 @@ class Outcome:
 
     @classmethod
     def of(cls, row: DeliveryRow) -> Outcome:
-        return cls(row.subject, row.channel, row.recipient, row.late, row.attempts, "", row.part)
+        return cls(row.subject, row.channel, row.recipient, row.late, row.attempts, "", row.part,
+                   row.items)  # fmt: skip
 
     def describe(self) -> str:
         to = self.recipient or "(configured)"
@@ -52,6 +61,10 @@ class Outcome:
         what = f"{who} {kind} {lead:+d}"
         if kind == "digest":
             what = f"{who} {kind} #{lead} part {self.part + 1}"
+        elif kind == "message":
+            what = f"{who} message #{lead}"
+        if self.items:
+            what += f" ({len(self.items)} items)"
         text = f"{what} via {self.channel} to {to}"
         if self.late:
             text += " (late)"
@@ -71,6 +84,11 @@ class PassReport:
     planned: list[Outcome] = field(default_factory=list)  # dry run: what would be claimed
     skipped: list[str] = field(default_factory=list)  # reminders no channel can deliver
     issued: int = 0  # new reminders and alerts this pass
+    messages: int = 0  # messages built for them (one per recipient; digest parts count once)
+    first_contacts: int = 0  # people who heard from renewd for the first time
+    late: int = 0  # reminders sent late because renewd was not running on their day
+    # How this pass issued each reminder (for readable lines, also in a dry run).
+    facts: dict[ReminderKey, ReminderFact] = field(default_factory=dict)
     stopped: bool = False  # `should_stop` ended the pass early; the rest waits for the next
 
     @property

@@ -28,6 +28,7 @@ from renewd.core.events import EventContent, EventKey, Stamp, plan_events
 from renewd.core.feeds import FeedSpec, feed_specs
 from renewd.core.ics import DigestPart, digest_part, feed_digest, render_stamped
 from renewd.core.model import Lang, Person, PersonPlan
+from renewd.core.policy import Owners
 from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.feedstamps import FeedStore
@@ -98,6 +99,8 @@ class _Generation:
     key: Any
     specs: dict[str, FeedSpec]
     lang: Lang
+    owners: Owners
+    auto: bool  # [policy] auto_endorsement
     plans: dict[str, tuple[PersonPlan, ...]]  # person id → plans (the ones in `key`)
     stamps: dict[str, tuple[Stamp, ...]]  # person id → a stamp per event, in `plan_events` order
     modified: dict[str, dt.datetime]
@@ -108,7 +111,9 @@ class _Generation:
         """The feed's events, written again from the plans, each with the stamp it was given."""
         for person_id in spec.members:
             events = [
-                e for plan in self.plans.get(person_id, ()) for e in plan_events(plan, self.lang)
+                e
+                for plan in self.plans.get(person_id, ())
+                for e in plan_events(plan, self.lang, self.owners, self.auto)
             ]
             yield from zip(events, self.stamps.get(person_id, ()), strict=True)
 
@@ -145,12 +150,16 @@ class FeedCache:
             return False
         specs = feed_specs(people, settings.feed_options())
         lang = settings.language
+        policy = settings.policy.core()
+        owners, auto = policy.owners, policy.auto_endorsement  # what each event says
         # Only the events' keys outlive this loop: the text is hashed into the digest and dropped.
         plans_of: dict[str, list[PersonPlan]] = {}
         keys: dict[str, list[EventKey]] = {}
         for plan in plans:
             plans_of.setdefault(plan.person.id, []).append(plan)
-            keys.setdefault(plan.person.id, []).extend(e.key for e in plan_events(plan, lang))
+            keys.setdefault(plan.person.id, []).extend(
+                e.key for e in plan_events(plan, lang, owners, auto)
+            )
         flat = self.store.stamp((k for ks in keys.values() for k in ks), now)
         stamps: dict[str, tuple[Stamp, ...]] = {}
         parts: dict[str, list[DigestPart]] = {}
@@ -171,6 +180,8 @@ class FeedCache:
             key,
             {s.name: s for s in specs},
             lang,
+            owners,
+            auto,
             {person_id: tuple(own) for person_id, own in plans_of.items()},
             stamps,
             modified,
