@@ -21,13 +21,14 @@ from renewd.core.model import Person
 from renewd.core.notices import parse_notice
 from renewd.core.policy import YearTable
 from renewd.roster.reader import Roster
-from renewd.service.calendar import estimate_warning, note_calendar_changes
+from renewd.service.calendar import estimate_warning, note_calendar_changes, store_notice
 from renewd.service.daemon import Daemon
 from renewd.service.delivery import Delivery
 from renewd.service.snapshot import Snapshot, build_snapshot
 from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.moves import MoveStore
+from renewd.store.notices import NoticeStore
 from renewd.web.health import Health, Metrics, add_health_routes
 from renewd.web.server import bound_port, start
 
@@ -293,3 +294,20 @@ def test_the_note_rides_inside_the_holders_one_message_of_the_pass(db: Database)
     assert "居住证签注：2027-01-19 → 2027-01-20" in message.body
     assert "日期调整" not in message.title  # it is the day's reminder, with the note inside
     assert len(moved(hr)) == 1
+
+
+def test_a_form_stores_a_pasted_notice_against_the_daemons_snapshot(db: Database) -> None:
+    """`store_notice` (what a console form calls): a dry run stores nothing and says what
+    moves; the real one stores and notes the moves for the next pass."""
+    snap = World(settings(**GROUPED)).snap()
+    text = (FIXTURES / "2027-synthetic.txt").read_text(encoding="utf-8")
+    trial = store_notice(snap, None, parse_notice(text), at(TODAY))
+    assert not trial.stored
+    assert sorted(m.kind.value for m in trial.moves) == [
+        "employer_submission", "permit_renewal", "points_application",
+    ]  # fmt: skip
+    assert NoticeStore(db).load() == {}
+    done = store_notice(snap, db, parse_notice(text), at(TODAY))
+    assert done.stored
+    assert 2027 in NoticeStore(db).load()
+    assert len(MoveStore(db).pending()) == 3

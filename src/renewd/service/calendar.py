@@ -1,7 +1,8 @@
 """The calendar as a service: import a notice, tell which years are official, notice changes.
 
-- `import_notice` is what `renewd calendar import` and the console's paste form call: parse,
-  show what moves, store (unless a dry run), and note the moves for the next delivery pass.
+- `import_notice` (`renewd calendar import`) and `store_notice` (a paste form, with the
+  daemon's snapshot, after `parse_notice`): show what moves, store (unless a dry run), and note
+  the moves for the next delivery pass.
 - `calendar_status` answers "which years are provisional" for the years the plans touch.
 - `note_calendar_changes` runs before every delivery pass: a year whose working-day table differs
   from the one the plans were last made on (an import, a config table, a new `chinese-calendar`)
@@ -14,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
 from renewd.core.errors import RosterError
 from renewd.core.model import PersonPlan
@@ -24,7 +24,7 @@ from renewd.core.plan import Planner
 from renewd.core.policy import YearTable
 from renewd.core.workdays import WorkdayCalendar, YearInfo
 from renewd.service.app import App, now
-from renewd.service.snapshot import Snapshot
+from renewd.service.snapshot import Snapshot, build_snapshot
 from renewd.store.database import Database
 from renewd.store.moves import MoveStore
 from renewd.store.notices import NoticeStore
@@ -123,38 +123,45 @@ def import_notice(
 ) -> ImportResult:
     """Parse `text` (notice text or holiday-cn JSON), compute what it moves, and unless
     `dry_run` store it and note the moves for the next pass. Raises NoticeError (exit 65) for a
-    refused input, before anything is stored."""
+    refused input, before anything is stored. (`renewd calendar import`.)"""
     notice = parse_notice(text, year=year, name=name)
     at = at or now(app.settings)
     today = today or at.date()
-    notices = dict(app.notices) | {notice.year: notice.table()}
-    after = app.with_calendar(MappingProxyType(notices))
     db = None if dry_run else Database.in_dir(app.settings.state.dir)
     try:
-        old: Snapshot | None
-        new: Snapshot | None
         try:
-            old, new = app.snapshot(today, db), after.snapshot(today, db)
+            snap = app.snapshot(today, db)
         except RosterError as exc:  # store the notice anyway; the next pass notes the moves
-            old = new = None
-            problem: str | None = exc.message
-        else:
-            problem = None
-        old_plans = old.plans if old else ()
-        new_plans = new.plans if new else ()
-        moves = tuple(moved_milestones(old_plans, new_plans))
-        infeasible = tuple(newly_infeasible(old_plans, new_plans))
-        stored = False
-        if db is not None:
-            if old is not None:
-                note_calendar_changes(old, db, old.plans, today, at)  # what was true before
-            stored = NoticeStore(db).save(notice, at)
-            if new is not None:
-                note_calendar_changes(new, db, new.plans, today, at)
-        return ImportResult(notice, stored, moves, infeasible, problem)
+            stored = NoticeStore(db).save(notice, at) if db is not None else False
+            return ImportResult(notice, stored, roster_problem=exc.message)
+        return store_notice(snap, db, notice, at)
     finally:
         if db is not None:
             db.close()
+
+
+def store_notice(
+    snap: Snapshot, db: Database | None, notice: Notice, at: dt.datetime
+) -> ImportResult:
+    """What `notice` moves for the people of `snap`, and unless `db` is None (a dry run) store
+    it and note the moves for the next pass: what a form calls with the daemon's snapshot and
+    database, as `parse_notice(text)` gave it the notice. Plans everyone once more (slow for a
+    large roster: call it in a worker thread)."""
+    notices = dict(snap.notices) | {notice.year: notice.table()}
+    try:
+        new = build_snapshot(snap.settings, snap.roster, snap.channels, snap.day, snap.recorded,
+                             notices)  # fmt: skip
+    except RosterError as exc:  # the new calendar cannot plan someone: stored all the same
+        stored = NoticeStore(db).save(notice, at) if db is not None else False
+        return ImportResult(notice, stored, roster_problem=exc.message)
+    moves = tuple(moved_milestones(snap.plans, new.plans))
+    infeasible = tuple(newly_infeasible(snap.plans, new.plans))
+    stored = False
+    if db is not None:
+        note_calendar_changes(snap, db, snap.plans, snap.day, at)  # what was true before
+        stored = NoticeStore(db).save(notice, at)
+        note_calendar_changes(new, db, new.plans, snap.day, at)
+    return ImportResult(notice, stored, moves, infeasible)
 
 
 @dataclass(frozen=True)
