@@ -12,12 +12,10 @@ from pathlib import Path
 from renewd.commands.args import iso_date
 from renewd.core.errors import Problem, UsageError
 from renewd.core.moves import Move
-from renewd.core.notices import Notice, NoticeError
+from renewd.core.notices import NoticeError
 from renewd.service.app import App, today
-from renewd.service.calendar import ImportResult, calendar_status, import_notice
+from renewd.service.calendar import ImportResult, calendar_status, describe_notice, import_notice
 from renewd.store.database import DB_NAME, Database
-
-_WEEKDAY = "一二三四五六日"
 
 
 def register(
@@ -64,22 +62,6 @@ def _status_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help="as of this day")
     parser.set_defaults(handler=run_status)
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.isoformat()}（周{_WEEKDAY[day.weekday()]}）"
-
-
-def describe_notice(notice: Notice) -> list[str]:
-    lines = [f"{notice.year}: {notice.source}"]
-    for h in notice.holidays:
-        span = _day(h.start) if h.start == h.end else f"{_day(h.start)} – {_day(h.end)}"
-        count = (h.end - h.start).days + 1
-        work = [_day(m.date) for m in notice.makeup if m.name == h.name]
-        extra = f"; 上班 {', '.join(work)}" if work else ""
-        lines.append(f"  {h.name}: {span}, {count} day{'s' if count != 1 else ''}{extra}")
-    lines.append(f"  {len(notice.off)} rest days, {len(notice.makeup)} make-up working days")
-    return lines
 
 
 def _move_line(move: Move) -> str:

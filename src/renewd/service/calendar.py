@@ -30,6 +30,7 @@ from renewd.store.moves import MoveStore
 from renewd.store.notices import NoticeStore
 
 FIX_COMMAND = "renewd calendar import NOTICE.txt"
+_WEEKDAY = "一二三四五六日"
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,23 @@ def store_notice(
         stored = NoticeStore(db).save(notice, at)
         note_calendar_changes(new, db, new.plans, snap.day, at)
     return ImportResult(notice, stored, moves, infeasible)
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.isoformat()}（周{_WEEKDAY[day.weekday()]}）"
+
+
+def describe_notice(notice: Notice) -> list[str]:
+    """What an import understood, one line per holiday: for the command and a form."""
+    lines = [f"{notice.year}: {notice.source}"]
+    for h in notice.holidays:
+        span = _day(h.start) if h.start == h.end else f"{_day(h.start)} – {_day(h.end)}"
+        count = (h.end - h.start).days + 1
+        work = [_day(m.date) for m in notice.makeup if m.name == h.name]
+        extra = f"; 上班 {', '.join(work)}" if work else ""
+        lines.append(f"  {h.name}: {span}, {count} day{'s' if count != 1 else ''}{extra}")
+    lines.append(f"  {len(notice.off)} rest days, {len(notice.makeup)} make-up working days")
+    return lines
 
 
 @dataclass(frozen=True)
