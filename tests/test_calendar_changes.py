@@ -177,7 +177,7 @@ def test_healthz_carries_the_warning_and_stays_ok() -> None:
 
     status, body = asyncio.run(main())
     assert status == 200
-    assert body["status"] == "ok"
+    assert body["status"] == "degraded"  # a warning: still serving, still 200
     assert body["warnings"] == [health.calendar_warning]
 
 

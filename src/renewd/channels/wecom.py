@@ -16,8 +16,6 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import requests
-
 from renewd.core.messages import Format, Message
 
 WECOM_API = "https://qyapi.weixin.qq.com"
@@ -41,6 +39,8 @@ def call(
 ) -> dict[str, Any]:
     """One WeCom API call; its JSON answer when `errcode` is 0, else WecomError (an answer
     without `errcode` is not WeCom's: a proxy's or a captive portal's)."""
+    import requests  # here: ~10 MiB that a daemon without a WeCom channel never needs
+
     try:
         response = requests.request(method, url, params=params, json=payload, timeout=TIMEOUT)
     except requests.RequestException as exc:  # its text holds the URL, query string included

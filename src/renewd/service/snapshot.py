@@ -121,11 +121,13 @@ def build_snapshot(
     channels: Mapping[str, Channel],
     day: dt.date,
     recorded: Mapping[str, Progress],
-    notices: Mapping[int, YearTable] | None = None,
+    notices: Mapping[int, YearTable],
 ) -> Snapshot:
     """A new snapshot, validated by planning everyone (slow for a large roster: the daemon
-    calls it in a worker thread). Raises UnplannableRoster (or a CalendarError)."""
-    notices = MappingProxyType(dict(notices or {}))
+    calls it in a worker thread). Raises UnplannableRoster (or a CalendarError). `notices`, the
+    imported holiday notices (`App.notices`, `NoticeStore.tables()`), are required: a snapshot
+    built without them would plan on the estimate and undo an import."""
+    notices = MappingProxyType(dict(notices))
     calendar = calendar_of(settings, notices)
     planner = Planner(settings.policy.core(), calendar)
     people = merge_progress(roster.people, recorded)
