@@ -31,6 +31,7 @@ run: export RENEWD_STATE__DIR = $(CURDIR)/state
 run: $(STAMP)
 	$(BIN)/renewd plan -c $(CONFIG)
 	$(BIN)/renewd feeds -c $(CONFIG)
+	$(BIN)/renewd user demo -c $(CONFIG)
 	$(BIN)/renewd run -c $(CONFIG)
 
 # The whole suite, the slow install tests included (what CI runs).
