@@ -92,7 +92,7 @@ def breakdown(config: Path) -> None:
     roster: Any = step("roster", lambda: load_roster(app.settings.roster.files))
     db = Database.in_dir(app.settings.state.dir)
     day = dt.date(2026, 12, 1)
-    snap: Any = step("plans", lambda: build_snapshot(app.settings, roster, {}, day, {}))
+    snap: Any = step("plans", lambda: build_snapshot(app.settings, roster, {}, day, {}, {}))
     feeds = FeedCache(app.settings, db, load_key(app.settings.state.dir))
     now = dt.datetime.now(dt.UTC)
     step("feed refresh", lambda: feeds.refresh(snap.people, snap.plans, day, now))

@@ -131,3 +131,27 @@ def test_calendar_page_lists_each_year_with_its_source(server: Server) -> None:
     page = web.get(server.url("/calendar")).text
     assert "2026" in page
     assert "chinese-calendar" in page
+
+
+def test_calendar_page_takes_a_pasted_notice(server: Server) -> None:
+    """The paste form: a dry run says what it read and stores nothing; a refused notice lists
+    its problems (400); the real import stores the year and the page then says so."""
+    notice = Path(__file__).parent / "fixtures" / "notices" / "2027-synthetic.txt"
+    text = notice.read_text(encoding="utf-8")
+    web = sign_in(server, "admin")
+    page = web.get(server.url("/calendar")).text
+    token = csrf_of(page)
+    dry = web.post(server.url("/calendar/import"),
+                   data={"csrf": token, "notice": text, "dry_run": "on"})  # fmt: skip
+    assert dry.status_code == 200
+    assert "春节: 2027-02-05" in dry.text
+    assert 'id="notice-outcome"' in dry.text
+    weekday = text.replace("5月8日（周六）", "5月7日（周五）")  # a make-up day on a Friday
+    bad = web.post(server.url("/calendar/import"), data={"csrf": token, "notice": weekday})
+    assert bad.status_code == 400
+    assert "not a weekend" in bad.text
+    real = web.post(server.url("/calendar/import"), data={"csrf": token, "notice": text})
+    assert real.status_code == 200
+    assert "已导入" in real.text or "Stored" in real.text
+    rows = server.db().execute("SELECT year FROM holiday_notice").fetchall()
+    assert [r[0] for r in rows] == [2027]

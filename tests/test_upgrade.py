@@ -3,6 +3,8 @@ was confirmed sent is sent again, recorded progress and feed URLs survive."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import shutil
 import sqlite3
@@ -83,6 +85,38 @@ def test_upgrade_keeps_recorded_progress_and_feed_urls(
     plan = json.loads(capsys.readouterr().out)
     permit = next(m for m in plan["people"][0]["milestones"] if m["kind"] == "permit_renewal")
     assert (permit["status"], permit["done_on"]) == ("done", "2026-11-30")
+
+
+def test_upgrade_then_import_sends_only_what_moved(
+    old_install: Path, smtp: tuple[Sink, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The "notices" and "moves" components join an old database; the first pass only records
+    the calendar it planned on; an import afterwards sends "dates moved" notes, nothing else."""
+    sink, _ = smtp
+    assert main(["notify", "-c", str(old_install), "--due", "--today", "2026-12-01"]) == 0
+    assert sink.messages == []
+    notice = Path(__file__).parent / "fixtures" / "notices" / "2027-synthetic.txt"
+    args = ["calendar", "import", "-c", str(old_install), str(notice), "--today", "2026-12-01"]
+    assert main(args) == 0, capsys.readouterr()
+    assert main(["notify", "-c", str(old_install), "--due", "--today", "2026-12-01"]) == 0
+    conn = sqlite3.connect(old_install.parent / "state" / "renewd.sqlite3")
+    try:
+        moved = conn.execute(
+            "SELECT COUNT(*) FROM delivery WHERE kind = 'dates_moved' AND status = 'sent'"
+        ).fetchone()[0]
+        versions = dict(conn.execute("SELECT component, version FROM schema_version").fetchall())
+    finally:
+        conn.close()
+    assert versions["notices"] == 1
+    assert versions["moves"] == 1
+    assert moved >= 1
+    assert sent_rows(old_install) == SENT_BY_010 + moved  # nothing else was sent
+    subjects = [
+        str(email.message_from_bytes(raw, policy=email.policy.default)["Subject"])
+        for _, _, raw in sink.messages
+    ]
+    assert subjects
+    assert all("日期调整" in subject for subject in subjects)
 
 
 def test_console_accounts_join_an_old_state_without_resending(

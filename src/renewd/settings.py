@@ -106,10 +106,24 @@ class YearOverride(_Section):
 class CalendarSettings(_Section):
     fallback: Fallback = Fallback.ESTIMATE
     years: dict[int, YearOverride] = Field(default_factory=dict)
+    # From this day of the year (MM-DD), a plan resting on an estimated year is a warning.
+    warn_from: str = "11-01"
 
-    def core(self) -> CalendarOptions:
+    @field_validator("warn_from")
+    @classmethod
+    def _month_day(cls, value: str) -> str:
+        try:
+            dt.date.fromisoformat(f"2001-{value}")  # not a leap year: every year has the day
+        except ValueError:
+            raise ValueError("must be a day of the year like 11-01 (MM-DD)") from None
+        return value
+
+    def core(self, notices: Mapping[int, YearTable] | None = None) -> CalendarOptions:
+        """The calendar's layers, with the imported `notices` (`renewd.store.notices`)."""
         years = {year: table.core() for year, table in self.years.items()}
-        return CalendarOptions(MappingProxyType(years), self.fallback)
+        return CalendarOptions(
+            MappingProxyType(years), self.fallback, MappingProxyType(dict(notices or {}))
+        )
 
 
 class NotifySettings(_Section):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from renewd.commands import check, feeds, notify, plan, run, user
+from renewd.commands import calendar, check, feeds, notify, plan, run, user
 
 Register = Callable[
     ["argparse._SubParsersAction[argparse.ArgumentParser]", argparse.ArgumentParser], None
@@ -19,4 +19,5 @@ COMMANDS: tuple[Register, ...] = (
     notify.register,
     run.register,
     user.register,
+    calendar.register,
 )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 
+from renewd.commands.args import iso_date
 from renewd.service.app import App, today
+from renewd.service.calendar import estimate_warning
 from renewd.service.snapshot import build_snapshot
 
 
@@ -19,8 +22,10 @@ def register(
         description="Validate the configuration (channels and their secrets included) and the"
         " roster, and plan everyone. Exit 0 when all is valid, 78 for a configuration error"
         " (or people no working-day calendar covers), 65 for roster errors (all of them listed"
-        " on stderr).",
+        " on stderr). From [calendar] warn_from, a plan resting on an estimated holiday calendar"
+        " is a warning (still exit 0).",
     )
+    parser.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help="check as of this day")
     parser.set_defaults(handler=run)
 
 
@@ -29,9 +34,13 @@ def run(args: argparse.Namespace) -> int:
     roster = app.roster  # raises RosterError with every problem
     # Everyone can be planned (a calendar for every year), as the daemon plans them; the
     # settings already checked every channel, so none is built here.
-    build_snapshot(app.settings, roster, {}, today(app.settings), app.recorded())
+    day: dt.date = args.today or today(app.settings)
+    snap = build_snapshot(app.settings, roster, {}, day, app.recorded(), app.notices)
     for warning in roster.warnings:
         print(f"renewd: warning: {warning}", file=sys.stderr)
+    calendar = estimate_warning(snap, snap.plans, day)  # from [calendar] warn_from
+    if calendar:
+        print(f"renewd: warning: {calendar}", file=sys.stderr)
     if app.settings.server.loopback:
         print(
             f"renewd: warning: server.base_url {app.settings.server.base_url} is a loopback"

@@ -15,6 +15,7 @@ from renewd.core.messages import test_letter
 from renewd.core.wording import say, step_name
 from renewd.roster.assemble import read_partial
 from renewd.service.app import App, now, today
+from renewd.service.calendar import calendar_pass
 from renewd.service.delivery import Delivery, workday_move
 from renewd.service.owed import owed
 from renewd.service.snapshot import build_snapshot
@@ -105,15 +106,19 @@ def run_notify(args: argparse.Namespace) -> int:
         roster = read_partial(app.settings.roster.files, RosterRecords(db))
         for problem in roster.problems:
             print(f"renewd: warning: {problem}", file=sys.stderr)
-        snap = build_snapshot(app.settings, roster.roster, app.channels, day, app.recorded(db))
+        snap = build_snapshot(
+            app.settings, roster.roster, app.channels, day, app.recorded(db), app.notices
+        )
         if not args.dry_run:
             keep(db, roster)
         move = workday_move(snap.settings, snap.calendar)
         links = ActionLinks.of(snap.settings.state.dir, snap.settings.server.base_url)
         extra = link_sections(links, snap.settings.language)
         delivery = Delivery(db, snap.settings, snap.channels, move=move, extra=extra)
-        report = delivery.run_pass(snap.plans, day, now(app.settings), dry_run=args.dry_run,
-                                   notices=roster.by_group)  # fmt: skip
+        at = now(app.settings)
+        warning = calendar_pass(snap, db, snap.plans, day, at, note=not args.dry_run)
+        report = delivery.run_pass(snap.plans, day, at, dry_run=args.dry_run,
+                                   notices=roster.by_group, calendar_warning=warning)  # fmt: skip
         print_report(report, delivery.log, app.settings.language)
         still = owed(delivery.log)
     finally:

@@ -7,6 +7,7 @@ Plain text, like every letter (`renewd.core.messages`); the roster id appears he
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from renewd.core.materials import Reader, step_checklist
 from renewd.core.messages import (
@@ -74,8 +75,14 @@ def _alert(reminder: Reminder, lang: Lang) -> str:
     )
 
 
-def digest_letter(envelope: GroupEnvelope, today: dt.date, lang: Lang, policy: Policy) -> Letter:
-    """HR's one digest on one channel for this pass."""
+def digest_letter(
+    envelope: GroupEnvelope,
+    today: dt.date,
+    lang: Lang,
+    policy: Policy,
+    extra: Sequence[Section] = (),
+) -> Letter:
+    """HR's one digest on one channel for this pass; `extra` sections (dates moved) at the end."""
     sections: list[Section] = []
     people: set[str] = set()
     has_submission = False
@@ -103,6 +110,7 @@ def digest_letter(envelope: GroupEnvelope, today: dt.date, lang: Lang, policy: P
         things = step_checklist(K.EMPLOYER_SUBMISSION, (), lang, Reader.HR)
         heading = say(lang, "section.bring", step=step_name(K.EMPLOYER_SUBMISSION, lang))
         sections.append(Section(heading, tuple(Line(t) for t in things)))
+    sections += extra
     groups = [s.group for s in envelope.sections]
     heading = "、".join(groups) if groups else say(lang, "section.attention").split("（")[0]
     title = say(

@@ -134,10 +134,13 @@ class YearTable:
 
 @dataclass(frozen=True, slots=True)
 class CalendarOptions:
-    """The working-day calendar's layers: the user's year tables and the fallback."""
+    """The working-day calendar's layers, first match wins: the user's year tables, the imported
+    holiday notices (complete tables by notice year; a notice's days of the December before apply
+    to that year), `chinese-calendar`, then the fallback."""
 
     years: Mapping[int, YearTable] = field(default_factory=lambda: MappingProxyType({}))
     fallback: Fallback = Fallback.ESTIMATE
+    notices: Mapping[int, YearTable] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True, slots=True)

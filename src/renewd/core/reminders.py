@@ -31,18 +31,27 @@ class AlertKind(StrEnum):
     CRITICAL = "critical_date"
 
 
+class CalendarNote(StrEnum):
+    """Messages about the working-day calendar (`renewd.service.moved`), not about one step:
+    the person = a roster id, "@moved:<group>" or "@calendar"; cycle = the pass day (the week's
+    Monday for the estimate warning); lead = the first note's id (0 for the warning)."""
+
+    DATES_MOVED = "dates_moved"  # a calendar change moved these due dates
+    CALENDAR_ESTIMATE = "calendar_estimate"  # import the notice: plans rest on an estimate
+
+
 class NoticeKind(StrEnum):
     """Messages about a person that are neither a step nor an alert."""
 
     FIRST_CONTACT = "first_contact"
 
 
-Kind = MilestoneKind | AlertKind | NoticeKind
+Kind = MilestoneKind | AlertKind | NoticeKind | CalendarNote
 
 
 def parse_kind(text: str) -> Kind | None:
     """The kind a delivery log row names, or None for one this version does not know."""
-    for enum in (MilestoneKind, AlertKind, NoticeKind):
+    for enum in (MilestoneKind, AlertKind, NoticeKind, CalendarNote):
         try:
             return enum(text)
         except ValueError:

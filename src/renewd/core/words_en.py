@@ -208,6 +208,8 @@ EN: dict[str, str] = {
     "cli.note.provisional": "provisional",
     "cli.alert.infeasible": "plan infeasible",
     "cli.alert.critical_date": "critical date at risk",
+    "cli.alert.dates_moved": "dates moved",
+    "cli.alert.calendar_estimate": "holiday notice to import",
     "status.upcoming": "upcoming",
     "status.open": "open",
     "status.due": "due soon",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -17,11 +18,13 @@ from renewd.channels.base import Channel
 from renewd.channels.factory import build_channels
 from renewd.core.model import Person, PersonPlan, Progress
 from renewd.core.plan import Planner
+from renewd.core.policy import YearTable
 from renewd.core.workdays import WorkdayCalendar
 from renewd.roster.reader import Roster, load_roster
 from renewd.service.snapshot import Snapshot, build_snapshot, calendar_of
 from renewd.settings import DEFAULT_CONFIG, Settings, load_settings
 from renewd.store.database import DB_NAME, Database
+from renewd.store.notices import NoticeStore
 from renewd.store.progress import ProgressStore, merge_progress
 
 
@@ -51,8 +54,29 @@ class App:
         return cls(load_settings(path))
 
     @cached_property
+    def notices(self) -> Mapping[int, YearTable]:
+        """The imported holiday notices in force (none if the state database does not exist)."""
+        path = self.settings.state.dir / DB_NAME
+        if not path.exists():  # nothing imported yet; don't create a state directory
+            return {}
+        db = Database(path)
+        try:
+            return NoticeStore(db).tables()
+        finally:
+            db.close()
+
+    @cached_property
     def calendar(self) -> WorkdayCalendar:
-        return calendar_of(self.settings)
+        return calendar_of(self.settings, self.notices)
+
+    def with_calendar(self, notices: Mapping[int, YearTable]) -> App:
+        """The same settings, roster and channels, on a calendar with these imported notices."""
+        app = App(self.settings)
+        app.__dict__["notices"] = notices
+        for kept in ("roster", "channels"):
+            if kept in self.__dict__:
+                app.__dict__[kept] = self.__dict__[kept]
+        return app
 
     @cached_property
     def planner(self) -> Planner:
@@ -88,7 +112,9 @@ class App:
     def snapshot(self, day: dt.date, db: Database | None = None) -> Snapshot:
         """Everyone planned on `day`, progress included, with the channels: what the CLI's feeds
         and reminders use, built as the daemon builds its own."""
-        return build_snapshot(self.settings, self.roster, self.channels, day, self.recorded(db))
+        return build_snapshot(
+            self.settings, self.roster, self.channels, day, self.recorded(db), self.notices
+        )
 
     def plans(self, day: dt.date, db: Database | None = None) -> list[PersonPlan]:
         return list(self.snapshot(day, db).plans)

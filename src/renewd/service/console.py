@@ -21,14 +21,16 @@ from aiohttp import web
 
 from renewd.core.errors import RosterError
 from renewd.core.model import PersonPlan, Step
+from renewd.core.notices import NoticeError, parse_notice
 from renewd.roster.reader import load_roster
+from renewd.service.calendar import describe_notice, store_notice
 from renewd.store.accounts import Accounts
 from renewd.store.database import Database
 from renewd.store.progress import Fact, ProgressStore, check_day
 from renewd.web.actionlinks import ActionLinks, link_sections
 from renewd.web.console.app import Console
 from renewd.web.console.routes import mount
-from renewd.web.console.source import PlansView, RosterCheck
+from renewd.web.console.source import NoticeImport, PlansView, RosterCheck
 from renewd.web.publisher import FeedCache
 
 if TYPE_CHECKING:
@@ -111,6 +113,17 @@ class DaemonSource:
 
     def recorded(self, person: str) -> Sequence[Fact]:
         return self.progress.facts(person)
+
+    def import_notice(self, text: str, year: int | None, dry_run: bool) -> NoticeImport:
+        snap = self.daemon.snapshot
+        notice = parse_notice(text, year=year, name="console")
+        if snap is None:
+            raise NoticeError("no roster is loaded yet: import from the command line instead")
+        result = store_notice(snap, None if dry_run else self.db, notice, self.daemon.now())
+        if result.stored:
+            self.on_change()  # the daemon picks the notice up and replans
+        moves = tuple(f"{m.person} {m.kind.value}: {m.old} → {m.new}" for m in result.moves)
+        return NoticeImport(tuple(describe_notice(notice)), moves, result.stored)
 
     def kick(self) -> None:
         self.on_change()

@@ -3,10 +3,10 @@ scheduler, the feed server and reloads.
 
 The daemon's state is one `Snapshot` (settings, roster, calendar, channels, the day's plans),
 built in a worker thread and swapped in with one assignment; feeds and delivery passes read it.
-Everyone is planned once per day change, roster, configuration or calendar change
-(`renewd_full_plans_total` in /metrics); progress recorded with `renewd done` replans only the
-people it concerns. A roster that cannot be read or cannot be planned keeps the last good
-snapshot and turns /healthz to 503 with the reason.
+Everyone is planned once per day change, roster, configuration or calendar change (an imported
+holiday notice too; `renewd_full_plans_total` in /metrics); progress recorded with `renewd done`
+replans only the people it concerns. A roster that cannot be read or cannot be planned keeps the
+last good snapshot and turns /healthz to 503 with the reason.
 
 APScheduler only wakes us up; the state database is the source of truth for what was sent. Its
 jobs call the job functions below, which tests call directly with an injected clock:
@@ -39,6 +39,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from renewd.channels.factory import build_channels
 from renewd.core.model import PersonPlan
 from renewd.core.schedule import reminder_day
+from renewd.service.calendar import calendar_pass, estimate_warning
 from renewd.service.console import ActionLinks, attach_console, link_sections
 from renewd.service.delivery import Delivery, workday_move
 from renewd.service.holders import Role, this_process
@@ -209,11 +210,13 @@ class Daemon:
         # Under the state lock, any other daemon's claims are a dead one's (service.holders).
         delivery = Delivery(self.db, settings, channels, move=move, extra=extra,
                             holder=this_process(Role.DAEMON), under_lock=True)  # fmt: skip
+        # A calendar change since the last pass: note what moved, for this pass to tell.
+        warning = calendar_pass(snap, self.db, plans, day, now) if snap else None
         # On SIGTERM the pass stops submitting, records what is in flight, and leaves the rest
         # pending for the next start: nothing is left "sending", so nothing repeats.
         report = delivery.run_pass(
             plans, day, now, should_stop=self._stopping.is_set, catch_up_only=sweep,
-            notices=self.state.roster_notices,
+            notices=self.state.roster_notices, calendar_warning=warning,
         )  # fmt: skip
         for outcome in report.sent:
             self.metrics.deliveries.labels(channel=outcome.channel, result="sent").inc()
@@ -248,10 +251,13 @@ class Daemon:
         """The day and recorded progress, brought up to date. Callers hold the pass lock."""
         day = await self._swap(self.state.to_day, self.today())
         progress = await self._swap(self.state.sync_progress)
-        return day or progress
+        notices = await self._swap(self.state.sync_notices)
+        return day or progress or notices
 
     def publish(self) -> None:
         snap = self.snapshot
+        if snap is not None:  # from `[calendar] warn_from`, an estimated year is a warning
+            self.health.calendar_warning = estimate_warning(snap, snap.plans, snap.day)
         if self.feeds is not None and snap is not None:
             self.metrics.observe_plans(snap.plans)
             self.feeds.refresh(snap.people, snap.plans, snap.day, self.now(), snap.settings)

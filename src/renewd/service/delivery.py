@@ -43,11 +43,14 @@ from collections.abc import Callable, Mapping, Sequence
 
 from renewd.channels.base import Channel
 from renewd.core.errors import Problem
+from renewd.core.messages import Section
 from renewd.core.model import MilestoneKind, PersonPlan
 from renewd.core.reminders import Reminder, ReminderKey
+from renewd.core.routing import PersonalEnvelope
 from renewd.core.schedule import LeadRules, PassHistory, due_reminders
 from renewd.core.workdays import WorkdayCalendar
 from renewd.service.holders import Holder, Role, is_gone, this_process
+from renewd.service.moved import CalendarMail
 from renewd.service.notices import Notices
 from renewd.service.outbox import Extra, Outbox, build
 from renewd.service.sending import Outcome, PassReport, Sender
@@ -156,6 +159,7 @@ class Delivery:
         should_stop: Callable[[], bool] | None = None,
         catch_up_only: bool = False,
         notices: Mapping[str, Sequence[Problem]] | None = None,
+        calendar_warning: str | None = None,
     ) -> PassReport:
         """Issue what is due on `today` and (re)send what is waiting. `now` is an aware datetime
         used for retry times; the pass adds its own elapsed time (monotonic) as it goes.
@@ -170,7 +174,11 @@ class Delivery:
         no pass ran for `today` yet (a start after downtime, or a first start after `send_at`).
 
         `notices`: roster problems by group ("" = no group), from `read_partial`; each one HR
-        was not told of yet goes out once (`renewd.service.notices`)."""
+        was not told of yet goes out once (`renewd.service.notices`).
+
+        A pass that issues also carries the pending "dates moved" notes, inside each recipient's
+        one message (or in one of their own for a recipient it writes nothing else), and once a
+        week `calendar_warning` to the escalation channels (`renewd.service.moved`)."""
         report = PassReport(today=today, dry_run=dry_run)
         history = PassHistory(self.log.pass_days())
         # A sweep catches up a day no pass ran for, but never starts a new install on
@@ -187,10 +195,15 @@ class Delivery:
                 known=known, history=history,
             )  # fmt: skip
         told = Notices(self.db, self.settings, self.channels, notices or {})
+        mail = CalendarMail(self.db, self.settings, self.channels, plans, today, calendar_warning)
         if dry_run:
-            claims = [*self._outbox(reminders, today, report).claims, *told.build(today, False)]
-            report.planned = [_planned(d) for d in claims]
-            report.issued = len(reminders)
+            if issue:
+                mail.begin()
+            claims = [*self._outbox(reminders, today, report, mail).claims,
+                      *told.build(today, False)]  # fmt: skip
+            rest = mail.rest() if issue else []
+            report.planned = [_planned(d) for d in claims + rest]
+            report.issued = len(reminders) + len(rest)
             return report
         started = time.monotonic()
 
@@ -199,13 +212,13 @@ class Delivery:
 
         if issue:
             seen = [p.person.id for p in plans if known is None or p.person.id not in known]
-            report.issued = self.log.claim(
-                reminders,
-                lambda won: list(self._outbox(won, today, report).claims),
-                today,
-                stamp(),
-                seen,
-            )
+
+            def deliveries(won: list[Reminder]) -> list[NewDelivery]:
+                mail.begin(self.db.conn)  # inside the claim's transaction, as is `rest`
+                claims = list(self._outbox(won, today, report, mail).claims)
+                return claims + mail.rest(self.db.conn)
+
+            report.issued = self.log.claim(reminders, deliveries, today, stamp(), seen)
         if notices:  # a claim of their own: each notice commits with its "told" record
             Claims(self.db).add(lambda: told.build(today, True), stamp())
         self.rescue(stamp())
@@ -215,11 +228,21 @@ class Delivery:
 
     # -- what to send --------------------------------------------------------------------------
 
-    def _outbox(self, reminders: Sequence[Reminder], today: dt.date, report: PassReport) -> Outbox:
-        """One message per recipient for `reminders` (see `renewd.service.outbox`)."""
+    def _outbox(
+        self,
+        reminders: Sequence[Reminder],
+        today: dt.date,
+        report: PassReport,
+        mail: CalendarMail | None = None,
+    ) -> Outbox:
+        """One message per recipient for `reminders` (see `renewd.service.outbox`), with the
+        calendar mail's sections inside."""
         number = self.log.next_pass_number(today)
+        extra, digest_extra = self.extra, None
+        if mail is not None:
+            extra, digest_extra = _joined(self.extra, mail.extra), mail.digest_extra
         outbox = build(reminders, today, number, self.settings, self.policy, self.channels,
-                       self.extra)  # fmt: skip
+                       extra, digest_extra)  # fmt: skip
         report.skipped += outbox.unheard
         report.messages = outbox.messages
         report.first_contacts = len({r.plan.person.id for r in reminders if r.first})
@@ -265,6 +288,16 @@ class Delivery:
                 continue
             queues[row.channel].append(row)
         return queues
+
+
+def _joined(first: Extra | None, second: Extra) -> Extra:
+    if first is None:
+        return second
+
+    def both(envelope: PersonalEnvelope) -> Sequence[Section]:
+        return (*first(envelope), *second(envelope))
+
+    return both
 
 
 def _planned(d: NewDelivery) -> Outcome:

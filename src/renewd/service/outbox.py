@@ -8,7 +8,7 @@ message held, and a retry of a message whose every step is done since can be can
 
 `Extra` is the hook for sections a later feature adds to a person's one message (a calendar
 change: "dates moved"): it is asked once per personal envelope and its sections are rendered
-inside that message, before the notes.
+inside that message, before the notes; `DigestExtra` likewise once per HR digest.
 """
 
 from __future__ import annotations
@@ -25,11 +25,12 @@ from renewd.core.messages import Section, lang_of, personal_letter
 from renewd.core.model import Lang
 from renewd.core.policy import Policy
 from renewd.core.reminders import DigestKey, MessageKey, Reminder
-from renewd.core.routing import PersonalEnvelope, route
+from renewd.core.routing import GroupEnvelope, PersonalEnvelope, route
 from renewd.settings import Settings
 from renewd.store.deliveries import NewDelivery
 
 Extra = Callable[[PersonalEnvelope], Sequence[Section]]
+DigestExtra = Callable[[GroupEnvelope], Sequence[Section]]
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ def build(
     policy: Policy,
     channels: Mapping[str, Channel],
     extra: Extra | None = None,
+    digest_extra: DigestExtra | None = None,
 ) -> Outbox:
     """Every message of a pass, rendered for its channel."""
     routed = route(reminders, routes_of(settings, channels))
@@ -68,7 +70,8 @@ def build(
             )  # fmt: skip
     for digest in routed.group:
         channel = channels[digest.channel]
-        letter = digest_letter(digest, today, default, policy)
+        sections = digest_extra(digest) if digest_extra is not None else ()
+        letter = digest_letter(digest, today, default, policy, sections)
         # HR records employer steps in the console, behind sign-in: no bearer link in a digest.
         console = f"{settings.server.base_url}/"
         opens = "在控制台查看和记录：" if default is Lang.ZH else "See and record in the console: "

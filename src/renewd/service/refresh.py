@@ -8,7 +8,8 @@ at a time (under its pass lock) and each one that changes what is served builds 
 - `load`: the roster files changed (or SIGHUP, or start-up): read and plan them;
 - `reload_config`: SIGHUP: a new configuration, planned with the roster in force;
 - `to_day`: the day changed: plan everyone for it;
-- `sync_progress`: `renewd done` recorded something: replan only those people.
+- `sync_progress`: `renewd done` recorded something: replan only those people;
+- `sync_notices`: `renewd calendar import` stored a holiday notice: a new calendar, plan everyone.
 
 The roster is read person by person (`renewd.roster.assemble.read_partial`): a bad row keeps its
 person's last good record, an unreadable file its last good version. A roster that serves
@@ -27,6 +28,7 @@ from renewd.channels.base import Channel
 from renewd.channels.factory import build_channels
 from renewd.core.errors import Problem, RenewdError, RosterError
 from renewd.core.model import PersonPlan, Progress
+from renewd.core.policy import YearTable
 from renewd.roster.assemble import PartialRoster, read_partial
 from renewd.roster.reader import Roster, load_roster
 from renewd.roster.watcher import RosterWatcher
@@ -35,6 +37,7 @@ from renewd.service.snapshot import Snapshot, build_snapshot
 from renewd.settings import Settings, load_settings
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog
+from renewd.store.notices import NoticeStore
 from renewd.store.progress import ProgressStore
 from renewd.store.records import RosterRecords, keep
 from renewd.web.health import Health, Metrics
@@ -71,6 +74,9 @@ class Refresher:
         self.roster_notices: Mapping[str, Sequence[Problem]] = {}  # for HR, once (Delivery)
         self._mark: object = None
         self._recorded: Mapping[str, Progress] = {}
+        self._holiday_store: NoticeStore | None = None
+        self._holiday_mark = 0
+        self._holidays: Mapping[int, YearTable] = {}
 
     def recorded_from(self, db: Database) -> None:
         """Read recorded progress from `db` from now on."""
@@ -78,13 +84,18 @@ class Refresher:
         self._progress = ProgressStore(db)
         self._mark = self._progress.fingerprint()
         self._recorded = self._progress.load()
+        self._holiday_store = NoticeStore(db)
+        self._holiday_mark = self._holiday_store.fingerprint()
+        self._holidays = self._holiday_store.tables()
 
     # -- building ------------------------------------------------------------------------------
 
     def _build(
         self, settings: Settings, roster: Roster, channels: Mapping[str, Channel]
     ) -> Snapshot:
-        snap = build_snapshot(settings, roster, channels, self.today(), self._recorded)
+        snap = build_snapshot(
+            settings, roster, channels, self.today(), self._recorded, self._holidays
+        )
         self.metrics.full_plans.inc()
         return snap
 
@@ -227,6 +238,24 @@ class Refresher:
         self.metrics.person_plans.inc(len(changed))
         self.previous, self.snapshot = previous, snap
         return bool(changed)
+
+    def sync_notices(self) -> bool:
+        """Pick up a holiday notice imported since the last look: a new calendar, so everyone is
+        planned again. Returns whether it swapped a snapshot in."""
+        store = self._holiday_store
+        if store is None or store.fingerprint() == self._holiday_mark:
+            return False
+        self._holiday_mark, self._holidays = store.fingerprint(), store.tables()
+        if self.snapshot is None:
+            return False
+        try:
+            snap = self._build(self.settings, self.snapshot.roster, self.channels)
+        except RenewdError as exc:
+            self._reject("imported holiday notice", exc)
+            return False
+        self._take(snap)
+        log.info("holiday notices changed: replanned on the new calendar")
+        return True
 
     # -- reading -------------------------------------------------------------------------------
 

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from renewd.channels.base import Channel
 from renewd.core.errors import EX_CONFIG, CalendarError, Problem, RosterError
 from renewd.core.model import Person, PersonPlan, Progress
 from renewd.core.plan import Planner
+from renewd.core.policy import YearTable
 from renewd.core.workdays import WorkdayCalendar
 from renewd.roster.reader import Roster
 from renewd.settings import Settings
@@ -52,6 +53,8 @@ class Snapshot:
     day: dt.date
     plans: tuple[PersonPlan, ...]
     recorded: Mapping[str, Progress]  # progress from the state database, merged into `plans`
+    # imported holiday notices (`renewd.store.notices`), a layer of `calendar`
+    notices: Mapping[int, YearTable] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def people(self) -> list[Person]:
@@ -84,8 +87,10 @@ class Snapshot:
         return replace(self, plans=plans, recorded=frozen), set(fresh)
 
 
-def calendar_of(settings: Settings) -> WorkdayCalendar:
-    return WorkdayCalendar.from_options(settings.calendar.core())
+def calendar_of(
+    settings: Settings, notices: Mapping[int, YearTable] | None = None
+) -> WorkdayCalendar:
+    return WorkdayCalendar.from_options(settings.calendar.core(notices))
 
 
 def plan_everyone(
@@ -116,10 +121,14 @@ def build_snapshot(
     channels: Mapping[str, Channel],
     day: dt.date,
     recorded: Mapping[str, Progress],
+    notices: Mapping[int, YearTable],
 ) -> Snapshot:
     """A new snapshot, validated by planning everyone (slow for a large roster: the daemon
-    calls it in a worker thread). Raises UnplannableRoster (or a CalendarError)."""
-    calendar = calendar_of(settings)
+    calls it in a worker thread). Raises UnplannableRoster (or a CalendarError). `notices`, the
+    imported holiday notices (`App.notices`, `NoticeStore.tables()`), are required: a snapshot
+    built without them would plan on the estimate and undo an import."""
+    notices = MappingProxyType(dict(notices))
+    calendar = calendar_of(settings, notices)
     planner = Planner(settings.policy.core(), calendar)
     people = merge_progress(roster.people, recorded)
     return Snapshot(
@@ -131,4 +140,5 @@ def build_snapshot(
         day=day,
         plans=plan_everyone(planner, people, day),
         recorded=MappingProxyType(dict(recorded)),
+        notices=notices,
     )

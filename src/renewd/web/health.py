@@ -51,6 +51,7 @@ class Health:
     retries_waiting: int = 0
     delivery: bool = True  # `renewd serve` runs no delivery passes: none is overdue
     tasks: dict[str, str] = field(default_factory=dict)  # background task -> why it is unwell
+    calendar_warning: str | None = None  # plans rest on an estimated year: import the notice
 
     def task_failed(self, name: str, reason: str) -> None:
         self.tasks[name] = reason
@@ -108,6 +109,8 @@ class Health:
             reasons.append(f"{self.dead_letters} dead deliveries; see `renewd log --failed`")
         if self.retries_waiting:
             reasons.append(f"{self.retries_waiting} deliveries failed and wait for a retry")
+        if self.calendar_warning:
+            reasons.append(self.calendar_warning)
         return reasons
 
     def counts(self) -> dict[str, int]:

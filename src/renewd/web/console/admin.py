@@ -3,8 +3,8 @@ calendar by year, roster upload (check, then swap on an admin's confirmation) an
 
 from __future__ import annotations
 
+import asyncio
 import csv
-import datetime as dt
 import io
 import sqlite3
 import time
@@ -14,6 +14,7 @@ from aiohttp import BodyPartReader, web
 
 from renewd.core.feeds import FeedKind
 from renewd.core.model import Lang
+from renewd.core.notices import NoticeError
 from renewd.web.console.app import CONSOLE, LANG, SESSION, Console, redirect
 from renewd.web.console.i18n import status_name, step_name
 from renewd.web.console.index import Row
@@ -126,25 +127,44 @@ async def rotate(request: web.Request) -> web.StreamResponse:
 # -- calendar --------------------------------------------------------------------------------
 
 
-async def calendar_page(request: web.Request) -> web.StreamResponse:
-    console = request.app[CONSOLE]
+def _years(console: Console) -> list[tuple[int, bool, str]]:
     snap = console.view()
-    years = []
+    years: list[tuple[int, bool, str]] = []
     if snap is not None:
         last = max((m.due.year for p in snap.plans for m in p.milestones), default=snap.today.year)
-        overrides = console.settings.calendar.years
         for year in range(snap.today.year, max(last, snap.today.year + 1) + 1):
-            provisional = snap.calendar.is_provisional(dt.date(year, 1, 1), dt.date(year, 12, 31))
-            table = overrides.get(year)
-            if table is not None:
-                source = table.source or "[calendar.years]"
-            elif provisional:
-                source = "estimate"
-            else:
-                source = "chinese-calendar"
-            years.append((year, provisional, source))
-    # The "holidays" work adds a form here to paste a notice (`renewd calendar import`).
-    return console.render(request, "calendar.html", years=years)
+            info = snap.calendar.describe(year)  # config table, imported notice, package, estimate
+            years.append((year, not info.official, info.source))
+    return years
+
+
+async def calendar_page(request: web.Request) -> web.StreamResponse:
+    console = request.app[CONSOLE]
+    return console.render(request, "calendar.html", years=_years(console))
+
+
+async def calendar_import(request: web.Request) -> web.StreamResponse:
+    """The pasted notice (or holiday-cn JSON): `renewd calendar import`, from a form."""
+    _admin(request)
+    console = request.app[CONSOLE]
+    form = await request.post()
+    text = str(form.get("notice", ""))
+    year_text = str(form.get("year", "")).strip()
+    dry_run = form.get("dry_run") is not None
+    try:
+        year = int(year_text) if year_text else None
+        result = await asyncio.to_thread(console.source.import_notice, text, year, dry_run)
+    except ValueError:
+        problems = [f"year: {year_text!r} is not a year"]
+        return console.render(request, "calendar.html", status=400, years=_years(console),
+                              problems=problems, pasted=text)  # fmt: skip
+    except NoticeError as exc:
+        problems = [str(p) for p in exc.problems] or [exc.message]
+        return console.render(request, "calendar.html", status=400, years=_years(console),
+                              problems=problems, pasted=text)  # fmt: skip
+    return console.render(request, "calendar.html", years=_years(console),
+                          understood=result.understood, moves=result.moves,
+                          stored=result.stored, dry_run=dry_run)  # fmt: skip
 
 
 # -- roster upload and export ----------------------------------------------------------------
@@ -284,6 +304,7 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/subscriptions", feeds_page)
     router.add_post("/subscriptions/rotate", rotate)
     router.add_get("/calendar", calendar_page)
+    router.add_post("/calendar/import", calendar_import)
     router.add_get("/roster", roster_page)
     router.add_post("/roster/check", roster_upload)
     router.add_post("/roster/swap", roster_swap)

@@ -111,6 +111,25 @@ WORDS: dict[str, tuple[str, str]] = {
         "放假通知发布后，可用 renewd calendar import 导入。",
         "Once the notice is out, import it with renewd calendar import.",
     ),
+    "notice_import": ("导入放假通知", "Import the holiday notice"),
+    "notice_hint": (
+        "粘贴国务院放假安排通知全文（或 holiday-cn JSON）；先试读，确认后取消勾选再导入。",
+        "Paste the State Council notice as published (or holiday-cn JSON); read it first,"
+        " then untick the dry run to store it.",
+    ),
+    "notice_dry_run": ("只试读，不保存", "Dry run: store nothing"),
+    "notice_read": ("读取", "Read"),
+    "notice_refused": ("未导入：", "Refused, nothing stored:"),
+    "notice_moves": ("以下日期将调整：", "These due dates move:"),
+    "notice_stored": (
+        "已导入；下一次发送时通知相关人员。",
+        "Stored; the owners hear what moved in the next pass.",
+    ),
+    "notice_dry": ("试读：未保存。", "Dry run: nothing stored."),
+    "notice_same": (
+        "该年份已是这一安排，未改变。",
+        "That year already has exactly this arrangement.",
+    ),
     "upload": ("上传新名单", "Upload a new roster"),
     "check": ("检查", "Check"),
     "confirm_swap": ("确认替换名单", "Replace the roster"),

@@ -60,6 +60,16 @@ class RosterCheck:
     problems: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class NoticeImport:
+    """A pasted holiday notice, read: what was understood, which due dates move, and whether it
+    was stored (not on a dry run, nor when the year already had exactly these days)."""
+
+    understood: tuple[str, ...]
+    moves: tuple[str, ...]
+    stored: bool
+
+
 class ConsoleSource(Protocol):
     def view(self) -> PlansView | None:
         """The current plans, or None before the first roster was read."""
@@ -97,6 +107,10 @@ class ConsoleSource(Protocol):
 
     def swap_roster(self, upload: str) -> RosterCheck:
         """Put a checked upload in place of its target file (then reloaded as any edit)."""
+
+    def import_notice(self, text: str, year: int | None, dry_run: bool) -> NoticeImport:
+        """Read, and unless `dry_run` store, a pasted notice (`renewd calendar import`); raises
+        NoticeError naming every problem. Slow (plans everyone): call it in a thread."""
 
     def kick(self) -> None:
         """Ask for a delivery pass soon (after "retry now")."""

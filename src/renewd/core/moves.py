@@ -1,0 +1,127 @@
+"""What moved when the calendar changed: old plans against new plans, milestone by milestone.
+
+A calendar change (an imported notice, a config table, a new `chinese-calendar`) can move due
+dates. `moved_milestones` compares two sets of plans of the same people and returns every open
+milestone of the same cycle whose due date differs, with both dates; `newly_infeasible` the plans
+that a change made infeasible (those are escalated). Pure: plans in, moves out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from renewd.core.messages import Letter, Line, Section
+from renewd.core.model import Lang, MilestoneKind, PersonPlan, Status
+
+# Milestones whose date is fixed by the permit, not by the working-day calendar, never move on a
+# calendar change; listing them would only be noise.
+CALENDAR_FREE = frozenset(
+    {MilestoneKind.PERMIT_WINDOW, MilestoneKind.EXPIRY, MilestoneKind.GRACE_END}
+)
+
+STEP_NAMES = {
+    Lang.ZH: {
+        MilestoneKind.PREPARE: "准备材料",
+        MilestoneKind.PERMIT_WINDOW: "居住证签注窗口",
+        MilestoneKind.PERMIT_RENEWAL: "居住证签注",
+        MilestoneKind.POINTS_APPLICATION: "积分续办申请",
+        MilestoneKind.EMPLOYER_SUBMISSION: "单位审核提交",
+        MilestoneKind.POINTS_APPROVAL: "积分审批",
+        MilestoneKind.COLLECT_NOTICE: "领取积分通知单",
+        MilestoneKind.EXPIRY: "到期",
+        MilestoneKind.GRACE_END: "逾期签注截止",
+    },
+    Lang.EN: {
+        MilestoneKind.PREPARE: "prepare",
+        MilestoneKind.PERMIT_WINDOW: "permit window",
+        MilestoneKind.PERMIT_RENEWAL: "permit renewal",
+        MilestoneKind.POINTS_APPLICATION: "points application",
+        MilestoneKind.EMPLOYER_SUBMISSION: "employer submission",
+        MilestoneKind.POINTS_APPROVAL: "points approval",
+        MilestoneKind.COLLECT_NOTICE: "collect the points notice",
+        MilestoneKind.EXPIRY: "expiry",
+        MilestoneKind.GRACE_END: "grace end",
+    },
+}
+
+
+@dataclass(frozen=True, order=True)
+class Move:
+    """One open milestone whose due date a calendar change moved."""
+
+    person: str
+    cycle: dt.date
+    kind: MilestoneKind
+    old: dt.date
+    new: dt.date
+    provisional: bool = False  # the new date still rests on an estimated year
+
+    def line(self, lang: Lang) -> str:
+        """「居住证签注：2027-01-19 → 2027-01-15」"""
+        sep = "：" if lang is Lang.ZH else ": "
+        note = ""
+        if self.provisional:
+            note = "（仍为预估）" if lang is Lang.ZH else " (still provisional)"
+        return f"{STEP_NAMES[lang][self.kind]}{sep}{self.old} → {self.new}{note}"
+
+
+def moved_milestones(old: Iterable[PersonPlan], new: Iterable[PersonPlan]) -> list[Move]:
+    """Open milestones of the same (person, cycle) whose due date differs, sorted."""
+    before = {
+        (p.person.id, p.cycle, m.kind): m.due
+        for p in old
+        for m in p.milestones
+        if m.kind not in CALENDAR_FREE
+    }
+    moves = []
+    for plan in new:
+        for m in plan.milestones:
+            was = before.get((plan.person.id, plan.cycle, m.kind))
+            if was is None or was == m.due or m.status is Status.DONE:
+                continue
+            moves.append(Move(plan.person.id, plan.cycle, m.kind, was, m.due, m.provisional))
+    return sorted(moves)
+
+
+def newly_infeasible(old: Iterable[PersonPlan], new: Iterable[PersonPlan]) -> list[PersonPlan]:
+    """Plans that were feasible before the change and are not after it."""
+    feasible = {(p.person.id, p.cycle) for p in old if p.feasible}
+    return [p for p in new if not p.feasible and (p.person.id, p.cycle) in feasible]
+
+
+def moved_section(
+    moves: Iterable[Move], lang: Lang, names: dict[str, str] | None = None
+) -> Section:
+    """The "dates moved" section of a message: one line per move; with `names` (person id ->
+    name, for HR) each line names the person. Plain text: the channel's renderer escapes it."""
+    lines = []
+    for move in sorted(moves):
+        who = ""
+        if names:
+            who = (
+                f"{names[move.person]}（{move.person}）"
+                if lang is Lang.ZH
+                else f"{names[move.person]} ({move.person}) "
+            )
+        lines.append(Line(who + move.line(lang)))
+    heading = "日期调整（节假日安排更新）" if lang is Lang.ZH else "Dates moved (holiday calendar)"
+    return Section(heading, tuple(lines))
+
+
+def moved_letter(
+    moves: Iterable[Move], lang: Lang, *, cause: str, names: dict[str, str] | None = None
+) -> Letter:
+    """The "dates moved" message of its own, for a recipient the pass writes nothing else."""
+    items = list(moves)
+    if lang is Lang.ZH:
+        title = f"【日期调整】{len(items)} 项续签日期因节假日安排变化而调整"
+        opening = f"节假日安排已更新（{cause}），以下日期有变："
+        closing = "请按新日期办理。"
+    else:
+        title = f"[Dates moved] {len(items)} renewal date{'s' if len(items) != 1 else ''} moved"
+        opening = f"The holiday calendar changed ({cause}); these dates moved:"
+        closing = "Please go by the new dates."
+    section = moved_section(items, lang, names)
+    return Letter(title, (opening,), (Section("", section.lines),), (closing,))

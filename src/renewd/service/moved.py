@@ -1,0 +1,170 @@
+"""A delivery pass's calendar mail: the pending "dates moved" notes, and the weekly "import the
+notice" warning.
+
+Each note goes to the owners of its step (`core.routing.roles`, SPEC §3): the holder at his own
+addresses, the group's HR channels for the employer's steps, both for shared steps. Where the
+pass writes that recipient a message anyway (his one message, HR's one digest), the note is a
+section of it (`Delivery.extra`, `Delivery.digest_extra`); a recipient the pass writes nothing
+else gets one message of its own (kind `dates_moved`). Either way every note of the pass is
+claimed in the same transaction as the delivery rows that carry it, so it is sent once, and a
+crash before that transaction sends it on the next pass.
+
+`calendar_estimate`: to `notify.escalate_to`, once per ISO week (key: the week's Monday) while a
+plan rests on an estimated year from `[calendar] warn_from`, with the command that fixes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+from renewd.channels.base import Channel
+from renewd.channels.factory import routes_of
+from renewd.channels.formatting import render
+from renewd.core.messages import Letter, Line, Section
+from renewd.core.model import Lang, Person, PersonPlan
+from renewd.core.moves import moved_letter, moved_section
+from renewd.core.reminders import CalendarNote, ReminderKey
+from renewd.core.routing import GroupEnvelope, PersonalEnvelope, roles
+from renewd.settings import Settings
+from renewd.store.database import Database
+from renewd.store.deliveries import NewDelivery
+from renewd.store.moves import MoveStore, Note
+
+Personal = tuple[str, str]  # (channel, address)
+
+
+class CalendarMail:
+    """One pass's calendar mail. Call `begin(conn)` inside the claim transaction, then build the
+    outbox (which asks `extra` and `digest_extra`), then `rest(conn)` for what is left."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        channels: Mapping[str, Channel],
+        plans: Sequence[PersonPlan],
+        today: dt.date,
+        warning: str | None,
+    ) -> None:
+        self.store = MoveStore(db)
+        self.settings, self.channels, self.today, self.warning = settings, channels, today, warning
+        self.routes = routes_of(settings, channels)
+        self.people: dict[str, Person] = {p.person.id: p.person for p in plans}
+        self.notes: list[Note] = []
+        self.personal: dict[int, set[Personal]] = {}  # note id -> addresses still to reach
+        self.hr: dict[int, set[str]] = {}  # note id -> HR channels still to reach
+
+    def begin(self, conn: sqlite3.Connection | None = None) -> None:
+        """Read the pending notes (on `conn`, inside the claim transaction) and who hears each.
+        Notes of people not in the plans (a leaver) stay pending."""
+        self.notes = [n for n in self.store.pending(conn) if n.move.person in self.people]
+        for note in self.notes:
+            person = self.people[note.move.person]
+            hr = self.routes.hr_channels(person.group) if person.group else ()
+            holder, employer = roles(note.move.kind, self.routes.owners, bool(hr))
+            self.personal[note.id] = self._addresses(person) if holder is not None else set()
+            self.hr[note.id] = set(hr) if employer is not None else set()
+
+    def _addresses(self, person: Person) -> set[Personal]:
+        out: set[Personal] = set()
+        fields: set[object] = set()
+        for channel in self.routes.channels:
+            if channel.personal and channel.field is not None:
+                address = channel.field.of(person)
+                if address and channel.field not in fields:  # the first channel per address
+                    out.add((channel.name, address))
+                    fields.add(channel.field)
+        return out
+
+    # -- inside the pass's messages ----------------------------------------------------------
+
+    def extra(self, envelope: PersonalEnvelope) -> Sequence[Section]:
+        """The moved section of a person's one message (`outbox.Extra`)."""
+        target = (envelope.channel, envelope.address)
+        ids = {p.person.id for p in envelope.plans}
+        carried = [n for n in self.notes if n.move.person in ids and target in self.personal[n.id]]
+        for note in carried:
+            self.personal[note.id].discard(target)
+        if not carried:
+            return ()
+        lang = envelope.plans[0].person.lang or self.settings.language
+        return (moved_section([n.move for n in carried], lang),)
+
+    def digest_extra(self, envelope: GroupEnvelope) -> Sequence[Section]:
+        """The moved section of an HR digest: the employer's steps of the channel's groups."""
+        carried = [n for n in self.notes if envelope.channel in self.hr[n.id]]
+        for note in carried:
+            self.hr[note.id].discard(envelope.channel)
+        if not carried:
+            return ()
+        names = {n.move.person: self.people[n.move.person].name for n in carried}
+        return (moved_section([n.move for n in carried], self.settings.language, names),)
+
+    # -- what is left ------------------------------------------------------------------------
+
+    def rest(self, conn: sqlite3.Connection | None = None) -> list[NewDelivery]:
+        """A message of its own for every recipient no message of the pass carried a note to,
+        and this week's estimate warning; with `conn`, the notes are claimed on it."""
+        out: list[NewDelivery] = []
+        personal: dict[Personal, list[Note]] = defaultdict(list)
+        hr: dict[str, list[Note]] = defaultdict(list)
+        for note in self.notes:
+            for target in self.personal[note.id]:
+                personal[target].append(note)
+            for channel in self.hr[note.id]:
+                hr[channel].append(note)
+        for (channel, address), notes in sorted(personal.items()):
+            person = self.people[notes[0].move.person]
+            lang = person.lang or self.settings.language
+            letter = moved_letter([n.move for n in notes], lang, cause=notes[-1].cause)
+            out += self._rows(person.id, notes, channel, address, letter, lang)
+        for channel, notes in sorted(hr.items()):
+            names = {n.move.person: self.people[n.move.person].name for n in notes}
+            lang = self.settings.language
+            letter = moved_letter([n.move for n in notes], lang, cause=notes[-1].cause, names=names)
+            out += self._rows(f"@moved:{channel}", notes, channel, "", letter, lang)
+        out += self._estimate()
+        if conn is not None:
+            self.store.claim(conn, [n.id for n in self.notes], self.today)
+        return out
+
+    def _rows(
+        self, who: str, notes: Sequence[Note], channel: str, to: str, letter: Letter, lang: Lang
+    ) -> list[NewDelivery]:
+        chan = self.channels.get(channel)
+        if chan is None:
+            return []
+        key = ReminderKey(who, self.today, CalendarNote.DATES_MOVED, min(n.id for n in notes))
+        parts = render(letter, chan.format, chan.max_bytes, lang)
+        return [NewDelivery(key, i, channel, to, m, False) for i, m in enumerate(parts)]
+
+    def _estimate(self) -> list[NewDelivery]:
+        if self.warning is None:
+            return []
+        monday = self.today - dt.timedelta(days=self.today.weekday())
+        key = ReminderKey("@calendar", monday, CalendarNote.CALENDAR_ESTIMATE, 0)
+        lang = self.settings.language
+        zh = lang is Lang.ZH
+        letter = Letter(
+            "【需关注】节假日安排尚未导入" if zh else "[Attention] holiday notice not imported",
+            (
+                "请在国务院公布放假安排当天导入："
+                if zh
+                else "Import the notice the day it appears:",
+            ),
+            (Section("", (Line(self.warning),)),),
+        )
+        out = []
+        for name in self.settings.notify.escalate_to:
+            channel = self.channels.get(name)
+            if channel is None or not channel.fixed:
+                continue
+            parts = render(letter, channel.format, channel.max_bytes, lang)
+            out += [NewDelivery(key, i, name, "", m, False) for i, m in enumerate(parts)]
+        return out
+
+
+__all__ = ["CalendarMail"]
