@@ -127,9 +127,22 @@ def test_any_pass_schedule_never_repeats_and_never_skips_the_latest(
         assert min(due_leads) in issued
 
 
-def test_points_steps_wait_for_the_permit_renewal_to_be_recorded(planner: Planner) -> None:
+def test_an_unrecorded_permit_holds_the_points_steps_until_its_due_date(planner: Planner) -> None:
+    # Nobody records the (often automatic) endorsement: 续办申请 is reminded from permit_by on,
+    # never before; the steps after it wait for it to be recorded; no "collect the notice".
     sent = simulate(planner, daily(START, EXPIRES))
-    assert {r.kind for _, r in sent} & {MilestoneKind.POINTS_APPLICATION} == set()
+    application = [d for d, r in sent if r.kind is MilestoneKind.POINTS_APPLICATION]
+    assert application
+    assert min(application) == PERMIT_DUE
+    later = {MilestoneKind.EMPLOYER_SUBMISSION, MilestoneKind.COLLECT_NOTICE}
+    assert not [r for _, r in sent if r.kind in later]
+
+
+def test_a_recorded_points_application_lets_the_submission_go_ahead(planner: Planner) -> None:
+    applied = PERMIT_DUE + dt.timedelta(days=3)
+    p = person(progress=Progress(points_applied_on=applied))  # the permit is still unrecorded
+    sent = simulate(planner, daily(START, EXPIRES), p)
+    assert [r for _, r in sent if r.kind is MilestoneKind.EMPLOYER_SUBMISSION]
     assert not [r for _, r in sent if r.kind is MilestoneKind.COLLECT_NOTICE]
 
 

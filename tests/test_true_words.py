@@ -95,7 +95,33 @@ def test_automatic_endorsement_on_and_off(
 ) -> None:
     text = send("1,张三,2026-12-28,a@example.com,,", day, policy)
     assert says in text
-    assert never not in text.split("需准备")[0]
+    assert never not in text  # the checklist included: it agrees with the advice
+
+
+SMS_ITEM = "留意自动签注确认短信"
+
+
+@pytest.mark.parametrize(
+    ("row", "day", "advice", "sms_item"),
+    [
+        # waiting for the SMS (before the check day): the checklist says to watch for it
+        ("1,张三,2026-12-28,a@example.com,,", "2026-12-01", "请留意签注短信", True),
+        # past the check day without a record: apply now, no "watch for the SMS"
+        ("1,张三,2026-12-28,a@example.com,,", "2026-12-09", "请现在通过", False),
+        # overdue
+        ("1,张三,2026-12-28,a@example.com,,", "2026-12-21", "请现在通过", False),
+        # infeasible (an employer change), before the window: apply the day it opens
+        ("1,张三,2027-02-25,a@example.com,,单位", "2026-12-20", "不要等待自动签注短信", False),
+    ],
+)
+def test_the_sms_item_only_while_waiting_for_the_sms_is_the_advice(
+    send: Send, row: str, day: str, advice: str, sms_item: bool
+) -> None:
+    text = send(row, day)
+    assert advice in text
+    assert "居住证签注（续签）需准备" in text
+    assert "您的居住证" in text.split("居住证签注（续签）需准备")[1]
+    assert (SMS_ITEM in text) is sms_item
 
 
 def test_the_expiry_event_is_not_done_while_a_gap_remains(planner: Planner) -> None:
@@ -117,5 +143,6 @@ def test_the_feeds_permit_event_follows_automatic_endorsement(planner: Planner, 
     events = plan_events(plan, Lang.ZH, auto_endorsement=auto)
     [permit] = [e for e in events if e.uid.endswith("-permit_renewal@renewd")]
     assert ("自动签注并以短信确认" in permit.description) is auto
+    assert ("留意自动签注确认短信" in permit.description) is auto  # the checklist agrees
     [approval] = [e for e in events if e.uid.endswith("-points_approval@renewd")]
     assert "留意审批短信" in approval.description

@@ -10,7 +10,15 @@ import datetime as dt
 from collections.abc import Sequence
 
 from renewd.core.materials import Reader, step_checklist
-from renewd.core.messages import Letter, Level, Line, Section, is_provisional, when
+from renewd.core.messages import (
+    Letter,
+    Level,
+    Line,
+    Section,
+    is_provisional,
+    permit_unrecorded,
+    when,
+)
 from renewd.core.model import Lang, MilestoneKind, PersonPlan
 from renewd.core.policy import Policy
 from renewd.core.reminders import Alert, AlertKind, MilestoneReminder, Reminder
@@ -40,6 +48,10 @@ def _digest_line(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list
         lines.append(
             Line(say(lang, "lead.late", days=day_span(reminder.missed, lang)), Level.DETAIL)
         )
+    if milestone.kind is K.POINTS_APPLICATION and permit_unrecorded(reminder.plan):
+        # reminded from the permit step's due date without a record: confirm first (SPEC §3)
+        text = say(lang, "do.points_application.unconfirmed", id=reminder.plan.person.id)
+        lines.append(Line(text, Level.DETAIL))
     if item.role is Role.ACT and milestone.kind is K.EMPLOYER_SUBMISSION:
         own = step_checklist(milestone.kind, reminder.plan.person.changes, lang, Reader.HR)
         base = step_checklist(milestone.kind, (), lang, Reader.HR)

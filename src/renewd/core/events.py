@@ -175,7 +175,8 @@ def plan_events(
         lines.extend(warnings)
         owner = owners.of(m.kind)
         reader = Reader.HR if owner is Owner.EMPLOYER else Reader.HOLDER
-        items = _step_checklist(m.kind, person.changes, lang, reader) if (
+        sms = auto_endorsement  # the checklist's "watch for the SMS" agrees with the advice
+        items = _step_checklist(m.kind, person.changes, lang, reader, auto_endorsement=sms) if (
             person.has_points or m.kind not in POINTS_STEPS) else ()  # fmt: skip
         if items:
             lines.append(say(lang, "feed.materials"))

@@ -119,24 +119,61 @@ def when(milestone: Milestone, today: dt.date, lang: Lang) -> str:
     return text + sep + days_left(milestone.kind, milestone.due, today, lang)
 
 
+class PermitAdvice(StrEnum):
+    """What the permit step advises: wait for the automatic-endorsement SMS, or apply."""
+
+    WAIT_SMS = "wait_sms"
+    APPLY = "apply"  # no SMS by the check day, or no time to wait for it
+    AT_OPEN = "at_open"  # infeasible: apply on the day the window opens
+    PLAIN = "plain"  # no automatic endorsement: the step's own words
+
+
+def permit_advice(
+    plan: PersonPlan, milestone: Milestone, today: dt.date, policy: Policy
+) -> PermitAdvice:
+    """Which advice the permit step gives on `today` (its checklist agrees with it)."""
+    opens = milestone.opens or milestone.due
+    if not plan.feasible and today < opens:
+        return PermitAdvice.AT_OPEN
+    if not policy.auto_endorsement:
+        return PermitAdvice.PLAIN
+    check = policy.endorsement_check_day(opens, milestone.due)
+    if not plan.feasible or today >= check:
+        return PermitAdvice.APPLY
+    return PermitAdvice.WAIT_SMS
+
+
+def permit_unrecorded(plan: PersonPlan) -> bool:
+    """Whether the permit renewal is not recorded: a points step reminded then (from the permit
+    step's due date, SPEC §3) asks to confirm the endorsement first and record it."""
+    permit = plan.milestone(K.PERMIT_RENEWAL)
+    return permit is not None and permit.done_on is None
+
+
 def action(
     plan: PersonPlan, milestone: Milestone, role: Role, today: dt.date, lang: Lang, policy: Policy
 ) -> str:
     """What the reader does about `milestone` (or what he should know of it)."""
     kind = milestone.kind
     due = date(milestone.due, lang)
-    if role is Role.ASK_HR:
+    if role is Role.ASK_HR and not (kind is K.POINTS_APPLICATION and permit_unrecorded(plan)):
         key = "ask.overdue" if milestone.due < today else f"ask.{kind.value}"
         return say(lang, key if key in CATALOGUE[lang] else "ask.generic", due=due)
     if kind is K.PERMIT_RENEWAL:
         opens = milestone.opens or milestone.due
-        if not plan.feasible and today < opens:
+        advice = permit_advice(plan, milestone, today, policy)
+        if advice is PermitAdvice.AT_OPEN:
             return say(lang, "do.permit_renewal.at_open", opens=date(opens, lang))
-        if policy.auto_endorsement:
+        if advice is PermitAdvice.APPLY:
+            return say(lang, "do.permit_renewal.apply")
+        if advice is PermitAdvice.WAIT_SMS:
             check = policy.endorsement_check_day(opens, milestone.due)
-            if not plan.feasible or today >= check:
-                return say(lang, "do.permit_renewal.apply")
             return say(lang, "do.permit_renewal.sms", check=date(check, lang))
+    if kind is K.POINTS_APPLICATION and permit_unrecorded(plan):
+        if role is Role.ASK_HR:
+            by = "by.now" if milestone.due < today else "by.date"
+            return say(lang, "ask.points_application.unconfirmed", by=say(lang, by, due=due))
+        return say(lang, "do.points_application.unconfirmed.holder")
     if kind is K.POINTS_APPROVAL:
         opens = milestone.opens or milestone.due
         return say(lang, "info.points_approval", opens=date(opens, lang), due=due)
@@ -198,16 +235,22 @@ def _late_note(items: Iterable[Item], lang: Lang) -> list[str]:
 
 
 def _checklists(
-    plan: PersonPlan, items: Sequence[Item], lang: Lang, reader: Reader, policy: Policy
+    plan: PersonPlan,
+    items: Sequence[Item],
+    today: dt.date,
+    lang: Lang,
+    reader: Reader,
+    policy: Policy,
 ) -> list[Section]:
     out = []
     for item in items:
         kind = item.reminder.kind
-        if not isinstance(kind, MilestoneKind) or item.role is Role.INFORM:
+        milestone = _ms(item.reminder)
+        if not isinstance(kind, MilestoneKind) or milestone is None or item.role is Role.INFORM:
             continue
-        things = step_checklist(
-            kind, plan.person.changes, lang, reader, auto_endorsement=policy.auto_endorsement
-        )
+        # "watch for the SMS" only while waiting for it is the advice (never next to "apply now")
+        sms = permit_advice(plan, milestone, today, policy) is PermitAdvice.WAIT_SMS
+        things = step_checklist(kind, plan.person.changes, lang, reader, auto_endorsement=sms)
         if things:
             key = "section.give" if item.role is Role.ASK_HR else "section.bring"
             heading = say(lang, key, step=step_name(kind, lang))
@@ -246,7 +289,7 @@ def personal_letter(
             if lines:
                 prefix = f"{plan.person.name} · " if len(plans) > 1 else ""
                 sections.append(Section(prefix + heading, tuple(lines)))
-        sections += _checklists(plan, todo, lang, Reader.HOLDER, policy)
+        sections += _checklists(plan, todo, today, lang, Reader.HOLDER, policy)
         if not first:
             sections.append(
                 Section(

@@ -14,9 +14,12 @@ before, and `history`, the days on which passes ran.
 
 Honest words (issue 9): a reminder is *late* only when renewd really was not running on its fire
 day (`PassHistory`), and it names those days; a person seen for the first time gets his due
-reminders marked `first` (never "late") and a `FirstContact` status. A points step is reminded
-only once the permit renewal is recorded and the step before it is done or due itself (no
-"collect the notice" while the permit is overdue).
+reminders marked `first` (never "late") and a `FirstContact` status. A step is reminded
+only once it can start: `points_application` once the permit renewal is recorded or the permit
+step's due date has come without a record (automatic endorsements often go unrecorded; the
+reminder then says to confirm the endorsement first and record it), each later step once the one
+before it is done or due itself (done, while the permit renewal is unrecorded: no "collect the
+notice" while the permit is overdue).
 """
 
 from __future__ import annotations
@@ -164,18 +167,26 @@ def latest_due(
     return best
 
 
-def _blocked(plan: PersonPlan, milestone: Milestone) -> bool:
-    """Whether a step cannot start yet: every points step waits for the permit renewal to be
-    recorded (the points system only takes it once the renewal has synchronised), and each later
-    step for the one before it to be done or due itself."""
+def _blocked(plan: PersonPlan, milestone: Milestone, today: dt.date) -> bool:
+    """Whether a step cannot start yet.
+
+    `points_application` waits for the permit renewal: it can start once the renewal is recorded,
+    or once the permit step's due date has come without a record (in Shanghai most permits are
+    endorsed automatically and nobody records it; the reminder then asks to confirm first, see
+    `renewd.core.messages.action`). Each later step waits for the one before it to be done or
+    due itself, and, while the permit renewal is not recorded, for it to be done (recorded): a
+    guessed date never leads to "collect the notice" while the permit is overdue."""
     if milestone.kind not in CHAIN[1:]:
         return False
     permit = plan.milestone(K.PERMIT_RENEWAL)
-    if permit is not None and permit.done_on is None:
-        return True
+    unrecorded = permit is not None and permit.done_on is None
+    if milestone.kind is K.POINTS_APPLICATION:
+        return unrecorded and permit is not None and today < permit.due
     before = plan.milestone(CHAIN[CHAIN.index(milestone.kind) - 1])
-    if before is None or before.done_on is not None or before.kind is K.PERMIT_RENEWAL:
+    if before is None or before.done_on is not None:
         return False
+    if unrecorded or _blocked(plan, before, today):
+        return True
     return before.status not in (Status.DUE, Status.OVERDUE)
 
 
@@ -208,7 +219,7 @@ def due_reminders(
             opens = milestone.opens if milestone.kind in WAIT_TO_OPEN else None
             if opens is not None and today < opens:
                 continue
-            if _blocked(plan, milestone):
+            if _blocked(plan, milestone, today):
                 continue
             found = latest_due(milestone, plan.cycle, rules, person, today, move)
             if found is None:

@@ -28,6 +28,17 @@ EN: dict[str, str] = {
     " (一网通办) or at the community affairs service centre, then tell HR.",
     "do.points_application": "Once the permit renewal has synchronised (about 3 working days), log"
     " in to the points system and click 续办申请.",
+    "do.points_application.unconfirmed": "The permit renewal is not recorded yet (it may have"
+    " been endorsed automatically): first confirm with the employee that the permit was endorsed"
+    " (the endorsement SMS, or 一网通办), then log in to the points system, click 续办申请 and"
+    " record the renewal (the console, the confirmation link in the employee's message, or"
+    " `renewd done {id} permit_renewal`). If it was not endorsed, have the employee endorse it"
+    " now.",
+    "do.points_application.unconfirmed.holder": "Your permit renewal is not recorded yet (it may"
+    " have been endorsed automatically): first check that the permit was endorsed (the"
+    " endorsement SMS, or 一网通办), then log in to the points system, click 续办申请 and record"
+    " the renewal (the confirmation link in your message, or tell HR). If it was not endorsed,"
+    " endorse it now.",
     "do.employer_submission": "Review the application online, click 提交申请, and hand in the"
     " sealed application form and the materials.",
     "do.collect_notice": "After approval, print the points notice online or collect it at the"
@@ -35,6 +46,13 @@ EN: dict[str, str] = {
     "do.grace_end": "Endorsing within 60 days after expiry keeps the residence years continuous;"
     " this is the last day: endorse now.",
     "ask.points_application": "Ask your employer's HR to click 续办申请 for you by {due}.",
+    "ask.points_application.unconfirmed": "Your permit renewal is not recorded yet (it may have"
+    " been endorsed automatically): first check that the permit was endorsed (the endorsement"
+    " SMS, or 一网通办); if it was, record the renewal (the confirmation link in your message, or"
+    " tell HR) and ask your employer's HR to click 续办申请 for you {by}. If it was not endorsed,"
+    " endorse it now.",
+    "by.date": "by {due}",
+    "by.now": "now",
     "ask.employer_submission": "Ask your employer's HR to review online and hand in the materials"
     " by {due}.",
     "ask.generic": "Ask your employer's HR to do this by {due}.",
