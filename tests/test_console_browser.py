@@ -58,7 +58,7 @@ def server(write: Write, smtp: tuple[Sink, int]) -> Iterator[Server]:
 
 def loaded(driver: Driver) -> None:
     """Wait until the current document has finished loading."""
-    WebDriverWait(driver, 10).until(
+    WebDriverWait(driver, 30).until(
         lambda d: d.execute_script("return document.readyState") == "complete"
     )
 
@@ -68,7 +68,7 @@ def click(driver: Driver, element_id: str) -> None:
     loaded(driver)  # a screenshot's resize may still be settling
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, element_id).click()
-    WebDriverWait(driver, 10).until(staleness_of(old))
+    WebDriverWait(driver, 30).until(staleness_of(old))
     loaded(driver)
 
 
@@ -77,7 +77,7 @@ def follow(driver: Driver, text: str) -> None:
     loaded(driver)
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.LINK_TEXT, text).click()
-    WebDriverWait(driver, 10).until(staleness_of(old))
+    WebDriverWait(driver, 30).until(staleness_of(old))
     loaded(driver)
 
 
