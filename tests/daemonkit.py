@@ -111,6 +111,17 @@ class Daemon:
             time.sleep(0.2)
         raise AssertionError(f"health stayed {last}")
 
+    def wait_for(self, status: str, timeout: float = 30.0) -> dict[str, object]:
+        """Wait until /healthz reports `status` (ok, degraded, unhealthy); its body."""
+        deadline = time.monotonic() + timeout
+        last: tuple[int, dict[str, object]] = (0, {})
+        while time.monotonic() < deadline:
+            last = self.health()
+            if last[1].get("status") == status:
+                return last[1]
+            time.sleep(0.2)
+        raise AssertionError(f"health stayed {last}")
+
     def signal(self, sig: signal.Signals) -> None:
         assert self.proc is not None
         self._terminated = self._terminated or sig == signal.SIGTERM

@@ -34,6 +34,7 @@ from renewd.core.policy import (
     expand_ranges,
     parse_date_range,
 )
+from renewd.roster.limits import RosterLimits
 
 DEFAULT_CONFIG = Path("/etc/renewd/config.toml")
 SECRET_KEYS = ("password", "bot_token", "robot_key", "secret", "url")
@@ -45,16 +46,47 @@ class _Section(BaseModel):
 
 class RosterSettings(_Section):
     files: tuple[Path, ...] = Field(min_length=1)
+    # Bounds checked before anything is allocated: a roster can never exhaust memory.
+    max_rows: int = Field(default=200_000, ge=1)
+    max_cells: int = Field(default=5_000_000, ge=1)
+    max_file_mb: float = Field(default=100, gt=0)
+    max_cell_chars: int = Field(default=2000, ge=64)
+    # Dates outside these years are row errors: the working-day calendar cannot plan them.
+    min_year: int = Field(default=1950, ge=1901, le=2099)
+    max_year: int = Field(default=2099, ge=1901, le=2099)
+    # A changed file is read once its size and mtime stayed the same this long.
+    settle_seconds: float = Field(default=10, ge=0, le=3600)
+
+    def limits(self) -> RosterLimits:
+        return RosterLimits(
+            self.max_rows,
+            self.max_cells,
+            int(self.max_file_mb * 1024 * 1024),
+            self.max_cell_chars,
+            self.min_year,
+            self.max_year,
+        )
+
+    @model_validator(mode="after")
+    def _years(self) -> RosterSettings:
+        if self.min_year > self.max_year:
+            raise ValueError("roster.min_year must not be after roster.max_year")
+        return self
 
 
 class StateSettings(_Section):
     dir: Path = Path("/var/lib/renewd")
+    # A person who left the roster: his delivery log, progress and feed stamps are purged after.
+    retain_days: int = Field(default=400, ge=1)
 
 
 class ServerSettings(_Section):
     listen: str = "127.0.0.1:8765"
     base_url: str = "http://127.0.0.1:8765"
     refresh_hours: int = Field(default=12, ge=1, le=24 * 7)
+    idle_timeout_seconds: float = Field(default=75, gt=0, le=3600)
+    header_timeout_seconds: float = Field(default=10, gt=0, le=600)
+    max_connections: int = Field(default=512, ge=1, le=100_000)
 
     @field_validator("listen")
     @classmethod
@@ -150,6 +182,9 @@ class NotifySettings(_Section):
     # A delivery left "sending" this long (the process died mid-send) is retried: the one case
     # that can repeat a message. Longer than any send can take.
     stale_sending_seconds: int = Field(default=900, ge=1, le=86400)
+    # Per send. RFC 5321 gives a server 10 minutes to answer the end of DATA.
+    smtp_timeout_seconds: float = Field(default=600, gt=0, le=3600)
+    http_timeout_seconds: float = Field(default=60, gt=0, le=3600)
 
     @field_validator("lead_days")
     @classmethod

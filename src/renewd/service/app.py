@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from renewd.core.errors import Problem, RosterError
 from renewd.core.model import Person, PersonPlan
 from renewd.core.plan import Planner
 from renewd.core.workdays import WorkdayCalendar
@@ -33,6 +34,36 @@ def now(settings: Settings) -> dt.datetime:
 
 def today(settings: Settings) -> dt.date:
     return now(settings).date()
+
+
+def read_roster(settings: Settings) -> Roster:
+    """The roster files, read within `[roster]` limits and validated against the configuration
+    (feed names included): what `check` reports is exactly what the daemon would refuse."""
+    roster = load_roster(settings.roster.files, settings.roster.limits())
+    problems = feed_name_problems(roster, settings)
+    if problems:
+        raise RosterError(
+            f"the roster has {len(problems)} problem(s); nothing was loaded", problems
+        )
+    return roster
+
+
+def feed_name_problems(roster: Roster, settings: Settings) -> list[Problem]:
+    """A group or person whose feed would take the name of a `[[feeds.extra]]` feed."""
+    extra = {feed.name for feed in settings.feeds.extra}
+    problems = []
+    for person in roster.people:
+        for field, name in (("group", f"group-{person.group}"), ("id", f"person-{person.id}")):
+            if name in extra and (field == "id" or person.group):
+                problems.append(
+                    Problem(
+                        person.source,
+                        f"this {field}'s feed would be named {name!r}, like the extra feed of"
+                        " [[feeds.extra]]; rename the extra feed in the configuration",
+                        field=field,
+                    )
+                )
+    return problems
 
 
 @dataclass
@@ -56,7 +87,7 @@ class App:
 
     @cached_property
     def roster(self) -> Roster:
-        return load_roster(self.settings.roster.files)
+        return read_roster(self.settings)
 
     def use_roster(self, roster: Roster) -> None:
         """Serve `roster` instead of reading the files (the daemon's last good roster)."""

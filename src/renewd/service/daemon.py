@@ -22,7 +22,6 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 from zoneinfo import ZoneInfo
@@ -36,8 +35,9 @@ from renewd.channels.transports import build_channels
 from renewd.core.errors import EX_TEMPFAIL, RenewdError, RosterError
 from renewd.core.model import PersonPlan
 from renewd.core.schedule import reminder_day
-from renewd.roster.reader import Roster, load_roster
-from renewd.service.app import App
+from renewd.roster.reader import Roster
+from renewd.roster.watcher import RosterWatcher
+from renewd.service.app import App, read_roster
 from renewd.service.delivery import run_pass as run_delivery_pass
 from renewd.service.systemd import Notifier, watchdog_interval
 from renewd.settings import Settings
@@ -49,8 +49,6 @@ from renewd.web.server import build_app
 from renewd.web.server import start as start_server
 
 log = logging.getLogger("renewd.service.daemon")
-
-POLL_SECONDS = 2.0
 
 
 class AlreadyRunning(RenewdError):
@@ -87,41 +85,6 @@ class StateLock:
             self._file = None
 
 
-@dataclass
-class RosterWatcher:
-    """Notices roster edits by polling (mtime, size), and only acts once a file is stable, so a
-    half-written file is never read; a broken file is reported and the last good roster kept."""
-
-    files: tuple[Path, ...]
-    _seen: dict[Path, tuple[int, int] | None] = field(default_factory=dict)
-    _pending: dict[Path, tuple[int, int] | None] | None = None
-
-    def snapshot(self) -> dict[Path, tuple[int, int] | None]:
-        result: dict[Path, tuple[int, int] | None] = {}
-        for path in self.files:
-            try:
-                st = path.stat()
-                result[path] = (st.st_mtime_ns, st.st_size)
-            except OSError:
-                result[path] = None
-        return result
-
-    def mark_loaded(self, snapshot: dict[Path, tuple[int, int] | None] | None = None) -> None:
-        self._seen = snapshot if snapshot is not None else self.snapshot()
-        self._pending = None
-
-    def changed(self) -> bool:
-        """True once a change has been seen on two consecutive polls unchanged (settled)."""
-        now = self.snapshot()
-        if now == self._seen:
-            self._pending = None
-            return False
-        if self._pending == now:
-            return True
-        self._pending = now
-        return False
-
-
 class Daemon:
     def __init__(
         self,
@@ -139,7 +102,9 @@ class Daemon:
         self.metrics = Metrics()
         self.lock = StateLock(self.settings.state.dir)
         self.roster: Roster | None = None
-        self.watcher = RosterWatcher(self.settings.roster.files)
+        self.watcher = RosterWatcher(
+            self.settings.roster.files, self.settings.roster.settle_seconds
+        )
         self.db: Database | None = None
         self._pass_lock = asyncio.Lock()
         self._stop = asyncio.Event()
@@ -172,8 +137,12 @@ class Daemon:
         """Load and validate; swap in only if valid. Returns whether the roster changed."""
         snapshot = self.watcher.snapshot()
         try:
-            roster = load_roster(self.settings.roster.files)
-        except RosterError as exc:
+            roster = read_roster(self.settings)
+        except Exception as caught:  # nothing in a roster may stop the watcher
+            exc = caught if isinstance(caught, RosterError) else None
+            if exc is None:
+                log.error("roster unreadable (%s)", reason, exc_info=caught)
+                exc = RosterError(f"roster unreadable ({type(caught).__name__}); see the log")
             # /healthz is unauthenticated: it names where the problems are, not their values.
             self.health.roster_problems = [p.location for p in exc.problems] or [exc.message]
             self.metrics.roster_errors.set(len(self.health.roster_problems))
@@ -213,7 +182,9 @@ class Daemon:
             app.use_roster(self.roster)
         self.health.config_problem = None
         self.app = app
-        self.watcher = RosterWatcher(self.settings.roster.files)
+        self.watcher = RosterWatcher(
+            self.settings.roster.files, self.settings.roster.settle_seconds
+        )
         self._reschedule()
         return True
 
@@ -288,16 +259,17 @@ class Daemon:
         }
         return {k: v for k, v in counts.items() if v}
 
-    def _dead_letters(self) -> int:
+    def _dead_letters(self) -> tuple[int, int]:
+        """(dead, failed and waiting for a retry) deliveries."""
         if self.db is None:
-            return 0
+            return 0, 0
         try:
             row = self.db.conn.execute(
-                "SELECT COUNT(*) FROM delivery WHERE status = 'dead'"
+                "SELECT TOTAL(status = 'dead'), TOTAL(status = 'failed') FROM delivery"
             ).fetchone()
         except sqlite3.OperationalError:  # no delivery table before the first pass
-            return 0
-        return int(row[0])
+            return 0, 0
+        return int(row[0]), int(row[1])
 
     async def run_pass(self, why: str) -> None:
         async with self._pass_lock:
@@ -314,7 +286,7 @@ class Daemon:
                 return
             self.health.last_sweep_ok = time.monotonic()
             self.health.last_sweep_error = None
-            self.health.dead_letters = self._dead_letters()
+            self.health.dead_letters, self.health.failing = self._dead_letters()
             self.metrics.dead.set(self.health.dead_letters)
             self.metrics.last_sweep.set(time.time())
             log.info(
@@ -328,11 +300,15 @@ class Daemon:
     async def _watch_roster(self) -> None:
         while not self._stop.is_set():
             with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), POLL_SECONDS)
+                await asyncio.wait_for(self._stop.wait(), self.watcher.poll_seconds)
             if not self._stop.is_set() and self.watcher.changed():
                 async with self._pass_lock:
-                    if await self._load_roster("file changed"):
-                        await self._refresh(roster_changed=True)
+                    try:
+                        if await self._load_roster("file changed"):
+                            await self._refresh(roster_changed=True)
+                    except Exception:  # the watcher must outlive any one bad reload
+                        self.health.last_sweep_error = "rebuilding the feeds failed; see the log"
+                        log.exception("rebuilding the feeds after a roster change failed")
 
     async def _watchdog(self, interval: float) -> None:
         while not self._stop.is_set():
@@ -398,6 +374,7 @@ class Daemon:
         self.lock.acquire()
         self.db = Database.in_dir(self.settings.state.dir)
         self.feeds = FeedCache(self.settings, self.db, load_key(self.settings.state.dir))
+        await self._settle()
         if not await self._load_roster("start-up") and self.roster is None:
             log.error("starting without a roster; fix it and it will be picked up")
         await self._refresh(force=True)
@@ -408,6 +385,18 @@ class Daemon:
         log.info("listening on %s", self.settings.server.listen)
         self.notifier.notify(READY=1)
         self._status()
+
+    async def _settle(self) -> None:
+        """At start-up, wait for roster files written just now to settle (at most three quiet
+        periods: a file that never stops changing is read anyway, and validated)."""
+        deadline = time.monotonic() + 3 * self.watcher.settle_seconds
+        young = self.watcher.young()
+        if not young:
+            return
+        log.info("waiting for %d roster file(s) to settle", len(young))
+        self.watcher.mark_loaded({})
+        while time.monotonic() < deadline and not self.watcher.changed():
+            await asyncio.sleep(self.watcher.poll_seconds)
 
     async def stop(self) -> None:
         self.notifier.notify(STOPPING=1)

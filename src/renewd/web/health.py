@@ -28,9 +28,10 @@ class Health:
     roster_problems: list[str] = field(default_factory=list)
     config_problem: str | None = None
     dead_letters: int = 0
+    failing: int = 0  # deliveries waiting for a retry after a failure
 
-    def problems(self, now: float | None = None) -> list[str]:
-        now = time.monotonic() if now is None else now
+    def warnings(self) -> list[str]:
+        """Why the service is degraded: it works, but an operator should look (HTTP 200)."""
         reasons = []
         if self.roster_problems:
             reasons.append(
@@ -39,8 +40,20 @@ class Health:
             )
         if self.config_problem:
             reasons.append(f"configuration reload rejected: {self.config_problem.splitlines()[0]}")
+        if self.dead_letters:
+            reasons.append(
+                f"{self.dead_letters} deliveries gave up (dead); see `renewd log --failed`"
+            )
+        if self.failing:
+            reasons.append(f"{self.failing} deliveries failed and wait for a retry")
         if self.last_sweep_error:
             reasons.append(self.last_sweep_error)
+        return reasons
+
+    def problems(self, now: float | None = None) -> list[str]:
+        """Why the service is unhealthy: it is not doing its job (HTTP 503)."""
+        now = time.monotonic() if now is None else now
+        reasons = []
         last = self.last_sweep_ok
         stale = 3 * self.sweep_seconds + 60  # three missed sweeps
         if last is None and now - self.started > stale:
@@ -126,13 +139,18 @@ def add_health_routes(
         problems = health.problems()
         if roster() is None:
             problems.insert(0, "no valid roster loaded")
+        warnings = health.warnings()
+        status = "unhealthy" if problems else "degraded" if warnings else "ok"
         body = {
-            "status": "ok" if not problems else "unhealthy",
-            "problems": problems,
+            "status": status,
+            "problems": problems + warnings,  # everything wrong, worst first
+            "warnings": warnings,
             "dead_letters": health.dead_letters,  # counted, never dropped: see `renewd log`
+            "failing": health.failing,
+            "roster_problems": len(health.roster_problems),
         }
         return web.Response(
-            status=200 if not problems else 503,
+            status=503 if problems else 200,
             text=json.dumps(body, ensure_ascii=False),
             content_type="application/json",
             headers={"Cache-Control": "no-store"},
