@@ -17,7 +17,7 @@ DAY = (PERMIT_DUE - dt.timedelta(days=3)).isoformat()
 
 @pytest.fixture
 def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    def fake_roster(paths: Sequence[Path]) -> Roster:
+    def fake_roster(paths: Sequence[Path], limits: object = None) -> Roster:
         return Roster(people=(person(),), warnings=())
 
     monkeypatch.setattr("renewd.service.app.load_roster", fake_roster)

@@ -18,6 +18,7 @@ from typing import Any
 
 import requests
 
+from renewd import redaction
 from renewd.core.messages import Format, Message
 
 WECOM_API = "https://qyapi.weixin.qq.com"
@@ -115,6 +116,7 @@ class AccessToken:
                 raise WecomError("WeCom gettoken answered without an access_token")
             expires_in = data.get("expires_in")
             lifetime = float(expires_in) if isinstance(expires_in, int) else 7200.0
+            redaction.register_secret(token)  # urllib3 logs it in request lines
             self._token = token
             self._until = now + lifetime - min(self.margin, lifetime / 2)
             self.seen = [*self.seen[-3:], token]

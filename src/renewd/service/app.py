@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from renewd import redaction
 from renewd.core.errors import Problem, RosterError
 from renewd.core.model import Person, PersonPlan
 from renewd.core.plan import Planner
@@ -75,7 +76,9 @@ class App:
     @classmethod
     def load(cls, config: str | Path | None) -> App:
         path = config if isinstance(config, Path) else config_path(config)
-        return cls(load_settings(path))
+        settings = load_settings(path)
+        redaction.register(settings)  # from here on no log line shows these secrets
+        return cls(settings)
 
     @cached_property
     def calendar(self) -> WorkdayCalendar:
