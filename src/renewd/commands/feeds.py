@@ -21,7 +21,7 @@ from renewd.service.app import App, now, today
 from renewd.store.database import Database
 from renewd.store.tokens import load_key
 from renewd.web.publisher import FeedCache
-from renewd.web.server import build_app, start
+from renewd.web.server import build_app, start_configured
 
 log = logging.getLogger("renewd.core.ics")
 TOKEN_FILE = re.compile(r"^[A-Za-z0-9_-]{32}\.ics$")
@@ -171,7 +171,7 @@ def run_serve(args: argparse.Namespace) -> int:
 async def _serve(app: App) -> None:
     settings = app.settings
     cache = open_cache(app)
-    runner = await start(build_app(cache), settings.server.listen)
+    runner = await start_configured(build_app(cache), settings.server)
     log.info("serving %d feeds on %s", len(cache.specs), settings.server.listen)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -44,9 +44,9 @@ from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.tokens import load_key
 from renewd.web.health import Health, Metrics, add_health_routes, count_requests
+from renewd.web.limits import RateLimitedLog, quiet_exception_handler
 from renewd.web.publisher import FeedCache
-from renewd.web.server import build_app
-from renewd.web.server import start as start_server
+from renewd.web.server import build_app, start_configured
 
 log = logging.getLogger("renewd.service.daemon")
 
@@ -378,7 +378,7 @@ class Daemon:
         if not await self._load_roster("start-up") and self.roster is None:
             log.error("starting without a roster; fix it and it will be picked up")
         await self._refresh(force=True)
-        self.runner = await start_server(self._web_app(self.feeds), self.settings.server.listen)
+        self.runner = await start_configured(self._web_app(self.feeds), self.settings.server)
         self.scheduler = AsyncIOScheduler(timezone=self.zone)
         self._reschedule()
         self.scheduler.start()
@@ -414,6 +414,7 @@ class Daemon:
 
     async def serve(self) -> int:
         loop = asyncio.get_running_loop()
+        loop.set_exception_handler(quiet_exception_handler(RateLimitedLog()))
         # Handlers first: a SIGTERM right after READY must still stop us cleanly.
         loop.add_signal_handler(signal.SIGTERM, self._stop.set)
         loop.add_signal_handler(signal.SIGINT, self._stop.set)
