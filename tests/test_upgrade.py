@@ -25,6 +25,7 @@ def old_install(tmp_path: Path, smtp: tuple[Sink, int]) -> Path:
     state.mkdir(mode=0o700)
     for name in ("renewd.sqlite3", "feed.key"):
         shutil.copy(FIXTURE / name, state / name)
+    (state / "feed.key").chmod(0o600)  # git does not keep the mode 0.1.0 gave it
     shutil.copy(FIXTURE / "people.csv", tmp_path / "people.csv")
     config = tmp_path / "config.toml"
     config.write_text(
@@ -75,3 +76,30 @@ def test_upgrade_keeps_recorded_progress_and_feed_urls(
     plan = json.loads(capsys.readouterr().out)
     permit = next(m for m in plan["people"][0]["milestones"] if m["kind"] == "permit_renewal")
     assert (permit["status"], permit["done_on"]) == ("done", "2026-11-30")
+
+
+def test_upgrade_keys_the_uids_and_drops_the_old_stamps(
+    old_install: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import hashlib
+    import re
+
+    db = old_install.parent / "state" / "renewd.sqlite3"
+    conn = sqlite3.connect(db)
+    old = {row[0] for row in conn.execute("SELECT uid FROM feed_events")}
+    conn.close()
+    unkeyed = hashlib.sha256(b"1001").hexdigest()[:16]
+    assert any(uid.startswith(unkeyed) for uid in old)  # what 0.1.0 published
+    out = old_install.parent / "out"
+    assert main(["export", "-c", str(old_install), "--out", str(out), "--names"]) == 0
+    uids = re.findall(r"^UID:(\S+)\r?$", (out / "all.ics").read_text(), re.MULTILINE)
+    assert uids
+    assert not any(uid.startswith(unkeyed) for uid in uids)
+    conn = sqlite3.connect(db)
+    now = {row[0] for row in conn.execute("SELECT uid FROM feed_events")}
+    conn.close()
+    assert now.isdisjoint(old)
+    assert set(uids) <= now
+    # The URLs handed out by 0.1.0 still work: the key is the same one.
+    assert main(["feeds", "-c", str(old_install), "--json"]) == 0
+    assert "T3sZQoS6ipw1AnNssnSRxerdRSTr39eL" in capsys.readouterr().out

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import hmac
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -187,13 +188,18 @@ def mask_name(name: str) -> str:
 # -- event content -----------------------------------------------------------------------------
 
 
-def person_hash(person_id: str) -> str:
-    """The person part of a UID: a hash, so that a personal id never leaves in the feed."""
-    return hashlib.sha256(person_id.encode("utf-8")).hexdigest()[:16]
+def person_hash(person_id: str, uid_key: bytes) -> str:
+    """The person part of a UID: keyed (HMAC-SHA256 with a key derived from the feed key), so
+    that neither the id nor anything about other people can be recovered from it by trying
+    ids; stable as long as the feed key is (rotating one feed's token keeps it)."""
+    if len(uid_key) < 16:
+        raise ValueError("a UID key must hold at least 16 bytes")
+    mac = hmac.new(uid_key, person_id.encode("utf-8"), hashlib.sha256)
+    return mac.hexdigest()[:20]
 
 
-def critical_uid(person_id: str, index: int) -> str:
-    return f"{person_hash(person_id)}-critical-{index}@renewd"
+def critical_uid(person_id: str, index: int, uid_key: bytes) -> str:
+    return f"{person_hash(person_id, uid_key)}-critical-{index}@renewd"
 
 
 def _ymd(day: dt.date) -> str:
@@ -229,8 +235,9 @@ _checklist = functools.lru_cache(maxsize=256)(checklist)
 _step_text = functools.lru_cache(maxsize=64)(step_text)
 
 
-def plan_events(plan: PersonPlan, default_lang: Lang) -> list[EventContent]:
-    """One event per milestone of the plan, and one per critical date of the person."""
+def plan_events(plan: PersonPlan, default_lang: Lang, uid_key: bytes) -> list[EventContent]:
+    """One event per milestone of the plan, and one per critical date of the person; UIDs keyed
+    with `uid_key` (see `person_hash`)."""
     person = plan.person
     lang = person_lang(person, default_lang)
     zh = lang is Lang.ZH
@@ -252,7 +259,7 @@ def plan_events(plan: PersonPlan, default_lang: Lang) -> list[EventContent]:
             else f"⚠ {crit.date.isoformat()} {label}: the points may not be valid then."
         )
     items = _checklist(person.changes, lang)
-    who, cycle = person_hash(person.id), _ymd(plan.cycle)
+    who, cycle = person_hash(person.id, uid_key), _ymd(plan.cycle)
     masked_name = mask_name(person.name)
     out: list[EventContent] = []
     for m in plan.milestones:
@@ -313,7 +320,7 @@ def plan_events(plan: PersonPlan, default_lang: Lang) -> list[EventContent]:
                     f" {plan.gap_days} days). Contact HR now."
                 )
             head, rest = "[Critical] ", f": {label}"
-        uid = critical_uid(person.id, index)
+        uid = critical_uid(person.id, index, uid_key)
         out.append(_content(uid, person, masked_name, crit.date, head, rest, desc, lang))
     return out
 

@@ -42,7 +42,7 @@ from renewd.service.delivery import run_pass as run_delivery_pass
 from renewd.service.systemd import Notifier, watchdog_interval
 from renewd.settings import Settings
 from renewd.store.database import Database
-from renewd.store.tokens import load_key
+from renewd.store.feedkey import open_feed_key
 from renewd.web.health import Health, Metrics, add_health_routes, count_requests
 from renewd.web.limits import RateLimitedLog, quiet_exception_handler
 from renewd.web.publisher import FeedCache
@@ -373,7 +373,8 @@ class Daemon:
     async def start(self) -> None:
         self.lock.acquire()
         self.db = Database.in_dir(self.settings.state.dir)
-        self.feeds = FeedCache(self.settings, self.db, load_key(self.settings.state.dir))
+        key = open_feed_key(self.db, self.settings.state.dir)  # a lost key refuses (78)
+        self.feeds = FeedCache(self.settings, self.db, key)
         await self._settle()
         if not await self._load_roster("start-up") and self.roster is None:
             log.error("starting without a roster; fix it and it will be picked up")

@@ -76,6 +76,12 @@ def derive(key: bytes, name: str, counter: int) -> str:
     return base64.urlsafe_b64encode(mac.digest()[:TOKEN_BYTES]).decode("ascii")
 
 
+def uid_key(key: bytes) -> bytes:
+    """The key event UIDs are derived with (`renewd.core.ics.person_hash`): from the feed key,
+    so it needs no storage of its own, and separate from the tokens' derivation."""
+    return hmac.new(key, b"renewd-event-uid", hashlib.sha256).digest()
+
+
 def token_hash(token: str) -> bytes:
     """What requests are matched by. Hashing first makes the lookup time independent of how
     much of a guessed token is right."""

@@ -40,7 +40,7 @@ from renewd.core.model import Lang, Person, PersonPlan
 from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.feedstamps import FeedStore
-from renewd.store.tokens import Tokens, token_hash
+from renewd.store.tokens import Tokens, token_hash, uid_key
 
 CACHE_CONTROL = "private, max-age=900"
 
@@ -111,13 +111,16 @@ class _Generation:
     stamps: dict[str, tuple[Stamp, ...]]  # person id → a stamp per event, in `plan_events` order
     modified: dict[str, dt.datetime]
     refresh_hours: int
+    uid_key: bytes
     published: dict[str, Published] = field(default_factory=dict)
 
     def stamped(self, spec: FeedSpec) -> Iterator[tuple[EventContent, Stamp]]:
         """The feed's events, written again from the plans, each with the stamp it was given."""
         for person_id in spec.members:
             events = [
-                e for plan in self.plans.get(person_id, ()) for e in plan_events(plan, self.lang)
+                e
+                for plan in self.plans.get(person_id, ())
+                for e in plan_events(plan, self.lang, self.uid_key)
             ]
             yield from zip(events, self.stamps.get(person_id, ()), strict=True)
 
@@ -130,6 +133,7 @@ class FeedCache:
         self.settings = settings
         self.store = FeedStore(db)
         self.tokens = Tokens(db, key)
+        self.uid_key = uid_key(key)
         self._gen: _Generation | None = None
         self._index: dict[bytes, str] = {}
         self._counters: dict[str, int] = {}
@@ -159,7 +163,8 @@ class FeedCache:
         keys: dict[str, list[EventKey]] = {}
         for plan in plans:
             plans_of.setdefault(plan.person.id, []).append(plan)
-            keys.setdefault(plan.person.id, []).extend(e.key for e in plan_events(plan, lang))
+            events = plan_events(plan, lang, self.uid_key)
+            keys.setdefault(plan.person.id, []).extend(e.key for e in events)
         flat = self.store.stamp((k for ks in keys.values() for k in ks), now)
         stamps: dict[str, tuple[Stamp, ...]] = {}
         parts: dict[str, list[DigestPart]] = {}
@@ -184,6 +189,7 @@ class FeedCache:
             stamps,
             modified,
             hours,
+            self.uid_key,
         )
         if set(self._gen.specs) != old_names:
             self._reindex(force=True)
@@ -262,6 +268,14 @@ class FeedCache:
         counter = self.tokens.rotate(name)
         self._reindex(force=True)
         return counter
+
+    def rotate_all(self) -> list[str]:
+        """Give every feed a new token; the feed names, in order."""
+        names = [spec.name for spec in self.specs]
+        for name in names:
+            self.tokens.rotate(name)
+        self._reindex(force=True)
+        return names
 
     def page(self, name: str, build: Callable[[FeedSpec, FeedUrls], bytes]) -> bytes:
         """The subscribe page of a feed, built by `build(spec, urls)` once per token."""
