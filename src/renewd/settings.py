@@ -359,6 +359,9 @@ def _credential(channel: str, key: str, environ: Mapping[str, str]) -> str | Non
         return path.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
+    except (OSError, UnicodeDecodeError) as exc:  # never the content: it is a secret
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+        raise ConfigError(f"{path}: cannot read the credential: {reason}") from None
 
 
 def _with_secrets(data: dict[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:

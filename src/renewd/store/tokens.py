@@ -51,7 +51,7 @@ def load_key(state_dir: Path, environ: Mapping[str, str] | None = None) -> bytes
             return key
     path = state_dir / KEY_FILE
     try:
-        state_dir.mkdir(parents=True, exist_ok=True)
+        state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         pass
