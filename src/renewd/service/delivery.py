@@ -57,6 +57,7 @@ from renewd.core.model import Lang, MilestoneKind, PersonPlan
 from renewd.core.schedule import LeadRules, Reminder, ReminderKey, due_reminders
 from renewd.settings import NotifySettings, Settings
 from renewd.store.database import Database
+from renewd.store.leavers import Leavers
 
 if TYPE_CHECKING:
     from renewd.service.app import App
@@ -150,6 +151,7 @@ class PassReport:
     failed: list[Outcome] = field(default_factory=list)  # will be retried
     dead: list[Outcome] = field(default_factory=list)  # gave up after max_attempts
     cancelled: list[Outcome] = field(default_factory=list)  # step done before a retry
+    purged: list[str] = field(default_factory=list)  # leavers whose data was deleted
     planned: list[Outcome] = field(default_factory=list)  # dry run: what would be claimed
     skipped: list[str] = field(default_factory=list)  # reminders no channel can deliver
     issued: int = 0  # new reminders and alerts this pass
@@ -218,6 +220,11 @@ class Delivery:
             for r in self.db.conn.execute(sql, args)
         }
 
+    def latest_pass_day(self) -> dt.date | None:
+        """The latest day reminders were issued for."""
+        row = self.db.conn.execute("SELECT MAX(issued_on) FROM reminder").fetchone()
+        return dt.date.fromisoformat(row[0]) if row and row[0] else None
+
     def counts(self) -> dict[str, int]:
         """Delivery rows by status, for health and metrics."""
         rows = self.db.conn.execute("SELECT status, COUNT(*) FROM delivery GROUP BY status")
@@ -256,6 +263,14 @@ class Delivery:
         report = PassReport(today=today, dry_run=dry_run)
         since = today - dt.timedelta(days=800)  # cycles older than two years cannot be due
         reminders = due_reminders(plans, today, self.rules, self.issued(since), self.move)
+        latest = self.latest_pass_day()
+        if latest is not None and today < latest:
+            # `--today` in the past or a clock set back: what a later day already superseded
+            # must not go out; retries of what is waiting still do.
+            log.warning(
+                "pass day %s is before the last pass day %s: issuing nothing new", today, latest
+            )
+            reminders = []
         if dry_run:
             report.planned = [self._outcome_of(c) for c in self._claims(reminders, today, report)]
             report.issued = len(reminders)
@@ -267,6 +282,10 @@ class Delivery:
 
         report.issued = self._claim(reminders, today, stamp(), report)
         self._send_waiting(plans, stamp, report, should_stop)
+        if plans:
+            present = {plan.person.id for plan in plans}
+            retain = self.settings.state.retain_days
+            report.purged = Leavers(self.db).update(present, today, retain)
         return report
 
     # -- building the claims -----------------------------------------------------------------
@@ -420,8 +439,9 @@ class Delivery:
             " OR (status = ? AND next_at <= ?) OR (status = ? AND updated_at <= ?) ORDER BY id",
             (PENDING, FAILED, now, SENDING, stale),
         ).fetchall()
-        # A retry for a step that is now done (or a cycle that is over) is cancelled. People
-        # missing from `plans` keep their rows: a roster that failed to load cancels nothing.
+        # A retry for a step that is now done (or a cycle that is over) is cancelled, and so
+        # is everything waiting for someone who left the roster (a roster that failed to load
+        # gives no plans at all, so it cancels nothing).
         planned = {p.person.id: p for p in plans}
         open_steps = {
             (p.person.id, p.cycle.isoformat(), m.kind.value)
@@ -432,6 +452,10 @@ class Delivery:
         known_kinds = {k.value for k in MilestoneKind}
         queues: dict[str, deque[sqlite3.Row]] = defaultdict(deque)
         for row in rows:
+            if plans and not row["person"].startswith("@") and row["person"] not in planned:
+                self._finish(row, CANCELLED, stamp(), "left the roster", row["attempts"])
+                report.cancelled.append(_outcome_of_row(row, row["attempts"]))
+                continue
             if (
                 row["kind"] in known_kinds
                 and row["person"] in planned

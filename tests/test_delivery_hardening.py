@@ -1,0 +1,87 @@
+"""Delivery rules from issue 11: no superseded lead after the clock goes back (13), leavers'
+reminders cancelled and their data purged after `[state] retain_days`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import PERMIT_DUE, Recorder, at, person, settings
+from renewd.core.model import Person
+from renewd.core.plan import Planner
+from renewd.service.delivery import Delivery
+from renewd.store.database import Database
+
+
+def pass_on(
+    delivery: Delivery, planner: Planner, people: list[Person], day: dt.date, hour: int = 9
+) -> object:
+    return delivery.run_pass(planner.plan_all(people, day), day, at(day, hour))
+
+
+def count(db: Database, sql: str, *args: object) -> int:
+    return int(db.conn.execute(sql, args).fetchone()[0])
+
+
+def test_going_back_in_time_never_reissues_a_superseded_lead(
+    db: Database, planner: Planner
+) -> None:
+    rec = Recorder("rec")
+    delivery = Delivery(db, settings(channels=[{"name": "rec", "type": "console"}]), {"rec": rec})
+    pass_on(delivery, planner, [person()], PERMIT_DUE - dt.timedelta(days=3))
+    sent = len(rec.sent)
+    assert any("还剩 3 天" in m.title for m, _ in rec.sent)
+    for back in (7, 14, 30, 60):  # `--today` in the past, or a clock set back
+        pass_on(delivery, planner, [person()], PERMIT_DUE - dt.timedelta(days=back))
+    assert len(rec.sent) == sent, [m.title for m, _ in rec.sent[sent:]]
+    pass_on(delivery, planner, [person()], PERMIT_DUE - dt.timedelta(days=1))
+    assert any("还剩 1 天" in m.title for m, _ in rec.sent[sent:])  # nearer leads still go
+
+
+def test_a_leaver_has_his_waiting_deliveries_cancelled(db: Database, planner: Planner) -> None:
+    rec = Recorder("rec", fail=100)  # everything fails and waits for a retry
+    conf = settings(
+        channels=[{"name": "rec", "type": "console"}], notify={"retry_after_seconds": [1]}
+    )
+    delivery = Delivery(db, conf, {"rec": rec})
+    stays, leaves = person("E001"), person("E002")
+    day = PERMIT_DUE - dt.timedelta(days=3)
+    pass_on(delivery, planner, [stays, leaves], day)
+    waiting = "SELECT COUNT(*) FROM delivery WHERE person = ? AND status = 'failed'"
+    assert count(db, waiting, "E002") > 0
+    rec.fail = 0
+    pass_on(delivery, planner, [stays], day, hour=12)
+    assert count(db, waiting, "E002") == 0
+    assert count(db, "SELECT COUNT(*) FROM delivery WHERE person = 'E002' AND status = 'cancelled'")
+    assert all(to != "e002@example.com" for _, to in rec.sent)
+    assert any(to == "e001@example.com" for _, to in rec.sent)
+
+
+def test_a_leavers_data_is_purged_after_retain_days(db: Database, planner: Planner) -> None:
+    rec = Recorder("rec")
+    conf = settings(channels=[{"name": "rec", "type": "console"}], state={"retain_days": 10})
+    delivery = Delivery(db, conf, {"rec": rec})
+    stays, leaves = person("E001"), person("E002")
+    day = PERMIT_DUE - dt.timedelta(days=3)
+    pass_on(delivery, planner, [stays, leaves], day)
+    of_e002 = "SELECT COUNT(*) FROM delivery WHERE person = 'E002'"
+    assert count(db, of_e002) > 0
+    pass_on(delivery, planner, [stays], day + dt.timedelta(days=1))
+    pass_on(delivery, planner, [stays], day + dt.timedelta(days=10))
+    assert count(db, of_e002) > 0  # kept for retain_days
+    pass_on(delivery, planner, [stays], day + dt.timedelta(days=11))
+    assert count(db, of_e002) == 0
+    assert count(db, "SELECT COUNT(*) FROM reminder WHERE person = 'E002'") == 0
+    assert count(db, "SELECT COUNT(*) FROM delivery WHERE person = 'E001'") > 0
+
+
+def test_a_person_who_comes_back_keeps_his_history(db: Database, planner: Planner) -> None:
+    rec = Recorder("rec")
+    conf = settings(channels=[{"name": "rec", "type": "console"}], state={"retain_days": 5})
+    delivery = Delivery(db, conf, {"rec": rec})
+    stays, back = person("E001"), person("E002")
+    day = PERMIT_DUE - dt.timedelta(days=3)
+    pass_on(delivery, planner, [stays, back], day)
+    pass_on(delivery, planner, [stays], day + dt.timedelta(days=1))
+    pass_on(delivery, planner, [stays, back], day + dt.timedelta(days=2))
+    pass_on(delivery, planner, [stays, back], day + dt.timedelta(days=20))
+    assert count(db, "SELECT COUNT(*) FROM delivery WHERE person = 'E002'") > 0
