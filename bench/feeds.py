@@ -29,7 +29,9 @@ import aiohttp
 import icalendar
 from aiohttp import web
 
-from renewd.core.ics import FeedKind, FeedSpec, Stamp, plan_events, render_feed
+from renewd.core.events import Stamp, plan_events
+from renewd.core.feeds import FeedKind, FeedSpec
+from renewd.core.ics import render_feed
 from renewd.core.model import Change, CriticalDate, Lang, Person
 from renewd.core.plan import Planner
 from renewd.core.workdays import WorkdayCalendar

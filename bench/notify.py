@@ -24,7 +24,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from renewd.channels.transports import EmailChannel
+from renewd.channels.email import EmailChannel
+from renewd.channels.settings import EmailSettings
 from renewd.core.model import MilestoneKind, Person
 from renewd.core.plan import Planner
 from renewd.core.policy import CalendarOptions
@@ -64,7 +65,9 @@ def main(count: int, concurrency: int | None, trace: bool) -> None:
     today = planner.plan(people[0], dt.date(2026, 5, 1)).milestones[2].due - dt.timedelta(3)
     with tempfile.TemporaryDirectory() as tmp:
         db = Database.in_dir(Path(tmp))
-        channels = {"mail": EmailChannel(settings.channel("mail"))}
+        mail = settings.channel("mail")
+        assert isinstance(mail, EmailSettings)
+        channels = {"mail": EmailChannel(mail)}
         delivery = Delivery(db, settings, channels)
         now = dt.datetime.combine(today, dt.time(9, 30), dt.UTC)
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

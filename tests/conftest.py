@@ -12,13 +12,14 @@ from typing import Any
 import pytest
 
 from netkit import Sink, smtp_server
-from renewd.channels.transports import Channel, Result
+from renewd.channels.base import Channel, Result
+from renewd.channels.settings import ChannelType, ConsoleSettings
 from renewd.core.messages import Format, Message
 from renewd.core.model import Person
 from renewd.core.plan import Planner
 from renewd.core.policy import CalendarOptions, Policy
 from renewd.core.workdays import WorkdayCalendar
-from renewd.settings import ChannelSettings, ChannelType, Settings
+from renewd.settings import Settings
 from renewd.store.database import Database
 
 NOW_TZ = dt.timezone(dt.timedelta(hours=8))
@@ -71,7 +72,7 @@ class Recorder(Channel):
 
     def __init__(self, name: str = "rec", *, personal: bool = True, fail: int = 0,
                  fmt: Format = Format.TEXT, max_bytes: int | None = None) -> None:  # fmt: skip
-        super().__init__(ChannelSettings(name=name, type=ChannelType.CONSOLE))
+        super().__init__(ConsoleSettings(name=name))
         self.personal = personal
         self.fail = fail
         self.format = fmt

@@ -158,3 +158,35 @@ def _parents(module: str) -> Iterator[str]:
     parts = module.split(".")
     for i in range(1, len(parts)):
         yield ".".join(parts[:i])
+
+
+MAX_LINES = 400
+
+
+def test_no_module_over_400_lines() -> None:
+    sizes = {module_name(p): len(p.read_text(encoding="utf-8").splitlines()) for p in modules(SRC)}
+    assert sizes  # the rule looks at something
+    assert {name: n for name, n in sizes.items() if n > MAX_LINES} == {}
+
+
+# The delivery pass is handed its plans, channels and state database: it never reaches back for
+# the composition root, builds channels, plans or reads a roster of its own.
+PASS_MODULES = ("renewd.service.delivery", "renewd.service.sending")
+PASS_FORBIDDEN = (
+    "renewd.service.app",
+    "renewd.service.daemon",
+    "renewd.channels.factory",
+    "renewd.core.plan",
+    "renewd.roster",
+)
+
+
+@pytest.mark.parametrize("name", PASS_MODULES)
+def test_the_delivery_pass_sees_no_app_and_builds_nothing(name: str) -> None:
+    path = SRC / (name.replace(".", "/") + ".py")
+    found = [
+        f"{path.name}:{line} imports {target}"
+        for line, target in imports(path)
+        if any(target == bad or target.startswith(bad + ".") for bad in PASS_FORBIDDEN)
+    ]
+    assert found == []

@@ -14,24 +14,27 @@ import responses
 
 from conftest import PERMIT_DUE, person
 from netkit import Sink, free_port
-from renewd.channels.transports import (
-    EmailChannel,
-    TelegramChannel,
-    WecomRobotChannel,
-    build_channel,
+from renewd.channels.email import EmailChannel
+from renewd.channels.factory import build_channel
+from renewd.channels.settings import (
+    AppriseSettings,
+    EmailSettings,
+    TelegramSettings,
+    WecomSettings,
 )
+from renewd.channels.telegram import TelegramChannel
+from renewd.channels.wecom_robot import WecomRobotChannel
 from renewd.core.messages import Format, Message, reminder_message
 from renewd.core.model import Change, Lang
 from renewd.core.plan import Planner
-from renewd.core.schedule import Reminder
-from renewd.settings import ChannelSettings, ChannelType
+from renewd.core.reminders import MilestoneReminder
 
 
-def a_reminder(planner: Planner, **kw: Any) -> tuple[Reminder, dt.date]:
+def a_reminder(planner: Planner, **kw: Any) -> tuple[MilestoneReminder, dt.date]:
     day = PERMIT_DUE - dt.timedelta(days=3)
     plan = planner.plan(person(**kw), day)
     milestone = plan.milestones[2]
-    return Reminder(plan, milestone, milestone.kind, 3, day, late=False), day
+    return MilestoneReminder(plan, milestone, 3, day, late=False), day
 
 
 def test_email_reaches_a_real_smtp_server_with_chinese_text_and_checklist(
@@ -39,9 +42,8 @@ def test_email_reaches_a_real_smtp_server_with_chinese_text_and_checklist(
 ) -> None:
     sink, port = smtp
     channel = EmailChannel(
-        ChannelSettings(
+        EmailSettings(
             name="mail",
-            type=ChannelType.EMAIL,
             host="127.0.0.1",
             port=port,
             mode="plain",
@@ -66,7 +68,7 @@ def test_email_reaches_a_real_smtp_server_with_chinese_text_and_checklist(
 
 def test_email_failure_keeps_apprise_reason_without_secrets() -> None:
     channel = EmailChannel(
-        ChannelSettings(name="mail", type=ChannelType.EMAIL, host="127.0.0.1", port=free_port(),
+        EmailSettings(name="mail", host="127.0.0.1", port=free_port(),
                         mode="plain", user="hr", password="s3cret!", sender="hr@example.com")
     )  # fmt: skip
     result = channel.send(Message("t", "b", Format.TEXT), "a@example.com")
@@ -85,9 +87,7 @@ def test_telegram_sends_html_with_escaped_user_data(planner: Planner) -> None:
         f"https://api.telegram.org/bot{TOKEN}/sendMessage",
         json={"ok": True, "result": {"message_id": 1}},
     )
-    channel = TelegramChannel(
-        ChannelSettings(name="tg", type=ChannelType.TELEGRAM, bot_token=TOKEN, chat_id="-1001")
-    )
+    channel = TelegramChannel(TelegramSettings(name="tg", bot_token=TOKEN, chat_id="-1001"))
     reminder, day = a_reminder(planner, name="张*<b>三_")
     message = reminder_message(reminder, day, Lang.ZH, channel.format)
     assert channel.send(message, "4242").ok
@@ -105,9 +105,7 @@ def test_telegram_failure_reason_hides_the_bot_token() -> None:
         status=401,
         json={"ok": False, "description": "Unauthorized"},
     )
-    channel = TelegramChannel(
-        ChannelSettings(name="tg", type=ChannelType.TELEGRAM, bot_token=TOKEN)
-    )
+    channel = TelegramChannel(TelegramSettings(name="tg", bot_token=TOKEN))
     result = channel.send(Message("t", "b", Format.HTML), "4242")
     assert not result.ok
     assert "Unauthorized" in result.reason
@@ -119,7 +117,7 @@ WECOM = "https://wecom.test/cgi-bin/webhook/send"
 
 def wecom_channel() -> WecomRobotChannel:
     return WecomRobotChannel(
-        ChannelSettings(name="hr-wecom", type=ChannelType.WECOM, robot_key="KEY-123",
+        WecomSettings(name="hr-wecom", robot_key="KEY-123",
                         api_url="https://wecom.test", min_interval_seconds=0)
     )  # fmt: skip
 
@@ -166,8 +164,7 @@ def test_raw_apprise_url_posts_json_to_a_local_endpoint() -> None:
     try:
         port = server.server_address[1]
         channel = build_channel(
-            ChannelSettings(name="hook", type=ChannelType.APPRISE,
-                            url=f"json://127.0.0.1:{port}/renewd")
+            AppriseSettings(name="hook", url=f"json://127.0.0.1:{port}/renewd")
         )  # fmt: skip
         assert channel.send(Message("标题", "正文", Format.TEXT), "").ok
     finally:

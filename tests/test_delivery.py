@@ -8,8 +8,9 @@ from collections import Counter
 from conftest import EXPIRES, PERMIT_DUE, Recorder, at, person, settings
 from renewd.core.model import MilestoneKind, Person, Progress
 from renewd.core.plan import Planner
-from renewd.service.delivery import SENDING, Delivery
+from renewd.service.delivery import Delivery
 from renewd.store.database import Database
+from renewd.store.deliveries import DeliveryStatus
 
 GROUPED = {
     "channels": [{"name": "rec", "type": "console"}, {"name": "hr", "type": "console"}],
@@ -104,7 +105,7 @@ def test_three_days_of_downtime_send_one_late_reminder_per_milestone(
     kinds = Counter(o.kind for o in report.sent)
     assert all(n == 1 for n in kinds.values())
     permit = [o for o in report.sent if o.kind == "permit_renewal"]
-    assert [(o.lead, o.late) for o in permit] == [(7, True)]
+    assert [(o.subject.lead, o.late) for o in permit] == [(7, True)]
     assert (
         "因服务中断延后" in rec.sent[[o.kind for o in report.sent].index("permit_renewal")][0].body
     )
@@ -201,7 +202,7 @@ def test_a_row_stuck_in_sending_is_retried_after_the_stale_limit(
     run(delivery, planner, [person()], day)
     sent = len(rec.sent)
     # simulate a crash mid-send: one row claimed and marked sending, never confirmed
-    db.conn.execute("UPDATE delivery SET status = ? WHERE id = 1", (SENDING,))
+    db.conn.execute("UPDATE delivery SET status = ? WHERE id = 1", (DeliveryStatus.SENDING,))
     assert not run(delivery, planner, [person()], day, hour=9).sent  # too fresh to touch
     report = run(delivery, planner, [person()], day, hour=10)
     assert len(report.sent) == 1

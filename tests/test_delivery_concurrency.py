@@ -13,12 +13,13 @@ import pytest
 
 from conftest import PERMIT_DUE, Recorder, at, person, settings
 from netkit import Sink, free_port
-from renewd.channels.transports import Channel, EmailChannel, Result
+from renewd.channels.base import Channel, Result
+from renewd.channels.email import EmailChannel
+from renewd.channels.settings import EmailSettings
 from renewd.core.messages import Format, Message
 from renewd.core.model import MilestoneKind, Person
 from renewd.core.plan import Planner
 from renewd.service.delivery import Delivery, PassReport
-from renewd.settings import ChannelSettings, ChannelType
 from renewd.store.database import Database
 
 # Only the permit renewal reminds, and no group digest: one delivery row per person and channel.
@@ -180,7 +181,7 @@ def test_min_interval_spaces_the_starts_of_concurrent_sends() -> None:
 
 def email(name: str, host: str, port: int, concurrency: int = 4) -> EmailChannel:
     return EmailChannel(
-        ChannelSettings(name=name, type=ChannelType.EMAIL, host=host, port=port, mode="plain",
+        EmailSettings(name=name, host=host, port=port, mode="plain",
                         sender="hr@example.com", concurrency=concurrency)
     )  # fmt: skip
 

@@ -12,17 +12,9 @@ from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 
 from feedkit import NOW, PLANNER, TODAY, make_settings, people
-from renewd.core.ics import (
-    FeedKind,
-    FeedSpec,
-    Stamp,
-    escape_text,
-    feed_specs,
-    fold,
-    mask_name,
-    plan_events,
-    render_feed,
-)
+from renewd.core.events import Stamp, plan_events
+from renewd.core.feeds import FeedKind, FeedSpec, feed_specs, mask_name
+from renewd.core.ics import escape_text, fold, render_feed
 from renewd.core.materials import BASIC, checklist, step_text
 from renewd.core.model import Change, Lang, MilestoneKind, Person, Progress
 from renewd.store.database import Database

@@ -8,14 +8,16 @@ from conftest import PERMIT_DUE, person
 from renewd.core.messages import Format, digest_messages, escape, reminder_message
 from renewd.core.model import Lang
 from renewd.core.plan import Planner
-from renewd.core.schedule import Reminder
+from renewd.core.reminders import MilestoneReminder
 
 
-def reminder(planner: Planner, late: bool = False, **kw: object) -> tuple[Reminder, dt.date]:
+def reminder(
+    planner: Planner, late: bool = False, **kw: object
+) -> tuple[MilestoneReminder, dt.date]:
     day = PERMIT_DUE - dt.timedelta(days=3)
     plan = planner.plan(person(**kw), day)
     m = plan.milestones[2]
-    return Reminder(plan, m, m.kind, 3, day - dt.timedelta(days=2 if late else 0), late), day
+    return MilestoneReminder(plan, m, 3, day - dt.timedelta(days=2 if late else 0), late), day
 
 
 def test_english_for_lang_en(planner: Planner) -> None:

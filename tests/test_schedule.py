@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from conftest import EXPIRES, PERMIT_DUE, person
 from renewd.core.model import MilestoneKind, PersonPlan, Progress
 from renewd.core.plan import Planner
-from renewd.core.schedule import Alert, LeadRules, ReminderKey, due_reminders, reminder_day
+from renewd.core.reminders import AlertKind, ReminderKey
+from renewd.core.schedule import LeadRules, due_reminders, reminder_day
 
 RULES = LeadRules()
 START = PERMIT_DUE - dt.timedelta(days=70)
@@ -38,8 +39,8 @@ def test_each_lead_day_fires_once_on_its_day(planner: Planner) -> None:
     days = daily(START, PERMIT_DUE)
     sent = simulate(planner, days + days)  # every pass twice
     permit = [(d, r) for d, r in sent if r.kind is MilestoneKind.PERMIT_RENEWAL]
-    assert [r.lead for _, r in permit] == [60, 30, 14, 7, 3, 1, 0]
-    assert all(d == PERMIT_DUE - dt.timedelta(days=r.lead) for d, r in permit)
+    assert [r.key.lead for _, r in permit] == [60, 30, 14, 7, 3, 1, 0]
+    assert all(d == PERMIT_DUE - dt.timedelta(days=r.key.lead) for d, r in permit)
     assert not any(r.late for _, r in permit)
     keys = Counter(r.key for _, r in sent)
     assert max(keys.values()) == 1
@@ -48,7 +49,9 @@ def test_each_lead_day_fires_once_on_its_day(planner: Planner) -> None:
 def test_overdue_repeats_every_n_days_until_grace_end(planner: Planner) -> None:
     days = daily(PERMIT_DUE, EXPIRES + dt.timedelta(days=70))
     sent = simulate(planner, days)
-    overdue = [r.lead for _, r in sent if r.kind is MilestoneKind.PERMIT_RENEWAL and r.lead < 0]
+    overdue = [
+        r.key.lead for _, r in sent if r.kind is MilestoneKind.PERMIT_RENEWAL and r.key.lead < 0
+    ]
     grace = (EXPIRES + dt.timedelta(days=60) - PERMIT_DUE).days
     assert overdue == list(range(-2, -grace - 1, -2))
 
@@ -58,18 +61,18 @@ def test_downtime_sends_only_the_latest_missed_reminder_marked_late(planner: Pla
     days = [*daily(START, PERMIT_DUE - dt.timedelta(days=4)), PERMIT_DUE]
     sent = simulate(planner, days)
     last_day = [r for d, r in sent if d == PERMIT_DUE and r.kind is MilestoneKind.PERMIT_RENEWAL]
-    assert [(r.lead, r.late) for r in last_day] == [(0, False)]
+    assert [(r.key.lead, r.late) for r in last_day] == [(0, False)]
     days = [*daily(START, PERMIT_DUE - dt.timedelta(days=5)), PERMIT_DUE - dt.timedelta(days=1)]
     sent = simulate(planner, days)
     late = [r for d, r in sent if d == days[-1] and r.kind is MilestoneKind.PERMIT_RENEWAL]
-    assert [(r.lead, r.late) for r in late] == [(1, False)]  # lead 3 superseded by lead 1
+    assert [(r.key.lead, r.late) for r in late] == [(1, False)]  # lead 3 superseded by lead 1
 
 
 def test_catch_up_after_downtime_is_late_and_single(planner: Planner) -> None:
     days = [*daily(START, PERMIT_DUE - dt.timedelta(days=8)), PERMIT_DUE - dt.timedelta(days=5)]
     sent = simulate(planner, [*days, days[-1]])
     late = [r for d, r in sent if d == days[-1] and r.kind is MilestoneKind.PERMIT_RENEWAL]
-    assert [(r.lead, r.late, r.fire_on) for r in late] == [
+    assert [(r.key.lead, r.late, r.fire_on) for r in late] == [
         (7, True, PERMIT_DUE - dt.timedelta(days=7))
     ]
 
@@ -86,7 +89,7 @@ def test_infeasible_plan_alerts_once_per_cycle(planner: Planner) -> None:
     late_starter = person(changes=frozenset({"employer"}))  # type: ignore[arg-type]
     days = daily(EXPIRES - dt.timedelta(days=10), EXPIRES - dt.timedelta(days=5))
     sent = simulate(planner, days, late_starter)
-    alerts = [r for _, r in sent if r.kind is Alert.INFEASIBLE]
+    alerts = [r for _, r in sent if r.kind is AlertKind.INFEASIBLE]
     assert len(alerts) == 1
     assert alerts[0].escalate
 

@@ -56,6 +56,7 @@ def test_secrets_from_credentials_directory_then_environment(
         name = "mail"
         type = "email"
         host = "smtp.example.com"
+        sender = "hr@example.com"
         password = "inline"
         [[channels]]
         name = "hr-wecom"
@@ -133,3 +134,41 @@ def test_a_mistyped_secret_key_is_not_echoed(write: Write) -> None:
         load_settings(path)
     assert "channels.0.passwd" in str(caught.value)
     assert "TopSecret123" not in str(caught.value)
+
+
+def test_an_unknown_channel_type_names_the_channel_and_the_known_types(write: Write) -> None:
+    path = write("config.toml", MINIMAL + '[[channels]]\nname = "m"\ntype = "sms"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    [problem] = caught.value.problems
+    assert problem.field == "channels.0"
+    assert problem.message.startswith("unknown channel type 'sms'; use one of: email, telegram")
+
+
+def test_a_channel_missing_its_keys_is_rejected_by_load_settings(write: Write) -> None:
+    path = write("config.toml", MINIMAL + '[[channels]]\nname = "tg"\ntype = "telegram"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.field) == (str(path), "channels.0")
+    assert problem.message == "channel tg: telegram needs a bot_token (secret)"
+
+
+def test_a_key_of_another_channel_type_is_a_typo(write: Write) -> None:
+    text = MINIMAL + '[[channels]]\nname = "c"\ntype = "console"\nbot_token = "x"\n'
+    with pytest.raises(ConfigError) as caught:
+        load_settings(write("config.toml", text))
+    assert [p.field for p in caught.value.problems] == ["channels.0.bot_token"]
+
+
+def test_a_digest_route_without_a_fixed_destination_fails_at_load(write: Write) -> None:
+    text = MINIMAL + (
+        '[[channels]]\nname = "tg"\ntype = "telegram"\nbot_token = "1:x"\n'
+        '[groups."研发部"]\nchannels = ["tg"]\n'
+    )
+    path = write("config.toml", text)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.field) == (str(path), "groups.研发部.channels")
+    assert "no fixed destination" in problem.message

@@ -25,7 +25,7 @@ def old_install(tmp_path: Path, smtp: tuple[Sink, int]) -> Path:
     state.mkdir(mode=0o700)
     for name in ("renewd.sqlite3", "feed.key"):
         shutil.copy(FIXTURE / name, state / name)
-    (state / "feed.key").chmod(0o600)  # git does not keep the mode 0.1.0 gave it
+        (state / name).chmod(0o600)  # as 0.1.0 left them; git keeps no file modes
     shutil.copy(FIXTURE / "people.csv", tmp_path / "people.csv")
     config = tmp_path / "config.toml"
     config.write_text(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,16 +19,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import person
-from renewd.channels.transports import (
-    WecomAppChannel,
-    WecomRobotChannel,
-    build_channel,
-    build_channels,
-)
+from renewd.channels.factory import build_channel, build_channels
+from renewd.channels.settings import WecomSettings
 from renewd.channels.wecom import clip
+from renewd.channels.wecom_app import WecomAppChannel
+from renewd.channels.wecom_robot import WecomRobotChannel
 from renewd.core.errors import ConfigError
 from renewd.core.messages import Format, Message
-from renewd.settings import ChannelSettings, ChannelType, load_settings
+from renewd.settings import Settings, load_settings
 
 API = "https://wecom.test"
 GETTOKEN = f"{API}/cgi-bin/gettoken"
@@ -37,17 +36,16 @@ TOKEN = "TOKEN-aaa"
 OK = {"errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": "m1"}
 
 
-def app_settings(**kw: Any) -> ChannelSettings:
+def app_settings(**kw: Any) -> WecomSettings:
     data: dict[str, Any] = {
         "name": "hr-app",
-        "type": ChannelType.WECOM,
         "corp_id": "ww0123",
         "agent_id": 1000002,
         "secret": SECRET,
         "api_url": API,
     }
     data.update(kw)
-    return ChannelSettings(**data)
+    return WecomSettings(**data)
 
 
 def app(**kw: Any) -> WecomAppChannel:
@@ -220,7 +218,7 @@ def test_app_with_to_and_to_party_is_a_fixed_destination_for_digests(
     send = responses.post(SEND, json=answer)
     channel = app(to=["hr1", "gone"], to_party=["2", "7"])
     assert channel.fixed
-    with caplog.at_level(logging.WARNING, logger="renewd.channels.transports"):
+    with caplog.at_level(logging.WARNING, logger="renewd.channels.wecom_app"):
         result = channel.send(Message("汇总", "- a", Format.MARKDOWN), "")
     assert result.ok  # hr1 and the parties have it: a retry would repeat it to them
     assert "gone" in caplog.text
@@ -274,6 +272,16 @@ def test_clip_never_exceeds_the_limit_nor_splits_a_character(text: str, limit: i
         assert text.startswith(clipped[:-1])
 
 
+def load_channel(write: Callable[[str, str], Path], keys: dict[str, Any]) -> Settings:
+    """load_settings on a config whose one channel has `keys` (None: left out)."""
+    lines = [f"{k} = {json.dumps(v)}" for k, v in keys.items() if v is not None]
+    text = '[roster]\nfiles = ["people.csv"]\n[[channels]]\ntype = "wecom"\n' + "\n".join(lines)
+    return load_settings(write("config.toml", text + "\n"))
+
+
+APP_KEYS = {"name": "hr-app", "corp_id": "ww0123", "agent_id": 1000002, "secret": SECRET}
+
+
 @pytest.mark.parametrize(
     ("keys", "missing"),
     [
@@ -283,26 +291,33 @@ def test_clip_never_exceeds_the_limit_nor_splits_a_character(text: str, limit: i
         ({"corp_id": None}, "corp_id"),
     ],
 )
-def test_app_missing_keys_is_a_config_error_naming_channel_and_keys(
-    keys: dict[str, Any], missing: str
+def test_app_missing_keys_is_a_config_error_naming_file_channel_and_keys(
+    write: Callable[[str, str], Path], keys: dict[str, Any], missing: str
 ) -> None:
-    with pytest.raises(ConfigError, match=f"channel hr-app: .* missing {missing}$"):
-        build_channel(app_settings(**keys))
+    with pytest.raises(ConfigError) as caught:
+        load_channel(write, {**APP_KEYS, **keys})
+    [problem] = caught.value.problems
+    assert problem.file.endswith("config.toml")
+    assert problem.field == "channels.0"
+    assert re.fullmatch(f"channel hr-app: .* missing {missing}", problem.message)
 
 
-def test_wecom_with_neither_robot_nor_app_keys_is_a_config_error() -> None:
-    settings = ChannelSettings(name="hr-wecom", type=ChannelType.WECOM)
+def test_wecom_with_neither_robot_nor_app_keys_is_a_config_error(
+    write: Callable[[str, str], Path],
+) -> None:
     with pytest.raises(ConfigError, match="channel hr-wecom: wecom needs a robot_key"):
-        build_channel(settings)
+        load_channel(write, {"name": "hr-wecom"})
 
 
-def test_wecom_with_both_robot_and_app_keys_is_a_config_error() -> None:
+def test_wecom_with_both_robot_and_app_keys_is_a_config_error(
+    write: Callable[[str, str], Path],
+) -> None:
     with pytest.raises(ConfigError, match="channel hr-app: set either robot_key"):
-        build_channel(app_settings(robot_key="KEY-1"))
+        load_channel(write, {**APP_KEYS, "robot_key": "KEY-1"})
 
 
 def test_wecom_robot_key_alone_still_builds_a_robot() -> None:
-    channel = build_channel(ChannelSettings(name="r", type=ChannelType.WECOM, robot_key="K"))
+    channel = build_channel(WecomSettings(name="r", robot_key="K"))
     assert isinstance(channel, WecomRobotChannel)
 
 
@@ -408,4 +423,4 @@ def test_app_without_its_secret_in_the_environment_is_a_config_error(
         """,
     )
     with pytest.raises(ConfigError, match=r"channel hr-app: .* missing secret"):
-        build_channels(load_settings(path))
+        load_settings(path)

@@ -59,9 +59,10 @@ def register_secret(*values: str | None) -> None:
 def register(settings: Settings) -> None:
     """Every secret the configuration holds."""
     for channel in settings.channels:
-        register_secret(channel.password, channel.bot_token, channel.robot_key, channel.secret)
-        if channel.url:
-            register_secret(channel.url, *_url_parts(channel.url))
+        for secret in channel.secrets():
+            register_secret(secret)
+            if "://" in secret:  # an Apprise URL: its token-like parts too
+                register_secret(*_url_parts(secret))
 
 
 def _url_parts(url: str) -> Iterable[str]:

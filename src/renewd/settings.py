@@ -12,8 +12,6 @@ import datetime as dt
 import os
 import re
 import tomllib
-from collections.abc import Mapping
-from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
@@ -21,6 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from renewd.channels.settings import SECRET_KEYS, ChannelSettings, ChannelType
 from renewd.core.errors import ConfigError, Problem
 from renewd.core.model import Lang, MilestoneKind
 from renewd.core.policy import (
@@ -34,10 +33,10 @@ from renewd.core.policy import (
     expand_ranges,
     parse_date_range,
 )
+from renewd.credentials import with_secrets
 from renewd.roster.limits import RosterLimits
 
 DEFAULT_CONFIG = Path("/etc/renewd/config.toml")
-SECRET_KEYS = ("password", "bot_token", "robot_key", "secret", "url")
 
 
 class _Section(BaseModel):
@@ -194,52 +193,6 @@ class NotifySettings(_Section):
         return tuple(sorted(set(values), reverse=True))
 
 
-class ChannelType(StrEnum):
-    EMAIL = "email"
-    TELEGRAM = "telegram"
-    WECOM = "wecom"
-    APPRISE = "apprise"
-    CONSOLE = "console"
-
-
-class ChannelSettings(_Section):
-    """One way to reach people. Personal channels fill in each person's address; a channel with a
-    fixed destination (`chat_id`, a robot key, `to`, `to_party`, an Apprise `url`) serves groups
-    and HR."""
-
-    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-    type: ChannelType
-    # email
-    host: str | None = None
-    port: int | None = Field(default=None, ge=1, le=65535)
-    mode: Literal["ssl", "starttls", "plain"] = "ssl"
-    user: str | None = None
-    sender: str | None = None
-    to: tuple[str, ...] = ()
-    password: str | None = Field(default=None, repr=False)
-    # telegram
-    bot_token: str | None = Field(default=None, repr=False)
-    chat_id: str | None = None
-    api_url: str | None = None  # Telegram / WeCom API base, for self-hosted proxies and tests
-    # wecom: a group robot (robot_key) or an app (corp_id, agent_id, secret); an app reaches each
-    # person's wecom_user, and `to` (userids or "@all") and `to_party` (department ids) for HR
-    robot_key: str | None = Field(default=None, repr=False)
-    corp_id: str | None = None
-    agent_id: int | None = Field(default=None, ge=1)
-    secret: str | None = Field(default=None, repr=False)
-    to_party: tuple[str, ...] = ()
-    # apprise
-    url: str | None = Field(default=None, repr=False)
-    # all
-    markdown: bool | None = None
-    max_length: int | None = Field(default=None, ge=200)  # UTF-8 bytes per message body
-    # Pause between two sends on this channel; default 3.1 s for a WeCom robot (20 a minute).
-    min_interval_seconds: float | None = Field(default=None, ge=0, le=600)
-    # Sends in flight at once on this channel during a pass; default 4 for email, Telegram and a
-    # WeCom app, 1 elsewhere (a WeCom robot is rate-limited anyway, the console is one stream).
-    concurrency: int | None = Field(default=None, ge=1, le=32)
-
-
 class GroupSettings(_Section):
     channels: tuple[str, ...] = ()
     feed_title: str | None = None
@@ -312,6 +265,25 @@ class Settings(BaseSettings):
                     raise ValueError(f"groups.{group}.channels names unknown channel {ref!r}")
         return self
 
+    def route_problems(self) -> list[Problem]:
+        """Digest and escalation routes to a channel with no fixed destination: such a message
+        would have nowhere to go."""
+        fixed = {c.name: c.fixed for c in self.channels}
+        routes = [
+            (f"groups.{g}.channels", n) for g, conf in self.groups.items() for n in conf.channels
+        ]
+        routes += [("notify.escalate_to", n) for n in self.notify.escalate_to]
+        return [
+            Problem(
+                file=str(self.config_file or "config"),
+                field=where,
+                message=f"channel {name!r} has no fixed destination for digests"
+                " (set `to`, `chat_id`, a robot key or an Apprise url)",
+            )
+            for where, name in routes
+            if not fixed.get(name, True)
+        ]
+
     def feed_options(self) -> FeedOptions:
         """What the core needs to know to name, title and mask the feeds."""
         titles = {g: c.feed_title for g, c in self.groups.items() if c.feed_title}
@@ -345,43 +317,6 @@ class Settings(BaseSettings):
         return (env_settings, init_settings)
 
 
-def _env_secret(channel: str, key: str, environ: Mapping[str, str]) -> str | None:
-    name = "RENEWD_" + re.sub(r"[^A-Z0-9]", "_", f"{channel}_{key}".upper())
-    return environ.get(name)
-
-
-def _credential(channel: str, key: str, environ: Mapping[str, str]) -> str | None:
-    directory = environ.get("CREDENTIALS_DIRECTORY")
-    if not directory:
-        return None
-    path = Path(directory) / f"{channel}.{key}"
-    try:
-        return path.read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as exc:  # never the content: it is a secret
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
-        raise ConfigError(f"{path}: cannot read the credential: {reason}") from None
-
-
-def _with_secrets(data: dict[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
-    channels = data.get("channels")
-    if not isinstance(channels, list):
-        return data
-    resolved = []
-    for channel in channels:
-        if isinstance(channel, dict) and isinstance(channel.get("name"), str):
-            channel = dict(channel)
-            for key in SECRET_KEYS:
-                value = _credential(channel["name"], key, environ) or _env_secret(
-                    channel["name"], key, environ
-                )
-                if value:
-                    channel[key] = value
-        resolved.append(channel)
-    return {**data, "channels": resolved}
-
-
 def _resolve_paths(settings: Settings, base: Path) -> Settings:
     files = tuple(p if p.is_absolute() else base / p for p in settings.roster.files)
     state_dir = (
@@ -395,15 +330,32 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
     )
 
 
+def _location(loc: tuple[int | str, ...]) -> str | None:
+    """`channels.0.host`, not `channels.0.email.host`: the channel's type is not a key."""
+    parts = list(loc)
+    if len(parts) > 2 and parts[0] == "channels" and parts[2] in set(ChannelType):
+        del parts[2]
+    return ".".join(str(part) for part in parts) or None
+
+
+def _message(err: Any) -> str:
+    if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        kinds = ", ".join(t.value for t in ChannelType)
+        tag = err.get("ctx", {}).get("tag")
+        given = f"unknown channel type {tag!r}" if tag else "a channel needs a `type`"
+        return f"{given}; use one of: {kinds}"
+    return str(err["msg"]).removeprefix("Value error, ")
+
+
 def _problems(file: str, exc: ValidationError) -> list[Problem]:
     problems = []
     for err in exc.errors():
-        loc = ".".join(str(part) for part in err["loc"]) or None
+        loc = _location(err["loc"])
         value = err.get("input")
         shown = None if isinstance(value, dict | list) or value is None else str(value)
         if loc and (loc.split(".")[-1] in SECRET_KEYS or loc.startswith("channels")):
             shown = None  # never echo a secret back, not even under a mistyped key
-        problems.append(Problem(file=file, field=loc, message=err["msg"], value=shown))
+        problems.append(Problem(file=file, field=loc, message=_message(err), value=shown))
     return problems
 
 
@@ -422,10 +374,14 @@ def load_settings(path: Path | str) -> Settings:
         raise ConfigError(f"{path}: configuration is not valid UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: TOML syntax error: {exc}") from None
-    data = _with_secrets(data, os.environ)
+    data = with_secrets(data, os.environ)
     try:
         settings = Settings(**data)
     except ValidationError as exc:
         raise ConfigError(f"{path}: invalid configuration", _problems(str(path), exc)) from None
     resolved = _resolve_paths(settings, path.resolve().parent)
-    return resolved.model_copy(update={"config_file": path.resolve()})
+    resolved = resolved.model_copy(update={"config_file": path.resolve()})
+    routes = resolved.route_problems()
+    if routes:
+        raise ConfigError("digest and escalation channels need a fixed destination", routes)
+    return resolved

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from renewd.channels.transports import build_channels
 from renewd.service.app import App
 
 
@@ -24,8 +23,7 @@ def register(
 
 
 def run(args: argparse.Namespace) -> int:
-    app = App.load(args.config)
-    build_channels(app.settings)  # every channel has its secrets, every route a destination
+    app = App.load(args.config)  # every channel has its keys, every route a destination
     roster = app.roster  # raises RosterError with every problem
     for warning in roster.warnings:
         print(f"renewd: warning: {warning}", file=sys.stderr)

@@ -7,13 +7,14 @@ import datetime as dt
 import sys
 from zoneinfo import ZoneInfo
 
-from renewd.channels.transports import build_channels
+from renewd.channels.factory import build_channels
 from renewd.commands.args import iso_date
 from renewd.core.errors import EX_TEMPFAIL, UsageError
 from renewd.core.messages import test_message
 from renewd.service.app import App, now, today
-from renewd.service.delivery import Delivery, PassReport, open_delivery, run_pass
+from renewd.service.delivery import Delivery, PassReport, workday_move
 from renewd.store.database import Database
+from renewd.store.deliveries import DeliveryLog, columns
 from renewd.store.progress import ProgressStore, parse_step
 
 
@@ -100,7 +101,14 @@ def run_notify(args: argparse.Namespace) -> int:
     if args.channel or args.to:
         raise UsageError("--channel and --to go with --test")
     day: dt.date = args.today or today(app.settings)
-    report = run_pass(app, day, now(app.settings), dry_run=args.dry_run)
+    channels = build_channels(app.settings)
+    db = Database.in_dir(app.settings.state.dir)
+    try:
+        move = workday_move(app.settings, app.calendar)
+        delivery = Delivery(db, app.settings, channels, move=move)
+        report = delivery.run_pass(app.plans(day, db), day, now(app.settings), dry_run=args.dry_run)
+    finally:
+        db.close()
     print_report(report)
     return 0 if report.ok else EX_TEMPFAIL
 
@@ -147,23 +155,24 @@ def run_done(args: argparse.Namespace) -> int:
 
 def run_log(args: argparse.Namespace) -> int:
     app = App.load(args.config)
-    delivery: Delivery = open_delivery(app, channels={})
+    db = Database.in_dir(app.settings.state.dir)
     try:
-        rows = delivery.history(args.person, args.limit)
+        rows = DeliveryLog(db).history(args.person, args.limit)
     finally:
-        delivery.db.close()
+        db.close()
     if not rows:
         print("no deliveries recorded", file=sys.stderr)
         return 0
     zone = ZoneInfo(app.settings.timezone)
     for row in rows:
-        created = dt.datetime.fromtimestamp(float(str(row["created_at"])), dt.UTC)
+        created = dt.datetime.fromtimestamp(row.created_at, dt.UTC)
         when = created.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-        late = " late" if row["late"] else ""
-        reason = f"  {row['reason']}" if row["reason"] else ""
+        late = " late" if row.late else ""
+        reason = f"  {row.reason}" if row.reason else ""
+        who, _, kind, lead = columns(row.subject)
         print(
-            f"{when}  {row['status']:<9} {row['person']} {row['kind']} {row['lead']:+d}"
-            f" part {int(str(row['part'])) + 1} via {row['channel']}"
-            f" to {row['recipient'] or '(configured)'} attempts {row['attempts']}{late}{reason}"
+            f"{when}  {row.status:<9} {who} {kind} {lead:+d}"
+            f" part {row.part + 1} via {row.channel}"
+            f" to {row.recipient or '(configured)'} attempts {row.attempts}{late}{reason}"
         )
     return 0

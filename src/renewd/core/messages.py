@@ -20,7 +20,7 @@ from enum import StrEnum
 
 from renewd.core import materials
 from renewd.core.model import Lang, MilestoneKind, PersonPlan
-from renewd.core.schedule import Alert, Reminder
+from renewd.core.reminders import Alert, AlertKind, MilestoneReminder, Reminder
 
 K = MilestoneKind
 
@@ -122,11 +122,11 @@ def lang_of(plan: PersonPlan, default: Lang) -> Lang:
 # -- one reminder to one person --------------------------------------------------------------
 
 
-def reminder_message(reminder: Reminder, today: dt.date, lang: Lang, fmt: Format) -> Message:
+def reminder_message(
+    reminder: MilestoneReminder, today: dt.date, lang: Lang, fmt: Format
+) -> Message:
     """A personal reminder: who, what step, by when, how many days are left, what to bring."""
     milestone = reminder.milestone
-    if milestone is None or not isinstance(reminder.kind, MilestoneKind):
-        raise ValueError("a personal reminder needs a milestone")
     plan = reminder.plan
     zh = lang is Lang.ZH
     i = 0 if zh else 1
@@ -168,12 +168,12 @@ def reminder_message(reminder: Reminder, today: dt.date, lang: Lang, fmt: Format
     return Message(title=title, body="\n".join(lines), format=fmt)
 
 
-def _notes(reminder: Reminder, lang: Lang, fmt: Format) -> list[str]:
+def _notes(reminder: MilestoneReminder, lang: Lang, fmt: Format) -> list[str]:
     plan = reminder.plan
     milestone = reminder.milestone
     zh = lang is Lang.ZH
     notes = []
-    if reminder.kind in (K.PREPARE, K.PERMIT_RENEWAL) and reminder.lead > 0:
+    if reminder.kind in (K.PREPARE, K.PERMIT_RENEWAL) and reminder.days_before > 0:
         notes.append(
             "社保断缴或工作变动会影响续办，请尽早核对。"
             if zh
@@ -193,7 +193,7 @@ def _notes(reminder: Reminder, lang: Lang, fmt: Format) -> list[str]:
             if zh
             else f"Warning: the points may be invalid on {label} ({critical.date.isoformat()})."
         )
-    if milestone is not None and milestone.provisional:
+    if milestone.provisional:
         year = milestone.due.year
         notes.append(
             f"该日期依据估算的 {year} 年节假日安排，国务院公布放假通知后可能调整。"
@@ -220,24 +220,21 @@ def _item_line(reminder: Reminder, today: dt.date, lang: Lang, fmt: Format) -> s
     who = f"{escape(person.name, fmt)}（{escape(person.id, fmt)}）"
     if not zh:
         who = f"{escape(person.name, fmt)} ({escape(person.id, fmt)})"
-    if reminder.kind is Alert.INFEASIBLE:
+    if isinstance(reminder, Alert) and reminder.kind is AlertKind.INFEASIBLE:
         what = (
             f"计划不可行，积分预计中断约 {plan.gap_days} 天（到期 {plan.cycle.isoformat()}）"
             if zh
             else f"plan infeasible: points lapse about {plan.gap_days} days"
             f" (expiry {plan.cycle.isoformat()})"
         )
-    elif reminder.kind is Alert.CRITICAL:
-        critical = next((c for c in plan.critical_at_risk if c.date.toordinal() == reminder.lead),
-                        None)  # fmt: skip
+    elif isinstance(reminder, Alert):
+        critical = reminder.critical
         label = escape(critical.label, fmt) if critical and critical.label else ""
-        day = dt.date.fromordinal(reminder.lead).isoformat()
+        day = reminder.due.isoformat()
         what = (
             f"关键日期 {label} {day} 积分可能无效" if zh else f"critical date {label} {day} at risk"
         )
     else:
-        assert reminder.milestone is not None
-        assert isinstance(reminder.kind, MilestoneKind)
         milestone = reminder.milestone
         step = STEP[reminder.kind][0 if zh else 1]
         due = milestone.due.isoformat()
@@ -281,14 +278,14 @@ def digest_messages(
             f" {people} people"
         )
     head = _bold(group or ("全部" if zh else "all"), fmt)
-    ordered = sorted(reminders, key=lambda r: (r.plan.person.id, _sort_due(r), r.kind))
+    ordered = sorted(reminders, key=_order)
     lines = [_item_line(r, today, lang, fmt) for r in ordered]
     footer = (
         "带“日期待定”的日期依据估算的节假日安排，可能调整。"
         if zh
         else "Provisional dates may move when the holiday notice is published."
     )
-    if not any(r.milestone is not None and r.milestone.provisional for r in reminders):
+    if not any(isinstance(r, MilestoneReminder) and r.milestone.provisional for r in reminders):
         footer = ""
     parts = _split([head, *lines], footer, max_bytes)
     if len(parts) == 1:
@@ -299,8 +296,10 @@ def digest_messages(
     ]
 
 
-def _sort_due(reminder: Reminder) -> dt.date:
-    return reminder.milestone.due if reminder.milestone else reminder.plan.cycle
+def _order(reminder: Reminder) -> tuple[str, dt.date, str]:
+    """By person, then due date (an alert sorts at its plan's expiry), then kind."""
+    due = reminder.due if isinstance(reminder, MilestoneReminder) else reminder.plan.cycle
+    return reminder.plan.person.id, due, reminder.kind.value
 
 
 def _split(lines: list[str], footer: str, max_bytes: int | None) -> list[str]:

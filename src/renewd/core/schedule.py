@@ -1,7 +1,7 @@
 """Which reminders are due on a day: a pure function of (plans, today, settings, what was issued).
 
-A reminder is identified by its key (person, cycle, kind, lead): `lead` counts days before the
-due date (60, 30, ... 0) and is negative for overdue repeats (-2, -4, ...). For each milestone
+A milestone reminder is `days_before` its due date (60, 30, ... 0; negative for overdue repeats:
+-2, -4, ...) and is identified by its key (see `renewd.core.reminders`). For each milestone
 that is not done, every lead day and every overdue repeat gives a *fire date*; the reminder due on
 `today` is the one with the latest fire date on or before `today`. It goes out if its key was
 never issued, and is marked late when its fire date is before `today`.
@@ -17,18 +17,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 
 from renewd.core.model import Milestone, MilestoneKind, PersonPlan, Status
+from renewd.core.reminders import Alert, AlertKind, MilestoneReminder, Reminder, ReminderKey
 
 K = MilestoneKind
-
-
-class Alert(StrEnum):
-    """Escalation items that are not milestones: sent once per cycle to the escalation channel."""
-
-    INFEASIBLE = "infeasible"
-    CRITICAL = "critical_date"  # lead = the critical date's ordinal
 
 
 # Steps someone must act on: the configured lead days apply, and overdue repeats follow.
@@ -51,33 +44,6 @@ HEADS_UP_CATCH_UP_DAYS = 7
 WAIT_TO_OPEN = frozenset({K.POINTS_APPLICATION, K.EMPLOYER_SUBMISSION, K.COLLECT_NOTICE})
 # An approval that did not come is overdue too (escalate), but the person cannot act on it.
 OVERDUE_KINDS = ACTIONABLE | {K.POINTS_APPROVAL}
-
-
-@dataclass(frozen=True, order=True)
-class ReminderKey:
-    person: str
-    cycle: dt.date
-    kind: str
-    lead: int
-
-
-@dataclass(frozen=True)
-class Reminder:
-    plan: PersonPlan
-    milestone: Milestone | None  # None for an Alert
-    kind: MilestoneKind | Alert
-    lead: int
-    fire_on: dt.date
-    late: bool
-
-    @property
-    def key(self) -> ReminderKey:
-        return ReminderKey(self.plan.person.id, self.plan.cycle, self.kind.value, self.lead)
-
-    @property
-    def escalate(self) -> bool:
-        """Overdue steps and alerts go to the escalation channel as well."""
-        return isinstance(self.kind, Alert) or self.lead < 0
 
 
 @dataclass(frozen=True)
@@ -176,17 +142,14 @@ def due_reminders(
             day, lead = found
             # A lead that fell before the step opened goes out on the day it opens, not "late".
             late = day < today and (opens is None or day >= opens)
-            reminder = Reminder(plan, milestone, milestone.kind, lead, day, late=late)
+            reminder = MilestoneReminder(plan, milestone, lead, day, late=late)
             if reminder.key not in issued:
                 out.append(reminder)
-        alerts: list[tuple[Alert, int]] = []
+        alerts: list[Alert] = []
         if not plan.feasible:
-            alerts.append((Alert.INFEASIBLE, 0))
-        alerts += [(Alert.CRITICAL, c.date.toordinal()) for c in plan.critical_at_risk]
-        for alert, lead in alerts:
-            reminder = Reminder(plan, None, alert, lead, today, late=False)
-            if reminder.key not in issued:
-                out.append(reminder)
+            alerts.append(Alert(plan, AlertKind.INFEASIBLE, today))
+        alerts += [Alert(plan, AlertKind.CRITICAL, today, c) for c in plan.critical_at_risk]
+        out += [alert for alert in alerts if alert.key not in issued]
     return out
 
 

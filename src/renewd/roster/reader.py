@@ -9,9 +9,7 @@ headers, and their values appear nowhere.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import tomllib
 import unicodedata
@@ -38,7 +36,8 @@ from renewd.roster.cells import (
     parse_yes_no,
     shown,
 )
-from renewd.roster.limits import LimitError, RosterLimits, check_sheet, check_size, measure_xlsx
+from renewd.roster.formats import FileError, check_rows, read_sheet, read_text
+from renewd.roster.limits import LimitError, RosterLimits, check_size
 
 TOML_SUFFIXES = frozenset({".toml"})
 TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
@@ -150,10 +149,6 @@ def load_roster_file(
     return [person for person, _ in loaded.people], loaded.problems, loaded.warnings
 
 
-class _FileError(Exception):
-    """The file as a whole cannot be read; the message says why, without its content."""
-
-
 @dataclass(frozen=True)
 class _Loaded:
     people: list[tuple[Person, int | str]]  # with the row each came from
@@ -168,17 +163,17 @@ def _load_file(path: Path, limits: RosterLimits) -> _Loaded:
     try:
         if suffix not in TOML_SUFFIXES | TEXT_SUFFIXES | SHEET_SUFFIXES:
             known = ", ".join(sorted(TOML_SUFFIXES | TEXT_SUFFIXES | SHEET_SUFFIXES))
-            raise _FileError(f"unknown roster file type {path.suffix!r}; expected one of {known}")
+            raise FileError(f"unknown roster file type {path.suffix!r}; expected one of {known}")
         check_size(path, limits)
         if suffix in TOML_SUFFIXES:
             tables = _read_toml(path, limits)
         elif suffix in TEXT_SUFFIXES:
-            tables = _read_grid(file, _read_text(path, limits), limits)
+            tables = _read_grid(file, read_text(path, limits), limits)
         else:
-            tables = _read_grid(file, _read_sheet(path, limits), limits)
+            tables = _read_grid(file, read_sheet(path, limits), limits)
     except OSError as exc:
         return _Loaded([], [Problem(file, f"cannot read file: {exc.strerror or exc}")], [])
-    except (_FileError, LimitError) as exc:
+    except (FileError, LimitError) as exc:
         return _Loaded([], [Problem(file, str(exc))], [])
     return _people(path, tables, limits)
 
@@ -226,15 +221,15 @@ def _read_toml(path: Path, limits: RosterLimits) -> _Tables:
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise _FileError(
+        raise FileError(
             f"not UTF-8 (line {line}): a TOML roster must be saved as UTF-8, not GBK or GB18030"
         ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise _FileError(f"not valid TOML: {exc}") from None
+        raise FileError(f"not valid TOML: {exc}") from None
     entries = data.get("people", [])
     if not isinstance(entries, list):
-        raise _FileError("'people' must be an array of tables: [[people]]")
-    _check_rows(len(entries), limits)
+        raise FileError("'people' must be an array of tables: [[people]]")
+    check_rows(len(entries), limits)
     headers: dict[str, str] = {}
     problems: list[Problem] = []
     ignored: list[str] = []
@@ -263,64 +258,10 @@ def _read_toml(path: Path, limits: RosterLimits) -> _Tables:
     return _Tables(headers, iter(rows), problems, ignored)
 
 
-def _read_text(path: Path, limits: RosterLimits) -> list[list[Any]]:
-    raw = path.read_bytes()
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings: tuple[str, ...] = ("utf-16",)
-    else:
-        encodings = ("utf-8-sig", "gb18030")
-    for encoding in encodings:
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise _FileError(
-            "cannot decode text: expected UTF-8, GB18030 or UTF-16 with a byte-order mark"
-        )
-    # Excel writes "," or ";" (by locale) for CSV and tabs for "Unicode text".
-    sample = text[:8192]
-    delimiter = max(("\t", ",", ";"), key=sample.count)
-    if sample.count(delimiter) == 0:
-        delimiter = ","
-    rows: list[list[Any]] = []
-    cells = 0
-    try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            rows.append(row)
-            cells += len(row)
-            if cells > limits.max_cells:
-                raise LimitError(f"more than [roster] max_cells = {limits.max_cells:,} cells")
-            _check_rows(len(rows) - 10, limits)
-    except csv.Error as exc:
-        raise _FileError(f"not valid CSV (row {len(rows) + 1}): {exc}") from None
-    return rows
-
-
-def _check_rows(count: int, limits: RosterLimits) -> None:
-    if count > limits.max_rows:
-        raise LimitError(f"{count:,} rows, over [roster] max_rows = {limits.max_rows:,}")
-
-
-def _read_sheet(path: Path, limits: RosterLimits) -> list[list[Any]]:
-    from python_calamine import CalamineError, CalamineWorkbook
-
-    if path.suffix.lower() != ".xls":  # the reader allocates the used range: measure it first
-        check_sheet(measure_xlsx(path, limits), limits)
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        # skip_empty_area=False keeps leading empty rows, so list index + 1 = sheet row number.
-        rows: list[list[Any]] = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except (CalamineError, ValueError, IndexError) as exc:
-        raise _FileError(f"cannot read spreadsheet: {type(exc).__name__}: {exc}") from None
-    return rows
-
-
 def _read_grid(file: str, grid: list[list[Any]], limits: RosterLimits) -> _Tables:
     """Rows of cells (CSV or sheet) -> tables. Row numbers are what the user sees in the
     spreadsheet (1-based, header included)."""
-    _check_rows(len(grid) - 10, limits)  # a title row and a header above the table are free
+    check_rows(len(grid) - 10, limits)  # a title row and a header above the table are free
     start = _header_index(grid)
     header_row = grid[start] if start < len(grid) else []
     headers: dict[str, str] = {}

@@ -8,10 +8,18 @@ still the safe way: the rename is seen at once and the file is whole.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from renewd.settings import RosterSettings
+
+log = logging.getLogger("renewd.service.daemon")  # where operators look for roster loading
 
 Snapshot = dict[Path, tuple[int, int] | None]  # path -> (mtime_ns, size), None when missing
 
@@ -55,6 +63,22 @@ class RosterWatcher:
             self._pending, self._pending_since = now, self.clock()
             return False
         return self.clock() - self._pending_since >= self.settle_seconds
+
+    @classmethod
+    def of(cls, roster: RosterSettings) -> RosterWatcher:
+        return cls(roster.files, roster.settle_seconds)
+
+    async def settle(self) -> None:
+        """At start-up, wait for roster files written just now to settle (at most three quiet
+        periods: a file that never stops changing is read anyway, and validated)."""
+        deadline = self.clock() + 3 * self.settle_seconds
+        young = self.young()
+        if not young:
+            return
+        log.info("waiting for %d roster file(s) to settle", len(young))
+        self.mark_loaded({})
+        while self.clock() < deadline and not self.changed():
+            await asyncio.sleep(self.poll_seconds)
 
     def young(self) -> list[Path]:
         """Files modified less than `settle_seconds` ago: at start-up they may still be written;

@@ -14,16 +14,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import fcntl
 import logging
-import os
 import signal
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -31,18 +27,22 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from renewd.channels.transports import build_channels
-from renewd.core.errors import EX_TEMPFAIL, ConfigError, RenewdError, RosterError
+from renewd.channels.base import Channel
+from renewd.channels.factory import build_channels
+from renewd.core.errors import RenewdError, RosterError
 from renewd.core.model import PersonPlan
 from renewd.core.schedule import reminder_day
 from renewd.roster.reader import Roster
 from renewd.roster.watcher import RosterWatcher
 from renewd.service.app import App, read_roster
-from renewd.service.delivery import run_pass as run_delivery_pass
+from renewd.service.delivery import Delivery, workday_move
+from renewd.service.statelock import AlreadyRunning, StateLock
 from renewd.service.systemd import Notifier, watchdog_interval
 from renewd.settings import Settings
 from renewd.store.database import Database
+from renewd.store.deliveries import DeliveryStatus
 from renewd.store.feedkey import open_feed_key
+from renewd.store.progress import ProgressStore
 from renewd.web.health import Health, Metrics, add_health_routes, count_requests
 from renewd.web.limits import RateLimitedLog, quiet_exception_handler
 from renewd.web.publisher import FeedCache
@@ -51,44 +51,7 @@ from renewd.web.server import build_app, start_configured
 log = logging.getLogger("renewd.service.daemon")
 
 
-class AlreadyRunning(RenewdError):
-    exit_code = EX_TEMPFAIL
-
-
-class StateLock:
-    """An exclusive flock on `<state dir>/renewd.lock`: two daemons on one state double-send."""
-
-    def __init__(self, state_dir: Path) -> None:
-        self.path = state_dir / "renewd.lock"
-        self._file: IO[str] | None = None
-
-    def acquire(self) -> None:
-        try:
-            # The state holds names, addresses and the feed key: owner only (SPEC: 0700).
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            handle = self.path.open("a+")
-        except OSError as exc:
-            raise ConfigError(
-                f"{self.path.parent}: cannot use the state directory: {exc.strerror or exc}"
-            ) from None
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
-            raise AlreadyRunning(
-                f"another renewd is already running on the state directory {self.path.parent}"
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
-        self._file = handle
-
-    def release(self) -> None:
-        if self._file is not None:
-            fcntl.flock(self._file, fcntl.LOCK_UN)
-            self._file.close()
-            self._file = None
+__all__ = ["AlreadyRunning", "Daemon", "RosterWatcher", "StateLock"]
 
 
 class Daemon:
@@ -100,18 +63,20 @@ class Daemon:
         notifier: Notifier | None = None,
     ) -> None:
         self.config = config
-        self.app = App.load(config)
-        build_channels(self.settings)  # a channel missing its secret refuses to start (exit 78)
+        self.app = App.load(config)  # an invalid configuration refuses to start (exit 78)
+        # Built once per configuration and kept: a WeCom app's access token outlives a pass.
+        self.channels: dict[str, Channel] = build_channels(self.settings)
         self._clock = clock
         self.notifier = notifier or Notifier()
         self.health = Health(sweep_seconds=self.settings.notify.sweep_seconds)
         self.metrics = Metrics()
         self.lock = StateLock(self.settings.state.dir)
         self.roster: Roster | None = None
-        self.watcher = RosterWatcher(
-            self.settings.roster.files, self.settings.roster.settle_seconds
-        )
+        self.watcher = RosterWatcher.of(self.settings.roster)
         self.db: Database | None = None
+        self.delivery: Delivery | None = None
+        self._plans: list[PersonPlan] = []
+        self._aside: tuple[dt.date, object, list[PersonPlan]] | None = None
         self._pass_lock = asyncio.Lock()
         self._stop = asyncio.Event()
         self._stopping = threading.Event()  # seen by worker threads: finish the current delivery
@@ -174,7 +139,6 @@ class Daemon:
         socket belong to them. Returns whether the new configuration was taken."""
         try:
             app = App.load(self.config)
-            build_channels(app.settings)
         except RenewdError as exc:
             self.health.config_problem = str(exc)
             log.error("configuration reload rejected, keeping the running one: %s", exc)
@@ -187,10 +151,11 @@ class Daemon:
         if self.roster is not None:  # the last good roster serves until a new one loads
             app.use_roster(self.roster)
         self.health.config_problem = None
+        if app.settings.channels != self.settings.channels:
+            self.channels = build_channels(app.settings)
         self.app = app
-        self.watcher = RosterWatcher(
-            self.settings.roster.files, self.settings.roster.settle_seconds
-        )
+        self._open_delivery()
+        self.watcher = RosterWatcher.of(self.settings.roster)
         self._reschedule()
         return True
 
@@ -205,20 +170,31 @@ class Daemon:
         self._progress_seen = self._progress_key()
         plans = self.app.plans(day, self.db)  # progress from `renewd done` included
         self._day = day
+        self._plans = plans
+        self._aside = None
         self.metrics.observe_plans(plans)
         self.publish(plans, day)
 
     def _progress_key(self) -> object:
         """A cheap fingerprint of the progress recorded with `renewd done`."""
-        if self.db is None:
-            return None
-        try:
-            row = self.db.conn.execute(
-                "SELECT COUNT(*), MAX(recorded_at), TOTAL(length(day)) FROM progress_fact"
-            ).fetchone()
-        except sqlite3.OperationalError:  # `renewd done` never ran
-            return None
-        return tuple(row)
+        return None if self.db is None else ProgressStore(self.db).fingerprint()
+
+    def _open_delivery(self) -> None:
+        if self.db is not None:
+            move = workday_move(self.settings, self.app.calendar)
+            self.delivery = Delivery(self.db, self.settings, self.channels, move=move)
+
+    def plans_for(self, day: dt.date) -> list[PersonPlan]:
+        """The plans of `day`: the ones the feeds were built from, or (a night-time sweep works
+        for yesterday) yesterday's, planned once and kept while the progress stays the same."""
+        if self.roster is None:
+            return []
+        if day == self._day:
+            return self._plans
+        key = self._progress_key()
+        if self._aside is None or self._aside[:2] != (day, key):
+            self._aside = (day, key, self.app.plans(day, self.db))
+        return self._aside[2]
 
     async def _refresh(self, *, roster_changed: bool = False, force: bool = False) -> None:
         """Refresh off the event loop when the roster, the day or the recorded progress changed.
@@ -245,37 +221,22 @@ class Daemon:
         day = reminder_day(now, self.settings.notify.send_at)
         # On SIGTERM the pass stops submitting, records what is in flight, and leaves the rest
         # pending for the next start: nothing is left "sending", so nothing repeats.
-        report = run_delivery_pass(self.app, day, now, should_stop=self._stopping.is_set)
-        for outcome in report.sent:
-            self.metrics.deliveries.labels(channel=outcome.channel, result="sent").inc()
-            if outcome.attempts > 1:
-                self.metrics.retries.inc()
-        for outcome in report.failed:
-            self.metrics.deliveries.labels(channel=outcome.channel, result="failed").inc()
-        for outcome in report.dead:
-            self.metrics.deliveries.labels(channel=outcome.channel, result="dead").inc()
+        if self.delivery is None:
+            raise RuntimeError("the daemon has not started")
+        report = self.delivery.run_pass(
+            self.plans_for(day), day, now, should_stop=self._stopping.is_set
+        )
+        self.metrics.observe_pass(report)
         for line in report.skipped:
             log.warning("not deliverable: %s", line)
-        counts = {
-            "issued": report.issued,
-            "sent": len(report.sent),
-            "failed": len(report.failed),
-            "dead": len(report.dead),
-            "cancelled": len(report.cancelled),
-        }
-        return {k: v for k, v in counts.items() if v}
+        return report.counts()
 
     def _dead_letters(self) -> tuple[int, int]:
         """(dead, failed and waiting for a retry) deliveries."""
-        if self.db is None:
+        if self.delivery is None:
             return 0, 0
-        try:
-            row = self.db.conn.execute(
-                "SELECT TOTAL(status = 'dead'), TOTAL(status = 'failed') FROM delivery"
-            ).fetchone()
-        except sqlite3.OperationalError:  # no delivery table before the first pass
-            return 0, 0
-        return int(row[0]), int(row[1])
+        counts = self.delivery.log.counts()
+        return counts.get(DeliveryStatus.DEAD, 0), counts.get(DeliveryStatus.FAILED, 0)
 
     async def run_pass(self, why: str) -> None:
         async with self._pass_lock:
@@ -379,9 +340,10 @@ class Daemon:
     async def start(self) -> None:
         self.lock.acquire()
         self.db = Database.in_dir(self.settings.state.dir)
+        self._open_delivery()
         key = open_feed_key(self.db, self.settings.state.dir)  # a lost key refuses (78)
         self.feeds = FeedCache(self.settings, self.db, key)
-        await self._settle()
+        await self.watcher.settle()
         if not await self._load_roster("start-up") and self.roster is None:
             log.error("starting without a roster; fix it and it will be picked up")
         await self._refresh(force=True)
@@ -392,18 +354,6 @@ class Daemon:
         log.info("listening on %s", self.settings.server.listen)
         self.notifier.notify(READY=1)
         self._status()
-
-    async def _settle(self) -> None:
-        """At start-up, wait for roster files written just now to settle (at most three quiet
-        periods: a file that never stops changing is read anyway, and validated)."""
-        deadline = time.monotonic() + 3 * self.watcher.settle_seconds
-        young = self.watcher.young()
-        if not young:
-            return
-        log.info("waiting for %d roster file(s) to settle", len(young))
-        self.watcher.mark_loaded({})
-        while time.monotonic() < deadline and not self.watcher.changed():
-            await asyncio.sleep(self.watcher.poll_seconds)
 
     async def stop(self) -> None:
         self.notifier.notify(STOPPING=1)

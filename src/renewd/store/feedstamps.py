@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from renewd.core.ics import EventKey, Stamp
+from renewd.core.events import EventKey, Stamp
 from renewd.store.database import Database
 
 SCHEMA = [

@@ -82,6 +82,13 @@ class ProgressStore:
                 rows,
             )
 
+    def fingerprint(self) -> tuple[object, ...]:
+        """Cheap to compute, and different after every `record`: the daemon's cue to replan."""
+        row = self.db.conn.execute(
+            "SELECT COUNT(*), MAX(recorded_at), TOTAL(length(day)) FROM progress_fact"
+        ).fetchone()
+        return tuple(row)
+
     def load(self) -> dict[str, Progress]:
         facts: dict[str, dict[str, dt.date]] = {}
         for row in self.db.conn.execute("SELECT person, field, day FROM progress_fact"):

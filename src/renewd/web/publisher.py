@@ -24,18 +24,9 @@ from email.utils import format_datetime
 from typing import Any
 
 from renewd.core.errors import UsageError
-from renewd.core.ics import (
-    DigestPart,
-    EventContent,
-    EventKey,
-    FeedSpec,
-    Stamp,
-    digest_part,
-    feed_digest,
-    feed_specs,
-    plan_events,
-    render_stamped,
-)
+from renewd.core.events import EventContent, EventKey, Stamp, plan_events
+from renewd.core.feeds import FeedSpec, feed_specs
+from renewd.core.ics import DigestPart, digest_part, feed_digest, render_stamped
 from renewd.core.model import Lang, Person, PersonPlan
 from renewd.settings import Settings
 from renewd.store.database import Database

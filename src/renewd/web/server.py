@@ -27,7 +27,7 @@ from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
 
 from renewd.core.errors import ConfigError
-from renewd.core.ics import FeedSpec
+from renewd.core.feeds import FeedSpec
 from renewd.settings import ServerSettings
 from renewd.web.limits import ConnectionGuard, GuardedSite
 from renewd.web.publisher import FeedCache, FeedUrls, Published

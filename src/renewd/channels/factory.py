@@ -1,0 +1,46 @@
+"""Building the channels of a configuration: one object per `[[channels]]` entry, by type.
+
+The settings are already valid (`renewd.settings.load_settings` checks every channel's keys and
+every digest route), so building cannot fail on configuration. The daemon builds its channels
+once per configuration and keeps them, so state such as the WeCom access token outlives a pass.
+"""
+
+from __future__ import annotations
+
+from renewd.channels.base import Channel
+from renewd.channels.console import ConsoleChannel
+from renewd.channels.email import EmailChannel
+from renewd.channels.settings import (
+    AppriseSettings,
+    ChannelSettings,
+    ConsoleSettings,
+    EmailSettings,
+    TelegramSettings,
+    WecomSettings,
+)
+from renewd.channels.telegram import TelegramChannel
+from renewd.channels.via_apprise import AppriseChannel
+from renewd.channels.wecom_app import WecomAppChannel
+from renewd.channels.wecom_robot import WecomRobotChannel
+from renewd.settings import Settings
+
+
+def build_channel(settings: ChannelSettings) -> Channel:
+    match settings:
+        case EmailSettings():
+            return EmailChannel(settings)
+        case TelegramSettings():
+            return TelegramChannel(settings)
+        case WecomSettings() if settings.robot:
+            return WecomRobotChannel(settings)
+        case WecomSettings():
+            return WecomAppChannel(settings)
+        case AppriseSettings():
+            return AppriseChannel(settings)
+        case ConsoleSettings():
+            return ConsoleChannel(settings)
+
+
+def build_channels(settings: Settings) -> dict[str, Channel]:
+    """Every configured channel by name."""
+    return {c.name: build_channel(c) for c in settings.channels}

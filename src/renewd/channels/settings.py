@@ -1,0 +1,173 @@
+"""Channel settings: one model per channel `type`, a discriminated union validated by
+`renewd.settings.load_settings` like every other key, so a channel missing its host or its secret
+is a configuration error naming the file and the channel before any channel is built.
+
+Secrets (`password`, `bot_token`, `robot_key`, `secret`, `url`) are filled in by the settings
+loader from the credentials directory or the environment before validation; they never appear in
+a `repr`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class ChannelType(StrEnum):
+    EMAIL = "email"
+    TELEGRAM = "telegram"
+    WECOM = "wecom"
+    APPRISE = "apprise"
+    CONSOLE = "console"
+
+
+SECRET_KEYS = ("password", "bot_token", "robot_key", "secret", "url")
+WECOM_APP_KEYS = ("corp_id", "agent_id", "secret")
+
+
+class BaseChannelSettings(BaseModel):
+    """What every channel has: a name, and how it formats, cuts, paces and overlaps sends."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+    markdown: bool | None = None
+    max_length: int | None = Field(default=None, ge=200)  # UTF-8 bytes per message body
+    # Pause between two sends on this channel; default 3.1 s for a WeCom robot (20 a minute).
+    min_interval_seconds: float | None = Field(default=None, ge=0, le=600)
+    # Sends in flight at once on this channel during a pass; default 4 for email, Telegram and a
+    # WeCom app, 1 elsewhere (a WeCom robot is rate-limited anyway, the console is one stream).
+    concurrency: int | None = Field(default=None, ge=1, le=32)
+
+    @property
+    def fixed(self) -> bool:
+        """Whether the channel has a configured destination (for digests and escalations)."""
+        return False
+
+    def secrets(self) -> tuple[str, ...]:
+        """The secret values this channel holds, to scrub from every reason it reports."""
+        values = (getattr(self, key, None) for key in SECRET_KEYS)
+        return tuple(v for v in values if isinstance(v, str) and v)
+
+
+class EmailSettings(BaseChannelSettings):
+    """SMTP: host, port, mode once; each person's `email` (or `to`) fills the recipient."""
+
+    type: Literal[ChannelType.EMAIL] = ChannelType.EMAIL
+    host: str | None = None
+    port: int | None = Field(default=None, ge=1, le=65535)
+    mode: Literal["ssl", "starttls", "plain"] = "ssl"
+    user: str | None = None
+    sender: str | None = None
+    to: tuple[str, ...] = ()
+    password: str | None = Field(default=None, repr=False)
+
+    @model_validator(mode="after")
+    def _complete(self) -> EmailSettings:
+        if not self.host or not (self.sender or self.user):
+            raise ValueError(f"channel {self.name}: email needs `host` and `sender`")
+        return self
+
+    @property
+    def fixed(self) -> bool:
+        return bool(self.to)
+
+
+class TelegramSettings(BaseChannelSettings):
+    """A bot token once; each person's `telegram` chat id; `chat_id` for the HR group chat."""
+
+    type: Literal[ChannelType.TELEGRAM] = ChannelType.TELEGRAM
+    bot_token: str | None = Field(default=None, repr=False)
+    chat_id: str | None = None
+    api_url: str | None = None  # the Bot API base, for self-hosted proxies and tests
+
+    @model_validator(mode="after")
+    def _complete(self) -> TelegramSettings:
+        if not self.bot_token:
+            raise ValueError(f"channel {self.name}: telegram needs a bot_token (secret)")
+        return self
+
+    @property
+    def fixed(self) -> bool:
+        return bool(self.chat_id)
+
+
+class WecomSettings(BaseChannelSettings):
+    """A WeCom group robot (`robot_key`) or a self-built app (`corp_id`, `agent_id`, `secret`).
+
+    An app reaches each person's `wecom_user`, and `to` (userids or "@all") and `to_party`
+    (department ids) for HR."""
+
+    type: Literal[ChannelType.WECOM] = ChannelType.WECOM
+    robot_key: str | None = Field(default=None, repr=False)
+    corp_id: str | None = None
+    agent_id: int | None = Field(default=None, ge=1)
+    secret: str | None = Field(default=None, repr=False)
+    to: tuple[str, ...] = ()
+    to_party: tuple[str, ...] = ()
+    api_url: str | None = None  # the WeCom API base, for proxies and tests
+
+    @model_validator(mode="after")
+    def _robot_or_app(self) -> WecomSettings:
+        app_keys = [key for key in WECOM_APP_KEYS if getattr(self, key)]
+        if self.robot_key and app_keys:
+            raise ValueError(
+                f"channel {self.name}: set either robot_key (a group robot) or corp_id, agent_id"
+                f" and secret (an app), not both (found robot_key and {', '.join(app_keys)})"
+            )
+        if not self.robot_key and not app_keys:
+            raise ValueError(
+                f"channel {self.name}: wecom needs a robot_key (a group robot) or corp_id,"
+                " agent_id and secret (an app)"
+            )
+        missing = [key for key in WECOM_APP_KEYS if not getattr(self, key)]
+        if app_keys and missing:
+            raise ValueError(
+                f"channel {self.name}: a wecom app needs corp_id, agent_id and secret;"
+                f" missing {', '.join(missing)}"
+            )
+        return self
+
+    @property
+    def robot(self) -> bool:
+        """A group robot (else an app)."""
+        return bool(self.robot_key)
+
+    @property
+    def fixed(self) -> bool:
+        return self.robot or bool(self.to or self.to_party)
+
+
+class AppriseSettings(BaseChannelSettings):
+    """Any Apprise URL (the `url` secret): a fixed destination for digests and escalations."""
+
+    type: Literal[ChannelType.APPRISE] = ChannelType.APPRISE
+    url: str | None = Field(default=None, repr=False)
+
+    @model_validator(mode="after")
+    def _complete(self) -> AppriseSettings:
+        if not self.url:
+            raise ValueError(f"channel {self.name}: apprise needs a `url` (secret)")
+        return self
+
+    @property
+    def fixed(self) -> bool:
+        return True
+
+
+class ConsoleSettings(BaseChannelSettings):
+    """Prints messages: everyone's personal channel and a fixed one for digests."""
+
+    type: Literal[ChannelType.CONSOLE] = ChannelType.CONSOLE
+
+    @property
+    def fixed(self) -> bool:
+        return True
+
+
+ChannelSettings = Annotated[
+    EmailSettings | TelegramSettings | WecomSettings | AppriseSettings | ConsoleSettings,
+    Field(discriminator="type"),
+]

@@ -1,0 +1,117 @@
+"""Which feeds exist (SPEC §4): everyone, one per group, one per person, and the extra feeds of
+`[[feeds.extra]]`; their titles and whether they mask names. Pure: people and options in, specs out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from renewd.core.errors import ConfigError
+from renewd.core.model import Lang, Person
+from renewd.core.policy import FeedOptions
+
+ALL_FEED = "all"
+
+
+class FeedKind(StrEnum):
+    PERSON = "person"
+    GROUP = "group"
+    ALL = "all"
+    EXTRA = "extra"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSpec:
+    """One published feed. `name` is stable: the feed's token is derived from it."""
+
+    name: str
+    kind: FeedKind
+    title: str
+    members: tuple[str, ...]  # person ids, roster order
+    mask_names: bool
+    alarms: bool
+
+
+def person_lang(person: Person, default: Lang) -> Lang:
+    return person.lang or default
+
+
+def feed_specs(people: Sequence[Person], options: FeedOptions) -> tuple[FeedSpec, ...]:
+    """Every feed the roster and the configuration define: all, one per group, one per person,
+    then the extra feeds of `[[feeds.extra]]`. Raises ConfigError when two feeds share a name."""
+    conf = options
+    zh = options.language is Lang.ZH
+    ids = tuple(p.id for p in people)
+    specs = [
+        FeedSpec(
+            ALL_FEED,
+            FeedKind.ALL,
+            "全部人员·居住证与积分续办" if zh else "Everyone: permit and points renewals",
+            ids,
+            conf.mask_names,
+            conf.alarms,
+        )
+    ]
+    groups: dict[str, list[str]] = {}
+    for person in people:
+        if person.group:
+            groups.setdefault(person.group, []).append(person.id)
+    for group, members in groups.items():
+        title = options.group_titles.get(group)
+        default = f"{group}·居住证与积分续办" if zh else f"{group}: permit and points renewals"
+        specs.append(
+            FeedSpec(
+                f"group-{group}",
+                FeedKind.GROUP,
+                title or default,
+                tuple(members),
+                conf.mask_names,
+                conf.alarms,
+            )
+        )
+    for person in people:
+        own_zh = person_lang(person, options.language) is Lang.ZH
+        title = (
+            f"{person.name}·居住证与积分续办"
+            if own_zh
+            else f"{person.name}: permit and points renewal"
+        )
+        specs.append(
+            FeedSpec(
+                f"person-{person.id}", FeedKind.PERSON, title, (person.id,), False, conf.alarms
+            )
+        )
+    for extra in conf.extra:
+        chosen = tuple(
+            p.id for p in people if p.group in extra.groups or set(p.tags) & set(extra.tags)
+        )
+        specs.append(
+            FeedSpec(
+                extra.name,
+                FeedKind.EXTRA,
+                extra.title or extra.name,
+                chosen,
+                conf.mask_names,
+                extra.alarms or conf.alarms,
+            )
+        )
+    seen: set[str] = set()
+    for spec in specs:
+        if spec.name in seen:
+            raise ConfigError(f"two feeds are named {spec.name!r}: rename the extra feed")
+        seen.add(spec.name)
+    return tuple(specs)
+
+
+def mask_name(name: str) -> str:
+    """张三 → 张*, 张三明 → 张*明, 欧阳小明 → 欧**明; Latin names keep each word's first letter."""
+    name = name.strip()
+    if " " in name:
+        return " ".join(w[0] + "*" * (len(w) - 1) for w in name.split())
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

@@ -1,0 +1,124 @@
+"""What a delivery pass issues, as types that say what they are: a milestone reminder, an alert,
+and the digest that gathers them for HR; and the keys under which the delivery log records them.
+
+- `MilestoneReminder`: one step of one person's plan, `days_before` its due date (negative for an
+  overdue repeat: -2 is two days after the due date).
+- `Alert`: something about a plan that is not a step (the plan is infeasible, or the points may
+  be invalid on a critical date); sent once per cycle to the escalation channel.
+- `DigestKey`: one digest of a day for a group's channels, or the escalation digest (no group).
+
+`ReminderKey` is how the delivery log identifies a reminder or an alert (person, cycle, kind,
+lead): `lead` is `days_before` for a milestone reminder, 0 for an infeasible plan and the critical
+date's ordinal for a critical-date alert. Only `key` and `parse_kind` know that encoding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from renewd.core.model import CriticalDate, Milestone, MilestoneKind, PersonPlan
+
+
+class AlertKind(StrEnum):
+    """Escalation items that are not milestones: sent once per cycle to the escalation channel."""
+
+    INFEASIBLE = "infeasible"
+    CRITICAL = "critical_date"
+
+
+Kind = MilestoneKind | AlertKind
+
+
+def parse_kind(text: str) -> Kind | None:
+    """The kind a delivery log row names, or None for one this version does not know."""
+    for enum in (MilestoneKind, AlertKind):
+        try:
+            return enum(text)
+        except ValueError:
+            continue
+    return None
+
+
+@dataclass(frozen=True, order=True)
+class ReminderKey:
+    """A reminder or alert as the delivery log records it (see the module docstring)."""
+
+    person: str
+    cycle: dt.date
+    kind: Kind
+    lead: int
+
+
+@dataclass(frozen=True)
+class MilestoneReminder:
+    """A reminder of one step: `days_before` its due date (negative: overdue by that many)."""
+
+    plan: PersonPlan
+    milestone: Milestone
+    days_before: int
+    fire_on: dt.date
+    late: bool
+
+    @property
+    def kind(self) -> MilestoneKind:
+        return self.milestone.kind
+
+    @property
+    def due(self) -> dt.date:
+        return self.milestone.due
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_before < 0
+
+    @property
+    def key(self) -> ReminderKey:
+        return ReminderKey(self.plan.person.id, self.plan.cycle, self.kind, self.days_before)
+
+    @property
+    def escalate(self) -> bool:
+        """Overdue steps go to the escalation channel as well."""
+        return self.overdue
+
+
+@dataclass(frozen=True)
+class Alert:
+    """An infeasible plan, or a critical date (`critical`) on which the points may be invalid."""
+
+    plan: PersonPlan
+    kind: AlertKind
+    fire_on: dt.date
+    critical: CriticalDate | None = None
+    late: bool = False
+
+    @property
+    def due(self) -> dt.date:
+        return self.critical.date if self.critical is not None else self.plan.cycle
+
+    @property
+    def key(self) -> ReminderKey:
+        lead = self.critical.date.toordinal() if self.critical is not None else 0
+        return ReminderKey(self.plan.person.id, self.plan.cycle, self.kind, lead)
+
+    @property
+    def escalate(self) -> bool:
+        return True
+
+
+Reminder = MilestoneReminder | Alert
+
+
+@dataclass(frozen=True, order=True)
+class DigestKey:
+    """The `number`th digest sent on `day` to a group's channels, or to the escalation channels
+    when `group` is None."""
+
+    day: dt.date
+    number: int
+    group: str | None = None
+
+    @property
+    def escalation(self) -> bool:
+        return self.group is None

@@ -1,0 +1,201 @@
+"""Sending the waiting rows of the delivery log: each channel's rows in id order, up to its
+`concurrency` at a time, each claimed just before it is sent and recorded when its send returns.
+
+Only `channel.send` runs in the worker threads; every read and write of the database happens on
+the thread that runs the pass, on its one connection, so a claimed row is never older than its
+own send (far below `notify.stale_sending_seconds`). `should_stop` ends a pass early: nothing
+more is submitted, the sends in flight are waited for and recorded, and every other row stays
+pending (or failed) for the next pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter, deque
+from collections.abc import Callable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
+from dataclasses import dataclass, field, replace
+
+from renewd.channels.base import Channel, Result
+from renewd.core.reminders import Kind, ReminderKey
+from renewd.settings import NotifySettings
+from renewd.store.deliveries import DeliveryLog, DeliveryRow, DeliveryStatus, Subject, columns
+
+log = logging.getLogger("renewd.service.delivery")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One delivery row as a pass saw it."""
+
+    subject: Subject
+    channel: str
+    recipient: str
+    late: bool = False
+    attempts: int = 0
+    reason: str = ""
+    part: int = 0
+
+    @property
+    def kind(self) -> Kind | None:
+        """The reminder's or alert's kind; None for a digest."""
+        return self.subject.kind if isinstance(self.subject, ReminderKey) else None
+
+    @classmethod
+    def of(cls, row: DeliveryRow) -> Outcome:
+        return cls(row.subject, row.channel, row.recipient, row.late, row.attempts, "", row.part)
+
+    def describe(self) -> str:
+        to = self.recipient or "(configured)"
+        who, _, kind, lead = columns(self.subject)
+        what = f"{who} {kind} {lead:+d}"
+        if kind == "digest":
+            what = f"{who} {kind} #{lead} part {self.part + 1}"
+        text = f"{what} via {self.channel} to {to}"
+        if self.late:
+            text += " (late)"
+        if self.reason:
+            text += f": {self.reason}"
+        return text
+
+
+@dataclass
+class PassReport:
+    today: dt.date
+    dry_run: bool = False
+    sent: list[Outcome] = field(default_factory=list)
+    failed: list[Outcome] = field(default_factory=list)  # will be retried
+    dead: list[Outcome] = field(default_factory=list)  # gave up after max_attempts
+    cancelled: list[Outcome] = field(default_factory=list)  # step done, or the person left
+    purged: list[str] = field(default_factory=list)  # leavers whose data was deleted
+    planned: list[Outcome] = field(default_factory=list)  # dry run: what would be claimed
+    skipped: list[str] = field(default_factory=list)  # reminders no channel can deliver
+    issued: int = 0  # new reminders and alerts this pass
+    stopped: bool = False  # `should_stop` ended the pass early; the rest waits for the next
+
+    def counts(self) -> dict[str, int]:
+        """What the pass did, for its log line; zero counts left out."""
+        counts = {
+            "issued": self.issued,
+            "sent": len(self.sent),
+            "failed": len(self.failed),
+            "dead": len(self.dead),
+            "cancelled": len(self.cancelled),
+            "purged": len(self.purged),
+        }
+        return {k: v for k, v in counts.items() if v}
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.dead
+
+
+@dataclass(frozen=True)
+class _Sending:
+    """A row this pass has claimed (attempts counts this one), and the channel to send it on."""
+
+    row: DeliveryRow
+    channel: Channel | None
+
+
+class Sender:
+    """Sends queued rows of one pass on `channels`, recording each in `log`."""
+
+    def __init__(
+        self,
+        log: DeliveryLog,
+        channels: Mapping[str, Channel],
+        notify: NotifySettings,
+        stamp: Callable[[], float],
+        report: PassReport,
+    ) -> None:
+        self.log = log
+        self.channels = channels
+        self.notify = notify
+        self.stamp = stamp
+        self.report = report
+
+    def send(
+        self, queues: Mapping[str, deque[DeliveryRow]], should_stop: Callable[[], bool] | None
+    ) -> None:
+        """Send each channel's rows in id order, up to its `concurrency` at a time. A row is
+        claimed (compare-and-set to `sending`) just before its send is submitted, so no row waits
+        in `sending` behind others, and a stop leaves every row that was not submitted as it was
+        (pending, or failed)."""
+        report = self.report
+        limits = {name: self._concurrency(name) for name in queues}
+        if not limits:
+            return
+        busy: Counter[str] = Counter()
+        in_flight: dict[Future[Result], _Sending] = {}
+        with ThreadPoolExecutor(sum(limits.values()), thread_name_prefix="renewd-send") as pool:
+            try:
+                while True:
+                    for name, queue in queues.items():
+                        while queue and busy[name] < limits[name] and not report.stopped:
+                            if should_stop is not None and should_stop():
+                                report.stopped = True
+                                break
+                            sending = self._take(queue.popleft())
+                            if sending is None:
+                                continue  # another pass took it
+                            if sending.channel is None:
+                                reason = f"channel {name} is no longer configured"
+                                self._record(sending, Result(False, reason))
+                                continue
+                            future = pool.submit(sending.channel.send, sending.row.message,
+                                                 sending.row.recipient)  # fmt: skip
+                            in_flight[future] = sending
+                            busy[name] += 1
+                    if not in_flight:
+                        break
+                    done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        sending = in_flight.pop(future)
+                        busy[sending.row.channel] -= 1
+                        self._record(sending, _result_of(future))
+            finally:
+                # Only after an error on this thread (KeyboardInterrupt, a database error):
+                # record the sends already out, so they do not wait in `sending` to be re-sent.
+                for future in as_completed(list(in_flight)):
+                    self._record(in_flight.pop(future), _result_of(future))
+        if report.stopped:
+            left = sum(len(q) for q in queues.values())
+            log.info("delivery pass stopped early; %d deliveries wait for the next pass", left)
+
+    def _concurrency(self, name: str) -> int:
+        channel = self.channels.get(name)
+        return 1 if channel is None else max(1, channel.concurrency)
+
+    def _take(self, row: DeliveryRow) -> _Sending | None:
+        taken = self.log.take(row, self.stamp())
+        return None if taken is None else _Sending(taken, self.channels.get(taken.channel))
+
+    def _record(self, sending: _Sending, result: Result) -> None:
+        """Mark a claimed row sent, failed (with its next attempt time) or dead."""
+        row, done_at, report = sending.row, self.stamp(), self.report
+        outcome = replace(Outcome.of(row), reason=result.reason)
+        if result.ok:
+            self.log.finish(row, DeliveryStatus.SENT, done_at)
+            report.sent.append(outcome)
+            return
+        log.warning("delivery failed (attempt %d): %s", row.attempts, outcome.describe())
+        if row.attempts >= self.notify.max_attempts or sending.channel is None:
+            self.log.finish(row, DeliveryStatus.DEAD, done_at, result.reason)
+            report.dead.append(outcome)
+            return
+        waits = self.notify.retry_after_seconds
+        wait_s = waits[min(row.attempts - 1, len(waits) - 1)]
+        self.log.finish(
+            row, DeliveryStatus.FAILED, done_at, result.reason, next_at=done_at + wait_s
+        )
+        report.failed.append(outcome)
+
+
+def _result_of(future: Future[Result]) -> Result:
+    try:
+        return future.result()
+    except Exception as exc:  # Channel.send does not raise; if it ever does, fail this row only
+        log.error("a send raised", exc_info=exc)
+        return Result(False, f"unexpected {type(exc).__name__} (see the log)")

@@ -1,0 +1,310 @@
+"""The delivery log: which reminders were issued, and every delivery row with its status.
+
+Tables (component "delivery" of the state database):
+
+- `reminder`: one row per issued reminder or alert, key (person, cycle, kind, lead) — a
+  `ReminderKey`. What `schedule.due_reminders` reads as "already issued".
+- `delivery`: one row per (person, cycle, kind, lead, part, channel, recipient), unique. A digest
+  row uses person = "@digest:<group>" (or "@escalation"), cycle = the pass day, kind = "digest",
+  lead = the digest's number that day, part = its part when split. The rendered title and body are
+  stored, so a retry sends exactly what was claimed.
+
+That column encoding is this module's alone: callers see `DeliveryRow`s whose `subject` is a
+`ReminderKey` or a `DigestKey`, and `DeliveryStatus` values, never raw rows.
+
+Row states: pending → sending → sent | failed → (sending again when its wait is over) → dead after
+`max_attempts`; cancelled when the step was done before a retry got through.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from renewd.core.messages import Format, Message
+from renewd.core.reminders import DigestKey, Reminder, ReminderKey, parse_kind
+from renewd.store.database import Database
+
+log = logging.getLogger(__name__)
+
+SCHEMA = [
+    """
+    CREATE TABLE reminder (
+        person TEXT NOT NULL,
+        cycle TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        lead INTEGER NOT NULL,
+        fire_on TEXT NOT NULL,
+        issued_on TEXT NOT NULL,
+        late INTEGER NOT NULL,
+        PRIMARY KEY (person, cycle, kind, lead)
+    );
+    CREATE TABLE delivery (
+        id INTEGER PRIMARY KEY,
+        person TEXT NOT NULL,
+        cycle TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        lead INTEGER NOT NULL,
+        part INTEGER NOT NULL DEFAULT 0,
+        channel TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at REAL NOT NULL,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL,
+        sent_at REAL,
+        late INTEGER NOT NULL DEFAULT 0,
+        reason TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL,
+        body TEXT NOT NULL,
+        format TEXT NOT NULL,
+        UNIQUE (person, cycle, kind, lead, part, channel, recipient)
+    );
+    CREATE INDEX delivery_work ON delivery (status, next_at);
+    CREATE INDEX delivery_person ON delivery (person, created_at)
+    """,
+]
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"  # will be retried when its wait is over
+    DEAD = "dead"  # gave up after max_attempts
+    CANCELLED = "cancelled"  # the step was done before a retry got through
+
+
+Subject = ReminderKey | DigestKey
+
+DIGEST = "digest"
+ESCALATION = "@escalation"
+_GROUP_DIGEST = "@digest:"
+
+
+def columns(subject: Subject) -> tuple[str, dt.date, str, int]:
+    """The (person, cycle, kind, lead) columns that store `subject`."""
+    if isinstance(subject, DigestKey):
+        who = ESCALATION if subject.group is None else f"{_GROUP_DIGEST}{subject.group}"
+        return who, subject.day, DIGEST, subject.number
+    return subject.person, subject.cycle, subject.kind.value, subject.lead
+
+
+def subject_of(person: str, cycle: str, kind: str, lead: int) -> Subject | None:
+    """The subject stored in those columns; None for a kind this version does not know."""
+    day = dt.date.fromisoformat(cycle)
+    if kind == DIGEST:
+        group = None if person == ESCALATION else person.removeprefix(_GROUP_DIGEST)
+        return DigestKey(day, lead, group)
+    parsed = parse_kind(kind)
+    return None if parsed is None else ReminderKey(person, day, parsed, lead)
+
+
+@dataclass(frozen=True)
+class NewDelivery:
+    """A delivery to claim: what to send, on which channel, to whom."""
+
+    subject: Subject
+    part: int
+    channel: str
+    recipient: str  # "" = the channel's configured destination
+    message: Message
+    late: bool
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    """One row of the delivery log."""
+
+    id: int
+    subject: Subject
+    part: int
+    channel: str
+    recipient: str
+    status: DeliveryStatus
+    attempts: int
+    next_at: float
+    created_at: float
+    updated_at: float
+    sent_at: float | None
+    late: bool
+    reason: str
+    message: Message
+
+
+def _row(row: sqlite3.Row) -> DeliveryRow | None:
+    subject = subject_of(row["person"], row["cycle"], row["kind"], int(row["lead"]))
+    if subject is None:
+        log.warning("delivery row %s has unknown kind %r; left alone", row["id"], row["kind"])
+        return None
+    return DeliveryRow(
+        id=int(row["id"]),
+        subject=subject,
+        part=int(row["part"]),
+        channel=str(row["channel"]),
+        recipient=str(row["recipient"]),
+        status=DeliveryStatus(row["status"]),
+        attempts=int(row["attempts"]),
+        next_at=float(row["next_at"]),
+        created_at=float(row["created_at"]),
+        updated_at=float(row["updated_at"]),
+        sent_at=None if row["sent_at"] is None else float(row["sent_at"]),
+        late=bool(row["late"]),
+        reason=str(row["reason"]),
+        message=Message(str(row["title"]), str(row["body"]), Format(str(row["format"]))),
+    )
+
+
+def _rows(cursor: sqlite3.Cursor) -> list[DeliveryRow]:
+    return [r for r in map(_row, cursor) if r is not None]
+
+
+class DeliveryLog:
+    """The delivery tables of one state database. Every method runs on the caller's thread."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        db.ensure_schema("delivery", SCHEMA)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def issued(self, since: dt.date | None = None) -> set[ReminderKey]:
+        """The reminders and alerts issued for cycles from `since` on."""
+        sql = "SELECT person, cycle, kind, lead FROM reminder"
+        args: tuple[str, ...] = ()
+        if since is not None:
+            sql += " WHERE cycle >= ?"
+            args = (since.isoformat(),)
+        keys = set()
+        for person, cycle, kind, lead in self.db.conn.execute(sql, args):
+            parsed = parse_kind(kind)
+            if parsed is not None:
+                keys.add(ReminderKey(person, dt.date.fromisoformat(cycle), parsed, lead))
+        return keys
+
+    def counts(self) -> dict[DeliveryStatus, int]:
+        """Delivery rows by status, for health and metrics."""
+        rows = self.db.conn.execute("SELECT status, COUNT(*) FROM delivery GROUP BY status")
+        return {DeliveryStatus(status): n for status, n in rows}
+
+    def latest_pass_day(self) -> dt.date | None:
+        """The latest day reminders were issued for."""
+        row = self.db.conn.execute("SELECT MAX(issued_on) FROM reminder").fetchone()
+        return dt.date.fromisoformat(row[0]) if row and row[0] else None
+
+    def dead(self) -> int:
+        row = self.db.conn.execute(
+            "SELECT COUNT(*) FROM delivery WHERE status = ?", (DeliveryStatus.DEAD,)
+        ).fetchone()
+        return int(row[0])
+
+    def history(self, person: str | None = None, limit: int = 200) -> list[DeliveryRow]:
+        """Rows newest first, of one person (roster id) or of all."""
+        sql = "SELECT * FROM delivery"
+        args: tuple[object, ...] = ()
+        if person is not None:
+            sql += " WHERE person = ?"
+            args = (person,)
+        sql += " ORDER BY id DESC LIMIT ?"
+        return _rows(self.db.conn.execute(sql, (*args, limit)))
+
+    def waiting(self, now: float, stale_before: float) -> list[DeliveryRow]:
+        """Rows to send now, in id order: pending, failed with their wait over, and sending since
+        before `stale_before` (the process died mid-send)."""
+        s = DeliveryStatus
+        cursor = self.db.conn.execute(
+            "SELECT * FROM delivery WHERE status = ?"
+            " OR (status = ? AND next_at <= ?) OR (status = ? AND updated_at <= ?) ORDER BY id",
+            (s.PENDING, s.FAILED, now, s.SENDING, stale_before),
+        )
+        return _rows(cursor)
+
+    def next_digest_number(self, group: str | None, day: dt.date) -> int:
+        """The number of the next digest of `day` for `group` (None: the escalation digest)."""
+        person, cycle, kind, _ = columns(DigestKey(day, 0, group))
+        row = self.db.conn.execute(
+            "SELECT MAX(lead) FROM delivery WHERE person = ? AND cycle = ? AND kind = ?",
+            (person, cycle.isoformat(), kind),
+        ).fetchone()
+        return 0 if row[0] is None else int(row[0]) + 1
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def claim(
+        self,
+        reminders: Sequence[Reminder],
+        deliveries: Callable[[list[Reminder]], list[NewDelivery]],
+        today: dt.date,
+        at: float,
+    ) -> int:
+        """Issue `reminders` and insert `deliveries(won)` as pending, all or nothing; returns how
+        many reminders this call issued.
+
+        One write transaction: a concurrent pass (a cron `notify --due` beside the daemon) waits,
+        then finds the reminders issued. `deliveries` is called inside the transaction with the
+        reminders this call won, so two passes never send the same digest twice."""
+        with self.db.transaction() as conn:
+            won: list[Reminder] = []
+            for r in reminders:
+                person, cycle, kind, lead = columns(r.key)
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO reminder"
+                    " (person, cycle, kind, lead, fire_on, issued_on, late)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (person, cycle.isoformat(), kind, lead, r.fire_on.isoformat(),
+                     today.isoformat(), int(r.late)),
+                )  # fmt: skip
+                if cur.rowcount == 1:  # else another pass issued it first
+                    won.append(r)
+            conn.executemany(
+                "INSERT OR IGNORE INTO delivery (person, cycle, kind, lead, part, channel,"
+                " recipient, status, attempts, next_at, created_at, updated_at, late,"
+                " title, body, format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)",
+                [_insert(d, at) for d in deliveries(won)],
+            )
+        return len(won)
+
+    def take(self, row: DeliveryRow, at: float) -> DeliveryRow | None:
+        """Claim `row` for this pass (compare-and-set to `sending`, one more attempt), or None if
+        another pass has changed it since it was read."""
+        attempts = row.attempts + 1
+        with self.db.transaction() as conn:
+            cur = conn.execute(
+                "UPDATE delivery SET status = ?, attempts = ?, updated_at = ?"
+                " WHERE id = ? AND status = ? AND attempts = ?",
+                (DeliveryStatus.SENDING, attempts, at, row.id, row.status, row.attempts),
+            )
+        if cur.rowcount != 1:
+            return None
+        return replace(row, status=DeliveryStatus.SENDING, attempts=attempts, updated_at=at)
+
+    def finish(
+        self,
+        row: DeliveryRow,
+        status: DeliveryStatus,
+        at: float,
+        reason: str = "",
+        *,
+        next_at: float | None = None,
+    ) -> None:
+        """Record how `row` ended this time: sent, failed (with `next_at`), dead or cancelled."""
+        sent = status is DeliveryStatus.SENT
+        with self.db.transaction() as conn:
+            conn.execute(
+                "UPDATE delivery SET status = ?, updated_at = ?, reason = ?, attempts = ?,"
+                " sent_at = CASE WHEN ? THEN ? ELSE sent_at END,"
+                " next_at = COALESCE(?, next_at) WHERE id = ?",
+                (status, at, reason, row.attempts, sent, at, next_at, row.id),
+            )
+
+
+def _insert(d: NewDelivery, at: float) -> tuple[object, ...]:
+    person, cycle, kind, lead = columns(d.subject)
+    return (person, cycle.isoformat(), kind, lead, d.part, d.channel, d.recipient,
+            DeliveryStatus.PENDING.value, at, at, at, int(d.late), d.message.title,
+            d.message.body, d.message.format.value)  # fmt: skip
