@@ -22,7 +22,7 @@ from renewd import redaction
 from renewd.core.messages import Format, Message
 
 WECOM_API = "https://qyapi.weixin.qq.com"
-TIMEOUT = (4.0, 10.0)  # connect, read
+TIMEOUT = (10.0, 60.0)  # connect, read (`[notify] http_timeout_seconds` for sends)
 
 # WeCom's verdicts on the access token itself: invalid credential, invalid token, token expired.
 TOKEN_ERRORS = frozenset({40001, 40014, 42001})
@@ -38,12 +38,19 @@ class WecomError(Exception):
 
 
 def call(
-    method: str, url: str, params: Mapping[str, str], payload: Mapping[str, Any] | None = None
+    method: str,
+    url: str,
+    params: Mapping[str, str],
+    payload: Mapping[str, Any] | None = None,
+    *,
+    timeout: float = TIMEOUT[1],
 ) -> dict[str, Any]:
     """One WeCom API call; its JSON answer when `errcode` is 0, else WecomError (an answer
     without `errcode` is not WeCom's: a proxy's or a captive portal's)."""
     try:
-        response = requests.request(method, url, params=params, json=payload, timeout=TIMEOUT)
+        response = requests.request(
+            method, url, params=params, json=payload, timeout=(TIMEOUT[0], timeout)
+        )
     except requests.RequestException as exc:  # its text holds the URL, query string included
         raise WecomError(f"WeCom unreachable: {type(exc).__name__}") from None
     if response.status_code != 200:
