@@ -152,3 +152,15 @@ def test_rotate_all_with_the_key_keeps_uids(
 
 def test_rotate_needs_a_name_or_all(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["feeds", "-c", str(config), "rotate"]) == 64
+
+
+def test_a_leavers_feed_answers_404(tmp_path: Path) -> None:
+    people = crowd(3)
+    cache = FeedCache(make_settings(tmp_path), Database.in_dir(tmp_path), KEY)
+    cache.refresh(people, PLANNER.plan_all(people, TODAY), TODAY, NOW)
+    token = cache.token("person-1")
+    assert cache.feed_name(token) == "person-1"
+    stayed = [p for p in people if p.id != "1"]
+    cache.refresh(stayed, PLANNER.plan_all(stayed, TODAY), TODAY, NOW)
+    assert cache.feed_name(token) is None  # the server's plain 404
+    assert b"\xe5\xbc\xa01" not in cache.published("all").body  # 张1 is gone from the group feed

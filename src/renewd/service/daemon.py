@@ -110,10 +110,9 @@ class Daemon:
         try:
             roster = read_roster(self.settings)
         except Exception as caught:  # nothing in a roster may stop the watcher
-            exc = caught if isinstance(caught, RosterError) else None
-            if exc is None:
+            exc = RosterError.of(caught)
+            if exc is not caught:
                 log.error("roster unreadable (%s)", reason, exc_info=caught)
-                exc = RosterError(f"roster unreadable ({type(caught).__name__}); see the log")
             # /healthz is unauthenticated: it names where the problems are, not their values.
             self.health.roster_problems = [p.location for p in exc.problems] or [exc.message]
             self.metrics.roster_errors.set(len(self.health.roster_problems))
@@ -139,8 +138,8 @@ class Daemon:
         socket belong to them. Returns whether the new configuration was taken."""
         try:
             app = App.load(self.config)
-        except RenewdError as exc:
-            self.health.config_problem = str(exc)
+        except Exception as exc:  # any failure keeps the running configuration
+            self.health.config_problem = str(exc) if isinstance(exc, RenewdError) else repr(exc)
             log.error("configuration reload rejected, keeping the running one: %s", exc)
             return False
         kept = {"state": self.settings.state, "server": self.settings.server}
@@ -331,12 +330,6 @@ class Daemon:
         async with self._pass_lock:
             await self._refresh()
 
-    def _web_app(self, feeds: FeedCache) -> web.Application:
-        application = build_app(feeds)
-        application.middlewares.append(count_requests(self.metrics))
-        add_health_routes(application, self.health, self.metrics, lambda: self.roster)
-        return application
-
     async def start(self) -> None:
         self.lock.acquire()
         self.db = Database.in_dir(self.settings.state.dir)
@@ -347,7 +340,10 @@ class Daemon:
         if not await self._load_roster("start-up") and self.roster is None:
             log.error("starting without a roster; fix it and it will be picked up")
         await self._refresh(force=True)
-        self.runner = await start_configured(self._web_app(self.feeds), self.settings.server)
+        application = build_app(self.feeds)
+        application.middlewares.append(count_requests(self.metrics))
+        add_health_routes(application, self.health, self.metrics, lambda: self.roster)
+        self.runner = await start_configured(application, self.settings.server)
         self.scheduler = AsyncIOScheduler(timezone=self.zone)
         self._reschedule()
         self.scheduler.start()
@@ -382,6 +378,7 @@ class Daemon:
         if interval:
             tasks.append(asyncio.create_task(self._watchdog(interval)))
         tasks.append(asyncio.create_task(self.run_pass("start-up")))
+        self.health.watch(*tasks[:-1])  # a long-running task that ends is a crash: unhealthy
         await self._stop.wait()
         log.info("stopping")
         await self.stop()
@@ -393,6 +390,10 @@ class Daemon:
     async def _hup(self) -> None:
         log.info("SIGHUP: reloading configuration and roster")
         async with self._pass_lock:
-            taken = self.reload_config()
-            loaded = await self._load_roster("SIGHUP")
-            await self._refresh(force=taken or loaded)
+            try:
+                taken = self.reload_config()
+                loaded = await self._load_roster("SIGHUP")
+                await self._refresh(force=taken or loaded)
+            except Exception:
+                self.health.last_sweep_error = "the SIGHUP reload failed; see the log"
+                log.exception("the SIGHUP reload failed; the running configuration is kept")

@@ -5,6 +5,7 @@ Neither ever shows personal data: counts and reasons only, never names, ids or a
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections import Counter
@@ -34,6 +35,19 @@ class Health:
     dead_letters: int = 0
     failing: int = 0  # deliveries waiting for a retry after a failure
 
+    crashed: list[str] = field(default_factory=list)
+
+    def watch(self, *tasks: asyncio.Task[None]) -> None:
+        """Tasks meant to run until shutdown: one that ends early makes the service unhealthy."""
+
+        def ended(task: asyncio.Task[None]) -> None:
+            if not task.cancelled():
+                exc = task.exception()
+                self.crashed.append(f"task {task.get_name()} ended: {type(exc).__name__}")
+
+        for task in tasks:
+            task.add_done_callback(ended)
+
     def warnings(self) -> list[str]:
         """Why the service is degraded: it works, but an operator should look (HTTP 200)."""
         reasons = []
@@ -57,7 +71,7 @@ class Health:
     def problems(self, now: float | None = None) -> list[str]:
         """Why the service is unhealthy: it is not doing its job (HTTP 503)."""
         now = time.monotonic() if now is None else now
-        reasons = []
+        reasons = list(self.crashed)
         last = self.last_sweep_ok
         stale = 3 * self.sweep_seconds + 60  # three missed sweeps
         if last is None and now - self.started > stale:
