@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from conftest import PERMIT_DUE, Recorder, at, person, settings
 from renewd.core.model import Person
 from renewd.core.plan import Planner
@@ -85,3 +87,22 @@ def test_a_person_who_comes_back_keeps_his_history(db: Database, planner: Planne
     pass_on(delivery, planner, [stays, back], day + dt.timedelta(days=2))
     pass_on(delivery, planner, [stays, back], day + dt.timedelta(days=20))
     assert count(db, "SELECT COUNT(*) FROM delivery WHERE person = 'E002'") > 0
+
+
+def test_done_refuses_a_date_the_calendar_cannot_plan(
+    tmp_path: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pathlib import Path
+
+    from renewd.cli import main
+
+    folder = Path(str(tmp_path))
+    (folder / "people.csv").write_text(
+        "工号,姓名,部门,居住证到期日\n1001,张三,研发部,2027-03-15\n", encoding="utf-8"
+    )
+    config = folder / "config.toml"
+    config.write_text('[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n', "utf-8")
+    args = ["done", "-c", str(config), "1001", "permit", "--on", "2026-01-05"]
+    assert main([*args, "--new-expiry", "2207-02-10"]) == 64
+    assert "1950–2099" in capsys.readouterr().err
+    assert main(["plan", "-c", str(config)]) == 0  # nothing was recorded: planning goes on

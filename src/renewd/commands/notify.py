@@ -141,6 +141,11 @@ def run_done(args: argparse.Namespace) -> int:
     if args.person not in app.roster.by_id():
         raise UsageError(f"no person with id {args.person!r} in the roster")
     day: dt.date = args.on or today(app.settings)
+    limits = app.settings.roster.limits()  # the same years a roster may hold: plannable ones
+    for given in (day, args.new_expiry):
+        problem = given and limits.date_problem(given)
+        if problem:
+            raise UsageError(problem)
     db = Database.in_dir(app.settings.state.dir)
     try:
         ProgressStore(db).record(
