@@ -106,3 +106,38 @@ def test_done_refuses_a_date_the_calendar_cannot_plan(
     assert main([*args, "--new-expiry", "2207-02-10"]) == 64
     assert "1950–2099" in capsys.readouterr().err
     assert main(["plan", "-c", str(config)]) == 0  # nothing was recorded: planning goes on
+
+
+class SlowRecorder(Recorder):
+    def _send(self, message: object, recipient: str) -> object:  # type: ignore[override]
+        import time
+
+        time.sleep(0.4)
+        return super()._send(message, recipient)  # type: ignore[arg-type]
+
+
+def test_a_pass_stops_submitting_after_sweep_seconds_and_finishes_what_is_in_flight(
+    db: Database, planner: Planner
+) -> None:
+    rec = SlowRecorder("rec")
+    conf = settings(
+        channels=[{"name": "rec", "type": "console", "concurrency": 1}],
+        notify={"sweep_seconds": 1},
+    )
+    delivery = Delivery(db, conf, {"rec": rec})
+    crowd = [person(f"E{n:03}") for n in range(12)]
+    day = PERMIT_DUE - dt.timedelta(days=3)
+    report = delivery.run_pass(planner.plan_all(crowd, day), day, at(day))
+    assert report.stopped
+    first = len(rec.sent)
+    assert 1 <= first < 12 * 3
+    statuses = dict(db.conn.execute("SELECT status, COUNT(*) FROM delivery GROUP BY status"))
+    assert "sending" not in statuses  # what was in flight was recorded
+    assert statuses["sent"] == first
+    for minute in range(60):
+        later = at(day, 10, minute)
+        if not delivery.run_pass(planner.plan_all(crowd, day), day, later).stopped:
+            break
+    statuses = dict(db.conn.execute("SELECT status, COUNT(*) FROM delivery GROUP BY status"))
+    assert set(statuses) == {"sent"}
+    assert len(rec.sent) == statuses["sent"]  # the rest went later, each once

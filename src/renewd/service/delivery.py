@@ -147,8 +147,15 @@ class Delivery:
         report.issued = self.log.claim(
             reminders, lambda won: self._deliveries(won, today, report), today, stamp()
         )
+        # A pass submits new sends for at most one sweep: slow peers cannot stretch it into the
+        # next; sends in flight finish under their own timeouts, the rest wait for the next pass.
+        deadline = started + self.notify.sweep_seconds
+
+        def stop() -> bool:
+            return time.monotonic() > deadline or (should_stop is not None and should_stop())
+
         sender = Sender(self.log, self.channels, self.notify, stamp, report)
-        sender.send(self._queues(plans, stamp, report), should_stop)
+        sender.send(self._queues(plans, stamp, report), stop)
         if plans:
             present = {plan.person.id for plan in plans}
             retain = self.settings.state.retain_days
