@@ -266,3 +266,19 @@ def test_control_characters_in_a_name_are_a_row_error(tmp_path: Path, name: str)
     )
     (problem,) = problems_of(path)
     assert problem.field == "name"
+
+
+def test_full_width_ids_on_the_command_line_find_the_person(write: Write) -> None:
+    write("people.csv", f"{HEADER}\n1001,张三,研发部,2027-03-15\n")
+    config = str(config_for(write, "people.csv"))
+    for args in (
+        ["plan", "--person", "１００１"],
+        ["done", "１００１", "permit", "--on", "2027-01-05"],
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "renewd", *args, "-c", config],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr

@@ -8,7 +8,7 @@ import sys
 from zoneinfo import ZoneInfo
 
 from renewd.channels.factory import build_channels
-from renewd.commands.args import iso_date
+from renewd.commands.args import iso_date, person_id
 from renewd.core.errors import EX_TEMPFAIL, UsageError
 from renewd.core.messages import test_message
 from renewd.service.app import App, now, today
@@ -54,7 +54,7 @@ def register(
         " STEP is one of permit, applied, submitted, approved, collected (or the milestone"
         " name). Merged with the roster's progress columns: the later date wins.",
     )
-    done.add_argument("person", metavar="PERSON", help="the person's roster id")
+    done.add_argument("person", type=person_id, metavar="PERSON", help="the person's roster id")
     done.add_argument("step", metavar="STEP", help="permit | applied | submitted | approved | ...")
     done.add_argument("--on", type=iso_date, metavar="YYYY-MM-DD", help="when (default: today)")
     done.add_argument(
@@ -68,7 +68,7 @@ def register(
         help="show the delivery history",
         description="Show delivery log rows, newest first: what was sent, failed or is waiting.",
     )
-    history.add_argument("--person", metavar="ID", help="only this person")
+    history.add_argument("--person", type=person_id, metavar="ID", help="only this person")
     history.add_argument("--limit", type=int, default=200, help="at most this many rows")
     history.set_defaults(handler=run_log)
 
