@@ -282,3 +282,14 @@ def test_full_width_ids_on_the_command_line_find_the_person(write: Write) -> Non
             check=False,
         )
         assert result.returncode == 0, result.stderr
+
+
+def test_a_zip_bomb_workbook_is_refused_unread(tmp_path: Path) -> None:
+    import zipfile
+
+    path = far_xlsx(tmp_path / "people.xlsx", "C3")
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/bomb.bin", b"\0" * (20 * 1024 * 1024))
+    assert path.stat().st_size < 100_000
+    (problem,) = problems_of(path, RosterLimits(max_file_bytes=1024 * 1024))
+    assert "unpacks to" in problem.message

@@ -104,6 +104,12 @@ def measure_xlsx(path: Path, limits: RosterLimits) -> SheetSize:
     """The used range and cell count of the first sheet, by streaming its XML."""
     try:
         with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > limits.max_unpacked_bytes:  # shared strings are read whole, too
+                raise LimitError(
+                    f"the workbook unpacks to {unpacked // MiB} MB, more than"
+                    f" {limits.max_unpacked_bytes // MiB} MB ([roster] max_file_mb × 16)"
+                )
             member = first_sheet_member(archive)
             with archive.open(member) as handle:
                 return _measure(handle, limits)
