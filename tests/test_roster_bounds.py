@@ -293,3 +293,32 @@ def test_a_zip_bomb_workbook_is_refused_unread(tmp_path: Path) -> None:
     assert path.stat().st_size < 100_000
     (problem,) = problems_of(path, RosterLimits(max_file_bytes=1024 * 1024))
     assert "unpacks to" in problem.message
+
+
+def xls(path: Path, far: tuple[int, int] | None = None) -> Path:
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("名单")
+    for col, value in enumerate(["工号", "姓名", "部门", "居住证到期日"]):
+        sheet.write(0, col, value)
+    for col, value in enumerate(["1001", "张三", "研发部", "2027-03-15"]):
+        sheet.write(1, col, value)
+    if far is not None:
+        sheet.write(*far, "x")
+    book.save(str(path))
+    return path
+
+
+def test_an_xls_with_a_far_cell_is_refused_before_it_is_read(write: Write, tmp_path: Path) -> None:
+    path = xls(tmp_path / "people.xls", far=(65535, 255))
+    assert path.stat().st_size < 10_000
+    code, err, rss_mb = run_measured(["check", "-c", str(config_for(write, "people.xls"))])
+    assert code == 65, err
+    assert "A1:IV65536" in err
+    assert rss_mb < 250, f"peak RSS {rss_mb} MB"
+
+
+def test_an_ordinary_xls_still_loads(tmp_path: Path) -> None:
+    (person,) = load_roster([xls(tmp_path / "people.xls")]).people
+    assert (person.id, person.name) == ("1001", "张三")

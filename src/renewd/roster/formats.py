@@ -11,7 +11,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from renewd.roster.limits import LimitError, RosterLimits, check_sheet, measure_xlsx
+from renewd.roster.limits import LimitError, RosterLimits, check_sheet, measure_xls, measure_xlsx
 
 
 class FileError(Exception):
@@ -61,8 +61,9 @@ def check_rows(count: int, limits: RosterLimits) -> None:
 def read_sheet(path: Path, limits: RosterLimits) -> list[list[Any]]:
     from python_calamine import CalamineError, CalamineWorkbook
 
-    if path.suffix.lower() != ".xls":  # the reader allocates the used range: measure it first
-        check_sheet(measure_xlsx(path, limits), limits)
+    # The reader allocates the sheet's whole used range: measure it first.
+    measure = measure_xls if path.suffix.lower() == ".xls" else measure_xlsx
+    check_sheet(measure(path, limits), limits)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         # skip_empty_area=False keeps leading empty rows, so list index + 1 = sheet row number.

@@ -157,6 +157,62 @@ def _measure(handle: object, limits: RosterLimits) -> SheetSize:
     return SheetSize(max_row, max_column, cells)
 
 
+# BIFF8 cell records: (row u16, column u16, ...); MULRK and MULBLANK end with their last column.
+_BIFF_CELLS = frozenset({0x0006, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0x00D6})
+_BIFF_MULTI = frozenset({0x00BD, 0x00BE})
+_BIFF_BOF, _BIFF_EOF = 0x0809, 0x000A
+
+
+def measure_xls(path: Path, limits: RosterLimits) -> SheetSize:
+    """The used range and cell count of an Excel 97-2003 workbook's first sheet, from its cell
+    records (the reader allocates the range they span, as for XLSX)."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+            if name is None:
+                raise LimitError("cannot read spreadsheet: no workbook stream in this .xls")
+            if ole.get_size(name) > limits.max_unpacked_bytes:
+                raise LimitError("the workbook stream is larger than the roster limits allow")
+            data = ole.openstream(name).read()
+    except OSError as exc:
+        if exc.errno is not None:
+            raise
+        raise LimitError(f"cannot read spreadsheet: not an .xls workbook ({exc})") from None
+    return _measure_biff(data)
+
+
+def _measure_biff(data: bytes) -> SheetSize:
+    rows = columns = cells = 0
+    depth = sheet = 0  # BOF nesting; which substream (0 = workbook globals, 1 = first sheet)
+    at, end = 0, len(data)
+    while at + 4 <= end:
+        kind, size = (
+            int.from_bytes(data[at : at + 2], "little"),
+            int.from_bytes(data[at + 2 : at + 4], "little"),
+        )
+        body = data[at + 4 : at + 4 + size]
+        at += 4 + size
+        if kind == _BIFF_BOF:
+            depth += 1
+            if depth == 1:
+                sheet += 1
+        elif kind == _BIFF_EOF:
+            depth -= 1
+            if depth == 0 and sheet >= 2:
+                break  # the first sheet is done
+        elif sheet == 2 and len(body) >= 4 and (kind in _BIFF_CELLS or kind in _BIFF_MULTI):
+            row = int.from_bytes(body[0:2], "little") + 1
+            first = int.from_bytes(body[2:4], "little") + 1
+            last = first
+            if kind in _BIFF_MULTI and len(body) >= 6:
+                last = int.from_bytes(body[-2:], "little") + 1
+            rows, columns = max(rows, row), max(columns, last)
+            cells += max(1, last - first + 1)
+    return SheetSize(rows, columns, cells)
+
+
 def _column_number(letters: bytes) -> int:
     number = 0
     for char in letters.upper():
