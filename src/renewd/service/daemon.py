@@ -246,9 +246,10 @@ class Daemon:
             started = time.monotonic()
             try:
                 counts = await asyncio.to_thread(self.deliver, self.now())
-            except Exception:
+            except Exception as exc:  # a RenewdError says it in words: no traceback
                 self.health.last_sweep_error = f"{why} failed; see the log"
-                log.exception("delivery pass (%s) failed", why)
+                known = isinstance(exc, RenewdError)
+                log.error("delivery pass (%s) failed: %s", why, exc, exc_info=not known)
                 return
             self.health.last_sweep_ok = time.monotonic()
             self.health.last_sweep_error = None
