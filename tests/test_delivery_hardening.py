@@ -141,3 +141,42 @@ def test_a_pass_stops_submitting_after_sweep_seconds_and_finishes_what_is_in_fli
     statuses = dict(db.conn.execute("SELECT status, COUNT(*) FROM delivery GROUP BY status"))
     assert set(statuses) == {"sent"}
     assert len(rec.sent) == statuses["sent"]  # the rest went later, each once
+
+
+def test_renaming_a_channel_keeps_its_waiting_reminders(db: Database, planner: Planner) -> None:
+    old = Recorder("mail", fail=100)  # an outage: everything waits for a retry
+    before = settings(channels=[{"name": "mail", "type": "console"}])
+    day = PERMIT_DUE - dt.timedelta(days=3)
+    crowd = [person(f"E{n:03}") for n in range(5)]
+    Delivery(db, before, {"mail": old}).run_pass(planner.plan_all(crowd, day), day, at(day))
+    waiting = count(db, "SELECT COUNT(*) FROM delivery WHERE status = 'failed'")
+    assert waiting > 0
+    new = Recorder("hr-mail")  # the same mailbox under a new name
+    after = settings(channels=[{"name": "hr-mail", "type": "console"}])
+    delivery = Delivery(db, after, {"hr-mail": new})
+    delivery.run_pass(planner.plan_all(crowd, day), day, at(day, 12))
+    assert len(new.sent) == waiting  # 5 of 5 recipients get what was waiting, once
+    assert {to for _, to in new.sent} == {p.email for p in crowd}
+    assert count(db, "SELECT COUNT(*) FROM delivery WHERE status = 'dead'") == 0
+    moved = "SELECT COUNT(*) FROM delivery WHERE status = 'cancelled' AND reason LIKE '%re-routed%'"
+    assert count(db, moved) == waiting
+    delivery.run_pass(planner.plan_all(crowd, day), day, at(day, 13))
+    assert len(new.sent) == waiting  # and never again
+
+
+def test_a_rerouted_reminder_skips_a_channel_that_already_has_it(
+    db: Database, planner: Planner
+) -> None:
+    mail, tg = Recorder("mail", fail=100), Recorder("tg")
+    before = settings(
+        channels=[{"name": "mail", "type": "console"}, {"name": "tg", "type": "console"}]
+    )
+    day = PERMIT_DUE - dt.timedelta(days=3)
+    Delivery(db, before, {"mail": mail, "tg": tg}).run_pass(
+        planner.plan_all([person()], day), day, at(day)
+    )
+    sent_on_tg = len(tg.sent)
+    assert sent_on_tg > 0
+    after = settings(channels=[{"name": "tg", "type": "console"}])  # mail removed
+    Delivery(db, after, {"tg": tg}).run_pass(planner.plan_all([person()], day), day, at(day, 12))
+    assert len(tg.sent) == sent_on_tg  # tg had them already: nothing twice

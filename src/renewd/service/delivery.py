@@ -240,6 +240,8 @@ class Delivery:
         roster (a roster that failed to load gives no plans at all, so it cancels nothing)."""
         now = stamp()
         rows = self.log.waiting(now, now - self.notify.stale_sending_seconds)
+        if self._reroute(rows, plans, stamp):  # their replacements are waiting now
+            rows = self.log.waiting(now, now - self.notify.stale_sending_seconds)
         planned = {p.person.id for p in plans}
         open_steps = {
             (p.person.id, p.cycle, m.kind) for p in plans for m in p.milestones if m.done_on is None
@@ -262,6 +264,42 @@ class Delivery:
                 continue
             queues[row.channel].append(row)
         return queues
+
+    def _reroute(
+        self, rows: Sequence[DeliveryRow], plans: Sequence[PersonPlan], stamp: Callable[[], float]
+    ) -> bool:
+        """Rows waiting on a channel that was renamed or removed go to the person's current
+        channels (a digest: to the group's, or the escalation's), instead of dying there."""
+        people = {p.person.id: p.person for p in plans}
+        moved = False
+        for row in rows:
+            if row.channel in self.channels:
+                continue
+            subject = row.subject
+            targets: list[tuple[str, str]] = []
+            if isinstance(subject, ReminderKey) and subject.person in people:
+                person = people[subject.person]
+                for name, channel in self.channels.items():
+                    address = channel.address(person)
+                    if address:
+                        targets.append((name, address))
+            elif isinstance(subject, DigestKey):
+                group = self.settings.groups.get(subject.group or "")
+                names = self.notify.escalate_to if subject.escalation else ()
+                names = group.channels if group is not None else names
+                targets = [(n, "") for n in names if n in self.channels and self.channels[n].fixed]
+            if not targets:
+                continue  # nowhere else to go: it fails and shows as dead, not lost silently
+            new = [
+                NewDelivery(subject, row.part, name, to, row.message, row.late)
+                for name, to in targets
+            ]
+            where = ", ".join(name for name, _ in targets)
+            reason = f"channel {row.channel} is no longer configured; re-routed to {where}"
+            self.log.reroute(row, new, stamp(), reason)
+            log.info("delivery %d: %s", row.id, reason)
+            moved = True
+        return moved
 
 
 def _planned(d: NewDelivery) -> Outcome:

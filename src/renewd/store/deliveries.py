@@ -302,6 +302,27 @@ class DeliveryLog:
                 (status, at, reason, row.attempts, sent, at, next_at, row.id),
             )
 
+    def reroute(
+        self, row: DeliveryRow, deliveries: Sequence[NewDelivery], at: float, reason: str
+    ) -> None:
+        """Cancel `row` (its channel is gone) and insert `deliveries` in its place, pending; one
+        transaction. A delivery that already exists (same subject, channel and recipient) is
+        left as it is, so nobody gets the message twice on a channel he already had."""
+        with self.db.transaction() as conn:
+            cur = conn.execute(
+                "UPDATE delivery SET status = ?, updated_at = ?, reason = ? WHERE id = ?"
+                " AND status = ?",
+                (DeliveryStatus.CANCELLED, at, reason, row.id, row.status),
+            )
+            if cur.rowcount != 1:
+                return  # another pass changed it meanwhile
+            conn.executemany(
+                "INSERT OR IGNORE INTO delivery (person, cycle, kind, lead, part, channel,"
+                " recipient, status, attempts, next_at, created_at, updated_at, late,"
+                " title, body, format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)",
+                [_insert(d, at) for d in deliveries],
+            )
+
 
 def _insert(d: NewDelivery, at: float) -> tuple[object, ...]:
     person, cycle, kind, lead = columns(d.subject)
