@@ -180,3 +180,41 @@ def test_a_rerouted_reminder_skips_a_channel_that_already_has_it(
     after = settings(channels=[{"name": "tg", "type": "console"}])  # mail removed
     Delivery(db, after, {"tg": tg}).run_pass(planner.plan_all([person()], day), day, at(day, 12))
     assert len(tg.sent) == sent_on_tg  # tg had them already: nothing twice
+
+
+def test_a_send_whose_record_the_full_disk_refused_is_never_sent_again(
+    db: Database, planner: Planner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from renewd.store.database import StateUnwritable
+
+    rec = Recorder("rec")
+    conf = settings(
+        channels=[{"name": "rec", "type": "console", "concurrency": 1}],
+        notify={"stale_sending_seconds": 1},  # a row left "sending" is fair game at once
+    )
+    delivery = Delivery(db, conf, {"rec": rec})
+    finish = delivery.log.finish
+    full = {"on": True}
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        if full["on"]:
+            raise StateUnwritable("disk full")
+        finish(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(delivery.log, "finish", refuse)
+    day = PERMIT_DUE - dt.timedelta(days=3)
+    plans = planner.plan_all([person()], day)
+    with pytest.raises(StateUnwritable):
+        delivery.run_pass(plans, day, at(day))
+    sent = list(rec.sent)
+    assert len(sent) == 1  # the first send went out; the pass stopped when its record failed
+    with pytest.raises(StateUnwritable):  # still full: nothing is sent meanwhile
+        delivery.run_pass(plans, day, at(day, 10))
+    assert rec.sent == sent
+    full["on"] = False
+    for hour in (11, 12, 13):
+        delivery.run_pass(plans, day, at(day, hour))
+    assert len(rec.sent) == len(set(rec.sent))  # each once
+    statuses = dict(db.conn.execute("SELECT status, COUNT(*) FROM delivery GROUP BY status"))
+    assert set(statuses) == {"sent"}
+    assert statuses["sent"] == len(rec.sent)

@@ -43,7 +43,7 @@ from renewd.core.schedule import LeadRules, due_reminders
 from renewd.core.workdays import WorkdayCalendar
 from renewd.service.sending import Outcome, PassReport, Sender
 from renewd.settings import NotifySettings, Settings
-from renewd.store.database import Database
+from renewd.store.database import Database, StateUnwritable
 from renewd.store.deliveries import DeliveryLog, DeliveryRow, DeliveryStatus, NewDelivery
 from renewd.store.leavers import Leavers
 
@@ -95,6 +95,7 @@ class Delivery:
         self.channels = channels
         self.move = move
         self.rules = rules_from(settings.notify, settings.policy.grace_days)
+        self.unrecorded: dict[int, Callable[[], None]] = {}  # see `Sender.unrecorded`
 
     def issued(self, since: dt.date | None = None) -> set[ReminderKey]:
         return self.log.issued(since)
@@ -125,6 +126,8 @@ class Delivery:
         `report.stopped` set. Rows it did not submit stay as they were (pending, or failed with
         their wait), so the next pass sends them, once."""
         report = PassReport(today=today, dry_run=dry_run)
+        if not dry_run:
+            self._write_unrecorded()
         since = today - dt.timedelta(days=800)  # cycles older than two years cannot be due
         reminders = due_reminders(plans, today, self.rules, self.issued(since), self.move)
         latest = self.log.latest_pass_day()
@@ -154,13 +157,24 @@ class Delivery:
         def stop() -> bool:
             return time.monotonic() > deadline or (should_stop is not None and should_stop())
 
-        sender = Sender(self.log, self.channels, self.notify, stamp, report)
+        sender = Sender(self.log, self.channels, self.notify, stamp, report, self.unrecorded)
         sender.send(self._queues(plans, stamp, report), stop)
+        if self.unrecorded:
+            raise StateUnwritable(
+                f"{self.db.path}: the state database cannot be written (disk full?);"
+                f" {len(self.unrecorded)} sent deliveries are remembered until it can"
+            )
         if plans:
             present = {plan.person.id for plan in plans}
             retain = self.settings.state.retain_days
             report.purged = Leavers(self.db).update(present, today, retain)
         return report
+
+    def _write_unrecorded(self) -> None:
+        """Outcomes a full disk refused last time, first (raises while it still refuses)."""
+        for row_id, write in list(self.unrecorded.items()):
+            write()
+            del self.unrecorded[row_id]
 
     # -- what to send --------------------------------------------------------------------------
 
@@ -249,6 +263,8 @@ class Delivery:
         queues: dict[str, deque[DeliveryRow]] = defaultdict(deque)
         for row in rows:
             subject = row.subject
+            if row.id in self.unrecorded:
+                continue  # it went out; only its record is missing
             if plans and isinstance(subject, ReminderKey) and subject.person not in planned:
                 self.log.finish(row, DeliveryStatus.CANCELLED, stamp(), "left the roster")
                 report.cancelled.append(Outcome.of(row))

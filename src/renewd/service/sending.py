@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from renewd.channels.base import Channel, Result
 from renewd.core.reminders import Kind, ReminderKey
 from renewd.settings import NotifySettings
+from renewd.store.database import StateUnwritable
 from renewd.store.deliveries import DeliveryLog, DeliveryRow, DeliveryStatus, Subject, columns
 
 log = logging.getLogger("renewd.service.delivery")
@@ -109,12 +110,16 @@ class Sender:
         notify: NotifySettings,
         stamp: Callable[[], float],
         report: PassReport,
+        unrecorded: dict[int, Callable[[], None]] | None = None,
     ) -> None:
         self.log = log
         self.channels = channels
         self.notify = notify
         self.stamp = stamp
         self.report = report
+        # Outcomes the state database refused to take (a full disk), by row id: kept and
+        # written first by the next pass, so a message that left is never sent again.
+        self.unrecorded = {} if unrecorded is None else unrecorded
 
     def send(
         self, queues: Mapping[str, deque[DeliveryRow]], should_stop: Callable[[], bool] | None
@@ -177,20 +182,33 @@ class Sender:
         row, done_at, report = sending.row, self.stamp(), self.report
         outcome = replace(Outcome.of(row), reason=result.reason)
         if result.ok:
-            self.log.finish(row, DeliveryStatus.SENT, done_at)
+            self._write(row, lambda: self.log.finish(row, DeliveryStatus.SENT, done_at))
             report.sent.append(outcome)
             return
         log.warning("delivery failed (attempt %d): %s", row.attempts, outcome.describe())
         if row.attempts >= self.notify.max_attempts or sending.channel is None:
-            self.log.finish(row, DeliveryStatus.DEAD, done_at, result.reason)
+            self._write(
+                row, lambda: self.log.finish(row, DeliveryStatus.DEAD, done_at, result.reason)
+            )
             report.dead.append(outcome)
             return
         waits = self.notify.retry_after_seconds
         wait_s = waits[min(row.attempts - 1, len(waits) - 1)]
-        self.log.finish(
-            row, DeliveryStatus.FAILED, done_at, result.reason, next_at=done_at + wait_s
+        self._write(
+            row,
+            lambda: self.log.finish(
+                row, DeliveryStatus.FAILED, done_at, result.reason, next_at=done_at + wait_s
+            ),
         )
         report.failed.append(outcome)
+
+    def _write(self, row: DeliveryRow, write: Callable[[], None]) -> None:
+        """Record an outcome; if the database cannot take it, remember it and stop the pass."""
+        try:
+            write()
+        except StateUnwritable:
+            self.unrecorded[row.id] = write
+            self.report.stopped = True
 
 
 def _result_of(future: Future[Result]) -> Result:
