@@ -29,6 +29,7 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src
+	$(BIN)/mypy tests
 
 bench: $(STAMP)
 	$(BIN)/python bench/plan.py

@@ -1,4 +1,5 @@
-"""Benchmark: `renewd run` with a 10,000-person roster: time to READY=1 and idle RSS.
+"""Benchmark: `renewd run` with a 10,000-person roster: time to READY=1, to the end of the
+start-up delivery pass, idle RSS, and how many times everyone was planned.
 
     .venv/bin/python bench/daemon.py [--people N]
 
@@ -12,6 +13,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -34,9 +36,29 @@ def rss_mib(pid: int) -> float:
     return float("nan")
 
 
+def metric(port: int, name: str) -> float | None:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=30) as response:
+        text = response.read().decode()
+    found = re.search(rf"^{name} (\S+)$", text, re.MULTILINE)
+    return float(found.group(1)) if found else None
+
+
+def sweep_times(log: Path, count: int, timeout: float = 300) -> list[float]:
+    """The durations the daemon logs for its first `count` safety sweeps."""
+    deadline = time.monotonic() + timeout
+    pattern = re.compile(r"delivery pass \(sweep\) done in ([0-9.]+)s")
+    while time.monotonic() < deadline:
+        found = [float(t) for t in pattern.findall(log.read_text(encoding="utf-8"))]
+        if len(found) >= count:
+            return found[:count]
+        time.sleep(0.2)
+    return []
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--sweeps", type=int, default=3, help="safety sweeps to time (1 s apart)")
     args = parser.parse_args()
     rng = random.Random(3)
     with tempfile.TemporaryDirectory() as tmp:
@@ -51,7 +73,7 @@ def main() -> None:
         port = free_port()
         (root / "config.toml").write_text(
             f'[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'
-            f'[server]\nlisten = "127.0.0.1:{port}"\n',
+            f'[server]\nlisten = "127.0.0.1:{port}"\n[notify]\nsweep_seconds = 1\n',
             encoding="utf-8",
         )
         notify = root / "notify.sock"
@@ -60,9 +82,10 @@ def main() -> None:
             sock.settimeout(120)
             env = {**os.environ, "NOTIFY_SOCKET": str(notify)}
             t0 = time.perf_counter()
+            log = (root / "daemon.log").open("w")
             proc = subprocess.Popen(
                 [sys.executable, "-m", "renewd", "run", "-c", str(root / "config.toml")],
-                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                env=env, stdout=log, stderr=log,
             )  # fmt: skip
             try:
                 while b"READY=1" not in sock.recv(65536):
@@ -72,15 +95,25 @@ def main() -> None:
                 url = f"http://127.0.0.1:{port}/healthz"
                 with urllib.request.urlopen(url, timeout=30) as response:
                     assert response.status == 200
-                time.sleep(5)  # the start-up pass and a first idle moment
+                while not metric(port, "renewd_last_sweep_timestamp_seconds"):
+                    time.sleep(0.05)
+                first_pass = time.perf_counter() - t0
+                time.sleep(5)  # a first idle moment
                 rss_idle = rss_mib(proc.pid)
+                plans = metric(port, "renewd_full_plans_total")
+                sweeps = sweep_times(root / "daemon.log", args.sweeps)
             finally:
                 proc.terminate()
                 proc.wait(timeout=60)
     print(f"people:          {args.people:,}")
     print(f"start to READY:  {ready:.2f} s (config, roster, plan, feed index, server listening)")
+    print(f"start-up pass:   {first_pass:.2f} s after start (its end)")
     print(f"RSS at READY:    {rss_ready:.0f} MiB")
     print(f"RSS idle (+5 s): {rss_idle:.0f} MiB")
+    shown = "not counted by this version" if plans is None else f"{plans:.0f}"
+    print(f"full plans:      {shown} (start-up, the start-up pass and 5 s of sweeps)")
+    times = ", ".join(f"{t:.1f}" for t in sweeps)
+    print(f"safety sweeps:   {times} s (as logged, 0.1 s resolution)")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ class Daemon:
     config: Path
     port: int
     env: dict[str, str] = field(default_factory=dict)
+    command: str = "run"  # or "serve": the same daemon with delivery switched off
     proc: subprocess.Popen[str] | None = None
     sock: socket.socket | None = None
     messages: list[str] = field(default_factory=list)
@@ -50,7 +51,7 @@ class Daemon:
         self.log_path = self.config.parent / f"daemon-{id(self)}.log"
         self._log = self.log_path.open("w", encoding="utf-8")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "renewd", "run", "-c", str(self.config)],
+            [sys.executable, "-m", "renewd", self.command, "-c", str(self.config)],
             env=env,
             stdout=self._log,
             stderr=subprocess.STDOUT,

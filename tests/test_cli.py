@@ -44,7 +44,8 @@ def config(write: Write) -> Path:
 def test_every_command_has_help() -> None:
     parser = build_parser()
     actions = [a for a in parser._actions if a.dest == "command"]
-    commands = sorted(actions[0].choices)  # type: ignore[union-attr]
+    assert actions[0].choices is not None
+    commands = sorted(actions[0].choices)
     assert {"check", "plan", "run"} <= set(commands)
     for command in commands:
         result = renewd(command, "--help")
@@ -213,3 +214,16 @@ def test_check_refuses_an_escalation_route_without_a_destination(write: Write) -
     assert result.returncode == 78
     assert "notify.escalate_to" in result.stderr
     assert "fixed destination" in result.stderr
+
+
+def test_check_refuses_a_roster_no_calendar_covers_naming_the_row(write: Write) -> None:
+    write("people.csv", "工号,姓名,居住证到期日\n1001,张三,2026-06-30\n1002,李四,2028-03-31\n")
+    config = write(
+        "config.toml",
+        '[roster]\nfiles = ["people.csv"]\n[calendar]\nfallback = "error"\n',
+    )
+    result = renewd("check", "-c", config)
+    assert result.returncode == 78, result.stderr
+    assert "cannot be planned: 1 of 2 people" in result.stderr
+    assert "people.csv, row 3" in result.stderr
+    assert "no working-day calendar for 202" in result.stderr

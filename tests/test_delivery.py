@@ -8,7 +8,8 @@ from collections import Counter
 from conftest import EXPIRES, PERMIT_DUE, Recorder, at, person, settings
 from renewd.core.model import MilestoneKind, Person, Progress
 from renewd.core.plan import Planner
-from renewd.service.delivery import Delivery
+from renewd.core.reminders import ReminderKey
+from renewd.service.delivery import Delivery, PassReport
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryStatus
 
@@ -19,7 +20,9 @@ GROUPED = {
 
 
 # Only the permit renewal reminds: keeps counts in retry tests about one row.
-ONLY_PERMIT = {k.value: [] for k in MilestoneKind if k is not MilestoneKind.PERMIT_RENEWAL}
+ONLY_PERMIT: dict[str, list[int]] = {
+    k.value: [] for k in MilestoneKind if k is not MilestoneKind.PERMIT_RENEWAL
+}
 
 
 def make(db: Database, channels: dict[str, Recorder], **kw: object) -> Delivery:
@@ -27,7 +30,9 @@ def make(db: Database, channels: dict[str, Recorder], **kw: object) -> Delivery:
     return Delivery(db, settings(**conf), channels)
 
 
-def run(delivery: Delivery, planner: Planner, people: list[Person], day: dt.date, hour: int = 9):
+def run(
+    delivery: Delivery, planner: Planner, people: list[Person], day: dt.date, hour: int = 9
+) -> PassReport:
     plans = planner.plan_all(people, day)
     return delivery.run_pass(plans, day, at(day, hour))
 
@@ -104,11 +109,12 @@ def test_three_days_of_downtime_send_one_late_reminder_per_milestone(
     report = run(delivery, planner, [person()], back)
     kinds = Counter(o.kind for o in report.sent)
     assert all(n == 1 for n in kinds.values())
-    permit = [o for o in report.sent if o.kind == "permit_renewal"]
-    assert [(o.subject.lead, o.late) for o in permit] == [(7, True)]
-    assert (
-        "因服务中断延后" in rec.sent[[o.kind for o in report.sent].index("permit_renewal")][0].body
-    )
+    permit = [o for o in report.sent if o.kind is MilestoneKind.PERMIT_RENEWAL]
+    assert [(o.subject, o.late) for o in permit] == [
+        (ReminderKey("E001", EXPIRES, MilestoneKind.PERMIT_RENEWAL, 7), True)
+    ]
+    kinds_sent = [o.kind for o in report.sent]
+    assert "因服务中断延后" in rec.sent[kinds_sent.index(MilestoneKind.PERMIT_RENEWAL)][0].body
     assert not run(delivery, planner, [person()], back, hour=17).sent
 
 
@@ -228,7 +234,8 @@ def test_escalation_channel_gets_overdue_steps_in_one_message(
     assert "【需关注】" in message.title
     assert "李四（E002）" in message.body
     assert "已逾期 2 天" in message.body
-    assert EXPIRES.isoformat()  # the cycle is in the log rows
+    cycles = {r.subject.cycle for r in delivery.history() if isinstance(r.subject, ReminderKey)}
+    assert cycles == {EXPIRES}  # personal rows are logged under the cycle they remind of
 
 
 def test_overlapping_passes_send_one_digest(db: Database, planner: Planner) -> None:

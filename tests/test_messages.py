@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import PERMIT_DUE, person
 from renewd.core.messages import Format, digest_messages, escape, reminder_message
@@ -11,9 +15,7 @@ from renewd.core.plan import Planner
 from renewd.core.reminders import MilestoneReminder
 
 
-def reminder(
-    planner: Planner, late: bool = False, **kw: object
-) -> tuple[MilestoneReminder, dt.date]:
+def reminder(planner: Planner, late: bool = False, **kw: Any) -> tuple[MilestoneReminder, dt.date]:
     day = PERMIT_DUE - dt.timedelta(days=3)
     plan = planner.plan(person(**kw), day)
     m = plan.milestones[2]
@@ -48,6 +50,34 @@ def test_escape_removes_line_breaks_and_tags() -> None:
 def test_digest_is_one_message_without_a_limit(planner: Planner) -> None:
     items = [reminder(planner, pid=f"E{i}")[0] for i in range(3)]
     day = PERMIT_DUE - dt.timedelta(days=3)
-    parts = digest_messages(items, day, Lang.ZH, Format.TEXT, heading="研发部")
-    assert len(parts) == 1
-    assert "1 人 3 项" in parts[0].title or "3 项" in parts[0].title
+    [part] = digest_messages(items, day, Lang.ZH, Format.TEXT, heading="研发部")
+    assert part.title == f"【续签提醒汇总】研发部 {day.isoformat()}：3 人 3 项"
+    assert [line.split("（")[1][:2] for line in part.body.splitlines()[1:]] == ["E0", "E1", "E2"]
+
+
+NAMES = st.text(
+    alphabet=st.sampled_from("张三李四王五欧阳*_<>[]`#abcXYZ -"), min_size=1, max_size=24
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    names=st.lists(NAMES, min_size=1, max_size=40),
+    fmt=st.sampled_from(list(Format)),
+    max_bytes=st.integers(min_value=400, max_value=4096),
+)
+def test_digest_parts_fit_the_budget_and_keep_every_item_in_order(
+    planner: Planner, names: list[str], fmt: Format, max_bytes: int
+) -> None:
+    day = PERMIT_DUE - dt.timedelta(days=3)
+    plans = [planner.plan(person(f"E{i:03}", name=n), day) for i, n in enumerate(names)]
+    items = [MilestoneReminder(p, p.milestones[2], 3, day, False) for p in plans]
+    [whole] = digest_messages(items, day, Lang.ZH, fmt, heading="研发部")
+    parts = digest_messages(items, day, Lang.ZH, fmt, heading="研发部", max_bytes=max_bytes)
+    assert all(len(part.body.encode()) <= max_bytes for part in parts)
+    head, *lines = whole.body.splitlines()
+    assert all(part.body.splitlines()[0] == head for part in parts)  # the heading repeats
+    split = [line for part in parts for line in part.body.splitlines()[1:]]
+    assert split == lines  # nothing lost, nothing added, order kept
+    if len(parts) > 1:
+        assert all(p.title.endswith(f"（{n}/{len(parts)}）") for n, p in enumerate(parts, 1))

@@ -1,26 +1,25 @@
-"""`renewd notify`, `done` and `log` through the real entry point (roster stubbed: placeholder)."""
+"""`renewd notify`, `done` and `log` through the real entry point, on a real roster file."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from conftest import PERMIT_DUE, person
+from conftest import EXPIRES, PERMIT_DUE
 from renewd.cli import main
-from renewd.roster.reader import Roster
 
 DAY = (PERMIT_DUE - dt.timedelta(days=3)).isoformat()
 
 
 @pytest.fixture
-def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    def fake_roster(paths: Sequence[Path], limits: object = None) -> Roster:
-        return Roster(people=(person(),), warnings=())
-
-    monkeypatch.setattr("renewd.service.app.load_roster", fake_roster)
+def config(tmp_path: Path) -> str:
+    (tmp_path / "people.toml").write_text(
+        f'[[people]]\nid = "E001"\nname = "张三"\npermit_expires = {EXPIRES.isoformat()}\n'
+        'group = "研发部"\nemail = "e001@example.com"\n',
+        encoding="utf-8",
+    )
     path = tmp_path / "config.toml"
     path.write_text(
         '[roster]\nfiles = ["people.toml"]\n[state]\ndir = "state"\n'

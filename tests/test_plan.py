@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -28,10 +29,10 @@ D = dt.date.fromisoformat
 K = MilestoneKind
 
 
-def person(expires: str, *changes: Change, **kw: object) -> Person:
+def person(expires: str, *changes: Change, **kw: Any) -> Person:
     return Person(
         id="E001", name="张三", permit_expires=D(expires), changes=frozenset(changes), **kw
-    )  # type: ignore[arg-type]
+    )
 
 
 def due(plan: PersonPlan, kind: MilestoneKind) -> dt.date:

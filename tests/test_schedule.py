@@ -9,19 +9,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import EXPIRES, PERMIT_DUE, person
-from renewd.core.model import MilestoneKind, PersonPlan, Progress
+from renewd.core.model import Change, MilestoneKind, Person, PersonPlan, Progress
 from renewd.core.plan import Planner
-from renewd.core.reminders import AlertKind, ReminderKey
+from renewd.core.reminders import AlertKind, Reminder, ReminderKey
 from renewd.core.schedule import LeadRules, due_reminders, reminder_day
 
 RULES = LeadRules()
 START = PERMIT_DUE - dt.timedelta(days=70)
 
 
-def simulate(planner: Planner, days: list[dt.date], p=None) -> list[tuple[dt.date, object]]:
+def simulate(
+    planner: Planner, days: list[dt.date], p: Person | None = None
+) -> list[tuple[dt.date, Reminder]]:
     """Run the pure function on each pass day, feeding back what it issued."""
     issued: set[ReminderKey] = set()
-    out = []
+    out: list[tuple[dt.date, Reminder]] = []
     who = p or person()
     for day in days:
         plan: PersonPlan = planner.plan(who, day)
@@ -86,7 +88,7 @@ def test_done_step_gets_no_more_reminders(planner: Planner) -> None:
 
 
 def test_infeasible_plan_alerts_once_per_cycle(planner: Planner) -> None:
-    late_starter = person(changes=frozenset({"employer"}))  # type: ignore[arg-type]
+    late_starter = person(changes=frozenset({Change.EMPLOYER}))
     days = daily(EXPIRES - dt.timedelta(days=10), EXPIRES - dt.timedelta(days=5))
     sent = simulate(planner, days, late_starter)
     alerts = [r for _, r in sent if r.kind is AlertKind.INFEASIBLE]

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from renewd.channels.settings import EmailSettings, WecomSettings
 from renewd.core.errors import EX_CONFIG, ConfigError
-from renewd.settings import Fallback, load_settings
+from renewd.core.policy import Fallback
+from renewd.settings import load_settings
 
 Write = Callable[[str, str], Path]
 
@@ -70,8 +72,11 @@ def test_secrets_from_credentials_directory_then_environment(
     monkeypatch.setenv("RENEWD_MAIL_PASSWORD", "from-env")
     monkeypatch.setenv("RENEWD_HR_WECOM_ROBOT_KEY", "robot-from-env")
     settings = load_settings(path)
-    assert settings.channel("mail").password == "from-credentials"
-    assert settings.channel("hr-wecom").robot_key == "robot-from-env"
+    mail, wecom = settings.channel("mail"), settings.channel("hr-wecom")
+    assert isinstance(mail, EmailSettings)
+    assert isinstance(wecom, WecomSettings)
+    assert mail.password == "from-credentials"
+    assert wecom.robot_key == "robot-from-env"
     assert "from-credentials" not in repr(settings)
 
 
@@ -150,7 +155,7 @@ def test_a_channel_missing_its_keys_is_rejected_by_load_settings(write: Write) -
     with pytest.raises(ConfigError) as caught:
         load_settings(path)
     [problem] = caught.value.problems
-    assert (problem.file, problem.field) == (str(path), "channels.0")
+    assert (problem.file, problem.field) == (str(path), "channels.0.bot_token")
     assert problem.message == "channel tg: telegram needs a bot_token (secret)"
 
 
@@ -172,3 +177,11 @@ def test_a_digest_route_without_a_fixed_destination_fails_at_load(write: Write) 
     [problem] = caught.value.problems
     assert (problem.file, problem.field) == (str(path), "groups.研发部.channels")
     assert "no fixed destination" in problem.message
+
+
+def test_an_email_channel_names_each_missing_key(write: Write) -> None:
+    path = write("config.toml", MINIMAL + '[[channels]]\nname = "m"\ntype = "email"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert [p.field for p in caught.value.problems] == ["channels.0.host", "channels.0.sender"]
+    assert "channel m: email needs `host` and `sender`" in str(caught.value)

@@ -9,10 +9,12 @@ a `repr`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 
 class ChannelType(StrEnum):
@@ -25,6 +27,16 @@ class ChannelType(StrEnum):
 
 SECRET_KEYS = ("password", "bot_token", "robot_key", "secret", "url")
 WECOM_APP_KEYS = ("corp_id", "agent_id", "secret")
+
+
+def key_error(title: str, keys: Sequence[str], message: str) -> ValidationError:
+    """A validation error located at each of `keys` of the channel (so `load_settings` names
+    `channels.N.KEY`), all with `message`."""
+    errors = [
+        InitErrorDetails(type=PydanticCustomError("channel_key", message), loc=(key,), input=None)
+        for key in keys
+    ]
+    return ValidationError.from_exception_data(title, errors)
 
 
 class BaseChannelSettings(BaseModel):
@@ -66,8 +78,12 @@ class EmailSettings(BaseChannelSettings):
 
     @model_validator(mode="after")
     def _complete(self) -> EmailSettings:
-        if not self.host or not (self.sender or self.user):
-            raise ValueError(f"channel {self.name}: email needs `host` and `sender`")
+        missing = [
+            k for k, v in (("host", self.host), ("sender", self.sender or self.user)) if not v
+        ]
+        if missing:
+            message = f"channel {self.name}: email needs `host` and `sender`"
+            raise key_error(type(self).__name__, missing, message)
         return self
 
     @property
@@ -86,7 +102,8 @@ class TelegramSettings(BaseChannelSettings):
     @model_validator(mode="after")
     def _complete(self) -> TelegramSettings:
         if not self.bot_token:
-            raise ValueError(f"channel {self.name}: telegram needs a bot_token (secret)")
+            message = f"channel {self.name}: telegram needs a bot_token (secret)"
+            raise key_error(type(self).__name__, ["bot_token"], message)
         return self
 
     @property
@@ -111,23 +128,27 @@ class WecomSettings(BaseChannelSettings):
 
     @model_validator(mode="after")
     def _robot_or_app(self) -> WecomSettings:
+        title = type(self).__name__
         app_keys = [key for key in WECOM_APP_KEYS if getattr(self, key)]
         if self.robot_key and app_keys:
-            raise ValueError(
+            message = (
                 f"channel {self.name}: set either robot_key (a group robot) or corp_id, agent_id"
                 f" and secret (an app), not both (found robot_key and {', '.join(app_keys)})"
             )
+            raise key_error(title, ["robot_key", *app_keys], message)
         if not self.robot_key and not app_keys:
-            raise ValueError(
+            message = (
                 f"channel {self.name}: wecom needs a robot_key (a group robot) or corp_id,"
                 " agent_id and secret (an app)"
             )
+            raise key_error(title, ["robot_key"], message)
         missing = [key for key in WECOM_APP_KEYS if not getattr(self, key)]
         if app_keys and missing:
-            raise ValueError(
+            message = (
                 f"channel {self.name}: a wecom app needs corp_id, agent_id and secret;"
                 f" missing {', '.join(missing)}"
             )
+            raise key_error(title, missing, message)
         return self
 
     @property
@@ -149,7 +170,8 @@ class AppriseSettings(BaseChannelSettings):
     @model_validator(mode="after")
     def _complete(self) -> AppriseSettings:
         if not self.url:
-            raise ValueError(f"channel {self.name}: apprise needs a `url` (secret)")
+            message = f"channel {self.name}: apprise needs a `url` (secret)"
+            raise key_error(type(self).__name__, ["url"], message)
         return self
 
     @property

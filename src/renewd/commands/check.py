@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from renewd.service.app import App
+from renewd.service.app import App, today
+from renewd.service.snapshot import build_snapshot
 
 
 def register(
@@ -16,8 +17,9 @@ def register(
         parents=[parent],
         help="validate config and roster",
         description="Validate the configuration (channels and their secrets included) and the"
-        " roster. Exit 0 when all is valid, 78 for a configuration error, 65 for roster errors"
-        " (all of them listed on stderr).",
+        " roster, and plan everyone. Exit 0 when all is valid, 78 for a configuration error"
+        " (or people no working-day calendar covers), 65 for roster errors (all of them listed"
+        " on stderr).",
     )
     parser.set_defaults(handler=run)
 
@@ -25,6 +27,9 @@ def register(
 def run(args: argparse.Namespace) -> int:
     app = App.load(args.config)  # every channel has its keys, every route a destination
     roster = app.roster  # raises RosterError with every problem
+    # Everyone can be planned (a calendar for every year), as the daemon plans them; the
+    # settings already checked every channel, so none is built here.
+    build_snapshot(app.settings, roster, {}, today(app.settings), app.recorded())
     for warning in roster.warnings:
         print(f"renewd: warning: {warning}", file=sys.stderr)
     files = len(app.settings.roster.files)

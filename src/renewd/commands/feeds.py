@@ -7,23 +7,19 @@ import asyncio
 import contextlib
 import datetime as dt
 import json
-import logging
 import os
 import re
-import signal
 import sys
 import tempfile
 from pathlib import Path
 
 from renewd.commands.args import iso_date
 from renewd.core.errors import ConfigError, UsageError
-from renewd.service.app import App, now, today
+from renewd.service.app import App, config_path, now, today
 from renewd.store.database import Database
 from renewd.store.feedkey import open_feed_key
 from renewd.web.publisher import FeedCache
-from renewd.web.server import build_app, start_configured
 
-log = logging.getLogger("renewd.core.ics")
 TOKEN_FILE = re.compile(r"^[A-Za-z0-9_-]{32}\.ics$")
 
 
@@ -74,7 +70,9 @@ def register(
         "serve",
         parents=[parent],
         help="run the feed server",
-        description="Serve the feeds on [server] listen until SIGINT or SIGTERM.",
+        description="Serve the feeds on [server] listen until SIGINT or SIGTERM: the daemon"
+        " (`renewd run`) with delivery switched off, so the roster reloads on change and SIGHUP"
+        " and the feeds follow the day; no reminders are sent.",
     )
     serve.set_defaults(handler=run_serve)
 
@@ -180,29 +178,11 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    app = App.load(args.config)
-    asyncio.run(_serve(app))
-    return 0
+    """The daemon with delivery switched off: feeds, /healthz and /metrics, roster reloads on
+    change and SIGHUP, the day change; no reminders are sent (and no state lock is taken)."""
+    from renewd.commands.run import setup_logging
+    from renewd.service.daemon import Daemon
 
-
-async def _serve(app: App) -> None:
-    settings = app.settings
-    cache = open_cache(app)
-    runner = await start_configured(build_app(cache), settings.server)
-    log.info("serving %d feeds on %s", len(cache.specs), settings.server.listen)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    planned = today(settings)
-    try:
-        while not stop.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=60)
-            day = today(settings)
-            if day != planned:  # the roster reload on change is the daemon issue's job
-                plans = app.plans(day, cache.store.db)
-                cache.refresh([p.person for p in plans], plans, day, now(settings))
-                planned = day
-    finally:
-        await runner.cleanup()
+    setup_logging(args.verbose)
+    daemon = Daemon(config_path(args.config), deliver=False)
+    return asyncio.run(daemon.serve())

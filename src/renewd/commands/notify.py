@@ -7,7 +7,6 @@ import datetime as dt
 import sys
 from zoneinfo import ZoneInfo
 
-from renewd.channels.factory import build_channels
 from renewd.commands.args import iso_date, person_id
 from renewd.core.errors import EX_TEMPFAIL, UsageError
 from renewd.core.messages import test_message
@@ -101,12 +100,12 @@ def run_notify(args: argparse.Namespace) -> int:
     if args.channel or args.to:
         raise UsageError("--channel and --to go with --test")
     day: dt.date = args.today or today(app.settings)
-    channels = build_channels(app.settings)
     db = Database.in_dir(app.settings.state.dir)
     try:
-        move = workday_move(app.settings, app.calendar)
-        delivery = Delivery(db, app.settings, channels, move=move)
-        report = delivery.run_pass(app.plans(day, db), day, now(app.settings), dry_run=args.dry_run)
+        snap = app.snapshot(day, db)
+        move = workday_move(snap.settings, snap.calendar)
+        delivery = Delivery(db, snap.settings, snap.channels, move=move)
+        report = delivery.run_pass(snap.plans, day, now(app.settings), dry_run=args.dry_run)
     finally:
         db.close()
     print_report(report)
@@ -114,7 +113,7 @@ def run_notify(args: argparse.Namespace) -> int:
 
 
 def _test(app: App, only: str | None, to: str | None) -> int:
-    channels = build_channels(app.settings)
+    channels = app.channels
     if only is not None:
         if only not in channels:
             raise UsageError(f"no channel named {only!r}")

@@ -32,7 +32,7 @@ def register(
     parser.set_defaults(handler=run)
 
 
-def _logging(verbose: bool) -> None:
+def setup_logging(verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     if os.environ.get("JOURNAL_STREAM"):
         handler.setFormatter(_JournalFormatter("%(name)s: %(message)s"))
@@ -48,6 +48,6 @@ def _logging(verbose: bool) -> None:
 def run(args: argparse.Namespace) -> int:
     from renewd.service.daemon import Daemon
 
-    _logging(args.verbose)
+    setup_logging(args.verbose)
     daemon = Daemon(config_path(args.config))
     return asyncio.run(daemon.serve())

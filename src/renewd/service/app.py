@@ -14,11 +14,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from renewd import redaction
+from renewd.channels.base import Channel
+from renewd.channels.factory import build_channels
 from renewd.core.errors import Problem, RosterError
-from renewd.core.model import Person, PersonPlan
+from renewd.core.model import Person, PersonPlan, Progress
 from renewd.core.plan import Planner
 from renewd.core.workdays import WorkdayCalendar
 from renewd.roster.reader import Roster, load_roster
+from renewd.service.snapshot import Snapshot, build_snapshot, calendar_of
 from renewd.settings import DEFAULT_CONFIG, Settings, load_settings
 from renewd.store.database import DB_NAME, Database
 from renewd.store.progress import ProgressStore, merge_progress
@@ -69,7 +72,8 @@ def feed_name_problems(roster: Roster, settings: Settings) -> list[Problem]:
 
 @dataclass
 class App:
-    """Everything a command needs, built lazily from one configuration file."""
+    """Everything a command needs, built lazily from one configuration file. Its plans come from
+    a `Snapshot`, built as the daemon builds its own."""
 
     settings: Settings
 
@@ -82,7 +86,7 @@ class App:
 
     @cached_property
     def calendar(self) -> WorkdayCalendar:
-        return WorkdayCalendar.from_options(self.settings.calendar.core())
+        return calendar_of(self.settings)
 
     @cached_property
     def planner(self) -> Planner:
@@ -92,24 +96,33 @@ class App:
     def roster(self) -> Roster:
         return read_roster(self.settings)
 
-    def use_roster(self, roster: Roster) -> None:
-        """Serve `roster` instead of reading the files (the daemon's last good roster)."""
-        self.__dict__["roster"] = roster  # overrides the cached_property below
+    @cached_property
+    def channels(self) -> dict[str, Channel]:
+        return build_channels(self.settings)
+
+    def recorded(self, db: Database | None = None) -> dict[str, Progress]:
+        """The progress recorded with `renewd done`. Without `db`, the state database is read if
+        it exists (a command that only reads creates no state directory)."""
+        if db is not None:
+            return ProgressStore(db).load()
+        path = self.settings.state.dir / DB_NAME
+        if not path.exists():
+            return {}
+        own = Database(path)
+        try:
+            return ProgressStore(own).load()
+        finally:
+            own.close()
 
     def people(self, db: Database | None = None) -> list[Person]:
         """The roster's people with the progress recorded by `renewd done` merged in (the later
-        date wins). Without `db`, the state database is read if it exists."""
-        if db is None:
-            path = self.settings.state.dir / DB_NAME
-            if not path.exists():  # nothing recorded yet; don't create a state directory
-                return list(self.roster.people)
-            own = Database(path)
-            try:
-                return self.people(own)
-            finally:
-                own.close()
-        return merge_progress(self.roster.people, ProgressStore(db).load())
+        date wins)."""
+        return merge_progress(self.roster.people, self.recorded(db))
+
+    def snapshot(self, day: dt.date, db: Database | None = None) -> Snapshot:
+        """Everyone planned on `day`, progress included, with the channels: what the CLI's feeds
+        and reminders use, built as the daemon builds its own."""
+        return build_snapshot(self.settings, self.roster, self.channels, day, self.recorded(db))
 
     def plans(self, day: dt.date, db: Database | None = None) -> list[PersonPlan]:
-        """Everyone's plan on `day`, progress included: what the CLI, feeds and reminders use."""
-        return self.planner.plan_all(self.people(db), day)
+        return list(self.snapshot(day, db).plans)

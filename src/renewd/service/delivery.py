@@ -254,13 +254,15 @@ class Delivery:
         roster (a roster that failed to load gives no plans at all, so it cancels nothing)."""
         now = stamp()
         rows = self.log.waiting(now, now - self.notify.stale_sending_seconds)
+        queues: dict[str, deque[DeliveryRow]] = defaultdict(deque)
+        if not rows:
+            return queues  # the usual sweep: nothing waits, so no need to index the plans
         if self._reroute(rows, plans, stamp):  # their replacements are waiting now
             rows = self.log.waiting(now, now - self.notify.stale_sending_seconds)
         planned = {p.person.id for p in plans}
         open_steps = {
             (p.person.id, p.cycle, m.kind) for p in plans for m in p.milestones if m.done_on is None
         }
-        queues: dict[str, deque[DeliveryRow]] = defaultdict(deque)
         for row in rows:
             subject = row.subject
             if row.id in self.unrecorded:

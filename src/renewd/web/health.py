@@ -5,7 +5,6 @@ Neither ever shows personal data: counts and reasons only, never names, ids or a
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from collections import Counter
@@ -34,19 +33,14 @@ class Health:
     config_problem: str | None = None
     dead_letters: int = 0
     failing: int = 0  # deliveries waiting for a retry after a failure
+    delivery: bool = True  # `renewd serve` runs no delivery passes: none is overdue
+    tasks: dict[str, str] = field(default_factory=dict)  # background task -> why it is unwell
 
-    crashed: list[str] = field(default_factory=list)
+    def task_failed(self, name: str, reason: str) -> None:
+        self.tasks[name] = reason
 
-    def watch(self, *tasks: asyncio.Task[None]) -> None:
-        """Tasks meant to run until shutdown: one that ends early makes the service unhealthy."""
-
-        def ended(task: asyncio.Task[None]) -> None:
-            if not task.cancelled():
-                exc = task.exception()
-                self.crashed.append(f"task {task.get_name()} ended: {type(exc).__name__}")
-
-        for task in tasks:
-            task.add_done_callback(ended)
+    def task_ok(self, name: str) -> None:
+        self.tasks.pop(name, None)
 
     def warnings(self) -> list[str]:
         """Why the service is degraded: it works, but an operator should look (HTTP 200)."""
@@ -71,7 +65,9 @@ class Health:
     def problems(self, now: float | None = None) -> list[str]:
         """Why the service is unhealthy: it is not doing its job (HTTP 503)."""
         now = time.monotonic() if now is None else now
-        reasons = list(self.crashed)
+        reasons = [self.tasks[name] for name in sorted(self.tasks)]
+        if not self.delivery:
+            return reasons
         last = self.last_sweep_ok
         stale = 3 * self.sweep_seconds + 60  # three missed sweeps
         if last is None and now - self.started > stale:
@@ -109,6 +105,14 @@ class Metrics:
         )
         self.roster_errors = Gauge(
             "renewd_roster_errors", "Problems in the roster files", registry=r
+        )
+        self.full_plans = PromCounter(
+            "renewd_full_plans",
+            "Times everyone was planned (day change, roster, configuration or calendar change)",
+            registry=r,
+        )
+        self.person_plans = PromCounter(
+            "renewd_person_replans", "People planned again after recorded progress", registry=r
         )
         self.feed_requests = PromCounter(
             "renewd_feed_requests", "Feed requests by HTTP status", ["status"], registry=r

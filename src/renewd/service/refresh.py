@@ -1,0 +1,228 @@
+"""The daemon's state in one place: the settings and channels in force, the current snapshot (and
+yesterday's, for night-time sweeps), the roster watcher and the progress last read.
+
+Every method is synchronous and slow enough to run in a worker thread; the daemon calls them one
+at a time (under its pass lock) and each one that changes what is served builds a whole new
+`Snapshot` and swaps it in with one assignment, or leaves everything as it was:
+
+- `load`: the roster files changed (or SIGHUP, or start-up): read and plan them;
+- `reload_config`: SIGHUP: a new configuration, planned with the roster in force;
+- `to_day`: the day changed: plan everyone for it;
+- `sync_progress`: `renewd done` recorded something: replan only those people.
+
+A roster that cannot be read, or read but not planned, leaves the last good snapshot in force and
+names where the problems are on /healthz (files and rows, never values).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from renewd.channels.base import Channel
+from renewd.channels.factory import build_channels
+from renewd.core.errors import RenewdError, RosterError
+from renewd.core.model import PersonPlan, Progress
+from renewd.roster.reader import Roster
+from renewd.roster.watcher import RosterWatcher
+from renewd.service.app import read_roster
+from renewd.service.snapshot import Snapshot, build_snapshot
+from renewd.settings import Settings, load_settings
+from renewd.store.database import Database
+from renewd.store.deliveries import DeliveryLog, DeliveryStatus
+from renewd.store.progress import ProgressStore
+from renewd.web.health import Health, Metrics
+
+log = logging.getLogger("renewd.service.daemon")
+
+
+class Refresher:
+    """Builds and swaps the daemon's snapshots; the only holder of its roster and settings."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        channels: Mapping[str, Channel],
+        health: Health,
+        metrics: Metrics,
+        today: Callable[[], dt.date],
+        *,
+        with_channels: bool = True,
+    ) -> None:
+        """`with_channels=False` (`renewd serve`): no channels are built, not even on reload."""
+        self.settings = settings
+        self.with_channels = with_channels
+        self.channels = channels
+        self.health = health
+        self.metrics = metrics
+        self.today = today
+        self.snapshot: Snapshot | None = None
+        self.previous: Snapshot | None = None  # yesterday's, while night sweeps work for it
+        self.watcher = RosterWatcher.of(settings.roster)
+        self._progress: ProgressStore | None = None
+        self._mark: object = None
+        self._recorded: Mapping[str, Progress] = {}
+
+    def recorded_from(self, db: Database) -> None:
+        """Read recorded progress from `db` from now on."""
+        self._progress = ProgressStore(db)
+        self._mark = self._progress.fingerprint()
+        self._recorded = self._progress.load()
+
+    # -- building ------------------------------------------------------------------------------
+
+    def _build(
+        self, settings: Settings, roster: Roster, channels: Mapping[str, Channel]
+    ) -> Snapshot:
+        snap = build_snapshot(settings, roster, channels, self.today(), self._recorded)
+        self.metrics.full_plans.inc()
+        return snap
+
+    def _take(self, snap: Snapshot) -> None:
+        self.previous = None  # planned from what was replaced; planned again if a sweep needs it
+        self.snapshot = snap
+
+    def _reject(self, reason: str, exc: RenewdError) -> None:
+        # /healthz is unauthenticated: it names where the problems are, not their values.
+        self.health.roster_problems = [p.location for p in exc.problems] or [exc.message]
+        self.metrics.roster_errors.set(len(self.health.roster_problems))
+        log.error("roster rejected (%s): %s", reason, exc.message)
+        for problem in exc.problems:
+            log.error("  %s", problem)
+        if self.snapshot is not None:
+            people = len(self.snapshot.roster.people)
+            log.error("keeping the last good roster of %d people", people)
+
+    def _accepted(self, roster: Roster, reason: str) -> None:
+        for warning in roster.warnings:
+            log.warning("%s", warning)
+        self.health.roster_problems = []
+        self.metrics.roster_errors.set(0)
+        log.info("roster loaded (%s): %d people", reason, len(roster.people))
+
+    # -- the changes ---------------------------------------------------------------------------
+
+    def load(self, reason: str) -> bool:
+        """Read and plan the roster files; swap in only if both work. Returns whether it did."""
+        seen = self.watcher.snapshot()
+        try:
+            roster = read_roster(self.settings)  # within [roster] limits, feed names checked
+            current = self.snapshot
+            if (
+                current is not None
+                and current.settings is self.settings
+                and current.roster == roster
+            ):
+                self.watcher.mark_loaded(seen)
+                self._accepted(roster, f"{reason}, unchanged")
+                return False  # nothing to plan again
+            snap = self._build(self.settings, roster, self.channels)
+        except Exception as caught:  # a broken file, one that cannot be planned, anything
+            exc = RosterError.of(caught)
+            if exc is not caught:
+                log.error("roster unreadable (%s)", reason, exc_info=caught)
+            self._reject(reason, exc)
+            self.watcher.mark_loaded(seen)
+            return False
+        self.watcher.mark_loaded(seen)
+        self._take(snap)
+        self._accepted(roster, reason)
+        return True
+
+    def reload_config(self, config: Path) -> bool:
+        """Re-read the configuration; keep the running one if it is invalid, or if the roster in
+        force cannot be planned under it. `[state]` and `[server]` stay as they are until a
+        restart: the lock, the delivery log and the listening socket belong to them. Returns
+        whether the new configuration was taken (unchanged counts as not taken)."""
+        try:
+            settings = load_settings(config)
+        except Exception as exc:  # any failure keeps the running configuration
+            self.health.config_problem = str(exc) if isinstance(exc, RenewdError) else repr(exc)
+            log.error("configuration reload rejected, keeping the running one: %s", exc)
+            return False
+        kept = {"state": self.settings.state, "server": self.settings.server}
+        for section, value in kept.items():
+            if getattr(settings, section) != value:
+                log.warning("[%s] changes take effect after a restart", section)
+        settings = settings.model_copy(update=kept)
+        self.health.config_problem = None
+        if settings == self.settings:
+            return False
+        channels = self.channels
+        if settings.channels != self.settings.channels and self.with_channels:
+            channels = build_channels(settings)
+        if self.snapshot is not None:
+            try:
+                snap = self._build(settings, self.snapshot.roster, channels)
+            except RenewdError as exc:
+                self.health.config_problem = str(exc)
+                log.error("configuration reload rejected, keeping the running one: %s", exc)
+                return False
+            self._take(snap)
+        self.settings, self.channels = settings, channels
+        if (settings.roster.files, settings.roster.settle_seconds) != (
+            self.watcher.files,
+            self.watcher.settle_seconds,
+        ):
+            self.watcher = RosterWatcher.of(settings.roster)
+        return True
+
+    def to_day(self, day: dt.date) -> bool:
+        """Plan everyone for `day` if the snapshot is for another day (keeping it as yesterday's
+        for the night-time sweeps). Returns whether it did."""
+        snap = self.snapshot
+        if snap is None or snap.day == day:
+            return False
+        try:
+            fresh = snap.for_day(day)
+        except RenewdError as exc:
+            self._reject(f"day change to {day}", exc)
+            return False
+        self.metrics.full_plans.inc()
+        self.previous, self.snapshot = snap, fresh
+        return True
+
+    def sync_progress(self) -> bool:
+        """Pick up progress recorded with `renewd done` since the last look: only the people it
+        concerns are planned again. Returns whether anything changed."""
+        if self._progress is None:
+            return False
+        mark = self._progress.fingerprint()
+        if mark == self._mark:
+            return False
+        self._mark, self._recorded = mark, self._progress.load()
+        if self.snapshot is None:
+            return False
+        try:
+            snap, changed = self.snapshot.with_progress(self._recorded)
+            previous = self.previous.with_progress(self._recorded)[0] if self.previous else None
+        except RenewdError as exc:
+            self._reject("recorded progress", exc)
+            return False
+        self.metrics.person_plans.inc(len(changed))
+        self.previous, self.snapshot = previous, snap
+        return bool(changed)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def plans_for(self, day: dt.date) -> tuple[PersonPlan, ...]:
+        """The plans of `day`: the snapshot's, or yesterday's for a night-time sweep (planned once
+        if the daemon started at night, then kept)."""
+        snap = self.snapshot
+        if snap is None:
+            return ()
+        if day == snap.day:
+            return snap.plans
+        if self.previous is None or self.previous.day != day:
+            self.previous = snap.for_day(day)
+            self.metrics.full_plans.inc()
+        return self.previous.plans
+
+    def dead_letters(self, db: Database | None) -> tuple[int, int]:
+        """(dead, failed and waiting for a retry) deliveries, for /healthz."""
+        if db is None:
+            return 0, 0
+        counts = DeliveryLog(db).counts()
+        return counts.get(DeliveryStatus.DEAD, 0), counts.get(DeliveryStatus.FAILED, 0)

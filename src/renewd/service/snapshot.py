@@ -1,0 +1,134 @@
+"""The snapshot: everything renewd serves from at one moment, as one immutable value.
+
+A `Snapshot` holds the settings, the roster, the working-day calendar and planner, the channels,
+the day and everyone's plan for that day (progress recorded with `renewd done` merged in). The
+daemon builds a new one off the event loop when the day, the roster, the configuration or the
+recorded progress changes, and swaps it in with one assignment; feeds, the delivery pass and the
+CLI all read plans from a snapshot, so they never disagree about what the plan is.
+
+Building a snapshot plans everyone: a roster that parses but cannot be planned (a year no
+calendar covers under `fallback = "error"`) fails here with `UnplannableRoster`, a `RosterError`
+like a broken file, so the daemon keeps the last good snapshot either way.
+
+Recorded progress changes replan only the people whose progress changed (`with_progress`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+
+from renewd.channels.base import Channel
+from renewd.core.errors import EX_CONFIG, CalendarError, Problem, RosterError
+from renewd.core.model import Person, PersonPlan, Progress
+from renewd.core.plan import Planner
+from renewd.core.workdays import WorkdayCalendar
+from renewd.roster.reader import Roster
+from renewd.settings import Settings
+from renewd.store.progress import merge_progress
+
+# At most this many people are named when a roster cannot be planned (the count says the rest).
+MAX_PROBLEMS = 50
+
+
+class UnplannableRoster(RosterError):
+    """The roster parsed, but some people cannot be planned under this configuration (exit 78,
+    as the CalendarError it wraps: the fix is usually a `[calendar.years.Y]` table)."""
+
+    exit_code = EX_CONFIG
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One consistent view: settings, roster, calendar, channels, and the plans of `day`."""
+
+    settings: Settings
+    roster: Roster
+    calendar: WorkdayCalendar
+    planner: Planner
+    channels: Mapping[str, Channel]
+    day: dt.date
+    plans: tuple[PersonPlan, ...]
+    recorded: Mapping[str, Progress]  # progress from the state database, merged into `plans`
+
+    @property
+    def people(self) -> list[Person]:
+        """The roster's people with their recorded progress, in roster order."""
+        return [plan.person for plan in self.plans]
+
+    def for_day(self, day: dt.date) -> Snapshot:
+        """The same snapshot planned for another day (a full plan)."""
+        return replace(self, day=day, plans=plan_everyone(self.planner, self.people, day))
+
+    def with_progress(self, recorded: Mapping[str, Progress]) -> tuple[Snapshot, set[str]]:
+        """This snapshot with `recorded` as the progress from the state database: only the people
+        whose recorded progress changed are planned again. Returns it and their ids."""
+        changed = {
+            pid
+            for pid in set(recorded) | set(self.recorded)
+            if recorded.get(pid) != self.recorded.get(pid)
+        }
+        roster_people = {p.id: p for p in self.roster.people if p.id in changed}
+        if not roster_people:
+            return replace(self, recorded=MappingProxyType(dict(recorded))), set()
+        fresh = {
+            plan.person.id: plan
+            for plan in plan_everyone(
+                self.planner, merge_progress(roster_people.values(), recorded), self.day
+            )
+        }
+        plans = tuple(fresh.get(plan.person.id, plan) for plan in self.plans)
+        frozen = MappingProxyType(dict(recorded))
+        return replace(self, plans=plans, recorded=frozen), set(fresh)
+
+
+def calendar_of(settings: Settings) -> WorkdayCalendar:
+    return WorkdayCalendar.from_options(settings.calendar.core())
+
+
+def plan_everyone(
+    planner: Planner, people: Sequence[Person], day: dt.date
+) -> tuple[PersonPlan, ...]:
+    """Everyone's plan on `day`; `UnplannableRoster` naming where each person who cannot be
+    planned comes from (file and row, never a name) when any cannot."""
+    plans: list[PersonPlan] = []
+    problems: list[Problem] = []
+    failed = 0
+    for person in people:
+        try:
+            plans.append(planner.plan(person, day))
+        except CalendarError as exc:
+            failed += 1
+            if len(problems) < MAX_PROBLEMS:
+                problems.append(Problem(file=person.source or "roster", message=exc.message))
+    if failed:
+        raise UnplannableRoster(
+            f"the roster cannot be planned: {failed} of {len(people)} people", problems
+        )
+    return tuple(plans)
+
+
+def build_snapshot(
+    settings: Settings,
+    roster: Roster,
+    channels: Mapping[str, Channel],
+    day: dt.date,
+    recorded: Mapping[str, Progress],
+) -> Snapshot:
+    """A new snapshot, validated by planning everyone (slow for a large roster: the daemon
+    calls it in a worker thread). Raises UnplannableRoster (or a CalendarError)."""
+    calendar = calendar_of(settings)
+    planner = Planner(settings.policy.core(), calendar)
+    people = merge_progress(roster.people, recorded)
+    return Snapshot(
+        settings=settings,
+        roster=roster,
+        calendar=calendar,
+        planner=planner,
+        channels=MappingProxyType(dict(channels)),
+        day=day,
+        plans=plan_everyone(planner, people, day),
+        recorded=MappingProxyType(dict(recorded)),
+    )
