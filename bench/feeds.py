@@ -93,7 +93,7 @@ def bench_render(sizes: list[int]) -> None:
         people = people_for(size)
         plans = pl.plan_all(people, TODAY)
         t0 = time.perf_counter()
-        events = [e for plan in plans for e in plan_events(plan, Lang.ZH, UID_KEY)]
+        events = [e for plan in plans for e in plan_events(plan, Lang.ZH, uid_key=UID_KEY)]
         stamps = {e.uid: Stamp(0, NOW) for e in events}
         t1 = time.perf_counter()
         spec = FeedSpec("all", FeedKind.ALL, "全部", tuple(p.id for p in people), True, False)
@@ -105,7 +105,7 @@ def bench_render(sizes: list[int]) -> None:
         )
     # the same 1,000 events through icalendar, for reference
     plans = pl.plan_all(people_for(1000), TODAY)
-    events = [e for plan in plans for e in plan_events(plan, Lang.ZH, UID_KEY)]
+    events = [e for plan in plans for e in plan_events(plan, Lang.ZH, uid_key=UID_KEY)]
     t0 = time.perf_counter()
     cal = icalendar.Calendar()
     cal.add("prodid", "-//renewd//bench//ZH")

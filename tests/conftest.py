@@ -18,6 +18,7 @@ from renewd.core.messages import Format, Message
 from renewd.core.model import Person
 from renewd.core.plan import Planner
 from renewd.core.policy import CalendarOptions, Policy
+from renewd.core.routing import AddressField, ChannelRoute, Scope
 from renewd.core.workdays import WorkdayCalendar
 from renewd.settings import Settings
 from renewd.store.database import Database
@@ -71,9 +72,11 @@ class Recorder(Channel):
     type = ChannelType.CONSOLE
 
     def __init__(self, name: str = "rec", *, personal: bool = True, fail: int = 0,
-                 fmt: Format = Format.TEXT, max_bytes: int | None = None) -> None:  # fmt: skip
+                 fmt: Format = Format.TEXT, max_bytes: int | None = None,
+                 field: AddressField = AddressField.EMAIL) -> None:  # fmt: skip
         super().__init__(ConsoleSettings(name=name))
         self.personal = personal
+        self.field = field
         self.fail = fail
         self.format = fmt
         self.max_bytes = max_bytes
@@ -81,11 +84,19 @@ class Recorder(Channel):
         self.calls = 0
 
     def address(self, person: Person) -> str | None:
-        return person.email if self.personal else None
+        return self.field.of(person) if self.personal else None
 
     @property
     def fixed(self) -> bool:
         return not self.personal
+
+    @property
+    def scope(self) -> Scope:
+        return Scope.PERSONAL if self.personal else Scope.GROUP
+
+    def route(self) -> ChannelRoute:
+        field = self.field if self.personal else None
+        return ChannelRoute(self.name, self.scope, field, self.fixed)
 
     def _send(self, message: Message, recipient: str) -> Result:
         self.calls += 1

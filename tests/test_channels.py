@@ -16,6 +16,7 @@ from conftest import PERMIT_DUE, person
 from netkit import Sink, free_port
 from renewd.channels.email import EmailChannel
 from renewd.channels.factory import build_channel
+from renewd.channels.formatting import render
 from renewd.channels.settings import (
     AppriseSettings,
     EmailSettings,
@@ -24,17 +25,24 @@ from renewd.channels.settings import (
 )
 from renewd.channels.telegram import TelegramChannel
 from renewd.channels.wecom_robot import WecomRobotChannel
-from renewd.core.messages import Format, Message, reminder_message
+from renewd.core.messages import Format, Message, personal_letter
 from renewd.core.model import Change, Lang
 from renewd.core.plan import Planner
 from renewd.core.reminders import MilestoneReminder
+from renewd.core.routing import Item, PersonalEnvelope
+from renewd.core.wording import Role
+
+NAME = "张*三_<b>"  # markdown and HTML in a name: must arrive intact and inert
 
 
-def a_reminder(planner: Planner, **kw: Any) -> tuple[MilestoneReminder, dt.date]:
+def a_message(planner: Planner, fmt: Format, kind: int = 2, **kw: Any) -> Message:
+    """A person's one message with one step (the permit by default), rendered for `fmt`."""
     day = PERMIT_DUE - dt.timedelta(days=3)
     plan = planner.plan(person(**kw), day)
-    milestone = plan.milestones[2]
-    return MilestoneReminder(plan, milestone, 3, day, late=False), day
+    milestone = plan.milestones[kind]
+    reminder = MilestoneReminder(plan, milestone, 3, day, late=False)
+    envelope = PersonalEnvelope("x", "x", (Item(reminder, Role.ACT),))
+    return render(personal_letter(envelope, day, Lang.ZH, planner.policy), fmt)[0]
 
 
 def test_email_reaches_a_real_smtp_server_with_chinese_text_and_checklist(
@@ -50,8 +58,7 @@ def test_email_reaches_a_real_smtp_server_with_chinese_text_and_checklist(
             sender="人事部 <hr@example.com>",
         )
     )
-    reminder, day = a_reminder(planner, changes=frozenset({Change.EMPLOYER}))
-    message = reminder_message(reminder, day, Lang.ZH, channel.format)
+    message = a_message(planner, channel.format, kind=0, changes=frozenset({Change.EMPLOYER}))
     result = channel.send(message, "e001@example.com")
     assert result.ok, result.reason
     [(sender, rcpts, raw)] = sink.messages
@@ -59,11 +66,12 @@ def test_email_reaches_a_real_smtp_server_with_chinese_text_and_checklist(
     assert rcpts == ["e001@example.com"]
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
     assert parsed["Subject"] == message.title
-    assert "天（截止 " in parsed["Subject"]
+    assert parsed["Subject"].startswith("【续签提醒】张三：准备续办材料")
     text = parsed.get_body(preferencelist=("plain", "html")).get_content()  # type: ignore[union-attr]
     assert "张三，您好" in text
-    assert "原单位退工证明" in text  # the employer-change checklist
-    assert "持证人有效的居住证及身份证" in text
+    assert "原单位退工证明" in text  # the employer-change checklist, on the prepare step
+    assert "您的身份证原件及复印件" in text
+    assert "人事专员本人身份证" not in text  # HR's own ID card is on HR's list
 
 
 def test_email_failure_keeps_apprise_reason_without_secrets() -> None:
@@ -88,14 +96,16 @@ def test_telegram_sends_html_with_escaped_user_data(planner: Planner) -> None:
         json={"ok": True, "result": {"message_id": 1}},
     )
     channel = TelegramChannel(TelegramSettings(name="tg", bot_token=TOKEN, chat_id="-1001"))
-    reminder, day = a_reminder(planner, name="张*<b>三_")
-    message = reminder_message(reminder, day, Lang.ZH, channel.format)
+    message = a_message(planner, channel.format, name=NAME)
     assert channel.send(message, "4242").ok
     payload = json.loads(api.calls[0].request.body)
     assert payload["chat_id"] == 4242
     assert payload["parse_mode"] == "HTML"
-    assert "张*&lt;b&gt;三_，您好" in payload["text"]
-    assert "<b>截止</b>" in payload["text"]
+    text = payload["text"]
+    assert text.startswith("<b>【续签提醒】张*三_&lt;b&gt;：")  # the title, escaped
+    assert "张*三_&lt;b&gt;，您好" in text
+    assert "<b>需要您办理</b>" in text
+    assert "<b>张" not in text.replace("<b>【续签提醒】张", "")
 
 
 @responses.activate
@@ -133,6 +143,20 @@ def test_wecom_robot_posts_markdown_to_the_webhook() -> None:
         "msgtype": "markdown",
         "markdown": {"content": "**汇总**\n- **a**"},
     }
+
+
+@responses.activate
+def test_wecom_robot_gets_a_name_with_markup_escaped_in_title_and_body(planner: Planner) -> None:
+    hook = responses.post(WECOM, json={"errcode": 0, "errmsg": "ok"})
+    channel = wecom_channel()
+    assert channel.send(a_message(planner, channel.format, name=NAME), "").ok
+    content = json.loads(hook.calls[0].request.body)["markdown"]["content"]
+    first, *rest = content.split("\n")
+    assert first.startswith(r"**【续签提醒】张\*三\_&lt;b&gt;：")  # bold title, name inert
+    assert first.endswith("**")
+    assert first.count("**") == 2
+    assert r"张\*三\_&lt;b&gt;，您好" in "\n".join(rest)
+    assert "<b>" not in content
 
 
 @responses.activate

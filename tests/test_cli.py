@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -151,7 +152,7 @@ def test_plan_table_is_readable(config: Path) -> None:
     result = renewd("plan", "-c", config, "--today", "2026-08-01")
     assert result.returncode == 0, result.stderr
     assert "张三" in result.stdout
-    assert "gap 10d" in result.stdout
+    assert "积分中断约 10 天" in result.stdout  # the table follows `language` (zh)
 
 
 def test_bad_today_is_a_usage_error(config: Path) -> None:
@@ -213,7 +214,41 @@ def test_check_refuses_an_escalation_route_without_a_destination(write: Write) -
     result = renewd("check", "-c", config)
     assert result.returncode == 78
     assert "notify.escalate_to" in result.stderr
-    assert "fixed destination" in result.stderr
+    assert 'scope = "personal"' in result.stderr  # an email channel without `to`
+
+
+def test_check_refuses_a_group_channel_without_recipients(write: Write) -> None:
+    write("people.csv", "工号,姓名,居住证到期日\n1001,张三,2027-03-01\n")
+    config = write(
+        "config.toml",
+        """\
+        [roster]
+        files = ["people.csv"]
+        [[channels]]
+        name = "tg"
+        type = "telegram"
+        bot_token = "1:x"
+        scope = "group"
+        [groups."研发部"]
+        channels = ["tg"]
+        """,
+    )
+    result = renewd("check", "-c", config)
+    assert result.returncode == 78
+    assert "channels.tg.scope" in result.stderr
+    assert "groups.研发部.channels" in result.stderr
+    assert "no recipients" in result.stderr
+
+
+def test_the_hr_example_is_a_valid_configuration() -> None:
+    example = Path(__file__).parent.parent / "examples" / "hr.toml"
+    env = {**os.environ, "RENEWD_HR_WECOM_ROBOT_KEY": "key-from-the-environment"}
+    result = subprocess.run(
+        [sys.executable, "-m", "renewd", "check", "-c", str(example)],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "8 people" in result.stdout
 
 
 def test_check_refuses_a_roster_no_calendar_covers_naming_the_row(write: Write) -> None:

@@ -18,12 +18,13 @@ from typing import Any
 import pytest
 import responses
 
-from conftest import PERMIT_DUE
+from conftest import EXPIRES, PERMIT_DUE
 from netkit import free_port
-from renewd.core.model import Step
+from renewd.core.model import MilestoneKind, Step
+from renewd.core.reminders import MessageKey, ReminderKey
 from renewd.service.daemon import Daemon
 from renewd.store.database import Database
-from renewd.store.deliveries import DeliveryLog
+from renewd.store.deliveries import DeliveryLog, DeliveryStatus
 from renewd.store.progress import ProgressStore
 
 Write = Callable[[str, str], Path]
@@ -174,17 +175,26 @@ def test_send_at_sends_today_and_a_night_sweep_does_not(
     async def scenario() -> None:
         async with running(make_config(), clock) as daemon:
             await daemon.run_pass("sweep")
-            night = sent_rows(daemon)  # yesterday's catch-up (lead 7, late), not today's lead 3
-            assert not any("lead=3" in row for row in night)
-            assert any("PERMIT_RENEWAL" in row and "lead=7" in row for row in night)
+            # A new install sends nothing before its first send_at: no back-dated catch-up.
+            assert sent_rows(daemon) == []
             clock.now = at(day, 9, 30)
             await daemon.run_pass("send_at")
-            rows = sent_rows(daemon)
-            permit = [r for r in rows if "PERMIT_RENEWAL" in r and "lead=3" in r]
-            assert len(permit) == 2, rows  # 1001 and 1002, three days before the due date
-            assert all(r.endswith("sent") for r in permit)
+            assert daemon.db is not None
+            rows = DeliveryLog(daemon.db).history()
+            permit = [
+                r
+                for r in rows
+                if isinstance(r.subject, MessageKey)
+                and ReminderKey(r.subject.person, EXPIRES, MilestoneKind.PERMIT_RENEWAL, 3)
+                in r.items
+            ]
+            assert len(permit) == 2, rows  # 1001 and 1002: one message each, lead 3 in it
+            assert all(r.status is DeliveryStatus.SENT for r in permit)
             await daemon.run_pass("sweep")
-            assert len(sent_rows(daemon)) == len(rows)  # nothing twice
+            assert len(sent_rows(daemon)) == len(rows)  # nothing twice, nothing new
+            clock.now = at(day + dt.timedelta(days=1), 3, 0)
+            await daemon.run_pass("sweep")  # yesterday had its pass: nothing to catch up
+            assert len(sent_rows(daemon)) == len(rows)
 
     asyncio.run(scenario())
 

@@ -8,7 +8,7 @@ from collections import Counter
 from conftest import EXPIRES, PERMIT_DUE, Recorder, at, person, settings
 from renewd.core.model import MilestoneKind, Person, Progress
 from renewd.core.plan import Planner
-from renewd.core.reminders import ReminderKey
+from renewd.core.reminders import MessageKey
 from renewd.service.delivery import Delivery, PassReport
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryStatus
@@ -73,14 +73,15 @@ def test_overdue_reminders_repeat(db: Database, planner: Planner) -> None:
 def test_group_digest_is_one_message_per_pass(db: Database, planner: Planner) -> None:
     rec, hr = Recorder("rec"), Recorder("hr", personal=False)
     delivery = make(db, {"rec": rec, "hr": hr})
-    people = [person(f"E{i:03}", name=f"员工{i}") for i in range(30)]
-    report = run(delivery, planner, people, PERMIT_DUE - dt.timedelta(days=3))
-    assert len(hr.sent) == 1
+    renewed = Progress(permit_renewed_on=PERMIT_DUE - dt.timedelta(days=12))
+    people = [person(f"E{i:03}", name=f"员工{i}", progress=renewed) for i in range(30)]
+    run(delivery, planner, people, PERMIT_DUE - dt.timedelta(days=3))
+    assert len(hr.sent) == 1  # the employer's steps of all 30, in one digest
     message, recipient = hr.sent[0]
     assert recipient == ""
     assert "30 人" in message.title
-    assert all(f"员工{i}（E{i:03}）" in message.body for i in range(30))
-    assert len(rec.sent) == 30 * len({r.kind for r in report.sent if r.channel == "rec"})
+    assert all(f"员工{i}（E{i:03}）：积分“续办申请”" in message.body for i in range(30))
+    assert sorted(to for _, to in rec.sent) == sorted(p.email for p in people)  # one each
     run(delivery, planner, people, PERMIT_DUE - dt.timedelta(days=3), hour=15)
     assert len(hr.sent) == 1  # a second pass the same day has nothing new
 
@@ -88,7 +89,8 @@ def test_group_digest_is_one_message_per_pass(db: Database, planner: Planner) ->
 def test_digest_splits_over_the_channel_limit(db: Database, planner: Planner) -> None:
     hr = Recorder("hr", personal=False, max_bytes=600)
     delivery = make(db, {"rec": Recorder("rec"), "hr": hr})
-    people = [person(f"E{i:03}", name=f"员工{i}") for i in range(20)]
+    renewed = Progress(permit_renewed_on=PERMIT_DUE - dt.timedelta(days=12))
+    people = [person(f"E{i:03}", name=f"员工{i}", progress=renewed) for i in range(20)]
     run(delivery, planner, people, PERMIT_DUE - dt.timedelta(days=3))
     assert len(hr.sent) > 1
     assert all(len(m.body.encode()) <= 600 for m, _ in hr.sent)
@@ -107,14 +109,15 @@ def test_three_days_of_downtime_send_one_late_reminder_per_milestone(
     rec.sent.clear()
     back = before + dt.timedelta(days=4)  # down for three days: lead 7 was missed
     report = run(delivery, planner, [person()], back)
-    kinds = Counter(o.kind for o in report.sent)
-    assert all(n == 1 for n in kinds.values())
-    permit = [o for o in report.sent if o.kind is MilestoneKind.PERMIT_RENEWAL]
-    assert [(o.subject, o.late) for o in permit] == [
-        (ReminderKey("E001", EXPIRES, MilestoneKind.PERMIT_RENEWAL, 7), True)
-    ]
-    kinds_sent = [o.kind for o in report.sent]
-    assert "因服务中断延后" in rec.sent[kinds_sent.index(MilestoneKind.PERMIT_RENEWAL)][0].body
+    assert [type(o.subject) for o in report.sent] == [MessageKey]  # one message for him
+    permit = db.conn.execute(
+        "SELECT lead, late FROM reminder WHERE kind = 'permit_renewal' AND issued_on = ?",
+        (back.isoformat(),),
+    ).fetchall()
+    assert [tuple(r) for r in permit] == [(7, 1)]
+    missed = [before + dt.timedelta(days=n) for n in (1, 2, 3)]
+    [(message, _)] = rec.sent
+    assert f"renewd 在 {missed[0]} 至 {missed[-1]} 未运行" in message.body
     assert not run(delivery, planner, [person()], back, hour=17).sent
 
 
@@ -175,12 +178,13 @@ def test_marking_a_step_done_stops_its_reminders_and_retries(
     db: Database, planner: Planner
 ) -> None:
     rec = Recorder("rec", fail=1)
-    delivery = make(db, {"rec": rec}, groups={}, notify={"retry_after_seconds": [0]})
+    notify = {"retry_after_seconds": [0], "lead_days_by_kind": ONLY_PERMIT}
+    delivery = make(db, {"rec": rec}, groups={}, notify=notify)
     day = PERMIT_DUE - dt.timedelta(days=3)
     assert run(delivery, planner, [person()], day).failed
     done = person(progress=Progress(permit_renewed_on=day))
     report = run(delivery, planner, [done], day, hour=10)
-    assert [o.kind for o in report.cancelled] == ["permit_renewal"]
+    assert [type(o.subject) for o in report.cancelled] == [MessageKey]  # its step is done
     for later in days(day, PERMIT_DUE + dt.timedelta(days=10)):
         run(delivery, planner, [done], later)
     assert not [m for m, _ in rec.sent if "居住证签注（续签）" in m.title]
@@ -192,7 +196,7 @@ def test_dry_run_sends_and_records_nothing(db: Database, planner: Planner) -> No
     day = PERMIT_DUE - dt.timedelta(days=3)
     report = delivery.run_pass(planner.plan_all([person()], day), day, at(day), dry_run=True)
     assert report.planned
-    assert {o.channel for o in report.planned} == {"rec", "hr"}
+    assert {o.channel for o in report.planned} == {"rec"}  # no employer step before the permit
     assert not rec.sent
     assert not hr.sent
     assert db.conn.execute("SELECT COUNT(*) FROM delivery").fetchone()[0] == 0
@@ -234,8 +238,8 @@ def test_escalation_channel_gets_overdue_steps_in_one_message(
     assert "【需关注】" in message.title
     assert "李四（E002）" in message.body
     assert "已逾期 2 天" in message.body
-    cycles = {r.subject.cycle for r in delivery.history() if isinstance(r.subject, ReminderKey)}
-    assert cycles == {EXPIRES}  # personal rows are logged under the cycle they remind of
+    cycles = {k.cycle for r in delivery.history() for k in r.items}
+    assert cycles == {EXPIRES}  # each message logs the reminders it carried, by their cycle
 
 
 def test_overlapping_passes_send_one_digest(db: Database, planner: Planner) -> None:
@@ -245,7 +249,8 @@ def test_overlapping_passes_send_one_digest(db: Database, planner: Planner) -> N
     first = make(db, {"rec": Recorder("rec"), "hr": hr})
     stale = make(Database(db.path), {"rec": Recorder("rec"), "hr": hr})
     day = PERMIT_DUE - dt.timedelta(days=3)
-    people = [person(f"E{i:03}") for i in range(5)]
+    renewed = Progress(permit_renewed_on=PERMIT_DUE - dt.timedelta(days=12))
+    people = [person(f"E{i:03}", progress=renewed) for i in range(5)]
     plans = planner.plan_all(people, day)
     issued_before = stale.issued()
     stale.issued = lambda since=None: issued_before  # type: ignore[method-assign]
@@ -254,3 +259,38 @@ def test_overlapping_passes_send_one_digest(db: Database, planner: Planner) -> N
     assert report.issued == 0
     assert not report.sent
     assert len(hr.sent) == 1
+
+
+def sweep(
+    delivery: Delivery, planner: Planner, people: list[Person], day: dt.date, hour: int
+) -> PassReport:
+    plans = planner.plan_all(people, day)
+    return delivery.run_pass(plans, day, at(day, hour), catch_up_only=True)
+
+
+def test_sweeps_send_retries_and_catch_up_but_nothing_new_after_the_days_pass(
+    db: Database, planner: Planner
+) -> None:
+    rec = Recorder("rec")
+    delivery = make(db, {"rec": rec}, groups={})
+    day = PERMIT_DUE - dt.timedelta(days=3)
+    first = sweep(delivery, planner, [person()], day, 10)  # a first start after send_at
+    assert len(first.sent) == 1
+    newcomer = person("E002", name="李四")  # a roster row added during the day
+    assert not sweep(delivery, planner, [person(), newcomer], day, 15).sent
+    run(delivery, planner, [person(), newcomer], day + dt.timedelta(days=1))
+    status = [m.title for m, to in rec.sent if to == "e002@example.com"]
+    assert status == ["【续签状态】李四：居住证 2026-06-30 到期"]  # at the next send_at
+
+
+def test_a_new_install_started_before_send_at_waits_for_send_at(
+    db: Database, planner: Planner
+) -> None:
+    rec = Recorder("rec")
+    delivery = make(db, {"rec": rec}, groups={})
+    day = PERMIT_DUE - dt.timedelta(days=3)
+    # 03:00: the reminder day is yesterday; nothing is caught up on a new install.
+    plans = planner.plan_all([person()], day - dt.timedelta(days=1))
+    early = dt.datetime.combine(day, dt.time(3, 0), at(day).tzinfo)
+    assert not delivery.run_pass(plans, day - dt.timedelta(days=1), early, catch_up_only=True).sent
+    assert len(run(delivery, planner, [person()], day).sent) == 1

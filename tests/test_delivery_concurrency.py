@@ -19,6 +19,7 @@ from renewd.channels.settings import EmailSettings
 from renewd.core.messages import Format, Message
 from renewd.core.model import MilestoneKind, Person
 from renewd.core.plan import Planner
+from renewd.core.routing import AddressField
 from renewd.service.delivery import Delivery, PassReport
 from renewd.store.database import Database
 
@@ -34,8 +35,8 @@ class SlowRecorder(Recorder):
     of its sends are in flight at once."""
 
     def __init__(self, name: str = "rec", *, concurrency: int, delay: float = 0.01,
-                 fail: int = 0) -> None:  # fmt: skip
-        super().__init__(name, fail=fail)
+                 fail: int = 0, field: AddressField = AddressField.EMAIL) -> None:  # fmt: skip
+        super().__init__(name, fail=fail, field=field)
         self.concurrency = concurrency
         self.delay = delay
         self.lock = threading.Lock()
@@ -85,7 +86,7 @@ def test_a_channel_never_has_more_sends_in_flight_than_its_concurrency(
     db: Database, planner: Planner, limit: int
 ) -> None:
     rec = SlowRecorder(concurrency=limit)
-    other = SlowRecorder("other", concurrency=2)
+    other = SlowRecorder("other", concurrency=2, field=AddressField.ID)  # not the same address
     report = run(make(db, {"rec": rec, "other": other}), planner, people(30))
     assert len(report.sent) == 60
     assert rec.max_in_flight == limit
@@ -163,7 +164,8 @@ def test_should_stop_at_once_sends_nothing(db: Database, planner: Planner) -> No
         planner.plan_all(people(3), DAY), DAY, at(DAY), should_stop=lambda: True
     )
     assert report.stopped
-    assert report.issued == 3
+    assert report.issued == 6  # each person's permit reminder and first-contact status
+    assert report.messages == 3
     assert not rec.calls
     assert statuses(db) == {"pending": 3}
 

@@ -15,8 +15,9 @@ from feedkit import NOW, PLANNER, TODAY, make_settings, people
 from renewd.core.events import Stamp, plan_events
 from renewd.core.feeds import FeedKind, FeedSpec, feed_specs, mask_name
 from renewd.core.ics import escape_text, fold, render_feed
-from renewd.core.materials import BASIC, checklist, step_text
+from renewd.core.materials import HOLDER_DOCS, HR_OWN, Reader, checklist, step_checklist
 from renewd.core.model import Change, Lang, MilestoneKind, Person, Progress
+from renewd.core.wording import CATALOGUE, step_name
 from renewd.store.database import Database
 from renewd.store.tokens import uid_key
 from renewd.web.publisher import FeedCache
@@ -31,21 +32,30 @@ def cache_for(tmp_path: Path, **extra: object) -> FeedCache:
 
 def test_checklist_has_the_basic_set_then_each_change_once() -> None:
     items = checklist({Change.CHILD, Change.SPOUSE}, Lang.ZH)
-    assert items[: len(BASIC[Lang.ZH])] == BASIC[Lang.ZH]
+    basic = (HR_OWN[Lang.ZH], *HOLDER_DOCS[Lang.ZH])
+    assert items[: len(basic)] == basic
     assert "结婚证" in items
     assert "子女户口簿" in items
     assert len(items) == len(set(items))
-    assert checklist((), Lang.EN) == BASIC[Lang.EN]
+    assert checklist((), Lang.EN) == (HR_OWN[Lang.EN], *HOLDER_DOCS[Lang.EN])
 
 
-def test_every_milestone_kind_has_a_step_in_both_languages() -> None:
+def test_hr_own_id_card_is_only_on_hr_list_and_points_materials_on_points_steps() -> None:
+    for kind in MilestoneKind:
+        holder = step_checklist(kind, {Change.EMPLOYER}, Lang.ZH, Reader.HOLDER)
+        assert HR_OWN[Lang.ZH] not in holder
+    permit = step_checklist(MilestoneKind.PERMIT_RENEWAL, {Change.EMPLOYER}, Lang.ZH, Reader.HOLDER)
+    assert "劳动合同" not in permit
+    assert "您的身份证" in permit
+    hr = step_checklist(MilestoneKind.EMPLOYER_SUBMISSION, (), Lang.ZH, Reader.HR)
+    assert hr[0] == HR_OWN[Lang.ZH]
+
+
+def test_both_catalogues_say_everything_and_name_every_step() -> None:
+    assert set(CATALOGUE[Lang.ZH]) == set(CATALOGUE[Lang.EN])
     for kind in MilestoneKind:
         for lang in Lang:
-            step = step_text(kind, lang)
-            assert step.title
-            assert step.action
-            assert step.actor_text
-    assert step_text(MilestoneKind.EMPLOYER_SUBMISSION, Lang.ZH).actor.value == "hr"
+            assert step_name(kind, lang)
 
 
 def test_mask_name_keeps_first_and_last_character() -> None:
@@ -62,7 +72,7 @@ def test_render_parses_back_with_icalendar_and_ical(tmp_path: Path) -> None:
     cache.refresh(crowd, plans, TODAY, NOW)
     body = cache.published("all").body
     expected = {
-        e.uid: e for plan in plans for e in plan_events(plan, Lang.ZH, UID_KEY)
+        e.uid: e for plan in plans for e in plan_events(plan, Lang.ZH, uid_key=UID_KEY)
     }  # every milestone and critical date
     assert len(expected) == sum(len(p.milestones) + len(p.person.critical_dates) for p in plans)
 
@@ -110,9 +120,9 @@ def test_person_feed_has_full_name_group_feed_masks_it(tmp_path: Path) -> None:
     cache.refresh(people(), PLANNER.plan_all(people(), TODAY), TODAY, NOW)
     own = cache.published("person-E002").body.decode()
     group = cache.published("group-研发部").body.decode()
-    assert "【居住证】李小明：续签居住证截止" in own
+    assert "【居住证】李小明：居住证签注（续签）" in own
     assert "李小明" not in group
-    assert "【居住证】李*明：续签居住证截止" in group
+    assert "【居住证】李*明：居住证签注（续签）" in group
     assert "Anna" not in group  # another group
 
 
@@ -120,7 +130,7 @@ def test_english_people_get_english_events(tmp_path: Path) -> None:
     cache = cache_for(tmp_path)
     cache.refresh(people(), PLANNER.plan_all(people(), TODAY), TODAY, NOW)
     body = cache.published("person-E003").body.decode()
-    assert "[Permit] Anna Schmidt: renew the residence permit" in body
+    assert "[Permit] Anna Schmidt: residence permit endorsement (renewal)" in body
 
 
 def test_infeasible_plan_and_critical_date_are_described(tmp_path: Path) -> None:
@@ -128,18 +138,18 @@ def test_infeasible_plan_and_critical_date_are_described(tmp_path: Path) -> None
     plans = PLANNER.plan_all(crowd, TODAY)
     changed = next(p for p in plans if p.person.id == "E002")
     assert not changed.feasible
-    events = plan_events(changed, Lang.ZH, UID_KEY)
+    events = plan_events(changed, Lang.ZH, uid_key=UID_KEY)
     assert all(f"积分预计中断 {changed.gap_days} 天" in e.description for e in events)
     prepare = next(e for e in events if e.uid.endswith("-prepare@renewd"))
     assert "原单位退工证明" in prepare.description  # the employer-change materials
-    crit = plan_events(plans[0], Lang.ZH, UID_KEY)[-1]
+    crit = plan_events(plans[0], Lang.ZH, uid_key=UID_KEY)[-1]
     assert crit.summary == "【关键日期】张三：子女入学登记"
     assert crit.day == dt.date(2027, 4, 20)
 
 
 def test_provisional_dates_say_so() -> None:
     plan = PLANNER.plan(people()[0], TODAY)
-    events = plan_events(plan, Lang.ZH, UID_KEY)
+    events = plan_events(plan, Lang.ZH, uid_key=UID_KEY)
     provisional = [m for m in plan.milestones if m.provisional]
     assert provisional  # 2027 is beyond the published holiday notices
     marked = [e for e in events if "（暂定）" in e.summary]
@@ -211,7 +221,9 @@ def test_feeds_written_again_from_plans_match_the_events_that_were_stamped(
         for p in crowd
     ]
     plans = PLANNER.plan_all(renewed, TODAY)
-    events = {p.person.id: plan_events(p, Lang.ZH, UID_KEY) for p in plans}  # what refresh stamped
+    events = {
+        p.person.id: plan_events(p, Lang.ZH, uid_key=UID_KEY) for p in plans
+    }  # what refresh stamped
     cache.refresh(renewed, plans, TODAY, NOW + dt.timedelta(days=1))
     rows = Database.in_dir(tmp_path).conn.execute(
         "SELECT uid, sequence, changed_at FROM feed_events"
@@ -226,7 +238,7 @@ def test_feeds_written_again_from_plans_match_the_events_that_were_stamped(
 
 def test_uid_never_contains_the_person_id() -> None:
     person = dataclasses.replace(people()[0], id="310101199001011234")
-    for event in plan_events(PLANNER.plan(person, TODAY), Lang.ZH, UID_KEY):
+    for event in plan_events(PLANNER.plan(person, TODAY), Lang.ZH, uid_key=UID_KEY):
         assert "310101199001011234" not in event.uid
         assert event.uid.endswith("@renewd")
 
@@ -259,7 +271,7 @@ nasty = st.text(
 def test_any_name_and_note_render_to_valid_folded_lines(name: str, note: str) -> None:
     person = Person(id=name, name=name, permit_expires=dt.date(2027, 2, 10), group=note)
     spec = FeedSpec("x", FeedKind.PERSON, note, (name,), False, True)
-    events = plan_events(PLANNER.plan(person, TODAY), Lang.ZH, UID_KEY)
+    events = plan_events(PLANNER.plan(person, TODAY), Lang.ZH, uid_key=UID_KEY)
     body = render_feed(spec, events, {e.uid: Stamp(0, NOW) for e in events}, 12)
     body.decode("utf-8")  # valid UTF-8 throughout
     assert body.endswith(b"\r\n")

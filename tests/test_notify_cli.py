@@ -8,25 +8,27 @@ from pathlib import Path
 import pytest
 
 from conftest import EXPIRES, PERMIT_DUE
+from netkit import free_port
 from renewd.cli import main
 
 DAY = (PERMIT_DUE - dt.timedelta(days=3)).isoformat()
+ROSTER = "工号,姓名,部门,居住证到期日,邮箱,居住证续签日期\n"
 
 
-@pytest.fixture
-def config(tmp_path: Path) -> str:
-    (tmp_path / "people.toml").write_text(
-        f'[[people]]\nid = "E001"\nname = "张三"\npermit_expires = {EXPIRES.isoformat()}\n'
-        'group = "研发部"\nemail = "e001@example.com"\n',
-        encoding="utf-8",
-    )
+def write_config(tmp_path: Path, rows: str, language: str = "zh") -> str:
+    (tmp_path / "people.csv").write_text(ROSTER + rows, encoding="utf-8")
     path = tmp_path / "config.toml"
     path.write_text(
-        '[roster]\nfiles = ["people.toml"]\n[state]\ndir = "state"\n'
+        f'language = "{language}"\n[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'
         '[[channels]]\nname = "console"\ntype = "console"\n',
         encoding="utf-8",
     )
     return str(path)
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> str:
+    return write_config(tmp_path, f"E001,张三,研发部,{EXPIRES.isoformat()},e001@example.com,\n")
 
 
 def test_dry_run_prints_what_would_be_sent_and_records_nothing(
@@ -34,27 +36,89 @@ def test_dry_run_prints_what_would_be_sent_and_records_nothing(
 ) -> None:
     assert main(["notify", "-c", config, "--due", "--today", DAY, "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert "would send  E001 permit_renewal +3 via console to E001" in out
+    assert "演练（不发送、不记录）" in out
+    assert "将发送" in out
+    assert "E001 的消息 经 console 发往 E001" in out
     assert main(["log", "-c", config]) == 0
-    assert "no deliveries" in capsys.readouterr().err
+    assert "还没有发送记录" in capsys.readouterr().err
 
 
-def test_due_pass_sends_once_then_done_stops_reminders(
+def test_due_pass_sends_one_message_then_done_stops_reminders(
     config: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["notify", "-c", config, "--due", "--today", DAY]) == 0
     out = capsys.readouterr().out
-    assert "【续签提醒】张三：办理居住证签注（续签），还剩 3 天" in out
-    assert "sent        E001 permit_renewal +3" in out
+    assert "【续签状态】张三：居住证 2026-06-30 到期" in out  # first contact: a status message
+    assert "共 1 封消息（首次联系 1 人，补发 0 条）" in out
+    assert "已发送" in out
+    assert "居住证签注（续签）（首次联系）" in out
+    assert "合计：已发送 1，失败待重试 0" in out
     assert main(["notify", "-c", config, "--due", "--today", DAY]) == 0
-    assert "sent 0," in capsys.readouterr().out
+    assert "已发送 0，" in capsys.readouterr().out
     assert main(["done", "-c", config, "E001", "permit", "--on", DAY]) == 0
     assert "permit_renewed_on" in capsys.readouterr().out
     later = (PERMIT_DUE + dt.timedelta(days=2)).isoformat()
     assert main(["notify", "-c", config, "--due", "--today", later]) == 0
-    assert "permit_renewal" not in capsys.readouterr().out
+    assert "居住证签注（续签）：" not in capsys.readouterr().out
     assert main(["log", "-c", config, "--person", "E001"]) == 0
-    assert "sent      E001 permit_renewal +3" in capsys.readouterr().out
+    log = capsys.readouterr().out
+    assert "+08:00  已发送" in log
+    sent = "E001 的消息 经 console 发往 E001：续签状态（首次联系）；居住证签注（续签）（首次联系）"
+    assert sent in log
+    assert "  已记录" in log
+    assert f"E001 居住证签注（续签） = {DAY}（由 cli 记录）" in log
+
+
+def test_log_and_leads_in_english_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = write_config(
+        tmp_path, f"E001,Anna,研发部,{EXPIRES.isoformat()},a@example.com,\n", language="en"
+    )
+    first = (PERMIT_DUE - dt.timedelta(days=20)).isoformat()
+    assert main(["notify", "-c", config, "--due", "--today", first]) == 0
+    assert main(["notify", "-c", config, "--due", "--today", DAY]) == 0
+    out = capsys.readouterr().out
+    assert "(3 days before)" in out or "(late (renewd was not running on" in out
+    assert "total: sent 1, failed (will retry) 0" in out
+    assert main(["log", "-c", config]) == 0
+    assert "first contact" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "step", ["permit_renewal", "permit", "permit_renewed_on", "居住证签注", "居住证签注（续签）"]
+)
+def test_done_takes_plan_kinds_short_and_chinese_names(
+    config: str, step: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["done", "-c", config, "E001", step, "--on", "2026年6月1日"]) == 0
+    assert "permit_renewed_on" in capsys.readouterr().out
+
+
+def test_done_refuses_a_future_day_and_a_day_before_the_predecessor(
+    config: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["done", "-c", config, "E001", "permit", "--on", "2099/1/1"]) == 64
+    assert "is in the future" in capsys.readouterr().err
+    assert main(["done", "-c", config, "E001", "permit", "--on", "20260601"]) == 0
+    assert main(["done", "-c", config, "E001", "points_application", "--on", "2026-05-30"]) == 64
+    err = capsys.readouterr().err
+    assert "before permit_renewed_on, recorded on 2026-06-01" in err
+    assert main(["done", "-c", config, "E001", "续办申请", "--on", "2026-06-03"]) == 0
+
+
+def test_done_undo_removes_and_names_the_roster_row_that_still_has_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(
+        tmp_path, f"E001,张三,研发部,{EXPIRES.isoformat()},e001@example.com,2026-06-02\n"
+    )
+    assert main(["done", "-c", config, "E001", "permit", "--on", "2026-06-03"]) == 0
+    capsys.readouterr()
+    assert main(["done", "-c", config, "E001", "permit", "--undo"]) == 0
+    out = capsys.readouterr().out
+    assert "已删除记录：E001 permit_renewed_on" in out
+    assert "people.csv, row 2 中仍有 permit_renewed_on = 2026-06-02" in out
+    assert main(["done", "-c", config, "E001", "permit", "--undo"]) == 0
+    assert "没有记录可删除" in capsys.readouterr().out
 
 
 def test_done_rejects_an_unknown_step(config: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -65,3 +129,20 @@ def test_done_rejects_an_unknown_step(config: str, capsys: pytest.CaptureFixture
 def test_notify_test_reports_each_channel(config: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["notify", "-c", config, "--test"]) == 0
     assert "console: ok" in capsys.readouterr().out
+
+
+def test_log_failed_shows_only_what_failed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(tmp_path, f"E001,张三,研发部,{EXPIRES.isoformat()},e001@example.com,\n")
+    port = free_port()  # nothing listens there: the email channel fails
+    with Path(config).open("a", encoding="utf-8") as out:
+        out.write('[[channels]]\nname = "mail"\ntype = "email"\nhost = "127.0.0.1"\n'
+                  f'port = {port}\nmode = "plain"\nsender = "hr@example.com"\n')  # fmt: skip
+    assert main(["notify", "-c", config, "--due", "--today", DAY]) == 75
+    assert "失败，待重试" in capsys.readouterr().out
+    assert main(["log", "-c", config, "--failed"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines
+    assert all("failed" in line or "失败" in line for line in lines)
+    assert all("经 mail" in line for line in lines)  # the console's sent row is not shown

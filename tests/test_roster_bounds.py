@@ -273,7 +273,7 @@ def test_full_width_ids_on_the_command_line_find_the_person(write: Write) -> Non
     config = str(config_for(write, "people.csv"))
     for args in (
         ["plan", "--person", "１００１"],
-        ["done", "１００１", "permit", "--on", "2027-01-05"],
+        ["log", "--person", "１００１"],
     ):
         result = subprocess.run(
             [sys.executable, "-m", "renewd", *args, "-c", config],

@@ -12,7 +12,7 @@ from conftest import EXPIRES, PERMIT_DUE, person
 from renewd.core.model import Change, MilestoneKind, Person, PersonPlan, Progress
 from renewd.core.plan import Planner
 from renewd.core.reminders import AlertKind, Reminder, ReminderKey
-from renewd.core.schedule import LeadRules, due_reminders, reminder_day
+from renewd.core.schedule import LeadRules, PassHistory, due_reminders, reminder_day
 
 RULES = LeadRules()
 START = PERMIT_DUE - dt.timedelta(days=70)
@@ -23,13 +23,16 @@ def simulate(
 ) -> list[tuple[dt.date, Reminder]]:
     """Run the pure function on each pass day, feeding back what it issued."""
     issued: set[ReminderKey] = set()
+    ran: set[dt.date] = set()
     out: list[tuple[dt.date, Reminder]] = []
     who = p or person()
     for day in days:
         plan: PersonPlan = planner.plan(who, day)
-        for r in due_reminders([plan], day, RULES, issued):
+        history = PassHistory(frozenset(ran))
+        for r in due_reminders([plan], day, RULES, issued, history=history):
             issued.add(r.key)
             out.append((day, r))
+        ran.add(day)
     return out
 
 
@@ -124,12 +127,19 @@ def test_any_pass_schedule_never_repeats_and_never_skips_the_latest(
         assert min(due_leads) in issued
 
 
+def test_points_steps_wait_for_the_permit_renewal_to_be_recorded(planner: Planner) -> None:
+    sent = simulate(planner, daily(START, EXPIRES))
+    assert {r.kind for _, r in sent} & {MilestoneKind.POINTS_APPLICATION} == set()
+    assert not [r for _, r in sent if r.kind is MilestoneKind.COLLECT_NOTICE]
+
+
 def test_later_steps_are_not_reminded_before_they_open(planner: Planner) -> None:
     days = daily(START, EXPIRES)
-    sent = simulate(planner, days)
+    renewed = person(progress=Progress(permit_renewed_on=PERMIT_DUE - dt.timedelta(days=12)))
+    sent = simulate(planner, days, renewed)
     application = [(d, r) for d, r in sent if r.kind is MilestoneKind.POINTS_APPLICATION]
     assert application
-    opens = planner.plan(person(), START).milestone(MilestoneKind.POINTS_APPLICATION)
+    opens = planner.plan(renewed, START).milestone(MilestoneKind.POINTS_APPLICATION)
     assert opens is not None
     assert opens.opens is not None
     assert all(d >= opens.opens for d, _ in application)

@@ -176,7 +176,7 @@ def test_a_digest_route_without_a_fixed_destination_fails_at_load(write: Write) 
         load_settings(path)
     [problem] = caught.value.problems
     assert (problem.file, problem.field) == (str(path), "groups.研发部.channels")
-    assert "no fixed destination" in problem.message
+    assert "no recipients for digests" in problem.message
 
 
 def test_an_email_channel_names_each_missing_key(write: Write) -> None:

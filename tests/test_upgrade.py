@@ -69,6 +69,10 @@ def test_upgrade_keeps_recorded_progress_and_feed_urls(
     old_install: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["log", "-c", str(old_install), "--person", "1001"]) == 0
+    log = capsys.readouterr().out
+    assert "1001 居住证签注（续签） = 2026-11-30（由 cli 记录）" in log  # recorded_by added
+    assert "已发送" in log
+    assert "经 mail 发往 zhang.xm@example.com" in log
     assert main(["feeds", "-c", str(old_install), "--json"]) == 0
     out = capsys.readouterr().out
     assert "T3sZQoS6ipw1AnNssnSRxerdRSTr39eL" in out  # the all-people URL 0.1.0 printed
@@ -103,3 +107,30 @@ def test_upgrade_keys_the_uids_and_drops_the_old_stamps(
     # The URLs handed out by 0.1.0 still work: the key is the same one.
     assert main(["feeds", "-c", str(old_install), "--json"]) == 0
     assert "T3sZQoS6ipw1AnNssnSRxerdRSTr39eL" in capsys.readouterr().out
+
+
+def test_upgrade_is_no_first_contact_but_a_new_row_is(
+    old_install: Path, smtp: tuple[Sink, int]
+) -> None:
+    """0.1.0's people are known (no status flood, no false "late"); a row added later gets its
+    first-contact status message."""
+    sink, _ = smtp
+    people = old_install.parent / "people.csv"
+    assert main(["notify", "-c", str(old_install), "--due", "--today", "2026-12-02"]) == 0
+    assert sink.messages == []
+    with people.open("a", encoding="utf-8") as out:
+        out.write("1009,新同事,研发部,2027-09-30,,是,new@example.com,,\n")
+    assert main(["notify", "-c", str(old_install), "--due", "--today", "2026-12-03"]) == 0
+    new = [raw for _, rcpts, raw in sink.messages if rcpts == ["new@example.com"]]
+    assert len(new) == 1  # one status message for the new row, nobody else's status
+    assert len(sink.messages) <= 2  # and at most 1001's own reminder of the day
+    conn = sqlite3.connect(old_install.parent / "state" / "renewd.sqlite3")
+    try:
+        kinds = conn.execute("SELECT kind FROM reminder WHERE person = '1009'").fetchall()
+        late = conn.execute(
+            "SELECT COUNT(*) FROM reminder WHERE late = 1 AND issued_on > '2026-12-01'"
+        )
+        assert ("first_contact",) in kinds
+        assert late.fetchone()[0] == 0
+    finally:
+        conn.close()

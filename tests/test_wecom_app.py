@@ -26,7 +26,9 @@ from renewd.channels.wecom_app import WecomAppChannel
 from renewd.channels.wecom_robot import WecomRobotChannel
 from renewd.core.errors import ConfigError
 from renewd.core.messages import Format, Message
+from renewd.core.plan import Planner
 from renewd.settings import Settings, load_settings
+from test_channels import a_message
 
 API = "https://wecom.test"
 GETTOKEN = f"{API}/cgi-bin/gettoken"
@@ -73,6 +75,19 @@ def test_app_gets_a_token_then_sends_markdown_to_the_person() -> None:
         "agentid": 1000002,
         "markdown": {"content": "**续签提醒**\n- **办理**"},
     }
+
+
+@responses.activate
+def test_app_gets_a_name_with_markup_escaped_in_title_and_body(planner: Planner) -> None:
+    responses.get(GETTOKEN, json=token_answer())
+    send = responses.post(SEND, json=OK)
+    channel = app()
+    message = a_message(planner, channel.format, name="张*三_<b>")
+    assert channel.send(message, "zhangsan").ok
+    content = json.loads(send.calls[0].request.body)["markdown"]["content"]
+    assert content.startswith(r"**【续签提醒】张\*三\_&lt;b&gt;：")
+    assert r"张\*三\_&lt;b&gt;，您好" in content
+    assert "<b>" not in content
 
 
 @responses.activate

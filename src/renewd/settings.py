@@ -19,7 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from renewd.channels.settings import SECRET_KEYS, ChannelSettings, ChannelType
+from renewd.channels.settings import SECRET_KEYS, ChannelSettings, ChannelType, scope_problems
 from renewd.core.errors import ConfigError, Problem
 from renewd.core.model import Lang, MilestoneKind
 from renewd.core.policy import (
@@ -27,13 +27,13 @@ from renewd.core.policy import (
     ExtraFeed,
     Fallback,
     FeedOptions,
-    Policy,
-    ProcessingDays,
     YearTable,
     expand_ranges,
     parse_date_range,
 )
+from renewd.core.routing import Routes, route_problems
 from renewd.credentials import with_secrets
+from renewd.policy_settings import PolicySettings
 from renewd.roster.limits import RosterLimits
 
 DEFAULT_CONFIG = Path("/etc/renewd/config.toml")
@@ -101,32 +101,6 @@ class ServerSettings(_Section):
         if not re.match(r"^https?://[^/\s]+", value):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
-
-
-class ProcessingDaysSettings(_Section):
-    unchanged: int = Field(default=7, ge=1, le=60)
-    changed: int = Field(default=20, ge=1, le=120)
-
-
-class PolicySettings(_Section):
-    """SPEC §3: every figure of the renewal chain, so a policy change is a config edit."""
-
-    window_days: int = Field(default=30, ge=1, le=366)
-    sync_workdays: int = Field(default=3, ge=0, le=30)
-    employer_workdays: int = Field(default=2, ge=0, le=30)
-    processing_workdays: ProcessingDaysSettings = ProcessingDaysSettings()
-    approval_min_workdays: int = Field(default=3, ge=0, le=60)
-    prepare_days: int = Field(default=60, ge=0, le=366)
-    grace_days: int = Field(default=60, ge=0, le=366)
-    due_soon_days: int = Field(default=7, ge=0, le=60)
-    collect_workdays: int = Field(default=5, ge=0, le=60)
-
-    def core(self) -> Policy:
-        """The plan's own policy type."""
-        fields = self.model_dump(exclude={"processing_workdays"})
-        return Policy(
-            processing_workdays=ProcessingDays(**self.processing_workdays.model_dump()), **fields
-        )
 
 
 class YearOverride(_Section):
@@ -265,24 +239,29 @@ class Settings(BaseSettings):
                     raise ValueError(f"groups.{group}.channels names unknown channel {ref!r}")
         return self
 
+    def routes(self) -> Routes:
+        """The channels and routes as the pure routing sees them (no channel is built)."""
+        return Routes(
+            channels=tuple(c.route() for c in self.channels),
+            groups={g: conf.channels for g, conf in self.groups.items()},
+            escalate_to=self.notify.escalate_to,
+            owners=self.policy.core().owners,
+        )
+
     def route_problems(self) -> list[Problem]:
-        """Digest and escalation routes to a channel with no fixed destination: such a message
-        would have nowhere to go."""
-        fixed = {c.name: c.fixed for c in self.channels}
-        routes = [
-            (f"groups.{g}.channels", n) for g, conf in self.groups.items() for n in conf.channels
+        """Routes that cannot be delivered (SPEC §5): a digest or escalation route to a channel
+        with no recipients of its own or whose scope is personal only; a `group` channel
+        without recipients; a personal scope on a channel that cannot reach people."""
+        file = str(self.config_file or "config")
+        problems = [
+            Problem(file=file, field=where, message=what)
+            for where, what in route_problems(self.routes())
         ]
-        routes += [("notify.escalate_to", n) for n in self.notify.escalate_to]
-        return [
-            Problem(
-                file=str(self.config_file or "config"),
-                field=where,
-                message=f"channel {name!r} has no fixed destination for digests"
-                " (set `to`, `chat_id`, a robot key or an Apprise url)",
-            )
-            for where, name in routes
-            if not fixed.get(name, True)
+        problems += [
+            Problem(file=file, field=where, message=what)
+            for where, what in scope_problems(self.channels)
         ]
+        return problems
 
     def feed_options(self) -> FeedOptions:
         """What the core needs to know to name, title and mask the feeds."""
@@ -383,5 +362,5 @@ def load_settings(path: Path | str) -> Settings:
     resolved = resolved.model_copy(update={"config_file": path.resolve()})
     routes = resolved.route_problems()
     if routes:
-        raise ConfigError("digest and escalation channels need a fixed destination", routes)
+        raise ConfigError("some channels or routes cannot deliver", routes)
     return resolved

@@ -23,6 +23,7 @@ from urllib.parse import quote
 from renewd.channels.settings import BaseChannelSettings, ChannelType
 from renewd.core.messages import Format, Message
 from renewd.core.model import Person
+from renewd.core.routing import ChannelRoute, Scope
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class Channel(ABC):
         self.name = settings.name
         self._secrets = settings.secrets()
         self._fixed = settings.fixed
+        self._scope = settings.effective_scope
+        self._route = settings.route()
         if settings.markdown is not None:
             self.format = Format.MARKDOWN if settings.markdown else Format.TEXT
         self.max_bytes = settings.max_length or self.default_max_bytes
@@ -69,6 +72,15 @@ class Channel(ABC):
     def fixed(self) -> bool:
         """Whether the channel has a configured destination (for digests and escalations)."""
         return self._fixed
+
+    @property
+    def scope(self) -> Scope:
+        """`scope` from the settings, else the type's default (SPEC §5)."""
+        return self._scope
+
+    def route(self) -> ChannelRoute:
+        """The channel as the pure routing sees it: a personal channel only in its scope."""
+        return self._route
 
     def send(self, message: Message, recipient: str) -> Result:
         """Send to `recipient` ("" = the configured destination). Never raises for delivery

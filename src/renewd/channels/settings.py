@@ -9,12 +9,14 @@ a `repr`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from renewd.core.routing import AddressField, ChannelRoute, Scope
 
 
 class ChannelType(StrEnum):
@@ -52,11 +54,36 @@ class BaseChannelSettings(BaseModel):
     # Sends in flight at once on this channel during a pass; default 4 for email, Telegram and a
     # WeCom app, 1 elsewhere (a WeCom robot is rate-limited anyway, the console is one stream).
     concurrency: int | None = Field(default=None, ge=1, le=32)
+    # What the channel is for: "personal" (each person's own address), "group" (its own fixed
+    # recipients: HR's mailbox, a robot, a group chat) or "both". Default by type (SPEC §5): email
+    # with `to` = group, email without = personal; a wecom robot and apprise = group; telegram,
+    # a wecom app and the console = both. A channel acts as a group channel only where it is
+    # listed (`[groups.X] channels`, `notify.escalate_to`).
+    scope: Scope | None = None
 
     @property
     def fixed(self) -> bool:
         """Whether the channel has a configured destination (for digests and escalations)."""
         return False
+
+    @property
+    def default_scope(self) -> Scope:
+        return Scope.GROUP
+
+    @property
+    def effective_scope(self) -> Scope:
+        return self.scope or self.default_scope
+
+    @property
+    def address_field(self) -> AddressField | None:
+        """Where the channel finds a person's own address (None: it cannot reach people)."""
+        return None
+
+    def route(self) -> ChannelRoute:
+        """The channel as the pure routing sees it: personal only within its scope."""
+        scope = self.effective_scope
+        field = self.address_field if scope is not Scope.GROUP else None
+        return ChannelRoute(self.name, scope, field, self.fixed)
 
     def secrets(self) -> tuple[str, ...]:
         """The secret values this channel holds, to scrub from every reason it reports."""
@@ -90,6 +117,15 @@ class EmailSettings(BaseChannelSettings):
     def fixed(self) -> bool:
         return bool(self.to)
 
+    @property
+    def default_scope(self) -> Scope:
+        # With `to` it is HR's mailbox and never emails employees; without, each person's own.
+        return Scope.GROUP if self.to else Scope.PERSONAL
+
+    @property
+    def address_field(self) -> AddressField | None:
+        return AddressField.EMAIL
+
 
 class TelegramSettings(BaseChannelSettings):
     """A bot token once; each person's `telegram` chat id; `chat_id` for the HR group chat."""
@@ -109,6 +145,14 @@ class TelegramSettings(BaseChannelSettings):
     @property
     def fixed(self) -> bool:
         return bool(self.chat_id)
+
+    @property
+    def default_scope(self) -> Scope:
+        return Scope.BOTH
+
+    @property
+    def address_field(self) -> AddressField | None:
+        return AddressField.TELEGRAM
 
 
 class WecomSettings(BaseChannelSettings):
@@ -160,6 +204,14 @@ class WecomSettings(BaseChannelSettings):
     def fixed(self) -> bool:
         return self.robot or bool(self.to or self.to_party)
 
+    @property
+    def default_scope(self) -> Scope:
+        return Scope.GROUP if self.robot else Scope.BOTH
+
+    @property
+    def address_field(self) -> AddressField | None:
+        return None if self.robot else AddressField.WECOM_USER
+
 
 class AppriseSettings(BaseChannelSettings):
     """Any Apprise URL (the `url` secret): a fixed destination for digests and escalations."""
@@ -188,8 +240,31 @@ class ConsoleSettings(BaseChannelSettings):
     def fixed(self) -> bool:
         return True
 
+    @property
+    def default_scope(self) -> Scope:
+        return Scope.BOTH
+
+    @property
+    def address_field(self) -> AddressField | None:
+        return AddressField.ID
+
 
 ChannelSettings = Annotated[
     EmailSettings | TelegramSettings | WecomSettings | AppriseSettings | ConsoleSettings,
     Field(discriminator="type"),
 ]
+
+
+def scope_problems(channels: Iterable[BaseChannelSettings]) -> list[tuple[str, str]]:
+    """(where, what) for scopes that cannot work: a group channel without recipients of its
+    own, or a personal scope on a channel that cannot reach a person."""
+    out = []
+    for c in channels:
+        where = f"channels.{c.name}.scope"
+        if c.effective_scope is Scope.GROUP and not c.fixed:
+            out.append((where, f"channel {c.name!r} has scope = \"group\" but no recipients of"
+                        " its own (set `to`, `chat_id` or `to_party`)"))  # fmt: skip
+        if c.scope not in (None, Scope.GROUP) and c.address_field is None:
+            out.append((where, f"channel {c.name!r} cannot reach a person at his own address;"
+                        " it can only be a group channel"))  # fmt: skip
+    return out

@@ -6,6 +6,8 @@ import argparse
 import datetime as dt
 import unicodedata
 
+from renewd.roster.cells import CellError, parse_date
+
 
 def iso_date(text: str) -> dt.date:
     """argparse type for --today and other date options."""
@@ -19,3 +21,12 @@ def person_id(text: str) -> str:
     """argparse type for a roster id: normalised as the roster's ids are (NFKC), so that
     `renewd done １００１` finds 1001."""
     return unicodedata.normalize("NFKC", text).strip()
+
+
+def roster_date(text: str) -> dt.date:
+    """argparse type for dates people type: any format a roster accepts (2027-02-10, 2027/2/10,
+    2027年2月10日, 20270210)."""
+    try:
+        return parse_date(text)
+    except CellError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: {exc}") from None

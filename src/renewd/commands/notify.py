@@ -7,14 +7,17 @@ import datetime as dt
 import sys
 from zoneinfo import ZoneInfo
 
-from renewd.commands.args import iso_date, person_id
+from renewd.channels.formatting import render
+from renewd.commands.args import iso_date, person_id, roster_date
+from renewd.commands.history import print_log, print_report
 from renewd.core.errors import EX_TEMPFAIL, UsageError
-from renewd.core.messages import test_message
+from renewd.core.messages import test_letter
+from renewd.core.wording import say, step_name
 from renewd.service.app import App, now, today
-from renewd.service.delivery import Delivery, PassReport, workday_move
+from renewd.service.delivery import Delivery, workday_move
 from renewd.store.database import Database
-from renewd.store.deliveries import DeliveryLog, columns
-from renewd.store.progress import ProgressStore, parse_step
+from renewd.store.deliveries import DeliveryLog
+from renewd.store.progress import ProgressStore, check_day, kind_of, parse_step
 
 
 def register(
@@ -50,47 +53,36 @@ def register(
         parents=[parent],
         help="record that a person did a step",
         description="Record progress in the state database so reminders for that step stop."
-        " STEP is one of permit, applied, submitted, approved, collected (or the milestone"
-        " name). Merged with the roster's progress columns: the later date wins.",
+        " STEP is a milestone kind as in `plan --json` (permit_renewal, points_application,"
+        " employer_submission, points_approval, collect_notice), a short name (permit, applied,"
+        " submitted, approved, collected) or the Chinese step name (居住证签注, 续办申请 ...)."
+        " Dates in any roster format (2027-02-10, 2027/2/10, 2027年2月10日, 20270210), never in"
+        " the future nor before the step this one waits for. Merged with the roster's progress"
+        " columns: the later date wins. --undo removes a record.",
     )
     done.add_argument("person", type=person_id, metavar="PERSON", help="the person's roster id")
-    done.add_argument("step", metavar="STEP", help="permit | applied | submitted | approved | ...")
-    done.add_argument("--on", type=iso_date, metavar="YYYY-MM-DD", help="when (default: today)")
+    done.add_argument("step", metavar="STEP", help="permit_renewal | permit | 居住证签注 | ...")
+    done.add_argument("--on", type=roster_date, metavar="DATE", help="when (default: today)")
     done.add_argument(
-        "--new-expiry", type=iso_date, metavar="YYYY-MM-DD", help="the renewed permit's expiry"
+        "--new-expiry", type=roster_date, metavar="DATE", help="the renewed permit's expiry"
     )
+    done.add_argument("--undo", action="store_true", help="remove the record of STEP")
     done.set_defaults(handler=run_done)
 
     history = sub.add_parser(
         "log",
         parents=[parent],
-        help="show the delivery history",
-        description="Show delivery log rows, newest first: what was sent, failed or is waiting.",
+        help="show the delivery history and recorded progress",
+        description="Show delivery log rows and recorded progress, newest first: what was sent"
+        " (each message with the steps it carried and their leads in words), failed or is"
+        " waiting, and who recorded which step.",
     )
     history.add_argument("--person", type=person_id, metavar="ID", help="only this person")
     history.add_argument("--limit", type=int, default=200, help="at most this many rows")
-    history.set_defaults(handler=run_log)
-
-
-def print_report(report: PassReport) -> None:
-    head = "dry run" if report.dry_run else "pass"
-    print(f"{head} {report.today.isoformat()}: {report.issued} new reminders")
-    for outcome in report.planned:
-        print(f"  would send  {outcome.describe()}")
-    for outcome in report.sent:
-        print(f"  sent        {outcome.describe()}")
-    for outcome in report.failed:
-        print(f"  failed      {outcome.describe()} (attempt {outcome.attempts}, will retry)")
-    for outcome in report.dead:
-        print(f"  dead        {outcome.describe()} (gave up after {outcome.attempts} attempts)")
-    for outcome in report.cancelled:
-        print(f"  cancelled   {outcome.describe()}")
-    for text in report.skipped:
-        print(f"  skipped     {text}")
-    print(
-        f"sent {len(report.sent)}, failed {len(report.failed)}, dead {len(report.dead)},"
-        f" skipped {len(report.skipped)}, cancelled {len(report.cancelled)}"
+    history.add_argument(
+        "--failed", action="store_true", help="only deliveries that failed (will retry) or died"
     )
+    history.set_defaults(handler=run_log)
 
 
 def run_notify(args: argparse.Namespace) -> int:
@@ -106,9 +98,9 @@ def run_notify(args: argparse.Namespace) -> int:
         move = workday_move(snap.settings, snap.calendar)
         delivery = Delivery(db, snap.settings, snap.channels, move=move)
         report = delivery.run_pass(snap.plans, day, now(app.settings), dry_run=args.dry_run)
+        print_report(report, delivery.log, app.settings.language)
     finally:
         db.close()
-    print_report(report)
     return 0 if report.ok else EX_TEMPFAIL
 
 
@@ -124,7 +116,7 @@ def _test(app: App, only: str | None, to: str | None) -> int:
         if not recipient and not channel.fixed:
             print(f"{name}: skipped (a personal channel: give --to ADDRESS)")
             continue
-        message = test_message(name, app.settings.language, channel.format)
+        message = render(test_letter(name, app.settings.language), channel.format)[0]
         result = channel.send(message, recipient)
         if result.ok:
             print(f"{name}: ok")
@@ -137,23 +129,42 @@ def _test(app: App, only: str | None, to: str | None) -> int:
 def run_done(args: argparse.Namespace) -> int:
     app = App.load(args.config)
     step = parse_step(args.step)
-    if args.person not in app.roster.by_id():
+    person = app.roster.by_id().get(args.person)
+    if person is None:
         raise UsageError(f"no person with id {args.person!r} in the roster")
-    day: dt.date = args.on or today(app.settings)
-    limits = app.settings.roster.limits()  # the same years a roster may hold: plannable ones
-    for given in (day, args.new_expiry):
-        problem = given and limits.date_problem(given)
-        if problem:
-            raise UsageError(problem)
+    lang = app.settings.language
+    name = step_name(kind_of(step), lang)
     db = Database.in_dir(app.settings.state.dir)
     try:
-        ProgressStore(db).record(
-            args.person, step, day, new_expiry=args.new_expiry, now=now(app.settings)
+        store = ProgressStore(db)
+        if args.undo:
+            if args.on:
+                raise UsageError("--undo removes the record; it takes no --on")
+            removed = store.undo(args.person, step, new_expiry=args.new_expiry is not None)
+            what = {"person": args.person, "field": step.value, "step": name}
+            print(say(lang, "cli.done.removed" if removed else "cli.done.nothing", **what))
+            in_roster = person.progress.get(step)
+            if in_roster is not None:
+                print(say(lang, "cli.done.in_roster", source=person.source, field=step.value,
+                          day=in_roster.isoformat()))  # fmt: skip
+            return 0
+        day: dt.date = args.on or today(app.settings)
+        limits = app.settings.roster.limits()  # the years a roster may hold: plannable ones
+        for given in (day, args.new_expiry):
+            problem = given and limits.date_problem(given)
+            if problem:
+                raise UsageError(problem)
+        merged = app.people(db)
+        current = next(p for p in merged if p.id == args.person).progress
+        check_day(step, day, today(app.settings), current)
+        store.record(
+            args.person, step, day, new_expiry=args.new_expiry, now=now(app.settings), by="cli"
         )
     finally:
         db.close()
-    extra = f", new expiry {args.new_expiry.isoformat()}" if args.new_expiry else ""
-    print(f"recorded: {args.person} {step.value} = {day.isoformat()}{extra}")
+    extra = say(lang, "cli.done.expiry", day=args.new_expiry.isoformat()) if args.new_expiry else ""
+    print(say(lang, "cli.done.recorded", person=args.person, field=step.value, step=name,
+              day=day.isoformat()) + extra)  # fmt: skip
     return 0
 
 
@@ -161,22 +172,12 @@ def run_log(args: argparse.Namespace) -> int:
     app = App.load(args.config)
     db = Database.in_dir(app.settings.state.dir)
     try:
-        rows = DeliveryLog(db).history(args.person, args.limit)
+        found = print_log(
+            DeliveryLog(db), ProgressStore(db), args.person, args.limit, args.failed,
+            app.settings.language, ZoneInfo(app.settings.timezone),
+        )  # fmt: skip
     finally:
         db.close()
-    if not rows:
-        print("no deliveries recorded", file=sys.stderr)
-        return 0
-    zone = ZoneInfo(app.settings.timezone)
-    for row in rows:
-        created = dt.datetime.fromtimestamp(row.created_at, dt.UTC)
-        when = created.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-        late = " late" if row.late else ""
-        reason = f"  {row.reason}" if row.reason else ""
-        who, _, kind, lead = columns(row.subject)
-        print(
-            f"{when}  {row.status:<9} {who} {kind} {lead:+d}"
-            f" part {row.part + 1} via {row.channel}"
-            f" to {row.recipient or '(configured)'} attempts {row.attempts}{late}{reason}"
-        )
+    if not found:
+        print(say(app.settings.language, "cli.no_rows"), file=sys.stderr)
     return 0

@@ -14,7 +14,8 @@ from rich.text import Text
 
 from renewd.commands.args import iso_date, person_id
 from renewd.core.errors import UsageError
-from renewd.core.model import PersonPlan, Status
+from renewd.core.model import Lang, PersonPlan, Status
+from renewd.core.wording import say, status_name, step_name
 from renewd.service.app import App, today
 
 STATUS_STYLE = {
@@ -89,46 +90,36 @@ def run(args: argparse.Namespace) -> int:
         json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
-    _table(plans, day)
+    _table(plans, day, app.settings.language)
     return 0
 
 
-def _table(plans: list[PersonPlan], day: dt.date) -> None:
+def _table(plans: list[PersonPlan], day: dt.date, lang: Lang) -> None:
     # A pipe or a log gets full lines rather than 80 columns of ellipses.
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     table = Table(title=f"renewd plan — {day.isoformat()}", show_lines=False)
-    for column in (
-        "id",
-        "name",
-        "group",
-        "expiry",
-        "profile",
-        "next step",
-        "due",
-        "status",
-        "note",
-    ):
-        table.add_column(column)
+    for column in ("id", "name", "group", "expiry", "profile", "next", "due", "status", "note"):
+        table.add_column(say(lang, f"cli.col.{column}"))
     for plan in plans:
         pending = [m for m in plan.milestones if m.status is not Status.DONE]
         step = min(pending, key=lambda m: m.due) if pending else None
         notes = []
         if not plan.feasible:
-            notes.append(f"gap {plan.gap_days}d")
+            notes.append(say(lang, "cli.note.gap", gap=plan.gap_days))
         if plan.critical_at_risk:
-            notes.append("critical date at risk")
+            notes.append(say(lang, "cli.alert.critical_date"))
         if plan.provisional:
-            notes.append("provisional")
+            notes.append(say(lang, "cli.note.provisional"))
         style = STATUS_STYLE[step.status] if step else "green"
         table.add_row(
             plan.person.id,
             plan.person.name,
             plan.person.group,
             plan.cycle.isoformat(),
-            plan.profile.value,
-            step.kind.value if step else "—",
+            say(lang, f"cli.profile.{plan.profile.value}"),
+            step_name(step.kind, lang) if step else "—",
             step.due.isoformat() if step else "—",
-            Text(step.status.value if step else "done", style=style),
+            Text(status_name(step.status if step else Status.DONE, lang), style=style),
             Text(", ".join(notes), style="bold red" if not plan.feasible else ""),
         )
     console.print(table)

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from renewd.core.feeds import mask_name, person_lang
-from renewd.core.materials import Actor, checklist, step_text
+from renewd.core.materials import Reader, step_checklist
 from renewd.core.model import Lang, MilestoneKind, Person, PersonPlan
+from renewd.core.policy import Owner, Owners
+from renewd.core.wording import HEADS_UP, INFORM_ONLY, POINTS_STEPS, say, step_name, years_text
 
 K = MilestoneKind
-# Steps whose description carries the materials checklist.
-_CHECKLIST_KINDS = frozenset({K.PREPARE, K.POINTS_APPLICATION, K.EMPLOYER_SUBMISSION})
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,94 +110,89 @@ def _content(
     )
 
 
-_checklist = functools.lru_cache(maxsize=256)(checklist)
-_step_text = functools.lru_cache(maxsize=64)(step_text)
+_step_checklist = functools.lru_cache(maxsize=1024)(step_checklist)
 
 
-def plan_events(plan: PersonPlan, default_lang: Lang, uid_key: bytes) -> list[EventContent]:
-    """One event per milestone of the plan, and one per critical date of the person."""
+def _description(kind: MilestoneKind, lang: Lang, owners: Owners, auto: bool) -> list[str]:
+    """What the step is and who does it, from the wording catalogue (no date-dependent words:
+    a feed's bytes change only when its data does)."""
+    owner = owners.of(kind)
+    if kind in INFORM_ONLY:
+        owner = Owner.BOTH
+    key = {
+        K.PERMIT_WINDOW: "info.permit_window",
+        K.EXPIRY: "info.expiry",
+        K.POINTS_APPROVAL: "feed.points_approval",
+    }.get(kind, f"do.{kind.value}")
+    if kind is K.PERMIT_RENEWAL and auto:
+        key = "feed.permit_renewal.sms"
+    return [say(lang, key), say(lang, "feed.who", who=say(lang, f"owner.{owner.value}"))]
+
+
+def plan_events(
+    plan: PersonPlan,
+    default_lang: Lang,
+    owners: Owners | None = None,
+    auto_endorsement: bool = True,
+    *,
+    uid_key: bytes,
+) -> list[EventContent]:
+    """One event per milestone of the plan, and one per critical date of the person. `owners`
+    and `auto_endorsement` come from `[policy]`: who each step belongs to, and whether the
+    permit step first says to watch for the automatic-endorsement SMS."""
+    owners = owners or Owners()
     person = plan.person
     lang = person_lang(person, default_lang)
-    zh = lang is Lang.ZH
     warnings: list[str] = []
     if not plan.feasible:
         approval = plan.projected_approval.isoformat() if plan.projected_approval else "?"
-        warnings.append(
-            f"⚠ 按当前进度无法按时完成：积分预计中断 {plan.gap_days} 天（预计审批 {approval}）。"
-            "请立即联系人事。"
-            if zh
-            else f"⚠ Not feasible at the current pace: the points would lapse for {plan.gap_days}"
-            f" days (approval expected {approval}). Contact HR now."
-        )
+        warnings.append(say(lang, "feed.infeasible", gap=plan.gap_days, approval=approval))
     for crit in plan.critical_at_risk:
-        label = crit.label or ("关键日期" if zh else "critical date")
-        warnings.append(
-            f"⚠ {crit.date.isoformat()} {label} 届时积分可能无效。"
-            if zh
-            else f"⚠ {crit.date.isoformat()} {label}: the points may not be valid then."
-        )
-    items = _checklist(person.changes, lang)
+        label = crit.label or say(lang, "note.critical.default")
+        warnings.append(say(lang, "feed.critical", date=crit.date.isoformat(), label=label))
     who, cycle = person_hash(person.id, uid_key), ymd(plan.cycle)
     masked_name = mask_name(person.name)
     out: list[EventContent] = []
     for m in plan.milestones:
-        step = _step_text(m.kind, lang)
-        heads_up = step.actor is Actor.NOBODY
-        lines = [step.action]
-        if zh:
-            lines.append(f"{'日期' if heads_up else '截止'}：{m.due.isoformat()}")
-            if m.opens and m.opens < m.due:
-                lines.append(f"可办理：{m.opens.isoformat()} 起")
-            lines.append(f"办理人：{step.actor_text}")
-            if m.done_on:
-                lines.append(f"已完成：{m.done_on.isoformat()}")
-            if m.provisional:
-                lines.append(f"日期暂定：{m.due.year} 年节假日安排公布后可能调整。")
-        else:
-            lines.append(f"{'On' if heads_up else 'By'}: {m.due.isoformat()}")
-            if m.opens and m.opens < m.due:
-                lines.append(f"From: {m.opens.isoformat()}")
-            lines.append(f"Who: {step.actor_text}")
-            if m.done_on:
-                lines.append(f"Done: {m.done_on.isoformat()}")
-            if m.provisional:
-                lines.append(
-                    f"Provisional: may move when the holiday notice for {m.due.year} is published."
-                )
-        lines.extend(warnings)
-        if person.has_points and m.kind in _CHECKLIST_KINDS:
-            lines.append("材料清单：" if zh else "Materials:")
-            lines.extend(f"- {item}" for item in items)
-        tag = ("【积分】" if step.points else "【居住证】") if zh else ""
-        if not zh:
-            tag = "[Points] " if step.points else "[Permit] "
-        done = "✓" if m.done_on else ""
-        suffix = ("：" if zh else ": ") + step.title
+        heads_up = m.kind in HEADS_UP or m.kind in INFORM_ONLY
+        lines = _description(m.kind, lang, owners, auto_endorsement)
+        sep = say(lang, "p.colon")
+        lines.insert(1, say(lang, "feed.on" if heads_up else "feed.by", date=m.due.isoformat()))
+        if m.opens and m.opens < m.due and not heads_up:
+            lines.insert(2, say(lang, "opens.from", date=m.opens.isoformat()))
+        if m.done_on:
+            lines.append(say(lang, "feed.done", date=m.done_on.isoformat()))
+        elif m.kind is K.EXPIRY and plan.gap_days and person.has_points:
+            lines.append(say(lang, "feed.gap", gap=plan.gap_days))
         if m.provisional:
-            suffix += "（暂定）" if zh else " (provisional)"
+            years = years_text(plan.estimated_years or (m.due.year,), lang)
+            lines.append(say(lang, "feed.provisional", years=years))
+        lines.extend(warnings)
+        owner = owners.of(m.kind)
+        reader = Reader.HR if owner is Owner.EMPLOYER else Reader.HOLDER
+        items = _step_checklist(m.kind, person.changes, lang, reader) if (
+            person.has_points or m.kind not in POINTS_STEPS) else ()  # fmt: skip
+        if items:
+            lines.append(say(lang, "feed.materials"))
+            lines.extend(f"- {item}" for item in items)
+        points = m.kind in POINTS_STEPS
+        tag = say(lang, "feed.tag.points" if points else "feed.tag.permit")
+        done = "✓" if m.done_on else ""
+        suffix = sep + step_name(m.kind, lang)
+        if m.provisional:
+            suffix += say(lang, "feed.provisional.tag")
         # Stable across dates and titles: (person hash, cycle, kind) only.
         uid = f"{who}-{cycle}-{m.kind.value}@renewd"
         out.append(
             _content(uid, person, masked_name, m.due, done + tag, suffix, "\n".join(lines), lang)
         )
     for index, crit in enumerate(person.critical_dates):
-        label = crit.label or ("关键日期" if zh else "critical date")
+        label = crit.label or say(lang, "note.critical.default")
         at_risk = crit in plan.critical_at_risk
-        if zh:
-            desc = "这一天需要有效的居住证积分。"
-            if at_risk:
-                desc += (
-                    f"\n⚠ 按当前进度届时积分可能无效（中断 {plan.gap_days} 天）。请立即联系人事。"
-                )
-            head, rest = "【关键日期】", f"：{label}"
-        else:
-            desc = "Valid residence-permit points are needed on this day."
-            if at_risk:
-                desc += (
-                    f"\n⚠ At the current pace the points may not be valid then (gap"
-                    f" {plan.gap_days} days). Contact HR now."
-                )
-            head, rest = "[Critical] ", f": {label}"
+        desc = say(lang, "feed.critical.desc")
+        if at_risk:
+            desc += "\n" + say(lang, "feed.critical.risk", gap=plan.gap_days)
+        head, rest = say(lang, "feed.critical.head"), say(lang, "p.colon") + label
         uid = critical_uid(person.id, index, uid_key)
         out.append(_content(uid, person, masked_name, crit.date, head, rest, desc, lang))
     return out

@@ -11,6 +11,7 @@ from enum import StrEnum
 from renewd.core.errors import ConfigError
 from renewd.core.model import Lang, Person
 from renewd.core.policy import FeedOptions
+from renewd.core.wording import say
 
 ALL_FEED = "all"
 
@@ -42,13 +43,13 @@ def feed_specs(people: Sequence[Person], options: FeedOptions) -> tuple[FeedSpec
     """Every feed the roster and the configuration define: all, one per group, one per person,
     then the extra feeds of `[[feeds.extra]]`. Raises ConfigError when two feeds share a name."""
     conf = options
-    zh = options.language is Lang.ZH
+    lang = options.language
     ids = tuple(p.id for p in people)
     specs = [
         FeedSpec(
             ALL_FEED,
             FeedKind.ALL,
-            "全部人员·居住证与积分续办" if zh else "Everyone: permit and points renewals",
+            say(lang, "feed.title.all"),
             ids,
             conf.mask_names,
             conf.alarms,
@@ -60,7 +61,7 @@ def feed_specs(people: Sequence[Person], options: FeedOptions) -> tuple[FeedSpec
             groups.setdefault(person.group, []).append(person.id)
     for group, members in groups.items():
         title = options.group_titles.get(group)
-        default = f"{group}·居住证与积分续办" if zh else f"{group}: permit and points renewals"
+        default = say(lang, "feed.title.group", group=group)
         specs.append(
             FeedSpec(
                 f"group-{group}",
@@ -72,12 +73,7 @@ def feed_specs(people: Sequence[Person], options: FeedOptions) -> tuple[FeedSpec
             )
         )
     for person in people:
-        own_zh = person_lang(person, options.language) is Lang.ZH
-        title = (
-            f"{person.name}·居住证与积分续办"
-            if own_zh
-            else f"{person.name}: permit and points renewal"
-        )
+        title = say(person_lang(person, lang), "feed.title.person", name=person.name)
         specs.append(
             FeedSpec(
                 f"person-{person.id}", FeedKind.PERSON, title, (person.id,), False, conf.alarms

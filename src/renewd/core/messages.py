@@ -1,26 +1,44 @@
-"""The wording of reminders, digests and escalations: pure functions of (reminder, today, language,
-format). No I/O, no clock.
+"""What a reminder says: one letter per envelope (`renewd.core.routing`), in plain text.
 
-Every piece of user data (names, groups, critical-date labels) goes through `escape(text, fmt)` so
-a name with `*`, `_` or `<` cannot break Telegram's or WeCom's parser. ID-card and phone numbers
-are never part of a Person, so they cannot appear here; the roster id (工号) appears only in
-messages to HR (digests and escalations), never in a message to the person.
+A `Letter` is a title and sections of plain lines; nothing here knows about markup. Each channel
+renders it (`renewd.channels.formatting`) and escapes what its markup needs, title included. The
+words come from `renewd.core.wording`, the checklists from `renewd.core.materials`.
 
-The materials checklist comes from `renewd.core.materials`, shared with the feeds.
+- `personal_letter`: everything one person must hear in a pass, steps in chain order, each with
+  its date, what to do (worded for the reader's role) and what to bring; a first contact reads
+  as a status message; late reminders name the days renewd was not running. `extra` sections
+  (a calendar change, for instance) are added before the notes.
+- `renewd.core.digests.digest_letter`: HR's digest, built from the same pieces.
+
+ID-card and phone numbers are never part of a Person, so they cannot appear here; the roster id
+(工号) appears only in messages to HR, never in a message to the person.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
-from renewd.core import materials
-from renewd.core.model import Lang, MilestoneKind, PersonPlan
-from renewd.core.reminders import Alert, AlertKind, MilestoneReminder, Reminder
+from renewd.core.materials import Reader, step_checklist
+from renewd.core.model import Lang, Milestone, MilestoneKind, PersonPlan
+from renewd.core.policy import Owner, Policy
+from renewd.core.reminders import MilestoneReminder, Reminder
+from renewd.core.routing import Item, PersonalEnvelope
+from renewd.core.wording import (
+    CATALOGUE,
+    HEADS_UP,
+    INFORM_ONLY,
+    Role,
+    capital,
+    date,
+    day_span,
+    days_left,
+    say,
+    step_name,
+    years_text,
+)
 
 K = MilestoneKind
 
@@ -29,313 +47,274 @@ class Format(StrEnum):
     """How a channel renders a message body."""
 
     TEXT = "text"
-    MARKDOWN = "markdown"  # CommonMark subset: **bold**, lists (WeCom robot markdown)
-    HTML = "html"  # the subset Telegram accepts: <b>, <i>, plain newlines
+    MARKDOWN = "markdown"  # CommonMark subset: **bold**, lists (WeCom markdown)
+    HTML = "html"  # the subset Telegram accepts: <b>, plain newlines
 
 
 @dataclass(frozen=True)
 class Message:
+    """A letter rendered for one channel's format: what is stored and sent."""
+
     title: str
     body: str
     format: Format
 
 
-# -- wording tables --------------------------------------------------------------------------
-
-STEP: dict[MilestoneKind, tuple[str, str]] = {
-    K.PREPARE: (
-        "准备续办材料，核对社保缴纳和变更事项",
-        "Prepare: gather materials, check social insurance and changes",
-    ),
-    K.PERMIT_WINDOW: ("居住证签注窗口今天开放", "The permit renewal window opens"),
-    K.PERMIT_RENEWAL: ("办理居住证签注（续签）", "Renew (endorse) the residence permit"),
-    K.POINTS_APPLICATION: (
-        "网上点击“续办申请”（积分续办）",
-        "Apply for the points renewal (续办申请)",
-    ),
-    K.EMPLOYER_SUBMISSION: (
-        "单位网上审核并递交材料",
-        "Employer reviews online and hands in the materials",
-    ),
-    K.POINTS_APPROVAL: ("等待积分审批通过短信", "Points approval SMS expected"),
-    K.COLLECT_NOTICE: ("打印或领取积分通知单", "Print or collect the points notice (积分通知单)"),
-    K.EXPIRY: ("居住证及积分到期", "The permit and the points expire"),
-    K.GRACE_END: (
-        "逾期签注最后一天（不中断居住年限）",
-        "Last day to endorse late without breaking residence years",
-    ),
-}
-
-_WEEKDAY_ZH = "一二三四五六日"
+class Level(IntEnum):
+    TEXT = 0
+    BULLET = 1
+    DETAIL = 2  # under the bullet before it
 
 
-def checklist(plan: PersonPlan, lang: Lang) -> tuple[str, ...]:
-    """The basic set plus one situational set per change recorded for the person (the same list
-    the feeds carry)."""
-    return materials.checklist(plan.person.changes, lang)
+@dataclass(frozen=True)
+class Line:
+    text: str
+    level: Level = Level.BULLET
 
 
-# -- escaping --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Section:
+    """A heading (may be empty) and its lines, all plain text."""
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
-
-
-def escape(text: str, fmt: Format) -> str:
-    """Make user data inert in `fmt`: no markup, no tags, no line breaks."""
-    text = " ".join(text.split())
-    if fmt is Format.HTML:
-        return html.escape(text, quote=False)
-    if fmt is Format.MARKDOWN:
-        return html.escape(_MD_SPECIAL.sub(r"\\\1", text), quote=False)
-    return text
+    heading: str
+    lines: tuple[Line, ...]
 
 
-def _bold(text: str, fmt: Format) -> str:
-    if fmt is Format.HTML:
-        return f"<b>{text}</b>"
-    if fmt is Format.MARKDOWN:
-        return f"**{text}**"
-    return text
+@dataclass(frozen=True)
+class Letter:
+    title: str
+    opening: tuple[str, ...]
+    sections: tuple[Section, ...]
+    closing: tuple[str, ...] = ()
 
 
-def _date(day: dt.date, lang: Lang) -> str:
-    if lang is Lang.ZH:
-        return f"{day.isoformat()}（周{_WEEKDAY_ZH[day.weekday()]}）"
-    return day.strftime("%Y-%m-%d (%a)")
+def _ms(reminder: Reminder) -> Milestone | None:
+    """The step a reminder is about (None for an alert or a first-contact status)."""
+    return reminder.milestone if isinstance(reminder, MilestoneReminder) else None
 
 
-def days_left(due: dt.date, today: dt.date, lang: Lang) -> str:
-    n = (due - today).days
-    if lang is Lang.ZH:
-        if n > 0:
-            return f"还剩 {n} 天"
-        return "今天截止" if n == 0 else f"已逾期 {-n} 天"
-    if n > 0:
-        return f"{n} day{'s' if n != 1 else ''} left"
-    return "due today" if n == 0 else f"overdue by {-n} day{'s' if n != -1 else ''}"
+def is_provisional(reminder: Reminder) -> bool:
+    milestone = _ms(reminder)
+    return milestone is not None and milestone.provisional
+
+
+def _lead(reminder: Reminder) -> int:
+    return reminder.days_before if isinstance(reminder, MilestoneReminder) else 0
 
 
 def lang_of(plan: PersonPlan, default: Lang) -> Lang:
     return plan.person.lang or default
 
 
-# -- one reminder to one person --------------------------------------------------------------
+# -- one step in words ------------------------------------------------------------------------
 
 
-def reminder_message(
-    reminder: MilestoneReminder, today: dt.date, lang: Lang, fmt: Format
-) -> Message:
-    """A personal reminder: who, what step, by when, how many days are left, what to bring."""
-    milestone = reminder.milestone
-    plan = reminder.plan
-    zh = lang is Lang.ZH
-    i = 0 if zh else 1
-    step = STEP[milestone.kind][i]
-    name = plan.person.name
-    left = days_left(milestone.due, today, lang)
-    if zh:
-        title = f"【续签提醒】{name}：{step}，{left}（截止 {milestone.due.isoformat()}）"
-    else:
-        title = f"[Renewal] {name}: {step}, {left} (by {milestone.due.isoformat()})"
-
-    def b(text: str) -> str:
-        return _bold(text, fmt)
-
-    who = escape(name, fmt)
-    lines = [f"{who}，您好：" if zh else f"Hello {who},", ""]
-    if zh:
-        lines += [
-            f"{b('步骤')}：{step}",
-            f"{b('截止')}：{_date(milestone.due, lang)}，{left}",
-            f"{b('居住证到期')}：{_date(plan.cycle, lang)}",
-        ]
-    else:
-        lines += [
-            f"{b('Step')}: {step}",
-            f"{b('By')}: {_date(milestone.due, lang)}, {left}",
-            f"{b('Permit expires')}: {_date(plan.cycle, lang)}",
-        ]
-    if milestone.opens is not None and milestone.opens > today:
-        opens = _date(milestone.opens, lang)
-        lines.append(f"{b('可办理')}：{opens} 起" if zh else f"{b('Possible from')}: {opens}")
-    lines.append("")
-    lines.append(f"{b('需准备材料')}：" if zh else f"{b('What to bring')}:")
-    lines += [f"- {item}" for item in checklist(plan, lang)]
-    notes = _notes(reminder, lang, fmt)
-    if notes:
-        lines.append("")
-        lines += notes
-    return Message(title=title, body="\n".join(lines), format=fmt)
+def when(milestone: Milestone, today: dt.date, lang: Lang) -> str:
+    """ "截止 2027-01-19（周二），还剩 3 天" — the date and the days left, in agreement."""
+    key = "due.on" if milestone.kind in HEADS_UP or milestone.kind in INFORM_ONLY else "due.by"
+    if key == "due.on" and milestone.due < today:  # "since 2026-11-28" says it all
+        return days_left(milestone.kind, milestone.due, today, lang)
+    text = say(lang, key, date=date(milestone.due, lang))
+    sep = say(lang, "p.comma")
+    return text + sep + days_left(milestone.kind, milestone.due, today, lang)
 
 
-def _notes(reminder: MilestoneReminder, lang: Lang, fmt: Format) -> list[str]:
-    plan = reminder.plan
-    milestone = reminder.milestone
-    zh = lang is Lang.ZH
-    notes = []
-    if reminder.kind in (K.PREPARE, K.PERMIT_RENEWAL) and reminder.days_before > 0:
-        notes.append(
-            "社保断缴或工作变动会影响续办，请尽早核对。"
-            if zh
-            else "A gap in social insurance or a job change puts the renewal at risk: check now."
-        )
+def action(
+    plan: PersonPlan, milestone: Milestone, role: Role, today: dt.date, lang: Lang, policy: Policy
+) -> str:
+    """What the reader does about `milestone` (or what he should know of it)."""
+    kind = milestone.kind
+    due = date(milestone.due, lang)
+    if role is Role.ASK_HR:
+        key = "ask.overdue" if milestone.due < today else f"ask.{kind.value}"
+        return say(lang, key if key in CATALOGUE[lang] else "ask.generic", due=due)
+    if kind is K.PERMIT_RENEWAL:
+        opens = milestone.opens or milestone.due
+        if not plan.feasible and today < opens:
+            return say(lang, "do.permit_renewal.at_open", opens=date(opens, lang))
+        if policy.auto_endorsement:
+            check = policy.endorsement_check_day(opens, milestone.due)
+            if not plan.feasible or today >= check:
+                return say(lang, "do.permit_renewal.apply")
+            return say(lang, "do.permit_renewal.sms", check=date(check, lang))
+    if kind is K.POINTS_APPROVAL:
+        opens = milestone.opens or milestone.due
+        return say(lang, "info.points_approval", opens=date(opens, lang), due=due)
+    if kind is K.EXPIRY:
+        renewed = plan.milestone(K.PERMIT_RENEWAL)
+        done = renewed is not None and renewed.done_on is not None
+        return say(lang, "info.expiry.renewed" if done else "info.expiry")
+    if kind is K.PERMIT_WINDOW:
+        return say(lang, "info.permit_window")
+    return say(lang, f"do.{kind.value}")
+
+
+def item_lines(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list[Line]:
+    reminder = item.reminder
+    milestone = _ms(reminder)
+    if milestone is None:
+        return []
+    sep = say(lang, "p.colon")
+    head = capital(step_name(milestone.kind, lang)) + sep + when(milestone, today, lang)
+    lines = [Line(head)]
+    opens = milestone.opens
+    if opens is not None and today < opens < milestone.due and milestone.kind not in HEADS_UP:
+        lines.append(Line(say(lang, "opens.from", date=date(opens, lang)), Level.DETAIL))
+    lines.append(
+        Line(action(reminder.plan, milestone, item.role, today, lang, policy), Level.DETAIL)
+    )
+    return lines
+
+
+# -- notes ------------------------------------------------------------------------------------
+
+
+def _plan_notes(plan: PersonPlan, items: Sequence[Item], today: dt.date, lang: Lang) -> list[str]:
+    notes: list[str] = []
+    kinds = {i.reminder.kind for i in items}
+    if kinds & {K.PREPARE, K.PERMIT_RENEWAL} and any(_lead(i.reminder) > 0 for i in items):
+        notes.append(say(lang, "note.risk"))
     if not plan.feasible and plan.person.has_points:
-        notes.append(
-            f"按当前进度，积分有效期可能中断约 {plan.gap_days} 天，请立即办理并联系人事。"
-            if zh
-            else f"At the current pace the points may lapse for about {plan.gap_days} days:"
-            " act now and tell HR."
-        )
+        permit = plan.milestone(K.PERMIT_RENEWAL)
+        opens = permit.opens if permit is not None else None
+        if opens is not None and opens > today:
+            notes.append(
+                say(lang, "note.infeasible.window", gap=plan.gap_days, opens=date(opens, lang))
+            )
+        else:
+            notes.append(say(lang, "note.infeasible.now", gap=plan.gap_days))
     for critical in plan.critical_at_risk:
-        label = escape(critical.label, fmt) or ("关键日期" if zh else "critical date")
-        notes.append(
-            f"注意：{label}（{critical.date.isoformat()}）时积分可能无效。"
-            if zh
-            else f"Warning: the points may be invalid on {label} ({critical.date.isoformat()})."
-        )
-    if milestone.provisional:
-        year = milestone.due.year
-        notes.append(
-            f"该日期依据估算的 {year} 年节假日安排，国务院公布放假通知后可能调整。"
-            if zh
-            else f"This date is provisional: it may move when the holiday notice for {year}"
-            " is published."
-        )
-    if reminder.late:
-        notes.append(
-            f"（本提醒原定 {reminder.fire_on.isoformat()} 发送，因服务中断延后。）"
-            if zh
-            else f"(This reminder was due on {reminder.fire_on.isoformat()} and is sent late.)"
-        )
+        label = critical.label or say(lang, "note.critical.default")
+        notes.append(say(lang, "note.critical", label=label, date=critical.date.isoformat()))
+    provisional = [i for i in items if is_provisional(i.reminder)]
+    if provisional and plan.estimated_years:
+        notes.append(say(lang, "note.provisional", years=years_text(plan.estimated_years, lang)))
     return notes
 
 
-# -- digests for HR ----------------------------------------------------------------------------
+def _late_note(items: Iterable[Item], lang: Lang) -> list[str]:
+    missed = sorted({d for i in items if i.reminder.late for d in i.reminder.missed})
+    return [say(lang, "note.late", days=day_span(missed, lang))] if missed else []
 
 
-def _item_line(reminder: Reminder, today: dt.date, lang: Lang, fmt: Format) -> str:
-    plan = reminder.plan
-    person = plan.person
-    zh = lang is Lang.ZH
-    who = f"{escape(person.name, fmt)}（{escape(person.id, fmt)}）"
-    if not zh:
-        who = f"{escape(person.name, fmt)} ({escape(person.id, fmt)})"
-    if isinstance(reminder, Alert) and reminder.kind is AlertKind.INFEASIBLE:
-        what = (
-            f"计划不可行，积分预计中断约 {plan.gap_days} 天（到期 {plan.cycle.isoformat()}）"
-            if zh
-            else f"plan infeasible: points lapse about {plan.gap_days} days"
-            f" (expiry {plan.cycle.isoformat()})"
+def _checklists(
+    plan: PersonPlan, items: Sequence[Item], lang: Lang, reader: Reader, policy: Policy
+) -> list[Section]:
+    out = []
+    for item in items:
+        kind = item.reminder.kind
+        if not isinstance(kind, MilestoneKind) or item.role is Role.INFORM:
+            continue
+        things = step_checklist(
+            kind, plan.person.changes, lang, reader, auto_endorsement=policy.auto_endorsement
         )
-    elif isinstance(reminder, Alert):
-        critical = reminder.critical
-        label = escape(critical.label, fmt) if critical and critical.label else ""
-        day = reminder.due.isoformat()
-        what = (
-            f"关键日期 {label} {day} 积分可能无效" if zh else f"critical date {label} {day} at risk"
-        )
-    else:
-        milestone = reminder.milestone
-        step = STEP[reminder.kind][0 if zh else 1]
-        due = milestone.due.isoformat()
-        left = days_left(milestone.due, today, lang)
-        what = f"{step}，截止 {due}，{left}" if zh else f"{step}, by {due}, {left}"
-        if milestone.provisional:
-            what += "（日期待定）" if zh else " (provisional)"
-    return f"- {who}：{what}" if zh else f"- {who}: {what}"
+        if things:
+            key = "section.give" if item.role is Role.ASK_HR else "section.bring"
+            heading = say(lang, key, step=step_name(kind, lang))
+            out.append(Section(heading, tuple(Line(t) for t in things)))
+    return out
 
 
-def digest_messages(
-    reminders: Sequence[Reminder],
+# -- letters ----------------------------------------------------------------------------------
+
+
+def personal_letter(
+    envelope: PersonalEnvelope,
     today: dt.date,
     lang: Lang,
-    fmt: Format,
-    *,
-    heading: str,
-    escalation: bool = False,
-    max_bytes: int | None = None,
-) -> list[Message]:
-    """One digest listing every item, split into parts when a channel limits the length.
-
-    `heading` is the group name (already chosen by the caller; escaped here). Items are sorted
-    by person then due date so HR reads the list top-down. `max_bytes` counts UTF-8 bytes (WeCom
-    counts bytes, Telegram characters; bytes is the stricter of the two).
-    """
-    zh = lang is Lang.ZH
-    people = len({r.plan.person.id for r in reminders})
-    group = escape(heading, fmt)
-    if escalation:
-        title = (
-            f"【需关注】{today.isoformat()}：{people} 人 {len(reminders)} 项"
-            if zh
-            else f"[Attention] {today.isoformat()}: {len(reminders)} items, {people} people"
-        )
+    policy: Policy,
+    extra: Sequence[Section] = (),
+) -> Letter:
+    """The one message this address gets in this pass."""
+    plans = envelope.plans
+    names = say(lang, "p.list").join(p.person.name for p in plans)
+    sections: list[Section] = []
+    notes: list[str] = []
+    first = all(i.reminder.first for i in envelope.items)
+    for plan in plans:
+        items = [i for i in envelope.items if i.reminder.plan is plan]
+        if first:
+            has_hr = any(i.has_hr for i in items)
+            sections.append(_status(plan, today, lang, policy, has_hr))
+        todo = [i for i in items if _ms(i.reminder) and i.role is not Role.INFORM]
+        info = [i for i in items if _ms(i.reminder) and i.role is Role.INFORM]
+        for heading, group in (
+            (say(lang, "section.todo"), todo),
+            (say(lang, "section.info"), info),
+        ):
+            lines = [line for i in group for line in item_lines(i, today, lang, policy)]
+            if lines:
+                prefix = f"{plan.person.name} · " if len(plans) > 1 else ""
+                sections.append(Section(prefix + heading, tuple(lines)))
+        sections += _checklists(plan, todo, lang, Reader.HOLDER, policy)
+        if not first:
+            sections.append(
+                Section(
+                    "",
+                    (Line(say(lang, "status.expires", date=date(plan.cycle, lang)), Level.TEXT),),
+                )
+            )
+        notes += _plan_notes(plan, items, today, lang)
+    sections += extra
+    notes = _late_note(envelope.items, lang) + notes
+    if first:
+        title = say(lang, "title.status", name=names, expires=plans[0].cycle.isoformat())
     else:
-        title = (
-            f"【续签提醒汇总】{heading} {today.isoformat()}：{people} 人 {len(reminders)} 项"
-            if zh
-            else f"[Renewal digest] {heading} {today.isoformat()}: {len(reminders)} items,"
-            f" {people} people"
-        )
-    head = _bold(group or ("全部" if zh else "all"), fmt)
-    ordered = sorted(reminders, key=_order)
-    lines = [_item_line(r, today, lang, fmt) for r in ordered]
-    footer = (
-        "带“日期待定”的日期依据估算的节假日安排，可能调整。"
-        if zh
-        else "Provisional dates may move when the holiday notice is published."
-    )
-    if not any(isinstance(r, MilestoneReminder) and r.milestone.provisional for r in reminders):
-        footer = ""
-    parts = _split([head, *lines], footer, max_bytes)
-    if len(parts) == 1:
-        return [Message(title=title, body=parts[0], format=fmt)]
-    return [
-        Message(title=f"{title}（{n}/{len(parts)}）", body=body, format=fmt)
-        for n, body in enumerate(parts, start=1)
+        steps = [i for i in envelope.items if _ms(i.reminder) and i.role is not Role.INFORM]
+        steps = steps or [i for i in envelope.items if _ms(i.reminder) is not None]
+        shown = say(lang, "p.list")
+        head = shown.join(_short(i, today, lang) for i in steps[:2])
+        if len(steps) > 2:
+            head += say(lang, "p.more", n=len(steps), more=len(steps) - 2)
+        title = say(lang, "title.reminder", name=names, steps=head)
+    opening = (say(lang, "hello", name=names),)
+    return Letter(title, opening, tuple(sections), tuple(dict.fromkeys(notes)))
+
+
+def _short(item: Item, today: dt.date, lang: Lang) -> str:
+    milestone = _ms(item.reminder)
+    assert milestone is not None
+    left = days_left(milestone.kind, milestone.due, today, lang)
+    return step_name(milestone.kind, lang) + say(lang, "p.paren", text=left)
+
+
+def _status(plan: PersonPlan, today: dt.date, lang: Lang, policy: Policy, has_hr: bool) -> Section:
+    """Where the renewal stands: expiry, what is done, the next step and its date."""
+    lines = [
+        Line(say(lang, "status.intro"), Level.TEXT),
+        Line(say(lang, "status.expires", date=date(plan.cycle, lang))),
     ]
+    for m in plan.milestones:
+        if m.done_on is not None and m.kind not in HEADS_UP:
+            lines.append(
+                Line(
+                    say(
+                        lang,
+                        "status.done",
+                        step=step_name(m.kind, lang),
+                        date=m.done_on.isoformat(),
+                    )
+                )
+            )
+    upcoming = [
+        m
+        for m in plan.milestones
+        if m.done_on is None
+        and m.kind not in HEADS_UP
+        and m.kind is not K.EXPIRY
+        and not (m.kind is K.GRACE_END and today <= plan.cycle)
+    ]
+    if upcoming:
+        nxt = upcoming[0]
+        key = "status.next"
+        if policy.owners.of(nxt.kind) is Owner.EMPLOYER:
+            key = "status.next.hr" if has_hr else "status.next.ask"
+        step = step_name(nxt.kind, lang)
+        lines.append(Line(say(lang, key, step=step, when=when(nxt, today, lang))))
+    else:
+        lines.append(Line(say(lang, "status.nothing")))
+    return Section("", tuple(lines))
 
 
-def _order(reminder: Reminder) -> tuple[str, dt.date, str]:
-    """By person, then due date (an alert sorts at its plan's expiry), then kind."""
-    due = reminder.due if isinstance(reminder, MilestoneReminder) else reminder.plan.cycle
-    return reminder.plan.person.id, due, reminder.kind.value
-
-
-def _split(lines: list[str], footer: str, max_bytes: int | None) -> list[str]:
-    """Pack lines into as few bodies as fit `max_bytes`; the heading repeats on each part."""
-    tail = f"\n\n{footer}" if footer else ""
-    if max_bytes is None:
-        return ["\n".join(lines) + tail]
-    head, items = lines[0], lines[1:]
-    budget = max_bytes - len(tail.encode()) - 32  # room for the part counter and slack
-    parts: list[str] = []
-    current = [head]
-    size = len(head.encode())
-    for line in items:
-        cost = len(line.encode()) + 1
-        if cost + len(head.encode()) > budget:  # one huge line: cut it rather than loop
-            line = line.encode()[: budget - len(head.encode()) - 4].decode(errors="ignore") + "…"
-            cost = len(line.encode()) + 1
-        if size + cost > budget and len(current) > 1:
-            parts.append("\n".join(current))
-            current, size = [head], len(head.encode())
-        current.append(line)
-        size += cost
-    parts.append("\n".join(current))
-    parts[-1] += tail
-    return parts
-
-
-def test_message(channel: str, lang: Lang, fmt: Format) -> Message:
-    if lang is Lang.ZH:
-        return Message(
-            title="【renewd】测试消息",
-            body=f"这是来自 renewd 的测试消息（通道 {escape(channel, fmt)}）。收到即表示配置正确。",
-            format=fmt,
-        )
-    return Message(
-        title="[renewd] test message",
-        body=f"A test message from renewd (channel {escape(channel, fmt)}). It works.",
-        format=fmt,
-    )
+def test_letter(channel: str, lang: Lang) -> Letter:
+    return Letter(say(lang, "title.test"), (say(lang, "test.body", channel=channel),), ())

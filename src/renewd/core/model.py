@@ -158,6 +158,7 @@ class PersonPlan:
     milestones: tuple[Milestone, ...]
     projected_approval: dt.date | None
     critical_at_risk: tuple[CriticalDate, ...] = ()
+    estimated_years: tuple[int, ...] = ()  # years whose holiday notice a provisional date lacks
 
     @property
     def escalate(self) -> bool:

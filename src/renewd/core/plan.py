@@ -74,6 +74,12 @@ class _Date:
         return cls(answer.date, answer.provisional or any(i.provisional for i in inputs))
 
 
+def _expiry_done(p: Progress) -> dt.date | None:
+    if p.permit_renewed_on is None or p.points_approved_on is None:
+        return None
+    return max(p.permit_renewed_on, p.points_approved_on)
+
+
 def _later(a: _Date, b: _Date) -> _Date:
     return a if a.date >= b.date else b
 
@@ -192,17 +198,29 @@ class Planner:
         at_risk: tuple[CriticalDate, ...] = ()
         if person.has_points and gap:
             at_risk = tuple(c for c in person.critical_dates if cycle < c.date <= projected.date)
+        provisional = provisional or any(m.provisional for m in milestones)
         return PersonPlan(
             person=person,
             cycle=cycle,
             profile=profile,
             feasible=gap == 0,
             gap_days=gap,
-            provisional=provisional or any(m.provisional for m in milestones),
+            provisional=provisional,
+            estimated_years=self._estimated_years(milestones) if provisional else (),
             milestones=milestones,
             projected_approval=projected.date if person.has_points else None,
             critical_at_risk=at_risk,
         )
+
+    def _estimated_years(self, milestones: tuple[Milestone, ...]) -> tuple[int, ...]:
+        """The years whose holiday notice is missing among those the plan's dates touch."""
+        days = [m.due for m in milestones if m.provisional] or [m.due for m in milestones]
+        lo = min(m.due for m in milestones).year
+        hi = max(days).year
+        return tuple(y for y in range(lo, hi + 1) if self._year_estimated(y))
+
+    def _year_estimated(self, year: int) -> bool:
+        return self.calendar.is_provisional(dt.date(year, 1, 1), dt.date(year, 12, 31))
 
     def plan_all(self, people: Iterable[Person], today: dt.date) -> list[PersonPlan]:
         return [self.plan(person, today) for person in people]
@@ -266,7 +284,8 @@ class Planner:
             (K.EMPLOYER_SUBMISSION, submit_due, applied.date, p.points_submitted_on),
             (K.POINTS_APPROVAL, approval_due, approval_opens.date, p.points_approved_on),
             (K.COLLECT_NOTICE, collect_due, approved.date, p.notice_collected_on),
-            (K.EXPIRY, _Date(cycle), None, p.permit_renewed_on),
+            # Not done while the points may still lapse: the new approval must be in too.
+            (K.EXPIRY, _Date(cycle), None, _expiry_done(p)),
         ]
         if p.permit_renewed_on is None:
             rows.append(

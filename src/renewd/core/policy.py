@@ -13,7 +13,35 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
-from renewd.core.model import Lang
+from renewd.core.model import Lang, MilestoneKind
+
+
+class Owner(StrEnum):
+    """Who a milestone belongs to (SPEC §3): the permit holder, the employer's HR, or both."""
+
+    HOLDER = "holder"
+    EMPLOYER = "employer"
+    BOTH = "both"
+
+
+@dataclass(frozen=True, slots=True)
+class Owners:
+    """`[policy.owners]`: one owner per milestone kind. Waiting steps (`points_approval`) and
+    `expiry` inform both and ask nobody to act; the others are acted on by their owner."""
+
+    prepare: Owner = Owner.HOLDER
+    permit_window: Owner = Owner.HOLDER
+    permit_renewal: Owner = Owner.HOLDER
+    points_application: Owner = Owner.EMPLOYER
+    employer_submission: Owner = Owner.EMPLOYER
+    points_approval: Owner = Owner.BOTH
+    collect_notice: Owner = Owner.HOLDER
+    expiry: Owner = Owner.BOTH
+    grace_end: Owner = Owner.HOLDER
+
+    def of(self, kind: MilestoneKind) -> Owner:
+        owner: Owner = getattr(self, kind.value)
+        return owner
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +65,16 @@ class Policy:
     grace_days: int = 60
     due_soon_days: int = 7
     collect_workdays: int = 5
+    # Shanghai endorses most permits by itself and confirms by SMS (SPEC §3): the permit step
+    # first says to watch for it, and from this many days after the window opens (never later
+    # than the step's due date), without a recorded renewal, to apply in person or online.
+    auto_endorsement: bool = True
+    auto_endorsement_check_days: int = 7
+    owners: Owners = Owners()
+
+    def endorsement_check_day(self, window_opens: dt.date, due: dt.date) -> dt.date:
+        """The day from which a holder without the endorsement SMS should apply himself."""
+        return min(window_opens + dt.timedelta(days=self.auto_endorsement_check_days), due)
 
 
 class Fallback(StrEnum):

@@ -5,7 +5,10 @@ and the digest that gathers them for HR; and the keys under which the delivery l
   overdue repeat: -2 is two days after the due date).
 - `Alert`: something about a plan that is not a step (the plan is infeasible, or the points may
   be invalid on a critical date); sent once per cycle to the escalation channel.
-- `DigestKey`: one digest of a day for a group's channels, or the escalation digest (no group).
+- `FirstContact`: the status message of a person renewd writes to for the first time.
+- `DigestKey`: one digest of a day for a group's channels, or the escalation digest (no group);
+  since issue 9 one digest per channel (`channel`), holding every group and the escalations.
+- `MessageKey`: one person's one message of a pass on one channel (issue 9).
 
 `ReminderKey` is how the delivery log identifies a reminder or an alert (person, cycle, kind,
 lead): `lead` is `days_before` for a milestone reminder, 0 for an infeasible plan and the critical
@@ -28,12 +31,18 @@ class AlertKind(StrEnum):
     CRITICAL = "critical_date"
 
 
-Kind = MilestoneKind | AlertKind
+class NoticeKind(StrEnum):
+    """Messages about a person that are neither a step nor an alert."""
+
+    FIRST_CONTACT = "first_contact"
+
+
+Kind = MilestoneKind | AlertKind | NoticeKind
 
 
 def parse_kind(text: str) -> Kind | None:
     """The kind a delivery log row names, or None for one this version does not know."""
-    for enum in (MilestoneKind, AlertKind):
+    for enum in (MilestoneKind, AlertKind, NoticeKind):
         try:
             return enum(text)
         except ValueError:
@@ -60,6 +69,8 @@ class MilestoneReminder:
     days_before: int
     fire_on: dt.date
     late: bool
+    first: bool = False  # the person hears from renewd for the first time: no "late" then
+    missed: tuple[dt.date, ...] = ()  # late: the days renewd was not running
 
     @property
     def kind(self) -> MilestoneKind:
@@ -92,6 +103,8 @@ class Alert:
     fire_on: dt.date
     critical: CriticalDate | None = None
     late: bool = False
+    first: bool = False
+    missed: tuple[dt.date, ...] = ()
 
     @property
     def due(self) -> dt.date:
@@ -107,7 +120,31 @@ class Alert:
         return True
 
 
-Reminder = MilestoneReminder | Alert
+@dataclass(frozen=True)
+class FirstContact:
+    """A person seen for the first time: one status message (where the renewal stands, the next
+    step and its date) instead of a backlog of back-dated reminders."""
+
+    plan: PersonPlan
+    fire_on: dt.date
+    late: bool = False
+    first: bool = True
+    missed: tuple[dt.date, ...] = ()
+
+    @property
+    def kind(self) -> NoticeKind:
+        return NoticeKind.FIRST_CONTACT
+
+    @property
+    def key(self) -> ReminderKey:
+        return ReminderKey(self.plan.person.id, self.plan.cycle, NoticeKind.FIRST_CONTACT, 0)
+
+    @property
+    def escalate(self) -> bool:
+        return False
+
+
+Reminder = MilestoneReminder | Alert | FirstContact
 
 
 @dataclass(frozen=True, order=True)
@@ -118,7 +155,18 @@ class DigestKey:
     day: dt.date
     number: int
     group: str | None = None
+    channel: str | None = None  # issue 9: the one digest of a pass on this channel
 
     @property
     def escalation(self) -> bool:
-        return self.group is None
+        return self.group is None and self.channel is None
+
+
+@dataclass(frozen=True, order=True)
+class MessageKey:
+    """The `number`th pass of `day`'s one message to one person (the first of the people an
+    address reaches), on whichever channel the delivery row names."""
+
+    day: dt.date
+    number: int
+    person: str

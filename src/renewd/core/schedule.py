@@ -9,7 +9,14 @@ never issued, and is marked late when its fire date is before `today`.
 So a daily pass sends each lead day once; a pass after downtime sends only the latest missed
 reminder of each milestone, once; earlier missed ones are superseded, never sent afterwards (their
 fire date is older than an issued one). Nothing here reads the clock or the database: the caller
-passes `issued`, the keys already in the delivery log.
+passes `issued`, the keys already in the delivery log, `known`, the people renewd has written to
+before, and `history`, the days on which passes ran.
+
+Honest words (issue 9): a reminder is *late* only when renewd really was not running on its fire
+day (`PassHistory`), and it names those days; a person seen for the first time gets his due
+reminders marked `first` (never "late") and a `FirstContact` status. A points step is reminded
+only once the permit renewal is recorded and the step before it is done or due itself (no
+"collect the notice" while the permit is overdue).
 """
 
 from __future__ import annotations
@@ -19,7 +26,14 @@ from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from renewd.core.model import Milestone, MilestoneKind, PersonPlan, Status
-from renewd.core.reminders import Alert, AlertKind, MilestoneReminder, Reminder, ReminderKey
+from renewd.core.reminders import (
+    Alert,
+    AlertKind,
+    FirstContact,
+    MilestoneReminder,
+    Reminder,
+    ReminderKey,
+)
 
 K = MilestoneKind
 
@@ -44,6 +58,41 @@ HEADS_UP_CATCH_UP_DAYS = 7
 WAIT_TO_OPEN = frozenset({K.POINTS_APPLICATION, K.EMPLOYER_SUBMISSION, K.COLLECT_NOTICE})
 # An approval that did not come is overdue too (escalate), but the person cannot act on it.
 OVERDUE_KINDS = ACTIONABLE | {K.POINTS_APPROVAL}
+# The chain whose steps wait for the one before them.
+CHAIN = (
+    K.PERMIT_RENEWAL,
+    K.POINTS_APPLICATION,
+    K.EMPLOYER_SUBMISSION,
+    K.POINTS_APPROVAL,
+    K.COLLECT_NOTICE,
+)
+
+
+@dataclass(frozen=True)
+class PassHistory:
+    """The days on which a delivery pass ran (its reminder day), from the first one on."""
+
+    days: frozenset[dt.date] = frozenset()
+
+    @property
+    def first(self) -> dt.date | None:
+        return min(self.days) if self.days else None
+
+    def missed(self, day: dt.date, today: dt.date) -> tuple[dt.date, ...]:
+        """The days renewd was not running in the stretch that holds `day` (before `today`);
+        empty if it ran on `day` or `day` is before the first pass (a new install)."""
+        first = self.first
+        if first is None or day < first or day >= today or day in self.days:
+            return ()
+        start = day
+        while start - dt.timedelta(days=1) not in self.days and start > first:
+            start -= dt.timedelta(days=1)
+        out: list[dt.date] = []
+        cur = start
+        while cur < today and cur not in self.days:
+            out.append(cur)
+            cur += dt.timedelta(days=1)
+        return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -115,17 +164,40 @@ def latest_due(
     return best
 
 
+def _blocked(plan: PersonPlan, milestone: Milestone) -> bool:
+    """Whether a step cannot start yet: every points step waits for the permit renewal to be
+    recorded (the points system only takes it once the renewal has synchronised), and each later
+    step for the one before it to be done or due itself."""
+    if milestone.kind not in CHAIN[1:]:
+        return False
+    permit = plan.milestone(K.PERMIT_RENEWAL)
+    if permit is not None and permit.done_on is None:
+        return True
+    before = plan.milestone(CHAIN[CHAIN.index(milestone.kind) - 1])
+    if before is None or before.done_on is not None or before.kind is K.PERMIT_RENEWAL:
+        return False
+    return before.status not in (Status.DUE, Status.OVERDUE)
+
+
 def due_reminders(
     plans: Iterable[PersonPlan],
     today: dt.date,
     rules: LeadRules,
     issued: Container[ReminderKey],
     move: Callable[[dt.date], dt.date] | None = None,
+    *,
+    known: Container[str] | None = None,
+    history: PassHistory | None = None,
 ) -> list[Reminder]:
-    """The reminders and alerts to issue on `today` that `issued` does not hold yet."""
+    """The reminders and alerts to issue on `today` that `issued` does not hold yet.
+
+    `known` holds the people renewd has written to before (None: everyone is known); the others
+    get first-contact reminders. `history` says when passes ran (None: no lateness is known)."""
     out: list[Reminder] = []
+    history = history or PassHistory()
     for plan in plans:
         person = plan.person.id
+        first = known is not None and person not in known
         for milestone in plan.milestones:
             if milestone.done_on is not None:
                 continue
@@ -136,19 +208,31 @@ def due_reminders(
             opens = milestone.opens if milestone.kind in WAIT_TO_OPEN else None
             if opens is not None and today < opens:
                 continue
+            if _blocked(plan, milestone):
+                continue
             found = latest_due(milestone, plan.cycle, rules, person, today, move)
             if found is None:
                 continue
             day, lead = found
-            # A lead that fell before the step opened goes out on the day it opens, not "late".
-            late = day < today and (opens is None or day >= opens)
-            reminder = MilestoneReminder(plan, milestone, lead, day, late=late)
+            # Late only when renewd was not running on the fire day (and it did run before):
+            # never on a first run, never for a lead that fell before the step opened.
+            before_open = opens is not None and day < opens
+            missed = () if first or before_open else history.missed(day, today)
+            reminder = MilestoneReminder(
+                plan, milestone, lead, day, late=bool(missed), first=first, missed=missed
+            )
             if reminder.key not in issued:
                 out.append(reminder)
+        if first:  # the status message itself, even when only HR's steps are due
+            notice = FirstContact(plan, today)
+            if notice.key not in issued:
+                out.append(notice)
         alerts: list[Alert] = []
         if not plan.feasible:
-            alerts.append(Alert(plan, AlertKind.INFEASIBLE, today))
-        alerts += [Alert(plan, AlertKind.CRITICAL, today, c) for c in plan.critical_at_risk]
+            alerts.append(Alert(plan, AlertKind.INFEASIBLE, today, first=first))
+        alerts += [
+            Alert(plan, AlertKind.CRITICAL, today, c, first=first) for c in plan.critical_at_risk
+        ]
         out += [alert for alert in alerts if alert.key not in issued]
     return out
 

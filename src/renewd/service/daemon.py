@@ -89,6 +89,7 @@ class Daemon:
         self.lock = StateLock(settings.state.dir)
         self.db: Database | None = None
         self._pass_lock = asyncio.Lock()
+        self._unrecorded: dict[int, Callable[[], None]] = {}  # sends a full disk left unwritten
         self._stop = asyncio.Event()
         self._stopping = threading.Event()  # seen by worker threads: finish the current delivery
         self.supervisor = Supervisor(self.health, self._stop, restart_seconds)
@@ -154,7 +155,8 @@ class Daemon:
                 return
             started = time.monotonic()
             try:
-                counts = await asyncio.to_thread(self.deliver, self.now())
+                # Reminders and digests go out at send_at; other passes only retry and catch up.
+                counts = await asyncio.to_thread(self.deliver, self.now(), why != "send_at")
             except Exception as exc:  # a RenewdError says it in words: no traceback
                 self.health.last_sweep_error = f"{why} failed; see the log"
                 known = isinstance(exc, RenewdError)
@@ -189,9 +191,10 @@ class Daemon:
             return
         self.health.task_ok(name)
 
-    def deliver(self, now: dt.datetime) -> dict[str, int]:
+    def deliver(self, now: dt.datetime, sweep: bool = False) -> dict[str, int]:
         """One delivery pass, in a worker thread. Before `send_at` it works for yesterday, so a
-        night-time sweep retries and catches up but never sends today's reminders early."""
+        night-time sweep retries and catches up but never sends today's reminders early; a
+        `sweep` issues nothing new once `day` has had its pass (see `Delivery.run_pass`)."""
         if self.db is None:
             raise RuntimeError("the daemon has not started")
         day = reminder_day(now, self.settings.notify.send_at)
@@ -200,10 +203,12 @@ class Daemon:
         settings = snap.settings if snap else self.settings
         channels = snap.channels if snap else self.state.channels
         move = workday_move(settings, snap.calendar) if snap else None
-        delivery = Delivery(self.db, settings, channels, move=move)
+        delivery = Delivery(self.db, settings, channels, move=move, unrecorded=self._unrecorded)
         # On SIGTERM the pass stops submitting, records what is in flight, and leaves the rest
         # pending for the next start: nothing is left "sending", so nothing repeats.
-        report = delivery.run_pass(plans, day, now, should_stop=self._stopping.is_set)
+        report = delivery.run_pass(
+            plans, day, now, should_stop=self._stopping.is_set, catch_up_only=sweep
+        )
         for outcome in report.sent:
             self.metrics.deliveries.labels(channel=outcome.channel, result="sent").inc()
             if outcome.attempts > 1:
@@ -216,6 +221,7 @@ class Daemon:
             log.warning("not deliverable: %s", line)
         counts = {
             "issued": report.issued,
+            "messages": report.messages,
             "sent": len(report.sent),
             "failed": len(report.failed),
             "dead": len(report.dead),

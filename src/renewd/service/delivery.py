@@ -3,9 +3,12 @@
 The delivery log (`renewd.store.deliveries`) holds what was issued and every delivery row. A pass
 (`Delivery.run_pass`) is synchronous and safe to repeat on the same day:
 
-1. compute the due reminders (pure) from the plans and the issued keys;
-2. in **one transaction**, insert those reminders and all their delivery rows as `pending`
-   (a concurrent pass that inserted the same reminder first wins; ours is dropped);
+1. compute the due reminders (pure) from the plans, the issued keys, the people renewd has
+   written to (the others get a first-contact status) and the days passes ran (late = renewd was
+   not running);
+2. route them to one message per recipient (`renewd.service.outbox`) and, in **one
+   transaction**, insert those reminders and all their delivery rows as `pending` (a concurrent
+   pass that inserted the same reminder first wins; ours is dropped);
 3. send every row that is pending, failed with its wait over, or stuck in `sending` for longer
    than `notify.stale_sending_seconds` — each first moved to `sending` with a compare-and-set,
    so two passes never send the same row at the same time — and mark it sent, failed (with the
@@ -33,19 +36,26 @@ import datetime as dt
 import logging
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from renewd.channels.base import Channel
-from renewd.core.messages import Format, Message, digest_messages, lang_of, reminder_message
 from renewd.core.model import MilestoneKind, PersonPlan
-from renewd.core.reminders import DigestKey, MilestoneReminder, Reminder, ReminderKey
-from renewd.core.schedule import LeadRules, due_reminders
+from renewd.core.reminders import DigestKey, MessageKey, Reminder, ReminderKey
+from renewd.core.schedule import LeadRules, PassHistory, due_reminders
 from renewd.core.workdays import WorkdayCalendar
+from renewd.service.outbox import Extra, Outbox, build
 from renewd.service.sending import Outcome, PassReport, Sender
 from renewd.settings import NotifySettings, Settings
 from renewd.store.database import Database, StateUnwritable
-from renewd.store.deliveries import DeliveryLog, DeliveryRow, DeliveryStatus, NewDelivery
+from renewd.store.deliveries import (
+    DeliveryLog,
+    DeliveryRow,
+    DeliveryStatus,
+    NewDelivery,
+    ReminderFact,
+)
 from renewd.store.leavers import Leavers
+from renewd.store.reroutes import reroute
 
 log = logging.getLogger(__name__)
 
@@ -85,17 +95,23 @@ class Delivery:
         channels: Mapping[str, Channel],
         *,
         move: Callable[[dt.date], dt.date] | None = None,
+        extra: Extra | None = None,
+        unrecorded: dict[int, Callable[[], None]] | None = None,
     ) -> None:
         """`move` maps a fire date to the day it is sent (previous working day) when
-        `notify.workdays_only` is set: see `workday_move`."""
+        `notify.workdays_only` is set: see `workday_move`. `extra` adds sections to each
+        person's one message (see `renewd.service.outbox`). `unrecorded`: outcomes a full
+        disk refused (`Sender.unrecorded`), kept by a caller that builds a Delivery per pass."""
         self.db = db
         self.log = DeliveryLog(db)
         self.settings = settings
         self.notify = settings.notify
+        self.policy = settings.policy.core()
         self.channels = channels
         self.move = move
+        self.extra = extra
         self.rules = rules_from(settings.notify, settings.policy.grace_days)
-        self.unrecorded: dict[int, Callable[[], None]] = {}  # see `Sender.unrecorded`
+        self.unrecorded = {} if unrecorded is None else unrecorded
 
     def issued(self, since: dt.date | None = None) -> set[ReminderKey]:
         return self.log.issued(since)
@@ -117,6 +133,7 @@ class Delivery:
         *,
         dry_run: bool = False,
         should_stop: Callable[[], bool] | None = None,
+        catch_up_only: bool = False,
     ) -> PassReport:
         """Issue what is due on `today` and (re)send what is waiting. `now` is an aware datetime
         used for retry times; the pass adds its own elapsed time (monotonic) as it goes.
@@ -124,22 +141,38 @@ class Delivery:
         `should_stop` is asked before each send is submitted; once it answers True the pass
         submits nothing more, waits for the sends in flight, records them and returns with
         `report.stopped` set. Rows it did not submit stay as they were (pending, or failed with
-        their wait), so the next pass sends them, once."""
+        their wait), so the next pass sends them, once.
+
+        Reminders and digests go out at `send_at`; a sweep in between (`catch_up_only`) issues
+        nothing new once a pass has run for `today`: it sends retries, and catches up only when
+        no pass ran for `today` yet (a start after downtime, or a first start after `send_at`)."""
         report = PassReport(today=today, dry_run=dry_run)
         if not dry_run:
             self._write_unrecorded()
-        since = today - dt.timedelta(days=800)  # cycles older than two years cannot be due
-        reminders = due_reminders(plans, today, self.rules, self.issued(since), self.move)
-        latest = self.log.latest_pass_day()
-        if latest is not None and today < latest:
+        history = PassHistory(self.log.pass_days())
+        # A sweep catches up a day no pass ran for, but never starts a new install on
+        # yesterday's reminders (a start before `send_at`): its first pass is at `send_at`.
+        issue = not catch_up_only or (
+            today not in history.days and (bool(history.days) or today >= now.date())
+        )
+        latest = max(history.days, default=None)
+        if issue and latest is not None and today < latest:
             # `--today` in the past or a clock set back: what a later day already superseded
             # must not go out; retries of what is waiting still do.
             log.warning(
-                "pass day %s is before the last pass day %s: issuing nothing new", today, latest
+                "pass day %s is before the last pass day %s: issuing nothing", today, latest
             )
-            reminders = []
+            issue = False
+        known = self.log.known_people()
+        reminders: list[Reminder] = []
+        if issue:
+            since = today - dt.timedelta(days=800)  # cycles older than two years cannot be due
+            reminders = due_reminders(
+                plans, today, self.rules, self.issued(since), self.move,
+                known=known, history=history,
+            )  # fmt: skip
         if dry_run:
-            report.planned = [_planned(d) for d in self._deliveries(reminders, today, report)]
+            report.planned = [_planned(d) for d in self._outbox(reminders, today, report).claims]
             report.issued = len(reminders)
             return report
         started = time.monotonic()
@@ -147,9 +180,15 @@ class Delivery:
         def stamp() -> float:
             return now.timestamp() + (time.monotonic() - started)
 
-        report.issued = self.log.claim(
-            reminders, lambda won: self._deliveries(won, today, report), today, stamp()
-        )
+        if issue:
+            seen = [p.person.id for p in plans if known is None or p.person.id not in known]
+            report.issued = self.log.claim(
+                reminders,
+                lambda won: list(self._outbox(won, today, report).claims),
+                today,
+                stamp(),
+                seen,
+            )
         # A pass submits new sends for at most one sweep: slow peers cannot stretch it into the
         # next; sends in flight finish under their own timeouts, the rest wait for the next pass.
         deadline = started + self.notify.sweep_seconds
@@ -178,71 +217,17 @@ class Delivery:
 
     # -- what to send --------------------------------------------------------------------------
 
-    def _deliveries(
-        self, reminders: Sequence[Reminder], today: dt.date, report: PassReport
-    ) -> list[NewDelivery]:
-        default_lang = self.settings.language
-        out: list[NewDelivery] = []
-        by_group: dict[str, list[Reminder]] = defaultdict(list)
-        escalations: list[Reminder] = []
-        for reminder in reminders:
-            if reminder.escalate:
-                escalations.append(reminder)
-            if not isinstance(reminder, MilestoneReminder):
-                continue  # alerts go to HR only
-            person = reminder.plan.person
-            if person.group in self.settings.groups:
-                by_group[person.group].append(reminder)
-            lang = lang_of(reminder.plan, default_lang)
-            rendered: dict[Format, Message] = {}
-            reached = False
-            for channel in self.channels.values():
-                address = channel.address(person)
-                if not address:
-                    continue
-                message = rendered.get(channel.format)
-                if message is None:
-                    message = reminder_message(reminder, today, lang, channel.format)
-                    rendered[channel.format] = message
-                out.append(
-                    NewDelivery(reminder.key, 0, channel.name, address, message, reminder.late)
-                )
-                reached = True
-            if not reached:
-                report.skipped.append(f"{person.id} {reminder.kind.value}: no personal channel")
-        for group, items in sorted(by_group.items()):
-            names = self.settings.groups[group].channels
-            out += self._digest(group, names, items, today)
-        if escalations and self.notify.escalate_to:
-            out += self._digest(None, self.notify.escalate_to, escalations, today)
-        return out
-
-    def _digest(
-        self,
-        group: str | None,
-        channel_names: Iterable[str],
-        items: Sequence[Reminder],
-        today: dt.date,
-    ) -> list[NewDelivery]:
-        """One digest (the next of the day) of `items` for `group`'s channels, or the escalation
-        digest when `group` is None; in parts where a channel limits the length."""
-        out = []
-        key = DigestKey(today, self.log.next_digest_number(group, today), group)
-        for name in channel_names:
-            channel = self.channels.get(name)
-            if channel is None or not channel.fixed:
-                continue
-            parts = digest_messages(
-                items,
-                today,
-                self.settings.language,
-                channel.format,
-                heading=group or "",
-                escalation=key.escalation,
-                max_bytes=channel.max_bytes,
-            )
-            out += [NewDelivery(key, n, name, "", m, False) for n, m in enumerate(parts)]
-        return out
+    def _outbox(self, reminders: Sequence[Reminder], today: dt.date, report: PassReport) -> Outbox:
+        """One message per recipient for `reminders` (see `renewd.service.outbox`)."""
+        number = self.log.next_pass_number(today)
+        outbox = build(reminders, today, number, self.settings, self.policy, self.channels,
+                       self.extra)  # fmt: skip
+        report.skipped += outbox.unheard
+        report.messages = outbox.messages
+        report.first_contacts = len({r.plan.person.id for r in reminders if r.first})
+        report.late = sum(1 for r in reminders if r.late)
+        report.facts = {r.key: ReminderFact(r.fire_on, today, r.late, r.first) for r in reminders}
+        return outbox
 
     # -- what is waiting -----------------------------------------------------------------------
 
@@ -251,31 +236,46 @@ class Delivery:
     ) -> dict[str, deque[DeliveryRow]]:
         """The waiting rows by channel, in id order; a retry for a step that is now done (or a
         cycle that is over) is cancelled, and so is everything waiting for someone who left the
-        roster (a roster that failed to load gives no plans at all, so it cancels nothing)."""
+        roster (a roster that failed to load gives no plans at all, so it cancels nothing). A row
+        on a channel that is gone is re-routed (`_reroute`)."""
         now = stamp()
         rows = self.log.waiting(now, now - self.notify.stale_sending_seconds)
         queues: dict[str, deque[DeliveryRow]] = defaultdict(deque)
         if not rows:
             return queues  # the usual sweep: nothing waits, so no need to index the plans
+        rows = self.log.with_items(rows)
         if self._reroute(rows, plans, stamp):  # their replacements are waiting now
-            rows = self.log.waiting(now, now - self.notify.stale_sending_seconds)
+            rows = self.log.with_items(
+                self.log.waiting(now, now - self.notify.stale_sending_seconds)
+            )
         planned = {p.person.id for p in plans}
         open_steps = {
             (p.person.id, p.cycle, m.kind) for p in plans for m in p.milestones if m.done_on is None
         }
+
+        def closed(key: ReminderKey) -> bool:
+            return (
+                key.person in planned
+                and isinstance(key.kind, MilestoneKind)
+                and (key.person, key.cycle, key.kind) not in open_steps
+            )
+
         for row in rows:
             subject = row.subject
             if row.id in self.unrecorded:
                 continue  # it went out; only its record is missing
-            if plans and isinstance(subject, ReminderKey) and subject.person not in planned:
+            if (
+                plans
+                and isinstance(subject, ReminderKey | MessageKey)
+                and subject.person not in planned
+            ):
                 self.log.finish(row, DeliveryStatus.CANCELLED, stamp(), "left the roster")
                 report.cancelled.append(Outcome.of(row))
                 continue
-            if (
-                isinstance(subject, ReminderKey)
-                and subject.person in planned
-                and isinstance(subject.kind, MilestoneKind)
-                and (subject.person, subject.cycle, subject.kind) not in open_steps
+            # A message whose every step is done since goes with them (its status note too).
+            steps = [k for k in row.items if isinstance(k.kind, MilestoneKind)]
+            if (isinstance(subject, ReminderKey) and closed(subject)) or (
+                steps and all(closed(k) for k in steps)
             ):
                 self.log.finish(row, DeliveryStatus.CANCELLED, stamp(), "the step is done")
                 report.cancelled.append(Outcome.of(row))
@@ -295,13 +295,13 @@ class Delivery:
                 continue
             subject = row.subject
             targets: list[tuple[str, str]] = []
-            if isinstance(subject, ReminderKey) and subject.person in people:
+            if isinstance(subject, ReminderKey | MessageKey) and subject.person in people:
                 person = people[subject.person]
                 for name, channel in self.channels.items():
                     address = channel.address(person)
                     if address:
                         targets.append((name, address))
-            elif isinstance(subject, DigestKey):
+            elif isinstance(subject, DigestKey) and subject.channel is None:
                 group = self.settings.groups.get(subject.group or "")
                 names = self.notify.escalate_to if subject.escalation else ()
                 names = group.channels if group is not None else names
@@ -309,16 +309,16 @@ class Delivery:
             if not targets:
                 continue  # nowhere else to go: it fails and shows as dead, not lost silently
             new = [
-                NewDelivery(subject, row.part, name, to, row.message, row.late)
+                NewDelivery(subject, row.part, name, to, row.message, row.late, row.items)
                 for name, to in targets
             ]
             where = ", ".join(name for name, _ in targets)
             reason = f"channel {row.channel} is no longer configured; re-routed to {where}"
-            self.log.reroute(row, new, stamp(), reason)
+            reroute(self.db, row, new, stamp(), reason)
             log.info("delivery %d: %s", row.id, reason)
             moved = True
         return moved
 
 
 def _planned(d: NewDelivery) -> Outcome:
-    return Outcome(d.subject, d.channel, d.recipient, d.late, 0, "", d.part)
+    return Outcome(d.subject, d.channel, d.recipient, d.late, 0, "", d.part, d.items)

@@ -21,7 +21,14 @@ from renewd.channels.base import Channel, Result
 from renewd.core.reminders import Kind, ReminderKey
 from renewd.settings import NotifySettings
 from renewd.store.database import StateUnwritable
-from renewd.store.deliveries import DeliveryLog, DeliveryRow, DeliveryStatus, Subject, columns
+from renewd.store.deliveries import (
+    DeliveryLog,
+    DeliveryRow,
+    DeliveryStatus,
+    ReminderFact,
+    Subject,
+    columns,
+)
 
 log = logging.getLogger("renewd.service.delivery")
 
@@ -37,6 +44,7 @@ class Outcome:
     attempts: int = 0
     reason: str = ""
     part: int = 0
+    items: tuple[ReminderKey, ...] = ()  # the reminders a message or digest carries
 
     @property
     def kind(self) -> Kind | None:
@@ -45,7 +53,8 @@ class Outcome:
 
     @classmethod
     def of(cls, row: DeliveryRow) -> Outcome:
-        return cls(row.subject, row.channel, row.recipient, row.late, row.attempts, "", row.part)
+        return cls(row.subject, row.channel, row.recipient, row.late, row.attempts, "", row.part,
+                   row.items)  # fmt: skip
 
     def describe(self) -> str:
         to = self.recipient or "(configured)"
@@ -53,6 +62,10 @@ class Outcome:
         what = f"{who} {kind} {lead:+d}"
         if kind == "digest":
             what = f"{who} {kind} #{lead} part {self.part + 1}"
+        elif kind == "message":
+            what = f"{who} message #{lead}"
+        if self.items:
+            what += f" ({len(self.items)} items)"
         text = f"{what} via {self.channel} to {to}"
         if self.late:
             text += " (late)"
@@ -68,24 +81,17 @@ class PassReport:
     sent: list[Outcome] = field(default_factory=list)
     failed: list[Outcome] = field(default_factory=list)  # will be retried
     dead: list[Outcome] = field(default_factory=list)  # gave up after max_attempts
-    cancelled: list[Outcome] = field(default_factory=list)  # step done, or the person left
     purged: list[str] = field(default_factory=list)  # leavers whose data was deleted
+    cancelled: list[Outcome] = field(default_factory=list)  # step done before a retry
     planned: list[Outcome] = field(default_factory=list)  # dry run: what would be claimed
     skipped: list[str] = field(default_factory=list)  # reminders no channel can deliver
     issued: int = 0  # new reminders and alerts this pass
+    messages: int = 0  # messages built for them (one per recipient; digest parts count once)
+    first_contacts: int = 0  # people who heard from renewd for the first time
+    late: int = 0  # reminders sent late because renewd was not running on their day
+    # How this pass issued each reminder (for readable lines, also in a dry run).
+    facts: dict[ReminderKey, ReminderFact] = field(default_factory=dict)
     stopped: bool = False  # `should_stop` ended the pass early; the rest waits for the next
-
-    def counts(self) -> dict[str, int]:
-        """What the pass did, for its log line; zero counts left out."""
-        counts = {
-            "issued": self.issued,
-            "sent": len(self.sent),
-            "failed": len(self.failed),
-            "dead": len(self.dead),
-            "cancelled": len(self.cancelled),
-            "purged": len(self.purged),
-        }
-        return {k: v for k, v in counts.items() if v}
 
     @property
     def ok(self) -> bool:

@@ -5,9 +5,14 @@ Tables (component "delivery" of the state database):
 - `reminder`: one row per issued reminder or alert, key (person, cycle, kind, lead) — a
   `ReminderKey`. What `schedule.due_reminders` reads as "already issued".
 - `delivery`: one row per (person, cycle, kind, lead, part, channel, recipient), unique. A digest
-  row uses person = "@digest:<group>" (or "@escalation"), cycle = the pass day, kind = "digest",
-  lead = the digest's number that day, part = its part when split. The rendered title and body are
+  row uses person = "@digest:<group>" (or "@escalation"; since issue 9 "@channel:<channel>", one
+  digest per channel and pass), cycle = the pass day, kind = "digest", lead = the digest's number
+  that day, part = its part when split. A person's one message of a pass uses kind = "message",
+  cycle = the pass day, lead = the pass's number that day. The rendered title and body are
   stored, so a retry sends exactly what was claimed.
+- `delivery_item`: which reminders (keys) each message or digest carried.
+- `pass_history`: the days a pass ran; `person_seen`: the people renewd has written to (the
+  others get a first-contact status); `delivery_meta`: a 0.1.0 database adopts its roster.
 
 That column encoding is this module's alone: callers see `DeliveryRow`s whose `subject` is a
 `ReminderKey` or a `DigestKey`, and `DeliveryStatus` values, never raw rows.
@@ -21,54 +26,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from renewd.core.messages import Format, Message
-from renewd.core.reminders import DigestKey, Reminder, ReminderKey, parse_kind
+from renewd.core.reminders import DigestKey, MessageKey, Reminder, ReminderKey, parse_kind
 from renewd.store.database import Database
+from renewd.store.delivery_schema import SCHEMA
 
 log = logging.getLogger(__name__)
-
-SCHEMA = [
-    """
-    CREATE TABLE reminder (
-        person TEXT NOT NULL,
-        cycle TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        lead INTEGER NOT NULL,
-        fire_on TEXT NOT NULL,
-        issued_on TEXT NOT NULL,
-        late INTEGER NOT NULL,
-        PRIMARY KEY (person, cycle, kind, lead)
-    );
-    CREATE TABLE delivery (
-        id INTEGER PRIMARY KEY,
-        person TEXT NOT NULL,
-        cycle TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        lead INTEGER NOT NULL,
-        part INTEGER NOT NULL DEFAULT 0,
-        channel TEXT NOT NULL,
-        recipient TEXT NOT NULL,
-        status TEXT NOT NULL,
-        attempts INTEGER NOT NULL DEFAULT 0,
-        next_at REAL NOT NULL,
-        created_at REAL NOT NULL,
-        updated_at REAL NOT NULL,
-        sent_at REAL,
-        late INTEGER NOT NULL DEFAULT 0,
-        reason TEXT NOT NULL DEFAULT '',
-        title TEXT NOT NULL,
-        body TEXT NOT NULL,
-        format TEXT NOT NULL,
-        UNIQUE (person, cycle, kind, lead, part, channel, recipient)
-    );
-    CREATE INDEX delivery_work ON delivery (status, next_at);
-    CREATE INDEX delivery_person ON delivery (person, created_at)
-    """,
-]
 
 
 class DeliveryStatus(StrEnum):
@@ -80,17 +47,24 @@ class DeliveryStatus(StrEnum):
     CANCELLED = "cancelled"  # the step was done before a retry got through
 
 
-Subject = ReminderKey | DigestKey
+Subject = ReminderKey | DigestKey | MessageKey
 
 DIGEST = "digest"
+MESSAGE = "message"
 ESCALATION = "@escalation"
 _GROUP_DIGEST = "@digest:"
+_CHANNEL_DIGEST = "@channel:"
 
 
 def columns(subject: Subject) -> tuple[str, dt.date, str, int]:
     """The (person, cycle, kind, lead) columns that store `subject`."""
+    if isinstance(subject, MessageKey):
+        return subject.person, subject.day, MESSAGE, subject.number
     if isinstance(subject, DigestKey):
-        who = ESCALATION if subject.group is None else f"{_GROUP_DIGEST}{subject.group}"
+        if subject.channel is not None:
+            who = f"{_CHANNEL_DIGEST}{subject.channel}"
+        else:
+            who = ESCALATION if subject.group is None else f"{_GROUP_DIGEST}{subject.group}"
         return who, subject.day, DIGEST, subject.number
     return subject.person, subject.cycle, subject.kind.value, subject.lead
 
@@ -98,7 +72,11 @@ def columns(subject: Subject) -> tuple[str, dt.date, str, int]:
 def subject_of(person: str, cycle: str, kind: str, lead: int) -> Subject | None:
     """The subject stored in those columns; None for a kind this version does not know."""
     day = dt.date.fromisoformat(cycle)
+    if kind == MESSAGE:
+        return MessageKey(day, lead, person)
     if kind == DIGEST:
+        if person.startswith(_CHANNEL_DIGEST):
+            return DigestKey(day, lead, None, person.removeprefix(_CHANNEL_DIGEST))
         group = None if person == ESCALATION else person.removeprefix(_GROUP_DIGEST)
         return DigestKey(day, lead, group)
     parsed = parse_kind(kind)
@@ -115,6 +93,18 @@ class NewDelivery:
     recipient: str  # "" = the channel's configured destination
     message: Message
     late: bool
+    items: tuple[ReminderKey, ...] = ()  # the reminders a message or digest carries
+
+
+@dataclass(frozen=True)
+class ReminderFact:
+    """How one reminder was issued, from the `reminder` table."""
+
+    fire_on: dt.date
+    issued_on: dt.date
+    late: bool
+    first: bool
+    legacy: bool = False  # issued by 0.1.0, whose "late" only meant "after its fire day"
 
 
 @dataclass(frozen=True)
@@ -135,6 +125,7 @@ class DeliveryRow:
     late: bool
     reason: str
     message: Message
+    items: tuple[ReminderKey, ...] = ()  # filled in by `with_items`
 
 
 def _row(row: sqlite3.Row) -> DeliveryRow | None:
@@ -192,11 +183,6 @@ class DeliveryLog:
         rows = self.db.conn.execute("SELECT status, COUNT(*) FROM delivery GROUP BY status")
         return {DeliveryStatus(status): n for status, n in rows}
 
-    def latest_pass_day(self) -> dt.date | None:
-        """The latest day reminders were issued for."""
-        row = self.db.conn.execute("SELECT MAX(issued_on) FROM reminder").fetchone()
-        return dt.date.fromisoformat(row[0]) if row and row[0] else None
-
     def dead(self) -> int:
         row = self.db.conn.execute(
             "SELECT COUNT(*) FROM delivery WHERE status = ?", (DeliveryStatus.DEAD,)
@@ -204,14 +190,79 @@ class DeliveryLog:
         return int(row[0])
 
     def history(self, person: str | None = None, limit: int = 200) -> list[DeliveryRow]:
-        """Rows newest first, of one person (roster id) or of all."""
+        """Rows newest first, of one person (roster id) or of all, with the reminders each
+        carried; a person's include the digests that carried one of his reminders."""
         sql = "SELECT * FROM delivery"
         args: tuple[object, ...] = ()
         if person is not None:
-            sql += " WHERE person = ?"
-            args = (person,)
+            sql += (
+                " WHERE person = ? OR id IN (SELECT delivery FROM delivery_item WHERE person = ?)"
+            )
+            args = (person, person)
         sql += " ORDER BY id DESC LIMIT ?"
-        return _rows(self.db.conn.execute(sql, (*args, limit)))
+        return self.with_items(_rows(self.db.conn.execute(sql, (*args, limit))))
+
+    def with_items(self, rows: Sequence[DeliveryRow]) -> list[DeliveryRow]:
+        """`rows` with the reminder keys each message or digest carried."""
+        items = self.items_of([r.id for r in rows if not isinstance(r.subject, ReminderKey)])
+        return [replace(r, items=tuple(items[r.id])) if r.id in items else r for r in rows]
+
+    def items_of(self, ids: Sequence[int]) -> dict[int, list[ReminderKey]]:
+        out: dict[int, list[ReminderKey]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for row in self.db.conn.execute(
+                "SELECT delivery, person, cycle, kind, lead FROM delivery_item"
+                f" WHERE delivery IN ({marks}) ORDER BY rowid",
+                chunk,
+            ):
+                kind = parse_kind(row[3])
+                if kind is not None:
+                    key = ReminderKey(row[1], dt.date.fromisoformat(row[2]), kind, row[4])
+                    out.setdefault(row[0], []).append(key)
+        return out
+
+    def reminder_facts(self, keys: Iterable[ReminderKey]) -> dict[ReminderKey, ReminderFact]:
+        """How each reminder was issued (fire day, late, first contact), for readable lines."""
+        out = {}
+        for key in set(keys):
+            person, cycle, kind, lead = columns(key)
+            row = self.db.conn.execute(
+                "SELECT fire_on, issued_on, late, first,"
+                " (SELECT at FROM pass_history WHERE day = issued_on) = 0 FROM reminder"
+                " WHERE person = ? AND cycle = ? AND kind = ? AND lead = ?",
+                (person, cycle.isoformat(), kind, lead),
+            ).fetchone()
+            if row is not None:
+                out[key] = ReminderFact(
+                    dt.date.fromisoformat(row[0]), dt.date.fromisoformat(row[1]),
+                    bool(row[2]), bool(row[3]), bool(row[4]),
+                )  # fmt: skip
+        return out
+
+    def pass_days(self) -> frozenset[dt.date]:
+        """The days a pass ran (derived from the reminder log for a 0.1.0 database)."""
+        rows = self.db.conn.execute("SELECT day FROM pass_history")
+        return frozenset(dt.date.fromisoformat(r[0]) for r in rows)
+
+    def known_people(self) -> set[str] | None:
+        """The people renewd has written to; None while a 0.1.0 database adopts its roster
+        (everyone counts as known, so upgrading sends no first-contact flood)."""
+        adopt = self.db.conn.execute(
+            "SELECT 1 FROM delivery_meta WHERE key = 'adopt_roster'"
+        ).fetchone()
+        if adopt is not None:
+            return None
+        return {r[0] for r in self.db.conn.execute("SELECT person FROM person_seen")}
+
+    def next_pass_number(self, day: dt.date) -> int:
+        """Messages and digests of a pass share its number for the day (the `lead` column)."""
+        row = self.db.conn.execute(
+            "SELECT MAX(lead) FROM delivery WHERE cycle = ? AND kind IN (?, ?)",
+            (day.isoformat(), MESSAGE, DIGEST),
+        ).fetchone()
+        return 0 if row[0] is None else int(row[0]) + 1
 
     def waiting(self, now: float, stale_before: float) -> list[DeliveryRow]:
         """Rows to send now, in id order: pending, failed with their wait over, and sending since
@@ -241,9 +292,11 @@ class DeliveryLog:
         deliveries: Callable[[list[Reminder]], list[NewDelivery]],
         today: dt.date,
         at: float,
+        seen: Iterable[str] = (),
     ) -> int:
-        """Issue `reminders` and insert `deliveries(won)` as pending, all or nothing; returns how
-        many reminders this call issued.
+        """Issue `reminders` and insert `deliveries(won)` as pending, all or nothing; record that
+        a pass ran for `today` and that renewd has now written to `seen`. Returns how many
+        reminders this call issued.
 
         One write transaction: a concurrent pass (a cron `notify --due` beside the daemon) waits,
         then finds the reminders issued. `deliveries` is called inside the transaction with the
@@ -254,19 +307,35 @@ class DeliveryLog:
                 person, cycle, kind, lead = columns(r.key)
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO reminder"
-                    " (person, cycle, kind, lead, fire_on, issued_on, late)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    " (person, cycle, kind, lead, fire_on, issued_on, late, first)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (person, cycle.isoformat(), kind, lead, r.fire_on.isoformat(),
-                     today.isoformat(), int(r.late)),
+                     today.isoformat(), int(r.late), int(r.first)),
                 )  # fmt: skip
                 if cur.rowcount == 1:  # else another pass issued it first
                     won.append(r)
+            items: list[tuple[object, ...]] = []
+            for d in deliveries(won):
+                cur = conn.execute(INSERT, insert_values(d, at))
+                if cur.rowcount == 1 and cur.lastrowid is not None:
+                    row_id = cur.lastrowid
+                    for key in d.items:
+                        person, cycle, kind, lead = columns(key)
+                        items.append((row_id, person, cycle.isoformat(), kind, lead))
             conn.executemany(
-                "INSERT OR IGNORE INTO delivery (person, cycle, kind, lead, part, channel,"
-                " recipient, status, attempts, next_at, created_at, updated_at, late,"
-                " title, body, format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)",
-                [_insert(d, at) for d in deliveries(won)],
+                "INSERT INTO delivery_item (delivery, person, cycle, kind, lead)"
+                " VALUES (?, ?, ?, ?, ?)",
+                items,
             )
+            conn.execute(
+                "INSERT OR IGNORE INTO pass_history (day, at) VALUES (?, ?)",
+                (today.isoformat(), at),
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO person_seen (person, first_day) VALUES (?, ?)",
+                [(person, today.isoformat()) for person in seen],
+            )
+            conn.execute("DELETE FROM delivery_meta WHERE key = 'adopt_roster'")
         return len(won)
 
     def take(self, row: DeliveryRow, at: float) -> DeliveryRow | None:
@@ -302,29 +371,15 @@ class DeliveryLog:
                 (status, at, reason, row.attempts, sent, at, next_at, row.id),
             )
 
-    def reroute(
-        self, row: DeliveryRow, deliveries: Sequence[NewDelivery], at: float, reason: str
-    ) -> None:
-        """Cancel `row` (its channel is gone) and insert `deliveries` in its place, pending; one
-        transaction. A delivery that already exists (same subject, channel and recipient) is
-        left as it is, so nobody gets the message twice on a channel he already had."""
-        with self.db.transaction() as conn:
-            cur = conn.execute(
-                "UPDATE delivery SET status = ?, updated_at = ?, reason = ? WHERE id = ?"
-                " AND status = ?",
-                (DeliveryStatus.CANCELLED, at, reason, row.id, row.status),
-            )
-            if cur.rowcount != 1:
-                return  # another pass changed it meanwhile
-            conn.executemany(
-                "INSERT OR IGNORE INTO delivery (person, cycle, kind, lead, part, channel,"
-                " recipient, status, attempts, next_at, created_at, updated_at, late,"
-                " title, body, format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)",
-                [_insert(d, at) for d in deliveries],
-            )
+
+INSERT = (
+    "INSERT OR IGNORE INTO delivery (person, cycle, kind, lead, part, channel, recipient, status,"
+    " attempts, next_at, created_at, updated_at, late, title, body, format)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
-def _insert(d: NewDelivery, at: float) -> tuple[object, ...]:
+def insert_values(d: NewDelivery, at: float) -> tuple[object, ...]:
     person, cycle, kind, lead = columns(d.subject)
     return (person, cycle.isoformat(), kind, lead, d.part, d.channel, d.recipient,
             DeliveryStatus.PENDING.value, at, at, at, int(d.late), d.message.title,

@@ -1,18 +1,31 @@
-"""Progress recorded with `renewd done`, kept in the state database and merged into the roster.
+"""Progress recorded with `renewd done`, the console or a one-click link, kept in the state
+database and merged into the roster.
 
 The roster's progress columns and the database's facts are two sources of the same truth; for
 each step the later date wins (`Progress.merged`), so `done` never needs the roster file to be
 edited, and an HR sheet that later carries the same fact changes nothing.
+
+API for every writer (the CLI, the console, links):
+
+    store = ProgressStore(db)
+    store.record("1001", Step.PERMIT_RENEWED, day, now=now, by="console:li.hr")
+    store.undo("1001", Step.PERMIT_RENEWED)          # True if a record was removed
+    store.facts("1001")                              # [Fact(...)], newest first
+
+`by` says who recorded it: "cli", "console:<account>" or "link" (any short text; shown in
+`renewd log`). Validation of the day (not in the future, not before the step before it) is the
+caller's job: `check_day` does it for one person.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from renewd.core.errors import UsageError
-from renewd.core.model import MilestoneKind, Person, Progress, Step
+from renewd.core.model import Lang, MilestoneKind, Person, Progress, Step
+from renewd.core.wording import step_name
 from renewd.store.database import Database
 
 SCHEMA = [
@@ -25,11 +38,34 @@ SCHEMA = [
         PRIMARY KEY (person, field)
     )
     """,
+    # Who recorded a fact; 0.1.0 only had the CLI.
+    "ALTER TABLE progress_fact ADD COLUMN recorded_by TEXT NOT NULL DEFAULT 'cli'",
 ]
+
+# The chain: a step cannot be done before the one it waits for.
+PREDECESSOR: Mapping[Step, Step] = {
+    Step.POINTS_APPLIED: Step.PERMIT_RENEWED,
+    Step.POINTS_SUBMITTED: Step.POINTS_APPLIED,
+    Step.POINTS_APPROVED: Step.POINTS_SUBMITTED,
+    Step.NOTICE_COLLECTED: Step.POINTS_APPROVED,
+}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One recorded fact, as stored."""
+
+    person: str
+    field: str  # a Step value or "new_permit_expires"
+    day: dt.date
+    recorded_at: str  # ISO timestamp with its zone
+    recorded_by: str
+
 
 NEW_EXPIRY = "new_permit_expires"
 
-# What a user may type for STEP: the Step values, their short forms and the milestone kinds.
+# What a user may type for STEP: the Step values, their short forms, the milestone kinds of
+# `plan --json` and the Chinese step names (as the plan table and messages print them).
 ALIASES: Mapping[str, Step] = {
     **{s.value: s for s in Step},
     **{s.value.removesuffix("_on"): s for s in Step},
@@ -43,15 +79,68 @@ ALIASES: Mapping[str, Step] = {
     MilestoneKind.POINTS_APPROVAL.value: Step.POINTS_APPROVED,
     "collected": Step.NOTICE_COLLECTED,
     MilestoneKind.COLLECT_NOTICE.value: Step.NOTICE_COLLECTED,
+    "notice": Step.NOTICE_COLLECTED,
+    "居住证签注": Step.PERMIT_RENEWED,
+    "居住证续签": Step.PERMIT_RENEWED,
+    "签注": Step.PERMIT_RENEWED,
+    "续签": Step.PERMIT_RENEWED,
+    "续办申请": Step.POINTS_APPLIED,
+    "积分续办申请": Step.POINTS_APPLIED,
+    "单位审核": Step.POINTS_SUBMITTED,
+    "递交材料": Step.POINTS_SUBMITTED,
+    "审批": Step.POINTS_APPROVED,
+    "积分审批": Step.POINTS_APPROVED,
+    "审批通过": Step.POINTS_APPROVED,
+    "领取通知单": Step.NOTICE_COLLECTED,
+    "积分通知单": Step.NOTICE_COLLECTED,
+}
+
+_KIND_OF: Mapping[Step, MilestoneKind] = {
+    Step.PERMIT_RENEWED: MilestoneKind.PERMIT_RENEWAL,
+    Step.POINTS_APPLIED: MilestoneKind.POINTS_APPLICATION,
+    Step.POINTS_SUBMITTED: MilestoneKind.EMPLOYER_SUBMISSION,
+    Step.POINTS_APPROVED: MilestoneKind.POINTS_APPROVAL,
+    Step.NOTICE_COLLECTED: MilestoneKind.COLLECT_NOTICE,
 }
 
 
+def kind_of(step: Step) -> MilestoneKind:
+    """The milestone a progress fact closes."""
+    return _KIND_OF[step]
+
+
+def _key(text: str) -> str:
+    return "".join(text.split()).lower().replace("-", "_").strip('“”"')
+
+
 def parse_step(text: str) -> Step:
-    try:
-        return ALIASES[text.strip().lower().replace("-", "_")]
-    except KeyError:
-        known = "permit, applied, submitted, approved, collected"
-        raise UsageError(f"unknown step {text!r}; use one of: {known}") from None
+    """A step as `plan --json` names its milestone, a short name, or its name in a message."""
+    names = {_key(step_name(kind, lang)): step for step, kind in _KIND_OF.items() for lang in Lang}
+    key = _key(text)
+    found = ALIASES.get(key) or ALIASES.get(text.strip()) or names.get(key)
+    if found is None:
+        known = ", ".join(k.value for k in _KIND_OF.values())
+        raise UsageError(
+            f"unknown step {text!r}; use a milestone kind ({known}), a short name (permit,"
+            " applied, submitted, approved, collected) or its Chinese name (e.g. 居住证签注)"
+        )
+    return found
+
+
+def check_day(step: Step, day: dt.date, today: dt.date, progress: Progress) -> None:
+    """Refuse a day in the future, or before the recorded day of the step this one waits for."""
+    if day > today:
+        raise UsageError(
+            f"{day.isoformat()} is in the future (today is {today.isoformat()}): record a step"
+            " once it is done"
+        )
+    before = PREDECESSOR.get(step)
+    earlier = progress.get(before) if before is not None else None
+    if before is not None and earlier is not None and day < earlier:
+        raise UsageError(
+            f"{step.value} on {day.isoformat()} would be before {before.value}, recorded on"
+            f" {earlier.isoformat()}: a step cannot be done before the one it waits for"
+        )
 
 
 class ProgressStore:
@@ -67,20 +156,47 @@ class ProgressStore:
         *,
         new_expiry: dt.date | None = None,
         now: dt.datetime,
+        by: str = "cli",
     ) -> None:
-        """Record that `person` did `step` on `day` (and/or the renewed permit's new expiry)."""
+        """Record that `person` did `step` on `day` (and/or the renewed permit's new expiry);
+        `by` is who recorded it ("cli", "console:<account>", "link")."""
         rows = []
+        stamp = now.isoformat(timespec="seconds")
         if step is not None and day is not None:
-            rows.append((person, step.value, day.isoformat(), now.isoformat()))
+            rows.append((person, step.value, day.isoformat(), stamp, by))
         if new_expiry is not None:
-            rows.append((person, NEW_EXPIRY, new_expiry.isoformat(), now.isoformat()))
+            rows.append((person, NEW_EXPIRY, new_expiry.isoformat(), stamp, by))
         with self.db.transaction() as conn:
             conn.executemany(
-                "INSERT INTO progress_fact (person, field, day, recorded_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (person, field) DO UPDATE SET day = excluded.day,"
-                " recorded_at = excluded.recorded_at",
+                "INSERT INTO progress_fact (person, field, day, recorded_at, recorded_by)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (person, field) DO UPDATE SET"
+                " day = excluded.day, recorded_at = excluded.recorded_at,"
+                " recorded_by = excluded.recorded_by",
                 rows,
             )
+
+    def undo(self, person: str, step: Step, *, new_expiry: bool = False) -> bool:
+        """Remove the record of `step` (and the new expiry if asked); True if one was there."""
+        fields = [step.value, *([NEW_EXPIRY] if new_expiry else [])]
+        with self.db.transaction() as conn:
+            cur = conn.execute(
+                f"DELETE FROM progress_fact WHERE person = ? AND field IN"
+                f" ({', '.join('?' for _ in fields)})",
+                (person, *fields),
+            )
+        return cur.rowcount > 0
+
+    def facts(self, person: str | None = None) -> list[Fact]:
+        """Recorded facts, newest first (all people, or one)."""
+        sql = "SELECT person, field, day, recorded_at, recorded_by FROM progress_fact"
+        args: tuple[str, ...] = ()
+        if person is not None:
+            sql += " WHERE person = ?"
+            args = (person,)
+        return [
+            Fact(r[0], r[1], dt.date.fromisoformat(r[2]), r[3], r[4])
+            for r in self.db.conn.execute(sql + " ORDER BY recorded_at DESC, field", args)
+        ]
 
     def fingerprint(self) -> tuple[object, ...]:
         """Cheap to compute, and different after every `record`: the daemon's cue to replan."""

@@ -10,7 +10,6 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
@@ -18,9 +17,6 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, gen
 from prometheus_client import Counter as PromCounter
 
 from renewd.core.model import PersonPlan
-
-if TYPE_CHECKING:
-    from renewd.service.sending import PassReport
 
 
 @dataclass
@@ -117,16 +113,6 @@ class Metrics:
         self.feed_requests = PromCounter(
             "renewd_feed_requests", "Feed requests by HTTP status", ["status"], registry=r
         )
-
-    def observe_pass(self, report: PassReport) -> None:
-        for outcome in report.sent:
-            self.deliveries.labels(channel=outcome.channel, result="sent").inc()
-            if outcome.attempts > 1:
-                self.retries.inc()
-        for outcome in report.failed:
-            self.deliveries.labels(channel=outcome.channel, result="failed").inc()
-        for outcome in report.dead:
-            self.deliveries.labels(channel=outcome.channel, result="dead").inc()
 
     def observe_plans(self, plans: Iterable[PersonPlan]) -> None:
         counts: Counter[tuple[str, str]] = Counter()

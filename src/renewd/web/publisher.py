@@ -28,6 +28,7 @@ from renewd.core.events import EventContent, EventKey, Stamp, plan_events
 from renewd.core.feeds import FeedSpec, feed_specs
 from renewd.core.ics import DigestPart, digest_part, feed_digest, render_stamped
 from renewd.core.model import Lang, Person, PersonPlan
+from renewd.core.policy import Owners
 from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.feedstamps import FeedStore
@@ -98,6 +99,8 @@ class _Generation:
     key: Any
     specs: dict[str, FeedSpec]
     lang: Lang
+    owners: Owners
+    auto: bool  # [policy] auto_endorsement
     plans: dict[str, tuple[PersonPlan, ...]]  # person id → plans (the ones in `key`)
     stamps: dict[str, tuple[Stamp, ...]]  # person id → a stamp per event, in `plan_events` order
     modified: dict[str, dt.datetime]
@@ -111,7 +114,7 @@ class _Generation:
             events = [
                 e
                 for plan in self.plans.get(person_id, ())
-                for e in plan_events(plan, self.lang, self.uid_key)
+                for e in plan_events(plan, self.lang, self.owners, self.auto, uid_key=self.uid_key)
             ]
             yield from zip(events, self.stamps.get(person_id, ()), strict=True)
 
@@ -149,13 +152,16 @@ class FeedCache:
             return False
         specs = feed_specs(people, settings.feed_options())
         lang = settings.language
+        policy = settings.policy.core()
+        owners, auto = policy.owners, policy.auto_endorsement  # what each event says
         # Only the events' keys outlive this loop: the text is hashed into the digest and dropped.
         plans_of: dict[str, list[PersonPlan]] = {}
         keys: dict[str, list[EventKey]] = {}
         for plan in plans:
             plans_of.setdefault(plan.person.id, []).append(plan)
-            events = plan_events(plan, lang, self.uid_key)
-            keys.setdefault(plan.person.id, []).extend(e.key for e in events)
+            keys.setdefault(plan.person.id, []).extend(
+                e.key for e in plan_events(plan, lang, owners, auto, uid_key=self.uid_key)
+            )
         flat = self.store.stamp((k for ks in keys.values() for k in ks), now)
         stamps: dict[str, tuple[Stamp, ...]] = {}
         parts: dict[str, list[DigestPart]] = {}
@@ -176,6 +182,8 @@ class FeedCache:
             key,
             {s.name: s for s in specs},
             lang,
+            owners,
+            auto,
             {person_id: tuple(own) for person_id, own in plans_of.items()},
             stamps,
             modified,

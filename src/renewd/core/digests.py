@@ -1,0 +1,118 @@
+"""HR's one digest of a pass on one channel: a section per group with the employer's steps and
+what HR should know, the employees no personal channel reaches (their own steps, to pass on), the
+escalations (overdue steps, infeasible plans, critical dates) and HR's checklist for the hand-in.
+Plain text, like every letter (`renewd.core.messages`); the roster id appears here, for HR.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from renewd.core.materials import Reader, step_checklist
+from renewd.core.messages import Letter, Level, Line, Section, is_provisional, when
+from renewd.core.model import Lang, MilestoneKind, PersonPlan
+from renewd.core.policy import Policy
+from renewd.core.reminders import Alert, AlertKind, MilestoneReminder, Reminder
+from renewd.core.routing import GroupEnvelope, Item
+from renewd.core.wording import Role, day_span, say, step_name, years_text
+
+K = MilestoneKind
+
+
+def _who(plan: PersonPlan, lang: Lang) -> str:
+    return say(lang, "item.person", name=plan.person.name, id=plan.person.id)
+
+
+def _digest_line(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list[Line]:
+    reminder = item.reminder
+    milestone = reminder.milestone if isinstance(reminder, MilestoneReminder) else None
+    sep = say(lang, "p.colon")
+    if milestone is None:
+        return [Line(_who(reminder.plan, lang) + sep + _alert(reminder, lang))]
+    head = (
+        f"{_who(reminder.plan, lang)}{sep}{step_name(milestone.kind, lang)}，"
+        if (lang is Lang.ZH)
+        else f"{_who(reminder.plan, lang)}: {step_name(milestone.kind, lang)}, "
+    )
+    lines = [Line(head + when(milestone, today, lang))]
+    if reminder.late:
+        lines.append(
+            Line(say(lang, "lead.late", days=day_span(reminder.missed, lang)), Level.DETAIL)
+        )
+    if item.role is Role.ACT and milestone.kind is K.EMPLOYER_SUBMISSION:
+        own = step_checklist(milestone.kind, reminder.plan.person.changes, lang, Reader.HR)
+        base = step_checklist(milestone.kind, (), lang, Reader.HR)
+        more = [t for t in own if t not in base]
+        if more:
+            lines.append(Line(say(lang, "p.also") + "、".join(more), Level.DETAIL))
+    return lines
+
+
+def _alert(reminder: Reminder, lang: Lang) -> str:
+    plan = reminder.plan
+    if not isinstance(reminder, Alert) or reminder.kind is AlertKind.INFEASIBLE:
+        return say(lang, "alert.infeasible", gap=plan.gap_days, expires=plan.cycle.isoformat())
+    day = reminder.due
+    label = reminder.critical.label if reminder.critical is not None else ""
+    return say(
+        lang,
+        "alert.critical",
+        label=label or say(lang, "note.critical.default"),
+        date=day.isoformat(),
+    )
+
+
+def digest_letter(envelope: GroupEnvelope, today: dt.date, lang: Lang, policy: Policy) -> Letter:
+    """HR's one digest on one channel for this pass."""
+    sections: list[Section] = []
+    people: set[str] = set()
+    has_submission = False
+    for part in envelope.sections:
+        lines = [ln for i in part.items for ln in _digest_line(i, today, lang, policy)]
+        people.update(i.reminder.plan.person.id for i in (*part.items, *part.unreachable))
+        has_submission = has_submission or any(
+            i.reminder.kind is K.EMPLOYER_SUBMISSION and i.role is Role.ACT for i in part.items
+        )
+        if lines:
+            sections.append(Section(part.group, tuple(lines)))
+        lost = [ln for i in part.unreachable for ln in _digest_line(i, today, lang, policy)]
+        if lost:
+            heading = f"{part.group} · {say(lang, 'section.unreachable')}"
+            sections.append(Section(heading, tuple(lost)))
+    listed = {i.reminder.key for part in envelope.sections for i in part.items}
+    attention = [r for r in envelope.attention if r.key not in listed]  # not twice in one digest
+    if attention:
+        lines = [
+            ln for r in attention for ln in _digest_line(Item(r, Role.INFORM), today, lang, policy)
+        ]
+        people.update(r.plan.person.id for r in attention)
+        sections.append(Section(say(lang, "section.attention"), tuple(lines)))
+    if has_submission:
+        things = step_checklist(K.EMPLOYER_SUBMISSION, (), lang, Reader.HR)
+        heading = say(lang, "section.bring", step=step_name(K.EMPLOYER_SUBMISSION, lang))
+        sections.append(Section(heading, tuple(Line(t) for t in things)))
+    groups = [s.group for s in envelope.sections]
+    heading = "、".join(groups) if groups else say(lang, "section.attention").split("（")[0]
+    title = say(
+        lang,
+        "title.digest" if envelope.sections else "title.attention",
+        heading=heading,
+        date=today.isoformat(),
+        people=len(people),
+        items=envelope.size - (len(envelope.attention) - len(attention)),
+    )
+    notes: list[str] = []
+    years = sorted(
+        {
+            y
+            for s in envelope.sections
+            for i in s.items
+            if is_provisional(i.reminder)
+            for y in i.reminder.plan.estimated_years
+        }
+    )
+    if years:
+        notes.append(say(lang, "note.provisional", years=years_text(years, lang)))
+    if envelope.sections:
+        notes.append(say(lang, "footer.hr"))
+    return Letter(title, (), tuple(sections), tuple(notes))

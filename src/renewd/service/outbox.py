@@ -1,0 +1,88 @@
+"""What one delivery pass sends: the pass's reminders routed to envelopes (`core.routing`),
+each written as one letter (`core.messages`) and rendered for its channel (`channels.formatting`).
+
+One envelope is one message: per (channel, address) for people, per channel for HR. A message
+becomes one delivery row per part (parts only when a digest exceeds the channel's length limit);
+`items` lists the reminder keys it carries, so the delivery log can say, per person, what each
+message held, and a retry of a message whose every step is done since can be cancelled.
+
+`Extra` is the hook for sections a later feature adds to a person's one message (a calendar
+change: "dates moved"): it is asked once per personal envelope and its sections are rendered
+inside that message, before the notes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from renewd.channels.base import Channel
+from renewd.channels.factory import routes_of
+from renewd.channels.formatting import render
+from renewd.core.digests import digest_letter
+from renewd.core.messages import Section, lang_of, personal_letter
+from renewd.core.model import Lang
+from renewd.core.policy import Policy
+from renewd.core.reminders import DigestKey, MessageKey, Reminder
+from renewd.core.routing import PersonalEnvelope, route
+from renewd.settings import Settings
+from renewd.store.deliveries import NewDelivery
+
+Extra = Callable[[PersonalEnvelope], Sequence[Section]]
+
+
+@dataclass(frozen=True)
+class Outbox:
+    claims: tuple[NewDelivery, ...]
+    unheard: tuple[str, ...]  # "1001 permit_renewal: no channel reaches him"
+    messages: int  # envelopes (a split digest counts once)
+
+
+def build(
+    reminders: Sequence[Reminder],
+    today: dt.date,
+    number: int,
+    settings: Settings,
+    policy: Policy,
+    channels: Mapping[str, Channel],
+    extra: Extra | None = None,
+) -> Outbox:
+    """Every message of a pass, rendered for its channel."""
+    routed = route(reminders, routes_of(settings, channels))
+    claims: list[NewDelivery] = []
+    default: Lang = settings.language
+    for envelope in routed.personal:
+        channel = channels[envelope.channel]
+        plans = envelope.plans
+        lang = lang_of(plans[0], default)
+        sections = extra(envelope) if extra is not None else ()
+        letter = personal_letter(envelope, today, lang, policy, sections)
+        keys = tuple(i.reminder.key for i in envelope.items)
+        late = any(i.reminder.late for i in envelope.items)
+        subject = MessageKey(today, number, plans[0].person.id)
+        for part, message in enumerate(render(letter, channel.format, channel.max_bytes, lang)):
+            claims.append(
+                NewDelivery(subject, part, envelope.channel, envelope.address, message, late,
+                            keys if part == 0 else ())
+            )  # fmt: skip
+    for digest in routed.group:
+        channel = channels[digest.channel]
+        letter = digest_letter(digest, today, default, policy)
+        keys = tuple(
+            dict.fromkeys(
+                [i.reminder.key for s in digest.sections for i in (*s.items, *s.unreachable)]
+                + [r.key for r in digest.attention]
+            )
+        )
+        parts = render(letter, channel.format, channel.max_bytes, default)
+        digest_key = DigestKey(today, number, None, digest.channel)
+        for part, message in enumerate(parts):
+            claims.append(
+                NewDelivery(digest_key, part, digest.channel, "", message, False,
+                            keys if part == 0 else ())
+            )  # fmt: skip
+    unheard = tuple(
+        f"{r.plan.person.id} {r.kind.value}: no channel reaches this person" for r in routed.unheard
+    )
+    return Outbox(tuple(claims), unheard, len(routed.personal) + len(routed.group))

@@ -1,0 +1,125 @@
+"""Issue 9's wording defects, each checked on the mail a real SMTP server on 127.0.0.1 receives
+from `renewd notify --due` (and the feed's expiry event): checklists, contradictions, the
+provisional year, automatic endorsement on and off."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from netkit import Sink
+from renewd.cli import main
+from renewd.core.events import plan_events
+from renewd.core.model import Lang, MilestoneKind, Person, Progress
+from renewd.core.plan import Planner
+
+UID_KEY = b"u" * 32
+
+HEADER = "工号,姓名,居住证到期日,邮箱,居住证续签日期,变更事项\n"
+
+
+def mails(tmp_path: Path, port: int, sink: Sink, row: str, day: str, policy: str = "") -> str:
+    """The text of every mail one pass on `day` sends for a one-row roster (no HR: he hears all)."""
+    (tmp_path / "people.csv").write_text(HEADER + row + "\n", encoding="utf-8")
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n[policy]\n{policy}\n'
+        f'[[channels]]\nname = "mail"\ntype = "email"\nhost = "127.0.0.1"\nport = {port}\n'
+        'mode = "plain"\nsender = "hr@example.com"\n',
+        encoding="utf-8",
+    )
+    before = len(sink.messages)
+    assert main(["notify", "-c", str(config), "--due", "--today", day]) == 0
+    out = []
+    for _, _, raw in sink.messages[before:]:
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        body = parsed.get_body(preferencelist=("plain",))
+        assert body is not None
+        out.append(f"{parsed['Subject']}\n{body.get_content()}")
+    return "\n\n".join(out)
+
+
+Send = Callable[..., str]
+
+
+@pytest.fixture
+def send(tmp_path: Path, smtp: tuple[Sink, int]) -> Send:
+    sink, port = smtp
+
+    def _send(row: str, day: str, policy: str = "") -> str:
+        return mails(tmp_path, port, sink, row, day, policy)
+
+    return _send
+
+
+def test_permit_step_lists_the_holders_own_papers_not_the_points_materials(send: Send) -> None:
+    text = send("1,张三,2026-12-28,a@example.com,,单位", "2026-12-05")
+    assert "居住证签注（续签）需准备" in text
+    assert "您的居住证" in text
+    assert "人事专员本人身份证" not in text  # HR's own ID card is on HR's list
+    assert "劳动合同" not in text  # an employer change's points papers belong to points steps
+
+
+def test_no_collect_the_notice_while_the_permit_is_overdue(send: Send) -> None:
+    text = send("1,张三,2026-12-28,a@example.com,,", "2026-12-21")
+    assert "已逾期" in text
+    assert "打印或领取积分通知单" not in text
+
+
+def test_days_left_never_next_to_act_now(send: Send) -> None:
+    # An employer change: infeasible; 45 days before the permit step is due.
+    text = send("1,张三,2027-02-25,a@example.com,,单位", "2026-12-20")
+    assert "还剩" in text
+    assert "请立即办理" not in text
+
+
+def test_the_provisional_note_names_the_year_of_the_missing_notice(send: Send) -> None:
+    text = send("1,张三,2027-02-10,a@example.com,,", "2027-01-12")
+    assert "估算的 2027 年节假日安排" in text
+    assert "2026 年节假日" not in text
+
+
+@pytest.mark.parametrize(
+    ("policy", "day", "says", "never"),
+    [
+        ("auto_endorsement = true", "2026-12-01", "请留意签注短信", "请现在通过"),
+        ("auto_endorsement = true", "2026-12-09", "未收到自动签注短信", "请留意签注短信"),
+        ("auto_endorsement = false", "2026-12-01", "社区事务受理服务中心办理", "签注短信"),
+    ],
+)
+def test_automatic_endorsement_on_and_off(
+    send: Send, policy: str, day: str, says: str, never: str
+) -> None:
+    text = send("1,张三,2026-12-28,a@example.com,,", day, policy)
+    assert says in text
+    assert never not in text.split("需准备")[0]
+
+
+def test_the_expiry_event_is_not_done_while_a_gap_remains(planner: Planner) -> None:
+    renewed = Progress(permit_renewed_on=dt.date(2026, 6, 25))  # late: the points will lapse
+    person = Person("1", "张三", dt.date(2026, 6, 30), progress=renewed)
+    plan = planner.plan(person, dt.date(2026, 6, 26))
+    assert plan.gap_days > 0
+    [expiry] = [
+        e for e in plan_events(plan, Lang.ZH, uid_key=UID_KEY) if e.uid.endswith("-expiry@renewd")
+    ]
+    assert not expiry.summary.startswith("✓")
+    assert f"积分中断约 {plan.gap_days} 天" in expiry.description
+    permit = plan.milestone(MilestoneKind.PERMIT_RENEWAL)
+    assert permit is not None
+    assert permit.done_on is not None
+
+
+@pytest.mark.parametrize("auto", [True, False])
+def test_the_feeds_permit_event_follows_automatic_endorsement(planner: Planner, auto: bool) -> None:
+    plan = planner.plan(Person("1", "张三", dt.date(2026, 6, 30)), dt.date(2026, 5, 1))
+    events = plan_events(plan, Lang.ZH, auto_endorsement=auto, uid_key=UID_KEY)
+    [permit] = [e for e in events if e.uid.endswith("-permit_renewal@renewd")]
+    assert ("自动签注并以短信确认" in permit.description) is auto
+    [approval] = [e for e in events if e.uid.endswith("-points_approval@renewd")]
+    assert "留意审批短信" in approval.description
