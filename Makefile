@@ -5,7 +5,20 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONFIG ?= config.example.toml
 
-.PHONY: run test lint typecheck bench clean
+.PHONY: run test test-install lint typecheck bench dist install uninstall clean
+
+# `sudo make install`: a virtual environment under PREFIX made with the system's Python, the
+# unit in /etc/systemd/system with ExecStart pointing into it, and the example configuration in
+# /etc/renewd unless one is there. DESTDIR stages everything under another root (for packaging
+# and for the test); a virtual environment is not relocatable, so a staged one runs only where
+# it was staged.
+PREFIX ?= /opt/renewd
+DESTDIR ?=
+SYSPYTHON ?= /usr/bin/python3
+CONFDIR ?= /etc/renewd
+UNITDIR ?= /etc/systemd/system
+# What pip installs into PREFIX: this source tree, or a wheel built by `make dist`.
+PACKAGE ?= .
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,9 +44,38 @@ typecheck: $(STAMP)
 	$(BIN)/mypy src
 	$(BIN)/mypy tests
 
+# Slow (builds the wheel and sdist, installs them into fresh virtual environments): CI runs it.
+test-install: $(STAMP)
+	$(BIN)/pytest -q -m install tests/test_install.py
+
 bench: $(STAMP)
 	$(BIN)/python bench/plan.py
 	$(BIN)/python bench/feeds.py
 
+dist: $(STAMP)
+	$(BIN)/python -m build --outdir dist .
+
+install:
+	$(SYSPYTHON) -m venv --clear $(DESTDIR)$(PREFIX)
+	$(DESTDIR)$(PREFIX)/bin/pip install --quiet --upgrade pip
+	$(DESTDIR)$(PREFIX)/bin/pip install --quiet $(PACKAGE)
+	install -d -m 0755 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(CONFDIR) $(DESTDIR)$(PREFIX)/share/doc/renewd
+	sed -e 's|/opt/renewd/|$(PREFIX)/|g' -e 's|/etc/renewd/|$(CONFDIR)/|g' \
+	    systemd/renewd.service > $(DESTDIR)$(UNITDIR)/renewd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/renewd.service
+	install -m 0644 README.md CHANGELOG.md config.example.toml $(DESTDIR)$(PREFIX)/share/doc/renewd/
+	test -e $(DESTDIR)$(CONFDIR)/config.toml || \
+	    install -m 0644 config.example.toml $(DESTDIR)$(CONFDIR)/config.toml
+	test -e $(DESTDIR)$(CONFDIR)/examples/people.csv || \
+	    install -D -m 0644 examples/people.csv $(DESTDIR)$(CONFDIR)/examples/people.csv
+	@echo "renewd installed in $(DESTDIR)$(PREFIX); configuration in $(DESTDIR)$(CONFDIR)"
+
+# Keeps $(CONFDIR) (your configuration and roster) and /var/lib/renewd (the state).
+uninstall:
+	if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl disable --now renewd || true; fi
+	rm -f $(DESTDIR)$(UNITDIR)/renewd.service
+	if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
+	rm -rf $(DESTDIR)$(PREFIX)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist src/*.egg-info

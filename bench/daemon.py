@@ -1,10 +1,12 @@
 """Benchmark: `renewd run` with a 10,000-person roster: time to READY=1, to the end of the
 start-up delivery pass, idle RSS, and how many times everyone was planned.
 
-    .venv/bin/python bench/daemon.py [--people N]
+    .venv/bin/python bench/daemon.py [--people N] [--breakdown]
 
 Starts the daemon as systemd would (a NOTIFY_SOCKET of our own), on 127.0.0.1, with no channels
 so that the numbers are about planning, feeds and the server, not about sending.
+`--breakdown` then repeats the start-up steps in this process, with tracemalloc: where the memory
+goes (imports, roster, plans, the feed refresh: what each keeps and its peak); it prints first.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def free_port() -> int:
@@ -55,10 +59,51 @@ def sweep_times(log: Path, count: int, timeout: float = 300) -> list[float]:
     return []
 
 
+def breakdown(config: Path) -> None:
+    """The daemon's start-up steps in this process: RSS after imports, then tracemalloc's kept
+    and peak memory for each step (what the allocator cannot give back shows in RSS)."""
+    import gc
+    import tracemalloc
+
+    rss = rss_mib(os.getpid())
+    import renewd.service.daemon  # noqa: F401  (what `renewd run` imports)
+    from renewd.roster.reader import load_roster
+    from renewd.service.app import App
+    from renewd.service.snapshot import build_snapshot
+    from renewd.store.database import Database
+    from renewd.store.tokens import load_key
+    from renewd.web.publisher import FeedCache
+
+    print(f"imports:         RSS {rss:.0f} → {rss_mib(os.getpid()):.0f} MiB")
+    tracemalloc.start()
+    app = App.load(config)
+
+    def step(name: str, work: Callable[[], object]) -> object:
+        gc.collect()
+        base = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        result = work()
+        gc.collect()
+        kept, peak = tracemalloc.get_traced_memory()
+        print(f"{name + ':':<16} keeps {(kept - base) / 2**20:5.1f} MiB,"
+              f" peak {(peak - base) / 2**20:5.1f} MiB")  # fmt: skip
+        return result
+
+    roster: Any = step("roster", lambda: load_roster(app.settings.roster.files))
+    db = Database.in_dir(app.settings.state.dir)
+    day = dt.date(2026, 12, 1)
+    snap: Any = step("plans", lambda: build_snapshot(app.settings, roster, {}, day, {}))
+    feeds = FeedCache(app.settings, db, load_key(app.settings.state.dir))
+    now = dt.datetime.now(dt.UTC)
+    step("feed refresh", lambda: feeds.refresh(snap.people, snap.plans, day, now))
+    db.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--sweeps", type=int, default=3, help="safety sweeps to time (1 s apart)")
+    parser.add_argument("--breakdown", action="store_true", help="where the memory goes")
     args = parser.parse_args()
     rng = random.Random(3)
     with tempfile.TemporaryDirectory() as tmp:
@@ -105,6 +150,8 @@ def main() -> None:
             finally:
                 proc.terminate()
                 proc.wait(timeout=60)
+        if args.breakdown:  # in this process, on the same roster, after the daemon stopped
+            breakdown(root / "config.toml")
     print(f"people:          {args.people:,}")
     print(f"start to READY:  {ready:.2f} s (config, roster, plan, feed index, server listening)")
     print(f"start-up pass:   {first_pass:.2f} s after start (its end)")

@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/feeds.py [--quick]
 
+HR's feed: the all-people feed of 20,000 people as the server publishes it (masked names with
+ids, short descriptions, `[feeds] window_days`), at the default window and a 90-day one.
 Render: events built from plans of synthetic people, stamped from an in-memory store, written by
 renewd's writer (and, for reference, by icalendar at 1,000 events). Memory: what a FeedCache
 refreshed for 10,000 people keeps (RSS and tracemalloc, each in a fresh process). Serve: a
@@ -35,7 +37,7 @@ from renewd.core.ics import render_feed
 from renewd.core.model import Change, CriticalDate, Lang, Person
 from renewd.core.plan import Planner
 from renewd.core.workdays import WorkdayCalendar
-from renewd.settings import Settings
+from renewd.settings import FeedsSettings, Settings
 from renewd.store.database import Database
 from renewd.store.tokens import uid_key
 from renewd.web.publisher import FeedCache
@@ -140,6 +142,29 @@ def bench_cache(events: int) -> None:
                 f" events, {len(cache.specs):,} feeds: {time.perf_counter() - t0:.3f} s"
             )
             cache._gen = None  # force a rebuild (as a new day would)
+
+
+def bench_hr_feed(people_count: int) -> None:
+    """The all-people feed as served: size, events, gzip, time to render."""
+    pl = planner()
+    people = crowd(people_count)
+    plans = pl.plan_all(people, TODAY)
+    for window in (400, 90):
+        with tempfile.TemporaryDirectory() as tmp:
+            conf = settings(Path(tmp)).model_copy(
+                update={"feeds": FeedsSettings(window_days=window)}
+            )
+            cache = FeedCache(conf, Database.in_dir(Path(tmp)), b"k" * 32)
+            cache.refresh(people, plans, TODAY, NOW)
+            t0 = time.perf_counter()
+            published = cache.published("all")
+            seconds = time.perf_counter() - t0
+            body = published.body
+            print(
+                f"  all-people feed, {people_count:,} people, window_days {window}:"
+                f" {body.count(b'BEGIN:VEVENT'):,} events, {len(body) / 1e6:.1f} MB"
+                f" ({len(published.gzipped()[0]) / 1e6:.1f} MB gzip), rendered in {seconds:.2f} s"
+            )
 
 
 def _rss_mib() -> float:
@@ -287,6 +312,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="smaller sizes, shorter runs")
     args = parser.parse_args()
     sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
+    bench_hr_feed(20_000)
     bench_render(sizes)
     bench_cache(10_000)
     bench_memory(10_000)

@@ -1,11 +1,11 @@
 """10,000 reminders due in one pass, delivered by email to a local SMTP sink (aiosmtpd).
 
 Prints the time of the pass, messages a second, CPU time a message and the process's peak
-resident memory. `--concurrency N` overrides the email channel's sends in flight (1 is the old
-one-at-a-time pass); `--tracemalloc` also reports peak traced Python memory, but tracing slows
-the pass about twofold, so its time is not comparable. Apprise's per-plugin throttle
-(`request_rate_per_sec`, 5.5 s by default) never applies: the email channel builds a fresh plugin
-per send and Apprise only sleeps between two sends of the same plugin object.
+resident memory, and beside it the rate of a bare `smtplib` loop that sends the same number of
+ready-made messages over one connection to the same sink, in the same run (the ceiling: no
+database, no planning, no message building). `--concurrency N` overrides the email channel's
+sends in flight (pooled connections); `--tracemalloc` also reports peak traced Python memory, but
+tracing slows the pass about twofold, so its time is not comparable.
 
     .venv/bin/python bench/notify.py [COUNT] [--concurrency N] [--tracemalloc]
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import resource
+import smtplib
 import socket
 import tempfile
 import time
@@ -26,6 +27,8 @@ from aiosmtpd.controller import Controller
 
 from renewd.channels.email import EmailChannel
 from renewd.channels.settings import EmailSettings
+from renewd.channels.smtp import compose
+from renewd.core.messages import Format, Message
 from renewd.core.model import MilestoneKind, Person
 from renewd.core.plan import Planner
 from renewd.core.policy import CalendarOptions
@@ -41,6 +44,17 @@ class Sink:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         Sink.count += 1
         return "250 OK"
+
+
+def bare_smtplib(port: int, count: int) -> float:
+    """Seconds for `count` sends of one ready-made message over one plain smtplib connection."""
+    message = Message("【居住证】3 天后截止", "张三，您好：\n请按时办理。\n" * 20, Format.TEXT)
+    raw = compose(message, "hr@example.com", ["e@example.com"], dt.datetime.now(dt.UTC))
+    t0 = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port) as conn:
+        for i in range(count):
+            conn.sendmail("hr@example.com", [f"e{i}@example.com"], raw)
+    return time.perf_counter() - t0
 
 
 def main(count: int, concurrency: int | None, trace: bool) -> None:
@@ -84,17 +98,24 @@ def main(count: int, concurrency: int | None, trace: bool) -> None:
         traced = tracemalloc.get_traced_memory()[1] if trace else 0
         tracemalloc.stop()
         again = delivery.run_pass(plans, today, now + dt.timedelta(minutes=5))
+        opened = channels["mail"].pool.opened
         db.close()
+    received = Sink.count
+    bare = bare_smtplib(port, count)
     controller.stop()
     print(
         f"people: {count}, sent: {len(report.sent)}, failed: {len(report.failed)},"
-        f" received by the sink: {Sink.count}, re-sent by a second pass: {len(again.sent)}"
+        f" received by the sink: {received}, re-sent by a second pass: {len(again.sent)}"
     )
     sent = max(1, len(report.sent))
     print(f"email concurrency: {channels['mail'].concurrency}, plan: {t1 - t0:.2f} s,"
           f" delivery pass: {t2 - t1:.2f} s ({sent / (t2 - t1):.1f} messages/s,"
           f" {(t2 - t1) / sent * 1000:.2f} ms a message, CPU {cpu / sent * 1000:.1f} ms a message"
           " incl. the sink)")  # fmt: skip
+    renewd_rate, bare_rate = sent / (t2 - t1), count / bare
+    print(f"SMTP connections opened: {opened}; bare smtplib, one connection, same sink:"
+          f" {bare:.2f} s ({bare_rate:.1f} messages/s); renewd reaches"
+          f" {renewd_rate / bare_rate:.0%} of it")  # fmt: skip
     print(f"peak RSS: {rss_after / 1024:.1f} MB (before the pass: {rss_before / 1024:.1f} MB)"
           + (f", peak traced Python memory: {traced / 1e6:.1f} MB" if trace else ""))  # fmt: skip
 

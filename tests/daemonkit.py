@@ -12,9 +12,10 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 
 @dataclass
@@ -98,7 +99,7 @@ class Daemon:
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read()
 
-    def health(self) -> tuple[int, dict[str, object]]:
+    def health(self) -> tuple[int, dict[str, Any]]:
         status, body = self.get("/healthz")
         return status, json.loads(body)
 
@@ -112,13 +113,18 @@ class Daemon:
             time.sleep(0.2)
         raise AssertionError(f"health stayed {last}")
 
-    def wait_for(self, status: str, timeout: float = 30.0) -> dict[str, object]:
-        """Wait until /healthz reports `status` (ok, degraded, unhealthy); its body."""
+    def wait_health_status(
+        self,
+        status: str,
+        also: Callable[[dict[str, Any]], bool] | None = None,
+        timeout: float = 20.0,
+    ) -> dict[str, Any]:
+        """Wait until /healthz says `status` (ok, degraded, unhealthy) and `also` holds."""
         deadline = time.monotonic() + timeout
-        last: tuple[int, dict[str, object]] = (0, {})
+        last: tuple[int, dict[str, Any]] = (0, {})
         while time.monotonic() < deadline:
             last = self.health()
-            if last[1].get("status") == status:
+            if last[1].get("status") == status and (also is None or also(last[1])):
                 return last[1]
             time.sleep(0.2)
         raise AssertionError(f"health stayed {last}")

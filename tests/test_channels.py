@@ -74,7 +74,7 @@ def test_email_reaches_a_real_smtp_server_with_chinese_text_and_checklist(
     assert "人事专员本人身份证" not in text  # HR's own ID card is on HR's list
 
 
-def test_email_failure_keeps_apprise_reason_without_secrets() -> None:
+def test_email_failure_keeps_its_reason_without_secrets() -> None:
     channel = EmailChannel(
         EmailSettings(name="mail", host="127.0.0.1", port=free_port(),
                         mode="plain", user="hr", password="s3cret!", sender="hr@example.com")

@@ -34,7 +34,6 @@ def config(write: Write, tmp_path: Path) -> Path:
         f"""\
         [roster]
         files = ["people.csv"]
-        settle_seconds = 0.5
         [state]
         dir = "state"
         [server]
@@ -89,23 +88,56 @@ def test_ready_health_feed_and_status(daemon: Daemon, config: Path) -> None:
     assert b"renewd_people 2.0" in metrics
 
 
-def test_broken_roster_keeps_last_good_and_health_degraded(daemon: Daemon, config: Path) -> None:
+def test_a_bad_row_holds_back_only_its_own_person_and_health_degrades(
+    daemon: Daemon, config: Path
+) -> None:
     path = feed_url(config, "all")
     _, before = daemon.get(path)
     roster = config.parent / "people.csv"
+    # A new person with a bad date: left out; everyone else is served as before.
     roster.write_text(GOOD + "1003,王五,研发部,2027-02-30\n", encoding="utf-8")
-    body = daemon.wait_for("degraded")
-    problems = " ".join(map(str, body["warnings"]))  # type: ignore[call-overload]
-    assert "people.csv" in problems
-    assert "row 4" in problems
+    body = daemon.wait_health_status("degraded")
+    assert body["problems"] == []
+    warnings = " ".join(map(str, body["warnings"]))
+    assert "people.csv, row 4, field '居住证到期日'" in warnings
+    assert body["counts"] == {"people": 2, "roster_problems": 1, "stale_files": 0,
+                              "kept_records": 0, "left_out": 1, "dead_letters": 0,
+                              "retries_waiting": 0}  # fmt: skip
     code, during = daemon.get(path)
     assert code == 200
-    assert during == before  # the last good roster is still served
+    assert during == before
+    # A typo in a known person's date: his last good record stays, with his events.
+    roster.write_text(GOOD.replace("2027-03-15", "2027-13-15"), encoding="utf-8")
+    body = daemon.wait_health_status("degraded", lambda b: b["counts"]["kept_records"] == 1)
+    assert body["counts"]["people"] == 2
+    assert daemon.get(path)[1] == before
     roster.write_text(GOOD + "1003,王五,研发部,2027-02-28\n", encoding="utf-8")
-    daemon.wait_for("ok")
+    daemon.wait_health_status("ok")
     _, after = daemon.get(path)
-    assert "王*".encode() not in before
-    assert "王*".encode() in after  # the new person's events, masked, in the everyone feed
+    assert "王*（1003）".encode() in after
+
+
+def test_an_unreadable_roster_file_keeps_its_last_good_version(
+    daemon: Daemon, config: Path
+) -> None:
+    (config.parent / "people.csv").unlink()
+    body = daemon.wait_health_status("degraded")
+    assert body["counts"]["stale_files"] == 1
+    assert body["counts"]["people"] == 2
+    assert "cannot read file" not in json.dumps(body)  # locations only, never messages
+
+
+def test_no_roster_at_all_is_unhealthy(write: Write, config: Path) -> None:
+    (config.parent / "people.csv").write_text("工号,姓名,部门,居住证到期日\n", encoding="utf-8")
+    d = Daemon(config, port_of(config)).start()
+    try:
+        assert d.read_notify("READY=1"), d.kill()
+        status, body = d.health()
+        assert status == 503
+        assert body["status"] == "unhealthy"
+        assert "no roster at all" in str(body["problems"])
+    finally:
+        d.stop()
 
 
 def test_sighup_reloads_the_roster(daemon: Daemon, config: Path) -> None:

@@ -60,7 +60,7 @@ def stop() -> Iterator[list[Daemon]]:
 
 
 def assert_kept(daemon: Daemon, where: str) -> dict[str, object]:
-    body = daemon.wait_for("degraded")
+    body = daemon.wait_health_status("degraded")
     warnings = " ".join(map(str, body["warnings"]))  # type: ignore[call-overload]
     assert where in warnings, warnings
     assert people_metric(daemon) == b"2.0"
@@ -127,7 +127,7 @@ def test_a_feed_name_collision_keeps_the_last_good_roster(
     assert_kept(daemon, "row 4")
     assert "group-市场部" in daemon.output()
     (tmp_path / "people.csv").write_text(GOOD + "1003,王五,研发部,2027-05-01\n", "utf-8")
-    daemon.wait_for("ok")  # the watcher is alive: the fix is picked up
+    daemon.wait_health_status("ok")  # the watcher is alive: the fix is picked up
     assert people_metric(daemon) == b"3.0"
 
 

@@ -87,7 +87,7 @@ def test_render_parses_back_with_icalendar_and_ical(tmp_path: Path) -> None:
         assert event.decoded("DTSTART") == content.day
         assert event.decoded("DTEND") == content.day + dt.timedelta(days=1)
         assert str(event["SUMMARY"]) == content.masked_summary
-        assert str(event["DESCRIPTION"]) == content.description
+        assert str(event["DESCRIPTION"]) == content.brief_description  # HR's feed: short
         assert event.decoded("DTSTAMP") == NOW
         assert int(str(event["SEQUENCE"])) == 0
         assert not event.walk("VALARM")
@@ -97,7 +97,14 @@ def test_render_parses_back_with_icalendar_and_ical(tmp_path: Path) -> None:
         uid: (c.day, c.day + dt.timedelta(days=1)) for uid, c in expected.items()
     }
     assert {e.uid: e.description for e in strict.events} == {
-        uid: c.description for uid, c in expected.items()
+        uid: c.brief_description for uid, c in expected.items()
+    }
+    # Each person's own feed carries the full description, checklist included.
+    own = IcsCalendarStream.calendar_from_ics(
+        cache.published(f"person-{crowd[0].id}").body.decode("utf-8")
+    )
+    assert {e.uid: e.description for e in own.events} == {
+        c.uid: c.description for c in expected.values() if c.person_id == crowd[0].id
     }
 
 
@@ -122,7 +129,7 @@ def test_person_feed_has_full_name_group_feed_masks_it(tmp_path: Path) -> None:
     group = cache.published("group-研发部").body.decode()
     assert "【居住证】李小明：居住证签注（续签）" in own
     assert "李小明" not in group
-    assert "【居住证】李*明：居住证签注（续签）" in group
+    assert "【居住证】李*明（E002）：居住证签注（续签）" in group  # masked, with the roster id
     assert "Anna" not in group  # another group
 
 
@@ -166,8 +173,9 @@ def test_alarms_are_off_by_default_and_on_per_feed(tmp_path: Path) -> None:
     events = with_alarms.walk("VEVENT")
     assert events
     assert all(e.walk("VALARM") for e in events)
-    assert {str(e["SUMMARY"]).split(": ")[0] for e in events} <= {"[Permit] A*** S******"} | {
-        "[Points] A*** S******"
+    assert {str(e["SUMMARY"]).split(": ")[0] for e in events} <= {
+        "[Permit] A*** S****** (E003)",
+        "[Points] A*** S****** (E003)",
     }
 
 

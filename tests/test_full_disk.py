@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import resource
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -69,8 +70,14 @@ def test_a_full_disk_ends_the_pass_cleanly_and_nothing_goes_twice(
     assert full.returncode in (0, 75), full.stderr
     if full.returncode == 75:
         assert "cannot be written" in full.stderr
+    # A send that went out but whose record the disk refused is left "sending" when this
+    # one-shot process ends, as a crash would leave it: the one documented case that may
+    # repeat (the daemon remembers such sends and repeats none while it runs).
+    conn = sqlite3.connect(state / "renewd.sqlite3")
+    unrecorded = conn.execute("SELECT COUNT(*) FROM delivery WHERE status = 'sending'").fetchone()
+    conn.close()
     again = notify(install, DAY)
     assert again.returncode == 0, again.stderr
     sent = sent_lines(full.stdout) + sent_lines(again.stdout)
     assert sent, "nothing was due: the test tests nothing"
-    assert len(sent) == len(set(sent)), "a reminder went out twice"
+    assert len(sent) - len(set(sent)) <= unrecorded[0], "a recorded reminder went out twice"

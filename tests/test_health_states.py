@@ -35,13 +35,13 @@ def test_ok_when_nothing_is_wrong() -> None:
 
 
 def test_dead_deliveries_make_it_degraded_with_counts() -> None:
-    health = Health(dead_letters=10, failing=3)
+    health = Health(dead_letters=10, retries_waiting=3)
     health.last_sweep_ok = health.started
     status, body = healthz(health)
     assert (status, body["status"]) == (200, "degraded")
-    assert (body["dead_letters"], body["failing"]) == (10, 3)
+    assert (body["counts"]["dead_letters"], body["counts"]["retries_waiting"]) == (10, 3)
     warnings = " ".join(map(str, body["warnings"]))  # type: ignore[call-overload]
-    assert "10 deliveries gave up" in warnings
+    assert "10 dead deliveries" in warnings
     assert "3 deliveries failed" in warnings
 
 
@@ -49,7 +49,7 @@ def test_a_rejected_roster_is_degraded_and_no_roster_is_unhealthy() -> None:
     health = Health(roster_problems=["people.csv, row 4, field '居住证到期日'"])
     health.last_sweep_ok = health.started
     status, body = healthz(health)
-    assert (status, body["status"], body["roster_problems"]) == (200, "degraded", 1)
+    assert (status, body["status"], body["counts"]["roster_problems"]) == (200, "degraded", 1)
     status, body = healthz(health, roster=None)
     assert (status, body["status"]) == (503, "unhealthy")
 

@@ -192,7 +192,7 @@ def test_the_daemon_with_verbose_logs_no_secret(config: Path, env: dict[str, str
     daemon.start()
     try:
         assert daemon.read_notify("READY=1"), daemon.output()
-        daemon.wait_for("degraded", timeout=40)  # deliveries fail and wait for retries
+        daemon.wait_health_status("degraded", timeout=40)  # deliveries fail and wait for retries
         daemon.signal(signal.SIGHUP)
         daemon.get("/feeds/" + "A" * 32 + ".ics")
     finally:

@@ -41,7 +41,7 @@ def test_watchdog_interval_is_half_of_watchdog_usec() -> None:
 def test_unit_file_passes_systemd_analyze_verify(tmp_path: Path) -> None:
     renewd = Path(sys.executable).parent / "renewd"
     assert renewd.exists(), "the console script must be installed in the test environment"
-    text = UNIT.read_text().replace("/usr/local/bin/renewd", str(renewd))
+    text = UNIT.read_text().replace("/opt/renewd/bin/renewd", str(renewd))
     unit = tmp_path / "renewd.service"
     unit.write_text(text)
     result = subprocess.run(

@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 
 from netkit import Sink
 from renewd.cli import main
+from renewd.store.database import Database
+from renewd.store.records import load_keeping
 
 FIXTURE = Path(__file__).parent / "fixtures" / "state-0.1.0"
 SENT_BY_010 = 10
@@ -107,6 +110,61 @@ def test_upgrade_keys_the_uids_and_drops_the_old_stamps(
     # The URLs handed out by 0.1.0 still work: the key is the same one.
     assert main(["feeds", "-c", str(old_install), "--json"]) == 0
     assert "T3sZQoS6ipw1AnNssnSRxerdRSTr39eL" in capsys.readouterr().out
+
+
+def test_upgrade_adds_claim_holders_and_old_claims_keep_the_stale_rule(
+    old_install: Path, smtp: tuple[Sink, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A row 0.1.0 left `sending` (killed mid-send) has no holder: after the upgrade it waits
+    `notify.stale_sending_seconds` from its claim, as 0.1.0 would have, then goes out once."""
+    sink, _ = smtp
+    db = old_install.parent / "state" / "renewd.sqlite3"
+    with sqlite3.connect(db) as conn:
+        (row_id,) = conn.execute(
+            "SELECT id FROM delivery WHERE person = '1002' AND channel = 'mail'"
+        ).fetchone()
+        conn.execute(
+            "UPDATE delivery SET status = 'sending', sent_at = NULL, updated_at = ? WHERE id = ?",
+            (time.time(), row_id),
+        )
+    with old_install.open("a", encoding="utf-8") as config:
+        config.write("[notify]\nstale_sending_seconds = 2\n")
+    assert main(["notify", "-c", str(old_install), "--due", "--today", "2026-12-01"]) == 0
+    assert sink.messages == []  # claimed just now: not stale yet
+    with sqlite3.connect(db) as conn:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(delivery)")}
+        version = conn.execute(
+            "SELECT version FROM schema_version WHERE component = 'delivery'"
+        ).fetchone()[0]
+        claim = conn.execute("SELECT status, holder FROM delivery WHERE id = ?", (row_id,))
+        assert claim.fetchone() == ("sending", "")
+    assert {"holder", "lease_until"} <= columns
+    assert version == 3  # 2: issue 9 (one message per recipient), 3: claim holders
+    time.sleep(2.1)
+    assert main(["notify", "-c", str(old_install), "--due", "--today", "2026-12-01"]) == 0
+    assert len(sink.messages) == 1  # that one claim, once
+    assert sent_rows(old_install) == SENT_BY_010
+    capsys.readouterr()
+
+
+def test_upgrade_adds_the_last_good_roster_records(
+    old_install: Path, smtp: tuple[Sink, int]
+) -> None:
+    """The daemon's first roster read after the upgrade creates component "roster" (last good
+    records, notices) beside the old tables, and the next pass still re-sends nothing."""
+    sink, _ = smtp
+    state = old_install.parent / "state"
+    db = Database.in_dir(state)
+    try:
+        roster = load_keeping([old_install.parent / "people.csv"], db)
+        versions = dict(db.conn.execute("SELECT component, version FROM schema_version"))
+        stored = db.conn.execute("SELECT COUNT(*) FROM roster_record").fetchone()[0]
+    finally:
+        db.close()
+    assert versions["roster"] == 2
+    assert stored == len(roster.people) > 0
+    assert main(["notify", "-c", str(old_install), "--due", "--today", "2026-12-01"]) == 0
+    assert sink.messages == []
 
 
 def test_upgrade_is_no_first_contact_but_a_new_row_is(

@@ -152,8 +152,9 @@ class NotifySettings(_Section):
     lead_days_by_person: dict[str, tuple[int, ...]] = Field(default_factory=dict)
     # How often the daemon's safety sweep runs (catch-up, retries whose wait is over).
     sweep_seconds: int = Field(default=300, ge=1, le=3600)
-    # A delivery left "sending" this long (the process died mid-send) is retried: the one case
-    # that can repeat a message. Longer than any send can take.
+    # A claim written by renewd 0.1.0 (no holder) left "sending" this long is retried. Claims
+    # of this version name their holder and a lease (renewd.service.holders): freed at once
+    # when the holder is gone, or 30 s after its lease was last renewed.
     stale_sending_seconds: int = Field(default=900, ge=1, le=86400)
     # Per send. RFC 5321 gives a server 10 minutes to answer the end of DATA.
     smtp_timeout_seconds: float = Field(default=600, gt=0, le=3600)
@@ -185,6 +186,9 @@ class FeedSettings(_Section):
 class FeedsSettings(_Section):
     alarms: bool = False
     mask_names: bool = True
+    # Group, all-people and extra feeds (HR's) hold this many days ahead; each person's own
+    # feed holds his whole plan.
+    window_days: int = Field(default=400, ge=1, le=3660)
     extra: tuple[FeedSettings, ...] = ()
 
 
@@ -275,6 +279,7 @@ class Settings(BaseSettings):
             self.feeds.alarms,
             MappingProxyType(titles),
             extra,
+            self.feeds.window_days,
         )
 
     def channel(self, name: str) -> ChannelSettings:

@@ -116,6 +116,11 @@ class Channel(ABC):
     @abstractmethod
     def _send(self, message: Message, recipient: str) -> Result: ...
 
+    def close(self) -> None:
+        """Let go of what is kept open between sends (an email channel's SMTP connections).
+        A delivery pass calls it when it is done; the next send opens what it needs again."""
+        return  # most channels keep nothing open
+
     def scrub(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, "***")

@@ -51,6 +51,8 @@ def build_channels(settings: Settings) -> dict[str, Channel]:
         email = isinstance(channel, EmailChannel)
         notify = settings.notify
         channel.timeout = notify.smtp_timeout_seconds if email else notify.http_timeout_seconds
+        if isinstance(channel, EmailChannel):
+            channel.pool.timeout = channel.timeout  # per SMTP socket operation
     return channels
 
 

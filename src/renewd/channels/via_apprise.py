@@ -1,4 +1,4 @@
-"""Channels sent through Apprise (email, Telegram, any Apprise URL): one fresh plugin per send,
+"""Channels sent through Apprise (Telegram, any Apprise URL): one fresh plugin per send,
 its reason for a failure kept from the logs Apprise captures for that one `notify` call.
 
 Throttling: Apprise sleeps `request_rate_per_sec` between two sends *of the same plugin object*.
@@ -15,16 +15,22 @@ from abc import abstractmethod
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-import apprise
-
 from renewd.channels.base import Channel, Result
 from renewd.channels.settings import AppriseSettings, ChannelType
 from renewd.core.messages import Format, Message
 
 
-def _asset() -> apprise.AppriseAsset:
+def _apprise() -> Any:
+    """Apprise, imported on first use: it costs ~20 MiB and 0.2 s, and a daemon without a
+    Telegram or Apprise channel never needs it (email and WeCom do not use it)."""
+    import apprise
+
+    return apprise
+
+
+def _asset() -> Any:
     # Sequential (we send one message at a time and want its own reason), no persistent storage.
-    return apprise.AppriseAsset(async_mode=False, secure_logging=True, storage_mode="memory")
+    return _apprise().AppriseAsset(async_mode=False, secure_logging=True, storage_mode="memory")
 
 
 class AppriseBacked(Channel):
@@ -42,13 +48,13 @@ class AppriseBacked(Channel):
 
     def _send(self, message: Message, recipient: str) -> Result:
         asset = _asset()
-        plugin = apprise.Apprise.instantiate(self.url(recipient), asset=asset)
+        plugin = _apprise().Apprise.instantiate(self.url(recipient), asset=asset)
         if plugin is None:
             return Result(False, f"channel {self.name}: Apprise rejected its URL (check settings)")
         # Apprise waits 4 s by default: a slow but working peer would get every message twice.
         plugin.socket_read_timeout = plugin.socket_connect_timeout = self.timeout
         self.tweak(plugin)
-        app = apprise.Apprise(asset=asset)
+        app = _apprise().Apprise(asset=asset)
         app.add(plugin)
         # The result keeps this call's own log entries (Apprise >= 2.0), unlike a LogCapture on
         # the shared "apprise" logger, which would also catch other threads' sends.

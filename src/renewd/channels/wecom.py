@@ -16,8 +16,6 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import requests
-
 from renewd import redaction
 from renewd.core.messages import Format, Message
 
@@ -47,6 +45,8 @@ def call(
 ) -> dict[str, Any]:
     """One WeCom API call; its JSON answer when `errcode` is 0, else WecomError (an answer
     without `errcode` is not WeCom's: a proxy's or a captive portal's)."""
+    import requests  # here: ~10 MiB that a daemon without a WeCom channel never needs
+
     try:
         response = requests.request(
             method, url, params=params, json=payload, timeout=(TIMEOUT[0], timeout)

@@ -118,9 +118,8 @@ def print_log(
 ) -> bool:  # fmt: skip
     """The delivery history and the recorded progress, newest first; False when empty.
     `failed`: only the deliveries that failed or died (and no progress)."""
-    rows = delivery.history(person, limit)
-    if failed:
-        rows = [r for r in rows if r.status in (DeliveryStatus.FAILED, DeliveryStatus.DEAD)]
+    only = (DeliveryStatus.FAILED, DeliveryStatus.DEAD) if failed else ()
+    rows = delivery.history(person, limit, only=only)  # the limit counts only those
     keys = [k for r in rows for k in r.items]
     keys += [r.subject for r in rows if isinstance(r.subject, ReminderKey)]
     facts = delivery.reminder_facts(keys)
@@ -132,6 +131,8 @@ def print_log(
         outcome = replace(Outcome.of(row), reason=row.reason)
         text = outcome_text(outcome, facts, lang)
         attempt = say(lang, "cli.attempt", n=outcome.attempts)
+        if row.status is DeliveryStatus.FAILED:  # when it will be tried again
+            attempt += f" · {say(lang, 'cli.next_try', at=_when(row.next_at, zone))}"
         lines.append((when, f"{when}  {label:<10} {text} · {attempt}"))
     for fact in () if failed else progress.facts(person):
         when = _fact_when(fact.recorded_at, zone)

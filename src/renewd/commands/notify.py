@@ -13,11 +13,15 @@ from renewd.commands.history import print_log, print_report
 from renewd.core.errors import EX_TEMPFAIL, UsageError
 from renewd.core.messages import test_letter
 from renewd.core.wording import say, step_name
+from renewd.roster.assemble import read_partial
 from renewd.service.app import App, now, today
 from renewd.service.delivery import Delivery, workday_move
+from renewd.service.owed import owed
+from renewd.service.snapshot import build_snapshot
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog
 from renewd.store.progress import ProgressStore, check_day, kind_of, parse_step
+from renewd.store.records import RosterRecords, keep
 
 
 def register(
@@ -30,8 +34,10 @@ def register(
         help="send due reminders, or test the channels",
         description="--due: one delivery pass (what the daemon runs at send_at; usable from"
         " cron): issue the reminders due today and retry failed deliveries whose wait is over."
-        " --test: send a test message on each channel. Exit 0 when nothing failed, 75 when a"
-        " delivery failed (it will be retried) or died.",
+        " --test: send a test message on each channel. After a pass it reports what is still owed"
+        " (retries waiting and dead deliveries, from any pass). Exit 0 when nothing failed, 75"
+        " when a delivery failed or died in this pass or a retry from any pass is still"
+        " waiting (dead deliveries of earlier passes are reported, not a reason for 75).",
     )
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument("--due", action="store_true", help="run one delivery pass")
@@ -94,14 +100,26 @@ def run_notify(args: argparse.Namespace) -> int:
     day: dt.date = args.today or today(app.settings)
     db = Database.in_dir(app.settings.state.dir)
     try:
-        snap = app.snapshot(day, db)
+        # As the daemon: a bad row holds back only its own person (its last good record).
+        roster = read_partial(app.settings.roster.files, RosterRecords(db))
+        for problem in roster.problems:
+            print(f"renewd: warning: {problem}", file=sys.stderr)
+        snap = build_snapshot(app.settings, roster.roster, app.channels, day, app.recorded(db))
+        if not args.dry_run:
+            keep(db, roster)
         move = workday_move(snap.settings, snap.calendar)
         delivery = Delivery(db, snap.settings, snap.channels, move=move)
-        report = delivery.run_pass(snap.plans, day, now(app.settings), dry_run=args.dry_run)
+        report = delivery.run_pass(snap.plans, day, now(app.settings), dry_run=args.dry_run,
+                                   notices=roster.by_group)  # fmt: skip
         print_report(report, delivery.log, app.settings.language)
+        still = owed(delivery.log)
     finally:
         db.close()
-    return 0 if report.ok else EX_TEMPFAIL
+    print(still.describe(app.settings.language, ZoneInfo(app.settings.timezone)))
+    if args.dry_run:
+        return 0
+    # 75 while anything failed or died in this pass, or a retry of any pass still waits.
+    return 0 if report.ok and not still.waiting else EX_TEMPFAIL
 
 
 def _test(app: App, only: str | None, to: str | None) -> int:

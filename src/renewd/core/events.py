@@ -12,7 +12,7 @@ import hmac
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from renewd.core.feeds import mask_name, person_lang
+from renewd.core.feeds import masked_with_id, person_lang
 from renewd.core.materials import Reader, step_checklist
 from renewd.core.model import Lang, MilestoneKind, Person, PersonPlan
 from renewd.core.policy import Owner, Owners
@@ -29,8 +29,9 @@ class EventContent:
     person_id: str
     day: dt.date
     summary: str
-    masked_summary: str
+    masked_summary: str  # the masked name with the roster id: 高*（E0012）
     description: str
+    brief_description: str  # HR's feeds: the dates, who acts, short warnings; no checklist
     lang: Lang
 
     @property
@@ -42,6 +43,7 @@ class EventContent:
             self.summary,
             self.masked_summary,
             self.description,
+            self.brief_description,
             self.lang.value,
         )
 
@@ -73,8 +75,7 @@ def person_hash(person_id: str, uid_key: bytes) -> str:
     ids; stable as long as the feed key is (rotating one feed's token keeps it)."""
     if len(uid_key) < 16:
         raise ValueError("a UID key must hold at least 16 bytes")
-    mac = hmac.new(uid_key, person_id.encode("utf-8"), hashlib.sha256)
-    return mac.hexdigest()[:20]
+    return hmac.new(uid_key, person_id.encode("utf-8"), hashlib.sha256).hexdigest()[:20]
 
 
 def critical_uid(person_id: str, index: int, uid_key: bytes) -> str:
@@ -97,6 +98,7 @@ def _content(
     head: str,
     rest: str,
     desc: str,
+    brief: str,
     lang: Lang,
 ) -> EventContent:
     return EventContent(
@@ -106,6 +108,7 @@ def _content(
         summary=f"{head}{person.name}{rest}",
         masked_summary=f"{head}{masked_name}{rest}",
         description=desc,
+        brief_description=brief,
         lang=lang,
     )
 
@@ -144,14 +147,17 @@ def plan_events(
     person = plan.person
     lang = person_lang(person, default_lang)
     warnings: list[str] = []
+    short: list[str] = []  # the same warnings, as HR's feeds repeat them on every event
     if not plan.feasible:
         approval = plan.projected_approval.isoformat() if plan.projected_approval else "?"
         warnings.append(say(lang, "feed.infeasible", gap=plan.gap_days, approval=approval))
+        short.append(say(lang, "feed.infeasible.short", gap=plan.gap_days))
     for crit in plan.critical_at_risk:
         label = crit.label or say(lang, "note.critical.default")
         warnings.append(say(lang, "feed.critical", date=crit.date.isoformat(), label=label))
+        short.append(say(lang, "feed.critical.short", date=crit.date.isoformat(), label=label))
     who, cycle = person_hash(person.id, uid_key), ymd(plan.cycle)
-    masked_name = mask_name(person.name)
+    masked_name = masked_with_id(person.name, person.id, lang)
     out: list[EventContent] = []
     for m in plan.milestones:
         heads_up = m.kind in HEADS_UP or m.kind in INFORM_ONLY
@@ -167,6 +173,7 @@ def plan_events(
         if m.provisional:
             years = years_text(plan.estimated_years or (m.due.year,), lang)
             lines.append(say(lang, "feed.provisional", years=years))
+        brief = "\n".join([*lines[1:], *short])  # HR's feeds: dates, who, short warnings
         lines.extend(warnings)
         owner = owners.of(m.kind)
         reader = Reader.HR if owner is Owner.EMPLOYER else Reader.HOLDER
@@ -184,7 +191,9 @@ def plan_events(
         # Stable across dates and titles: (person hash, cycle, kind) only.
         uid = f"{who}-{cycle}-{m.kind.value}@renewd"
         out.append(
-            _content(uid, person, masked_name, m.due, done + tag, suffix, "\n".join(lines), lang)
+            _content(
+                uid, person, masked_name, m.due, done + tag, suffix, "\n".join(lines), brief, lang
+            )
         )
     for index, crit in enumerate(person.critical_dates):
         label = crit.label or say(lang, "note.critical.default")
@@ -194,5 +203,5 @@ def plan_events(
             desc += "\n" + say(lang, "feed.critical.risk", gap=plan.gap_days)
         head, rest = say(lang, "feed.critical.head"), say(lang, "p.colon") + label
         uid = critical_uid(person.id, index, uid_key)
-        out.append(_content(uid, person, masked_name, crit.date, head, rest, desc, lang))
+        out.append(_content(uid, person, masked_name, crit.date, head, rest, desc, desc, lang))
     return out

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -33,6 +34,17 @@ class FeedSpec:
     members: tuple[str, ...]  # person ids, roster order
     mask_names: bool
     alarms: bool
+    window_days: int | None = None  # HR's feeds: hold events this many days ahead of today
+
+    @property
+    def brief(self) -> bool:
+        """HR's feeds (group, all-people, extra) carry short descriptions: one feed holds many
+        people, and the checklist is in each person's own feed and messages."""
+        return self.kind is not FeedKind.PERSON
+
+    def holds(self, day: dt.date, today: dt.date) -> bool:
+        """Whether an event on `day` is in this feed: HR's feeds stop `window_days` ahead."""
+        return self.window_days is None or (day - today).days <= self.window_days
 
 
 def person_lang(person: Person, default: Lang) -> Lang:
@@ -53,6 +65,7 @@ def feed_specs(people: Sequence[Person], options: FeedOptions) -> tuple[FeedSpec
             ids,
             conf.mask_names,
             conf.alarms,
+            conf.window_days,
         )
     ]
     groups: dict[str, list[str]] = {}
@@ -70,6 +83,7 @@ def feed_specs(people: Sequence[Person], options: FeedOptions) -> tuple[FeedSpec
                 tuple(members),
                 conf.mask_names,
                 conf.alarms,
+                conf.window_days,
             )
         )
     for person in people:
@@ -91,6 +105,7 @@ def feed_specs(people: Sequence[Person], options: FeedOptions) -> tuple[FeedSpec
                 chosen,
                 conf.mask_names,
                 extra.alarms or conf.alarms,
+                conf.window_days,
             )
         )
     seen: set[str] = set()
@@ -99,6 +114,12 @@ def feed_specs(people: Sequence[Person], options: FeedOptions) -> tuple[FeedSpec
             raise ConfigError(f"two feeds are named {spec.name!r}: rename the extra feed")
         seen.add(spec.name)
     return tuple(specs)
+
+
+def masked_with_id(name: str, person_id: str, lang: Lang) -> str:
+    """What HR's masked feeds show: 高*（E0012）, so that two people named 高* can be told apart."""
+    masked = mask_name(name)
+    return f"{masked}（{person_id}）" if lang is Lang.ZH else f"{masked} ({person_id})"
 
 
 def mask_name(name: str) -> str:

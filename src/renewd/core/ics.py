@@ -17,7 +17,6 @@ import functools
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
-from typing import NamedTuple
 
 from renewd.core.events import EventContent, EventKey, Stamp, ymd
 from renewd.core.feeds import FeedSpec
@@ -63,8 +62,10 @@ def _stamp(moment: dt.datetime) -> str:
 _ALARM_TEXT = {Lang.ZH: "提醒", Lang.EN: "Reminder"}
 
 
-def render_event(event: EventContent, stamp: Stamp, masked: bool, alarms: bool) -> bytes:
-    """One VEVENT, all-day, with DTEND the next day (exclusive)."""
+def render_event(
+    event: EventContent, stamp: Stamp, masked: bool, alarms: bool, brief: bool = False
+) -> bytes:
+    """One VEVENT, all-day, with DTEND the next day (exclusive); `brief` for HR's feeds."""
     end = event.day + dt.timedelta(days=1)
     changed = _stamp(stamp.changed)
     summary = escape_text(event.masked_summary if masked else event.summary)
@@ -74,7 +75,7 @@ def render_event(event: EventContent, stamp: Stamp, masked: bool, alarms: bool) 
         f"DTSTAMP:{changed}\r\nLAST-MODIFIED:{changed}\r\nSEQUENCE:{stamp.sequence}\r\n"
         f"DTSTART;VALUE=DATE:{ymd(event.day)}\r\nDTEND;VALUE=DATE:{ymd(end)}\r\n".encode(),
         fold(f"SUMMARY:{summary}"),
-        fold(f"DESCRIPTION:{escape_text(event.description)}"),
+        fold(f"DESCRIPTION:{escape_text(event.brief_description if brief else event.description)}"),
         b"TRANSP:TRANSPARENT\r\n",
     ]
     if alarms:
@@ -112,7 +113,8 @@ def render_feed(
     stamps: Mapping[str, Stamp],
     refresh_hours: int,
 ) -> bytes:
-    """The whole calendar of one feed. `events` are the feed's events; `stamps` has every UID."""
+    """The whole calendar of one feed. `events` are the feed's events (already in its window);
+    `stamps` has every UID."""
     return render_stamped(spec, ((e, stamps[e.uid]) for e in events), refresh_hours)
 
 
@@ -122,37 +124,38 @@ def render_stamped(
     """`render_feed` for events that come with their stamps. Events are written by day, then
     UID, whatever order they come in, so that the bytes are stable."""
     body = [render_header(spec, refresh_hours)]
-    mask, alarms = spec.mask_names, spec.alarms
+    mask, alarms, brief = spec.mask_names, spec.alarms, spec.brief
     body.extend(
-        render_event(e, stamp, mask, alarms)
+        render_event(e, stamp, mask, alarms, brief)
         for e, stamp in sorted(stamped, key=lambda pair: (pair[0].day, pair[0].uid))
     )
     body.append(FOOTER)
     return b"".join(body)
 
 
-class DigestPart(NamedTuple):
-    """One event's share of the digest of every feed it is in: its sort key and its bytes."""
-
-    day: dt.date
-    uid: str
-    data: bytes
+_DIGEST_MOD = 1 << 128
 
 
-def digest_part(event: EventKey, stamp: Stamp) -> DigestPart:
-    """Computed once per event, however many feeds it is in."""
-    text = f"\x1e{event.digest}\x1f{stamp.sequence}\x1f{stamp.changed.isoformat()}"
-    return DigestPart(event.day, event.uid, text.encode())
+@functools.lru_cache(maxsize=4096)  # stamps are shared: few distinct ones per refresh
+def _stamp_text(stamp: Stamp) -> str:
+    return f"{stamp.sequence}\x1f{stamp.changed.isoformat()}"
 
 
-def feed_digest(spec: FeedSpec, parts: Iterable[DigestPart], refresh_hours: int) -> str:
+def event_hash(event: EventKey, stamp: Stamp) -> int:
+    """One event's share of the digest of every feed it is in (computed once per event)."""
+    text = f"{event.uid}\x1f{event.digest}\x1f{_stamp_text(stamp)}"
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:16], "big")
+
+
+def combine(total: int, share: int) -> int:
+    """Add an event's `event_hash` to a feed's running total: order does not matter, so the
+    feeds' digests build up in one pass over the people, holding one number per feed."""
+    return (total + share) % _DIGEST_MOD
+
+
+def feed_digest(spec: FeedSpec, total: int, count: int, refresh_hours: int) -> str:
     """A cheap fingerprint of what `render_feed` would write: when it changes, the bytes do.
-    `parts` are the `digest_part` of the feed's events, in any order."""
-    h = hashlib.sha256(
-        "\x1f".join(
-            [PRODID, spec.title, str(spec.mask_names), str(spec.alarms), str(refresh_hours)]
-        ).encode("utf-8")
-    )
-    for part in sorted(parts, key=lambda p: (p.day, p.uid)):
-        h.update(part.data)
-    return h.hexdigest()[:32]
+    `total` combines the `event_hash` of the feed's `count` events (in its window)."""
+    head = [PRODID, spec.title, str(spec.mask_names), str(spec.alarms), str(spec.brief),
+            str(refresh_hours), str(count), f"{total:032x}"]  # fmt: skip
+    return hashlib.sha256("\x1f".join(head).encode("utf-8")).hexdigest()[:32]

@@ -116,6 +116,8 @@ EN: dict[str, str] = {
     "feed.infeasible": "⚠ Not feasible at the current pace: the points would lapse for {gap}"
     " days (approval expected {approval}). Contact HR now.",
     "feed.critical": "⚠ {date} {label}: the points may not be valid then.",
+    "feed.infeasible.short": "⚠ Not feasible: points lapse for {gap} days",
+    "feed.critical.short": "⚠ {date} {label}",
     "feed.on": "On: {date}",
     "feed.by": "By: {date}",
     "feed.tag.points": "[Points] ",
@@ -150,6 +152,12 @@ EN: dict[str, str] = {
     "cli.sending": "sending",
     "cli.recorded": "recorded",
     "cli.attempt": "attempt {n}",
+    "cli.next_try": "next try {at}",
+    "cli.owed.none": "nothing owed: every delivery was sent",
+    "cli.owed": "owed: {parts}; see `renewd log --failed`",
+    "cli.owed.waiting": "{n} retries waiting",
+    "cli.owed.next": " (next at {at})",
+    "cli.owed.dead": "{n} dead (gave up; send them by hand)",
     "cli.total": "total: sent {sent}, failed (will retry) {failed}, dead {dead}, cancelled"
     " {cancelled}, undeliverable {skipped}; retries still waiting in the database {waiting}",
     "cli.message": "message for {person}",

@@ -107,6 +107,8 @@ ZH: dict[str, str] = {
     "feed.infeasible": "⚠ 按当前进度无法按时完成：积分预计中断 {gap} 天（预计审批 {approval}）。"
     "请立即联系人事。",
     "feed.critical": "⚠ {date} {label} 届时积分可能无效。",
+    "feed.infeasible.short": "⚠ 无法按时完成，积分预计中断 {gap} 天",
+    "feed.critical.short": "⚠ {date} {label}",
     "feed.on": "日期：{date}",
     "feed.by": "截止：{date}",
     "feed.tag.points": "【积分】",
@@ -142,6 +144,12 @@ ZH: dict[str, str] = {
     "cli.sending": "发送中",
     "cli.recorded": "已记录",
     "cli.attempt": "第 {n} 次尝试",
+    "cli.next_try": "下次重试 {at}",
+    "cli.owed.none": "无待发：所有消息均已发送",
+    "cli.owed": "待发：{parts}；详见 `renewd log --failed`",
+    "cli.owed.waiting": "{n} 条等待重试",
+    "cli.owed.next": "（下次 {at}）",
+    "cli.owed.dead": "{n} 条已放弃（请手动发送）",
     "cli.total": "合计：已发送 {sent}，失败待重试 {failed}，已放弃 {dead}，已取消 {cancelled}，"
     "无法送达 {skipped}；数据库中仍在等待重试 {waiting}",
     "cli.message": "{person} 的消息",

@@ -4,7 +4,7 @@ Contract: `load_roster` returns every person or raises one `RosterError` listing
 in every file (file, row, column as the user wrote it, value). It never returns a partial or
 empty roster, so a half-written file cannot wipe the last good one. Columns renewd does not use
 (ID-card numbers, phone numbers...) are never read: they cost one warning per file naming the
-headers, and their values appear nowhere.
+headers, and their values appear nowhere. (`renewd.roster.assemble`: the daemon's, per person.)
 """
 
 from __future__ import annotations
@@ -155,6 +155,7 @@ class _Loaded:
     problems: list[Problem]
     warnings: list[str]
     id_header: str = "id"
+    bad_rows: tuple[tuple[int | str, str, str], ...] = ()  # (row, id, group); "" if unreadable
 
 
 def _load_file(path: Path, limits: RosterLimits) -> _Loaded:
@@ -197,19 +198,22 @@ def _people(path: Path, tables: _Tables, limits: RosterLimits) -> _Loaded:
             names = " / ".join((field, *COLUMNS[field]))
             problems.append(Problem(file, f"missing required column ({names})", field=field))
     people: list[tuple[Person, int | str]] = []
+    bad_rows: list[tuple[int | str, str, str]] = []
     seen_rows = 0
     for row, cells in tables.rows:
         seen_rows += 1
         person = _person(file, path.name, row, tables.headers, cells, problems, limits)
-        if person is not None:
+        if isinstance(person, Person):
             people.append((person, row))
+        else:
+            bad_rows.append(person)
     if seen_rows == 0:
         problems.append(Problem(file, "no people in file (a header alone is not a roster)"))
     warnings = []
     if tables.ignored:
         listed = ", ".join(repr(h) for h in tables.ignored)
         warnings.append(f"{file}: ignored columns renewd does not use: {listed}")
-    return _Loaded(people, problems, warnings, tables.headers.get("id", "id"))
+    return _Loaded(people, problems, warnings, tables.headers.get("id", "id"), tuple(bad_rows))
 
 
 # --- reading files -------------------------------------------------------------------------
@@ -322,8 +326,8 @@ def _person(
     cells: Mapping[str, Any],
     problems: list[Problem],
     limits: RosterLimits,
-) -> Person | None:
-    """One row's raw cells -> a Person, or None after recording every bad cell of the row.
+) -> Person | tuple[int | str, str, str]:
+    """One row's raw cells -> a Person, or (row, id, group) after recording every bad cell.
 
     Only the cells present are parsed: on a 100,000-row roster most columns are empty."""
     before = len(problems)
@@ -352,7 +356,7 @@ def _person(
         if field in headers and is_blank(cells.get(field)):
             problems.append(Problem(file, "missing required value", row, headers[field]))
     if len(problems) > before or not all(field in values for field in REQUIRED):
-        return None
+        return (row, values.get("id") or "", values.get("group") or "")
     progress = _NO_PROGRESS
     if not values.keys().isdisjoint(PROGRESS_FIELDS):
         progress = Progress(**{f: values.pop(f) for f in PROGRESS_FIELDS if f in values})

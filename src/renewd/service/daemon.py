@@ -41,6 +41,7 @@ from renewd.core.errors import RenewdError
 from renewd.core.model import PersonPlan
 from renewd.core.schedule import reminder_day
 from renewd.service.delivery import Delivery, workday_move
+from renewd.service.holders import Role, this_process
 from renewd.service.refresh import Refresher
 from renewd.service.scheduling import schedule_jobs
 from renewd.service.snapshot import Snapshot
@@ -151,6 +152,7 @@ class Daemon:
             if self.state.watcher.changed():
                 await self._swap(self.state.load, "file changed")
             await self._catch_up()
+            await asyncio.to_thread(self.state.keep_records)  # off the start-up path
             if not self.deliver_enabled:
                 return
             started = time.monotonic()
@@ -164,7 +166,8 @@ class Daemon:
                 return
             self.health.last_sweep_ok = time.monotonic()
             self.health.last_sweep_error = None
-            self.health.dead_letters, self.health.failing = self.state.dead_letters(self.db)
+            owed = self.state.owed(self.db)
+            self.health.dead_letters, self.health.retries_waiting = owed.dead, owed.waiting
             self.metrics.dead.set(self.health.dead_letters)
             self.metrics.last_sweep.set(time.time())
             log.info(
@@ -203,12 +206,16 @@ class Daemon:
         settings = snap.settings if snap else self.settings
         channels = snap.channels if snap else self.state.channels
         move = workday_move(settings, snap.calendar) if snap else None
-        delivery = Delivery(self.db, settings, channels, move=move, unrecorded=self._unrecorded)
+        # Under the state lock, any other daemon's claims are a dead one's (service.holders).
+        delivery = Delivery(self.db, settings, channels, move=move,
+                            holder=this_process(Role.DAEMON), under_lock=True,
+                            unrecorded=self._unrecorded)  # fmt: skip
         # On SIGTERM the pass stops submitting, records what is in flight, and leaves the rest
         # pending for the next start: nothing is left "sending", so nothing repeats.
         report = delivery.run_pass(
-            plans, day, now, should_stop=self._stopping.is_set, catch_up_only=sweep
-        )
+            plans, day, now, should_stop=self._stopping.is_set, catch_up_only=sweep,
+            notices=self.state.roster_notices,
+        )  # fmt: skip
         for outcome in report.sent:
             self.metrics.deliveries.labels(channel=outcome.channel, result="sent").inc()
             if outcome.attempts > 1:

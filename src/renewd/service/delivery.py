@@ -9,10 +9,11 @@ The delivery log (`renewd.store.deliveries`) holds what was issued and every del
 2. route them to one message per recipient (`renewd.service.outbox`) and, in **one
    transaction**, insert those reminders and all their delivery rows as `pending` (a concurrent
    pass that inserted the same reminder first wins; ours is dropped);
-3. send every row that is pending, failed with its wait over, or stuck in `sending` for longer
-   than `notify.stale_sending_seconds` — each first moved to `sending` with a compare-and-set,
-   so two passes never send the same row at the same time — and mark it sent, failed (with the
-   reason, the attempt count and the next attempt time) or dead (`renewd.service.sending`).
+3. send every row that is pending, failed with its wait over, or left `sending` by a process
+   that is gone (`renewd.service.holders`: a dead pid, an expired lease) — each first moved to
+   `sending` with a compare-and-set, so two passes never send the same row at the same time —
+   and mark it sent, failed (with the reason, the attempt count and the next attempt time) or
+   dead (`renewd.service.sending`).
 
 A pass sees only what it is given: the plans, the channels and the state database. It never
 plans, builds channels or opens a connection of its own, so the daemon's plans and channels (the
@@ -22,9 +23,11 @@ Sends overlap: each channel has up to its `concurrency` sends in flight (4 for e
 Telegram, 1 elsewhere), in worker threads that only call `channel.send`.
 
 Crash safety: a crash after step 2 leaves pending rows, sent by the next pass (no duplicate). A
-crash *during* a send leaves a `sending` row; after `notify.stale_sending_seconds` it is treated
-as failed and sent again. That is the one case where a person can get a message twice: the
-message left but the confirmation was never written. Confirmed (`sent`) rows are never sent again.
+crash *during* a send leaves `sending` rows (at most the channels' `concurrency` of them), held
+by the dead process: the restarted daemon frees them at once, any pass frees them when their
+holder's pid is gone or its lease (30 s) ran out, and they are sent again. That is the one case
+where a person can get a message twice: the message left but the confirmation was never
+written. Confirmed (`sent`) rows are never sent again.
 
 The daemon runs passes in a worker thread (`asyncio.to_thread`), one at a time; the
 compare-and-set makes an overlapping `renewd notify --due` harmless.
@@ -39,13 +42,17 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Mapping, Sequence
 
 from renewd.channels.base import Channel
+from renewd.core.errors import Problem
 from renewd.core.model import MilestoneKind, PersonPlan
 from renewd.core.reminders import DigestKey, MessageKey, Reminder, ReminderKey
 from renewd.core.schedule import LeadRules, PassHistory, due_reminders
 from renewd.core.workdays import WorkdayCalendar
+from renewd.service.holders import Holder, Role, is_gone, this_process
+from renewd.service.notices import Notices
 from renewd.service.outbox import Extra, Outbox, build
 from renewd.service.sending import Outcome, PassReport, Sender
 from renewd.settings import NotifySettings, Settings
+from renewd.store.claims import Claims
 from renewd.store.database import Database, StateUnwritable
 from renewd.store.deliveries import (
     DeliveryLog,
@@ -56,6 +63,8 @@ from renewd.store.deliveries import (
 )
 from renewd.store.leavers import Leavers
 from renewd.store.reroutes import reroute
+
+log = logging.getLogger(__name__)
 
 log = logging.getLogger(__name__)
 
@@ -96,12 +105,18 @@ class Delivery:
         *,
         move: Callable[[dt.date], dt.date] | None = None,
         extra: Extra | None = None,
+        holder: Holder | None = None,
+        under_lock: bool = False,
         unrecorded: dict[int, Callable[[], None]] | None = None,
     ) -> None:
         """`move` maps a fire date to the day it is sent (previous working day) when
         `notify.workdays_only` is set: see `workday_move`. `extra` adds sections to each
-        person's one message (see `renewd.service.outbox`). `unrecorded`: outcomes a full
-        disk refused (`Sender.unrecorded`), kept by a caller that builds a Delivery per pass."""
+        person's one message (see `renewd.service.outbox`). Claims are made as `holder`
+        (default: this process, as a command); `under_lock`: the caller is the daemon holding
+        the state lock, so claims of any other daemon are known to be dead. `unrecorded`:
+        outcomes a full disk refused (`Sender.unrecorded`), kept across passes by the daemon."""
+        self.holder = holder or this_process(Role.COMMAND)
+        self.under_lock = under_lock
         self.db = db
         self.log = DeliveryLog(db)
         self.settings = settings
@@ -123,6 +138,19 @@ class Delivery:
     def history(self, person: str | None = None, limit: int = 200) -> list[DeliveryRow]:
         return self.log.history(person, limit)
 
+    def rescue(self, at: float) -> int:
+        """Free the rows left `sending` by holders that are gone (`renewd.service.holders`), so
+        that this pass sends them again at once. Returns how many."""
+        claims, freed = Claims(self.db), 0
+        for text in claims.holders():
+            holder = Holder.parse(text)
+            if holder is None or not is_gone(holder, self.holder, under_lock=self.under_lock):
+                continue  # a live holder, or a claim of 0.1.0: its lease or age decides
+            count = claims.release(text, at)
+            log.warning("%d deliveries left sending by %s (gone) will be sent again", count, text)
+            freed += count
+        return freed
+
     # -- one pass ------------------------------------------------------------------------------
 
     def run_pass(
@@ -134,6 +162,7 @@ class Delivery:
         dry_run: bool = False,
         should_stop: Callable[[], bool] | None = None,
         catch_up_only: bool = False,
+        notices: Mapping[str, Sequence[Problem]] | None = None,
     ) -> PassReport:
         """Issue what is due on `today` and (re)send what is waiting. `now` is an aware datetime
         used for retry times; the pass adds its own elapsed time (monotonic) as it goes.
@@ -145,7 +174,10 @@ class Delivery:
 
         Reminders and digests go out at `send_at`; a sweep in between (`catch_up_only`) issues
         nothing new once a pass has run for `today`: it sends retries, and catches up only when
-        no pass ran for `today` yet (a start after downtime, or a first start after `send_at`)."""
+        no pass ran for `today` yet (a start after downtime, or a first start after `send_at`).
+
+        `notices`: roster problems by group ("" = no group), from `read_partial`; each one HR
+        was not told of yet goes out once (`renewd.service.notices`)."""
         report = PassReport(today=today, dry_run=dry_run)
         if not dry_run:
             self._write_unrecorded()
@@ -171,8 +203,10 @@ class Delivery:
                 plans, today, self.rules, self.issued(since), self.move,
                 known=known, history=history,
             )  # fmt: skip
+        told = Notices(self.db, self.settings, self.channels, notices or {})
         if dry_run:
-            report.planned = [_planned(d) for d in self._outbox(reminders, today, report).claims]
+            claims = [*self._outbox(reminders, today, report).claims, *told.build(today, False)]
+            report.planned = [_planned(d) for d in claims]
             report.issued = len(reminders)
             return report
         started = time.monotonic()
@@ -189,6 +223,9 @@ class Delivery:
                 stamp(),
                 seen,
             )
+        if notices:  # a claim of their own: each notice commits with its "told" record
+            Claims(self.db).add(lambda: told.build(today, True), stamp())
+        self.rescue(stamp())
         # A pass submits new sends for at most one sweep: slow peers cannot stretch it into the
         # next; sends in flight finish under their own timeouts, the rest wait for the next pass.
         deadline = started + self.notify.sweep_seconds
@@ -196,12 +233,16 @@ class Delivery:
         def stop() -> bool:
             return time.monotonic() > deadline or (should_stop is not None and should_stop())
 
-        sender = Sender(self.log, self.channels, self.notify, stamp, report, self.unrecorded)
+        sender = Sender(
+            self.log, self.channels, self.notify, stamp, report, str(self.holder),
+            unrecorded=self.unrecorded,
+        )  # fmt: skip
         sender.send(self._queues(plans, stamp, report), stop)
         if self.unrecorded:
             raise StateUnwritable(
                 f"{self.db.path}: the state database cannot be written (disk full?);"
-                f" {len(self.unrecorded)} sent deliveries are remembered until it can"
+                f" {len(self.unrecorded)} sent deliveries could not be recorded (a daemon keeps"
+                " them until it can; after a one-shot command they may repeat once)"
             )
         if plans:
             present = {plan.person.id for plan in plans}

@@ -10,29 +10,34 @@ at a time (under its pass lock) and each one that changes what is served builds 
 - `to_day`: the day changed: plan everyone for it;
 - `sync_progress`: `renewd done` recorded something: replan only those people.
 
-A roster that cannot be read, or read but not planned, leaves the last good snapshot in force and
-names where the problems are on /healthz (files and rows, never values).
+The roster is read person by person (`renewd.roster.assemble.read_partial`): a bad row keeps its
+person's last good record, an unreadable file its last good version. A roster that serves
+nobody, or cannot be planned, leaves the last good snapshot in force. Either way /healthz names
+where the problems are (files and rows, never values) and HR hears of each once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from renewd.channels.base import Channel
 from renewd.channels.factory import build_channels
-from renewd.core.errors import RenewdError, RosterError
+from renewd.core.errors import Problem, RenewdError, RosterError
 from renewd.core.model import PersonPlan, Progress
-from renewd.roster.reader import Roster
+from renewd.roster.assemble import PartialRoster, read_partial
+from renewd.roster.reader import Roster, load_roster
 from renewd.roster.watcher import RosterWatcher
-from renewd.service.app import read_roster
+from renewd.service.app import feed_name_problems
+from renewd.service.owed import Owed, owed
 from renewd.service.snapshot import Snapshot, build_snapshot
 from renewd.settings import Settings, load_settings
 from renewd.store.database import Database
-from renewd.store.deliveries import DeliveryLog, DeliveryStatus
+from renewd.store.deliveries import DeliveryLog
 from renewd.store.progress import ProgressStore
+from renewd.store.records import RosterRecords, keep
 from renewd.web.health import Health, Metrics
 
 log = logging.getLogger("renewd.service.daemon")
@@ -62,11 +67,15 @@ class Refresher:
         self.previous: Snapshot | None = None  # yesterday's, while night sweeps work for it
         self.watcher = RosterWatcher.of(settings.roster)
         self._progress: ProgressStore | None = None
+        self._db: Database | None = None
+        self._to_keep: PartialRoster | None = None
+        self.roster_notices: Mapping[str, Sequence[Problem]] = {}  # for HR, once (Delivery)
         self._mark: object = None
         self._recorded: Mapping[str, Progress] = {}
 
     def recorded_from(self, db: Database) -> None:
         """Read recorded progress from `db` from now on."""
+        self._db = db
         self._progress = ProgressStore(db)
         self._mark = self._progress.fingerprint()
         self._recorded = self._progress.load()
@@ -95,12 +104,38 @@ class Refresher:
             people = len(self.snapshot.roster.people)
             log.error("keeping the last good roster of %d people", people)
 
-    def _accepted(self, roster: Roster, reason: str) -> None:
-        for warning in roster.warnings:
+    def _accepted(self, partial: PartialRoster, reason: str) -> None:
+        for warning in partial.roster.warnings:
             log.warning("%s", warning)
-        self.health.roster_problems = []
-        self.metrics.roster_errors.set(0)
-        log.info("roster loaded (%s): %d people", reason, len(roster.people))
+        self._to_keep = partial  # planned: its good rows become the last good records
+        problems = partial.problems
+        kept, stale = len(partial.kept), len(partial.stale_files)
+        if self.health.set_roster(problems, stale, kept, partial.left_out):
+            for problem in problems:  # each set of problems is logged once
+                log.error("roster problem (%s): %s", reason, problem)
+        self.roster_notices = partial.by_group
+        self.metrics.roster_errors.set(len(problems))
+        log.info("roster loaded (%s): %d people", reason, len(partial.people))
+
+    def keep_records(self) -> None:
+        """Persist the roster in force as the last good records (the delivery pass does it
+        first, off the start-up path: until then the previous records stand)."""
+        partial, self._to_keep = self._to_keep, None
+        if partial is not None and self._db is not None:
+            keep(self._db, partial)
+
+    def _read(self) -> PartialRoster:
+        """The roster person by person, over the last good records of the state database (a
+        bad row holds back only its own person); all or nothing before there is a database."""
+        files, limits = self.settings.roster.files, self.settings.roster.limits()
+        if self._db is None:
+            partial = PartialRoster(load_roster(files, limits))
+        else:
+            partial = read_partial(files, RosterRecords(self._db), limits)
+        clashes = feed_name_problems(partial.roster, self.settings)  # as `renewd check` says
+        if clashes:
+            raise RosterError(f"the roster has {len(clashes)} feed name clash(es)", clashes)
+        return partial
 
     # -- the changes ---------------------------------------------------------------------------
 
@@ -108,7 +143,8 @@ class Refresher:
         """Read and plan the roster files; swap in only if both work. Returns whether it did."""
         seen = self.watcher.snapshot()
         try:
-            roster = read_roster(self.settings)  # within [roster] limits, feed names checked
+            partial = self._read()
+            roster = partial.roster
             current = self.snapshot
             if (
                 current is not None
@@ -116,7 +152,7 @@ class Refresher:
                 and current.roster == roster
             ):
                 self.watcher.mark_loaded(seen)
-                self._accepted(roster, f"{reason}, unchanged")
+                self._accepted(partial, f"{reason}, unchanged")
                 return False  # nothing to plan again
             snap = self._build(self.settings, roster, self.channels)
         except Exception as caught:  # a broken file, one that cannot be planned, anything
@@ -128,7 +164,7 @@ class Refresher:
             return False
         self.watcher.mark_loaded(seen)
         self._take(snap)
-        self._accepted(roster, reason)
+        self._accepted(partial, reason)
         return True
 
     def reload_config(self, config: Path) -> bool:
@@ -220,9 +256,6 @@ class Refresher:
             self.metrics.full_plans.inc()
         return self.previous.plans
 
-    def dead_letters(self, db: Database | None) -> tuple[int, int]:
-        """(dead, failed and waiting for a retry) deliveries, for /healthz."""
-        if db is None:
-            return 0, 0
-        counts = DeliveryLog(db).counts()
-        return counts.get(DeliveryStatus.DEAD, 0), counts.get(DeliveryStatus.FAILED, 0)
+    def owed(self, db: Database | None) -> Owed:
+        """Retries waiting and dead deliveries, for /healthz."""
+        return Owed() if db is None else owed(DeliveryLog(db))

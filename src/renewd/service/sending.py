@@ -2,10 +2,11 @@
 `concurrency` at a time, each claimed just before it is sent and recorded when its send returns.
 
 Only `channel.send` runs in the worker threads; every read and write of the database happens on
-the thread that runs the pass, on its one connection, so a claimed row is never older than its
-own send (far below `notify.stale_sending_seconds`). `should_stop` ends a pass early: nothing
-more is submitted, the sends in flight are waited for and recorded, and every other row stays
-pending (or failed) for the next pass.
+the thread that runs the pass, on its one connection. A row is claimed in the name of this
+process (`renewd.service.holders`) with a lease, renewed every `RENEW_SECONDS` while its send is
+in flight, so a row whose sender died is free again within `LEASE_SECONDS`. `should_stop` ends
+a pass early: nothing more is submitted, the sends in flight are waited for and recorded, and
+every other row stays pending (or failed) for the next pass.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from dataclasses import dataclass, field, replace
 
 from renewd.channels.base import Channel, Result
 from renewd.core.reminders import Kind, ReminderKey
+from renewd.service.holders import LEASE_SECONDS, RENEW_SECONDS
 from renewd.settings import NotifySettings
+from renewd.store.claims import Claims
 from renewd.store.database import StateUnwritable
 from renewd.store.deliveries import (
     DeliveryLog,
@@ -116,6 +119,7 @@ class Sender:
         notify: NotifySettings,
         stamp: Callable[[], float],
         report: PassReport,
+        holder: str = "",
         unrecorded: dict[int, Callable[[], None]] | None = None,
     ) -> None:
         self.log = log
@@ -123,6 +127,8 @@ class Sender:
         self.notify = notify
         self.stamp = stamp
         self.report = report
+        self.holder = holder
+        self._renewed = 0.0
         # Outcomes the state database refused to take (a full disk), by row id: kept and
         # written first by the next pass, so a message that left is never sent again.
         self.unrecorded = {} if unrecorded is None else unrecorded
@@ -161,7 +167,8 @@ class Sender:
                             busy[name] += 1
                     if not in_flight:
                         break
-                    done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                    done, _ = wait(in_flight, RENEW_SECONDS, return_when=FIRST_COMPLETED)
+                    self._renew()
                     for future in done:
                         sending = in_flight.pop(future)
                         busy[sending.row.channel] -= 1
@@ -171,6 +178,9 @@ class Sender:
                 # record the sends already out, so they do not wait in `sending` to be re-sent.
                 for future in as_completed(list(in_flight)):
                     self._record(in_flight.pop(future), _result_of(future))
+                for name in queues:  # an email channel's connections last one pass
+                    if (channel := self.channels.get(name)) is not None:
+                        channel.close()
         if report.stopped:
             left = sum(len(q) for q in queues.values())
             log.info("delivery pass stopped early; %d deliveries wait for the next pass", left)
@@ -179,8 +189,18 @@ class Sender:
         channel = self.channels.get(name)
         return 1 if channel is None else max(1, channel.concurrency)
 
+    def _renew(self) -> None:
+        """Keep the claims of the sends in flight: a slow send is not taken for a dead one."""
+        now = self.stamp()
+        if self.holder and now - self._renewed >= RENEW_SECONDS:
+            Claims(self.log.db).renew(self.holder, now + LEASE_SECONDS)
+            self._renewed = now
+
     def _take(self, row: DeliveryRow) -> _Sending | None:
-        taken = self.log.take(row, self.stamp())
+        now = self.stamp()
+        if not self._renewed:
+            self._renewed = now
+        taken = self.log.take(row, now, self.holder, now + LEASE_SECONDS)
         return None if taken is None else _Sending(taken, self.channels.get(taken.channel))
 
     def _record(self, sending: _Sending, result: Result) -> None:

@@ -18,7 +18,8 @@ That column encoding is this module's alone: callers see `DeliveryRow`s whose `s
 `ReminderKey` or a `DigestKey`, and `DeliveryStatus` values, never raw rows.
 
 Row states: pending → sending → sent | failed → (sending again when its wait is over) → dead after
-`max_attempts`; cancelled when the step was done before a retry got through.
+`max_attempts`; cancelled when the step was done before a retry got through. A `sending` row
+names its `holder` until its `lease_until` (`renewd.store.claims`, `renewd.service.holders`).
 """
 
 from __future__ import annotations
@@ -126,6 +127,7 @@ class DeliveryRow:
     reason: str
     message: Message
     items: tuple[ReminderKey, ...] = ()  # filled in by `with_items`
+    holder: str = ""  # who claimed it, while `sending`
 
 
 def _row(row: sqlite3.Row) -> DeliveryRow | None:
@@ -148,6 +150,7 @@ def _row(row: sqlite3.Row) -> DeliveryRow | None:
         late=bool(row["late"]),
         reason=str(row["reason"]),
         message=Message(str(row["title"]), str(row["body"]), Format(str(row["format"]))),
+        holder=str(row["holder"]),
     )
 
 
@@ -189,16 +192,21 @@ class DeliveryLog:
         ).fetchone()
         return int(row[0])
 
-    def history(self, person: str | None = None, limit: int = 200) -> list[DeliveryRow]:
+    def history(
+        self, person: str | None = None, limit: int = 200, only: Sequence[DeliveryStatus] = ()
+    ) -> list[DeliveryRow]:
         """Rows newest first, of one person (roster id) or of all, with the reminders each
-        carried; a person's include the digests that carried one of his reminders."""
-        sql = "SELECT * FROM delivery"
-        args: tuple[object, ...] = ()
+        carried; a person's include the digests that carried one of his reminders. `only`:
+        rows in these states (`renewd log --failed`: failed and dead)."""
+        sql = f"SELECT * FROM delivery WHERE status IN ({', '.join('?' * len(only))})"
+        args: tuple[object, ...] = tuple(only)
+        if not only:
+            sql, args = "SELECT * FROM delivery WHERE 1", ()
         if person is not None:
             sql += (
-                " WHERE person = ? OR id IN (SELECT delivery FROM delivery_item WHERE person = ?)"
+                " AND (person = ? OR id IN (SELECT delivery FROM delivery_item WHERE person = ?))"
             )
-            args = (person, person)
+            args = (*args, person, person)
         sql += " ORDER BY id DESC LIMIT ?"
         return self.with_items(_rows(self.db.conn.execute(sql, (*args, limit))))
 
@@ -265,13 +273,15 @@ class DeliveryLog:
         return 0 if row[0] is None else int(row[0]) + 1
 
     def waiting(self, now: float, stale_before: float) -> list[DeliveryRow]:
-        """Rows to send now, in id order: pending, failed with their wait over, and sending since
-        before `stale_before` (the process died mid-send)."""
+        """Rows to send now, in id order: pending, failed with their wait over, and sending with
+        a lease that ran out (its holder stopped renewing it) or, a claim of 0.1.0 without a
+        holder, claimed before `stale_before`."""
         s = DeliveryStatus
         cursor = self.db.conn.execute(
-            "SELECT * FROM delivery WHERE status = ?"
-            " OR (status = ? AND next_at <= ?) OR (status = ? AND updated_at <= ?) ORDER BY id",
-            (s.PENDING, s.FAILED, now, s.SENDING, stale_before),
+            "SELECT * FROM delivery WHERE status = ? OR (status = ? AND next_at <= ?)"
+            " OR (status = ? AND holder != '' AND lease_until <= ?)"
+            " OR (status = ? AND holder = '' AND updated_at <= ?) ORDER BY id",
+            (s.PENDING, s.FAILED, now, s.SENDING, now, s.SENDING, stale_before),
         )
         return _rows(cursor)
 
@@ -338,19 +348,23 @@ class DeliveryLog:
             conn.execute("DELETE FROM delivery_meta WHERE key = 'adopt_roster'")
         return len(won)
 
-    def take(self, row: DeliveryRow, at: float) -> DeliveryRow | None:
-        """Claim `row` for this pass (compare-and-set to `sending`, one more attempt), or None if
-        another pass has changed it since it was read."""
+    def take(
+        self, row: DeliveryRow, at: float, holder: str = "", lease_until: float = 0.0
+    ) -> DeliveryRow | None:
+        """Claim `row` for `holder` until `lease_until` (compare-and-set to `sending`, one more
+        attempt), or None if another pass has changed it since it was read."""
         attempts = row.attempts + 1
         with self.db.transaction() as conn:
             cur = conn.execute(
-                "UPDATE delivery SET status = ?, attempts = ?, updated_at = ?"
-                " WHERE id = ? AND status = ? AND attempts = ?",
-                (DeliveryStatus.SENDING, attempts, at, row.id, row.status, row.attempts),
-            )
+                "UPDATE delivery SET status = ?, attempts = ?, updated_at = ?, holder = ?,"
+                " lease_until = ? WHERE id = ? AND status = ? AND attempts = ?",
+                (DeliveryStatus.SENDING, attempts, at, holder, lease_until, row.id, row.status,
+                 row.attempts),
+            )  # fmt: skip
         if cur.rowcount != 1:
             return None
-        return replace(row, status=DeliveryStatus.SENDING, attempts=attempts, updated_at=at)
+        return replace(row, status=DeliveryStatus.SENDING, attempts=attempts, updated_at=at,
+                       holder=holder)  # fmt: skip
 
     def finish(
         self,
@@ -367,7 +381,7 @@ class DeliveryLog:
             conn.execute(
                 "UPDATE delivery SET status = ?, updated_at = ?, reason = ?, attempts = ?,"
                 " sent_at = CASE WHEN ? THEN ? ELSE sent_at END,"
-                " next_at = COALESCE(?, next_at) WHERE id = ?",
+                " next_at = COALESCE(?, next_at), holder = '' WHERE id = ?",
                 (status, at, reason, row.attempts, sent, at, next_at, row.id),
             )
 

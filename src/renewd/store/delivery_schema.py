@@ -68,4 +68,10 @@ SCHEMA = [
         WHERE EXISTS (SELECT 1 FROM reminder);
     ALTER TABLE reminder ADD COLUMN first INTEGER NOT NULL DEFAULT 0
     """,
+    # Issue 10: a claim records who holds it and until when (`renewd.store.claims`). Claims of
+    # 0.1.0 keep holder '' and are retried after `notify.stale_sending_seconds`, as before.
+    """
+    ALTER TABLE delivery ADD COLUMN holder TEXT NOT NULL DEFAULT '';
+    ALTER TABLE delivery ADD COLUMN lease_until REAL NOT NULL DEFAULT 0
+    """,
 ]

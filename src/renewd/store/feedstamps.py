@@ -13,6 +13,7 @@ back continues his SEQUENCE instead of restarting at 0.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 
 from renewd.core.events import EventKey, Stamp
@@ -40,6 +41,10 @@ SCHEMA = [
 ]
 
 
+_SLICE = 500  # uids per query: below SQLite's limit of bound parameters
+
+
+@functools.lru_cache(maxsize=1024)  # a refresh writes few distinct moments, many times
 def _to_text(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat()
 
@@ -58,22 +63,31 @@ class FeedStore:
         self.db = db
         db.ensure_schema("feeds", SCHEMA)
 
-    def _known_events(self) -> dict[str, tuple[str, Stamp]]:
+    def _known_events(self, uids: list[str]) -> dict[str, tuple[str, Stamp]]:
+        """The stored digest and stamp of each of `uids` that has one (read in slices, so a
+        refresh holds the rows of one chunk of events, not of the whole table)."""
         stamps: dict[tuple[int, str], Stamp] = {}
         known: dict[str, tuple[str, Stamp]] = {}
-        for uid, digest, sequence, changed in self.db.conn.execute(
-            "SELECT uid, digest, sequence, changed_at FROM feed_events"
-        ):
-            stamp = stamps.get((sequence, changed))
-            if stamp is None:
-                stamp = stamps[sequence, changed] = Stamp(sequence, _from_text(changed))
-            known[uid] = (digest, stamp)
+        for start in range(0, len(uids), _SLICE):
+            part = uids[start : start + _SLICE]
+            rows = self.db.conn.execute(
+                "SELECT uid, digest, sequence, changed_at FROM feed_events"
+                f" WHERE uid IN ({','.join('?' * len(part))})",
+                part,
+            )
+            for uid, digest, sequence, changed in rows:
+                stamp = stamps.get((sequence, changed))
+                if stamp is None:
+                    stamp = stamps[sequence, changed] = Stamp(sequence, _from_text(changed))
+                known[uid] = (digest, stamp)
         return known
 
     def stamp(self, events: Iterable[EventKey], now: dt.datetime) -> list[Stamp]:
         """The stamp of every event, in order: unchanged ones keep theirs, new ones start at
-        SEQUENCE 0 and `now`, changed ones get SEQUENCE + 1 and `now`."""
-        known = self._known_events()
+        SEQUENCE 0 and `now`, changed ones get SEQUENCE + 1 and `now`. Callers with many events
+        pass them a chunk at a time (`FeedCache.refresh`)."""
+        events = list(events)
+        known = self._known_events([event.uid for event in events])
         now = now.astimezone(dt.UTC).replace(microsecond=0)
         fresh: dict[tuple[int, dt.datetime], Stamp] = {}
         out: list[Stamp] = []

@@ -1,5 +1,10 @@
 """`/healthz` and `/metrics`: what an operator (or systemd, or Prometheus) needs to see.
 
+`/healthz` has one `status` that never contradicts its reasons: `ok`; `degraded` (HTTP 200,
+`warnings`: a roster problem served from the last good data, a rejected configuration reload, a
+failed pass, dead or waiting deliveries); `unhealthy` (HTTP 503, `problems`: no roster at all,
+no delivery pass for three sweeps). `counts` says how many of each.
+
 Neither ever shows personal data: counts and reasons only, never names, ids or addresses.
 """
 
@@ -8,27 +13,42 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, generate_latest
 from prometheus_client import Counter as PromCounter
 
+from renewd.core.errors import Problem
 from renewd.core.model import PersonPlan
+
+
+class Status(StrEnum):
+    OK = "ok"
+    DEGRADED = "degraded"  # HTTP 200: serving, with `warnings` saying what is wrong
+    UNHEALTHY = "unhealthy"  # HTTP 503: no roster at all, a crashed task, no pass for 3 sweeps
 
 
 @dataclass
 class Health:
+    """What `/healthz` reports. `problems` make renewd unhealthy; `warnings` only degraded: it
+    still serves and delivers, from the last good data where that is what it has."""
+
     sweep_seconds: int = 300
     started: float = field(default_factory=time.monotonic)
     last_sweep_ok: float | None = None
     last_sweep_error: str | None = None
-    roster_problems: list[str] = field(default_factory=list)
+    roster_problems: list[str] = field(default_factory=list)  # locations of every roster problem
+    stale_files: int = 0  # roster files that cannot be read: their last good version is served
+    kept_records: int = 0  # bad rows whose person's last good record is served
+    left_out: int = 0  # bad rows without a last good record (a new id): not served
     config_problem: str | None = None
     dead_letters: int = 0
-    failing: int = 0  # deliveries waiting for a retry after a failure
+    retries_waiting: int = 0
     delivery: bool = True  # `renewd serve` runs no delivery passes: none is overdue
     tasks: dict[str, str] = field(default_factory=dict)  # background task -> why it is unwell
 
@@ -38,30 +58,20 @@ class Health:
     def task_ok(self, name: str) -> None:
         self.tasks.pop(name, None)
 
-    def warnings(self) -> list[str]:
-        """Why the service is degraded: it works, but an operator should look (HTTP 200)."""
-        reasons = []
-        if self.roster_problems:
-            reasons.append(
-                f"roster rejected ({len(self.roster_problems)} problems); serving the last good"
-                f" roster: {self.roster_problems[0]}; see `renewd check` for all"
-            )
-        if self.config_problem:
-            reasons.append(f"configuration reload rejected: {self.config_problem.splitlines()[0]}")
-        if self.dead_letters:
-            reasons.append(
-                f"{self.dead_letters} deliveries gave up (dead); see `renewd log --failed`"
-            )
-        if self.failing:
-            reasons.append(f"{self.failing} deliveries failed and wait for a retry")
-        if self.last_sweep_error:
-            reasons.append(self.last_sweep_error)
-        return reasons
+    def set_roster(self, problems: Sequence[Problem], stale: int, kept: int, left_out: int) -> bool:
+        """Record the roster's problems (by location only: /healthz is unauthenticated, so it
+        names where they are, never their values). Returns whether they changed."""
+        locations = [p.location for p in problems]
+        changed = locations != self.roster_problems
+        self.roster_problems = locations
+        self.stale_files, self.kept_records, self.left_out = stale, kept, left_out
+        return changed
 
     def problems(self, now: float | None = None) -> list[str]:
-        """Why the service is unhealthy: it is not doing its job (HTTP 503)."""
+        """Why renewd is unhealthy (HTTP 503)."""
         now = time.monotonic() if now is None else now
-        reasons = [self.tasks[name] for name in sorted(self.tasks)]
+        reasons = []
+        reasons += [self.tasks[name] for name in sorted(self.tasks)]  # a crashed task
         if not self.delivery:
             return reasons
         last = self.last_sweep_ok
@@ -71,6 +81,59 @@ class Health:
         elif last is not None and now - last > stale:
             reasons.append(f"last successful delivery pass was {int(now - last)} s ago")
         return reasons
+
+    def warnings(self) -> list[str]:
+        """Why renewd is degraded (HTTP 200): it serves, but something needs a look."""
+        reasons = []
+        if self.roster_problems:
+            held = []
+            if self.stale_files:
+                held.append(
+                    f"{self.stale_files} file(s) unreadable, their last good version served"
+                )
+            if self.kept_records:
+                held.append(f"{self.kept_records} person(s) on their last good record")
+            if self.left_out:
+                held.append(f"{self.left_out} row(s) left out")
+            detail = f" ({'; '.join(held)})" if held else ""
+            reasons.append(
+                f"roster has {len(self.roster_problems)} problem(s){detail}, first at"
+                f" {self.roster_problems[0]}; see `renewd check` for all"
+            )
+        if self.config_problem:
+            reasons.append(f"configuration reload rejected: {self.config_problem.splitlines()[0]}")
+        if self.last_sweep_error:
+            reasons.append(self.last_sweep_error)
+        if self.dead_letters:
+            reasons.append(f"{self.dead_letters} dead deliveries; see `renewd log --failed`")
+        if self.retries_waiting:
+            reasons.append(f"{self.retries_waiting} deliveries failed and wait for a retry")
+        return reasons
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "roster_problems": len(self.roster_problems),
+            "stale_files": self.stale_files,
+            "kept_records": self.kept_records,
+            "left_out": self.left_out,
+            "dead_letters": self.dead_letters,  # counted, never dropped: see `renewd log`
+            "retries_waiting": self.retries_waiting,
+        }
+
+    def report(self, has_roster: bool, people: int, now: float | None = None) -> dict[str, Any]:
+        """The `/healthz` body: one status, and every reason and count behind it."""
+        problems = self.problems(now)
+        if not has_roster:
+            problems.insert(0, "no roster at all: no file could be read and none was kept")
+        warnings = self.warnings()
+        status = Status.UNHEALTHY if problems else Status.DEGRADED if warnings else Status.OK
+        return {
+            "status": status.value,
+            "problems": problems,
+            "warnings": warnings,
+            "counts": {"people": people, **self.counts()},
+            "dead_letters": self.dead_letters,  # as before `counts` (kept for existing checks)
+        }
 
 
 class Metrics:
@@ -154,21 +217,11 @@ def add_health_routes(
     app: web.Application, health: Health, metrics: Metrics, roster: Callable[[], object]
 ) -> None:
     async def healthz(request: web.Request) -> web.Response:
-        problems = health.problems()
-        if roster() is None:
-            problems.insert(0, "no valid roster loaded")
-        warnings = health.warnings()
-        status = "unhealthy" if problems else "degraded" if warnings else "ok"
-        body = {
-            "status": status,
-            "problems": problems + warnings,  # everything wrong, worst first
-            "warnings": warnings,
-            "dead_letters": health.dead_letters,  # counted, never dropped: see `renewd log`
-            "failing": health.failing,
-            "roster_problems": len(health.roster_problems),
-        }
+        current = roster()
+        people = len(getattr(current, "people", ()))
+        body = health.report(current is not None, people)
         return web.Response(
-            status=503 if problems else 200,
+            status=503 if body["status"] == Status.UNHEALTHY else 200,
             text=json.dumps(body, ensure_ascii=False),
             content_type="application/json",
             headers={"Cache-Control": "no-store"},

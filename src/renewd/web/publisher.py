@@ -24,9 +24,9 @@ from email.utils import format_datetime
 from typing import Any
 
 from renewd.core.errors import UsageError
-from renewd.core.events import EventContent, EventKey, Stamp, plan_events
+from renewd.core.events import EventContent, Stamp, plan_events
 from renewd.core.feeds import FeedSpec, feed_specs
-from renewd.core.ics import DigestPart, digest_part, feed_digest, render_stamped
+from renewd.core.ics import combine, event_hash, feed_digest, render_stamped
 from renewd.core.model import Lang, Person, PersonPlan
 from renewd.core.policy import Owners
 from renewd.settings import Settings
@@ -35,6 +35,7 @@ from renewd.store.feedstamps import FeedStore
 from renewd.store.tokens import Tokens, token_hash, uid_key
 
 CACHE_CONTROL = "private, max-age=900"
+_CHUNK = 1000  # people planned into events and stamped at a time (bounds a refresh's memory)
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ class _Generation:
     stamps: dict[str, tuple[Stamp, ...]]  # person id → a stamp per event, in `plan_events` order
     modified: dict[str, dt.datetime]
     refresh_hours: int
+    today: dt.date  # HR's feeds hold events up to `window_days` after it
     uid_key: bytes
     published: dict[str, Published] = field(default_factory=dict)
 
@@ -116,7 +118,9 @@ class _Generation:
                 for plan in self.plans.get(person_id, ())
                 for e in plan_events(plan, self.lang, self.owners, self.auto, uid_key=self.uid_key)
             ]
-            yield from zip(events, self.stamps.get(person_id, ()), strict=True)
+            for event, stamp in zip(events, self.stamps.get(person_id, ()), strict=True):
+                if spec.holds(event.day, self.today):
+                    yield event, stamp
 
 
 class FeedCache:
@@ -154,27 +158,40 @@ class FeedCache:
         lang = settings.language
         policy = settings.policy.core()
         owners, auto = policy.owners, policy.auto_endorsement  # what each event says
-        # Only the events' keys outlive this loop: the text is hashed into the digest and dropped.
-        plans_of: dict[str, list[PersonPlan]] = {}
-        keys: dict[str, list[EventKey]] = {}
-        for plan in plans:
-            plans_of.setdefault(plan.person.id, []).append(plan)
-            keys.setdefault(plan.person.id, []).extend(
-                e.key for e in plan_events(plan, lang, owners, auto, uid_key=self.uid_key)
-            )
-        flat = self.store.stamp((k for ks in keys.values() for k in ks), now)
-        stamps: dict[str, tuple[Stamp, ...]] = {}
-        parts: dict[str, list[DigestPart]] = {}
-        start = 0
-        for person_id, own_keys in keys.items():
-            own = tuple(flat[start : start + len(own_keys)])
-            start += len(own_keys)
-            stamps[person_id] = own
-            parts[person_id] = [digest_part(k, st) for k, st in zip(own_keys, own, strict=True)]
-        del keys, flat
         hours = settings.server.refresh_hours
-        digests = {s.name: feed_digest(s, self._parts(parts, s), hours) for s in specs}
-        del parts
+        # One pass over the plans, a chunk of people at a time: each event's text is written,
+        # hashed into its key and dropped; its key lives until its chunk is stamped and its
+        # share added to the digest of every feed it is in. Only the stamps are kept.
+        feeds_of: dict[str, list[tuple[str, dt.date]]] = {}  # person → (feed, last day held)
+        for spec in specs:
+            until = dt.date.max
+            if spec.window_days is not None:
+                until = today + dt.timedelta(days=spec.window_days)
+            for person_id in spec.members:
+                feeds_of.setdefault(person_id, []).append((spec.name, until))
+        totals = dict.fromkeys((s.name for s in specs), 0)
+        counts = dict.fromkeys((s.name for s in specs), 0)
+        plans_of: dict[str, list[PersonPlan]] = {}
+        stamps: dict[str, tuple[Stamp, ...]] = {}
+        for start in range(0, len(plans), _CHUNK):
+            chunk = [
+                (p, [e.key for e in plan_events(p, lang, owners, auto, uid_key=self.uid_key)])
+                for p in plans[start : start + _CHUNK]
+            ]
+            flat = iter(self.store.stamp((k for _, ks in chunk for k in ks), now))
+            for plan, own_keys in chunk:
+                person_id = plan.person.id
+                plans_of.setdefault(person_id, []).append(plan)
+                own = tuple(next(flat) for _ in own_keys)
+                stamps[person_id] = stamps.get(person_id, ()) + own
+                member_of = feeds_of.get(person_id, ())
+                for key_, stamp in zip(own_keys, own, strict=True):
+                    share = event_hash(key_, stamp)
+                    for name, until in member_of:
+                        if key_.day <= until:
+                            totals[name] = combine(totals[name], share)
+                            counts[name] += 1
+        digests = {s.name: feed_digest(s, totals[s.name], counts[s.name], hours) for s in specs}
         modified = self.store.published(digests, now)
         old_names = set(self._gen.specs) if self._gen else set()
         self.settings = settings
@@ -188,17 +205,13 @@ class FeedCache:
             stamps,
             modified,
             hours,
+            today,
             self.uid_key,
         )
         if set(self._gen.specs) != old_names:
             self._reindex(force=True)
         self._pages = {}
         return True
-
-    @staticmethod
-    def _parts(parts: dict[str, list[DigestPart]], spec: FeedSpec) -> Iterator[DigestPart]:
-        for person_id in spec.members:
-            yield from parts.get(person_id, ())
 
     def _generation(self) -> _Generation:
         if self._gen is None:

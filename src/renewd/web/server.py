@@ -20,7 +20,6 @@ import html
 import logging
 import re
 
-import segno
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web_request import BaseRequest
@@ -198,6 +197,8 @@ def subscribe_page(spec: FeedSpec, urls: FeedUrls) -> bytes:
     title = html.escape(spec.title)
     webcal = html.escape(urls.webcal, quote=True)
     https = html.escape(urls.https, quote=True)
+    import segno  # here: the QR code library is only needed when someone opens this page
+
     qr = segno.make(urls.webcal, error="m").svg_inline(scale=4, title="QR")
     text = f"""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">

@@ -1,0 +1,73 @@
+"""The claims on delivery rows being sent: who holds them, their leases, and what is owed.
+
+A pass claims a row (`DeliveryLog.take`, status `sending`) in the name of its process, with a
+lease it renews while the send is in flight (`renewd.service.holders` decides when a holder is
+gone). These are the delivery log's operations on those claims; like `DeliveryLog`, every
+method runs on the caller's thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from renewd.store.database import Database
+from renewd.store.deliveries import DeliveryStatus, NewDelivery, columns
+
+RELEASED = "its sender stopped mid-send; sent again (it may arrive twice)"
+
+
+class Claims:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def holders(self) -> set[str]:
+        """Who holds the rows now `sending` ('' for claims of 0.1.0)."""
+        rows = self.db.conn.execute(
+            "SELECT DISTINCT holder FROM delivery WHERE status = ?", (DeliveryStatus.SENDING,)
+        )
+        return {str(row[0]) for row in rows}
+
+    def release(self, holder: str, at: float) -> int:
+        """The rows `holder` was sending when it died: failed and due at `at`, so that the next
+        pass sends them again (they may have left: the one case that can repeat a message)."""
+        with self.db.transaction() as conn:
+            cur = conn.execute(
+                "UPDATE delivery SET status = ?, next_at = ?, updated_at = ?, reason = ?,"
+                " holder = '' WHERE status = ? AND holder = ?",
+                (DeliveryStatus.FAILED, at, at, RELEASED, DeliveryStatus.SENDING, holder),
+            )
+        return int(cur.rowcount)
+
+    def renew(self, holder: str, lease_until: float) -> None:
+        """Extend the lease of every row `holder` is sending (its sends are still in flight)."""
+        with self.db.transaction() as conn:
+            conn.execute(
+                "UPDATE delivery SET lease_until = ? WHERE status = ? AND holder = ?",
+                (lease_until, DeliveryStatus.SENDING, holder),
+            )
+
+    def add(self, build: Callable[[], list[NewDelivery]], at: float) -> int:
+        """Insert `build()` as pending rows, in one transaction that `build` runs inside (so
+        what it records commits with them), without issuing a reminder or marking a pass (HR's
+        roster notices). Returns how many rows were new."""
+        added = 0
+        with self.db.transaction() as conn:
+            for d in build():
+                person, cycle, kind, lead = columns(d.subject)
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO delivery (person, cycle, kind, lead, part, channel,"
+                    " recipient, status, attempts, next_at, created_at, updated_at, late, title,"
+                    " body, format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)",
+                    (person, cycle.isoformat(), kind, lead, d.part, d.channel, d.recipient,
+                     DeliveryStatus.PENDING.value, at, at, at, int(d.late), d.message.title,
+                     d.message.body, d.message.format.value),
+                )  # fmt: skip
+                added += cur.rowcount
+        return added
+
+    def next_retry(self) -> float | None:
+        """When the earliest waiting retry is due (epoch seconds), or None."""
+        row = self.db.conn.execute(
+            "SELECT MIN(next_at) FROM delivery WHERE status = ?", (DeliveryStatus.FAILED,)
+        ).fetchone()
+        return None if row[0] is None else float(row[0])

@@ -1,0 +1,110 @@
+"""The release artefacts and `make install`, for real: the wheel and sdist build, the wheel
+installs into a clean virtual environment, an unpacked sdist `make install`s into a staging root
+(DESTDIR) whose unit passes `systemd-analyze verify --root`, and `make uninstall` removes what
+install made and keeps the configuration.
+
+Slow (two virtual environments with every dependency): marked `install`, left out of `make test`
+and run by `make test-install`, which CI runs (.ci/run).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from renewd import __version__
+
+pytestmark = pytest.mark.install
+
+ROOT = Path(__file__).parent.parent
+SYSPYTHON = Path("/usr/bin/python3")
+
+
+def run(*args: str | Path, **kw: object) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [str(a) for a in args], capture_output=True, text=True, check=False, **kw
+    )  # type: ignore[call-overload]
+    assert result.returncode == 0, f"{args}: {result.stdout}\n{result.stderr}"
+    return result  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    run(sys.executable, "-m", "build", "--outdir", out, ROOT)
+    return out
+
+
+def test_the_wheel_installs_into_a_clean_venv_and_runs(dist: Path, tmp_path: Path) -> None:
+    [wheel] = dist.glob("renewd-*.whl")
+    venv = tmp_path / "venv"
+    run(sys.executable, "-m", "venv", venv)
+    run(venv / "bin" / "pip", "install", "--quiet", wheel)
+    assert run(venv / "bin" / "renewd", "--version").stdout.strip() == f"renewd {__version__}"
+    help_text = run(venv / "bin" / "renewd", "notify", "--help").stdout
+    assert "--due" in help_text
+
+
+@pytest.mark.skipif(not SYSPYTHON.exists(), reason="make install uses /usr/bin/python3")
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze")
+def test_make_install_from_the_sdist_stages_a_service_that_verifies(
+    dist: Path, tmp_path: Path
+) -> None:
+    [sdist] = dist.glob("renewd-*.tar.gz")
+    with tarfile.open(sdist) as tar:
+        tar.extractall(tmp_path, filter="data")
+    source = tmp_path / sdist.name.removesuffix(".tar.gz")
+    dest = tmp_path / "root"
+    run("make", "-C", source, "install", f"DESTDIR={dest}")
+
+    renewd = dest / "opt" / "renewd" / "bin" / "renewd"
+    assert run(renewd, "--version").stdout.strip() == f"renewd {__version__}"
+    # The venv is made with the system's Python, not the one running the tests.
+    cfg = (dest / "opt" / "renewd" / "pyvenv.cfg").read_text()
+    assert f"executable = {SYSPYTHON.resolve()}" in cfg or "home = /usr/bin" in cfg
+
+    unit = dest / "etc" / "systemd" / "system" / "renewd.service"
+    text = unit.read_text()
+    assert "ExecStart=/opt/renewd/bin/renewd run -c /etc/renewd/config.toml\n" in text
+    assert "/usr/local/bin" not in text
+    # verify --root resolves ExecStart under DESTDIR; the stage needs what a real root has.
+    shutil.copytree(
+        "/usr/lib/systemd/system", dest / "usr" / "lib" / "systemd" / "system", symlinks=True
+    )
+    (dest / "bin").mkdir(exist_ok=True)
+    shutil.copy("/bin/kill", dest / "bin" / "kill")
+    verify = ["systemd-analyze", "verify", f"--root={dest}", "/etc/systemd/system/renewd.service"]
+    result = subprocess.run(verify, capture_output=True, text=True, check=False)
+    assert (result.returncode, result.stdout + result.stderr) == (0, "")
+
+    config = dest / "etc" / "renewd" / "config.toml"
+    assert config.read_text() == (ROOT / "config.example.toml").read_text()
+    env = {**os.environ, "RENEWD_STATE__DIR": str(tmp_path / "state")}
+    run(renewd, "check", "-c", config, env=env)  # the installed example is a working config
+
+    # A second install keeps an edited configuration; uninstall keeps it too.
+    config.write_text(config.read_text() + "\n# edited\n")
+    run("make", "-C", source, "install", f"DESTDIR={dest}")
+    assert config.read_text().endswith("# edited\n")
+    run("make", "-C", source, "uninstall", f"DESTDIR={dest}")
+    assert not (dest / "opt" / "renewd").exists()
+    assert not unit.exists()
+    assert config.read_text().endswith("# edited\n")
+
+
+@pytest.mark.skipif(not SYSPYTHON.exists(), reason="make install uses /usr/bin/python3")
+def test_make_install_honours_prefix(dist: Path, tmp_path: Path) -> None:
+    [wheel] = dist.glob("renewd-*.whl")
+    dest = tmp_path / "root"
+    run("make", "-C", ROOT, "install", f"DESTDIR={dest}", "PREFIX=/srv/renewd", f"PACKAGE={wheel}")
+    unit = (dest / "etc" / "systemd" / "system" / "renewd.service").read_text()
+    assert "ExecStart=/srv/renewd/bin/renewd run -c /etc/renewd/config.toml\n" in unit
+    assert "/opt/renewd/" not in unit  # every path (the comment may name the default)
+    renewd = dest / "srv" / "renewd" / "bin" / "renewd"
+    assert run(renewd, "--version").stdout.strip() == f"renewd {__version__}"
