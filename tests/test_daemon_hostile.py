@@ -61,7 +61,7 @@ def stop() -> Iterator[list[Daemon]]:
 
 def assert_kept(daemon: Daemon, where: str) -> dict[str, object]:
     body = daemon.wait_health_status("degraded")
-    warnings = " ".join(map(str, body["warnings"]))  # type: ignore[call-overload]
+    warnings = " ".join(map(str, body["warnings"]))
     assert where in warnings, warnings
     assert people_metric(daemon) == b"2.0"
     time.sleep(2.5)  # sweeps and the watcher go on meanwhile

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -13,8 +14,8 @@ from renewd.web.health import Health, Metrics, add_health_routes
 from renewd.web.server import bound_port, start
 
 
-def healthz(health: Health, roster: object = object()) -> tuple[int, dict[str, object]]:
-    async def main() -> tuple[int, dict[str, object]]:
+def healthz(health: Health, roster: object = object()) -> tuple[int, dict[str, Any]]:
+    async def main() -> tuple[int, dict[str, Any]]:
         app = web.Application()
         add_health_routes(app, health, Metrics(), lambda: roster)
         runner = await start(app, "127.0.0.1:0")
@@ -40,7 +41,7 @@ def test_dead_deliveries_make_it_degraded_with_counts() -> None:
     status, body = healthz(health)
     assert (status, body["status"]) == (200, "degraded")
     assert (body["counts"]["dead_letters"], body["counts"]["retries_waiting"]) == (10, 3)
-    warnings = " ".join(map(str, body["warnings"]))  # type: ignore[call-overload]
+    warnings = " ".join(map(str, body["warnings"]))
     assert "10 dead deliveries" in warnings
     assert "3 deliveries failed" in warnings
 
@@ -60,4 +61,4 @@ def test_a_crashed_task_is_unhealthy_even_with_warnings() -> None:
     health.task_failed("roster watcher", "background task 'roster watcher' crashed (OSError)")
     status, body = healthz(health)
     assert (status, body["status"]) == (503, "unhealthy")
-    assert body["problems"][0].startswith("background task")  # type: ignore[index]
+    assert body["problems"][0].startswith("background task")

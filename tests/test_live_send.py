@@ -16,7 +16,9 @@ from renewd.core.plan import Planner
 from renewd.service.delivery import Delivery
 from renewd.store.database import Database
 
-ONLY_PERMIT = {k.value: [] for k in MilestoneKind if k is not MilestoneKind.PERMIT_RENEWAL}
+ONLY_PERMIT: dict[str, list[int]] = {
+    k.value: [] for k in MilestoneKind if k is not MilestoneKind.PERMIT_RENEWAL
+}
 DAY = PERMIT_DUE - dt.timedelta(days=3)
 
 
