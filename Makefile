@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONFIG ?= config.example.toml
 
-.PHONY: run test test-install lint typecheck bench dist install uninstall clean
+.PHONY: run test test-install lint typecheck bench dist install uninstall clean test-fast
 
 # `sudo make install`: a virtual environment under PREFIX made with the system's Python, the
 # unit in /etc/systemd/system with ExecStart pointing into it, and the example configuration in
@@ -31,9 +31,15 @@ run: export RENEWD_STATE__DIR = $(CURDIR)/state
 run: $(STAMP)
 	$(BIN)/renewd plan -c $(CONFIG)
 	$(BIN)/renewd feeds -c $(CONFIG)
+	$(BIN)/renewd user demo -c $(CONFIG)
 	$(BIN)/renewd run -c $(CONFIG)
 
+# The whole suite, the slow install tests included (what CI runs).
 test: $(STAMP) lint typecheck
+	$(BIN)/pytest -q -m "install or not install"
+
+# While iterating: everything but the install tests (fresh virtual environments, about a minute).
+test-fast: $(STAMP)
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
@@ -44,7 +50,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy src
 	$(BIN)/mypy tests
 
-# Slow (builds the wheel and sdist, installs them into fresh virtual environments): CI runs it.
+# Only the install tests: the wheel, the sdist and `make install DESTDIR=...` in fresh venvs.
 test-install: $(STAMP)
 	$(BIN)/pytest -q -m install tests/test_install.py
 

@@ -103,9 +103,12 @@ def test_render_parses_back_with_icalendar_and_ical(tmp_path: Path) -> None:
     own = IcsCalendarStream.calendar_from_ics(
         cache.published(f"person-{crowd[0].id}").body.decode("utf-8")
     )
-    assert {e.uid: e.description for e in own.events} == {
+    link = "\n办完了？点这里确认："  # the holder's one-click link, on his own feed only
+    assert {e.uid: (e.description or "").split(link)[0] for e in own.events} == {
         c.uid: c.description for c in expected.values() if c.person_id == crowd[0].id
     }
+    assert any(link in (e.description or "") for e in own.events)
+    assert not any(link in (e.description or "") for e in strict.events)
 
 
 def test_calendar_properties_are_written_as_rfc_7986_says(tmp_path: Path) -> None:
@@ -240,6 +243,8 @@ def test_feeds_written_again_from_plans_match_the_events_that_were_stamped(
     assert {s.sequence for s in stored.values()} == {0, 1}  # some events changed
     for spec in reversed(cache.specs):  # person feeds first: no feed renders another's events
         own = [e for person_id in spec.members for e in events[person_id]]
+        if spec.kind is FeedKind.PERSON:  # the holder's one-click links, on his feed only
+            own = [e for e, _ in cache.linked(spec, ((e, stored[e.uid]) for e in own))]
         expected = render_feed(spec, own, stored, 12)
         assert cache.published(spec.name).body == expected, spec.name
 

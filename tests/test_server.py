@@ -17,6 +17,8 @@ import pytest
 
 from feedkit import NOW, PLANNER, TODAY, make_settings, people
 from renewd.core.errors import ConfigError
+from renewd.core.model import Lang
+from renewd.core.wording import step_name
 from renewd.store.database import Database
 from renewd.store.tokens import Tokens, derive, load_key
 from renewd.web.publisher import FeedCache
@@ -149,9 +151,18 @@ def test_subscribe_page_has_both_links_and_a_qr_code(tmp_path: Path) -> None:
         assert urls.webcal.startswith("webcal://")
         assert f'href="{urls.webcal}"' in page
         assert urls.https in page
-        assert "<svg" in page
+        assert page.count("<svg") == 2  # a QR code of the webcal and of the https link
         assert "订阅" in page
         assert "Subscribe" in page
+        plan = cache.person_plan("person-E001")
+        assert plan is not None
+        nxt = min(
+            (m for m in plan.milestones if m.status.value != "done"),
+            key=lambda m: m.due,
+        )
+        assert f"<b>{step_name(nxt.kind, Lang.ZH)}</b>" in page  # the next step...
+        assert nxt.due.isoformat() in page  # ...and its date
+        assert "loopback" in page  # base_url is 127.0.0.1: no phone reaches it
 
     serve_and(tmp_path, check)
 

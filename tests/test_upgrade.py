@@ -112,6 +112,27 @@ def test_upgrade_keys_the_uids_and_drops_the_old_stamps(
     assert "T3sZQoS6ipw1AnNssnSRxerdRSTr39eL" in capsys.readouterr().out
 
 
+def test_console_accounts_join_an_old_state_without_resending(
+    old_install: Path, smtp: tuple[Sink, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The console's tables are a new schema component: adding the first account to a 0.1.0
+    state directory touches nothing else, and the next pass still sends nothing twice."""
+    import io
+
+    sink, _ = smtp
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long password\n"))
+    assert main(["user", "add", "hr", "--admin", "-c", str(old_install)]) == 0
+    conn = sqlite3.connect(old_install.parent / "state" / "renewd.sqlite3")
+    try:
+        versions = dict(conn.execute("SELECT component, version FROM schema_version"))
+    finally:
+        conn.close()
+    assert versions["console"] == 1
+    assert main(["notify", "-c", str(old_install), "--due", "--today", "2026-12-01"]) == 0
+    assert sink.messages == []
+    assert sent_rows(old_install) >= SENT_BY_010
+
+
 def test_upgrade_adds_claim_holders_and_old_claims_keep_the_stale_rule(
     old_install: Path, smtp: tuple[Sink, int], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -35,6 +35,7 @@ from renewd.core.routing import Routes, route_problems
 from renewd.credentials import with_secrets
 from renewd.policy_settings import PolicySettings
 from renewd.roster.limits import RosterLimits
+from renewd.web.console.config import ConsoleSettings, is_loopback
 
 DEFAULT_CONFIG = Path("/etc/renewd/config.toml")
 
@@ -101,6 +102,11 @@ class ServerSettings(_Section):
         if not re.match(r"^https?://[^/\s]+", value):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @property
+    def loopback(self) -> bool:
+        """True when `base_url` names this machine only: no phone can open its links."""
+        return is_loopback(self.base_url)
 
 
 class YearOverride(_Section):
@@ -214,6 +220,7 @@ class Settings(BaseSettings):
     channels: tuple[ChannelSettings, ...] = ()
     groups: dict[str, GroupSettings] = Field(default_factory=dict)
     feeds: FeedsSettings = FeedsSettings()
+    console: ConsoleSettings = ConsoleSettings()
     config_file: Path | None = Field(default=None, exclude=True)
 
     @field_validator("timezone")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from renewd.commands import check, feeds, notify, plan, run
+from renewd.commands import check, feeds, notify, plan, run, user
 
 Register = Callable[
     ["argparse._SubParsersAction[argparse.ArgumentParser]", argparse.ArgumentParser], None
@@ -18,4 +18,5 @@ COMMANDS: tuple[Register, ...] = (
     feeds.register,
     notify.register,
     run.register,
+    user.register,
 )

@@ -32,6 +32,13 @@ def run(args: argparse.Namespace) -> int:
     build_snapshot(app.settings, roster, {}, today(app.settings), app.recorded())
     for warning in roster.warnings:
         print(f"renewd: warning: {warning}", file=sys.stderr)
+    if app.settings.server.loopback:
+        print(
+            f"renewd: warning: server.base_url {app.settings.server.base_url} is a loopback"
+            " address: no phone can open the feed, subscribe or action links; set it to an"
+            " address the phones reach (https behind a proxy)",
+            file=sys.stderr,
+        )
     files = len(app.settings.roster.files)
     print(f"ok: {len(roster.people)} people in {files} roster file{'s' if files != 1 else ''}")
     return 0

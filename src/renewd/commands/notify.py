@@ -22,6 +22,7 @@ from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog
 from renewd.store.progress import ProgressStore, check_day, kind_of, parse_step
 from renewd.store.records import RosterRecords, keep
+from renewd.web.actionlinks import ActionLinks, link_sections
 
 
 def register(
@@ -108,7 +109,9 @@ def run_notify(args: argparse.Namespace) -> int:
         if not args.dry_run:
             keep(db, roster)
         move = workday_move(snap.settings, snap.calendar)
-        delivery = Delivery(db, snap.settings, snap.channels, move=move)
+        links = ActionLinks.of(snap.settings.state.dir, snap.settings.server.base_url)
+        extra = link_sections(links, snap.settings.language)
+        delivery = Delivery(db, snap.settings, snap.channels, move=move, extra=extra)
         report = delivery.run_pass(snap.plans, day, now(app.settings), dry_run=args.dry_run,
                                    notices=roster.by_group)  # fmt: skip
         print_report(report, delivery.log, app.settings.language)

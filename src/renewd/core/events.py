@@ -86,6 +86,11 @@ def ymd(day: dt.date) -> str:
     return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
+def event_uid(person_id: str, cycle: dt.date, kind: MilestoneKind, uid_key: bytes) -> str:
+    """The UID of a milestone's event: stable across dates and titles."""
+    return f"{person_hash(person_id, uid_key)}-{ymd(cycle)}-{kind.value}@renewd"
+
+
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
@@ -189,7 +194,7 @@ def plan_events(
         if m.provisional:
             suffix += say(lang, "feed.provisional.tag")
         # Stable across dates and titles: (person hash, cycle, kind) only.
-        uid = f"{who}-{cycle}-{m.kind.value}@renewd"
+        uid = f"{who}-{cycle}-{m.kind.value}@renewd"  # = event_uid(person.id, ..., uid_key)
         out.append(
             _content(
                 uid, person, masked_name, m.due, done + tag, suffix, "\n".join(lines), brief, lang

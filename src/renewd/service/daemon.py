@@ -40,6 +40,7 @@ from renewd.channels.factory import build_channels
 from renewd.core.errors import RenewdError
 from renewd.core.model import PersonPlan
 from renewd.core.schedule import reminder_day
+from renewd.service.console import ActionLinks, attach_console, link_sections
 from renewd.service.delivery import Delivery, workday_move
 from renewd.service.holders import Role, this_process
 from renewd.service.refresh import Refresher
@@ -206,8 +207,10 @@ class Daemon:
         settings = snap.settings if snap else self.settings
         channels = snap.channels if snap else self.state.channels
         move = workday_move(settings, snap.calendar) if snap else None
+        extra = link_sections(ActionLinks.of(settings.state.dir, settings.server.base_url),
+                              settings.language)  # fmt: skip
         # Under the state lock, any other daemon's claims are a dead one's (service.holders).
-        delivery = Delivery(self.db, settings, channels, move=move,
+        delivery = Delivery(self.db, settings, channels, move=move, extra=extra,
                             holder=this_process(Role.DAEMON), under_lock=True,
                             unrecorded=self._unrecorded)  # fmt: skip
         # On SIGTERM the pass stops submitting, records what is in flight, and leaves the rest
@@ -295,6 +298,7 @@ class Daemon:
         application = build_app(feeds)
         application.middlewares.append(count_requests(self.metrics))
         add_health_routes(application, self.health, self.metrics, lambda: self.snapshot)
+        attach_console(self, application, feeds)
         return application
 
     async def start(self) -> None:

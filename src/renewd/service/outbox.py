@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from renewd.channels.base import Channel
 from renewd.channels.factory import routes_of
@@ -69,6 +69,10 @@ def build(
     for digest in routed.group:
         channel = channels[digest.channel]
         letter = digest_letter(digest, today, default, policy)
+        # HR records employer steps in the console, behind sign-in: no bearer link in a digest.
+        console = f"{settings.server.base_url}/"
+        opens = "在控制台查看和记录：" if default is Lang.ZH else "See and record in the console: "
+        letter = replace(letter, closing=(*letter.closing, opens + console))
         keys = tuple(
             dict.fromkeys(
                 [i.reminder.key for s in digest.sections for i in (*s.items, *s.unreachable)]

@@ -198,6 +198,15 @@ class ProgressStore:
             for r in self.db.conn.execute(sql + " ORDER BY recorded_at DESC, field", args)
         ]
 
+    def load_person(self, person: str) -> Progress | None:
+        """One person's recorded progress, or None when nothing is recorded for him."""
+        rows = self.db.conn.execute(
+            "SELECT field, day FROM progress_fact WHERE person = ?", (person,)
+        ).fetchall()
+        if not rows:
+            return None
+        return Progress(**{r["field"]: dt.date.fromisoformat(r["day"]) for r in rows})
+
     def fingerprint(self) -> tuple[object, ...]:
         """Cheap to compute, and different after every `record`: the daemon's cue to replan."""
         row = self.db.conn.execute(

@@ -19,13 +19,13 @@ import datetime as dt
 import gzip
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.utils import format_datetime
 from typing import Any
 
 from renewd.core.errors import UsageError
-from renewd.core.events import EventContent, Stamp, plan_events
-from renewd.core.feeds import FeedSpec, feed_specs
+from renewd.core.events import EventContent, Stamp, event_uid, plan_events
+from renewd.core.feeds import FeedKind, FeedSpec, feed_specs
 from renewd.core.ics import combine, event_hash, feed_digest, render_stamped
 from renewd.core.model import Lang, Person, PersonPlan
 from renewd.core.policy import Owners
@@ -33,6 +33,7 @@ from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.feedstamps import FeedStore
 from renewd.store.tokens import Tokens, token_hash, uid_key
+from renewd.web.actionlinks import ActionLinks, action_key, action_url, holder_acts
 
 CACHE_CONTROL = "private, max-age=900"
 _CHUNK = 1000  # people planned into events and stamped at a time (bounds a refresh's memory)
@@ -132,11 +133,14 @@ class FeedCache:
         self.store = FeedStore(db)
         self.tokens = Tokens(db, key)
         self.uid_key = uid_key(key)
+        self._links_key = action_key(key)
         self._gen: _Generation | None = None
         self._index: dict[bytes, str] = {}
         self._counters: dict[str, int] = {}
         self._version = -1
         self._pages: dict[str, bytes] = {}
+        # Told of every new generation's plans (the console's snapshot), in the refreshing thread.
+        self.listeners: list[Callable[[Sequence[PersonPlan], dt.date], None]] = []
 
     # -- building ----------------------------------------------------------------------------
 
@@ -211,6 +215,8 @@ class FeedCache:
         if set(self._gen.specs) != old_names:
             self._reindex(force=True)
         self._pages = {}
+        for listener in self.listeners:
+            listener(plans, today)
         return True
 
     def _generation(self) -> _Generation:
@@ -249,7 +255,10 @@ class FeedCache:
         entry = gen.published.get(name)
         if entry is None:
             spec = self.spec(name)
-            body = render_stamped(spec, gen.stamped(spec), gen.refresh_hours)
+            stamped = gen.stamped(spec)
+            if spec.kind is FeedKind.PERSON:
+                stamped = self.linked(spec, stamped)
+            body = render_stamped(spec, stamped, gen.refresh_hours)
             entry = Published.build(spec, body, gen.modified[name])
             gen.published[name] = entry
         return entry
@@ -259,6 +268,37 @@ class FeedCache:
         digest = token_hash(token)
         self._reindex()
         return self._index.get(digest)
+
+    def linked(
+        self, spec: FeedSpec, stamped: Iterator[tuple[EventContent, Stamp]]
+    ) -> Iterator[tuple[EventContent, Stamp]]:
+        """A personal feed's events, the holder's own open steps with their one-click link (only
+        here: group and all-people feeds carry no bearer links). The stamps stay: the link is
+        not a change of the step."""
+        plan = self.person_plan(spec.name)
+        links = ActionLinks(self._links_key, self.settings.server.base_url)
+        policy = self.settings.policy.core()
+        urls: dict[str, str] = {}
+        if plan is not None:
+            for m in plan.milestones:
+                url = action_url(links, plan.person.id, plan.cycle, m.kind)
+                if holder_acts(policy, m.kind) and m.done_on is None and url:
+                    urls[event_uid(plan.person.id, plan.cycle, m.kind, self.uid_key)] = url
+        for event, stamp in stamped:
+            url = urls.get(event.uid)
+            if url:
+                zh = event.lang is Lang.ZH
+                line = f"办完了？点这里确认：{url}" if zh else f"Done it? Confirm here: {url}"
+                event = replace(event, description=f"{event.description}\n{line}")
+            yield event, stamp
+
+    def person_plan(self, name: str) -> PersonPlan | None:
+        """The plan behind a person's feed (None for group and other feeds)."""
+        spec = self.spec(name)
+        if spec.kind is not FeedKind.PERSON:
+            return None
+        plans = self._generation().plans.get(spec.members[0], ())
+        return plans[0] if plans else None
 
     def rendered(self, name: str) -> Published | None:
         """The feed's bytes if they are rendered already (a warm request), else None."""

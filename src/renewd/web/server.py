@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import html
 import logging
 import re
@@ -27,6 +28,8 @@ from aiohttp.web_response import StreamResponse
 
 from renewd.core.errors import ConfigError
 from renewd.core.feeds import FeedSpec
+from renewd.core.model import Lang, PersonPlan, Status
+from renewd.core.wording import step_name
 from renewd.settings import ServerSettings
 from renewd.web.limits import ConnectionGuard, GuardedSite
 from renewd.web.publisher import FeedCache, FeedUrls, Published
@@ -89,7 +92,12 @@ async def feed(request: web.Request) -> web.StreamResponse:
     if entry is None:
         entry = await asyncio.to_thread(cache.published, name)
     if not calendar:
-        return web.Response(body=cache.page(entry.spec.name, subscribe_page), headers=_PAGE_HEADERS)
+        build = functools.partial(
+            subscribe_page,
+            plan=cache.person_plan(entry.spec.name),
+            loopback=cache.settings.server.loopback,
+        )
+        return web.Response(body=cache.page(entry.spec.name, build), headers=_PAGE_HEADERS)
     gzip = _accepts_gzip(request.headers.get("Accept-Encoding", ""))
     if _not_modified(request, entry):
         headers = entry.not_modified_headers
@@ -114,12 +122,14 @@ _FEEDS_PATH = re.compile(r"/feeds(?:/|$)", re.IGNORECASE)
 
 
 class RedactingAccessLogger(AbstractAccessLogger):
-    """An access log line without the token: feed URLs are the credentials."""
+    """An access log line without the token: feed and action-link URLs are the credentials."""
 
     def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
         path = request.path
         if _FEEDS_PATH.search(path):  # //feeds/…, /FEEDS/…: whatever the router made of it
             path = "/feeds/…" + (".ics" if path.endswith(".ics") else "")
+        elif path.startswith("/a/"):  # a one-click action link: the token is the credential
+            path = "/a/…"
         self.logger.info(
             "%s %s %s %d %.1fms",
             request.remote,
@@ -192,27 +202,58 @@ _PAGE_HEADERS = {
 }
 
 
-def subscribe_page(spec: FeedSpec, urls: FeedUrls) -> bytes:
-    """A small bilingual page: the webcal link, the https link and a QR code of the webcal link."""
+def _next_step(plan: PersonPlan | None) -> str:
+    """The person's next step and its date, in both languages, as HTML (or "")."""
+    if plan is None:
+        return ""
+    steps = [m for m in plan.milestones if m.status is not Status.DONE]
+    if not steps:
+        return "<p>所有步骤已完成。/ Every step is done.</p>"
+    nxt = min(steps, key=lambda m: m.due)
+    zh, en = step_name(nxt.kind, Lang.ZH), step_name(nxt.kind, Lang.EN)
+    day = nxt.due.isoformat()
+    return (
+        f'<p class="next">下一步 / Next: <b>{html.escape(zh)}</b> / {html.escape(en)}'
+        f" — {day}{'（暂定 provisional）' if nxt.provisional else ''}</p>"
+    )
+
+
+_LOOPBACK = (
+    '<p class="warn">注意：这个地址是本机地址（base_url），手机无法打开；请管理员把 [server]'
+    " base_url 设为手机能访问的地址。<br>Note: base_url is a loopback address that no phone"
+    " can reach; ask the administrator to set [server] base_url to a reachable address.</p>"
+)
+
+
+def subscribe_page(
+    spec: FeedSpec, urls: FeedUrls, *, plan: PersonPlan | None = None, loopback: bool = False
+) -> bytes:
+    """A small bilingual page: the person's next step, the webcal and https links, and a QR code
+    of each (iPhones open webcal:, Android and in-app browsers need https)."""
     title = html.escape(spec.title)
     webcal = html.escape(urls.webcal, quote=True)
     https = html.escape(urls.https, quote=True)
     import segno  # here: the QR code library is only needed when someone opens this page
 
-    qr = segno.make(urls.webcal, error="m").svg_inline(scale=4, title="QR")
+    qr_webcal = segno.make(urls.webcal, error="m").svg_inline(scale=4, title="webcal QR")
+    qr_https = segno.make(urls.https, error="m").svg_inline(scale=4, title="https QR")
     text = f"""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer"><meta name="robots" content="noindex">
 <title>{title}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:40em;margin:2em auto;padding:0 1em}}
-code{{word-break:break-all}}</style></head><body>
+code{{word-break:break-all}}.qr{{display:flex;flex-wrap:wrap;gap:2em}}
+.warn{{background:#fff3e0;border:1px solid #ffcc80;padding:.6em}}</style></head><body>
 <h1>{title}</h1>
+{_LOOPBACK if loopback else ""}
+{_next_step(plan)}
 <p>订阅这个日历，续签居住证和积分的每个节点都会出现在你的日历里。<br>
 Subscribe to this calendar to see every step of the permit and points renewal.</p>
 <p><a href="{webcal}">在日历应用中订阅 / Subscribe in your calendar app</a></p>
-<p>手机扫码订阅 / Scan with your phone:</p>
-{qr}
+<div class="qr"><figure>{qr_webcal}<figcaption>iPhone / 苹果日历 (webcal)</figcaption></figure>
+<figure>{qr_https}<figcaption>安卓、微信、企业微信 / Android, in-app (https)</figcaption>
+</figure></div>
 <p>或复制这个链接添加“订阅日历”（Google、Outlook、DAVx⁵/ICSx⁵、Home Assistant）/
 or add this link as a subscribed calendar:<br><code>{https}</code></p>
 <p>请勿转发此链接：任何拿到它的人都能看到日历内容。<br>

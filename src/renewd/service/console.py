@@ -1,0 +1,211 @@
+"""The daemon's side of the console: a `ConsoleSource` over what the daemon holds.
+
+The daemon calls `publish(plans, day)` after every refresh; the console reads the last snapshot.
+Recording progress writes the state database on the console's own connection, replans that one
+person at once (so the page shows it), and asks the daemon to refresh feeds and reminders.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import secrets
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from renewd.core.errors import RosterError
+from renewd.core.model import PersonPlan, Step
+from renewd.roster.reader import load_roster
+from renewd.store.accounts import Accounts
+from renewd.store.database import Database
+from renewd.store.progress import Fact, ProgressStore, check_day
+from renewd.web.actionlinks import ActionLinks, link_sections
+from renewd.web.console.app import Console
+from renewd.web.console.routes import mount
+from renewd.web.console.source import PlansView, RosterCheck
+from renewd.web.publisher import FeedCache
+
+if TYPE_CHECKING:
+    from renewd.service.daemon import Daemon
+
+UPLOADS = "roster-uploads"
+__all__ = ["ActionLinks", "DaemonSource", "attach_console", "link_sections"]
+
+
+class DaemonSource:
+    """A ConsoleSource over a running Daemon and its service snapshot."""
+
+    def __init__(self, daemon: Daemon, db: Database) -> None:
+        self.daemon = daemon
+        self.db = db
+        self.progress = ProgressStore(db)
+        self._view: PlansView | None = None
+        self._uploads: dict[str, RosterCheck] = {}
+        self.on_change: Callable[[], None] = lambda: None
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def publish(self, plans: Sequence[PersonPlan], day: dt.date) -> None:
+        """A refresh of the feeds: the new plans. Called in the refresh's worker thread, so the
+        index (seconds at 100,000 people) is built here and no request waits for it."""
+        snap = self.daemon.snapshot
+        if snap is None:
+            return
+        problems = tuple(self.daemon.health.roster_problems)
+        self._view = PlansView.indexed(day, tuple(plans), snap.calendar, problems)
+
+    def view(self) -> PlansView | None:
+        return self._view
+
+    def now(self) -> dt.datetime:
+        return self.daemon.now()
+
+    @property
+    def feeds(self) -> FeedCache | None:
+        return self.daemon.feeds
+
+    # -- recording -----------------------------------------------------------------------------
+
+    def _replan(self, person: str) -> PersonPlan | None:
+        """Plan one person again at once, so the next page shows the change; the daemon's own
+        pass (asked for by `on_change`) replans him in its snapshot and feeds."""
+        view, snap = self._view, self.daemon.snapshot
+        if view is None or snap is None:
+            return None
+        base = next((p for p in snap.roster.people if p.id == person), None)
+        if base is None:
+            return None
+        recorded = self.progress.load_person(person)
+        merged = replace(base, progress=base.progress.merged(recorded)) if recorded else base
+        plan = snap.planner.plan(merged, view.today)
+        self._view = view.with_plan(plan)
+        self.on_change()
+        return plan
+
+    def record(
+        self,
+        person: str,
+        step: Step | None,
+        day: dt.date | None,
+        *,
+        new_expiry: dt.date | None = None,
+        by: str,
+    ) -> PersonPlan | None:
+        view = self._view
+        row = view.index.by_id.get(person) if view and view.index else None
+        if step is not None and day is not None and view is not None and row is not None:
+            # As `renewd done`: never in the future, never before the step it waits for.
+            check_day(step, day, view.today, row.plan.person.progress)
+        self.progress.record(person, step, day, new_expiry=new_expiry, now=self.now(), by=by)
+        return self._replan(person)
+
+    def undo(self, person: str, step: Step, *, by: str) -> PersonPlan | None:
+        self.progress.undo(person, step)
+        return self._replan(person)
+
+    def recorded(self, person: str) -> Sequence[Fact]:
+        return self.progress.facts(person)
+
+    def kick(self) -> None:
+        self.on_change()
+
+    # -- roster upload -------------------------------------------------------------------------
+
+    def roster_files(self) -> Sequence[Path]:
+        return self.daemon.settings.roster.files
+
+    def check_roster(self, target: Path, data: bytes, suffix: str) -> RosterCheck:
+        upload = secrets.token_urlsafe(16)
+        if suffix != target.suffix.lower():
+            wanted = f"{target.name}: upload a {target.suffix} file to replace it"
+            return RosterCheck(upload, target, 0, (wanted,))
+        folder = self.daemon.settings.state.dir / UPLOADS
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = folder / f"{upload}{suffix}"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        check = self._check(upload, path, target)
+        self._uploads[upload] = check
+        return check
+
+    def _check(self, upload: str, path: Path, target: Path) -> RosterCheck:
+        files = [path if f == target else f for f in self.roster_files()]
+        try:
+            roster = load_roster(files)
+        except RosterError as exc:
+            problems = tuple(str(p).replace(str(path), target.name) for p in exc.problems)
+            return RosterCheck(upload, target, 0, problems or (exc.message,))
+        return RosterCheck(upload, target, len(roster.people), ())
+
+    def swap_roster(self, upload: str) -> RosterCheck:
+        check = self._uploads.pop(upload, None)
+        folder = self.daemon.settings.state.dir / UPLOADS
+        if check is None:
+            return RosterCheck(upload, Path("?"), 0, ("the upload is gone; upload it again",))
+        path = folder / f"{upload}{check.target.suffix.lower()}"
+        if not path.exists():
+            return RosterCheck(upload, check.target, 0, ("the upload is gone; upload it again",))
+        again = self._check(upload, path, check.target)
+        if again.problems:
+            return again
+        # Write next to the target and rename over it: the watcher never sees half a file.
+        try:
+            fd, tmp = tempfile.mkstemp(dir=check.target.parent, suffix=check.target.suffix)
+            with os.fdopen(fd, "wb") as out:
+                out.write(path.read_bytes())
+            os.replace(tmp, check.target)
+        except OSError as exc:
+            hint = (
+                f"{check.target}: cannot be replaced ({exc.strerror}); under systemd, keep the"
+                " roster in a writable place (ReadWritePaths=) or replace the file by hand"
+            )
+            return RosterCheck(upload, check.target, again.people, (hint,))
+        path.unlink(missing_ok=True)
+        self.on_change()
+        return again
+
+
+def attach_console(daemon: Daemon, application: web.Application, feeds: FeedCache) -> DaemonSource:
+    """Mount the console on the daemon's application. It hears of every refresh of `feeds` and
+    has its own connection to the state database, closed with the application."""
+    settings = daemon.settings
+    db = Database.in_dir(settings.state.dir)
+    source = DaemonSource(daemon, db)
+    links = ActionLinks.of(settings.state.dir, settings.server.base_url)
+    mount(application, Console(settings, source, Accounts(db), links, db))
+    if daemon.snapshot is not None:  # the first refresh happened already
+        source.publish(daemon.snapshot.plans, daemon.snapshot.day)
+    feeds.listeners.append(source.publish)
+
+    async def close(_: web.Application) -> None:
+        db.close()
+
+    application.on_cleanup.append(close)
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def run_pass() -> None:
+        try:
+            await daemon.run_pass("console")
+        finally:
+            tasks.clear()
+
+    def changed() -> None:
+        """Progress recorded, a roster swapped or a retry asked for: a pass soon (it refreshes
+        feeds and reminders), as a sweep would notice `renewd done`. One waiting is enough."""
+        if tasks:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        tasks.add(loop.create_task(run_pass()))  # a reference: the loop keeps only weak ones
+
+    source.on_change = changed
+    return source

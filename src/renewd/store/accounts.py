@@ -1,0 +1,263 @@
+"""Console accounts, sessions and the sign-in throttle, in the state database (SPEC §8).
+
+- An account has a name, an Argon2id password hash (argon2-cffi), and either `admin` (every
+  group, manages accounts) or a non-empty set of groups it may see and change.
+- A session is a random 256-bit id handed to the browser as a cookie; the database keeps only its
+  SHA-256, with the account, a CSRF token and an expiry. Signing out deletes the row.
+- Failed sign-ins are counted per account name and per client address over a sliding window;
+  past the limit, sign-in answers "too many attempts" without checking the password.
+
+Nothing here logs a password, a session id or a CSRF token.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import secrets
+import sqlite3
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from renewd.core.errors import UsageError
+from renewd.store.database import Database
+
+SCHEMA = [
+    """
+    CREATE TABLE console_account (
+        name TEXT PRIMARY KEY,
+        hash TEXT NOT NULL,
+        admin INTEGER NOT NULL,
+        groups TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE console_session (
+        id_hash BLOB PRIMARY KEY,
+        account TEXT NOT NULL REFERENCES console_account (name) ON DELETE CASCADE,
+        csrf TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        expires_at REAL NOT NULL
+    );
+    CREATE INDEX console_session_expiry ON console_session (expires_at);
+    CREATE TABLE console_signin_failure (
+        key TEXT NOT NULL,
+        at REAL NOT NULL
+    );
+    CREATE INDEX console_signin_failure_key ON console_signin_failure (key, at);
+    CREATE TABLE console_audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        person TEXT NOT NULL,
+        action TEXT NOT NULL,
+        detail TEXT NOT NULL
+    );
+    CREATE INDEX console_audit_person ON console_audit (person, id)
+    """,
+]
+
+NAME_PATTERN = r"^[A-Za-z0-9_.@-]{1,64}$"
+MIN_PASSWORD = 8
+THROTTLE_WINDOW = 15 * 60.0  # seconds
+THROTTLE_PER_NAME = 5  # failures per account name inside the window
+THROTTLE_PER_ADDRESS = 20  # failures per client address inside the window
+
+# Argon2id, RFC 9106's second recommended profile (64 MiB, 3 passes), argon2-cffi's default.
+_HASHER = PasswordHasher()
+# Verifying against this when the account does not exist costs the same as a real check.
+_DUMMY = _HASHER.hash("renewd-no-such-account")
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    admin: bool
+    groups: frozenset[str]
+
+    def sees(self, group: str) -> bool:
+        return self.admin or group in self.groups
+
+
+@dataclass(frozen=True)
+class Session:
+    account: Account
+    csrf: str
+    expires_at: float
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: str
+    actor: str
+    person: str
+    action: str
+    detail: str
+
+
+def _digest(session_id: str) -> bytes:
+    return hashlib.sha256(session_id.encode("utf-8", "surrogateescape")).digest()
+
+
+def _key(kind: str, value: str) -> str:
+    """A throttle key: hashed, as a mistyped "name" may be a password."""
+    return kind + ":" + hashlib.sha256(value.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise UsageError(f"the password must be at least {MIN_PASSWORD} characters long")
+
+
+class Accounts:
+    """Accounts, sessions, throttle and the console's change log over one Database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        db.ensure_schema("console", SCHEMA)
+
+    # -- accounts ----------------------------------------------------------------------------
+
+    def add(
+        self, name: str, password: str, *, groups: frozenset[str], admin: bool, now: dt.datetime
+    ) -> Account:
+        if not re.match(NAME_PATTERN, name):
+            raise UsageError(f"account name {name!r}: use 1-64 letters, digits, _ . @ -")
+        if not admin and not groups:
+            raise UsageError("give the account at least one --group, or --admin")
+        check_password(password)
+        with self.db.transaction() as conn:
+            if conn.execute("SELECT 1 FROM console_account WHERE name = ?", (name,)).fetchone():
+                raise UsageError(f"an account named {name!r} exists already")
+            conn.execute(
+                "INSERT INTO console_account (name, hash, admin, groups, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (name, _HASHER.hash(password), int(admin), json.dumps(sorted(groups)),
+                 now.isoformat()),
+            )  # fmt: skip
+        return Account(name, admin, frozenset(groups))
+
+    def get(self, name: str) -> Account | None:
+        row = self.db.conn.execute(
+            "SELECT name, admin, groups FROM console_account WHERE name = ?", (name,)
+        ).fetchone()
+        return _account(row) if row else None
+
+    def all(self) -> list[Account]:
+        rows = self.db.conn.execute("SELECT name, admin, groups FROM console_account ORDER BY name")
+        return [_account(row) for row in rows]
+
+    def remove(self, name: str) -> None:
+        with self.db.transaction() as conn:
+            if not conn.execute("DELETE FROM console_account WHERE name = ?", (name,)).rowcount:
+                raise UsageError(f"no account named {name!r}; `renewd user list` shows them")
+            conn.execute("DELETE FROM console_session WHERE account = ?", (name,))
+
+    def set_password(self, name: str, password: str) -> None:
+        """A new password; the account's sessions end (a stolen session dies with the old one)."""
+        check_password(password)
+        with self.db.transaction() as conn:
+            changed = conn.execute(
+                "UPDATE console_account SET hash = ? WHERE name = ?",
+                (_HASHER.hash(password), name),
+            ).rowcount
+            if not changed:
+                raise UsageError(f"no account named {name!r}; `renewd user list` shows them")
+            conn.execute("DELETE FROM console_session WHERE account = ?", (name,))
+
+    def verify(self, name: str, password: str) -> Account | None:
+        """The account if `password` is its password; None otherwise (same cost either way)."""
+        row = self.db.conn.execute(
+            "SELECT name, hash, admin, groups FROM console_account WHERE name = ?", (name,)
+        ).fetchone()
+        try:
+            _HASHER.verify(row["hash"] if row else _DUMMY, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return None
+        return _account(row) if row else None
+
+    # -- throttle ----------------------------------------------------------------------------
+
+    def throttled(self, name: str, address: str, now: float) -> bool:
+        since = now - THROTTLE_WINDOW
+        count = self.db.conn.execute
+        by_name = count(
+            "SELECT COUNT(*) FROM console_signin_failure WHERE key = ? AND at > ?",
+            (_key("name", name), since),
+        ).fetchone()[0]
+        by_address = count(
+            "SELECT COUNT(*) FROM console_signin_failure WHERE key = ? AND at > ?",
+            (_key("addr", address), since),
+        ).fetchone()[0]
+        return bool(by_name >= THROTTLE_PER_NAME or by_address >= THROTTLE_PER_ADDRESS)
+
+    def failed(self, name: str, address: str, now: float) -> None:
+        with self.db.transaction() as conn:
+            conn.execute(
+                "DELETE FROM console_signin_failure WHERE at <= ?", (now - THROTTLE_WINDOW,)
+            )
+            conn.executemany(
+                "INSERT INTO console_signin_failure (key, at) VALUES (?, ?)",
+                [(_key("name", name), now), (_key("addr", address), now)],
+            )
+
+    def succeeded(self, name: str) -> None:
+        with self.db.transaction() as conn:
+            conn.execute("DELETE FROM console_signin_failure WHERE key = ?", (_key("name", name),))
+
+    # -- sessions ----------------------------------------------------------------------------
+
+    def open_session(self, account: Account, now: float, hours: float) -> tuple[str, Session]:
+        """A new session: returns (the id for the cookie, the session)."""
+        session_id = secrets.token_urlsafe(32)
+        csrf = secrets.token_urlsafe(24)
+        expires = now + hours * 3600
+        with self.db.transaction() as conn:
+            conn.execute("DELETE FROM console_session WHERE expires_at <= ?", (now,))
+            conn.execute(
+                "INSERT INTO console_session (id_hash, account, csrf, created_at, expires_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (_digest(session_id), account.name, csrf, now, expires),
+            )
+        return session_id, Session(account, csrf, expires)
+
+    def session(self, session_id: str, now: float) -> Session | None:
+        row = self.db.conn.execute(
+            "SELECT a.name, a.admin, a.groups, s.csrf, s.expires_at FROM console_session s"
+            " JOIN console_account a ON a.name = s.account WHERE s.id_hash = ?",
+            (_digest(session_id),),
+        ).fetchone()
+        if row is None or row["expires_at"] <= now:
+            return None
+        return Session(_account(row), row["csrf"], float(row["expires_at"]))
+
+    def close_session(self, session_id: str) -> None:
+        with self.db.transaction() as conn:
+            conn.execute("DELETE FROM console_session WHERE id_hash = ?", (_digest(session_id),))
+
+    # -- the change log ----------------------------------------------------------------------
+
+    def audit(self, actor: str, person: str, action: str, detail: str, now: dt.datetime) -> None:
+        with self.db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO console_audit (at, actor, person, action, detail)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (now.isoformat(timespec="seconds"), actor, person, action, detail),
+            )
+
+    def changes(self, person: str, limit: int = 50) -> list[AuditEntry]:
+        rows = self.db.conn.execute(
+            "SELECT at, actor, person, action, detail FROM console_audit WHERE person = ?"
+            " ORDER BY id DESC LIMIT ?",
+            (person, limit),
+        )
+        return [
+            AuditEntry(r["at"], r["actor"], r["person"], r["action"], r["detail"]) for r in rows
+        ]
+
+
+def _account(row: sqlite3.Row) -> Account:
+    return Account(row["name"], bool(row["admin"]), frozenset(json.loads(row["groups"])))

@@ -1,0 +1,1 @@
+"""The HR console (SPEC §8): `routes.mount(app, Console(...))`."""

@@ -1,0 +1,102 @@
+"""What the console needs from the service: a snapshot of the plans and a way to record progress.
+
+The console depends on this small protocol only; `renewd.service.console` adapts the daemon to
+it, and tests can hand in their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from renewd.core.model import PersonPlan, Step
+from renewd.core.workdays import WorkdayCalendar
+from renewd.store.progress import Fact
+from renewd.web.console.index import PeopleIndex
+from renewd.web.publisher import FeedCache
+
+
+@dataclass(frozen=True)
+class PlansView:
+    """The plans as of `today`, as the daemon last computed them."""
+
+    today: dt.date
+    plans: tuple[PersonPlan, ...]
+    calendar: WorkdayCalendar
+    roster_problems: tuple[str, ...] = ()
+    # The people list's index; built with the snapshot (off the event loop, in the daemon's
+    # refresh thread) or, if missing, on the console's first request.
+    index: PeopleIndex | None = None
+
+    @classmethod
+    def indexed(
+        cls,
+        today: dt.date,
+        plans: tuple[PersonPlan, ...],
+        calendar: WorkdayCalendar,
+        roster_problems: tuple[str, ...] = (),
+    ) -> PlansView:
+        return cls(today, plans, calendar, roster_problems, PeopleIndex.build(plans, today))
+
+    def with_plan(self, plan: PersonPlan) -> PlansView:
+        """This snapshot with one person's plan replaced (a recorded step): the index is
+        updated in place of a rebuild."""
+        pid = plan.person.id
+        plans = tuple(plan if p.person.id == pid else p for p in self.plans)
+        index = self.index.replaced(plan) if self.index is not None else None
+        return PlansView(self.today, plans, self.calendar, self.roster_problems, index)
+
+
+@dataclass(frozen=True)
+class RosterCheck:
+    """An uploaded roster, checked: its people count, or its problems (file, row, field)."""
+
+    upload: str  # an opaque id of the stored upload
+    target: Path  # the roster file it would replace
+    people: int
+    problems: tuple[str, ...]
+
+
+class ConsoleSource(Protocol):
+    def view(self) -> PlansView | None:
+        """The current plans, or None before the first roster was read."""
+
+    def now(self) -> dt.datetime:
+        """Now, aware, in the configured zone."""
+
+    @property
+    def feeds(self) -> FeedCache | None:
+        """The feed cache (tokens, urls, rotation)."""
+
+    def record(
+        self,
+        person: str,
+        step: Step | None,
+        day: dt.date | None,
+        *,
+        new_expiry: dt.date | None = None,
+        by: str,
+    ) -> PersonPlan | None:
+        """Record progress for `person`; return the person's new plan. Raises UsageError for
+        a day in the future or before the step this one waits for."""
+
+    def undo(self, person: str, step: Step, *, by: str) -> PersonPlan | None:
+        """Forget a recorded step; return the person's new plan."""
+
+    def recorded(self, person: str) -> Sequence[Fact]:
+        """The progress recorded for `person` (day, when, by whom), newest first."""
+
+    def roster_files(self) -> Sequence[Path]:
+        """The configured roster files an upload may replace."""
+
+    def check_roster(self, target: Path, data: bytes, suffix: str) -> RosterCheck:
+        """Store an upload and check it in place of `target`, swapping nothing."""
+
+    def swap_roster(self, upload: str) -> RosterCheck:
+        """Put a checked upload in place of its target file (then reloaded as any edit)."""
+
+    def kick(self) -> None:
+        """Ask for a delivery pass soon (after "retry now")."""

@@ -1,0 +1,108 @@
+"""A person's chain as an inline SVG picture on the working-day calendar, drawn on the server.
+
+One column per day: rest days shaded grey, make-up working days (a weekend that is worked)
+shaded amber, today a blue line, the milestones as dots coloured by status with their names, and
+a projected gap in points validity (after the permit expires) as a red band.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+from renewd.core.model import Lang, PersonPlan, Status
+from renewd.core.workdays import WorkdayCalendar
+from renewd.web.console.i18n import step_name, word
+
+WIDTH = 960
+TOP = 28  # the month labels above the day columns
+BAND = 70  # the day columns' height
+LABEL_ROW = 16
+COLOURS = {
+    Status.DONE: "#2e7d32",
+    Status.OVERDUE: "#c62828",
+    Status.DUE: "#ef6c00",
+    Status.OPEN: "#1565c0",
+    Status.UPCOMING: "#607d8b",
+}
+
+
+def _range(plan: PersonPlan, today: dt.date) -> tuple[dt.date, dt.date]:
+    days = [m.due for m in plan.milestones] + [today]
+    if plan.projected_approval:
+        days.append(plan.projected_approval)
+    return min(days) - dt.timedelta(days=5), max(days) + dt.timedelta(days=5)
+
+
+def timeline_svg(plan: PersonPlan, today: dt.date, calendar: WorkdayCalendar, lang: Lang) -> str:
+    """The SVG markup (safe to embed: every text is escaped)."""
+    start, end = _range(plan, today)
+    span = (end - start).days + 1
+    step = WIDTH / span
+
+    def x(day: dt.date) -> float:
+        return round((day - start).days * step, 1)
+
+    marks = sorted(plan.milestones, key=lambda m: m.due)
+    height = TOP + BAND + LABEL_ROW * (len(marks) + 1) + 8
+    out = [
+        f'<svg class="timeline" viewBox="0 0 {WIDTH} {height}" role="img"'
+        f' xmlns="http://www.w3.org/2000/svg" aria-label="{escape(word("timeline", lang))}">',
+        f'<rect x="0" y="{TOP}" width="{WIDTH}" height="{BAND}" fill="#fafafa"/>',
+    ]
+    day = start
+    while day <= end:
+        workday = calendar.is_workday(day)
+        weekend = day.weekday() >= 5
+        fill = None
+        if not workday:
+            fill = "#d7dbe0"
+        elif weekend:
+            fill = "#ffcc80"  # a make-up working day
+        if fill:
+            out.append(
+                f'<rect x="{x(day)}" y="{TOP}" width="{round(step, 2)}" height="{BAND}"'
+                f' fill="{fill}"/>'
+            )
+        labelled = day.day == 1 or (day == start and start.day < 15)
+        if labelled and x(day) < WIDTH - 60:
+            out.append(
+                f'<text x="{x(day) + 2}" y="{TOP - 10}" class="month">{day:%Y-%m}</text>'
+                f'<line x1="{x(day)}" y1="{TOP - 6}" x2="{x(day)}" y2="{TOP + BAND}"'
+                ' stroke="#9e9e9e" stroke-width="1"/>'
+            )
+        day += dt.timedelta(days=1)
+    if plan.gap_days and plan.projected_approval:
+        gx = x(plan.cycle + dt.timedelta(days=1))
+        gw = max(step, x(plan.projected_approval) - gx + step)
+        out.append(
+            f'<rect x="{gx}" y="{TOP + BAND - 14}" width="{round(gw, 1)}" height="14"'
+            f' fill="#e53935" opacity="0.85"><title>'
+            f"{escape(word('gap', lang, days=plan.gap_days))}</title></rect>"
+        )
+    if start <= today <= end:
+        tx = x(today) + step / 2
+        out.append(
+            f'<line x1="{tx}" y1="{TOP - 4}" x2="{tx}" y2="{height - 4}" stroke="#1e88e5"'
+            ' stroke-width="2"/>'
+            f'<text x="{tx + 3}" y="{height - 6}" class="today">{escape(word("today", lang))}'
+            "</text>"
+        )
+    for number, milestone in enumerate(marks):
+        cx = x(milestone.due) + step / 2
+        colour = COLOURS[milestone.status]
+        label_y = TOP + BAND + LABEL_ROW * (number + 1)
+        name = step_name(milestone.kind, lang)
+        anchor = "end" if cx > WIDTH * 0.7 else "start"
+        dx = -6 if anchor == "end" else 6
+        out.append(
+            f'<line x1="{cx}" y1="{TOP + 8}" x2="{cx}" y2="{label_y - 4}" stroke="{colour}"'
+            ' stroke-width="1" stroke-dasharray="2 2"/>'
+            f'<circle cx="{cx}" cy="{TOP + 8 + (number % 4) * 14}" r="5" fill="{colour}">'
+            f"<title>{escape(name)} {milestone.due.isoformat()}</title></circle>"
+            f'<text x="{cx + dx}" y="{label_y}" text-anchor="{anchor}" fill="{colour}">'
+            f"{escape(name)} {milestone.due:%m-%d}"
+            f"{'*' if milestone.provisional else ''}</text>"
+        )
+    out.append("</svg>")
+    return "".join(out)

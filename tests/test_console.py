@@ -1,0 +1,236 @@
+"""The console over a real socket: sign-in, sessions, CSRF, group limits, progress forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from consolekit import PASSWORD, SHANGHAI, Server, add_user, running
+from netkit import free_port
+
+Write = Callable[[str, str], Path]
+NOW = dt.datetime(2026, 6, 15, 10, 0, tzinfo=SHANGHAI)
+
+ROSTER = """\
+工号,姓名,部门,居住证到期日,邮箱
+E001,张三,研发部,2026-06-30,e001@example.com
+E002,李四,研发部,2026-09-30,e002@example.com
+E003,王五,市场部,2026-07-10,e003@example.com
+E004,赵六,市场部,2026-12-01,e004@example.com
+"""
+
+
+@pytest.fixture
+def config(write: Write) -> Path:
+    write("people.csv", ROSTER)
+    port = free_port()
+    path = write(
+        "config.toml",
+        f"""\
+        [roster]
+        files = ["people.csv"]
+        [state]
+        dir = "state"
+        [server]
+        listen = "127.0.0.1:{port}"
+        base_url = "http://127.0.0.1:{port}"
+        [console]
+        session_hours = 1
+        """,
+    )
+    add_user(path, "admin", "--admin")
+    add_user(path, "rd", "--group", "研发部")
+    return path
+
+
+@pytest.fixture
+def server(config: Path) -> Iterator[Server]:
+    with running(config, NOW) as srv:
+        yield srv
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert match, html
+    return match.group(1)
+
+
+def sign_in(server: Server, name: str, password: str = PASSWORD) -> requests.Session:
+    web = requests.Session()
+    page = web.get(server.url("/signin"))
+    response = web.post(
+        server.url("/signin"),
+        data={"name": name, "password": password, "csrf": csrf_of(page.text), "next": "/"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.url.endswith("/")
+    return web
+
+
+def test_overview_after_sign_in_shows_counts(server: Server) -> None:
+    web = sign_in(server, "admin")
+    page = web.get(server.url("/")).text
+    assert "2026-06-15" in page
+    overdue = re.search(r'id="count-overdue"><b>(\d+)</b>', page)
+    assert overdue
+    assert int(overdue.group(1)) >= 1
+
+
+def test_every_console_route_without_a_session_redirects_to_sign_in(server: Server) -> None:
+    paths = [
+        "/", "/people", "/people/E001", "/deliveries", "/subscriptions", "/calendar", "/roster",
+        "/export.csv", "/export.xlsx", "/accounts", "/no-such-page",
+    ]  # fmt: skip
+    for path in paths:
+        response = requests.get(server.url(path), allow_redirects=False)
+        assert response.status_code == 303, path
+        assert response.headers["Location"].startswith("/signin"), path
+    for path in ["/people/E001/done", "/people/E001/undo", "/people/E001/expiry",
+                 "/deliveries/1/retry", "/subscriptions/rotate", "/roster/swap"]:  # fmt: skip
+        response = requests.post(server.url(path), data={"step": "permit_renewed_on"},
+                                 allow_redirects=False)  # fmt: skip
+        assert response.status_code == 303, path
+    assert server.facts("E001") == {}
+
+
+def test_feeds_health_and_metrics_keep_their_paths(server: Server) -> None:
+    assert requests.get(server.url("/healthz")).status_code == 200
+    assert requests.get(server.url("/feeds/nope.ics")).status_code == 404
+
+
+def test_record_done_and_undo_change_the_state_database(server: Server) -> None:
+    web = sign_in(server, "admin")
+    page = web.get(server.url("/people/E001")).text
+    assert "张三" in page
+    assert "<svg" in page
+    response = web.post(
+        server.url("/people/E001/done"),
+        data={"csrf": csrf_of(page), "step": "permit_renewed_on", "on": "2026-06-12"},
+    )
+    assert response.status_code == 200
+    assert server.facts("E001") == {"permit_renewed_on": "2026-06-12"}
+    assert "2026-06-12" in response.text
+    assert "console:admin" in response.text  # who did it, on the person's page
+    response = web.post(
+        server.url("/people/E001/undo"),
+        data={"csrf": csrf_of(response.text), "step": "permit_renewed_on"},
+    )
+    assert response.status_code == 200
+    assert server.facts("E001") == {}
+
+
+def test_a_form_without_its_csrf_token_is_refused(server: Server) -> None:
+    web = sign_in(server, "admin")
+    for data in ({}, {"csrf": "forged"}):
+        response = web.post(
+            server.url("/people/E001/done"), data={"step": "permit_renewed_on", **data}
+        )
+        assert response.status_code == 403
+    assert server.facts("E001") == {}
+
+
+def test_a_group_limited_account_sees_and_changes_only_its_groups(server: Server) -> None:
+    web = sign_in(server, "rd")
+    listing = web.get(server.url("/people")).text
+    assert "张三" in listing
+    assert "李四" in listing
+    assert "王五" not in listing
+    assert "赵六" not in listing
+    assert "王五" not in web.get(server.url("/people?group=市场部")).text
+    assert web.get(server.url("/people/E003")).status_code == 404
+    page = web.get(server.url("/people/E001")).text
+    response = web.post(
+        server.url("/people/E003/done"),
+        data={"csrf": csrf_of(page), "step": "permit_renewed_on", "on": "2026-06-12"},
+    )
+    assert response.status_code == 404
+    assert server.facts("E003") == {}
+    for name in ("group-市场部", "person-E003", "all"):  # another group's feed, by the form
+        rotated = web.post(server.url("/subscriptions/rotate"),
+                           data={"csrf": csrf_of(page), "name": name})  # fmt: skip
+        assert rotated.status_code == 404, name
+    with server.db() as conn:
+        assert conn.execute("SELECT COUNT(*) FROM feed_tokens").fetchone()[0] == 0
+    assert web.get(server.url("/export.csv?group=市场部")).text.count("E00") == 0
+    assert web.get(server.url("/roster")).status_code == 404  # admins only
+    assert web.get(server.url("/accounts")).status_code == 404
+
+
+def test_sign_in_is_throttled_after_repeated_failures(server: Server) -> None:
+    web = requests.Session()
+    page = web.get(server.url("/signin")).text
+    for _ in range(5):
+        response = web.post(
+            server.url("/signin"),
+            data={"name": "admin", "password": "wrong-password", "csrf": csrf_of(page)},
+        )
+        assert response.status_code == 401
+    response = web.post(
+        server.url("/signin"),
+        data={"name": "admin", "password": PASSWORD, "csrf": csrf_of(page)},
+    )
+    assert response.status_code == 429  # even the right password waits
+
+
+def test_sign_out_ends_the_session(server: Server) -> None:
+    web = sign_in(server, "admin")
+    page = web.get(server.url("/")).text
+    cookie = web.cookies.get("renewd_session")
+    web.post(server.url("/signout"), data={"csrf": csrf_of(page)})
+    again = requests.get(
+        server.url("/"), cookies={"renewd_session": cookie or ""}, allow_redirects=False
+    )
+    assert again.status_code == 303
+    with server.db() as conn:
+        assert conn.execute("SELECT COUNT(*) FROM console_session").fetchone()[0] == 0
+
+
+def test_cookies_are_http_only_and_same_site(server: Server) -> None:
+    web = requests.Session()
+    page = web.get(server.url("/signin"))
+    response = web.post(
+        server.url("/signin"),
+        data={"name": "admin", "password": PASSWORD, "csrf": csrf_of(page.text)},
+        allow_redirects=False,
+    )
+    header = response.headers["Set-Cookie"]
+    assert "HttpOnly" in header
+    assert "SameSite=Lax" in header
+    assert "Secure" not in header  # plain http base_url
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_cookies_are_secure_behind_an_https_base_url(config: Path) -> None:
+    text = config.read_text()
+    config.write_text(re.sub(r'base_url = "http://', 'base_url = "https://', text))
+    with running(config, NOW) as srv:
+        web = requests.Session()
+        page = web.get(srv.url("/signin"))
+        assert "Secure" in page.headers["Set-Cookie"]
+        csrf = csrf_of(page.text)
+        response = requests.post(  # the browser would send the Secure cookie over https only
+            srv.url("/signin"),
+            data={"name": "admin", "password": PASSWORD, "csrf": csrf},
+            cookies={"renewd_presign": csrf},
+            allow_redirects=False,
+        )
+        assert response.status_code == 303
+        assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_sign_in_never_redirects_off_site(server: Server) -> None:
+    web = requests.Session()
+    for target in ("//evil.example.com/", "https://evil.example.com/", "/\\evil.example.com"):
+        page = web.get(server.url("/signin"), params={"next": target})
+        response = web.post(
+            server.url("/signin"),
+            data={"name": "admin", "password": PASSWORD, "csrf": csrf_of(page.text),
+                  "next": target},
+            allow_redirects=False,
+        )  # fmt: skip
+        assert response.headers["Location"] == "/", target

@@ -1,0 +1,133 @@
+"""The console's admin pages: deliveries and retry, roster upload and swap, export, calendar."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from consolekit import Server, running
+from renewd.store.database import Database
+from renewd.store.delivery_schema import SCHEMA as DELIVERY_SCHEMA
+from test_console import NOW, ROSTER, config, csrf_of, sign_in  # noqa: F401  (fixtures)
+
+
+@pytest.fixture
+def server(config: Path) -> Iterator[Server]:  # noqa: F811
+    db = Database.in_dir(config.parent / "state")
+    db.ensure_schema("delivery", DELIVERY_SCHEMA)
+    with db.transaction() as conn:
+        for person, status in (("E001", "dead"), ("E003", "failed")):
+            conn.execute(
+                "INSERT INTO delivery (person, cycle, kind, lead, channel, recipient, status,"
+                " attempts, next_at, created_at, updated_at, reason, title, body, format)"
+                " VALUES (?, '2026-06-30', 'permit_renewal', 7, 'mail', 'x@example.com', ?, 8,"
+                " 9e12, 0, 0, 'SMTP 550 mailbox unavailable', 't', 'b', 'text')",
+                (person, status),
+            )
+    db.close()
+    with running(config, NOW) as srv:
+        yield srv
+
+
+def rows(server: Server) -> dict[str, tuple[str, int, float]]:
+    with server.db() as conn:
+        found = conn.execute("SELECT person, status, attempts, next_at FROM delivery")
+        return {r[0]: (r[1], r[2], r[3]) for r in found}
+
+
+def test_deliveries_show_reasons_and_retry_now(server: Server) -> None:
+    web = sign_in(server, "admin")
+    page = web.get(server.url("/deliveries")).text
+    assert "SMTP 550 mailbox unavailable" in page
+    overview = web.get(server.url("/")).text
+    assert 'id="count-dead"><b>1</b>' in overview
+    with server.db() as conn:
+        dead = conn.execute("SELECT id FROM delivery WHERE person = 'E001'").fetchone()[0]
+    response = web.post(server.url(f"/deliveries/{dead}/retry"), data={"csrf": csrf_of(page)})
+    assert response.status_code == 200
+    status, attempts, next_at = rows(server)["E001"]
+    assert (status, attempts) == ("failed", 0)
+    assert next_at <= time.time() + 1
+
+
+def test_a_group_account_sees_and_retries_only_its_groups_deliveries(server: Server) -> None:
+    web = sign_in(server, "rd")
+    page = web.get(server.url("/deliveries")).text
+    assert "E001" in page
+    assert "E003" not in page
+    with server.db() as conn:
+        other = conn.execute("SELECT id FROM delivery WHERE person = 'E003'").fetchone()[0]
+    response = web.post(server.url(f"/deliveries/{other}/retry"), data={"csrf": csrf_of(page)})
+    assert response.status_code == 404
+    assert rows(server)["E003"][0] == "failed"
+    assert rows(server)["E003"][2] > 1e12  # its wait untouched
+
+
+def upload(web: requests.Session, server: Server, text: str) -> requests.Response:
+    page = web.get(server.url("/roster")).text
+    return web.post(
+        server.url(f"/roster/check?csrf={csrf_of(page)}"),
+        files={"file": ("people.csv", text.encode("utf-8"), "text/csv")},
+    )
+
+
+def test_a_bad_roster_upload_shows_its_problems_and_changes_nothing(
+    server: Server,
+    config: Path,  # noqa: F811
+) -> None:
+    web = sign_in(server, "admin")
+    bad = ROSTER + "E005,钱七,研发部,2026-13-45,e005@example.com\n"
+    result = upload(web, server, bad)
+    assert result.status_code == 200
+    assert 'id="swap"' not in result.text
+    assert "row 6" in result.text or "第 6 行" in result.text
+    assert "居住证到期日" in result.text  # the field
+    assert (config.parent / "people.csv").read_text(encoding="utf-8") == ROSTER
+
+
+def test_a_good_roster_upload_is_swapped_in_only_on_confirmation(
+    server: Server,
+    config: Path,  # noqa: F811
+) -> None:
+    web = sign_in(server, "admin")
+    good = ROSTER + "E005,钱七,研发部,2026-10-01,e005@example.com\n"
+    result = upload(web, server, good)
+    assert "5" in result.text
+    assert (config.parent / "people.csv").read_text(encoding="utf-8") == ROSTER  # not yet
+    upload_id = result.text.split('name="upload" value="')[1].split('"')[0]
+    swapped = web.post(server.url("/roster/swap"),
+                       data={"csrf": csrf_of(result.text), "upload": upload_id})  # fmt: skip
+    assert swapped.status_code == 200
+    assert 'id="flash"' in swapped.text
+    assert (config.parent / "people.csv").read_text(encoding="utf-8") == good
+
+
+def test_export_csv_and_xlsx_follow_the_filters_and_the_account(server: Server) -> None:
+    admin = sign_in(server, "admin")
+    body = admin.get(server.url("/export.csv")).content.decode("utf-8-sig")
+    table = list(csv.reader(io.StringIO(body)))
+    assert table[0][:3] == ["id", "name", "group"]
+    assert {r[0] for r in table[1:]} == {"E001", "E002", "E003", "E004"}
+    only = admin.get(server.url("/export.csv?group=市场部")).content.decode("utf-8-sig")
+    assert {r[0] for r in list(csv.reader(io.StringIO(only)))[1:]} == {"E003", "E004"}
+    rd = sign_in(server, "rd")
+    mine = rd.get(server.url("/export.csv")).content.decode("utf-8-sig")
+    assert {r[0] for r in list(csv.reader(io.StringIO(mine)))[1:]} == {"E001", "E002"}
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(rd.get(server.url("/export.xlsx")).content))
+    ids = [row[0] for row in book.active.iter_rows(min_row=2, values_only=True)]
+    assert sorted(ids) == ["E001", "E002"]
+
+
+def test_calendar_page_lists_each_year_with_its_source(server: Server) -> None:
+    web = sign_in(server, "admin")
+    page = web.get(server.url("/calendar")).text
+    assert "2026" in page
+    assert "chinese-calendar" in page

@@ -1,0 +1,197 @@
+"""The console in real headless Chromium: sign in, filter, open a person, record a step done and
+undo it, and follow a one-click link from an email received by a real SMTP server."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+import browserkit
+from consolekit import PASSWORD, Server, add_user, running
+from netkit import Sink, free_port
+from test_console import NOW, ROSTER, Write
+
+Driver = Any
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[Driver]:
+    yield from browserkit.browser()
+
+
+@pytest.fixture
+def server(write: Write, smtp: tuple[Sink, int]) -> Iterator[Server]:
+    _, smtp_port = smtp
+    write("people.csv", ROSTER)
+    port = free_port()
+    config = write(
+        "config.toml",
+        f"""\
+        [roster]
+        files = ["people.csv"]
+        [state]
+        dir = "state"
+        [server]
+        listen = "127.0.0.1:{port}"
+        base_url = "http://127.0.0.1:{port}"
+        [[channels]]
+        name = "mail"
+        type = "email"
+        host = "127.0.0.1"
+        port = {smtp_port}
+        mode = "plain"
+        sender = "人事部 <hr@example.com>"
+        """,
+    )
+    add_user(config, "hr", "--admin")
+    with running(config, NOW) as srv:
+        yield srv
+
+
+def loaded(driver: Driver) -> None:
+    """Wait until the current document has finished loading."""
+    WebDriverWait(driver, 10).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
+
+
+def click(driver: Driver, element_id: str) -> None:
+    """Click and wait for the next page to load (a form post or a link)."""
+    loaded(driver)  # a screenshot's resize may still be settling
+    old = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.ID, element_id).click()
+    WebDriverWait(driver, 10).until(staleness_of(old))
+    loaded(driver)
+
+
+def follow(driver: Driver, text: str) -> None:
+    """Follow the link with `text` and wait for the next page."""
+    loaded(driver)
+    old = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.LINK_TEXT, text).click()
+    WebDriverWait(driver, 10).until(staleness_of(old))
+    loaded(driver)
+
+
+def sign_in(driver: Driver, server: Server) -> None:
+    driver.delete_all_cookies()
+    driver.get(server.url("/"))
+    assert "/signin" in driver.current_url  # no session: the sign-in page
+    driver.find_element(By.ID, "name").send_keys("hr")
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    click(driver, "signin")
+
+
+def test_sign_in_filter_open_person_record_and_undo(driver: Driver, server: Server) -> None:
+    driver.get(server.url("/signin"))
+    browserkit.screenshot(driver, "signin")
+    sign_in(driver, server)
+    assert driver.find_element(By.ID, "count-overdue").text.startswith("1")
+    browserkit.screenshot(driver, "overview")
+
+    driver.get(server.url("/people"))
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#people tbody tr")) == 4
+    Select(driver.find_element(By.ID, "group")).select_by_visible_text("研发部")
+    click(driver, "apply")
+    ids = [
+        r.get_attribute("data-id")
+        for r in driver.find_elements(By.CSS_SELECTOR, "#people tbody tr")
+    ]
+    assert ids == ["E001", "E002"]  # sorted by next due date
+    driver.find_element(By.ID, "q").send_keys("李")
+    click(driver, "apply")
+    rows = driver.find_elements(By.CSS_SELECTOR, "#people tbody tr")
+    assert [r.get_attribute("data-id") for r in rows] == ["E002"]
+    driver.get(server.url("/people?group=研发部"))
+    browserkit.screenshot(driver, "people")
+
+    follow(driver, "张三")
+    assert driver.find_element(By.ID, "person-name").text.startswith("张三")
+    assert driver.find_elements(By.CSS_SELECTOR, "svg.timeline")
+    assert "已逾期" in driver.find_element(By.ID, "step-permit_renewal").text
+    browserkit.screenshot(driver, "person")
+
+    click(driver, "done-permit_renewal")  # date defaults to today
+    assert driver.find_element(By.ID, "flash").text == "已记录。"
+    assert "已完成" in driver.find_element(By.ID, "step-permit_renewal").text
+    assert server.facts("E001") == {"permit_renewed_on": "2026-06-15"}
+    assert "console:hr" in driver.find_element(By.ID, "changes").text
+    browserkit.screenshot(driver, "person-done")
+
+    click(driver, "undo-permit_renewal")
+    assert driver.find_element(By.ID, "flash").text == "已撤销。"
+    assert "已逾期" in driver.find_element(By.ID, "step-permit_renewal").text
+    assert server.facts("E001") == {}
+
+    follow(driver, "English")
+    assert driver.find_element(By.ID, "flash").text == "Undone."
+    assert "overdue" in driver.find_element(By.ID, "step-permit_renewal").text
+    browserkit.screenshot(driver, "person-en")
+    driver.find_element(By.LINK_TEXT, "中文").click()
+
+
+def _link_in_mail(sink: Sink, to: str) -> str:
+    for _, rcpts, raw in sink.messages:
+        if to in rcpts:
+            msg = email.message_from_bytes(raw, policy=email.policy.default)
+            body = msg.get_body(preferencelist=("plain", "html"))
+            text = body.get_content() if body else ""
+            found = re.search(r"http://127\.0\.0\.1:\d+/a/[A-Za-z0-9_.=-]+", text)
+            if found:
+                return found.group(0)
+    raise AssertionError(f"no action link in the mail to {to}: {sink.messages!r}")
+
+
+def test_one_click_link_from_an_email(
+    driver: Driver, server: Server, smtp: tuple[Sink, int]
+) -> None:
+    sink, _ = smtp
+    server.run(server.daemon.run_pass("send_at"))  # the day's reminders
+    link = _link_in_mail(sink, "e001@example.com")
+    driver.delete_all_cookies()
+    driver.get(link)  # opening it changes nothing
+    assert "居住证签注" in driver.find_element(By.ID, "link-step").text
+    assert server.facts("E001") == {}
+    browserkit.screenshot(driver, "action-link")
+    driver.find_element(By.ID, "expires").send_keys("")  # present on the permit step
+    click(driver, "confirm")
+    assert driver.find_element(By.ID, "link-done").text.startswith("谢谢")
+    assert server.facts("E001") == {"permit_renewed_on": "2026-06-15"}
+    browserkit.screenshot(driver, "action-done")
+    driver.get(link)  # the step is done: the page says so and offers nothing
+    assert driver.find_elements(By.ID, "link-already")
+    driver.get(link[:-3] + "abc")
+    assert "无效" in driver.find_element(By.ID, "message").text
+    with server.db() as conn:
+        actors = [r[0] for r in conn.execute("SELECT actor FROM console_audit")]
+    assert actors == ["link"]
+
+
+def test_phone_pages_fit_and_nothing_breaks_the_csp(driver: Driver, server: Server) -> None:
+    sign_in(driver, server)
+    driver.get_log("browser")  # start afresh
+    metrics = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
+    pages = ("/", "/people", "/people/E001", "/deliveries", "/subscriptions", "/calendar",
+             "/roster", "/accounts")  # fmt: skip
+    for path in pages:
+        driver.get(server.url(path))
+        if path in ("/subscriptions", "/calendar", "/roster", "/deliveries"):
+            browserkit.screenshot(driver, path.strip("/"))
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+        try:
+            overflow = driver.execute_script(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+        finally:
+            driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        assert overflow <= 0, path
+    complaints = [e["message"] for e in driver.get_log("browser")]
+    assert not [m for m in complaints if "Content Security Policy" in m], complaints
