@@ -39,8 +39,11 @@ from renewd.core.plan import Planner
 from renewd.core.workdays import WorkdayCalendar
 from renewd.settings import FeedsSettings, Settings
 from renewd.store.database import Database
+from renewd.store.tokens import uid_key
 from renewd.web.publisher import FeedCache
 from renewd.web.server import bound_port, build_app, start
+
+UID_KEY = uid_key(b"k" * 32)
 
 TODAY = dt.date(2026, 11, 20)
 NOW = dt.datetime(2026, 11, 20, 1, 0, tzinfo=dt.UTC)
@@ -92,7 +95,7 @@ def bench_render(sizes: list[int]) -> None:
         people = people_for(size)
         plans = pl.plan_all(people, TODAY)
         t0 = time.perf_counter()
-        events = [e for plan in plans for e in plan_events(plan, Lang.ZH)]
+        events = [e for plan in plans for e in plan_events(plan, Lang.ZH, uid_key=UID_KEY)]
         stamps = {e.uid: Stamp(0, NOW) for e in events}
         t1 = time.perf_counter()
         spec = FeedSpec("all", FeedKind.ALL, "全部", tuple(p.id for p in people), True, False)
@@ -104,7 +107,7 @@ def bench_render(sizes: list[int]) -> None:
         )
     # the same 1,000 events through icalendar, for reference
     plans = pl.plan_all(people_for(1000), TODAY)
-    events = [e for plan in plans for e in plan_events(plan, Lang.ZH)]
+    events = [e for plan in plans for e in plan_events(plan, Lang.ZH, uid_key=UID_KEY)]
     t0 = time.perf_counter()
     cal = icalendar.Calendar()
     cal.add("prodid", "-//renewd//bench//ZH")

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import browserkit
@@ -56,6 +56,21 @@ def server(write: Write, smtp: tuple[Sink, int]) -> Iterator[Server]:
         yield srv
 
 
+def gone(element: Any) -> Any:
+    """A wait condition: `element` left the document. Chromium sometimes answers a look at a
+    replaced node with "Node with given id does not belong to the document" instead of a stale
+    element error; both mean the page was replaced."""
+
+    def check(_: Driver) -> bool:
+        try:
+            element.is_enabled()
+        except WebDriverException:
+            return True
+        return False
+
+    return check
+
+
 def loaded(driver: Driver) -> None:
     """Wait until the current document has finished loading."""
     WebDriverWait(driver, 30).until(
@@ -68,7 +83,7 @@ def click(driver: Driver, element_id: str) -> None:
     loaded(driver)  # a screenshot's resize may still be settling
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, element_id).click()
-    WebDriverWait(driver, 30).until(staleness_of(old))
+    WebDriverWait(driver, 30).until(gone(old))
     loaded(driver)
 
 
@@ -77,7 +92,7 @@ def follow(driver: Driver, text: str) -> None:
     loaded(driver)
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.LINK_TEXT, text).click()
-    WebDriverWait(driver, 30).until(staleness_of(old))
+    WebDriverWait(driver, 30).until(gone(old))
     loaded(driver)
 
 

@@ -113,9 +113,10 @@ def test_event_uid_is_the_uid_plan_events_gives(planner: Planner) -> None:
     from renewd.core.events import event_uid, plan_events
 
     plan = planner.plan(person(), TODAY)
-    uids = {e.uid for e in plan_events(plan, Lang.ZH)}
+    key = b"u" * 32
+    uids = {e.uid for e in plan_events(plan, Lang.ZH, uid_key=key)}
     for m in plan.milestones:
-        assert event_uid(plan.person.id, plan.cycle, m.kind) in uids
+        assert event_uid(plan.person.id, plan.cycle, m.kind, key) in uids
 
 
 def test_sessions_expire_and_the_throttle_window_slides(tmp_path: object) -> None:

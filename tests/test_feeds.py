@@ -19,9 +19,11 @@ from renewd.core.materials import HOLDER_DOCS, HR_OWN, Reader, checklist, step_c
 from renewd.core.model import Change, Lang, MilestoneKind, Person, Progress
 from renewd.core.wording import CATALOGUE, step_name
 from renewd.store.database import Database
+from renewd.store.tokens import uid_key
 from renewd.web.publisher import FeedCache
 
 KEY = b"k" * 32
+UID_KEY = uid_key(KEY)
 
 
 def cache_for(tmp_path: Path, **extra: object) -> FeedCache:
@@ -70,7 +72,7 @@ def test_render_parses_back_with_icalendar_and_ical(tmp_path: Path) -> None:
     cache.refresh(crowd, plans, TODAY, NOW)
     body = cache.published("all").body
     expected = {
-        e.uid: e for plan in plans for e in plan_events(plan, Lang.ZH)
+        e.uid: e for plan in plans for e in plan_events(plan, Lang.ZH, uid_key=UID_KEY)
     }  # every milestone and critical date
     assert len(expected) == sum(len(p.milestones) + len(p.person.critical_dates) for p in plans)
 
@@ -146,18 +148,18 @@ def test_infeasible_plan_and_critical_date_are_described(tmp_path: Path) -> None
     plans = PLANNER.plan_all(crowd, TODAY)
     changed = next(p for p in plans if p.person.id == "E002")
     assert not changed.feasible
-    events = plan_events(changed, Lang.ZH)
+    events = plan_events(changed, Lang.ZH, uid_key=UID_KEY)
     assert all(f"积分预计中断 {changed.gap_days} 天" in e.description for e in events)
     prepare = next(e for e in events if e.uid.endswith("-prepare@renewd"))
     assert "原单位退工证明" in prepare.description  # the employer-change materials
-    crit = plan_events(plans[0], Lang.ZH)[-1]
+    crit = plan_events(plans[0], Lang.ZH, uid_key=UID_KEY)[-1]
     assert crit.summary == "【关键日期】张三：子女入学登记"
     assert crit.day == dt.date(2027, 4, 20)
 
 
 def test_provisional_dates_say_so() -> None:
     plan = PLANNER.plan(people()[0], TODAY)
-    events = plan_events(plan, Lang.ZH)
+    events = plan_events(plan, Lang.ZH, uid_key=UID_KEY)
     provisional = [m for m in plan.milestones if m.provisional]
     assert provisional  # 2027 is beyond the published holiday notices
     marked = [e for e in events if "（暂定）" in e.summary]
@@ -230,7 +232,9 @@ def test_feeds_written_again_from_plans_match_the_events_that_were_stamped(
         for p in crowd
     ]
     plans = PLANNER.plan_all(renewed, TODAY)
-    events = {p.person.id: plan_events(p, Lang.ZH) for p in plans}  # what refresh stamped
+    events = {
+        p.person.id: plan_events(p, Lang.ZH, uid_key=UID_KEY) for p in plans
+    }  # what refresh stamped
     cache.refresh(renewed, plans, TODAY, NOW + dt.timedelta(days=1))
     rows = Database.in_dir(tmp_path).conn.execute(
         "SELECT uid, sequence, changed_at FROM feed_events"
@@ -247,7 +251,7 @@ def test_feeds_written_again_from_plans_match_the_events_that_were_stamped(
 
 def test_uid_never_contains_the_person_id() -> None:
     person = dataclasses.replace(people()[0], id="310101199001011234")
-    for event in plan_events(PLANNER.plan(person, TODAY), Lang.ZH):
+    for event in plan_events(PLANNER.plan(person, TODAY), Lang.ZH, uid_key=UID_KEY):
         assert "310101199001011234" not in event.uid
         assert event.uid.endswith("@renewd")
 
@@ -280,7 +284,7 @@ nasty = st.text(
 def test_any_name_and_note_render_to_valid_folded_lines(name: str, note: str) -> None:
     person = Person(id=name, name=name, permit_expires=dt.date(2027, 2, 10), group=note)
     spec = FeedSpec("x", FeedKind.PERSON, note, (name,), False, True)
-    events = plan_events(PLANNER.plan(person, TODAY), Lang.ZH)
+    events = plan_events(PLANNER.plan(person, TODAY), Lang.ZH, uid_key=UID_KEY)
     body = render_feed(spec, events, {e.uid: Stamp(0, NOW) for e in events}, 12)
     body.decode("utf-8")  # valid UTF-8 throughout
     assert body.endswith(b"\r\n")

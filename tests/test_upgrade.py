@@ -119,6 +119,33 @@ def test_upgrade_then_import_sends_only_what_moved(
     assert all("日期调整" in subject for subject in subjects)
 
 
+def test_upgrade_keys_the_uids_and_drops_the_old_stamps(
+    old_install: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import hashlib
+    import re
+
+    db = old_install.parent / "state" / "renewd.sqlite3"
+    conn = sqlite3.connect(db)
+    old = {row[0] for row in conn.execute("SELECT uid FROM feed_events")}
+    conn.close()
+    unkeyed = hashlib.sha256(b"1001").hexdigest()[:16]
+    assert any(uid.startswith(unkeyed) for uid in old)  # what 0.1.0 published
+    out = old_install.parent / "out"
+    assert main(["export", "-c", str(old_install), "--out", str(out), "--names"]) == 0
+    uids = re.findall(r"^UID:(\S+)\r?$", (out / "all.ics").read_text(), re.MULTILINE)
+    assert uids
+    assert not any(uid.startswith(unkeyed) for uid in uids)
+    conn = sqlite3.connect(db)
+    now = {row[0] for row in conn.execute("SELECT uid FROM feed_events")}
+    conn.close()
+    assert now.isdisjoint(old)
+    assert set(uids) <= now
+    # The URLs handed out by 0.1.0 still work: the key is the same one.
+    assert main(["feeds", "-c", str(old_install), "--json"]) == 0
+    assert "T3sZQoS6ipw1AnNssnSRxerdRSTr39eL" in capsys.readouterr().out
+
+
 def test_console_accounts_join_an_old_state_without_resending(
     old_install: Path, smtp: tuple[Sink, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from renewd import __version__
+from renewd import __version__, redaction
 from renewd.commands import COMMANDS
 from renewd.core.errors import EX_USAGE, RenewdError
 
@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    redaction.install()  # before the first log line: no secret reaches any handler
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(

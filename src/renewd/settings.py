@@ -33,7 +33,9 @@ from renewd.core.policy import (
     parse_date_range,
 )
 from renewd.core.routing import Routes, route_problems
+from renewd.credentials import with_secrets
 from renewd.policy_settings import PolicySettings
+from renewd.roster.limits import RosterLimits
 from renewd.web.console.config import ConsoleSettings, is_loopback
 
 DEFAULT_CONFIG = Path("/etc/renewd/config.toml")
@@ -45,16 +47,47 @@ class _Section(BaseModel):
 
 class RosterSettings(_Section):
     files: tuple[Path, ...] = Field(min_length=1)
+    # Bounds checked before anything is allocated: a roster can never exhaust memory.
+    max_rows: int = Field(default=200_000, ge=1)
+    max_cells: int = Field(default=5_000_000, ge=1)
+    max_file_mb: float = Field(default=100, gt=0)
+    max_cell_chars: int = Field(default=2000, ge=64)
+    # Dates outside these years are row errors: the working-day calendar cannot plan them.
+    min_year: int = Field(default=1950, ge=1901, le=2099)
+    max_year: int = Field(default=2099, ge=1901, le=2099)
+    # A changed file is read once its size and mtime stayed the same this long.
+    settle_seconds: float = Field(default=10, ge=0, le=3600)
+
+    def limits(self) -> RosterLimits:
+        return RosterLimits(
+            self.max_rows,
+            self.max_cells,
+            int(self.max_file_mb * 1024 * 1024),
+            self.max_cell_chars,
+            self.min_year,
+            self.max_year,
+        )
+
+    @model_validator(mode="after")
+    def _years(self) -> RosterSettings:
+        if self.min_year > self.max_year:
+            raise ValueError("roster.min_year must not be after roster.max_year")
+        return self
 
 
 class StateSettings(_Section):
     dir: Path = Path("/var/lib/renewd")
+    # A person who left the roster: his delivery log, progress and feed stamps are purged after.
+    retain_days: int = Field(default=400, ge=1)
 
 
 class ServerSettings(_Section):
     listen: str = "127.0.0.1:8765"
     base_url: str = "http://127.0.0.1:8765"
     refresh_hours: int = Field(default=12, ge=1, le=24 * 7)
+    idle_timeout_seconds: float = Field(default=75, gt=0, le=3600)
+    header_timeout_seconds: float = Field(default=10, gt=0, le=600)
+    max_connections: int = Field(default=512, ge=1, le=100_000)
 
     @field_validator("listen")
     @classmethod
@@ -144,6 +177,9 @@ class NotifySettings(_Section):
     # of this version name their holder and a lease (renewd.service.holders): freed at once
     # when the holder is gone, or 30 s after its lease was last renewed.
     stale_sending_seconds: int = Field(default=900, ge=1, le=86400)
+    # Per send. RFC 5321 gives a server 10 minutes to answer the end of DATA.
+    smtp_timeout_seconds: float = Field(default=600, gt=0, le=3600)
+    http_timeout_seconds: float = Field(default=60, gt=0, le=3600)
 
     @field_validator("lead_days")
     @classmethod
@@ -287,40 +323,6 @@ class Settings(BaseSettings):
         return (env_settings, init_settings)
 
 
-def _env_secret(channel: str, key: str, environ: Mapping[str, str]) -> str | None:
-    name = "RENEWD_" + re.sub(r"[^A-Z0-9]", "_", f"{channel}_{key}".upper())
-    return environ.get(name)
-
-
-def _credential(channel: str, key: str, environ: Mapping[str, str]) -> str | None:
-    directory = environ.get("CREDENTIALS_DIRECTORY")
-    if not directory:
-        return None
-    path = Path(directory) / f"{channel}.{key}"
-    try:
-        return path.read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-
-
-def _with_secrets(data: dict[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
-    channels = data.get("channels")
-    if not isinstance(channels, list):
-        return data
-    resolved = []
-    for channel in channels:
-        if isinstance(channel, dict) and isinstance(channel.get("name"), str):
-            channel = dict(channel)
-            for key in SECRET_KEYS:
-                value = _credential(channel["name"], key, environ) or _env_secret(
-                    channel["name"], key, environ
-                )
-                if value:
-                    channel[key] = value
-        resolved.append(channel)
-    return {**data, "channels": resolved}
-
-
 def _resolve_paths(settings: Settings, base: Path) -> Settings:
     files = tuple(p if p.is_absolute() else base / p for p in settings.roster.files)
     state_dir = (
@@ -378,7 +380,7 @@ def load_settings(path: Path | str) -> Settings:
         raise ConfigError(f"{path}: configuration is not valid UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: TOML syntax error: {exc}") from None
-    data = _with_secrets(data, os.environ)
+    data = with_secrets(data, os.environ)
     try:
         settings = Settings(**data)
     except ValidationError as exc:

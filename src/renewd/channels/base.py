@@ -54,6 +54,10 @@ class Channel(ABC):
         self.max_bytes = settings.max_length or self.default_max_bytes
         self.min_interval = settings.min_interval_seconds or 0.0
         self.concurrency = settings.concurrency or self.default_concurrency
+        # Per send: `[notify] http_timeout_seconds`, or `smtp_timeout_seconds` for email (set by
+        # `build_channels`). Long, because a send that times out after the peer took it is
+        # retried and may arrive twice.
+        self.timeout = 60.0
         self._pace = threading.Lock()
         self._next_start = 0.0  # time.monotonic(): no send starts before this
 

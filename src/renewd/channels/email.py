@@ -11,6 +11,7 @@ a server drops a connection or refuses a message: see `renewd.channels.smtp`.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import smtplib
 
 from renewd.channels.base import Channel, Result
@@ -18,6 +19,8 @@ from renewd.channels.settings import ChannelType, EmailSettings
 from renewd.channels.smtp import TIMEOUT_SECONDS, Pool, Refused, compose, describe, transmit
 from renewd.core.messages import Format, Message
 from renewd.core.model import Person
+
+log = logging.getLogger(__name__)
 
 
 class EmailChannel(Channel):
@@ -50,12 +53,18 @@ class EmailChannel(Channel):
                                      f" {describe(exc)}")  # fmt: skip
             try:
                 result = transmit(conn, self.sender, targets, data)
+            except smtplib.SMTPDataError as exc:  # during DATA: the message may have left
+                # (first: SMTPException is an OSError, and this one must never be re-sent here)
+                conn.close()
+                reason = f"{describe(exc)} (may repeat: the server may have taken it)"
+                log.warning("channel %s: %s; retried later", self.name, reason)
+                return Result(False, reason)
             except (Refused, OSError, smtplib.SMTPServerDisconnected) as exc:
                 conn.close()
                 if fresh:  # a new connection failed before DATA: report it, don't loop
                     return Result(False, describe(exc))
                 continue  # an old connection had gone stale; nothing was accepted yet
-            except smtplib.SMTPException as exc:  # during DATA: the message may have left
+            except smtplib.SMTPException as exc:  # any other: nothing known to have left
                 conn.close()
                 return Result(False, describe(exc))
             if conn.sock is not None:  # smtplib closes a connection that broke

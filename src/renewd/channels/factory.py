@@ -45,8 +45,15 @@ def build_channel(settings: ChannelSettings) -> Channel:
 
 
 def build_channels(settings: Settings) -> dict[str, Channel]:
-    """Every configured channel by name."""
-    return {c.name: build_channel(c) for c in settings.channels}
+    """Every configured channel by name, with the `[notify]` send timeouts."""
+    channels = {c.name: build_channel(c) for c in settings.channels}
+    for channel in channels.values():
+        email = isinstance(channel, EmailChannel)
+        notify = settings.notify
+        channel.timeout = notify.smtp_timeout_seconds if email else notify.http_timeout_seconds
+        if isinstance(channel, EmailChannel):
+            channel.pool.timeout = channel.timeout  # per SMTP socket operation
+    return channels
 
 
 def routes_of(settings: Settings, channels: Mapping[str, Channel]) -> Routes:

@@ -38,8 +38,8 @@ from renewd.core.messages import Format, Message
 
 PORTS = {"ssl": 465, "starttls": 587, "plain": 25}
 IDLE_SECONDS = 30.0  # servers drop idle sessions (RFC 5321 asks for 5 min; many use less)
-# Per socket operation. SPEC §10's `[notify] smtp_timeout_seconds` (600) is not wired in yet:
-# `EmailChannel(settings, timeout=...)` is where it goes (the slow-SMTP work of issue 11).
+# Per socket operation; `build_channels` sets `[notify] smtp_timeout_seconds` (600 by default:
+# RFC 5321 gives a server 10 minutes to answer the end of DATA).
 TIMEOUT_SECONDS = 60.0
 
 

@@ -51,6 +51,8 @@ class AppriseBacked(Channel):
         plugin = _apprise().Apprise.instantiate(self.url(recipient), asset=asset)
         if plugin is None:
             return Result(False, f"channel {self.name}: Apprise rejected its URL (check settings)")
+        # Apprise waits 4 s by default: a slow but working peer would get every message twice.
+        plugin.socket_read_timeout = plugin.socket_connect_timeout = self.timeout
         self.tweak(plugin)
         app = _apprise().Apprise(asset=asset)
         app.add(plugin)

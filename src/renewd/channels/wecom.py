@@ -16,10 +16,11 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from renewd import redaction
 from renewd.core.messages import Format, Message
 
 WECOM_API = "https://qyapi.weixin.qq.com"
-TIMEOUT = (4.0, 10.0)  # connect, read
+TIMEOUT = (10.0, 60.0)  # connect, read (`[notify] http_timeout_seconds` for sends)
 
 # WeCom's verdicts on the access token itself: invalid credential, invalid token, token expired.
 TOKEN_ERRORS = frozenset({40001, 40014, 42001})
@@ -35,14 +36,21 @@ class WecomError(Exception):
 
 
 def call(
-    method: str, url: str, params: Mapping[str, str], payload: Mapping[str, Any] | None = None
+    method: str,
+    url: str,
+    params: Mapping[str, str],
+    payload: Mapping[str, Any] | None = None,
+    *,
+    timeout: float = TIMEOUT[1],
 ) -> dict[str, Any]:
     """One WeCom API call; its JSON answer when `errcode` is 0, else WecomError (an answer
     without `errcode` is not WeCom's: a proxy's or a captive portal's)."""
     import requests  # here: ~10 MiB that a daemon without a WeCom channel never needs
 
     try:
-        response = requests.request(method, url, params=params, json=payload, timeout=TIMEOUT)
+        response = requests.request(
+            method, url, params=params, json=payload, timeout=(TIMEOUT[0], timeout)
+        )
     except requests.RequestException as exc:  # its text holds the URL, query string included
         raise WecomError(f"WeCom unreachable: {type(exc).__name__}") from None
     if response.status_code != 200:
@@ -115,6 +123,7 @@ class AccessToken:
                 raise WecomError("WeCom gettoken answered without an access_token")
             expires_in = data.get("expires_in")
             lifetime = float(expires_in) if isinstance(expires_in, int) else 7200.0
+            redaction.register_secret(token)  # urllib3 logs it in request lines
             self._token = token
             self._until = now + lifetime - min(self.margin, lifetime / 2)
             self.seen = [*self.seen[-3:], token]

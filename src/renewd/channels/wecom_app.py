@@ -62,12 +62,16 @@ class WecomAppChannel(Channel):
         try:
             token = self._token.get()
             try:
-                data = wecom.call("POST", self._url, {"access_token": token}, payload)
+                data = wecom.call(
+                    "POST", self._url, {"access_token": token}, payload, timeout=self.timeout
+                )
             except wecom.WecomError as exc:
                 if exc.code not in wecom.TOKEN_ERRORS:
                     raise
                 token = self._token.get(stale=token)
-                data = wecom.call("POST", self._url, {"access_token": token}, payload)
+                data = wecom.call(
+                    "POST", self._url, {"access_token": token}, payload, timeout=self.timeout
+                )
         except wecom.WecomError as exc:
             return Result(False, exc.reason)
         return self._delivered(data, recipient)

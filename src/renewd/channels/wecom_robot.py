@@ -28,7 +28,7 @@ class WecomRobotChannel(Channel):
     def _send(self, message: Message, recipient: str) -> Result:
         try:
             payload = wecom.content(message, self.limit)
-            wecom.call("POST", self._url, {"key": self._key}, payload)
+            wecom.call("POST", self._url, {"key": self._key}, payload, timeout=self.timeout)
         except wecom.WecomError as exc:
             return Result(False, exc.reason)
         return Result(True)

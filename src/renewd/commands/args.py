@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import unicodedata
 
 from renewd.roster.cells import CellError, parse_date
 
@@ -14,6 +15,12 @@ def iso_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2027-02-10") from None
+
+
+def person_id(text: str) -> str:
+    """argparse type for a roster id: normalised as the roster's ids are (NFKC), so that
+    `renewd done １００１` finds 1001."""
+    return unicodedata.normalize("NFKC", text).strip()
 
 
 def roster_date(text: str) -> dt.date:

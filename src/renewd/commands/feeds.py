@@ -14,10 +14,10 @@ import tempfile
 from pathlib import Path
 
 from renewd.commands.args import iso_date
-from renewd.core.errors import ConfigError
+from renewd.core.errors import ConfigError, UsageError
 from renewd.service.app import App, config_path, now, today
 from renewd.store.database import Database
-from renewd.store.tokens import load_key
+from renewd.store.feedkey import open_feed_key
 from renewd.web.publisher import FeedCache
 
 TOKEN_FILE = re.compile(r"^[A-Za-z0-9_-]{32}\.ics$")
@@ -40,7 +40,15 @@ def register(
     rotate = actions.add_parser(
         "rotate", help="give a feed a new token", description="Give feed NAME a new URL."
     )
-    rotate.add_argument("name", metavar="NAME", help="feed name, as `renewd feeds` lists it")
+    rotate.add_argument(
+        "name", metavar="NAME", nargs="?", help="feed name, as `renewd feeds` lists it"
+    )
+    rotate.add_argument(
+        "--all",
+        action="store_true",
+        help="give every feed a new URL (and, if feed.key was lost, a new key: calendar clients"
+        " then see every event replaced once)",
+    )
     rotate.add_argument("-c", "--config", metavar="FILE", default=argparse.SUPPRESS)
     rotate.set_defaults(handler=run_rotate)
 
@@ -69,10 +77,12 @@ def register(
     serve.set_defaults(handler=run_serve)
 
 
-def open_cache(app: App, day: dt.date | None = None) -> FeedCache:
-    """The feed cache of `app`, refreshed with the roster planned as of `day`."""
+def open_cache(app: App, day: dt.date | None = None, *, new_key: bool = False) -> FeedCache:
+    """The feed cache of `app`, refreshed with the roster planned as of `day`. A missing feed
+    key is an error once feeds were published, unless `new_key` (`rotate --all`)."""
     settings = app.settings
-    cache = FeedCache(settings, Database.in_dir(settings.state.dir), load_key(settings.state.dir))
+    db = Database.in_dir(settings.state.dir)
+    cache = FeedCache(settings, db, open_feed_key(db, settings.state.dir, replace=new_key))
     day = day or today(settings)
     plans = app.plans(day, cache.store.db)
     cache.refresh([p.person for p in plans], plans, day, now(settings))
@@ -107,12 +117,19 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_rotate(args: argparse.Namespace) -> int:
-    cache = open_cache(App.load(args.config))
-    cache.rotate(args.name)
-    urls = cache.urls(args.name)
-    print(f"{args.name}: new URL; the old one no longer works")
-    print(f"  {urls.https}")
-    print(f"  {urls.webcal}")
+    if bool(args.name) == bool(args.all):
+        raise UsageError("name one feed to rotate, or give --all")
+    cache = open_cache(App.load(args.config), new_key=args.all)
+    if args.all:
+        names = cache.rotate_all()
+    else:
+        cache.rotate(args.name)
+        names = [args.name]
+    for name in names:
+        urls = cache.urls(name)
+        print(f"{name}: new URL; the old one no longer works")
+        print(f"  {urls.https}")
+        print(f"  {urls.webcal}")
     return 0
 
 

@@ -8,7 +8,7 @@ import sys
 from zoneinfo import ZoneInfo
 
 from renewd.channels.formatting import render
-from renewd.commands.args import iso_date, roster_date
+from renewd.commands.args import iso_date, person_id, roster_date
 from renewd.commands.history import print_log, print_report
 from renewd.core.errors import EX_TEMPFAIL, UsageError
 from renewd.core.messages import test_letter
@@ -68,7 +68,7 @@ def register(
         " the future nor before the step this one waits for. Merged with the roster's progress"
         " columns: the later date wins. --undo removes a record.",
     )
-    done.add_argument("person", metavar="PERSON", help="the person's roster id")
+    done.add_argument("person", type=person_id, metavar="PERSON", help="the person's roster id")
     done.add_argument("step", metavar="STEP", help="permit_renewal | permit | 居住证签注 | ...")
     done.add_argument("--on", type=roster_date, metavar="DATE", help="when (default: today)")
     done.add_argument(
@@ -85,7 +85,7 @@ def register(
         " (each message with the steps it carried and their leads in words), failed or is"
         " waiting, and who recorded which step.",
     )
-    history.add_argument("--person", metavar="ID", help="only this person")
+    history.add_argument("--person", type=person_id, metavar="ID", help="only this person")
     history.add_argument("--limit", type=int, default=200, help="at most this many rows")
     history.add_argument(
         "--failed", action="store_true", help="only deliveries that failed (will retry) or died"
@@ -175,6 +175,11 @@ def run_done(args: argparse.Namespace) -> int:
                           day=in_roster.isoformat()))  # fmt: skip
             return 0
         day: dt.date = args.on or today(app.settings)
+        limits = app.settings.roster.limits()  # the years a roster may hold: plannable ones
+        for given in (day, args.new_expiry):
+            problem = given and limits.date_problem(given)
+            if problem:
+                raise UsageError(problem)
         merged = app.people(db)
         current = next(p for p in merged if p.id == args.person).progress
         check_day(step, day, today(app.settings), current)

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from renewd.commands.args import iso_date
+from renewd.commands.args import iso_date, person_id
 from renewd.core.errors import UsageError
 from renewd.core.model import Lang, PersonPlan, Status
 from renewd.core.wording import say, status_name, step_name
@@ -38,7 +38,7 @@ def register(
         description="Show each person's renewal plan: milestones, due dates, status.",
     )
     parser.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help="plan as of this day")
-    parser.add_argument("--person", metavar="ID", help="only this person")
+    parser.add_argument("--person", type=person_id, metavar="ID", help="only this person")
     parser.add_argument("--json", action="store_true", help="print JSON (see README for the shape)")
     parser.set_defaults(handler=run)
 

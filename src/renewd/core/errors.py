@@ -70,6 +70,13 @@ class RosterError(RenewdError):
 
     exit_code = EX_DATAERR
 
+    @classmethod
+    def of(cls, exc: Exception) -> RosterError:
+        """`exc` itself, or a RosterError naming its type (its text may hold file content)."""
+        if isinstance(exc, RosterError):
+            return exc
+        return cls(f"roster unreadable ({type(exc).__name__}); see the log")
+
 
 class CalendarError(RenewdError):
     """A date needs a working-day calendar that nothing covers and the fallback is `error`."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -68,22 +69,26 @@ class Stamp:
     changed: dt.datetime
 
 
-def person_hash(person_id: str) -> str:
-    """The person part of a UID: a hash, so that a personal id never leaves in the feed."""
-    return hashlib.sha256(person_id.encode("utf-8")).hexdigest()[:16]
+def person_hash(person_id: str, uid_key: bytes) -> str:
+    """The person part of a UID: keyed (HMAC-SHA256 with a key derived from the feed key), so
+    that neither the id nor anything about other people can be recovered from it by trying
+    ids; stable as long as the feed key is (rotating one feed's token keeps it)."""
+    if len(uid_key) < 16:
+        raise ValueError("a UID key must hold at least 16 bytes")
+    return hmac.new(uid_key, person_id.encode("utf-8"), hashlib.sha256).hexdigest()[:20]
 
 
-def critical_uid(person_id: str, index: int) -> str:
-    return f"{person_hash(person_id)}-critical-{index}@renewd"
+def critical_uid(person_id: str, index: int, uid_key: bytes) -> str:
+    return f"{person_hash(person_id, uid_key)}-critical-{index}@renewd"
 
 
 def ymd(day: dt.date) -> str:
     return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
-def event_uid(person_id: str, cycle: dt.date, kind: MilestoneKind) -> str:
+def event_uid(person_id: str, cycle: dt.date, kind: MilestoneKind, uid_key: bytes) -> str:
     """The UID of a milestone's event: stable across dates and titles."""
-    return f"{person_hash(person_id)}-{ymd(cycle)}-{kind.value}@renewd"
+    return f"{person_hash(person_id, uid_key)}-{ymd(cycle)}-{kind.value}@renewd"
 
 
 def _digest(*parts: str) -> str:
@@ -137,6 +142,8 @@ def plan_events(
     default_lang: Lang,
     owners: Owners | None = None,
     auto_endorsement: bool = True,
+    *,
+    uid_key: bytes,
 ) -> list[EventContent]:
     """One event per milestone of the plan, and one per critical date of the person. `owners`
     and `auto_endorsement` come from `[policy]`: who each step belongs to, and whether the
@@ -154,7 +161,7 @@ def plan_events(
         label = crit.label or say(lang, "note.critical.default")
         warnings.append(say(lang, "feed.critical", date=crit.date.isoformat(), label=label))
         short.append(say(lang, "feed.critical.short", date=crit.date.isoformat(), label=label))
-    who, cycle = person_hash(person.id), ymd(plan.cycle)
+    who, cycle = person_hash(person.id, uid_key), ymd(plan.cycle)
     masked_name = masked_with_id(person.name, person.id, lang)
     out: list[EventContent] = []
     for m in plan.milestones:
@@ -188,7 +195,7 @@ def plan_events(
         if m.provisional:
             suffix += say(lang, "feed.provisional.tag")
         # Stable across dates and titles: (person hash, cycle, kind) only.
-        uid = f"{who}-{cycle}-{m.kind.value}@renewd"  # = event_uid(person.id, plan.cycle, m.kind)
+        uid = f"{who}-{cycle}-{m.kind.value}@renewd"  # = event_uid(person.id, ..., uid_key)
         out.append(
             _content(
                 uid, person, masked_name, m.due, done + tag, suffix, "\n".join(lines), brief, lang
@@ -201,6 +208,6 @@ def plan_events(
         if at_risk:
             desc += "\n" + say(lang, "feed.critical.risk", gap=plan.gap_days)
         head, rest = say(lang, "feed.critical.head"), say(lang, "p.colon") + label
-        uid = critical_uid(person.id, index)
+        uid = critical_uid(person.id, index, uid_key)
         out.append(_content(uid, person, masked_name, crit.date, head, rest, desc, desc, lang))
     return out

@@ -30,7 +30,11 @@ from renewd.core.errors import CalendarError
 from renewd.core.policy import CalendarOptions, Fallback, YearTable
 
 MIN_YEAR = 1901  # lunardate's range, and far enough back for any permit
-MAX_YEAR = 2099
+# Two years past lunardate's last (2099), so that every step of a chain for a date up to
+# 2099-12-31 (the roster's latest allowed year) can be planned; those years are estimated
+# without the lunar holidays.
+MAX_YEAR = 2101
+LUNAR_MAX_YEAR = 2099
 
 
 class Layer(StrEnum):
@@ -121,8 +125,10 @@ def estimated_holidays(year: int) -> set[dt.date]:
         off.update(start + dt.timedelta(days=i) for i in range(days))
 
     single(dt.date(year, 1, 1))
-    new_years_eve = LunarDate(year, 1, 1).to_solar_date() - dt.timedelta(days=1)
-    span(new_years_eve, 8)
+    lunar = year <= LUNAR_MAX_YEAR
+    if lunar:
+        new_years_eve = LunarDate(year, 1, 1).to_solar_date() - dt.timedelta(days=1)
+        span(new_years_eve, 8)
     qingming = [
         d
         for d, name in chinese_calendar.get_solar_terms(dt.date(year, 4, 1), dt.date(year, 4, 10))
@@ -132,12 +138,14 @@ def estimated_holidays(year: int) -> set[dt.date]:
     span(dt.date(year, 5, 1), 5)
     if dt.date(year, 5, 1).weekday() == 1:  # 2018: 29 April to 1 May, the Monday bridged
         off.add(dt.date(year, 4, 30))
-    single(LunarDate(year, 5, 5).to_solar_date())
-    mid_autumn = LunarDate(year, 8, 15).to_solar_date()
+    if lunar:
+        single(LunarDate(year, 5, 5).to_solar_date())
+    mid_autumn = LunarDate(year, 8, 15).to_solar_date() if lunar else dt.date(year, 9, 1)
     if dt.date(year, 9, 30) <= mid_autumn <= dt.date(year, 10, 8):
         span(dt.date(year, 10, 1), 8)  # merged with National Day into one long break
     else:
-        single(mid_autumn)
+        if lunar:
+            single(mid_autumn)
         span(dt.date(year, 10, 1), 7)
     single(dt.date(year + 1, 1, 1))  # next New Year's bridge may fall on 31 December (2018)
     return {d for d in off if d.year == year}

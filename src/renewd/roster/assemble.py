@@ -23,6 +23,7 @@ from typing import Protocol
 
 from renewd.core.errors import Problem, RosterError
 from renewd.core.model import Person
+from renewd.roster.limits import RosterLimits
 from renewd.roster.reader import Roster
 from renewd.roster.reader import _load_file as load_file  # the per-file reader, no raise
 
@@ -60,7 +61,9 @@ class PartialRoster:
         return self.roster.people
 
 
-def read_partial(paths: Sequence[Path], last_good: LastGood) -> PartialRoster:
+def read_partial(
+    paths: Sequence[Path], last_good: LastGood, limits: RosterLimits | None = None
+) -> PartialRoster:
     """Read every file, standing in last good records for what cannot be read. Raises
     RosterError only when nobody at all can be served (no file readable, nothing kept)."""
     if not paths:
@@ -86,7 +89,7 @@ def read_partial(paths: Sequence[Path], last_good: LastGood) -> PartialRoster:
 
     for path in paths:
         file = str(path)
-        loaded = load_file(path)
+        loaded = load_file(path, limits or RosterLimits())
         problems.extend(loaded.problems)
         warnings.extend(loaded.warnings)
         if not loaded.people:  # unreadable, or no good row at all: its last good version

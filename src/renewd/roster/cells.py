@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import math
 import re
+import unicodedata
 from typing import Any
 
 from renewd.core.model import Change, CriticalDate, Lang
@@ -26,8 +27,15 @@ _DATE_RE = re.compile(_DATE_CORE + r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?
 _DATE_PREFIX_RE = re.compile(_DATE_CORE)
 _LIST_SPLIT_RE = re.compile(r"[,，、;；\s]+")
 _CRITICAL_SPLIT_RE = re.compile(r"[;；,，、\n]+")
-_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")  # one @, a dot in the domain
-_TELEGRAM_RE = re.compile(r"-?\d+|@[A-Za-z][A-Za-z0-9_]{3,31}")
+# One mailbox: no lists (, ; |), no display names (< >), no quoting; a dot in the domain.
+_EMAIL_RE = re.compile(
+    r"[\w.%+'-]{1,64}@[^\W_](?:[\w-]{0,62}[^\W_])?(?:\.[^\W_](?:[\w-]{0,62}[^\W_])?)+"
+)
+_TELEGRAM_RE = re.compile(r"-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31}")
+# A WeCom userid: 1-64 letters, digits and _-@. starting with a letter or digit (so never "@all"),
+# one person (no "a|b|c" lists).
+_WECOM_USER_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Excel serial day numbers of 1950-01-01 and 2199-12-31: a bare 2027 is a year, not a date.
 _SERIALS = (18264, 109574)
@@ -72,6 +80,30 @@ def cell_text(raw: Any) -> str:
     if raw is None:
         return ""
     raise CellError("expected text")
+
+
+def parse_name(raw: Any) -> str:
+    """A name or other plain text: no control or invisible characters (NUL, RLO...)."""
+    text = cell_text(raw)
+    if _CONTROL_RE.search(text):
+        raise CellError("contains control or invisible characters")
+    if not text:
+        raise CellError("missing required value")
+    return text
+
+
+def parse_id(raw: Any) -> str:
+    """An id as people type it: full-width "１００１" is the same person as "1001" (NFKC)."""
+    return parse_name(unicodedata.normalize("NFKC", cell_text(raw)).strip())
+
+
+def parse_wecom_user(raw: Any) -> str:
+    text = cell_text(raw)
+    if _WECOM_USER_RE.fullmatch(text) is None or text.casefold() == "@all":
+        raise CellError(
+            "expected one WeCom userid (letters, digits, _ - . @; not @all, not a list)"
+        )
+    return text
 
 
 def shown(raw: Any) -> str:
@@ -181,7 +213,7 @@ def parse_lang(raw: Any) -> Lang:
 def parse_email(raw: Any) -> str:
     text = cell_text(raw)
     if _EMAIL_RE.fullmatch(text) is None:
-        raise CellError("not an email address")
+        raise CellError("expected one email address such as name@example.com (not a list)")
     return text
 
 

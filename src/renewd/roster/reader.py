@@ -9,8 +9,7 @@ headers, and their values appear nowhere. (`renewd.roster.assemble`: the daemon'
 
 from __future__ import annotations
 
-import csv
-import io
+import datetime as dt
 import re
 import tomllib
 import unicodedata
@@ -20,21 +19,25 @@ from pathlib import Path
 from typing import Any
 
 from renewd.core.errors import Problem, RosterError
-from renewd.core.model import Person, Progress
+from renewd.core.model import CriticalDate, Person, Progress
 from renewd.roster.cells import (
     CellError,
-    cell_text,
     is_blank,
     parse_changes,
     parse_critical_dates,
     parse_date,
     parse_email,
+    parse_id,
     parse_lang,
+    parse_name,
     parse_tags,
     parse_telegram,
+    parse_wecom_user,
     parse_yes_no,
     shown,
 )
+from renewd.roster.formats import FileError, check_rows, read_sheet, read_text
+from renewd.roster.limits import LimitError, RosterLimits, check_size
 
 TOML_SUFFIXES = frozenset({".toml"})
 TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
@@ -100,8 +103,10 @@ class Roster:
         return {person.id: person for person in self.people}
 
 
-def load_roster(paths: Sequence[Path]) -> Roster:
-    """Read every roster file; raise one RosterError listing all problems in all of them."""
+def load_roster(paths: Sequence[Path], limits: RosterLimits | None = None) -> Roster:
+    """Read every roster file; raise one RosterError listing all problems in all of them.
+    Nothing in a file can make this allocate more than `limits` allow."""
+    limits = limits or RosterLimits()
     if not paths:
         raise RosterError("no roster files configured")
     people: list[Person] = []
@@ -109,7 +114,7 @@ def load_roster(paths: Sequence[Path]) -> Roster:
     warnings: list[str] = []
     first_seen: dict[str, Person] = {}
     for path in paths:
-        loaded = _load_file(path)
+        loaded = _load_file(path, limits)
         problems.extend(loaded.problems)
         warnings.extend(loaded.warnings)
         for person, row in loaded.people:
@@ -135,15 +140,13 @@ def load_roster(paths: Sequence[Path]) -> Roster:
     return Roster(tuple(people), tuple(warnings))
 
 
-def load_roster_file(path: Path) -> tuple[list[Person], list[Problem], list[str]]:
+def load_roster_file(
+    path: Path, limits: RosterLimits | None = None
+) -> tuple[list[Person], list[Problem], list[str]]:
     """Read one roster file: its people, its problems and its warnings. Never raises for bad
     input; a file without any person is a problem."""
-    loaded = _load_file(path)
+    loaded = _load_file(path, limits or RosterLimits())
     return [person for person, _ in loaded.people], loaded.problems, loaded.warnings
-
-
-class _FileError(Exception):
-    """The file as a whole cannot be read; the message says why, without its content."""
 
 
 @dataclass(frozen=True)
@@ -155,24 +158,25 @@ class _Loaded:
     bad_rows: tuple[tuple[int | str, str, str], ...] = ()  # (row, id, group); "" if unreadable
 
 
-def _load_file(path: Path) -> _Loaded:
+def _load_file(path: Path, limits: RosterLimits) -> _Loaded:
     suffix = path.suffix.lower()
     file = str(path)
     try:
-        if suffix in TOML_SUFFIXES:
-            tables = _read_toml(path)
-        elif suffix in TEXT_SUFFIXES:
-            tables = _read_grid(file, _read_text(path))
-        elif suffix in SHEET_SUFFIXES:
-            tables = _read_grid(file, _read_sheet(path))
-        else:
+        if suffix not in TOML_SUFFIXES | TEXT_SUFFIXES | SHEET_SUFFIXES:
             known = ", ".join(sorted(TOML_SUFFIXES | TEXT_SUFFIXES | SHEET_SUFFIXES))
-            raise _FileError(f"unknown roster file type {path.suffix!r}; expected one of {known}")
+            raise FileError(f"unknown roster file type {path.suffix!r}; expected one of {known}")
+        check_size(path, limits)
+        if suffix in TOML_SUFFIXES:
+            tables = _read_toml(path, limits)
+        elif suffix in TEXT_SUFFIXES:
+            tables = _read_grid(file, read_text(path, limits), limits)
+        else:
+            tables = _read_grid(file, read_sheet(path, limits), limits)
     except OSError as exc:
         return _Loaded([], [Problem(file, f"cannot read file: {exc.strerror or exc}")], [])
-    except _FileError as exc:
+    except (FileError, LimitError) as exc:
         return _Loaded([], [Problem(file, str(exc))], [])
-    return _people(path, tables)
+    return _people(path, tables, limits)
 
 
 @dataclass(frozen=True)
@@ -185,7 +189,7 @@ class _Tables:
     ignored: list[str]
 
 
-def _people(path: Path, tables: _Tables) -> _Loaded:
+def _people(path: Path, tables: _Tables, limits: RosterLimits) -> _Loaded:
     file = str(path)
     problems = tables.problems
     has_header = bool(tables.headers or tables.ignored)  # an empty file only lacks people
@@ -198,7 +202,7 @@ def _people(path: Path, tables: _Tables) -> _Loaded:
     seen_rows = 0
     for row, cells in tables.rows:
         seen_rows += 1
-        person = _person(file, path.name, row, tables.headers, cells, problems)
+        person = _person(file, path.name, row, tables.headers, cells, problems, limits)
         if isinstance(person, Person):
             people.append((person, row))
         else:
@@ -215,15 +219,21 @@ def _people(path: Path, tables: _Tables) -> _Loaded:
 # --- reading files -------------------------------------------------------------------------
 
 
-def _read_toml(path: Path) -> _Tables:
+def _read_toml(path: Path, limits: RosterLimits) -> _Tables:
+    raw = path.read_bytes()
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
+        data = tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise FileError(
+            f"not UTF-8 (line {line}): a TOML roster must be saved as UTF-8, not GBK or GB18030"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise _FileError(f"not valid TOML: {exc}") from None
+        raise FileError(f"not valid TOML: {exc}") from None
     entries = data.get("people", [])
     if not isinstance(entries, list):
-        raise _FileError("'people' must be an array of tables: [[people]]")
+        raise FileError("'people' must be an array of tables: [[people]]")
+    check_rows(len(entries), limits)
     headers: dict[str, str] = {}
     problems: list[Problem] = []
     ignored: list[str] = []
@@ -252,48 +262,10 @@ def _read_toml(path: Path) -> _Tables:
     return _Tables(headers, iter(rows), problems, ignored)
 
 
-def _read_text(path: Path) -> list[list[Any]]:
-    raw = path.read_bytes()
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings: tuple[str, ...] = ("utf-16",)
-    else:
-        encodings = ("utf-8-sig", "gb18030")
-    for encoding in encodings:
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise _FileError(
-            "cannot decode text: expected UTF-8, GB18030 or UTF-16 with a byte-order mark"
-        )
-    # Excel writes "," or ";" (by locale) for CSV and tabs for "Unicode text".
-    sample = text[:8192]
-    delimiter = max(("\t", ",", ";"), key=sample.count)
-    if sample.count(delimiter) == 0:
-        delimiter = ","
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise _FileError(f"not valid CSV: {exc}") from None
-
-
-def _read_sheet(path: Path) -> list[list[Any]]:
-    from python_calamine import CalamineError, CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        # skip_empty_area=False keeps leading empty rows, so list index + 1 = sheet row number.
-        rows: list[list[Any]] = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except (CalamineError, ValueError, IndexError) as exc:
-        raise _FileError(f"cannot read spreadsheet: {type(exc).__name__}: {exc}") from None
-    return rows
-
-
-def _read_grid(file: str, grid: list[list[Any]]) -> _Tables:
+def _read_grid(file: str, grid: list[list[Any]], limits: RosterLimits) -> _Tables:
     """Rows of cells (CSV or sheet) -> tables. Row numbers are what the user sees in the
     spreadsheet (1-based, header included)."""
+    check_rows(len(grid) - 10, limits)  # a title row and a header above the table are free
     start = _header_index(grid)
     header_row = grid[start] if start < len(grid) else []
     headers: dict[str, str] = {}
@@ -353,6 +325,7 @@ def _person(
     headers: Mapping[str, str],
     cells: Mapping[str, Any],
     problems: list[Problem],
+    limits: RosterLimits,
 ) -> Person | tuple[int | str, str, str]:
     """One row's raw cells -> a Person, or (row, id, group) after recording every bad cell.
 
@@ -367,9 +340,18 @@ def _person(
         elif raw is None:
             continue
         try:
-            values[field] = _PARSERS[field](raw)
+            if isinstance(raw, str) and len(raw) > limits.max_cell_chars:
+                raise CellError(
+                    f"{len(raw):,} characters, over [roster] max_cell_chars"
+                    f" = {limits.max_cell_chars:,}"
+                )
+            value = _PARSERS[field](raw)
+            _check_years(value, limits)
+            values[field] = value
         except CellError as exc:
-            problems.append(Problem(file, str(exc), row, headers[field], shown(raw)))
+            text = shown(raw)
+            text = text if len(text) <= 80 else text[:77] + "..."
+            problems.append(Problem(file, str(exc), row, headers[field], text))
     for field in REQUIRED:
         if field in headers and is_blank(cells.get(field)):
             problems.append(Problem(file, "missing required value", row, headers[field]))
@@ -382,16 +364,28 @@ def _person(
     return Person(**values, progress=progress, source=f"{name}, {where}")
 
 
+def _check_years(value: Any, limits: RosterLimits) -> None:
+    """Every date a person has must be one the working-day calendar can plan."""
+    days: tuple[Any, ...] = value if isinstance(value, tuple) else (value,)
+    for day in days:
+        if isinstance(day, CriticalDate):
+            day = day.date
+        if isinstance(day, dt.date):
+            problem = limits.date_problem(day)
+            if problem:
+                raise CellError(problem)
+
+
 _PARSERS: dict[str, Callable[[Any], Any]] = {
-    "id": cell_text,
-    "name": cell_text,
+    "id": parse_id,
+    "name": parse_name,
     "permit_expires": parse_date,
-    "group": cell_text,
+    "group": parse_name,
     "changes": parse_changes,
     "has_points": parse_yes_no,
     "email": parse_email,
     "telegram": parse_telegram,
-    "wecom_user": cell_text,
+    "wecom_user": parse_wecom_user,
     "lang": parse_lang,
     "tags": parse_tags,
     "critical_dates": parse_critical_dates,

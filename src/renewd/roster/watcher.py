@@ -1,22 +1,46 @@
-"""Noticing roster edits: poll (mtime, size) and act only once a change has settled."""
+"""Notice roster edits, and read a changed file only once its writer has finished.
+
+A file is read after its size and mtime stayed the same for `[roster] settle_seconds` (longer
+than any pause of the program writing it), so a half-written file is never loaded. Writing the
+roster atomically (to a temporary file in the same folder, then renaming it over the old one) is
+still the safe way: the rename is seen at once and the file is whole.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from renewd.settings import RosterSettings
+
+log = logging.getLogger("renewd.service.daemon")  # where operators look for roster loading
+
+Snapshot = dict[Path, tuple[int, int] | None]  # path -> (mtime_ns, size), None when missing
 
 
 @dataclass
 class RosterWatcher:
-    """Notices roster edits by polling (mtime, size), and only acts once a file is stable, so a
-    half-written file is never read; a broken file is reported and the last good roster kept."""
-
     files: tuple[Path, ...]
-    _seen: dict[Path, tuple[int, int] | None] = field(default_factory=dict)
-    _pending: dict[Path, tuple[int, int] | None] | None = None
+    settle_seconds: float = 10.0
+    clock: Callable[[], float] = time.monotonic
+    wall: Callable[[], float] = time.time
+    _seen: Snapshot = field(default_factory=dict)
+    _pending: Snapshot | None = None
+    _pending_since: float = 0.0
 
-    def snapshot(self) -> dict[Path, tuple[int, int] | None]:
-        result: dict[Path, tuple[int, int] | None] = {}
+    @property
+    def poll_seconds(self) -> float:
+        """How often to look: often enough to honour `settle_seconds`, at most every 2 s."""
+        return min(2.0, max(0.2, self.settle_seconds / 4))
+
+    def snapshot(self) -> Snapshot:
+        result: Snapshot = {}
         for path in self.files:
             try:
                 st = path.stat()
@@ -25,17 +49,43 @@ class RosterWatcher:
                 result[path] = None
         return result
 
-    def mark_loaded(self, snapshot: dict[Path, tuple[int, int] | None] | None = None) -> None:
+    def mark_loaded(self, snapshot: Snapshot | None = None) -> None:
         self._seen = snapshot if snapshot is not None else self.snapshot()
         self._pending = None
 
     def changed(self) -> bool:
-        """True once a change has been seen on two consecutive polls unchanged (settled)."""
+        """True once a change has stayed the same for `settle_seconds`."""
         now = self.snapshot()
         if now == self._seen:
             self._pending = None
             return False
-        if self._pending == now:
-            return True
-        self._pending = now
-        return False
+        if self._pending != now:
+            self._pending, self._pending_since = now, self.clock()
+            return False
+        return self.clock() - self._pending_since >= self.settle_seconds
+
+    @classmethod
+    def of(cls, roster: RosterSettings) -> RosterWatcher:
+        return cls(roster.files, roster.settle_seconds)
+
+    async def settle(self) -> None:
+        """At start-up, wait for roster files written just now to settle (at most three quiet
+        periods: a file that never stops changing is read anyway, and validated)."""
+        deadline = self.clock() + 3 * self.settle_seconds
+        young = self.young()
+        if not young:
+            return
+        log.info("waiting for %d roster file(s) to settle", len(young))
+        self.mark_loaded({})
+        while self.clock() < deadline and not self.changed():
+            await asyncio.sleep(self.poll_seconds)
+
+    def young(self) -> list[Path]:
+        """Files modified less than `settle_seconds` ago: at start-up they may still be written;
+        older ones are read at once."""
+        horizon = self.wall() - self.settle_seconds
+        return [
+            path
+            for path, stat in self.snapshot().items()
+            if stat is not None and stat[0] / 1e9 > horizon
+        ]

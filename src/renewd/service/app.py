@@ -14,8 +14,10 @@ from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from renewd import redaction
 from renewd.channels.base import Channel
 from renewd.channels.factory import build_channels
+from renewd.core.errors import Problem, RosterError
 from renewd.core.model import Person, PersonPlan, Progress
 from renewd.core.plan import Planner
 from renewd.core.policy import YearTable
@@ -41,6 +43,36 @@ def today(settings: Settings) -> dt.date:
     return now(settings).date()
 
 
+def read_roster(settings: Settings) -> Roster:
+    """The roster files, read within `[roster]` limits and validated against the configuration
+    (feed names included): what `check` reports is exactly what the daemon would refuse."""
+    roster = load_roster(settings.roster.files, settings.roster.limits())
+    problems = feed_name_problems(roster, settings)
+    if problems:
+        raise RosterError(
+            f"the roster has {len(problems)} problem(s); nothing was loaded", problems
+        )
+    return roster
+
+
+def feed_name_problems(roster: Roster, settings: Settings) -> list[Problem]:
+    """A group or person whose feed would take the name of a `[[feeds.extra]]` feed."""
+    extra = {feed.name for feed in settings.feeds.extra}
+    problems = []
+    for person in roster.people:
+        for field, name in (("group", f"group-{person.group}"), ("id", f"person-{person.id}")):
+            if name in extra and (field == "id" or person.group):
+                problems.append(
+                    Problem(
+                        person.source,
+                        f"this {field}'s feed would be named {name!r}, like the extra feed of"
+                        " [[feeds.extra]]; rename the extra feed in the configuration",
+                        field=field,
+                    )
+                )
+    return problems
+
+
 @dataclass
 class App:
     """Everything a command needs, built lazily from one configuration file. Its plans come from
@@ -51,7 +83,9 @@ class App:
     @classmethod
     def load(cls, config: str | Path | None) -> App:
         path = config if isinstance(config, Path) else config_path(config)
-        return cls(load_settings(path))
+        settings = load_settings(path)
+        redaction.register(settings)  # from here on no log line shows these secrets
+        return cls(settings)
 
     @cached_property
     def notices(self) -> Mapping[int, YearTable]:
@@ -84,7 +118,7 @@ class App:
 
     @cached_property
     def roster(self) -> Roster:
-        return load_roster(self.settings.roster.files)
+        return read_roster(self.settings)
 
     @cached_property
     def channels(self) -> dict[str, Channel]:

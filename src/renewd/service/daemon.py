@@ -37,6 +37,7 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from renewd.channels.factory import build_channels
+from renewd.core.errors import RenewdError
 from renewd.core.model import PersonPlan
 from renewd.core.schedule import reminder_day
 from renewd.service.calendar import calendar_pass, estimate_warning
@@ -51,11 +52,11 @@ from renewd.service.supervisor import Supervisor
 from renewd.service.systemd import Notifier, watchdog_interval
 from renewd.settings import Settings, load_settings
 from renewd.store.database import Database
-from renewd.store.tokens import load_key
+from renewd.store.feedkey import open_feed_key
 from renewd.web.health import Health, Metrics, add_health_routes, count_requests
+from renewd.web.limits import RateLimitedLog, quiet_exception_handler
 from renewd.web.publisher import FeedCache
-from renewd.web.server import build_app
-from renewd.web.server import start as start_server
+from renewd.web.server import build_app, start_configured
 
 log = logging.getLogger("renewd.service.daemon")
 
@@ -91,6 +92,7 @@ class Daemon:
         self.lock = StateLock(settings.state.dir)
         self.db: Database | None = None
         self._pass_lock = asyncio.Lock()
+        self._unrecorded: dict[int, Callable[[], None]] = {}  # sends a full disk left unwritten
         self._stop = asyncio.Event()
         self._stopping = threading.Event()  # seen by worker threads: finish the current delivery
         self.supervisor = Supervisor(self.health, self._stop, restart_seconds)
@@ -159,9 +161,10 @@ class Daemon:
             try:
                 # Reminders and digests go out at send_at; other passes only retry and catch up.
                 counts = await asyncio.to_thread(self.deliver, self.now(), why != "send_at")
-            except Exception:
+            except Exception as exc:  # a RenewdError says it in words: no traceback
                 self.health.last_sweep_error = f"{why} failed; see the log"
-                log.exception("delivery pass (%s) failed", why)
+                known = isinstance(exc, RenewdError)
+                log.error("delivery pass (%s) failed: %s", why, exc, exc_info=not known)
                 return
             self.health.last_sweep_ok = time.monotonic()
             self.health.last_sweep_error = None
@@ -209,7 +212,8 @@ class Daemon:
                               settings.language)  # fmt: skip
         # Under the state lock, any other daemon's claims are a dead one's (service.holders).
         delivery = Delivery(self.db, settings, channels, move=move, extra=extra,
-                            holder=this_process(Role.DAEMON), under_lock=True)  # fmt: skip
+                            holder=this_process(Role.DAEMON), under_lock=True,
+                            unrecorded=self._unrecorded)  # fmt: skip
         # A calendar change since the last pass: note what moved, for this pass to tell.
         warning = calendar_pass(snap, self.db, plans, day, now) if snap else None
         # On SIGTERM the pass stops submitting, records what is in flight, and leaves the rest
@@ -268,7 +272,8 @@ class Daemon:
         """The roster watcher task: `poll_roster` every `poll_seconds` until the daemon stops."""
         while not self._stop.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), self.poll_seconds)
+                poll = min(self.poll_seconds, self.state.watcher.poll_seconds)
+                await asyncio.wait_for(self._stop.wait(), poll)
             await self.poll_roster()
             self.health.task_ok("roster watcher")
 
@@ -306,11 +311,13 @@ class Daemon:
         if self.deliver_enabled:  # two senders on one state would send everything twice
             self.lock.acquire()
         self.db = Database.in_dir(self.settings.state.dir)
-        self.feeds = FeedCache(self.settings, self.db, load_key(self.settings.state.dir))
+        key = open_feed_key(self.db, self.settings.state.dir)  # a lost key refuses (78)
+        self.feeds = FeedCache(self.settings, self.db, key)
         self.state.recorded_from(self.db)
+        await self.state.watcher.settle()  # a file written just now may not be whole yet
         if not await self._swap(self.state.load, "start-up"):
             log.error("starting without a roster; fix it and it will be picked up")
-        self.runner = await start_server(self._web_app(self.feeds), self.settings.server.listen)
+        self.runner = await start_configured(self._web_app(self.feeds), self.settings.server)
         self.scheduler = AsyncIOScheduler(timezone=self.zone)
         self._reschedule()
         self.scheduler.start()
@@ -335,6 +342,7 @@ class Daemon:
 
     async def serve(self) -> int:
         loop = asyncio.get_running_loop()
+        loop.set_exception_handler(quiet_exception_handler(RateLimitedLog()))
         # Handlers first: a SIGTERM right after READY must still stop us cleanly.
         loop.add_signal_handler(signal.SIGTERM, self._stop.set)
         loop.add_signal_handler(signal.SIGINT, self._stop.set)

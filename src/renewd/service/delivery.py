@@ -45,7 +45,7 @@ from renewd.channels.base import Channel
 from renewd.core.errors import Problem
 from renewd.core.messages import Section
 from renewd.core.model import MilestoneKind, PersonPlan
-from renewd.core.reminders import Reminder, ReminderKey
+from renewd.core.reminders import DigestKey, MessageKey, Reminder, ReminderKey
 from renewd.core.routing import PersonalEnvelope
 from renewd.core.schedule import LeadRules, PassHistory, due_reminders
 from renewd.core.workdays import WorkdayCalendar
@@ -56,7 +56,7 @@ from renewd.service.outbox import Extra, Outbox, build
 from renewd.service.sending import Outcome, PassReport, Sender
 from renewd.settings import NotifySettings, Settings
 from renewd.store.claims import Claims
-from renewd.store.database import Database
+from renewd.store.database import Database, StateUnwritable
 from renewd.store.deliveries import (
     DeliveryLog,
     DeliveryRow,
@@ -64,6 +64,10 @@ from renewd.store.deliveries import (
     NewDelivery,
     ReminderFact,
 )
+from renewd.store.leavers import Leavers
+from renewd.store.reroutes import reroute
+
+log = logging.getLogger(__name__)
 
 log = logging.getLogger(__name__)
 
@@ -106,12 +110,14 @@ class Delivery:
         extra: Extra | None = None,
         holder: Holder | None = None,
         under_lock: bool = False,
+        unrecorded: dict[int, Callable[[], None]] | None = None,
     ) -> None:
         """`move` maps a fire date to the day it is sent (previous working day) when
         `notify.workdays_only` is set: see `workday_move`. `extra` adds sections to each
         person's one message (see `renewd.service.outbox`). Claims are made as `holder`
         (default: this process, as a command); `under_lock`: the caller is the daemon holding
-        the state lock, so claims of any other daemon are known to be dead."""
+        the state lock, so claims of any other daemon are known to be dead. `unrecorded`:
+        outcomes a full disk refused (`Sender.unrecorded`), kept across passes by the daemon."""
         self.holder = holder or this_process(Role.COMMAND)
         self.under_lock = under_lock
         self.db = db
@@ -123,6 +129,7 @@ class Delivery:
         self.move = move
         self.extra = extra
         self.rules = rules_from(settings.notify, settings.policy.grace_days)
+        self.unrecorded = {} if unrecorded is None else unrecorded
 
     def issued(self, since: dt.date | None = None) -> set[ReminderKey]:
         return self.log.issued(since)
@@ -180,12 +187,22 @@ class Delivery:
         one message (or in one of their own for a recipient it writes nothing else), and once a
         week `calendar_warning` to the escalation channels (`renewd.service.moved`)."""
         report = PassReport(today=today, dry_run=dry_run)
+        if not dry_run:
+            self._write_unrecorded()
         history = PassHistory(self.log.pass_days())
         # A sweep catches up a day no pass ran for, but never starts a new install on
         # yesterday's reminders (a start before `send_at`): its first pass is at `send_at`.
         issue = not catch_up_only or (
             today not in history.days and (bool(history.days) or today >= now.date())
         )
+        latest = max(history.days, default=None)
+        if issue and latest is not None and today < latest:
+            # `--today` in the past or a clock set back: what a later day already superseded
+            # must not go out; retries of what is waiting still do.
+            log.warning(
+                "pass day %s is before the last pass day %s: issuing nothing", today, latest
+            )
+            issue = False
         known = self.log.known_people()
         reminders: list[Reminder] = []
         if issue:
@@ -222,9 +239,35 @@ class Delivery:
         if notices:  # a claim of their own: each notice commits with its "told" record
             Claims(self.db).add(lambda: told.build(today, True), stamp())
         self.rescue(stamp())
-        sender = Sender(self.log, self.channels, self.notify, stamp, report, str(self.holder))
-        sender.send(self._queues(plans, stamp, report), should_stop)
+        # A pass submits new sends for at most one sweep: slow peers cannot stretch it into the
+        # next; sends in flight finish under their own timeouts, the rest wait for the next pass.
+        deadline = started + self.notify.sweep_seconds
+
+        def stop() -> bool:
+            return time.monotonic() > deadline or (should_stop is not None and should_stop())
+
+        sender = Sender(
+            self.log, self.channels, self.notify, stamp, report, str(self.holder),
+            unrecorded=self.unrecorded,
+        )  # fmt: skip
+        sender.send(self._queues(plans, stamp, report), stop)
+        if self.unrecorded:
+            raise StateUnwritable(
+                f"{self.db.path}: the state database cannot be written (disk full?);"
+                f" {len(self.unrecorded)} sent deliveries could not be recorded (a daemon keeps"
+                " them until it can; after a one-shot command they may repeat once)"
+            )
+        if plans:
+            present = {plan.person.id for plan in plans}
+            retain = self.settings.state.retain_days
+            report.purged = Leavers(self.db).update(present, today, retain)
         return report
+
+    def _write_unrecorded(self) -> None:
+        """Outcomes a full disk refused last time, first (raises while it still refuses)."""
+        for row_id, write in list(self.unrecorded.items()):
+            write()
+            del self.unrecorded[row_id]
 
     # -- what to send --------------------------------------------------------------------------
 
@@ -256,14 +299,19 @@ class Delivery:
         self, plans: Sequence[PersonPlan], stamp: Callable[[], float], report: PassReport
     ) -> dict[str, deque[DeliveryRow]]:
         """The waiting rows by channel, in id order; a retry for a step that is now done (or a
-        cycle that is over) is cancelled. People missing from `plans` keep their rows: a roster
-        that failed to load cancels nothing."""
+        cycle that is over) is cancelled, and so is everything waiting for someone who left the
+        roster (a roster that failed to load gives no plans at all, so it cancels nothing). A row
+        on a channel that is gone is re-routed (`_reroute`)."""
         now = stamp()
         rows = self.log.waiting(now, now - self.notify.stale_sending_seconds)
         queues: dict[str, deque[DeliveryRow]] = defaultdict(deque)
         if not rows:
             return queues  # the usual sweep: nothing waits, so no need to index the plans
         rows = self.log.with_items(rows)
+        if self._reroute(rows, plans, stamp):  # their replacements are waiting now
+            rows = self.log.with_items(
+                self.log.waiting(now, now - self.notify.stale_sending_seconds)
+            )
         planned = {p.person.id for p in plans}
         open_steps = {
             (p.person.id, p.cycle, m.kind) for p in plans for m in p.milestones if m.done_on is None
@@ -278,6 +326,17 @@ class Delivery:
 
         for row in rows:
             subject = row.subject
+            if row.id in self.unrecorded:
+                continue  # it went out; only its record is missing
+            if (
+                plans
+                and isinstance(subject, ReminderKey | MessageKey)
+                and not subject.person.startswith("@")  # "@moved:…", "@calendar": no person
+                and subject.person not in planned
+            ):
+                self.log.finish(row, DeliveryStatus.CANCELLED, stamp(), "left the roster")
+                report.cancelled.append(Outcome.of(row))
+                continue
             # A message whose every step is done since goes with them (its status note too).
             steps = [k for k in row.items if isinstance(k.kind, MilestoneKind)]
             if (isinstance(subject, ReminderKey) and closed(subject)) or (
@@ -288,6 +347,42 @@ class Delivery:
                 continue
             queues[row.channel].append(row)
         return queues
+
+    def _reroute(
+        self, rows: Sequence[DeliveryRow], plans: Sequence[PersonPlan], stamp: Callable[[], float]
+    ) -> bool:
+        """Rows waiting on a channel that was renamed or removed go to the person's current
+        channels (a digest: to the group's, or the escalation's), instead of dying there."""
+        people = {p.person.id: p.person for p in plans}
+        moved = False
+        for row in rows:
+            if row.channel in self.channels:
+                continue
+            subject = row.subject
+            targets: list[tuple[str, str]] = []
+            if isinstance(subject, ReminderKey | MessageKey) and subject.person in people:
+                person = people[subject.person]
+                for name, channel in self.channels.items():
+                    address = channel.address(person)
+                    if address:
+                        targets.append((name, address))
+            elif isinstance(subject, DigestKey) and subject.channel is None:
+                group = self.settings.groups.get(subject.group or "")
+                names = self.notify.escalate_to if subject.escalation else ()
+                names = group.channels if group is not None else names
+                targets = [(n, "") for n in names if n in self.channels and self.channels[n].fixed]
+            if not targets:
+                continue  # nowhere else to go: it fails and shows as dead, not lost silently
+            new = [
+                NewDelivery(subject, row.part, name, to, row.message, row.late, row.items)
+                for name, to in targets
+            ]
+            where = ", ".join(name for name, _ in targets)
+            reason = f"channel {row.channel} is no longer configured; re-routed to {where}"
+            reroute(self.db, row, new, stamp(), reason)
+            log.info("delivery %d: %s", row.id, reason)
+            moved = True
+        return moved
 
 
 def _joined(first: Extra | None, second: Extra) -> Extra:

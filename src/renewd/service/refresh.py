@@ -32,6 +32,7 @@ from renewd.core.policy import YearTable
 from renewd.roster.assemble import PartialRoster, read_partial
 from renewd.roster.reader import Roster, load_roster
 from renewd.roster.watcher import RosterWatcher
+from renewd.service.app import feed_name_problems
 from renewd.service.owed import Owed, owed
 from renewd.service.snapshot import Snapshot, build_snapshot
 from renewd.settings import Settings, load_settings
@@ -67,7 +68,7 @@ class Refresher:
         self.today = today
         self.snapshot: Snapshot | None = None
         self.previous: Snapshot | None = None  # yesterday's, while night sweeps work for it
-        self.watcher = RosterWatcher(settings.roster.files)
+        self.watcher = RosterWatcher.of(settings.roster)
         self._progress: ProgressStore | None = None
         self._db: Database | None = None
         self._to_keep: PartialRoster | None = None
@@ -137,9 +138,15 @@ class Refresher:
     def _read(self) -> PartialRoster:
         """The roster person by person, over the last good records of the state database (a
         bad row holds back only its own person); all or nothing before there is a database."""
+        files, limits = self.settings.roster.files, self.settings.roster.limits()
         if self._db is None:
-            return PartialRoster(load_roster(self.settings.roster.files))
-        return read_partial(self.settings.roster.files, RosterRecords(self._db))
+            partial = PartialRoster(load_roster(files, limits))
+        else:
+            partial = read_partial(files, RosterRecords(self._db), limits)
+        clashes = feed_name_problems(partial.roster, self.settings)  # as `renewd check` says
+        if clashes:
+            raise RosterError(f"the roster has {len(clashes)} feed name clash(es)", clashes)
+        return partial
 
     # -- the changes ---------------------------------------------------------------------------
 
@@ -159,7 +166,10 @@ class Refresher:
                 self._accepted(partial, f"{reason}, unchanged")
                 return False  # nothing to plan again
             snap = self._build(self.settings, roster, self.channels)
-        except RosterError as exc:  # a broken file, or one that cannot be planned
+        except Exception as caught:  # a broken file, one that cannot be planned, anything
+            exc = RosterError.of(caught)
+            if exc is not caught:
+                log.error("roster unreadable (%s)", reason, exc_info=caught)
             self._reject(reason, exc)
             self.watcher.mark_loaded(seen)
             return False
@@ -175,8 +185,8 @@ class Refresher:
         whether the new configuration was taken (unchanged counts as not taken)."""
         try:
             settings = load_settings(config)
-        except RenewdError as exc:
-            self.health.config_problem = str(exc)
+        except Exception as exc:  # any failure keeps the running configuration
+            self.health.config_problem = str(exc) if isinstance(exc, RenewdError) else repr(exc)
             log.error("configuration reload rejected, keeping the running one: %s", exc)
             return False
         kept = {"state": self.settings.state, "server": self.settings.server}
@@ -199,8 +209,11 @@ class Refresher:
                 return False
             self._take(snap)
         self.settings, self.channels = settings, channels
-        if settings.roster.files != self.watcher.files:
-            self.watcher = RosterWatcher(settings.roster.files)
+        if (settings.roster.files, settings.roster.settle_seconds) != (
+            self.watcher.files,
+            self.watcher.settle_seconds,
+        ):
+            self.watcher = RosterWatcher.of(settings.roster)
         return True
 
     def to_day(self, day: dt.date) -> bool:

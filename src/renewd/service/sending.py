@@ -23,6 +23,7 @@ from renewd.core.reminders import Kind, ReminderKey
 from renewd.service.holders import LEASE_SECONDS, RENEW_SECONDS
 from renewd.settings import NotifySettings
 from renewd.store.claims import Claims
+from renewd.store.database import StateUnwritable
 from renewd.store.deliveries import (
     DeliveryLog,
     DeliveryRow,
@@ -83,6 +84,7 @@ class PassReport:
     sent: list[Outcome] = field(default_factory=list)
     failed: list[Outcome] = field(default_factory=list)  # will be retried
     dead: list[Outcome] = field(default_factory=list)  # gave up after max_attempts
+    purged: list[str] = field(default_factory=list)  # leavers whose data was deleted
     cancelled: list[Outcome] = field(default_factory=list)  # step done before a retry
     planned: list[Outcome] = field(default_factory=list)  # dry run: what would be claimed
     skipped: list[str] = field(default_factory=list)  # reminders no channel can deliver
@@ -118,6 +120,7 @@ class Sender:
         stamp: Callable[[], float],
         report: PassReport,
         holder: str = "",
+        unrecorded: dict[int, Callable[[], None]] | None = None,
     ) -> None:
         self.log = log
         self.channels = channels
@@ -126,6 +129,9 @@ class Sender:
         self.report = report
         self.holder = holder
         self._renewed = 0.0
+        # Outcomes the state database refused to take (a full disk), by row id: kept and
+        # written first by the next pass, so a message that left is never sent again.
+        self.unrecorded = {} if unrecorded is None else unrecorded
 
     def send(
         self, queues: Mapping[str, deque[DeliveryRow]], should_stop: Callable[[], bool] | None
@@ -202,20 +208,33 @@ class Sender:
         row, done_at, report = sending.row, self.stamp(), self.report
         outcome = replace(Outcome.of(row), reason=result.reason)
         if result.ok:
-            self.log.finish(row, DeliveryStatus.SENT, done_at)
+            self._write(row, lambda: self.log.finish(row, DeliveryStatus.SENT, done_at))
             report.sent.append(outcome)
             return
         log.warning("delivery failed (attempt %d): %s", row.attempts, outcome.describe())
         if row.attempts >= self.notify.max_attempts or sending.channel is None:
-            self.log.finish(row, DeliveryStatus.DEAD, done_at, result.reason)
+            self._write(
+                row, lambda: self.log.finish(row, DeliveryStatus.DEAD, done_at, result.reason)
+            )
             report.dead.append(outcome)
             return
         waits = self.notify.retry_after_seconds
         wait_s = waits[min(row.attempts - 1, len(waits) - 1)]
-        self.log.finish(
-            row, DeliveryStatus.FAILED, done_at, result.reason, next_at=done_at + wait_s
+        self._write(
+            row,
+            lambda: self.log.finish(
+                row, DeliveryStatus.FAILED, done_at, result.reason, next_at=done_at + wait_s
+            ),
         )
         report.failed.append(outcome)
+
+    def _write(self, row: DeliveryRow, write: Callable[[], None]) -> None:
+        """Record an outcome; if the database cannot take it, remember it and stop the pass."""
+        try:
+            write()
+        except StateUnwritable:
+            self.unrecorded[row.id] = write
+            self.report.stopped = True
 
 
 def _result_of(future: Future[Result]) -> Result:

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import IO
 
-from renewd.core.errors import EX_TEMPFAIL, RenewdError
+from renewd.core.errors import EX_TEMPFAIL, ConfigError, RenewdError
 
 
 class AlreadyRunning(RenewdError):
@@ -22,8 +22,14 @@ class StateLock:
         self._file: IO[str] | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = self.path.open("a+")
+        try:
+            # The state holds names, addresses and the feed key: owner only (SPEC: 0700).
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            handle = self.path.open("a+")
+        except OSError as exc:
+            raise ConfigError(
+                f"{self.path.parent}: cannot use the state directory: {exc.strerror or exc}"
+            ) from None
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -7,15 +7,30 @@ independently and an old database upgrades in place.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from renewd.core.errors import ConfigError
+from renewd.core.errors import EX_TEMPFAIL, ConfigError, RenewdError
 
 DB_NAME = "renewd.sqlite3"
+
+
+class StateUnwritable(RenewdError):
+    """The state database refused a write: the disk is full, a file size limit was reached, or
+    it became read-only. Temporary (exit 75): the next pass tries again."""
+
+    exit_code = EX_TEMPFAIL
+
+
+_UNWRITABLE = ("disk is full", "disk i/o error", "readonly database", "read-only")
+
+
+def _unwritable(exc: sqlite3.OperationalError) -> bool:
+    return any(words in str(exc).lower() for words in _UNWRITABLE)
 
 
 class Database:
@@ -68,14 +83,27 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error. A database that cannot be
+        written (full disk, file size limit, read-only) raises StateUnwritable: nothing of the
+        transaction was kept."""
         try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if not _unwritable(exc):
+                raise
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
+            raise StateUnwritable(
+                f"{self.path}: the state database cannot be written ({exc}); free disk space"
+                " or fix its permissions; the next pass tries again"
+            ) from None
 
     def close(self) -> None:
         self.conn.close()

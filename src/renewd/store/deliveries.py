@@ -326,12 +326,7 @@ class DeliveryLog:
                     won.append(r)
             items: list[tuple[object, ...]] = []
             for d in deliveries(won):
-                cur = conn.execute(
-                    "INSERT OR IGNORE INTO delivery (person, cycle, kind, lead, part, channel,"
-                    " recipient, status, attempts, next_at, created_at, updated_at, late, title,"
-                    " body, format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)",
-                    _insert(d, at),
-                )
+                cur = conn.execute(INSERT, insert_values(d, at))
                 if cur.rowcount == 1 and cur.lastrowid is not None:
                     row_id = cur.lastrowid
                     for key in d.items:
@@ -391,7 +386,14 @@ class DeliveryLog:
             )
 
 
-def _insert(d: NewDelivery, at: float) -> tuple[object, ...]:
+INSERT = (
+    "INSERT OR IGNORE INTO delivery (person, cycle, kind, lead, part, channel, recipient, status,"
+    " attempts, next_at, created_at, updated_at, late, title, body, format)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def insert_values(d: NewDelivery, at: float) -> tuple[object, ...]:
     person, cycle, kind, lead = columns(d.subject)
     return (person, cycle.isoformat(), kind, lead, d.part, d.channel, d.recipient,
             DeliveryStatus.PENDING.value, at, at, at, int(d.late), d.message.title,

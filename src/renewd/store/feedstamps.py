@@ -33,6 +33,11 @@ SCHEMA = [
         modified_at TEXT NOT NULL
     )
     """,
+    # 0.2: UIDs are keyed with the feed key, so no stamp of an unkeyed UID will be asked for
+    # again. Calendar clients see each old event replaced by a new one, once.
+    """
+    DELETE FROM feed_events
+    """,
 ]
 
 

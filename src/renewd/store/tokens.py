@@ -51,7 +51,7 @@ def load_key(state_dir: Path, environ: Mapping[str, str] | None = None) -> bytes
             return key
     path = state_dir / KEY_FILE
     try:
-        state_dir.mkdir(parents=True, exist_ok=True)
+        state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         pass
@@ -74,6 +74,12 @@ def load_key(state_dir: Path, environ: Mapping[str, str] | None = None) -> bytes
 def derive(key: bytes, name: str, counter: int) -> str:
     mac = hmac.new(key, f"renewd-feed\x00{name}\x00{counter}".encode(), hashlib.sha256)
     return base64.urlsafe_b64encode(mac.digest()[:TOKEN_BYTES]).decode("ascii")
+
+
+def uid_key(key: bytes) -> bytes:
+    """The key event UIDs are derived with (`renewd.core.ics.person_hash`): from the feed key,
+    so it needs no storage of its own, and separate from the tokens' derivation."""
+    return hmac.new(key, b"renewd-event-uid", hashlib.sha256).digest()
 
 
 def token_hash(token: str) -> bytes:

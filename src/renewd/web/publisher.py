@@ -32,7 +32,7 @@ from renewd.core.policy import Owners
 from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.feedstamps import FeedStore
-from renewd.store.tokens import Tokens, token_hash
+from renewd.store.tokens import Tokens, token_hash, uid_key
 from renewd.web.actionlinks import ActionLinks, action_key, action_url, holder_acts
 
 CACHE_CONTROL = "private, max-age=900"
@@ -108,6 +108,7 @@ class _Generation:
     modified: dict[str, dt.datetime]
     refresh_hours: int
     today: dt.date  # HR's feeds hold events up to `window_days` after it
+    uid_key: bytes
     published: dict[str, Published] = field(default_factory=dict)
 
     def stamped(self, spec: FeedSpec) -> Iterator[tuple[EventContent, Stamp]]:
@@ -116,7 +117,7 @@ class _Generation:
             events = [
                 e
                 for plan in self.plans.get(person_id, ())
-                for e in plan_events(plan, self.lang, self.owners, self.auto)
+                for e in plan_events(plan, self.lang, self.owners, self.auto, uid_key=self.uid_key)
             ]
             for event, stamp in zip(events, self.stamps.get(person_id, ()), strict=True):
                 if spec.holds(event.day, self.today):
@@ -131,6 +132,7 @@ class FeedCache:
         self.settings = settings
         self.store = FeedStore(db)
         self.tokens = Tokens(db, key)
+        self.uid_key = uid_key(key)
         self._links_key = action_key(key)
         self._gen: _Generation | None = None
         self._index: dict[bytes, str] = {}
@@ -177,7 +179,7 @@ class FeedCache:
         stamps: dict[str, tuple[Stamp, ...]] = {}
         for start in range(0, len(plans), _CHUNK):
             chunk = [
-                (p, [e.key for e in plan_events(p, lang, owners, auto)])
+                (p, [e.key for e in plan_events(p, lang, owners, auto, uid_key=self.uid_key)])
                 for p in plans[start : start + _CHUNK]
             ]
             flat = iter(self.store.stamp((k for _, ks in chunk for k in ks), now))
@@ -208,6 +210,7 @@ class FeedCache:
             modified,
             hours,
             today,
+            self.uid_key,
         )
         if set(self._gen.specs) != old_names:
             self._reindex(force=True)
@@ -280,7 +283,7 @@ class FeedCache:
             for m in plan.milestones:
                 url = action_url(links, plan.person.id, plan.cycle, m.kind)
                 if holder_acts(policy, m.kind) and m.done_on is None and url:
-                    urls[event_uid(plan.person.id, plan.cycle, m.kind)] = url
+                    urls[event_uid(plan.person.id, plan.cycle, m.kind, self.uid_key)] = url
         for event, stamp in stamped:
             url = urls.get(event.uid)
             if url:
@@ -317,6 +320,14 @@ class FeedCache:
         counter = self.tokens.rotate(name)
         self._reindex(force=True)
         return counter
+
+    def rotate_all(self) -> list[str]:
+        """Give every feed a new token; the feed names, in order."""
+        names = [spec.name for spec in self.specs]
+        for name in names:
+            self.tokens.rotate(name)
+        self._reindex(force=True)
+        return names
 
     def page(self, name: str, build: Callable[[FeedSpec, FeedUrls], bytes]) -> bytes:
         """The subscribe page of a feed, built by `build(spec, urls)` once per token."""

@@ -15,18 +15,23 @@ rotated or malformed token, answers the same plain 404. The access log never sho
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import functools
 import html
 import logging
+import re
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
 
+from renewd.core.errors import ConfigError
 from renewd.core.feeds import FeedSpec
 from renewd.core.model import Lang, PersonPlan, Status
 from renewd.core.wording import step_name
+from renewd.settings import ServerSettings
+from renewd.web.limits import ConnectionGuard, GuardedSite
 from renewd.web.publisher import FeedCache, FeedUrls, Published
 
 CACHE: web.AppKey[FeedCache] = web.AppKey("renewd.feed_cache", FeedCache)
@@ -45,11 +50,19 @@ def _not_found() -> web.Response:
 
 
 def _accepts_gzip(header: str) -> bool:
+    """Whether Accept-Encoding allows gzip. A malformed q-value does not (identity is always
+    safe), and nothing a client writes here can fail the request."""
     for part in header.split(","):
         coding, _, params = part.strip().partition(";")
         if coding.strip().lower() in ("gzip", "x-gzip", "*"):
-            q = params.strip().lower()
-            return not (q.startswith("q=") and float(q[2:] or 0) == 0)
+            q = params.strip().lower().replace(" ", "")
+            if not q.startswith("q="):
+                return True
+            try:
+                weight = float(q[2:])
+            except ValueError:
+                return False
+            return 0 < weight <= 1
     return False
 
 
@@ -57,8 +70,13 @@ def _not_modified(request: web.Request, entry: Published) -> bool:
     inm = request.headers.get("If-None-Match")
     if inm is not None:
         return entry.matches(inm)
-    ims = request.if_modified_since
-    return ims is not None and entry.last_modified.replace(microsecond=0) <= ims
+    try:
+        ims = request.if_modified_since
+    except ValueError:
+        return False
+    if ims is None or ims > dt.datetime.now(dt.UTC):  # a date in the future is invalid
+        return False
+    return entry.last_modified.replace(microsecond=0) <= ims
 
 
 async def feed(request: web.Request) -> web.StreamResponse:
@@ -80,9 +98,13 @@ async def feed(request: web.Request) -> web.StreamResponse:
             loopback=cache.settings.server.loopback,
         )
         return web.Response(body=cache.page(entry.spec.name, build), headers=_PAGE_HEADERS)
+    gzip = _accepts_gzip(request.headers.get("Accept-Encoding", ""))
     if _not_modified(request, entry):
-        return web.Response(status=304, headers=entry.not_modified_headers)
-    if _accepts_gzip(request.headers.get("Accept-Encoding", "")):
+        headers = entry.not_modified_headers
+        if gzip:  # the validator of the representation this client would get
+            headers = {**headers, "ETag": entry.gzipped()[1]["ETag"]}
+        return web.Response(status=304, headers=headers)
+    if gzip:
         body, headers = entry.gzipped()
         return web.Response(body=body, headers=headers)
     return web.Response(body=entry.body, headers=entry.headers)
@@ -96,12 +118,15 @@ def build_app(cache: FeedCache) -> web.Application:
     return app
 
 
+_FEEDS_PATH = re.compile(r"/feeds(?:/|$)", re.IGNORECASE)
+
+
 class RedactingAccessLogger(AbstractAccessLogger):
     """An access log line without the token: feed and action-link URLs are the credentials."""
 
     def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
         path = request.path
-        if path.startswith("/feeds/"):
+        if _FEEDS_PATH.search(path):  # //feeds/…, /FEEDS/…: whatever the router made of it
             path = "/feeds/…" + (".ics" if path.endswith(".ics") else "")
         elif path.startswith("/a/"):  # a one-click action link: the token is the credential
             path = "/a/…"
@@ -115,16 +140,48 @@ class RedactingAccessLogger(AbstractAccessLogger):
         )
 
 
-async def start(app: web.Application, listen: str) -> web.AppRunner:
-    """Listen on HOST:PORT (port 0 picks a free one); return the runner to clean up later."""
+async def start(
+    app: web.Application,
+    listen: str,
+    *,
+    idle_timeout: float = 75.0,
+    header_timeout: float = 10.0,
+    max_connections: int = 512,
+) -> web.AppRunner:
+    """Listen on HOST:PORT (port 0 picks a free one); return the runner to clean up later.
+    Connections are limited as `renewd.web.limits` says."""
     host, _, port = listen.rpartition(":")
+    guard = ConnectionGuard(max_connections=max_connections, header_timeout=header_timeout)
+    app.middlewares.append(guard.middleware())
     runner = web.AppRunner(
-        app, access_log_class=RedactingAccessLogger, access_log=logging.getLogger("renewd.access")
+        app,
+        access_log_class=RedactingAccessLogger,
+        access_log=logging.getLogger("renewd.access"),
+        keepalive_timeout=idle_timeout,
     )
     await runner.setup()
-    site = web.TCPSite(runner, host.strip("[]"), int(port))
-    await site.start()
+    site = GuardedSite(runner, guard, host=host.strip("[]"), port=int(port))
+    try:
+        await site.start()
+    except OSError as exc:
+        await runner.cleanup()
+        raise ListenError(f"cannot listen on {listen}: {exc.strerror or exc}") from None
     return runner
+
+
+async def start_configured(app: web.Application, server: ServerSettings) -> web.AppRunner:
+    """`start` with the `[server]` section's address and limits."""
+    return await start(
+        app,
+        server.listen,
+        idle_timeout=server.idle_timeout_seconds,
+        header_timeout=server.header_timeout_seconds,
+        max_connections=server.max_connections,
+    )
+
+
+class ListenError(ConfigError):
+    """The listen address is taken or not ours: a configuration problem (exit 78)."""
 
 
 def bound_port(runner: web.AppRunner) -> int:

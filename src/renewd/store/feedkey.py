@@ -1,0 +1,90 @@
+"""Custody of the feed key: once feeds were published with a key, renewd never silently makes
+another one.
+
+Every feed URL and event UID derives from the key, so a lost `feed.key` would change every URL
+handed out (and every event in every subscribed calendar) without a word. The state database
+records a fingerprint of the key that published the feeds (`feed_key`); a missing or different
+key is a configuration error (exit 78) until the operator restores it or says, with
+`renewd feeds rotate --all`, that every feed should get a new URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from renewd.core.errors import ConfigError
+from renewd.store.database import Database
+from renewd.store.tokens import KEY_FILE, load_key
+
+SCHEMA = [
+    """
+    CREATE TABLE feed_key (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        fingerprint TEXT NOT NULL
+    )
+    """,
+]
+
+
+def fingerprint(key: bytes) -> str:
+    """Identifies a key without revealing it."""
+    return hmac.new(key, b"renewd-feed-key-fingerprint", hashlib.sha256).hexdigest()[:32]
+
+
+def _key_present(state_dir: Path, environ: Mapping[str, str]) -> bool:
+    creds = environ.get("CREDENTIALS_DIRECTORY")
+    if creds and (Path(creds) / KEY_FILE).exists():
+        return True
+    return (state_dir / KEY_FILE).exists()
+
+
+def _published_before(db: Database) -> bool:
+    """A database of 0.1.0 has no fingerprint yet, but its feed tables tell."""
+    for table in ("feed_published", "feed_tokens"):
+        exists = db.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+        ).fetchone()
+        if exists and db.conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
+            return True
+    return False
+
+
+def open_feed_key(
+    db: Database,
+    state_dir: Path,
+    environ: Mapping[str, str] | None = None,
+    *,
+    replace: bool = False,
+) -> bytes:
+    """The feed key, checked against the one that published the feeds. With `replace` (what
+    `renewd feeds rotate --all` does) a missing key is made anew and a different one accepted."""
+    env = os.environ if environ is None else environ
+    db.ensure_schema("feed_key", SCHEMA)
+    row = db.conn.execute("SELECT fingerprint FROM feed_key WHERE id = 1").fetchone()
+    recorded = str(row["fingerprint"]) if row else None
+    if not replace and not _key_present(state_dir, env) and (recorded or _published_before(db)):
+        raise ConfigError(
+            f"{state_dir / KEY_FILE}: the feed key is missing, but feeds were published with"
+            " one. Restore the file from a backup (every URL handed out keeps working), or run"
+            " `renewd feeds rotate --all` to give every feed a new URL"
+        )
+    key = load_key(state_dir, env)
+    mark = fingerprint(key)
+    if recorded is not None and recorded != mark and not replace:
+        raise ConfigError(
+            f"{state_dir / KEY_FILE}: this is not the feed key the feeds were published with."
+            " Restore the right one, or run `renewd feeds rotate --all` to give every feed a"
+            " new URL"
+        )
+    if recorded != mark:
+        with db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO feed_key (id, fingerprint) VALUES (1, ?)"
+                " ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint",
+                (mark,),
+            )
+    return key

@@ -1,0 +1,224 @@
+"""Delivery rules from issue 11: no superseded lead after the clock goes back (13), leavers'
+reminders cancelled and their data purged after `[state] retain_days`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conftest import PERMIT_DUE, Recorder, at, person, settings
+from renewd.core.model import Person
+from renewd.core.plan import Planner
+from renewd.core.routing import AddressField
+from renewd.service.delivery import Delivery
+from renewd.store.database import Database
+
+
+def pass_on(
+    delivery: Delivery, planner: Planner, people: list[Person], day: dt.date, hour: int = 9
+) -> object:
+    return delivery.run_pass(planner.plan_all(people, day), day, at(day, hour))
+
+
+def count(db: Database, sql: str, *args: object) -> int:
+    return int(db.conn.execute(sql, args).fetchone()[0])
+
+
+def test_going_back_in_time_never_reissues_a_superseded_lead(
+    db: Database, planner: Planner
+) -> None:
+    rec = Recorder("rec")
+    delivery = Delivery(db, settings(channels=[{"name": "rec", "type": "console"}]), {"rec": rec})
+    pass_on(delivery, planner, [person()], PERMIT_DUE - dt.timedelta(days=61))
+    pass_on(delivery, planner, [person()], PERMIT_DUE - dt.timedelta(days=3))
+    sent = len(rec.sent)
+    assert sent
+    for back in (7, 14, 30, 60):  # `--today` in the past, or a clock set back
+        pass_on(delivery, planner, [person()], PERMIT_DUE - dt.timedelta(days=back))
+    assert len(rec.sent) == sent, [m.title for m, _ in rec.sent[sent:]]
+    pass_on(delivery, planner, [person()], PERMIT_DUE - dt.timedelta(days=1))
+    assert len(rec.sent) > sent  # time going forward again: the nearer leads still go
+
+
+def test_a_leaver_has_his_waiting_deliveries_cancelled(db: Database, planner: Planner) -> None:
+    rec = Recorder("rec", fail=100)  # everything fails and waits for a retry
+    conf = settings(
+        channels=[{"name": "rec", "type": "console"}], notify={"retry_after_seconds": [1]}
+    )
+    delivery = Delivery(db, conf, {"rec": rec})
+    stays, leaves = person("E001"), person("E002")
+    day = PERMIT_DUE - dt.timedelta(days=3)
+    pass_on(delivery, planner, [stays, leaves], day)
+    waiting = "SELECT COUNT(*) FROM delivery WHERE person = ? AND status = 'failed'"
+    assert count(db, waiting, "E002") > 0
+    rec.fail = 0
+    pass_on(delivery, planner, [stays], day, hour=12)
+    assert count(db, waiting, "E002") == 0
+    assert count(db, "SELECT COUNT(*) FROM delivery WHERE person = 'E002' AND status = 'cancelled'")
+    assert all(to != "e002@example.com" for _, to in rec.sent)
+    assert any(to == "e001@example.com" for _, to in rec.sent)
+
+
+def test_a_leavers_data_is_purged_after_retain_days(db: Database, planner: Planner) -> None:
+    rec = Recorder("rec")
+    conf = settings(channels=[{"name": "rec", "type": "console"}], state={"retain_days": 10})
+    delivery = Delivery(db, conf, {"rec": rec})
+    stays, leaves = person("E001"), person("E002")
+    day = PERMIT_DUE - dt.timedelta(days=3)
+    pass_on(delivery, planner, [stays, leaves], day)
+    of_e002 = "SELECT COUNT(*) FROM delivery WHERE person = 'E002'"
+    assert count(db, of_e002) > 0
+    pass_on(delivery, planner, [stays], day + dt.timedelta(days=1))
+    pass_on(delivery, planner, [stays], day + dt.timedelta(days=10))
+    assert count(db, of_e002) > 0  # kept for retain_days
+    pass_on(delivery, planner, [stays], day + dt.timedelta(days=11))
+    assert count(db, of_e002) == 0
+    assert count(db, "SELECT COUNT(*) FROM reminder WHERE person = 'E002'") == 0
+    assert count(db, "SELECT COUNT(*) FROM delivery WHERE person = 'E001'") > 0
+
+
+def test_a_person_who_comes_back_keeps_his_history(db: Database, planner: Planner) -> None:
+    rec = Recorder("rec")
+    conf = settings(channels=[{"name": "rec", "type": "console"}], state={"retain_days": 5})
+    delivery = Delivery(db, conf, {"rec": rec})
+    stays, back = person("E001"), person("E002")
+    day = PERMIT_DUE - dt.timedelta(days=3)
+    pass_on(delivery, planner, [stays, back], day)
+    pass_on(delivery, planner, [stays], day + dt.timedelta(days=1))
+    pass_on(delivery, planner, [stays, back], day + dt.timedelta(days=2))
+    pass_on(delivery, planner, [stays, back], day + dt.timedelta(days=20))
+    assert count(db, "SELECT COUNT(*) FROM delivery WHERE person = 'E002'") > 0
+
+
+def test_done_refuses_a_date_the_calendar_cannot_plan(
+    tmp_path: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pathlib import Path
+
+    from renewd.cli import main
+
+    folder = Path(str(tmp_path))
+    (folder / "people.csv").write_text(
+        "工号,姓名,部门,居住证到期日\n1001,张三,研发部,2027-03-15\n", encoding="utf-8"
+    )
+    config = folder / "config.toml"
+    config.write_text('[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n', "utf-8")
+    args = ["done", "-c", str(config), "1001", "permit", "--on", "2026-01-05"]
+    assert main([*args, "--new-expiry", "2207-02-10"]) == 64
+    assert "1950–2099" in capsys.readouterr().err
+    assert main(["plan", "-c", str(config)]) == 0  # nothing was recorded: planning goes on
+
+
+class SlowRecorder(Recorder):
+    def _send(self, message: object, recipient: str) -> object:  # type: ignore[override]
+        import time
+
+        time.sleep(0.4)
+        return super()._send(message, recipient)  # type: ignore[arg-type]
+
+
+def test_a_pass_stops_submitting_after_sweep_seconds_and_finishes_what_is_in_flight(
+    db: Database, planner: Planner
+) -> None:
+    rec = SlowRecorder("rec")
+    conf = settings(
+        channels=[{"name": "rec", "type": "console", "concurrency": 1}],
+        notify={"sweep_seconds": 1},
+    )
+    delivery = Delivery(db, conf, {"rec": rec})
+    crowd = [person(f"E{n:03}") for n in range(12)]
+    day = PERMIT_DUE - dt.timedelta(days=3)
+    report = delivery.run_pass(planner.plan_all(crowd, day), day, at(day))
+    assert report.stopped
+    first = len(rec.sent)
+    assert 1 <= first < 12 * 3
+    statuses = dict(db.conn.execute("SELECT status, COUNT(*) FROM delivery GROUP BY status"))
+    assert "sending" not in statuses  # what was in flight was recorded
+    assert statuses["sent"] == first
+    for minute in range(60):
+        later = at(day, 10, minute)
+        if not delivery.run_pass(planner.plan_all(crowd, day), day, later).stopped:
+            break
+    statuses = dict(db.conn.execute("SELECT status, COUNT(*) FROM delivery GROUP BY status"))
+    assert set(statuses) == {"sent"}
+    assert len(rec.sent) == statuses["sent"]  # the rest went later, each once
+
+
+def test_renaming_a_channel_keeps_its_waiting_reminders(db: Database, planner: Planner) -> None:
+    old = Recorder("mail", fail=100)  # an outage: everything waits for a retry
+    before = settings(channels=[{"name": "mail", "type": "console"}])
+    day = PERMIT_DUE - dt.timedelta(days=3)
+    crowd = [person(f"E{n:03}") for n in range(5)]
+    Delivery(db, before, {"mail": old}).run_pass(planner.plan_all(crowd, day), day, at(day))
+    waiting = count(db, "SELECT COUNT(*) FROM delivery WHERE status = 'failed'")
+    assert waiting > 0
+    new = Recorder("hr-mail")  # the same mailbox under a new name
+    after = settings(channels=[{"name": "hr-mail", "type": "console"}])
+    delivery = Delivery(db, after, {"hr-mail": new})
+    delivery.run_pass(planner.plan_all(crowd, day), day, at(day, 12))
+    assert len(new.sent) == waiting  # 5 of 5 recipients get what was waiting, once
+    assert {to for _, to in new.sent} == {p.email for p in crowd}
+    assert count(db, "SELECT COUNT(*) FROM delivery WHERE status = 'dead'") == 0
+    moved = "SELECT COUNT(*) FROM delivery WHERE status = 'cancelled' AND reason LIKE '%re-routed%'"
+    assert count(db, moved) == waiting
+    delivery.run_pass(planner.plan_all(crowd, day), day, at(day, 13))
+    assert len(new.sent) == waiting  # and never again
+
+
+def test_a_rerouted_reminder_skips_a_channel_that_already_has_it(
+    db: Database, planner: Planner
+) -> None:
+    mail, tg = Recorder("mail", fail=100), Recorder("tg", field=AddressField.TELEGRAM)
+    before = settings(
+        channels=[{"name": "mail", "type": "console"}, {"name": "tg", "type": "console"}]
+    )
+    day = PERMIT_DUE - dt.timedelta(days=3)
+    Delivery(db, before, {"mail": mail, "tg": tg}).run_pass(
+        planner.plan_all([person(telegram="12345")], day), day, at(day)
+    )
+    sent_on_tg = len(tg.sent)
+    assert sent_on_tg > 0
+    after = settings(channels=[{"name": "tg", "type": "console"}])  # mail removed
+    Delivery(db, after, {"tg": tg}).run_pass(
+        planner.plan_all([person(telegram="12345")], day), day, at(day, 12)
+    )
+    assert len(tg.sent) == sent_on_tg  # tg had them already: nothing twice
+
+
+def test_a_send_whose_record_the_full_disk_refused_is_never_sent_again(
+    db: Database, planner: Planner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from renewd.store.database import StateUnwritable
+
+    rec = Recorder("rec")
+    conf = settings(
+        channels=[{"name": "rec", "type": "console", "concurrency": 1}],
+        notify={"stale_sending_seconds": 1},  # a row left "sending" is fair game at once
+    )
+    delivery = Delivery(db, conf, {"rec": rec})
+    finish = delivery.log.finish
+    full = {"on": True}
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        if full["on"]:
+            raise StateUnwritable("disk full")
+        finish(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(delivery.log, "finish", refuse)
+    day = PERMIT_DUE - dt.timedelta(days=3)
+    plans = planner.plan_all([person(telegram="12345")], day)
+    with pytest.raises(StateUnwritable):
+        delivery.run_pass(plans, day, at(day))
+    sent = list(rec.sent)
+    assert len(sent) == 1  # the first send went out; the pass stopped when its record failed
+    with pytest.raises(StateUnwritable):  # still full: nothing is sent meanwhile
+        delivery.run_pass(plans, day, at(day, 10))
+    assert rec.sent == sent
+    full["on"] = False
+    for hour in (11, 12, 13):
+        delivery.run_pass(plans, day, at(day, hour))
+    assert len(rec.sent) == len(set(rec.sent))  # each once
+    statuses = dict(db.conn.execute("SELECT status, COUNT(*) FROM delivery GROUP BY status"))
+    assert set(statuses) == {"sent"}
+    assert statuses["sent"] == len(rec.sent)
