@@ -6,7 +6,6 @@ test must see an abort or a huge RSS, not take the test run down with it.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -47,21 +46,28 @@ def config_for(write: Write, roster: str, extra: str = "") -> Path:
     )
 
 
+# The child reports its own high-water mark (VmHWM of its fresh address space) as it exits:
+# ru_maxrss from wait4 would also count the pages it inherited from a large pytest process
+# when it was forked, before it exec'd.
+_MEASURED = (
+    "import atexit, sys\n"
+    "def hwm():\n"
+    "    with open('/proc/self/status') as f:\n"
+    "        kb = next(int(l.split()[1]) for l in f if l.startswith('VmHWM'))\n"
+    "    sys.stderr.write(f'\\nVMHWM_KB {kb}\\n')\n"
+    "atexit.register(hwm)\n"
+    "from renewd.cli import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
 def run_measured(args: list[str]) -> tuple[int, str, int]:
     """Run renewd; (exit code, stderr, peak RSS in MB)."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "renewd", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    proc = subprocess.run(
+        [sys.executable, "-c", _MEASURED, *args], capture_output=True, text=True, check=False
     )
-    _, status, usage = os.wait4(proc.pid, 0)
-    assert proc.stderr is not None
-    err = proc.stderr.read()
-    proc.stdout.close()  # type: ignore[union-attr]
-    proc.stderr.close()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, err, usage.ru_maxrss // 1024
+    err, _, tail = proc.stderr.rpartition("\nVMHWM_KB ")
+    return proc.returncode, err, int(tail.split()[0]) // 1024
 
 
 @pytest.mark.parametrize("cell", ["XFD1048576", "Z1048576", "XFD400"])
