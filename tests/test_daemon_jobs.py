@@ -402,3 +402,37 @@ def test_a_broken_roster_on_sighup_keeps_serving_and_delivering(
             assert await asyncio.to_thread(get, daemon, feed) == (200, before)  # the last good
 
     asyncio.run(scenario())
+
+
+def test_healthz_speaks_of_a_roster_only_once_its_feeds_are_published(
+    make_config: Callable[..., Path],
+) -> None:
+    """/healthz said "ok" for a fixed roster while the old feeds were still being served (CI saw
+    it): a feed reader that trusted it read yesterday's calendar. Now health follows the feeds."""
+    bad = ROSTER + "1003,王五,市场部,2027-02-30,wangwu\n"
+    config = make_config(roster=bad)
+    clock = Clock(at(PERMIT_DUE - dt.timedelta(days=3), 10))
+    seen: list[str] = []
+
+    async def scenario() -> None:
+        async with running(config, clock) as daemon:
+            assert (await health(daemon))[1]["status"] == "degraded"
+            assert daemon.feeds is not None
+            path = "/feeds/" + daemon.feeds.urls("all").https.rsplit("/feeds/", 1)[1]
+            publish = daemon.publish
+
+            def observed() -> None:  # runs in the worker thread, with the loop free to answer
+                seen.append(json.loads(get(daemon, "/healthz")[1])["status"])
+                publish()
+                seen.append(json.loads(get(daemon, "/healthz")[1])["status"])
+
+            daemon.publish = observed  # type: ignore[method-assign]
+            roster = config.parent / "people.csv"
+            roster.write_text(ROSTER + "1003,王五,市场部,2027-02-28,wangwu\n", encoding="utf-8")
+            assert await daemon.reload()
+            status, body = await health(daemon)
+            assert (status, body["status"]) == (200, "ok")
+            assert "王*（1003）".encode() in (await asyncio.to_thread(get, daemon, path))[1]
+
+    asyncio.run(scenario())
+    assert seen == ["degraded", "degraded"]  # the old roster's word until its feeds are out

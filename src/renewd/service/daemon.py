@@ -246,9 +246,12 @@ class Daemon:
 
     async def _swap(self, build: Callable[..., bool], *args: object) -> bool:
         """Run a state change off the loop; publish the feeds if it swapped a snapshot in."""
-        swapped = await asyncio.to_thread(build, *args)
-        if swapped:
-            await asyncio.to_thread(self.publish)
+        try:
+            swapped = await asyncio.to_thread(build, *args)
+            if swapped:
+                await asyncio.to_thread(self.publish)
+        finally:
+            self.state.settle()  # what /healthz says of a roster follows its feeds, never leads
         return swapped
 
     async def _catch_up(self) -> bool:

@@ -72,6 +72,7 @@ class Refresher:
         self._progress: ProgressStore | None = None
         self._db: Database | None = None
         self._to_keep: PartialRoster | None = None
+        self._settle: Callable[[], None] | None = None  # `load`'s health, once it is published
         self.roster_notices: Mapping[str, Sequence[Problem]] = {}  # for HR, once (Delivery)
         self._mark: object = None
         self._recorded: Mapping[str, Progress] = {}
@@ -153,6 +154,7 @@ class Refresher:
     def load(self, reason: str) -> bool:
         """Read and plan the roster files; swap in only if both work. Returns whether it did."""
         seen = self.watcher.snapshot()
+        self._settle = None
         try:
             partial = self._read()
             roster = partial.roster
@@ -175,8 +177,15 @@ class Refresher:
             return False
         self.watcher.mark_loaded(seen)
         self._take(snap)
-        self._accepted(partial, reason)
+        self._settle = lambda: self._accepted(partial, reason)
         return True
+
+    def settle(self) -> None:
+        """After the new snapshot's feeds are published: let /healthz and HR's notices speak of
+        the roster just swapped in (before, "ok" could be read while the old feeds were served)."""
+        pending, self._settle = self._settle, None
+        if pending is not None:
+            pending()
 
     def reload_config(self, config: Path) -> bool:
         """Re-read the configuration; keep the running one if it is invalid, or if the roster in
