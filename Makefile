@@ -17,6 +17,9 @@ DESTDIR ?=
 SYSPYTHON ?= /usr/bin/python3
 CONFDIR ?= /etc/renewd
 UNITDIR ?= /etc/systemd/system
+# The roster lives in the unit's StateDirectory: under ProtectSystem=strict and DynamicUser=yes it
+# is the one place the service may write, so the console's roster upload can replace the file.
+ROSTERDIR ?= /var/lib/renewd/roster
 # What pip installs into PREFIX: this source tree, or a wheel built by `make dist`.
 PACKAGE ?= .
 
@@ -70,13 +73,15 @@ install:
 	    systemd/renewd.service > $(DESTDIR)$(UNITDIR)/renewd.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/renewd.service
 	install -m 0644 README.md CHANGELOG.md config.example.toml $(DESTDIR)$(PREFIX)/share/doc/renewd/
-	test -e $(DESTDIR)$(CONFDIR)/config.toml || \
-	    install -m 0644 config.example.toml $(DESTDIR)$(CONFDIR)/config.toml
-	test -e $(DESTDIR)$(CONFDIR)/examples/people.csv || \
-	    install -D -m 0644 examples/people.csv $(DESTDIR)$(CONFDIR)/examples/people.csv
+	test -e $(DESTDIR)$(CONFDIR)/config.toml || { \
+	    sed -e 's|^files = \["examples/people.csv"\]|files = ["$(ROSTERDIR)/people.csv"]|' \
+	        config.example.toml > $(DESTDIR)$(CONFDIR)/config.toml && \
+	    chmod 0644 $(DESTDIR)$(CONFDIR)/config.toml; }
+	test -e $(DESTDIR)$(ROSTERDIR)/people.csv || \
+	    install -D -m 0644 examples/people.csv $(DESTDIR)$(ROSTERDIR)/people.csv
 	@echo "renewd installed in $(DESTDIR)$(PREFIX); configuration in $(DESTDIR)$(CONFDIR)"
 
-# Keeps $(CONFDIR) (your configuration and roster) and /var/lib/renewd (the state).
+# Keeps $(CONFDIR) (your configuration) and /var/lib/renewd (the state and the roster).
 uninstall:
 	if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl disable --now renewd || true; fi
 	rm -f $(DESTDIR)$(UNITDIR)/renewd.service

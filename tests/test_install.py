@@ -9,6 +9,7 @@ and run by `make test-install`, which CI runs (.ci/run).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -84,18 +85,33 @@ def test_make_install_from_the_sdist_stages_a_service_that_verifies(
     assert (result.returncode, result.stdout + result.stderr) == (0, "")
 
     config = dest / "etc" / "renewd" / "config.toml"
-    assert config.read_text() == (ROOT / "config.example.toml").read_text()
-    env = {**os.environ, "RENEWD_STATE__DIR": str(tmp_path / "state")}
+    # The roster is in the unit's StateDirectory, the one place the service may write (the
+    # console's roster upload replaces it there); the rest is the example as shipped.
+    assert "StateDirectory=renewd\n" in text
+    assert "ProtectSystem=strict\n" in text
+    installed = '["/var/lib/renewd/roster/people.csv"]'
+    example = (ROOT / "config.example.toml").read_text()
+    assert config.read_text() == example.replace('["examples/people.csv"]', installed)
+    roster = dest / "var" / "lib" / "renewd" / "roster" / "people.csv"
+    assert roster.read_bytes() == (ROOT / "examples" / "people.csv").read_bytes()
+    env = {
+        **os.environ,
+        "RENEWD_STATE__DIR": str(tmp_path / "state"),
+        "RENEWD_ROSTER__FILES": json.dumps([str(roster)]),  # the stage's /var/lib
+    }
     run(renewd, "check", "-c", config, env=env)  # the installed example is a working config
 
-    # A second install keeps an edited configuration; uninstall keeps it too.
+    # A second install keeps an edited configuration and roster; uninstall keeps them too.
     config.write_text(config.read_text() + "\n# edited\n")
+    roster.write_text("工号,姓名,居住证到期日\n1,张三,2027-03-01\n", encoding="utf-8")
     run("make", "-C", source, "install", f"DESTDIR={dest}")
     assert config.read_text().endswith("# edited\n")
+    assert "张三" in roster.read_text(encoding="utf-8")
     run("make", "-C", source, "uninstall", f"DESTDIR={dest}")
     assert not (dest / "opt" / "renewd").exists()
     assert not unit.exists()
     assert config.read_text().endswith("# edited\n")
+    assert "张三" in roster.read_text(encoding="utf-8")
 
 
 @pytest.mark.skipif(not SYSPYTHON.exists(), reason="make install uses /usr/bin/python3")

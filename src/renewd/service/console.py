@@ -176,8 +176,9 @@ class DaemonSource:
             os.replace(tmp, check.target)
         except OSError as exc:
             hint = (
-                f"{check.target}: cannot be replaced ({exc.strerror}); under systemd, keep the"
-                " roster in a writable place (ReadWritePaths=) or replace the file by hand"
+                f"{check.target}: cannot be replaced ({exc.strerror}); under systemd only the"
+                " state directory is writable: keep the roster in /var/lib/renewd/roster (as"
+                " `make install` does) or replace the file by hand"
             )
             return RosterCheck(upload, check.target, again.people, (hint,))
         path.unlink(missing_ok=True)
