@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -234,3 +235,35 @@ def test_sign_in_never_redirects_off_site(server: Server) -> None:
             allow_redirects=False,
         )  # fmt: skip
         assert response.headers["Location"] == "/", target
+
+
+def test_an_id_with_a_slash_opens_and_takes_progress(write: Write) -> None:
+    """Roster ids are the employer's own ("HR/2024/017", "A#1 ?"); the console quotes them in
+    every link and form, and the person's page opens and records progress like any other."""
+    odd = ["HR/2024/017", "A#1 ?&x=y"]
+    write(
+        "people.csv",
+        ROSTER + f"{odd[0]},孙七,研发部,2026-06-30,\n{odd[1]},周八,研发部,2026-06-30,\n",
+    )
+    port = free_port()
+    config = write(
+        "config.toml",
+        f'[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'
+        f'[server]\nlisten = "127.0.0.1:{port}"\nbase_url = "http://127.0.0.1:{port}"\n',
+    )
+    add_user(config, "admin", "--admin")
+    with running(config, NOW) as server:
+        web = sign_in(server, "admin")
+        listing = web.get(server.url("/people?q=研发部")).text + web.get(server.url("/people")).text
+        for person, name in zip(odd, ("孙七", "周八"), strict=True):
+            quoted = urllib.parse.quote(person, safe="")
+            assert f'href="/people/{quoted}"' in listing, person
+            page = web.get(server.url(f"/people/{quoted}"))
+            assert page.status_code == 200, person
+            assert name in page.text
+            done = web.post(
+                server.url(f"/people/{quoted}/done"),
+                data={"csrf": csrf_of(page.text), "step": "permit_renewed_on", "on": "2026-06-12"},
+            )
+            assert done.status_code == 200, person
+            assert server.facts(person) == {"permit_renewed_on": "2026-06-12"}
