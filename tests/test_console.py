@@ -267,3 +267,24 @@ def test_an_id_with_a_slash_opens_and_takes_progress(write: Write) -> None:
             )
             assert done.status_code == 200, person
             assert server.facts(person) == {"permit_renewed_on": "2026-06-12"}
+
+
+def test_a_sighup_applies_new_console_settings(server: Server, config: Path) -> None:
+    """`systemctl reload` takes a new `[console]` section, as it does every other one."""
+
+    def session_max_age() -> str:
+        web = requests.Session()
+        page = web.get(server.url("/signin"))
+        response = web.post(
+            server.url("/signin"),
+            data={"name": "admin", "password": PASSWORD, "csrf": csrf_of(page.text), "next": "/"},
+            allow_redirects=False,
+        )
+        found = re.search(r"Max-Age=(\d+)", response.headers.get("Set-Cookie", ""), re.I)
+        assert found, response.headers
+        return found.group(1)
+
+    assert session_max_age() == "3600"
+    config.write_text(config.read_text().replace("session_hours = 1", "session_hours = 8"))
+    assert server.run(server.daemon.reload())
+    assert session_max_age() == "28800"

@@ -193,7 +193,9 @@ def attach_console(daemon: Daemon, application: web.Application, feeds: FeedCach
     db = Database.in_dir(settings.state.dir)
     source = DaemonSource(daemon, db)
     links = ActionLinks.of(settings.state.dir, settings.server.base_url)
-    mount(application, Console(settings, source, Accounts(db), links, db))
+    console = Console(settings, source, Accounts(db), links, db)
+    mount(application, console)
+    daemon.reconfigured.append(console.reconfigure)
     if daemon.snapshot is not None:  # the first refresh happened already
         source.publish(daemon.snapshot.plans, daemon.snapshot.day)
     feeds.listeners.append(source.publish)

@@ -99,6 +99,7 @@ class Daemon:
         self.scheduler: AsyncIOScheduler | None = None
         self.runner: web.AppRunner | None = None
         self.feeds: FeedCache | None = None
+        self.reconfigured: list[Callable[[Settings], None]] = []  # told of a config SIGHUP took
 
     # -- time and state ------------------------------------------------------------------------
 
@@ -142,6 +143,8 @@ class Daemon:
             taken = await self._swap(self.state.reload_config, self.config)
             if taken:
                 self._reschedule()
+                for listener in self.reconfigured:
+                    listener(self.settings)
             loaded = await self._swap(self.state.load, "SIGHUP")
             return taken or loaded
 

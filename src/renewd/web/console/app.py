@@ -103,7 +103,13 @@ class Console:
         self.css = resources.files("renewd.web.console").joinpath("static/console.css").read_bytes()
         self.secure = self.settings.server.base_url.startswith("https://")
         self._csrf_key = hashlib.sha256(b"renewd-console-csrf" + secrets.token_bytes(32)).digest()
-        conf = self.settings.console
+        self.reconfigure(self.settings)
+
+    def reconfigure(self, settings: Settings) -> None:
+        """A configuration taken on SIGHUP: `[console]` and the language apply to the next
+        request (`[server]` and `[state]` stay until a restart, as for the daemon)."""
+        self.settings = settings
+        conf = settings.console
         self.proxies = [ipaddress.ip_network(p, strict=False) for p in conf.trusted_proxies]
 
     # -- data ----------------------------------------------------------------------------------
