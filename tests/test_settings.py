@@ -83,7 +83,9 @@ def test_secrets_from_credentials_directory_then_environment(
 @pytest.mark.parametrize(
     ("text", "field", "message"),
     [
-        (MINIMAL + "[policy]\nwindow_dayz = 30\n", "policy.window_dayz", "Extra inputs"),
+        (MINIMAL + "[policy]\nwindow_dayz = 30\n", "policy.window_dayz", "unknown key"),
+        (MINIMAL + '[policy.owners]\nprepar = "employer"\n', "policy.owners.prepar", "unknown key"),
+        (MINIMAL + '[policy.owners]\nprepare = "boss"\n', "policy.owners.prepare", "'holder'"),
         (MINIMAL + '[policy]\nwindow_days = "soon"\n', "policy.window_days", "integer"),
         (MINIMAL + '[notify]\nescalate_to = ["nope"]\n', None, "unknown channel 'nope'"),
         ("[roster]\nfiles = []\n", "roster.files", "at least 1"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from renewd.core.policy import Owner, Owners, Policy, ProcessingDays
+from renewd.core.policy import Owners, Policy, ProcessingDays
 
 
 class _Section(BaseModel):
@@ -15,20 +15,6 @@ class _Section(BaseModel):
 class ProcessingDaysSettings(_Section):
     unchanged: int = Field(default=7, ge=1, le=60)
     changed: int = Field(default=20, ge=1, le=120)
-
-
-class OwnersSettings(_Section):
-    """`[policy.owners]`: who each milestone belongs to (SPEC §3)."""
-
-    prepare: Owner = Owner.HOLDER
-    permit_window: Owner = Owner.HOLDER
-    permit_renewal: Owner = Owner.HOLDER
-    points_application: Owner = Owner.EMPLOYER
-    employer_submission: Owner = Owner.EMPLOYER
-    points_approval: Owner = Owner.BOTH
-    collect_notice: Owner = Owner.HOLDER
-    expiry: Owner = Owner.BOTH
-    grace_end: Owner = Owner.HOLDER
 
 
 class PolicySettings(_Section):
@@ -45,13 +31,14 @@ class PolicySettings(_Section):
     collect_workdays: int = Field(default=5, ge=0, le=60)
     auto_endorsement: bool = True
     auto_endorsement_check_days: int = Field(default=7, ge=0, le=366)
-    owners: OwnersSettings = OwnersSettings()
+    # The core's own dataclass: pydantic checks each owner and refuses an unknown kind.
+    owners: Owners = Owners()
 
     def core(self) -> Policy:
         """The plan's own policy type."""
         fields = self.model_dump(exclude={"processing_workdays", "owners"})
         return Policy(
             processing_workdays=ProcessingDays(**self.processing_workdays.model_dump()),
-            owners=Owners(**self.owners.model_dump()),
+            owners=self.owners,
             **fields,
         )

@@ -350,6 +350,8 @@ def _message(err: Any) -> str:
         tag = err.get("ctx", {}).get("tag")
         given = f"unknown channel type {tag!r}" if tag else "a channel needs a `type`"
         return f"{given}; use one of: {kinds}"
+    if err["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
+        return "unknown key: check its spelling (config.example.toml lists every key)"
     return str(err["msg"]).removeprefix("Value error, ")
 
 
