@@ -12,7 +12,9 @@ from renewd.core.model import Person
 from renewd.core.plan import Planner
 from renewd.core.routing import AddressField
 from renewd.service.delivery import Delivery
+from renewd.store.accounts import Accounts
 from renewd.store.database import Database
+from renewd.store.moves import MoveStore
 
 
 def pass_on(
@@ -69,13 +71,26 @@ def test_a_leavers_data_is_purged_after_retain_days(db: Database, planner: Plann
     pass_on(delivery, planner, [stays, leaves], day)
     of_e002 = "SELECT COUNT(*) FROM delivery WHERE person = 'E002'"
     assert count(db, of_e002) > 0
+    assert count(db, "SELECT COUNT(*) FROM delivery_item WHERE person = 'E002'") > 0
+    assert count(db, "SELECT COUNT(*) FROM person_seen WHERE person = 'E002'") == 1
+    Accounts(db).audit("console:hr", "E002", "done", "permit_renewed_on", at(day))
+    MoveStore(db)
+    db.conn.execute(
+        "INSERT INTO moved_note (person, cycle, kind, old_due, new_due, provisional, cause,"
+        " noted_at, claimed_on) VALUES ('E002', '2026-06-30', 'expiry', '2026-06-01',"
+        " '2026-06-02', 0, 'notice', '2026-06-01T09:00:00', '2026-06-01')"
+    )
+    db.conn.commit()
     pass_on(delivery, planner, [stays], day + dt.timedelta(days=1))
     pass_on(delivery, planner, [stays], day + dt.timedelta(days=10))
     assert count(db, of_e002) > 0  # kept for retain_days
     pass_on(delivery, planner, [stays], day + dt.timedelta(days=11))
     assert count(db, of_e002) == 0
-    assert count(db, "SELECT COUNT(*) FROM reminder WHERE person = 'E002'") == 0
+    for table in ("reminder", "delivery_item", "person_seen", "moved_note", "console_audit"):
+        assert count(db, f"SELECT COUNT(*) FROM {table} WHERE person = 'E002'") == 0, table
     assert count(db, "SELECT COUNT(*) FROM delivery WHERE person = 'E001'") > 0
+    assert count(db, "SELECT COUNT(*) FROM delivery_item WHERE person = 'E001'") > 0
+    assert count(db, "SELECT COUNT(*) FROM person_seen WHERE person = 'E001'") == 1
 
 
 def test_a_person_who_comes_back_keeps_his_history(db: Database, planner: Planner) -> None:

@@ -2,9 +2,10 @@
 
 A person missing from a roster that loaded (a roster that fails to load changes nothing) is a
 leaver from that day: his waiting deliveries are cancelled by the pass (`Delivery`), his feed
-is gone with his roster row (404), and after `[state] retain_days` his delivery log, issued
-reminders and recorded progress are deleted. Someone who comes back before then is simply a
-person again, his history intact.
+is gone with his roster row (404), and after `[state] retain_days` his delivery log (with what
+each message carried), issued reminders, recorded progress, calendar-move notes, console audit
+lines and first-contact mark are deleted (his last good roster record went with his row).
+Someone who comes back before then is simply a person again, his history intact.
 """
 
 from __future__ import annotations
@@ -23,8 +24,11 @@ SCHEMA = [
     """,
 ]
 
-# Tables holding one person's data, by their `person` column.
-PERSON_TABLES = ("delivery", "reminder", "progress_fact")
+# Tables holding one person's data, by their `person` column: who he is known by (a person
+# renewd has written to is in `person_seen`), then all that is purged with him. Not his feed's
+# rotation counter: a token he rotated must stay dead if he comes back.
+KNOWN_BY = ("delivery", "reminder", "progress_fact", "person_seen")
+PERSON_TABLES = (*KNOWN_BY, "delivery_item", "moved_note", "console_audit")
 
 
 class Leavers:
@@ -32,17 +36,17 @@ class Leavers:
         self.db = db
         db.ensure_schema("leavers", SCHEMA)
 
-    def _tables(self) -> list[str]:
+    def _tables(self, names: tuple[str, ...] = PERSON_TABLES) -> list[str]:
         rows = self.db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         present = {row[0] for row in rows}
-        return [t for t in PERSON_TABLES if t in present]
+        return [t for t in names if t in present]
 
     def update(self, present: Collection[str], today: dt.date, retain_days: int) -> list[str]:
         """Note who left and who came back; purge those gone for `retain_days`. Returns the
         purged ids."""
         tables = self._tables()
         known: set[str] = set()
-        for table in tables:
+        for table in self._tables(KNOWN_BY):
             known.update(
                 row[0]
                 for row in self.db.conn.execute(f"SELECT DISTINCT person FROM {table}")
