@@ -236,3 +236,50 @@ def test_hr_hears_of_each_roster_problem_once_in_its_groups_channel(
         db.close()
     sent_titles = [m.title for m, _ in hr.sent]
     assert len([t for t in sent_titles if t.startswith("【名单问题】")]) == 2, sent_titles
+
+
+def test_a_roster_problem_rides_in_the_digest_the_pass_writes_anyway(
+    tmp_path: Path, planner: Planner
+) -> None:
+    """One message per recipient per pass (SPEC §5): on a day HR gets a digest, its group's
+    roster problems are a section of it, not a second message; the same for the escalation
+    channel and the rows without a group. Told once: the next pass says nothing of them."""
+    people = write(
+        tmp_path / "people.csv",
+        [f"E000{i},员工{i},研发部,{EXPIRES},e{i}@example.com" for i in (1, 2)]
+        + ["E0003,员工3,研发部,2026-02-30,e3@example.com", "E0004,员工4,,bad,"],
+    )
+    roster = load([people], tmp_path / "state")
+    hr, boss = Recorder("hr", personal=False), Recorder("boss", personal=False)
+    conf = settings(
+        channels=[{"name": "hr", "type": "console"}, {"name": "boss", "type": "console"},
+                  {"name": "mail", "type": "console"}],
+        groups={"研发部": {"channels": ["hr"]}},
+        notify={"escalate_to": ["boss"]},
+    )  # fmt: skip
+    day = PERMIT_DUE + dt.timedelta(days=1)
+    db = Database.in_dir(tmp_path / "state")
+    try:
+        d = Delivery(db, conf, {"hr": hr, "boss": boss, "mail": Recorder("mail")})
+        plans = planner.plan_all(roster.people, day)
+        dry = d.run_pass(plans, day, at(day), dry_run=True, notices=roster.by_group)
+        assert [o.channel for o in dry.planned].count("hr") == 1
+        d.run_pass(plans, day, at(day), notices=roster.by_group)
+        d.run_pass(plans, day + dt.timedelta(days=1), at(day, 10), notices=roster.by_group)
+    finally:
+        db.close()
+    first = [m for m, _ in hr.sent if "2026-06-12" in m.title]
+    assert len(first) == 1, [m.title for m, _ in hr.sent]
+    digest = first[0]
+    assert digest.title.startswith("【续签提醒汇总】研发部")
+    assert "员工1（E0001）" in digest.body
+    assert "名单问题：研发部，1 处需要更正" in digest.body
+    assert "people.csv 第4行 居住证到期日: no such date (2026-02-30)" in digest.body
+    assert "第5行" not in digest.body  # the row without a group is the escalation's
+    escalation = [m for m, _ in boss.sent if "2026-06-12" in m.title]
+    assert len(escalation) == 1, [m.title for m, _ in boss.sent]
+    assert "名单问题：未分组" in escalation[0].body
+    assert "第5行" in escalation[0].body
+    later = [m.body for m, _ in (*hr.sent, *boss.sent) if "2026-06-12" not in m.title]
+    assert later
+    assert not any("名单问题" in body for body in later)

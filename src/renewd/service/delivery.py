@@ -43,16 +43,14 @@ from collections.abc import Callable, Mapping, Sequence
 
 from renewd.channels.base import Channel
 from renewd.core.errors import Problem
-from renewd.core.messages import Section
 from renewd.core.model import MilestoneKind, PersonPlan
 from renewd.core.reminders import DigestKey, MessageKey, Reminder, ReminderKey
-from renewd.core.routing import PersonalEnvelope
 from renewd.core.schedule import LeadRules, PassHistory, due_reminders
 from renewd.core.workdays import WorkdayCalendar
 from renewd.service.holders import Holder, Role, is_gone, this_process
 from renewd.service.moved import CalendarMail
 from renewd.service.notices import Notices
-from renewd.service.outbox import Extra, Outbox, build
+from renewd.service.outbox import Extra, Outbox, build, joined
 from renewd.service.sending import Outcome, PassReport, Sender
 from renewd.settings import NotifySettings, Settings
 from renewd.store.claims import Claims
@@ -216,8 +214,9 @@ class Delivery:
         if dry_run:
             if issue:
                 mail.begin()
-            claims = [*self._outbox(reminders, today, report, mail).claims,
-                      *told.build(today, False)]  # fmt: skip
+            told.begin()
+            claims = [*self._outbox(reminders, today, report, mail, told).claims,
+                      *told.rest(today, False)]  # fmt: skip
             rest = mail.rest() if issue else []
             report.planned = [_planned(d) for d in claims + rest]
             report.issued = len(reminders) + len(rest)
@@ -231,12 +230,13 @@ class Delivery:
             seen = [p.person.id for p in plans if known is None or p.person.id not in known]
 
             def deliveries(won: list[Reminder]) -> list[NewDelivery]:
-                mail.begin(self.db.conn)  # inside the claim's transaction, as is `rest`
-                claims = list(self._outbox(won, today, report, mail).claims)
-                return claims + mail.rest(self.db.conn)
+                mail.begin(self.db.conn)  # inside the claim's transaction, as are the `rest`s
+                told.begin()
+                claims = list(self._outbox(won, today, report, mail, told).claims)
+                return claims + mail.rest(self.db.conn) + told.rest(today, True)
 
             report.issued = self.log.claim(reminders, deliveries, today, stamp(), seen)
-        if notices:  # a claim of their own: each notice commits with its "told" record
+        if notices and not issue:  # a claim of their own: each commits with its "told" record
             Claims(self.db).add(lambda: told.build(today, True), stamp())
         self.rescue(stamp())
         # A pass submits new sends for at most one sweep: slow peers cannot stretch it into the
@@ -277,13 +277,15 @@ class Delivery:
         today: dt.date,
         report: PassReport,
         mail: CalendarMail | None = None,
+        told: Notices | None = None,
     ) -> Outbox:
         """One message per recipient for `reminders` (see `renewd.service.outbox`), with the
-        calendar mail's sections inside."""
+        calendar mail's and the roster notices' sections inside."""
         number = self.log.next_pass_number(today)
-        extra, digest_extra = self.extra, None
-        if mail is not None:
-            extra, digest_extra = _joined(self.extra, mail.extra), mail.digest_extra
+        extra = joined(self.extra, mail.extra if mail else None)
+        digest_extra = joined(
+            mail.digest_extra if mail else None, told.digest_extra if told else None
+        )
         outbox = build(reminders, today, number, self.settings, self.policy, self.channels,
                        extra, digest_extra)  # fmt: skip
         report.skipped += outbox.unheard
@@ -383,16 +385,6 @@ class Delivery:
             log.info("delivery %d: %s", row.id, reason)
             moved = True
         return moved
-
-
-def _joined(first: Extra | None, second: Extra) -> Extra:
-    if first is None:
-        return second
-
-    def both(envelope: PersonalEnvelope) -> Sequence[Section]:
-        return (*first(envelope), *second(envelope))
-
-    return both
 
 
 def _planned(d: NewDelivery) -> Outcome:

@@ -1,11 +1,13 @@
 """HR's notices of roster problems: each problem once, on the digest channels of its group.
 
 A bad row holds back only its own person (`renewd.roster.assemble.read_partial`); HR has to
-correct it. Each problem HR was not told of yet goes out in one notice per group on that group's
-digest channels (`[groups.X] channels`), or on `notify.escalate_to` when the row has no group
-(or its group has no channels). The notice rows and the record that HR was told
-(`renewd.store.records.mark_noticed`) commit in one transaction, so a crash cannot tell HR twice
-or not at all; a problem that is fixed is forgotten, and told again should it come back.
+correct it. Each problem HR was not told of yet goes to that group's digest channels
+(`[groups.X] channels`), or to `notify.escalate_to` when the row has no group (or its group has
+no channels): as a section of the digest the pass writes that channel anyway (one message per
+recipient per pass, SPEC §5; `Notices.digest_extra`), else in a notice of its own. The rows that
+carry them and the record that HR was told (`renewd.store.records.mark_noticed`) commit in one
+transaction, so a crash cannot tell HR twice or not at all; a problem that is fixed is
+forgotten, and told again should it come back.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import PurePath as Path
 
 from renewd.channels.base import Channel
-from renewd.channels.formatting import bold, escape
+from renewd.channels.formatting import render
 from renewd.core.errors import Problem
-from renewd.core.messages import Format, Message
+from renewd.core.messages import Letter, Level, Line, Section
 from renewd.core.model import Lang
 from renewd.core.reminders import DigestKey
+from renewd.core.routing import GroupEnvelope
 from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog, NewDelivery
@@ -27,6 +30,10 @@ from renewd.store.records import mark_noticed, unnoticed
 
 
 class Notices:
+    """One pass's roster notices. In a pass that writes digests: `begin()` inside the claim
+    transaction, build the outbox (which asks `digest_extra`), then `rest(today, True)`; in one
+    that writes none, `build(today, True)` alone."""
+
     def __init__(
         self,
         db: Database,
@@ -38,37 +45,94 @@ class Notices:
         self.settings = settings
         self.channels = channels
         self.problems = problems  # by group; "" = no group known
+        self.pending: dict[str, list[Problem]] = {}  # by group: not told yet
+        self.left: dict[str, set[str]] = {}  # by group: channels no digest carried them to
 
-    def build(self, today: dt.date, record: bool) -> list[NewDelivery]:
-        """The notices of the problems not told yet; `record`: mark them told (the caller runs
-        this inside the transaction that inserts the notices)."""
-        out: list[NewDelivery] = []
-        if not any(self.problems.values()):
-            return out
-        log = DeliveryLog(self.db)
-        for group, problems in sorted(unnoticed(self.db, self.problems).items()):
-            conf = self.settings.groups.get(group)
-            names = conf.channels if conf and conf.channels else self.settings.notify.escalate_to
-            key_group = group if conf and conf.channels else None
-            key = DigestKey(today, log.next_digest_number(key_group, today), key_group)
-            made = [
-                NewDelivery(key, 0, name, "", roster_notice(group or None, problems,
-                            self.settings.language, channel.format), False)
-                for name in names
-                if (channel := self.channels.get(name)) is not None and channel.fixed
-            ]  # fmt: skip
-            if made and record:
-                mark_noticed(self.db, group, problems, today.isoformat())
-            out += made
+    def _channels(self, group: str) -> list[str]:
+        names = self._own(group) or self.settings.notify.escalate_to
+        return [n for n in names if (c := self.channels.get(n)) is not None and c.fixed]
+
+    def _own(self, group: str) -> Sequence[str]:
+        conf = self.settings.groups.get(group)
+        return conf.channels if conf else ()
+
+    def begin(self) -> None:
+        """Read which problems HR was not told of yet (on the caller's transaction)."""
+        self.pending = unnoticed(self.db, self.problems) if any(self.problems.values()) else {}
+        self.left = {group: set(self._channels(group)) for group in self.pending}
+
+    def digest_extra(self, envelope: GroupEnvelope) -> Sequence[Section]:
+        """The roster sections of a digest: the problems of the groups this channel serves."""
+        lang = self.settings.language
+        out = []
+        for group, problems in sorted(self.pending.items()):
+            if envelope.channel in self.left[group]:
+                self.left[group].discard(envelope.channel)
+                out.append(roster_section(group or None, problems, lang))
         return out
 
+    def rest(self, today: dt.date, record: bool) -> list[NewDelivery]:
+        """A notice of its own on every channel no digest carried a group's problems to; with
+        `record`, mark every group told that some channel hears (inside the caller's
+        transaction, with the rows)."""
+        out: list[NewDelivery] = []
+        log = DeliveryLog(self.db)
+        lang = self.settings.language
+        for group, problems in sorted(self.pending.items()):
+            names = self._channels(group)
+            key_group = group if self._own(group) else None
+            key = DigestKey(today, log.next_digest_number(key_group, today), key_group)
+            letter = roster_notice(group or None, problems, lang)
+            for name in names:
+                if name in self.left[group]:
+                    chan = self.channels[name]
+                    parts = render(letter, chan.format, chan.max_bytes, lang)
+                    out += [NewDelivery(key, i, name, "", m, False) for i, m in enumerate(parts)]
+            if names and record:
+                mark_noticed(self.db, group, problems, today.isoformat())
+        self.pending = {}
+        return out
 
-def roster_notice(
-    group: str | None, problems: Sequence[Problem], lang: Lang, fmt: Format
-) -> Message:
-    """HR's notice of roster rows that were held back (each problem is noticed once): where
-    each is and what is wrong, as `renewd check` says it (a roster holds no ID-card or phone
-    numbers: renewd never reads those columns)."""
+    def build(self, today: dt.date, record: bool) -> list[NewDelivery]:
+        """Every notice on its own (a pass that writes no digest)."""
+        self.begin()
+        return self.rest(today, record)
+
+
+def _where(problem: Problem, zh: bool) -> str:
+    where = Path(problem.file).name
+    if problem.row is not None:
+        where += f" 第{problem.row}行" if zh else f" row {problem.row}"
+    column = f" {problem.field}" if problem.field else ""
+    return f"{where}{column}: {problem.message}"
+
+
+def roster_section(group: str | None, problems: Sequence[Problem], lang: Lang) -> Section:
+    """The rows of one group that were held back: where each is and what is wrong, as
+    `renewd check` says it (a roster holds no ID-card or phone numbers: renewd never reads those
+    columns). Plain text: the channel's renderer escapes it."""
+    zh = lang is Lang.ZH
+    who = group or ("未分组" if zh else "no group")
+    heading = (
+        f"名单问题：{who}，{len(problems)} 处需要更正"
+        if zh
+        else f"Roster problems: {who}, {len(problems)} to correct"
+    )
+    lines = [
+        Line(
+            "以下行未能读取：已保留此人上次的正确记录（新人暂不提醒）。请更正名单。"
+            if zh
+            else "These rows could not be read: each person keeps his last good record (a new"
+            " person is left out until fixed). Please correct the roster.",
+            Level.TEXT,
+        )
+    ]
+    lines += [Line(_where(p, zh)) for p in problems]
+    return Section(heading, tuple(lines))
+
+
+def roster_notice(group: str | None, problems: Sequence[Problem], lang: Lang) -> Letter:
+    """HR's notice of roster rows that were held back, for a pass that writes it nothing else."""
     zh = lang is Lang.ZH
     who = group or ("未分组" if zh else "no group")
     title = (
@@ -76,16 +140,4 @@ def roster_notice(
         if zh
         else f"[Roster problems] {who}: {len(problems)} to correct"
     )
-    lines = [
-        bold(escape(who, fmt), fmt),
-        "以下行未能读取：已保留此人上次的正确记录（新人暂不提醒）。请更正名单。"
-        if zh
-        else "These rows could not be read: each person keeps his last good record (a new"
-        " person is left out until fixed). Please correct the roster.",
-    ]
-    for p in problems:
-        where = Path(p.file).name + (f" {'第' if zh else 'row '}{p.row}{'行' if zh else ''}"
-                                     if p.row is not None else "")  # fmt: skip
-        column = f" {p.field}" if p.field else ""
-        lines.append(f"- {escape(where + column, fmt)}: {escape(p.message, fmt)}")
-    return Message(title, "\n".join(lines), fmt)
+    return Letter(title, (), (roster_section(group, problems, lang),))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from renewd.channels.base import Channel
 from renewd.channels.factory import routes_of
@@ -31,6 +32,19 @@ from renewd.store.deliveries import NewDelivery
 
 Extra = Callable[[PersonalEnvelope], Sequence[Section]]
 DigestExtra = Callable[[GroupEnvelope], Sequence[Section]]
+
+
+E = TypeVar("E", PersonalEnvelope, GroupEnvelope)
+
+
+def joined(*extras: Callable[[E], Sequence[Section]] | None) -> Callable[[E], Sequence[Section]]:
+    """One hook asking each of `extras` in turn (None: not there)."""
+    present = [e for e in extras if e is not None]
+
+    def every(envelope: E) -> Sequence[Section]:
+        return tuple(section for extra in present for section in extra(envelope))
+
+    return every
 
 
 @dataclass(frozen=True)
