@@ -311,3 +311,31 @@ def test_a_form_stores_a_pasted_notice_against_the_daemons_snapshot(db: Database
     assert done.stored
     assert 2027 in NoticeStore(db).load()
     assert len(MoveStore(db).pending()) == 3
+
+
+def test_the_weekly_ask_rides_in_the_escalation_digest_of_that_pass(db: Database) -> None:
+    """One message per recipient per pass: the week's "import the notice" ask is a section of
+    the escalation digest when there is one, and is not asked again that week."""
+    rec, boss = Recorder("rec"), Recorder("boss", personal=False)
+    app = World(settings(**GROUPED))
+    late = person(
+        "E002", name="李四", permit_expires=dt.date(2026, 12, 10)
+    )  # infeasible: escalated
+    delivery = Delivery(db, app.settings, {"rec": rec, "boss": boss})
+    monday = dt.date(2026, 11, 30)
+    for offset in range(3):
+        day = monday + dt.timedelta(days=offset)
+        snap = app.snap([HOLDER, late], day=day)
+        warning = estimate_warning(snap, snap.plans, day)
+        assert warning is not None
+        delivery.run_pass(snap.plans, day, at(day), calendar_warning=warning)
+    first = [m for m, _ in boss.sent if "2026-11-30" in m.title]
+    assert len(first) == 1, [m.title for m, _ in boss.sent]
+    assert first[0].title.startswith("【需关注】2026-11-30")
+    assert "李四（E002）" in first[0].body
+    assert "节假日安排尚未导入" in first[0].body
+    assert "renewd calendar import" in first[0].body
+    asks = [m for m, _ in boss.sent if "节假日安排尚未导入" in m.title + m.body]
+    assert len(asks) == 1, [m.title for m, _ in boss.sent]
+    asked = db.conn.execute("SELECT channel, week FROM calendar_asked").fetchall()
+    assert [tuple(row) for row in asked] == [("boss", "2026-11-30")]

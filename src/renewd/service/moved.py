@@ -56,11 +56,21 @@ class CalendarMail:
         self.notes: list[Note] = []
         self.personal: dict[int, set[Personal]] = {}  # note id -> addresses still to reach
         self.hr: dict[int, set[str]] = {}  # note id -> HR channels still to reach
+        self.week = today - dt.timedelta(days=today.weekday())  # the estimate ask's Monday
+        self.ask: set[str] = set()  # escalation channels still to ask this week
+        self.asked: set[str] = set()  # ... and those this pass asks
 
     def begin(self, conn: sqlite3.Connection | None = None) -> None:
         """Read the pending notes (on `conn`, inside the claim transaction) and who hears each.
         Notes of people not in the plans (a leaver) stay pending."""
         self.notes = [n for n in self.store.pending(conn) if n.move.person in self.people]
+        if self.warning is not None:
+            told = self.store.asked(self.week, conn)
+            self.ask = {
+                name
+                for name in self.settings.notify.escalate_to
+                if (c := self.channels.get(name)) is not None and c.fixed and name not in told
+            }
         for note in self.notes:
             person = self.people[note.move.person]
             hr = self.routes.hr_channels(person.group) if person.group else ()
@@ -94,14 +104,20 @@ class CalendarMail:
         return (moved_section([n.move for n in carried], lang),)
 
     def digest_extra(self, envelope: GroupEnvelope) -> Sequence[Section]:
-        """The moved section of an HR digest: the employer's steps of the channel's groups."""
+        """The moved section of an HR digest (the employer's steps of the channel's groups) and,
+        in an escalation digest, this week's ask to import the holiday notice."""
+        out: list[Section] = []
         carried = [n for n in self.notes if envelope.channel in self.hr[n.id]]
         for note in carried:
             self.hr[note.id].discard(envelope.channel)
-        if not carried:
-            return ()
-        names = {n.move.person: self.people[n.move.person].name for n in carried}
-        return (moved_section([n.move for n in carried], self.settings.language, names),)
+        if carried:
+            names = {n.move.person: self.people[n.move.person].name for n in carried}
+            out.append(moved_section([n.move for n in carried], self.settings.language, names))
+        if envelope.channel in self.ask:
+            self.ask.discard(envelope.channel)
+            self.asked.add(envelope.channel)
+            out.append(self._estimate_letter().sections[0])
+        return out
 
     # -- what is left ------------------------------------------------------------------------
 
@@ -129,6 +145,7 @@ class CalendarMail:
         out += self._estimate()
         if conn is not None:
             self.store.claim(conn, [n.id for n in self.notes], self.today)
+            self.store.mark_asked(conn, self.week, self.asked | self.ask)
         return out
 
     def _rows(
@@ -141,27 +158,31 @@ class CalendarMail:
         parts = render(letter, chan.format, chan.max_bytes, lang)
         return [NewDelivery(key, i, channel, to, m, False) for i, m in enumerate(parts)]
 
-    def _estimate(self) -> list[NewDelivery]:
-        if self.warning is None:
-            return []
-        monday = self.today - dt.timedelta(days=self.today.weekday())
-        key = ReminderKey("@calendar", monday, CalendarNote.CALENDAR_ESTIMATE, 0)
-        lang = self.settings.language
-        zh = lang is Lang.ZH
-        letter = Letter(
+    def _estimate_letter(self) -> Letter:
+        zh = self.settings.language is Lang.ZH
+        return Letter(
             "【需关注】节假日安排尚未导入" if zh else "[Attention] holiday notice not imported",
+            (),
             (
-                "请在国务院公布放假安排当天导入："
-                if zh
-                else "Import the notice the day it appears:",
+                Section(
+                    "节假日安排尚未导入：请在国务院公布放假安排当天导入"
+                    if zh
+                    else "Holiday notice not imported: import it the day it appears",
+                    (Line(self.warning or ""),),
+                ),
             ),
-            (Section("", (Line(self.warning),)),),
         )
+
+    def _estimate(self) -> list[NewDelivery]:
+        """The week's ask, on its own, to the escalation channels no digest carried it to."""
+        if self.warning is None or not self.ask:
+            return []
+        key = ReminderKey("@calendar", self.week, CalendarNote.CALENDAR_ESTIMATE, 0)
+        lang = self.settings.language
+        letter = self._estimate_letter()
         out = []
-        for name in self.settings.notify.escalate_to:
-            channel = self.channels.get(name)
-            if channel is None or not channel.fixed:
-                continue
+        for name in sorted(self.ask):
+            channel = self.channels[name]
             parts = render(letter, channel.format, channel.max_bytes, lang)
             out += [NewDelivery(key, i, name, "", m, False) for i, m in enumerate(parts)]
         return out

@@ -48,6 +48,15 @@ SCHEMA = [
     );
     CREATE INDEX moved_note_pending ON moved_note (claimed_on, person)
     """,
+    # The weekly "import the holiday notice" ask may ride in an escalation digest: which
+    # channels were asked in which week (its Monday), whatever message carried it.
+    """
+    CREATE TABLE calendar_asked (
+        channel TEXT NOT NULL,
+        week TEXT NOT NULL,
+        PRIMARY KEY (channel, week)
+    )
+    """,
 ]
 
 
@@ -127,6 +136,20 @@ class MoveStore:
             "INSERT INTO moved_note (person, cycle, kind, old_due, new_due, provisional, cause,"
             " noted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
+        )
+
+    def asked(self, week: dt.date, conn: sqlite3.Connection | None = None) -> set[str]:
+        """The channels asked to import the holiday notice in the week of Monday `week`."""
+        rows = (conn or self.db.conn).execute(
+            "SELECT channel FROM calendar_asked WHERE week = ?", (week.isoformat(),)
+        )
+        return {row[0] for row in rows}
+
+    def mark_asked(self, conn: sqlite3.Connection, week: dt.date, channels: Iterable[str]) -> None:
+        """Inside the caller's transaction (the one that claims the messages carrying it)."""
+        conn.executemany(
+            "INSERT OR IGNORE INTO calendar_asked (channel, week) VALUES (?, ?)",
+            [(channel, week.isoformat()) for channel in channels],
         )
 
     def pending(self, conn: sqlite3.Connection | None = None) -> list[Note]:
