@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from aiohttp import web
 from renewd.core.events import Stamp, plan_events
 from renewd.core.feeds import FeedKind, FeedSpec
 from renewd.core.ics import render_feed
-from renewd.core.model import Change, CriticalDate, Lang, Person
+from renewd.core.model import Change, CriticalDate, Lang, Person, Progress
 from renewd.core.plan import Planner
 from renewd.core.workdays import WorkdayCalendar
 from renewd.settings import FeedsSettings, Settings
@@ -142,6 +143,33 @@ def bench_cache(events: int) -> None:
                 f" events, {len(cache.specs):,} feeds: {time.perf_counter() - t0:.3f} s"
             )
             cache._gen = None  # force a rebuild (as a new day would)
+
+
+def bench_one_change(people_count: int) -> None:
+    """One person's step recorded (the daemon keeps everyone else's plan object), then a roster
+    reload that plans everyone again with one row changed, beside the first full refresh."""
+    pl = planner()
+    people = crowd(people_count)
+    plans = pl.plan_all(people, TODAY)
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = FeedCache(settings(Path(tmp)), Database.in_dir(Path(tmp)), b"k" * 32)
+        t0 = time.perf_counter()
+        cache.refresh(people, plans, TODAY, NOW)
+        full = time.perf_counter() - t0
+        done = replace(people[0], progress=Progress(permit_renewed_on=people[0].permit_expires
+                                                    - dt.timedelta(days=20)))  # fmt: skip
+        kept = [pl.plan(done, TODAY), *plans[1:]]
+        t0 = time.perf_counter()
+        cache.refresh([done, *people[1:]], kept, TODAY, NOW)
+        one = time.perf_counter() - t0
+        renamed = [done, replace(people[1], name="改名"), *people[2:]]
+        t0 = time.perf_counter()
+        cache.refresh(renamed, pl.plan_all(renamed, TODAY), TODAY, NOW)
+        reload = time.perf_counter() - t0
+    print(
+        f"  feeds after one change, {people_count:,} people: full refresh {full:.2f} s;"
+        f" one step recorded {one:.2f} s; roster reload with one row changed {reload:.2f} s"
+    )
 
 
 def bench_hr_feed(people_count: int) -> None:
@@ -313,6 +341,7 @@ def main() -> int:
     args = parser.parse_args()
     sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
     bench_hr_feed(20_000)
+    bench_one_change(10_000 if args.quick else 100_000)
     bench_render(sizes)
     bench_cache(10_000)
     bench_memory(10_000)

@@ -315,3 +315,45 @@ def test_fold_never_splits_a_character(text: str) -> None:
     assert all(len(p) <= 75 for p in parts)
     assert all(p.startswith(b" ") for p in parts[1:])
     assert b"".join([parts[0], *(p[1:] for p in parts[1:])]).decode("utf-8") == line
+
+
+def test_a_refresh_after_one_change_equals_a_refresh_from_scratch(tmp_path: Path) -> None:
+    """After one person's step is recorded the cache writes only his events again, keeping the
+    others' stamps and shares; what it publishes (bytes, ETag, Last-Modified of every feed) must
+    be what a fresh cache over the same state computes from nothing."""
+    extra = {"extra": [{"name": "expats", "tags": ["expat"], "alarms": True}]}
+    crowd = people()
+    cache = cache_for(tmp_path, feeds=extra)
+    plans = PLANNER.plan_all(crowd, TODAY)
+    cache.refresh(crowd, plans, TODAY, NOW)
+    renewed = dataclasses.replace(
+        crowd[0], progress=Progress(permit_renewed_on=dt.date(2027, 1, 25))
+    )
+    kept = (PLANNER.plan(renewed, TODAY), *plans[1:])  # as the daemon's snapshot keeps them
+    written: list[str] = []
+    stamp = cache.store.stamp
+
+    def counted(events: object, now: dt.datetime) -> list[Stamp]:
+        keys = list(events)  # type: ignore[call-overload]
+        written.extend(k.uid for k in keys)
+        return stamp(keys, now)
+
+    cache.store.stamp = counted  # type: ignore[method-assign]
+    later = NOW + dt.timedelta(days=1)
+    assert cache.refresh([renewed, *crowd[1:]], kept, TODAY, later)
+    assert written
+    assert written == [e.key.uid for e in plan_events(kept[0], Lang.ZH, uid_key=UID_KEY)]
+    # A roster reload plans everyone again: equal plans are found equal, not restamped.
+    written.clear()
+    renamed = dataclasses.replace(crowd[1], name="王小明")
+    again = (kept[0], PLANNER.plan(renamed, TODAY), *PLANNER.plan_all(crowd[2:], TODAY))
+    assert cache.refresh([renewed, renamed, *crowd[2:]], again, TODAY, later)
+    assert written == [e.key.uid for e in plan_events(again[1], Lang.ZH, uid_key=UID_KEY)]
+    fresh = cache_for(tmp_path, feeds=extra)
+    fresh.refresh([renewed, renamed, *crowd[2:]], again, TODAY, later)
+    assert [s.name for s in fresh.specs] == [s.name for s in cache.specs]
+    for spec in cache.specs:
+        mine, theirs = cache.published(spec.name), fresh.published(spec.name)
+        assert (mine.body, mine.etag, mine.last_modified) == (
+            theirs.body, theirs.etag, theirs.last_modified
+        ), spec.name  # fmt: skip

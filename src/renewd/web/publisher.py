@@ -9,6 +9,10 @@ Between refreshes the cache keeps the plans and one stamp per event, not the eve
 feed's events are written again from its members' plans when it is first rendered (`plan_events`
 is pure, so they are the same events). For 10,000 people that is a few MB instead of ~100 MB.
 
+A refresh on the same day and settings writes again only the events of plans that changed
+(recording one person's step, one roster row edited): every other plan keeps its stamps and its
+share of each feed's digest from the last refresh (`_Done`).
+
 A refresh builds a new generation and swaps it in with one assignment, so a request in between
 sees either the old feeds or the new ones, never a mix.
 """
@@ -124,6 +128,25 @@ class _Generation:
                     yield event, stamp
 
 
+@dataclass(frozen=True, slots=True)
+class _Done:
+    """One plan as the last refresh stamped it: its events' stamps, and for each window end of
+    its feeds the sum of the digest shares of its events up to it, and their count."""
+
+    plan: PersonPlan
+    stamps: tuple[Stamp, ...]
+    sums: tuple[tuple[dt.date, int, int], ...]
+
+
+def _still(
+    entry: _Done | None, plan: PersonPlan, feeds_of: dict[str, list[tuple[str, dt.date]]]
+) -> bool:
+    """Whether `entry` stands for `plan` in this refresh: the same plan, the same windows."""
+    if entry is None or not (entry.plan is plan or entry.plan == plan):
+        return False
+    return {u for _, u in feeds_of.get(plan.person.id, ())} <= {u for u, _, _ in entry.sums}
+
+
 class FeedCache:
     """Every feed of one roster and configuration. Construct once; call `refresh` whenever the
     roster, the day or the settings may have changed (cheap when nothing did)."""
@@ -139,6 +162,7 @@ class FeedCache:
         self._counters: dict[str, int] = {}
         self._version = -1
         self._pages: dict[str, bytes] = {}
+        self._done: dict[tuple[str, int], _Done] = {}  # (person, nth plan) → its stamps, shares
         # Told of every new generation's plans (the console's snapshot), in the refreshing thread.
         self.listeners: list[Callable[[Sequence[PersonPlan], dt.date], None]] = []
 
@@ -177,24 +201,44 @@ class FeedCache:
         counts = dict.fromkeys((s.name for s in specs), 0)
         plans_of: dict[str, list[PersonPlan]] = {}
         stamps: dict[str, tuple[Stamp, ...]] = {}
+        # A plan equal to one of the last refresh (same day and settings) keeps its stamps and
+        # digest shares: recording one person's step writes only his events again.
+        last = self._done if self._gen is not None and self._gen.key[2:] == key[2:] else {}
+        done: dict[tuple[str, int], _Done] = {}
         for start in range(0, len(plans), _CHUNK):
+            part: list[tuple[PersonPlan, tuple[str, int]]] = []
+            for plan in plans[start : start + _CHUNK]:
+                own_plans = plans_of.setdefault(plan.person.id, [])
+                part.append((plan, (plan.person.id, len(own_plans))))  # his nth plan
+                own_plans.append(plan)
+            todo = [(p, slot) for p, slot in part if not _still(last.get(slot), p, feeds_of)]
             chunk = [
-                (p, [e.key for e in plan_events(p, lang, owners, auto, uid_key=self.uid_key)])
-                for p in plans[start : start + _CHUNK]
+                (p, slot, [e.key for e in plan_events(p, lang, owners, auto, uid_key=self.uid_key)])
+                for p, slot in todo
             ]
-            flat = iter(self.store.stamp((k for _, ks in chunk for k in ks), now))
-            for plan, own_keys in chunk:
-                person_id = plan.person.id
-                plans_of.setdefault(person_id, []).append(plan)
+            flat = iter(self.store.stamp((k for _, _, ks in chunk for k in ks), now))
+            for plan, slot, own_keys in chunk:
                 own = tuple(next(flat) for _ in own_keys)
-                stamps[person_id] = stamps.get(person_id, ()) + own
-                member_of = feeds_of.get(person_id, ())
-                for key_, stamp in zip(own_keys, own, strict=True):
-                    share = event_hash(key_, stamp)
-                    for name, until in member_of:
-                        if key_.day <= until:
-                            totals[name] = combine(totals[name], share)
-                            counts[name] += 1
+                untils = sorted({until for _, until in feeds_of.get(plan.person.id, ())})
+                sums = []
+                shares = [(k.day, event_hash(k, s)) for k, s in zip(own_keys, own, strict=True)]
+                for until in untils:
+                    total, n = 0, 0
+                    for day, share in shares:
+                        if day <= until:
+                            total, n = combine(total, share), n + 1
+                    sums.append((until, total, n))
+                last[slot] = _Done(plan, own, tuple(sums))
+            for plan, slot in part:
+                entry = done[slot] = last[slot]
+                person_id = plan.person.id
+                stamps[person_id] = stamps.get(person_id, ()) + entry.stamps
+                by_until = {until: (total, n) for until, total, n in entry.sums}
+                for name, until in feeds_of.get(person_id, ()):
+                    total, n = by_until[until]
+                    totals[name] = combine(totals[name], total)
+                    counts[name] += n
+        self._done = done
         digests = {s.name: feed_digest(s, totals[s.name], counts[s.name], hours) for s in specs}
         modified = self.store.published(digests, now)
         old_names = set(self._gen.specs) if self._gen else set()
