@@ -288,3 +288,23 @@ def test_a_sighup_applies_new_console_settings(server: Server, config: Path) -> 
     config.write_text(config.read_text().replace("session_hours = 1", "session_hours = 8"))
     assert server.run(server.daemon.reload())
     assert session_max_age() == "28800"
+
+
+def test_the_overview_names_only_the_years_the_calendar_estimates(write: Write) -> None:
+    """A 2026 step counted back from a 2027 expiry is provisional because of 2027; the overview
+    must name 2027 (the notice to import), never 2026, whose notice is in."""
+    write("people.csv", ROSTER.splitlines()[0] + "\nE009,钱九,研发部,2027-01-08,\n")
+    port = free_port()
+    config = write(
+        "config.toml",
+        f'[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'
+        f'[server]\nlisten = "127.0.0.1:{port}"\nbase_url = "http://127.0.0.1:{port}"\n',
+    )
+    add_user(config, "admin", "--admin")
+    with running(config, dt.datetime(2026, 12, 1, 10, 0, tzinfo=SHANGHAI)) as server:
+        page = sign_in(server, "admin").get(server.url("/")).text
+    found = re.search(r'id="count-years"><b>(\d+)</b>([^<]*)<', page)
+    assert found, page
+    assert found.group(1) == "1"
+    assert "(2027)" in found.group(2)
+    assert "2026" not in found.group(2)

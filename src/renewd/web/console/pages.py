@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import urllib.parse
+from dataclasses import replace
 from enum import StrEnum
 from typing import TypeVar
 
@@ -66,6 +67,9 @@ async def overview(request: web.Request) -> web.StreamResponse:
     snap = console.view()
     groups = visible_groups(request)
     counts = index.counts(groups) if index else None
+    if counts is not None and snap is not None:  # of those, the ones the calendar estimates
+        estimated = [y for y in counts.provisional_years if not snap.calendar.describe(y).official]
+        counts = replace(counts, provisional_years=tuple(estimated))
     deliveries = delivery_counts(console, index, groups)
     return console.render(
         request,
