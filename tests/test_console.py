@@ -308,3 +308,24 @@ def test_the_overview_names_only_the_years_the_calendar_estimates(write: Write) 
     assert found.group(1) == "1"
     assert "(2027)" in found.group(2)
     assert "2026" not in found.group(2)
+
+
+def test_the_console_refuses_what_cannot_have_happened(server: Server) -> None:
+    """A misclick must not silently close a step: a permit renewal before its window opened,
+    a new expiry that is not later than the one in force."""
+    web = sign_in(server, "admin")
+    page = web.get(server.url("/people/E001")).text
+    early = web.post(
+        server.url("/people/E001/done"),
+        data={"csrf": csrf_of(page), "step": "permit_renewed_on", "on": "2026-05-01"},
+    )
+    assert early.status_code == 400
+    assert "can be endorsed from 2026-05-31" in early.text
+    assert server.facts("E001") == {}
+    page = web.get(server.url("/people/E001")).text
+    shorter = web.post(
+        server.url("/people/E001/expiry"), data={"csrf": csrf_of(page), "expires": "2026-06-01"}
+    )
+    assert shorter.status_code == 400
+    assert "is not after the one in force" in shorter.text
+    assert server.facts("E001") == {}

@@ -246,7 +246,11 @@ async def new_expiry(request: web.Request) -> web.StreamResponse:
         day = dt.date.fromisoformat(str(form.get("expires", "")).strip())
     except ValueError:
         return console.plain(request, "forbidden", 400)
-    console.source.record(row.id, None, None, new_expiry=day, by=actor(request))
+    try:
+        console.source.record(row.id, None, None, new_expiry=day, by=actor(request))
+    except UsageError as exc:  # not after the expiry in force
+        return console.render(request, "message.html", status=400, message_text=str(exc),
+                              back=_person_url(row.id, ""))  # fmt: skip
     console.accounts.audit(
         actor(request), row.id, "new_expiry", day.isoformat(), console.source.now()
     )
