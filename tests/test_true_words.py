@@ -177,3 +177,13 @@ def test_a_person_without_points_never_reads_of_points(send: Send, planner: Plan
     for event in events:
         assert "积分" not in event.summary + event.description, event.summary
     assert any(e.summary.endswith("居住证到期") for e in events)
+
+
+def test_a_first_contact_says_when_the_next_step_opens_and_that_it_may_move(send: Send) -> None:
+    """Nothing is due yet: the status is the whole message, so it carries the window and the
+    provisional note the plan has."""
+    text = send("1,张三,2027-05-10,a@example.com,,", "2026-12-20")
+    assert "【续签状态】" in text
+    assert "下一步：居住证签注（续签）（暂定）" in text
+    assert "可办理：2027-04-10（周六）起" in text
+    assert "估算的 2027 年节假日安排" in text

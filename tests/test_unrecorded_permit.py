@@ -94,7 +94,8 @@ def test_hr_hears_of_the_application_once_the_permit_is_due_unrecorded(
     assert CONFIRM_HR in e1
     assert "签注确认短信或“一网通办”查询" in e1
     assert "点击“续办申请”" in e1
-    assert "renewd done E1 permit_renewal" in e1
+    assert "在控制台登记续签（E1 的人员页" in e1
+    assert "renewd done" not in e1  # HR is no sysadmin: the console, not the command line
     assert "若尚未签注，请员工立即办理居住证签注" in e1
     # The employee hears his overdue permit step, never the employer's step.
     assert STEP not in mails["e1@example.com"]

@@ -226,8 +226,9 @@ def _plan_notes(plan: PersonPlan, items: Sequence[Item], today: dt.date, lang: L
     for critical in plan.critical_at_risk:
         label = critical.label or say(lang, "note.critical.default")
         notes.append(say(lang, "note.critical", label=label, date=critical.date.isoformat()))
-    provisional = [i for i in items if is_provisional(i.reminder)]
-    if provisional and plan.estimated_years:
+    # A first contact's status names the next step: its date may rest on an estimate too.
+    provisional = [i for i in items if is_provisional(i.reminder) or _ms(i.reminder) is None]
+    if provisional and plan.provisional and plan.estimated_years:
         notes.append(say(lang, "note.provisional", years=years_text(plan.estimated_years, lang)))
     return notes
 
@@ -359,7 +360,11 @@ def _status(plan: PersonPlan, today: dt.date, lang: Lang, policy: Policy, has_hr
         if policy.owners.of(nxt.kind) is Owner.EMPLOYER:
             key = "status.next.hr" if has_hr else "status.next.ask"
         step = step_name(nxt.kind, lang, plan.person.has_points)
+        if nxt.provisional:
+            step += say(lang, "feed.provisional.tag")
         lines.append(Line(say(lang, key, step=step, when=when(nxt, today, lang))))
+        if nxt.opens is not None and today < nxt.opens < nxt.due:
+            lines.append(Line(say(lang, "opens.from", date=date(nxt.opens, lang)), Level.DETAIL))
     else:
         lines.append(Line(say(lang, "status.nothing")))
     return Section("", tuple(lines))

@@ -35,8 +35,8 @@ EN: dict[str, str] = {
     "do.points_application.unconfirmed": "The permit renewal is not recorded yet (it may have"
     " been endorsed automatically): first confirm with the employee that the permit was endorsed"
     " (the endorsement SMS, or 一网通办), then log in to the points system, click 续办申请 and"
-    " record the renewal (the console, the confirmation link in the employee's message, or"
-    " `renewd done {id} permit_renewal`). If it was not endorsed, have the employee endorse it"
+    " record the renewal in the console ({id}'s page, or ask the employee to click the"
+    " confirmation link in his message). If it was not endorsed, have the employee endorse it"
     " now.",
     "do.points_application.unconfirmed.holder": "Your permit renewal is not recorded yet (it may"
     " have been endorsed automatically): first check that the permit was endorsed (the"

@@ -31,9 +31,8 @@ ZH: dict[str, str] = {
     "社区事务受理服务中心办理居住证签注，办结后告知人事。",
     "do.points_application": "居住证续签数据同步后（约 3 个工作日），登录积分系统点击“续办申请”。",
     "do.points_application.unconfirmed": "居住证续签尚未登记（可能已自动签注）：请先与员工确认"
-    "居住证已签注（签注确认短信或“一网通办”查询），再登录积分系统点击“续办申请”，并登记续签（控制台、"
-    "员工消息中的确认链接，或 `renewd done {id} permit_renewal`）。若尚未签注，请员工立即"
-    "办理居住证签注。",
+    "居住证已签注（签注确认短信或“一网通办”查询），再登录积分系统点击“续办申请”，并在控制台登记续签"
+    "（{id} 的人员页，或请员工点击其消息中的确认链接）。若尚未签注，请员工立即办理居住证签注。",
     "do.points_application.unconfirmed.holder": "您的居住证续签尚未登记（可能已自动签注）："
     "请先确认居住证已签注（签注确认短信或“一网通办”查询），再登录积分系统点击“续办申请”，"
     "并登记续签（消息中的确认链接，或告知人事）。若尚未签注，请立即办理居住证签注。",
@@ -64,7 +63,7 @@ ZH: dict[str, str] = {
     "left.over": "已逾期 {n} 天",
     "left.headsup.future": "{n} 天后",
     "left.headsup.today": "就是今天",
-    "left.headsup.past": "已于 {date}开始",
+    "left.headsup.past": "已于 {date} 开始",
     "opens.from": "可办理：{date}起",
     "lead.before": "截止前 {n} 天",
     "lead.on": "截止当天",
