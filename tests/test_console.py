@@ -116,7 +116,8 @@ def test_record_done_and_undo_change_the_state_database(server: Server) -> None:
     assert response.status_code == 200
     assert server.facts("E001") == {"permit_renewed_on": "2026-06-12"}
     assert "2026-06-12" in response.text
-    assert "console:admin" in response.text  # who did it, on the person's page
+    assert "控制台：admin" in response.text  # who did it, on the person's page
+    assert "记为完成：居住证签注 2026-06-12" in response.text
     response = web.post(
         server.url("/people/E001/undo"),
         data={"csrf": csrf_of(response.text), "step": "permit_renewed_on"},
@@ -329,3 +330,24 @@ def test_the_console_refuses_what_cannot_have_happened(server: Server) -> None:
     assert shorter.status_code == 400
     assert "is not after the one in force" in shorter.text
     assert server.facts("E001") == {}
+
+
+def test_the_person_page_says_when_and_what_each_message_carried(write: Write) -> None:
+    """Delivery history in words: the time, and for a message the steps it carried, never the
+    internal kind "message"."""
+    write("people.csv", ROSTER)
+    port = free_port()
+    config = write(
+        "config.toml",
+        f'[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'
+        f'[server]\nlisten = "127.0.0.1:{port}"\nbase_url = "http://127.0.0.1:{port}"\n'
+        '[[channels]]\nname = "console"\ntype = "console"\n',
+    )
+    add_user(config, "admin", "--admin")
+    with running(config, NOW) as server:
+        server.run(server.daemon.run_pass("sweep"))
+        page = sign_in(server, "admin").get(server.url("/people/E001")).text
+    history = page.split('id="history"', 1)[1].split("</table>", 1)[0]
+    assert "2026-06-15 10:00" in history
+    assert "首次状态" in history or "居住证签注" in history
+    assert ">message<" not in history

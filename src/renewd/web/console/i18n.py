@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from renewd.core.model import Lang, MilestoneKind, Status
+from renewd.core.model import Lang, MilestoneKind, Status, Step
+from renewd.store.progress import kind_of
 
 K = MilestoneKind
 
@@ -98,6 +99,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "recipient": ("接收人", "Recipient"),
     "attempts": ("次数", "Attempts"),
     "when": ("时间", "When"),
+    "late": ("补发", "late"),
     "rotate": ("更换链接", "Rotate"),
     "rotated": (
         "订阅链接已更换，旧链接失效。",
@@ -179,12 +181,52 @@ DELIVERY_NAMES: dict[str, tuple[str, str]] = {
 }
 
 
+OTHER_KINDS: dict[str, tuple[str, str]] = {
+    "message": ("提醒消息", "reminder"),
+    "digest": ("人事汇总", "HR digest"),
+    "first_contact": ("首次状态", "first status"),
+    "infeasible": ("计划不可行提醒", "infeasible plan"),
+    "critical_date": ("关键日期提醒", "critical date"),
+    "dates_moved": ("日期调整", "dates moved"),
+    "calendar_estimate": ("节假日安排待导入", "holiday notice to import"),
+}
+ACTORS: dict[str, tuple[str, str]] = {
+    "link": ("员工确认链接", "confirmation link"),
+    "cli": ("命令行", "command line"),
+}
+CHANGES: dict[str, tuple[str, str]] = {
+    "done": ("记为完成", "recorded done"),
+    "undo": ("撤销记录", "record removed"),
+    "new_expiry": ("新居住证到期日", "new permit expiry"),
+}
+
+
 def kind_name(kind: str, lang: Lang) -> str:
-    """A delivery's kind: a step's name, or the raw kind (digest, alerts) as it is."""
+    """A delivery's kind: a step's name, or what else renewd sends (a message, a digest…)."""
     try:
         return step_name(MilestoneKind(kind), lang)
     except ValueError:
-        return kind
+        zh, en = OTHER_KINDS.get(kind, (kind, kind))
+        return zh if lang is Lang.ZH else en
+
+
+def actor_name(actor: str, lang: Lang) -> str:
+    """Who recorded a change: "控制台：hr-admin", the employee's link, the command line."""
+    if actor.startswith("console:"):
+        return ("控制台：" if lang is Lang.ZH else "console: ") + actor.removeprefix("console:")
+    zh, en = ACTORS.get(actor, (actor, actor))
+    return zh if lang is Lang.ZH else en
+
+
+def change_name(action: str, detail: str, lang: Lang) -> str:
+    """An audit line in words: "记为完成：居住证签注 2026-12-01"."""
+    zh, en = CHANGES.get(action, (action, action))
+    what = zh if lang is Lang.ZH else en
+    field, _, rest = detail.partition("=")
+    if field in set(Step):
+        field = step_name(kind_of(Step(field)), lang)
+    text = f"{field} {rest}".strip() if rest else field
+    return f"{what}{'：' if lang is Lang.ZH else ': '}{text}"
 
 
 def delivery_name(status: str, lang: Lang) -> str:

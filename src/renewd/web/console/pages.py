@@ -12,6 +12,7 @@ import urllib.parse
 from dataclasses import replace
 from enum import StrEnum
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 import segno
 from aiohttp import web
@@ -180,15 +181,34 @@ async def person_page(request: web.Request) -> web.StreamResponse:
     )
 
 
-def _history(console: Console, person: str) -> list[sqlite3.Row]:
+def _history(console: Console, person: str) -> list[dict[str, object]]:
+    """The person's last 50 deliveries: when, what (a message: the steps it carried), where."""
+    conn = console.db.conn
     try:
-        return console.db.conn.execute(
-            "SELECT kind, channel, recipient, status, attempts, reason, updated_at, sent_at, late"
-            " FROM delivery WHERE person = ? ORDER BY id DESC LIMIT 50",
+        rows = conn.execute(
+            "SELECT id, kind, channel, recipient, status, attempts, reason, updated_at, sent_at,"
+            " late FROM delivery WHERE person = ? ORDER BY id DESC LIMIT 50",
             (person,),
         ).fetchall()
-    except sqlite3.OperationalError:
+        carried: dict[int, list[str]] = {}
+        ids = [r["id"] for r in rows if r["kind"] == "message"]
+        if ids:
+            marks = ",".join("?" * len(ids))
+            for item in conn.execute(
+                f"SELECT delivery, kind FROM delivery_item WHERE delivery IN ({marks})"
+                " ORDER BY rowid",
+                ids,
+            ):
+                carried.setdefault(item["delivery"], []).append(item["kind"])
+    except sqlite3.OperationalError:  # no delivery pass has run yet
         return []
+    zone = ZoneInfo(console.settings.timezone)
+    out = []
+    for r in rows:
+        moment = r["sent_at"] or r["updated_at"]
+        at = dt.datetime.fromtimestamp(moment, zone).strftime("%Y-%m-%d %H:%M")
+        out.append({**dict(r), "kinds": list(dict.fromkeys(carried.get(r["id"], []))), "at": at})
+    return out
 
 
 def parse_day(text: str, today: dt.date) -> dt.date | None:
