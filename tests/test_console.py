@@ -117,6 +117,8 @@ def test_record_done_and_undo_change_the_state_database(server: Server) -> None:
     assert server.facts("E001") == {"permit_renewed_on": "2026-06-12"}
     assert "2026-06-12" in response.text
     assert "控制台：admin" in response.text  # who did it, on the person's page
+    prepare = response.text.split('id="step-prepare"', 1)[1].split("</tr>", 1)[0]
+    assert "2026-06-12" not in prepare  # a heads-up step closed by the renewal has no date
     assert "记为完成：居住证签注 2026-06-12" in response.text
     response = web.post(
         server.url("/people/E001/undo"),
