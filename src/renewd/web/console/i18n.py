@@ -65,6 +65,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "due": ("截止", "Due"),
     "name": ("姓名", "Name"),
     "id": ("工号", "Id"),
+    "person": ("人员", "Person"),
     "expires": ("居住证到期", "Permit expires"),
     "no_people": ("没有符合条件的人员。", "Nobody matches."),
     "page": ("第 {page} / {pages} 页，共 {total} 人", "Page {page} of {pages}, {total} people"),
@@ -94,6 +95,15 @@ WORDS: dict[str, tuple[str, str]] = {
         "The roster file also holds this date; edit the roster to undo it.",
     ),
     "retry": ("立即重试", "Retry now"),
+    "retry_these": ("全部重试（{n}）", "Retry all ({n})"),
+    "owed_all": ("失败和已放弃", "Failed and given up"),
+    "owed_total": ("{n} 条消息未送达，按原因", "{n} messages not delivered, by reason"),
+    "next_try": ("下次重试 {at}", "next try {at}"),
+    "nothing_owed": (
+        "没有失败或已放弃的消息。每人已发送的消息见其人员页的“消息记录”。",
+        "No failed or given-up messages. What was sent to each person is on his"
+        " page, under Delivery history.",
+    ),
     "reason": ("原因", "Reason"),
     "channel": ("渠道", "Channel"),
     "recipient": ("接收人", "Recipient"),
