@@ -222,4 +222,12 @@ EN: dict[str, str] = {
     "status.due": "due soon",
     "status.overdue": "overdue",
     "status.done_": "done",
+    # refusals of a progress record (renewd done, the console, a link)
+    "refuse.future": "{day} is in the future (today is {today}): record a step once it is done",
+    "refuse.before": "{step} on {day} would be before {before}, recorded on {earlier}: a step"
+    " cannot be done before the one it waits for",
+    "refuse.window": "{step} on {day}: the permit expiring {expires} can be endorsed from"
+    " {opens} ({n} days before); check the date, or the roster's expiry",
+    "refuse.expiry": "new permit expiry {new} is not after the one in force ({old}): a renewal"
+    " extends the permit",
 }

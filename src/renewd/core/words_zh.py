@@ -206,4 +206,12 @@ ZH: dict[str, str] = {
     "status.due": "即将截止",
     "status.overdue": "已逾期",
     "status.done_": "已完成",
+    # refusals of a progress record (renewd done, the console, a link)
+    "refuse.future": "{day} 还没到（今天是 {today}）：请在办完后再记录",
+    "refuse.before": "{step}的日期 {day} 早于已记录的{before}（{earlier}）："
+    "一步不能早于它所等待的上一步",
+    "refuse.window": "{step}的日期 {day} 不可能：{expires} 到期的居住证从 {opens} 起"
+    "（到期前 {n} 天）才能签注；请检查日期，或名单中的到期日",
+    "refuse.expiry": "新居住证到期日 {new} 不晚于当前的到期日（{old}）：续签会延长有效期，"
+    "请检查日期",
 }
