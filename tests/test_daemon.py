@@ -192,13 +192,15 @@ def test_bad_config_refuses_to_start_with_78(write: Write) -> None:
 
 def test_done_reaches_the_running_daemon_within_a_sweep(daemon: Daemon, config: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "renewd", "done", "-c", str(config), "1001", "permit"],
+        # On the real clock: a step with no window to fall outside (a permit renewal is refused
+        # before its window opens, which depends on today's date).
+        [sys.executable, "-m", "renewd", "done", "-c", str(config), "1001", "applied"],
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    pattern = re.compile(rb'renewd_milestones\{kind="permit_renewal",status="done"\} 1\.0')
+    pattern = re.compile(rb'renewd_milestones\{kind="points_application",status="done"\} 1\.0')
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if pattern.search(daemon.get("/metrics")[1]):
