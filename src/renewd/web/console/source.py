@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from renewd.core.errors import Problem
 from renewd.core.model import PersonPlan, Step
+from renewd.core.rosterdiff import RosterDiff
 from renewd.core.workdays import WorkdayCalendar
 from renewd.store.progress import Fact
 from renewd.web.console.index import PeopleIndex
@@ -52,12 +54,14 @@ class PlansView:
 
 @dataclass(frozen=True)
 class RosterCheck:
-    """An uploaded roster, checked: its people count, or its problems (file, row, field)."""
+    """An uploaded roster, checked: its people count and what the swap would change against
+    the roster in force, or its problems (file, row, field; the page words them)."""
 
     upload: str  # an opaque id of the stored upload
     target: Path  # the roster file it would replace
     people: int
-    problems: tuple[str, ...]
+    problems: tuple[Problem, ...]
+    diff: RosterDiff | None = None  # the whole resulting roster against the one in force
 
 
 @dataclass(frozen=True)
