@@ -176,3 +176,16 @@ def test_one_file_of_several_is_compared_as_the_whole_resulting_roster(
     assert text_of(result, "diff-removed") == "赵六（E004）"
     assert re.search(r'<div class="warning" id="removed-warning"', result)
     assert 'id="diff-added"' not in result
+
+
+def test_the_roster_in_force_problems_are_worded_too(config: Path) -> None:  # noqa: F811
+    bad_row = "E005,钱七,研发部,2027-02-30,e005@example.com\n"  # row 6: held back, others served
+    (config.parent / "people.csv").write_text(ROSTER + bad_row, encoding="utf-8")
+    with running(config, NOW) as served:
+        web = sign_in(served, "admin")
+        page = web.get(served.url("/roster")).text
+        said = text_of(page, "current-problems")
+        assert "people.csv 第6行 居住证到期日：没有这一天（2027-02-30）" in said
+        web.get(served.url("/lang?to=en&next=/roster"))
+        page = web.get(served.url("/roster")).text
+        assert "people.csv, row 6, field &#39;居住证到期日&#39;: no such date" in page

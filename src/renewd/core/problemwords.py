@@ -70,7 +70,7 @@ def message(text: str, lang: Lang) -> str:
 
 def location(problem: Problem, lang: Lang) -> str:
     """Where: the file's name (no directories), the row and the field (header as written)."""
-    parts = [PurePath(problem.file).name]
+    parts = [PurePath(problem.file).name] if problem.file else []
     if problem.row is not None:
         key = "problem.row" if isinstance(problem.row, int) else "problem.entry"
         parts.append(say(lang, key, row=problem.row))
@@ -81,8 +81,8 @@ def location(problem: Problem, lang: Lang) -> str:
 
 def describe(problem: Problem, lang: Lang) -> str:
     """The whole problem in `lang`: location, message and (hidden numbers aside) the value."""
-    text = say(lang, "problem.line", where=location(problem, lang),
-               message=message(problem.message, lang))  # fmt: skip
+    where, said = location(problem, lang), message(problem.message, lang)
+    text = say(lang, "problem.line", where=where, message=said) if where else said
     if problem.value is not None:
         text += say(lang, "problem.value", value=problem.value)
     return hide_numbers(text, lang)

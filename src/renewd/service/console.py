@@ -60,7 +60,7 @@ class DaemonSource:
         snap = self.daemon.snapshot
         if snap is None:
             return
-        problems = tuple(self.daemon.health.roster_problems)
+        problems = self.daemon.health.roster_problem_items
         self._view = PlansView.indexed(day, tuple(plans), snap.calendar, problems)
 
     def view(self) -> PlansView | None:

@@ -28,7 +28,7 @@ class PlansView:
     today: dt.date
     plans: tuple[PersonPlan, ...]
     calendar: WorkdayCalendar
-    roster_problems: tuple[str, ...] = ()
+    roster_problems: tuple[Problem, ...] = ()  # the console words them
     # The people list's index; built with the snapshot (off the event loop, in the daemon's
     # refresh thread) or, if missing, on the console's first request.
     index: PeopleIndex | None = None
@@ -39,7 +39,7 @@ class PlansView:
         today: dt.date,
         plans: tuple[PersonPlan, ...],
         calendar: WorkdayCalendar,
-        roster_problems: tuple[str, ...] = (),
+        roster_problems: tuple[Problem, ...] = (),
     ) -> PlansView:
         return cls(today, plans, calendar, roster_problems, PeopleIndex.build(plans, today))
 
