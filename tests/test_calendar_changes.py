@@ -142,8 +142,8 @@ def test_estimate_warning_from_warn_from_and_weekly_to_escalation(db: Database) 
     assert estimate_warning(snap, snap.plans, dt.date(2026, 10, 31)) is None
     warning = estimate_warning(snap, snap.plans, dt.date(2026, 11, 1))
     assert warning is not None
-    assert "2027" in warning
-    assert "renewd calendar import" in warning
+    assert "2027" in str(warning)
+    assert "renewd calendar import" in str(warning)
     early = World(settings(**GROUPED, calendar={"warn_from": "10-15"}))
     assert estimate_warning(early.snap(), snap.plans, dt.date(2026, 10, 20)) is not None
 
@@ -334,6 +334,9 @@ def test_the_weekly_ask_rides_in_the_escalation_digest_of_that_pass(db: Database
     assert first[0].title.startswith("【需关注】2026-11-30")
     assert "李四（E002）" in first[0].body
     assert "节假日安排尚未导入" in first[0].body
+    assert "估算的 2027 年节假日安排" in first[0].body  # in Chinese, for whoever reads it
+    assert "控制台“工作日历”页" in first[0].body
+    assert "/calendar" in first[0].body
     assert "renewd calendar import" in first[0].body
     asks = [m for m, _ in boss.sent if "节假日安排尚未导入" in m.title + m.body]
     assert len(asks) == 1, [m.title for m, _ in boss.sent]

@@ -262,3 +262,20 @@ def test_check_refuses_a_roster_no_calendar_covers_naming_the_row(write: Write) 
     assert "cannot be planned: 1 of 2 people" in result.stderr
     assert "people.csv, row 3" in result.stderr
     assert "no working-day calendar for 202" in result.stderr
+
+
+def test_plan_plans_everyone_but_a_bad_row_and_says_where_it_is(config: Path) -> None:
+    """As the daemon and `notify`: one bad row holds back only its own person. `plan` shows the
+    others, names the row on stderr, and exits 65 so a script still sees the problem."""
+    roster = config.parent / "people.csv"
+    roster.write_text(
+        roster.read_text(encoding="utf-8") + "1003,王五,研发部,2026-02-30,,\n", encoding="utf-8"
+    )
+    result = renewd("plan", "-c", config, "--today", "2026-08-01", "--json")
+    assert result.returncode == 65
+    assert [p["id"] for p in json.loads(result.stdout)["people"]] == ["1001", "1002"]
+    assert "people.csv, row 4, field '居住证到期日'" in result.stderr
+    assert not (config.parent / "state").exists()  # a read-only command makes no state
+    table = renewd("plan", "-c", config, "--today", "2026-08-01")
+    assert table.returncode == 65
+    assert "张三" in table.stdout

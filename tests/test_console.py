@@ -116,7 +116,10 @@ def test_record_done_and_undo_change_the_state_database(server: Server) -> None:
     assert response.status_code == 200
     assert server.facts("E001") == {"permit_renewed_on": "2026-06-12"}
     assert "2026-06-12" in response.text
-    assert "console:admin" in response.text  # who did it, on the person's page
+    assert "控制台：admin" in response.text  # who did it, on the person's page
+    prepare = response.text.split('id="step-prepare"', 1)[1].split("</tr>", 1)[0]
+    assert "2026-06-12" not in prepare  # a heads-up step closed by the renewal has no date
+    assert "记为完成：居住证签注 2026-06-12" in response.text
     response = web.post(
         server.url("/people/E001/undo"),
         data={"csrf": csrf_of(response.text), "step": "permit_renewed_on"},
@@ -288,3 +291,65 @@ def test_a_sighup_applies_new_console_settings(server: Server, config: Path) -> 
     config.write_text(config.read_text().replace("session_hours = 1", "session_hours = 8"))
     assert server.run(server.daemon.reload())
     assert session_max_age() == "28800"
+
+
+def test_the_overview_names_only_the_years_the_calendar_estimates(write: Write) -> None:
+    """A 2026 step counted back from a 2027 expiry is provisional because of 2027; the overview
+    must name 2027 (the notice to import), never 2026, whose notice is in."""
+    write("people.csv", ROSTER.splitlines()[0] + "\nE009,钱九,研发部,2027-01-08,\n")
+    port = free_port()
+    config = write(
+        "config.toml",
+        f'[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'
+        f'[server]\nlisten = "127.0.0.1:{port}"\nbase_url = "http://127.0.0.1:{port}"\n',
+    )
+    add_user(config, "admin", "--admin")
+    with running(config, dt.datetime(2026, 12, 1, 10, 0, tzinfo=SHANGHAI)) as server:
+        page = sign_in(server, "admin").get(server.url("/")).text
+    found = re.search(r'id="count-years"><b>(\d+)</b>([^<]*)<', page)
+    assert found, page
+    assert found.group(1) == "1"
+    assert "(2027)" in found.group(2)
+    assert "2026" not in found.group(2)
+
+
+def test_the_console_refuses_what_cannot_have_happened(server: Server) -> None:
+    """A misclick must not silently close a step: a permit renewal before its window opened,
+    a new expiry that is not later than the one in force."""
+    web = sign_in(server, "admin")
+    page = web.get(server.url("/people/E001")).text
+    early = web.post(
+        server.url("/people/E001/done"),
+        data={"csrf": csrf_of(page), "step": "permit_renewed_on", "on": "2026-05-01"},
+    )
+    assert early.status_code == 400
+    assert "can be endorsed from 2026-05-31" in early.text
+    assert server.facts("E001") == {}
+    page = web.get(server.url("/people/E001")).text
+    shorter = web.post(
+        server.url("/people/E001/expiry"), data={"csrf": csrf_of(page), "expires": "2026-06-01"}
+    )
+    assert shorter.status_code == 400
+    assert "is not after the one in force" in shorter.text
+    assert server.facts("E001") == {}
+
+
+def test_the_person_page_says_when_and_what_each_message_carried(write: Write) -> None:
+    """Delivery history in words: the time, and for a message the steps it carried, never the
+    internal kind "message"."""
+    write("people.csv", ROSTER)
+    port = free_port()
+    config = write(
+        "config.toml",
+        f'[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'
+        f'[server]\nlisten = "127.0.0.1:{port}"\nbase_url = "http://127.0.0.1:{port}"\n'
+        '[[channels]]\nname = "console"\ntype = "console"\n',
+    )
+    add_user(config, "admin", "--admin")
+    with running(config, NOW) as server:
+        server.run(server.daemon.run_pass("sweep"))
+        page = sign_in(server, "admin").get(server.url("/people/E001")).text
+    history = page.split('id="history"', 1)[1].split("</table>", 1)[0]
+    assert "2026-06-15 10:00" in history
+    assert "首次状态" in history or "居住证签注" in history
+    assert ">message<" not in history

@@ -155,3 +155,47 @@ def test_calendar_page_takes_a_pasted_notice(server: Server) -> None:
     assert "已导入" in real.text or "Stored" in real.text
     rows = server.db().execute("SELECT year FROM holiday_notice").fetchall()
     assert [r[0] for r in rows] == [2027]
+
+
+def test_many_failures_are_grouped_paged_and_retried_in_one_click(config: Path) -> None:  # noqa: F811
+    """An SMTP server down fails every message for one reason: HR sees the count by reason,
+    50 rows a page with names, and retries them all at once (a group account only its own)."""
+    db = Database.in_dir(config.parent / "state")
+    db.ensure_schema("delivery", DELIVERY_SCHEMA)
+    with db.transaction() as conn:
+        for n in range(120):
+            person = ("E001", "E002", "E003")[n % 3]
+            conn.execute(
+                "INSERT INTO delivery (person, cycle, kind, lead, channel, recipient, status,"
+                " attempts, next_at, created_at, updated_at, reason, title, body, format)"
+                " VALUES (?, '2026-06-30', 'message', ?, 'mail', 'x@example.com', 'failed', 3,"
+                " 9e12, 0, ?, 'cannot connect to smtp:25', 't', 'b', 'text')",
+                (person, n, n),
+            )
+    db.close()
+    with running(config, NOW) as server:
+        web = sign_in(server, "admin")
+        page = web.get(server.url("/deliveries")).text
+        assert "120 条消息未送达" in page
+        assert "cannot connect to smtp:25" in page
+        assert "全部重试（120）" in page
+        assert page.count('/retry" class="inline"') <= 51  # one page of rows, plus the group
+        assert "张三" in page
+        assert ">message<" not in page
+        assert 'id="next-page"' in page
+        assert "3 / 3" in web.get(server.url("/deliveries?page=3")).text
+        rd = sign_in(server, "rd")
+        rd_page = rd.get(server.url("/deliveries")).text
+        assert "80 条消息未送达" in rd_page  # E001 and E002 are 研发部's
+        response = rd.post(
+            server.url("/deliveries/retry"),
+            data={"csrf": csrf_of(rd_page), "status": "", "reason": "cannot connect to smtp:25"},
+        )
+        assert response.status_code == 200
+        with server.db() as conn:
+            waiting = dict(conn.execute(
+                "SELECT person, MAX(next_at) FROM delivery GROUP BY person"
+            ).fetchall())  # fmt: skip
+        assert waiting["E001"] <= time.time() + 1
+        assert waiting["E002"] <= time.time() + 1
+        assert waiting["E003"] > 1e12  # another group's: untouched

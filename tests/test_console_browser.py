@@ -138,7 +138,7 @@ def test_sign_in_filter_open_person_record_and_undo(driver: Driver, server: Serv
     assert driver.find_element(By.ID, "flash").text == "已记录。"
     assert "已完成" in driver.find_element(By.ID, "step-permit_renewal").text
     assert server.facts("E001") == {"permit_renewed_on": "2026-06-15"}
-    assert "console:hr" in driver.find_element(By.ID, "changes").text
+    assert "控制台：hr" in driver.find_element(By.ID, "changes").text
     browserkit.screenshot(driver, "person-done")
 
     click(driver, "undo-permit_renewal")

@@ -232,3 +232,17 @@ def test_due_with_a_bad_row_warns_and_reminds_everyone_else(
     assert "E001" in captured.out
     assert "E002" not in captured.out  # a new id with a bad row: left out until fixed
     assert main(["check", "-c", config]) == 65  # check still fails on it
+
+
+def test_done_refuses_a_renewal_before_the_window_and_an_expiry_not_later(
+    config: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The permit expiring 2026-06-30 can be endorsed from 2026-05-31: a renewal on 2026-05-01 is
+    a misclick or a wrong roster date; a "new" expiry on or before the old one is no renewal."""
+    assert main(["done", "-c", config, "E001", "permit", "--on", "2026-05-01"]) == 64
+    err = capsys.readouterr().err
+    assert "can be endorsed from 2026-05-31" in err
+    args = ["done", "-c", config, "E001", "permit", "--on", "2026-06-01"]
+    assert main([*args, "--new-expiry", "2026-06-30"]) == 64
+    assert "is not after the one in force (2026-06-30)" in capsys.readouterr().err
+    assert main([*args, "--new-expiry", "2027-06-30"]) == 0

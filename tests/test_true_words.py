@@ -23,9 +23,17 @@ UID_KEY = b"u" * 32
 HEADER = "工号,姓名,居住证到期日,邮箱,居住证续签日期,变更事项\n"
 
 
-def mails(tmp_path: Path, port: int, sink: Sink, row: str, day: str, policy: str = "") -> str:
+def mails(
+    tmp_path: Path,
+    port: int,
+    sink: Sink,
+    row: str,
+    day: str,
+    policy: str = "",
+    header: str = HEADER,
+) -> str:
     """The text of every mail one pass on `day` sends for a one-row roster (no HR: he hears all)."""
-    (tmp_path / "people.csv").write_text(HEADER + row + "\n", encoding="utf-8")
+    (tmp_path / "people.csv").write_text(header + row + "\n", encoding="utf-8")
     config = tmp_path / "config.toml"
     config.write_text(
         f'[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n[policy]\n{policy}\n'
@@ -51,8 +59,8 @@ Send = Callable[..., str]
 def send(tmp_path: Path, smtp: tuple[Sink, int]) -> Send:
     sink, port = smtp
 
-    def _send(row: str, day: str, policy: str = "") -> str:
-        return mails(tmp_path, port, sink, row, day, policy)
+    def _send(row: str, day: str, policy: str = "", header: str = HEADER) -> str:
+        return mails(tmp_path, port, sink, row, day, policy, header)
 
     return _send
 
@@ -150,3 +158,32 @@ def test_the_feeds_permit_event_follows_automatic_endorsement(planner: Planner, 
     assert ("留意自动签注确认短信" in permit.description) is auto  # the checklist agrees
     [approval] = [e for e in events if e.uid.endswith("-points_approval@renewd")]
     assert "留意审批短信" in approval.description
+
+
+def test_a_person_without_points_never_reads_of_points(send: Send, planner: Planner) -> None:
+    """`积分 = 否`: only the permit milestones, and their words and papers without points (the
+    prepare step, its checklist, the expiry), in mail and in the feed."""
+    header = "工号,姓名,居住证到期日,邮箱,积分\n"
+    row = "1,张三,2027-03-01,a@example.com,否"
+    texts = [send(row, day, header=header) for day in
+             ("2026-12-01", "2026-12-29", "2027-01-29", "2027-02-26", "2027-03-01")]  # fmt: skip
+    assert sum(bool(t) for t in texts) >= 3
+    for text in texts:
+        assert "积分" not in text, text
+    person = Person(id="1", name="张三", permit_expires=dt.date(2027, 3, 1), has_points=False)
+    plan = planner.plan(person, dt.date(2026, 12, 1))
+    events = plan_events(plan, Lang.ZH, uid_key=UID_KEY)
+    assert events
+    for event in events:
+        assert "积分" not in event.summary + event.description, event.summary
+    assert any(e.summary.endswith("居住证到期") for e in events)
+
+
+def test_a_first_contact_says_when_the_next_step_opens_and_that_it_may_move(send: Send) -> None:
+    """Nothing is due yet: the status is the whole message, so it carries the window and the
+    provisional note the plan has."""
+    text = send("1,张三,2027-05-10,a@example.com,,", "2026-12-20")
+    assert "【续签状态】" in text
+    assert "下一步：居住证签注（续签）（暂定）" in text
+    assert "可办理：2027-04-10（周六）起" in text
+    assert "估算的 2027 年节假日安排" in text

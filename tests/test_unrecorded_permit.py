@@ -94,7 +94,8 @@ def test_hr_hears_of_the_application_once_the_permit_is_due_unrecorded(
     assert CONFIRM_HR in e1
     assert "签注确认短信或“一网通办”查询" in e1
     assert "点击“续办申请”" in e1
-    assert "renewd done E1 permit_renewal" in e1
+    assert "在控制台登记续签（E1 的人员页" in e1
+    assert "renewd done" not in e1  # HR is no sysadmin: the console, not the command line
     assert "若尚未签注，请员工立即办理居住证签注" in e1
     # The employee hears his overdue permit step, never the employer's step.
     assert STEP not in mails["e1@example.com"]
@@ -126,3 +127,29 @@ def test_overdue_unrecorded_application_asks_the_family_to_act_now(
     assert "联系单位人事立即为您点击“续办申请”" in family
     assert "单位网上审核并递交积分材料" not in family  # waits for the application's record
     assert "打印或领取积分通知单" not in family
+
+
+def test_no_approval_or_notice_is_announced_for_a_submission_nobody_recorded(
+    config: Path, smtp: tuple[Sink, int]
+) -> None:
+    """E2's permit is recorded, but neither 续办申请 nor the submission ever is: nobody may read
+    "submitted, the approval SMS is expected" or "collect the notice" while HR is still being
+    reminded to submit. Once the submission is recorded, the approval is announced."""
+    sink, _ = smtp
+    run_pass(config, sink, "2026-12-01")
+    seen: list[str] = []
+    for day in ("2026-12-16", "2026-12-18", "2026-12-21", "2026-12-23", "2026-12-25", "2026-12-28"):
+        mails = run_pass(config, sink, day)
+        seen.append(mails.get(HR_BOX, ""))
+        for text in (mails.get("e2@example.com", ""), "\n".join(lines_of(mails[HR_BOX], "（E2）"))):
+            assert "已递交" not in text, day
+            assert "积分审批结果" not in text, day
+            assert "打印或领取积分通知单" not in text, day
+    assert any("李思琪（E2）：单位网上审核并递交积分材料" in text for text in seen)  # HR is asked
+    (config.parent / "people.csv").write_text(  # recorded in the roster's own columns
+        "工号,姓名,部门,居住证到期日,邮箱,居住证续签日期,积分续办申请日期,单位提交日期\n"
+        "E2,李思琪,研发部,2026-12-28,e2@example.com,2026-12-03,2026-12-28,2026-12-28\n",
+        encoding="utf-8",
+    )
+    later = [run_pass(config, sink, day) for day in ("2026-12-31", "2027-01-04", "2027-01-08")]
+    assert any("积分审批结果" in m.get("e2@example.com", "") for m in later)

@@ -110,7 +110,8 @@ def run_list(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return 0
     for row in rows:
-        print(f"{row['name']}  ({row['title']}, {row['people']} people)")
+        n = row["people"]
+        print(f"{row['name']}  ({row['title']}, {n} {'person' if n == 1 else 'people'})")
         print(f"  {row['https']}")
         print(f"  {row['webcal']}")
     return 0

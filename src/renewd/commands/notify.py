@@ -21,7 +21,7 @@ from renewd.service.owed import owed
 from renewd.service.snapshot import build_snapshot
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog
-from renewd.store.progress import ProgressStore, check_day, kind_of, parse_step
+from renewd.store.progress import ProgressStore, check_record, kind_of, parse_step
 from renewd.store.records import RosterRecords, keep
 from renewd.web.actionlinks import ActionLinks, link_sections
 
@@ -181,8 +181,9 @@ def run_done(args: argparse.Namespace) -> int:
             if problem:
                 raise UsageError(problem)
         merged = app.people(db)
-        current = next(p for p in merged if p.id == args.person).progress
-        check_day(step, day, today(app.settings), current)
+        current = next(p for p in merged if p.id == args.person)
+        window = app.settings.policy.window_days
+        check_record(current, step, day, today(app.settings), window, args.new_expiry)
         store.record(
             args.person, step, day, new_expiry=args.new_expiry, now=now(app.settings), by="cli"
         )

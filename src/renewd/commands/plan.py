@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.console import Console
@@ -13,10 +14,14 @@ from rich.table import Table
 from rich.text import Text
 
 from renewd.commands.args import iso_date, person_id
-from renewd.core.errors import UsageError
-from renewd.core.model import Lang, PersonPlan, Status
+from renewd.core.errors import EX_DATAERR, RosterError, UsageError
+from renewd.core.model import Lang, Person, PersonPlan, Status
 from renewd.core.wording import say, status_name, step_name
-from renewd.service.app import App, today
+from renewd.roster.assemble import PartialRoster, read_partial
+from renewd.service.app import App, feed_name_problems, today
+from renewd.store.database import DB_NAME, Database
+from renewd.store.progress import merge_progress
+from renewd.store.records import RosterRecords
 
 STATUS_STYLE = {
     Status.UPCOMING: "dim",
@@ -76,10 +81,41 @@ def plan_json(plan: PersonPlan) -> dict[str, Any]:
     }
 
 
+class _NoRecords:
+    """No state database yet: a bad row has no last good record to stand in."""
+
+    def of_file(self, file: str) -> list[Person]:
+        return []
+
+    def of_ids(self, ids: Sequence[str]) -> Mapping[str, Person]:
+        return {}
+
+
+def _partial(app: App) -> PartialRoster:
+    """As the daemon reads it: a bad row holds back only its own person (his last good record,
+    if the state database has one). Read-only: no state directory is created."""
+    files, limits = app.settings.roster.files, app.settings.roster.limits()
+    path = app.settings.state.dir / DB_NAME
+    if not path.exists():
+        return read_partial(files, _NoRecords(), limits)
+    db = Database(path)
+    try:
+        return read_partial(files, RosterRecords(db), limits)
+    finally:
+        db.close()
+
+
 def run(args: argparse.Namespace) -> int:
     app = App.load(args.config)
     day: dt.date = args.today or today(app.settings)
-    people = app.people()
+    partial = _partial(app)
+    clashes = feed_name_problems(partial.roster, app.settings)
+    if clashes:
+        raise RosterError(f"the roster has {len(clashes)} feed name clash(es)", clashes)
+    for problem in partial.problems:  # everyone else is planned; the exit status says so
+        print(f"renewd: {problem}", file=sys.stderr)
+    status = EX_DATAERR if partial.problems else 0
+    people = merge_progress(partial.people, app.recorded())
     if args.person is not None:
         people = [p for p in people if p.id == args.person]
         if not people:
@@ -89,9 +125,9 @@ def run(args: argparse.Namespace) -> int:
         doc = {"today": day.isoformat(), "people": [plan_json(p) for p in plans]}
         json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
-        return 0
+        return status
     _table(plans, day, app.settings.language)
-    return 0
+    return status
 
 
 def _table(plans: list[PersonPlan], day: dt.date, lang: Lang) -> None:

@@ -123,8 +123,11 @@ def run_passwd(args: argparse.Namespace) -> int:
 def run_demo(args: argparse.Namespace) -> int:
     app, db, accounts = _accounts(args)
     try:
-        if accounts.all():
-            return 0  # printed once, on first start
+        if accounts.all():  # the password was printed once, on the first start
+            base = app.settings.server.base_url
+            print(f"console: {base}/  (accounts exist: `renewd user list`; a forgotten password:"
+                  f" `renewd user passwd NAME -c {args.config or 'CONFIG'}`)")  # fmt: skip
+            return 0
         password = secrets.token_urlsafe(9)
         accounts.add("demo", password, groups=frozenset(), admin=True, now=now(app.settings))
     finally:

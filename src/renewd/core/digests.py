@@ -38,10 +38,11 @@ def _digest_line(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list
     sep = say(lang, "p.colon")
     if milestone is None:
         return [Line(_who(reminder.plan, lang) + sep + _alert(reminder, lang))]
+    name = step_name(milestone.kind, lang, reminder.plan.person.has_points)
     head = (
-        f"{_who(reminder.plan, lang)}{sep}{step_name(milestone.kind, lang)}，"
+        f"{_who(reminder.plan, lang)}{sep}{name}，"
         if (lang is Lang.ZH)
-        else f"{_who(reminder.plan, lang)}: {step_name(milestone.kind, lang)}, "
+        else f"{_who(reminder.plan, lang)}: {name}, "
     )
     lines = [Line(head + when(milestone, today, lang))]
     if reminder.late:

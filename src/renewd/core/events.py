@@ -16,7 +16,15 @@ from renewd.core.feeds import masked_with_id, person_lang
 from renewd.core.materials import Reader, step_checklist
 from renewd.core.model import Lang, MilestoneKind, Person, PersonPlan
 from renewd.core.policy import Owner, Owners
-from renewd.core.wording import HEADS_UP, INFORM_ONLY, POINTS_STEPS, say, step_name, years_text
+from renewd.core.wording import (
+    HEADS_UP,
+    INFORM_ONLY,
+    POINTS_STEPS,
+    say,
+    say_for,
+    step_name,
+    years_text,
+)
 
 K = MilestoneKind
 
@@ -121,7 +129,9 @@ def _content(
 _step_checklist = functools.lru_cache(maxsize=1024)(step_checklist)
 
 
-def _description(kind: MilestoneKind, lang: Lang, owners: Owners, auto: bool) -> list[str]:
+def _description(
+    kind: MilestoneKind, lang: Lang, owners: Owners, auto: bool, points: bool = True
+) -> list[str]:
     """What the step is and who does it, from the wording catalogue (no date-dependent words:
     a feed's bytes change only when its data does)."""
     owner = owners.of(kind)
@@ -134,7 +144,10 @@ def _description(kind: MilestoneKind, lang: Lang, owners: Owners, auto: bool) ->
     }.get(kind, f"do.{kind.value}")
     if kind is K.PERMIT_RENEWAL and auto:
         key = "feed.permit_renewal.sms"
-    return [say(lang, key), say(lang, "feed.who", who=say(lang, f"owner.{owner.value}"))]
+    return [
+        say_for(lang, key, points),
+        say(lang, "feed.who", who=say(lang, f"owner.{owner.value}")),
+    ]
 
 
 def plan_events(
@@ -166,7 +179,7 @@ def plan_events(
     out: list[EventContent] = []
     for m in plan.milestones:
         heads_up = m.kind in HEADS_UP or m.kind in INFORM_ONLY
-        lines = _description(m.kind, lang, owners, auto_endorsement)
+        lines = _description(m.kind, lang, owners, auto_endorsement, person.has_points)
         sep = say(lang, "p.colon")
         lines.insert(1, say(lang, "feed.on" if heads_up else "feed.by", date=m.due.isoformat()))
         if m.opens and m.opens < m.due and not heads_up:
@@ -183,7 +196,8 @@ def plan_events(
         owner = owners.of(m.kind)
         reader = Reader.HR if owner is Owner.EMPLOYER else Reader.HOLDER
         sms = auto_endorsement  # the checklist's "watch for the SMS" agrees with the advice
-        items = _step_checklist(m.kind, person.changes, lang, reader, auto_endorsement=sms) if (
+        items = _step_checklist(m.kind, person.changes, lang, reader, auto_endorsement=sms,
+                                points=person.has_points) if (
             person.has_points or m.kind not in POINTS_STEPS) else ()  # fmt: skip
         if items:
             lines.append(say(lang, "feed.materials"))
@@ -191,7 +205,7 @@ def plan_events(
         points = m.kind in POINTS_STEPS
         tag = say(lang, "feed.tag.points" if points else "feed.tag.permit")
         done = "✓" if m.done_on else ""
-        suffix = sep + step_name(m.kind, lang)
+        suffix = sep + step_name(m.kind, lang, person.has_points)
         if m.provisional:
             suffix += say(lang, "feed.provisional.tag")
         # Stable across dates and titles: (person hash, cycle, kind) only.

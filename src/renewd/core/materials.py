@@ -130,13 +130,15 @@ def step_checklist(
     reader: Reader,
     *,
     auto_endorsement: bool = True,
+    points: bool = True,
 ) -> tuple[str, ...]:
-    """What `reader` brings for `kind`: nothing for steps done online or waited for."""
+    """What `reader` brings for `kind`: nothing for steps done online or waited for. A person
+    without points (`points=False`) prepares for the permit only."""
     if kind is K.PERMIT_RENEWAL:
         docs = PERMIT_DOCS[lang]
         return docs if auto_endorsement else docs[:2]
     if kind is K.PREPARE:
-        return checklist(changes, lang, Reader.HOLDER)
+        return checklist(changes, lang, Reader.HOLDER) if points else PERMIT_DOCS[lang][:2]
     if kind is K.EMPLOYER_SUBMISSION:
         return checklist(changes, lang, reader)
     if kind is K.COLLECT_NOTICE:

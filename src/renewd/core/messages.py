@@ -36,6 +36,7 @@ from renewd.core.wording import (
     day_span,
     days_left,
     say,
+    say_for,
     step_name,
     years_text,
 )
@@ -180,10 +181,11 @@ def action(
     if kind is K.EXPIRY:
         renewed = plan.milestone(K.PERMIT_RENEWAL)
         done = renewed is not None and renewed.done_on is not None
-        return say(lang, "info.expiry.renewed" if done else "info.expiry")
+        points = plan.person.has_points
+        return say_for(lang, "info.expiry.renewed" if done else "info.expiry", points)
     if kind is K.PERMIT_WINDOW:
         return say(lang, "info.permit_window")
-    return say(lang, f"do.{kind.value}")
+    return say_for(lang, f"do.{kind.value}", plan.person.has_points)
 
 
 def item_lines(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list[Line]:
@@ -192,7 +194,8 @@ def item_lines(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list[L
     if milestone is None:
         return []
     sep = say(lang, "p.colon")
-    head = capital(step_name(milestone.kind, lang)) + sep + when(milestone, today, lang)
+    points = reminder.plan.person.has_points
+    head = capital(step_name(milestone.kind, lang, points)) + sep + when(milestone, today, lang)
     lines = [Line(head)]
     opens = milestone.opens
     if opens is not None and today < opens < milestone.due and milestone.kind not in HEADS_UP:
@@ -223,8 +226,9 @@ def _plan_notes(plan: PersonPlan, items: Sequence[Item], today: dt.date, lang: L
     for critical in plan.critical_at_risk:
         label = critical.label or say(lang, "note.critical.default")
         notes.append(say(lang, "note.critical", label=label, date=critical.date.isoformat()))
-    provisional = [i for i in items if is_provisional(i.reminder)]
-    if provisional and plan.estimated_years:
+    # A first contact's status names the next step: its date may rest on an estimate too.
+    provisional = [i for i in items if is_provisional(i.reminder) or _ms(i.reminder) is None]
+    if provisional and plan.provisional and plan.estimated_years:
         notes.append(say(lang, "note.provisional", years=years_text(plan.estimated_years, lang)))
     return notes
 
@@ -250,10 +254,12 @@ def _checklists(
             continue
         # "watch for the SMS" only while waiting for it is the advice (never next to "apply now")
         sms = permit_advice(plan, milestone, today, policy) is PermitAdvice.WAIT_SMS
-        things = step_checklist(kind, plan.person.changes, lang, reader, auto_endorsement=sms)
+        points = plan.person.has_points
+        things = step_checklist(kind, plan.person.changes, lang, reader, auto_endorsement=sms,
+                                points=points)  # fmt: skip
         if things:
             key = "section.give" if item.role is Role.ASK_HR else "section.bring"
-            heading = say(lang, key, step=step_name(kind, lang))
+            heading = say(lang, key, step=step_name(kind, lang, points))
             out.append(Section(heading, tuple(Line(t) for t in things)))
     return out
 
@@ -318,13 +324,14 @@ def _short(item: Item, today: dt.date, lang: Lang) -> str:
     milestone = _ms(item.reminder)
     assert milestone is not None
     left = days_left(milestone.kind, milestone.due, today, lang)
-    return step_name(milestone.kind, lang) + say(lang, "p.paren", text=left)
+    name = step_name(milestone.kind, lang, item.reminder.plan.person.has_points)
+    return name + say(lang, "p.paren", text=left)
 
 
 def _status(plan: PersonPlan, today: dt.date, lang: Lang, policy: Policy, has_hr: bool) -> Section:
     """Where the renewal stands: expiry, what is done, the next step and its date."""
     lines = [
-        Line(say(lang, "status.intro"), Level.TEXT),
+        Line(say_for(lang, "status.intro", plan.person.has_points), Level.TEXT),
         Line(say(lang, "status.expires", date=date(plan.cycle, lang))),
     ]
     for m in plan.milestones:
@@ -334,7 +341,7 @@ def _status(plan: PersonPlan, today: dt.date, lang: Lang, policy: Policy, has_hr
                     say(
                         lang,
                         "status.done",
-                        step=step_name(m.kind, lang),
+                        step=step_name(m.kind, lang, plan.person.has_points),
                         date=m.done_on.isoformat(),
                     )
                 )
@@ -352,8 +359,12 @@ def _status(plan: PersonPlan, today: dt.date, lang: Lang, policy: Policy, has_hr
         key = "status.next"
         if policy.owners.of(nxt.kind) is Owner.EMPLOYER:
             key = "status.next.hr" if has_hr else "status.next.ask"
-        step = step_name(nxt.kind, lang)
+        step = step_name(nxt.kind, lang, plan.person.has_points)
+        if nxt.provisional:
+            step += say(lang, "feed.provisional.tag")
         lines.append(Line(say(lang, key, step=step, when=when(nxt, today, lang))))
+        if nxt.opens is not None and today < nxt.opens < nxt.due:
+            lines.append(Line(say(lang, "opens.from", date=date(nxt.opens, lang)), Level.DETAIL))
     else:
         lines.append(Line(say(lang, "status.nothing")))
     return Section("", tuple(lines))

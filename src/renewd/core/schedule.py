@@ -61,6 +61,8 @@ HEADS_UP_CATCH_UP_DAYS = 7
 WAIT_TO_OPEN = frozenset({K.POINTS_APPLICATION, K.EMPLOYER_SUBMISSION, K.COLLECT_NOTICE})
 # An approval that did not come is overdue too (escalate), but the person cannot act on it.
 OVERDUE_KINDS = ACTIONABLE | {K.POINTS_APPROVAL}
+# What only a recorded submission starts.
+AFTER_SUBMISSION = frozenset({K.POINTS_APPROVAL, K.COLLECT_NOTICE})
 # The chain whose steps wait for the one before them.
 CHAIN = (
     K.PERMIT_RENEWAL,
@@ -175,9 +177,15 @@ def _blocked(plan: PersonPlan, milestone: Milestone, today: dt.date) -> bool:
     endorsed automatically and nobody records it; the reminder then asks to confirm first, see
     `renewd.core.messages.action`). Each later step waits for the one before it to be done or
     due itself, and, while the permit renewal is not recorded, for it to be done (recorded): a
-    guessed date never leads to "collect the notice" while the permit is overdue."""
+    guessed date never leads to "collect the notice" while the permit is overdue. The approval
+    and the notice wait for the employer's submission to be recorded: "submitted, the approval
+    SMS is expected" is never said of an application nobody handed in."""
     if milestone.kind not in CHAIN[1:]:
         return False
+    if milestone.kind in AFTER_SUBMISSION:
+        submission = plan.milestone(K.EMPLOYER_SUBMISSION)
+        if submission is not None and submission.done_on is None:
+            return True
     permit = plan.milestone(K.PERMIT_RENEWAL)
     unrecorded = permit is not None and permit.done_on is None
     if milestone.kind is K.POINTS_APPLICATION:

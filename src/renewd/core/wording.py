@@ -48,8 +48,16 @@ def say(lang: Lang, key: str, **values: object) -> str:
     return CATALOGUE[lang][key].format(**values)
 
 
-def step_name(kind: MilestoneKind, lang: Lang) -> str:
-    return say(lang, f"step.{kind.value}")
+def say_for(lang: Lang, key: str, points: bool, **values: object) -> str:
+    """`say`, in the words for a person without points (`key.permit`) where there are some."""
+    if not points and f"{key}.permit" in CATALOGUE[lang]:
+        key = f"{key}.permit"
+    return say(lang, key, **values)
+
+
+def step_name(kind: MilestoneKind, lang: Lang, points: bool = True) -> str:
+    """The step's name; for a person without points (`has_points = false`) without "points"."""
+    return say_for(lang, f"step.{kind.value}", points)
 
 
 def capital(text: str) -> str:

@@ -11,7 +11,11 @@ EN: dict[str, str] = {
     "step.points_approval": "points approval",
     "step.collect_notice": "print or collect the points notice",
     "step.expiry": "permit and points expire",
+    "step.expiry.permit": "permit expires",
     "step.grace_end": "last day to endorse late",
+    "do.prepare.permit": "Gather the materials; check that social insurance was paid without"
+    " gaps and whether the employer changed. A gap or a job change puts the endorsement at"
+    " risk: see to it early.",
     "do.prepare": "Gather the materials; check that social insurance was paid without gaps and"
     " whether the employer or a points item (education, title, spouse, child) changed. A gap or a"
     " job change puts the renewal at risk: tell HR early.",
@@ -31,8 +35,8 @@ EN: dict[str, str] = {
     "do.points_application.unconfirmed": "The permit renewal is not recorded yet (it may have"
     " been endorsed automatically): first confirm with the employee that the permit was endorsed"
     " (the endorsement SMS, or 一网通办), then log in to the points system, click 续办申请 and"
-    " record the renewal (the console, the confirmation link in the employee's message, or"
-    " `renewd done {id} permit_renewal`). If it was not endorsed, have the employee endorse it"
+    " record the renewal in the console ({id}'s page, or ask the employee to click the"
+    " confirmation link in his message). If it was not endorsed, have the employee endorse it"
     " now.",
     "do.points_application.unconfirmed.holder": "Your permit renewal is not recorded yet (it may"
     " have been endorsed automatically): first check that the permit was endorsed (the"
@@ -60,6 +64,8 @@ EN: dict[str, str] = {
     "info.points_approval": "The points renewal is submitted; the approval SMS is expected between"
     " {opens} and {due}. Without it by {due}, ask the office.",
     "info.expiry": "The last valid day of the residence permit and the points notice.",
+    "info.expiry.permit": "The last valid day of the residence permit.",
+    "info.expiry.renewed.permit": "The last valid day of the old residence permit.",
     "info.expiry.renewed": "The last valid day of the old permit and points notice; the points"
     " cannot be used until the new ones are approved.",
     "info.permit_window": "From this day the residence permit can be endorsed (renewed).",
@@ -98,6 +104,7 @@ EN: dict[str, str] = {
     "title.test": "[renewd] test message",
     "hello": "Hello {name},",
     "status.intro": "renewd now tracks your permit and points renewal. Where it stands:",
+    "status.intro.permit": "renewd now tracks your permit renewal. Where it stands:",
     "status.expires": "Permit expires: {date}",
     "status.done": "Done: {step} ({date})",
     "status.next": "Next: {step}, {when}",

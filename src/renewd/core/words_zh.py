@@ -13,8 +13,11 @@ ZH: dict[str, str] = {
     "step.points_approval": "积分审批结果",
     "step.collect_notice": "打印或领取积分通知单",
     "step.expiry": "居住证及积分到期",
+    "step.expiry.permit": "居住证到期",
     "step.grace_end": "逾期签注最后一天",
     # what to do, by role
+    "do.prepare.permit": "整理材料，核对社保是否连续缴纳、工作单位是否有变化。"
+    "社保断缴或更换单位会影响签注，请尽早处理。",
     "do.prepare": "整理材料，核对社保是否连续缴纳、工作单位及积分项目（学历、职称、配偶、子女）"
     "是否有变化。社保断缴或更换单位会影响续办，请尽早告知人事。",
     "do.permit_window": "从今天起可以办理居住证签注（续签）。",
@@ -28,9 +31,8 @@ ZH: dict[str, str] = {
     "社区事务受理服务中心办理居住证签注，办结后告知人事。",
     "do.points_application": "居住证续签数据同步后（约 3 个工作日），登录积分系统点击“续办申请”。",
     "do.points_application.unconfirmed": "居住证续签尚未登记（可能已自动签注）：请先与员工确认"
-    "居住证已签注（签注确认短信或“一网通办”查询），再登录积分系统点击“续办申请”，并登记续签（控制台、"
-    "员工消息中的确认链接，或 `renewd done {id} permit_renewal`）。若尚未签注，请员工立即"
-    "办理居住证签注。",
+    "居住证已签注（签注确认短信或“一网通办”查询），再登录积分系统点击“续办申请”，并在控制台登记续签"
+    "（{id} 的人员页，或请员工点击其消息中的确认链接）。若尚未签注，请员工立即办理居住证签注。",
     "do.points_application.unconfirmed.holder": "您的居住证续签尚未登记（可能已自动签注）："
     "请先确认居住证已签注（签注确认短信或“一网通办”查询），再登录积分系统点击“续办申请”，"
     "并登记续签（消息中的确认链接，或告知人事）。若尚未签注，请立即办理居住证签注。",
@@ -49,6 +51,8 @@ ZH: dict[str, str] = {
     "info.points_approval": "积分续办已递交，审批短信预计在 {opens} 至 {due} 之间到达；"
     "到 {due} 仍未收到请向受理点查询。",
     "info.expiry": "居住证及积分通知单的最后有效日。",
+    "info.expiry.permit": "居住证的最后有效日。",
+    "info.expiry.renewed.permit": "原居住证的最后有效日。",
     "info.expiry.renewed": "原居住证及积分通知单的最后有效日；新积分审批前积分暂不可用。",
     "info.permit_window": "从这一天起可以办理居住证签注（续签）。",
     # dates and leads
@@ -59,7 +63,7 @@ ZH: dict[str, str] = {
     "left.over": "已逾期 {n} 天",
     "left.headsup.future": "{n} 天后",
     "left.headsup.today": "就是今天",
-    "left.headsup.past": "已于 {date}开始",
+    "left.headsup.past": "已于 {date} 开始",
     "opens.from": "可办理：{date}起",
     "lead.before": "截止前 {n} 天",
     "lead.on": "截止当天",
@@ -87,6 +91,7 @@ ZH: dict[str, str] = {
     "title.test": "【renewd】测试消息",
     "hello": "{name}，您好：",
     "status.intro": "renewd 开始为您跟踪居住证与积分续办。目前进度：",
+    "status.intro.permit": "renewd 开始为您跟踪居住证续签。目前进度：",
     "status.expires": "居住证到期：{date}",
     "status.done": "已完成：{step}（{date}）",
     "status.next": "下一步：{step}，{when}",

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from renewd.core.errors import RosterError
-from renewd.core.model import PersonPlan
+from renewd.core.model import Lang, PersonPlan
 from renewd.core.moves import Move, moved_milestones, newly_infeasible
 from renewd.core.notices import Notice, parse_notice
 from renewd.core.plan import Planner
@@ -104,7 +104,7 @@ def calendar_pass(
     today: dt.date,
     at: dt.datetime,
     note: bool = True,
-) -> str | None:
+) -> Estimate | None:
     """What a delivery pass does about the calendar before it sends: note what a change moved
     (unless `note` is False: a dry run), and return the estimate warning."""
     if note:
@@ -255,7 +255,43 @@ def warn_day(warn_from: str, year: int) -> dt.date:
     return dt.date(year - 1, month, day)
 
 
-def estimate_warning(snap: Snapshot, plans: Sequence[PersonPlan], today: dt.date) -> str | None:
+@dataclass(frozen=True)
+class Estimate:
+    """Plans that rest on estimated years: `str()` is the operator's text (/healthz, `check`,
+    the log); `line(lang)` what the escalation channel reads, pointing at the console."""
+
+    affected: int
+    years: tuple[int, ...]
+
+    def __str__(self) -> str:
+        names = ", ".join(map(str, self.years))
+        return (
+            f"{self.affected} plan{'s' if self.affected != 1 else ''} rest on an estimated"
+            f" holiday calendar for {names}: when the State Council notice is published, run"
+            f" `{FIX_COMMAND}` (see `renewd calendar status`)"
+        )
+
+    def line(self, lang: Lang, console: str) -> str:
+        years = (
+            "、".join(map(str, self.years)) if lang is Lang.ZH else ", ".join(map(str, self.years))
+        )
+        if lang is Lang.ZH:
+            return (
+                f"{self.affected} 人的续签日期依据的是估算的 {years} 年节假日安排（暂定）。"
+                f"国务院公布放假通知当天，请在控制台“工作日历”页粘贴通知全文导入（{console}calendar），"
+                f"或由管理员运行 `{FIX_COMMAND}`；导入后日期如有变化会逐一告知。"
+            )
+        return (
+            f"The dates of {self.affected} people rest on an estimated holiday calendar for"
+            f" {years} (provisional). The day the State Council notice appears, paste it on the"
+            f" console's Calendar page ({console}calendar), or have an admin run"
+            f" `{FIX_COMMAND}`; whatever moves is then told once."
+        )
+
+
+def estimate_warning(
+    snap: Snapshot, plans: Sequence[PersonPlan], today: dt.date
+) -> Estimate | None:
     """From `[calendar] warn_from` of the year before an estimated year (1 November 2026 for
     2027) on: a warning naming the estimated years that plans depend on, with the command that
     fixes it; None when no plan rests on an estimate that is due to be asked for."""
@@ -279,9 +315,4 @@ def estimate_warning(snap: Snapshot, plans: Sequence[PersonPlan], today: dt.date
         affected += bool(found)
     if not years:
         return None
-    names = ", ".join(map(str, sorted(years)))
-    return (
-        f"{affected} plan{'s' if affected != 1 else ''} rest on an estimated holiday calendar for"
-        f" {names}: when the State Council notice is published, run `{FIX_COMMAND}`"
-        " (see `renewd calendar status`)"
-    )
+    return Estimate(affected, tuple(sorted(years)))

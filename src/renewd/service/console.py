@@ -27,7 +27,7 @@ from renewd.roster.reader import load_roster
 from renewd.service.calendar import describe_notice, store_notice
 from renewd.store.accounts import Accounts
 from renewd.store.database import Database
-from renewd.store.progress import Fact, ProgressStore, check_day
+from renewd.store.progress import Fact, ProgressStore, check_record
 from renewd.web.actionlinks import ActionLinks, link_sections
 from renewd.web.console.app import Console
 from renewd.web.console.routes import mount
@@ -102,9 +102,10 @@ class DaemonSource:
     ) -> PersonPlan | None:
         view = self._view
         row = view.index.by_id.get(person) if view and view.index else None
-        if step is not None and day is not None and view is not None and row is not None:
+        if view is not None and row is not None:
             # As `renewd done`: never in the future, never before the step it waits for.
-            check_day(step, day, view.today, row.plan.person.progress)
+            window = self.daemon.settings.policy.window_days
+            check_record(row.plan.person, step, day, view.today, window, new_expiry)
         self.progress.record(person, step, day, new_expiry=new_expiry, now=self.now(), by=by)
         return self._replan(person)
 

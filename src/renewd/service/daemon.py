@@ -267,7 +267,8 @@ class Daemon:
     def publish(self) -> None:
         snap = self.snapshot
         if snap is not None:  # from `[calendar] warn_from`, an estimated year is a warning
-            self.health.calendar_warning = estimate_warning(snap, snap.plans, snap.day)
+            warning = estimate_warning(snap, snap.plans, snap.day)
+            self.health.calendar_warning = str(warning) if warning else None
         if self.feeds is not None and snap is not None:
             self.metrics.observe_plans(snap.plans)
             self.feeds.refresh(snap.people, snap.plans, snap.day, self.now(), snap.settings)

@@ -47,6 +47,7 @@ from renewd.core.model import MilestoneKind, PersonPlan
 from renewd.core.reminders import DigestKey, MessageKey, Reminder, ReminderKey
 from renewd.core.schedule import LeadRules, PassHistory, due_reminders
 from renewd.core.workdays import WorkdayCalendar
+from renewd.service.calendar import Estimate
 from renewd.service.holders import Holder, Role, is_gone, this_process
 from renewd.service.moved import CalendarMail
 from renewd.service.notices import Notices
@@ -164,7 +165,7 @@ class Delivery:
         should_stop: Callable[[], bool] | None = None,
         catch_up_only: bool = False,
         notices: Mapping[str, Sequence[Problem]] | None = None,
-        calendar_warning: str | None = None,
+        calendar_warning: Estimate | None = None,
     ) -> PassReport:
         """Issue what is due on `today` and (re)send what is waiting. `now` is an aware datetime
         used for retry times; the pass adds its own elapsed time (monotonic) as it goes.

@@ -28,6 +28,7 @@ from renewd.core.model import Lang, Person, PersonPlan
 from renewd.core.moves import moved_letter, moved_section
 from renewd.core.reminders import CalendarNote, ReminderKey
 from renewd.core.routing import GroupEnvelope, PersonalEnvelope, roles
+from renewd.service.calendar import Estimate
 from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.deliveries import NewDelivery
@@ -47,7 +48,7 @@ class CalendarMail:
         channels: Mapping[str, Channel],
         plans: Sequence[PersonPlan],
         today: dt.date,
-        warning: str | None,
+        warning: Estimate | None,
     ) -> None:
         self.store = MoveStore(db)
         self.settings, self.channels, self.today, self.warning = settings, channels, today, warning
@@ -159,7 +160,8 @@ class CalendarMail:
         return [NewDelivery(key, i, channel, to, m, False) for i, m in enumerate(parts)]
 
     def _estimate_letter(self) -> Letter:
-        zh = self.settings.language is Lang.ZH
+        lang = self.settings.language
+        zh = lang is Lang.ZH
         return Letter(
             "【需关注】节假日安排尚未导入" if zh else "[Attention] holiday notice not imported",
             (),
@@ -168,7 +170,9 @@ class CalendarMail:
                     "节假日安排尚未导入：请在国务院公布放假安排当天导入"
                     if zh
                     else "Holiday notice not imported: import it the day it appears",
-                    (Line(self.warning or ""),),
+                    (Line(self.warning.line(lang, f"{self.settings.server.base_url}/")),)
+                    if self.warning
+                    else (),
                 ),
             ),
         )

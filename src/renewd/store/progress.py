@@ -127,6 +127,32 @@ def parse_step(text: str) -> Step:
     return found
 
 
+def check_record(
+    person: Person,
+    step: Step | None,
+    day: dt.date | None,
+    today: dt.date,
+    window_days: int,
+    new_expiry: dt.date | None = None,
+) -> None:
+    """`check_day` for `person`'s cycle, and what only the cycle can tell: a permit renewal
+    before the permit could be endorsed, a new expiry that is not later than the one in force."""
+    if step is not None and day is not None:
+        check_day(step, day, today, person.progress)
+        opens = person.permit_expires - dt.timedelta(days=window_days)
+        if step is Step.PERMIT_RENEWED and day < opens:
+            raise UsageError(
+                f"{step.value} on {day.isoformat()}: the permit expiring"
+                f" {person.permit_expires.isoformat()} can be endorsed from {opens.isoformat()}"
+                f" ({window_days} days before); check the date, or the roster's expiry"
+            )
+    if new_expiry is not None and new_expiry <= person.permit_expires:
+        raise UsageError(
+            f"new permit expiry {new_expiry.isoformat()} is not after the one in force"
+            f" ({person.permit_expires.isoformat()}): a renewal extends the permit"
+        )
+
+
 def check_day(step: Step, day: dt.date, today: dt.date, progress: Progress) -> None:
     """Refuse a day in the future, or before the recorded day of the step this one waits for."""
     if day > today:

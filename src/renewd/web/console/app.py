@@ -77,6 +77,8 @@ def _env() -> jinja2.Environment:
         step_name=i18n.step_name,
         status_name=i18n.status_name,
         kind_name=i18n.kind_name,
+        actor_name=i18n.actor_name,
+        change_name=i18n.change_name,
         delivery_name=i18n.delivery_name,
     )
     env.filters["q"] = lambda text: urllib.parse.quote(str(text), safe="")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from renewd.core.model import Lang, MilestoneKind, Status
+from renewd.core.model import Lang, MilestoneKind, Status, Step
 from renewd.core.problemwords import hide_numbers
 from renewd.core.rosterdiff import Cell
 from renewd.roster.reader import COLUMNS
+from renewd.store.progress import kind_of
 
 K = MilestoneKind
 
@@ -69,6 +70,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "due": ("截止", "Due"),
     "name": ("姓名", "Name"),
     "id": ("工号", "Id"),
+    "person": ("人员", "Person"),
     "expires": ("居住证到期", "Permit expires"),
     "no_people": ("没有符合条件的人员。", "Nobody matches."),
     "page": ("第 {page} / {pages} 页，共 {total} 人", "Page {page} of {pages}, {total} people"),
@@ -98,11 +100,21 @@ WORDS: dict[str, tuple[str, str]] = {
         "The roster file also holds this date; edit the roster to undo it.",
     ),
     "retry": ("立即重试", "Retry now"),
+    "retry_these": ("全部重试（{n}）", "Retry all ({n})"),
+    "owed_all": ("失败和已放弃", "Failed and given up"),
+    "owed_total": ("{n} 条消息未送达，按原因", "{n} messages not delivered, by reason"),
+    "next_try": ("下次重试 {at}", "next try {at}"),
+    "nothing_owed": (
+        "没有失败或已放弃的消息。每人已发送的消息见其人员页的“消息记录”。",
+        "No failed or given-up messages. What was sent to each person is on his"
+        " page, under Delivery history.",
+    ),
     "reason": ("原因", "Reason"),
     "channel": ("渠道", "Channel"),
     "recipient": ("接收人", "Recipient"),
     "attempts": ("次数", "Attempts"),
     "when": ("时间", "When"),
+    "late": ("补发", "late"),
     "rotate": ("更换链接", "Rotate"),
     "rotated": (
         "订阅链接已更换，旧链接失效。",
@@ -213,12 +225,52 @@ DELIVERY_NAMES: dict[str, tuple[str, str]] = {
 }
 
 
+OTHER_KINDS: dict[str, tuple[str, str]] = {
+    "message": ("提醒消息", "reminder"),
+    "digest": ("人事汇总", "HR digest"),
+    "first_contact": ("首次状态", "first status"),
+    "infeasible": ("计划不可行提醒", "infeasible plan"),
+    "critical_date": ("关键日期提醒", "critical date"),
+    "dates_moved": ("日期调整", "dates moved"),
+    "calendar_estimate": ("节假日安排待导入", "holiday notice to import"),
+}
+ACTORS: dict[str, tuple[str, str]] = {
+    "link": ("员工确认链接", "confirmation link"),
+    "cli": ("命令行", "command line"),
+}
+CHANGES: dict[str, tuple[str, str]] = {
+    "done": ("记为完成", "recorded done"),
+    "undo": ("撤销记录", "record removed"),
+    "new_expiry": ("新居住证到期日", "new permit expiry"),
+}
+
+
 def kind_name(kind: str, lang: Lang) -> str:
-    """A delivery's kind: a step's name, or the raw kind (digest, alerts) as it is."""
+    """A delivery's kind: a step's name, or what else renewd sends (a message, a digest…)."""
     try:
         return step_name(MilestoneKind(kind), lang)
     except ValueError:
-        return kind
+        zh, en = OTHER_KINDS.get(kind, (kind, kind))
+        return zh if lang is Lang.ZH else en
+
+
+def actor_name(actor: str, lang: Lang) -> str:
+    """Who recorded a change: "控制台：hr-admin", the employee's link, the command line."""
+    if actor.startswith("console:"):
+        return ("控制台：" if lang is Lang.ZH else "console: ") + actor.removeprefix("console:")
+    zh, en = ACTORS.get(actor, (actor, actor))
+    return zh if lang is Lang.ZH else en
+
+
+def change_name(action: str, detail: str, lang: Lang) -> str:
+    """An audit line in words: "记为完成：居住证签注 2026-12-01"."""
+    zh, en = CHANGES.get(action, (action, action))
+    what = zh if lang is Lang.ZH else en
+    field, _, rest = detail.partition("=")
+    if field in set(Step):
+        field = step_name(kind_of(Step(field)), lang)
+    text = f"{field} {rest}".strip() if rest else field
+    return f"{what}{'：' if lang is Lang.ZH else ': '}{text}"
 
 
 def delivery_name(status: str, lang: Lang) -> str:

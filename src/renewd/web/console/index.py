@@ -203,10 +203,12 @@ class PeopleIndex:
         cached = self._counts.get(groups)
         if cached is None:
             rows = self.visible(groups)
-            years = {
-                m.due.year for r in rows if r.plan.provisional for m in r.plan.milestones
-                if m.provisional
-            }  # fmt: skip
+            years: set[int] = set()  # the years a provisional plan may rest on (as /healthz)
+            for r in rows:
+                if r.plan.provisional:
+                    dues = [m.due.year for m in r.plan.milestones if m.provisional]
+                    years.update(range(min(dues, default=r.plan.cycle.year),
+                                       max(*dues, r.plan.cycle.year) + 1))  # fmt: skip
             cached = Counts(
                 people=len(rows),
                 overdue_steps=sum(r.overdue for r in rows),

@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import urllib.parse
+from dataclasses import replace
 from enum import StrEnum
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 import segno
 from aiohttp import web
@@ -66,6 +68,9 @@ async def overview(request: web.Request) -> web.StreamResponse:
     snap = console.view()
     groups = visible_groups(request)
     counts = index.counts(groups) if index else None
+    if counts is not None and snap is not None:  # of those, the ones the calendar estimates
+        estimated = [y for y in counts.provisional_years if not snap.calendar.describe(y).official]
+        counts = replace(counts, provisional_years=tuple(estimated))
     deliveries = delivery_counts(console, index, groups)
     return console.render(
         request,
@@ -176,15 +181,34 @@ async def person_page(request: web.Request) -> web.StreamResponse:
     )
 
 
-def _history(console: Console, person: str) -> list[sqlite3.Row]:
+def _history(console: Console, person: str) -> list[dict[str, object]]:
+    """The person's last 50 deliveries: when, what (a message: the steps it carried), where."""
+    conn = console.db.conn
     try:
-        return console.db.conn.execute(
-            "SELECT kind, channel, recipient, status, attempts, reason, updated_at, sent_at, late"
-            " FROM delivery WHERE person = ? ORDER BY id DESC LIMIT 50",
+        rows = conn.execute(
+            "SELECT id, kind, channel, recipient, status, attempts, reason, updated_at, sent_at,"
+            " late FROM delivery WHERE person = ? ORDER BY id DESC LIMIT 50",
             (person,),
         ).fetchall()
-    except sqlite3.OperationalError:
+        carried: dict[int, list[str]] = {}
+        ids = [r["id"] for r in rows if r["kind"] == "message"]
+        if ids:
+            marks = ",".join("?" * len(ids))
+            for item in conn.execute(
+                f"SELECT delivery, kind FROM delivery_item WHERE delivery IN ({marks})"
+                " ORDER BY rowid",
+                ids,
+            ):
+                carried.setdefault(item["delivery"], []).append(item["kind"])
+    except sqlite3.OperationalError:  # no delivery pass has run yet
         return []
+    zone = ZoneInfo(console.settings.timezone)
+    out = []
+    for r in rows:
+        moment = r["sent_at"] or r["updated_at"]
+        at = dt.datetime.fromtimestamp(moment, zone).strftime("%Y-%m-%d %H:%M")
+        out.append({**dict(r), "kinds": list(dict.fromkeys(carried.get(r["id"], []))), "at": at})
+    return out
 
 
 def parse_day(text: str, today: dt.date) -> dt.date | None:
@@ -242,7 +266,11 @@ async def new_expiry(request: web.Request) -> web.StreamResponse:
         day = dt.date.fromisoformat(str(form.get("expires", "")).strip())
     except ValueError:
         return console.plain(request, "forbidden", 400)
-    console.source.record(row.id, None, None, new_expiry=day, by=actor(request))
+    try:
+        console.source.record(row.id, None, None, new_expiry=day, by=actor(request))
+    except UsageError as exc:  # not after the expiry in force
+        return console.render(request, "message.html", status=400, message_text=str(exc),
+                              back=_person_url(row.id, ""))  # fmt: skip
     console.accounts.audit(
         actor(request), row.id, "new_expiry", day.isoformat(), console.source.now()
     )
