@@ -107,7 +107,8 @@ class ConsoleSource(Protocol):
         """The configured roster files an upload may replace."""
 
     def check_roster(self, target: Path, data: bytes, suffix: str) -> RosterCheck:
-        """Store an upload and check it in place of `target`, swapping nothing."""
+        """Store an upload and check it in place of `target`, swapping nothing; say what the
+        swap would change. Slow on a big roster: called in a thread."""
 
     def swap_roster(self, upload: str) -> RosterCheck:
         """Put a checked upload in place of its target file (then reloaded as any edit)."""
