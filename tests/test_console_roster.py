@@ -83,7 +83,7 @@ def test_a_changed_date_is_shown_old_to_new_and_an_added_person_by_name(
     assert text_of(page, "swap") == "确认替换名单"
     web.get(server.url("/lang?to=en&next=/roster"))
     page = upload(web, server, changed).text
-    assert text_of(page, "diff-changed") == "李四（E002） permit_expires 2026-09-30 → 2026-10-15"
+    assert text_of(page, "diff-changed") == "李四 (E002) permit_expires 2026-09-30 → 2026-10-15"
     assert "1 changed" in text_of(page, "diff-counts")
 
 

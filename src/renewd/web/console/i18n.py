@@ -165,8 +165,8 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "diff_more": ("……另有 {n} 人", "…and {n} more"),
     "diff_remove_warning": (
-        "将移除 {n} 人：他们的提醒将停止。",
-        "{n} people will be removed: their reminders stop.",
+        "将移除 {n} 人：他们的提醒将停止，个人日历订阅链接失效。",
+        "{n} people will be removed: their reminders stop and their feeds stop working.",
     ),
     "diff_drastic": (
         "注意：这会移除目前 {current} 人中的 {n} 人，超过一半。如果只上传了一个部门的表，"
