@@ -323,14 +323,14 @@ def test_the_console_refuses_what_cannot_have_happened(server: Server) -> None:
         data={"csrf": csrf_of(page), "step": "permit_renewed_on", "on": "2026-05-01"},
     )
     assert early.status_code == 400
-    assert "can be endorsed from 2026-05-31" in early.text
+    assert "从 2026-05-31 起（到期前 30 天）才能签注" in early.text  # in the console's words
     assert server.facts("E001") == {}
     page = web.get(server.url("/people/E001")).text
     shorter = web.post(
         server.url("/people/E001/expiry"), data={"csrf": csrf_of(page), "expires": "2026-06-01"}
     )
     assert shorter.status_code == 400
-    assert "is not after the one in force" in shorter.text
+    assert "不晚于当前的到期日（2026-06-30）" in shorter.text
     assert server.facts("E001") == {}
 
 

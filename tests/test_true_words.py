@@ -187,3 +187,16 @@ def test_a_first_contact_says_when_the_next_step_opens_and_that_it_may_move(send
     assert "下一步：居住证签注（续签）（暂定）" in text
     assert "可办理：2027-04-10（周六）起" in text
     assert "估算的 2027 年节假日安排" in text
+
+
+def test_after_his_renewal_an_employee_is_not_told_to_act_on_hrs_lateness(send: Send) -> None:
+    """The permit is renewed (recorded) but HR's steps are late: the lapse warning says his part
+    is done and to remind HR, and the expiry says it expired, not that it "began"."""
+    header = "工号,姓名,居住证到期日,邮箱,居住证续签日期\n"
+    row = "1,张三,2027-03-19,a@example.com,2027-03-04"
+    send(row, "2027-03-05", header=header)  # first contact
+    text = send(row, "2027-03-22", header=header)
+    assert "居住证及积分到期：已于 2027-03-19 到期" in text
+    assert "开始" not in text.split("居住证及积分到期", 1)[1].split("\n", 1)[0]
+    assert "您的居住证已续签，积分续办由单位办理，请提醒人事尽快完成" in text
+    assert "请立即办理并告知人事" not in text

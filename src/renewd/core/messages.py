@@ -42,6 +42,7 @@ from renewd.core.wording import (
 )
 
 K = MilestoneKind
+POINTS_OWN = frozenset({K.POINTS_APPLICATION, K.EMPLOYER_SUBMISSION})  # the employer's, by default
 
 
 class Format(StrEnum):
@@ -217,10 +218,13 @@ def _plan_notes(plan: PersonPlan, items: Sequence[Item], today: dt.date, lang: L
     if not plan.feasible and plan.person.has_points:
         permit = plan.milestone(K.PERMIT_RENEWAL)
         opens = permit.opens if permit is not None else None
+        mine = any(i.role is Role.ACT and i.reminder.kind in POINTS_OWN for i in items)
         if opens is not None and opens > today:
             notes.append(
                 say(lang, "note.infeasible.window", gap=plan.gap_days, opens=date(opens, lang))
             )
+        elif permit is not None and permit.done_on is not None and not mine:
+            notes.append(say(lang, "note.infeasible.hr", gap=plan.gap_days))  # his part is done
         else:
             notes.append(say(lang, "note.infeasible.now", gap=plan.gap_days))
     for critical in plan.critical_at_risk:

@@ -80,7 +80,10 @@ def days_left(kind: MilestoneKind, due: dt.date, today: dt.date, lang: Lang) -> 
     if kind in HEADS_UP or kind in INFORM_ONLY:
         if n > 0:
             return say(lang, "left.headsup.future", n=n)
-        return say(lang, "left.headsup.today" if n == 0 else "left.headsup.past", date=due)
+        if n == 0:
+            return say(lang, "left.headsup.today", date=due)
+        past = f"left.past.{kind.value}"  # "expired on", not "began on"
+        return say(lang, past if past in CATALOGUE[lang] else "left.headsup.past", date=due)
     if n > 0:
         return say(lang, "left.days", n=n)
     return say(lang, "left.today") if n == 0 else say(lang, "left.over", n=-n)

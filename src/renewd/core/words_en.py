@@ -77,6 +77,7 @@ EN: dict[str, str] = {
     "left.headsup.future": "in {n} days",
     "left.headsup.today": "today",
     "left.headsup.past": "since {date}",
+    "left.past.expiry": "expired on {date}",
     "opens.from": "possible from {date}",
     "lead.before": "{n} days before",
     "lead.on": "on the due date",
@@ -89,6 +90,8 @@ EN: dict[str, str] = {
     "note.risk": "A gap in social insurance or a job change puts the renewal at risk: check now.",
     "note.infeasible.now": "At the current pace the points may lapse for about {gap} days: act now"
     " and tell HR.",
+    "note.infeasible.hr": "At the current pace the points may lapse for about {gap} days: your"
+    " permit is renewed and the points renewal is your employer's: remind HR to finish it.",
     "note.infeasible.window": "At the current pace the points may lapse for about {gap} days:"
     " endorse the permit on the day the window opens, {opens}.",
     "note.critical": "Warning: the points may be invalid on {label} ({date}).",
@@ -240,4 +243,12 @@ EN: dict[str, str] = {
     "status.due": "due soon",
     "status.overdue": "overdue",
     "status.done_": "done",
+    # refusals of a progress record (renewd done, the console, a link)
+    "refuse.future": "{day} is in the future (today is {today}): record a step once it is done",
+    "refuse.before": "{step} on {day} would be before {before}, recorded on {earlier}: a step"
+    " cannot be done before the one it waits for",
+    "refuse.window": "{step} on {day}: the permit expiring {expires} can be endorsed from"
+    " {opens} ({n} days before); check the date, or the roster's expiry",
+    "refuse.expiry": "new permit expiry {new} is not after the one in force ({old}): a renewal"
+    " extends the permit",
 }

@@ -64,6 +64,7 @@ ZH: dict[str, str] = {
     "left.headsup.future": "{n} 天后",
     "left.headsup.today": "就是今天",
     "left.headsup.past": "已于 {date} 开始",
+    "left.past.expiry": "已于 {date} 到期",
     "opens.from": "可办理：{date}起",
     "lead.before": "截止前 {n} 天",
     "lead.on": "截止当天",
@@ -76,6 +77,8 @@ ZH: dict[str, str] = {
     # notes
     "note.risk": "社保断缴或工作变动会影响续办，请尽早核对。",
     "note.infeasible.now": "按当前进度积分有效期可能中断约 {gap} 天：请立即办理并告知人事。",
+    "note.infeasible.hr": "按当前进度积分有效期可能中断约 {gap} 天：您的居住证已续签，"
+    "积分续办由单位办理，请提醒人事尽快完成。",
     "note.infeasible.window": "按当前进度积分有效期可能中断约 {gap} 天，按常规办理时间不够："
     "请在签注窗口开放的 {opens}当天办理。",
     "note.critical": "注意：{label}（{date}）时积分可能无效。",
@@ -224,4 +227,12 @@ ZH: dict[str, str] = {
     "status.due": "即将截止",
     "status.overdue": "已逾期",
     "status.done_": "已完成",
+    # refusals of a progress record (renewd done, the console, a link)
+    "refuse.future": "{day} 还没到（今天是 {today}）：请在办完后再记录",
+    "refuse.before": "{step}的日期 {day} 早于已记录的{before}（{earlier}）："
+    "一步不能早于它所等待的上一步",
+    "refuse.window": "{step}的日期 {day} 不可能：{expires} 到期的居住证从 {opens} 起"
+    "（到期前 {n} 天）才能签注；请检查日期，或名单中的到期日",
+    "refuse.expiry": "新居住证到期日 {new} 不晚于当前的到期日（{old}）：续签会延长有效期，"
+    "请检查日期",
 }

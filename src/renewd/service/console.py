@@ -105,7 +105,8 @@ class DaemonSource:
         if view is not None and row is not None:
             # As `renewd done`: never in the future, never before the step it waits for.
             window = self.daemon.settings.policy.window_days
-            check_record(row.plan.person, step, day, view.today, window, new_expiry)
+            lang = self.daemon.settings.language  # the console's words, not the CLI's
+            check_record(row.plan.person, step, day, view.today, window, new_expiry, lang)
         self.progress.record(person, step, day, new_expiry=new_expiry, now=self.now(), by=by)
         return self._replan(person)
 

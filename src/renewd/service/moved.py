@@ -167,9 +167,9 @@ class CalendarMail:
             (),
             (
                 Section(
-                    "节假日安排尚未导入：请在国务院公布放假安排当天导入"
+                    "节假日安排尚未导入（国务院公布当天请导入）"
                     if zh
-                    else "Holiday notice not imported: import it the day it appears",
+                    else "Holiday notice not imported (import it the day it appears)",
                     (Line(self.warning.line(lang, f"{self.settings.server.base_url}/")),)
                     if self.warning
                     else (),

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 
 from renewd.core.errors import UsageError
 from renewd.core.model import Lang, MilestoneKind, Person, Progress, Step
-from renewd.core.wording import step_name
+from renewd.core.wording import say, step_name
 from renewd.store.database import Database
 
 SCHEMA = [
@@ -134,39 +134,37 @@ def check_record(
     today: dt.date,
     window_days: int,
     new_expiry: dt.date | None = None,
+    lang: Lang = Lang.EN,
 ) -> None:
     """`check_day` for `person`'s cycle, and what only the cycle can tell: a permit renewal
-    before the permit could be endorsed, a new expiry that is not later than the one in force."""
+    before the permit could be endorsed, a new expiry that is not later than the one in force.
+    The refusal is worded in `lang` (the console's; the command line's is English)."""
     if step is not None and day is not None:
-        check_day(step, day, today, person.progress)
+        check_day(step, day, today, person.progress, lang)
         opens = person.permit_expires - dt.timedelta(days=window_days)
         if step is Step.PERMIT_RENEWED and day < opens:
-            raise UsageError(
-                f"{step.value} on {day.isoformat()}: the permit expiring"
-                f" {person.permit_expires.isoformat()} can be endorsed from {opens.isoformat()}"
-                f" ({window_days} days before); check the date, or the roster's expiry"
-            )
+            expires = person.permit_expires
+            raise UsageError(say(lang, "refuse.window", step=_named(step, lang), day=day,
+                                 expires=expires, opens=opens, n=window_days))  # fmt: skip
     if new_expiry is not None and new_expiry <= person.permit_expires:
-        raise UsageError(
-            f"new permit expiry {new_expiry.isoformat()} is not after the one in force"
-            f" ({person.permit_expires.isoformat()}): a renewal extends the permit"
-        )
+        raise UsageError(say(lang, "refuse.expiry", new=new_expiry, old=person.permit_expires))
 
 
-def check_day(step: Step, day: dt.date, today: dt.date, progress: Progress) -> None:
+def _named(step: Step, lang: Lang) -> str:
+    return step.value if lang is Lang.EN else step_name(kind_of(step), lang)
+
+
+def check_day(
+    step: Step, day: dt.date, today: dt.date, progress: Progress, lang: Lang = Lang.EN
+) -> None:
     """Refuse a day in the future, or before the recorded day of the step this one waits for."""
     if day > today:
-        raise UsageError(
-            f"{day.isoformat()} is in the future (today is {today.isoformat()}): record a step"
-            " once it is done"
-        )
+        raise UsageError(say(lang, "refuse.future", day=day, today=today))
     before = PREDECESSOR.get(step)
     earlier = progress.get(before) if before is not None else None
     if before is not None and earlier is not None and day < earlier:
-        raise UsageError(
-            f"{step.value} on {day.isoformat()} would be before {before.value}, recorded on"
-            f" {earlier.isoformat()}: a step cannot be done before the one it waits for"
-        )
+        raise UsageError(say(lang, "refuse.before", step=_named(step, lang), day=day,
+                             before=_named(before, lang), earlier=earlier))  # fmt: skip
 
 
 class ProgressStore:
