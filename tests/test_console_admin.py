@@ -86,7 +86,7 @@ def test_a_bad_roster_upload_shows_its_problems_and_changes_nothing(
     result = upload(web, server, bad)
     assert result.status_code == 200
     assert 'id="swap"' not in result.text
-    assert "row 6" in result.text or "第 6 行" in result.text
+    assert "people.csv 第6行 居住证到期日：" in result.text
     assert "居住证到期日" in result.text  # the field
     assert (config.parent / "people.csv").read_text(encoding="utf-8") == ROSTER
 

@@ -210,3 +210,32 @@ def test_phone_pages_fit_and_nothing_breaks_the_csp(driver: Driver, server: Serv
         assert overflow <= 0, path
     complaints = [e["message"] for e in driver.get_log("browser")]
     assert not [m for m in complaints if "Content Security Policy" in m], complaints
+
+
+def test_roster_upload_shows_who_would_be_removed_before_the_swap(
+    driver: Driver, server: Server, write: Write
+) -> None:
+    sign_in(driver, server)
+    smaller = ROSTER.splitlines(keepends=True)
+    changed = smaller[0] + smaller[1].replace("2026-06-30", "2026-07-15")  # 张三 only, a new date
+    sheet = write("upload/people.csv", changed + "E005,钱七,研发部,2026-10-01,e005@example.com\n")
+    driver.get(server.url("/roster"))
+    driver.find_element(By.ID, "file").send_keys(str(sheet))
+    click(driver, "check")
+    warning = driver.find_element(By.ID, "removed-warning")
+    assert "danger" in (warning.get_attribute("class") or "")
+    assert "将移除 3 人" in warning.text
+    assert "李四（E002）" in driver.find_element(By.ID, "diff-removed").text
+    assert "2026-06-30 → 2026-07-15" in driver.find_element(By.ID, "diff-changed").text
+    assert driver.find_element(By.ID, "swap").text == "仍然替换并移除 3 人"
+    browserkit.screenshot(driver, "roster-diff")
+    phone = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", phone)
+    try:  # the lists wrap on a phone
+        overflow = driver.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert overflow <= 0
+    assert "E002" in (server.daemon.settings.roster.files[0]).read_text(encoding="utf-8")

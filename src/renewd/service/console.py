@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from renewd.core.errors import RosterError
-from renewd.core.model import PersonPlan, Step
+from renewd.core.errors import Problem, RosterError
+from renewd.core.model import Person, PersonPlan, Step
 from renewd.core.notices import NoticeError, parse_notice
+from renewd.core.rosterdiff import diff
 from renewd.roster.reader import load_roster
 from renewd.service.calendar import describe_notice, store_notice
 from renewd.store.accounts import Accounts
@@ -59,7 +60,7 @@ class DaemonSource:
         snap = self.daemon.snapshot
         if snap is None:
             return
-        problems = tuple(self.daemon.health.roster_problems)
+        problems = self.daemon.health.roster_problem_items
         self._view = PlansView.indexed(day, tuple(plans), snap.calendar, problems)
 
     def view(self) -> PlansView | None:
@@ -138,8 +139,8 @@ class DaemonSource:
     def check_roster(self, target: Path, data: bytes, suffix: str) -> RosterCheck:
         upload = secrets.token_urlsafe(16)
         if suffix != target.suffix.lower():
-            wanted = f"{target.name}: upload a {target.suffix} file to replace it"
-            return RosterCheck(upload, target, 0, (wanted,))
+            wanted = f"upload a {target.suffix} file to replace it"
+            return RosterCheck(upload, target, 0, (Problem(target.name, wanted),))
         folder = self.daemon.settings.state.dir / UPLOADS
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         path = folder / f"{upload}{suffix}"
@@ -150,23 +151,31 @@ class DaemonSource:
         self._uploads[upload] = check
         return check
 
+    def _in_force(self) -> Sequence[Person]:
+        snap = self.daemon.snapshot
+        return snap.roster.people if snap is not None else ()
+
     def _check(self, upload: str, path: Path, target: Path) -> RosterCheck:
+        """The whole roster with the upload in place of `target`: its problems, or what it
+        changes against the roster in force."""
         files = [path if f == target else f for f in self.roster_files()]
         try:
             roster = load_roster(files)
         except RosterError as exc:
-            problems = tuple(str(p).replace(str(path), target.name) for p in exc.problems)
-            return RosterCheck(upload, target, 0, problems or (exc.message,))
-        return RosterCheck(upload, target, len(roster.people), ())
+            problems = tuple(_named(p, path, target) for p in exc.problems)
+            return RosterCheck(upload, target, 0, problems or (Problem(target.name, exc.message),))
+        changes = diff(self._in_force(), roster.people)
+        return RosterCheck(upload, target, len(roster.people), (), changes)
 
     def swap_roster(self, upload: str) -> RosterCheck:
         check = self._uploads.pop(upload, None)
         folder = self.daemon.settings.state.dir / UPLOADS
+        gone = "the upload is gone; upload it again"
         if check is None:
-            return RosterCheck(upload, Path("?"), 0, ("the upload is gone; upload it again",))
+            return RosterCheck(upload, Path("?"), 0, (Problem("?", gone),))
         path = folder / f"{upload}{check.target.suffix.lower()}"
         if not path.exists():
-            return RosterCheck(upload, check.target, 0, ("the upload is gone; upload it again",))
+            return RosterCheck(upload, check.target, 0, (Problem(check.target.name, gone),))
         again = self._check(upload, path, check.target)
         if again.problems:
             return again
@@ -178,14 +187,22 @@ class DaemonSource:
             os.replace(tmp, check.target)
         except OSError as exc:
             hint = (
-                f"{check.target}: cannot be replaced ({exc.strerror}); under systemd only the"
-                " state directory is writable: keep the roster in /var/lib/renewd/roster (as"
-                " `make install` does) or replace the file by hand"
+                f"cannot be replaced ({exc.strerror}); under systemd only the state directory"
+                " is writable: keep the roster in /var/lib/renewd/roster (as `make install`"
+                " does) or replace the file by hand"
             )
-            return RosterCheck(upload, check.target, again.people, (hint,))
+            problem = Problem(str(check.target), hint)
+            return RosterCheck(upload, check.target, again.people, (problem,), again.diff)
         path.unlink(missing_ok=True)
         self.on_change()
         return again
+
+
+def _named(problem: Problem, upload: Path, target: Path) -> Problem:
+    """A problem of the stored upload told as one of the file it would replace."""
+    file = target.name if problem.file == str(upload) else problem.file
+    text = problem.message.replace(str(upload), target.name).replace(upload.name, target.name)
+    return replace(problem, file=file, message=text)
 
 
 def attach_console(daemon: Daemon, application: web.Application, feeds: FeedCache) -> DaemonSource:

@@ -108,6 +108,7 @@ class Refresher:
     def _reject(self, reason: str, exc: RenewdError) -> None:
         # /healthz is unauthenticated: it names where the problems are, not their values.
         self.health.roster_problems = [p.location for p in exc.problems] or [exc.message]
+        self.health.roster_problem_items = exc.problems or (Problem("", exc.message),)
         self.metrics.roster_errors.set(len(self.health.roster_problems))
         log.error("roster rejected (%s): %s", reason, exc.message)
         for problem in exc.problems:

@@ -43,6 +43,8 @@ class Health:
     last_sweep_ok: float | None = None
     last_sweep_error: str | None = None
     roster_problems: list[str] = field(default_factory=list)  # locations of every roster problem
+    # The same problems whole (message, value): for the signed-in console only, never /healthz.
+    roster_problem_items: tuple[Problem, ...] = ()
     stale_files: int = 0  # roster files that cannot be read: their last good version is served
     kept_records: int = 0  # bad rows whose person's last good record is served
     left_out: int = 0  # bad rows without a last good record (a new id): not served
@@ -65,6 +67,7 @@ class Health:
         locations = [p.location for p in problems]
         changed = locations != self.roster_problems
         self.roster_problems = locations
+        self.roster_problem_items = tuple(problems)
         self.stale_files, self.kept_records, self.left_out = stale, kept, left_out
         return changed
 

@@ -256,7 +256,8 @@ async def roster_upload(request: web.Request) -> web.StreamResponse:
     if target is None or suffix not in ROSTER_SUFFIXES or not data:
         return console.render(request, "roster.html", status=400, files=files, check=None,
                               flash=False, bad_upload=True)  # fmt: skip
-    check = console.source.check_roster(target, data, suffix)
+    # Reading a big roster and comparing it with the one in force takes a second or more.
+    check = await asyncio.to_thread(console.source.check_roster, target, data, suffix)
     return console.render(request, "roster.html", files=files, check=check, flash=False)
 
 

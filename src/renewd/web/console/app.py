@@ -27,6 +27,7 @@ from typing import Any
 import jinja2
 from aiohttp import web
 
+from renewd.core import problemwords
 from renewd.core.model import Lang
 from renewd.settings import Settings
 from renewd.store.accounts import Account, Accounts, Session
@@ -170,6 +171,9 @@ class Console:
 
         page = self.env.get_template(template).render(
             t=t,
+            problem=lambda p: problemwords.describe(p, lang),  # a roster Problem, in words
+            field_name=lambda f: i18n.field_name(f, lang),
+            cell=lambda v: i18n.cell_text(v, lang),
             lang=lang,
             zh=lang is Lang.ZH,
             account=session.account if session else None,

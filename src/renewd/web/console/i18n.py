@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from renewd.core.model import Lang, MilestoneKind, Status, Step
+from renewd.core.problemwords import hide_numbers
+from renewd.core.rosterdiff import Cell
+from renewd.roster.reader import COLUMNS
 from renewd.store.progress import kind_of
 
 K = MilestoneKind
@@ -146,9 +151,38 @@ WORDS: dict[str, tuple[str, str]] = {
     "check": ("检查", "Check"),
     "confirm_swap": ("确认替换名单", "Replace the roster"),
     "roster_ok": (
-        "检查通过：{count} 人。确认后替换。",
-        "Checks passed: {count} people. Confirm to swap.",
+        "检查通过：替换后名单共 {count} 人（目前 {current} 人）。请核对以下变化，确认后替换。",
+        "Checks passed: {count} people after the swap ({current} now). Check what changes,"
+        " then confirm.",
     ),
+    "diff_added": ("新增 {n} 人", "{n} added"),
+    "diff_removed": ("移除 {n} 人", "{n} removed"),
+    "diff_changed": ("信息变更 {n} 人", "{n} changed"),
+    "diff_same": ("未变 {n} 人", "{n} unchanged"),
+    "diff_none": (
+        "与目前的名单完全相同，替换不会改变任何人。",
+        "Identical to the roster in force: the swap changes nobody.",
+    ),
+    "diff_more": ("……另有 {n} 人", "…and {n} more"),
+    "diff_remove_warning": (
+        "将移除 {n} 人：他们的提醒将停止，个人日历订阅链接失效。",
+        "{n} people will be removed: their reminders stop and their feeds stop working.",
+    ),
+    "diff_drastic": (
+        "注意：这会移除目前 {current} 人中的 {n} 人，超过一半。如果只上传了一个部门的表，"
+        "请不要确认：替换的是整个文件 {file}，表中没有的人都会被移除。",
+        "Careful: this removes {n} of the {current} people in force, more than half. If you"
+        " uploaded one department's sheet, do not confirm: the whole file {file} is replaced"
+        " and everyone not in it is removed.",
+    ),
+    "confirm_swap_removing": ("确认替换（移除 {n} 人）", "Replace the roster (remove {n})"),
+    "confirm_swap_drastic": (
+        "仍然替换并移除 {n} 人",
+        "Replace anyway and remove {n} people",
+    ),
+    "empty_cell": ("（空）", "(empty)"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
     "roster_bad": ("名单有问题，未替换：", "The roster has problems and was not swapped in:"),
     "roster_swapped": ("名单已替换。", "The roster was replaced."),
     "export": ("导出", "Export"),
@@ -242,6 +276,24 @@ def change_name(action: str, detail: str, lang: Lang) -> str:
 def delivery_name(status: str, lang: Lang) -> str:
     zh, en = DELIVERY_NAMES.get(status, (status, status))
     return zh if lang is Lang.ZH else en
+
+
+def field_name(field: str, lang: Lang) -> str:
+    """A roster field by the column name HR writes: 居住证到期日 / permit_expires."""
+    names = COLUMNS.get(field)
+    return names[0] if names and lang is Lang.ZH else field
+
+
+def cell_text(value: Cell, lang: Lang) -> str:
+    """A roster cell as the diff shows it; ID-card and phone-like numbers hidden."""
+    if value is None or value in ("", ()):
+        return word("empty_cell", lang)
+    if isinstance(value, bool):
+        return word("yes" if value else "no", lang)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = ("、" if lang is Lang.ZH else ", ").join(value) if isinstance(value, tuple) else value
+    return hide_numbers(text, lang)
 
 
 def word(key: str, lang: Lang, **fields: object) -> str:

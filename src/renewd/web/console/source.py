@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from renewd.core.errors import Problem
 from renewd.core.model import PersonPlan, Step
+from renewd.core.rosterdiff import RosterDiff
 from renewd.core.workdays import WorkdayCalendar
 from renewd.store.progress import Fact
 from renewd.web.console.index import PeopleIndex
@@ -26,7 +28,7 @@ class PlansView:
     today: dt.date
     plans: tuple[PersonPlan, ...]
     calendar: WorkdayCalendar
-    roster_problems: tuple[str, ...] = ()
+    roster_problems: tuple[Problem, ...] = ()  # the console words them
     # The people list's index; built with the snapshot (off the event loop, in the daemon's
     # refresh thread) or, if missing, on the console's first request.
     index: PeopleIndex | None = None
@@ -37,7 +39,7 @@ class PlansView:
         today: dt.date,
         plans: tuple[PersonPlan, ...],
         calendar: WorkdayCalendar,
-        roster_problems: tuple[str, ...] = (),
+        roster_problems: tuple[Problem, ...] = (),
     ) -> PlansView:
         return cls(today, plans, calendar, roster_problems, PeopleIndex.build(plans, today))
 
@@ -52,12 +54,14 @@ class PlansView:
 
 @dataclass(frozen=True)
 class RosterCheck:
-    """An uploaded roster, checked: its people count, or its problems (file, row, field)."""
+    """An uploaded roster, checked: its people count and what the swap would change against
+    the roster in force, or its problems (file, row, field; the page words them)."""
 
     upload: str  # an opaque id of the stored upload
     target: Path  # the roster file it would replace
     people: int
-    problems: tuple[str, ...]
+    problems: tuple[Problem, ...]
+    diff: RosterDiff | None = None  # the whole resulting roster against the one in force
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,8 @@ class ConsoleSource(Protocol):
         """The configured roster files an upload may replace."""
 
     def check_roster(self, target: Path, data: bytes, suffix: str) -> RosterCheck:
-        """Store an upload and check it in place of `target`, swapping nothing."""
+        """Store an upload and check it in place of `target`, swapping nothing; say what the
+        swap would change. Slow on a big roster: called in a thread."""
 
     def swap_roster(self, upload: str) -> RosterCheck:
         """Put a checked upload in place of its target file (then reloaded as any edit)."""
