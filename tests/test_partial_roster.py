@@ -216,8 +216,9 @@ def test_hr_hears_of_each_roster_problem_once_in_its_groups_channel(
         db.close()
     notices = [m for m, _ in hr.sent if m.title.startswith("【名单问题】")]
     assert len(notices) == 1
-    assert "people.csv 第5行 居住证到期日" in notices[0].body
-    assert "no such date" in notices[0].body  # what is wrong, as `renewd check` says it
+    assert (
+        "people.csv 第5行 居住证到期日：没有这一天（2027-02-30）" in notices[0].body
+    )  # in Chinese
     assert "E0009" not in notices[0].body
     escalated = [m for m, _ in boss.sent if m.title.startswith("【名单问题】未分组")]
     assert len(escalated) == 1
@@ -274,7 +275,7 @@ def test_a_roster_problem_rides_in_the_digest_the_pass_writes_anyway(
     assert digest.title.startswith("【续签提醒汇总】研发部")
     assert "员工1（E0001）" in digest.body
     assert "名单问题：研发部，1 处需要更正" in digest.body
-    assert "people.csv 第4行 居住证到期日: no such date (2026-02-30)" in digest.body
+    assert "people.csv 第4行 居住证到期日：没有这一天（2026-02-30）" in digest.body
     assert "第5行" not in digest.body  # the row without a group is the escalation's
     escalation = [m for m, _ in boss.sent if "2026-06-12" in m.title]
     assert len(escalation) == 1, [m.title for m, _ in boss.sent]

@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from pathlib import PurePath as Path
 
 from renewd.channels.base import Channel
 from renewd.channels.formatting import render
 from renewd.core.errors import Problem
 from renewd.core.messages import Letter, Level, Line, Section
 from renewd.core.model import Lang
+from renewd.core.problemwords import hide_numbers, location, message
 from renewd.core.reminders import DigestKey
 from renewd.core.routing import GroupEnvelope
+from renewd.core.wording import say
 from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog, NewDelivery
@@ -99,12 +100,13 @@ class Notices:
         return self.rest(today, record)
 
 
-def _where(problem: Problem, zh: bool) -> str:
-    where = Path(problem.file).name
-    if problem.row is not None:
-        where += f" 第{problem.row}行" if zh else f" row {problem.row}"
-    column = f" {problem.field}" if problem.field else ""
-    return f"{where}{column}: {problem.message}"
+def location_and_message(problem: Problem, lang: Lang) -> str:
+    """Where and what, in HR's language ("people.csv 第4行 居住证到期日：没有这一天"): never the
+    value (a mail leaves the server; the console, behind sign-in, shows it)."""
+    where, said = location(problem, lang), message(problem.message, lang)
+    return hide_numbers(
+        say(lang, "problem.line", where=where, message=said) if where else said, lang
+    )
 
 
 def roster_section(group: str | None, problems: Sequence[Problem], lang: Lang) -> Section:
@@ -127,7 +129,7 @@ def roster_section(group: str | None, problems: Sequence[Problem], lang: Lang) -
             Level.TEXT,
         )
     ]
-    lines += [Line(_where(p, zh)) for p in problems]
+    lines += [Line(location_and_message(p, lang)) for p in problems]
     return Section(heading, tuple(lines))
 
 
