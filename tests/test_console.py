@@ -55,6 +55,18 @@ def server(config: Path) -> Iterator[Server]:
         yield srv
 
 
+def own_config(write: Write, extra: str = "") -> Path:
+    """A config over the people.csv the test wrote, on a free port, with an admin account."""
+    port = free_port()
+    config = write(
+        "config.toml",
+        f'[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'
+        f'[server]\nlisten = "127.0.0.1:{port}"\nbase_url = "http://127.0.0.1:{port}"\n{extra}',
+    )
+    add_user(config, "admin", "--admin")
+    return config
+
+
 def csrf_of(html: str) -> str:
     match = re.search(r'name="csrf" value="([^"]+)"', html)
     assert match, html
@@ -248,13 +260,7 @@ def test_an_id_with_a_slash_opens_and_takes_progress(write: Write) -> None:
         "people.csv",
         ROSTER + f"{odd[0]},孙七,研发部,2026-06-30,\n{odd[1]},周八,研发部,2026-06-30,\n",
     )
-    port = free_port()
-    config = write(
-        "config.toml",
-        f'[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'
-        f'[server]\nlisten = "127.0.0.1:{port}"\nbase_url = "http://127.0.0.1:{port}"\n',
-    )
-    add_user(config, "admin", "--admin")
+    config = own_config(write)
     with running(config, NOW) as server:
         web = sign_in(server, "admin")
         listing = web.get(server.url("/people?q=研发部")).text + web.get(server.url("/people")).text
@@ -297,13 +303,7 @@ def test_the_overview_names_only_the_years_the_calendar_estimates(write: Write) 
     """A 2026 step counted back from a 2027 expiry is provisional because of 2027; the overview
     must name 2027 (the notice to import), never 2026, whose notice is in."""
     write("people.csv", ROSTER.splitlines()[0] + "\nE009,钱九,研发部,2027-01-08,\n")
-    port = free_port()
-    config = write(
-        "config.toml",
-        f'[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'
-        f'[server]\nlisten = "127.0.0.1:{port}"\nbase_url = "http://127.0.0.1:{port}"\n',
-    )
-    add_user(config, "admin", "--admin")
+    config = own_config(write)
     with running(config, dt.datetime(2026, 12, 1, 10, 0, tzinfo=SHANGHAI)) as server:
         page = sign_in(server, "admin").get(server.url("/")).text
     found = re.search(r'id="count-years"><b>(\d+)</b>([^<]*)<', page)
@@ -338,14 +338,7 @@ def test_the_person_page_says_when_and_what_each_message_carried(write: Write) -
     """Delivery history in words: the time, and for a message the steps it carried, never the
     internal kind "message"."""
     write("people.csv", ROSTER)
-    port = free_port()
-    config = write(
-        "config.toml",
-        f'[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'
-        f'[server]\nlisten = "127.0.0.1:{port}"\nbase_url = "http://127.0.0.1:{port}"\n'
-        '[[channels]]\nname = "console"\ntype = "console"\n',
-    )
-    add_user(config, "admin", "--admin")
+    config = own_config(write, '[[channels]]\nname = "console"\ntype = "console"\n')
     with running(config, NOW) as server:
         server.run(server.daemon.run_pass("sweep"))
         page = sign_in(server, "admin").get(server.url("/people/E001")).text

@@ -109,16 +109,18 @@ def location_and_message(problem: Problem, lang: Lang) -> str:
     )
 
 
+def _who(group: str | None, lang: Lang) -> str:
+    return group or ("未分组" if lang is Lang.ZH else "no group")
+
+
 def roster_section(group: str | None, problems: Sequence[Problem], lang: Lang) -> Section:
     """The rows of one group that were held back: where each is and what is wrong, as
     `renewd check` says it (a roster holds no ID-card or phone numbers: renewd never reads those
     columns). Plain text: the channel's renderer escapes it."""
     zh = lang is Lang.ZH
-    who = group or ("未分组" if zh else "no group")
+    who, n = _who(group, lang), len(problems)
     heading = (
-        f"名单问题：{who}，{len(problems)} 处需要更正"
-        if zh
-        else f"Roster problems: {who}, {len(problems)} to correct"
+        f"名单问题：{who}，{n} 处需要更正" if zh else f"Roster problems: {who}, {n} to correct"
     )
     lines = [
         Line(
@@ -135,11 +137,10 @@ def roster_section(group: str | None, problems: Sequence[Problem], lang: Lang) -
 
 def roster_notice(group: str | None, problems: Sequence[Problem], lang: Lang) -> Letter:
     """HR's notice of roster rows that were held back, for a pass that writes it nothing else."""
-    zh = lang is Lang.ZH
-    who = group or ("未分组" if zh else "no group")
+    who, n = _who(group, lang), len(problems)
     title = (
-        f"【名单问题】{who}：{len(problems)} 处需要更正"
-        if zh
-        else f"[Roster problems] {who}: {len(problems)} to correct"
+        f"【名单问题】{who}：{n} 处需要更正"
+        if lang is Lang.ZH
+        else f"[Roster problems] {who}: {n} to correct"
     )
     return Letter(title, (), (roster_section(group, problems, lang),))
