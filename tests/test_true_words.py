@@ -200,3 +200,10 @@ def test_after_his_renewal_an_employee_is_not_told_to_act_on_hrs_lateness(send: 
     assert "开始" not in text.split("居住证及积分到期", 1)[1].split("\n", 1)[0]
     assert "您的居住证已续签，积分续办由单位办理，请提醒人事尽快完成" in text
     assert "请立即办理并告知人事" not in text
+
+
+def test_a_first_contact_with_a_step_due_says_when_it_opens_once(send: Send) -> None:
+    """The status and the due step's own line both spoke of the window: said once is enough."""
+    text = send("1,张三,2027-01-22,a@example.com,,", "2026-12-01")
+    assert "需要您办理" in text
+    assert text.count("可办理：2026-12-23（周三）起") == 1

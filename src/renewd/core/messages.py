@@ -17,7 +17,7 @@ ID-card and phone numbers are never part of a Person, so they cannot appear here
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
@@ -288,7 +288,8 @@ def personal_letter(
         items = [i for i in envelope.items if i.reminder.plan is plan]
         if first:
             has_hr = any(i.has_hr for i in items)
-            sections.append(_status(plan, today, lang, policy, has_hr))
+            listed = {i.reminder.kind for i in items}  # their own lines say when they open
+            sections.append(_status(plan, today, lang, policy, has_hr, listed))
         todo = [i for i in items if _ms(i.reminder) and i.role is not Role.INFORM]
         info = [i for i in items if _ms(i.reminder) and i.role is Role.INFORM]
         for heading, group in (
@@ -332,7 +333,14 @@ def _short(item: Item, today: dt.date, lang: Lang) -> str:
     return name + say(lang, "p.paren", text=left)
 
 
-def _status(plan: PersonPlan, today: dt.date, lang: Lang, policy: Policy, has_hr: bool) -> Section:
+def _status(
+    plan: PersonPlan,
+    today: dt.date,
+    lang: Lang,
+    policy: Policy,
+    has_hr: bool,
+    shown: Collection[object] = (),
+) -> Section:
     """Where the renewal stands: expiry, what is done, the next step and its date."""
     lines = [
         Line(say_for(lang, "status.intro", plan.person.has_points), Level.TEXT),
@@ -367,7 +375,7 @@ def _status(plan: PersonPlan, today: dt.date, lang: Lang, policy: Policy, has_hr
         if nxt.provisional:
             step += say(lang, "feed.provisional.tag")
         lines.append(Line(say(lang, key, step=step, when=when(nxt, today, lang))))
-        if nxt.opens is not None and today < nxt.opens < nxt.due:
+        if nxt.opens is not None and today < nxt.opens < nxt.due and nxt.kind not in shown:
             lines.append(Line(say(lang, "opens.from", date=date(nxt.opens, lang)), Level.DETAIL))
     else:
         lines.append(Line(say(lang, "status.nothing")))
