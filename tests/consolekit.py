@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from netkit import free_port
 from renewd.service.daemon import Daemon
 from renewd.store.database import DB_NAME
 
@@ -49,6 +50,18 @@ class Server:
 
     def run(self, coro: object) -> object:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(60)  # type: ignore[arg-type]
+
+
+def console_config(folder: Path, extra: str = "") -> Path:
+    """`folder`/config.toml over its people.csv, serving on a free port, with `extra` TOML."""
+    port = free_port()
+    path = folder / "config.toml"
+    path.write_text(
+        f'[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'
+        f'[server]\nlisten = "127.0.0.1:{port}"\nbase_url = "http://127.0.0.1:{port}"\n{extra}',
+        encoding="utf-8",
+    )
+    return path
 
 
 def add_user(config: Path, name: str, *flags: str, password: str = PASSWORD) -> None:

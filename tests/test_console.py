@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from consolekit import PASSWORD, SHANGHAI, Server, add_user, running
-from netkit import free_port
+from consolekit import PASSWORD, SHANGHAI, Server, add_user, console_config, running
 
 Write = Callable[[str, str], Path]
 NOW = dt.datetime(2026, 6, 15, 10, 0, tzinfo=SHANGHAI)
@@ -28,22 +27,8 @@ E004,赵六,市场部,2026-12-01,e004@example.com
 
 @pytest.fixture
 def config(write: Write) -> Path:
-    write("people.csv", ROSTER)
-    port = free_port()
-    path = write(
-        "config.toml",
-        f"""\
-        [roster]
-        files = ["people.csv"]
-        [state]
-        dir = "state"
-        [server]
-        listen = "127.0.0.1:{port}"
-        base_url = "http://127.0.0.1:{port}"
-        [console]
-        session_hours = 1
-        """,
-    )
+    people = write("people.csv", ROSTER)
+    path = console_config(people.parent, "[console]\nsession_hours = 1\n")
     add_user(path, "admin", "--admin")
     add_user(path, "rd", "--group", "研发部")
     return path
@@ -57,12 +42,7 @@ def server(config: Path) -> Iterator[Server]:
 
 def own_config(write: Write, extra: str = "") -> Path:
     """A config over the people.csv the test wrote, on a free port, with an admin account."""
-    port = free_port()
-    config = write(
-        "config.toml",
-        f'[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'
-        f'[server]\nlisten = "127.0.0.1:{port}"\nbase_url = "http://127.0.0.1:{port}"\n{extra}',
-    )
+    config = console_config(write("config.toml", "").parent, extra)
     add_user(config, "admin", "--admin")
     return config
 

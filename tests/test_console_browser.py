@@ -15,8 +15,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import browserkit
-from consolekit import PASSWORD, Server, add_user, running
-from netkit import Sink, free_port
+from consolekit import PASSWORD, Server, add_user, console_config, running
+from netkit import Sink
 from test_console import NOW, ROSTER, Write
 
 Driver = Any
@@ -30,27 +30,12 @@ def driver() -> Iterator[Driver]:
 @pytest.fixture
 def server(write: Write, smtp: tuple[Sink, int]) -> Iterator[Server]:
     _, smtp_port = smtp
-    write("people.csv", ROSTER)
-    port = free_port()
-    config = write(
-        "config.toml",
-        f"""\
-        [roster]
-        files = ["people.csv"]
-        [state]
-        dir = "state"
-        [server]
-        listen = "127.0.0.1:{port}"
-        base_url = "http://127.0.0.1:{port}"
-        [[channels]]
-        name = "mail"
-        type = "email"
-        host = "127.0.0.1"
-        port = {smtp_port}
-        mode = "plain"
-        sender = "人事部 <hr@example.com>"
-        """,
+    people = write("people.csv", ROSTER)
+    channel = (
+        f'[[channels]]\nname = "mail"\ntype = "email"\nhost = "127.0.0.1"\nport = {smtp_port}\n'
+        'mode = "plain"\nsender = "人事部 <hr@example.com>"\n'
     )
+    config = console_config(people.parent, channel)
     add_user(config, "hr", "--admin")
     with running(config, NOW) as srv:
         yield srv
