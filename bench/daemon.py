@@ -115,6 +115,10 @@ def main() -> None:
                 expires = start + dt.timedelta(days=rng.randrange(0, 365))
                 change = "单位" if rng.random() < 0.15 else ""
                 f.write(f"E{i:05d},员工{i},部门{i % 50},{expires},{change},e{i}@example.com\n")
+        # A roster saved an hour ago, as on a real start: a file written just now would first
+        # wait `[roster] settle_seconds` (10 s) to be sure it is whole, and READY with it.
+        hour_ago = time.time() - 3600
+        os.utime(root / "people.csv", (hour_ago, hour_ago))
         port = free_port()
         (root / "config.toml").write_text(
             f'[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'

@@ -130,12 +130,37 @@ class _Generation:
 
 @dataclass(frozen=True, slots=True)
 class _Done:
-    """One plan as the last refresh stamped it: its events' stamps, and for each window end of
-    its feeds the sum of the digest shares of its events up to it, and their count."""
+    """One plan as the last refresh stamped it: its events' stamps, the sum of their digest
+    shares and their count, and the same for a window end that leaves some of them out (most
+    plans' events all fall in every window: `cut` is then empty, the smallest such record)."""
 
     plan: PersonPlan
     stamps: tuple[Stamp, ...]
-    sums: tuple[tuple[dt.date, int, int], ...]
+    total: int
+    count: int
+    last: dt.date  # its last event's day
+    cut: tuple[tuple[dt.date, int, int], ...]
+
+    def share(self, until: dt.date) -> tuple[int, int] | None:
+        """(sum, count) of its events up to `until`; None for a window end it was not made for."""
+        if until >= self.last:
+            return self.total, self.count
+        return next(((t, n) for u, t, n in self.cut if u == until), None)
+
+
+def _done(plan: PersonPlan, keys: Sequence[Any], stamps: tuple[Stamp, ...], untils: Any) -> _Done:
+    shares = [(k.day, event_hash(k, s)) for k, s in zip(keys, stamps, strict=True)]
+    last = max((day for day, _ in shares), default=dt.date.min)
+
+    def upto(until: dt.date) -> tuple[int, int]:
+        total, n = 0, 0
+        for day, share in shares:
+            if day <= until:
+                total, n = combine(total, share), n + 1
+        return total, n
+
+    cut = tuple((u, *upto(u)) for u in sorted(untils) if u < last)
+    return _Done(plan, stamps, *upto(dt.date.max), last, cut)
 
 
 def _still(
@@ -144,7 +169,7 @@ def _still(
     """Whether `entry` stands for `plan` in this refresh: the same plan, the same windows."""
     if entry is None or not (entry.plan is plan or entry.plan == plan):
         return False
-    return {u for _, u in feeds_of.get(plan.person.id, ())} <= {u for u, _, _ in entry.sums}
+    return all(entry.share(u) is not None for _, u in feeds_of.get(plan.person.id, ()))
 
 
 class FeedCache:
@@ -219,23 +244,16 @@ class FeedCache:
             flat = iter(self.store.stamp((k for _, _, ks in chunk for k in ks), now))
             for plan, slot, own_keys in chunk:
                 own = tuple(next(flat) for _ in own_keys)
-                untils = sorted({until for _, until in feeds_of.get(plan.person.id, ())})
-                sums = []
-                shares = [(k.day, event_hash(k, s)) for k, s in zip(own_keys, own, strict=True)]
-                for until in untils:
-                    total, n = 0, 0
-                    for day, share in shares:
-                        if day <= until:
-                            total, n = combine(total, share), n + 1
-                    sums.append((until, total, n))
-                last[slot] = _Done(plan, own, tuple(sums))
+                untils = {until for _, until in feeds_of.get(plan.person.id, ())}
+                last[slot] = _done(plan, own_keys, own, untils)
             for plan, slot in part:
                 entry = done[slot] = last[slot]
                 person_id = plan.person.id
                 stamps[person_id] = stamps.get(person_id, ()) + entry.stamps
-                by_until = {until: (total, n) for until, total, n in entry.sums}
                 for name, until in feeds_of.get(person_id, ()):
-                    total, n = by_until[until]
+                    found = entry.share(until)
+                    assert found is not None  # `_still` checked it, or it was just made
+                    total, n = found
                     totals[name] = combine(totals[name], total)
                     counts[name] += n
         self._done = done
