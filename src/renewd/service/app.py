@@ -12,9 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from renewd import redaction
+from renewd import clock, redaction
 from renewd.channels.base import Channel
 from renewd.channels.factory import build_channels
 from renewd.core.errors import Problem, RosterError
@@ -36,7 +35,7 @@ def config_path(given: str | None) -> Path:
 
 
 def now(settings: Settings) -> dt.datetime:
-    return dt.datetime.now(ZoneInfo(settings.timezone))
+    return clock.now(settings.timezone)
 
 
 def today(settings: Settings) -> dt.date:

@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from renewd import clock
 from renewd.channels.factory import build_channels
 from renewd.core.errors import RenewdError
 from renewd.core.model import PersonPlan
@@ -116,7 +117,7 @@ class Daemon:
         return ZoneInfo(self.settings.timezone)
 
     def now(self) -> dt.datetime:
-        return self._clock() if self._clock else dt.datetime.now(self.zone)
+        return self._clock() if self._clock else clock.now(self.zone)
 
     def today(self) -> dt.date:
         return self.now().astimezone(self.zone).date()
