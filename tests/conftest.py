@@ -1,9 +1,16 @@
 """Shared fixtures: a calendar and planner, people built directly, a recording channel, and a
-way to write config files."""
+way to write config files.
+
+Every test runs at one frozen moment: `RENEWD_NOW` (read by `renewd.clock`, the one place renewd
+reads the wall clock) is set here for this process and inherited by every `renewd` subprocess and
+daemon a test starts, so nothing a test asserts depends on the day or hour it runs. A test that
+needs another moment sets `RENEWD_NOW` for its own subprocess.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,6 +31,9 @@ from renewd.settings import Settings
 from renewd.store.database import Database
 
 NOW_TZ = dt.timezone(dt.timedelta(hours=8))
+# The suite's frozen moment: a Monday, after `send_at` (09:30), in the 2026 season.
+FROZEN_NOW = "2026-12-07T10:00:00+08:00"
+os.environ["RENEWD_NOW"] = FROZEN_NOW
 EXPIRES = dt.date(2026, 6, 30)  # permit_renewal due 2026-06-11 under the default policy
 PERMIT_DUE = dt.date(2026, 6, 11)
 

@@ -57,7 +57,7 @@ def console_config(folder: Path, extra: str = "") -> Path:
     port = free_port()
     path = folder / "config.toml"
     path.write_text(
-        f'[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'
+        f'[roster]\nfiles = ["people.csv"]\nsettle_seconds = 0\n[state]\ndir = "state"\n'
         f'[server]\nlisten = "127.0.0.1:{port}"\nbase_url = "http://127.0.0.1:{port}"\n{extra}',
         encoding="utf-8",
     )

@@ -219,7 +219,7 @@ def test_the_daemon_replans_when_a_notice_is_imported(write: Callable[[str, str]
     port = free_port()
     config = write(
         "config.toml",
-        '[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'
+        '[roster]\nfiles = ["people.csv"]\nsettle_seconds = 0\n[state]\ndir = "state"\n'
         f'[server]\nlisten = "127.0.0.1:{port}"\nbase_url = "http://127.0.0.1:{port}"\n'
         '[[channels]]\nname = "console"\ntype = "console"\n',
     )

@@ -60,7 +60,7 @@ def config_in(folder: Path, extra: str = "") -> Path:
     (folder / "people.csv").write_text(PEOPLE, encoding="utf-8")
     path = folder / "config.toml"
     path.write_text(
-        '[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'
+        '[roster]\nfiles = ["people.csv"]\nsettle_seconds = 0\n[state]\ndir = "state"\n'
         '[[channels]]\nname = "console"\ntype = "console"\n' + extra,
         encoding="utf-8",
     )

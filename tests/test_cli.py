@@ -170,16 +170,24 @@ def test_config_from_environment(config: Path) -> None:
 
 
 def test_today_is_the_shanghai_date_whatever_the_server_zone(config: Path) -> None:
-    import datetime as dt
     import os
-    from zoneinfo import ZoneInfo
 
+    # 23:30 UTC on 7 December is already 8 December in Shanghai, and still the 7th (or earlier)
+    # in the server's zone.
+    moment = {"RENEWD_NOW": "2026-12-07T23:30:00+00:00"}
     for zone in ("America/Los_Angeles", "Pacific/Kiritimati", "UTC"):
-        before = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
-        result = renewd("plan", "-c", config, "--json", env={**os.environ, "TZ": zone})
-        after = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+        result = renewd("plan", "-c", config, "--json", env={**os.environ, **moment, "TZ": zone})
         assert result.returncode == 0, result.stderr
-        assert json.loads(result.stdout)["today"] in {before.isoformat(), after.isoformat()}
+        assert json.loads(result.stdout)["today"] == "2026-12-08"
+
+
+def test_a_malformed_renewd_now_is_a_clear_error(config: Path) -> None:
+    import os
+
+    result = renewd("plan", "-c", config, env={**os.environ, "RENEWD_NOW": "tomorrow"})
+    assert result.returncode != 0
+    assert "RENEWD_NOW" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_plan_shows_progress_recorded_with_done(config: Path) -> None:

@@ -148,6 +148,7 @@ def two_files(write: Write) -> Iterator[tuple[Server, Path]]:
         f"""\
         [roster]
         files = ["rd.csv", "mk.csv"]
+        settle_seconds = 0
         [state]
         dir = "state"
         [server]

@@ -17,15 +17,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from aiosmtpd.controller import Controller
 
+from conftest import FROZEN_NOW
 from daemonkit import Daemon
 from netkit import Sink, free_port
 
 Write = Callable[[str, str], Path]
 PEOPLE = 300
+FROZEN_DAY = dt.datetime.fromisoformat(FROZEN_NOW).date()
 
 
 def statuses(db: Path) -> Counter[str]:
@@ -73,10 +74,9 @@ def test_kill_9_mid_pass_then_restart_delivers_everything_once(write: Write) -> 
 
 
 def _kill_mid_pass_and_restart(write: Write, sink: Sink, smtp_port: int) -> None:
-    # Without points, a permit expiring in 40 days has exactly one reminder due today: the
-    # 60-day lead of `permit_renewal`, sent late. (The test may read the clock; the core doesn't.)
-    today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
-    expires = today + dt.timedelta(days=40)
+    # Without points, a permit expiring in 40 days has exactly one reminder due today (the
+    # suite's frozen day, after send_at): the 60-day lead of `permit_renewal`, sent late.
+    expires = FROZEN_DAY + dt.timedelta(days=40)
     rows = "\n".join(f"P{i:04d},人员{i},{expires},否,p{i}@example.com" for i in range(PEOPLE))
     write("people.csv", f"工号,姓名,居住证到期日,积分,邮箱\n{rows}\n")
     port = free_port()
@@ -85,6 +85,7 @@ def _kill_mid_pass_and_restart(write: Write, sink: Sink, smtp_port: int) -> None
         f"""\
         [roster]
         files = ["people.csv"]
+        settle_seconds = 0
         [state]
         dir = "state"
         [server]
@@ -135,8 +136,7 @@ def test_kill_9_restarted_daemon_rescues_orphaned_claims_at_once(write: Write) -
     holding the state lock, frees the dead daemon's claims at start-up and delivers every
     reminder within 30 s of its restart; only the messages in flight at the kill may repeat."""
     with slow_smtp(0.02) as (sink, smtp_port):
-        today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
-        expires = today + dt.timedelta(days=40)
+        expires = FROZEN_DAY + dt.timedelta(days=40)
         rows = "\n".join(f"P{i:04d},人员{i},{expires},否,p{i}@example.com" for i in range(PEOPLE))
         write("people.csv", f"工号,姓名,居住证到期日,积分,邮箱\n{rows}\n")
         port = free_port()
@@ -145,6 +145,7 @@ def test_kill_9_restarted_daemon_rescues_orphaned_claims_at_once(write: Write) -
             f"""\
             [roster]
             files = ["people.csv"]
+            settle_seconds = 0
             [state]
             dir = "state"
             [server]

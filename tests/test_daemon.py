@@ -34,6 +34,7 @@ def config(write: Write, tmp_path: Path) -> Path:
         f"""\
         [roster]
         files = ["people.csv"]
+        settle_seconds = 0
         [state]
         dir = "state"
         [server]
@@ -213,7 +214,7 @@ def test_channel_without_its_secret_refuses_to_start(write: Write) -> None:
     write("people.csv", GOOD)
     config = write(
         "tg.toml",
-        '[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'
+        '[roster]\nfiles = ["people.csv"]\nsettle_seconds = 0\n[state]\ndir = "state"\n'
         '[[channels]]\nname = "tg"\ntype = "telegram"\n',
     )
     for command in ("check", "run"):

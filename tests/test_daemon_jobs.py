@@ -60,7 +60,7 @@ def make_config(write: Write) -> Callable[..., Path]:
         port = free_port()
         return write(
             "config.toml",
-            f'[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'
+            f'[roster]\nfiles = ["people.csv"]\nsettle_seconds = 0\n[state]\ndir = "state"\n'
             f'[server]\nlisten = "127.0.0.1:{port}"\nbase_url = "http://127.0.0.1:{port}"\n'
             f"{extra}{channels}",
         )

@@ -19,6 +19,7 @@ import re
 import secrets
 import sqlite3
 from dataclasses import dataclass
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -68,8 +69,14 @@ THROTTLE_PER_ADDRESS = 20  # failures per client address inside the window
 
 # Argon2id, RFC 9106's second recommended profile (64 MiB, 3 passes), argon2-cffi's default.
 _HASHER = PasswordHasher()
-# Verifying against this when the account does not exist costs the same as a real check.
-_DUMMY = _HASHER.hash("renewd-no-such-account")
+
+
+@cache
+def _dummy() -> str:
+    """A hash to verify against when the account does not exist, so that costs the same as a
+    real check. Made on first use: an Argon2 hash costs 0.2 s and 64 MiB, which no command that
+    never checks a password should pay at import."""
+    return _HASHER.hash("renewd-no-such-account")
 
 
 @dataclass(frozen=True)
@@ -174,7 +181,7 @@ class Accounts:
             "SELECT name, hash, admin, groups FROM console_account WHERE name = ?", (name,)
         ).fetchone()
         try:
-            _HASHER.verify(row["hash"] if row else _DUMMY, password)
+            _HASHER.verify(row["hash"] if row else _dummy(), password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return None
         return _account(row) if row else None
