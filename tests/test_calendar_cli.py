@@ -26,7 +26,7 @@ TODAY = "2026-12-01"
 
 @pytest.fixture
 def config(write: Write, smtp: tuple[Sink, int]) -> Path:
-    # E = 2027-02-10, inside Spring Festival 2027 (SPEC §3's worked example).
+    # E = 2027-02-10, inside Spring Festival 2027 (docs/design.md §3's worked example).
     write(
         "people.csv",
         "工号,姓名,部门,居住证到期日,变更事项,邮箱\n1001,张三,研发部,2027-02-10,,zs@example.com\n",
@@ -89,7 +89,7 @@ def test_import_2027_makes_it_official_moves_dates_and_tells_the_owner_once(
 ) -> None:
     sink, _ = smtp
     before = plan(config, capsys)
-    assert before["permit_renewal"]["due"] == "2027-01-19"  # SPEC §3, on the estimate
+    assert before["permit_renewal"]["due"] == "2027-01-19"  # docs/design.md §3, on the estimate
     assert before["permit_renewal"]["provisional"] is True
     assert status(config, capsys)[2027]["official"] is False
     out = tmp_path / "feeds"

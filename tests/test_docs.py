@@ -60,3 +60,58 @@ def test_the_readme_rule_can_fail() -> None:
     documented = readme_table()
     assert "--dry-run" in documented["notify"]  # the parser reads what the README shows
     assert "check" in documented
+
+
+ROOT = Path(__file__).parent.parent
+DESIGN = ROOT / "docs" / "design.md"
+# Where docstrings and comments may point into docs/design.md: the package and its tests.
+REFERRING = [ROOT / "src" / "renewd", ROOT / "tests"]
+# A reference may wrap onto the next line of a docstring or a comment.
+REFERENCE = re.compile(r"docs/design\.md(?:\s|#)+§(\d+)")
+
+
+def design_sections() -> set[int]:
+    """The numbers of the `## §N Title` headings of docs/design.md."""
+    text = DESIGN.read_text(encoding="utf-8")
+    return {int(n) for n in re.findall(r"^## §(\d+) ", text, re.MULTILINE)}
+
+
+def referring_files() -> list[Path]:
+    return sorted(
+        path
+        for root in REFERRING
+        for path in root.rglob("*")
+        if path.is_file() and path.suffix in {".py", ".html", ".css", ".toml", ".md"}
+    )
+
+
+def test_every_design_reference_names_a_section_that_exists() -> None:
+    sections = design_sections()
+    dangling = [
+        f"{path.relative_to(ROOT)}: docs/design.md §{number}"
+        for path in referring_files()
+        for number in REFERENCE.findall(path.read_text(encoding="utf-8"))
+        if int(number) not in sections
+    ]
+    assert dangling == []
+
+
+def test_no_reference_to_the_spec_outside_the_repository_remains() -> None:
+    old = "SPEC" + " §"  # spelled in two parts so that this file does not match itself
+    stale = [
+        str(path.relative_to(ROOT))
+        for path in referring_files()
+        if old in path.read_text(encoding="utf-8")
+    ]
+    assert stale == []
+
+
+def test_the_design_reference_rules_can_fail() -> None:
+    sections = design_sections()
+    assert {1, 3, 7, 9, 10, 17, 18} <= sections  # the headings parse
+    assert max(sections) == len(sections)  # numbered 1..N without gaps
+    sample = "see docs/design.md §" + "99, docs/design.md\n    §3 and docs/design.md\n    # §7"
+    found = REFERENCE.findall(sample)  # spelled in two parts, as above
+    assert found == ["99", "3", "7"]
+    assert 99 not in sections
+    assert any(REFERENCE.search(p.read_text(encoding="utf-8")) for p in referring_files())

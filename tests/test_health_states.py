@@ -1,5 +1,5 @@
-"""`/healthz` states (issue 11, defect 6; SPEC §6): ok, degraded (HTTP 200, warnings say why,
-with counts) and unhealthy (HTTP 503)."""
+"""`/healthz` states (issue 11, defect 6; docs/design.md §13): ok, degraded (HTTP 200, warnings say
+why, with counts) and unhealthy (HTTP 503)."""
 
 from __future__ import annotations
 

@@ -242,8 +242,8 @@ def test_hr_hears_of_each_roster_problem_once_in_its_groups_channel(
 def test_a_roster_problem_rides_in_the_digest_the_pass_writes_anyway(
     tmp_path: Path, planner: Planner
 ) -> None:
-    """One message per recipient per pass (SPEC §5): on a day HR gets a digest, its group's
-    roster problems are a section of it, not a second message; the same for the escalation
+    """One message per recipient per pass (docs/design.md §9): on a day HR gets a digest, its
+    group's roster problems are a section of it, not a second message; the same for the escalation
     channel and the rows without a group. Told once: the next pass says nothing of them."""
     people = write(
         tmp_path / "people.csv",

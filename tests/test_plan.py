@@ -1,4 +1,5 @@
-"""The renewal plan (SPEC §3). Expected dates are worked out by hand from the holiday notices."""
+"""The renewal plan (docs/design.md §3). Expected dates are worked out by hand from the holiday
+notices."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Who hears which step on which channel (SPEC §3, §5): owners, scopes by type, fallbacks for a
-family, one envelope per (channel, address), and the routes `check` must refuse."""
+"""Who hears which step on which channel (docs/design.md §7): owners, scopes by type, fallbacks for
+a family, one envelope per (channel, address), and the routes `check` must refuse."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""`[policy]`: every figure of the renewal chain (SPEC §3), the step owners (`[policy.owners]`)
-and automatic endorsement, validated here and turned into the core's `Policy`."""
+"""`[policy]`: every figure of the renewal chain (docs/design.md §3), the step owners
+(`[policy.owners]`) and automatic endorsement, validated here and turned into the core's
+`Policy`."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ class ProcessingDaysSettings(_Section):
 
 
 class PolicySettings(_Section):
-    """SPEC §3: every figure of the renewal chain, so a policy change is a config edit."""
+    """docs/design.md §3: every figure of the renewal chain, so a policy change is a config edit."""
 
     window_days: int = Field(default=30, ge=1, le=366)
     sync_workdays: int = Field(default=3, ge=0, le=30)

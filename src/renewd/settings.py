@@ -275,8 +275,8 @@ class Settings(BaseSettings):
         )
 
     def route_problems(self) -> list[Problem]:
-        """Routes that cannot be delivered (SPEC §5): a digest or escalation route to a channel
-        with no recipients of its own or whose scope is personal only; a `group` channel
+        """Routes that cannot be delivered (docs/design.md §7): a digest or escalation route to a
+        channel with no recipients of its own or whose scope is personal only; a `group` channel
         without recipients; a personal scope on a channel that cannot reach people."""
         file = str(self.config_file or "config")
         problems = [

@@ -75,7 +75,7 @@ class Channel(ABC):
 
     @property
     def scope(self) -> Scope:
-        """`scope` from the settings, else the type's default (SPEC §5)."""
+        """`scope` from the settings, else the type's default (docs/design.md §7)."""
         return self._scope
 
     def route(self) -> ChannelRoute:

@@ -55,10 +55,10 @@ class BaseChannelSettings(BaseModel):
     # WeCom app, 1 elsewhere (a WeCom robot is rate-limited anyway, the console is one stream).
     concurrency: int | None = Field(default=None, ge=1, le=32)
     # What the channel is for: "personal" (each person's own address), "group" (its own fixed
-    # recipients: HR's mailbox, a robot, a group chat) or "both". Default by type (SPEC §5): email
-    # with `to` = group, email without = personal; a wecom robot and apprise = group; telegram,
-    # a wecom app and the console = both. A channel acts as a group channel only where it is
-    # listed (`[groups.X] channels`, `notify.escalate_to`).
+    # recipients: HR's mailbox, a robot, a group chat) or "both". Default by type (docs/design.md
+    # §7): email with `to` = group, email without = personal; a wecom robot and apprise = group;
+    # telegram, a wecom app and the console = both. A channel acts as a group channel only where it
+    # is listed (`[groups.X] channels`, `notify.escalate_to`).
     scope: Scope | None = None
 
     @property

@@ -1,4 +1,4 @@
-"""`renewd user add|list|remove|passwd|demo`: console accounts (SPEC §8).
+"""`renewd user add|list|remove|passwd|demo`: console accounts (docs/design.md §12).
 
 Passwords come from a prompt (twice) or, when stdin is not a terminal, from its first line:
 never from an argument, which `ps` and shell history would show.

@@ -50,7 +50,8 @@ def _digest_line(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list
             Line(say(lang, "lead.late", days=day_span(reminder.missed, lang)), Level.DETAIL)
         )
     if milestone.kind is K.POINTS_APPLICATION and permit_unrecorded(reminder.plan):
-        # reminded from the permit step's due date without a record: confirm first (SPEC §3)
+        # reminded from the permit step's due date without a record: confirm first (docs/design.md
+        # §3)
         text = say(lang, "do.points_application.unconfirmed", id=reminder.plan.person.id)
         lines.append(Line(text, Level.DETAIL))
     if item.role is Role.ACT and milestone.kind is K.EMPLOYER_SUBMISSION:

@@ -1,5 +1,5 @@
-"""What each calendar event says (SPEC §4): one event per milestone of a plan and one per critical
-date, with stable UIDs, before any SEQUENCE or timestamp (`Stamp`, kept by
+"""What each calendar event says (docs/design.md §10): one event per milestone of a plan and one per
+critical date, with stable UIDs, before any SEQUENCE or timestamp (`Stamp`, kept by
 `renewd.store.feedstamps`). Pure: the same plan always gives the same events.
 """
 

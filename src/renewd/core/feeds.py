@@ -1,5 +1,6 @@
-"""Which feeds exist (SPEC §4): everyone, one per group, one per person, and the extra feeds of
-`[[feeds.extra]]`; their titles and whether they mask names. Pure: people and options in, specs out.
+"""Which feeds exist (docs/design.md §10): everyone, one per group, one per person, and the extra
+feeds of `[[feeds.extra]]`; their titles and whether they mask names. Pure: people and options in,
+specs out.
 """
 
 from __future__ import annotations

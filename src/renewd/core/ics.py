@@ -1,4 +1,5 @@
-"""Calendar feeds (SPEC §4), the ICS bytes: one feed from its spec and its stamped events.
+"""Calendar feeds (docs/design.md §10), the ICS bytes: one feed from its spec and its stamped
+events.
 
 No I/O and no clock: `today` lives in the plans, and each event's SEQUENCE and last-changed time
 (`Stamp`) are arguments, kept by `renewd.store.feedstamps`. The same inputs always give the same

@@ -1,4 +1,4 @@
-"""Which materials each step needs, and for whom: plain text, zh and en, no I/O (SPEC §1).
+"""Which materials each step needs, and for whom: plain text, zh and en, no I/O (docs/design.md §2).
 
 The points materials belong to the points steps only. The HR officer's own ID card is on HR's
 list (the employer's hand-in), never the employee's; the permit step asks the holder for his own

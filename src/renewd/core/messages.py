@@ -147,7 +147,7 @@ def permit_advice(
 
 def permit_unrecorded(plan: PersonPlan) -> bool:
     """Whether the permit renewal is not recorded: a points step reminded then (from the permit
-    step's due date, SPEC §3) asks to confirm the endorsement first and record it."""
+    step's due date, docs/design.md §3) asks to confirm the endorsement first and record it."""
     permit = plan.milestone(K.PERMIT_RENEWAL)
     return permit is not None and permit.done_on is None
 

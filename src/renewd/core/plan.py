@@ -1,7 +1,7 @@
 """The renewal plan: pure functions of (person, policy, calendar, today). No I/O, no clock.
 
 Deadlines are planned backwards from the permit expiry E so that the worst-case approval lands on
-the last working day on or before E (SPEC §3):
+the last working day on or before E (docs/design.md §3):
 
     submit_by = last_wd(E) − P wd      (P = processing days for the person's profile)
     apply_by  = submit_by − employer wd
@@ -48,7 +48,7 @@ _HEADS_UP = frozenset({K.PREPARE, K.PERMIT_WINDOW})
 
 @dataclass(frozen=True)
 class Deadlines:
-    """The backward chain of one cycle: the latest safe day for each step (SPEC §3)."""
+    """The backward chain of one cycle: the latest safe day for each step (docs/design.md §3)."""
 
     window_opens: dt.date
     permit_by: dt.date

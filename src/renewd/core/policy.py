@@ -17,7 +17,8 @@ from renewd.core.model import Lang, MilestoneKind
 
 
 class Owner(StrEnum):
-    """Who a milestone belongs to (SPEC §3): the permit holder, the employer's HR, or both."""
+    """Who a milestone belongs to (docs/design.md §7): the permit holder, the employer's HR, or
+    both."""
 
     HOLDER = "holder"
     EMPLOYER = "employer"
@@ -54,7 +55,7 @@ class ProcessingDays:
 
 @dataclass(frozen=True, slots=True)
 class Policy:
-    """SPEC §3: every figure of the renewal chain."""
+    """docs/design.md §3: every figure of the renewal chain."""
 
     window_days: int = 30
     sync_workdays: int = 3
@@ -65,8 +66,8 @@ class Policy:
     grace_days: int = 60
     due_soon_days: int = 7
     collect_workdays: int = 5
-    # Shanghai endorses most permits by itself and confirms by SMS (SPEC §3): the permit step
-    # first says to watch for it, and from this many days after the window opens (never later
+    # Shanghai endorses most permits by itself and confirms by SMS (docs/design.md §3): the permit
+    # step first says to watch for it, and from this many days after the window opens (never later
     # than the step's due date), without a recorded renewal, to apply in person or online.
     auto_endorsement: bool = True
     auto_endorsement_check_days: int = 7

@@ -1,10 +1,10 @@
 """Who hears which reminder, on which channel: a pure function of (reminders, routes).
 
-Every step has an owner (`Policy.owners`, SPEC §3). Holder steps go to the person's own channels
-(scope `personal` or `both`, at his own address); employer steps go to his group's HR channels
-(scope `group` or `both`, listed under `[groups.X] channels`, fixed recipients); steps owned by
-both inform both. A person without a group, or whose group has no HR channel (a family), hears
-every step himself, the employer's worded "ask your HR". Holder steps of an employee whom no
+Every step has an owner (`Policy.owners`, docs/design.md §7). Holder steps go to the person's own
+channels (scope `personal` or `both`, at his own address); employer steps go to his group's HR
+channels (scope `group` or `both`, listed under `[groups.X] channels`, fixed recipients); steps
+owned by both inform both. A person without a group, or whose group has no HR channel (a family),
+hears every step himself, the employer's worded "ask your HR". Holder steps of an employee whom no
 personal channel reaches are listed in his group's HR digest, so HR can pass them on.
 
 The result is one envelope per recipient: per (channel, address) for people, with an address two

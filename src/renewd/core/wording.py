@@ -4,7 +4,8 @@ Messages, digests, feeds and the CLI take their words from here, so a step is ca
 thing everywhere and the two languages cannot drift apart (a test checks that both catalogues
 have the same keys). Nothing here knows about markup: channels escape at their own edge.
 
-Each step has one owner (SPEC §3, `[policy.owners]`) and is worded for its reader (`Role`):
+Each step has one owner (docs/design.md §7, `[policy.owners]`) and is worded for its reader
+(`Role`):
 - ACT: the reader does it (the holder for his own steps, HR for the employer's);
 - ASK_HR: an employer step heard by a holder who has no HR channel ("ask your HR to ...");
 - INFORM: a waiting step or a date to know; nobody is asked to act.

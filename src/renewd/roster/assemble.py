@@ -1,4 +1,4 @@
-"""The daemon's roster: a bad row holds back only its own person (SPEC §6).
+"""The daemon's roster: a bad row holds back only its own person (docs/design.md §13).
 
 `renewd.roster.reader.load_roster` (the CLI's, `renewd check`'s) is all or nothing.
 `read_partial` reads what it can, with the last good version of each person and of each file

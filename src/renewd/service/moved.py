@@ -1,13 +1,13 @@
 """A delivery pass's calendar mail: the pending "dates moved" notes, and the weekly "import the
 notice" warning.
 
-Each note goes to the owners of its step (`core.routing.roles`, SPEC §3): the holder at his own
-addresses, the group's HR channels for the employer's steps, both for shared steps. Where the
-pass writes that recipient a message anyway (his one message, HR's one digest), the note is a
-section of it (`Delivery.extra`, `Delivery.digest_extra`); a recipient the pass writes nothing
-else gets one message of its own (kind `dates_moved`). Either way every note of the pass is
-claimed in the same transaction as the delivery rows that carry it, so it is sent once, and a
-crash before that transaction sends it on the next pass.
+Each note goes to the owners of its step (`core.routing.roles`, docs/design.md §7): the holder at
+his own addresses, the group's HR channels for the employer's steps, both for shared steps. Where
+the pass writes that recipient a message anyway (his one message, HR's one digest), the note is a
+section of it (`Delivery.extra`, `Delivery.digest_extra`); a recipient the pass writes nothing else
+gets one message of its own (kind `dates_moved`). Either way every note of the pass is claimed in
+the same transaction as the delivery rows that carry it, so it is sent once, and a crash before that
+transaction sends it on the next pass.
 
 `calendar_estimate`: to `notify.escalate_to`, once per ISO week (key: the week's Monday) while a
 plan rests on an estimated year from `[calendar] warn_from`, with the command that fixes it.

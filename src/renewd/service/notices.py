@@ -4,9 +4,9 @@ A bad row holds back only its own person (`renewd.roster.assemble.read_partial`)
 correct it. Each problem HR was not told of yet goes to that group's digest channels
 (`[groups.X] channels`), or to `notify.escalate_to` when the row has no group (or its group has
 no channels): as a section of the digest the pass writes that channel anyway (one message per
-recipient per pass, SPEC §5; `Notices.digest_extra`), else in a notice of its own. The rows that
-carry them and the record that HR was told (`renewd.store.records.mark_noticed`) commit in one
-transaction, so a crash cannot tell HR twice or not at all; a problem that is fixed is
+recipient per pass, docs/design.md §9; `Notices.digest_extra`), else in a notice of its own. The
+rows that carry them and the record that HR was told (`renewd.store.records.mark_noticed`) commit in
+one transaction, so a crash cannot tell HR twice or not at all; a problem that is fixed is
 forgotten, and told again should it come back.
 """
 

@@ -1,4 +1,4 @@
-"""Console accounts, sessions and the sign-in throttle, in the state database (SPEC §8).
+"""Console accounts, sessions and the sign-in throttle, in the state database (docs/design.md §12).
 
 - An account has a name, an Argon2id password hash (argon2-cffi), and either `admin` (every
   group, manages accounts) or a non-empty set of groups it may see and change.

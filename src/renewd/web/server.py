@@ -1,4 +1,4 @@
-"""The feed server: aiohttp routes over a `FeedCache` (SPEC §4).
+"""The feed server: aiohttp routes over a `FeedCache` (docs/design.md §10).
 
     cache = FeedCache(settings, db, load_key(settings.state.dir))
     cache.refresh(people, plans, today, now)

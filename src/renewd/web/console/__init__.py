@@ -1,1 +1,1 @@
-"""The HR console (SPEC §8): `routes.mount(app, Console(...))`."""
+"""The HR console (docs/design.md §12): `routes.mount(app, Console(...))`."""

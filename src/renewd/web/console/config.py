@@ -1,4 +1,4 @@
-"""The `[console]` settings (SPEC §10) and the loopback test behind `check`'s warning."""
+"""The `[console]` settings (docs/design.md §16) and the loopback test behind `check`'s warning."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class ConsoleSettings(BaseModel):
-    """The console's sign-in (SPEC §8)."""
+    """The console's sign-in (docs/design.md §12)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
