@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONFIG ?= config.example.toml
 
-.PHONY: run test test-install lint typecheck bench dist install uninstall clean test-fast
+.PHONY: run test test-slow test-fast test-clock test-install lint typecheck bench dist install uninstall clean
 
 # `sudo make install`: a virtual environment under PREFIX made with the system's Python, the
 # unit in /etc/systemd/system with ExecStart pointing into it, and the example configuration in
@@ -37,13 +37,32 @@ run: $(STAMP)
 	$(BIN)/renewd user demo -c $(CONFIG)
 	$(BIN)/renewd run -c $(CONFIG)
 
-# The whole suite, the slow install tests included (what CI runs).
+# ruff, mypy, then every test but those marked `slow`, browser tests included: under 5 minutes on
+# 2 cores. Most tests wait on sockets and subprocesses, so 4 workers; --durations shows what grew.
+PYTEST_WORKERS ?= 4
 test: $(STAMP) lint typecheck
-	$(BIN)/pytest -q -m "install or not install"
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --durations=25
 
-# While iterating: everything but the install tests (fresh virtual environments, about a minute).
+# The tests that need more than 20 s each: install, crashes, long daemons (CI runs these too).
+test-slow: $(STAMP)
+	$(BIN)/pytest -q -n 2 -m slow --durations=25
+
+# While iterating: the units only (no daemon, subprocess, server or browser), under 30 seconds.
 test-fast: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 -m "not slow and not integration and not browser"
+
+# Time bombs: the suite (browser tests aside) again with the system clock moved by libfaketime to
+# inside Spring Festival 2027 before send_at (08:10 in Shanghai), and to the next year's estimate
+# season. Every test runs at the frozen RENEWD_NOW, so one that still reads the wall clock fails.
+CLOCK_DAYS ?= "2027-02-08 00:10:00 UTC" "2027-11-15 06:00:00 UTC"
+test-clock: $(STAMP)
+	@command -v faketime >/dev/null || { echo "test-clock needs Debian's faketime"; exit 1; }
+	for day in $(CLOCK_DAYS); do \
+	    echo "== the wall clock at $$day"; \
+	    PYTHONPATH=$(CURDIR)/tests/faketime FAKETIME_DONT_FAKE_MONOTONIC=1 faketime "$$day" \
+	        $(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not slow and not browser" -p no:cacheprovider \
+	        || exit 1; \
+	done
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

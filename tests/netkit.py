@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,11 +11,34 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+# Ports handed to servers that bind them later (a daemon's `listen`, an SMTP sink). They come from
+# below the kernel's ephemeral range (32768 and up on Linux), so no socket the kernel numbers can
+# take one in between, and each pytest-xdist worker has its own block, so no two workers pick the
+# same one; a port still bound from an earlier test is skipped.
+_BLOCK = 1000
+_FIRST = 20000
+
+
+def _ports() -> Iterator[int]:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    start = _FIRST + _BLOCK * (int(worker) if worker.isdigit() else 0) % 12000
+    return itertools.cycle(range(start, start + _BLOCK))
+
+
+_NEXT = _ports()
+
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A port on 127.0.0.1 that nothing holds now and no other test worker will pick."""
+    for _ in range(_BLOCK):
+        port = next(_NEXT)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in this worker's block")
 
 
 class Sink:

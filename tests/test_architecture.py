@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.integration
+
 SRC = Path(__file__).parent.parent / "src"
 PACKAGE = SRC / "renewd"
 CORE = PACKAGE / "core"

@@ -32,6 +32,8 @@ from renewd.store.notices import NoticeStore
 from renewd.web.health import Health, Metrics, add_health_routes
 from renewd.web.server import bound_port, start
 
+pytestmark = pytest.mark.integration
+
 FIXTURES = Path(__file__).parent / "fixtures" / "notices"
 NOTICE_2027 = parse_notice((FIXTURES / "2027-synthetic.txt").read_text(encoding="utf-8"))
 TODAY = dt.date(2026, 12, 1)

@@ -17,6 +17,8 @@ from netkit import Sink
 from renewd.cli import main
 from renewd.store.database import Database
 
+pytestmark = pytest.mark.integration
+
 Write = Callable[[str, str], Path]
 FIXTURES = Path(__file__).parent / "fixtures" / "notices"
 NOTICE_2026 = FIXTURES / "2026.txt"

@@ -10,6 +10,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
+import pytest
 import responses
 
 from conftest import PERMIT_DUE, person
@@ -31,6 +32,8 @@ from renewd.core.plan import Planner
 from renewd.core.reminders import MilestoneReminder
 from renewd.core.routing import Item, PersonalEnvelope
 from renewd.core.wording import Role
+
+pytestmark = pytest.mark.integration
 
 NAME = "张*三_<b>"  # markdown and HTML in a name: must arrive intact and inert
 

@@ -24,6 +24,8 @@ import pytest
 from daemonkit import Daemon
 from netkit import free_port
 
+pytestmark = pytest.mark.integration
+
 SRC = Path(__file__).resolve().parent.parent / "src"
 PEOPLE = "工号,姓名,部门,居住证到期日\n1001,张三,研发部,2026-01-10\n"
 

@@ -13,6 +13,8 @@ import pytest
 
 from renewd.cli import build_parser
 
+pytestmark = pytest.mark.integration
+
 Write = Callable[[str, str], Path]
 ROOT = Path(__file__).parent.parent
 

@@ -13,6 +13,8 @@ import requests
 
 from consolekit import PASSWORD, SHANGHAI, Server, add_user, console_config, running
 
+pytestmark = pytest.mark.integration
+
 Write = Callable[[str, str], Path]
 NOW = dt.datetime(2026, 6, 15, 10, 0, tzinfo=SHANGHAI)
 

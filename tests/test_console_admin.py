@@ -16,6 +16,8 @@ from renewd.store.database import Database
 from renewd.store.delivery_schema import SCHEMA as DELIVERY_SCHEMA
 from test_console import NOW, ROSTER, config, csrf_of, sign_in  # noqa: F401  (fixtures)
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture
 def server(config: Path) -> Iterator[Server]:  # noqa: F811

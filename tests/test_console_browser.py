@@ -19,6 +19,8 @@ from consolekit import PASSWORD, Server, add_user, console_config, running
 from netkit import Sink
 from test_console import NOW, ROSTER, Write
 
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
+
 Driver = Any
 
 

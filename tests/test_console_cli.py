@@ -12,6 +12,8 @@ import pytest
 from renewd.store.accounts import Accounts
 from renewd.store.database import Database
 
+pytestmark = pytest.mark.integration
+
 Write = Callable[[str, str], Path]
 
 

@@ -16,6 +16,8 @@ from renewd.store.tokens import load_key
 from renewd.web.actionlinks import ActionLinks, action_key
 from test_console import NOW, config, csrf_of, sign_in  # noqa: F401  (fixtures)
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture
 def server(config: Path) -> Iterator[Server]:  # noqa: F811

@@ -8,8 +8,12 @@ import email.policy
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from netkit import Sink
 from renewd.cli import main
+
+pytestmark = pytest.mark.integration
 
 Write = Callable[[str, str], Path]
 

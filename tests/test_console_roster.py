@@ -15,6 +15,8 @@ from netkit import free_port
 from test_console import NOW, ROSTER, Write, config, csrf_of, sign_in  # noqa: F401  (fixtures)
 from test_console_admin import server, upload  # noqa: F401  (fixtures)
 
+pytestmark = pytest.mark.integration
+
 HEADER = "工号,姓名,部门,居住证到期日,邮箱\n"
 
 

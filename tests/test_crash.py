@@ -18,11 +18,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiosmtpd.controller import Controller
 
 from conftest import FROZEN_NOW
 from daemonkit import Daemon
 from netkit import Sink, free_port
+
+pytestmark = pytest.mark.integration
 
 Write = Callable[[str, str], Path]
 PEOPLE = 300

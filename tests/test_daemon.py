@@ -16,6 +16,8 @@ import pytest
 from daemonkit import Daemon
 from netkit import free_port
 
+pytestmark = pytest.mark.integration
+
 Write = Callable[[str, str], Path]
 
 GOOD = """\

@@ -27,6 +27,8 @@ from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog, DeliveryStatus
 from renewd.store.progress import ProgressStore
 
+pytestmark = pytest.mark.integration
+
 Write = Callable[[str, str], Path]
 ZONE = dt.timezone(dt.timedelta(hours=8))
 API = "https://wecom.test"

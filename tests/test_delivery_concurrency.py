@@ -23,6 +23,8 @@ from renewd.core.routing import AddressField
 from renewd.service.delivery import Delivery, PassReport
 from renewd.store.database import Database
 
+pytestmark = pytest.mark.integration
+
 # Only the permit renewal reminds, and no group digest: one delivery row per person and channel.
 ONLY_PERMIT: dict[str, list[int]] = {
     k.value: [] for k in MilestoneKind if k is not MilestoneKind.PERMIT_RENEWAL

@@ -18,6 +18,8 @@ from renewd.core.model import Person
 from renewd.store.database import Database
 from renewd.web.publisher import FeedCache
 
+pytestmark = pytest.mark.integration
+
 UID_RE = re.compile(rb"^UID:(\S+)\r$", re.MULTILINE)
 KEY = b"K" * 32
 

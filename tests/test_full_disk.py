@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.integration
+
 Write = Callable[[str, str], Path]
 DAY = "2025-12-20"
 

@@ -24,6 +24,8 @@ from renewd.service.holders import LEASE_SECONDS, Holder, Role, is_gone, this_pr
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog
 
+pytestmark = pytest.mark.integration
+
 ONLY_PERMIT: dict[str, list[int]] = {
     k.value: [] for k in MilestoneKind if k is not MilestoneKind.PERMIT_RENEWAL
 }

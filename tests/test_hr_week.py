@@ -20,6 +20,8 @@ from renewd.cli import main
 from renewd.core.model import Lang, MilestoneKind
 from renewd.core.wording import step_name
 
+pytestmark = pytest.mark.integration
+
 K = MilestoneKind
 START = dt.date(2026, 12, 1)
 HR = {"研发部": "hr-rd@example.com", "市场部": "hr-mkt@example.com"}

@@ -30,6 +30,8 @@ from renewd.store.tokens import load_key
 from renewd.web.publisher import FeedCache
 from renewd.web.server import ListenError, bound_port, build_app, start
 
+pytestmark = pytest.mark.integration
+
 Write = Callable[[str, str], Path]
 Check = Callable[[str, FeedCache], Awaitable[None]]
 

@@ -3,8 +3,8 @@ installs into a clean virtual environment, an unpacked sdist `make install`s int
 (DESTDIR) whose unit passes `systemd-analyze verify --root`, and `make uninstall` removes what
 install made and keeps the configuration.
 
-Slow (two virtual environments with every dependency): marked `install`, left out of `make test`
-and run by `make test-install`, which CI runs (.ci/run).
+Slow (two virtual environments with every dependency): marked `install` and `slow`, left out of
+`make test` and run by `make test-slow` and `make test-install`, which CI runs (.ci/run).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pytest
 
 from renewd import __version__
 
-pytestmark = pytest.mark.install
+pytestmark = [pytest.mark.install, pytest.mark.slow]
 
 ROOT = Path(__file__).parent.parent
 SYSPYTHON = Path("/usr/bin/python3")

@@ -25,6 +25,8 @@ from daemonkit import Daemon
 from netkit import Sink, free_port
 from renewd import redaction
 
+pytestmark = pytest.mark.integration
+
 Write = Callable[[str, str], Path]
 
 BOT_TOKEN = "123456789:SENTINELbotTOKENxyzSENTINEL0001"

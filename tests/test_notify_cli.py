@@ -15,6 +15,8 @@ from conftest import EXPIRES, PERMIT_DUE
 from netkit import Sink, free_port
 from renewd.cli import main
 
+pytestmark = pytest.mark.integration
+
 DAY = (PERMIT_DUE - dt.timedelta(days=3)).isoformat()
 ROSTER = "工号,姓名,部门,居住证到期日,邮箱,居住证续签日期\n"
 

@@ -18,6 +18,8 @@ from renewd.core.errors import Problem, RosterError
 from renewd.roster.limits import RosterLimits
 from renewd.roster.reader import load_roster
 
+pytestmark = pytest.mark.integration
+
 Write = Callable[[str, str], Path]
 HEADER = "工号,姓名,部门,居住证到期日"
 

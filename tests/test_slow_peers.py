@@ -16,6 +16,8 @@ from conftest import settings
 from renewd.channels.factory import build_channels
 from renewd.core.messages import Format, Message
 
+pytestmark = pytest.mark.integration
+
 DELAY = 5.0  # longer than Apprise's default read timeout (4 s)
 
 

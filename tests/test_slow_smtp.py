@@ -18,6 +18,8 @@ from renewd.core.plan import Planner
 from renewd.service.delivery import Delivery
 from renewd.store.database import Database
 
+pytestmark = pytest.mark.integration
+
 REPLY_AFTER = 20.0
 
 
@@ -38,6 +40,7 @@ def slow_smtp() -> Iterator[tuple[Sink, int]]:
         controller.stop()
 
 
+@pytest.mark.slow  # 20 s: the server takes seconds per message on purpose
 def test_a_server_slow_to_accept_data_gets_each_message_once(
     slow_smtp: tuple[Sink, int], db: Database, planner: Planner
 ) -> None:

@@ -25,6 +25,8 @@ from renewd.core.plan import Planner
 from renewd.service.delivery import Delivery
 from renewd.store.database import Database
 
+pytestmark = pytest.mark.integration
+
 
 class Server:
     """An aiosmtpd handler that records each message with the connection it came on, and can

@@ -12,6 +12,8 @@ import pytest
 
 from renewd.service.systemd import Notifier, watchdog_interval
 
+pytestmark = pytest.mark.integration
+
 UNIT = Path(__file__).parent.parent / "systemd" / "renewd.service"
 
 

@@ -18,6 +18,8 @@ from renewd.core.events import plan_events
 from renewd.core.model import Lang, MilestoneKind, Person, Progress
 from renewd.core.plan import Planner
 
+pytestmark = pytest.mark.integration
+
 UID_KEY = b"u" * 32
 
 HEADER = "工号,姓名,居住证到期日,邮箱,居住证续签日期,变更事项\n"

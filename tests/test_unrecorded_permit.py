@@ -17,6 +17,8 @@ import pytest
 from netkit import Sink
 from renewd.cli import main
 
+pytestmark = pytest.mark.integration
+
 HR_BOX = "hr-rd@example.com"
 HEADER = "工号,姓名,部门,居住证到期日,邮箱,居住证续签日期\n"
 STEP = "积分“续办申请”"

@@ -14,9 +14,12 @@ from pathlib import Path
 import pytest
 
 from netkit import Sink
+from renewd import clock
 from renewd.cli import main
 from renewd.store.database import Database
 from renewd.store.records import load_keeping
+
+pytestmark = pytest.mark.integration
 
 FIXTURE = Path(__file__).parent / "fixtures" / "state-0.1.0"
 SENT_BY_010 = 10
@@ -180,7 +183,7 @@ def test_upgrade_adds_claim_holders_and_old_claims_keep_the_stale_rule(
         ).fetchone()
         conn.execute(
             "UPDATE delivery SET status = 'sending', sent_at = NULL, updated_at = ? WHERE id = ?",
-            (time.time(), row_id),
+            (clock.now("Asia/Shanghai").timestamp(), row_id),  # just now, as renewd tells time
         )
     with old_install.open("a", encoding="utf-8") as config:
         config.write("[notify]\nstale_sending_seconds = 2\n")

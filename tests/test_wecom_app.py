@@ -30,6 +30,8 @@ from renewd.core.plan import Planner
 from renewd.settings import Settings, load_settings
 from test_channels import a_message
 
+pytestmark = pytest.mark.integration
+
 API = "https://wecom.test"
 GETTOKEN = f"{API}/cgi-bin/gettoken"
 SEND = f"{API}/cgi-bin/message/send"
