@@ -44,8 +44,9 @@ test: $(STAMP) lint typecheck
 	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --durations=25
 
 # The tests that need more than 20 s each: install, crashes, long daemons (CI runs these too).
+# One worker per test file, so the install tests build the wheel and sdist once, in one place.
 test-slow: $(STAMP)
-	$(BIN)/pytest -q -n 2 -m slow --durations=25
+	$(BIN)/pytest -q -n 2 --dist loadfile -m slow --durations=25
 
 # While iterating: the units only (no daemon, subprocess, server or browser), under 30 seconds.
 test-fast: $(STAMP)
