@@ -171,10 +171,10 @@ def test_no_module_over_400_lines() -> None:
 
 # The delivery pass is handed its plans, channels and state database: it never reaches back for
 # the composition root, builds channels, plans or reads a roster of its own.
-PASS_MODULES = ("renewd.service.delivery", "renewd.service.sending")
+PASS_MODULES = ("renewd.delivery.passes", "renewd.delivery.sending")
 PASS_FORBIDDEN = (
-    "renewd.service.app",
-    "renewd.service.daemon",
+    "renewd.commands.app",
+    "renewd.daemon.runtime",
     "renewd.channels.factory",
     "renewd.core.plan",
     "renewd.roster",

@@ -22,7 +22,7 @@ from conftest import EXPIRES, PERMIT_DUE
 from netkit import free_port
 from renewd.core.model import MilestoneKind, Step
 from renewd.core.reminders import MessageKey, ReminderKey
-from renewd.service.daemon import Daemon
+from renewd.daemon.runtime import Daemon
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog, DeliveryStatus
 from renewd.store.progress import ProgressStore

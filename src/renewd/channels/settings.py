@@ -231,7 +231,7 @@ class AppriseSettings(BaseChannelSettings):
         return True
 
 
-class ConsoleSettings(BaseChannelSettings):
+class ConsoleChannelSettings(BaseChannelSettings):
     """Prints messages: everyone's personal channel and a fixed one for digests."""
 
     type: Literal[ChannelType.CONSOLE] = ChannelType.CONSOLE
@@ -250,7 +250,7 @@ class ConsoleSettings(BaseChannelSettings):
 
 
 ChannelSettings = Annotated[
-    EmailSettings | TelegramSettings | WecomSettings | AppriseSettings | ConsoleSettings,
+    EmailSettings | TelegramSettings | WecomSettings | AppriseSettings | ConsoleChannelSettings,
     Field(discriminator="type"),
 ]
 

@@ -9,12 +9,13 @@ import json
 import sys
 from pathlib import Path
 
+from renewd.calendar.notices import ImportResult, describe_notice, import_notice
+from renewd.calendar.status import calendar_status
+from renewd.commands.app import App, today
 from renewd.commands.args import iso_date
 from renewd.core.errors import Problem, UsageError
 from renewd.core.moves import Move
 from renewd.core.notices import NoticeError
-from renewd.service.app import App, today
-from renewd.service.calendar import ImportResult, calendar_status, describe_notice, import_notice
 from renewd.store.database import DB_NAME, Database
 
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from renewd.core.model import Lang, MilestoneKind, Step
 from renewd.core.reminders import DigestKey, MessageKey, NoticeKind, ReminderKey
 from renewd.core.wording import CATALOGUE, lead_text, say, step_name
-from renewd.service.sending import Outcome, PassReport
+from renewd.delivery.sending import Outcome, PassReport
 from renewd.store.deliveries import DeliveryLog, DeliveryStatus, ReminderFact
 from renewd.store.progress import Fact, ProgressStore, kind_of
 

@@ -7,18 +7,18 @@ import datetime as dt
 import sys
 from zoneinfo import ZoneInfo
 
+from renewd.calendar.changes import calendar_pass
+from renewd.calendar.snapshot import build_snapshot
 from renewd.channels.formatting import render
+from renewd.commands.app import App, now, today
 from renewd.commands.args import iso_date, person_id, roster_date
 from renewd.commands.history import print_log, print_report
 from renewd.core.errors import EX_TEMPFAIL, UsageError
 from renewd.core.messages import test_letter
 from renewd.core.wording import say, step_name
+from renewd.delivery.owed import owed
+from renewd.delivery.passes import Delivery, workday_move
 from renewd.roster.assemble import read_partial
-from renewd.service.app import App, now, today
-from renewd.service.calendar import calendar_pass
-from renewd.service.delivery import Delivery, workday_move
-from renewd.service.owed import owed
-from renewd.service.snapshot import build_snapshot
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog
 from renewd.store.progress import ProgressStore, check_record, kind_of, parse_step

@@ -11,8 +11,8 @@ import getpass
 import secrets
 import sys
 
+from renewd.commands.app import App, now
 from renewd.core.errors import UsageError
-from renewd.service.app import App, now
 from renewd.store.accounts import Accounts
 from renewd.store.database import Database
 

@@ -1,7 +1,7 @@
 """The claims on delivery rows being sent: who holds them, their leases, and what is owed.
 
 A pass claims a row (`DeliveryLog.take`, status `sending`) in the name of its process, with a
-lease it renews while the send is in flight (`renewd.service.holders` decides when a holder is
+lease it renews while the send is in flight (`renewd.delivery.holders` decides when a holder is
 gone). These are the delivery log's operations on those claims; like `DeliveryLog`, every
 method runs on the caller's thread.
 """

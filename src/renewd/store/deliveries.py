@@ -19,7 +19,7 @@ That column encoding is this module's alone: callers see `DeliveryRow`s whose `s
 
 Row states: pending → sending → sent | failed → (sending again when its wait is over) → dead after
 `max_attempts`; cancelled when the step was done before a retry got through. A `sending` row
-names its `holder` until its `lease_until` (`renewd.store.claims`, `renewd.service.holders`).
+names its `holder` until its `lease_until` (`renewd.store.claims`, `renewd.delivery.holders`).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Re-routing a waiting delivery whose channel was renamed or removed (see
-`renewd.service.delivery`): the old row cancelled and its replacements inserted, one
+`renewd.delivery.passes`): the old row cancelled and its replacements inserted, one
 transaction."""
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 
 Only `channel.send` runs in the worker threads; every read and write of the database happens on
 the thread that runs the pass, on its one connection. A row is claimed in the name of this
-process (`renewd.service.holders`) with a lease, renewed every `RENEW_SECONDS` while its send is
+process (`renewd.delivery.holders`) with a lease, renewed every `RENEW_SECONDS` while its send is
 in flight, so a row whose sender died is free again within `LEASE_SECONDS`. `should_stop` ends
 a pass early: nothing more is submitted, the sends in flight are waited for and recorded, and
 every other row stays pending (or failed) for the next pass.
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 
 from renewd.channels.base import Channel, Result
 from renewd.core.reminders import Kind, ReminderKey
-from renewd.service.holders import LEASE_SECONDS, RENEW_SECONDS
+from renewd.delivery.holders import LEASE_SECONDS, RENEW_SECONDS
 from renewd.settings import NotifySettings
 from renewd.store.claims import Claims
 from renewd.store.database import StateUnwritable
@@ -33,7 +33,7 @@ from renewd.store.deliveries import (
     columns,
 )
 
-log = logging.getLogger("renewd.service.delivery")
+log = logging.getLogger("renewd.delivery.passes")
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from renewd.calendar.notices import describe_notice, store_notice
 from renewd.core.errors import Problem, RosterError
 from renewd.core.model import Person, PersonPlan, Step
 from renewd.core.notices import NoticeError, parse_notice
 from renewd.core.rosterdiff import diff
 from renewd.roster.reader import load_roster
-from renewd.service.calendar import describe_notice, store_notice
 from renewd.store.accounts import Accounts
 from renewd.store.database import Database
 from renewd.store.progress import Fact, ProgressStore, check_record
@@ -35,7 +35,7 @@ from renewd.web.console.source import NoticeImport, PlansView, RosterCheck
 from renewd.web.publisher import FeedCache
 
 if TYPE_CHECKING:
-    from renewd.service.daemon import Daemon
+    from renewd.daemon.runtime import Daemon
 
 UPLOADS = "roster-uploads"
 __all__ = ["ActionLinks", "DaemonSource", "attach_console", "link_sections"]

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 
 from renewd.web.health import Health
 
-log = logging.getLogger("renewd.service.daemon")
+log = logging.getLogger("renewd.daemon.runtime")
 
 RESTART_SECONDS = 5.0
 

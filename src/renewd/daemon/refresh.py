@@ -24,17 +24,17 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from renewd.calendar.snapshot import Snapshot, build_snapshot
 from renewd.channels.base import Channel
 from renewd.channels.factory import build_channels
 from renewd.core.errors import Problem, RenewdError, RosterError
 from renewd.core.model import PersonPlan, Progress
 from renewd.core.policy import YearTable
+from renewd.delivery.owed import Owed, owed
 from renewd.roster.assemble import PartialRoster, read_partial
+from renewd.roster.feednames import feed_name_problems
 from renewd.roster.reader import Roster, load_roster
 from renewd.roster.watcher import RosterWatcher
-from renewd.service.app import feed_name_problems
-from renewd.service.owed import Owed, owed
-from renewd.service.snapshot import Snapshot, build_snapshot
 from renewd.settings import Settings, load_settings
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog
@@ -43,7 +43,7 @@ from renewd.store.progress import ProgressStore
 from renewd.store.records import RosterRecords, keep
 from renewd.web.health import Health, Metrics
 
-log = logging.getLogger("renewd.service.daemon")
+log = logging.getLogger("renewd.daemon.runtime")
 
 
 class Refresher:
@@ -145,7 +145,8 @@ class Refresher:
             partial = PartialRoster(load_roster(files, limits))
         else:
             partial = read_partial(files, RosterRecords(self._db), limits)
-        clashes = feed_name_problems(partial.roster, self.settings)  # as `renewd check` says
+        reserved = {feed.name for feed in self.settings.feeds.extra}
+        clashes = feed_name_problems(partial.roster, reserved)  # as `renewd check` says
         if clashes:
             raise RosterError(f"the roster has {len(clashes)} feed name clash(es)", clashes)
         return partial

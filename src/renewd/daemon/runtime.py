@@ -37,20 +37,20 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from renewd import clock
+from renewd.calendar.changes import calendar_pass, estimate_warning
+from renewd.calendar.snapshot import Snapshot
 from renewd.channels.factory import build_channels
 from renewd.core.errors import RenewdError
 from renewd.core.model import PersonPlan
 from renewd.core.schedule import reminder_day
-from renewd.service.calendar import calendar_pass, estimate_warning
-from renewd.service.console import ActionLinks, attach_console, link_sections
-from renewd.service.delivery import Delivery, workday_move
-from renewd.service.holders import Role, this_process
-from renewd.service.refresh import Refresher
-from renewd.service.scheduling import schedule_jobs
-from renewd.service.snapshot import Snapshot
-from renewd.service.statelock import StateLock
-from renewd.service.supervisor import Supervisor
-from renewd.service.systemd import Notifier, watchdog_interval
+from renewd.daemon.console_port import ActionLinks, attach_console, link_sections
+from renewd.daemon.refresh import Refresher
+from renewd.daemon.scheduling import schedule_jobs
+from renewd.daemon.statelock import StateLock
+from renewd.daemon.supervisor import Supervisor
+from renewd.daemon.systemd import Notifier, watchdog_interval
+from renewd.delivery.holders import Role, this_process
+from renewd.delivery.passes import Delivery, workday_move
 from renewd.settings import Settings, load_settings
 from renewd.store.database import Database
 from renewd.store.feedkey import open_feed_key
@@ -59,7 +59,7 @@ from renewd.web.limits import RateLimitedLog, quiet_exception_handler
 from renewd.web.publisher import FeedCache
 from renewd.web.server import build_app, start_configured
 
-log = logging.getLogger("renewd.service.daemon")
+log = logging.getLogger("renewd.daemon.runtime")
 
 POLL_SECONDS = 2.0
 
