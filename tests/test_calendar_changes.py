@@ -23,6 +23,7 @@ from renewd.cli import main
 from renewd.core.model import Person
 from renewd.core.notices import parse_notice
 from renewd.core.policy import YearTable
+from renewd.daemon.health import Health, Metrics
 from renewd.daemon.runtime import Daemon
 from renewd.delivery.passes import Delivery
 from renewd.roster.reader import Roster
@@ -30,7 +31,7 @@ from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.moves import MoveStore
 from renewd.store.notices import NoticeStore
-from renewd.web.health import Health, Metrics, add_health_routes
+from renewd.web.health import add_health_routes
 from renewd.web.server import bound_port, start
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notices"

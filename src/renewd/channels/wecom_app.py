@@ -15,7 +15,7 @@ from renewd.channels.settings import ChannelType, WecomSettings
 from renewd.core.messages import Format, Message
 from renewd.core.model import Person
 
-log = logging.getLogger("renewd.channels.wecom_app")
+log = logging.getLogger(__name__)
 
 
 class WecomAppChannel(Channel):

@@ -43,7 +43,8 @@ from renewd.channels.factory import build_channels
 from renewd.core.errors import RenewdError
 from renewd.core.model import PersonPlan
 from renewd.core.schedule import reminder_day
-from renewd.daemon.console_port import ActionLinks, attach_console, link_sections
+from renewd.daemon.console_port import attach_console
+from renewd.daemon.health import Health, Metrics
 from renewd.daemon.refresh import Refresher
 from renewd.daemon.scheduling import schedule_jobs
 from renewd.daemon.statelock import StateLock
@@ -54,12 +55,13 @@ from renewd.delivery.passes import Delivery, workday_move
 from renewd.settings import Settings, load_settings
 from renewd.store.database import Database
 from renewd.store.feedkey import open_feed_key
-from renewd.web.health import Health, Metrics, add_health_routes, count_requests
+from renewd.web.actionlinks import ActionLinks, link_sections
+from renewd.web.health import add_health_routes, count_requests
 from renewd.web.limits import RateLimitedLog, quiet_exception_handler
 from renewd.web.publisher import FeedCache
 from renewd.web.server import build_app, start_configured
 
-log = logging.getLogger("renewd.daemon.runtime")
+log = logging.getLogger(__name__)
 
 POLL_SECONDS = 2.0
 
@@ -224,7 +226,7 @@ class Daemon:
         # pending for the next start: nothing is left "sending", so nothing repeats.
         report = delivery.run_pass(
             plans, day, now, should_stop=self._stopping.is_set, catch_up_only=sweep,
-            notices=self.state.roster_notices, calendar_warning=warning,
+            notices=self.state.roster_problems, calendar_warning=warning,
         )  # fmt: skip
         for outcome in report.sent:
             self.metrics.deliveries.labels(channel=outcome.channel, result="sent").inc()

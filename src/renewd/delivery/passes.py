@@ -51,7 +51,7 @@ from renewd.core.workdays import WorkdayCalendar
 from renewd.delivery.calendar_notes import CalendarMail
 from renewd.delivery.holders import Holder, Role, is_gone, this_process
 from renewd.delivery.outbox import Extra, Outbox, build, joined
-from renewd.delivery.roster_notes import Notices
+from renewd.delivery.roster_notes import RosterNotes
 from renewd.delivery.sending import Outcome, PassReport, Sender
 from renewd.settings import NotifySettings, Settings
 from renewd.store.claims import Claims
@@ -65,8 +65,6 @@ from renewd.store.deliveries import (
 )
 from renewd.store.leavers import Leavers
 from renewd.store.reroutes import reroute
-
-log = logging.getLogger(__name__)
 
 log = logging.getLogger(__name__)
 
@@ -210,7 +208,7 @@ class Delivery:
                 plans, today, self.rules, self.issued(since), self.move,
                 known=known, history=history,
             )  # fmt: skip
-        told = Notices(self.db, self.settings, self.channels, notices or {})
+        told = RosterNotes(self.db, self.settings, self.channels, notices or {})
         mail = CalendarMail(self.db, self.settings, self.channels, plans, today, calendar_warning)
         if dry_run:
             if issue:
@@ -278,10 +276,10 @@ class Delivery:
         today: dt.date,
         report: PassReport,
         mail: CalendarMail | None = None,
-        told: Notices | None = None,
+        told: RosterNotes | None = None,
     ) -> Outbox:
         """One message per recipient for `reminders` (see `renewd.delivery.outbox`), with the
-        calendar mail's and the roster notices' sections inside."""
+        calendar mail's and the roster notes' sections inside."""
         number = self.log.next_pass_number(today)
         extra = joined(self.extra, mail.extra if mail else None)
         digest_extra = joined(

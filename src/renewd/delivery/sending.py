@@ -33,7 +33,7 @@ from renewd.store.deliveries import (
     columns,
 )
 
-log = logging.getLogger("renewd.delivery.passes")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-log = logging.getLogger("renewd.daemon.runtime")  # where operators look for roster loading
+log = logging.getLogger(__name__)
 
 
 class Watched(Protocol):

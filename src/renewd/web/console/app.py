@@ -38,7 +38,7 @@ from renewd.web.console import i18n
 from renewd.web.console.index import PeopleIndex
 from renewd.web.console.source import ConsoleSource, PlansView
 
-log = logging.getLogger("renewd.web.console")
+log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "renewd_session"
 PRE_COOKIE = "renewd_presign"  # the double-submit CSRF token before a session exists
