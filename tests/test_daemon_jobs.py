@@ -24,7 +24,8 @@ from renewd.core.model import MilestoneKind, Step
 from renewd.core.reminders import MessageKey, ReminderKey
 from renewd.daemon.runtime import Daemon
 from renewd.store.database import Database
-from renewd.store.deliveries import DeliveryLog, DeliveryStatus
+from renewd.store.deliveries import DeliveryLog
+from renewd.store.delivery_rows import DeliveryStatus
 from renewd.store.progress import ProgressStore
 
 Write = Callable[[str, str], Path]

@@ -11,7 +11,7 @@ from renewd.core.plan import Planner
 from renewd.core.reminders import MessageKey
 from renewd.delivery.passes import Delivery, PassReport
 from renewd.store.database import Database
-from renewd.store.deliveries import DeliveryStatus
+from renewd.store.delivery_rows import DeliveryStatus
 
 GROUPED = {
     "channels": [{"name": "rec", "type": "console"}, {"name": "hr", "type": "console"}],

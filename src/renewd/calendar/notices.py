@@ -71,8 +71,9 @@ def store_notice(
     large roster: call it in a worker thread)."""
     notices = dict(snap.notices) | {notice.year: notice.table()}
     try:
-        new = build_snapshot(snap.settings, snap.roster, snap.channels, snap.day, snap.recorded,
-                             notices)  # fmt: skip
+        new = build_snapshot(
+            snap.settings, snap.roster, snap.channels, snap.day, snap.recorded, notices
+        )
     except RosterError as exc:  # the new calendar cannot plan someone: stored all the same
         stored = NoticeStore(db).save(notice, at) if db is not None else False
         return ImportResult(notice, stored, roster_problem=exc.message)

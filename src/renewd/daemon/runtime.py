@@ -214,20 +214,33 @@ class Daemon:
         settings = snap.settings if snap else self.settings
         channels = snap.channels if snap else self.state.channels
         move = workday_move(settings, snap.calendar) if snap else None
-        extra = link_sections(ActionLinks.of(settings.state.dir, settings.server.base_url),
-                              settings.language)  # fmt: skip
+        extra = link_sections(
+            ActionLinks.of(settings.state.dir, settings.server.base_url), settings.language
+        )
         # Under the state lock, any other daemon's claims are a dead one's (service.holders).
-        delivery = Delivery(self.db, settings, channels, move=move, extra=extra,
-                            holder=this_process(Role.DAEMON), under_lock=True,
-                            unrecorded=self._unrecorded)  # fmt: skip
+        delivery = Delivery(
+            self.db,
+            settings,
+            channels,
+            move=move,
+            extra=extra,
+            holder=this_process(Role.DAEMON),
+            under_lock=True,
+            unrecorded=self._unrecorded,
+        )
         # A calendar change since the last pass: note what moved, for this pass to tell.
         warning = calendar_pass(snap, self.db, plans, day, now) if snap else None
         # On SIGTERM the pass stops submitting, records what is in flight, and leaves the rest
         # pending for the next start: nothing is left "sending", so nothing repeats.
         report = delivery.run_pass(
-            plans, day, now, should_stop=self._stopping.is_set, catch_up_only=sweep,
-            notices=self.state.roster_problems, calendar_warning=warning,
-        )  # fmt: skip
+            plans,
+            day,
+            now,
+            should_stop=self._stopping.is_set,
+            catch_up_only=sweep,
+            notices=self.state.roster_problems,
+            calendar_warning=warning,
+        )
         for outcome in report.sent:
             self.metrics.deliveries.labels(channel=outcome.channel, result="sent").inc()
             if outcome.attempts > 1:

@@ -31,7 +31,7 @@ from renewd.core.reminders import CalendarNote, ReminderKey
 from renewd.core.routing import GroupEnvelope, PersonalEnvelope, roles
 from renewd.settings import Settings
 from renewd.store.database import Database
-from renewd.store.deliveries import NewDelivery
+from renewd.store.delivery_rows import NewDelivery
 from renewd.store.moves import MoveStore, Note
 
 Personal = tuple[str, str]  # (channel, address)

@@ -56,13 +56,8 @@ from renewd.delivery.sending import Outcome, PassReport, Sender
 from renewd.settings import NotifySettings, Settings
 from renewd.store.claims import Claims
 from renewd.store.database import Database, StateUnwritable
-from renewd.store.deliveries import (
-    DeliveryLog,
-    DeliveryRow,
-    DeliveryStatus,
-    NewDelivery,
-    ReminderFact,
-)
+from renewd.store.deliveries import DeliveryLog
+from renewd.store.delivery_rows import DeliveryRow, DeliveryStatus, NewDelivery, ReminderFact
 from renewd.store.leavers import Leavers
 from renewd.store.reroutes import reroute
 
@@ -205,17 +200,24 @@ class Delivery:
         if issue:
             since = today - dt.timedelta(days=800)  # cycles older than two years cannot be due
             reminders = due_reminders(
-                plans, today, self.rules, self.issued(since), self.move,
-                known=known, history=history,
-            )  # fmt: skip
+                plans,
+                today,
+                self.rules,
+                self.issued(since),
+                self.move,
+                known=known,
+                history=history,
+            )
         told = RosterNotes(self.db, self.settings, self.channels, notices or {})
         mail = CalendarMail(self.db, self.settings, self.channels, plans, today, calendar_warning)
         if dry_run:
             if issue:
                 mail.begin()
             told.begin()
-            claims = [*self._outbox(reminders, today, report, mail, told).claims,
-                      *told.rest(today, False)]  # fmt: skip
+            claims = [
+                *self._outbox(reminders, today, report, mail, told).claims,
+                *told.rest(today, False),
+            ]
             rest = mail.rest() if issue else []
             report.planned = [_planned(d) for d in claims + rest]
             report.issued = len(reminders) + len(rest)
@@ -246,9 +248,14 @@ class Delivery:
             return time.monotonic() > deadline or (should_stop is not None and should_stop())
 
         sender = Sender(
-            self.log, self.channels, self.notify, stamp, report, str(self.holder),
+            self.log,
+            self.channels,
+            self.notify,
+            stamp,
+            report,
+            str(self.holder),
             unrecorded=self.unrecorded,
-        )  # fmt: skip
+        )
         sender.send(self._queues(plans, stamp, report), stop)
         if self.unrecorded:
             raise StateUnwritable(
@@ -285,8 +292,9 @@ class Delivery:
         digest_extra = joined(
             mail.digest_extra if mail else None, told.digest_extra if told else None
         )
-        outbox = build(reminders, today, number, self.settings, self.policy, self.channels,
-                       extra, digest_extra)  # fmt: skip
+        outbox = build(
+            reminders, today, number, self.settings, self.policy, self.channels, extra, digest_extra
+        )
         report.skipped += outbox.unheard
         report.messages = outbox.messages
         report.first_contacts = len({r.plan.person.id for r in reminders if r.first})

@@ -26,7 +26,8 @@ from renewd.core.routing import GroupEnvelope
 from renewd.core.wording import say
 from renewd.settings import Settings
 from renewd.store.database import Database
-from renewd.store.deliveries import DeliveryLog, NewDelivery
+from renewd.store.deliveries import DeliveryLog
+from renewd.store.delivery_rows import NewDelivery
 from renewd.store.records import mark_noticed, unnoticed
 
 

@@ -24,14 +24,8 @@ from renewd.delivery.holders import LEASE_SECONDS, RENEW_SECONDS
 from renewd.settings import NotifySettings
 from renewd.store.claims import Claims
 from renewd.store.database import StateUnwritable
-from renewd.store.deliveries import (
-    DeliveryLog,
-    DeliveryRow,
-    DeliveryStatus,
-    ReminderFact,
-    Subject,
-    columns,
-)
+from renewd.store.deliveries import DeliveryLog
+from renewd.store.delivery_rows import DeliveryRow, DeliveryStatus, ReminderFact, Subject, columns
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +50,9 @@ class Outcome:
 
     @classmethod
     def of(cls, row: DeliveryRow) -> Outcome:
-        return cls(row.subject, row.channel, row.recipient, row.late, row.attempts, "", row.part,
-                   row.items)  # fmt: skip
+        return cls(
+            row.subject, row.channel, row.recipient, row.late, row.attempts, "", row.part, row.items
+        )
 
     def describe(self) -> str:
         to = self.recipient or "(configured)"
@@ -161,8 +156,9 @@ class Sender:
                                 reason = f"channel {name} is no longer configured"
                                 self._record(sending, Result(False, reason))
                                 continue
-                            future = pool.submit(sending.channel.send, sending.row.message,
-                                                 sending.row.recipient)  # fmt: skip
+                            future = pool.submit(
+                                sending.channel.send, sending.row.message, sending.row.recipient
+                            )
                             in_flight[future] = sending
                             busy[name] += 1
                     if not in_flight:

@@ -7,7 +7,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from renewd.store.database import Database
-from renewd.store.deliveries import INSERT, DeliveryRow, DeliveryStatus, NewDelivery, insert_values
+from renewd.store.delivery_rows import (
+    INSERT,
+    DeliveryRow,
+    DeliveryStatus,
+    NewDelivery,
+    insert_values,
+)
 
 
 def reroute(

@@ -299,9 +299,11 @@ async def signin(request: web.Request) -> web.StreamResponse:
     log.info("account %r signed in from %s", name, address)
     response = redirect(target)
     console.set_cookie(
-        response, SESSION_COOKIE, session_id,
+        response,
+        SESSION_COOKIE,
+        session_id,
         max_age=int(console.settings.console.session_hours * 3600),
-    )  # fmt: skip
+    )
     return response
 
 
