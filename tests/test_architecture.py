@@ -327,7 +327,7 @@ def test_the_delivery_pipeline_never_reaches_a_composition_root(name: str) -> No
 
 
 def test_the_service_grab_bag_is_gone() -> None:
-    """`renewd.service` made way for delivery/, daemon/, calendar/ and commands/app.py."""
+    """The old grab bag `service/` made way for delivery/, daemon/, calendar/ and commands/app."""
     assert not (PACKAGE / "service").exists()
     assert not (PACKAGE / "service.py").exists()
     assert importlib.util.find_spec("renewd.service") is None

@@ -217,7 +217,7 @@ class Daemon:
         extra = link_sections(
             ActionLinks.of(settings.state.dir, settings.server.base_url), settings.language
         )
-        # Under the state lock, any other daemon's claims are a dead one's (service.holders).
+        # Under the state lock, any other daemon's claims are a dead one's (delivery.holders).
         delivery = Delivery(
             self.db,
             settings,
