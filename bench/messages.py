@@ -49,10 +49,13 @@ def roster(count: int) -> list[Person]:
 def console_channel() -> Any:
     """The console channel, writing to memory (before and after the channel modules split)."""
     try:
+        from renewd.channels import settings as channel_settings
         from renewd.channels.console import ConsoleChannel
-        from renewd.channels.settings import ConsoleChannelSettings
 
-        return ConsoleChannel(ConsoleChannelSettings(name="console"), stream=io.StringIO())
+        # ConsoleChannelSettings since the [console] settings took the name ConsoleSettings
+        kind = getattr(channel_settings, "ConsoleChannelSettings", None)
+        kind = kind or channel_settings.ConsoleSettings  # type: ignore[attr-defined]
+        return ConsoleChannel(kind(name="console"), stream=io.StringIO())
     except ImportError:  # renewd 0.1.0's layout, to measure "before"
         from renewd.channels.transports import ConsoleChannel as Old  # type: ignore[import-not-found]
 
