@@ -66,10 +66,10 @@ def breakdown(config: Path) -> None:
     import tracemalloc
 
     rss = rss_mib(os.getpid())
-    import renewd.service.daemon  # noqa: F401  (what `renewd run` imports)
+    import renewd.daemon.runtime  # noqa: F401  (what `renewd run` imports)
+    from renewd.calendar.snapshot import build_snapshot
+    from renewd.commands.app import App
     from renewd.roster.reader import load_roster
-    from renewd.service.app import App
-    from renewd.service.snapshot import build_snapshot
     from renewd.store.database import Database
     from renewd.store.tokens import load_key
     from renewd.web.publisher import FeedCache

@@ -15,9 +15,9 @@ from pathlib import Path
 from types import MappingProxyType
 
 from plan import write_roster  # bench/plan.py: the same roster
+from renewd.calendar.changes import note_calendar_changes
+from renewd.commands.app import App
 from renewd.core.notices import parse_notice
-from renewd.service.app import App
-from renewd.service.calendar import note_calendar_changes
 from renewd.settings import load_settings
 from renewd.store.database import Database
 

@@ -23,7 +23,7 @@ from renewd.core.model import Change, Person, Progress
 from renewd.core.plan import Planner
 from renewd.core.policy import CalendarOptions
 from renewd.core.workdays import WorkdayCalendar
-from renewd.service.delivery import Delivery
+from renewd.delivery.passes import Delivery
 from renewd.settings import Settings
 from renewd.store.database import Database
 
@@ -49,10 +49,13 @@ def roster(count: int) -> list[Person]:
 def console_channel() -> Any:
     """The console channel, writing to memory (before and after the channel modules split)."""
     try:
+        from renewd.channels import settings as channel_settings
         from renewd.channels.console import ConsoleChannel
-        from renewd.channels.settings import ConsoleSettings
 
-        return ConsoleChannel(ConsoleSettings(name="console"), stream=io.StringIO())
+        # ConsoleChannelSettings since the [console] settings took the name ConsoleSettings
+        kind = getattr(channel_settings, "ConsoleChannelSettings", None)
+        kind = kind or channel_settings.ConsoleSettings  # type: ignore[attr-defined]
+        return ConsoleChannel(kind(name="console"), stream=io.StringIO())
     except ImportError:  # renewd 0.1.0's layout, to measure "before"
         from renewd.channels.transports import ConsoleChannel as Old  # type: ignore[import-not-found]
 

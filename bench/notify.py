@@ -33,7 +33,7 @@ from renewd.core.model import MilestoneKind, Person
 from renewd.core.plan import Planner
 from renewd.core.policy import CalendarOptions
 from renewd.core.workdays import WorkdayCalendar
-from renewd.service.delivery import Delivery
+from renewd.delivery.passes import Delivery
 from renewd.settings import Settings
 from renewd.store.database import Database
 

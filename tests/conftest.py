@@ -20,7 +20,7 @@ import pytest
 
 from netkit import Sink, smtp_server
 from renewd.channels.base import Channel, Result
-from renewd.channels.settings import ChannelType, ConsoleSettings
+from renewd.channels.settings import ChannelType, ConsoleChannelSettings
 from renewd.core.messages import Format, Message
 from renewd.core.model import Person
 from renewd.core.plan import Planner
@@ -84,7 +84,7 @@ class Recorder(Channel):
     def __init__(self, name: str = "rec", *, personal: bool = True, fail: int = 0,
                  fmt: Format = Format.TEXT, max_bytes: int | None = None,
                  field: AddressField = AddressField.EMAIL) -> None:  # fmt: skip
-        super().__init__(ConsoleSettings(name=name))
+        super().__init__(ConsoleChannelSettings(name=name))
         self.personal = personal
         self.field = field
         self.fail = fail

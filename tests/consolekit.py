@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from netkit import free_port
-from renewd.service.daemon import Daemon
+from renewd.daemon.runtime import Daemon
 from renewd.store.database import DB_NAME
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))

@@ -16,20 +16,22 @@ import pytest
 
 from conftest import Recorder, at, person, settings
 from netkit import free_port
+from renewd.calendar.changes import estimate_warning, note_calendar_changes
+from renewd.calendar.notices import store_notice
+from renewd.calendar.snapshot import Snapshot, build_snapshot
 from renewd.cli import main
 from renewd.core.model import Person
 from renewd.core.notices import parse_notice
 from renewd.core.policy import YearTable
+from renewd.daemon.health import Health, Metrics
+from renewd.daemon.runtime import Daemon
+from renewd.delivery.passes import Delivery
 from renewd.roster.reader import Roster
-from renewd.service.calendar import estimate_warning, note_calendar_changes, store_notice
-from renewd.service.daemon import Daemon
-from renewd.service.delivery import Delivery
-from renewd.service.snapshot import Snapshot, build_snapshot
 from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.moves import MoveStore
 from renewd.store.notices import NoticeStore
-from renewd.web.health import Health, Metrics, add_health_routes
+from renewd.web.health import add_health_routes
 from renewd.web.server import bound_port, start
 
 pytestmark = pytest.mark.integration

@@ -1,7 +1,7 @@
 """kill -9 in the middle of a delivery pass, restart: everything due arrives, and nothing that was
 confirmed sent arrives twice.
 
-The one case that can repeat (documented in renewd.service.delivery): a message that left while the
+The one case that can repeat (documented in renewd.delivery.passes): a message that left while the
 process died before writing `sent`. Those rows are `sending` in the database at the kill; the
 test reads them and bounds the duplicates by their number.
 """

@@ -22,9 +22,10 @@ from conftest import EXPIRES, PERMIT_DUE
 from netkit import free_port
 from renewd.core.model import MilestoneKind, Step
 from renewd.core.reminders import MessageKey, ReminderKey
-from renewd.service.daemon import Daemon
+from renewd.daemon.runtime import Daemon
 from renewd.store.database import Database
-from renewd.store.deliveries import DeliveryLog, DeliveryStatus
+from renewd.store.deliveries import DeliveryLog
+from renewd.store.delivery_rows import DeliveryStatus
 from renewd.store.progress import ProgressStore
 
 pytestmark = pytest.mark.integration

@@ -9,9 +9,9 @@ from conftest import EXPIRES, PERMIT_DUE, Recorder, at, person, settings
 from renewd.core.model import MilestoneKind, Person, Progress
 from renewd.core.plan import Planner
 from renewd.core.reminders import MessageKey
-from renewd.service.delivery import Delivery, PassReport
+from renewd.delivery.passes import Delivery, PassReport
 from renewd.store.database import Database
-from renewd.store.deliveries import DeliveryStatus
+from renewd.store.delivery_rows import DeliveryStatus
 
 GROUPED = {
     "channels": [{"name": "rec", "type": "console"}, {"name": "hr", "type": "console"}],

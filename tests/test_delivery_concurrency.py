@@ -20,7 +20,7 @@ from renewd.core.messages import Format, Message
 from renewd.core.model import MilestoneKind, Person
 from renewd.core.plan import Planner
 from renewd.core.routing import AddressField
-from renewd.service.delivery import Delivery, PassReport
+from renewd.delivery.passes import Delivery, PassReport
 from renewd.store.database import Database
 
 pytestmark = pytest.mark.integration

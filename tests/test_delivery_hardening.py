@@ -11,7 +11,7 @@ from conftest import PERMIT_DUE, Recorder, at, person, settings
 from renewd.core.model import Person
 from renewd.core.plan import Planner
 from renewd.core.routing import AddressField
-from renewd.service.delivery import Delivery
+from renewd.delivery.passes import Delivery
 from renewd.store.accounts import Accounts
 from renewd.store.database import Database
 from renewd.store.moves import MoveStore

@@ -10,7 +10,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from renewd.web.health import Health, Metrics, add_health_routes
+from renewd.daemon.health import Health, Metrics
+from renewd.web.health import add_health_routes
 from renewd.web.server import bound_port, start
 
 

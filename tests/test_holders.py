@@ -19,8 +19,8 @@ from renewd.channels.base import Result
 from renewd.core.messages import Message
 from renewd.core.model import MilestoneKind
 from renewd.core.plan import Planner
-from renewd.service.delivery import Delivery
-from renewd.service.holders import LEASE_SECONDS, Holder, Role, is_gone, this_process
+from renewd.delivery.holders import LEASE_SECONDS, Holder, Role, is_gone, this_process
+from renewd.delivery.passes import Delivery
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog
 
@@ -139,7 +139,7 @@ class Blocking(Recorder):
 def test_a_slow_send_keeps_renewing_its_lease(
     tmp_path: Any, planner: Planner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("renewd.service.sending.RENEW_SECONDS", 0.05)
+    monkeypatch.setattr("renewd.delivery.sending.RENEW_SECONDS", 0.05)
     db = Database.in_dir(tmp_path / "state")
     channel = Blocking()
     d = delivery(db, channel)

@@ -13,7 +13,7 @@ from renewd.channels.base import Result
 from renewd.core.messages import Message
 from renewd.core.model import MilestoneKind
 from renewd.core.plan import Planner
-from renewd.service.delivery import Delivery
+from renewd.delivery.passes import Delivery
 from renewd.store.database import Database
 
 ONLY_PERMIT: dict[str, list[int]] = {

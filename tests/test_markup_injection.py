@@ -12,7 +12,7 @@ import responses
 from conftest import PERMIT_DUE, at, person, settings
 from renewd.channels.factory import build_channels
 from renewd.core.plan import Planner
-from renewd.service.delivery import Delivery
+from renewd.delivery.passes import Delivery
 from renewd.store.database import Database
 
 EVIL_NAME = '<a href="https://evil.example/">点我领补贴</a>'

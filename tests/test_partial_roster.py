@@ -12,8 +12,8 @@ from conftest import EXPIRES, PERMIT_DUE, Recorder, at, settings
 from renewd.core.errors import RosterError
 from renewd.core.model import MilestoneKind
 from renewd.core.plan import Planner
+from renewd.delivery.passes import Delivery
 from renewd.roster.assemble import PartialRoster, read_partial
-from renewd.service.delivery import Delivery
 from renewd.store.database import Database
 from renewd.store.records import RosterRecords, load_keeping
 

@@ -15,7 +15,7 @@ from conftest import PERMIT_DUE, at, person, settings
 from netkit import Sink, free_port
 from renewd.channels.factory import build_channels
 from renewd.core.plan import Planner
-from renewd.service.delivery import Delivery
+from renewd.delivery.passes import Delivery
 from renewd.store.database import Database
 
 pytestmark = pytest.mark.integration

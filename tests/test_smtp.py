@@ -22,7 +22,7 @@ from renewd.channels.smtp import envelope
 from renewd.core.messages import Format, Message
 from renewd.core.model import MilestoneKind
 from renewd.core.plan import Planner
-from renewd.service.delivery import Delivery
+from renewd.delivery.passes import Delivery
 from renewd.store.database import Database
 
 pytestmark = pytest.mark.integration

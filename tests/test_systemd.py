@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from renewd.service.systemd import Notifier, watchdog_interval
+from renewd.daemon.systemd import Notifier, watchdog_interval
 
 pytestmark = pytest.mark.integration
 

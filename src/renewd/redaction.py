@@ -15,12 +15,9 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
 from urllib.parse import quote, unquote, urlsplit
-
-if TYPE_CHECKING:
-    from renewd.settings import Settings
 
 MASK = "***"
 _MIN_SECRET = 6  # shorter values (a port, "on") would mask ordinary words
@@ -37,6 +34,19 @@ _PATTERNS = (
     (re.compile(r"(://[^/\s:@]*:)[^/\s@]+@"), r"\1" + MASK + "@"),
     (re.compile(r"(/+feeds/+)[^\s?#'\"<>]+", re.IGNORECASE), r"\1…"),
 )
+
+
+class _HoldsSecrets(Protocol):
+    def secrets(self) -> tuple[str, ...]: ...
+
+
+class _Configured(Protocol):
+    """What `register` reads of `renewd.settings.Settings` (redaction sits below the settings:
+    a channel registers the tokens it fetches)."""
+
+    @property
+    def channels(self) -> Sequence[_HoldsSecrets]: ...
+
 
 _lock = threading.Lock()
 _secrets: frozenset[str] = frozenset()
@@ -56,7 +66,7 @@ def register_secret(*values: str | None) -> None:
             _secrets = _secrets | frozenset(v for v in new if len(v) >= _MIN_SECRET)
 
 
-def register(settings: Settings) -> None:
+def register(settings: _Configured) -> None:
     """Every secret the configuration holds."""
     for channel in settings.channels:
         for secret in channel.secrets():

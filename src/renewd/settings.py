@@ -36,9 +36,14 @@ from renewd.core.routing import Routes, route_problems
 from renewd.credentials import with_secrets
 from renewd.policy_settings import PolicySettings
 from renewd.roster.limits import RosterLimits
-from renewd.web.console.config import ConsoleSettings, is_loopback
+from renewd.settings_console import ConsoleSettings, is_loopback
 
 DEFAULT_CONFIG = Path("/etc/renewd/config.toml")
+
+
+def config_path(given: str | None) -> Path:
+    """`-c PATH`, else `$RENEWD_CONFIG`, else /etc/renewd/config.toml."""
+    return Path(given or os.environ.get("RENEWD_CONFIG") or DEFAULT_CONFIG)
 
 
 class _Section(BaseModel):
@@ -174,7 +179,7 @@ class NotifySettings(_Section):
     # How often the daemon's safety sweep runs (catch-up, retries whose wait is over).
     sweep_seconds: int = Field(default=300, ge=1, le=3600)
     # A claim written by renewd 0.1.0 (no holder) left "sending" this long is retried. Claims
-    # of this version name their holder and a lease (renewd.service.holders): freed at once
+    # of this version name their holder and a lease (renewd.delivery.holders): freed at once
     # when the holder is gone, or 30 s after its lease was last renewed.
     stale_sending_seconds: int = Field(default=900, ge=1, le=86400)
     # Per send. RFC 5321 gives a server 10 minutes to answer the end of DATA.

@@ -6,7 +6,7 @@ import sys
 from typing import TextIO
 
 from renewd.channels.base import Channel, Result
-from renewd.channels.settings import ChannelType, ConsoleSettings
+from renewd.channels.settings import ChannelType, ConsoleChannelSettings
 from renewd.core.messages import Format, Message
 from renewd.core.model import Person
 
@@ -18,7 +18,7 @@ class ConsoleChannel(Channel):
     type = ChannelType.CONSOLE
     format = Format.TEXT
 
-    def __init__(self, settings: ConsoleSettings, stream: TextIO | None = None) -> None:
+    def __init__(self, settings: ConsoleChannelSettings, stream: TextIO | None = None) -> None:
         super().__init__(settings)
         self.stream = stream
 

@@ -49,8 +49,9 @@ class EmailChannel(Channel):
             try:
                 conn, fresh = self.pool.take()
             except (OSError, smtplib.SMTPException) as exc:
-                return Result(False, f"cannot connect to {self.pool.host}:{self.pool.port}:"
-                                     f" {describe(exc)}")  # fmt: skip
+                return Result(
+                    False, f"cannot connect to {self.pool.host}:{self.pool.port}: {describe(exc)}"
+                )
             try:
                 result = transmit(conn, self.sender, targets, data)
             except smtplib.SMTPDataError as exc:  # during DATA: the message may have left

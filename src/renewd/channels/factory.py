@@ -15,7 +15,7 @@ from renewd.channels.email import EmailChannel
 from renewd.channels.settings import (
     AppriseSettings,
     ChannelSettings,
-    ConsoleSettings,
+    ConsoleChannelSettings,
     EmailSettings,
     TelegramSettings,
     WecomSettings,
@@ -40,7 +40,7 @@ def build_channel(settings: ChannelSettings) -> Channel:
             return WecomAppChannel(settings)
         case AppriseSettings():
             return AppriseChannel(settings)
-        case ConsoleSettings():
+        case ConsoleChannelSettings():
             return ConsoleChannel(settings)
 
 

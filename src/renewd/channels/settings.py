@@ -231,7 +231,7 @@ class AppriseSettings(BaseChannelSettings):
         return True
 
 
-class ConsoleSettings(BaseChannelSettings):
+class ConsoleChannelSettings(BaseChannelSettings):
     """Prints messages: everyone's personal channel and a fixed one for digests."""
 
     type: Literal[ChannelType.CONSOLE] = ChannelType.CONSOLE
@@ -250,7 +250,7 @@ class ConsoleSettings(BaseChannelSettings):
 
 
 ChannelSettings = Annotated[
-    EmailSettings | TelegramSettings | WecomSettings | AppriseSettings | ConsoleSettings,
+    EmailSettings | TelegramSettings | WecomSettings | AppriseSettings | ConsoleChannelSettings,
     Field(discriminator="type"),
 ]
 
@@ -262,9 +262,19 @@ def scope_problems(channels: Iterable[BaseChannelSettings]) -> list[tuple[str, s
     for c in channels:
         where = f"channels.{c.name}.scope"
         if c.effective_scope is Scope.GROUP and not c.fixed:
-            out.append((where, f"channel {c.name!r} has scope = \"group\" but no recipients of"
-                        " its own (set `to`, `chat_id` or `to_party`)"))  # fmt: skip
+            out.append(
+                (
+                    where,
+                    f'channel {c.name!r} has scope = "group" but no recipients of'
+                    " its own (set `to`, `chat_id` or `to_party`)",
+                )
+            )
         if c.scope not in (None, Scope.GROUP) and c.address_field is None:
-            out.append((where, f"channel {c.name!r} cannot reach a person at his own address;"
-                        " it can only be a group channel"))  # fmt: skip
+            out.append(
+                (
+                    where,
+                    f"channel {c.name!r} cannot reach a person at his own address;"
+                    " it can only be a group channel",
+                )
+            )
     return out

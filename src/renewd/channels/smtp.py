@@ -145,8 +145,9 @@ class Pool:
         s = self.settings
         conn: smtplib.SMTP
         if s.mode == "ssl":
-            conn = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
-                                    context=self.context)  # fmt: skip
+            conn = smtplib.SMTP_SSL(
+                self.host, self.port, timeout=self.timeout, context=self.context
+            )
         else:
             conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
         try:
@@ -181,8 +182,11 @@ def _reset(conn: smtplib.SMTP) -> None:
 
 def describe(exc: BaseException) -> str:
     if isinstance(exc, smtplib.SMTPResponseException):
-        text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) \
-            else str(exc.smtp_error)  # fmt: skip
+        text = (
+            exc.smtp_error.decode(errors="replace")
+            if isinstance(exc.smtp_error, bytes)
+            else str(exc.smtp_error)
+        )
         return f"{type(exc).__name__}: {exc.smtp_code} {text}"
     return f"{type(exc).__name__}: {exc}"
 

@@ -15,7 +15,7 @@ from renewd.channels.settings import ChannelType, WecomSettings
 from renewd.core.messages import Format, Message
 from renewd.core.model import Person
 
-log = logging.getLogger("renewd.channels.wecom_app")
+log = logging.getLogger(__name__)
 
 
 class WecomAppChannel(Channel):
@@ -90,8 +90,11 @@ class WecomAppChannel(Channel):
             if recipient.casefold() in listed("unlicenseduser"):
                 return Result(False, f"WeCom user {recipient!r} has no interface licence")
             return Result(True)
-        skipped = {key: data[key] for key in ("invaliduser", "invalidparty", "unlicenseduser")
-                   if data.get(key)}  # fmt: skip
+        skipped = {
+            key: data[key]
+            for key in ("invaliduser", "invalidparty", "unlicenseduser")
+            if data.get(key)
+        }
         if skipped:  # the others have it; a retry would send it to them twice
             log.warning("channel %s: WeCom skipped some recipients: %s", self.name, skipped)
         return Result(True)

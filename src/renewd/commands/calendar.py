@@ -9,12 +9,13 @@ import json
 import sys
 from pathlib import Path
 
+from renewd.calendar.notices import ImportResult, describe_notice, import_notice
+from renewd.calendar.status import calendar_status
+from renewd.commands.app import App, today
 from renewd.commands.args import iso_date
 from renewd.core.errors import Problem, UsageError
 from renewd.core.moves import Move
 from renewd.core.notices import NoticeError
-from renewd.service.app import App, today
-from renewd.service.calendar import ImportResult, calendar_status, describe_notice, import_notice
 from renewd.store.database import DB_NAME, Database
 
 
@@ -125,16 +126,21 @@ def run_status(args: argparse.Namespace) -> int:
     if report.roster_problem:
         print(f"renewd: warning: {report.roster_problem}", file=sys.stderr)
     if args.json:
-        doc = {"today": day.isoformat(), "provisional": report.provisional,
-               "years": [y.as_json() for y in report.years]}  # fmt: skip
+        doc = {
+            "today": day.isoformat(),
+            "provisional": report.provisional,
+            "years": [y.as_json() for y in report.years],
+        }
         json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
     for y in report.years:
         state = "official" if y.official else "PROVISIONAL"
         when = f", imported {y.imported_at:%Y-%m-%d %H:%M} UTC" if y.imported_at else ""
-        print(f"{y.year}  {state:<11}  {y.layer:<13}  {y.rest_days:>3} rest  {y.makeup_days:>2}"
-              f" make-up  {y.plans:>5} plans  {y.source}{when}")  # fmt: skip
+        print(
+            f"{y.year}  {state:<11}  {y.layer:<13}  {y.rest_days:>3} rest  {y.makeup_days:>2}"
+            f" make-up  {y.plans:>5} plans  {y.source}{when}"
+        )
     if report.provisional:
         years = ", ".join(map(str, report.provisional))
         print(f"provisional: {years} — when the notice is published: renewd calendar import FILE")

@@ -6,10 +6,10 @@ import argparse
 import datetime as dt
 import sys
 
+from renewd.calendar.changes import estimate_warning
+from renewd.calendar.snapshot import build_snapshot
+from renewd.commands.app import App, today
 from renewd.commands.args import iso_date
-from renewd.service.app import App, today
-from renewd.service.calendar import estimate_warning
-from renewd.service.snapshot import build_snapshot
 
 
 def register(

@@ -13,9 +13,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from renewd.commands.app import App, now, today
 from renewd.commands.args import iso_date
 from renewd.core.errors import ConfigError, UsageError
-from renewd.service.app import App, config_path, now, today
+from renewd.settings import config_path
 from renewd.store.database import Database
 from renewd.store.feedkey import open_feed_key
 from renewd.web.publisher import FeedCache
@@ -182,7 +183,7 @@ def run_serve(args: argparse.Namespace) -> int:
     """The daemon with delivery switched off: feeds, /healthz and /metrics, roster reloads on
     change and SIGHUP, the day change; no reminders are sent (and no state lock is taken)."""
     from renewd.commands.run import setup_logging
-    from renewd.service.daemon import Daemon
+    from renewd.daemon.runtime import Daemon
 
     setup_logging(args.verbose)
     daemon = Daemon(config_path(args.config), deliver=False)

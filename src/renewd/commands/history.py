@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 from renewd.core.model import Lang, MilestoneKind, Step
 from renewd.core.reminders import DigestKey, MessageKey, NoticeKind, ReminderKey
 from renewd.core.wording import CATALOGUE, lead_text, say, step_name
-from renewd.service.sending import Outcome, PassReport
-from renewd.store.deliveries import DeliveryLog, DeliveryStatus, ReminderFact
+from renewd.delivery.sending import Outcome, PassReport
+from renewd.store.deliveries import DeliveryLog
+from renewd.store.delivery_rows import DeliveryStatus, ReminderFact
 from renewd.store.progress import Fact, ProgressStore, kind_of
 
 
@@ -72,8 +73,17 @@ def print_report(report: PassReport, delivery: DeliveryLog, lang: Lang) -> None:
     keys += [o.subject for o in outcomes if isinstance(o.subject, ReminderKey)]
     facts = {**delivery.reminder_facts(keys), **report.facts}
     head = "cli.dry" if report.dry_run else "cli.pass"
-    print(say(lang, head, day=report.today.isoformat(), issued=report.issued,
-              messages=report.messages, first=report.first_contacts, late=report.late))  # fmt: skip
+    print(
+        say(
+            lang,
+            head,
+            day=report.today.isoformat(),
+            issued=report.issued,
+            messages=report.messages,
+            first=report.first_contacts,
+            late=report.late,
+        )
+    )
     width = 14 if lang is Lang.EN else 10
     rows: Sequence[tuple[str, Iterable[Outcome]]] = (
         ("cli.would", report.planned),
@@ -92,9 +102,18 @@ def print_report(report: PassReport, delivery: DeliveryLog, lang: Lang) -> None:
         print(f"  {say(lang, 'cli.skipped'):<{width}}{text}")
     counts = delivery.counts()
     waiting = counts.get(DeliveryStatus.FAILED, 0) + counts.get(DeliveryStatus.PENDING, 0)
-    print(say(lang, "cli.total", sent=len(report.sent), failed=len(report.failed),
-              dead=len(report.dead), cancelled=len(report.cancelled),
-              skipped=len(report.skipped), waiting=waiting))  # fmt: skip
+    print(
+        say(
+            lang,
+            "cli.total",
+            sent=len(report.sent),
+            failed=len(report.failed),
+            dead=len(report.dead),
+            cancelled=len(report.cancelled),
+            skipped=len(report.skipped),
+            waiting=waiting,
+        )
+    )
 
 
 def _when(stamp: float, zone: ZoneInfo) -> str:
@@ -113,9 +132,14 @@ def _fact_when(text: str, zone: ZoneInfo) -> str:
 
 
 def print_log(
-    delivery: DeliveryLog, progress: ProgressStore, person: str | None, limit: int,
-    failed: bool, lang: Lang, zone: ZoneInfo,
-) -> bool:  # fmt: skip
+    delivery: DeliveryLog,
+    progress: ProgressStore,
+    person: str | None,
+    limit: int,
+    failed: bool,
+    lang: Lang,
+    zone: ZoneInfo,
+) -> bool:
     """The delivery history and the recorded progress, newest first; False when empty.
     `failed`: only the deliveries that failed or died (and no progress)."""
     only = (DeliveryStatus.FAILED, DeliveryStatus.DEAD) if failed else ()
@@ -147,8 +171,14 @@ def _fact_text(fact: Fact, lang: Lang) -> str:
         step = step_name(kind_of(Step(fact.field)), lang)
     except ValueError:
         step = fact.field
-    return say(lang, "cli.progress", person=fact.person, step=step, day=fact.day.isoformat(),
-               by=fact.recorded_by)  # fmt: skip
+    return say(
+        lang,
+        "cli.progress",
+        person=fact.person,
+        step=step,
+        day=fact.day.isoformat(),
+        by=fact.recorded_by,
+    )
 
 
 def _labels(lang: Lang) -> frozenset[str]:

@@ -7,18 +7,18 @@ import datetime as dt
 import sys
 from zoneinfo import ZoneInfo
 
+from renewd.calendar.changes import calendar_pass
+from renewd.calendar.snapshot import build_snapshot
 from renewd.channels.formatting import render
+from renewd.commands.app import App, now, today
 from renewd.commands.args import iso_date, person_id, roster_date
 from renewd.commands.history import print_log, print_report
 from renewd.core.errors import EX_TEMPFAIL, UsageError
 from renewd.core.messages import test_letter
 from renewd.core.wording import say, step_name
+from renewd.delivery.owed import owed
+from renewd.delivery.passes import Delivery, workday_move
 from renewd.roster.assemble import read_partial
-from renewd.service.app import App, now, today
-from renewd.service.calendar import calendar_pass
-from renewd.service.delivery import Delivery, workday_move
-from renewd.service.owed import owed
-from renewd.service.snapshot import build_snapshot
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog
 from renewd.store.progress import ProgressStore, check_record, kind_of, parse_step
@@ -117,8 +117,14 @@ def run_notify(args: argparse.Namespace) -> int:
         delivery = Delivery(db, snap.settings, snap.channels, move=move, extra=extra)
         at = now(app.settings)
         warning = calendar_pass(snap, db, snap.plans, day, at, note=not args.dry_run)
-        report = delivery.run_pass(snap.plans, day, at, dry_run=args.dry_run,
-                                   notices=roster.by_group, calendar_warning=warning)  # fmt: skip
+        report = delivery.run_pass(
+            snap.plans,
+            day,
+            at,
+            dry_run=args.dry_run,
+            notices=roster.by_group,
+            calendar_warning=warning,
+        )
         print_report(report, delivery.log, app.settings.language)
         still = owed(delivery.log)
     finally:
@@ -171,8 +177,15 @@ def run_done(args: argparse.Namespace) -> int:
             print(say(lang, "cli.done.removed" if removed else "cli.done.nothing", **what))
             in_roster = person.progress.get(step)
             if in_roster is not None:
-                print(say(lang, "cli.done.in_roster", source=person.source, field=step.value,
-                          day=in_roster.isoformat()))  # fmt: skip
+                print(
+                    say(
+                        lang,
+                        "cli.done.in_roster",
+                        source=person.source,
+                        field=step.value,
+                        day=in_roster.isoformat(),
+                    )
+                )
             return 0
         day: dt.date = args.on or today(app.settings)
         limits = app.settings.roster.limits()  # the years a roster may hold: plannable ones
@@ -190,8 +203,17 @@ def run_done(args: argparse.Namespace) -> int:
     finally:
         db.close()
     extra = say(lang, "cli.done.expiry", day=args.new_expiry.isoformat()) if args.new_expiry else ""
-    print(say(lang, "cli.done.recorded", person=args.person, field=step.value, step=name,
-              day=day.isoformat()) + extra)  # fmt: skip
+    print(
+        say(
+            lang,
+            "cli.done.recorded",
+            person=args.person,
+            field=step.value,
+            step=name,
+            day=day.isoformat(),
+        )
+        + extra
+    )
     return 0
 
 
@@ -200,9 +222,14 @@ def run_log(args: argparse.Namespace) -> int:
     db = Database.in_dir(app.settings.state.dir)
     try:
         found = print_log(
-            DeliveryLog(db), ProgressStore(db), args.person, args.limit, args.failed,
-            app.settings.language, ZoneInfo(app.settings.timezone),
-        )  # fmt: skip
+            DeliveryLog(db),
+            ProgressStore(db),
+            args.person,
+            args.limit,
+            args.failed,
+            app.settings.language,
+            ZoneInfo(app.settings.timezone),
+        )
     finally:
         db.close()
     if not found:

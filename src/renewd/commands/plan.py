@@ -13,12 +13,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from renewd.commands.app import App, today
 from renewd.commands.args import iso_date, person_id
 from renewd.core.errors import EX_DATAERR, RosterError, UsageError
 from renewd.core.model import Lang, Person, PersonPlan, Status
 from renewd.core.wording import say, status_name, step_name
 from renewd.roster.assemble import PartialRoster, read_partial
-from renewd.service.app import App, feed_name_problems, today
+from renewd.roster.feednames import feed_name_problems
 from renewd.store.database import DB_NAME, Database
 from renewd.store.progress import merge_progress
 from renewd.store.records import RosterRecords
@@ -109,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     app = App.load(args.config)
     day: dt.date = args.today or today(app.settings)
     partial = _partial(app)
-    clashes = feed_name_problems(partial.roster, app.settings)
+    clashes = feed_name_problems(partial.roster, {f.name for f in app.settings.feeds.extra})
     if clashes:
         raise RosterError(f"the roster has {len(clashes)} feed name clash(es)", clashes)
     for problem in partial.problems:  # everyone else is planned; the exit status says so

@@ -8,7 +8,7 @@ import logging
 import os
 import sys
 
-from renewd.service.app import config_path
+from renewd.settings import config_path
 
 # syslog priorities, so journald shows levels when stderr goes to the journal
 _PRIORITY = {"DEBUG": 7, "INFO": 6, "WARNING": 4, "ERROR": 3, "CRITICAL": 2}
@@ -46,7 +46,7 @@ def setup_logging(verbose: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from renewd.service.daemon import Daemon
+    from renewd.daemon.runtime import Daemon
 
     setup_logging(args.verbose)
     daemon = Daemon(config_path(args.config))

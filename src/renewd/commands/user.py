@@ -11,8 +11,8 @@ import getpass
 import secrets
 import sys
 
+from renewd.commands.app import App, now
 from renewd.core.errors import UsageError
-from renewd.service.app import App, now
 from renewd.store.accounts import Accounts
 from renewd.store.database import Database
 
@@ -77,9 +77,12 @@ def run_add(args: argparse.Namespace) -> int:
     try:
         password = read_password()
         account = accounts.add(
-            args.name, password, groups=frozenset(args.group), admin=args.admin,
+            args.name,
+            password,
+            groups=frozenset(args.group),
+            admin=args.admin,
             now=now(app.settings),
-        )  # fmt: skip
+        )
     finally:
         db.close()
     scope = "admin" if account.admin else "groups " + ", ".join(sorted(account.groups))
@@ -125,8 +128,10 @@ def run_demo(args: argparse.Namespace) -> int:
     try:
         if accounts.all():  # the password was printed once, on the first start
             base = app.settings.server.base_url
-            print(f"console: {base}/  (accounts exist: `renewd user list`; a forgotten password:"
-                  f" `renewd user passwd NAME -c {args.config or 'CONFIG'}`)")  # fmt: skip
+            print(
+                f"console: {base}/  (accounts exist: `renewd user list`; a forgotten password:"
+                f" `renewd user passwd NAME -c {args.config or 'CONFIG'}`)"
+            )
             return 0
         password = secrets.token_urlsafe(9)
         accounts.add("demo", password, groups=frozenset(), admin=True, now=now(app.settings))

@@ -99,30 +99,52 @@ def check_arrangement(
     present = _canonical(r.name for r in ranges)
     for holiday in STATUTORY:
         if holiday not in present:
-            problems.append(Problem(name, f"{holiday} is missing: is the text cut short?", None,
-                                    holiday))  # fmt: skip
+            problems.append(
+                Problem(name, f"{holiday} is missing: is the text cut short?", None, holiday)
+            )
     for unknown in sorted(present - set(STATUTORY)):
         problems.append(Problem(name, "not a statutory holiday name", None, unknown))
     rest: dict[dt.date, str] = {}
     for r in ranges:
         if r.start < first or r.end > last:
-            problems.append(Problem(name, f"{r.start}..{r.end} is outside {year} and the"
-                                    " December before", None, r.name))  # fmt: skip
+            problems.append(
+                Problem(
+                    name,
+                    f"{r.start}..{r.end} is outside {year} and the December before",
+                    None,
+                    r.name,
+                )
+            )
         for day in r.days():
             if day in rest:
-                problems.append(Problem(name, f"{day} is also a rest day of {rest[day]}", None,
-                                        r.name))  # fmt: skip
+                problems.append(
+                    Problem(name, f"{day} is also a rest day of {rest[day]}", None, r.name)
+                )
             rest[day] = r.name
     for m in makeup:
         if not first <= m.date <= last:
-            problems.append(Problem(name, f"make-up day {m.date} is outside {year} and the"
-                                    " December before", None, m.name))  # fmt: skip
+            problems.append(
+                Problem(
+                    name,
+                    f"make-up day {m.date} is outside {year} and the December before",
+                    None,
+                    m.name,
+                )
+            )
         if m.date.weekday() < 5:
-            problems.append(Problem(name, f"make-up day {m.date} is a {m.date:%A}, not a weekend:"
-                                    " it would be a working day anyway", None, m.name))  # fmt: skip
+            problems.append(
+                Problem(
+                    name,
+                    f"make-up day {m.date} is a {m.date:%A}, not a weekend:"
+                    " it would be a working day anyway",
+                    None,
+                    m.name,
+                )
+            )
         if m.date in rest:
-            problems.append(Problem(name, f"{m.date} is both a rest day and a working day", None,
-                                    m.name))  # fmt: skip
+            problems.append(
+                Problem(name, f"{m.date} is both a rest day and a working day", None, m.name)
+            )
     if problems:
         raise NoticeError(
             f"{name}: the {year} arrangement is refused, nothing was stored", problems

@@ -196,9 +196,13 @@ def plan_events(
         owner = owners.of(m.kind)
         reader = Reader.HR if owner is Owner.EMPLOYER else Reader.HOLDER
         sms = auto_endorsement  # the checklist's "watch for the SMS" agrees with the advice
-        items = _step_checklist(m.kind, person.changes, lang, reader, auto_endorsement=sms,
-                                points=person.has_points) if (
-            person.has_points or m.kind not in POINTS_STEPS) else ()  # fmt: skip
+        items = (
+            _step_checklist(
+                m.kind, person.changes, lang, reader, auto_endorsement=sms, points=person.has_points
+            )
+            if (person.has_points or m.kind not in POINTS_STEPS)
+            else ()
+        )
         if items:
             lines.append(say(lang, "feed.materials"))
             lines.extend(f"- {item}" for item in items)

@@ -157,6 +157,14 @@ def combine(total: int, share: int) -> int:
 def feed_digest(spec: FeedSpec, total: int, count: int, refresh_hours: int) -> str:
     """A cheap fingerprint of what `render_feed` would write: when it changes, the bytes do.
     `total` combines the `event_hash` of the feed's `count` events (in its window)."""
-    head = [PRODID, spec.title, str(spec.mask_names), str(spec.alarms), str(spec.brief),
-            str(refresh_hours), str(count), f"{total:032x}"]  # fmt: skip
+    head = [
+        PRODID,
+        spec.title,
+        str(spec.mask_names),
+        str(spec.alarms),
+        str(spec.brief),
+        str(refresh_hours),
+        str(count),
+        f"{total:032x}",
+    ]
     return hashlib.sha256("\x1f".join(head).encode("utf-8")).hexdigest()[:32]

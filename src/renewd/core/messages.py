@@ -259,8 +259,9 @@ def _checklists(
         # "watch for the SMS" only while waiting for it is the advice (never next to "apply now")
         sms = permit_advice(plan, milestone, today, policy) is PermitAdvice.WAIT_SMS
         points = plan.person.has_points
-        things = step_checklist(kind, plan.person.changes, lang, reader, auto_endorsement=sms,
-                                points=points)  # fmt: skip
+        things = step_checklist(
+            kind, plan.person.changes, lang, reader, auto_endorsement=sms, points=points
+        )
         if things:
             key = "section.give" if item.role is Role.ASK_HR else "section.bring"
             heading = say(lang, key, step=step_name(kind, lang, points))

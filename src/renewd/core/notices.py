@@ -310,5 +310,10 @@ def parse_holiday_cn(text: str, *, year: int | None = None, name: str = "-") -> 
             ranges.append(HolidayRange(off[day], day, day))
     source = f"holiday-cn JSON: {papers[0]}" if isinstance(papers, list) else "holiday-cn JSON"
     check_arrangement(found, ranges, on, problems, name)
-    return Notice(found, tuple(ranges), tuple(sorted(on, key=lambda m: m.date)), source,
-                  NoticeFormat.HOLIDAY_CN)  # fmt: skip
+    return Notice(
+        found,
+        tuple(ranges),
+        tuple(sorted(on, key=lambda m: m.date)),
+        source,
+        NoticeFormat.HOLIDAY_CN,
+    )

@@ -40,23 +40,33 @@ def _where(source: str, lang: Lang) -> str:
 
 # English message (as the reader words it) -> its catalogue sentence, given the match.
 _MESSAGES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], Lang], str]], ...] = (
-    (re.compile(r"no such date \((?P<date>[^)]*)\)"),
-     lambda m, lang: say(lang, "problem.no_such_date", date=m["date"])),
-    (re.compile(r"not a date\b.*|expected a date such as .*"),
-     lambda m, lang: say(lang, "problem.not_a_date")),
-    (re.compile(r"duplicate id '(?P<id>.*)', first seen in (?P<source>.+)"),
-     lambda m, lang: say(lang, "problem.duplicate_id", id=m["id"],
-                         where=_where(m["source"], lang))),
-    (re.compile(r"missing required column \((?P<names>.*)\)"),
-     lambda m, lang: say(lang, "problem.missing_column", names=m["names"])),
+    (
+        re.compile(r"no such date \((?P<date>[^)]*)\)"),
+        lambda m, lang: say(lang, "problem.no_such_date", date=m["date"]),
+    ),
+    (
+        re.compile(r"not a date\b.*|expected a date such as .*"),
+        lambda m, lang: say(lang, "problem.not_a_date"),
+    ),
+    (
+        re.compile(r"duplicate id '(?P<id>.*)', first seen in (?P<source>.+)"),
+        lambda m, lang: say(
+            lang, "problem.duplicate_id", id=m["id"], where=_where(m["source"], lang)
+        ),
+    ),
+    (
+        re.compile(r"missing required column \((?P<names>.*)\)"),
+        lambda m, lang: say(lang, "problem.missing_column", names=m["names"]),
+    ),
     (re.compile(r"missing required value"), lambda m, lang: say(lang, "problem.empty")),
     (re.compile(r"no people in file.*"), lambda m, lang: say(lang, "problem.no_people")),
     (re.compile(r"expected 是/否 \(yes/no\)"), lambda m, lang: say(lang, "problem.yes_no")),
-    (re.compile(r"expected one email address.*"),
-     lambda m, lang: say(lang, "problem.email")),
-    (re.compile(r"cannot read file: (?P<reason>.*)"),
-     lambda m, lang: say(lang, "problem.unreadable", reason=m["reason"])),
-)  # fmt: skip
+    (re.compile(r"expected one email address.*"), lambda m, lang: say(lang, "problem.email")),
+    (
+        re.compile(r"cannot read file: (?P<reason>.*)"),
+        lambda m, lang: say(lang, "problem.unreadable", reason=m["reason"]),
+    ),
+)
 
 
 def message(text: str, lang: Lang) -> str:

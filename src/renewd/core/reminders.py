@@ -32,9 +32,9 @@ class AlertKind(StrEnum):
 
 
 class CalendarNote(StrEnum):
-    """Messages about the working-day calendar (`renewd.service.moved`), not about one step:
-    the person = a roster id, "@moved:<group>" or "@calendar"; cycle = the pass day (the week's
-    Monday for the estimate warning); lead = the first note's id (0 for the warning)."""
+    """Messages about the working-day calendar (`renewd.delivery.calendar_notes`), not about one
+    step: the person = a roster id, "@moved:<group>" or "@calendar"; cycle = the pass day (the
+    week's Monday for the estimate warning); lead = the first note's id (0 for the warning)."""
 
     DATES_MOVED = "dates_moved"  # a calendar change moved these due dates
     CALENDAR_ESTIMATE = "calendar_estimate"  # import the notice: plans rest on an estimate

@@ -14,12 +14,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from renewd.settings import RosterSettings
+log = logging.getLogger(__name__)
 
-log = logging.getLogger("renewd.service.daemon")  # where operators look for roster loading
+
+class Watched(Protocol):
+    """What `RosterWatcher.of` reads of the `[roster]` settings (`renewd.settings`)."""
+
+    @property
+    def files(self) -> tuple[Path, ...]: ...
+
+    @property
+    def settle_seconds(self) -> float: ...
+
 
 Snapshot = dict[Path, tuple[int, int] | None]  # path -> (mtime_ns, size), None when missing
 
@@ -65,7 +73,7 @@ class RosterWatcher:
         return self.clock() - self._pending_since >= self.settle_seconds
 
     @classmethod
-    def of(cls, roster: RosterSettings) -> RosterWatcher:
+    def of(cls, roster: Watched) -> RosterWatcher:
         return cls(roster.files, roster.settle_seconds)
 
     async def settle(self) -> None:

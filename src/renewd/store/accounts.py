@@ -142,9 +142,14 @@ class Accounts:
             conn.execute(
                 "INSERT INTO console_account (name, hash, admin, groups, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (name, _HASHER.hash(password), int(admin), json.dumps(sorted(groups)),
-                 now.isoformat()),
-            )  # fmt: skip
+                (
+                    name,
+                    _HASHER.hash(password),
+                    int(admin),
+                    json.dumps(sorted(groups)),
+                    now.isoformat(),
+                ),
+            )
         return Account(name, admin, frozenset(groups))
 
     def get(self, name: str) -> Account | None:

@@ -1,7 +1,7 @@
 """The claims on delivery rows being sent: who holds them, their leases, and what is owed.
 
 A pass claims a row (`DeliveryLog.take`, status `sending`) in the name of its process, with a
-lease it renews while the send is in flight (`renewd.service.holders` decides when a holder is
+lease it renews while the send is in flight (`renewd.delivery.holders` decides when a holder is
 gone). These are the delivery log's operations on those claims; like `DeliveryLog`, every
 method runs on the caller's thread.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from renewd.store.database import Database
-from renewd.store.deliveries import DeliveryStatus, NewDelivery, columns
+from renewd.store.delivery_rows import DeliveryStatus, NewDelivery, columns
 
 RELEASED = "its sender stopped mid-send; sent again (it may arrive twice)"
 
@@ -58,10 +58,24 @@ class Claims:
                     "INSERT OR IGNORE INTO delivery (person, cycle, kind, lead, part, channel,"
                     " recipient, status, attempts, next_at, created_at, updated_at, late, title,"
                     " body, format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)",
-                    (person, cycle.isoformat(), kind, lead, d.part, d.channel, d.recipient,
-                     DeliveryStatus.PENDING.value, at, at, at, int(d.late), d.message.title,
-                     d.message.body, d.message.format.value),
-                )  # fmt: skip
+                    (
+                        person,
+                        cycle.isoformat(),
+                        kind,
+                        lead,
+                        d.part,
+                        d.channel,
+                        d.recipient,
+                        DeliveryStatus.PENDING.value,
+                        at,
+                        at,
+                        at,
+                        int(d.late),
+                        d.message.title,
+                        d.message.body,
+                        d.message.format.value,
+                    ),
+                )
                 added += cur.rowcount
         return added
 

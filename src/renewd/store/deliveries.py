@@ -14,148 +14,38 @@ Tables (component "delivery" of the state database):
 - `pass_history`: the days a pass ran; `person_seen`: the people renewd has written to (the
   others get a first-contact status); `delivery_meta`: a 0.1.0 database adopts its roster.
 
-That column encoding is this module's alone: callers see `DeliveryRow`s whose `subject` is a
-`ReminderKey` or a `DigestKey`, and `DeliveryStatus` values, never raw rows.
+The column encoding is `renewd.store.delivery_rows`'s alone: callers see `DeliveryRow`s whose
+`subject` is a `ReminderKey` or a `DigestKey`, and `DeliveryStatus` values, never raw rows.
 
 Row states: pending → sending → sent | failed → (sending again when its wait is over) → dead after
 `max_attempts`; cancelled when the step was done before a retry got through. A `sending` row
-names its `holder` until its `lease_until` (`renewd.store.claims`, `renewd.service.holders`).
+names its `holder` until its `lease_until` (`renewd.store.claims`, `renewd.delivery.holders`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
-from enum import StrEnum
+from dataclasses import replace
 
-from renewd.core.messages import Format, Message
-from renewd.core.reminders import DigestKey, MessageKey, Reminder, ReminderKey, parse_kind
+from renewd.core.reminders import DigestKey, Reminder, ReminderKey, parse_kind
 from renewd.store.database import Database
+from renewd.store.delivery_rows import (
+    DIGEST,
+    INSERT,
+    MESSAGE,
+    DeliveryRow,
+    DeliveryStatus,
+    NewDelivery,
+    ReminderFact,
+    columns,
+    insert_values,
+    rows_of,
+)
 from renewd.store.delivery_schema import SCHEMA
 
 log = logging.getLogger(__name__)
-
-
-class DeliveryStatus(StrEnum):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"  # will be retried when its wait is over
-    DEAD = "dead"  # gave up after max_attempts
-    CANCELLED = "cancelled"  # the step was done before a retry got through
-
-
-Subject = ReminderKey | DigestKey | MessageKey
-
-DIGEST = "digest"
-MESSAGE = "message"
-ESCALATION = "@escalation"
-_GROUP_DIGEST = "@digest:"
-_CHANNEL_DIGEST = "@channel:"
-
-
-def columns(subject: Subject) -> tuple[str, dt.date, str, int]:
-    """The (person, cycle, kind, lead) columns that store `subject`."""
-    if isinstance(subject, MessageKey):
-        return subject.person, subject.day, MESSAGE, subject.number
-    if isinstance(subject, DigestKey):
-        if subject.channel is not None:
-            who = f"{_CHANNEL_DIGEST}{subject.channel}"
-        else:
-            who = ESCALATION if subject.group is None else f"{_GROUP_DIGEST}{subject.group}"
-        return who, subject.day, DIGEST, subject.number
-    return subject.person, subject.cycle, subject.kind.value, subject.lead
-
-
-def subject_of(person: str, cycle: str, kind: str, lead: int) -> Subject | None:
-    """The subject stored in those columns; None for a kind this version does not know."""
-    day = dt.date.fromisoformat(cycle)
-    if kind == MESSAGE:
-        return MessageKey(day, lead, person)
-    if kind == DIGEST:
-        if person.startswith(_CHANNEL_DIGEST):
-            return DigestKey(day, lead, None, person.removeprefix(_CHANNEL_DIGEST))
-        group = None if person == ESCALATION else person.removeprefix(_GROUP_DIGEST)
-        return DigestKey(day, lead, group)
-    parsed = parse_kind(kind)
-    return None if parsed is None else ReminderKey(person, day, parsed, lead)
-
-
-@dataclass(frozen=True)
-class NewDelivery:
-    """A delivery to claim: what to send, on which channel, to whom."""
-
-    subject: Subject
-    part: int
-    channel: str
-    recipient: str  # "" = the channel's configured destination
-    message: Message
-    late: bool
-    items: tuple[ReminderKey, ...] = ()  # the reminders a message or digest carries
-
-
-@dataclass(frozen=True)
-class ReminderFact:
-    """How one reminder was issued, from the `reminder` table."""
-
-    fire_on: dt.date
-    issued_on: dt.date
-    late: bool
-    first: bool
-    legacy: bool = False  # issued by 0.1.0, whose "late" only meant "after its fire day"
-
-
-@dataclass(frozen=True)
-class DeliveryRow:
-    """One row of the delivery log."""
-
-    id: int
-    subject: Subject
-    part: int
-    channel: str
-    recipient: str
-    status: DeliveryStatus
-    attempts: int
-    next_at: float
-    created_at: float
-    updated_at: float
-    sent_at: float | None
-    late: bool
-    reason: str
-    message: Message
-    items: tuple[ReminderKey, ...] = ()  # filled in by `with_items`
-    holder: str = ""  # who claimed it, while `sending`
-
-
-def _row(row: sqlite3.Row) -> DeliveryRow | None:
-    subject = subject_of(row["person"], row["cycle"], row["kind"], int(row["lead"]))
-    if subject is None:
-        log.warning("delivery row %s has unknown kind %r; left alone", row["id"], row["kind"])
-        return None
-    return DeliveryRow(
-        id=int(row["id"]),
-        subject=subject,
-        part=int(row["part"]),
-        channel=str(row["channel"]),
-        recipient=str(row["recipient"]),
-        status=DeliveryStatus(row["status"]),
-        attempts=int(row["attempts"]),
-        next_at=float(row["next_at"]),
-        created_at=float(row["created_at"]),
-        updated_at=float(row["updated_at"]),
-        sent_at=None if row["sent_at"] is None else float(row["sent_at"]),
-        late=bool(row["late"]),
-        reason=str(row["reason"]),
-        message=Message(str(row["title"]), str(row["body"]), Format(str(row["format"]))),
-        holder=str(row["holder"]),
-    )
-
-
-def _rows(cursor: sqlite3.Cursor) -> list[DeliveryRow]:
-    return [r for r in map(_row, cursor) if r is not None]
 
 
 class DeliveryLog:
@@ -208,7 +98,7 @@ class DeliveryLog:
             )
             args = (*args, person, person)
         sql += " ORDER BY id DESC LIMIT ?"
-        return self.with_items(_rows(self.db.conn.execute(sql, (*args, limit))))
+        return self.with_items(rows_of(self.db.conn.execute(sql, (*args, limit))))
 
     def with_items(self, rows: Sequence[DeliveryRow]) -> list[DeliveryRow]:
         """`rows` with the reminder keys each message or digest carried."""
@@ -244,9 +134,12 @@ class DeliveryLog:
             ).fetchone()
             if row is not None:
                 out[key] = ReminderFact(
-                    dt.date.fromisoformat(row[0]), dt.date.fromisoformat(row[1]),
-                    bool(row[2]), bool(row[3]), bool(row[4]),
-                )  # fmt: skip
+                    dt.date.fromisoformat(row[0]),
+                    dt.date.fromisoformat(row[1]),
+                    bool(row[2]),
+                    bool(row[3]),
+                    bool(row[4]),
+                )
         return out
 
     def pass_days(self) -> frozenset[dt.date]:
@@ -283,7 +176,7 @@ class DeliveryLog:
             " OR (status = ? AND holder = '' AND updated_at <= ?) ORDER BY id",
             (s.PENDING, s.FAILED, now, s.SENDING, now, s.SENDING, stale_before),
         )
-        return _rows(cursor)
+        return rows_of(cursor)
 
     def next_digest_number(self, group: str | None, day: dt.date) -> int:
         """The number of the next digest of `day` for `group` (None: the escalation digest)."""
@@ -319,9 +212,17 @@ class DeliveryLog:
                     "INSERT OR IGNORE INTO reminder"
                     " (person, cycle, kind, lead, fire_on, issued_on, late, first)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (person, cycle.isoformat(), kind, lead, r.fire_on.isoformat(),
-                     today.isoformat(), int(r.late), int(r.first)),
-                )  # fmt: skip
+                    (
+                        person,
+                        cycle.isoformat(),
+                        kind,
+                        lead,
+                        r.fire_on.isoformat(),
+                        today.isoformat(),
+                        int(r.late),
+                        int(r.first),
+                    ),
+                )
                 if cur.rowcount == 1:  # else another pass issued it first
                     won.append(r)
             items: list[tuple[object, ...]] = []
@@ -358,13 +259,22 @@ class DeliveryLog:
             cur = conn.execute(
                 "UPDATE delivery SET status = ?, attempts = ?, updated_at = ?, holder = ?,"
                 " lease_until = ? WHERE id = ? AND status = ? AND attempts = ?",
-                (DeliveryStatus.SENDING, attempts, at, holder, lease_until, row.id, row.status,
-                 row.attempts),
-            )  # fmt: skip
+                (
+                    DeliveryStatus.SENDING,
+                    attempts,
+                    at,
+                    holder,
+                    lease_until,
+                    row.id,
+                    row.status,
+                    row.attempts,
+                ),
+            )
         if cur.rowcount != 1:
             return None
-        return replace(row, status=DeliveryStatus.SENDING, attempts=attempts, updated_at=at,
-                       holder=holder)  # fmt: skip
+        return replace(
+            row, status=DeliveryStatus.SENDING, attempts=attempts, updated_at=at, holder=holder
+        )
 
     def finish(
         self,
@@ -384,17 +294,3 @@ class DeliveryLog:
                 " next_at = COALESCE(?, next_at), holder = '' WHERE id = ?",
                 (status, at, reason, row.attempts, sent, at, next_at, row.id),
             )
-
-
-INSERT = (
-    "INSERT OR IGNORE INTO delivery (person, cycle, kind, lead, part, channel, recipient, status,"
-    " attempts, next_at, created_at, updated_at, late, title, body, format)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)"
-)
-
-
-def insert_values(d: NewDelivery, at: float) -> tuple[object, ...]:
-    person, cycle, kind, lead = columns(d.subject)
-    return (person, cycle.isoformat(), kind, lead, d.part, d.channel, d.recipient,
-            DeliveryStatus.PENDING.value, at, at, at, int(d.late), d.message.title,
-            d.message.body, d.message.format.value)  # fmt: skip

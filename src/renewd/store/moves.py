@@ -124,14 +124,31 @@ class MoveStore:
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (year) DO UPDATE SET digest = excluded.digest,"
             " source = excluded.source, off = excluded.off, work = excluded.work,"
             " seen_at = excluded.seen_at",
-            [(year, year_digest(off, on), source, json.dumps(sorted(map(str, off))),
-              json.dumps(sorted(map(str, on))), at) for year, (source, off, on) in years.items()],
-        )  # fmt: skip
+            [
+                (
+                    year,
+                    year_digest(off, on),
+                    source,
+                    json.dumps(sorted(map(str, off))),
+                    json.dumps(sorted(map(str, on))),
+                    at,
+                )
+                for year, (source, off, on) in years.items()
+            ],
+        )
         rows = [
-            (m.person, m.cycle.isoformat(), m.kind.value, m.old.isoformat(), m.new.isoformat(),
-             int(m.provisional), cause, at)
+            (
+                m.person,
+                m.cycle.isoformat(),
+                m.kind.value,
+                m.old.isoformat(),
+                m.new.isoformat(),
+                int(m.provisional),
+                cause,
+                at,
+            )
             for m in moves
-        ]  # fmt: skip
+        ]
         conn.executemany(
             "INSERT INTO moved_note (person, cycle, kind, old_due, new_due, provisional, cause,"
             " noted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -77,15 +77,23 @@ class NoticeStore:
             cur = conn.execute(
                 "INSERT INTO holiday_notice (year, source, format, imported_at, digest)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (notice.year, notice.source, notice.format.value,
-                 now.astimezone(dt.UTC).replace(microsecond=0).isoformat(), key),
-            )  # fmt: skip
+                (
+                    notice.year,
+                    notice.source,
+                    notice.format.value,
+                    now.astimezone(dt.UTC).replace(microsecond=0).isoformat(),
+                    key,
+                ),
+            )
             conn.executemany(
                 "INSERT INTO holiday_day (notice, day, name, off) VALUES (?, ?, ?, ?)",
-                [(cur.lastrowid, d.isoformat(), h.name, 1) for h in notice.holidays
-                 for d in h.days()]
+                [
+                    (cur.lastrowid, d.isoformat(), h.name, 1)
+                    for h in notice.holidays
+                    for d in h.days()
+                ]
                 + [(cur.lastrowid, m.date.isoformat(), m.name, 0) for m in notice.makeup],
-            )  # fmt: skip
+            )
         return True
 
     def load(self) -> dict[int, StoredNotice]:
@@ -113,9 +121,12 @@ class NoticeStore:
                 else:
                     ranges.append(HolidayRange(row["name"], day, day))
             notice = Notice(
-                head["year"], tuple(ranges), tuple(makeup), head["source"],
+                head["year"],
+                tuple(ranges),
+                tuple(makeup),
+                head["source"],
                 NoticeFormat(head["format"]),
-            )  # fmt: skip
+            )
             out[head["year"]] = StoredNotice(notice, dt.datetime.fromisoformat(head["imported_at"]))
         return out
 

@@ -144,8 +144,17 @@ def check_record(
         opens = person.permit_expires - dt.timedelta(days=window_days)
         if step is Step.PERMIT_RENEWED and day < opens:
             expires = person.permit_expires
-            raise UsageError(say(lang, "refuse.window", step=_named(step, lang), day=day,
-                                 expires=expires, opens=opens, n=window_days))  # fmt: skip
+            raise UsageError(
+                say(
+                    lang,
+                    "refuse.window",
+                    step=_named(step, lang),
+                    day=day,
+                    expires=expires,
+                    opens=opens,
+                    n=window_days,
+                )
+            )
     if new_expiry is not None and new_expiry <= person.permit_expires:
         raise UsageError(say(lang, "refuse.expiry", new=new_expiry, old=person.permit_expires))
 
@@ -163,8 +172,16 @@ def check_day(
     before = PREDECESSOR.get(step)
     earlier = progress.get(before) if before is not None else None
     if before is not None and earlier is not None and day < earlier:
-        raise UsageError(say(lang, "refuse.before", step=_named(step, lang), day=day,
-                             before=_named(before, lang), earlier=earlier))  # fmt: skip
+        raise UsageError(
+            say(
+                lang,
+                "refuse.before",
+                step=_named(step, lang),
+                day=day,
+                before=_named(before, lang),
+                earlier=earlier,
+            )
+        )
 
 
 class ProgressStore:

@@ -130,8 +130,11 @@ def mark_noticed(db: Database, group: str, problems: Iterable[Problem], day: str
 def forget_fixed(db: Database, by_group: Mapping[str, Sequence[Problem]]) -> None:
     """Drop the records of problems that are gone, so that one coming back is noticed again."""
     current = {(g, problem_key(p)) for g, ps in by_group.items() for p in ps}
-    stale = [row for row in db.conn.execute("SELECT grp, problem FROM roster_notice")
-             if (row[0], row[1]) not in current]  # fmt: skip
+    stale = [
+        row
+        for row in db.conn.execute("SELECT grp, problem FROM roster_notice")
+        if (row[0], row[1]) not in current
+    ]
     if stale:
         with db.transaction() as conn:
             conn.executemany("DELETE FROM roster_notice WHERE grp = ? AND problem = ?", stale)

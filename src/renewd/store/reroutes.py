@@ -1,5 +1,5 @@
 """Re-routing a waiting delivery whose channel was renamed or removed (see
-`renewd.service.delivery`): the old row cancelled and its replacements inserted, one
+`renewd.delivery.passes`): the old row cancelled and its replacements inserted, one
 transaction."""
 
 from __future__ import annotations
@@ -7,7 +7,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from renewd.store.database import Database
-from renewd.store.deliveries import INSERT, DeliveryRow, DeliveryStatus, NewDelivery, insert_values
+from renewd.store.delivery_rows import (
+    INSERT,
+    DeliveryRow,
+    DeliveryStatus,
+    NewDelivery,
+    insert_values,
+)
 
 
 def reroute(

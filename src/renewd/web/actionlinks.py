@@ -36,7 +36,7 @@ from renewd.core.routing import PersonalEnvelope
 from renewd.core.wording import Role, step_name
 from renewd.store.tokens import load_key
 
-Extra = Callable[[PersonalEnvelope], Sequence[Section]]  # as renewd.service.outbox takes it
+Extra = Callable[[PersonalEnvelope], Sequence[Section]]  # as renewd.delivery.outbox takes it
 MAC_BYTES = 16
 PATH = "/a/"
 

@@ -35,7 +35,7 @@ from renewd.web.limits import ConnectionGuard, GuardedSite
 from renewd.web.publisher import FeedCache, FeedUrls, Published
 
 CACHE: web.AppKey[FeedCache] = web.AppKey("renewd.feed_cache", FeedCache)
-log = logging.getLogger("renewd.web.server")
+log = logging.getLogger(__name__)
 
 NOT_FOUND_BODY = b"404: Not Found\n"
 _NOT_FOUND_HEADERS = {

@@ -38,7 +38,7 @@ from renewd.web.console import i18n
 from renewd.web.console.index import PeopleIndex
 from renewd.web.console.source import ConsoleSource, PlansView
 
-log = logging.getLogger("renewd.web.console")
+log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "renewd_session"
 PRE_COOKIE = "renewd_presign"  # the double-submit CSRF token before a session exists
@@ -299,9 +299,11 @@ async def signin(request: web.Request) -> web.StreamResponse:
     log.info("account %r signed in from %s", name, address)
     response = redirect(target)
     console.set_cookie(
-        response, SESSION_COOKIE, session_id,
+        response,
+        SESSION_COOKIE,
+        session_id,
         max_age=int(console.settings.console.session_hours * 3600),
-    )  # fmt: skip
+    )
     return response
 
 

@@ -207,8 +207,11 @@ class PeopleIndex:
             for r in rows:
                 if r.plan.provisional:
                     dues = [m.due.year for m in r.plan.milestones if m.provisional]
-                    years.update(range(min(dues, default=r.plan.cycle.year),
-                                       max(*dues, r.plan.cycle.year) + 1))  # fmt: skip
+                    years.update(
+                        range(
+                            min(dues, default=r.plan.cycle.year), max(*dues, r.plan.cycle.year) + 1
+                        )
+                    )
             cached = Counts(
                 people=len(rows),
                 overdue_steps=sum(r.overdue for r in rows),

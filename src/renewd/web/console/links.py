@@ -82,8 +82,9 @@ async def action_confirm(request: web.Request) -> web.StreamResponse:
     try:
         console.source.record(claim.person, claim.step, day, new_expiry=new_expiry, by="link")
     except UsageError as exc:  # before the step it waits for
-        return console.render(request, "message.html", status=400, message_text=str(exc),
-                              back=f"/a/{token}")  # fmt: skip
+        return console.render(
+            request, "message.html", status=400, message_text=str(exc), back=f"/a/{token}"
+        )
     detail = f"{claim.step.value}={day}" + (f", new expiry {new_expiry}" if new_expiry else "")
     console.accounts.audit("link", claim.person, "done", detail, console.source.now())
     return console.render(

@@ -239,8 +239,7 @@ async def record_done(request: web.Request) -> web.StreamResponse:
         console.source.record(row.id, step, day, by=by)
     except UsageError as exc:  # before the step it waits for
         back = _person_url(row.id, "")
-        return console.render(request, "message.html", status=400, message_text=str(exc),
-                              back=back)  # fmt: skip
+        return console.render(request, "message.html", status=400, message_text=str(exc), back=back)
     console.accounts.audit(by, row.id, "done", f"{step.value}={day}", console.source.now())
     return redirect(_person_url(row.id, "recorded"))
 
@@ -269,8 +268,9 @@ async def new_expiry(request: web.Request) -> web.StreamResponse:
     try:
         console.source.record(row.id, None, None, new_expiry=day, by=actor(request))
     except UsageError as exc:  # not after the expiry in force
-        return console.render(request, "message.html", status=400, message_text=str(exc),
-                              back=_person_url(row.id, ""))  # fmt: skip
+        return console.render(
+            request, "message.html", status=400, message_text=str(exc), back=_person_url(row.id, "")
+        )
     console.accounts.audit(
         actor(request), row.id, "new_expiry", day.isoformat(), console.source.now()
     )

@@ -1,6 +1,6 @@
 """What the console needs from the service: a snapshot of the plans and a way to record progress.
 
-The console depends on this small protocol only; `renewd.service.console` adapts the daemon to
+The console depends on this small protocol only; `renewd.daemon.console_port` adapts the daemon to
 it, and tests can hand in their own.
 """
 

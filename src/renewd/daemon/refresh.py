@@ -24,26 +24,26 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from renewd.calendar.snapshot import Snapshot, build_snapshot
 from renewd.channels.base import Channel
 from renewd.channels.factory import build_channels
 from renewd.core.errors import Problem, RenewdError, RosterError
 from renewd.core.model import PersonPlan, Progress
 from renewd.core.policy import YearTable
+from renewd.daemon.health import Health, Metrics
+from renewd.delivery.owed import Owed, owed
 from renewd.roster.assemble import PartialRoster, read_partial
+from renewd.roster.feednames import feed_name_problems
 from renewd.roster.reader import Roster, load_roster
 from renewd.roster.watcher import RosterWatcher
-from renewd.service.app import feed_name_problems
-from renewd.service.owed import Owed, owed
-from renewd.service.snapshot import Snapshot, build_snapshot
 from renewd.settings import Settings, load_settings
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog
 from renewd.store.notices import NoticeStore
 from renewd.store.progress import ProgressStore
 from renewd.store.records import RosterRecords, keep
-from renewd.web.health import Health, Metrics
 
-log = logging.getLogger("renewd.service.daemon")
+log = logging.getLogger(__name__)
 
 
 class Refresher:
@@ -73,7 +73,7 @@ class Refresher:
         self._db: Database | None = None
         self._to_keep: PartialRoster | None = None
         self._settle: Callable[[], None] | None = None  # `load`'s health, once it is published
-        self.roster_notices: Mapping[str, Sequence[Problem]] = {}  # for HR, once (Delivery)
+        self.roster_problems: Mapping[str, Sequence[Problem]] = {}  # for HR, once (Delivery)
         self._mark: object = None
         self._recorded: Mapping[str, Progress] = {}
         self._holiday_store: NoticeStore | None = None
@@ -126,7 +126,7 @@ class Refresher:
         if self.health.set_roster(problems, stale, kept, partial.left_out):
             for problem in problems:  # each set of problems is logged once
                 log.error("roster problem (%s): %s", reason, problem)
-        self.roster_notices = partial.by_group
+        self.roster_problems = partial.by_group
         self.metrics.roster_errors.set(len(problems))
         log.info("roster loaded (%s): %d people", reason, len(partial.people))
 
@@ -145,7 +145,8 @@ class Refresher:
             partial = PartialRoster(load_roster(files, limits))
         else:
             partial = read_partial(files, RosterRecords(self._db), limits)
-        clashes = feed_name_problems(partial.roster, self.settings)  # as `renewd check` says
+        reserved = {feed.name for feed in self.settings.feeds.extra}
+        clashes = feed_name_problems(partial.roster, reserved)  # as `renewd check` says
         if clashes:
             raise RosterError(f"the roster has {len(clashes)} feed name clash(es)", clashes)
         return partial

@@ -1,13 +1,13 @@
-"""HR's notices of roster problems: each problem once, on the digest channels of its group.
+"""HR's notes of roster problems: each problem once, on the digest channels of its group.
 
 A bad row holds back only its own person (`renewd.roster.assemble.read_partial`); HR has to
 correct it. Each problem HR was not told of yet goes to that group's digest channels
 (`[groups.X] channels`), or to `notify.escalate_to` when the row has no group (or its group has
 no channels): as a section of the digest the pass writes that channel anyway (one message per
-recipient per pass, docs/design.md §9; `Notices.digest_extra`), else in a notice of its own. The
-rows that carry them and the record that HR was told (`renewd.store.records.mark_noticed`) commit in
-one transaction, so a crash cannot tell HR twice or not at all; a problem that is fixed is
-forgotten, and told again should it come back.
+recipient per pass, docs/design.md §9; `RosterNotes.digest_extra`), else in a note of its own.
+The rows that carry them and the record that HR was told (`renewd.store.records.mark_noticed`)
+commit in one transaction, so a crash cannot tell HR twice or not at all; a problem that is fixed
+is forgotten, and told again should it come back.
 """
 
 from __future__ import annotations
@@ -26,12 +26,13 @@ from renewd.core.routing import GroupEnvelope
 from renewd.core.wording import say
 from renewd.settings import Settings
 from renewd.store.database import Database
-from renewd.store.deliveries import DeliveryLog, NewDelivery
+from renewd.store.deliveries import DeliveryLog
+from renewd.store.delivery_rows import NewDelivery
 from renewd.store.records import mark_noticed, unnoticed
 
 
-class Notices:
-    """One pass's roster notices. In a pass that writes digests: `begin()` inside the claim
+class RosterNotes:
+    """One pass's roster notes. In a pass that writes digests: `begin()` inside the claim
     transaction, build the outbox (which asks `digest_extra`), then `rest(today, True)`; in one
     that writes none, `build(today, True)` alone."""
 
@@ -73,7 +74,7 @@ class Notices:
         return out
 
     def rest(self, today: dt.date, record: bool) -> list[NewDelivery]:
-        """A notice of its own on every channel no digest carried a group's problems to; with
+        """A note of its own on every channel no digest carried a group's problems to; with
         `record`, mark every group told that some channel hears (inside the caller's
         transaction, with the rows)."""
         out: list[NewDelivery] = []
@@ -83,7 +84,7 @@ class Notices:
             names = self._channels(group)
             key_group = group if self._own(group) else None
             key = DigestKey(today, log.next_digest_number(key_group, today), key_group)
-            letter = roster_notice(group or None, problems, lang)
+            letter = roster_note(group or None, problems, lang)
             for name in names:
                 if name in self.left[group]:
                     chan = self.channels[name]
@@ -95,7 +96,7 @@ class Notices:
         return out
 
     def build(self, today: dt.date, record: bool) -> list[NewDelivery]:
-        """Every notice on its own (a pass that writes no digest)."""
+        """Every note on its own (a pass that writes no digest)."""
         self.begin()
         return self.rest(today, record)
 
@@ -135,8 +136,8 @@ def roster_section(group: str | None, problems: Sequence[Problem], lang: Lang) -
     return Section(heading, tuple(lines))
 
 
-def roster_notice(group: str | None, problems: Sequence[Problem], lang: Lang) -> Letter:
-    """HR's notice of roster rows that were held back, for a pass that writes it nothing else."""
+def roster_note(group: str | None, problems: Sequence[Problem], lang: Lang) -> Letter:
+    """HR's note of roster rows that were held back, for a pass that writes it nothing else."""
     who, n = _who(group, lang), len(problems)
     title = (
         f"【名单问题】{who}：{n} 处需要更正"

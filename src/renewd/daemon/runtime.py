@@ -37,29 +37,31 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from renewd import clock
+from renewd.calendar.changes import calendar_pass, estimate_warning
+from renewd.calendar.snapshot import Snapshot
 from renewd.channels.factory import build_channels
 from renewd.core.errors import RenewdError
 from renewd.core.model import PersonPlan
 from renewd.core.schedule import reminder_day
-from renewd.service.calendar import calendar_pass, estimate_warning
-from renewd.service.console import ActionLinks, attach_console, link_sections
-from renewd.service.delivery import Delivery, workday_move
-from renewd.service.holders import Role, this_process
-from renewd.service.refresh import Refresher
-from renewd.service.scheduling import schedule_jobs
-from renewd.service.snapshot import Snapshot
-from renewd.service.statelock import StateLock
-from renewd.service.supervisor import Supervisor
-from renewd.service.systemd import Notifier, watchdog_interval
+from renewd.daemon.console_port import attach_console
+from renewd.daemon.health import Health, Metrics
+from renewd.daemon.refresh import Refresher
+from renewd.daemon.scheduling import schedule_jobs
+from renewd.daemon.statelock import StateLock
+from renewd.daemon.supervisor import Supervisor
+from renewd.daemon.systemd import Notifier, watchdog_interval
+from renewd.delivery.holders import Role, this_process
+from renewd.delivery.passes import Delivery, workday_move
 from renewd.settings import Settings, load_settings
 from renewd.store.database import Database
 from renewd.store.feedkey import open_feed_key
-from renewd.web.health import Health, Metrics, add_health_routes, count_requests
+from renewd.web.actionlinks import ActionLinks, link_sections
+from renewd.web.health import add_health_routes, count_requests
 from renewd.web.limits import RateLimitedLog, quiet_exception_handler
 from renewd.web.publisher import FeedCache
 from renewd.web.server import build_app, start_configured
 
-log = logging.getLogger("renewd.service.daemon")
+log = logging.getLogger(__name__)
 
 POLL_SECONDS = 2.0
 
@@ -212,20 +214,33 @@ class Daemon:
         settings = snap.settings if snap else self.settings
         channels = snap.channels if snap else self.state.channels
         move = workday_move(settings, snap.calendar) if snap else None
-        extra = link_sections(ActionLinks.of(settings.state.dir, settings.server.base_url),
-                              settings.language)  # fmt: skip
-        # Under the state lock, any other daemon's claims are a dead one's (service.holders).
-        delivery = Delivery(self.db, settings, channels, move=move, extra=extra,
-                            holder=this_process(Role.DAEMON), under_lock=True,
-                            unrecorded=self._unrecorded)  # fmt: skip
+        extra = link_sections(
+            ActionLinks.of(settings.state.dir, settings.server.base_url), settings.language
+        )
+        # Under the state lock, any other daemon's claims are a dead one's (delivery.holders).
+        delivery = Delivery(
+            self.db,
+            settings,
+            channels,
+            move=move,
+            extra=extra,
+            holder=this_process(Role.DAEMON),
+            under_lock=True,
+            unrecorded=self._unrecorded,
+        )
         # A calendar change since the last pass: note what moved, for this pass to tell.
         warning = calendar_pass(snap, self.db, plans, day, now) if snap else None
         # On SIGTERM the pass stops submitting, records what is in flight, and leaves the rest
         # pending for the next start: nothing is left "sending", so nothing repeats.
         report = delivery.run_pass(
-            plans, day, now, should_stop=self._stopping.is_set, catch_up_only=sweep,
-            notices=self.state.roster_notices, calendar_warning=warning,
-        )  # fmt: skip
+            plans,
+            day,
+            now,
+            should_stop=self._stopping.is_set,
+            catch_up_only=sweep,
+            notices=self.state.roster_problems,
+            calendar_warning=warning,
+        )
         for outcome in report.sent:
             self.metrics.deliveries.labels(channel=outcome.channel, result="sent").inc()
             if outcome.attempts > 1:

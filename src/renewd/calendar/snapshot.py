@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
+from typing import Protocol
 
 from renewd.channels.base import Channel
 from renewd.core.errors import EX_CONFIG, CalendarError, Problem, RosterError
@@ -28,6 +29,7 @@ from renewd.core.policy import YearTable
 from renewd.core.workdays import WorkdayCalendar
 from renewd.roster.reader import Roster
 from renewd.settings import Settings
+from renewd.store.database import Database
 from renewd.store.progress import merge_progress
 
 # At most this many people are named when a roster cannot be planned (the count says the rest).
@@ -142,3 +144,16 @@ def build_snapshot(
         recorded=MappingProxyType(dict(recorded)),
         notices=notices,
     )
+
+
+class Planned(Protocol):
+    """What a calendar use case asks of the CLI's composition root (`renewd.commands.app.App`):
+    the settings, the calendar in force, and everyone planned on a day."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def calendar(self) -> WorkdayCalendar: ...
+
+    def snapshot(self, day: dt.date, db: Database | None = None) -> Snapshot: ...

@@ -28,7 +28,7 @@ from renewd.core.policy import Policy
 from renewd.core.reminders import DigestKey, MessageKey, Reminder
 from renewd.core.routing import GroupEnvelope, PersonalEnvelope, route
 from renewd.settings import Settings
-from renewd.store.deliveries import NewDelivery
+from renewd.store.delivery_rows import NewDelivery
 
 Extra = Callable[[PersonalEnvelope], Sequence[Section]]
 DigestExtra = Callable[[GroupEnvelope], Sequence[Section]]
@@ -79,9 +79,16 @@ def build(
         subject = MessageKey(today, number, plans[0].person.id)
         for part, message in enumerate(render(letter, channel.format, channel.max_bytes, lang)):
             claims.append(
-                NewDelivery(subject, part, envelope.channel, envelope.address, message, late,
-                            keys if part == 0 else ())
-            )  # fmt: skip
+                NewDelivery(
+                    subject,
+                    part,
+                    envelope.channel,
+                    envelope.address,
+                    message,
+                    late,
+                    keys if part == 0 else (),
+                )
+            )
     for digest in routed.group:
         channel = channels[digest.channel]
         sections = digest_extra(digest) if digest_extra is not None else ()
@@ -100,9 +107,10 @@ def build(
         digest_key = DigestKey(today, number, None, digest.channel)
         for part, message in enumerate(parts):
             claims.append(
-                NewDelivery(digest_key, part, digest.channel, "", message, False,
-                            keys if part == 0 else ())
-            )  # fmt: skip
+                NewDelivery(
+                    digest_key, part, digest.channel, "", message, False, keys if part == 0 else ()
+                )
+            )
     unheard = tuple(
         f"{r.plan.person.id} {r.kind.value}: no channel reaches this person" for r in routed.unheard
     )

@@ -23,15 +23,15 @@ from collections.abc import Mapping, Sequence
 from renewd.channels.base import Channel
 from renewd.channels.factory import routes_of
 from renewd.channels.formatting import render
+from renewd.core.estimate import Estimate
 from renewd.core.messages import Letter, Line, Section
 from renewd.core.model import Lang, Person, PersonPlan
 from renewd.core.moves import moved_letter, moved_section
 from renewd.core.reminders import CalendarNote, ReminderKey
 from renewd.core.routing import GroupEnvelope, PersonalEnvelope, roles
-from renewd.service.calendar import Estimate
 from renewd.settings import Settings
 from renewd.store.database import Database
-from renewd.store.deliveries import NewDelivery
+from renewd.store.delivery_rows import NewDelivery
 from renewd.store.moves import MoveStore, Note
 
 Personal = tuple[str, str]  # (channel, address)

@@ -6,14 +6,14 @@ The delivery log (`renewd.store.deliveries`) holds what was issued and every del
 1. compute the due reminders (pure) from the plans, the issued keys, the people renewd has
    written to (the others get a first-contact status) and the days passes ran (late = renewd was
    not running);
-2. route them to one message per recipient (`renewd.service.outbox`) and, in **one
+2. route them to one message per recipient (`renewd.delivery.outbox`) and, in **one
    transaction**, insert those reminders and all their delivery rows as `pending` (a concurrent
    pass that inserted the same reminder first wins; ours is dropped);
 3. send every row that is pending, failed with its wait over, or left `sending` by a process
-   that is gone (`renewd.service.holders`: a dead pid, an expired lease) — each first moved to
+   that is gone (`renewd.delivery.holders`: a dead pid, an expired lease) — each first moved to
    `sending` with a compare-and-set, so two passes never send the same row at the same time —
    and mark it sent, failed (with the reason, the attempt count and the next attempt time) or
-   dead (`renewd.service.sending`).
+   dead (`renewd.delivery.sending`).
 
 A pass sees only what it is given: the plans, the channels and the state database. It never
 plans, builds channels or opens a connection of its own, so the daemon's plans and channels (the
@@ -43,30 +43,23 @@ from collections.abc import Callable, Mapping, Sequence
 
 from renewd.channels.base import Channel
 from renewd.core.errors import Problem
+from renewd.core.estimate import Estimate
 from renewd.core.model import MilestoneKind, PersonPlan
 from renewd.core.reminders import DigestKey, MessageKey, Reminder, ReminderKey
 from renewd.core.schedule import LeadRules, PassHistory, due_reminders
 from renewd.core.workdays import WorkdayCalendar
-from renewd.service.calendar import Estimate
-from renewd.service.holders import Holder, Role, is_gone, this_process
-from renewd.service.moved import CalendarMail
-from renewd.service.notices import Notices
-from renewd.service.outbox import Extra, Outbox, build, joined
-from renewd.service.sending import Outcome, PassReport, Sender
+from renewd.delivery.calendar_notes import CalendarMail
+from renewd.delivery.holders import Holder, Role, is_gone, this_process
+from renewd.delivery.outbox import Extra, Outbox, build, joined
+from renewd.delivery.roster_notes import RosterNotes
+from renewd.delivery.sending import Outcome, PassReport, Sender
 from renewd.settings import NotifySettings, Settings
 from renewd.store.claims import Claims
 from renewd.store.database import Database, StateUnwritable
-from renewd.store.deliveries import (
-    DeliveryLog,
-    DeliveryRow,
-    DeliveryStatus,
-    NewDelivery,
-    ReminderFact,
-)
+from renewd.store.deliveries import DeliveryLog
+from renewd.store.delivery_rows import DeliveryRow, DeliveryStatus, NewDelivery, ReminderFact
 from renewd.store.leavers import Leavers
 from renewd.store.reroutes import reroute
-
-log = logging.getLogger(__name__)
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +106,7 @@ class Delivery:
     ) -> None:
         """`move` maps a fire date to the day it is sent (previous working day) when
         `notify.workdays_only` is set: see `workday_move`. `extra` adds sections to each
-        person's one message (see `renewd.service.outbox`). Claims are made as `holder`
+        person's one message (see `renewd.delivery.outbox`). Claims are made as `holder`
         (default: this process, as a command); `under_lock`: the caller is the daemon holding
         the state lock, so claims of any other daemon are known to be dead. `unrecorded`:
         outcomes a full disk refused (`Sender.unrecorded`), kept across passes by the daemon."""
@@ -141,7 +134,7 @@ class Delivery:
         return self.log.history(person, limit)
 
     def rescue(self, at: float) -> int:
-        """Free the rows left `sending` by holders that are gone (`renewd.service.holders`), so
+        """Free the rows left `sending` by holders that are gone (`renewd.delivery.holders`), so
         that this pass sends them again at once. Returns how many."""
         claims, freed = Claims(self.db), 0
         for text in claims.holders():
@@ -180,11 +173,11 @@ class Delivery:
         no pass ran for `today` yet (a start after downtime, or a first start after `send_at`).
 
         `notices`: roster problems by group ("" = no group), from `read_partial`; each one HR
-        was not told of yet goes out once (`renewd.service.notices`).
+        was not told of yet goes out once (`renewd.delivery.roster_notes`).
 
         A pass that issues also carries the pending "dates moved" notes, inside each recipient's
         one message (or in one of their own for a recipient it writes nothing else), and once a
-        week `calendar_warning` to the escalation channels (`renewd.service.moved`)."""
+        week `calendar_warning` to the escalation channels (`renewd.delivery.calendar_notes`)."""
         report = PassReport(today=today, dry_run=dry_run)
         if not dry_run:
             self._write_unrecorded()
@@ -207,17 +200,24 @@ class Delivery:
         if issue:
             since = today - dt.timedelta(days=800)  # cycles older than two years cannot be due
             reminders = due_reminders(
-                plans, today, self.rules, self.issued(since), self.move,
-                known=known, history=history,
-            )  # fmt: skip
-        told = Notices(self.db, self.settings, self.channels, notices or {})
+                plans,
+                today,
+                self.rules,
+                self.issued(since),
+                self.move,
+                known=known,
+                history=history,
+            )
+        told = RosterNotes(self.db, self.settings, self.channels, notices or {})
         mail = CalendarMail(self.db, self.settings, self.channels, plans, today, calendar_warning)
         if dry_run:
             if issue:
                 mail.begin()
             told.begin()
-            claims = [*self._outbox(reminders, today, report, mail, told).claims,
-                      *told.rest(today, False)]  # fmt: skip
+            claims = [
+                *self._outbox(reminders, today, report, mail, told).claims,
+                *told.rest(today, False),
+            ]
             rest = mail.rest() if issue else []
             report.planned = [_planned(d) for d in claims + rest]
             report.issued = len(reminders) + len(rest)
@@ -248,9 +248,14 @@ class Delivery:
             return time.monotonic() > deadline or (should_stop is not None and should_stop())
 
         sender = Sender(
-            self.log, self.channels, self.notify, stamp, report, str(self.holder),
+            self.log,
+            self.channels,
+            self.notify,
+            stamp,
+            report,
+            str(self.holder),
             unrecorded=self.unrecorded,
-        )  # fmt: skip
+        )
         sender.send(self._queues(plans, stamp, report), stop)
         if self.unrecorded:
             raise StateUnwritable(
@@ -278,17 +283,18 @@ class Delivery:
         today: dt.date,
         report: PassReport,
         mail: CalendarMail | None = None,
-        told: Notices | None = None,
+        told: RosterNotes | None = None,
     ) -> Outbox:
-        """One message per recipient for `reminders` (see `renewd.service.outbox`), with the
-        calendar mail's and the roster notices' sections inside."""
+        """One message per recipient for `reminders` (see `renewd.delivery.outbox`), with the
+        calendar mail's and the roster notes' sections inside."""
         number = self.log.next_pass_number(today)
         extra = joined(self.extra, mail.extra if mail else None)
         digest_extra = joined(
             mail.digest_extra if mail else None, told.digest_extra if told else None
         )
-        outbox = build(reminders, today, number, self.settings, self.policy, self.channels,
-                       extra, digest_extra)  # fmt: skip
+        outbox = build(
+            reminders, today, number, self.settings, self.policy, self.channels, extra, digest_extra
+        )
         report.skipped += outbox.unheard
         report.messages = outbox.messages
         report.first_contacts = len({r.plan.person.id for r in reminders if r.first})

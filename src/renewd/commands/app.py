@@ -1,37 +1,33 @@
-"""The composition root: builds settings, calendar, planner and roster for the CLI and the daemon.
+"""The CLI's composition root: builds settings, calendar, planner and roster for the commands.
 
-This is one of the two places (with the daemon) that may read the clock: `today()` gives the date
-in the configured zone (Asia/Shanghai by default), whatever the server's own zone is.
+Only `renewd.commands` imports it (the daemon has its own root, `renewd.daemon.runtime`).
+`now()` and `today()` read the wall clock through `renewd.clock`: `today()` gives the date in
+the configured zone (Asia/Shanghai by default), whatever the server's own zone is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from renewd import clock, redaction
+from renewd.calendar.snapshot import Snapshot, build_snapshot, calendar_of
 from renewd.channels.base import Channel
 from renewd.channels.factory import build_channels
-from renewd.core.errors import Problem, RosterError
+from renewd.core.errors import RosterError
 from renewd.core.model import Person, PersonPlan, Progress
 from renewd.core.plan import Planner
 from renewd.core.policy import YearTable
 from renewd.core.workdays import WorkdayCalendar
+from renewd.roster.feednames import feed_name_problems
 from renewd.roster.reader import Roster, load_roster
-from renewd.service.snapshot import Snapshot, build_snapshot, calendar_of
-from renewd.settings import DEFAULT_CONFIG, Settings, load_settings
+from renewd.settings import Settings, config_path, load_settings
 from renewd.store.database import DB_NAME, Database
 from renewd.store.notices import NoticeStore
 from renewd.store.progress import ProgressStore, merge_progress
-
-
-def config_path(given: str | None) -> Path:
-    """`-c PATH`, else `$RENEWD_CONFIG`, else /etc/renewd/config.toml."""
-    return Path(given or os.environ.get("RENEWD_CONFIG") or DEFAULT_CONFIG)
 
 
 def now(settings: Settings) -> dt.datetime:
@@ -46,30 +42,12 @@ def read_roster(settings: Settings) -> Roster:
     """The roster files, read within `[roster]` limits and validated against the configuration
     (feed names included): what `check` reports is exactly what the daemon would refuse."""
     roster = load_roster(settings.roster.files, settings.roster.limits())
-    problems = feed_name_problems(roster, settings)
+    problems = feed_name_problems(roster, {feed.name for feed in settings.feeds.extra})
     if problems:
         raise RosterError(
             f"the roster has {len(problems)} problem(s); nothing was loaded", problems
         )
     return roster
-
-
-def feed_name_problems(roster: Roster, settings: Settings) -> list[Problem]:
-    """A group or person whose feed would take the name of a `[[feeds.extra]]` feed."""
-    extra = {feed.name for feed in settings.feeds.extra}
-    problems = []
-    for person in roster.people:
-        for field, name in (("group", f"group-{person.group}"), ("id", f"person-{person.id}")):
-            if name in extra and (field == "id" or person.group):
-                problems.append(
-                    Problem(
-                        person.source,
-                        f"this {field}'s feed would be named {name!r}, like the extra feed of"
-                        " [[feeds.extra]]; rename the extra feed in the configuration",
-                        field=field,
-                    )
-                )
-    return problems
 
 
 @dataclass

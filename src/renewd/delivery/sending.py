@@ -3,7 +3,7 @@
 
 Only `channel.send` runs in the worker threads; every read and write of the database happens on
 the thread that runs the pass, on its one connection. A row is claimed in the name of this
-process (`renewd.service.holders`) with a lease, renewed every `RENEW_SECONDS` while its send is
+process (`renewd.delivery.holders`) with a lease, renewed every `RENEW_SECONDS` while its send is
 in flight, so a row whose sender died is free again within `LEASE_SECONDS`. `should_stop` ends
 a pass early: nothing more is submitted, the sends in flight are waited for and recorded, and
 every other row stays pending (or failed) for the next pass.
@@ -20,20 +20,14 @@ from dataclasses import dataclass, field, replace
 
 from renewd.channels.base import Channel, Result
 from renewd.core.reminders import Kind, ReminderKey
-from renewd.service.holders import LEASE_SECONDS, RENEW_SECONDS
+from renewd.delivery.holders import LEASE_SECONDS, RENEW_SECONDS
 from renewd.settings import NotifySettings
 from renewd.store.claims import Claims
 from renewd.store.database import StateUnwritable
-from renewd.store.deliveries import (
-    DeliveryLog,
-    DeliveryRow,
-    DeliveryStatus,
-    ReminderFact,
-    Subject,
-    columns,
-)
+from renewd.store.deliveries import DeliveryLog
+from renewd.store.delivery_rows import DeliveryRow, DeliveryStatus, ReminderFact, Subject, columns
 
-log = logging.getLogger("renewd.service.delivery")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -56,8 +50,9 @@ class Outcome:
 
     @classmethod
     def of(cls, row: DeliveryRow) -> Outcome:
-        return cls(row.subject, row.channel, row.recipient, row.late, row.attempts, "", row.part,
-                   row.items)  # fmt: skip
+        return cls(
+            row.subject, row.channel, row.recipient, row.late, row.attempts, "", row.part, row.items
+        )
 
     def describe(self) -> str:
         to = self.recipient or "(configured)"
@@ -161,8 +156,9 @@ class Sender:
                                 reason = f"channel {name} is no longer configured"
                                 self._record(sending, Result(False, reason))
                                 continue
-                            future = pool.submit(sending.channel.send, sending.row.message,
-                                                 sending.row.recipient)  # fmt: skip
+                            future = pool.submit(
+                                sending.channel.send, sending.row.message, sending.row.recipient
+                            )
                             in_flight[future] = sending
                             busy[name] += 1
                     if not in_flight:

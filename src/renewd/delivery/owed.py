@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from renewd.core.model import Lang
 from renewd.core.wording import say
 from renewd.store.claims import Claims
-from renewd.store.deliveries import DeliveryLog, DeliveryStatus
+from renewd.store.deliveries import DeliveryLog
+from renewd.store.delivery_rows import DeliveryStatus
 
 
 @dataclass(frozen=True)

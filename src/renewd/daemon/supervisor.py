@@ -9,9 +9,9 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from renewd.web.health import Health
+from renewd.daemon.health import Health
 
-log = logging.getLogger("renewd.service.daemon")
+log = logging.getLogger(__name__)
 
 RESTART_SECONDS = 5.0
 

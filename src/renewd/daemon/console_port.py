@@ -15,36 +15,61 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from aiohttp import web
 
+from renewd.calendar.notices import describe_notice, store_notice
+from renewd.calendar.snapshot import Snapshot
 from renewd.core.errors import Problem, RosterError
 from renewd.core.model import Person, PersonPlan, Step
 from renewd.core.notices import NoticeError, parse_notice
 from renewd.core.rosterdiff import diff
+from renewd.daemon.health import Health
 from renewd.roster.reader import load_roster
-from renewd.service.calendar import describe_notice, store_notice
+from renewd.settings import Settings
 from renewd.store.accounts import Accounts
 from renewd.store.database import Database
 from renewd.store.progress import Fact, ProgressStore, check_record
-from renewd.web.actionlinks import ActionLinks, link_sections
+from renewd.web.actionlinks import ActionLinks
 from renewd.web.console.app import Console
 from renewd.web.console.routes import mount
 from renewd.web.console.source import NoticeImport, PlansView, RosterCheck
 from renewd.web.publisher import FeedCache
 
-if TYPE_CHECKING:
-    from renewd.service.daemon import Daemon
+
+class Running(Protocol):
+    """What the console needs of the running daemon (`renewd.daemon.runtime.Daemon` is one):
+    a port, so this module never imports the daemon that mounts it."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def snapshot(self) -> Snapshot | None: ...
+
+    @property
+    def health(self) -> Health: ...
+
+    @property
+    def feeds(self) -> FeedCache | None: ...
+
+    @property
+    def reconfigured(self) -> list[Callable[[Settings], None]]: ...
+
+    def now(self) -> dt.datetime: ...
+
+    async def run_pass(self, why: str) -> None: ...
+
 
 UPLOADS = "roster-uploads"
-__all__ = ["ActionLinks", "DaemonSource", "attach_console", "link_sections"]
+__all__ = ["DaemonSource", "Running", "attach_console"]
 
 
 class DaemonSource:
-    """A ConsoleSource over a running Daemon and its service snapshot."""
+    """A ConsoleSource over a running daemon and its snapshot."""
 
-    def __init__(self, daemon: Daemon, db: Database) -> None:
+    def __init__(self, daemon: Running, db: Database) -> None:
         self.daemon = daemon
         self.db = db
         self.progress = ProgressStore(db)
@@ -205,7 +230,7 @@ def _named(problem: Problem, upload: Path, target: Path) -> Problem:
     return replace(problem, file=file, message=text)
 
 
-def attach_console(daemon: Daemon, application: web.Application, feeds: FeedCache) -> DaemonSource:
+def attach_console(daemon: Running, application: web.Application, feeds: FeedCache) -> DaemonSource:
     """Mount the console on the daemon's application. It hears of every refresh of `feeds` and
     has its own connection to the state database, closed with the application."""
     settings = daemon.settings

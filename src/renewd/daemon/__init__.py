@@ -1,0 +1,1 @@
+"""The daemon: the runtime that refreshes, delivers, serves and reports its health."""

@@ -1,1 +1,0 @@
-"""The service layer: the composition root, the daemon and the delivery pass."""
