@@ -33,7 +33,7 @@ from renewd.settings import Settings
 from renewd.store.accounts import Accounts
 from renewd.store.database import Database
 from renewd.store.progress import Fact
-from renewd.web.actionlinks import ActionLinks
+from renewd.delivery.actionlinks import ActionLinks
 from renewd.web.console.app import Console
 from renewd.web.console.routes import mount
 from renewd.web.console.source import PlansView, RosterCheck

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +27,11 @@ from renewd.core.plan import Planner
 from renewd.core.policy import CalendarOptions, Policy
 from renewd.core.routing import AddressField, ChannelRoute, Scope
 from renewd.core.workdays import WorkdayCalendar
+from renewd.roster.assemble import PartialRoster
+from renewd.roster_read import read_roster
 from renewd.settings import Settings
 from renewd.store.database import Database
+from renewd.store.records import RosterRecords, keep
 
 NOW_TZ = dt.timezone(dt.timedelta(hours=8))
 # The suite's frozen moment: a Monday, after `send_at` (09:30), in the 2026 season.
@@ -120,6 +123,14 @@ def settings(**kw: Any) -> Settings:
     data: dict[str, Any] = {"roster": {"files": ["people.toml"]}}
     data.update(kw)
     return Settings(**data)
+
+
+def load_keeping(files: Sequence[Path], db: Database) -> PartialRoster:
+    """The daemon's roster read (`renewd.roster_read`) over the last good records of `db`, whose
+    good rows then become the new last good records, as a swapped-in roster's do."""
+    partial = read_roster(settings(roster={"files": list(files)}), RosterRecords(db))
+    keep(db, partial)
+    return partial
 
 
 @pytest.fixture

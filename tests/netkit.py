@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import random
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,16 +14,18 @@ from aiosmtpd.controller import Controller
 
 # Ports handed to servers that bind them later (a daemon's `listen`, an SMTP sink). They come from
 # below the kernel's ephemeral range (32768 and up on Linux), so no socket the kernel numbers can
-# take one in between, and each pytest-xdist worker has its own block, so no two workers pick the
-# same one; a port still bound from an earlier test is skipped.
+# take one in between; each pytest-xdist worker has its own block, so no two workers of a run pick
+# the same one, and starts at a random place in it, so that two runs side by side (two
+# engineers on one machine) rarely meet; a port still bound is skipped.
 _BLOCK = 1000
 _FIRST = 20000
 
 
 def _ports() -> Iterator[int]:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
-    start = _FIRST + _BLOCK * (int(worker) if worker.isdigit() else 0) % 12000
-    return itertools.cycle(range(start, start + _BLOCK))
+    start = _FIRST + (_BLOCK * (int(worker) if worker.isdigit() else 0)) % 12000
+    offset = random.SystemRandom().randrange(_BLOCK)
+    return itertools.cycle([*range(start + offset, start + _BLOCK), *range(start, start + offset)])
 
 
 _NEXT = _ports()

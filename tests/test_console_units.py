@@ -12,7 +12,7 @@ from conftest import person
 from renewd.core.model import Lang, Progress, Status, Step
 from renewd.core.plan import Planner
 from renewd.core.workdays import WorkdayCalendar
-from renewd.web.actionlinks import ActionLinks
+from renewd.delivery.actionlinks import ActionLinks
 from renewd.web.console.index import Flag, PeopleIndex, Query
 from renewd.web.console.timeline import timeline_svg
 

@@ -115,3 +115,66 @@ def test_the_design_reference_rules_can_fail() -> None:
     assert found == ["99", "3", "7"]
     assert 99 not in sections
     assert any(REFERENCE.search(p.read_text(encoding="utf-8")) for p in referring_files())
+
+
+SRC = Path(__file__).parent.parent / "src"
+
+
+def readme_layout() -> set[str]:
+    """The modules the README's "Layout" section names (`renewd.x.y`), and the subpackages it
+    names whole (`console/`) as `renewd.web.console.*`."""
+    text = README.read_text(encoding="utf-8").split("## Layout", 1)[1].split("\n## ", 1)[0]
+    named: set[str] = set()
+    package = ""
+    depth = 0  # inside a description in parentheses, which may go over two lines
+    for line in text.splitlines():
+        if not line.startswith("    "):
+            continue
+        body = line.strip()
+        if body.startswith("src/renewd/"):
+            head, _, body = body.partition(" ")
+            package = ".".join(["renewd", *head.removeprefix("src/renewd/").strip("/").split("/")])
+            package = package.rstrip(".")
+            if head.endswith(".py,"):  # "src/renewd/cli.py, __main__.py"
+                package, body = "renewd", head.removeprefix("src/renewd/") + " " + body
+        kept = []
+        for char in body:
+            depth += char == "("
+            kept.append(char if depth == 0 else " ")
+            depth -= char == ")" and depth > 0
+        body = "".join(kept)
+        for word in re.findall(r"[A-Za-z_][\w/.]*", body):
+            word = word.removesuffix(".py")
+            if word.endswith("/"):
+                named.add(f"{package}.{word.strip('/')}.*")
+            else:
+                named.add(f"{package}.{word.replace('/', '.')}")
+    return named
+
+
+def test_the_readme_layout_names_every_module_and_nothing_else() -> None:
+    named = readme_layout()
+    whole = {n.removesuffix(".*") for n in named if n.endswith(".*")}
+    actual = set()
+    for path in (SRC / "renewd").rglob("*.py"):
+        parts = path.relative_to(SRC).with_suffix("").parts
+        if parts[-1] == "__init__":
+            continue
+        name = ".".join(parts)
+        if not any(name.startswith(w + ".") for w in whole):
+            actual.add(name)
+    listed = {n for n in named if not n.endswith(".*")}
+    assert sorted(actual - listed) == [], "modules the README's layout leaves out"
+    assert sorted(listed - actual) == [], "names in the README's layout that are no module"
+    for package in whole:
+        assert (SRC / package.replace(".", "/") / "__init__.py").exists(), package
+
+
+def test_the_layout_rule_can_fail() -> None:
+    named = readme_layout()
+    assert "renewd.core.plan" in named
+    assert "renewd.delivery.run" in named
+    assert "renewd.channels.factory" in named
+    assert "renewd.cli" in named
+    assert "renewd.__main__" in named
+    assert "renewd.web.console.*" in named

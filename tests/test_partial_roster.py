@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXPIRES, PERMIT_DUE, Recorder, at, settings
+from conftest import EXPIRES, PERMIT_DUE, Recorder, at, load_keeping, settings
 from renewd.core.errors import RosterError
 from renewd.core.model import MilestoneKind
 from renewd.core.plan import Planner
 from renewd.delivery.passes import Delivery
 from renewd.roster.assemble import PartialRoster, read_partial
 from renewd.store.database import Database
-from renewd.store.records import RosterRecords, load_keeping
+from renewd.store.records import RosterRecords
 
 HEADER = "工号,姓名,部门,居住证到期日,邮箱"
 GROUPS = ("市场部", "研发部")

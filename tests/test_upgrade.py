@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import load_keeping
 from netkit import Sink
 from renewd import clock
 from renewd.cli import main
 from renewd.store.database import Database
-from renewd.store.records import load_keeping
 
 pytestmark = pytest.mark.integration
 

@@ -8,6 +8,7 @@ the configured zone (Asia/Shanghai by default), whatever the server's own zone i
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -17,17 +18,18 @@ from renewd import clock, redaction
 from renewd.calendar.snapshot import Snapshot, build_snapshot, calendar_of
 from renewd.channels.base import Channel
 from renewd.channels.factory import build_channels
-from renewd.core.errors import RosterError
 from renewd.core.model import Person, PersonPlan, Progress
 from renewd.core.plan import Planner
 from renewd.core.policy import YearTable
 from renewd.core.workdays import WorkdayCalendar
-from renewd.roster.feednames import feed_name_problems
-from renewd.roster.reader import Roster, load_roster
+from renewd.roster.assemble import PartialRoster
+from renewd.roster.reader import Roster
+from renewd.roster_read import read_roster
 from renewd.settings import Settings, config_path, load_settings
 from renewd.store.database import DB_NAME, Database
 from renewd.store.notices import NoticeStore
 from renewd.store.progress import ProgressStore, merge_progress
+from renewd.store.records import RosterRecords
 
 
 def now(settings: Settings) -> dt.datetime:
@@ -36,18 +38,6 @@ def now(settings: Settings) -> dt.datetime:
 
 def today(settings: Settings) -> dt.date:
     return now(settings).date()
-
-
-def read_roster(settings: Settings) -> Roster:
-    """The roster files, read within `[roster]` limits and validated against the configuration
-    (feed names included): what `check` reports is exactly what the daemon would refuse."""
-    roster = load_roster(settings.roster.files, settings.roster.limits())
-    problems = feed_name_problems(roster, {feed.name for feed in settings.feeds.extra})
-    if problems:
-        raise RosterError(
-            f"the roster has {len(problems)} problem(s); nothing was loaded", problems
-        )
-    return roster
 
 
 @dataclass
@@ -84,7 +74,7 @@ class App:
         """The same settings, roster and channels, on a calendar with these imported notices."""
         app = App(self.settings)
         app.__dict__["notices"] = notices
-        for kept in ("roster", "channels"):
+        for kept in ("partial", "roster", "channels"):
             if kept in self.__dict__:
                 app.__dict__[kept] = self.__dict__[kept]
         return app
@@ -94,8 +84,30 @@ class App:
         return Planner(self.settings.policy.core(), self.calendar)
 
     @cached_property
+    def partial(self) -> PartialRoster:
+        """The roster as the daemon serves it (`renewd.roster_read`): a bad row holds back only
+        its own person, who keeps the last good record of the state database if it exists (a
+        command that only reads creates no state directory). Each problem is said on stderr."""
+        path = self.settings.state.dir / DB_NAME
+        if not path.exists():
+            partial = read_roster(self.settings)
+        else:
+            db = Database(path)
+            try:
+                partial = read_roster(self.settings, RosterRecords(db))
+            finally:
+                db.close()
+        for problem in partial.problems:
+            print(f"renewd: warning: {problem}", file=sys.stderr)
+        return partial
+
+    @cached_property
     def roster(self) -> Roster:
-        return read_roster(self.settings)
+        return self.partial.roster
+
+    def strict_roster(self) -> Roster:
+        """All or nothing, as `renewd check` reports: one RosterError lists every problem."""
+        return read_roster(self.settings, strict=True).roster
 
     @cached_property
     def channels(self) -> dict[str, Channel]:

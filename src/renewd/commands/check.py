@@ -31,7 +31,7 @@ def register(
 
 def run(args: argparse.Namespace) -> int:
     app = App.load(args.config)  # every channel has its keys, every route a destination
-    roster = app.roster  # raises RosterError with every problem
+    roster = app.strict_roster()  # raises RosterError with every problem
     # Everyone can be planned (a calendar for every year), as the daemon plans them; the
     # settings already checked every channel, so none is built here.
     day: dt.date = args.today or today(app.settings)

@@ -7,7 +7,6 @@ import datetime as dt
 import sys
 from zoneinfo import ZoneInfo
 
-from renewd.calendar.changes import calendar_pass
 from renewd.calendar.snapshot import build_snapshot
 from renewd.channels.formatting import render
 from renewd.commands.app import App, now, today
@@ -17,13 +16,12 @@ from renewd.core.errors import EX_TEMPFAIL, UsageError
 from renewd.core.messages import test_letter
 from renewd.core.wording import say, step_name
 from renewd.delivery.owed import owed
-from renewd.delivery.passes import Delivery, workday_move
-from renewd.roster.assemble import read_partial
+from renewd.delivery.run import deliver
+from renewd.roster_read import read_roster
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog
 from renewd.store.progress import ProgressStore, check_record, kind_of, parse_step
 from renewd.store.records import RosterRecords, keep
-from renewd.web.actionlinks import ActionLinks, link_sections
 
 
 def register(
@@ -103,7 +101,7 @@ def run_notify(args: argparse.Namespace) -> int:
     db = Database.in_dir(app.settings.state.dir)
     try:
         # As the daemon: a bad row holds back only its own person (its last good record).
-        roster = read_partial(app.settings.roster.files, RosterRecords(db))
+        roster = read_roster(app.settings, RosterRecords(db))
         for problem in roster.problems:
             print(f"renewd: warning: {problem}", file=sys.stderr)
         snap = build_snapshot(
@@ -111,22 +109,13 @@ def run_notify(args: argparse.Namespace) -> int:
         )
         if not args.dry_run:
             keep(db, roster)
-        move = workday_move(snap.settings, snap.calendar)
-        links = ActionLinks.of(snap.settings.state.dir, snap.settings.server.base_url)
-        extra = link_sections(links, snap.settings.language)
-        delivery = Delivery(db, snap.settings, snap.channels, move=move, extra=extra)
         at = now(app.settings)
-        warning = calendar_pass(snap, db, snap.plans, day, at, note=not args.dry_run)
-        report = delivery.run_pass(
-            snap.plans,
-            day,
-            at,
-            dry_run=args.dry_run,
-            notices=roster.by_group,
-            calendar_warning=warning,
+        report = deliver(
+            db, snap, snap.plans, day, at, problems=roster.by_group, dry_run=args.dry_run
         )
-        print_report(report, delivery.log, app.settings.language)
-        still = owed(delivery.log)
+        log = DeliveryLog(db)
+        print_report(report, log, app.settings.language)
+        still = owed(log)
     finally:
         db.close()
     print(still.describe(app.settings.language, ZoneInfo(app.settings.timezone)))

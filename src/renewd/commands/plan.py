@@ -6,7 +6,6 @@ import argparse
 import datetime as dt
 import json
 import sys
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.console import Console
@@ -15,14 +14,10 @@ from rich.text import Text
 
 from renewd.commands.app import App, today
 from renewd.commands.args import iso_date, person_id
-from renewd.core.errors import EX_DATAERR, RosterError, UsageError
-from renewd.core.model import Lang, Person, PersonPlan, Status
+from renewd.core.errors import EX_DATAERR, UsageError
+from renewd.core.model import Lang, PersonPlan, Status
 from renewd.core.wording import say, status_name, step_name
-from renewd.roster.assemble import PartialRoster, read_partial
-from renewd.roster.feednames import feed_name_problems
-from renewd.store.database import DB_NAME, Database
 from renewd.store.progress import merge_progress
-from renewd.store.records import RosterRecords
 
 STATUS_STYLE = {
     Status.UPCOMING: "dim",
@@ -82,40 +77,11 @@ def plan_json(plan: PersonPlan) -> dict[str, Any]:
     }
 
 
-class _NoRecords:
-    """No state database yet: a bad row has no last good record to stand in."""
-
-    def of_file(self, file: str) -> list[Person]:
-        return []
-
-    def of_ids(self, ids: Sequence[str]) -> Mapping[str, Person]:
-        return {}
-
-
-def _partial(app: App) -> PartialRoster:
-    """As the daemon reads it: a bad row holds back only its own person (his last good record,
-    if the state database has one). Read-only: no state directory is created."""
-    files, limits = app.settings.roster.files, app.settings.roster.limits()
-    path = app.settings.state.dir / DB_NAME
-    if not path.exists():
-        return read_partial(files, _NoRecords(), limits)
-    db = Database(path)
-    try:
-        return read_partial(files, RosterRecords(db), limits)
-    finally:
-        db.close()
-
-
 def run(args: argparse.Namespace) -> int:
     app = App.load(args.config)
     day: dt.date = args.today or today(app.settings)
-    partial = _partial(app)
-    clashes = feed_name_problems(partial.roster, {f.name for f in app.settings.feeds.extra})
-    if clashes:
-        raise RosterError(f"the roster has {len(clashes)} feed name clash(es)", clashes)
-    for problem in partial.problems:  # everyone else is planned; the exit status says so
-        print(f"renewd: {problem}", file=sys.stderr)
-    status = EX_DATAERR if partial.problems else 0
+    partial = app.partial  # a bad row holds back only its own person, named on stderr
+    status = EX_DATAERR if partial.problems else 0  # everyone else is planned
     people = merge_progress(partial.people, app.recorded())
     if args.person is not None:
         people = [p for p in people if p.id == args.person]

@@ -7,7 +7,6 @@ person at once (so the page shows it), and asks the daemon to refresh feeds and 
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import os
 import secrets
@@ -26,12 +25,12 @@ from renewd.core.model import Person, PersonPlan, Step
 from renewd.core.notices import NoticeError, parse_notice
 from renewd.core.rosterdiff import diff
 from renewd.daemon.health import Health
-from renewd.roster.reader import load_roster
+from renewd.delivery.actionlinks import ActionLinks
+from renewd.roster_read import read_roster
 from renewd.settings import Settings
 from renewd.store.accounts import Accounts
 from renewd.store.database import Database
 from renewd.store.progress import Fact, ProgressStore, check_record
-from renewd.web.actionlinks import ActionLinks
 from renewd.web.console.app import Console
 from renewd.web.console.routes import mount
 from renewd.web.console.source import NoticeImport, PlansView, RosterCheck
@@ -57,9 +56,12 @@ class Running(Protocol):
     @property
     def reconfigured(self) -> list[Callable[[Settings], None]]: ...
 
+    @property
+    def listeners(self) -> list[Callable[[Snapshot], None]]: ...
+
     def now(self) -> dt.datetime: ...
 
-    async def run_pass(self, why: str) -> None: ...
+    def request_pass(self, why: str) -> None: ...
 
 
 UPLOADS = "roster-uploads"
@@ -185,7 +187,7 @@ class DaemonSource:
         changes against the roster in force."""
         files = [path if f == target else f for f in self.roster_files()]
         try:
-            roster = load_roster(files)
+            roster = read_roster(self.daemon.settings, files=files, strict=True).roster
         except RosterError as exc:
             problems = tuple(_named(p, path, target) for p in exc.problems)
             return RosterCheck(upload, target, 0, problems or (Problem(target.name, exc.message),))
@@ -240,32 +242,13 @@ def attach_console(daemon: Running, application: web.Application, feeds: FeedCac
     console = Console(settings, source, Accounts(db), links, db)
     mount(application, console)
     daemon.reconfigured.append(console.reconfigure)
-    if daemon.snapshot is not None:  # the first refresh happened already
+    if daemon.snapshot is not None:  # the first snapshot is out already
         source.publish(daemon.snapshot.plans, daemon.snapshot.day)
-    feeds.listeners.append(source.publish)
+    daemon.listeners.append(lambda snap: source.publish(snap.plans, snap.day))
 
     async def close(_: web.Application) -> None:
         db.close()
 
     application.on_cleanup.append(close)
-    tasks: set[asyncio.Task[None]] = set()
-
-    async def run_pass() -> None:
-        try:
-            await daemon.run_pass("console")
-        finally:
-            tasks.clear()
-
-    def changed() -> None:
-        """Progress recorded, a roster swapped or a retry asked for: a pass soon (it refreshes
-        feeds and reminders), as a sweep would notice `renewd done`. One waiting is enough."""
-        if tasks:
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
-        tasks.add(loop.create_task(run_pass()))  # a reference: the loop keeps only weak ones
-
-    source.on_change = changed
+    source.on_change = lambda: daemon.request_pass("console")
     return source

@@ -32,10 +32,10 @@ from renewd.core.model import PersonPlan, Progress
 from renewd.core.policy import YearTable
 from renewd.daemon.health import Health, Metrics
 from renewd.delivery.owed import Owed, owed
-from renewd.roster.assemble import PartialRoster, read_partial
-from renewd.roster.feednames import feed_name_problems
-from renewd.roster.reader import Roster, load_roster
+from renewd.roster.assemble import PartialRoster
+from renewd.roster.reader import Roster
 from renewd.roster.watcher import RosterWatcher
+from renewd.roster_read import read_roster
 from renewd.settings import Settings, load_settings
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog
@@ -140,16 +140,9 @@ class Refresher:
     def _read(self) -> PartialRoster:
         """The roster person by person, over the last good records of the state database (a
         bad row holds back only its own person); all or nothing before there is a database."""
-        files, limits = self.settings.roster.files, self.settings.roster.limits()
         if self._db is None:
-            partial = PartialRoster(load_roster(files, limits))
-        else:
-            partial = read_partial(files, RosterRecords(self._db), limits)
-        reserved = {feed.name for feed in self.settings.feeds.extra}
-        clashes = feed_name_problems(partial.roster, reserved)  # as `renewd check` says
-        if clashes:
-            raise RosterError(f"the roster has {len(clashes)} feed name clash(es)", clashes)
-        return partial
+            return read_roster(self.settings, strict=True)
+        return read_roster(self.settings, RosterRecords(self._db))
 
     # -- the changes ---------------------------------------------------------------------------
 

@@ -37,7 +37,7 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from renewd import clock
-from renewd.calendar.changes import calendar_pass, estimate_warning
+from renewd.calendar.changes import estimate_warning
 from renewd.calendar.snapshot import Snapshot
 from renewd.channels.factory import build_channels
 from renewd.core.errors import RenewdError
@@ -51,11 +51,10 @@ from renewd.daemon.statelock import StateLock
 from renewd.daemon.supervisor import Supervisor
 from renewd.daemon.systemd import Notifier, watchdog_interval
 from renewd.delivery.holders import Role, this_process
-from renewd.delivery.passes import Delivery, workday_move
+from renewd.delivery.run import Claims, deliver
 from renewd.settings import Settings, load_settings
 from renewd.store.database import Database
 from renewd.store.feedkey import open_feed_key
-from renewd.web.actionlinks import ActionLinks, link_sections
 from renewd.web.health import add_health_routes, count_requests
 from renewd.web.limits import RateLimitedLog, quiet_exception_handler
 from renewd.web.publisher import FeedCache
@@ -103,6 +102,10 @@ class Daemon:
         self.runner: web.AppRunner | None = None
         self.feeds: FeedCache | None = None
         self.reconfigured: list[Callable[[Settings], None]] = []  # told of a config SIGHUP took
+        self.listeners: list[Callable[[Snapshot], None]] = []  # told of each snapshot, feeds first
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wanted = asyncio.Event()  # a pass was requested (`request_pass`)
+        self._wanted_why = "requested"
 
     # -- time and state ------------------------------------------------------------------------
 
@@ -211,35 +214,21 @@ class Daemon:
         day = reminder_day(now, self.settings.notify.send_at)
         snap = self.snapshot
         plans: tuple[PersonPlan, ...] = self.state.plans_for(day) if snap else ()
-        settings = snap.settings if snap else self.settings
-        channels = snap.channels if snap else self.state.channels
-        move = workday_move(settings, snap.calendar) if snap else None
-        extra = link_sections(
-            ActionLinks.of(settings.state.dir, settings.server.base_url), settings.language
-        )
         # Under the state lock, any other daemon's claims are a dead one's (delivery.holders).
-        delivery = Delivery(
-            self.db,
-            settings,
-            channels,
-            move=move,
-            extra=extra,
-            holder=this_process(Role.DAEMON),
-            under_lock=True,
-            unrecorded=self._unrecorded,
-        )
-        # A calendar change since the last pass: note what moved, for this pass to tell.
-        warning = calendar_pass(snap, self.db, plans, day, now) if snap else None
         # On SIGTERM the pass stops submitting, records what is in flight, and leaves the rest
         # pending for the next start: nothing is left "sending", so nothing repeats.
-        report = delivery.run_pass(
+        report = deliver(
+            self.db,
+            snap,
             plans,
             day,
             now,
+            settings=self.settings,
+            channels=self.state.channels,
+            claims=Claims(this_process(Role.DAEMON), True, self._unrecorded),
+            problems=self.state.roster_problems,
             should_stop=self._stopping.is_set,
             catch_up_only=sweep,
-            notices=self.state.roster_problems,
-            calendar_warning=warning,
         )
         for outcome in report.sent:
             self.metrics.deliveries.labels(channel=outcome.channel, result="sent").inc()
@@ -288,6 +277,25 @@ class Daemon:
         if self.feeds is not None and snap is not None:
             self.metrics.observe_plans(snap.plans)
             self.feeds.refresh(snap.people, snap.plans, snap.day, self.now(), snap.settings)
+        if snap is not None:
+            for listener in self.listeners:
+                listener(snap)
+
+    def request_pass(self, why: str) -> None:
+        """Ask for a delivery pass soon (the console: progress recorded, a roster swapped, a
+        retry). A request, not a call: it returns at once, from any thread; requests made while
+        one waits are one; the pass runs like a scheduled one, under the pass lock and the
+        supervisor (a pass that raises shows on /healthz)."""
+        if self._loop is None or self._loop.is_closed():
+            return
+        self._wanted_why = why
+        self._loop.call_soon_threadsafe(self._wanted.set)
+
+    async def _requested_passes(self) -> None:
+        while not self._stop.is_set():
+            await self._wanted.wait()
+            self._wanted.clear()
+            await self.run_pass(self._wanted_why)
 
     # -- background tasks ----------------------------------------------------------------------
 
@@ -347,6 +355,8 @@ class Daemon:
         log.info("listening on %s", self.settings.server.listen)
         self.notifier.notify(READY=1)
         self._status()
+        self._loop = asyncio.get_running_loop()
+        self.supervisor.start("requested passes", self._requested_passes)
 
     async def stop(self) -> None:
         self.notifier.notify(STOPPING=1)

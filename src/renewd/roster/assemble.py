@@ -36,6 +36,19 @@ class LastGood(Protocol):
     def of_ids(self, ids: Sequence[str]) -> Mapping[str, Person]: ...
 
 
+class _NoRecords:
+    """No state database (yet): a bad row has no last good record to stand in."""
+
+    def of_file(self, file: str) -> list[Person]:
+        return []
+
+    def of_ids(self, ids: Sequence[str]) -> Mapping[str, Person]:
+        return {}
+
+
+NO_RECORDS: LastGood = _NoRecords()
+
+
 @dataclass(frozen=True)
 class FileRecords:
     """What a readable file now holds: its good rows, and the ids whose records must stay."""

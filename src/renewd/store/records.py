@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 
 from pydantic import TypeAdapter
 
 from renewd.core.errors import Problem
 from renewd.core.model import Person
-from renewd.roster.assemble import FileRecords, PartialRoster, read_partial
+from renewd.roster.assemble import FileRecords, PartialRoster
 from renewd.store.database import Database
 
 SCHEMA = [
@@ -138,14 +137,6 @@ def forget_fixed(db: Database, by_group: Mapping[str, Sequence[Problem]]) -> Non
     if stale:
         with db.transaction() as conn:
             conn.executemany("DELETE FROM roster_notice WHERE grp = ? AND problem = ?", stale)
-
-
-def load_keeping(files: Sequence[Path], db: Database) -> PartialRoster:
-    """The daemon's roster read: `read_partial` over the records of `db`, whose good rows then
-    become the new last good records. Raises RosterError only when nobody can be served."""
-    roster = read_partial(files, RosterRecords(db))
-    keep(db, roster)
-    return roster
 
 
 def keep(db: Database, roster: PartialRoster) -> None:

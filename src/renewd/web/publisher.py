@@ -33,11 +33,11 @@ from renewd.core.feeds import FeedKind, FeedSpec, feed_specs
 from renewd.core.ics import combine, event_hash, feed_digest, render_stamped
 from renewd.core.model import Lang, Person, PersonPlan
 from renewd.core.policy import Owners
+from renewd.delivery.actionlinks import ActionLinks, action_key, action_url, holder_acts
 from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.feedstamps import FeedStore
 from renewd.store.tokens import Tokens, token_hash, uid_key
-from renewd.web.actionlinks import ActionLinks, action_key, action_url, holder_acts
 
 CACHE_CONTROL = "private, max-age=900"
 _CHUNK = 1000  # people planned into events and stamped at a time (bounds a refresh's memory)
@@ -189,7 +189,6 @@ class FeedCache:
         self._pages: dict[str, bytes] = {}
         self._done: dict[tuple[str, int], _Done] = {}  # (person, nth plan) → its stamps, shares
         # Told of every new generation's plans (the console's snapshot), in the refreshing thread.
-        self.listeners: list[Callable[[Sequence[PersonPlan], dt.date], None]] = []
 
     # -- building ----------------------------------------------------------------------------
 
@@ -277,8 +276,6 @@ class FeedCache:
         if set(self._gen.specs) != old_names:
             self._reindex(force=True)
         self._pages = {}
-        for listener in self.listeners:
-            listener(plans, today)
         return True
 
     def _generation(self) -> _Generation:

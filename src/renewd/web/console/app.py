@@ -29,11 +29,11 @@ from aiohttp import web
 
 from renewd.core import problemwords
 from renewd.core.model import Lang
+from renewd.delivery.actionlinks import PATH as ACTION_PATH
+from renewd.delivery.actionlinks import ActionLinks
 from renewd.settings import Settings
 from renewd.store.accounts import Account, Accounts, Session
 from renewd.store.database import Database
-from renewd.web.actionlinks import PATH as ACTION_PATH
-from renewd.web.actionlinks import ActionLinks
 from renewd.web.console import i18n
 from renewd.web.console.index import PeopleIndex
 from renewd.web.console.source import ConsoleSource, PlansView

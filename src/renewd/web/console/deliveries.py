@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-import time
 from collections import Counter
+from dataclasses import asdict
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from renewd.store.delivery_rows import DeliveryStatus
+from renewd.store.delivery_views import OWED, DeliveryViews, OwedRow
 from renewd.web.console.app import CONSOLE, SESSION, Console, redirect
 
 
@@ -25,22 +26,13 @@ def _visible_delivery(console: Console, request: web.Request, person: str) -> bo
 
 PER_PAGE = 50
 _YEAR_9000 = 221845392000.0  # a "next try" beyond it is no time to show
-_SHOWN = ("failed", "dead")
 
 
-def _owed(console: Console, request: web.Request, status: str) -> list[sqlite3.Row]:
+def _owed(console: Console, request: web.Request, status: str) -> list[OwedRow]:
     """The failed and dead deliveries (or one of the two) this account may see, newest first."""
-    wanted = (status,) if status in _SHOWN else _SHOWN
-    marks = ",".join("?" * len(wanted))
-    try:
-        rows = console.db.conn.execute(
-            "SELECT id, person, kind, channel, recipient, status, attempts, reason, next_at,"
-            f" updated_at FROM delivery WHERE status IN ({marks}) ORDER BY updated_at DESC",
-            wanted,
-        ).fetchall()
-    except sqlite3.OperationalError:  # no delivery pass has run yet
-        return []
-    return [r for r in rows if _visible_delivery(console, request, r["person"])]
+    wanted = [s for s in OWED if s == status] or list(OWED)
+    rows = DeliveryViews(console.db).owed(wanted)
+    return [r for r in rows if _visible_delivery(console, request, r.person)]
 
 
 async def deliveries(request: web.Request) -> web.StreamResponse:
@@ -50,7 +42,7 @@ async def deliveries(request: web.Request) -> web.StreamResponse:
     console = request.app[CONSOLE]
     status = request.query.get("status", "")
     owed = _owed(console, request, status)
-    reasons = Counter(r["reason"] or "—" for r in owed).most_common(10)
+    reasons = Counter(r.reason or "—" for r in owed).most_common(10)
     pages = max(1, -(-len(owed) // PER_PAGE))
     try:
         page = min(max(1, int(request.query.get("page", "1"))), pages)
@@ -60,11 +52,11 @@ async def deliveries(request: web.Request) -> web.StreamResponse:
     zone = ZoneInfo(console.settings.timezone)
     shown = []
     for r in owed[(page - 1) * PER_PAGE : page * PER_PAGE]:
-        row = index.by_id.get(r["person"]) if index else None
+        row = index.by_id.get(r.person) if index else None
         nxt = ""
-        if r["status"] == "failed" and r["next_at"] < _YEAR_9000:  # else: waits for a pass
-            nxt = dt.datetime.fromtimestamp(r["next_at"], zone).strftime("%m-%d %H:%M")
-        shown.append({**dict(r), "name": row.plan.person.name if row else "", "next": nxt})
+        if r.status is DeliveryStatus.FAILED and r.next_at < _YEAR_9000:  # else: waits a pass
+            nxt = dt.datetime.fromtimestamp(r.next_at, zone).strftime("%m-%d %H:%M")
+        shown.append({**asdict(r), "name": row.plan.person.name if row else "", "next": nxt})
     return console.render(
         request,
         "deliveries.html",
@@ -77,31 +69,24 @@ async def deliveries(request: web.Request) -> web.StreamResponse:
     )
 
 
-def _retry(conn: sqlite3.Connection, ids: list[int]) -> None:
-    # A dead delivery starts its attempts again; a failed one keeps counting.
-    conn.executemany(
-        "UPDATE delivery SET status = 'failed', next_at = ?,"
-        " attempts = CASE status WHEN 'dead' THEN 0 ELSE attempts END WHERE id = ?",
-        [(time.time(), number) for number in ids],
-    )
+def _retry(console: Console, ids: list[int]) -> None:
+    """Due now, on renewd's clock (the one the passes read)."""
+    DeliveryViews(console.db).retry_now(ids, console.source.now().timestamp())
+    console.source.kick()
 
 
 async def retry(request: web.Request) -> web.StreamResponse:
     console = request.app[CONSOLE]
     try:
         number = int(request.match_info["id"])
-        row = console.db.conn.execute(
-            "SELECT person, status FROM delivery WHERE id = ?", (number,)
-        ).fetchone()
-    except (ValueError, sqlite3.OperationalError):
-        row = None
-    if row is None or row["status"] not in _SHOWN:
+    except ValueError:
+        raise web.HTTPNotFound() from None
+    found = DeliveryViews(console.db).status(number)
+    if found is None or found[1] not in OWED:
         raise web.HTTPNotFound()
-    if not _visible_delivery(console, request, row["person"]):
+    if not _visible_delivery(console, request, found[0]):
         raise web.HTTPNotFound()
-    with console.db.transaction() as conn:
-        _retry(conn, [number])
-    console.source.kick()
+    _retry(console, [number])
     return redirect("/deliveries")
 
 
@@ -111,14 +96,12 @@ async def retry_all(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     status, reason = str(form.get("status", "")), form.get("reason")
     ids = [
-        r["id"]
+        r.id
         for r in _owed(console, request, status)
-        if reason is None or (r["reason"] or "—") == str(reason)
+        if reason is None or (r.reason or "—") == str(reason)
     ]
     if ids:
-        with console.db.transaction() as conn:
-            _retry(conn, ids)
-        console.source.kick()
+        _retry(console, ids)
     return redirect("/deliveries")
 
 

@@ -13,7 +13,7 @@ from aiohttp import web
 
 from renewd.core.errors import UsageError
 from renewd.core.model import Milestone, PersonPlan, Step
-from renewd.web.actionlinks import HOLDER_STEPS, ActionClaim
+from renewd.delivery.actionlinks import HOLDER_STEPS, ActionClaim
 from renewd.web.console.app import CONSOLE, Console
 from renewd.web.console.pages import parse_day
 

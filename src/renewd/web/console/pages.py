@@ -7,9 +7,8 @@ A group-limited account that asks for another group's person (by URL or by form)
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import urllib.parse
-from dataclasses import replace
+from dataclasses import asdict, replace
 from enum import StrEnum
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -19,7 +18,8 @@ from aiohttp import web
 
 from renewd.core.errors import UsageError
 from renewd.core.model import MilestoneKind, Status, Step
-from renewd.web.actionlinks import HOLDER_STEPS
+from renewd.delivery.actionlinks import HOLDER_STEPS
+from renewd.store.delivery_views import OWED, DeliveryViews
 from renewd.web.console.app import CONSOLE, LANG, SESSION, Console, redirect
 from renewd.web.console.index import Flag, PeopleIndex, Query, Row
 from renewd.web.console.timeline import timeline_svg
@@ -86,19 +86,13 @@ def delivery_counts(
     console: Console, index: PeopleIndex | None, groups: frozenset[str] | None
 ) -> dict[str, int]:
     """Failed and dead deliveries, of the account's groups' people (all of them for None)."""
-    try:
-        rows = console.db.conn.execute(
-            "SELECT person, status FROM delivery WHERE status IN ('failed', 'dead')"
-        ).fetchall()
-    except sqlite3.OperationalError:  # no delivery pass has run yet
-        return {"failed": 0, "dead": 0}
-    counts = {"failed": 0, "dead": 0}
-    for row in rows:
+    counts = {str(status): 0 for status in OWED}
+    for row in DeliveryViews(console.db).owed():
         if groups is not None:
-            seen = index.by_id.get(row["person"]) if index else None
+            seen = index.by_id.get(row.person) if index else None
             if seen is None or seen.group not in groups:
                 continue
-        counts[row["status"]] += 1
+        counts[row.status] += 1
     return counts
 
 
@@ -183,32 +177,11 @@ async def person_page(request: web.Request) -> web.StreamResponse:
 
 def _history(console: Console, person: str) -> list[dict[str, object]]:
     """The person's last 50 deliveries: when, what (a message: the steps it carried), where."""
-    conn = console.db.conn
-    try:
-        rows = conn.execute(
-            "SELECT id, kind, channel, recipient, status, attempts, reason, updated_at, sent_at,"
-            " late FROM delivery WHERE person = ? ORDER BY id DESC LIMIT 50",
-            (person,),
-        ).fetchall()
-        carried: dict[int, list[str]] = {}
-        ids = [r["id"] for r in rows if r["kind"] == "message"]
-        if ids:
-            marks = ",".join("?" * len(ids))
-            for item in conn.execute(
-                f"SELECT delivery, kind FROM delivery_item WHERE delivery IN ({marks})"
-                " ORDER BY rowid",
-                ids,
-            ):
-                carried.setdefault(item["delivery"], []).append(item["kind"])
-    except sqlite3.OperationalError:  # no delivery pass has run yet
-        return []
     zone = ZoneInfo(console.settings.timezone)
-    out = []
-    for r in rows:
-        moment = r["sent_at"] or r["updated_at"]
-        at = dt.datetime.fromtimestamp(moment, zone).strftime("%Y-%m-%d %H:%M")
-        out.append({**dict(r), "kinds": list(dict.fromkeys(carried.get(r["id"], []))), "at": at})
-    return out
+    return [
+        {**asdict(r), "at": dt.datetime.fromtimestamp(r.at, zone).strftime("%Y-%m-%d %H:%M")}
+        for r in DeliveryViews(console.db).history(person)
+    ]
 
 
 def parse_day(text: str, today: dt.date) -> dt.date | None:
