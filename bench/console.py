@@ -28,12 +28,12 @@ from renewd.core.model import PersonPlan, Step
 from renewd.core.plan import Planner
 from renewd.core.policy import Policy
 from renewd.core.workdays import WorkdayCalendar
+from renewd.delivery.actionlinks import ActionLinks
 from renewd.roster.reader import load_roster
 from renewd.settings import Settings
 from renewd.store.accounts import Accounts
 from renewd.store.database import Database
 from renewd.store.progress import Fact
-from renewd.delivery.actionlinks import ActionLinks
 from renewd.web.console.app import Console
 from renewd.web.console.routes import mount
 from renewd.web.console.source import PlansView, RosterCheck

@@ -12,8 +12,8 @@ import requests
 
 from consolekit import PASSWORD, Server, running
 from renewd.core.model import Step
-from renewd.store.tokens import load_key
 from renewd.delivery.actionlinks import ActionLinks, action_key
+from renewd.store.tokens import load_key
 from test_console import NOW, config, csrf_of, sign_in  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.integration
