@@ -19,7 +19,7 @@ from renewd.channels.base import Result
 from renewd.core.messages import Message
 from renewd.core.model import MilestoneKind
 from renewd.core.plan import Planner
-from renewd.delivery.holders import LEASE_SECONDS, Holder, Role, is_gone, this_process
+from renewd.delivery.holders import LEASE_SECONDS, Holder, HolderKind, is_gone, this_process
 from renewd.delivery.passes import Delivery
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog
@@ -63,8 +63,8 @@ def held(db: Database) -> list[tuple[str, str]]:
 
 
 def test_a_pass_frees_the_claims_of_a_dead_process_at_once(db: Database, planner: Planner) -> None:
-    me = this_process(Role.COMMAND)
-    gone = Holder(Role.COMMAND, me.host, dead_pid(), "0123abcd")
+    me = this_process(HolderKind.COMMAND)
+    gone = Holder(HolderKind.COMMAND, me.host, dead_pid(), "0123abcd")
     lease = at(DAY, 10).timestamp()  # far from over at 9:32
     count = orphans(db, planner, str(gone), lease)
     rec = Recorder()
@@ -76,8 +76,10 @@ def test_a_pass_frees_the_claims_of_a_dead_process_at_once(db: Database, planner
 def test_a_live_holder_keeps_its_claims_until_its_lease_runs_out(
     db: Database, planner: Planner
 ) -> None:
-    me = this_process(Role.COMMAND)
-    elsewhere = Holder(Role.COMMAND, "another-host", 1, "0123abcd")  # cannot tell: lease decides
+    me = this_process(HolderKind.COMMAND)
+    elsewhere = Holder(
+        HolderKind.COMMAND, "another-host", 1, "0123abcd"
+    )  # cannot tell: lease decides
     lease = at(DAY, 9, 40).timestamp()
     count = orphans(db, planner, str(elsewhere), lease)
     rec = Recorder()
@@ -94,20 +96,22 @@ def test_the_daemon_under_its_lock_frees_any_other_daemons_claims(
 ) -> None:
     import os
 
-    parent = Holder(Role.DAEMON, this_process(Role.DAEMON).host, os.getppid(), "feedf00d")
+    parent = Holder(
+        HolderKind.DAEMON, this_process(HolderKind.DAEMON).host, os.getppid(), "feedf00d"
+    )
     count = orphans(db, planner, str(parent), at(DAY, 10).timestamp())  # alive pid, long lease
     rec = Recorder()
     command = delivery(db, rec)  # a cron pass cannot know that daemon is dead
     assert not command.run_pass(planner.plan_all(WHO, DAY), DAY, at(DAY, 9, 32)).sent
-    daemon = delivery(db, rec, holder=this_process(Role.DAEMON), under_lock=True)
+    daemon = delivery(db, rec, holder=this_process(HolderKind.DAEMON), under_lock=True)
     assert len(daemon.run_pass(planner.plan_all(WHO, DAY), DAY, at(DAY, 9, 32)).sent) == count
     reasons = db.conn.execute("SELECT reason FROM delivery").fetchall()
     assert all(r[0] == "" for r in reasons)  # sent: the reason of the rescue is cleared
 
 
 def test_the_same_pid_under_another_token_is_an_earlier_process() -> None:
-    me = this_process(Role.COMMAND)
-    assert is_gone(Holder(Role.COMMAND, me.host, me.pid, "other"), me, under_lock=False)
+    me = this_process(HolderKind.COMMAND)
+    assert is_gone(Holder(HolderKind.COMMAND, me.host, me.pid, "other"), me, under_lock=False)
     assert not is_gone(me, me, under_lock=True)
     assert Holder.parse(str(me)) == me
     assert Holder.parse("") is None
@@ -157,6 +161,6 @@ def test_a_slow_send_keeps_renewing_its_lease(
         channel.release.set()
         worker.join(10)
         db.close()
-    assert first[0] == str(this_process(Role.COMMAND))
+    assert first[0] == str(this_process(HolderKind.COMMAND))
     assert first[1] >= start.timestamp() + LEASE_SECONDS - 1
     assert second[1] > first[1]  # renewed while the send was in flight

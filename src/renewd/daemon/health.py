@@ -25,7 +25,7 @@ from renewd.core.errors import Problem
 from renewd.core.model import PersonPlan
 
 
-class Status(StrEnum):
+class HealthStatus(StrEnum):
     OK = "ok"
     DEGRADED = "degraded"  # HTTP 200: serving, with `warnings` saying what is wrong
     UNHEALTHY = "unhealthy"  # HTTP 503: no roster at all, a crashed task, no pass for 3 sweeps
@@ -130,7 +130,13 @@ class Health:
         if not has_roster:
             problems.insert(0, "no roster at all: no file could be read and none was kept")
         warnings = self.warnings()
-        status = Status.UNHEALTHY if problems else Status.DEGRADED if warnings else Status.OK
+        status = (
+            HealthStatus.UNHEALTHY
+            if problems
+            else HealthStatus.DEGRADED
+            if warnings
+            else HealthStatus.OK
+        )
         return {
             "status": status.value,
             "problems": problems,

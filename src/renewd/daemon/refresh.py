@@ -148,7 +148,7 @@ class Refresher:
 
     def load(self, reason: str) -> bool:
         """Read and plan the roster files; swap in only if both work. Returns whether it did."""
-        seen = self.watcher.snapshot()
+        seen = self.watcher.stamps()
         self._settle = None
         try:
             partial = self._read()

@@ -50,7 +50,7 @@ from renewd.daemon.scheduling import schedule_jobs
 from renewd.daemon.statelock import StateLock
 from renewd.daemon.supervisor import Supervisor
 from renewd.daemon.systemd import Notifier, watchdog_interval
-from renewd.delivery.holders import Role, this_process
+from renewd.delivery.holders import HolderKind, this_process
 from renewd.delivery.run import Claims, deliver
 from renewd.settings import Settings, load_settings
 from renewd.store.database import Database
@@ -225,7 +225,7 @@ class Daemon:
             now,
             settings=self.settings,
             channels=self.state.channels,
-            claims=Claims(this_process(Role.DAEMON), True, self._unrecorded),
+            claims=Claims(this_process(HolderKind.DAEMON), True, self._unrecorded),
             problems=self.state.roster_problems,
             should_stop=self._stopping.is_set,
             catch_up_only=sweep,

@@ -31,14 +31,14 @@ LEASE_SECONDS = 30.0  # a claim not renewed for this long belongs to nobody
 RENEW_SECONDS = 10.0  # how often a pass renews the leases of its sends in flight
 
 
-class Role(StrEnum):
+class HolderKind(StrEnum):
     DAEMON = "daemon"  # `renewd run`: holds the state lock
     COMMAND = "command"  # `renewd notify --due` and other passes beside the daemon
 
 
 @dataclass(frozen=True)
 class Holder:
-    role: Role
+    role: HolderKind
     host: str
     pid: int
     token: str
@@ -52,7 +52,7 @@ class Holder:
         if len(parts) != 4 or not parts[2].isdigit():
             return None
         try:
-            role = Role(parts[0])
+            role = HolderKind(parts[0])
         except ValueError:
             return None
         return cls(role, parts[1], int(parts[2]), parts[3])
@@ -61,7 +61,7 @@ class Holder:
 _TOKEN = secrets.token_hex(8)
 
 
-def this_process(role: Role) -> Holder:
+def this_process(role: HolderKind) -> Holder:
     """The holder that claims in this process's name (one token per process)."""
     return Holder(role, socket.gethostname(), os.getpid(), _TOKEN)
 
@@ -71,7 +71,7 @@ def is_gone(holder: Holder, me: Holder, *, under_lock: bool) -> bool:
     `me` is the daemon holding the state lock."""
     if holder == me:
         return False
-    if under_lock and holder.role is Role.DAEMON:
+    if under_lock and holder.role is HolderKind.DAEMON:
         return True
     if holder.host != me.host:
         return False  # another machine sharing the state directory: wait for its lease

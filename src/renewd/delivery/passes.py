@@ -49,7 +49,7 @@ from renewd.core.reminders import DigestKey, MessageKey, Reminder, ReminderKey
 from renewd.core.schedule import LeadRules, PassHistory, due_reminders
 from renewd.core.workdays import WorkdayCalendar
 from renewd.delivery.calendar_notes import CalendarMail
-from renewd.delivery.holders import Holder, Role, is_gone, this_process
+from renewd.delivery.holders import Holder, HolderKind, is_gone, this_process
 from renewd.delivery.outbox import Extra, Outbox, build, joined
 from renewd.delivery.roster_notes import RosterNotes
 from renewd.delivery.sending import Outcome, PassReport, Sender
@@ -110,7 +110,7 @@ class Delivery:
         (default: this process, as a command); `under_lock`: the caller is the daemon holding
         the state lock, so claims of any other daemon are known to be dead. `unrecorded`:
         outcomes a full disk refused (`Sender.unrecorded`), kept across passes by the daemon."""
-        self.holder = holder or this_process(Role.COMMAND)
+        self.holder = holder or this_process(HolderKind.COMMAND)
         self.under_lock = under_lock
         self.db = db
         self.log = DeliveryLog(db)

@@ -29,7 +29,7 @@ class Watched(Protocol):
     def settle_seconds(self) -> float: ...
 
 
-Snapshot = dict[Path, tuple[int, int] | None]  # path -> (mtime_ns, size), None when missing
+FileStamps = dict[Path, tuple[int, int] | None]  # path -> (mtime_ns, size), None when missing
 
 
 @dataclass
@@ -38,8 +38,8 @@ class RosterWatcher:
     settle_seconds: float = 10.0
     clock: Callable[[], float] = time.monotonic
     wall: Callable[[], float] = time.time
-    _seen: Snapshot = field(default_factory=dict)
-    _pending: Snapshot | None = None
+    _seen: FileStamps = field(default_factory=dict)
+    _pending: FileStamps | None = None
     _pending_since: float = 0.0
 
     @property
@@ -47,8 +47,8 @@ class RosterWatcher:
         """How often to look: often enough to honour `settle_seconds`, at most every 2 s."""
         return min(2.0, max(0.2, self.settle_seconds / 4))
 
-    def snapshot(self) -> Snapshot:
-        result: Snapshot = {}
+    def stamps(self) -> FileStamps:
+        result: FileStamps = {}
         for path in self.files:
             try:
                 st = path.stat()
@@ -57,13 +57,13 @@ class RosterWatcher:
                 result[path] = None
         return result
 
-    def mark_loaded(self, snapshot: Snapshot | None = None) -> None:
-        self._seen = snapshot if snapshot is not None else self.snapshot()
+    def mark_loaded(self, stamps: FileStamps | None = None) -> None:
+        self._seen = stamps if stamps is not None else self.stamps()
         self._pending = None
 
     def changed(self) -> bool:
         """True once a change has stayed the same for `settle_seconds`."""
-        now = self.snapshot()
+        now = self.stamps()
         if now == self._seen:
             self._pending = None
             return False
@@ -94,6 +94,6 @@ class RosterWatcher:
         horizon = self.wall() - self.settle_seconds
         return [
             path
-            for path, stat in self.snapshot().items()
+            for path, stat in self.stamps().items()
             if stat is not None and stat[0] / 1e9 > horizon
         ]

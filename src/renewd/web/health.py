@@ -11,7 +11,7 @@ from aiohttp import web
 from aiohttp.typedefs import Middleware
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from renewd.daemon.health import Health, Metrics, Status
+from renewd.daemon.health import Health, HealthStatus, Metrics
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -42,7 +42,7 @@ def add_health_routes(
         people = len(getattr(current, "people", ()))
         body = health.report(current is not None, people)
         return web.Response(
-            status=503 if body["status"] == Status.UNHEALTHY else 200,
+            status=503 if body["status"] == HealthStatus.UNHEALTHY else 200,
             text=json.dumps(body, ensure_ascii=False),
             content_type="application/json",
             headers={"Cache-Control": "no-store"},
