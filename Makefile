@@ -29,13 +29,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# The example config keeps its state in /var/lib/renewd, as installed; here it lives in ./state.
-run: export RENEWD_STATE__DIR = $(CURDIR)/state
-run: $(STAMP)
-	$(BIN)/renewd plan -c $(CONFIG)
-	$(BIN)/renewd feeds -c $(CONFIG)
-	$(BIN)/renewd user demo -c $(CONFIG)
-	$(BIN)/renewd run -c $(CONFIG)
+# `make run` works on ./renewd.toml: the example config with its state in ./state (the example
+# keeps it in /var/lib/renewd, as installed), so `renewd done -c renewd.toml ...` and the other
+# commands reach the running daemon's state. Written once; yours to edit.
+LOCAL ?= renewd.toml
+$(LOCAL):
+	sed -e 's|^dir = "/var/lib/renewd" .*|dir = "state"                    # ./state, beside this file|' \
+	    $(CONFIG) > $@
+	@echo "wrote $@ (the example config, state in ./state): use renewd COMMAND -c $@"
+
+run: $(STAMP) $(LOCAL)
+	$(BIN)/renewd plan -c $(LOCAL)
+	$(BIN)/renewd feeds -c $(LOCAL)
+	$(BIN)/renewd user demo -c $(LOCAL)
+	@echo "other commands on this daemon's state: .venv/bin/renewd COMMAND -c $(LOCAL)"
+	$(BIN)/renewd run -c $(LOCAL)
 
 # ruff, mypy, then every test but those marked `slow`, browser tests included: under 5 minutes on
 # 2 cores. Most tests wait on sockets and subprocesses, so 4 workers; --durations shows what grew.
