@@ -29,6 +29,7 @@ from renewd.core.model import Lang, Person, PersonPlan
 from renewd.core.moves import moved_letter, moved_section
 from renewd.core.reminders import CalendarNote, ReminderKey
 from renewd.core.routing import GroupEnvelope, PersonalEnvelope, roles
+from renewd.core.wording import say
 from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.delivery_rows import NewDelivery
@@ -161,20 +162,13 @@ class CalendarMail:
 
     def _estimate_letter(self) -> Letter:
         lang = self.settings.language
-        zh = lang is Lang.ZH
+        lines = (
+            (Line(self.warning.line(lang, f"{self.settings.server.base_url}/")),)
+            if self.warning
+            else ()
+        )
         return Letter(
-            "【需关注】节假日安排尚未导入" if zh else "[Attention] holiday notice not imported",
-            (),
-            (
-                Section(
-                    "节假日安排尚未导入（国务院公布当天请导入）"
-                    if zh
-                    else "Holiday notice not imported (import it the day it appears)",
-                    (Line(self.warning.line(lang, f"{self.settings.server.base_url}/")),)
-                    if self.warning
-                    else (),
-                ),
-            ),
+            say(lang, "estimate.title"), (), (Section(say(lang, "estimate.heading"), lines),)
         )
 
     def _estimate(self) -> list[NewDelivery]:

@@ -27,6 +27,7 @@ from renewd.core.model import Lang
 from renewd.core.policy import Policy
 from renewd.core.reminders import DigestKey, MessageKey, Reminder
 from renewd.core.routing import GroupEnvelope, PersonalEnvelope, route
+from renewd.core.wording import say
 from renewd.settings import Settings
 from renewd.store.delivery_rows import NewDelivery
 
@@ -94,9 +95,8 @@ def build(
         sections = digest_extra(digest) if digest_extra is not None else ()
         letter = digest_letter(digest, today, default, policy, sections)
         # HR records employer steps in the console, behind sign-in: no bearer link in a digest.
-        console = f"{settings.server.base_url}/"
-        opens = "在控制台查看和记录：" if default is Lang.ZH else "See and record in the console: "
-        letter = replace(letter, closing=(*letter.closing, opens + console))
+        console = say(default, "footer.console", url=f"{settings.server.base_url}/")
+        letter = replace(letter, closing=(*letter.closing, console))
         keys = tuple(
             dict.fromkeys(
                 [i.reminder.key for s in digest.sections for i in (*s.items, *s.unreachable)]

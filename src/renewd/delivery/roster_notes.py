@@ -111,37 +111,20 @@ def location_and_message(problem: Problem, lang: Lang) -> str:
 
 
 def _who(group: str | None, lang: Lang) -> str:
-    return group or ("未分组" if lang is Lang.ZH else "no group")
+    return group or say(lang, "roster.no_group")
 
 
 def roster_section(group: str | None, problems: Sequence[Problem], lang: Lang) -> Section:
     """The rows of one group that were held back: where each is and what is wrong, as
     `renewd check` says it (a roster holds no ID-card or phone numbers: renewd never reads those
     columns). Plain text: the channel's renderer escapes it."""
-    zh = lang is Lang.ZH
-    who, n = _who(group, lang), len(problems)
-    heading = (
-        f"名单问题：{who}，{n} 处需要更正" if zh else f"Roster problems: {who}, {n} to correct"
-    )
-    lines = [
-        Line(
-            "以下行未能读取：已保留此人上次的正确记录（新人暂不提醒）。请更正名单。"
-            if zh
-            else "These rows could not be read: each person keeps his last good record (a new"
-            " person is left out until fixed). Please correct the roster.",
-            Level.TEXT,
-        )
-    ]
+    heading = say(lang, "roster.heading", who=_who(group, lang), n=len(problems))
+    lines = [Line(say(lang, "roster.intro"), Level.TEXT)]
     lines += [Line(location_and_message(p, lang)) for p in problems]
     return Section(heading, tuple(lines))
 
 
 def roster_note(group: str | None, problems: Sequence[Problem], lang: Lang) -> Letter:
     """HR's note of roster rows that were held back, for a pass that writes it nothing else."""
-    who, n = _who(group, lang), len(problems)
-    title = (
-        f"【名单问题】{who}：{n} 处需要更正"
-        if lang is Lang.ZH
-        else f"[Roster problems] {who}: {n} to correct"
-    )
+    title = say(lang, "roster.title", who=_who(group, lang), n=len(problems))
     return Letter(title, (), (roster_section(group, problems, lang),))

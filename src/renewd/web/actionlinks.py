@@ -33,7 +33,7 @@ from renewd.core.model import Lang, MilestoneKind, Step
 from renewd.core.policy import Owner, Policy
 from renewd.core.reminders import MilestoneReminder
 from renewd.core.routing import PersonalEnvelope
-from renewd.core.wording import Role, step_name
+from renewd.core.wording import Role, say, step_name
 from renewd.store.tokens import load_key
 
 Extra = Callable[[PersonalEnvelope], Sequence[Section]]  # as renewd.delivery.outbox takes it
@@ -142,13 +142,12 @@ def link_sections(links: ActionLinks, default: Lang) -> Extra:
             url = action_url(links, plan.person.id, plan.cycle, reminder.kind)
             if url:
                 lang = lang_of(plan, default)
-                lines[url] = Line(f"{step_name(reminder.kind, lang)}: {url}")
+                lines[url] = Line(
+                    say(lang, "links.line", step=step_name(reminder.kind, lang), url=url)
+                )
         if not lines:
             return ()
         lang = lang_of(envelope.plans[0], default)
-        heading = (
-            "办完了？点链接确认（无需登录）" if lang is Lang.ZH else "Done? Confirm in one click"
-        )
-        return (Section(heading, tuple(lines.values())),)
+        return (Section(say(lang, "links.heading"), tuple(lines.values())),)
 
     return extra
