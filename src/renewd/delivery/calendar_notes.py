@@ -24,12 +24,12 @@ from renewd.channels.base import Channel
 from renewd.channels.factory import routes_of
 from renewd.channels.formatting import render
 from renewd.core.estimate import Estimate
-from renewd.core.messages import Letter, Line, Section
+from renewd.core.messages import Letter, Section
 from renewd.core.model import Lang, Person, PersonPlan
 from renewd.core.moves import moved_letter, moved_section
+from renewd.core.notes import estimate_letter
 from renewd.core.reminders import CalendarNote, ReminderKey
 from renewd.core.routing import GroupEnvelope, PersonalEnvelope, roles
-from renewd.core.wording import say
 from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.delivery_rows import NewDelivery
@@ -161,15 +161,8 @@ class CalendarMail:
         return [NewDelivery(key, i, channel, to, m, False) for i, m in enumerate(parts)]
 
     def _estimate_letter(self) -> Letter:
-        lang = self.settings.language
-        lines = (
-            (Line(self.warning.line(lang, f"{self.settings.server.base_url}/")),)
-            if self.warning
-            else ()
-        )
-        return Letter(
-            say(lang, "estimate.title"), (), (Section(say(lang, "estimate.heading"), lines),)
-        )
+        console = f"{self.settings.server.base_url}/"
+        return estimate_letter(self.warning, self.settings.language, console)
 
     def _estimate(self) -> list[NewDelivery]:
         """The week's ask, on its own, to the escalation channels no digest carried it to."""

@@ -7,7 +7,7 @@ no channels): as a section of the digest the pass writes that channel anyway (on
 recipient per pass, docs/design.md §9; `RosterNotes.digest_extra`), else in a note of its own.
 The rows that carry them and the record that HR was told (`renewd.store.records.mark_noticed`)
 commit in one transaction, so a crash cannot tell HR twice or not at all; a problem that is fixed
-is forgotten, and told again should it come back.
+is forgotten, and told again should it come back. The words are `renewd.core.notes`'.
 """
 
 from __future__ import annotations
@@ -18,12 +18,10 @@ from collections.abc import Mapping, Sequence
 from renewd.channels.base import Channel
 from renewd.channels.formatting import render
 from renewd.core.errors import Problem
-from renewd.core.messages import Letter, Level, Line, Section
-from renewd.core.model import Lang
-from renewd.core.problemwords import hide_numbers, location, message
+from renewd.core.messages import Section
+from renewd.core.notes import roster_letter, roster_section
 from renewd.core.reminders import DigestKey
 from renewd.core.routing import GroupEnvelope
-from renewd.core.wording import say
 from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog
@@ -84,7 +82,7 @@ class RosterNotes:
             names = self._channels(group)
             key_group = group if self._own(group) else None
             key = DigestKey(today, log.next_digest_number(key_group, today), key_group)
-            letter = roster_note(group or None, problems, lang)
+            letter = roster_letter(group or None, problems, lang)
             for name in names:
                 if name in self.left[group]:
                     chan = self.channels[name]
@@ -99,32 +97,3 @@ class RosterNotes:
         """Every note on its own (a pass that writes no digest)."""
         self.begin()
         return self.rest(today, record)
-
-
-def location_and_message(problem: Problem, lang: Lang) -> str:
-    """Where and what, in HR's language ("people.csv 第4行 居住证到期日：没有这一天"): never the
-    value (a mail leaves the server; the console, behind sign-in, shows it)."""
-    where, said = location(problem, lang), message(problem.message, lang)
-    return hide_numbers(
-        say(lang, "problem.line", where=where, message=said) if where else said, lang
-    )
-
-
-def _who(group: str | None, lang: Lang) -> str:
-    return group or say(lang, "roster.no_group")
-
-
-def roster_section(group: str | None, problems: Sequence[Problem], lang: Lang) -> Section:
-    """The rows of one group that were held back: where each is and what is wrong, as
-    `renewd check` says it (a roster holds no ID-card or phone numbers: renewd never reads those
-    columns). Plain text: the channel's renderer escapes it."""
-    heading = say(lang, "roster.heading", who=_who(group, lang), n=len(problems))
-    lines = [Line(say(lang, "roster.intro"), Level.TEXT)]
-    lines += [Line(location_and_message(p, lang)) for p in problems]
-    return Section(heading, tuple(lines))
-
-
-def roster_note(group: str | None, problems: Sequence[Problem], lang: Lang) -> Letter:
-    """HR's note of roster rows that were held back, for a pass that writes it nothing else."""
-    title = say(lang, "roster.title", who=_who(group, lang), n=len(problems))
-    return Letter(title, (), (roster_section(group, problems, lang),))
