@@ -16,12 +16,13 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from renewd.channels.base import Channel
+from renewd.channels.factory import routes_of
 from renewd.channels.formatting import render
 from renewd.core.errors import Problem
 from renewd.core.messages import Section
 from renewd.core.notes import roster_letter, roster_section
 from renewd.core.reminders import DigestKey
-from renewd.core.routing import GroupEnvelope
+from renewd.core.routing import GroupEnvelope, notice_channels, notice_is_groups
 from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog
@@ -44,17 +45,13 @@ class RosterNotes:
         self.db = db
         self.settings = settings
         self.channels = channels
+        self.routes = routes_of(settings, channels)
         self.problems = problems  # by group; "" = no group known
         self.pending: dict[str, list[Problem]] = {}  # by group: not told yet
         self.left: dict[str, set[str]] = {}  # by group: channels no digest carried them to
 
-    def _channels(self, group: str) -> list[str]:
-        names = self._own(group) or self.settings.notify.escalate_to
-        return [n for n in names if (c := self.channels.get(n)) is not None and c.fixed]
-
-    def _own(self, group: str) -> Sequence[str]:
-        conf = self.settings.groups.get(group)
-        return conf.channels if conf else ()
+    def _channels(self, group: str) -> tuple[str, ...]:
+        return notice_channels(group, self.routes)
 
     def begin(self) -> None:
         """Read which problems HR was not told of yet (on the caller's transaction)."""
@@ -80,7 +77,7 @@ class RosterNotes:
         lang = self.settings.language
         for group, problems in sorted(self.pending.items()):
             names = self._channels(group)
-            key_group = group if self._own(group) else None
+            key_group = group if notice_is_groups(group, self.routes) else None
             key = DigestKey(today, log.next_digest_number(key_group, today), key_group)
             letter = roster_letter(group or None, problems, lang)
             for name in names:
