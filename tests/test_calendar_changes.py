@@ -95,7 +95,7 @@ def test_holder_hears_his_steps_and_hr_the_employer_steps_once(db: Database) -> 
     assert "积分续办申请" not in holder  # the employer's step goes to HR
     [digest] = moved(hr)
     assert "张三（E001）积分续办申请：2027-01-22 → 2027-01-25" in digest
-    assert "单位审核提交：2027-01-26 → 2027-01-27" in digest
+    assert "单位审核递交：2027-01-26 → 2027-01-27" in digest  # the one short label
     assert "居住证签注" not in digest
 
     for day in (TODAY, TODAY + dt.timedelta(days=1)):

@@ -11,7 +11,18 @@ from conftest import PERMIT_DUE, person, settings
 from renewd.core.model import MilestoneKind, Person, Progress
 from renewd.core.plan import Planner
 from renewd.core.policy import Owner, Owners
-from renewd.core.routing import AddressField, Routes, Scope, route, route_problems
+from renewd.core.routing import (
+    AddressField,
+    Hearers,
+    Routes,
+    Scope,
+    escalation_channels,
+    moved_hearers,
+    notice_channels,
+    notice_is_groups,
+    route,
+    route_problems,
+)
 from renewd.core.schedule import LeadRules, due_reminders
 from renewd.core.wording import Role
 
@@ -121,3 +132,31 @@ def test_a_group_scope_without_recipients_and_a_personal_robot_are_refused() -> 
     )
     fields = {p.field for p in conf.route_problems()}
     assert fields == {"channels.tg.scope", "channels.robot.scope"}
+
+
+# -- the other news: dates moved, roster notices, the escalation asks (one place: core.routing) --
+
+
+def test_a_moved_step_is_heard_by_its_owners() -> None:
+    routes = routes_for(channels=[MAIL, HR_MAIL, TG], groups={"研发部": {"channels": ["hr-mail"]}})
+    p = person(telegram="42")
+    holder = moved_hearers(p, K.PERMIT_RENEWAL, routes)
+    assert holder == Hearers((("mail", "e001@example.com"), ("tg", "42")), ())
+    employer = moved_hearers(p, K.EMPLOYER_SUBMISSION, routes)
+    assert employer == Hearers((), ("hr-mail",))
+    family = moved_hearers(person(group=""), K.EMPLOYER_SUBMISSION, routes)
+    assert family == Hearers((("mail", "e001@example.com"),), ())  # no HR: he hears it
+
+
+def test_roster_notices_go_to_the_group_else_to_the_escalation() -> None:
+    routes = routes_for(
+        channels=[MAIL, HR_MAIL, ROBOT],
+        groups={"研发部": {"channels": ["hr-mail"]}},
+        notify={"escalate_to": ["robot", "mail"]},  # mail has no fixed recipients: never
+    )
+    assert notice_channels("研发部", routes) == ("hr-mail",)
+    assert notice_is_groups("研发部", routes)
+    assert notice_channels("", routes) == ("robot",)
+    assert notice_channels("市场部", routes) == ("robot",)
+    assert not notice_is_groups("市场部", routes)
+    assert escalation_channels(routes) == ("robot",)

@@ -15,13 +15,12 @@ from renewd import clock
 from renewd.calendar.changes import note_calendar_changes
 from renewd.calendar.snapshot import Planned, Snapshot, build_snapshot
 from renewd.core.errors import RosterError
-from renewd.core.model import PersonPlan
+from renewd.core.model import Lang, PersonPlan
 from renewd.core.moves import Move, moved_milestones, newly_infeasible
 from renewd.core.notices import Notice, parse_notice
+from renewd.core.wording import date, say
 from renewd.store.database import Database
 from renewd.store.notices import NoticeStore
-
-_WEEKDAY = "一二三四五六日"
 
 
 @dataclass(frozen=True)
@@ -88,7 +87,7 @@ def store_notice(
 
 
 def _day(day: dt.date) -> str:
-    return f"{day.isoformat()}（周{_WEEKDAY[day.weekday()]}）"
+    return date(day, Lang.ZH)
 
 
 def describe_notice(notice: Notice) -> list[str]:
@@ -98,7 +97,7 @@ def describe_notice(notice: Notice) -> list[str]:
         span = _day(h.start) if h.start == h.end else f"{_day(h.start)} – {_day(h.end)}"
         count = (h.end - h.start).days + 1
         work = [_day(m.date) for m in notice.makeup if m.name == h.name]
-        extra = f"; 上班 {', '.join(work)}" if work else ""
+        extra = f"; {say(Lang.ZH, 'notice.makeup')} {', '.join(work)}" if work else ""
         lines.append(f"  {h.name}: {span}, {count} day{'s' if count != 1 else ''}{extra}")
     lines.append(f"  {len(notice.off)} rest days, {len(notice.makeup)} make-up working days")
     return lines

@@ -14,7 +14,8 @@ from renewd.commands.args import iso_date, person_id, roster_date
 from renewd.commands.history import print_log, print_report
 from renewd.core.errors import EX_TEMPFAIL, UsageError
 from renewd.core.messages import test_letter
-from renewd.core.wording import say, step_name
+from renewd.core.model import Lang, MilestoneKind
+from renewd.core.wording import say, short_name, step_name
 from renewd.delivery.owed import owed
 from renewd.delivery.run import deliver
 from renewd.roster_read import read_roster
@@ -22,6 +23,10 @@ from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog
 from renewd.store.progress import ProgressStore, check_record, kind_of, parse_step
 from renewd.store.records import RosterRecords, keep
+
+# `renewd done`'s help names steps as the product shows them (the catalogue's short labels).
+_NAME = short_name(MilestoneKind.PERMIT_RENEWAL, Lang.ZH)
+_NAMES = f"{_NAME}, {short_name(MilestoneKind.POINTS_APPLICATION, Lang.ZH)}"
 
 
 def register(
@@ -61,13 +66,13 @@ def register(
         description="Record progress in the state database so reminders for that step stop."
         " STEP is a milestone kind as in `plan --json` (permit_renewal, points_application,"
         " employer_submission, points_approval, collect_notice), a short name (permit, applied,"
-        " submitted, approved, collected) or the Chinese step name (居住证签注, 续办申请 ...)."
-        " Dates in any roster format (2027-02-10, 2027/2/10, 2027年2月10日, 20270210), never in"
+        f" submitted, approved, collected) or the step's name ({_NAMES} ...)."
+        f" Dates in any roster format ({say(Lang.ZH, 'cli.date_formats')}), never in"
         " the future nor before the step this one waits for. Merged with the roster's progress"
         " columns: the later date wins. --undo removes a record.",
     )
     done.add_argument("person", type=person_id, metavar="PERSON", help="the person's roster id")
-    done.add_argument("step", metavar="STEP", help="permit_renewal | permit | 居住证签注 | ...")
+    done.add_argument("step", metavar="STEP", help=f"permit_renewal | permit | {_NAME} | ...")
     done.add_argument("--on", type=roster_date, metavar="DATE", help="when (default: today)")
     done.add_argument(
         "--new-expiry", type=roster_date, metavar="DATE", help="the renewed permit's expiry"

@@ -39,11 +39,7 @@ def _digest_line(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list
     if milestone is None:
         return [Line(_who(reminder.plan, lang) + sep + _alert(reminder, lang))]
     name = step_name(milestone.kind, lang, reminder.plan.person.has_points)
-    head = (
-        f"{_who(reminder.plan, lang)}{sep}{name}，"
-        if (lang is Lang.ZH)
-        else f"{_who(reminder.plan, lang)}: {name}, "
-    )
+    head = _who(reminder.plan, lang) + sep + name + say(lang, "p.comma")
     lines = [Line(head + when(milestone, today, lang))]
     if reminder.late:
         lines.append(
@@ -52,14 +48,18 @@ def _digest_line(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list
     if milestone.kind is K.POINTS_APPLICATION and permit_unrecorded(reminder.plan):
         # reminded from the permit step's due date without a record: confirm first (docs/design.md
         # §3)
-        text = say(lang, "do.points_application.unconfirmed", id=reminder.plan.person.id)
+        text = say(
+            lang, "shanghai-points.points_application.do.unconfirmed", id=reminder.plan.person.id
+        )
         lines.append(Line(text, Level.DETAIL))
     if item.role is Role.ACT and milestone.kind is K.EMPLOYER_SUBMISSION:
         own = step_checklist(milestone.kind, reminder.plan.person.changes, lang, Reader.HR)
         base = step_checklist(milestone.kind, (), lang, Reader.HR)
         more = [t for t in own if t not in base]
         if more:
-            lines.append(Line(say(lang, "p.also") + "、".join(more), Level.DETAIL))
+            lines.append(
+                Line(say(lang, "p.also") + say(lang, "p.materials").join(more), Level.DETAIL)
+            )
     return lines
 
 
@@ -114,7 +114,7 @@ def digest_letter(
         sections.append(Section(heading, tuple(Line(t) for t in things)))
     sections += extra
     groups = [s.group for s in envelope.sections]
-    heading = "、".join(groups) if groups else say(lang, "section.attention").split("（")[0]
+    heading = say(lang, "p.groups").join(groups) if groups else say(lang, "section.attention.short")
     title = say(
         lang,
         "title.digest" if envelope.sections else "title.attention",

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from renewd.core.model import Lang, PersonPlan
+from renewd.core.wording import say
 from renewd.core.workdays import WorkdayCalendar
 
 FIX_COMMAND = "renewd calendar import NOTICE.txt"
@@ -50,20 +51,14 @@ class Estimate:
         )
 
     def line(self, lang: Lang, console: str) -> str:
-        years = (
-            "、".join(map(str, self.years)) if lang is Lang.ZH else ", ".join(map(str, self.years))
-        )
-        if lang is Lang.ZH:
-            return (
-                f"{self.affected} 人的续签日期依据的是估算的 {years} 年节假日安排（暂定）。"
-                f"国务院公布放假通知当天，请在控制台“工作日历”页粘贴通知全文导入（{console}calendar），"
-                f"或由管理员运行 `{FIX_COMMAND}`；导入后日期如有变化会逐一告知。"
-            )
-        return (
-            f"The dates of {self.affected} people rest on an estimated holiday calendar for"
-            f" {years} (provisional). The day the State Council notice appears, paste it on the"
-            f" console's Calendar page ({console}calendar), or have an admin run"
-            f" `{FIX_COMMAND}`; whatever moves is then told once."
+        years = say(lang, "p.list").join(map(str, self.years))
+        return say(
+            lang,
+            "estimate.line",
+            n=self.affected,
+            years=years,
+            console=console,
+            command=FIX_COMMAND,
         )
 
 

@@ -20,6 +20,7 @@ from renewd.core.wording import (
     HEADS_UP,
     INFORM_ONLY,
     POINTS_STEPS,
+    policy_key,
     say,
     say_for,
     step_name,
@@ -138,12 +139,12 @@ def _description(
     if kind in INFORM_ONLY:
         owner = Owner.BOTH
     key = {
-        K.PERMIT_WINDOW: "info.permit_window",
-        K.EXPIRY: "info.expiry",
-        K.POINTS_APPROVAL: "feed.points_approval",
-    }.get(kind, f"do.{kind.value}")
+        K.PERMIT_WINDOW: "shanghai-points.permit_window.info",
+        K.EXPIRY: "shanghai-points.expiry.info",
+        K.POINTS_APPROVAL: "shanghai-points.points_approval.feed",
+    }.get(kind, policy_key(kind, "do"))
     if kind is K.PERMIT_RENEWAL and auto:
-        key = "feed.permit_renewal.sms"
+        key = "shanghai-points.permit_renewal.feed.sms"
     return [
         say_for(lang, key, points),
         say(lang, "feed.who", who=say(lang, f"owner.{owner.value}")),

@@ -120,7 +120,7 @@ def feed_specs(people: Sequence[Person], options: FeedOptions) -> tuple[FeedSpec
 def masked_with_id(name: str, person_id: str, lang: Lang) -> str:
     """What HR's masked feeds show: 高*（E0012）, so that two people named 高* can be told apart."""
     masked = mask_name(name)
-    return f"{masked}（{person_id}）" if lang is Lang.ZH else f"{masked} ({person_id})"
+    return say(lang, "item.person", name=masked, id=person_id)
 
 
 def mask_name(name: str) -> str:

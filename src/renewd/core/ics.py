@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 
 from renewd.core.events import EventContent, EventKey, Stamp, ymd
 from renewd.core.feeds import FeedSpec
-from renewd.core.model import Lang
+from renewd.core.wording import say
 
 PRODID = "-//renewd//renewd feeds//ZH"
 
@@ -60,9 +60,6 @@ def _stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-_ALARM_TEXT = {Lang.ZH: "提醒", Lang.EN: "Reminder"}
-
-
 def render_event(
     event: EventContent, stamp: Stamp, masked: bool, alarms: bool, brief: bool = False
 ) -> bytes:
@@ -83,7 +80,7 @@ def render_event(
         # 09:00 the day before: an all-day event starts at midnight.
         lines += [
             b"BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT15H\r\n",
-            fold(f"DESCRIPTION:{_ALARM_TEXT[event.lang]}: {summary}"),
+            fold(f"DESCRIPTION:{say(event.lang, 'feed.alarm')}: {summary}"),
             b"END:VALARM\r\n",
         ]
     lines.append(b"END:VEVENT\r\n")

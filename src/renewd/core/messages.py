@@ -35,6 +35,7 @@ from renewd.core.wording import (
     date,
     day_span,
     days_left,
+    policy_key,
     say,
     say_for,
     step_name,
@@ -159,34 +160,42 @@ def action(
     kind = milestone.kind
     due = date(milestone.due, lang)
     if role is Role.ASK_HR and not (kind is K.POINTS_APPLICATION and permit_unrecorded(plan)):
-        key = "ask.overdue" if milestone.due < today else f"ask.{kind.value}"
+        key = "ask.overdue" if milestone.due < today else policy_key(kind, "ask")
         return say(lang, key if key in CATALOGUE[lang] else "ask.generic", due=due)
     if kind is K.PERMIT_RENEWAL:
         opens = milestone.opens or milestone.due
         advice = permit_advice(plan, milestone, today, policy)
         if advice is PermitAdvice.AT_OPEN:
-            return say(lang, "do.permit_renewal.at_open", opens=date(opens, lang))
+            return say(lang, "shanghai-points.permit_renewal.do.at_open", opens=date(opens, lang))
         if advice is PermitAdvice.APPLY:
-            return say(lang, "do.permit_renewal.apply")
+            return say(lang, "shanghai-points.permit_renewal.do.apply")
         if advice is PermitAdvice.WAIT_SMS:
             check = policy.endorsement_check_day(opens, milestone.due)
-            return say(lang, "do.permit_renewal.sms", check=date(check, lang))
+            return say(lang, "shanghai-points.permit_renewal.do.sms", check=date(check, lang))
     if kind is K.POINTS_APPLICATION and permit_unrecorded(plan):
         if role is Role.ASK_HR:
             by = "by.now" if milestone.due < today else "by.date"
-            return say(lang, "ask.points_application.unconfirmed", by=say(lang, by, due=due))
-        return say(lang, "do.points_application.unconfirmed.holder")
+            return say(
+                lang,
+                "shanghai-points.points_application.ask.unconfirmed",
+                by=say(lang, by, due=due),
+            )
+        return say(lang, "shanghai-points.points_application.do.unconfirmed.holder")
     if kind is K.POINTS_APPROVAL:
         opens = milestone.opens or milestone.due
-        return say(lang, "info.points_approval", opens=date(opens, lang), due=due)
+        return say(lang, "shanghai-points.points_approval.info", opens=date(opens, lang), due=due)
     if kind is K.EXPIRY:
         renewed = plan.milestone(K.PERMIT_RENEWAL)
         done = renewed is not None and renewed.done_on is not None
         points = plan.person.has_points
-        return say_for(lang, "info.expiry.renewed" if done else "info.expiry", points)
+        return say_for(
+            lang,
+            "shanghai-points.expiry.info.renewed" if done else "shanghai-points.expiry.info",
+            points,
+        )
     if kind is K.PERMIT_WINDOW:
-        return say(lang, "info.permit_window")
-    return say_for(lang, f"do.{kind.value}", plan.person.has_points)
+        return say(lang, "shanghai-points.permit_window.info")
+    return say_for(lang, policy_key(kind, "do"), plan.person.has_points)
 
 
 def item_lines(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list[Line]:

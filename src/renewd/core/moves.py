@@ -14,37 +14,13 @@ from dataclasses import dataclass
 
 from renewd.core.messages import Letter, Line, Section
 from renewd.core.model import Lang, MilestoneKind, PersonPlan, Status
+from renewd.core.wording import say, short_name
 
 # Milestones whose date is fixed by the permit, not by the working-day calendar, never move on a
 # calendar change; listing them would only be noise.
 CALENDAR_FREE = frozenset(
     {MilestoneKind.PERMIT_WINDOW, MilestoneKind.EXPIRY, MilestoneKind.GRACE_END}
 )
-
-STEP_NAMES = {
-    Lang.ZH: {
-        MilestoneKind.PREPARE: "准备材料",
-        MilestoneKind.PERMIT_WINDOW: "居住证签注窗口",
-        MilestoneKind.PERMIT_RENEWAL: "居住证签注",
-        MilestoneKind.POINTS_APPLICATION: "积分续办申请",
-        MilestoneKind.EMPLOYER_SUBMISSION: "单位审核提交",
-        MilestoneKind.POINTS_APPROVAL: "积分审批",
-        MilestoneKind.COLLECT_NOTICE: "领取积分通知单",
-        MilestoneKind.EXPIRY: "到期",
-        MilestoneKind.GRACE_END: "逾期签注截止",
-    },
-    Lang.EN: {
-        MilestoneKind.PREPARE: "prepare",
-        MilestoneKind.PERMIT_WINDOW: "permit window",
-        MilestoneKind.PERMIT_RENEWAL: "permit renewal",
-        MilestoneKind.POINTS_APPLICATION: "points application",
-        MilestoneKind.EMPLOYER_SUBMISSION: "employer submission",
-        MilestoneKind.POINTS_APPROVAL: "points approval",
-        MilestoneKind.COLLECT_NOTICE: "collect the points notice",
-        MilestoneKind.EXPIRY: "expiry",
-        MilestoneKind.GRACE_END: "grace end",
-    },
-}
 
 
 @dataclass(frozen=True, order=True)
@@ -60,11 +36,9 @@ class Move:
 
     def line(self, lang: Lang) -> str:
         """「居住证签注：2027-01-19 → 2027-01-15」"""
-        sep = "：" if lang is Lang.ZH else ": "
-        note = ""
-        if self.provisional:
-            note = "（仍为预估）" if lang is Lang.ZH else " (still provisional)"
-        return f"{STEP_NAMES[lang][self.kind]}{sep}{self.old} → {self.new}{note}"
+        note = say(lang, "moved.provisional") if self.provisional else ""
+        step = short_name(self.kind, lang)
+        return say(lang, "moved.line", step=step, old=self.old, new=self.new) + note
 
 
 def moved_milestones(old: Iterable[PersonPlan], new: Iterable[PersonPlan]) -> list[Move]:
@@ -98,16 +72,9 @@ def moved_section(
     name, for HR) each line names the person. Plain text: the channel's renderer escapes it."""
     lines = []
     for move in sorted(moves):
-        who = ""
-        if names:
-            who = (
-                f"{names[move.person]}（{move.person}）"
-                if lang is Lang.ZH
-                else f"{names[move.person]} ({move.person}) "
-            )
+        who = say(lang, "moved.who", name=names[move.person], id=move.person) if names else ""
         lines.append(Line(who + move.line(lang)))
-    heading = "日期调整（节假日安排更新）" if lang is Lang.ZH else "Dates moved (holiday calendar)"
-    return Section(heading, tuple(lines))
+    return Section(say(lang, "moved.heading"), tuple(lines))
 
 
 def moved_letter(
@@ -115,13 +82,8 @@ def moved_letter(
 ) -> Letter:
     """The "dates moved" message of its own, for a recipient the pass writes nothing else."""
     items = list(moves)
-    if lang is Lang.ZH:
-        title = f"【日期调整】{len(items)} 项续签日期因节假日安排变化而调整"
-        opening = f"节假日安排已更新（{cause}），以下日期有变："
-        closing = "请按新日期办理。"
-    else:
-        title = f"[Dates moved] {len(items)} renewal date{'s' if len(items) != 1 else ''} moved"
-        opening = f"The holiday calendar changed ({cause}); these dates moved:"
-        closing = "Please go by the new dates."
+    title = say(lang, "moved.title.one" if len(items) == 1 else "moved.title", n=len(items))
+    opening = say(lang, "moved.opening", cause=cause)
+    closing = say(lang, "moved.closing")
     section = moved_section(items, lang, names)
     return Letter(title, (opening,), (Section("", section.lines),), (closing,))

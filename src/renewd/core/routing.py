@@ -226,6 +226,65 @@ def route(reminders: Iterable[Reminder], routes: Routes) -> Routed:
     return Routed(envelopes, tuple(digests), tuple(unheard))
 
 
+# -- the other news: dates moved, roster notices, the escalation asks --------------------------
+
+Address = tuple[str, str]  # (channel, address): one person's own address on one channel
+
+
+def personal_addresses(person: Person, routes: Routes) -> tuple[Address, ...]:
+    """Where `person` hears news of his own: each personal channel that has an address for him,
+    the first channel (in configuration order) per address field, as `route` does."""
+    out: list[Address] = []
+    fields: set[AddressField] = set()
+    for channel in routes.channels:
+        if channel.personal and channel.field is not None and channel.field not in fields:
+            address = channel.field.of(person)
+            if address:
+                out.append((channel.name, address))
+                fields.add(channel.field)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Hearers:
+    """Who hears one piece of news: addresses of the person, and HR's channels."""
+
+    personal: tuple[Address, ...] = ()
+    hr: tuple[str, ...] = ()
+
+
+def moved_hearers(person: Person, kind: MilestoneKind, routes: Routes) -> Hearers:
+    """Who hears that a calendar change moved `person`'s step `kind` (docs/design.md §11): its
+    owners (`roles`), the holder at his own addresses, HR on the group's HR channels."""
+    hr = routes.hr_channels(person.group) if person.group else ()
+    holder, employer = roles(kind, routes.owners, bool(hr))
+    return Hearers(
+        personal_addresses(person, routes) if holder is not None else (),
+        hr if employer is not None else (),
+    )
+
+
+def escalation_channels(routes: Routes) -> tuple[str, ...]:
+    """`notify.escalate_to`'s channels that can carry news (configured, with fixed recipients):
+    the escalations of a pass, the weekly ask to import the holiday notice."""
+    fixed = {c.name for c in routes.channels if c.fixed}
+    return tuple(n for n in routes.escalate_to if n in fixed)
+
+
+def notice_channels(group: str, routes: Routes) -> tuple[str, ...]:
+    """Where HR hears of a group's roster problems (docs/design.md §13): the group's own channels
+    (`[groups.X] channels`) when it lists any, else the escalation channels ("" = no group);
+    only channels with fixed recipients."""
+    fixed = {c.name for c in routes.channels if c.fixed}
+    names = routes.groups.get(group, ()) or routes.escalate_to
+    return tuple(n for n in names if n in fixed)
+
+
+def notice_is_groups(group: str, routes: Routes) -> bool:
+    """Whether a group's roster notice goes to its own channels (else: to the escalation)."""
+    return bool(routes.groups.get(group, ()))
+
+
 def route_problems(routes: Routes) -> list[tuple[str, str]]:
     """(where, what) for routes that cannot be delivered: a group or escalation route to a
     channel that has no fixed recipients, or whose scope is personal only."""

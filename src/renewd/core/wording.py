@@ -41,7 +41,14 @@ POINTS_STEPS = frozenset(
 )
 
 CATALOGUE: Mapping[Lang, Mapping[str, str]] = {Lang.ZH: ZH, Lang.EN: EN}
-_WEEKDAYS = {Lang.ZH: "一二三四五六日", Lang.EN: ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+# The policy whose words the steps take: a policy-specific key starts with it
+# (`shanghai-points.permit_renewal.title`), so another policy pack adds keys beside these.
+POLICY = "shanghai-points"
+
+
+def policy_key(kind: MilestoneKind, part: str) -> str:
+    """The catalogue key of `part` ("title", "short", "do", "ask", "info", "feed") of a step."""
+    return f"{POLICY}.{kind.value}.{part}"
 
 
 def say(lang: Lang, key: str, **values: object) -> str:
@@ -57,8 +64,21 @@ def say_for(lang: Lang, key: str, points: bool, **values: object) -> str:
 
 
 def step_name(kind: MilestoneKind, lang: Lang, points: bool = True) -> str:
-    """The step's name; for a person without points (`has_points = false`) without "points"."""
-    return say_for(lang, f"step.{kind.value}", points)
+    """The step's full name (messages, feeds, the CLI); for a person without points
+    (`has_points = false`) without "points"."""
+    return say_for(lang, policy_key(kind, "title"), points)
+
+
+def short_name(kind: MilestoneKind, lang: Lang) -> str:
+    """The step's short label (dates-moved notes, the console's tables)."""
+    return say(lang, policy_key(kind, "short"))
+
+
+def step_names(kind: MilestoneKind) -> frozenset[str]:
+    """Every name the product shows for `kind`, in every language (what `renewd done` accepts)."""
+    keys = [policy_key(kind, "title"), f"{policy_key(kind, 'title')}.permit"]
+    keys.append(policy_key(kind, "short"))
+    return frozenset(c[k] for c in CATALOGUE.values() for k in keys if k in c)
 
 
 def capital(text: str) -> str:
@@ -72,7 +92,7 @@ def status_name(status: Status, lang: Lang) -> str:
 
 def date(day: dt.date, lang: Lang) -> str:
     """2027-01-19（周二） / 2027-01-19 (Tue)."""
-    return day.isoformat() + say(lang, "weekday", w=_WEEKDAYS[lang][day.weekday()])
+    return day.isoformat() + say(lang, "weekday", w=say(lang, "weekdays").split()[day.weekday()])
 
 
 def days_left(kind: MilestoneKind, due: dt.date, today: dt.date, lang: Lang) -> str:
@@ -100,11 +120,7 @@ def day_span(days: Iterable[dt.date], lang: Lang) -> str:
     consecutive = (ordered[-1] - ordered[0]).days == len(ordered) - 1
     if consecutive:
         return say(lang, "days.range", a=ordered[0].isoformat(), b=ordered[-1].isoformat())
-    return (
-        "、".join(d.isoformat() for d in ordered)
-        if lang is Lang.ZH
-        else ", ".join(d.isoformat() for d in ordered)
-    )
+    return say(lang, "p.list").join(d.isoformat() for d in ordered)
 
 
 def lead_text(lead: int, lang: Lang) -> str:
@@ -116,4 +132,4 @@ def lead_text(lead: int, lang: Lang) -> str:
 
 def years_text(years: Iterable[int], lang: Lang) -> str:
     joined = [str(y) for y in sorted(set(years))]
-    return "、".join(joined) if lang is Lang.ZH else " and ".join(joined)
+    return say(lang, "p.and").join(joined)

@@ -2,73 +2,95 @@
 
 from __future__ import annotations
 
+from renewd.core.words_en_console import CONSOLE_EN
+
 EN: dict[str, str] = {
-    "step.prepare": "prepare the renewal",
-    "step.permit_window": "permit renewal window opens",
-    "step.permit_renewal": "residence permit endorsement (renewal)",
-    "step.points_application": "points renewal application (续办申请)",
-    "step.employer_submission": "employer's online review and hand-in",
-    "step.points_approval": "points approval",
-    "step.collect_notice": "print or collect the points notice",
-    "step.expiry": "permit and points expire",
-    "step.expiry.permit": "permit expires",
-    "step.grace_end": "last day to endorse late",
-    "do.prepare.permit": "Gather the materials; check that social insurance was paid without"
+    "shanghai-points.prepare.title": "prepare the renewal",
+    "shanghai-points.permit_window.title": "permit renewal window opens",
+    "shanghai-points.permit_renewal.title": "residence permit endorsement (renewal)",
+    "shanghai-points.points_application.title": "points renewal application (续办申请)",
+    "shanghai-points.employer_submission.title": "employer's online review and hand-in",
+    "shanghai-points.points_approval.title": "points approval",
+    "shanghai-points.collect_notice.title": "print or collect the points notice",
+    "shanghai-points.expiry.title": "permit and points expire",
+    "shanghai-points.expiry.title.permit": "permit expires",
+    "shanghai-points.grace_end.title": "last day to endorse late",
+    "shanghai-points.prepare.do.permit": "Gather the materials; check that social insurance was "
+    "paid without"
     " gaps and whether the employer changed. A gap or a job change puts the endorsement at"
     " risk: see to it early.",
-    "do.prepare": "Gather the materials; check that social insurance was paid without gaps and"
+    "shanghai-points.prepare.do": "Gather the materials; check that social insurance was paid "
+    "without gaps and"
     " whether the employer or a points item (education, title, spouse, child) changed. A gap or a"
     " job change puts the renewal at risk: tell HR early.",
-    "do.permit_window": "From today the residence permit can be endorsed (renewed).",
-    "do.permit_renewal": "Endorse the residence permit online (一网通办) or at the community"
+    "shanghai-points.permit_window.do": "From today the residence permit can be endorsed "
+    "(renewed).",
+    "shanghai-points.permit_renewal.do": "Endorse the residence permit online (一网通办) or at the"
+    " community"
     " affairs service centre, then tell HR it is done.",
-    "do.permit_renewal.sms": "Most holders (registered address matches, legally employed) are"
+    "shanghai-points.permit_renewal.do.sms": "Most holders (registered address matches, legally "
+    "employed) are"
     " endorsed automatically and get an SMS: watch for it. Without it by {check}, apply online"
     " (一网通办) or at the community affairs service centre.",
-    "do.permit_renewal.at_open": "Time is short: the window opens on {opens}; apply that day,"
+    "shanghai-points.permit_renewal.do.at_open": "Time is short: the window opens on {opens}; "
+    "apply that day,"
     " online (一网通办) or at the community affairs service centre, without waiting for the"
     " automatic-endorsement SMS.",
-    "do.permit_renewal.apply": "No endorsement SMS and no renewal recorded: apply now, online"
+    "shanghai-points.permit_renewal.do.apply": "No endorsement SMS and no renewal recorded: apply "
+    "now, online"
     " (一网通办) or at the community affairs service centre, then tell HR.",
-    "do.points_application": "Once the permit renewal has synchronised (about 3 working days), log"
+    "shanghai-points.points_application.do": "Once the permit renewal has synchronised (about 3 "
+    "working days), log"
     " in to the points system and click 续办申请.",
-    "do.points_application.unconfirmed": "The permit renewal is not recorded yet (it may have"
+    "shanghai-points.points_application.do.unconfirmed": "The permit renewal is not recorded yet "
+    "(it may have"
     " been endorsed automatically): first confirm with the employee that the permit was endorsed"
     " (the endorsement SMS, or 一网通办), then log in to the points system, click 续办申请 and"
     " record the renewal in the console ({id}'s page, or ask the employee to click the"
     " confirmation link in his message). If it was not endorsed, have the employee endorse it"
     " now.",
-    "do.points_application.unconfirmed.holder": "Your permit renewal is not recorded yet (it may"
+    "shanghai-points.points_application.do.unconfirmed.holder": "Your permit renewal is not "
+    "recorded yet (it may"
     " have been endorsed automatically): first check that the permit was endorsed (the"
     " endorsement SMS, or 一网通办), then log in to the points system, click 续办申请 and record"
     " the renewal (the confirmation link in your message, or tell HR). If it was not endorsed,"
     " endorse it now.",
-    "do.employer_submission": "Review the application online, click 提交申请, and hand in the"
+    "shanghai-points.employer_submission.do": "Review the application online, click 提交申请, and "
+    "hand in the"
     " sealed application form and the materials.",
-    "do.collect_notice": "After approval, print the points notice online or collect it at the"
+    "shanghai-points.collect_notice.do": "After approval, print the points notice online or "
+    "collect it at the"
     " district talent service centre.",
-    "do.grace_end": "Endorsing within 60 days after expiry keeps the residence years continuous;"
+    "shanghai-points.grace_end.do": "Endorsing within 60 days after expiry keeps the residence "
+    "years continuous;"
     " this is the last day: endorse now.",
-    "ask.points_application": "Ask your employer's HR to click 续办申请 for you by {due}.",
-    "ask.points_application.unconfirmed": "Your permit renewal is not recorded yet (it may have"
+    "shanghai-points.points_application.ask": "Ask your employer's HR to click 续办申请 for you by"
+    " {due}.",
+    "shanghai-points.points_application.ask.unconfirmed": "Your permit renewal is not recorded "
+    "yet (it may have"
     " been endorsed automatically): first check that the permit was endorsed (the endorsement"
     " SMS, or 一网通办); if it was, record the renewal (the confirmation link in your message, or"
     " tell HR) and ask your employer's HR to click 续办申请 for you {by}. If it was not endorsed,"
     " endorse it now.",
     "by.date": "by {due}",
     "by.now": "now",
-    "ask.employer_submission": "Ask your employer's HR to review online and hand in the materials"
+    "shanghai-points.employer_submission.ask": "Ask your employer's HR to review online and hand "
+    "in the materials"
     " by {due}.",
     "ask.generic": "Ask your employer's HR to do this by {due}.",
     "ask.overdue": "The due date has passed: ask your employer's HR to do this now.",
-    "info.points_approval": "The points renewal is submitted; the approval SMS is expected between"
+    "shanghai-points.points_approval.info": "The points renewal is submitted; the approval SMS is "
+    "expected between"
     " {opens} and {due}. Without it by {due}, ask the office.",
-    "info.expiry": "The last valid day of the residence permit and the points notice.",
-    "info.expiry.permit": "The last valid day of the residence permit.",
-    "info.expiry.renewed.permit": "The last valid day of the old residence permit.",
-    "info.expiry.renewed": "The last valid day of the old permit and points notice; the points"
+    "shanghai-points.expiry.info": "The last valid day of the residence permit and the points "
+    "notice.",
+    "shanghai-points.expiry.info.permit": "The last valid day of the residence permit.",
+    "shanghai-points.expiry.info.renewed.permit": "The last valid day of the old residence permit.",
+    "shanghai-points.expiry.info.renewed": "The last valid day of the old permit and points "
+    "notice; the points"
     " cannot be used until the new ones are approved.",
-    "info.permit_window": "From this day the residence permit can be endorsed (renewed).",
+    "shanghai-points.permit_window.info": "From this day the residence permit can be endorsed "
+    "(renewed).",
     "due.by": "by {date}",
     "due.on": "on {date}",
     "left.days": "{n} days left",
@@ -121,6 +143,7 @@ EN: dict[str, str] = {
     "section.group": "{group}",
     "section.unreachable": "No personal channel reaches these employees; please tell them",
     "section.attention": "Attention (overdue, infeasible or critical dates)",
+    "section.attention.short": "Attention (overdue, infeasible or critical dates)",
     "item.person": "{name} ({id})",
     "alert.infeasible": "plan infeasible: the points lapse about {gap} days (permit expires"
     " {expires})",
@@ -135,9 +158,11 @@ EN: dict[str, str] = {
     "feed.done": "Done: {date}",
     "feed.gap": "Points gap of about {gap} days: the points cannot be used until approval.",
     "feed.provisional": "Provisional: may move when the holiday notice for {years} is published.",
-    "feed.points_approval": "The points renewal is submitted: watch for the approval SMS; without"
+    "shanghai-points.points_approval.feed": "The points renewal is submitted: watch for the "
+    "approval SMS; without"
     " it by this day, ask the office.",
-    "feed.permit_renewal.sms": "Most holders (registered address matches, legally employed) are"
+    "shanghai-points.permit_renewal.feed.sms": "Most holders (registered address matches, legally "
+    "employed) are"
     " endorsed automatically and get an SMS; without it about a week after the window opens,"
     " apply online (一网通办) or at the community affairs service centre.",
     "feed.materials": "Materials:",
@@ -158,6 +183,10 @@ EN: dict[str, str] = {
     "feed.title.all": "Everyone: permit and points renewals",
     "feed.title.group": "{group}: permit and points renewals",
     "feed.title.person": "{name}: permit and points renewal",
+    "weekdays": "Mon Tue Wed Thu Fri Sat Sun",
+    "p.and": " and ",
+    "p.groups": "、",
+    "p.materials": "、",
     "p.colon": ": ",
     "p.comma": ", ",
     "p.list": ", ",
@@ -251,4 +280,87 @@ EN: dict[str, str] = {
     " {opens} ({n} days before); check the date, or the roster's expiry",
     "refuse.expiry": "new permit expiry {new} is not after the one in force ({old}): a renewal"
     " extends the permit",
+    "shanghai-points.prepare.short": "prepare",
+    "shanghai-points.permit_window.short": "permit window opens",
+    "shanghai-points.permit_renewal.short": "permit renewal",
+    "shanghai-points.points_application.short": "points application",
+    "shanghai-points.employer_submission.short": "employer submission",
+    "shanghai-points.points_approval.short": "points approval",
+    "shanghai-points.collect_notice.short": "collect the points notice",
+    "shanghai-points.expiry.short": "permit expires",
+    "shanghai-points.grace_end.short": "late endorsement ends",
+    "moved.heading": "Dates moved (holiday calendar)",
+    "moved.title": "[Dates moved] {n} renewal dates moved",
+    "moved.title.one": "[Dates moved] {n} renewal date moved",
+    "moved.opening": "The holiday calendar changed ({cause}); these dates moved:",
+    "moved.closing": "Please go by the new dates.",
+    "moved.who": "{name} ({id}) ",
+    "moved.line": "{step}: {old} → {new}",
+    "moved.provisional": " (still provisional)",
+    "roster.no_group": "no group",
+    "roster.heading": "Roster problems: {who}, {n} to correct",
+    "roster.intro": "These rows could not be read: each person keeps his last good record (a new"
+    " person is left out until fixed). Please correct the roster.",
+    "roster.title": "[Roster problems] {who}: {n} to correct",
+    "estimate.title": "[Attention] holiday notice not imported",
+    "estimate.heading": "Holiday notice not imported (import it the day it appears)",
+    "estimate.line": "The dates of {n} people rest on an estimated holiday calendar for"
+    " {years} (provisional). The day the State Council notice appears, paste it on the"
+    " console's Calendar page ({console}calendar), or have an admin run"
+    " `{command}`; whatever moves is then told once.",
+    "links.heading": "Done? Confirm in one click",
+    "links.line": "{step}: {url}",
+    "links.feed": "Done it? Confirm here: {url}",
+    "footer.console": "See and record in the console: {url}",
+    "feed.alarm": "Reminder",
+    "shanghai-points.materials.hr_own": "the HR officer's own ID card (original and copy)",
+    "shanghai-points.materials.holder_permit": "the holder's valid residence permit (original and "
+    "copy)",
+    "shanghai-points.materials.holder_id": "the holder's ID card (original and copy)",
+    "shanghai-points.materials.application_form": "the application form printed online, sealed by "
+    "the employer and signed by the holder",
+    "shanghai-points.materials.own_permit": "your valid residence permit (original and copy)",
+    "shanghai-points.materials.own_id": "your ID card (original and copy)",
+    "shanghai-points.materials.own_signature": "your signature on the application form (the "
+    "employer prints and seals it)",
+    "shanghai-points.materials.permit_card": "your residence permit",
+    "shanghai-points.materials.permit_id": "your ID card",
+    "shanghai-points.materials.permit_sms": "the automatic-endorsement SMS, if any",
+    "shanghai-points.materials.collect_id": "a valid ID document (when collecting at the district "
+    "talent service centre)",
+    "shanghai-points.materials.new_licence": "copy of the new employer's business licence",
+    "shanghai-points.materials.labour_contract": "labour contract",
+    "shanghai-points.materials.leaving_certificate": "leaving certificate from the previous "
+    "employer",
+    "shanghai-points.materials.diploma": "verified diploma",
+    "shanghai-points.materials.title_certificate": "professional title certificate",
+    "shanghai-points.materials.title_record": "review or exam record",
+    "shanghai-points.materials.appointment": "appointment letter",
+    "shanghai-points.materials.post_description": "post description",
+    "shanghai-points.materials.marriage_certificate": "marriage certificate",
+    "shanghai-points.materials.spouse_id": "spouse's ID card",
+    "shanghai-points.materials.spouse_permit": "spouse's residence permit",
+    "shanghai-points.materials.spouse_register": "spouse's household register",
+    "shanghai-points.materials.child_permit": "child's residence permit or residence proof",
+    "shanghai-points.materials.child_register": "child's household register",
+    "shanghai-points.materials.divorce_certificate": "divorce certificate",
+    "shanghai-points.materials.divorce_agreement": "divorce agreement or court judgment",
+    "subscribe.done": "Every step is done.",
+    "subscribe.next": "Next",
+    "subscribe.provisional": "provisional",
+    "subscribe.loopback": "Note: base_url is a loopback address that no phone can reach; ask the "
+    "administrator to set [server] base_url to a reachable address.",
+    "subscribe.intro": "Subscribe to this calendar to see every step of the permit and points "
+    "renewal.",
+    "subscribe.webcal": "Subscribe in your calendar app",
+    "subscribe.iphone": "iPhone",
+    "subscribe.android": "Android, in-app",
+    "subscribe.copy": "or add this link as a subscribed calendar:",
+    "subscribe.share": "Do not share this link: anyone who has it can read the calendar.",
+    "daemon.status": "{n} 人 / people; 下次发送 next send {next}",
+    "daemon.status.feeds": "{n} 人 / people; feeds only",
+    "daemon.status.roster": "; 名单错误 roster errors: {n}",
+    "cli.date_formats": "2027-02-10, 2027/2/10, 2027年2月10日, 20270210",
+    "notice.makeup": "make-up",
+    **CONSOLE_EN,
 }

@@ -3,58 +3,74 @@
 
 from __future__ import annotations
 
+from renewd.core.words_zh_console import CONSOLE_ZH
+
 ZH: dict[str, str] = {
     # step names (short: titles, tables, digests)
-    "step.prepare": "准备续办材料",
-    "step.permit_window": "居住证可以开始签注",
-    "step.permit_renewal": "居住证签注（续签）",
-    "step.points_application": "积分“续办申请”",
-    "step.employer_submission": "单位网上审核并递交积分材料",
-    "step.points_approval": "积分审批结果",
-    "step.collect_notice": "打印或领取积分通知单",
-    "step.expiry": "居住证及积分到期",
-    "step.expiry.permit": "居住证到期",
-    "step.grace_end": "逾期签注最后一天",
+    "shanghai-points.prepare.title": "准备续办材料",
+    "shanghai-points.permit_window.title": "居住证可以开始签注",
+    "shanghai-points.permit_renewal.title": "居住证签注（续签）",
+    "shanghai-points.points_application.title": "积分“续办申请”",
+    "shanghai-points.employer_submission.title": "单位网上审核并递交积分材料",
+    "shanghai-points.points_approval.title": "积分审批结果",
+    "shanghai-points.collect_notice.title": "打印或领取积分通知单",
+    "shanghai-points.expiry.title": "居住证及积分到期",
+    "shanghai-points.expiry.title.permit": "居住证到期",
+    "shanghai-points.grace_end.title": "逾期签注最后一天",
     # what to do, by role
-    "do.prepare.permit": "整理材料，核对社保是否连续缴纳、工作单位是否有变化。"
+    "shanghai-points.prepare.do.permit": "整理材料，核对社保是否连续缴纳、工作单位是否有变化。"
     "社保断缴或更换单位会影响签注，请尽早处理。",
-    "do.prepare": "整理材料，核对社保是否连续缴纳、工作单位及积分项目（学历、职称、配偶、子女）"
+    "shanghai-points.prepare.do": "整理材料，核对社保是否连续缴纳、工作单位及积分项目（学历、职称"
+    "、配偶、子女）"
     "是否有变化。社保断缴或更换单位会影响续办，请尽早告知人事。",
-    "do.permit_window": "从今天起可以办理居住证签注（续签）。",
-    "do.permit_renewal": "办理居住证签注，可通过“一网通办”或到社区事务受理服务中心办理，"
+    "shanghai-points.permit_window.do": "从今天起可以办理居住证签注（续签）。",
+    "shanghai-points.permit_renewal.do": "办理居住证签注，可通过“一网通办”或到社区事务受理服务中心"
+    "办理，"
     "办结后告知人事。",
-    "do.permit_renewal.sms": "多数持证人（登记地址相符、合法就业）由系统自动签注并以短信确认："
+    "shanghai-points.permit_renewal.do.sms": "多数持证人（登记地址相符、合法就业）由系统自动签注并"
+    "以短信确认："
     "请留意签注短信。若到 {check}仍未收到，请通过“一网通办”或到社区事务受理服务中心办理。",
-    "do.permit_renewal.at_open": "按当前进度时间很紧：签注窗口 {opens}开放，请当天就通过“一网通办”"
+    "shanghai-points.permit_renewal.do.at_open": "按当前进度时间很紧：签注窗口 {opens}开放，请当天"
+    "就通过“一网通办”"
     "或到社区事务受理服务中心办理，不要等待自动签注短信。",
-    "do.permit_renewal.apply": "未收到自动签注短信、也未登记续签：请现在通过“一网通办”或到"
+    "shanghai-points.permit_renewal.do.apply": "未收到自动签注短信、也未登记续签：请现在通过“一网"
+    "通办”或到"
     "社区事务受理服务中心办理居住证签注，办结后告知人事。",
-    "do.points_application": "居住证续签数据同步后（约 3 个工作日），登录积分系统点击“续办申请”。",
-    "do.points_application.unconfirmed": "居住证续签尚未登记（可能已自动签注）：请先与员工确认"
+    "shanghai-points.points_application.do": "居住证续签数据同步后（约 3 个工作日），登录积分系统"
+    "点击“续办申请”。",
+    "shanghai-points.points_application.do.unconfirmed": "居住证续签尚未登记（可能已自动签注）：请"
+    "先与员工确认"
     "居住证已签注（签注确认短信或“一网通办”查询），再登录积分系统点击“续办申请”，并在控制台登记续签"
     "（{id} 的人员页，或请员工点击其消息中的确认链接）。若尚未签注，请员工立即办理居住证签注。",
-    "do.points_application.unconfirmed.holder": "您的居住证续签尚未登记（可能已自动签注）："
+    "shanghai-points.points_application.do.unconfirmed.holder": "您的居住证续签尚未登记（可能已自"
+    "动签注）："
     "请先确认居住证已签注（签注确认短信或“一网通办”查询），再登录积分系统点击“续办申请”，"
     "并登记续签（消息中的确认链接，或告知人事）。若尚未签注，请立即办理居住证签注。",
-    "do.employer_submission": "网上审核续办申请并点击“提交申请”，再递交盖章的申请表及材料。",
-    "do.collect_notice": "审批通过后，在线打印或到区人才服务中心领取《居住证积分通知单》。",
-    "do.grace_end": "到期后 60 天内签注可保持居住年限连续，此日为最后一天，请立即签注。",
-    "ask.points_application": "请联系单位人事，在 {due}前为您点击“续办申请”。",
-    "ask.points_application.unconfirmed": "您的居住证续签尚未登记（可能已自动签注）：请先确认"
+    "shanghai-points.employer_submission.do": "网上审核续办申请并点击“提交申请”，再递交盖章的申请"
+    "表及材料。",
+    "shanghai-points.collect_notice.do": "审批通过后，在线打印或到区人才服务中心领取《居住证积分通"
+    "知单》。",
+    "shanghai-points.grace_end.do": "到期后 60 天内签注可保持居住年限连续，此日为最后一天，请立即"
+    "签注。",
+    "shanghai-points.points_application.ask": "请联系单位人事，在 {due}前为您点击“续办申请”。",
+    "shanghai-points.points_application.ask.unconfirmed": "您的居住证续签尚未登记（可能已自动签注"
+    "）：请先确认"
     "居住证已签注（签注确认短信或“一网通办”查询）；已签注的，请登记续签（消息中的确认链接，"
     "或告知人事），并联系单位人事{by}为您点击“续办申请”。若尚未签注，请立即办理居住证签注。",
     "by.date": "在 {due}前",
     "by.now": "立即",
-    "ask.employer_submission": "请联系单位人事，在 {due}前完成网上审核并递交材料。",
+    "shanghai-points.employer_submission.ask": "请联系单位人事，在 {due}前完成网上审核并递交材料。",
     "ask.generic": "请联系单位人事在 {due}前办理。",
     "ask.overdue": "已过截止日：请立即联系单位人事办理。",
-    "info.points_approval": "积分续办已递交，审批短信预计在 {opens} 至 {due} 之间到达；"
+    "shanghai-points.points_approval.info": "积分续办已递交，审批短信预计在 {opens} 至 {due} 之间"
+    "到达；"
     "到 {due} 仍未收到请向受理点查询。",
-    "info.expiry": "居住证及积分通知单的最后有效日。",
-    "info.expiry.permit": "居住证的最后有效日。",
-    "info.expiry.renewed.permit": "原居住证的最后有效日。",
-    "info.expiry.renewed": "原居住证及积分通知单的最后有效日；新积分审批前积分暂不可用。",
-    "info.permit_window": "从这一天起可以办理居住证签注（续签）。",
+    "shanghai-points.expiry.info": "居住证及积分通知单的最后有效日。",
+    "shanghai-points.expiry.info.permit": "居住证的最后有效日。",
+    "shanghai-points.expiry.info.renewed.permit": "原居住证的最后有效日。",
+    "shanghai-points.expiry.info.renewed": "原居住证及积分通知单的最后有效日；新积分审批前积分暂不"
+    "可用。",
+    "shanghai-points.permit_window.info": "从这一天起可以办理居住证签注（续签）。",
     # dates and leads
     "due.by": "截止 {date}",
     "due.on": "日期 {date}",
@@ -108,6 +124,7 @@ ZH: dict[str, str] = {
     "section.group": "{group}",
     "section.unreachable": "以下员工没有可用的个人通道，请转告",
     "section.attention": "需关注（逾期、计划不可行或关键日期）",
+    "section.attention.short": "需关注",
     "item.person": "{name}（{id}）",
     "alert.infeasible": "计划不可行，积分预计中断约 {gap} 天（居住证 {expires} 到期）",
     "alert.critical": "关键日期 {label}（{date}）时积分可能无效",
@@ -120,8 +137,10 @@ ZH: dict[str, str] = {
     "feed.done": "已完成：{date}",
     "feed.gap": "积分中断约 {gap} 天：新积分审批前积分不可用。",
     "feed.provisional": "日期暂定：{years} 年节假日安排公布后可能调整。",
-    "feed.points_approval": "积分续办已递交：留意审批短信；到期仍未收到请向受理点查询。",
-    "feed.permit_renewal.sms": "多数持证人（登记地址相符、合法就业）由系统自动签注并以短信确认；"
+    "shanghai-points.points_approval.feed": "积分续办已递交：留意审批短信；到期仍未收到请向受理点"
+    "查询。",
+    "shanghai-points.permit_renewal.feed.sms": "多数持证人（登记地址相符、合法就业）由系统自动签注"
+    "并以短信确认；"
     "签注窗口开放约一周后仍未收到短信，请通过“一网通办”或到社区事务受理服务中心办理。",
     "feed.materials": "材料清单：",
     "feed.infeasible": "⚠ 按当前进度无法按时完成：积分预计中断 {gap} 天（预计审批 {approval}）。"
@@ -141,6 +160,10 @@ ZH: dict[str, str] = {
     "feed.title.group": "{group}·居住证与积分续办",
     "feed.title.person": "{name}·居住证与积分续办",
     # punctuation
+    "weekdays": "一 二 三 四 五 六 日",
+    "p.and": "、",
+    "p.groups": "、",
+    "p.materials": "、",
     "p.colon": "：",
     "p.comma": "，",
     "p.list": "、",
@@ -235,4 +258,86 @@ ZH: dict[str, str] = {
     "（到期前 {n} 天）才能签注；请检查日期，或名单中的到期日",
     "refuse.expiry": "新居住证到期日 {new} 不晚于当前的到期日（{old}）：续签会延长有效期，"
     "请检查日期",
+    # step short labels (dates-moved notes, the console, the CLI's tables)
+    "shanghai-points.prepare.short": "准备材料",
+    "shanghai-points.permit_window.short": "签注窗口开放",
+    "shanghai-points.permit_renewal.short": "居住证签注",
+    "shanghai-points.points_application.short": "积分续办申请",
+    "shanghai-points.employer_submission.short": "单位审核递交",
+    "shanghai-points.points_approval.short": "积分审批",
+    "shanghai-points.collect_notice.short": "领取积分通知单",
+    "shanghai-points.expiry.short": "居住证到期",
+    "shanghai-points.grace_end.short": "逾期签注截止",
+    # dates moved (a calendar change), roster problems, the estimate ask, action links
+    "moved.heading": "日期调整（节假日安排更新）",
+    "moved.title": "【日期调整】{n} 项续签日期因节假日安排变化而调整",
+    "moved.title.one": "【日期调整】{n} 项续签日期因节假日安排变化而调整",
+    "moved.opening": "节假日安排已更新（{cause}），以下日期有变：",
+    "moved.closing": "请按新日期办理。",
+    "moved.who": "{name}（{id}）",
+    "moved.line": "{step}：{old} → {new}",
+    "moved.provisional": "（仍为预估）",
+    "roster.no_group": "未分组",
+    "roster.heading": "名单问题：{who}，{n} 处需要更正",
+    "roster.intro": "以下行未能读取：已保留此人上次的正确记录（新人暂不提醒）。请更正名单。",
+    "roster.title": "【名单问题】{who}：{n} 处需要更正",
+    "estimate.title": "【需关注】节假日安排尚未导入",
+    "estimate.heading": "节假日安排尚未导入（国务院公布当天请导入）",
+    "estimate.line": "{n} 人的续签日期依据的是估算的 {years} 年节假日安排（暂定）。"
+    "国务院公布放假通知当天，请在控制台“工作日历”页粘贴通知全文导入（{console}calendar），"
+    "或由管理员运行 `{command}`；导入后日期如有变化会逐一告知。",
+    "links.heading": "办完了？点链接确认（无需登录）",
+    "links.line": "{step}: {url}",
+    "links.feed": "办完了？点这里确认：{url}",
+    "footer.console": "在控制台查看和记录：{url}",
+    "feed.alarm": "提醒",
+    # materials (renewd.core.materials)
+    "shanghai-points.materials.hr_own": "人事专员本人身份证原件及复印件",
+    "shanghai-points.materials.holder_permit": "持证人有效的居住证原件及复印件",
+    "shanghai-points.materials.holder_id": "持证人身份证原件及复印件",
+    "shanghai-points.materials.application_form": "网上打印的《上海市居住证积分申请表》（单位盖章"
+    "、持证人签名）",
+    "shanghai-points.materials.own_permit": "您有效的居住证原件及复印件",
+    "shanghai-points.materials.own_id": "您的身份证原件及复印件",
+    "shanghai-points.materials.own_signature": "在积分申请表上签名（单位打印并盖章）",
+    "shanghai-points.materials.permit_card": "您的居住证",
+    "shanghai-points.materials.permit_id": "您的身份证",
+    "shanghai-points.materials.permit_sms": "留意自动签注确认短信",
+    "shanghai-points.materials.collect_id": "有效身份证件（到区人才服务中心领取时）",
+    "shanghai-points.materials.new_licence": "新单位营业执照复印件",
+    "shanghai-points.materials.labour_contract": "劳动合同",
+    "shanghai-points.materials.leaving_certificate": "原单位退工证明",
+    "shanghai-points.materials.diploma": "经认证的学历证书",
+    "shanghai-points.materials.title_certificate": "职称证书",
+    "shanghai-points.materials.title_record": "评审或考试记录",
+    "shanghai-points.materials.appointment": "聘任文件",
+    "shanghai-points.materials.post_description": "岗位说明",
+    "shanghai-points.materials.marriage_certificate": "结婚证",
+    "shanghai-points.materials.spouse_id": "配偶身份证",
+    "shanghai-points.materials.spouse_permit": "配偶居住证",
+    "shanghai-points.materials.spouse_register": "配偶户口簿",
+    "shanghai-points.materials.child_permit": "子女居住证或居住证明",
+    "shanghai-points.materials.child_register": "子女户口簿",
+    "shanghai-points.materials.divorce_certificate": "离婚证",
+    "shanghai-points.materials.divorce_agreement": "离婚协议书或法院判决书",
+    # the bilingual subscribe page (renewd.web.server), Chinese half
+    "subscribe.done": "所有步骤已完成。",
+    "subscribe.next": "下一步",
+    "subscribe.provisional": "暂定",
+    "subscribe.loopback": "注意：这个地址是本机地址（base_url），手机无法打开；请管理员把 [server]"
+    " base_url 设为手机能访问的地址。",
+    "subscribe.intro": "订阅这个日历，续签居住证和积分的每个节点都会出现在你的日历里。",
+    "subscribe.webcal": "在日历应用中订阅",
+    "subscribe.iphone": "苹果日历",
+    "subscribe.android": "安卓、微信、企业微信",
+    "subscribe.copy": "或复制这个链接添加“订阅日历”（Google、Outlook、DAVx⁵/ICSx⁵、Home Assistant"
+    "）",
+    "subscribe.share": "请勿转发此链接：任何拿到它的人都能看到日历内容。",
+    # the daemon's status line (systemd), bilingual; notices described
+    "daemon.status": "{n} 人 / people; 下次发送 next send {next}",
+    "daemon.status.feeds": "{n} 人 / people; feeds only",
+    "daemon.status.roster": "; 名单错误 roster errors: {n}",
+    "cli.date_formats": "2027-02-10, 2027/2/10, 2027年2月10日, 20270210",
+    "notice.makeup": "上班",
+    **CONSOLE_ZH,
 }

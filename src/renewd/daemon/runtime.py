@@ -41,8 +41,9 @@ from renewd.calendar.changes import estimate_warning
 from renewd.calendar.snapshot import Snapshot
 from renewd.channels.factory import build_channels
 from renewd.core.errors import RenewdError
-from renewd.core.model import PersonPlan
+from renewd.core.model import Lang, PersonPlan
 from renewd.core.schedule import reminder_day
+from renewd.core.wording import say
 from renewd.daemon.console_port import attach_console
 from renewd.daemon.health import Health, Metrics
 from renewd.daemon.refresh import Refresher
@@ -318,11 +319,11 @@ class Daemon:
         people = len(self.snapshot.roster.people) if self.snapshot else 0
         job = self.scheduler.get_job("send") if self.scheduler else None
         nxt = job.next_run_time.strftime("%Y-%m-%d %H:%M") if job and job.next_run_time else "-"
-        text = f"{people} 人 / people; 下次发送 next send {nxt}"
+        text = say(Lang.ZH, "daemon.status", n=people, next=nxt)
         if not self.deliver_enabled:
-            text = f"{people} 人 / people; feeds only"
+            text = say(Lang.ZH, "daemon.status.feeds", n=people)
         if self.health.roster_problems:
-            text += f"; 名单错误 roster errors: {len(self.health.roster_problems)}"
+            text += say(Lang.ZH, "daemon.status.roster", n=len(self.health.roster_problems))
         self.notifier.notify(STATUS=text)
 
     # -- lifecycle -----------------------------------------------------------------------------

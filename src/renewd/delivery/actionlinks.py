@@ -28,12 +28,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from renewd.core.messages import Line, Section, lang_of
-from renewd.core.model import Lang, MilestoneKind, Step
+from renewd.core.messages import Section
+from renewd.core.model import Lang, MilestoneKind, PersonPlan, Step
+from renewd.core.notes import link_section
 from renewd.core.policy import Owner, Policy
-from renewd.core.reminders import MilestoneReminder
 from renewd.core.routing import PersonalEnvelope
-from renewd.core.wording import Role, step_name
 from renewd.store.tokens import load_key
 
 Extra = Callable[[PersonalEnvelope], Sequence[Section]]  # as renewd.delivery.outbox takes it
@@ -127,28 +126,13 @@ def holder_acts(policy: Policy, kind: MilestoneKind) -> bool:
 
 
 def link_sections(links: ActionLinks, default: Lang) -> Extra:
-    """The `extra` of a delivery pass: in a person's own message, one line per step he does
-    himself (role "act") with its one-click link. HR's digests never get one."""
+    """The `extra` of a delivery pass: the action-link section of a person's own message
+    (`renewd.core.notes.link_section`), its links signed with `links`."""
+
+    def link_of(plan: PersonPlan, kind: MilestoneKind) -> str | None:
+        return action_url(links, plan.person.id, plan.cycle, kind)
 
     def extra(envelope: PersonalEnvelope) -> Sequence[Section]:
-        lines: dict[str, Line] = {}
-        for item in envelope.items:
-            reminder = item.reminder
-            if item.role is not Role.ACT or not isinstance(reminder, MilestoneReminder):
-                continue
-            if reminder.milestone.done_on is not None:
-                continue
-            plan = reminder.plan
-            url = action_url(links, plan.person.id, plan.cycle, reminder.kind)
-            if url:
-                lang = lang_of(plan, default)
-                lines[url] = Line(f"{step_name(reminder.kind, lang)}: {url}")
-        if not lines:
-            return ()
-        lang = lang_of(envelope.plans[0], default)
-        heading = (
-            "办完了？点链接确认（无需登录）" if lang is Lang.ZH else "Done? Confirm in one click"
-        )
-        return (Section(heading, tuple(lines.values())),)
+        return link_section(envelope, default, link_of)
 
     return extra

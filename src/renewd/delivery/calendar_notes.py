@@ -1,8 +1,9 @@
 """A delivery pass's calendar mail: the pending "dates moved" notes, and the weekly "import the
 notice" warning.
 
-Each note goes to the owners of its step (`core.routing.roles`, docs/design.md §7): the holder at
-his own addresses, the group's HR channels for the employer's steps, both for shared steps. Where
+Each note goes to the owners of its step (`core.routing.moved_hearers`, docs/design.md §7): the
+holder at his own addresses, the group's HR channels for the employer's steps, both for shared
+steps. Where
 the pass writes that recipient a message anyway (his one message, HR's one digest), the note is a
 section of it (`Delivery.extra`, `Delivery.digest_extra`); a recipient the pass writes nothing else
 gets one message of its own (kind `dates_moved`). Either way every note of the pass is claimed in
@@ -24,11 +25,17 @@ from renewd.channels.base import Channel
 from renewd.channels.factory import routes_of
 from renewd.channels.formatting import render
 from renewd.core.estimate import Estimate
-from renewd.core.messages import Letter, Line, Section
+from renewd.core.messages import Letter, Section
 from renewd.core.model import Lang, Person, PersonPlan
 from renewd.core.moves import moved_letter, moved_section
+from renewd.core.notes import estimate_letter
 from renewd.core.reminders import CalendarNote, ReminderKey
-from renewd.core.routing import GroupEnvelope, PersonalEnvelope, roles
+from renewd.core.routing import (
+    GroupEnvelope,
+    PersonalEnvelope,
+    escalation_channels,
+    moved_hearers,
+)
 from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.delivery_rows import NewDelivery
@@ -67,28 +74,11 @@ class CalendarMail:
         self.notes = [n for n in self.store.pending(conn) if n.move.person in self.people]
         if self.warning is not None:
             told = self.store.asked(self.week, conn)
-            self.ask = {
-                name
-                for name in self.settings.notify.escalate_to
-                if (c := self.channels.get(name)) is not None and c.fixed and name not in told
-            }
+            self.ask = {n for n in escalation_channels(self.routes) if n not in told}
         for note in self.notes:
-            person = self.people[note.move.person]
-            hr = self.routes.hr_channels(person.group) if person.group else ()
-            holder, employer = roles(note.move.kind, self.routes.owners, bool(hr))
-            self.personal[note.id] = self._addresses(person) if holder is not None else set()
-            self.hr[note.id] = set(hr) if employer is not None else set()
-
-    def _addresses(self, person: Person) -> set[Personal]:
-        out: set[Personal] = set()
-        fields: set[object] = set()
-        for channel in self.routes.channels:
-            if channel.personal and channel.field is not None:
-                address = channel.field.of(person)
-                if address and channel.field not in fields:  # the first channel per address
-                    out.add((channel.name, address))
-                    fields.add(channel.field)
-        return out
+            hearers = moved_hearers(self.people[note.move.person], note.move.kind, self.routes)
+            self.personal[note.id] = set(hearers.personal)
+            self.hr[note.id] = set(hearers.hr)
 
     # -- inside the pass's messages ----------------------------------------------------------
 
@@ -160,22 +150,8 @@ class CalendarMail:
         return [NewDelivery(key, i, channel, to, m, False) for i, m in enumerate(parts)]
 
     def _estimate_letter(self) -> Letter:
-        lang = self.settings.language
-        zh = lang is Lang.ZH
-        return Letter(
-            "【需关注】节假日安排尚未导入" if zh else "[Attention] holiday notice not imported",
-            (),
-            (
-                Section(
-                    "节假日安排尚未导入（国务院公布当天请导入）"
-                    if zh
-                    else "Holiday notice not imported (import it the day it appears)",
-                    (Line(self.warning.line(lang, f"{self.settings.server.base_url}/")),)
-                    if self.warning
-                    else (),
-                ),
-            ),
-        )
+        console = f"{self.settings.server.base_url}/"
+        return estimate_letter(self.warning, self.settings.language, console)
 
     def _estimate(self) -> list[NewDelivery]:
         """The week's ask, on its own, to the escalation channels no digest carried it to."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TypeVar
 
 from renewd.channels.base import Channel
@@ -24,6 +24,7 @@ from renewd.channels.formatting import render
 from renewd.core.digests import digest_letter
 from renewd.core.messages import Section, lang_of, personal_letter
 from renewd.core.model import Lang
+from renewd.core.notes import with_console_footer
 from renewd.core.policy import Policy
 from renewd.core.reminders import DigestKey, MessageKey, Reminder
 from renewd.core.routing import GroupEnvelope, PersonalEnvelope, route
@@ -93,10 +94,7 @@ def build(
         channel = channels[digest.channel]
         sections = digest_extra(digest) if digest_extra is not None else ()
         letter = digest_letter(digest, today, default, policy, sections)
-        # HR records employer steps in the console, behind sign-in: no bearer link in a digest.
-        console = f"{settings.server.base_url}/"
-        opens = "在控制台查看和记录：" if default is Lang.ZH else "See and record in the console: "
-        letter = replace(letter, closing=(*letter.closing, opens + console))
+        letter = with_console_footer(letter, default, f"{settings.server.base_url}/")
         keys = tuple(
             dict.fromkeys(
                 [i.reminder.key for s in digest.sections for i in (*s.items, *s.unreachable)]

@@ -7,7 +7,7 @@ no channels): as a section of the digest the pass writes that channel anyway (on
 recipient per pass, docs/design.md §9; `RosterNotes.digest_extra`), else in a note of its own.
 The rows that carry them and the record that HR was told (`renewd.store.records.mark_noticed`)
 commit in one transaction, so a crash cannot tell HR twice or not at all; a problem that is fixed
-is forgotten, and told again should it come back.
+is forgotten, and told again should it come back. The words are `renewd.core.notes`'.
 """
 
 from __future__ import annotations
@@ -16,14 +16,13 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from renewd.channels.base import Channel
+from renewd.channels.factory import routes_of
 from renewd.channels.formatting import render
 from renewd.core.errors import Problem
-from renewd.core.messages import Letter, Level, Line, Section
-from renewd.core.model import Lang
-from renewd.core.problemwords import hide_numbers, location, message
+from renewd.core.messages import Section
+from renewd.core.notes import roster_letter, roster_section
 from renewd.core.reminders import DigestKey
-from renewd.core.routing import GroupEnvelope
-from renewd.core.wording import say
+from renewd.core.routing import GroupEnvelope, notice_channels, notice_is_groups
 from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog
@@ -46,17 +45,13 @@ class RosterNotes:
         self.db = db
         self.settings = settings
         self.channels = channels
+        self.routes = routes_of(settings, channels)
         self.problems = problems  # by group; "" = no group known
         self.pending: dict[str, list[Problem]] = {}  # by group: not told yet
         self.left: dict[str, set[str]] = {}  # by group: channels no digest carried them to
 
-    def _channels(self, group: str) -> list[str]:
-        names = self._own(group) or self.settings.notify.escalate_to
-        return [n for n in names if (c := self.channels.get(n)) is not None and c.fixed]
-
-    def _own(self, group: str) -> Sequence[str]:
-        conf = self.settings.groups.get(group)
-        return conf.channels if conf else ()
+    def _channels(self, group: str) -> tuple[str, ...]:
+        return notice_channels(group, self.routes)
 
     def begin(self) -> None:
         """Read which problems HR was not told of yet (on the caller's transaction)."""
@@ -82,9 +77,9 @@ class RosterNotes:
         lang = self.settings.language
         for group, problems in sorted(self.pending.items()):
             names = self._channels(group)
-            key_group = group if self._own(group) else None
+            key_group = group if notice_is_groups(group, self.routes) else None
             key = DigestKey(today, log.next_digest_number(key_group, today), key_group)
-            letter = roster_note(group or None, problems, lang)
+            letter = roster_letter(group or None, problems, lang)
             for name in names:
                 if name in self.left[group]:
                     chan = self.channels[name]
@@ -99,49 +94,3 @@ class RosterNotes:
         """Every note on its own (a pass that writes no digest)."""
         self.begin()
         return self.rest(today, record)
-
-
-def location_and_message(problem: Problem, lang: Lang) -> str:
-    """Where and what, in HR's language ("people.csv 第4行 居住证到期日：没有这一天"): never the
-    value (a mail leaves the server; the console, behind sign-in, shows it)."""
-    where, said = location(problem, lang), message(problem.message, lang)
-    return hide_numbers(
-        say(lang, "problem.line", where=where, message=said) if where else said, lang
-    )
-
-
-def _who(group: str | None, lang: Lang) -> str:
-    return group or ("未分组" if lang is Lang.ZH else "no group")
-
-
-def roster_section(group: str | None, problems: Sequence[Problem], lang: Lang) -> Section:
-    """The rows of one group that were held back: where each is and what is wrong, as
-    `renewd check` says it (a roster holds no ID-card or phone numbers: renewd never reads those
-    columns). Plain text: the channel's renderer escapes it."""
-    zh = lang is Lang.ZH
-    who, n = _who(group, lang), len(problems)
-    heading = (
-        f"名单问题：{who}，{n} 处需要更正" if zh else f"Roster problems: {who}, {n} to correct"
-    )
-    lines = [
-        Line(
-            "以下行未能读取：已保留此人上次的正确记录（新人暂不提醒）。请更正名单。"
-            if zh
-            else "These rows could not be read: each person keeps his last good record (a new"
-            " person is left out until fixed). Please correct the roster.",
-            Level.TEXT,
-        )
-    ]
-    lines += [Line(location_and_message(p, lang)) for p in problems]
-    return Section(heading, tuple(lines))
-
-
-def roster_note(group: str | None, problems: Sequence[Problem], lang: Lang) -> Letter:
-    """HR's note of roster rows that were held back, for a pass that writes it nothing else."""
-    who, n = _who(group, lang), len(problems)
-    title = (
-        f"【名单问题】{who}：{n} 处需要更正"
-        if lang is Lang.ZH
-        else f"[Roster problems] {who}: {n} to correct"
-    )
-    return Letter(title, (), (roster_section(group, problems, lang),))

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 
 from renewd.core.errors import UsageError
 from renewd.core.model import Lang, MilestoneKind, Person, Progress, Step
-from renewd.core.wording import say, step_name
+from renewd.core.wording import say, step_name, step_names
 from renewd.store.database import Database
 
 SCHEMA = [
@@ -95,6 +95,16 @@ ALIASES: Mapping[str, Step] = {
     "积分通知单": Step.NOTICE_COLLECTED,
 }
 
+# Names the product showed for a step before it had one name per step (issue 16): the console's
+# and the dates-moved mail's old short labels. A name once printed stays accepted.
+FORMER_NAMES: Mapping[str, Step] = {
+    "单位审核提交": Step.POINTS_SUBMITTED,
+    "单位审核递交": Step.POINTS_SUBMITTED,
+    "employer submission": Step.POINTS_SUBMITTED,
+    "等待积分审批": Step.POINTS_APPROVED,
+    "Collect the notice": Step.NOTICE_COLLECTED,
+}
+
 _KIND_OF: Mapping[Step, MilestoneKind] = {
     Step.PERMIT_RENEWED: MilestoneKind.PERMIT_RENEWAL,
     Step.POINTS_APPLIED: MilestoneKind.POINTS_APPLICATION,
@@ -113,11 +123,19 @@ def _key(text: str) -> str:
     return "".join(text.split()).lower().replace("-", "_").strip('“”"')
 
 
+def _names() -> dict[str, Step]:
+    """Every name a step goes by, normalised by `_key`: the aliases, the former names, and the
+    catalogue's full names and short labels in every language (`core.wording.step_names`)."""
+    names = {_key(name): step for name, step in (*ALIASES.items(), *FORMER_NAMES.items())}
+    for step, kind in _KIND_OF.items():
+        names.update({_key(name): step for name in step_names(kind)})
+    return names
+
+
 def parse_step(text: str) -> Step:
-    """A step as `plan --json` names its milestone, a short name, or its name in a message."""
-    names = {_key(step_name(kind, lang)): step for step, kind in _KIND_OF.items() for lang in Lang}
-    key = _key(text)
-    found = ALIASES.get(key) or ALIASES.get(text.strip()) or names.get(key)
+    """A step as `plan --json` names its milestone (its kind), a short name, or any name the
+    product shows for it (the full name, the short label, in either language; a former name)."""
+    found = _names().get(_key(text))
     if found is None:
         known = ", ".join(k.value for k in _KIND_OF.values())
         raise UsageError(

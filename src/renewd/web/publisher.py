@@ -33,6 +33,7 @@ from renewd.core.feeds import FeedKind, FeedSpec, feed_specs
 from renewd.core.ics import combine, event_hash, feed_digest, render_stamped
 from renewd.core.model import Lang, Person, PersonPlan
 from renewd.core.policy import Owners
+from renewd.core.wording import say
 from renewd.delivery.actionlinks import ActionLinks, action_key, action_url, holder_acts
 from renewd.settings import Settings
 from renewd.store.database import Database
@@ -346,8 +347,7 @@ class FeedCache:
         for event, stamp in stamped:
             url = urls.get(event.uid)
             if url:
-                zh = event.lang is Lang.ZH
-                line = f"办完了？点这里确认：{url}" if zh else f"Done it? Confirm here: {url}"
+                line = say(event.lang, "links.feed", url=url)
                 event = replace(event, description=f"{event.description}\n{line}")
             yield event, stamp
 

@@ -29,7 +29,7 @@ from aiohttp.web_response import StreamResponse
 from renewd.core.errors import ConfigError
 from renewd.core.feeds import FeedSpec
 from renewd.core.model import Lang, PersonPlan, Status
-from renewd.core.wording import step_name
+from renewd.core.wording import say, step_name
 from renewd.settings import ServerSettings
 from renewd.web.limits import ConnectionGuard, GuardedSite
 from renewd.web.publisher import FeedCache, FeedUrls, Published
@@ -208,21 +208,23 @@ def _next_step(plan: PersonPlan | None) -> str:
         return ""
     steps = [m for m in plan.milestones if m.status is not Status.DONE]
     if not steps:
-        return "<p>所有步骤已完成。/ Every step is done.</p>"
+        return f"<p>{_both('subscribe.done', '/ ')}</p>"
     nxt = min(steps, key=lambda m: m.due)
     zh, en = step_name(nxt.kind, Lang.ZH), step_name(nxt.kind, Lang.EN)
     day = nxt.due.isoformat()
+    provisional = f"（{_both('subscribe.provisional', ' ')}）" if nxt.provisional else ""
     return (
-        f'<p class="next">下一步 / Next: <b>{html.escape(zh)}</b> / {html.escape(en)}'
-        f" — {day}{'（暂定 provisional）' if nxt.provisional else ''}</p>"
+        f'<p class="next">{_both("subscribe.next", " / ")}: <b>{html.escape(zh)}</b> /'
+        f" {html.escape(en)} — {day}{provisional}</p>"
     )
 
 
-_LOOPBACK = (
-    '<p class="warn">注意：这个地址是本机地址（base_url），手机无法打开；请管理员把 [server]'
-    " base_url 设为手机能访问的地址。<br>Note: base_url is a loopback address that no phone"
-    " can reach; ask the administrator to set [server] base_url to a reachable address.</p>"
-)
+def _both(key: str, between: str) -> str:
+    """The subscribe page's words in Chinese, then English: it is read before anyone chose."""
+    return say(Lang.ZH, key) + between + say(Lang.EN, key)
+
+
+_LOOPBACK = f'<p class="warn">{_both("subscribe.loopback", "<br>")}</p>'
 
 
 def subscribe_page(
@@ -237,6 +239,7 @@ def subscribe_page(
 
     qr_webcal = segno.make(urls.webcal, error="m").svg_inline(scale=4, title="webcal QR")
     qr_https = segno.make(urls.https, error="m").svg_inline(scale=4, title="https QR")
+    iphone = say(Lang.EN, "subscribe.iphone") + " / " + say(Lang.ZH, "subscribe.iphone")
     text = f"""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -248,16 +251,13 @@ code{{word-break:break-all}}.qr{{display:flex;flex-wrap:wrap;gap:2em}}
 <h1>{title}</h1>
 {_LOOPBACK if loopback else ""}
 {_next_step(plan)}
-<p>订阅这个日历，续签居住证和积分的每个节点都会出现在你的日历里。<br>
-Subscribe to this calendar to see every step of the permit and points renewal.</p>
-<p><a href="{webcal}">在日历应用中订阅 / Subscribe in your calendar app</a></p>
-<div class="qr"><figure>{qr_webcal}<figcaption>iPhone / 苹果日历 (webcal)</figcaption></figure>
-<figure>{qr_https}<figcaption>安卓、微信、企业微信 / Android, in-app (https)</figcaption>
+<p>{_both("subscribe.intro", "<br>" + chr(10))}</p>
+<p><a href="{webcal}">{_both("subscribe.webcal", " / ")}</a></p>
+<div class="qr"><figure>{qr_webcal}<figcaption>{iphone} (webcal)</figcaption></figure>
+<figure>{qr_https}<figcaption>{_both("subscribe.android", " / ")} (https)</figcaption>
 </figure></div>
-<p>或复制这个链接添加“订阅日历”（Google、Outlook、DAVx⁵/ICSx⁵、Home Assistant）/
-or add this link as a subscribed calendar:<br><code>{https}</code></p>
-<p>请勿转发此链接：任何拿到它的人都能看到日历内容。<br>
-Do not share this link: anyone who has it can read the calendar.</p>
+<p>{_both("subscribe.copy", "/" + chr(10))}<br><code>{https}</code></p>
+<p>{_both("subscribe.share", "<br>" + chr(10))}</p>
 </body></html>
 """
     return text.encode("utf-8")

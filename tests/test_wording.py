@@ -1,0 +1,86 @@
+"""One catalogue per language (issue 16): every Chinese sentence renewd says comes from
+`renewd.core.words_zh` (and its console part); no other module holds a Chinese string literal,
+but the input vocabularies below, each with its reason. Docstrings and comments are not
+literals."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from renewd.core.words_en import EN
+from renewd.core.words_zh import ZH
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "renewd"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+CATALOGUES = {
+    "core/words_zh.py": "the Chinese catalogue",
+    "core/words_zh_console.py": "the Chinese catalogue: the console's words",
+    "core/words_en.py": "the English catalogue (it names Chinese terms: 续办申请, 一网通办)",
+    "core/words_en_console.py": "the English catalogue: the console's words (the language toggle)",
+}
+# Words renewd reads, not says: what people and the State Council write.
+INPUT_VOCABULARIES = {
+    "roster/reader.py": "roster header aliases: the column names HR writes (居住证到期日 ...)",
+    "roster/cells.py": "date and yes/no words in roster cells (2027年2月10日, 是/否)",
+    "core/notices.py": "the holiday-notice grammar: the State Council notice as published",
+    "core/arrangement.py": "the statutory holidays as notices name them, and their short forms",
+    "core/workdays.py": "the solar-term name chinese_calendar returns for Qingming (清明)",
+    "core/problemwords.py": "matches the roster reader's English problem text, which quotes 是/否",
+    "store/progress.py": "step aliases `renewd done` accepts, and the names steps had before",
+}
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                found.add(id(body[0].value))
+    return found
+
+
+def chinese_literals(path: Path) -> list[str]:
+    """`path:line: text` for each string constant with a Chinese character, docstrings aside."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip = _docstrings(tree)
+    return [
+        f"{path.relative_to(SRC)}:{node.lineno}: {node.value[:40]!r}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in skip
+        and CJK.search(node.value)
+    ]
+
+
+def test_no_module_outside_the_catalogues_holds_chinese_literals() -> None:
+    allowed = {*CATALOGUES, *INPUT_VOCABULARIES}
+    found = [
+        hit
+        for path in sorted(SRC.rglob("*.py"))
+        if path.relative_to(SRC).as_posix() not in allowed
+        for hit in chinese_literals(path)
+    ]
+    assert not found, "Chinese words belong in the catalogue (renewd.core.words_zh):\n" + "\n".join(
+        found
+    )
+
+
+def test_every_allowed_module_exists_and_still_needs_it() -> None:
+    for name in (*CATALOGUES, *INPUT_VOCABULARIES):
+        assert chinese_literals(SRC / name), (
+            f"{name} holds no Chinese literal: drop it from the list"
+        )
+
+
+def test_the_catalogues_have_the_same_keys() -> None:
+    assert set(ZH) == set(EN)
+
+
+def test_policy_words_carry_the_policy_in_their_key() -> None:
+    steps = [k for k in ZH if k.startswith(("step.", "do.", "info."))]
+    assert not steps, f"step words are keyed by policy (shanghai-points.<kind>.…): {steps}"
