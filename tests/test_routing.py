@@ -20,6 +20,7 @@ from renewd.core.routing import (
     moved_hearers,
     notice_channels,
     notice_is_groups,
+    rerouted,
     route,
     route_problems,
 )
@@ -160,3 +161,18 @@ def test_roster_notices_go_to_the_group_else_to_the_escalation() -> None:
     assert notice_channels("市场部", routes) == ("robot",)
     assert not notice_is_groups("市场部", routes)
     assert escalation_channels(routes) == ("robot",)
+
+
+def test_a_row_whose_channel_is_gone_is_rerouted_as_route_would_send_it_now() -> None:
+    routes = routes_for(
+        channels=[MAIL, HR_MAIL, ROBOT],
+        groups={"研发部": {"channels": ["hr-mail"]}},
+        notify={"escalate_to": ["robot", "mail"]},  # mail has no fixed recipients: never
+    )
+    zhang = person("E001", email="zhang@example.com")
+    assert rerouted(zhang, None, False, routes) == (("mail", "zhang@example.com"),)
+    assert rerouted(person("E002", email=""), None, False, routes) == ()
+    assert rerouted(None, "研发部", False, routes) == (("hr-mail", ""),)
+    assert rerouted(None, "研发部", True, routes) == (("hr-mail", ""),)  # its own HR first
+    assert rerouted(None, "市场部", True, routes) == (("robot", ""),)
+    assert rerouted(None, "市场部", False, routes) == ()  # a digest nobody else takes: dead

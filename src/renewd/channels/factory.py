@@ -7,8 +7,6 @@ once per configuration and keeps them, so state such as the WeCom access token o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from renewd.channels.base import Channel
 from renewd.channels.console import ConsoleChannel
 from renewd.channels.email import EmailChannel
@@ -24,7 +22,6 @@ from renewd.channels.telegram import TelegramChannel
 from renewd.channels.via_apprise import AppriseChannel
 from renewd.channels.wecom_app import WecomAppChannel
 from renewd.channels.wecom_robot import WecomRobotChannel
-from renewd.core.routing import Routes
 from renewd.settings import Settings
 
 
@@ -54,13 +51,3 @@ def build_channels(settings: Settings) -> dict[str, Channel]:
         if isinstance(channel, EmailChannel):
             channel.pool.timeout = channel.timeout  # per SMTP socket operation
     return channels
-
-
-def routes_of(settings: Settings, channels: Mapping[str, Channel]) -> Routes:
-    """The channels and the configured routes, as the pure routing sees them."""
-    return Routes(
-        channels=tuple(c.route() for c in channels.values()),
-        groups={g: conf.channels for g, conf in settings.groups.items()},
-        escalate_to=settings.notify.escalate_to,
-        owners=settings.policy.core().owners,
-    )

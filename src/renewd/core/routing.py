@@ -285,6 +285,24 @@ def notice_is_groups(group: str, routes: Routes) -> bool:
     return bool(routes.groups.get(group, ()))
 
 
+def rerouted(
+    person: Person | None, group: str | None, escalation: bool, routes: Routes
+) -> tuple[Address, ...]:
+    """Where a delivery waiting on a channel that was renamed or removed goes instead: a
+    person's own message to his personal addresses now (as `route` picks them); a digest to its
+    group's channels if the group is configured, else an escalation to the escalation channels.
+    Nothing (): it fails and shows as dead, never lost silently."""
+    if person is not None:
+        return personal_addresses(person, routes)
+    if group is None:
+        return ()
+    fixed = {c.name for c in routes.channels if c.fixed}
+    names = routes.groups.get(group, ())
+    if group not in routes.groups and escalation:
+        names = routes.escalate_to
+    return tuple((n, "") for n in names if n in fixed)
+
+
 def route_problems(routes: Routes) -> list[tuple[str, str]]:
     """(where, what) for routes that cannot be delivered: a group or escalation route to a
     channel that has no fixed recipients, or whose scope is personal only."""

@@ -22,7 +22,6 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from renewd.channels.base import Channel
-from renewd.channels.factory import routes_of
 from renewd.channels.formatting import render
 from renewd.core.estimate import Estimate
 from renewd.core.messages import Letter, Section
@@ -36,6 +35,7 @@ from renewd.core.routing import (
     escalation_channels,
     moved_hearers,
 )
+from renewd.delivery.routes import routes_of
 from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.delivery_rows import NewDelivery

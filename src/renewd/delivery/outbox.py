@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from renewd.channels.base import Channel
-from renewd.channels.factory import routes_of
 from renewd.channels.formatting import render
 from renewd.core.digests import digest_letter
 from renewd.core.messages import Section, lang_of, personal_letter
@@ -28,6 +27,7 @@ from renewd.core.notes import with_console_footer
 from renewd.core.policy import Policy
 from renewd.core.reminders import DigestKey, MessageKey, Reminder
 from renewd.core.routing import GroupEnvelope, PersonalEnvelope, route
+from renewd.delivery.routes import routes_of
 from renewd.settings import Settings
 from renewd.store.delivery_rows import NewDelivery
 

@@ -46,12 +46,14 @@ from renewd.core.errors import Problem
 from renewd.core.estimate import Estimate
 from renewd.core.model import MilestoneKind, PersonPlan
 from renewd.core.reminders import DigestKey, MessageKey, Reminder, ReminderKey
+from renewd.core.routing import rerouted
 from renewd.core.schedule import LeadRules, PassHistory, due_reminders
 from renewd.core.workdays import WorkdayCalendar
 from renewd.delivery.calendar_notes import CalendarMail
 from renewd.delivery.holders import Holder, HolderKind, is_gone, this_process
 from renewd.delivery.outbox import Extra, Outbox, build, joined
 from renewd.delivery.roster_notes import RosterNotes
+from renewd.delivery.routes import routes_of
 from renewd.delivery.sending import Outcome, PassReport, Sender
 from renewd.settings import NotifySettings, Settings
 from renewd.store.claims import Claims
@@ -363,23 +365,17 @@ class Delivery:
         """Rows waiting on a channel that was renamed or removed go to the person's current
         channels (a digest: to the group's, or the escalation's), instead of dying there."""
         people = {p.person.id: p.person for p in plans}
+        routes = routes_of(self.settings, self.channels)
         moved = False
         for row in rows:
             if row.channel in self.channels:
                 continue
             subject = row.subject
-            targets: list[tuple[str, str]] = []
+            targets: Sequence[tuple[str, str]] = ()
             if isinstance(subject, ReminderKey | MessageKey) and subject.person in people:
-                person = people[subject.person]
-                for name, channel in self.channels.items():
-                    address = channel.address(person)
-                    if address:
-                        targets.append((name, address))
+                targets = rerouted(people[subject.person], None, False, routes)
             elif isinstance(subject, DigestKey) and subject.channel is None:
-                group = self.settings.groups.get(subject.group or "")
-                names = self.notify.escalate_to if subject.escalation else ()
-                names = group.channels if group is not None else names
-                targets = [(n, "") for n in names if n in self.channels and self.channels[n].fixed]
+                targets = rerouted(None, subject.group or "", subject.escalation, routes)
             if not targets:
                 continue  # nowhere else to go: it fails and shows as dead, not lost silently
             new = [

@@ -16,13 +16,13 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from renewd.channels.base import Channel
-from renewd.channels.factory import routes_of
 from renewd.channels.formatting import render
 from renewd.core.errors import Problem
 from renewd.core.messages import Section
 from renewd.core.notes import roster_letter, roster_section
 from renewd.core.reminders import DigestKey
 from renewd.core.routing import GroupEnvelope, notice_channels, notice_is_groups
+from renewd.delivery.routes import routes_of
 from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog
