@@ -20,12 +20,15 @@ import pytest
 
 from netkit import Sink, smtp_server
 from renewd.channels.base import Channel, Result
+from renewd.channels.formatting import render
 from renewd.channels.settings import ChannelType, ConsoleChannelSettings
-from renewd.core.messages import Format, Message
-from renewd.core.model import Person
+from renewd.core.messages import Format, Message, personal_letter
+from renewd.core.model import Lang, Person
 from renewd.core.plan import Planner
 from renewd.core.policy import CalendarOptions, Policy
-from renewd.core.routing import AddressField, ChannelRoute, Scope
+from renewd.core.reminders import MilestoneReminder
+from renewd.core.routing import AddressField, ChannelRoute, Item, PersonalEnvelope, Scope
+from renewd.core.wording import Role
 from renewd.core.workdays import WorkdayCalendar
 from renewd.roster.assemble import PartialRoster
 from renewd.roster_read import read_roster
@@ -145,3 +148,13 @@ def smtp() -> Iterator[tuple[Sink, int]]:
     """A real SMTP server on 127.0.0.1 that keeps what it receives: (sink, port)."""
     with smtp_server() as server:
         yield server
+
+
+def a_message(planner: Planner, fmt: Format, kind: int = 2, **kw: Any) -> Message:
+    """A person's one message with one step (the permit by default), rendered for `fmt`."""
+    day = PERMIT_DUE - dt.timedelta(days=3)
+    plan = planner.plan(person(**kw), day)
+    milestone = plan.milestones[kind]
+    reminder = MilestoneReminder(plan, milestone, 3, day, late=False)
+    envelope = PersonalEnvelope("x", "x", (Item(reminder, Role.ACT),))
+    return render(personal_letter(envelope, day, Lang.ZH, planner.policy), fmt)[0]

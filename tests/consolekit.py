@@ -14,10 +14,12 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import requests
 
 from netkit import free_port
 from renewd.daemon.runtime import Daemon
@@ -98,3 +100,50 @@ def running(config: Path, now: dt.datetime) -> Iterator[Server]:
         loop.call_soon_threadsafe(loop.stop)
         thread.join(30)
         loop.close()
+
+
+NOW = dt.datetime(2026, 6, 15, 10, 0, tzinfo=SHANGHAI)
+
+ROSTER = """\
+工号,姓名,部门,居住证到期日,邮箱
+E001,张三,研发部,2026-06-30,e001@example.com
+E002,李四,研发部,2026-09-30,e002@example.com
+E003,王五,市场部,2026-07-10,e003@example.com
+E004,赵六,市场部,2026-12-01,e004@example.com
+"""
+
+
+def four_people(write: Callable[[str, str], Path]) -> Path:
+    """Four people in two departments, a one-hour session, an admin and a 研发部 account."""
+    people = write("people.csv", ROSTER)
+    path = console_config(people.parent, "[console]\nsession_hours = 1\n")
+    add_user(path, "admin", "--admin")
+    add_user(path, "rd", "--group", "研发部")
+    return path
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert match, html
+    return match.group(1)
+
+
+def sign_in(server: Server, name: str, password: str = PASSWORD) -> requests.Session:
+    web = requests.Session()
+    page = web.get(server.url("/signin"))
+    response = web.post(
+        server.url("/signin"),
+        data={"name": name, "password": password, "csrf": csrf_of(page.text), "next": "/"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.url.endswith("/")
+    return web
+
+
+def upload(web: requests.Session, server: Server, text: str) -> requests.Response:
+    """Upload `text` as people.csv on the roster page: the check, not the swap."""
+    page = web.get(server.url("/roster")).text
+    return web.post(
+        server.url(f"/roster/check?csrf={csrf_of(page)}"),
+        files={"file": ("people.csv", text.encode("utf-8"), "text/csv")},
+    )

@@ -395,3 +395,16 @@ def test_delivery_rows_only_through_the_store() -> None:
         and any(p in path.read_text(encoding="utf-8") for p in pattern)
     ]
     assert outside == []
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared fixtures and helpers live in the kits (`*kit.py`) and `conftest.py`, never in a
+    sibling test module, whose tests would then run twice and whose fixtures shadow silently."""
+    tests = Path(__file__).parent
+    found = [
+        f"{path.name}:{line} imports {target}"
+        for path in sorted(tests.glob("test_*.py"))
+        for line, target in imports(path)
+        if target.split(".")[0].startswith("test_")
+    ]
+    assert found == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import email
 import email.policy
 import json
@@ -13,11 +12,10 @@ from typing import Any, ClassVar
 import pytest
 import responses
 
-from conftest import PERMIT_DUE, person
+from conftest import a_message
 from netkit import Sink, free_port
 from renewd.channels.email import EmailChannel
 from renewd.channels.factory import build_channel
-from renewd.channels.formatting import render
 from renewd.channels.settings import (
     AppriseSettings,
     EmailSettings,
@@ -26,26 +24,13 @@ from renewd.channels.settings import (
 )
 from renewd.channels.telegram import TelegramChannel
 from renewd.channels.wecom_robot import WecomRobotChannel
-from renewd.core.messages import Format, Message, personal_letter
-from renewd.core.model import Change, Lang
+from renewd.core.messages import Format, Message
+from renewd.core.model import Change
 from renewd.core.plan import Planner
-from renewd.core.reminders import MilestoneReminder
-from renewd.core.routing import Item, PersonalEnvelope
-from renewd.core.wording import Role
 
 pytestmark = pytest.mark.integration
 
 NAME = "张*三_<b>"  # markdown and HTML in a name: must arrive intact and inert
-
-
-def a_message(planner: Planner, fmt: Format, kind: int = 2, **kw: Any) -> Message:
-    """A person's one message with one step (the permit by default), rendered for `fmt`."""
-    day = PERMIT_DUE - dt.timedelta(days=3)
-    plan = planner.plan(person(**kw), day)
-    milestone = plan.milestones[kind]
-    reminder = MilestoneReminder(plan, milestone, 3, day, late=False)
-    envelope = PersonalEnvelope("x", "x", (Item(reminder, Role.ACT),))
-    return render(personal_letter(envelope, day, Lang.ZH, planner.policy), fmt)[0]
 
 
 def test_email_reaches_a_real_smtp_server_with_chinese_text_and_checklist(

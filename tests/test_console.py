@@ -11,29 +11,28 @@ from pathlib import Path
 import pytest
 import requests
 
-from consolekit import PASSWORD, SHANGHAI, Server, add_user, console_config, running
+from consolekit import (
+    NOW,
+    PASSWORD,
+    ROSTER,
+    SHANGHAI,
+    Server,
+    add_user,
+    console_config,
+    csrf_of,
+    four_people,
+    running,
+    sign_in,
+)
 
 pytestmark = pytest.mark.integration
 
 Write = Callable[[str, str], Path]
-NOW = dt.datetime(2026, 6, 15, 10, 0, tzinfo=SHANGHAI)
-
-ROSTER = """\
-工号,姓名,部门,居住证到期日,邮箱
-E001,张三,研发部,2026-06-30,e001@example.com
-E002,李四,研发部,2026-09-30,e002@example.com
-E003,王五,市场部,2026-07-10,e003@example.com
-E004,赵六,市场部,2026-12-01,e004@example.com
-"""
 
 
 @pytest.fixture
 def config(write: Write) -> Path:
-    people = write("people.csv", ROSTER)
-    path = console_config(people.parent, "[console]\nsession_hours = 1\n")
-    add_user(path, "admin", "--admin")
-    add_user(path, "rd", "--group", "研发部")
-    return path
+    return four_people(write)
 
 
 @pytest.fixture
@@ -47,24 +46,6 @@ def own_config(write: Write, extra: str = "") -> Path:
     config = console_config(write("config.toml", "").parent, extra)
     add_user(config, "admin", "--admin")
     return config
-
-
-def csrf_of(html: str) -> str:
-    match = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert match, html
-    return match.group(1)
-
-
-def sign_in(server: Server, name: str, password: str = PASSWORD) -> requests.Session:
-    web = requests.Session()
-    page = web.get(server.url("/signin"))
-    response = web.post(
-        server.url("/signin"),
-        data={"name": name, "password": password, "csrf": csrf_of(page.text), "next": "/"},
-    )
-    assert response.status_code == 200, response.text
-    assert response.url.endswith("/")
-    return web
 
 
 def test_overview_after_sign_in_shows_counts(server: Server) -> None:

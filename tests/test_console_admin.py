@@ -5,22 +5,25 @@ from __future__ import annotations
 import csv
 import io
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import requests
 
-from consolekit import Server, running
+from consolekit import NOW, ROSTER, Server, csrf_of, four_people, running, sign_in, upload
 from renewd.store.database import Database
 from renewd.store.delivery_schema import SCHEMA as DELIVERY_SCHEMA
-from test_console import NOW, ROSTER, config, csrf_of, sign_in  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def server(config: Path) -> Iterator[Server]:  # noqa: F811
+def config(write: Callable[[str, str], Path]) -> Path:
+    return four_people(write)
+
+
+@pytest.fixture
+def server(config: Path) -> Iterator[Server]:
     db = Database.in_dir(config.parent / "state")
     db.ensure_schema("delivery", DELIVERY_SCHEMA)
     with db.transaction() as conn:
@@ -71,17 +74,9 @@ def test_a_group_account_sees_and_retries_only_its_groups_deliveries(server: Ser
     assert rows(server)["E003"][2] > 1e12  # its wait untouched
 
 
-def upload(web: requests.Session, server: Server, text: str) -> requests.Response:
-    page = web.get(server.url("/roster")).text
-    return web.post(
-        server.url(f"/roster/check?csrf={csrf_of(page)}"),
-        files={"file": ("people.csv", text.encode("utf-8"), "text/csv")},
-    )
-
-
 def test_a_bad_roster_upload_shows_its_problems_and_changes_nothing(
     server: Server,
-    config: Path,  # noqa: F811
+    config: Path,
 ) -> None:
     web = sign_in(server, "admin")
     bad = ROSTER + "E005,钱七,研发部,2026-13-45,e005@example.com\n"
@@ -95,7 +90,7 @@ def test_a_bad_roster_upload_shows_its_problems_and_changes_nothing(
 
 def test_a_good_roster_upload_is_swapped_in_only_on_confirmation(
     server: Server,
-    config: Path,  # noqa: F811
+    config: Path,
 ) -> None:
     web = sign_in(server, "admin")
     good = ROSTER + "E005,钱七,研发部,2026-10-01,e005@example.com\n"
@@ -159,7 +154,7 @@ def test_calendar_page_takes_a_pasted_notice(server: Server) -> None:
     assert [r[0] for r in rows] == [2027]
 
 
-def test_many_failures_are_grouped_paged_and_retried_in_one_click(config: Path) -> None:  # noqa: F811
+def test_many_failures_are_grouped_paged_and_retried_in_one_click(config: Path) -> None:
     """An SMTP server down fails every message for one reason: HR sees the count by reason,
     50 rows a page with names, and retries them all at once (a group account only its own)."""
     db = Database.in_dir(config.parent / "state")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,13 +16,13 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import browserkit
-from consolekit import PASSWORD, Server, add_user, console_config, running
+from consolekit import NOW, PASSWORD, ROSTER, Server, add_user, console_config, running
 from netkit import Sink
-from test_console import NOW, ROSTER, Write
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 Driver = Any
+Write = Callable[[str, str], Path]
 
 
 @pytest.fixture(scope="module")

@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
-from consolekit import PASSWORD, Server, running
+from consolekit import NOW, PASSWORD, Server, csrf_of, four_people, running, sign_in
 from renewd.core.model import Step
 from renewd.delivery.actionlinks import ActionLinks, action_key
 from renewd.store.tokens import load_key
-from test_console import NOW, config, csrf_of, sign_in  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def server(config: Path) -> Iterator[Server]:  # noqa: F811
+def config(write: Callable[[str, str], Path]) -> Path:
+    return four_people(write)
+
+
+@pytest.fixture
+def server(config: Path) -> Iterator[Server]:
     with running(config, NOW) as srv:
         yield srv
 
@@ -119,7 +123,7 @@ def test_no_password_session_id_or_token_in_any_log_line(
             assert secret not in line  # ...without its token
 
 
-def test_trusted_proxy_header_only_from_configured_proxies(write: object, config: Path) -> None:  # noqa: F811
+def test_trusted_proxy_header_only_from_configured_proxies(write: object, config: Path) -> None:
     text = config.read_text().replace(
         "session_hours = 1", 'session_hours = 1\ntrusted_proxy_header = "X-Remote-User"\n'
         'trusted_proxies = ["127.0.0.1/32"]'

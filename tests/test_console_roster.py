@@ -4,18 +4,40 @@ before the confirmation, and the upload's problems are worded in the console's l
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
-from consolekit import Server, add_user, running
+from consolekit import (
+    NOW,
+    ROSTER,
+    Server,
+    add_user,
+    csrf_of,
+    four_people,
+    running,
+    sign_in,
+    upload,
+)
 from netkit import free_port
-from test_console import NOW, ROSTER, Write, config, csrf_of, sign_in  # noqa: F401  (fixtures)
-from test_console_admin import server, upload  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.integration
+
+Write = Callable[[str, str], Path]
+
+
+@pytest.fixture
+def config(write: Write) -> Path:
+    return four_people(write)
+
+
+@pytest.fixture
+def server(config: Path) -> Iterator[Server]:
+    with running(config, NOW) as srv:
+        yield srv
+
 
 HEADER = "工号,姓名,部门,居住证到期日,邮箱\n"
 
@@ -27,14 +49,14 @@ def text_of(html: str, element_id: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", match.group(2))).strip()
 
 
-def swap(web: requests.Session, server: Server, page: str) -> requests.Response:  # noqa: F811
+def swap(web: requests.Session, server: Server, page: str) -> requests.Response:
     upload_id = page.split('name="upload" value="')[1].split('"')[0]
     return web.post(server.url("/roster/swap"), data={"csrf": csrf_of(page), "upload": upload_id})
 
 
 def test_a_smaller_roster_lists_who_is_removed_and_warns_prominently(
-    server: Server,  # noqa: F811
-    config: Path,  # noqa: F811
+    server: Server,
+    config: Path,
 ) -> None:
     web = sign_in(server, "admin")
     smaller = HEADER + "E001,张三,研发部,2026-06-30,e001@example.com\n"
@@ -58,7 +80,7 @@ def test_a_smaller_roster_lists_who_is_removed_and_warns_prominently(
 
 
 def test_removing_a_few_warns_without_alarm_and_the_button_says_how_many(
-    server: Server,  # noqa: F811
+    server: Server,
 ) -> None:
     web = sign_in(server, "admin")
     page = upload(web, server, ROSTER.replace("E004,赵六,市场部,2026-12-01,e004@example.com\n", ""))
@@ -69,7 +91,7 @@ def test_removing_a_few_warns_without_alarm_and_the_button_says_how_many(
 
 
 def test_a_changed_date_is_shown_old_to_new_and_an_added_person_by_name(
-    server: Server,  # noqa: F811
+    server: Server,
 ) -> None:
     web = sign_in(server, "admin")
     changed = ROSTER.replace("E002,李四,研发部,2026-09-30", "E002,李四,研发部,2026/10/15")
@@ -89,7 +111,7 @@ def test_a_changed_date_is_shown_old_to_new_and_an_added_person_by_name(
     assert "1 changed" in text_of(page, "diff-counts")
 
 
-def test_the_same_roster_again_changes_nobody(server: Server) -> None:  # noqa: F811
+def test_the_same_roster_again_changes_nobody(server: Server) -> None:
     web = sign_in(server, "admin")
     reordered = HEADER + "".join(reversed(ROSTER.splitlines(keepends=True)[1:]))
     page = upload(web, server, reordered).text  # rows moved: nobody changed
@@ -97,7 +119,7 @@ def test_the_same_roster_again_changes_nobody(server: Server) -> None:  # noqa: 
     assert "信息变更 0 人" in text_of(page, "diff-counts")
 
 
-def test_long_lists_stop_at_fifty_and_say_how_many_more(server: Server) -> None:  # noqa: F811
+def test_long_lists_stop_at_fifty_and_say_how_many_more(server: Server) -> None:
     web = sign_in(server, "admin")
     many = "".join(f"N{i:03},新人{i},研发部,2026-10-01,\n" for i in range(60))
     page = upload(web, server, ROSTER + many).text
@@ -108,8 +130,8 @@ def test_long_lists_stop_at_fifty_and_say_how_many_more(server: Server) -> None:
 
 
 def test_problems_are_worded_in_the_console_language_with_the_file_row_and_field(
-    server: Server,  # noqa: F811
-    config: Path,  # noqa: F811
+    server: Server,
+    config: Path,
 ) -> None:
     web = sign_in(server, "admin")
     bad = (
@@ -166,7 +188,7 @@ def two_files(write: Write) -> Iterator[tuple[Server, Path]]:
 def test_one_file_of_several_is_compared_as_the_whole_resulting_roster(
     two_files: tuple[Server, Path],
 ) -> None:
-    server, mk = two_files  # noqa: F811
+    server, mk = two_files
     web = sign_in(server, "admin")
     page = web.get(server.url("/roster")).text
     only = HEADER + "E003,王五,市场部,2026-07-10,e003@example.com\n"
@@ -181,7 +203,7 @@ def test_one_file_of_several_is_compared_as_the_whole_resulting_roster(
     assert 'id="diff-added"' not in result
 
 
-def test_the_roster_in_force_problems_are_worded_too(config: Path) -> None:  # noqa: F811
+def test_the_roster_in_force_problems_are_worded_too(config: Path) -> None:
     bad_row = "E005,钱七,研发部,2027-02-30,e005@example.com\n"  # row 6: held back, others served
     (config.parent / "people.csv").write_text(ROSTER + bad_row, encoding="utf-8")
     with running(config, NOW) as served:

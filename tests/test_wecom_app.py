@@ -18,7 +18,7 @@ import responses
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import person
+from conftest import a_message, person
 from renewd.channels.factory import build_channel, build_channels
 from renewd.channels.settings import WecomSettings
 from renewd.channels.wecom import clip
@@ -28,7 +28,6 @@ from renewd.core.errors import ConfigError
 from renewd.core.messages import Format, Message
 from renewd.core.plan import Planner
 from renewd.settings import Settings, load_settings
-from test_channels import a_message
 
 pytestmark = pytest.mark.integration
 
