@@ -28,7 +28,7 @@ from aiosmtpd.controller import Controller
 from renewd.channels.email import EmailChannel
 from renewd.channels.settings import EmailSettings
 from renewd.channels.smtp import compose
-from renewd.core.messages import Format, Message
+from renewd.core.letter import Format, Message
 from renewd.core.model import MilestoneKind, Person
 from renewd.core.plan import Planner
 from renewd.core.policy import CalendarOptions

@@ -22,7 +22,8 @@ from netkit import Sink, smtp_server
 from renewd.channels.base import Channel, Result
 from renewd.channels.formatting import render
 from renewd.channels.settings import ChannelType, ConsoleChannelSettings
-from renewd.core.messages import Format, Message, personal_letter
+from renewd.core.letter import Format, Message
+from renewd.core.messages import personal_letter
 from renewd.core.model import Lang, Person
 from renewd.core.plan import Planner
 from renewd.core.policy import CalendarOptions, Policy

@@ -24,7 +24,7 @@ from renewd.channels.settings import (
 )
 from renewd.channels.telegram import TelegramChannel
 from renewd.channels.wecom_robot import WecomRobotChannel
-from renewd.core.messages import Format, Message
+from renewd.core.letter import Format, Message
 from renewd.core.model import Change
 from renewd.core.plan import Planner
 

@@ -16,7 +16,7 @@ from netkit import Sink, free_port
 from renewd.channels.base import Channel, Result
 from renewd.channels.email import EmailChannel
 from renewd.channels.settings import EmailSettings
-from renewd.core.messages import Format, Message
+from renewd.core.letter import Format, Message
 from renewd.core.model import MilestoneKind, Person
 from renewd.core.plan import Planner
 from renewd.core.routing import AddressField

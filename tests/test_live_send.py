@@ -10,7 +10,7 @@ import time
 
 from conftest import PERMIT_DUE, Recorder, at, person, settings
 from renewd.channels.base import Result
-from renewd.core.messages import Message
+from renewd.core.letter import Message
 from renewd.core.model import MilestoneKind
 from renewd.core.plan import Planner
 from renewd.delivery.passes import Delivery

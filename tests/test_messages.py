@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from conftest import PERMIT_DUE, person
 from renewd.channels.formatting import escape, render, split
 from renewd.core.digests import digest_letter
-from renewd.core.messages import Format, personal_letter
+from renewd.core.letter import Format
+from renewd.core.messages import personal_letter
 from renewd.core.model import Change, Lang, MilestoneKind, Person, Progress
 from renewd.core.plan import Planner
 from renewd.core.policy import CalendarOptions, Policy

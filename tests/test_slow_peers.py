@@ -14,7 +14,7 @@ import pytest
 
 from conftest import settings
 from renewd.channels.factory import build_channels
-from renewd.core.messages import Format, Message
+from renewd.core.letter import Format, Message
 
 pytestmark = pytest.mark.integration
 

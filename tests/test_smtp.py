@@ -19,7 +19,7 @@ from netkit import free_port
 from renewd.channels.email import EmailChannel
 from renewd.channels.settings import EmailSettings
 from renewd.channels.smtp import envelope
-from renewd.core.messages import Format, Message
+from renewd.core.letter import Format, Message
 from renewd.core.model import MilestoneKind
 from renewd.core.plan import Planner
 from renewd.delivery.passes import Delivery

@@ -25,7 +25,7 @@ from renewd.channels.wecom import clip
 from renewd.channels.wecom_app import WecomAppChannel
 from renewd.channels.wecom_robot import WecomRobotChannel
 from renewd.core.errors import ConfigError
-from renewd.core.messages import Format, Message
+from renewd.core.letter import Format, Message
 from renewd.core.plan import Planner
 from renewd.settings import Settings, load_settings
 

@@ -21,7 +21,7 @@ from typing import ClassVar
 from urllib.parse import quote
 
 from renewd.channels.settings import BaseChannelSettings, ChannelType
-from renewd.core.messages import Format, Message
+from renewd.core.letter import Format, Message
 from renewd.core.model import Person
 from renewd.core.routing import ChannelRoute, Scope
 

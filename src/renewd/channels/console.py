@@ -7,7 +7,7 @@ from typing import TextIO
 
 from renewd.channels.base import Channel, Result
 from renewd.channels.settings import ChannelType, ConsoleChannelSettings
-from renewd.core.messages import Format, Message
+from renewd.core.letter import Format, Message
 from renewd.core.model import Person
 
 

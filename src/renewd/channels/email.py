@@ -17,7 +17,7 @@ import smtplib
 from renewd.channels.base import Channel, Result
 from renewd.channels.settings import ChannelType, EmailSettings
 from renewd.channels.smtp import TIMEOUT_SECONDS, Pool, Refused, compose, describe, transmit
-from renewd.core.messages import Format, Message
+from renewd.core.letter import Format, Message
 from renewd.core.model import Person
 
 log = logging.getLogger(__name__)

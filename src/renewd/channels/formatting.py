@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import re
 
-from renewd.core.messages import Format, Letter, Level, Message
+from renewd.core.letter import Format, Letter, Level, Message
 from renewd.core.model import Lang
 from renewd.core.wording import say
 

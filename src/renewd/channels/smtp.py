@@ -34,7 +34,7 @@ from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
 from renewd.channels.base import Result
 from renewd.channels.settings import EmailSettings
-from renewd.core.messages import Format, Message
+from renewd.core.letter import Format, Message
 
 PORTS = {"ssl": 465, "starttls": 587, "plain": 25}
 IDLE_SECONDS = 30.0  # servers drop idle sessions (RFC 5321 asks for 5 min; many use less)

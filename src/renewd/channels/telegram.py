@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from renewd.channels.settings import ChannelType, TelegramSettings
 from renewd.channels.via_apprise import AppriseBacked
-from renewd.core.messages import Format
+from renewd.core.letter import Format
 from renewd.core.model import Person
 
 TELEGRAM_API = "https://api.telegram.org"

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 from renewd.channels.base import Channel, Result
 from renewd.channels.settings import AppriseSettings, ChannelType
-from renewd.core.messages import Format, Message
+from renewd.core.letter import Format, Message
 
 
 def _apprise() -> Any:

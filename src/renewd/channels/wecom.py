@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from renewd import redaction
-from renewd.core.messages import Format, Message
+from renewd.core.letter import Format, Message
 
 WECOM_API = "https://qyapi.weixin.qq.com"
 TIMEOUT = (10.0, 60.0)  # connect, read (`[notify] http_timeout_seconds` for sends)

@@ -12,7 +12,7 @@ from typing import Any
 from renewd.channels import wecom
 from renewd.channels.base import Channel, Result
 from renewd.channels.settings import ChannelType, WecomSettings
-from renewd.core.messages import Format, Message
+from renewd.core.letter import Format, Message
 from renewd.core.model import Person
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from renewd.channels import wecom
 from renewd.channels.base import Channel, Result
 from renewd.channels.settings import ChannelType, WecomSettings
-from renewd.core.messages import Format, Message
+from renewd.core.letter import Format, Message
 
 
 class WecomRobotChannel(Channel):

@@ -9,16 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from renewd.core.letter import Letter, Level, Line, Section
 from renewd.core.materials import Reader, step_checklist
-from renewd.core.messages import (
-    Letter,
-    Level,
-    Line,
-    Section,
-    is_provisional,
-    permit_unrecorded,
-    when,
-)
+from renewd.core.messages import is_provisional, lapsed_note, permit_unrecorded, when
 from renewd.core.model import Lang, MilestoneKind, PersonPlan
 from renewd.core.policy import Policy
 from renewd.core.reminders import Alert, AlertKind, MilestoneReminder, Reminder
@@ -63,6 +56,22 @@ def _digest_line(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list
     return lines
 
 
+def _with_lapsed(items: Sequence[Item], today: dt.date, lang: Lang, policy: Policy) -> list[Line]:
+    """The items' lines; past a person's expiry with his permit not endorsed, his first line is
+    followed once by the late-endorsement limit (`messages.lapsed_note`)."""
+    lines: list[Line] = []
+    told: set[str] = set()
+    for item in items:
+        lines += _digest_line(item, today, lang, policy)
+        plan = item.reminder.plan
+        if plan.person.id not in told:
+            told.add(plan.person.id)
+            lapsed = lapsed_note(plan, today, lang)
+            if lapsed:
+                lines.append(Line(lapsed, Level.DETAIL))
+    return lines
+
+
 def _alert(reminder: Reminder, lang: Lang) -> str:
     plan = reminder.plan
     if not isinstance(reminder, Alert) or reminder.kind is AlertKind.INFEASIBLE:
@@ -89,14 +98,14 @@ def digest_letter(
     people: set[str] = set()
     has_submission = False
     for part in envelope.sections:
-        lines = [ln for i in part.items for ln in _digest_line(i, today, lang, policy)]
+        lines = _with_lapsed(part.items, today, lang, policy)
         people.update(i.reminder.plan.person.id for i in (*part.items, *part.unreachable))
         has_submission = has_submission or any(
             i.reminder.kind is K.EMPLOYER_SUBMISSION and i.role is Role.ACT for i in part.items
         )
         if lines:
             sections.append(Section(part.group, tuple(lines)))
-        lost = [ln for i in part.unreachable for ln in _digest_line(i, today, lang, policy)]
+        lost = _with_lapsed(part.unreachable, today, lang, policy)
         if lost:
             heading = f"{part.group} · {say(lang, 'section.unreachable')}"
             sections.append(Section(heading, tuple(lost)))

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
-from enum import IntEnum, StrEnum
+from enum import StrEnum
 
+from renewd.core.letter import Letter, Level, Line, Section
 from renewd.core.materials import Reader, step_checklist
 from renewd.core.model import Lang, Milestone, MilestoneKind, PersonPlan
 from renewd.core.policy import Owner, Policy
@@ -44,51 +44,6 @@ from renewd.core.wording import (
 
 K = MilestoneKind
 POINTS_OWN = frozenset({K.POINTS_APPLICATION, K.EMPLOYER_SUBMISSION})  # the employer's, by default
-
-
-class Format(StrEnum):
-    """How a channel renders a message body."""
-
-    TEXT = "text"
-    MARKDOWN = "markdown"  # CommonMark subset: **bold**, lists (WeCom markdown)
-    HTML = "html"  # the subset Telegram accepts: <b>, plain newlines
-
-
-@dataclass(frozen=True)
-class Message:
-    """A letter rendered for one channel's format: what is stored and sent."""
-
-    title: str
-    body: str
-    format: Format
-
-
-class Level(IntEnum):
-    TEXT = 0
-    BULLET = 1
-    DETAIL = 2  # under the bullet before it
-
-
-@dataclass(frozen=True)
-class Line:
-    text: str
-    level: Level = Level.BULLET
-
-
-@dataclass(frozen=True)
-class Section:
-    """A heading (may be empty) and its lines, all plain text."""
-
-    heading: str
-    lines: tuple[Line, ...]
-
-
-@dataclass(frozen=True)
-class Letter:
-    title: str
-    opening: tuple[str, ...]
-    sections: tuple[Section, ...]
-    closing: tuple[str, ...] = ()
 
 
 def _ms(reminder: Reminder) -> Milestone | None:
@@ -151,6 +106,18 @@ def permit_unrecorded(plan: PersonPlan) -> bool:
     step's due date, docs/design.md §3) asks to confirm the endorsement first and record it."""
     permit = plan.milestone(K.PERMIT_RENEWAL)
     return permit is not None and permit.done_on is None
+
+
+def lapsed_note(plan: PersonPlan, today: dt.date, lang: Lang) -> str | None:
+    """Past the expiry with the permit not endorsed: what it means and the one date that matters
+    then, the late-endorsement limit (`grace_end`, inclusive); past that limit, that residence
+    years restart. None before the expiry or once the renewal is done (no `grace_end` then)."""
+    grace = plan.milestone(K.GRACE_END)
+    if grace is None or today <= plan.cycle:
+        return None
+    expired, limit = date(plan.cycle, lang), grace.due.isoformat()
+    key = "note.lapsed" if today <= grace.due else "note.lapsed.restart"
+    return say(lang, key, expired=expired, grace=limit)
 
 
 def action(
@@ -221,6 +188,9 @@ def item_lines(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list[L
 
 def _plan_notes(plan: PersonPlan, items: Sequence[Item], today: dt.date, lang: Lang) -> list[str]:
     notes: list[str] = []
+    lapsed = lapsed_note(plan, today, lang)
+    if lapsed:
+        notes.append(lapsed)
     kinds = {i.reminder.kind for i in items}
     if kinds & {K.PREPARE, K.PERMIT_RENEWAL} and any(_lead(i.reminder) > 0 for i in items):
         notes.append(say(lang, "note.risk"))

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from renewd.core.messages import Letter, Line, Section
+from renewd.core.letter import Letter, Line, Section
 from renewd.core.model import Lang, MilestoneKind, PersonPlan, Status
 from renewd.core.wording import say, short_name
 

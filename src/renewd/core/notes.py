@@ -14,7 +14,8 @@ from dataclasses import replace
 
 from renewd.core.errors import Problem
 from renewd.core.estimate import Estimate
-from renewd.core.messages import Letter, Level, Line, Section, lang_of
+from renewd.core.letter import Letter, Level, Line, Section
+from renewd.core.messages import lang_of
 from renewd.core.model import Lang, MilestoneKind, PersonPlan
 from renewd.core.problemwords import hide_numbers, location, message
 from renewd.core.reminders import MilestoneReminder

@@ -116,6 +116,12 @@ EN: dict[str, str] = {
     " permit is renewed and the points renewal is your employer's: remind HR to finish it.",
     "note.infeasible.window": "At the current pace the points may lapse for about {gap} days:"
     " endorse the permit on the day the window opens, {opens}.",
+    "note.lapsed": "The residence permit expired on {expired}: it is suspended and the points"
+    " cannot be used. Endorse it late by {grace} (that day included) to keep the years of"
+    " residence continuous.",
+    "note.lapsed.restart": "The residence permit expired on {expired} and the late-endorsement"
+    " limit, {grace}, has passed: the years of residence start again. Endorse it as soon as you"
+    " can; your employer then renews the points.",
     "note.critical": "Warning: the points may be invalid on {label} ({date}).",
     "note.critical.default": "a critical date",
     "note.provisional": "Some dates rest on an estimate of the {years} holidays: they may move"

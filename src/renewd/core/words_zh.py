@@ -97,6 +97,10 @@ ZH: dict[str, str] = {
     "积分续办由单位办理，请提醒人事尽快完成。",
     "note.infeasible.window": "按当前进度积分有效期可能中断约 {gap} 天，按常规办理时间不够："
     "请在签注窗口开放的 {opens}当天办理。",
+    "note.lapsed": "居住证已于 {expired}到期，使用功能中止，积分暂不能使用；"
+    "请最迟于 {grace}（含当日）补办签注，居住年限连续计算。",
+    "note.lapsed.restart": "居住证已于 {expired}到期，逾期签注的期限 {grace} 已过，居住年限将重新"
+    "计算；仍请尽快办理签注，之后由单位办理积分续办。",
     "note.critical": "注意：{label}（{date}）时积分可能无效。",
     "note.critical.default": "关键日期",
     "note.provisional": "部分日期依据估算的 {years} 年节假日安排，国务院公布放假通知后可能调整。",

@@ -16,7 +16,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from renewd.settings import NotifySettings
+from renewd.settings_notify import NotifySettings
 
 
 class Jobs(Protocol):

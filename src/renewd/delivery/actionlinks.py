@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from renewd.core.messages import Section
+from renewd.core.letter import Section
 from renewd.core.model import Lang, MilestoneKind, PersonPlan, Step
 from renewd.core.notes import link_section
 from renewd.core.policy import Owner, Policy

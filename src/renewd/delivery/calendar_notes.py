@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from renewd.channels.base import Channel
 from renewd.channels.formatting import render
 from renewd.core.estimate import Estimate
-from renewd.core.messages import Letter, Section
+from renewd.core.letter import Letter, Section
 from renewd.core.model import Lang, Person, PersonPlan
 from renewd.core.moves import moved_letter, moved_section
 from renewd.core.notes import estimate_letter

@@ -21,7 +21,8 @@ from typing import TypeVar
 from renewd.channels.base import Channel
 from renewd.channels.formatting import render
 from renewd.core.digests import digest_letter
-from renewd.core.messages import Section, lang_of, personal_letter
+from renewd.core.letter import Section
+from renewd.core.messages import lang_of, personal_letter
 from renewd.core.model import Lang
 from renewd.core.notes import with_console_footer
 from renewd.core.policy import Policy

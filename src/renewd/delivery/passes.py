@@ -55,7 +55,8 @@ from renewd.delivery.outbox import Extra, Outbox, build, joined
 from renewd.delivery.roster_notes import RosterNotes
 from renewd.delivery.routes import routes_of
 from renewd.delivery.sending import Outcome, PassReport, Sender
-from renewd.settings import NotifySettings, Settings
+from renewd.settings import Settings
+from renewd.settings_notify import NotifySettings
 from renewd.store.claims import Claims
 from renewd.store.database import Database, StateUnwritable
 from renewd.store.deliveries import DeliveryLog

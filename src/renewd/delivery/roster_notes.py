@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from renewd.channels.base import Channel
 from renewd.channels.formatting import render
 from renewd.core.errors import Problem
-from renewd.core.messages import Section
+from renewd.core.letter import Section
 from renewd.core.notes import roster_letter, roster_section
 from renewd.core.reminders import DigestKey
 from renewd.core.routing import GroupEnvelope, notice_channels, notice_is_groups

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from renewd.channels.base import Channel, Result
 from renewd.core.reminders import Kind, ReminderKey
 from renewd.delivery.holders import LEASE_SECONDS, RENEW_SECONDS
-from renewd.settings import NotifySettings
+from renewd.settings_notify import NotifySettings
 from renewd.store.claims import Claims
 from renewd.store.database import StateUnwritable
 from renewd.store.deliveries import DeliveryLog

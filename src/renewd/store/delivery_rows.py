@@ -16,7 +16,7 @@ import sqlite3
 from dataclasses import dataclass
 from enum import StrEnum
 
-from renewd.core.messages import Format, Message
+from renewd.core.letter import Format, Message
 from renewd.core.reminders import DigestKey, MessageKey, ReminderKey, parse_kind
 
 log = logging.getLogger(__name__)

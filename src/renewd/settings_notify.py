@@ -1,0 +1,45 @@
+"""The `[notify]` settings: when reminders go out, how often they repeat, how they sign, and how
+long a send may take. Part of `renewd.settings.Settings`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from renewd.core.model import MilestoneKind
+
+
+class NotifySettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    send_at: dt.time = dt.time(9, 30)
+    workdays_only: bool = False
+    lead_days: tuple[int, ...] = (60, 30, 14, 7, 3, 1, 0)
+    lead_days_by_kind: dict[MilestoneKind, tuple[int, ...]] = Field(default_factory=dict)
+    overdue_every_days: int = Field(default=2, ge=1, le=60)
+    retry_after_seconds: tuple[int, ...] = Field(default=(60, 300, 1800, 7200), min_length=1)
+    max_attempts: int = Field(default=8, ge=1, le=100)
+    escalate_to: tuple[str, ...] = ()
+    # Per-person lead days for the steps someone acts on (roster id -> days), e.g. for the few
+    # who want fewer messages.
+    lead_days_by_person: dict[str, tuple[int, ...]] = Field(default_factory=dict)
+    # How often the daemon's safety sweep runs (catch-up, retries whose wait is over).
+    sweep_seconds: int = Field(default=300, ge=1, le=3600)
+    # A claim written by renewd 0.1.0 (no holder) left "sending" this long is retried. Claims
+    # of this version name their holder and a lease (renewd.delivery.holders): freed at once
+    # when the holder is gone, or 30 s after its lease was last renewed.
+    stale_sending_seconds: int = Field(default=900, ge=1, le=86400)
+    # Per send. RFC 5321 gives a server 10 minutes to answer the end of DATA.
+    smtp_timeout_seconds: float = Field(default=600, gt=0, le=3600)
+    http_timeout_seconds: float = Field(default=60, gt=0, le=3600)
+    # How messages sign, e.g. "人事部": they speak as the organisation, never as the software.
+    # Unset: the display name of the first email channel's sender ("人事部 <hr@example.com>").
+    signature: str | None = Field(default=None, max_length=80)
+
+    @field_validator("lead_days")
+    @classmethod
+    def _non_negative(cls, values: tuple[int, ...]) -> tuple[int, ...]:
+        if any(v < 0 for v in values):
+            raise ValueError("lead days count days before the due date and cannot be negative")
+        return tuple(sorted(set(values), reverse=True))
