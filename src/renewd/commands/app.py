@@ -21,13 +21,14 @@ from renewd.core.errors import RosterError
 from renewd.core.model import Person, PersonPlan, Progress
 from renewd.core.plan import Planner
 from renewd.core.policy import YearTable
+from renewd.core.progress import merge_progress
 from renewd.core.workdays import WorkdayCalendar
 from renewd.roster.feednames import feed_name_problems
 from renewd.roster.reader import Roster, load_roster
 from renewd.settings import Settings, config_path, load_settings
 from renewd.store.database import DB_NAME, Database
 from renewd.store.notices import NoticeStore
-from renewd.store.progress import ProgressStore, merge_progress
+from renewd.store.progress import ProgressStore
 
 
 def now(settings: Settings) -> dt.datetime:

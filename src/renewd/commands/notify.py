@@ -15,13 +15,14 @@ from renewd.commands.args import iso_date, person_id, roster_date
 from renewd.commands.history import print_log, print_report
 from renewd.core.errors import EX_TEMPFAIL, UsageError
 from renewd.core.messages import test_letter
+from renewd.core.progress import check_record, kind_of, parse_step
 from renewd.core.wording import say, step_name
 from renewd.delivery.owed import owed
 from renewd.delivery.passes import Delivery, workday_move
 from renewd.roster.assemble import read_partial
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog
-from renewd.store.progress import ProgressStore, check_record, kind_of, parse_step
+from renewd.store.progress import ProgressStore
 from renewd.store.records import RosterRecords, keep
 from renewd.web.actionlinks import ActionLinks, link_sections
 

@@ -17,11 +17,11 @@ from renewd.commands.app import App, today
 from renewd.commands.args import iso_date, person_id
 from renewd.core.errors import EX_DATAERR, RosterError, UsageError
 from renewd.core.model import Lang, Person, PersonPlan, Status
+from renewd.core.progress import merge_progress
 from renewd.core.wording import say, status_name, step_name
 from renewd.roster.assemble import PartialRoster, read_partial
 from renewd.roster.feednames import feed_name_problems
 from renewd.store.database import DB_NAME, Database
-from renewd.store.progress import merge_progress
 from renewd.store.records import RosterRecords
 
 STATUS_STYLE = {
