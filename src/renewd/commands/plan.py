@@ -76,6 +76,7 @@ def plan_json(plan: PersonPlan) -> dict[str, Any]:
                 "status": m.status.value,
                 "provisional": m.provisional,
                 "done_on": _iso(m.done_on),
+                "implied_by": m.implied_by.value if m.implied_by else None,
             }
             for m in plan.milestones
         ],

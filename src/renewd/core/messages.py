@@ -149,7 +149,7 @@ def permit_unrecorded(plan: PersonPlan) -> bool:
     """Whether the permit renewal is not recorded: a points step reminded then (from the permit
     step's due date, docs/design.md §3) asks to confirm the endorsement first and record it."""
     permit = plan.milestone(K.PERMIT_RENEWAL)
-    return permit is not None and permit.done_on is None
+    return permit is not None and not permit.done
 
 
 def action(
@@ -181,7 +181,7 @@ def action(
         return say(lang, "info.points_approval", opens=date(opens, lang), due=due)
     if kind is K.EXPIRY:
         renewed = plan.milestone(K.PERMIT_RENEWAL)
-        done = renewed is not None and renewed.done_on is not None
+        done = renewed is not None and renewed.done
         points = plan.person.has_points
         return say_for(lang, "info.expiry.renewed" if done else "info.expiry", points)
     if kind is K.PERMIT_WINDOW:
@@ -223,7 +223,7 @@ def _plan_notes(plan: PersonPlan, items: Sequence[Item], today: dt.date, lang: L
             notes.append(
                 say(lang, "note.infeasible.window", gap=plan.gap_days, opens=date(opens, lang))
             )
-        elif permit is not None and permit.done_on is not None and not mine:
+        elif permit is not None and permit.done and not mine:
             notes.append(say(lang, "note.infeasible.hr", gap=plan.gap_days))  # his part is done
         else:
             notes.append(say(lang, "note.infeasible.now", gap=plan.gap_days))
@@ -362,7 +362,7 @@ def _status(
     upcoming = [
         m
         for m in plan.milestones
-        if m.done_on is None
+        if not m.done
         and m.kind not in HEADS_UP
         and m.kind is not K.EXPIRY
         and not (m.kind is K.GRACE_END and today <= plan.cycle)

@@ -7,6 +7,7 @@ database (`renewd.store.progress`) only stores what passed:
     step = parse_step("续办申请")                          # Step.POINTS_APPLIED
     check_record(person, step, day, today, window_days)   # raises UsageError if refused
     people = merge_progress(roster_people, recorded)      # later date wins
+    implied(progress)                                     # {PERMIT_RENEWED: POINTS_APPLIED}
 
 The chain of steps (which step waits for which) is the policy's: `renewd.core.policy.STEP_BEFORE`.
 """
@@ -152,6 +153,22 @@ def check_day(
                 earlier=earlier,
             )
         )
+
+
+def implied(progress: Progress) -> dict[Step, Step]:
+    """The steps nobody recorded that a later recorded step proves done (docs/design.md §4),
+    each with the nearest recorded step after it: the one that proves it."""
+    after = {before: step for step, before in STEP_BEFORE.items()}
+    out: dict[Step, Step] = {}
+    for step in Step:
+        if progress.get(step) is not None:
+            continue
+        later = after.get(step)
+        while later is not None and progress.get(later) is None:
+            later = after.get(later)
+        if later is not None:
+            out[step] = later
+    return out
 
 
 def merge_progress(people: Iterable[Person], recorded: Mapping[str, Progress]) -> list[Person]:

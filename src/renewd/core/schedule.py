@@ -184,14 +184,14 @@ def _blocked(plan: PersonPlan, milestone: Milestone, today: dt.date) -> bool:
         return False
     if milestone.kind in AFTER_SUBMISSION:
         submission = plan.milestone(K.EMPLOYER_SUBMISSION)
-        if submission is not None and submission.done_on is None:
+        if submission is not None and not submission.done:
             return True
     permit = plan.milestone(K.PERMIT_RENEWAL)
-    unrecorded = permit is not None and permit.done_on is None
+    unrecorded = permit is not None and not permit.done
     if milestone.kind is K.POINTS_APPLICATION:
         return unrecorded and permit is not None and today < permit.due
     before = plan.milestone(CHAIN[CHAIN.index(milestone.kind) - 1])
-    if before is None or before.done_on is not None:
+    if before is None or before.done:
         return False
     if unrecorded or _blocked(plan, before, today):
         return True
@@ -218,7 +218,7 @@ def due_reminders(
         person = plan.person.id
         first = known is not None and person not in known
         for milestone in plan.milestones:
-            if milestone.done_on is not None:
+            if milestone.done:  # recorded, or implied by a later step: nothing to remind
                 continue
             if milestone.status is Status.DONE and (
                 (today - milestone.due).days > HEADS_UP_CATCH_UP_DAYS

@@ -133,6 +133,7 @@ EN: dict[str, str] = {
     "owner.both": "holder and employer (to know)",
     "feed.who": "Who: {who}",
     "feed.done": "Done: {date}",
+    "feed.implied": "Done (implied by {step})",
     "feed.gap": "Points gap of about {gap} days: the points cannot be used until approval.",
     "feed.provisional": "Provisional: may move when the holiday notice for {years} is published.",
     "feed.points_approval": "The points renewal is submitted: watch for the approval SMS; without"

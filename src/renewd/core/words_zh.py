@@ -118,6 +118,7 @@ ZH: dict[str, str] = {
     "owner.both": "持证人与单位（知悉即可）",
     "feed.who": "办理人：{who}",
     "feed.done": "已完成：{date}",
+    "feed.implied": "已完成（{step}已记录，可推定）",
     "feed.gap": "积分中断约 {gap} 天：新积分审批前积分不可用。",
     "feed.provisional": "日期暂定：{years} 年节假日安排公布后可能调整。",
     "feed.points_approval": "积分续办已递交：留意审批短信；到期仍未收到请向受理点查询。",

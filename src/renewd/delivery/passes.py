@@ -323,7 +323,7 @@ class Delivery:
             )
         planned = {p.person.id for p in plans}
         open_steps = {
-            (p.person.id, p.cycle, m.kind) for p in plans for m in p.milestones if m.done_on is None
+            (p.person.id, p.cycle, m.kind) for p in plans for m in p.milestones if not m.done
         }
 
         def closed(key: ReminderKey) -> bool:

@@ -136,7 +136,7 @@ def link_sections(links: ActionLinks, default: Lang) -> Extra:
             reminder = item.reminder
             if item.role is not Role.ACT or not isinstance(reminder, MilestoneReminder):
                 continue
-            if reminder.milestone.done_on is not None:
+            if reminder.milestone.done:
                 continue
             plan = reminder.plan
             url = action_url(links, plan.person.id, plan.cycle, reminder.kind)

@@ -89,6 +89,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "subscribe": ("订阅页面", "Subscribe page"),
     "gap": ("预计积分中断 {days} 天", "Projected gap of {days} days"),
     "passed": ("已过", "passed"),
+    "implied_by": ("（{step}已记录，可推定）", "(implied by {step})"),
     "gap_legend": ("预计积分中断", "projected gap"),
     "provisional": ("暂定（放假通知未发布）", "provisional (holiday notice not out)"),
     "rest_day": ("休息日", "rest day"),
