@@ -12,6 +12,7 @@ import email
 import email.policy
 import json
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,7 @@ from renewd.core.schedule import LeadRules, due_reminders
 
 K = MilestoneKind
 D = dt.date.fromisoformat
+NEXT = EXPIRES + dt.timedelta(days=365)
 AFTER_DUE = PERMIT_DUE + dt.timedelta(days=6)  # the permit step is overdue unless done
 
 
@@ -113,6 +115,20 @@ def test_a_new_permit_starts_the_next_cycle_once_the_approval_implies_the_renewa
     )
     plan = planner.plan(person(progress=progress), approved)
     assert plan.cycle == EXPIRES + dt.timedelta(days=365)
+
+
+def test_a_collected_notice_alone_proves_the_whole_chain(planner: Planner) -> None:
+    collected = EXPIRES - dt.timedelta(days=10)
+    plan = planner.plan(person(progress=Progress(notice_collected_on=collected)), collected)
+    assert all(m.done for m in plan.milestones if m.kind not in (K.EXPIRY, K.GRACE_END))
+    approval = plan.milestone(K.POINTS_APPROVAL)
+    assert approval is not None
+    assert approval.implied_by is K.COLLECT_NOTICE
+    expiry = plan.milestone(K.EXPIRY)
+    assert expiry is not None
+    assert expiry.done_on == collected
+    new = replace(person().progress, notice_collected_on=collected, new_permit_expires=NEXT)
+    assert planner.plan(person(progress=new), collected).cycle == NEXT
 
 
 # -- through the command line and a real SMTP server ------------------------------------------

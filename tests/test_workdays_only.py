@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import person
+from conftest import Recorder, at, person, settings
 from netkit import Sink
 from renewd.cli import main
+from renewd.core.errors import Problem
 from renewd.core.model import Person
 from renewd.core.plan import Planner
 from renewd.core.policy import CalendarOptions, Policy, YearTable
@@ -32,6 +33,10 @@ from renewd.core.schedule import (
     rest_day,
 )
 from renewd.core.workdays import WorkdayCalendar
+from renewd.delivery.passes import Delivery, PassReport, workday_move
+from renewd.store.database import Database
+from renewd.store.deliveries import DeliveryLog
+from renewd.store.records import RosterRecords
 
 D = dt.date.fromisoformat
 OFF = ["2027-01-01", "2027-02-06..2027-02-13"]
@@ -110,6 +115,46 @@ def test_an_overdue_repeat_on_a_rest_day_is_brought_forward(festival: WorkdayCal
     leads = {lead: day for day, lead in fired}
     assert leads[-6] == D("2027-01-29")  # 01-31, a Sunday
     assert max(day for day, _ in fired) == D("2027-01-29")
+
+
+def test_a_rest_day_sends_retries_but_holds_new_mail_and_roster_notes(
+    db: Database, festival: WorkdayCalendar
+) -> None:
+    planner = Planner(Policy(), festival)
+    RosterRecords(db)  # the roster notes' table, as the daemon and `notify --due` have it
+    rec, hr = Recorder("rec", fail=1), Recorder("hr", personal=False)
+    conf = settings(
+        channels=[{"name": "rec", "type": "console"}, {"name": "hr", "type": "console"}],
+        groups={"研发部": {"channels": ["hr"]}},
+        notify={"workdays_only": True, "retry_after_seconds": [0]},
+    )
+    delivery = Delivery(db, conf, {"rec": rec, "hr": hr}, move=workday_move(conf, festival))
+    people = [PEOPLE[0]]  # leads 7 and 3 fall in the festival: both belong to Friday 02-05
+    notes = {"研发部": [Problem("people.csv", "no such day", row=3)]}
+
+    def run(day: str, hour: int = 9) -> PassReport:
+        today = D(day)
+        plans = planner.plan_all(people, today)
+        return delivery.run_pass(plans, today, at(today, hour), notices=notes)
+
+    friday = run("2027-02-05")
+    assert friday.issued
+    assert len(friday.failed) == 1
+    hr_before = len(hr.sent)
+    saturday = run("2027-02-06", hour=10)
+    assert saturday.issued == 0
+    assert [o.attempts for o in saturday.sent] == [2]  # the retry is not held back
+    assert len(hr.sent) == hr_before
+    notes["研发部"].append(Problem("people.csv", "no such day", row=4))  # a new problem
+    for day in ("2027-02-07", "2027-02-10", "2027-02-13"):
+        report = run(day)
+        assert (report.issued, report.sent) == (0, []), day
+    assert len(hr.sent) == hr_before  # the new roster problem waits for a working day
+    sunday = run("2027-02-14")  # a make-up working day
+    assert len(hr.sent) > hr_before
+    assert D("2027-02-06") in DeliveryLog(db).pass_days()  # it ran: never "not running"
+    assert sunday.issued
+    assert sunday.late == 0
 
 
 # -- the same through `renewd notify --due` and a real SMTP server ----------------------------

@@ -77,10 +77,12 @@ class _Date:
 
 
 def _expiry_done(p: Progress) -> dt.date | None:
-    """The day the renewal was complete: the approval (which proves the permit renewal)."""
-    if p.points_approved_on is None:
+    """The day the renewal was complete: the approval (which proves the permit renewal), or the
+    notice's collection when only that was recorded."""
+    approved = p.points_approved_on or p.notice_collected_on
+    if approved is None:
         return None
-    return max(p.permit_renewed_on or p.points_approved_on, p.points_approved_on)
+    return max(p.permit_renewed_on or approved, approved)
 
 
 # A row of the plan: kind, due date, opening day, recorded day, the kind of the recorded step
@@ -193,10 +195,10 @@ class Planner:
             return False
         if not person.has_points:
             return True
+        if progress.notice_collected_on is not None:
+            return True  # which proves the approval
         if progress.points_approved_on is None:
             return False
-        if progress.notice_collected_on is not None:
-            return True
         collect_by = self.calendar.add(progress.points_approved_on, self.policy.collect_workdays)
         return today > collect_by.date
 

@@ -192,7 +192,7 @@ class Delivery:
             )
             issue = False
         resting = issue and rest_day(today, self.move)  # `workdays_only`: the next working day
-        issue = issue and not resting
+        issue, notices = issue and not resting, None if resting else notices
         known = self.log.known_people()
         reminders: list[Reminder] = []
         if issue:
@@ -237,7 +237,7 @@ class Delivery:
             report.issued = self.log.claim(reminders, deliveries, today, stamp(), seen)
         elif resting:  # the day counts as run: "late" stays true
             self.log.ran(today, stamp(), [p.person.id for p in plans if known is None])
-        if notices and not issue and not resting:  # a claim of their own, with its "told" record
+        if notices and not issue:  # a claim of their own: each commits with its "told" record
             Claims(self.db).add(lambda: told.build(today, True), stamp())
         self.rescue(stamp())
         # A pass submits new sends for at most one sweep: slow peers cannot stretch it into the
