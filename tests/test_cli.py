@@ -138,6 +138,7 @@ def test_plan_json_shape(config: Path) -> None:
         "status": "upcoming",
         "provisional": False,
         "done_on": None,
+        "implied_by": None,  # added by issue 17: the later step that proves this one done
     }
     assert first["milestones"][0]["opens"] is None
 

@@ -103,6 +103,25 @@ def test_record_done_and_undo_change_the_state_database(server: Server) -> None:
     assert server.facts("E001") == {}
 
 
+def test_a_recorded_application_shows_the_permit_renewal_done_as_implied(
+    server: Server,
+) -> None:
+    # Issue 17: HR records only 续办申请; the permit renewal is then done, not "已逾期".
+    web = sign_in(server, "admin")
+    page = web.get(server.url("/people/E001")).text
+    assert "已逾期" in page.split('id="step-permit_renewal"', 1)[1].split("</tr>", 1)[0]
+    response = web.post(
+        server.url("/people/E001/done"),
+        data={"csrf": csrf_of(page), "step": "points_applied_on", "on": "2026-06-15"},
+    )
+    assert response.status_code == 200
+    row = response.text.split('id="step-permit_renewal"', 1)[1].split("</tr>", 1)[0]
+    assert 'id="implied-permit_renewal"' in row
+    assert "（积分续办申请已记录，可推定）" in row
+    assert "已逾期" not in row
+    assert 'id="step-grace_end"' not in response.text
+
+
 def test_a_form_without_its_csrf_token_is_refused(server: Server) -> None:
     web = sign_in(server, "admin")
     for data in ({}, {"csrf": "forged"}):

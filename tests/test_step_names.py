@@ -9,8 +9,8 @@ import pytest
 
 from renewd.core.model import Lang, MilestoneKind, Step
 from renewd.core.moves import Move
+from renewd.core.progress import FORMER_NAMES, kind_of, parse_step
 from renewd.core.wording import short_name, step_name, step_names
-from renewd.store.progress import FORMER_NAMES, kind_of, parse_step
 from renewd.web.console.i18n import step_name as console_step_name
 
 RECORDABLE = [kind_of(step) for step in Step]

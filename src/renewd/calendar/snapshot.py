@@ -26,11 +26,11 @@ from renewd.core.errors import EX_CONFIG, CalendarError, Problem, RosterError
 from renewd.core.model import Person, PersonPlan, Progress
 from renewd.core.plan import Planner
 from renewd.core.policy import YearTable
+from renewd.core.progress import merge_progress
 from renewd.core.workdays import WorkdayCalendar
 from renewd.roster.reader import Roster
 from renewd.settings import Settings
 from renewd.store.database import Database
-from renewd.store.progress import merge_progress
 
 # At most this many people are named when a roster cannot be planned (the count says the rest).
 MAX_PROBLEMS = 50

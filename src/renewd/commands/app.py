@@ -21,6 +21,7 @@ from renewd.channels.factory import build_channels
 from renewd.core.model import Person, PersonPlan, Progress
 from renewd.core.plan import Planner
 from renewd.core.policy import YearTable
+from renewd.core.progress import merge_progress
 from renewd.core.workdays import WorkdayCalendar
 from renewd.roster.assemble import PartialRoster
 from renewd.roster.reader import Roster
@@ -28,7 +29,7 @@ from renewd.roster_read import read_roster
 from renewd.settings import Settings, config_path, load_settings
 from renewd.store.database import DB_NAME, Database
 from renewd.store.notices import NoticeStore
-from renewd.store.progress import ProgressStore, merge_progress
+from renewd.store.progress import ProgressStore
 from renewd.store.records import RosterRecords
 
 

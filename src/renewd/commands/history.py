@@ -14,12 +14,13 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from renewd.core.model import Lang, MilestoneKind, Step
+from renewd.core.progress import kind_of
 from renewd.core.reminders import DigestKey, MessageKey, NoticeKind, ReminderKey
 from renewd.core.wording import CATALOGUE, lead_text, say, step_name
 from renewd.delivery.sending import Outcome, PassReport
 from renewd.store.deliveries import DeliveryLog
 from renewd.store.delivery_rows import DeliveryStatus, ReminderFact
-from renewd.store.progress import Fact, ProgressStore, kind_of
+from renewd.store.progress import Fact, ProgressStore
 
 
 def item_text(key: ReminderKey, fact: ReminderFact | None, lang: Lang, owner: str = "") -> str:

@@ -15,13 +15,14 @@ from renewd.commands.history import print_log, print_report
 from renewd.core.errors import EX_TEMPFAIL, UsageError
 from renewd.core.messages import test_letter
 from renewd.core.model import Lang, MilestoneKind
+from renewd.core.progress import check_record, kind_of, parse_step
 from renewd.core.wording import say, short_name, step_name
 from renewd.delivery.owed import owed
 from renewd.delivery.run import deliver
 from renewd.roster_read import read_roster
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog
-from renewd.store.progress import ProgressStore, check_record, kind_of, parse_step
+from renewd.store.progress import ProgressStore
 from renewd.store.records import RosterRecords, keep
 
 # `renewd done`'s help names steps as the product shows them (the catalogue's short labels).

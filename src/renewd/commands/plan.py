@@ -16,8 +16,8 @@ from renewd.commands.app import App, today
 from renewd.commands.args import iso_date, person_id
 from renewd.core.errors import EX_DATAERR, UsageError
 from renewd.core.model import Lang, PersonPlan, Status
+from renewd.core.progress import merge_progress
 from renewd.core.wording import say, status_name, step_name
-from renewd.store.progress import merge_progress
 
 STATUS_STYLE = {
     Status.UPCOMING: "dim",
@@ -71,6 +71,7 @@ def plan_json(plan: PersonPlan) -> dict[str, Any]:
                 "status": m.status.value,
                 "provisional": m.provisional,
                 "done_on": _iso(m.done_on),
+                "implied_by": m.implied_by.value if m.implied_by else None,
             }
             for m in plan.milestones
         ],

@@ -187,6 +187,9 @@ def plan_events(
             lines.insert(2, say(lang, "opens.from", date=m.opens.isoformat()))
         if m.done_on:
             lines.append(say(lang, "feed.done", date=m.done_on.isoformat()))
+        elif m.implied_by is not None:
+            by = step_name(m.implied_by, lang, person.has_points)
+            lines.append(say(lang, "feed.implied", step=by))
         elif m.kind is K.EXPIRY and plan.gap_days and person.has_points:
             lines.append(say(lang, "feed.gap", gap=plan.gap_days))
         if m.provisional:
@@ -209,7 +212,7 @@ def plan_events(
             lines.extend(f"- {item}" for item in items)
         points = m.kind in POINTS_STEPS
         tag = say(lang, "feed.tag.points" if points else "feed.tag.permit")
-        done = "✓" if m.done_on else ""
+        done = "✓" if m.done else ""
         suffix = sep + step_name(m.kind, lang, person.has_points)
         if m.provisional:
             suffix += say(lang, "feed.provisional.tag")

@@ -105,7 +105,7 @@ def permit_unrecorded(plan: PersonPlan) -> bool:
     """Whether the permit renewal is not recorded: a points step reminded then (from the permit
     step's due date, docs/design.md §3) asks to confirm the endorsement first and record it."""
     permit = plan.milestone(K.PERMIT_RENEWAL)
-    return permit is not None and permit.done_on is None
+    return permit is not None and not permit.done
 
 
 def lapsed_note(plan: PersonPlan, today: dt.date, lang: Lang) -> str | None:
@@ -153,7 +153,7 @@ def action(
         return say(lang, "shanghai-points.points_approval.info", opens=date(opens, lang), due=due)
     if kind is K.EXPIRY:
         renewed = plan.milestone(K.PERMIT_RENEWAL)
-        done = renewed is not None and renewed.done_on is not None
+        done = renewed is not None and renewed.done
         points = plan.person.has_points
         return say_for(
             lang,
@@ -202,7 +202,7 @@ def _plan_notes(plan: PersonPlan, items: Sequence[Item], today: dt.date, lang: L
             notes.append(
                 say(lang, "note.infeasible.window", gap=plan.gap_days, opens=date(opens, lang))
             )
-        elif permit is not None and permit.done_on is not None and not mine:
+        elif permit is not None and permit.done and not mine:
             notes.append(say(lang, "note.infeasible.hr", gap=plan.gap_days))  # his part is done
         else:
             notes.append(say(lang, "note.infeasible.now", gap=plan.gap_days))
@@ -326,22 +326,20 @@ def _status(
         Line(say_for(lang, "status.intro", plan.person.has_points), Level.TEXT),
         Line(say(lang, "status.expires", date=date(plan.cycle, lang))),
     ]
+    points = plan.person.has_points
     for m in plan.milestones:
-        if m.done_on is not None and m.kind not in HEADS_UP:
-            lines.append(
-                Line(
-                    say(
-                        lang,
-                        "status.done",
-                        step=step_name(m.kind, lang, plan.person.has_points),
-                        date=m.done_on.isoformat(),
-                    )
-                )
-            )
+        if m.kind in HEADS_UP:
+            continue
+        step = step_name(m.kind, lang, points)
+        if m.done_on is not None:
+            lines.append(Line(say(lang, "status.done", step=step, date=m.done_on.isoformat())))
+        elif m.implied_by is not None:  # a later step is recorded: this one is done too
+            by = step_name(m.implied_by, lang, points)
+            lines.append(Line(say(lang, "status.implied", step=step, by=by)))
     upcoming = [
         m
         for m in plan.milestones
-        if m.done_on is None
+        if not m.done
         and m.kind not in HEADS_UP
         and m.kind is not K.EXPIRY
         and not (m.kind is K.GRACE_END and today <= plan.cycle)

@@ -137,12 +137,21 @@ class Person:
 
 @dataclass(frozen=True)
 class Milestone:
+    """One step of a cycle. `done_on` is the recorded day; a step nobody recorded that a later
+    recorded step proves (docs/design.md §4) is done all the same, `implied_by` that step."""
+
     kind: MilestoneKind
     due: dt.date
     opens: dt.date | None
     status: Status
     provisional: bool
     done_on: dt.date | None = None
+    implied_by: MilestoneKind | None = None
+
+    @property
+    def done(self) -> bool:
+        """Recorded, or implied by a later recorded step (never reminded, never escalated)."""
+        return self.done_on is not None or self.implied_by is not None
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ def link_section(envelope: PersonalEnvelope, default: Lang, link_of: LinkOf) -> 
         reminder = item.reminder
         if item.role is not Role.ACT or not isinstance(reminder, MilestoneReminder):
             continue
-        if reminder.milestone.done_on is not None:
+        if reminder.milestone.done:  # recorded, or implied by a later step
             continue
         url = link_of(reminder.plan, reminder.kind)
         if url:

@@ -30,8 +30,10 @@ from renewd.core.model import (
     Profile,
     Progress,
     Status,
+    Step,
 )
 from renewd.core.policy import Policy
+from renewd.core.progress import implied, kind_of
 from renewd.core.workdays import WorkdayAnswer, WorkdayCalendar
 
 K = MilestoneKind
@@ -75,9 +77,22 @@ class _Date:
 
 
 def _expiry_done(p: Progress) -> dt.date | None:
-    if p.permit_renewed_on is None or p.points_approved_on is None:
+    """The day the renewal was complete: the approval (which proves the permit renewal), or the
+    notice's collection when only that was recorded."""
+    approved = p.points_approved_on or p.notice_collected_on
+    if approved is None:
         return None
-    return max(p.permit_renewed_on, p.points_approved_on)
+    return max(p.permit_renewed_on or approved, approved)
+
+
+# A row of the plan: kind, due date, opening day, recorded day, the kind of the recorded step
+# that implies it done.
+_Row = tuple[MilestoneKind, _Date, dt.date | None, dt.date | None, MilestoneKind | None]
+
+
+def _proof(progress: Progress) -> dict[Step, MilestoneKind]:
+    """For each step a later recorded step proves done, that step's milestone kind."""
+    return {step: kind_of(by) for step, by in implied(progress).items()}
 
 
 def _later(a: _Date, b: _Date) -> _Date:
@@ -175,14 +190,15 @@ class Planner:
         return cycle, progress
 
     def _finished(self, person: Person, progress: Progress, today: dt.date) -> bool:
-        if progress.permit_renewed_on is None:
+        proof = implied(progress)
+        if progress.permit_renewed_on is None and Step.PERMIT_RENEWED not in proof:
             return False
         if not person.has_points:
             return True
+        if progress.notice_collected_on is not None:
+            return True  # which proves the approval
         if progress.points_approved_on is None:
             return False
-        if progress.notice_collected_on is not None:
-            return True
         collect_by = self.calendar.add(progress.points_approved_on, self.policy.collect_workdays)
         return today > collect_by.date
 
@@ -236,18 +252,18 @@ class Planner:
         window = _Date(cycle - dt.timedelta(days=self.policy.window_days))
         prepare, last = self._prepare(cycle), self._last_wd(cycle)
         renewed = progress.permit_renewed_on
+        by = _proof(progress).get(Step.PERMIT_RENEWED)
         start = _later(self._next_wd(window.date), self._next_wd(today))
         projected = _Date(renewed) if renewed else start
-        rows = [
-            (K.PREPARE, prepare, None, renewed),
-            (K.PERMIT_WINDOW, window, None, renewed),
-            (K.PERMIT_RENEWAL, last, window.date, renewed),
-            (K.EXPIRY, _Date(cycle), None, renewed),
+        rows: list[_Row] = [
+            (K.PREPARE, prepare, None, renewed, by),
+            (K.PERMIT_WINDOW, window, None, renewed, by),
+            (K.PERMIT_RENEWAL, last, window.date, renewed, by),
+            (K.EXPIRY, _Date(cycle), None, renewed, by),
         ]
-        if renewed is None:
-            rows.append(
-                (K.GRACE_END, _Date(cycle + dt.timedelta(days=self.policy.grace_days)), None, None)
-            )
+        if renewed is None and by is None:
+            grace = _Date(cycle + dt.timedelta(days=self.policy.grace_days))
+            rows.append((K.GRACE_END, grace, None, None, None))
         return self._milestones(rows, today), projected, False
 
     def _points_dates_uncached(
@@ -276,21 +292,40 @@ class Planner:
             policy.collect_workdays,
         )
 
-        rows = [
-            (K.PREPARE, prepare, None, p.permit_renewed_on),
-            (K.PERMIT_WINDOW, window, None, p.permit_renewed_on),
-            (K.PERMIT_RENEWAL, permit_due, window.date, p.permit_renewed_on),
-            (K.POINTS_APPLICATION, apply_due, apply_opens.date, p.points_applied_on),
-            (K.EMPLOYER_SUBMISSION, submit_due, applied.date, p.points_submitted_on),
-            (K.POINTS_APPROVAL, approval_due, approval_opens.date, p.points_approved_on),
-            (K.COLLECT_NOTICE, collect_due, approved.date, p.notice_collected_on),
+        proof = _proof(p)
+        permit_by_ = proof.get(Step.PERMIT_RENEWED)
+        rows: list[_Row] = [
+            (K.PREPARE, prepare, None, p.permit_renewed_on, permit_by_),
+            (K.PERMIT_WINDOW, window, None, p.permit_renewed_on, permit_by_),
+            (K.PERMIT_RENEWAL, permit_due, window.date, p.permit_renewed_on, permit_by_),
+            (
+                K.POINTS_APPLICATION,
+                apply_due,
+                apply_opens.date,
+                p.points_applied_on,
+                proof.get(Step.POINTS_APPLIED),
+            ),
+            (
+                K.EMPLOYER_SUBMISSION,
+                submit_due,
+                applied.date,
+                p.points_submitted_on,
+                proof.get(Step.POINTS_SUBMITTED),
+            ),
+            (
+                K.POINTS_APPROVAL,
+                approval_due,
+                approval_opens.date,
+                p.points_approved_on,
+                proof.get(Step.POINTS_APPROVED),
+            ),
+            (K.COLLECT_NOTICE, collect_due, approved.date, p.notice_collected_on, None),
             # Not done while the points may still lapse: the new approval must be in too.
-            (K.EXPIRY, _Date(cycle), None, _expiry_done(p)),
+            (K.EXPIRY, _Date(cycle), None, _expiry_done(p), None),
         ]
-        if p.permit_renewed_on is None:
-            rows.append(
-                (K.GRACE_END, _Date(cycle + dt.timedelta(days=policy.grace_days)), None, None)
-            )
+        if p.permit_renewed_on is None and permit_by_ is None:
+            grace = _Date(cycle + dt.timedelta(days=policy.grace_days))
+            rows.append((K.GRACE_END, grace, None, None, None))
         projected = self._project(p, window, processing, today)
         return self._milestones(rows, today), projected, permit_by.provisional
 
@@ -317,21 +352,22 @@ class Planner:
         )
         return _later(self._add(submitted, processing), soonest)
 
-    def _milestones(
-        self,
-        rows: list[tuple[MilestoneKind, _Date, dt.date | None, dt.date | None]],
-        today: dt.date,
-    ) -> tuple[Milestone, ...]:
+    def _milestones(self, rows: list[_Row], today: dt.date) -> tuple[Milestone, ...]:
         return tuple(
             Milestone(
                 kind=kind,
                 due=due.date,
                 opens=opens,
-                status=self._status(kind, due.date, opens, done_on, today),
+                status=(
+                    Status.DONE
+                    if by is not None
+                    else self._status(kind, due.date, opens, done_on, today)
+                ),
                 provisional=due.provisional,
                 done_on=done_on,
+                implied_by=by if done_on is None else None,
             )
-            for kind, due, opens, done_on in rows
+            for kind, due, opens, done_on, by in rows
         )
 
     def _status(

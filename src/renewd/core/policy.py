@@ -13,7 +13,21 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
-from renewd.core.model import Lang, MilestoneKind
+from renewd.core.model import Lang, MilestoneKind, Step
+
+# The chain of progress facts (docs/design.md §4): each step waits for the one before it, so a
+# step cannot be recorded on a day before that one's, and a recorded step proves the one before
+# it done ("implied", transitively: `renewd.core.progress.implied`). A 续办申请 proves the permit
+# renewal, a submission the application, an approval the submission, a collected notice the
+# approval.
+STEP_BEFORE: Mapping[Step, Step] = MappingProxyType(
+    {
+        Step.POINTS_APPLIED: Step.PERMIT_RENEWED,
+        Step.POINTS_SUBMITTED: Step.POINTS_APPLIED,
+        Step.POINTS_APPROVED: Step.POINTS_SUBMITTED,
+        Step.NOTICE_COLLECTED: Step.POINTS_APPROVED,
+    }
+)
 
 
 class Owner(StrEnum):

@@ -130,8 +130,10 @@ def fire_dates(
 ) -> Iterator[tuple[dt.date, int]]:
     """Every (fire date, lead) of one milestone up to `until`, in no particular order.
 
-    `move` maps a fire date to the day it is actually sent (the previous working day when
-    `workdays_only` is set). Overdue repeats stop at the end of the grace period.
+    `move` maps a day to the last working day on or before it (`workdays_only`): a fire date is
+    the day a reminder is sent, so it is moved first and compared with `until` after. An overdue
+    repeat moved onto or before the due date (not overdue yet) goes to the next working day after
+    it instead. Overdue repeats stop at the end of the grace period.
     """
     for lead in rules.leads(person, milestone.kind):
         day = milestone.due - dt.timedelta(days=lead)
@@ -142,12 +144,36 @@ def fire_dates(
         return
     grace_end = cycle + dt.timedelta(days=rules.grace_days)
     step = rules.overdue_every_days
-    last = min(until, grace_end)
     k = 1
-    while milestone.due + dt.timedelta(days=k * step) <= last:
-        day = milestone.due + dt.timedelta(days=k * step)
-        yield (move(day) if move else day), -k * step
+    while (day := milestone.due + dt.timedelta(days=k * step)) <= grace_end:
+        sent = overdue_send_day(day, milestone.due, move)
+        if sent > until:
+            return  # moved days never go backwards: the later repeats are later still
+        yield sent, -k * step
         k += 1
+
+
+def overdue_send_day(
+    day: dt.date, due: dt.date, move: Callable[[dt.date], dt.date] | None
+) -> dt.date:
+    """The day an overdue repeat for `day` is sent: `day`, or with `move` the working day on or
+    before it, or (when that is not after `due`) the first working day after it."""
+    if move is None:
+        return day
+    sent = move(day)
+    if sent > due:
+        return sent
+    sent = day + dt.timedelta(days=1)
+    while move(sent) != sent:  # a rest day: `move` takes it back
+        sent += dt.timedelta(days=1)
+    return sent
+
+
+def rest_day(day: dt.date, move: Callable[[dt.date], dt.date] | None) -> bool:
+    """Whether `day` is a rest day under `workdays_only` (a `move` that moves it). No reminder,
+    digest or escalation is issued on one (docs/design.md §8); what would fall there went out the
+    working day before, or goes out on the next one. Retries are not held back."""
+    return move is not None and move(day) != day
 
 
 def latest_due(
@@ -184,14 +210,14 @@ def _blocked(plan: PersonPlan, milestone: Milestone, today: dt.date) -> bool:
         return False
     if milestone.kind in AFTER_SUBMISSION:
         submission = plan.milestone(K.EMPLOYER_SUBMISSION)
-        if submission is not None and submission.done_on is None:
+        if submission is not None and not submission.done:
             return True
     permit = plan.milestone(K.PERMIT_RENEWAL)
-    unrecorded = permit is not None and permit.done_on is None
+    unrecorded = permit is not None and not permit.done
     if milestone.kind is K.POINTS_APPLICATION:
         return unrecorded and permit is not None and today < permit.due
     before = plan.milestone(CHAIN[CHAIN.index(milestone.kind) - 1])
-    if before is None or before.done_on is not None:
+    if before is None or before.done:
         return False
     if unrecorded or _blocked(plan, before, today):
         return True
@@ -218,7 +244,7 @@ def due_reminders(
         person = plan.person.id
         first = known is not None and person not in known
         for milestone in plan.milestones:
-            if milestone.done_on is not None:
+            if milestone.done:  # recorded, or implied by a later step: nothing to remind
                 continue
             if milestone.status is Status.DONE and (
                 (today - milestone.due).days > HEADS_UP_CATCH_UP_DAYS

@@ -138,6 +138,7 @@ EN: dict[str, str] = {
     "status.intro.permit": "renewd now tracks your permit renewal. Where it stands:",
     "status.expires": "Permit expires: {date}",
     "status.done": "Done: {step} ({date})",
+    "status.implied": "Done: {step} ({by} is recorded)",
     "status.next": "Next: {step}, {when}",
     "status.next.hr": "Next, done by your employer's HR: {step}, {when}",
     "status.next.ask": "Next (ask your employer's HR): {step}, {when}",
@@ -162,6 +163,7 @@ EN: dict[str, str] = {
     "owner.both": "holder and employer (to know)",
     "feed.who": "Who: {who}",
     "feed.done": "Done: {date}",
+    "feed.implied": "Done (implied by {step})",
     "feed.gap": "Points gap of about {gap} days: the points cannot be used until approval.",
     "feed.provisional": "Provisional: may move when the holiday notice for {years} is published.",
     "shanghai-points.points_approval.feed": "The points renewal is submitted: watch for the "

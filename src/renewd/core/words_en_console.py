@@ -56,6 +56,7 @@ CONSOLE_EN: dict[str, str] = {
     "console.subscribe": "Subscribe page",
     "console.gap": "Projected gap of {days} days",
     "console.passed": "passed",
+    "console.implied_by": "(implied by {step})",
     "console.gap_legend": "projected gap",
     "console.provisional": "provisional (holiday notice not out)",
     "console.rest_day": "rest day",

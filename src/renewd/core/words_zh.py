@@ -117,6 +117,7 @@ ZH: dict[str, str] = {
     "status.intro.permit": "renewd 开始为您跟踪居住证续签。目前进度：",
     "status.expires": "居住证到期：{date}",
     "status.done": "已完成：{step}（{date}）",
+    "status.implied": "已完成：{step}（{by}已记录）",
     "status.next": "下一步：{step}，{when}",
     "status.next.hr": "下一步由单位人事办理：{step}，{when}",
     "status.next.ask": "下一步（请联系单位人事办理）：{step}，{when}",
@@ -139,6 +140,7 @@ ZH: dict[str, str] = {
     "owner.both": "持证人与单位（知悉即可）",
     "feed.who": "办理人：{who}",
     "feed.done": "已完成：{date}",
+    "feed.implied": "已完成（{step}已记录，可推定）",
     "feed.gap": "积分中断约 {gap} 天：新积分审批前积分不可用。",
     "feed.provisional": "日期暂定：{years} 年节假日安排公布后可能调整。",
     "shanghai-points.points_approval.feed": "积分续办已递交：留意审批短信；到期仍未收到请向受理点"

@@ -56,6 +56,7 @@ CONSOLE_ZH: dict[str, str] = {
     "console.subscribe": "订阅页面",
     "console.gap": "预计积分中断 {days} 天",
     "console.passed": "已过",
+    "console.implied_by": "（{step}已记录，可推定）",
     "console.gap_legend": "预计积分中断",
     "console.provisional": "暂定（放假通知未发布）",
     "console.rest_day": "休息日",

@@ -23,6 +23,7 @@ from renewd.calendar.snapshot import Snapshot
 from renewd.core.errors import Problem, RosterError
 from renewd.core.model import Person, PersonPlan, Step
 from renewd.core.notices import NoticeError, parse_notice
+from renewd.core.progress import check_record
 from renewd.core.rosterdiff import diff
 from renewd.daemon.health import Health
 from renewd.delivery.actionlinks import ActionLinks
@@ -30,7 +31,7 @@ from renewd.roster_read import read_roster
 from renewd.settings import Settings
 from renewd.store.accounts import Accounts
 from renewd.store.database import Database
-from renewd.store.progress import Fact, ProgressStore, check_record
+from renewd.store.progress import Fact, ProgressStore
 from renewd.web.console.app import Console
 from renewd.web.console.routes import mount
 from renewd.web.console.source import NoticeImport, PlansView, RosterCheck

@@ -47,7 +47,7 @@ from renewd.core.estimate import Estimate
 from renewd.core.model import MilestoneKind, PersonPlan
 from renewd.core.reminders import DigestKey, MessageKey, Reminder, ReminderKey
 from renewd.core.routing import rerouted
-from renewd.core.schedule import LeadRules, PassHistory, due_reminders
+from renewd.core.schedule import LeadRules, PassHistory, due_reminders, rest_day
 from renewd.core.workdays import WorkdayCalendar
 from renewd.delivery.calendar_notes import CalendarMail
 from renewd.delivery.holders import Holder, HolderKind, is_gone, this_process
@@ -85,11 +85,7 @@ def workday_move(
     """With `notify.workdays_only`: a fire date moved to the previous working day."""
     if not settings.notify.workdays_only:
         return None
-
-    def move(day: dt.date) -> dt.date:
-        return calendar.last_workday(day).date
-
-    return move
+    return lambda day: calendar.last_workday(day).date
 
 
 class Delivery:
@@ -171,9 +167,9 @@ class Delivery:
         `report.stopped` set. Rows it did not submit stay as they were (pending, or failed with
         their wait), so the next pass sends them, once.
 
-        Reminders and digests go out at `send_at`; a sweep in between (`catch_up_only`) issues
-        nothing new once a pass has run for `today`: it sends retries, and catches up only when
-        no pass ran for `today` yet (a start after downtime, or a first start after `send_at`).
+        Reminders and digests go out at `send_at`, never on a rest day with `workdays_only`;
+        a sweep in between (`catch_up_only`) issues nothing new once a pass ran for `today`:
+        it sends retries, and catches up only when no pass ran for `today` yet (after downtime).
 
         `notices`: roster problems by group ("" = no group), from `read_partial`; each one HR
         was not told of yet goes out once (`renewd.delivery.roster_notes`).
@@ -198,6 +194,8 @@ class Delivery:
                 "pass day %s is before the last pass day %s: issuing nothing", today, latest
             )
             issue = False
+        resting = issue and rest_day(today, self.move)  # `workdays_only`: the next working day
+        issue, notices = issue and not resting, None if resting else notices
         known = self.log.known_people()
         reminders: list[Reminder] = []
         if issue:
@@ -240,6 +238,8 @@ class Delivery:
                 return claims + mail.rest(self.db.conn) + told.rest(today, True)
 
             report.issued = self.log.claim(reminders, deliveries, today, stamp(), seen)
+        elif resting:  # the day counts as run: "late" stays true
+            self.log.ran(today, stamp(), [p.person.id for p in plans if known is None])
         if notices and not issue:  # a claim of their own: each commits with its "told" record
             Claims(self.db).add(lambda: told.build(today, True), stamp())
         self.rescue(stamp())
@@ -326,7 +326,7 @@ class Delivery:
             )
         planned = {p.person.id for p in plans}
         open_steps = {
-            (p.person.id, p.cycle, m.kind) for p in plans for m in p.milestones if m.done_on is None
+            (p.person.id, p.cycle, m.kind) for p in plans for m in p.milestones if not m.done
         }
 
         def closed(key: ReminderKey) -> bool:

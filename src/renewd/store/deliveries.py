@@ -249,6 +249,11 @@ class DeliveryLog:
             conn.execute("DELETE FROM delivery_meta WHERE key = 'adopt_roster'")
         return len(won)
 
+    def ran(self, today: dt.date, at: float, seen: Iterable[str] = ()) -> None:
+        """Record that a pass ran for `today` and issued nothing (a rest day under
+        `workdays_only`): the day does not count as one renewd was not running."""
+        self.claim([], lambda _: [], today, at, seen)
+
     def take(
         self, row: DeliveryRow, at: float, holder: str = "", lease_until: float = 0.0
     ) -> DeliveryRow | None:

@@ -342,7 +342,7 @@ class FeedCache:
         if plan is not None:
             for m in plan.milestones:
                 url = action_url(links, plan.person.id, plan.cycle, m.kind)
-                if holder_acts(policy, m.kind) and m.done_on is None and url:
+                if holder_acts(policy, m.kind) and not m.done and url:
                     urls[event_uid(plan.person.id, plan.cycle, m.kind, self.uid_key)] = url
         for event, stamp in stamped:
             url = urls.get(event.uid)

@@ -8,10 +8,10 @@ import datetime as dt
 
 from renewd.core.model import Lang, MilestoneKind, Status, Step
 from renewd.core.problemwords import hide_numbers
+from renewd.core.progress import kind_of
 from renewd.core.rosterdiff import Cell
 from renewd.core.wording import CATALOGUE, capital, say, short_name
 from renewd.roster.reader import COLUMNS
-from renewd.store.progress import kind_of
 
 
 def kind_name(kind: str, lang: Lang) -> str:
