@@ -29,7 +29,7 @@ INPUT_VOCABULARIES = {
     "core/arrangement.py": "the statutory holidays as notices name them, and their short forms",
     "core/workdays.py": "the solar-term name chinese_calendar returns for Qingming (清明)",
     "core/problemwords.py": "matches the roster reader's English problem text, which quotes 是/否",
-    "store/progress.py": "step aliases `renewd done` accepts, and the names steps had before",
+    "core/progress.py": "step aliases `renewd done` accepts, and the names steps had before",
 }
 
 
