@@ -145,7 +145,7 @@ def test_late_message_names_the_days_renewd_was_not_running(planner: Planner) ->
     ran = {day - dt.timedelta(days=n) for n in range(4, 30)}
     text = text_of(planner, [person()], day, history=PassHistory(frozenset(ran)))
     missed = [day - dt.timedelta(days=n) for n in (3, 2, 1)]
-    assert f"renewd 在 {missed[0]} 至 {missed[-1]} 未运行" in text
+    assert f"{missed[0]} 至 {missed[-1]} 的提醒未能按时发出" in text
 
 
 def test_provisional_note_names_the_estimated_year() -> None:

@@ -83,7 +83,7 @@ def test_log_and_leads_in_english_words(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["notify", "-c", config, "--due", "--today", first]) == 0
     assert main(["notify", "-c", config, "--due", "--today", DAY]) == 0
     out = capsys.readouterr().out
-    assert "(3 days before)" in out or "(late (renewd was not running on" in out
+    assert "(3 days before)" in out or "(late (due on" in out
     assert "total: sent 1, failed (will retry) 0" in out
     assert main(["log", "-c", config]) == 0
     assert "first contact" in capsys.readouterr().out

@@ -95,3 +95,11 @@ def with_console_footer(letter: Letter, lang: Lang, console: str) -> Letter:
     """A digest closing with the console's address: HR records employer steps there, behind
     sign-in (no bearer link in a digest)."""
     return replace(letter, closing=(*letter.closing, say(lang, "footer.console", url=console)))
+
+
+def signed(letter: Letter, signature: str | None, lang: Lang) -> Letter:
+    """A letter to a holder, signed by the organisation that sends it (`[notify] signature`):
+    messages speak as the HR department, never as the software. Unsigned without a name."""
+    if not signature:
+        return letter
+    return replace(letter, closing=(*letter.closing, say(lang, "sign.off", name=signature)))

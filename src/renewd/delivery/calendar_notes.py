@@ -27,7 +27,7 @@ from renewd.core.estimate import Estimate
 from renewd.core.letter import Letter, Section
 from renewd.core.model import Lang, Person, PersonPlan
 from renewd.core.moves import moved_letter, moved_section
-from renewd.core.notes import estimate_letter
+from renewd.core.notes import estimate_letter, signed
 from renewd.core.reminders import CalendarNote, ReminderKey
 from renewd.core.routing import (
     GroupEnvelope,
@@ -35,7 +35,7 @@ from renewd.core.routing import (
     escalation_channels,
     moved_hearers,
 )
-from renewd.delivery.routes import routes_of
+from renewd.delivery.routes import routes_of, signature_of
 from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.delivery_rows import NewDelivery
@@ -127,6 +127,7 @@ class CalendarMail:
             person = self.people[notes[0].move.person]
             lang = person.lang or self.settings.language
             letter = moved_letter([n.move for n in notes], lang, cause=notes[-1].cause)
+            letter = signed(letter, signature_of(self.settings), lang)
             out += self._rows(person.id, notes, channel, address, letter, lang)
         for channel, notes in sorted(hr.items()):
             names = {n.move.person: self.people[n.move.person].name for n in notes}

@@ -24,11 +24,11 @@ from renewd.core.digests import digest_letter
 from renewd.core.letter import Section
 from renewd.core.messages import lang_of, personal_letter
 from renewd.core.model import Lang
-from renewd.core.notes import with_console_footer
+from renewd.core.notes import signed, with_console_footer
 from renewd.core.policy import Policy
 from renewd.core.reminders import DigestKey, MessageKey, Reminder
 from renewd.core.routing import GroupEnvelope, PersonalEnvelope, route
-from renewd.delivery.routes import routes_of
+from renewd.delivery.routes import routes_of, signature_of
 from renewd.settings import Settings
 from renewd.store.delivery_rows import NewDelivery
 
@@ -75,7 +75,9 @@ def build(
         plans = envelope.plans
         lang = lang_of(plans[0], default)
         sections = extra(envelope) if extra is not None else ()
-        letter = personal_letter(envelope, today, lang, policy, sections)
+        letter = signed(
+            personal_letter(envelope, today, lang, policy, sections), signature_of(settings), lang
+        )
         keys = tuple(i.reminder.key for i in envelope.items)
         late = any(i.reminder.late for i in envelope.items)
         subject = MessageKey(today, number, plans[0].person.id)
