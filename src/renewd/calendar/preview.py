@@ -188,6 +188,14 @@ def preview(
     return received
 
 
+def in_order(received: Sequence[Received], channels: Sequence[str]) -> list[Received]:
+    """By day, then by reader: the channels in configured order, then the recipient."""
+    rank = {name: i for i, name in enumerate(channels)}
+    return sorted(
+        received, key=lambda r: (r.day, rank.get(r.channel, len(rank)), r.recipient, r.part)
+    )
+
+
 def _copy_state(state_dir: Path, into: Path) -> Path:
     """A state directory in `into` that starts as `state_dir` does: its database and feed key
     (so action links read as the real ones would), copied; nothing if it does not exist."""

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 
-from renewd.calendar.preview import Readers, Received, preview
+from renewd.calendar.preview import Readers, Received, in_order, preview
 from renewd.commands.app import App, today
 from renewd.commands.args import iso_date, person_id
 from renewd.core.errors import UsageError
@@ -98,14 +98,6 @@ def run_preview(args: argparse.Namespace) -> int:
     names = {p.id: p.name for p in people}
     print(describe(received, start, args.days, settings.language, names))
     return 0
-
-
-def in_order(received: Sequence[Received], channels: Sequence[str]) -> list[Received]:
-    """By day, then by reader: the channels in configured order, then the recipient."""
-    rank = {name: i for i, name in enumerate(channels)}
-    return sorted(
-        received, key=lambda r: (r.day, rank.get(r.channel, len(rank)), r.recipient, r.part)
-    )
 
 
 def describe(
