@@ -227,3 +227,18 @@ def test_roster_upload_shows_who_would_be_removed_before_the_swap(
         driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     assert overflow <= 0
     assert "E002" in (server.daemon.settings.roster.files[0]).read_text(encoding="utf-8")
+
+
+def test_the_person_page_lists_his_upcoming_messages(driver: Driver, server: Server) -> None:
+    sign_in(driver, server)
+    driver.get(server.url("/people/E002"))
+    loaded(driver)
+    rows = driver.find_elements(By.CSS_SELECTOR, "#upcoming-list tbody tr")
+    assert rows
+    assert all("mail → e002@example.com" in r.text for r in rows)
+    first = driver.find_element(By.CSS_SELECTOR, "#upcoming-list details")
+    first.find_element(By.TAG_NAME, "summary").click()
+    assert "李四" in first.find_element(By.CSS_SELECTOR, "pre.body").text
+    driver.execute_script("document.getElementById('upcoming').scrollIntoView()")
+    files = browserkit.screenshot(driver, "person-upcoming")
+    assert all(f.stat().st_size > 0 for f in files)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from renewd.commands import calendar, check, feeds, notify, plan, run, user
+from renewd.commands import calendar, check, feeds, notify, plan, preview, run, user
 
 Register = Callable[
     ["argparse._SubParsersAction[argparse.ArgumentParser]", argparse.ArgumentParser], None
@@ -17,6 +17,7 @@ COMMANDS: tuple[Register, ...] = (
     plan.register,
     feeds.register,
     notify.register,
+    preview.register,
     run.register,
     user.register,
     calendar.register,

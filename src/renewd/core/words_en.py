@@ -230,6 +230,13 @@ EN: dict[str, str] = {
     "cli.digest": "{channel} digest",
     "cli.via": "via {channel} to {to}",
     "cli.configured": "(the channel's recipients)",
+    "cli.preview.head": "preview: {days} days from {day}, what each reader would receive if"
+    " nobody acts (a dry run: nothing sent or recorded)",
+    "cli.preview.nothing": "{day}: nothing",
+    "cli.preview.day": "{day}: {n} messages",
+    "cli.preview.reader": "{channel} → {to} ({whose})",
+    "cli.preview.message": "message for {person}",
+    "cli.preview.digest": "digest naming {people} people",
     "cli.lead.due_on": "late (was due on {day})",
     "cli.lead.late_on": "late (renewd was not running on {day})",
     "cli.progress": "{person} {step} = {day} (recorded by {by})",

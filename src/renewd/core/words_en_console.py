@@ -162,4 +162,14 @@ CONSOLE_EN: dict[str, str] = {
     "console.change.undo": "record removed",
     "console.change.new_expiry": "new permit expiry",
     "console.actor.console": "console: {account}",
+    "console.upcoming": "Upcoming messages",
+    "console.upcoming_note": "The next {days} days: what each reader would receive if nobody acts"
+    " (a dry run; nothing is sent).",
+    "console.upcoming_none": "No messages in the next {days} days.",
+    "console.upcoming_failed": "The upcoming messages cannot be computed now (see the log).",
+    "console.upcoming_configured": "the channel's recipients",
+    "console.upcoming_digest": "digest naming {people} people",
+    "console.upcoming_day": "Day",
+    "console.upcoming_reader": "Reader",
+    "console.upcoming_message": "Message",
 }

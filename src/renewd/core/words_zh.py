@@ -206,6 +206,13 @@ ZH: dict[str, str] = {
     "cli.digest": "{channel} 汇总",
     "cli.via": "经 {channel} 发往 {to}",
     "cli.configured": "（通道配置的收件人）",
+    "cli.preview.head": "预览：自 {day} 起 {days} 天，假如无人办理，每位收件人将收到的消息"
+    "（只是演练：不发送、不记录）",
+    "cli.preview.nothing": "{day}：无消息",
+    "cli.preview.day": "{day}：{n} 封消息",
+    "cli.preview.reader": "{channel} → {to}（{whose}）",
+    "cli.preview.message": "{person} 的消息",
+    "cli.preview.digest": "汇总，涉及 {people} 人",
     "cli.lead.due_on": "补发（原定 {day}）",
     "cli.lead.late_on": "补发（renewd 在 {day} 未运行）",
     "cli.progress": "{person} {step} = {day}（由 {by} 记录）",

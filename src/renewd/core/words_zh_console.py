@@ -157,4 +157,14 @@ CONSOLE_ZH: dict[str, str] = {
     "console.change.undo": "撤销记录",
     "console.change.new_expiry": "新居住证到期日",
     "console.actor.console": "控制台：{account}",
+    "console.upcoming": "即将发送的消息",
+    "console.upcoming_note": "未来 {days} 天，假如无人办理，每位收件人将收到的消息"
+    "（演练，不发送）。",
+    "console.upcoming_none": "未来 {days} 天没有要发送的消息。",
+    "console.upcoming_failed": "暂时无法计算即将发送的消息（详见日志）。",
+    "console.upcoming_configured": "通道配置的收件人",
+    "console.upcoming_digest": "汇总，涉及 {people} 人",
+    "console.upcoming_day": "日期",
+    "console.upcoming_reader": "收件人",
+    "console.upcoming_message": "消息",
 }

@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import secrets
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Protocol
 from aiohttp import web
 
 from renewd.calendar.notices import describe_notice, store_notice
+from renewd.calendar.preview import Readers, Received, preview
 from renewd.calendar.snapshot import Snapshot
 from renewd.core.errors import Problem, RosterError
 from renewd.core.model import Person, PersonPlan, Step
@@ -30,7 +32,7 @@ from renewd.delivery.actionlinks import ActionLinks
 from renewd.roster_read import read_roster
 from renewd.settings import Settings
 from renewd.store.accounts import Accounts
-from renewd.store.database import Database
+from renewd.store.database import DB_NAME, Database
 from renewd.store.progress import Fact, ProgressStore
 from renewd.web.console.app import Console
 from renewd.web.console.routes import mount
@@ -78,6 +80,9 @@ class DaemonSource:
         self.progress = ProgressStore(db)
         self._view: PlansView | None = None
         self._uploads: dict[str, RosterCheck] = {}
+        self._upcoming: dict[tuple[object, ...], tuple[Received, ...]] = {}
+        self._upcoming_of: Snapshot | None = None
+        self._upcoming_lock = threading.Lock()
         self.on_change: Callable[[], None] = lambda: None
 
     # -- reading -------------------------------------------------------------------------------
@@ -100,6 +105,36 @@ class DaemonSource:
     @property
     def feeds(self) -> FeedCache | None:
         return self.daemon.feeds
+
+    def upcoming(self, readers: Readers, days: int) -> tuple[Received, ...]:
+        """The coming days' messages (`renewd.calendar.preview`), from the snapshot's day. Kept
+        for the snapshot in force, per (readers, days) and state database version (its files'
+        modification times): a new snapshot (a recorded step, a roster reload, a new day) or a
+        write, such as a pass's, computes them again."""
+        snap = self.daemon.snapshot
+        if snap is None:
+            return ()
+        key = (readers, days, _version(snap.settings.state.dir / DB_NAME))
+        with self._upcoming_lock:
+            if self._upcoming_of is not snap:
+                self._upcoming_of, self._upcoming = snap, {}
+            found = self._upcoming.get(key)
+        if found is None:
+            found = tuple(
+                preview(
+                    snap.settings,
+                    snap.roster,
+                    snap.channels,
+                    snap.notices,
+                    snap.day,
+                    days,
+                    readers=readers,
+                )
+            )
+            with self._upcoming_lock:
+                if self._upcoming_of is snap:
+                    self._upcoming[key] = found
+        return found
 
     # -- recording -----------------------------------------------------------------------------
 
@@ -224,6 +259,17 @@ class DaemonSource:
         path.unlink(missing_ok=True)
         self.on_change()
         return again
+
+
+def _version(db: Path) -> tuple[int, ...]:
+    """The state database's files' modification times: any commit changes one of them."""
+    times = []
+    for path in (db, Path(f"{db}-wal")):
+        try:
+            times.append(path.stat().st_mtime_ns)
+        except FileNotFoundError:
+            times.append(0)
+    return tuple(times)
 
 
 def _named(problem: Problem, upload: Path, target: Path) -> Problem:

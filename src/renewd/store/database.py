@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -107,3 +108,21 @@ class Database:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of the state database `source` at `target` (a new file), through
+    SQLite's backup: what a running daemon committed is in it, its WAL included. Reading leaves
+    `source` as it was (bytes, modification time, no -wal or -shm left behind). A database this
+    user may not open for writing is copied file by file instead."""
+    try:
+        with (
+            contextlib.closing(sqlite3.connect(source, isolation_level=None)) as src,
+            contextlib.closing(sqlite3.connect(target)) as dst,
+        ):
+            src.backup(dst)
+    except sqlite3.Error:
+        target.unlink(missing_ok=True)
+        for suffix in ("", "-wal"):
+            if Path(f"{source}{suffix}").exists():
+                shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")

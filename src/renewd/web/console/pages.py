@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import segno
 from aiohttp import web
 
+from renewd.calendar.preview import Readers, in_order
 from renewd.core.errors import UsageError
 from renewd.core.model import MilestoneKind, Status, Step
 from renewd.delivery.actionlinks import HOLDER_STEPS
@@ -23,6 +24,7 @@ from renewd.store.delivery_views import OWED, DeliveryViews
 from renewd.web.console.app import CONSOLE, LANG, SESSION, Console, redirect
 from renewd.web.console.index import Flag, PeopleIndex, Query, Row
 from renewd.web.console.timeline import timeline_svg
+from renewd.web.console.upcoming import OVERVIEW_DAYS, PERSON_DAYS, rows, upcoming
 
 E = TypeVar("E", bound=StrEnum)
 PER_PAGE = 50
@@ -72,11 +74,18 @@ async def overview(request: web.Request) -> web.StreamResponse:
         estimated = [y for y in counts.provisional_years if not snap.calendar.describe(y).official]
         counts = replace(counts, provisional_years=tuple(estimated))
     deliveries = delivery_counts(console, index, groups)
+    coming = await upcoming(console.source, Readers(groups=groups), OVERVIEW_DAYS)
+    if coming is not None:
+        coming = in_order(coming, [c.name for c in console.settings.channels])
+    people = index.by_id if index else {}
+    names = {pid: people[pid].plan.person.name for r in coming or () if (pid := r.person) in people}
     return console.render(
         request,
         "overview.html",
         counts=counts,
         deliveries=deliveries,
+        upcoming=rows(coming, names, request[LANG]),
+        upcoming_days=OVERVIEW_DAYS,
         roster_problems=len(snap.roster_problems) if snap and groups is None else None,
         admin=groups is None,
     )
@@ -157,9 +166,14 @@ async def person_page(request: web.Request) -> web.StreamResponse:
             urls = feeds.urls(f"person-{plan.person.id}")
         except Exception:  # a feed cache built before this person arrived
             urls = None
+    coming = await upcoming(console.source, Readers(person=plan.person.id), PERSON_DAYS)
+    if coming is not None:
+        coming = in_order(coming, [c.name for c in console.settings.channels])
     return console.render(
         request,
         "person.html",
+        upcoming=rows(coming, {plan.person.id: plan.person.name}, lang),
+        upcoming_days=PERSON_DAYS,
         row=row,
         plan=plan,
         person=plan.person,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from renewd.calendar.preview import Readers, Received
 from renewd.core.errors import Problem
 from renewd.core.model import PersonPlan, Step
 from renewd.core.rosterdiff import RosterDiff
@@ -116,6 +117,11 @@ class ConsoleSource(Protocol):
     def import_notice(self, text: str, year: int | None, dry_run: bool) -> NoticeImport:
         """Read, and unless `dry_run` store, a pasted notice (`renewd calendar import`); raises
         NoticeError naming every problem. Slow (plans everyone): call it in a thread."""
+
+    def upcoming(self, readers: Readers, days: int) -> Sequence[Received]:
+        """What these readers would receive in the coming `days` days from the snapshot's day
+        if nobody acts (`renewd.calendar.preview`), in day order. Slow (a pass a day): call it
+        in a thread; the source keeps the answer until the plans or the state change."""
 
     def kick(self) -> None:
         """Ask for a delivery pass soon (after "retry now")."""
