@@ -6,8 +6,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import logging
 import re
 import sqlite3
+import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import AsyncIterator, Callable
@@ -439,3 +442,40 @@ def test_healthz_speaks_of_a_roster_only_once_its_feeds_are_published(
 
     asyncio.run(scenario())
     assert seen == ["degraded", "degraded"]  # the old roster's word until its feeds are out
+
+
+def test_a_pass_the_scheduler_cancels_at_shutdown_finishes_before_the_state_closes(
+    make_config: Callable[..., Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    """SIGTERM during a scheduled pass: APScheduler's shutdown cancels its running jobs. The
+    pass is shielded, so `stop` waits for it under the pass lock and closes the state database
+    only after its worker thread is done; nothing is logged as a crash."""
+    clock = Clock(at(PERMIT_DUE - dt.timedelta(days=3), 10))
+    seen: list[str] = []
+
+    async def scenario() -> None:
+        async with running(make_config(), clock) as daemon:
+            real = daemon.deliver
+            started = threading.Event()
+
+            def slow(now: dt.datetime, sweep: bool = False) -> dict[str, int]:
+                started.set()
+                time.sleep(0.5)  # the worker thread is still sending when the loop stops
+                counts = real(now, sweep)
+                assert daemon.db is not None
+                daemon.db.conn.execute("SELECT 1")  # the state is still open
+                seen.append("finished")
+                return counts
+
+            daemon.deliver = slow  # type: ignore[method-assign]
+            job = asyncio.ensure_future(daemon.scheduled("sweep"))
+            await asyncio.to_thread(started.wait, 10)
+            daemon._stop.set()  # SIGTERM, then the scheduler's shutdown cancels the job
+            job.cancel()
+            await asyncio.gather(job, return_exceptions=True)
+        # `running` has stopped the daemon: it waited for the pass
+
+    with caplog.at_level(logging.ERROR):
+        asyncio.run(scenario())
+    assert seen == ["finished"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -195,11 +195,16 @@ class Daemon:
         that raises is logged and shown on /healthz until it next succeeds; the scheduler runs it
         again at its next time."""
         name = f"scheduled job {job!r}"
+        work = asyncio.ensure_future(self.day_change() if job == "day" else self.run_pass(job))
         try:
-            if job == "day":
-                await self.day_change()
-            else:
-                await self.run_pass(job)
+            # Shielded: on SIGTERM the scheduler's shutdown cancels its running jobs, which
+            # would free the pass lock while the worker thread still sends; `stop` waits for
+            # the lock instead, so the pass finishes its current delivery first.
+            await asyncio.shield(work)
+        except asyncio.CancelledError:
+            if not self._stop.is_set():
+                raise
+            return  # stopping: the shielded work ends under the pass lock
         except Exception as exc:
             log.exception("%s failed", name)
             self.health.task_failed(name, f"{name} failed ({type(exc).__name__}); see the log")
