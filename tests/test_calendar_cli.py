@@ -202,3 +202,75 @@ def test_status_lists_years_the_plans_touch(
     assert "renewd calendar import FILE" in text
     assert main(["calendar", "-c", str(config), "--today", TODAY]) == 0  # status by default
     assert capsys.readouterr().out == text
+
+
+PAGE_2026 = FIXTURES / "2026-page.txt"
+
+
+def _holiday_notices(config: Path) -> int:
+    db = config.parent / "state" / "renewd.sqlite3"
+    if not db.exists():
+        return 0
+    database = Database(db)
+    try:
+        tables = {r[0] for r in database.conn.execute("SELECT name FROM sqlite_master")}
+        if "holiday_notice" not in tables:
+            return 0
+        return int(database.conn.execute("SELECT COUNT(*) FROM holiday_notice").fetchone()[0])
+    finally:
+        database.close()
+
+
+def test_import_the_notice_as_the_government_page_shows_it_without_year(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Copied from the page: the title over two lines, the dates of issue of 2025, 星期/周
+    notes, 与周末连休, 不调休 and an advice date (除夕): the year is the title's."""
+    args = ["calendar", "import", "-c", str(config), str(PAGE_2026), "--today", TODAY]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "2026: State Council notice text: 国务院办公厅关于2026年部分节假日安排的通知" in out
+    assert "春节: 2026-02-15（周日） – 2026-02-23（周一）, 9 days" in out
+    assert "stored 2026" in out
+    assert status(config, capsys)[2026]["layer"] == "notice"
+
+
+@pytest.mark.parametrize(
+    ("wrong", "right", "line", "says"),
+    [
+        ("4月4日（周六）", "4月4日（周五）", 19, "2026-04-04 is a Saturday, not the weekday"),
+        ("放假，共3天，不调休", "放假，共4天，不调休", 23, "says 4 days but 2026-06-19 to"),
+    ],
+    ids=["weekday", "count"],
+)
+def test_page_copy_that_disagrees_with_the_calendar_is_refused_naming_the_line(
+    config: Path,
+    write: Write,
+    capsys: pytest.CaptureFixture[str],
+    wrong: str,
+    right: str,
+    line: int,
+    says: str,
+) -> None:
+    text = PAGE_2026.read_text(encoding="utf-8")
+    assert wrong in text
+    bad = write("page.txt", text.replace(wrong, right))
+    assert main(["calendar", "import", "-c", str(config), str(bad), "--today", TODAY]) == 65
+    err = capsys.readouterr().err
+    assert "the 2026 arrangement is refused, nothing was stored" in err
+    assert f"page.txt, row {line}, field " in err
+    assert says in err
+    assert _holiday_notices(config) == 0
+
+
+def test_text_naming_no_year_asks_for_year_on_the_command_line(
+    config: Path, write: Write, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = PAGE_2026.read_text(encoding="utf-8")
+    yearless = write("page.txt", text.replace("关于2026年", "关于").replace("现将2026年", "现将"))
+    args = ["calendar", "import", "-c", str(config), str(yearless), "--today", TODAY]
+    assert main(args) == 65
+    assert "pass --year" in capsys.readouterr().err
+    assert _holiday_notices(config) == 0
+    assert main([*args, "--year", "2026"]) == 0
+    assert "stored 2026" in capsys.readouterr().out

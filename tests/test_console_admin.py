@@ -146,20 +146,80 @@ def test_calendar_page_takes_a_pasted_notice(server: Server) -> None:
     web = sign_in(server, "admin")
     page = web.get(server.url("/calendar")).text
     token = csrf_of(page)
-    dry = web.post(server.url("/calendar/import"),
-                   data={"csrf": token, "notice": text, "dry_run": "on"})  # fmt: skip
+    dry_form = {"csrf": token, "notice": text, "dry_run": "on"}
+    dry = web.post(server.url("/calendar/import"), data=dry_form)
     assert dry.status_code == 200
     assert "春节: 2027-02-05" in dry.text
     assert 'id="notice-outcome"' in dry.text
     weekday = text.replace("5月8日（周六）", "5月7日（周五）")  # a make-up day on a Friday
     bad = web.post(server.url("/calendar/import"), data={"csrf": token, "notice": weekday})
     assert bad.status_code == 400
-    assert "not a weekend" in bad.text
+    assert "劳动节：调休上班日2027-05-07是周五，不是周末" in bad.text  # in the page's language
     real = web.post(server.url("/calendar/import"), data={"csrf": token, "notice": text})
     assert real.status_code == 200
     assert "已导入" in real.text or "Stored" in real.text
     rows = server.db().execute("SELECT year FROM holiday_notice").fetchall()
     assert [r[0] for r in rows] == [2027]
+
+
+NOTICES = Path(__file__).parent / "fixtures" / "notices"
+
+
+def _paste(server: Server, notice: str, year: str = "") -> str:
+    """Post `notice` to the paste form (stored, not a dry run); the page, with its status."""
+    web = sign_in(server, "admin")
+    token = csrf_of(web.get(server.url("/calendar")).text)
+    data = {"csrf": token, "notice": notice, "year": year}
+    response = web.post(server.url("/calendar/import"), data=data)
+    return f"{response.status_code}\n{response.text}"
+
+
+def _stored(server: Server) -> list[int]:
+    return [r[0] for r in server.db().execute("SELECT year FROM holiday_notice").fetchall()]
+
+
+def test_calendar_page_imports_the_notice_as_the_government_page_shows_it(server: Server) -> None:
+    """Two-line title, the page's dates of issue, 星期 notes, an advice date: no 年份 needed."""
+    page = _paste(server, (NOTICES / "2026-page.txt").read_text(encoding="utf-8"))
+    assert page.startswith("200\n")
+    assert "国务院办公厅关于2026年部分节假日安排的通知" in page
+    assert "已导入" in page
+    assert _stored(server) == [2026]
+
+
+def test_calendar_page_refuses_a_wrong_weekday_or_count_naming_the_line_in_chinese(
+    server: Server,
+) -> None:
+    text = (NOTICES / "2026-page.txt").read_text(encoding="utf-8")
+    count = _paste(server, text.replace("放假调休，共7天", "放假调休，共8天"))
+    assert count.startswith("400\n")
+    assert "第27行 七、国庆节：写的是共8天，但2026-10-01至2026-10-07是7天" in count
+    weekday = text.replace("5月9日（星期六）上班", "5月9日（星期日）上班")
+    wrong = _paste(server, weekday)
+    assert "第21行 四、劳动节：2026-05-09是周六，与括号里注明的星期不符" in wrong
+    for page in (count, wrong):
+        assert "未导入" in page
+        assert "says" not in page
+        assert "not the weekday" not in page
+    assert _stored(server) == []
+
+
+def test_calendar_page_asks_for_the_year_in_chinese_when_the_text_names_none(
+    server: Server,
+) -> None:
+    text = (NOTICES / "2026-page.txt").read_text(encoding="utf-8")
+    yearless = text.replace("关于2026年", "关于").replace("现将2026年", "现将")
+    page = _paste(server, yearless)
+    assert page.startswith("400\n")
+    assert "通知中找不到年份" in page
+    assert "一栏填写这份通知的年份" in page
+    assert 'aria-invalid="true"' in page
+    assert "--year" not in page
+    assert "pass" not in page
+    assert _stored(server) == []
+    assert "已导入" in _paste(server, yearless, year="2026")
+    assert _stored(server) == [2026]
+    assert "“20x6”不是年份" in _paste(server, yearless, year="20x6")
 
 
 def test_many_failures_are_grouped_paged_and_retried_in_one_click(config: Path) -> None:

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import chinese_calendar
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from renewd.core.errors import EX_DATAERR
-from renewd.core.notices import NoticeError, NoticeFormat, parse_notice
+from renewd.core.notices import NoticeError, NoticeFormat, NoticeYearMissing, parse_notice
 from renewd.core.policy import CalendarOptions
 from renewd.core.workdays import Layer, WorkdayCalendar
 
@@ -209,3 +211,110 @@ def test_holiday_cn_bad_day_names_its_index() -> None:
     doc["days"][3]["date"] = "2026-02-30"
     error = _refused(json.dumps(doc), name="x.json")
     assert any(p.row == "days[3]" and p.field == "date" for p in error.problems)
+
+
+# -- the notice as the government's page shows it ---------------------------------------------
+
+PAGES = {
+    year: (FIXTURES / f"{year}-page.txt").read_text(encoding="utf-8") for year in (2023, 2024, 2026)
+}
+TITLE_2026 = "国务院办公厅关于2026年部分节假日安排的通知"
+
+
+def _title_only(page: str) -> str:
+    """The page with the year named by its title alone (the opening sentence loses it)."""
+    return page.replace("现将2026年元旦", "现将元旦")
+
+
+@pytest.mark.parametrize("year", sorted(PAGES))
+def test_page_copy_reads_its_year_and_gives_the_published_working_days(year: int) -> None:
+    """Two-line title, the page's dates of issue (the year before), 星期/周 notes, 与周末连休,
+    不调休, a merged holiday, a cross-year 元旦 and an advice date: no --year needed."""
+    notice = parse_notice(PAGES[year], name=f"{year}-page.txt")
+    assert notice.year == year
+    assert f"关于{year}年部分节假日安排的通知" in notice.source  # the title, joined again
+    calendar = WorkdayCalendar.from_options(CalendarOptions(notices={year: notice.table()}))
+    for day in _year(year):
+        assert calendar.is_workday(day) == chinese_calendar.is_workday(day), day
+
+
+def test_cross_year_range_and_merged_holiday_take_the_right_years() -> None:
+    notice = parse_notice(PAGES[2023])
+    new_year = next(h for h in notice.holidays if h.name == "元旦")
+    assert (new_year.start, new_year.end) == (D("2022-12-31"), D("2023-01-02"))
+    merged = next(h for h in notice.holidays if h.name == "中秋节、国庆节")
+    assert (merged.start, merged.end) == (D("2023-09-29"), D("2023-10-06"))
+
+
+def test_advice_date_is_neither_a_rest_day_nor_a_working_day() -> None:
+    """「鼓励……安排职工在除夕（2月9日）休息」: 2024-02-09 stays an ordinary Friday."""
+    notice = parse_notice(PAGES[2024])
+    assert D("2024-02-09") not in notice.off | notice.on
+    advice = PAGES[2024].replace("鼓励各单位", "各单位可").replace("休息。", "放假，建议错峰出行。")
+    assert D("2024-02-09") not in parse_notice(advice).off
+
+
+def test_title_over_two_lines_names_the_year() -> None:
+    assert parse_notice(_title_only(PAGES[2026])).year == 2026
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    breaks=st.lists(
+        st.tuples(
+            st.integers(1, len(TITLE_2026) - 1),
+            st.sampled_from(["\n", "\n\n", " ", "\u3000", "\r\n"]),
+        ),
+        max_size=4,
+    )
+)
+def test_any_wrapping_of_the_title_still_names_the_year(breaks: list[tuple[int, str]]) -> None:
+    title = TITLE_2026
+    for at, space in sorted(breaks, reverse=True):
+        title = title[:at] + space + title[at:]
+    page = _title_only(PAGES[2026]).replace("国务院办公厅关于2026年\n部分节假日安排的通知", title)
+    assert title in page
+    assert parse_notice(page).year == 2026
+
+
+def test_year_from_a_dated_entry_when_title_and_opening_are_gone() -> None:
+    body = "\n".join(PAGES[2023].splitlines()[2:]).replace("现将2023年", "现将")
+    body = body.replace("12月31日（星期六）至1月2日", "2022年12月31日（星期六）至2023年1月2日")
+    assert parse_notice(body).year == 2023
+
+
+def test_dates_of_issue_alone_do_not_name_the_year() -> None:
+    page = _title_only(PAGES[2026]).replace("关于2026年", "关于")
+    with pytest.raises(NoticeYearMissing) as caught:
+        parse_notice(page, name="page.txt")
+    assert "--year" in str(caught.value)
+    assert parse_notice(page, year=2026).off == parse_notice(PAGES[2026]).off
+
+
+def test_two_years_named_are_refused_naming_both_lines() -> None:
+    error = _refused(PAGES[2026].replace("现将2026年", "现将2027年"))
+    assert {(p.row, p.field) for p in error.problems} == {(6, "title"), (13, "opening")}
+    assert "names more than one year (2026, 2027)" in str(error)
+
+
+def _line_of(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), start=1) if needle in line)
+
+
+def test_page_copy_with_a_wrong_weekday_is_refused_naming_the_line() -> None:
+    page = PAGES[2026].replace(
+        "2月15日（农历腊月二十八、星期日）", "2月15日（农历腊月二十八、星期六）"
+    )
+    error = _refused(page, name="2026-page.txt")
+    (problem,) = error.problems
+    assert problem.row == _line_of(page, "二、春节") == 17
+    assert problem.field == "二、春节"
+    assert "2026-02-15 is a Sunday" in problem.message
+    assert "row 17" in str(error)
+
+
+def test_page_copy_with_a_wrong_day_count_is_refused_naming_the_line() -> None:
+    page = PAGES[2026].replace("放假调休，共7天", "放假调休，共8天")
+    (problem,) = _refused(page).problems
+    assert problem.row == _line_of(page, "七、国庆节")
+    assert "says 8 days but 2026-10-01 to 2026-10-07 is 7" in problem.message

@@ -26,6 +26,7 @@ INPUT_VOCABULARIES = {
     "roster/reader.py": "roster header aliases: the column names HR writes (居住证到期日 ...)",
     "roster/cells.py": "date and yes/no words in roster cells (2027年2月10日, 是/否)",
     "core/notices.py": "the holiday-notice grammar: the State Council notice as published",
+    "core/notice_year.py": "where the notice names its year: title, opening sentence, dates",
     "core/arrangement.py": "the statutory holidays as notices name them, and their short forms",
     "core/workdays.py": "the solar-term name chinese_calendar returns for Qingming (清明)",
     "core/problemwords.py": "matches the roster reader's English problem text, which quotes 是/否",

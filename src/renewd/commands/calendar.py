@@ -38,11 +38,13 @@ def register(
         help="validate and store a year's official holiday arrangement",
         description="Read the State Council notice text as published (pasted into a file, or on"
         " stdin with -) or a holiday-cn JSON file; print what was understood and which dates"
-        " move; store it in the state database. The year comes from the notice's title or the"
-        " file, else --year. A refused input stores nothing and exits 65.",
+        " move; store it in the state database. The year comes from the notice's title (also"
+        " when the page broke it over two lines), its opening sentence or the JSON file, else"
+        " --year. A weekday note or a stated day count that disagrees with the calendar refuses"
+        " the notice. A refused input stores nothing and exits 65.",
     )
     imp.add_argument("file", metavar="FILE", help="the notice text or holiday-cn JSON; - for stdin")
-    imp.add_argument("--year", type=int, metavar="YEAR", help="the year, if the text has no title")
+    imp.add_argument("--year", type=int, metavar="YEAR", help="the year, if the text names none")
     imp.add_argument(
         "--dry-run", action="store_true", help="show what it understood; store nothing"
     )

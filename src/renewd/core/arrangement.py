@@ -28,6 +28,11 @@ class NoticeError(RenewdError):
     exit_code = EX_DATAERR
 
 
+class NoticeYearMissing(NoticeError):
+    """Notice text that names no year anywhere it could: the caller must give it (`--year`, or
+    the console's 年份 field)."""
+
+
 class NoticeFormat(StrEnum):
     TEXT = "notice-text"
     HOLIDAY_CN = "holiday-cn"

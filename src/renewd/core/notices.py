@@ -3,10 +3,12 @@
 Two inputs, one result (`Notice`):
 
 - the notice text as published (国务院办公厅关于2026年部分节假日安排的通知): the year
-  from the title, then one numbered entry per holiday, e.g.
+  from the title, even broken over lines, or another place that names it
+  (`renewd.core.notice_year`), then one numbered entry per holiday, e.g.
   「一、元旦：1月1日（周四）至3日（周六）放假调休，共3天。1月4日（周日）上班。」
   Notes in parentheses (weekday, lunar date) are checked where they name a weekday and
-  otherwise ignored; full- or half-width punctuation; prose before and after.
+  otherwise ignored; full- or half-width punctuation; prose before and after; a sentence of
+  advice (鼓励…安排职工在除夕（2月9日）休息) names no rest day and no working day.
 - the holiday-cn project's JSON,
   `{"year", "papers", "days": [{"name", "date", "isOffDay"}]}`.
 
@@ -30,11 +32,21 @@ from renewd.core.arrangement import (
     Notice,
     NoticeError,
     NoticeFormat,
+    NoticeYearMissing,
     check_arrangement,
 )
 from renewd.core.errors import Problem
+from renewd.core.notice_year import notice_year
 
-__all__ = ["HolidayRange", "MakeupDay", "Notice", "NoticeError", "NoticeFormat", "parse_notice"]
+__all__ = [
+    "HolidayRange",
+    "MakeupDay",
+    "Notice",
+    "NoticeError",
+    "NoticeFormat",
+    "NoticeYearMissing",
+    "parse_notice",
+]
 
 WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 NUMERALS = "一二三四五六七八九十"
@@ -52,7 +64,9 @@ def parse_notice(text: str, *, year: int | None = None, name: str = "-") -> Noti
 # -- the notice text -----------------------------------------------------------------------------
 
 _ENTRY = re.compile(rf"^\s*([{NUMERALS}]+)、\s*([^:]{{1,20}}?)\s*:\s*(.*)$")
-_TITLE_YEAR = re.compile(r"关于\s*(\d{4})\s*年[^\n]{0,20}?节假日")
+_TITLE = re.compile(r"关于\s*\d{4}\s*年")
+# Advice, not the arrangement: 「鼓励各单位……安排职工在除夕（2月9日）休息」 (2024).
+_ADVICE = ("鼓励", "倡导", "提倡", "建议")
 _DATE = re.compile(r"(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日(\([^)]*\))?")
 _NOTE_WEEKDAY = re.compile(r"(?:周|星期|礼拜)([一二三四五六日天])")
 _COUNT = re.compile(r"共\s*(\d+)\s*天|^\s*(\d+)\s*天")  # 「放假调休，共3天」, 「放假1天」
@@ -185,14 +199,14 @@ class _Reader:
         for sentence in (s.strip() for s in entry.body.split("。")):
             if not sentence:
                 continue
+            if any(word in sentence for word in _ADVICE):
+                continue  # a date named as advice (除夕) is neither a rest nor a working day
             if "放假" in sentence:
                 ranges += self.holiday(entry, sentence)
             elif sentence.endswith("上班"):
                 makeup += self.makeup(entry, sentence, ranges[-1] if ranges else None)
             elif sentence.endswith("补休") and ranges:
                 ranges += self.compensation(entry, sentence, ranges[-1].end.month)
-            elif sentence.startswith("鼓励"):
-                continue  # 「鼓励各单位…安排职工在除夕休息」 (2024): advice, not the arrangement
             else:
                 self.problem(entry, "neither rest days (放假) nor a working day (上班)", sentence)
         if not ranges:
@@ -206,21 +220,8 @@ def parse_text(text: str, *, year: int | None = None, name: str = "-") -> Notice
     """The State Council notice as published. See the module docstring."""
     text = _normalize(text)
     lines = text.splitlines()
-    title = _TITLE_YEAR.search(text)
-    if title:
-        found = int(title.group(1))
-        if year is not None and year != found:
-            raise NoticeError(
-                f"{name}: the notice is for {found}, not {year}",
-                [Problem(name, f"the title names {found}; --year says {year}", field="title")],
-            )
-        year = found
-    if year is None:
-        raise NoticeError(
-            f"{name}: no title naming the year (关于2027年部分节假日安排的通知); pass --year",
-            [Problem(name, "no title naming the year", field="title")],
-        )
     entries = _entries(lines)
+    year = notice_year(lines, ((e.line, e.body) for e in entries), year, name)
     if not entries:
         raise NoticeError(
             f"{name}: no numbered holiday entries (一、元旦：…) found",
@@ -235,10 +236,21 @@ def parse_text(text: str, *, year: int | None = None, name: str = "-") -> Notice
         found_ranges, found_makeup = reader.entry(entry)
         ranges += found_ranges
         makeup += found_makeup
-    title_text = next((ln.strip() for ln in lines if _TITLE_YEAR.search(ln)), f"{year} notice")
-    source = f"State Council notice text: {title_text}"
+    source = f"State Council notice text: {_title(lines, year)}"
     check_arrangement(year, ranges, makeup, reader.problems, name)
     return Notice(year, tuple(ranges), tuple(makeup), source, NoticeFormat.TEXT)
+
+
+def _title(lines: list[str], year: int) -> str:
+    """The title as one line, also when the page broke it over two (「…关于2026年」/「部分…」)."""
+    for index, line in enumerate(lines):
+        if _TITLE.search(line):
+            title = line.strip().rsplit(":", 1)[-1].strip()  # 「标题：国务院办公厅关于…」
+            following = lines[index + 1].strip() if index + 1 < len(lines) else ""
+            if "通知" not in title and following.endswith("通知"):
+                title += following
+            return title
+    return f"{year} notice"
 
 
 def _numeral(n: int) -> str:

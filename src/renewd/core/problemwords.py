@@ -1,5 +1,7 @@
 """A roster problem in the reader's language: "people.csv 第2行 居住证到期日：没有这一天（…）".
 
+(Also a refused holiday notice's problems: "第17行 二、春节：2026-02-15是周日，与…不符".)
+
 The roster reader words its problems in English (`renewd check` prints them so); the console
 says them in the language of the page. The location (file without directories, row, field) is
 always translated; the common messages are mapped to the catalogue (`problem.*` keys) and any
@@ -9,6 +11,7 @@ column renewd reads) are never shown.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import PurePath
@@ -69,9 +72,74 @@ _MESSAGES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], Lang], str]], .
 )
 
 
+def _weekday(day: str, lang: Lang) -> str:
+    return say(lang, "weekdays").split()[dt.date.fromisoformat(day).weekday()]
+
+
+def _fixed(key: str) -> Callable[[re.Match[str], Lang], str]:
+    return lambda m, lang: say(lang, key)
+
+
+def _place(place: str, lang: Lang) -> str:
+    return say(lang, f"problem.notice.place.{place}")
+
+
+# A refused holiday notice (renewd.core.notices, arrangement, notice_year), as they word it.
+_NOTICE_MESSAGES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], Lang], str]], ...] = (
+    (
+        re.compile(r"(?P<day>\d{4}-\d\d-\d\d) is a \w+, not the weekday the note names"),
+        lambda m, lang: say(
+            lang, "problem.notice.weekday", day=m["day"], weekday=_weekday(m["day"], lang)
+        ),
+    ),
+    (
+        re.compile(r"says (?P<stated>\d+) days but (?P<start>\S+) to (?P<end>\S+) is (?P<n>\d+)"),
+        lambda m, lang: say(
+            lang,
+            "problem.notice.count",
+            stated=m["stated"],
+            start=m["start"],
+            end=m["end"],
+            length=m["n"],
+        ),
+    ),
+    (
+        re.compile(r"make-up day (?P<day>\d{4}-\d\d-\d\d) is a \w+, not a weekend:.*"),
+        lambda m, lang: say(
+            lang, "problem.notice.makeup_weekday", day=m["day"], weekday=_weekday(m["day"], lang)
+        ),
+    ),
+    (re.compile(r".+ is missing: is the text cut short\?"), _fixed("problem.notice.missing")),
+    (re.compile(r"the entry does not end with .*cut short\?"), _fixed("problem.notice.cut_short")),
+    (re.compile(r"no rest days .*cut short\?"), _fixed("problem.notice.no_rest_days")),
+    (re.compile(r"neither rest days .* nor a working day .*"), _fixed("problem.notice.neither")),
+    (re.compile(r"not a statutory holiday name"), _fixed("problem.notice.not_statutory")),
+    (
+        re.compile(r"(?P<day>\d{4}-\d\d-\d\d) is also a rest day of (?P<other>.+)"),
+        lambda m, lang: say(lang, "problem.notice.overlap", day=m["day"], other=m["other"]),
+    ),
+    (
+        re.compile(r"the (?P<place>title|opening|entry) names (?P<year>\d{4})"),
+        lambda m, lang: say(
+            lang, "problem.notice.names_year", place=_place(m["place"], lang), year=m["year"]
+        ),
+    ),
+    (
+        re.compile(r"the (?P<place>\w+) names (?P<found>\d{4}); --year says (?P<year>\d{4})"),
+        lambda m, lang: say(
+            lang,
+            "problem.notice.other_year",
+            place=_place(m["place"], lang),
+            found=m["found"],
+            year=m["year"],
+        ),
+    ),
+)
+
+
 def message(text: str, lang: Lang) -> str:
     """A reader's message in `lang`: the catalogue's sentence when it is a common one."""
-    for pattern, words in _MESSAGES:
+    for pattern, words in (*_MESSAGES, *_NOTICE_MESSAGES):
         match = pattern.fullmatch(text)
         if match is not None:
             return words(match, lang)

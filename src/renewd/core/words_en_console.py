@@ -95,6 +95,10 @@ CONSOLE_EN: dict[str, str] = {
     "console.notice_stored": "Stored; the owners hear what moved in the next pass.",
     "console.notice_dry": "Dry run: nothing stored.",
     "console.notice_same": "That year already has exactly this arrangement.",
+    "console.notice_year_missing": "The notice names no year (its title reads"
+    " 国务院办公厅关于2027年部分节假日安排的通知). Fill in Year below with the notice's year"
+    " and read it again.",
+    "console.notice_year_invalid": "{value!r} is not a year: write four digits, such as 2027.",
     "console.upload": "Upload a new roster",
     "console.check": "Check",
     "console.confirm_swap": "Replace the roster",
@@ -172,4 +176,20 @@ CONSOLE_EN: dict[str, str] = {
     "console.upcoming_day": "Day",
     "console.upcoming_reader": "Reader",
     "console.upcoming_message": "Message",
+    # a refused holiday notice, line by line (renewd.core.problemwords)
+    "problem.notice.weekday": "{day} ({weekday}) is not the weekday the note names",
+    "problem.notice.count": "says {stated} days but {start} to {end} is {length}",
+    "problem.notice.makeup_weekday": "make-up day {day} ({weekday}) is not a weekend: it would be"
+    " a working day anyway",
+    "problem.notice.missing": "this holiday is missing: is the text cut short?",
+    "problem.notice.cut_short": "the entry does not end with 。: is the text cut short?",
+    "problem.notice.no_rest_days": "no rest days (放假): is the text cut short?",
+    "problem.notice.neither": "neither rest days (放假) nor a working day (上班)",
+    "problem.notice.not_statutory": "not a statutory holiday name",
+    "problem.notice.overlap": "{day} is also a rest day of {other}",
+    "problem.notice.names_year": "the {place} names {year}",
+    "problem.notice.other_year": "the {place} names {found}; Year says {year}",
+    "problem.notice.place.title": "title",
+    "problem.notice.place.opening": "opening sentence",
+    "problem.notice.place.entry": "a dated entry",
 }

@@ -6,13 +6,15 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from aiohttp import BodyPartReader, web
 
 from renewd.core.feeds import FeedKind
 from renewd.core.model import Lang
-from renewd.core.notices import NoticeError
+from renewd.core.notices import NoticeError, NoticeYearMissing
 from renewd.web.console.app import CONSOLE, LANG, SESSION, Console, redirect
 from renewd.web.console.i18n import status_name, step_name
 from renewd.web.console.index import Row
@@ -96,28 +98,21 @@ async def calendar_import(request: web.Request) -> web.StreamResponse:
     text = str(form.get("notice", ""))
     year_text = str(form.get("year", "")).strip()
     dry_run = form.get("dry_run") is not None
+    refused: dict[str, Any] = {"years": _years(console), "pasted": text, "year_value": year_text}
     try:
         year = int(year_text) if year_text else None
-        result = await asyncio.to_thread(console.source.import_notice, text, year, dry_run)
     except ValueError:
-        problems = [f"year: {year_text!r} is not a year"]
-        return console.render(
-            request,
-            "calendar.html",
-            status=400,
-            years=_years(console),
-            problems=problems,
-            pasted=text,
-        )
+        return console.render(request, "calendar.html", 400, year_invalid=year_text, **refused)
+    try:
+        result = await asyncio.to_thread(console.source.import_notice, text, year, dry_run)
+    except NoticeYearMissing:  # the console asks for 年份 in its own words, not for --year
+        return console.render(request, "calendar.html", 400, year_missing=True, **refused)
     except NoticeError as exc:
-        problems = [str(p) for p in exc.problems] or [exc.message]
+        # the page words each problem in its language; the form is not a file to name
+        problems = [replace(p, file="") for p in exc.problems]
+        message = None if problems else exc.message
         return console.render(
-            request,
-            "calendar.html",
-            status=400,
-            years=_years(console),
-            problems=problems,
-            pasted=text,
+            request, "calendar.html", 400, problems=problems, message=message, **refused
         )
     return console.render(
         request,
