@@ -23,6 +23,7 @@ from prometheus_client import Counter as PromCounter
 
 from renewd.core.errors import Problem
 from renewd.core.model import PersonPlan
+from renewd.delivery.sending import PassReport
 
 
 class HealthStatus(StrEnum):
@@ -186,6 +187,17 @@ class Metrics:
         self.feed_requests = PromCounter(
             "renewd_feed_requests", "Feed requests by HTTP status", ["status"], registry=r
         )
+
+    def observe_pass(self, report: PassReport) -> None:
+        """Count a delivery pass's outcomes by channel (and the sends that needed a retry)."""
+        for outcome in report.sent:
+            self.deliveries.labels(channel=outcome.channel, result="sent").inc()
+            if outcome.attempts > 1:
+                self.retries.inc()
+        for outcome in report.failed:
+            self.deliveries.labels(channel=outcome.channel, result="failed").inc()
+        for outcome in report.dead:
+            self.deliveries.labels(channel=outcome.channel, result="dead").inc()
 
     def observe_plans(self, plans: Iterable[PersonPlan]) -> None:
         counts: Counter[tuple[str, str]] = Counter()

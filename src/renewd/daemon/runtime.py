@@ -236,14 +236,7 @@ class Daemon:
             should_stop=self._stopping.is_set,
             catch_up_only=sweep,
         )
-        for outcome in report.sent:
-            self.metrics.deliveries.labels(channel=outcome.channel, result="sent").inc()
-            if outcome.attempts > 1:
-                self.metrics.retries.inc()
-        for outcome in report.failed:
-            self.metrics.deliveries.labels(channel=outcome.channel, result="failed").inc()
-        for outcome in report.dead:
-            self.metrics.deliveries.labels(channel=outcome.channel, result="dead").inc()
+        self.metrics.observe_pass(report)
         for line in report.skipped:
             log.warning("not deliverable: %s", line)
         counts = {
