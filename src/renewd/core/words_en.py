@@ -122,7 +122,28 @@ EN: dict[str, str] = {
     "note.lapsed.restart": "The residence permit expired on {expired} and the late-endorsement"
     " limit, {grace}, has passed: the years of residence start again. Endorse it as soon as you"
     " can; your employer then renews the points.",
-    "note.critical": "Warning: the points may be invalid on {label} ({date}).",
+    "critical.section": "Critical dates",
+    "critical.head": "{label}: {date}",
+    "critical.left": "in {n} days",
+    "critical.today": "today",
+    "critical.means": "As things stand the points may be in their gap then (about {gap} days)"
+    " and may not be usable.",
+    "critical.do.permit.open.holder": "To keep the gap short, endorse the permit on {opens},"
+    " the day the window opens, and have HR submit the points application right after.",
+    "critical.do.permit.open.hr": "To keep the gap short, remind the employee to endorse the"
+    " permit on {opens}, the day the window opens, and submit the points application right after.",
+    "critical.do.permit.holder": "To keep the gap short, endorse the permit now and have HR"
+    " submit the points application right after.",
+    "critical.do.permit.hr": "To keep the gap short, remind the employee to endorse the permit"
+    " now, then submit the points application right after.",
+    "critical.do.points.holder": "To keep the gap short, check with HR that the points"
+    " application is submitted soon.",
+    "critical.do.points.hr": "To keep the gap short, complete and submit the points application"
+    " now.",
+    "critical.do.wait": "The points application is submitted and awaits approval; the gap ends"
+    " with the approval.",
+    "critical.do.check": "If the gap cannot be avoided, ask the school or office in advance"
+    " whether the points notice or the application receipt in hand will do on that day.",
     "note.critical.default": "a critical date",
     "note.provisional": "Some dates rest on an estimate of the {years} holidays: they may move"
     " when the State Council publishes the notice.",
@@ -149,13 +170,15 @@ EN: dict[str, str] = {
     "section.give": "For the {step}, give HR",
     "section.bring": "For the {step}, bring",
     "section.group": "{group}",
-    "section.unreachable": "No personal channel reaches these employees; please tell them",
+    "section.forward": "Please forward to {name} ({id})",
     "section.attention": "Attention (overdue, infeasible or critical dates)",
     "section.attention.short": "Attention (overdue, infeasible or critical dates)",
     "item.person": "{name} ({id})",
+    "alert.critical.risk": "critical date {head}: the points may be invalid then",
     "alert.infeasible": "plan infeasible: the points lapse about {gap} days (permit expires"
     " {expires})",
-    "alert.critical": "the points may be invalid on {label} ({date})",
+    "footer.hr.forward": "Employees were told of their own steps directly; for those no"
+    " personal channel reaches, their full message is under 'Please forward to', ready to copy.",
     "footer.hr": "Employees were told of their own steps directly; this digest lists what the"
     " employer must do or know.",
     "test.body": "A test message from renewd (channel {channel}). It works.",

@@ -101,7 +101,23 @@ ZH: dict[str, str] = {
     "请最迟于 {grace}（含当日）补办签注，居住年限连续计算。",
     "note.lapsed.restart": "居住证已于 {expired}到期，逾期签注的期限 {grace} 已过，居住年限将重新"
     "计算；仍请尽快办理签注，之后由单位办理积分续办。",
-    "note.critical": "注意：{label}（{date}）时积分可能无效。",
+    "critical.section": "关键日期",
+    "critical.head": "{label}：{date}",
+    "critical.left": "还有 {n} 天",
+    "critical.today": "就是今天",
+    "critical.means": "按当前进度，届时积分可能处于中断期（预计中断约 {gap} 天），可能无法使用。",
+    "critical.do.permit.open.holder": "为尽量缩短中断，请在签注窗口开放的 {opens}当天续签居住证，"
+    "并告知人事随即提交积分续办申请。",
+    "critical.do.permit.open.hr": "为尽量缩短中断，请提醒员工在签注窗口开放的 {opens}当天续签"
+    "居住证，之后随即提交积分续办申请。",
+    "critical.do.permit.holder": "为尽量缩短中断，请立即续签居住证，并告知人事随即提交积分"
+    "续办申请。",
+    "critical.do.permit.hr": "为尽量缩短中断，请提醒员工立即续签居住证，之后随即提交积分续办申请。",
+    "critical.do.points.holder": "为尽量缩短中断，请与人事确认积分续办申请尽快提交。",
+    "critical.do.points.hr": "为尽量缩短中断，请立即完成积分续办申请并提交。",
+    "critical.do.wait": "积分续办申请已提交，正在等待审批；审批通过后中断即结束。",
+    "critical.do.check": "如中断无法避免，请提前向学校或相关办事部门确认：届时手中的积分通知单"
+    "或续办受理材料是否可以使用。",
     "note.critical.default": "关键日期",
     "note.provisional": "部分日期依据估算的 {years} 年节假日安排，国务院公布放假通知后可能调整。",
     "note.late": "{days} 的提醒未能按时发出，本消息一并补发。",
@@ -128,12 +144,14 @@ ZH: dict[str, str] = {
     "section.give": "{step}：请交给单位人事",
     "section.bring": "{step}需准备",
     "section.group": "{group}",
-    "section.unreachable": "以下员工没有可用的个人通道，请转告",
+    "section.forward": "请转告：{name}（{id}）",
     "section.attention": "需关注（逾期、计划不可行或关键日期）",
     "section.attention.short": "需关注",
     "item.person": "{name}（{id}）",
+    "alert.critical.risk": "关键日期 {head}，届时积分可能无效",
     "alert.infeasible": "计划不可行，积分预计中断约 {gap} 天（居住证 {expires} 到期）",
-    "alert.critical": "关键日期 {label}（{date}）时积分可能无效",
+    "footer.hr.forward": "员工本人的步骤已直接通知员工；没有个人通道的员工，其完整消息列在"
+    "“请转告”下，可直接复制转发。",
     "footer.hr": "员工本人的步骤已直接通知员工；本汇总只列出需要单位办理或知悉的事项。",
     "test.body": "这是来自 renewd 的测试消息（通道 {channel}）。收到即表示配置正确。",
     "owner.holder": "持证人本人",

@@ -2,8 +2,9 @@
 notice" warning.
 
 Each note goes to the owners of its step (`core.routing.moved_hearers`, docs/design.md §7): the
-holder at his own addresses, the group's HR channels for the employer's steps, both for shared
-steps. Where
+holder at his own addresses (a holder no personal channel reaches: inside the message HR forwards
+to him, `core.relays`, else in HR's), the group's HR channels for the employer's steps, both for
+shared steps. Where
 the pass writes that recipient a message anyway (his one message, HR's one digest), the note is a
 section of it (`Delivery.extra`, `Delivery.digest_extra`); a recipient the pass writes nothing else
 gets one message of its own (kind `dates_moved`). Either way every note of the pass is claimed in
@@ -33,6 +34,7 @@ from renewd.core.routing import (
     GroupEnvelope,
     PersonalEnvelope,
     escalation_channels,
+    is_forward,
     moved_hearers,
 )
 from renewd.delivery.routes import routes_of, signature_of
@@ -120,9 +122,13 @@ class CalendarMail:
         hr: dict[str, list[Note]] = defaultdict(list)
         for note in self.notes:
             for target in self.personal[note.id]:
-                personal[target].append(note)
+                if is_forward(target[1]):  # a relayed person: HR's own dates-moved message
+                    hr[target[0]].append(note)
+                else:
+                    personal[target].append(note)
             for channel in self.hr[note.id]:
-                hr[channel].append(note)
+                if note not in hr[channel]:
+                    hr[channel].append(note)
         for (channel, address), notes in sorted(personal.items()):
             person = self.people[notes[0].move.person]
             lang = person.lang or self.settings.language
