@@ -8,7 +8,7 @@ Plain text, like every letter (`renewd.core.messages`); the roster id appears he
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from renewd.core import critical, relays
 from renewd.core.letter import Letter, Level, Line, Section
@@ -93,13 +93,14 @@ def digest_letter(
     today: dt.date,
     lang: Lang,
     policy: Policy,
-    extra: Sequence[Section] = (),
+    extra: Sequence[Section] | Callable[[GroupEnvelope], Sequence[Section]] = (),
     forward_extra: relays.Extra | None = None,
 ) -> Letter:
     """HR's one digest on one channel for this pass; `extra` sections (dates moved) at the end.
     Each employee no personal channel reaches gets one section of his own to forward
     (`renewd.core.relays`, with `forward_extra`'s sections in it), and no line of his that only
-    informs HR besides: he appears once."""
+    informs HR besides: he appears once. A callable `extra` is asked after the forwards are
+    written, so that what they carried is not said twice."""
     sections: list[Section] = []
     people: set[str] = set()
     has_submission = False
@@ -132,7 +133,7 @@ def digest_letter(
         things = step_checklist(K.EMPLOYER_SUBMISSION, (), lang, Reader.HR)
         heading = say(lang, "section.bring", step=step_name(K.EMPLOYER_SUBMISSION, lang))
         sections.append(Section(heading, tuple(Line(t) for t in things)))
-    sections += extra
+    sections += extra(envelope) if callable(extra) else extra
     groups = [s.group for s in envelope.sections]
     heading = say(lang, "p.groups").join(groups) if groups else say(lang, "section.attention.short")
     title = say(

@@ -34,6 +34,7 @@ from renewd.core.routing import (
     GroupEnvelope,
     PersonalEnvelope,
     escalation_channels,
+    forward_address,
     is_forward,
     moved_hearers,
 )
@@ -91,18 +92,27 @@ class CalendarMail:
         carried = [n for n in self.notes if n.move.person in ids and target in self.personal[n.id]]
         for note in carried:
             self.personal[note.id].discard(target)
+            if is_forward(target[1]):  # HR reads it in the message it forwards
+                self.hr[note.id].discard(envelope.channel)
         if not carried:
             return ()
         lang = envelope.plans[0].person.lang or self.settings.language
         return (moved_section([n.move for n in carried], lang),)
 
     def digest_extra(self, envelope: GroupEnvelope) -> Sequence[Section]:
-        """The moved section of an HR digest (the employer's steps of the channel's groups) and,
-        in an escalation digest, this week's ask to import the holiday notice."""
+        """The moved section of an HR digest (the employer's steps of the channel's groups, and a
+        relayed person's steps no forward of the digest carried) and, in an escalation digest,
+        this week's ask to import the holiday notice. Asked after the digest's forwards."""
         out: list[Section] = []
-        carried = [n for n in self.notes if envelope.channel in self.hr[n.id]]
-        for note in carried:
+        relayed = {(envelope.channel, forward_address(p)) for p in self.people}
+        carried = [
+            n
+            for n in self.notes
+            if envelope.channel in self.hr[n.id] or self.personal[n.id] & relayed
+        ]
+        for note in carried:  # a relayed person's, when no forward carried it: in HR's own list
             self.hr[note.id].discard(envelope.channel)
+            self.personal[note.id] -= relayed
         if carried:
             names = {n.move.person: self.people[n.move.person].name for n in carried}
             out.append(moved_section([n.move for n in carried], self.settings.language, names))

@@ -97,8 +97,8 @@ def build(
             )
     for digest in routed.group:
         channel = channels[digest.channel]
-        sections = digest_extra(digest) if digest_extra is not None else ()
-        letter = digest_letter(digest, today, default, policy, sections, forward_extra)
+        tail = digest_extra if digest_extra is not None else ()  # asked after the forwards
+        letter = digest_letter(digest, today, default, policy, tail, forward_extra)
         letter = with_console_footer(letter, default, f"{settings.server.base_url}/")
         keys = tuple(
             dict.fromkeys(
