@@ -13,7 +13,7 @@ advice is to ask the school or office whether the papers in hand will do.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Collection, Container, Sequence
 
 from renewd.core.letter import Level, Line, Section
 from renewd.core.materials import Reader
@@ -81,14 +81,22 @@ def advice(plan: PersonPlan, today: dt.date, lang: Lang, reader: Reader) -> list
     return out
 
 
-def lines(plan: PersonPlan, today: dt.date, lang: Lang, reader: Reader) -> list[Line]:
-    """Each critical date at risk with what it means, then what to do (nothing: none at risk)."""
+def lines(
+    plan: PersonPlan,
+    today: dt.date,
+    lang: Lang,
+    reader: Reader,
+    named: Collection[dt.date] = (),
+) -> list[Line]:
+    """Each critical date at risk with what it means, then what to do (nothing: none at risk).
+    The dates in `named` are not headed again (a digest line about the alert names them)."""
     dates = pending(plan, today)
     if not dates:
         return []
     out: list[Line] = []
     for critical in dates:
-        out.append(Line(head(critical, today, lang)))
+        if critical.date not in named:
+            out.append(Line(head(critical, today, lang)))
         out.append(Line(say(lang, "critical.means", gap=plan.gap_days), Level.DETAIL))
     out += [Line(text, Level.TEXT) for text in advice(plan, today, lang, reader)]
     return out

@@ -72,13 +72,19 @@ def _with_lapsed(items: Sequence[Item], today: dt.date, lang: Lang, policy: Poli
             lapsed = lapsed_note(plan, today, lang)
             if lapsed:
                 lines.append(Line(lapsed, Level.DETAIL))
-            lines += _critical(plan, today, lang)
+            mine = [i.reminder for i in items if i.reminder.plan.person.id == plan.person.id]
+            lines += _critical(plan, today, lang, mine)
     return lines
 
 
-def _critical(plan: PersonPlan, today: dt.date, lang: Lang) -> list[Line]:
-    """The critical dates at risk and HR's advice, as detail lines under a person's line."""
-    return [Line(ln.text, Level.DETAIL) for ln in critical.lines(plan, today, lang, Reader.HR)]
+def _critical(
+    plan: PersonPlan, today: dt.date, lang: Lang, alerts: Sequence[Reminder]
+) -> list[Line]:
+    """The critical dates at risk and HR's advice, as detail lines under a person's line; a date
+    one of `alerts` names in its own line is not named again."""
+    named = {r.critical.date for r in alerts if isinstance(r, Alert) and r.critical is not None}
+    found = critical.lines(plan, today, lang, Reader.HR, named)
+    return [Line(ln.text, Level.DETAIL) for ln in found]
 
 
 def _alert(reminder: Reminder, today: dt.date, lang: Lang) -> str:
@@ -126,7 +132,7 @@ def digest_letter(
         for r in attention:
             lines += _digest_line(Item(r, Role.INFORM), today, lang, policy)
             if isinstance(r, Alert) and r.critical is not None:
-                lines += _critical(r.plan, today, lang)
+                lines += _critical(r.plan, today, lang, [r])
         people.update(r.plan.person.id for r in attention)
         sections.append(Section(say(lang, "section.attention"), tuple(lines)))
     if has_submission:

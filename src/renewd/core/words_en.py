@@ -279,6 +279,7 @@ EN: dict[str, str] = {
     "cli.note.provisional": "provisional",
     "cli.alert.infeasible": "plan infeasible",
     "cli.alert.critical_date": "critical date at risk",
+    "cli.alert.critical_lead": "critical date ahead",
     "cli.alert.dates_moved": "dates moved",
     "cli.alert.calendar_estimate": "holiday notice to import",
     "problem.hidden": "(number hidden)",

@@ -249,6 +249,7 @@ ZH: dict[str, str] = {
     "cli.note.provisional": "日期暂定",
     "cli.alert.infeasible": "计划不可行",
     "cli.alert.critical_date": "关键日期有风险",
+    "cli.alert.critical_lead": "关键日期临近",
     "cli.alert.dates_moved": "日期调整",
     "cli.alert.calendar_estimate": "节假日安排待导入",
     # roster problems, as the console shows them (renewd.core.problemwords)
