@@ -43,12 +43,13 @@ def label_of(critical: CriticalDate, lang: Lang) -> str:
 def head(critical: CriticalDate, today: dt.date, lang: Lang) -> str:
     """ "子女入学登记：2027-04-20（周二），还有 30 天" """
     n = (critical.date - today).days
-    left = say(lang, "critical.left", n=n) if n > 0 else say(lang, "critical.today")
-    return (
-        say(lang, "critical.head", label=label_of(critical, lang), date=date(critical.date, lang))
-        + say(lang, "p.comma")
-        + left
+    text = say(
+        lang, "critical.head", label=label_of(critical, lang), date=date(critical.date, lang)
     )
+    if n < 0:  # past (escalated on a first run): the date alone
+        return text
+    left = say(lang, "critical.left", n=n) if n > 0 else say(lang, "critical.today")
+    return text + say(lang, "p.comma") + left
 
 
 def _next_step(plan: PersonPlan) -> MilestoneKind | None:

@@ -138,8 +138,9 @@ class Alert:
 
     @property
     def told(self) -> bool:
-        """Whether the holder and HR hear it too (a critical date), not only the escalation."""
-        return self.critical is not None
+        """Whether the holder and HR hear it too (a critical date not past), not only the
+        escalation."""
+        return self.critical is not None and self.critical.date >= self.fire_on
 
 
 @dataclass(frozen=True)
