@@ -150,10 +150,10 @@ def test_first_run_then_a_week_then_a_restart_after_three_days(
         if address:
             [(subject, _)] = first[address]
             assert subject.startswith("【续签状态】")  # first contact: one status message
-    # The employee without an email is listed in his group's HR digest.
+    # The employee without an email: his group's HR digest carries his message to forward.
     [(_, market)] = first[HR["市场部"]]
     assert "周子轩（M3）" in market
-    assert "没有可用的个人通道" in market
+    assert "请转告：周子轩（M3）" in market  # his own message, to forward
     assert "周子轩" not in first.get(HR["研发部"], [("", "")])[0][1]
     # A name with markup arrives intact in plain-text mail.
     assert "张*三_<b>，您好" in first["r3@example.com"][0][1]

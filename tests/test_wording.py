@@ -18,8 +18,10 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 CATALOGUES = {
     "core/words_zh.py": "the Chinese catalogue",
     "core/words_zh_console.py": "the Chinese catalogue: the console's words",
+    "core/words_zh_cli.py": "the Chinese catalogue: what the command line prints",
     "core/words_en.py": "the English catalogue (it names Chinese terms: 续办申请, 一网通办)",
     "core/words_en_console.py": "the English catalogue: the console's words (the language toggle)",
+    "core/words_en_cli.py": "the English catalogue: what the command line prints",
 }
 # Words renewd reads, not says: what people and the State Council write.
 INPUT_VOCABULARIES = {

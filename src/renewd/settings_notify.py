@@ -36,10 +36,20 @@ class NotifySettings(BaseModel):
     # How messages sign, e.g. "人事部": they speak as the organisation, never as the software.
     # Unset: the display name of the first email channel's sender ("人事部 <hr@example.com>").
     signature: str | None = Field(default=None, max_length=80)
+    # Reminders to the holder and HR this many days before each critical date the plan puts at
+    # risk (a child's enrolment registration...), on top of the news that it is at risk.
+    critical_lead_days: tuple[int, ...] = (30, 7)
 
     @field_validator("lead_days")
     @classmethod
     def _non_negative(cls, values: tuple[int, ...]) -> tuple[int, ...]:
         if any(v < 0 for v in values):
             raise ValueError("lead days count days before the due date and cannot be negative")
+        return tuple(sorted(set(values), reverse=True))
+
+    @field_validator("critical_lead_days")
+    @classmethod
+    def _within_a_year(cls, values: tuple[int, ...]) -> tuple[int, ...]:
+        if any(not 0 <= v <= 365 for v in values):
+            raise ValueError("critical lead days count days before the date: 0 to 365")
         return tuple(sorted(set(values), reverse=True))

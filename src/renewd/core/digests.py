@@ -1,5 +1,6 @@
 """HR's one digest of a pass on one channel: a section per group with the employer's steps and
-what HR should know, the employees no personal channel reaches (their own steps, to pass on), the
+what HR should know (critical dates at risk with what to do), for each employee no personal
+channel reaches the full message he would have read, to forward (`renewd.core.relays`), the
 escalations (overdue steps, infeasible plans, critical dates) and HR's checklist for the hand-in.
 Plain text, like every letter (`renewd.core.messages`); the roster id appears here, for HR.
 """
@@ -7,14 +8,15 @@ Plain text, like every letter (`renewd.core.messages`); the roster id appears he
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from renewd.core import critical, relays
 from renewd.core.letter import Letter, Level, Line, Section
 from renewd.core.materials import Reader, step_checklist
 from renewd.core.messages import is_provisional, lapsed_note, permit_unrecorded, when
 from renewd.core.model import Lang, MilestoneKind, PersonPlan
 from renewd.core.policy import Policy
-from renewd.core.reminders import Alert, AlertKind, MilestoneReminder, Reminder
+from renewd.core.reminders import Alert, MilestoneReminder, Reminder
 from renewd.core.routing import GroupEnvelope, Item
 from renewd.core.wording import Role, day_span, say, step_name, years_text
 
@@ -30,7 +32,7 @@ def _digest_line(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list
     milestone = reminder.milestone if isinstance(reminder, MilestoneReminder) else None
     sep = say(lang, "p.colon")
     if milestone is None:
-        return [Line(_who(reminder.plan, lang) + sep + _alert(reminder, lang))]
+        return [Line(_who(reminder.plan, lang) + sep + _alert(reminder, today, lang))]
     name = step_name(milestone.kind, lang, reminder.plan.person.has_points)
     head = _who(reminder.plan, lang) + sep + name + say(lang, "p.comma")
     lines = [Line(head + when(milestone, today, lang))]
@@ -58,7 +60,8 @@ def _digest_line(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list
 
 def _with_lapsed(items: Sequence[Item], today: dt.date, lang: Lang, policy: Policy) -> list[Line]:
     """The items' lines; past a person's expiry with his permit not endorsed, his first line is
-    followed once by the late-endorsement limit (`messages.lapsed_note`)."""
+    followed once by the late-endorsement limit (`messages.lapsed_note`), and while the plan puts
+    a critical date at risk, by the date and what HR can do (`renewd.core.critical`)."""
     lines: list[Line] = []
     told: set[str] = set()
     for item in items:
@@ -69,21 +72,26 @@ def _with_lapsed(items: Sequence[Item], today: dt.date, lang: Lang, policy: Poli
             lapsed = lapsed_note(plan, today, lang)
             if lapsed:
                 lines.append(Line(lapsed, Level.DETAIL))
+            mine = [i.reminder for i in items if i.reminder.plan.person.id == plan.person.id]
+            lines += _critical(plan, today, lang, mine)
     return lines
 
 
-def _alert(reminder: Reminder, lang: Lang) -> str:
+def _critical(
+    plan: PersonPlan, today: dt.date, lang: Lang, alerts: Sequence[Reminder]
+) -> list[Line]:
+    """The critical dates at risk and HR's advice, as detail lines under a person's line; a date
+    one of `alerts` names in its own line is not named again."""
+    named = {r.critical.date for r in alerts if isinstance(r, Alert) and r.critical is not None}
+    found = critical.lines(plan, today, lang, Reader.HR, named)
+    return [Line(ln.text, Level.DETAIL) for ln in found]
+
+
+def _alert(reminder: Reminder, today: dt.date, lang: Lang) -> str:
     plan = reminder.plan
-    if not isinstance(reminder, Alert) or reminder.kind is AlertKind.INFEASIBLE:
+    if not isinstance(reminder, Alert) or reminder.critical is None:
         return say(lang, "alert.infeasible", gap=plan.gap_days, expires=plan.cycle.isoformat())
-    day = reminder.due
-    label = reminder.critical.label if reminder.critical is not None else ""
-    return say(
-        lang,
-        "alert.critical",
-        label=label or say(lang, "note.critical.default"),
-        date=day.isoformat(),
-    )
+    return critical.alert_text(reminder, today, lang)
 
 
 def digest_letter(
@@ -91,37 +99,47 @@ def digest_letter(
     today: dt.date,
     lang: Lang,
     policy: Policy,
-    extra: Sequence[Section] = (),
+    extra: Sequence[Section] | Callable[[GroupEnvelope], Sequence[Section]] = (),
+    forward_extra: relays.Extra | None = None,
 ) -> Letter:
-    """HR's one digest on one channel for this pass; `extra` sections (dates moved) at the end."""
+    """HR's one digest on one channel for this pass; `extra` sections (dates moved) at the end.
+    Each employee no personal channel reaches gets one section of his own to forward
+    (`renewd.core.relays`, with `forward_extra`'s sections in it), and no line of his that only
+    informs HR besides: he appears once. A callable `extra` is asked after the forwards are
+    written, so that what they carried is not said twice."""
     sections: list[Section] = []
     people: set[str] = set()
     has_submission = False
+    listed: set[object] = set()
     for part in envelope.sections:
-        lines = _with_lapsed(part.items, today, lang, policy)
+        relayed = {i.reminder.plan.person.id for i in part.unreachable}
+        items = [
+            i for i in part.items if i.role is Role.ACT or i.reminder.plan.person.id not in relayed
+        ]
+        listed.update(i.reminder.key for i in (*part.items, *part.unreachable))
+        lines = _with_lapsed(items, today, lang, policy)
         people.update(i.reminder.plan.person.id for i in (*part.items, *part.unreachable))
         has_submission = has_submission or any(
-            i.reminder.kind is K.EMPLOYER_SUBMISSION and i.role is Role.ACT for i in part.items
+            i.reminder.kind is K.EMPLOYER_SUBMISSION and i.role is Role.ACT for i in items
         )
         if lines:
             sections.append(Section(part.group, tuple(lines)))
-        lost = _with_lapsed(part.unreachable, today, lang, policy)
-        if lost:
-            heading = f"{part.group} · {say(lang, 'section.unreachable')}"
-            sections.append(Section(heading, tuple(lost)))
-    listed = {i.reminder.key for part in envelope.sections for i in part.items}
+        for forward in relays.forwarded(part.unreachable, envelope.channel):
+            sections += relays.forward_sections(forward, today, lang, policy, forward_extra)
     attention = [r for r in envelope.attention if r.key not in listed]  # not twice in one digest
     if attention:
-        lines = [
-            ln for r in attention for ln in _digest_line(Item(r, Role.INFORM), today, lang, policy)
-        ]
+        lines = []
+        for r in attention:
+            lines += _digest_line(Item(r, Role.INFORM), today, lang, policy)
+            if isinstance(r, Alert) and r.critical is not None:
+                lines += _critical(r.plan, today, lang, [r])
         people.update(r.plan.person.id for r in attention)
         sections.append(Section(say(lang, "section.attention"), tuple(lines)))
     if has_submission:
         things = step_checklist(K.EMPLOYER_SUBMISSION, (), lang, Reader.HR)
         heading = say(lang, "section.bring", step=step_name(K.EMPLOYER_SUBMISSION, lang))
         sections.append(Section(heading, tuple(Line(t) for t in things)))
-    sections += extra
+    sections += extra(envelope) if callable(extra) else extra
     groups = [s.group for s in envelope.sections]
     heading = say(lang, "p.groups").join(groups) if groups else say(lang, "section.attention.short")
     title = say(
@@ -145,5 +163,6 @@ def digest_letter(
     if years:
         notes.append(say(lang, "note.provisional", years=years_text(years, lang)))
     if envelope.sections:
-        notes.append(say(lang, "footer.hr"))
+        forwards = any(part.unreachable for part in envelope.sections)
+        notes.append(say(lang, "footer.hr.forward" if forwards else "footer.hr"))
     return Letter(title, (), tuple(sections), tuple(notes))

@@ -6,7 +6,8 @@ words come from `renewd.core.wording`, the checklists from `renewd.core.material
 
 - `personal_letter`: everything one person must hear in a pass, steps in chain order, each with
   its date, what to do (worded for the reader's role) and what to bring; a first contact reads
-  as a status message; late reminders name the days renewd was not running. `extra` sections
+  as a status message; late reminders name the days renewd was not running; a critical date at
+  risk has a section of its own with what to do (`renewd.core.critical`). `extra` sections
   (a calendar change, for instance) are added before the notes.
 - `renewd.core.digests.digest_letter`: HR's digest, built from the same pieces.
 
@@ -20,6 +21,7 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
 from enum import StrEnum
 
+from renewd.core import critical
 from renewd.core.letter import Letter, Level, Line, Section
 from renewd.core.materials import Reader, step_checklist
 from renewd.core.model import Lang, Milestone, MilestoneKind, PersonPlan
@@ -206,9 +208,6 @@ def _plan_notes(plan: PersonPlan, items: Sequence[Item], today: dt.date, lang: L
             notes.append(say(lang, "note.infeasible.hr", gap=plan.gap_days))  # his part is done
         else:
             notes.append(say(lang, "note.infeasible.now", gap=plan.gap_days))
-    for critical in plan.critical_at_risk:
-        label = critical.label or say(lang, "note.critical.default")
-        notes.append(say(lang, "note.critical", label=label, date=critical.date.isoformat()))
     # A first contact's status names the next step: its date may rest on an estimate too.
     provisional = [i for i in items if is_provisional(i.reminder) or _ms(i.reminder) is None]
     if provisional and plan.provisional and plan.estimated_years:
@@ -281,6 +280,7 @@ def personal_letter(
                 prefix = f"{plan.person.name} · " if len(plans) > 1 else ""
                 sections.append(Section(prefix + heading, tuple(lines)))
         sections += _checklists(plan, todo, today, lang, Reader.HOLDER, policy)
+        sections += critical.section(plan, today, lang, Reader.HOLDER)
         if not first:
             sections.append(
                 Section(
@@ -300,6 +300,9 @@ def personal_letter(
         head = shown.join(_short(i, today, lang) for i in steps[:2])
         if len(steps) > 2:
             head += say(lang, "p.more", n=len(steps), more=len(steps) - 2)
+        dates = [d for p in plans for d in critical.pending(p, today)]
+        if not steps and dates:  # only a critical date to tell
+            head = critical.head(dates[0], today, lang)
         title = say(lang, "title.reminder", name=names, steps=head)
     opening = (say(lang, "hello", name=names),)
     return Letter(title, opening, tuple(sections), tuple(dict.fromkeys(notes)))

@@ -4,15 +4,18 @@ and the digest that gathers them for HR; and the keys under which the delivery l
 - `MilestoneReminder`: one step of one person's plan, `days_before` its due date (negative for an
   overdue repeat: -2 is two days after the due date).
 - `Alert`: something about a plan that is not a step (the plan is infeasible, or the points may
-  be invalid on a critical date); sent once per cycle to the escalation channel.
+  be invalid on a critical date); sent once per cycle to the escalation channel. A critical
+  date at risk is told to the holder and HR too, and reminded `[notify] critical_lead_days`
+  before (`critical_lead`, not escalated: `renewd.core.critical`).
 - `FirstContact`: the status message of a person renewd writes to for the first time.
 - `DigestKey`: one digest of a day for a group's channels, or the escalation digest (no group);
   since issue 9 one digest per channel (`channel`), holding every group and the escalations.
 - `MessageKey`: one person's one message of a pass on one channel (issue 9).
 
 `ReminderKey` is how the delivery log identifies a reminder or an alert (person, cycle, kind,
-lead): `lead` is `days_before` for a milestone reminder, 0 for an infeasible plan and the critical
-date's ordinal for a critical-date alert. Only `key` and `parse_kind` know that encoding.
+lead): `lead` is `days_before` for a milestone reminder, 0 for an infeasible plan, the critical
+date's ordinal for a critical-date alert and ordinal * 1000 + days before for a reminder before a
+critical date. Only `key` and `parse_kind` know that encoding.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ class AlertKind(StrEnum):
 
     INFEASIBLE = "infeasible"
     CRITICAL = "critical_date"
+    CRITICAL_LEAD = "critical_lead"  # a reminder `lead` days before a critical date at risk
 
 
 class CalendarNote(StrEnum):
@@ -114,6 +118,7 @@ class Alert:
     late: bool = False
     first: bool = False
     missed: tuple[dt.date, ...] = ()
+    lead: int = 0  # `critical_lead`: days before the critical date
 
     @property
     def due(self) -> dt.date:
@@ -122,11 +127,20 @@ class Alert:
     @property
     def key(self) -> ReminderKey:
         lead = self.critical.date.toordinal() if self.critical is not None else 0
+        if self.kind is AlertKind.CRITICAL_LEAD:
+            lead = lead * 1000 + self.lead
         return ReminderKey(self.plan.person.id, self.plan.cycle, self.kind, lead)
 
     @property
     def escalate(self) -> bool:
-        return True
+        """The escalation hears each fact once: not the reminders before a critical date."""
+        return self.kind is not AlertKind.CRITICAL_LEAD
+
+    @property
+    def told(self) -> bool:
+        """Whether the holder and HR hear it too (a critical date not past), not only the
+        escalation."""
+        return self.critical is not None and self.critical.date >= self.fire_on
 
 
 @dataclass(frozen=True)

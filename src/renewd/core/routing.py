@@ -4,8 +4,9 @@ Every step has an owner (`Policy.owners`, docs/design.md §7). Holder steps go t
 channels (scope `personal` or `both`, at his own address); employer steps go to his group's HR
 channels (scope `group` or `both`, listed under `[groups.X] channels`, fixed recipients); steps
 owned by both inform both. A person without a group, or whose group has no HR channel (a family),
-hears every step himself, the employer's worded "ask your HR". Holder steps of an employee whom no
-personal channel reaches are listed in his group's HR digest, so HR can pass them on.
+hears every step himself, the employer's worded "ask your HR". A critical date at risk is told to
+both (and to the escalation). What an employee whom no personal channel reaches would have read
+(his steps, his first-contact status) goes to his group's HR digest, so HR can pass it on.
 
 The result is one envelope per recipient: per (channel, address) for people, with an address two
 personal channels share (two email channels, one mailbox) reached once; per channel for HR, with
@@ -108,7 +109,7 @@ class PersonalEnvelope:
 class GroupSection:
     group: str
     items: tuple[Item, ...]  # employer steps and steps HR should know of
-    unreachable: tuple[Item, ...] = ()  # holder steps of employees no personal channel reaches
+    unreachable: tuple[Item, ...] = ()  # what employees no personal channel reaches would read
 
 
 @dataclass(frozen=True)
@@ -176,14 +177,16 @@ def route(reminders: Iterable[Reminder], routes: Routes) -> Routed:
         if reminder.escalate:
             for name in routes.escalate_to:
                 attention[name].append(reminder)
-        if isinstance(reminder, Alert):
-            continue
+        if isinstance(reminder, Alert) and not reminder.told:
+            continue  # an infeasible plan: the escalation's
         person = reminder.plan.person
         hr = hr_of(person.group)
         holder_role: Role | None
         hr_role: Role | None
         if isinstance(reminder, FirstContact):
             holder_role, hr_role = Role.INFORM, None
+        elif isinstance(reminder, Alert):  # a critical date at risk: both hear it
+            holder_role, hr_role = Role.INFORM, Role.INFORM if hr else None
         else:
             holder_role, hr_role = roles(reminder.kind, routes.owners, bool(hr))
         heard = False
@@ -202,7 +205,7 @@ def route(reminders: Iterable[Reminder], routes: Routes) -> Routed:
                 if first == channel.name:
                     by_address[(channel.name, address)].append(item)
                 reached = True
-            if not reached and hr and not isinstance(reminder, FirstContact):
+            if not reached and hr:  # HR forwards what he would have read, status included
                 to_hr(person.group, item, unreachable=True)
                 reached = True
             heard = heard or reached or isinstance(reminder, FirstContact)
@@ -253,15 +256,27 @@ class Hearers:
     hr: tuple[str, ...] = ()
 
 
+FORWARD = "forward:"  # a relayed person's address on an HR channel (`renewd.core.relays`)
+
+
+def forward_address(person: str) -> str:
+    return FORWARD + person
+
+
+def is_forward(address: str) -> bool:
+    return address.startswith(FORWARD)
+
+
 def moved_hearers(person: Person, kind: MilestoneKind, routes: Routes) -> Hearers:
     """Who hears that a calendar change moved `person`'s step `kind` (docs/design.md §11): its
-    owners (`roles`), the holder at his own addresses, HR on the group's HR channels."""
+    owners (`roles`), the holder at his own addresses, HR on the group's HR channels. A holder
+    no personal channel reaches hears it through HR: at his forward address on HR's channels."""
     hr = routes.hr_channels(person.group) if person.group else ()
     holder, employer = roles(kind, routes.owners, bool(hr))
-    return Hearers(
-        personal_addresses(person, routes) if holder is not None else (),
-        hr if employer is not None else (),
-    )
+    personal = personal_addresses(person, routes) if holder is not None else ()
+    if holder is not None and not personal:
+        personal = tuple((name, forward_address(person.id)) for name in hr)
+    return Hearers(personal, hr if employer is not None else ())
 
 
 def escalation_channels(routes: Routes) -> tuple[str, ...]:

@@ -28,6 +28,7 @@ import datetime as dt
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from renewd.core import critical
 from renewd.core.model import Milestone, MilestoneKind, PersonPlan, Status
 from renewd.core.reminders import (
     Alert,
@@ -109,6 +110,7 @@ class LeadRules:
     by_person: Mapping[str, tuple[int, ...]] | None = None
     overdue_every_days: int = 2
     grace_days: int = 60
+    critical_leads: tuple[int, ...] = (30, 7)  # `[notify] critical_lead_days`
 
     def leads(self, person: str, kind: MilestoneKind) -> tuple[int, ...]:
         if self.by_kind and kind in self.by_kind:
@@ -279,6 +281,7 @@ def due_reminders(
             Alert(plan, AlertKind.CRITICAL, today, c, first=first) for c in plan.critical_at_risk
         ]
         out += [alert for alert in alerts if alert.key not in issued]
+        out += critical.lead_alerts(plan, today, rules.critical_leads, issued, move, first=first)
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from renewd.core.words_en_cli import CLI_EN
 from renewd.core.words_en_console import CONSOLE_EN
 
 EN: dict[str, str] = {
@@ -122,7 +123,28 @@ EN: dict[str, str] = {
     "note.lapsed.restart": "The residence permit expired on {expired} and the late-endorsement"
     " limit, {grace}, has passed: the years of residence start again. Endorse it as soon as you"
     " can; your employer then renews the points.",
-    "note.critical": "Warning: the points may be invalid on {label} ({date}).",
+    "critical.section": "Critical dates",
+    "critical.head": "{label}: {date}",
+    "critical.left": "in {n} days",
+    "critical.today": "today",
+    "critical.means": "As things stand the points may be in their gap then (about {gap} days)"
+    " and may not be usable.",
+    "critical.do.permit.open.holder": "To keep the gap short, endorse the permit on {opens},"
+    " the day the window opens, and have HR submit the points application right after.",
+    "critical.do.permit.open.hr": "To keep the gap short, remind the employee to endorse the"
+    " permit on {opens}, the day the window opens, and submit the points application right after.",
+    "critical.do.permit.holder": "To keep the gap short, endorse the permit now and have HR"
+    " submit the points application right after.",
+    "critical.do.permit.hr": "To keep the gap short, remind the employee to endorse the permit"
+    " now, then submit the points application right after.",
+    "critical.do.points.holder": "To keep the gap short, check with HR that the points"
+    " application is submitted soon.",
+    "critical.do.points.hr": "To keep the gap short, complete and submit the points application"
+    " now.",
+    "critical.do.wait": "The points application is submitted and awaits approval; the gap ends"
+    " with the approval.",
+    "critical.do.check": "If the gap cannot be avoided, ask the school or office in advance"
+    " whether the points notice or the application receipt in hand will do on that day.",
     "note.critical.default": "a critical date",
     "note.provisional": "Some dates rest on an estimate of the {years} holidays: they may move"
     " when the State Council publishes the notice.",
@@ -149,13 +171,15 @@ EN: dict[str, str] = {
     "section.give": "For the {step}, give HR",
     "section.bring": "For the {step}, bring",
     "section.group": "{group}",
-    "section.unreachable": "No personal channel reaches these employees; please tell them",
+    "section.forward": "Please forward to {name} ({id})",
     "section.attention": "Attention (overdue, infeasible or critical dates)",
     "section.attention.short": "Attention (overdue, infeasible or critical dates)",
     "item.person": "{name} ({id})",
+    "alert.critical.risk": "critical date {head}: the points may be invalid then",
     "alert.infeasible": "plan infeasible: the points lapse about {gap} days (permit expires"
     " {expires})",
-    "alert.critical": "the points may be invalid on {label} ({date})",
+    "footer.hr.forward": "Employees were told of their own steps directly; for those no"
+    " personal channel reaches, their full message is under 'Please forward to', ready to copy.",
     "footer.hr": "Employees were told of their own steps directly; this digest lists what the"
     " employer must do or know.",
     "test.body": "A test message from renewd (channel {channel}). It works.",
@@ -204,67 +228,6 @@ EN: dict[str, str] = {
     "p.also": "Also: ",
     "p.more": " and {more} more",
     "all": "all",
-    "cli.pass": "pass {day}: {issued} new reminders in {messages} messages (first contact:"
-    " {first} people, late: {late})",
-    "cli.dry": "dry run (nothing sent or recorded) {day}: {issued} new reminders in {messages}"
-    " messages (first contact: {first} people, late: {late})",
-    "cli.would": "would send",
-    "cli.sent": "sent",
-    "cli.failed": "failed, will retry",
-    "cli.dead": "dead",
-    "cli.cancelled": "cancelled",
-    "cli.skipped": "undeliverable",
-    "cli.pending": "pending",
-    "cli.sending": "sending",
-    "cli.recorded": "recorded",
-    "cli.attempt": "attempt {n}",
-    "cli.next_try": "next try {at}",
-    "cli.owed.none": "nothing owed: every delivery was sent",
-    "cli.owed": "owed: {parts}; see `renewd log --failed`",
-    "cli.owed.waiting": "{n} retries waiting",
-    "cli.owed.next": " (next at {at})",
-    "cli.owed.dead": "{n} dead (gave up; send them by hand)",
-    "cli.total": "total: sent {sent}, failed (will retry) {failed}, dead {dead}, cancelled"
-    " {cancelled}, undeliverable {skipped}; retries still waiting in the database {waiting}",
-    "cli.message": "message for {person}",
-    "cli.digest": "{channel} digest",
-    "cli.via": "via {channel} to {to}",
-    "cli.configured": "(the channel's recipients)",
-    "cli.preview.head": "preview: {days} days from {day}, what each reader would receive if"
-    " nobody acts (a dry run: nothing sent or recorded)",
-    "cli.preview.nothing": "{day}: nothing",
-    "cli.preview.day": "{day}: {n} messages",
-    "cli.preview.reader": "{channel} → {to} ({whose})",
-    "cli.preview.message": "message for {person}",
-    "cli.preview.digest": "digest naming {people} people",
-    "cli.lead.due_on": "late (was due on {day})",
-    "cli.lead.late_on": "late (renewd was not running on {day})",
-    "cli.progress": "{person} {step} = {day} (recorded by {by})",
-    "cli.no_rows": "no deliveries recorded",
-    "cli.first_contact": "renewal status",
-    "cli.profile.unchanged": "unchanged",
-    "cli.profile.changed": "changed (full review)",
-    "cli.done.recorded": "recorded: {person} {field} ({step}) = {day}",
-    "cli.done.expiry": ", new expiry {day}",
-    "cli.done.removed": "removed: {person} {field} ({step})",
-    "cli.done.nothing": "nothing recorded for {person} {field} ({step})",
-    "cli.done.in_roster": "note: {source} still has {field} = {day}; edit the roster to remove"
-    " it there too",
-    "cli.col.id": "id",
-    "cli.col.name": "name",
-    "cli.col.group": "group",
-    "cli.col.expiry": "expiry",
-    "cli.col.profile": "profile",
-    "cli.col.next": "next step",
-    "cli.col.due": "due",
-    "cli.col.status": "status",
-    "cli.col.note": "note",
-    "cli.note.gap": "gap {gap}d",
-    "cli.note.provisional": "provisional",
-    "cli.alert.infeasible": "plan infeasible",
-    "cli.alert.critical_date": "critical date at risk",
-    "cli.alert.dates_moved": "dates moved",
-    "cli.alert.calendar_estimate": "holiday notice to import",
     "problem.hidden": "(number hidden)",
     "problem.source": "{file}, row {row}",
     "problem.row": "row {row}",
@@ -376,7 +339,7 @@ EN: dict[str, str] = {
     "daemon.status": "{n} 人 / people; 下次发送 next send {next}",
     "daemon.status.feeds": "{n} 人 / people; feeds only",
     "daemon.status.roster": "; 名单错误 roster errors: {n}",
-    "cli.date_formats": "2027-02-10, 2027/2/10, 2027年2月10日, 20270210",
     "notice.makeup": "make-up",
     **CONSOLE_EN,
+    **CLI_EN,
 }

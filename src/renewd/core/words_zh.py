@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from renewd.core.words_zh_cli import CLI_ZH
 from renewd.core.words_zh_console import CONSOLE_ZH
 
 ZH: dict[str, str] = {
@@ -101,7 +102,23 @@ ZH: dict[str, str] = {
     "请最迟于 {grace}（含当日）补办签注，居住年限连续计算。",
     "note.lapsed.restart": "居住证已于 {expired}到期，逾期签注的期限 {grace} 已过，居住年限将重新"
     "计算；仍请尽快办理签注，之后由单位办理积分续办。",
-    "note.critical": "注意：{label}（{date}）时积分可能无效。",
+    "critical.section": "关键日期",
+    "critical.head": "{label}：{date}",
+    "critical.left": "还有 {n} 天",
+    "critical.today": "就是今天",
+    "critical.means": "按当前进度，届时积分可能处于中断期（预计中断约 {gap} 天），可能无法使用。",
+    "critical.do.permit.open.holder": "为尽量缩短中断，请在签注窗口开放的 {opens}当天续签居住证，"
+    "并告知人事随即提交积分续办申请。",
+    "critical.do.permit.open.hr": "为尽量缩短中断，请提醒员工在签注窗口开放的 {opens}当天续签"
+    "居住证，之后随即提交积分续办申请。",
+    "critical.do.permit.holder": "为尽量缩短中断，请立即续签居住证，并告知人事随即提交积分"
+    "续办申请。",
+    "critical.do.permit.hr": "为尽量缩短中断，请提醒员工立即续签居住证，之后随即提交积分续办申请。",
+    "critical.do.points.holder": "为尽量缩短中断，请与人事确认积分续办申请尽快提交。",
+    "critical.do.points.hr": "为尽量缩短中断，请立即完成积分续办申请并提交。",
+    "critical.do.wait": "积分续办申请已提交，正在等待审批；审批通过后中断即结束。",
+    "critical.do.check": "如中断无法避免，请提前向学校或相关办事部门确认：届时手中的积分通知单"
+    "或续办受理材料是否可以使用。",
     "note.critical.default": "关键日期",
     "note.provisional": "部分日期依据估算的 {years} 年节假日安排，国务院公布放假通知后可能调整。",
     "note.late": "{days} 的提醒未能按时发出，本消息一并补发。",
@@ -128,12 +145,14 @@ ZH: dict[str, str] = {
     "section.give": "{step}：请交给单位人事",
     "section.bring": "{step}需准备",
     "section.group": "{group}",
-    "section.unreachable": "以下员工没有可用的个人通道，请转告",
+    "section.forward": "请转告：{name}（{id}）",
     "section.attention": "需关注（逾期、计划不可行或关键日期）",
     "section.attention.short": "需关注",
     "item.person": "{name}（{id}）",
+    "alert.critical.risk": "关键日期 {head}，届时积分可能无效",
     "alert.infeasible": "计划不可行，积分预计中断约 {gap} 天（居住证 {expires} 到期）",
-    "alert.critical": "关键日期 {label}（{date}）时积分可能无效",
+    "footer.hr.forward": "员工本人的步骤已直接通知员工；没有个人通道的员工，其完整消息列在"
+    "“请转告”下，可直接复制转发。",
     "footer.hr": "员工本人的步骤已直接通知员工；本汇总只列出需要单位办理或知悉的事项。",
     "test.body": "这是来自 renewd 的测试消息（通道 {channel}）。收到即表示配置正确。",
     "owner.holder": "持证人本人",
@@ -180,66 +199,6 @@ ZH: dict[str, str] = {
     "p.more": " 等 {n} 项",
     "all": "全部",
     # the CLI (`notify --due`, `log`, tables)
-    "cli.pass": "发送日 {day}：新提醒 {issued} 条，共 {messages} 封消息"
-    "（首次联系 {first} 人，补发 {late} 条）",
-    "cli.dry": "演练（不发送、不记录）{day}：新提醒 {issued} 条，将发 {messages} 封消息"
-    "（首次联系 {first} 人，补发 {late} 条）",
-    "cli.would": "将发送",
-    "cli.sent": "已发送",
-    "cli.failed": "失败，待重试",
-    "cli.dead": "已放弃",
-    "cli.cancelled": "已取消",
-    "cli.skipped": "无法送达",
-    "cli.pending": "等待发送",
-    "cli.sending": "发送中",
-    "cli.recorded": "已记录",
-    "cli.attempt": "第 {n} 次尝试",
-    "cli.next_try": "下次重试 {at}",
-    "cli.owed.none": "无待发：所有消息均已发送",
-    "cli.owed": "待发：{parts}；详见 `renewd log --failed`",
-    "cli.owed.waiting": "{n} 条等待重试",
-    "cli.owed.next": "（下次 {at}）",
-    "cli.owed.dead": "{n} 条已放弃（请手动发送）",
-    "cli.total": "合计：已发送 {sent}，失败待重试 {failed}，已放弃 {dead}，已取消 {cancelled}，"
-    "无法送达 {skipped}；数据库中仍在等待重试 {waiting}",
-    "cli.message": "{person} 的消息",
-    "cli.digest": "{channel} 汇总",
-    "cli.via": "经 {channel} 发往 {to}",
-    "cli.configured": "（通道配置的收件人）",
-    "cli.preview.head": "预览：自 {day} 起 {days} 天，假如无人办理，每位收件人将收到的消息"
-    "（只是演练：不发送、不记录）",
-    "cli.preview.nothing": "{day}：无消息",
-    "cli.preview.day": "{day}：{n} 封消息",
-    "cli.preview.reader": "{channel} → {to}（{whose}）",
-    "cli.preview.message": "{person} 的消息",
-    "cli.preview.digest": "汇总，涉及 {people} 人",
-    "cli.lead.due_on": "补发（原定 {day}）",
-    "cli.lead.late_on": "补发（renewd 在 {day} 未运行）",
-    "cli.progress": "{person} {step} = {day}（由 {by} 记录）",
-    "cli.no_rows": "还没有发送记录",
-    "cli.first_contact": "续签状态",
-    "cli.profile.unchanged": "未变更",
-    "cli.profile.changed": "已变更（完整审核）",
-    "cli.done.recorded": "已记录：{person} {field}（{step}）= {day}",
-    "cli.done.expiry": "，新居住证到期 {day}",
-    "cli.done.removed": "已删除记录：{person} {field}（{step}）",
-    "cli.done.nothing": "没有记录可删除：{person} {field}（{step}）",
-    "cli.done.in_roster": "注意：{source} 中仍有 {field} = {day}；请在名单中一并删除。",
-    "cli.col.id": "工号",
-    "cli.col.name": "姓名",
-    "cli.col.group": "部门",
-    "cli.col.expiry": "居住证到期",
-    "cli.col.profile": "申请方式",
-    "cli.col.next": "下一步",
-    "cli.col.due": "截止",
-    "cli.col.status": "状态",
-    "cli.col.note": "备注",
-    "cli.note.gap": "积分中断约 {gap} 天",
-    "cli.note.provisional": "日期暂定",
-    "cli.alert.infeasible": "计划不可行",
-    "cli.alert.critical_date": "关键日期有风险",
-    "cli.alert.dates_moved": "日期调整",
-    "cli.alert.calendar_estimate": "节假日安排待导入",
     # roster problems, as the console shows them (renewd.core.problemwords)
     "problem.hidden": "（号码已隐藏）",
     "problem.source": "{file} 第{row}行",
@@ -351,7 +310,7 @@ ZH: dict[str, str] = {
     "daemon.status": "{n} 人 / people; 下次发送 next send {next}",
     "daemon.status.feeds": "{n} 人 / people; feeds only",
     "daemon.status.roster": "; 名单错误 roster errors: {n}",
-    "cli.date_formats": "2027-02-10, 2027/2/10, 2027年2月10日, 20270210",
     "notice.makeup": "上班",
     **CONSOLE_ZH,
+    **CLI_ZH,
 }

@@ -2,8 +2,9 @@
 notice" warning.
 
 Each note goes to the owners of its step (`core.routing.moved_hearers`, docs/design.md §7): the
-holder at his own addresses, the group's HR channels for the employer's steps, both for shared
-steps. Where
+holder at his own addresses (a holder no personal channel reaches: inside the message HR forwards
+to him, `core.relays`, else in HR's), the group's HR channels for the employer's steps, both for
+shared steps. Where
 the pass writes that recipient a message anyway (his one message, HR's one digest), the note is a
 section of it (`Delivery.extra`, `Delivery.digest_extra`); a recipient the pass writes nothing else
 gets one message of its own (kind `dates_moved`). Either way every note of the pass is claimed in
@@ -33,6 +34,8 @@ from renewd.core.routing import (
     GroupEnvelope,
     PersonalEnvelope,
     escalation_channels,
+    forward_address,
+    is_forward,
     moved_hearers,
 )
 from renewd.delivery.routes import routes_of, signature_of
@@ -89,18 +92,27 @@ class CalendarMail:
         carried = [n for n in self.notes if n.move.person in ids and target in self.personal[n.id]]
         for note in carried:
             self.personal[note.id].discard(target)
+            if is_forward(target[1]):  # HR reads it in the message it forwards
+                self.hr[note.id].discard(envelope.channel)
         if not carried:
             return ()
         lang = envelope.plans[0].person.lang or self.settings.language
         return (moved_section([n.move for n in carried], lang),)
 
     def digest_extra(self, envelope: GroupEnvelope) -> Sequence[Section]:
-        """The moved section of an HR digest (the employer's steps of the channel's groups) and,
-        in an escalation digest, this week's ask to import the holiday notice."""
+        """The moved section of an HR digest (the employer's steps of the channel's groups, and a
+        relayed person's steps no forward of the digest carried) and, in an escalation digest,
+        this week's ask to import the holiday notice. Asked after the digest's forwards."""
         out: list[Section] = []
-        carried = [n for n in self.notes if envelope.channel in self.hr[n.id]]
-        for note in carried:
+        relayed = {(envelope.channel, forward_address(p)) for p in self.people}
+        carried = [
+            n
+            for n in self.notes
+            if envelope.channel in self.hr[n.id] or self.personal[n.id] & relayed
+        ]
+        for note in carried:  # a relayed person's, when no forward carried it: in HR's own list
             self.hr[note.id].discard(envelope.channel)
+            self.personal[note.id] -= relayed
         if carried:
             names = {n.move.person: self.people[n.move.person].name for n in carried}
             out.append(moved_section([n.move for n in carried], self.settings.language, names))
@@ -120,9 +132,13 @@ class CalendarMail:
         hr: dict[str, list[Note]] = defaultdict(list)
         for note in self.notes:
             for target in self.personal[note.id]:
-                personal[target].append(note)
+                if is_forward(target[1]):  # a relayed person: HR's own dates-moved message
+                    hr[target[0]].append(note)
+                else:
+                    personal[target].append(note)
             for channel in self.hr[note.id]:
-                hr[channel].append(note)
+                if note not in hr[channel]:
+                    hr[channel].append(note)
         for (channel, address), notes in sorted(personal.items()):
             person = self.people[notes[0].move.person]
             lang = person.lang or self.settings.language

@@ -65,8 +65,10 @@ def build(
     channels: Mapping[str, Channel],
     extra: Extra | None = None,
     digest_extra: DigestExtra | None = None,
+    forward_extra: Extra | None = None,
 ) -> Outbox:
-    """Every message of a pass, rendered for its channel."""
+    """Every message of a pass, rendered for its channel. `forward_extra`: sections for the
+    message HR forwards to a person no personal channel reaches (no action links there)."""
     routed = route(reminders, routes_of(settings, channels))
     claims: list[NewDelivery] = []
     default: Lang = settings.language
@@ -95,8 +97,8 @@ def build(
             )
     for digest in routed.group:
         channel = channels[digest.channel]
-        sections = digest_extra(digest) if digest_extra is not None else ()
-        letter = digest_letter(digest, today, default, policy, sections)
+        tail = digest_extra if digest_extra is not None else ()  # asked after the forwards
+        letter = digest_letter(digest, today, default, policy, tail, forward_extra)
         letter = with_console_footer(letter, default, f"{settings.server.base_url}/")
         keys = tuple(
             dict.fromkeys(

@@ -76,6 +76,7 @@ def rules_from(notify: NotifySettings, grace_days: int) -> LeadRules:
         by_person=notify.lead_days_by_person,
         overdue_every_days=notify.overdue_every_days,
         grace_days=grace_days,
+        critical_leads=notify.critical_lead_days,
     )
 
 
@@ -295,9 +296,8 @@ class Delivery:
         digest_extra = joined(
             mail.digest_extra if mail else None, told.digest_extra if told else None
         )
-        outbox = build(
-            reminders, today, number, self.settings, self.policy, self.channels, extra, digest_extra
-        )
+        hooks = (extra, digest_extra, mail.extra if mail else None)  # the last: relayed people
+        outbox = build(reminders, today, number, self.settings, self.policy, self.channels, *hooks)
         report.skipped += outbox.unheard
         report.messages = outbox.messages
         report.first_contacts = len({r.plan.person.id for r in reminders if r.first})

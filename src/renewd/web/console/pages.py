@@ -17,7 +17,9 @@ import segno
 from aiohttp import web
 
 from renewd.calendar.preview import Readers, in_order
+from renewd.core import critical
 from renewd.core.errors import UsageError
+from renewd.core.materials import Reader
 from renewd.core.model import MilestoneKind, Status, Step
 from renewd.delivery.actionlinks import HOLDER_STEPS
 from renewd.store.delivery_views import OWED, DeliveryViews
@@ -186,6 +188,7 @@ async def person_page(request: web.Request) -> web.StreamResponse:
         qr=qr_svg(urls.https) if urls else "",
         flash=_flash(request),
         max_day=snap.today.isoformat(),
+        critical=critical.lines(plan, snap.today, lang, Reader.HR),  # at risk, with what to do
     )
 
 
