@@ -109,6 +109,7 @@ class LeadRules:
     by_person: Mapping[str, tuple[int, ...]] | None = None
     overdue_every_days: int = 2
     grace_days: int = 60
+    overdue_weekly_after_days: int = 7
 
     def leads(self, person: str, kind: MilestoneKind) -> tuple[int, ...]:
         if self.by_kind and kind in self.by_kind:
@@ -133,7 +134,7 @@ def fire_dates(
     `move` maps a day to the last working day on or before it (`workdays_only`): a fire date is
     the day a reminder is sent, so it is moved first and compared with `until` after. An overdue
     repeat moved onto or before the due date (not overdue yet) goes to the next working day after
-    it instead. Overdue repeats stop at the end of the grace period.
+    it instead. Overdue repeats (`overdue_days`) stop at the end of the grace period.
     """
     for lead in rules.leads(person, milestone.kind):
         day = milestone.due - dt.timedelta(days=lead)
@@ -143,14 +144,24 @@ def fire_dates(
     if milestone.kind not in OVERDUE_KINDS:
         return
     grace_end = cycle + dt.timedelta(days=rules.grace_days)
-    step = rules.overdue_every_days
-    k = 1
-    while (day := milestone.due + dt.timedelta(days=k * step)) <= grace_end:
+    for late in overdue_days(rules):
+        day = milestone.due + dt.timedelta(days=late)
+        if day > grace_end:
+            return
         sent = overdue_send_day(day, milestone.due, move)
         if sent > until:
             return  # moved days never go backwards: the later repeats are later still
-        yield sent, -k * step
-        k += 1
+        yield sent, -late
+
+
+def overdue_days(rules: LeadRules) -> Iterator[int]:
+    """How many days overdue each repeat comes: every `overdue_every_days` while that is at
+    most `overdue_weekly_after_days`, then weekly (2, 4, 6, 13, 20, ... by default)."""
+    late = 0
+    while True:
+        step = rules.overdue_every_days
+        late += step if late + step <= rules.overdue_weekly_after_days else max(step, 7)
+        yield late
 
 
 def overdue_send_day(

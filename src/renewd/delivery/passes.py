@@ -75,6 +75,7 @@ def rules_from(notify: NotifySettings, grace_days: int) -> LeadRules:
         by_kind=notify.lead_days_by_kind,
         by_person=notify.lead_days_by_person,
         overdue_every_days=notify.overdue_every_days,
+        overdue_weekly_after_days=notify.overdue_weekly_after_days,
         grace_days=grace_days,
     )
 
