@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from netkit import Sink
-from seasonkit import HOLDER, config, gaps, season
+from seasonkit import HOLDER, LEAD, config, gaps, season
 
 pytestmark = pytest.mark.integration
 
@@ -33,3 +33,38 @@ def test_overdue_repeats_come_every_two_days_then_weekly(
     assert gaps(overdue) == [2, 2, 7, 7, 7, 7]
     for mail, n in zip(overdue, said, strict=True):  # each says how late it is, truly
         assert (mail.day - PERMIT_DUE).days == n
+
+
+def sections(body: str, heading: str) -> list[str]:
+    """The lines of the section under `heading` (up to the blank line after it)."""
+    if heading not in body:
+        return []
+    rest = body.split(heading, 1)[1].split("\n\n", 1)[0]
+    return [line for line in rest.splitlines()[1:] if line.startswith("- ")]
+
+
+def test_the_escalation_channel_hears_each_fact_once_and_a_weekly_summary(
+    tmp_path: Path, smtp: tuple[Sink, int]
+) -> None:
+    sink, port = smtp
+    li = "1002,李四,研发部,2027-01-20,工作单位,是,li@example.com"  # infeasible by construction
+    notify = 'escalation_summary_day = "wednesday"'
+    path = config(tmp_path, port, [ZHANG, li], notify)
+    inbox = season(sink, path, "2026-12-14", "2027-02-10")[LEAD]
+    news = [line for m in inbox for line in sections(m.body, "需关注（")]
+    facts = [line.split("，截止")[0] for line in news]
+    assert len(facts) == len(set(facts)), news  # each fact once
+    assert sum("李四（1002）：计划不可行" in line for line in news) == 1
+    told = next(m.body for m in inbox if "李四（1002）：计划不可行" in m.body)
+    assert "可做的：签注窗口 2026-12-21 开放当日即办理签注" in told  # known on day one
+    assert inbox[0].day == dt.date(2026, 12, 14)
+    assert "- 张三（1001）：居住证签注（续签），截止 2027-01-04（周一），已逾期 2 天" in news
+    summaries = [m for m in inbox if "每周汇总：仍未完成的事项" in m.body]
+    assert {m.day.weekday() for m in summaries} == {2}  # Wednesdays
+    assert gaps(summaries) == [7] * (len(summaries) - 1)
+    assert len(summaries) >= 5
+    last = sections(summaries[-1].body, "每周汇总")
+    assert any("张三（1001）：仍未完成：居住证签注（续签）（已逾期 37 天）" in x for x in last)
+    # no copies: besides the summaries, only the days with news (and Monday's holiday-notice ask)
+    newsy = [m for m in inbox if sections(m.body, "需关注（")]
+    assert len(newsy) == len({m.day for m in newsy}) <= 6

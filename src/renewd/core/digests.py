@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from renewd.core.escalations import infeasible_advice, is_summary, still_open_text
 from renewd.core.letter import Letter, Level, Line, Section
 from renewd.core.materials import Reader, step_checklist
 from renewd.core.messages import is_provisional, lapsed_note, permit_unrecorded, when
@@ -30,7 +31,13 @@ def _digest_line(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list
     milestone = reminder.milestone if isinstance(reminder, MilestoneReminder) else None
     sep = say(lang, "p.colon")
     if milestone is None:
-        return [Line(_who(reminder.plan, lang) + sep + _alert(reminder, lang))]
+        if is_summary(reminder):
+            text = still_open_text(reminder.plan, today, lang)
+            return [Line(_who(reminder.plan, lang) + sep + text)]
+        lines = [Line(_who(reminder.plan, lang) + sep + _alert(reminder, lang))]
+        if isinstance(reminder, Alert) and reminder.kind is AlertKind.INFEASIBLE:
+            lines += infeasible_advice(reminder.plan, today, lang)  # told once: with what HR can do
+        return lines
     name = step_name(milestone.kind, lang, reminder.plan.person.has_points)
     head = _who(reminder.plan, lang) + sep + name + say(lang, "p.comma")
     lines = [Line(head + when(milestone, today, lang))]
@@ -111,12 +118,16 @@ def digest_letter(
             sections.append(Section(heading, tuple(lost)))
     listed = {i.reminder.key for part in envelope.sections for i in part.items}
     attention = [r for r in envelope.attention if r.key not in listed]  # not twice in one digest
-    if attention:
-        lines = [
-            ln for r in attention for ln in _digest_line(Item(r, Role.INFORM), today, lang, policy)
-        ]
-        people.update(r.plan.person.id for r in attention)
-        sections.append(Section(say(lang, "section.attention"), tuple(lines)))
+    for heading, chosen in (
+        ("section.attention", [r for r in attention if not is_summary(r)]),
+        ("section.summary", [r for r in attention if is_summary(r)]),  # the weekly summary
+    ):
+        if chosen:
+            lines = [
+                ln for r in chosen for ln in _digest_line(Item(r, Role.INFORM), today, lang, policy)
+            ]
+            people.update(r.plan.person.id for r in chosen)
+            sections.append(Section(say(lang, heading), tuple(lines)))
     if has_submission:
         things = step_checklist(K.EMPLOYER_SUBMISSION, (), lang, Reader.HR)
         heading = say(lang, "section.bring", step=step_name(K.EMPLOYER_SUBMISSION, lang))

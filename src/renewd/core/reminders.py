@@ -29,6 +29,7 @@ class AlertKind(StrEnum):
 
     INFEASIBLE = "infeasible"
     CRITICAL = "critical_date"
+    STILL_OPEN = "still_open"  # the weekly summary's line: once per person per summary day
 
 
 class CalendarNote(StrEnum):
@@ -80,6 +81,7 @@ class MilestoneReminder:
     late: bool
     first: bool = False  # the person hears from renewd for the first time: no "late" then
     missed: tuple[dt.date, ...] = ()  # late: the days renewd was not running
+    news: bool = True  # not a repeat of an overdue reminder already escalated
 
     @property
     def kind(self) -> MilestoneKind:
@@ -99,13 +101,15 @@ class MilestoneReminder:
 
     @property
     def escalate(self) -> bool:
-        """Overdue steps go to the escalation channel as well."""
-        return self.overdue
+        """A step newly overdue goes to the escalation channel as well (once: its repeats
+        return only in the weekly summary)."""
+        return self.overdue and self.news
 
 
 @dataclass(frozen=True)
 class Alert:
-    """An infeasible plan, or a critical date (`critical`) on which the points may be invalid."""
+    """An infeasible plan, a critical date (`critical`) on which the points may be invalid, or
+    the plan's line in the weekly summary of what is still open (`week`: the summary day)."""
 
     plan: PersonPlan
     kind: AlertKind
@@ -114,6 +118,7 @@ class Alert:
     late: bool = False
     first: bool = False
     missed: tuple[dt.date, ...] = ()
+    week: dt.date | None = None
 
     @property
     def due(self) -> dt.date:
@@ -122,6 +127,8 @@ class Alert:
     @property
     def key(self) -> ReminderKey:
         lead = self.critical.date.toordinal() if self.critical is not None else 0
+        if self.week is not None:
+            lead = self.week.toordinal()
         return ReminderKey(self.plan.person.id, self.plan.cycle, self.kind, lead)
 
     @property

@@ -28,6 +28,7 @@ import datetime as dt
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from renewd.core.cadence import is_news, overdue_days, still_open, summary_week
 from renewd.core.model import Milestone, MilestoneKind, PersonPlan, Status
 from renewd.core.reminders import (
     Alert,
@@ -110,6 +111,8 @@ class LeadRules:
     overdue_every_days: int = 2
     grace_days: int = 60
     overdue_weekly_after_days: int = 7
+    # The escalation channel's weekly summary: the weekday (0 = Monday), None for none.
+    summary_weekday: int | None = 0
 
     def leads(self, person: str, kind: MilestoneKind) -> tuple[int, ...]:
         if self.by_kind and kind in self.by_kind:
@@ -144,7 +147,7 @@ def fire_dates(
     if milestone.kind not in OVERDUE_KINDS:
         return
     grace_end = cycle + dt.timedelta(days=rules.grace_days)
-    for late in overdue_days(rules):
+    for late in overdue_days(rules.overdue_every_days, rules.overdue_weekly_after_days):
         day = milestone.due + dt.timedelta(days=late)
         if day > grace_end:
             return
@@ -152,16 +155,6 @@ def fire_dates(
         if sent > until:
             return  # moved days never go backwards: the later repeats are later still
         yield sent, -late
-
-
-def overdue_days(rules: LeadRules) -> Iterator[int]:
-    """How many days overdue each repeat comes: every `overdue_every_days` while that is at
-    most `overdue_weekly_after_days`, then weekly (2, 4, 6, 13, 20, ... by default)."""
-    late = 0
-    while True:
-        step = rules.overdue_every_days
-        late += step if late + step <= rules.overdue_weekly_after_days else max(step, 7)
-        yield late
 
 
 def overdue_send_day(
@@ -251,6 +244,8 @@ def due_reminders(
     get first-contact reminders. `history` says when passes ran (None: no lateness is known)."""
     out: list[Reminder] = []
     history = history or PassHistory()
+    weekday = rules.summary_weekday
+    summary = None if weekday is None else summary_week(today, weekday, move)
     for plan in plans:
         person = plan.person.id
         first = known is not None and person not in known
@@ -274,8 +269,16 @@ def due_reminders(
             # never on a first run, never for a lead that fell before the step opened.
             before_open = opens is not None and day < opens
             missed = () if first or before_open else history.missed(day, today)
+            news = lead >= 0 or is_news(
+                plan,
+                milestone.kind,
+                lead,
+                issued,
+                rules.overdue_every_days,
+                rules.overdue_weekly_after_days,
+            )
             reminder = MilestoneReminder(
-                plan, milestone, lead, day, late=bool(missed), first=first, missed=missed
+                plan, milestone, lead, day, bool(missed), first, missed, news=news
             )
             if reminder.key not in issued:
                 out.append(reminder)
@@ -289,6 +292,12 @@ def due_reminders(
         alerts += [
             Alert(plan, AlertKind.CRITICAL, today, c, first=first) for c in plan.critical_at_risk
         ]
+        # The weekly summary; a person whose news this pass escalates is in it already.
+        alerts = [alert for alert in alerts if alert.key not in issued]
+        news = bool(alerts) or any(r.escalate for r in out if r.plan is plan)
+        week = summary if summary is not None and not news and still_open(plan, today) else None
+        if week is not None:
+            alerts.append(Alert(plan, AlertKind.STILL_OPEN, today, week=week))
         out += [alert for alert in alerts if alert.key not in issued]
     return out
 

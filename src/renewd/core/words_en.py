@@ -156,6 +156,16 @@ EN: dict[str, str] = {
     "alert.infeasible": "plan infeasible: the points lapse about {gap} days (permit expires"
     " {expires})",
     "alert.critical": "the points may be invalid on {label} ({date})",
+    "alert.infeasible.advice": "What HR can do: endorse the permit on {opens}, the day the window"
+    " opens, and submit the points renewal right after; even so the points lapse about {gap} days"
+    " ({expires} to {back})",
+    "alert.critical.item": "{label} ({date})",
+    "alert.infeasible.advice.now": "What HR can do: endorse the permit now and submit the points"
+    " renewal right after; even so the points lapse about {gap} days ({expires} to {back})",
+    "alert.infeasible.critical": "Critical dates in that gap: {dates}",
+    "alert.still_open": "still open: {steps}",
+    "alert.still_open.step": "{step} ({n} days overdue)",
+    "section.summary": "Weekly summary: still open",
     "footer.hr": "Employees were told of their own steps directly; this digest lists what the"
     " employer must do or know.",
     "test.body": "A test message from renewd (channel {channel}). It works.",
@@ -256,6 +266,7 @@ EN: dict[str, str] = {
     "cli.note.provisional": "provisional",
     "cli.alert.infeasible": "plan infeasible",
     "cli.alert.critical_date": "critical date at risk",
+    "cli.alert.still_open": "weekly summary",
     "cli.alert.dates_moved": "dates moved",
     "cli.alert.calendar_estimate": "holiday notice to import",
     "problem.hidden": "(number hidden)",

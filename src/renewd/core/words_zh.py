@@ -134,6 +134,15 @@ ZH: dict[str, str] = {
     "item.person": "{name}（{id}）",
     "alert.infeasible": "计划不可行，积分预计中断约 {gap} 天（居住证 {expires} 到期）",
     "alert.critical": "关键日期 {label}（{date}）时积分可能无效",
+    "alert.infeasible.advice": "可做的：签注窗口 {opens} 开放当日即办理签注并随即提交积分续办；"
+    "即便如此，积分预计在 {expires} 至 {back} 之间中断约 {gap} 天",
+    "alert.critical.item": "{label}（{date}）",
+    "alert.infeasible.advice.now": "可做的：立即办理签注并随即提交积分续办；"
+    "即便如此，积分预计在 {expires} 至 {back} 之间中断约 {gap} 天",
+    "alert.infeasible.critical": "中断期间的关键日期：{dates}",
+    "alert.still_open": "仍未完成：{steps}",
+    "alert.still_open.step": "{step}（已逾期 {n} 天）",
+    "section.summary": "每周汇总：仍未完成的事项",
     "footer.hr": "员工本人的步骤已直接通知员工；本汇总只列出需要单位办理或知悉的事项。",
     "test.body": "这是来自 renewd 的测试消息（通道 {channel}）。收到即表示配置正确。",
     "owner.holder": "持证人本人",
@@ -231,6 +240,7 @@ ZH: dict[str, str] = {
     "cli.note.provisional": "日期暂定",
     "cli.alert.infeasible": "计划不可行",
     "cli.alert.critical_date": "关键日期有风险",
+    "cli.alert.still_open": "每周汇总",
     "cli.alert.dates_moved": "日期调整",
     "cli.alert.calendar_estimate": "节假日安排待导入",
     # roster problems, as the console shows them (renewd.core.problemwords)
