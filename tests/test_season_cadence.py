@@ -68,3 +68,27 @@ def test_the_escalation_channel_hears_each_fact_once_and_a_weekly_summary(
     # no copies: besides the summaries, only the days with news (and Monday's holiday-notice ask)
     newsy = [m for m in inbox if sections(m.body, "需关注（")]
     assert len(newsy) == len({m.day for m in newsy}) <= 6
+
+
+def test_the_first_contact_stands_in_for_the_next_days_repeat_of_itself(
+    tmp_path: Path, smtp: tuple[Sink, int]
+) -> None:
+    sink, port = smtp
+    # First contact on 2026-12-27: the permit step's 7-day reminder (2026-12-28) would repeat
+    # it; the 3-day one (2027-01-01) is the next distinct reminder.
+    (tmp_path / "a").mkdir()
+    path = config(tmp_path / "a", port, [ZHANG])
+    inbox = season(sink, path, "2026-12-27", "2027-01-02")[HOLDER]
+    assert [(m.day.isoformat(), m.subject) for m in inbox] == [
+        ("2026-12-27", "【续签状态】张三：居住证 2027-01-20 到期"),
+        ("2027-01-01", "【续签提醒】张三：居住证签注（续签）（还剩 3 天）"),
+    ]
+    assert "居住证签注（续签）：截止 2027-01-04（周一），还剩 8 天" in inbox[0].body
+    # First contact while overdue (2027-01-07, three days late): the next day's overdue repeat
+    # would say the same; the 6-day repeat (01-10) does not.
+    (tmp_path / "b").mkdir()
+    path = config(tmp_path / "b", port, [ZHANG])
+    inbox = season(sink, path, "2027-01-07", "2027-01-10")[HOLDER]
+    assert [m.day.day for m in inbox] == [7, 10]
+    assert "居住证签注（续签）：截止 2027-01-04（周一），已逾期 3 天" in inbox[0].body
+    assert "居住证签注（续签）（已逾期 6 天）" in inbox[1].subject

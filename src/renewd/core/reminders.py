@@ -82,6 +82,9 @@ class MilestoneReminder:
     first: bool = False  # the person hears from renewd for the first time: no "late" then
     missed: tuple[dt.date, ...] = ()  # late: the days renewd was not running
     news: bool = True  # not a repeat of an overdue reminder already escalated
+    # Stood in for by a first contact the day before (it would only repeat it): issued under
+    # its key so it never goes out, late or not, and sent to nobody.
+    quiet: bool = False
 
     @property
     def kind(self) -> MilestoneKind:
@@ -103,7 +106,7 @@ class MilestoneReminder:
     def escalate(self) -> bool:
         """A step newly overdue goes to the escalation channel as well (once: its repeats
         return only in the weekly summary)."""
-        return self.overdue and self.news
+        return self.overdue and self.news and not self.quiet
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,9 @@ BUILTIN_LEADS: Mapping[MilestoneKind, tuple[int, ...]] = {
     K.EXPIRY: (0,),
     K.GRACE_END: (7, 1, 0),
 }
+# A first contact stands in for the next pass's repeat of itself if that pass is this close
+# (the next day; under `workdays_only` the Monday after a Friday).
+STAND_IN_DAYS = 3
 # A heads-up missed during downtime still goes out (late) within this many days of its day.
 HEADS_UP_CATCH_UP_DAYS = 7
 # Steps that cannot start before the one before them is done: no reminder before they open
@@ -285,7 +288,9 @@ def due_reminders(
         if first:  # the status message itself, even when only HR's steps are due
             notice = FirstContact(plan, today)
             if notice.key not in issued:
+                told = [r for r in out if isinstance(r, MilestoneReminder) and r.plan is plan]
                 out.append(notice)
+                out += stand_ins(told, today, rules, issued, move)
         alerts: list[Alert] = []
         if not plan.feasible:
             alerts.append(Alert(plan, AlertKind.INFEASIBLE, today, first=first))
@@ -299,6 +304,42 @@ def due_reminders(
         if week is not None:
             alerts.append(Alert(plan, AlertKind.STILL_OPEN, today, week=week))
         out += [alert for alert in alerts if alert.key not in issued]
+    return out
+
+
+def next_pass_day(today: dt.date, move: Callable[[dt.date], dt.date] | None) -> dt.date:
+    """The day after `today` on which a pass issues (the next working day with `move`)."""
+    day = today + dt.timedelta(days=1)
+    while rest_day(day, move):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def stand_ins(
+    told: Iterable[MilestoneReminder],
+    today: dt.date,
+    rules: LeadRules,
+    issued: Container[ReminderKey],
+    move: Callable[[dt.date], dt.date] | None = None,
+) -> list[MilestoneReminder]:
+    """The reminders a first contact stands in for (issued with it, never sent): for each step
+    it `told` of, the one due on the next pass day (the next morning, or after a weekend) when
+    it would only repeat it (the same step, date and status: not newly overdue, not its last
+    day). The next distinct one goes out."""
+    nxt = next_pass_day(today, move)
+    if (nxt - today).days > STAND_IN_DAYS:
+        return []  # a long holiday between: the next reminder is no repeat of yesterday's
+    out: list[MilestoneReminder] = []
+    for reminder in told:
+        milestone, plan = reminder.milestone, reminder.plan
+        found = latest_due(milestone, plan.cycle, rules, plan.person.id, nxt, move)
+        if found is None or found[0] <= today or nxt == milestone.due:
+            continue
+        if (today > milestone.due) != (nxt > milestone.due):
+            continue  # newly overdue: news
+        quiet = MilestoneReminder(plan, milestone, found[1], found[0], False, quiet=True)
+        if quiet.key not in issued and quiet.key != reminder.key:
+            out.append(quiet)
     return out
 
 
