@@ -3,15 +3,18 @@ recorded between them with `renewd done`, and each reader's inbox read in order.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email
 import email.policy
 import itertools
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from netkit import Sink
+from renewd import clock
 from renewd.cli import main
 
 HEADER = "工号,姓名,部门,居住证到期日,变更事项,积分,邮箱\n"
@@ -37,6 +40,19 @@ def config(folder: Path, port: int, rows: Sequence[str], notify: str = "") -> Pa
         encoding="utf-8",
     )
     return path
+
+
+@contextlib.contextmanager
+def clock_at(moment: str) -> Iterator[None]:
+    """This process's clock at `moment` (`renewd done` refuses dates after its today)."""
+    frozen = os.environ[clock.ENV]
+    os.environ[clock.ENV] = moment
+    clock._offset.cache_clear()  # the offset is read once per process
+    try:
+        yield
+    finally:
+        os.environ[clock.ENV] = frozen
+        clock._offset.cache_clear()
 
 
 @dataclass(frozen=True)
@@ -68,7 +84,8 @@ def season(
     inbox: dict[str, list[Mail]] = {}
     for day in days(start, end):
         for args in (done or {}).get(day.isoformat(), ()):
-            assert main(["done", "-c", str(path), *args]) == 0
+            with clock_at(f"{day.isoformat()}T09:00:00+08:00"):  # HR records it that day
+                assert main(["done", "-c", str(path), *args]) == 0
         seen = len(sink.messages)
         assert main(["notify", "-c", str(path), "--due", "--today", day.isoformat()]) == 0
         for _, rcpts, raw in sink.messages[seen:]:

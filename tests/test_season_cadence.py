@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from netkit import Sink
-from seasonkit import HOLDER, LEAD, config, gaps, season
+from seasonkit import HOLDER, HR, LEAD, config, gaps, season
 
 pytestmark = pytest.mark.integration
 
@@ -92,3 +92,58 @@ def test_the_first_contact_stands_in_for_the_next_days_repeat_of_itself(
     assert [m.day.day for m in inbox] == [7, 10]
     assert "居住证签注（续签）：截止 2027-01-04（周一），已逾期 3 天" in inbox[0].body
     assert "居住证签注（续签）（已逾期 6 天）" in inbox[1].subject
+
+
+PROGRESS = {  # as HR records it, each on its day
+    "2026-12-22": [["1001", "permit"]],
+    "2026-12-24": [["1001", "applied"]],
+    "2026-12-28": [["1001", "submitted"]],
+    "2027-01-08": [["1001", "approved"]],
+}
+
+
+@pytest.mark.parametrize("new_expiry", [None, "2028-01-20"])
+def test_a_finished_cycle_is_told_once_then_nothing(
+    tmp_path: Path, smtp: tuple[Sink, int], new_expiry: str | None
+) -> None:
+    sink, port = smtp
+    path = config(tmp_path, port, [ZHANG])
+    done = dict(PROGRESS)
+    collected = ["1001", "collected"]
+    done["2027-01-11"] = [collected + (["--new-expiry", new_expiry] if new_expiry else [])]
+    box = season(sink, path, "2026-12-14", "2027-03-01", done)
+    inbox = box[HOLDER]
+    closing = [m for m in inbox if "本年度续办已完成" in m.text]
+    assert len(closing) == 1
+    assert closing[0].day.isoformat() == "2027-01-11"
+    assert closing[0].subject == "【续签完成】张三：本年度续办已完成"
+    assert inbox[-1] == closing[0]  # then silence: no expiry day, no overdue, nothing
+    hr = [line for m in box.get(HR, []) for line in m.body.splitlines() if "续办已完成" in line]
+    if new_expiry:
+        assert "新居住证有效期至 2028-01-20" in closing[0].body
+        assert hr == []
+    else:
+        assert "请把新的居住证有效期告知单位人事" in closing[0].body
+        assert hr == [
+            "- 张三（1001）：本年度续办已完成，尚未登记新的居住证有效期，请向员工确认后登记"
+        ]
+    lead = "".join(m.body for m in box.get(LEAD, []) if m.day >= closing[0].day)
+    assert "张三" not in lead  # nothing open to summarise
+
+
+def test_an_overdue_wait_says_it_is_overdue_and_whom_to_ask(
+    tmp_path: Path, smtp: tuple[Sink, int]
+) -> None:
+    sink, port = smtp
+    path = config(tmp_path, port, [ZHANG])
+    done = {k: v for k, v in PROGRESS.items() if k < "2027-01-01"}  # no approval comes
+    inbox = season(sink, path, "2026-12-14", "2027-02-03", done)[HOLDER]
+    expected = dt.date(2027, 1, 7)  # the approval SMS's last expected day, once submitted
+    waits = [m for m in inbox if m.day > expected and "积分审批结果" in m.body]
+    assert len(waits) >= 3
+    for mail in waits:
+        late = (mail.day - expected).days
+        assert f"- 积分审批结果：已逾期 {late} 天" in mail.body
+        assert f"现已逾期 {late} 天仍未到达：请向单位人事（或受理点）查询办理进度" in mail.body
+        assert "开始）" not in mail.text
+        assert "请提醒人事尽快完成" not in mail.text  # HR submitted: nobody chases it

@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from renewd.core.closing import closing_line
 from renewd.core.escalations import infeasible_advice, is_summary, still_open_text
 from renewd.core.letter import Letter, Level, Line, Section
 from renewd.core.materials import Reader, step_checklist
 from renewd.core.messages import is_provisional, lapsed_note, permit_unrecorded, when
 from renewd.core.model import Lang, MilestoneKind, PersonPlan
 from renewd.core.policy import Policy
-from renewd.core.reminders import Alert, AlertKind, MilestoneReminder, Reminder
+from renewd.core.reminders import Alert, AlertKind, CycleDone, MilestoneReminder, Reminder
 from renewd.core.routing import GroupEnvelope, Item
 from renewd.core.wording import Role, day_span, say, step_name, years_text
 
@@ -31,6 +32,8 @@ def _digest_line(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list
     milestone = reminder.milestone if isinstance(reminder, MilestoneReminder) else None
     sep = say(lang, "p.colon")
     if milestone is None:
+        if isinstance(reminder, CycleDone):  # finished, but the new expiry is missing
+            return [Line(_who(reminder.plan, lang) + sep + closing_line(reminder, lang))]
         if is_summary(reminder):
             text = still_open_text(reminder.plan, today, lang)
             return [Line(_who(reminder.plan, lang) + sep + text)]

@@ -45,6 +45,7 @@ class NoticeKind(StrEnum):
     """Messages about a person that are neither a step nor an alert."""
 
     FIRST_CONTACT = "first_contact"
+    CYCLE_DONE = "cycle_done"  # the cycle ending on `cycle` is finished: told once
 
 
 Kind = MilestoneKind | AlertKind | NoticeKind | CalendarNote
@@ -163,7 +164,33 @@ class FirstContact:
         return False
 
 
-Reminder = MilestoneReminder | Alert | FirstContact
+@dataclass(frozen=True)
+class CycleDone:
+    """The cycle ending on `cycle` is finished (the renewal is complete): told once to the
+    holder, with the new expiry when recorded; without it, HR hears it too (to record it)."""
+
+    plan: PersonPlan
+    fire_on: dt.date
+    cycle: dt.date
+    new_expiry: dt.date | None = None
+    late: bool = False
+    first: bool = False
+    missed: tuple[dt.date, ...] = ()
+
+    @property
+    def kind(self) -> NoticeKind:
+        return NoticeKind.CYCLE_DONE
+
+    @property
+    def key(self) -> ReminderKey:
+        return ReminderKey(self.plan.person.id, self.cycle, NoticeKind.CYCLE_DONE, 0)
+
+    @property
+    def escalate(self) -> bool:
+        return False
+
+
+Reminder = MilestoneReminder | Alert | FirstContact | CycleDone
 
 
 @dataclass(frozen=True, order=True)

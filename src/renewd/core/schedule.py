@@ -29,10 +29,12 @@ from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from renewd.core.cadence import is_news, overdue_days, still_open, summary_week
+from renewd.core.closing import finished
 from renewd.core.model import Milestone, MilestoneKind, PersonPlan, Status
 from renewd.core.reminders import (
     Alert,
     AlertKind,
+    CycleDone,
     FirstContact,
     MilestoneReminder,
     Reminder,
@@ -252,6 +254,13 @@ def due_reminders(
     for plan in plans:
         person = plan.person.id
         first = known is not None and person not in known
+        closed = finished(plan, today)
+        if closed is not None:
+            done = CycleDone(plan, today, closed.cycle, closed.new_expiry)
+            if not first and done.key not in issued:
+                out.append(done)  # told once; a new person's first contact says it all
+            if closed.cycle == plan.cycle:
+                continue  # silence until the next cycle's first step
         for milestone in plan.milestones:
             if milestone.done:  # recorded, or implied by a later step: nothing to remind
                 continue

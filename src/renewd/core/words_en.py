@@ -266,6 +266,19 @@ EN: dict[str, str] = {
     "cli.note.provisional": "provisional",
     "cli.alert.infeasible": "plan infeasible",
     "cli.alert.critical_date": "critical date at risk",
+    "done.cycle.new": "This year's renewal is complete; the new permit is valid until"
+    " {expires}. You will hear from us when the next renewal begins.",
+    "done.cycle.ask": "This year's renewal is complete. Please tell HR the new permit expiry"
+    " date (or record it in the console) so the next renewal can be planned.",
+    "done.cycle.hr": "this year's renewal is complete, but the new permit expiry is not"
+    " recorded: please ask the employee and record it",
+    "title.cycle_done": "[Renewal complete] {name}: this year's renewal is done",
+    "cli.alert.cycle_done": "renewal complete",
+    "shanghai-points.points_approval.overdue": "The approval SMS was expected between {opens}"
+    " and {due}; it is {n} days overdue: please ask HR (or the service counter) how the"
+    " application stands.",
+    "note.infeasible.waiting": "At the current pace the points may lapse for about {gap} days:"
+    " the points renewal was submitted and the approval is awaited.",
     "cli.alert.still_open": "weekly summary",
     "cli.alert.dates_moved": "dates moved",
     "cli.alert.calendar_estimate": "holiday notice to import",

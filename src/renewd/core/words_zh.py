@@ -240,6 +240,16 @@ ZH: dict[str, str] = {
     "cli.note.provisional": "日期暂定",
     "cli.alert.infeasible": "计划不可行",
     "cli.alert.critical_date": "关键日期有风险",
+    "done.cycle.new": "本年度续办已完成，新居住证有效期至 {expires}。下一次续办开始时会再通知您。",
+    "done.cycle.ask": "本年度续办已完成。请把新的居住证有效期告知单位人事（或在控制台登记），"
+    "以便安排下一次续办。",
+    "done.cycle.hr": "本年度续办已完成，尚未登记新的居住证有效期，请向员工确认后登记",
+    "title.cycle_done": "【续签完成】{name}：本年度续办已完成",
+    "cli.alert.cycle_done": "续办已完成",
+    "shanghai-points.points_approval.overdue": "审批短信预计在 {opens} 至 {due} 之间到达，"
+    "现已逾期 {n} 天仍未到达：请向单位人事（或受理点）查询办理进度。",
+    "note.infeasible.waiting": "按当前进度积分有效期可能中断约 {gap} 天："
+    "积分续办材料已递交，正在等待审批结果。",
     "cli.alert.still_open": "每周汇总",
     "cli.alert.dates_moved": "日期调整",
     "cli.alert.calendar_estimate": "节假日安排待导入",
