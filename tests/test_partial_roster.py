@@ -267,7 +267,7 @@ def test_a_roster_problem_rides_in_the_digest_the_pass_writes_anyway(
         dry = d.run_pass(plans, day, at(day), dry_run=True, notices=roster.by_group)
         assert [o.channel for o in dry.planned].count("hr") == 1
         d.run_pass(plans, day, at(day), notices=roster.by_group)
-        d.run_pass(plans, day + dt.timedelta(days=1), at(day, 10), notices=roster.by_group)
+        d.run_pass(plans, day + dt.timedelta(days=3), at(day, 10), notices=roster.by_group)
     finally:
         db.close()
     first = [m for m, _ in hr.sent if "2026-06-12" in m.title]

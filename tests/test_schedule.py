@@ -51,14 +51,15 @@ def test_each_lead_day_fires_once_on_its_day(planner: Planner) -> None:
     assert max(keys.values()) == 1
 
 
-def test_overdue_repeats_every_n_days_until_grace_end(planner: Planner) -> None:
+def test_overdue_repeats_every_n_days_then_weekly_until_grace_end(planner: Planner) -> None:
     days = daily(PERMIT_DUE, EXPIRES + dt.timedelta(days=70))
     sent = simulate(planner, days)
     overdue = [
         r.key.lead for _, r in sent if r.kind is MilestoneKind.PERMIT_RENEWAL and r.key.lead < 0
     ]
     grace = (EXPIRES + dt.timedelta(days=60) - PERMIT_DUE).days
-    assert overdue == list(range(-2, -grace - 1, -2))
+    # every 2 days while at most 7 days overdue, then weekly
+    assert overdue == [-2, -4, -6, *range(-13, -grace - 1, -7)]
 
 
 def test_downtime_sends_only_the_latest_missed_reminder_marked_late(planner: Planner) -> None:

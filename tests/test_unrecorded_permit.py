@@ -143,7 +143,10 @@ def test_no_approval_or_notice_is_announced_for_a_submission_nobody_recorded(
     for day in ("2026-12-16", "2026-12-18", "2026-12-21", "2026-12-23", "2026-12-25", "2026-12-28"):
         mails = run_pass(config, sink, day)
         seen.append(mails.get(HR_BOX, ""))
-        for text in (mails.get("e2@example.com", ""), "\n".join(lines_of(mails[HR_BOX], "（E2）"))):
+        for text in (
+            mails.get("e2@example.com", ""),
+            "\n".join(lines_of(mails.get(HR_BOX, ""), "（E2）")),
+        ):
             assert "已递交" not in text, day
             assert "积分审批结果" not in text, day
             assert "打印或领取积分通知单" not in text, day

@@ -4,10 +4,22 @@ long a send may take. Part of `renewd.settings.Settings`."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from renewd.core.model import MilestoneKind
+
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAYS: tuple[Weekday, ...] = (
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+)
 
 
 class NotifySettings(BaseModel):
@@ -18,9 +30,13 @@ class NotifySettings(BaseModel):
     lead_days: tuple[int, ...] = (60, 30, 14, 7, 3, 1, 0)
     lead_days_by_kind: dict[MilestoneKind, tuple[int, ...]] = Field(default_factory=dict)
     overdue_every_days: int = Field(default=2, ge=1, le=60)
+    # Once a step is more than this many days overdue, its repeats come weekly.
+    overdue_weekly_after_days: int = Field(default=7, ge=0, le=365)
     retry_after_seconds: tuple[int, ...] = Field(default=(60, 300, 1800, 7200), min_length=1)
     max_attempts: int = Field(default=8, ge=1, le=100)
     escalate_to: tuple[str, ...] = ()
+    # The day of the week the escalation channel gets its summary of what is still open.
+    escalation_summary_day: Weekday = "monday"
     # Per-person lead days for the steps someone acts on (roster id -> days), e.g. for the few
     # who want fewer messages.
     lead_days_by_person: dict[str, tuple[int, ...]] = Field(default_factory=dict)

@@ -11,12 +11,14 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 from renewd.core import critical, relays
+from renewd.core.closing import closing_line
+from renewd.core.escalations import infeasible_advice, is_summary, still_open_text
 from renewd.core.letter import Letter, Level, Line, Section
 from renewd.core.materials import Reader, step_checklist
 from renewd.core.messages import is_provisional, lapsed_note, permit_unrecorded, when
 from renewd.core.model import Lang, MilestoneKind, PersonPlan
 from renewd.core.policy import Policy
-from renewd.core.reminders import Alert, MilestoneReminder, Reminder
+from renewd.core.reminders import Alert, AlertKind, CycleDone, MilestoneReminder, Reminder
 from renewd.core.routing import GroupEnvelope, Item
 from renewd.core.wording import Role, day_span, say, step_name, years_text
 
@@ -32,7 +34,15 @@ def _digest_line(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list
     milestone = reminder.milestone if isinstance(reminder, MilestoneReminder) else None
     sep = say(lang, "p.colon")
     if milestone is None:
-        return [Line(_who(reminder.plan, lang) + sep + _alert(reminder, today, lang))]
+        if isinstance(reminder, CycleDone):  # finished, but the new expiry is missing
+            return [Line(_who(reminder.plan, lang) + sep + closing_line(reminder, lang))]
+        if is_summary(reminder):
+            text = still_open_text(reminder.plan, today, lang)
+            return [Line(_who(reminder.plan, lang) + sep + text)]
+        lines = [Line(_who(reminder.plan, lang) + sep + _alert(reminder, today, lang))]
+        if isinstance(reminder, Alert) and reminder.kind is AlertKind.INFEASIBLE:
+            lines += infeasible_advice(reminder.plan, today, lang)  # told once: with what HR can do
+        return lines
     name = step_name(milestone.kind, lang, reminder.plan.person.has_points)
     head = _who(reminder.plan, lang) + sep + name + say(lang, "p.comma")
     lines = [Line(head + when(milestone, today, lang))]
@@ -127,14 +137,18 @@ def digest_letter(
         for forward in relays.forwarded(part.unreachable, envelope.channel):
             sections += relays.forward_sections(forward, today, lang, policy, forward_extra)
     attention = [r for r in envelope.attention if r.key not in listed]  # not twice in one digest
-    if attention:
-        lines = []
-        for r in attention:
-            lines += _digest_line(Item(r, Role.INFORM), today, lang, policy)
-            if isinstance(r, Alert) and r.critical is not None:
-                lines += _critical(r.plan, today, lang, [r])
-        people.update(r.plan.person.id for r in attention)
-        sections.append(Section(say(lang, "section.attention"), tuple(lines)))
+    for heading, chosen in (
+        ("section.attention", [r for r in attention if not is_summary(r)]),
+        ("section.summary", [r for r in attention if is_summary(r)]),  # the weekly summary
+    ):
+        if chosen:
+            lines = []
+            for r in chosen:
+                lines += _digest_line(Item(r, Role.INFORM), today, lang, policy)
+                if isinstance(r, Alert) and r.critical is not None and not is_summary(r):
+                    lines += _critical(r.plan, today, lang, [r])
+            people.update(r.plan.person.id for r in chosen)
+            sections.append(Section(say(lang, heading), tuple(lines)))
     if has_submission:
         things = step_checklist(K.EMPLOYER_SUBMISSION, (), lang, Reader.HR)
         heading = say(lang, "section.bring", step=step_name(K.EMPLOYER_SUBMISSION, lang))

@@ -22,6 +22,7 @@ from collections.abc import Collection, Iterable, Sequence
 from enum import StrEnum
 
 from renewd.core import critical
+from renewd.core.closing import closing_letter, is_closing
 from renewd.core.letter import Letter, Level, Line, Section
 from renewd.core.materials import Reader, step_checklist
 from renewd.core.model import Lang, Milestone, MilestoneKind, PersonPlan
@@ -152,6 +153,10 @@ def action(
         return say(lang, "shanghai-points.points_application.do.unconfirmed.holder")
     if kind is K.POINTS_APPROVAL:
         opens = milestone.opens or milestone.due
+        if milestone.due < today:  # an overdue wait: say so, and whom to ask
+            late = (today - milestone.due).days
+            key = "shanghai-points.points_approval.overdue"
+            return say(lang, key, opens=date(opens, lang), due=due, n=late)
         return say(lang, "shanghai-points.points_approval.info", opens=date(opens, lang), due=due)
     if kind is K.EXPIRY:
         renewed = plan.milestone(K.PERMIT_RENEWAL)
@@ -204,8 +209,11 @@ def _plan_notes(plan: PersonPlan, items: Sequence[Item], today: dt.date, lang: L
             notes.append(
                 say(lang, "note.infeasible.window", gap=plan.gap_days, opens=date(opens, lang))
             )
-        elif permit is not None and permit.done and not mine:
-            notes.append(say(lang, "note.infeasible.hr", gap=plan.gap_days))  # his part is done
+        elif permit is not None and permit.done and not mine:  # his part is done
+            handed = plan.milestone(K.EMPLOYER_SUBMISSION)
+            # HR's part too: nobody is asked to chase a step its owner has finished
+            key = "note.infeasible.waiting" if handed and handed.done else "note.infeasible.hr"
+            notes.append(say(lang, key, gap=plan.gap_days))
         else:
             notes.append(say(lang, "note.infeasible.now", gap=plan.gap_days))
     # A first contact's status names the next step: its date may rest on an estimate too.
@@ -258,6 +266,8 @@ def personal_letter(
     extra: Sequence[Section] = (),
 ) -> Letter:
     """The one message this address gets in this pass."""
+    if all(is_closing(i.reminder) for i in envelope.items):
+        return closing_letter(envelope, lang)  # a finished cycle, told once
     plans = envelope.plans
     names = say(lang, "p.list").join(p.person.name for p in plans)
     sections: list[Section] = []

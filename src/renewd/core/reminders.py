@@ -33,6 +33,7 @@ class AlertKind(StrEnum):
     INFEASIBLE = "infeasible"
     CRITICAL = "critical_date"
     CRITICAL_LEAD = "critical_lead"  # a reminder `lead` days before a critical date at risk
+    STILL_OPEN = "still_open"  # the weekly summary's line: once per person per summary day
 
 
 class CalendarNote(StrEnum):
@@ -48,6 +49,7 @@ class NoticeKind(StrEnum):
     """Messages about a person that are neither a step nor an alert."""
 
     FIRST_CONTACT = "first_contact"
+    CYCLE_DONE = "cycle_done"  # the cycle ending on `cycle` is finished: told once
 
 
 Kind = MilestoneKind | AlertKind | NoticeKind | CalendarNote
@@ -84,6 +86,10 @@ class MilestoneReminder:
     late: bool
     first: bool = False  # the person hears from renewd for the first time: no "late" then
     missed: tuple[dt.date, ...] = ()  # late: the days renewd was not running
+    news: bool = True  # not a repeat of an overdue reminder already escalated
+    # Stood in for by a first contact the day before (it would only repeat it): issued under
+    # its key so it never goes out, late or not, and sent to nobody.
+    quiet: bool = False
 
     @property
     def kind(self) -> MilestoneKind:
@@ -103,13 +109,15 @@ class MilestoneReminder:
 
     @property
     def escalate(self) -> bool:
-        """Overdue steps go to the escalation channel as well."""
-        return self.overdue
+        """A step newly overdue goes to the escalation channel as well (once: its repeats
+        return only in the weekly summary)."""
+        return self.overdue and self.news and not self.quiet
 
 
 @dataclass(frozen=True)
 class Alert:
-    """An infeasible plan, or a critical date (`critical`) on which the points may be invalid."""
+    """An infeasible plan, a critical date (`critical`) on which the points may be invalid, or
+    the plan's line in the weekly summary of what is still open (`week`: the summary day)."""
 
     plan: PersonPlan
     kind: AlertKind
@@ -119,6 +127,7 @@ class Alert:
     first: bool = False
     missed: tuple[dt.date, ...] = ()
     lead: int = 0  # `critical_lead`: days before the critical date
+    week: dt.date | None = None
 
     @property
     def due(self) -> dt.date:
@@ -129,6 +138,8 @@ class Alert:
         lead = self.critical.date.toordinal() if self.critical is not None else 0
         if self.kind is AlertKind.CRITICAL_LEAD:
             lead = lead * 1000 + self.lead
+        if self.week is not None:
+            lead = self.week.toordinal()
         return ReminderKey(self.plan.person.id, self.plan.cycle, self.kind, lead)
 
     @property
@@ -167,7 +178,33 @@ class FirstContact:
         return False
 
 
-Reminder = MilestoneReminder | Alert | FirstContact
+@dataclass(frozen=True)
+class CycleDone:
+    """The cycle ending on `cycle` is finished (the renewal is complete): told once to the
+    holder, with the new expiry when recorded; without it, HR hears it too (to record it)."""
+
+    plan: PersonPlan
+    fire_on: dt.date
+    cycle: dt.date
+    new_expiry: dt.date | None = None
+    late: bool = False
+    first: bool = False
+    missed: tuple[dt.date, ...] = ()
+
+    @property
+    def kind(self) -> NoticeKind:
+        return NoticeKind.CYCLE_DONE
+
+    @property
+    def key(self) -> ReminderKey:
+        return ReminderKey(self.plan.person.id, self.cycle, NoticeKind.CYCLE_DONE, 0)
+
+    @property
+    def escalate(self) -> bool:
+        return False
+
+
+Reminder = MilestoneReminder | Alert | FirstContact | CycleDone
 
 
 @dataclass(frozen=True, order=True)

@@ -24,7 +24,7 @@ from enum import StrEnum
 
 from renewd.core.model import MilestoneKind, Person, PersonPlan
 from renewd.core.policy import Owner, Owners
-from renewd.core.reminders import Alert, FirstContact, Reminder
+from renewd.core.reminders import Alert, CycleDone, FirstContact, Reminder
 from renewd.core.wording import CHAIN_ORDER, INFORM_ONLY, Role
 
 
@@ -187,6 +187,9 @@ def route(reminders: Iterable[Reminder], routes: Routes) -> Routed:
             holder_role, hr_role = Role.INFORM, None
         elif isinstance(reminder, Alert):  # a critical date at risk: both hear it
             holder_role, hr_role = Role.INFORM, Role.INFORM if hr else None
+        elif isinstance(reminder, CycleDone):  # HR hears it while the new expiry is missing
+            holder_role = Role.INFORM
+            hr_role = Role.INFORM if reminder.new_expiry is None and hr else None
         else:
             holder_role, hr_role = roles(reminder.kind, routes.owners, bool(hr))
         heard = False

@@ -29,10 +29,13 @@ from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from renewd.core import critical
+from renewd.core.cadence import is_news, overdue_days, still_open, summary_week
+from renewd.core.closing import finished
 from renewd.core.model import Milestone, MilestoneKind, PersonPlan, Status
 from renewd.core.reminders import (
     Alert,
     AlertKind,
+    CycleDone,
     FirstContact,
     MilestoneReminder,
     Reminder,
@@ -55,6 +58,9 @@ BUILTIN_LEADS: Mapping[MilestoneKind, tuple[int, ...]] = {
     K.EXPIRY: (0,),
     K.GRACE_END: (7, 1, 0),
 }
+# A first contact stands in for the next pass's repeat of itself if that pass is this close
+# (the next day; under `workdays_only` the Monday after a Friday).
+STAND_IN_DAYS = 3
 # A heads-up missed during downtime still goes out (late) within this many days of its day.
 HEADS_UP_CATCH_UP_DAYS = 7
 # Steps that cannot start before the one before them is done: no reminder before they open
@@ -111,6 +117,9 @@ class LeadRules:
     overdue_every_days: int = 2
     grace_days: int = 60
     critical_leads: tuple[int, ...] = (30, 7)  # `[notify] critical_lead_days`
+    overdue_weekly_after_days: int = 7
+    # The escalation channel's weekly summary: the weekday (0 = Monday), None for none.
+    summary_weekday: int | None = 0
 
     def leads(self, person: str, kind: MilestoneKind) -> tuple[int, ...]:
         if self.by_kind and kind in self.by_kind:
@@ -135,7 +144,7 @@ def fire_dates(
     `move` maps a day to the last working day on or before it (`workdays_only`): a fire date is
     the day a reminder is sent, so it is moved first and compared with `until` after. An overdue
     repeat moved onto or before the due date (not overdue yet) goes to the next working day after
-    it instead. Overdue repeats stop at the end of the grace period.
+    it instead. Overdue repeats (`overdue_days`) stop at the end of the grace period.
     """
     for lead in rules.leads(person, milestone.kind):
         day = milestone.due - dt.timedelta(days=lead)
@@ -145,14 +154,14 @@ def fire_dates(
     if milestone.kind not in OVERDUE_KINDS:
         return
     grace_end = cycle + dt.timedelta(days=rules.grace_days)
-    step = rules.overdue_every_days
-    k = 1
-    while (day := milestone.due + dt.timedelta(days=k * step)) <= grace_end:
+    for late in overdue_days(rules.overdue_every_days, rules.overdue_weekly_after_days):
+        day = milestone.due + dt.timedelta(days=late)
+        if day > grace_end:
+            return
         sent = overdue_send_day(day, milestone.due, move)
         if sent > until:
             return  # moved days never go backwards: the later repeats are later still
-        yield sent, -k * step
-        k += 1
+        yield sent, -late
 
 
 def overdue_send_day(
@@ -242,9 +251,18 @@ def due_reminders(
     get first-contact reminders. `history` says when passes ran (None: no lateness is known)."""
     out: list[Reminder] = []
     history = history or PassHistory()
+    weekday = rules.summary_weekday
+    summary = None if weekday is None else summary_week(today, weekday, move)
     for plan in plans:
         person = plan.person.id
         first = known is not None and person not in known
+        closed = finished(plan, today)
+        if closed is not None:
+            done = CycleDone(plan, today, closed.cycle, closed.new_expiry)
+            if not first and done.key not in issued:
+                out.append(done)  # told once; a new person's first contact says it all
+            if closed.cycle == plan.cycle:
+                continue  # silence until the next cycle's first step
         for milestone in plan.milestones:
             if milestone.done:  # recorded, or implied by a later step: nothing to remind
                 continue
@@ -265,23 +283,75 @@ def due_reminders(
             # never on a first run, never for a lead that fell before the step opened.
             before_open = opens is not None and day < opens
             missed = () if first or before_open else history.missed(day, today)
+            news = lead >= 0 or is_news(
+                plan,
+                milestone.kind,
+                lead,
+                issued,
+                rules.overdue_every_days,
+                rules.overdue_weekly_after_days,
+            )
             reminder = MilestoneReminder(
-                plan, milestone, lead, day, late=bool(missed), first=first, missed=missed
+                plan, milestone, lead, day, bool(missed), first, missed, news=news
             )
             if reminder.key not in issued:
                 out.append(reminder)
         if first:  # the status message itself, even when only HR's steps are due
             notice = FirstContact(plan, today)
             if notice.key not in issued:
+                told = [r for r in out if isinstance(r, MilestoneReminder) and r.plan is plan]
                 out.append(notice)
+                out += stand_ins(told, today, rules, issued, move)
         alerts: list[Alert] = []
         if not plan.feasible:
             alerts.append(Alert(plan, AlertKind.INFEASIBLE, today, first=first))
         alerts += [
             Alert(plan, AlertKind.CRITICAL, today, c, first=first) for c in plan.critical_at_risk
         ]
+        # The weekly summary; a person whose news this pass escalates is in it already.
+        alerts = [alert for alert in alerts if alert.key not in issued]
+        news = bool(alerts) or any(r.escalate for r in out if r.plan is plan)
+        week = summary if summary is not None and not news and still_open(plan, today) else None
+        if week is not None:
+            alerts.append(Alert(plan, AlertKind.STILL_OPEN, today, week=week))
         out += [alert for alert in alerts if alert.key not in issued]
         out += critical.lead_alerts(plan, today, rules.critical_leads, issued, move, first=first)
+    return out
+
+
+def next_pass_day(today: dt.date, move: Callable[[dt.date], dt.date] | None) -> dt.date:
+    """The day after `today` on which a pass issues (the next working day with `move`)."""
+    day = today + dt.timedelta(days=1)
+    while rest_day(day, move):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def stand_ins(
+    told: Iterable[MilestoneReminder],
+    today: dt.date,
+    rules: LeadRules,
+    issued: Container[ReminderKey],
+    move: Callable[[dt.date], dt.date] | None = None,
+) -> list[MilestoneReminder]:
+    """The reminders a first contact stands in for (issued with it, never sent): for each step
+    it `told` of, the one due on the next pass day (the next morning, or after a weekend) when
+    it would only repeat it (the same step, date and status: not newly overdue, not its last
+    day). The next distinct one goes out."""
+    nxt = next_pass_day(today, move)
+    if (nxt - today).days > STAND_IN_DAYS:
+        return []  # a long holiday between: the next reminder is no repeat of yesterday's
+    out: list[MilestoneReminder] = []
+    for reminder in told:
+        milestone, plan = reminder.milestone, reminder.plan
+        found = latest_due(milestone, plan.cycle, rules, plan.person.id, nxt, move)
+        if found is None or found[0] <= today or nxt == milestone.due:
+            continue
+        if (today > milestone.due) != (nxt > milestone.due):
+            continue  # newly overdue: news
+        quiet = MilestoneReminder(plan, milestone, found[1], found[0], False, quiet=True)
+        if quiet.key not in issued and quiet.key != reminder.key:
+            out.append(quiet)
     return out
 
 

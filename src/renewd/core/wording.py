@@ -98,7 +98,8 @@ def date(day: dt.date, lang: Lang) -> str:
 def days_left(kind: MilestoneKind, due: dt.date, today: dt.date, lang: Lang) -> str:
     """How far the step's date is, in words that never call a heads-up overdue."""
     n = (due - today).days
-    if kind in HEADS_UP or kind in INFORM_ONLY:
+    overdue_wait = kind is MilestoneKind.POINTS_APPROVAL and n < 0  # it did not come: overdue
+    if (kind in HEADS_UP or kind in INFORM_ONLY) and not overdue_wait:
         if n > 0:
             return say(lang, "left.headsup.future", n=n)
         if n == 0:

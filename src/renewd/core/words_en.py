@@ -180,6 +180,17 @@ EN: dict[str, str] = {
     " {expires})",
     "footer.hr.forward": "Employees were told of their own steps directly; for those no"
     " personal channel reaches, their full message is under 'Please forward to', ready to copy.",
+    "alert.critical": "the points may be invalid on {label} ({date})",
+    "alert.infeasible.advice": "What HR can do: endorse the permit on {opens}, the day the window"
+    " opens, and submit the points renewal right after; even so the points lapse about {gap} days"
+    " ({expires} to {back})",
+    "alert.critical.item": "{label} ({date})",
+    "alert.infeasible.advice.now": "What HR can do: endorse the permit now and submit the points"
+    " renewal right after; even so the points lapse about {gap} days ({expires} to {back})",
+    "alert.infeasible.critical": "Critical dates in that gap: {dates}",
+    "alert.still_open": "still open: {steps}",
+    "alert.still_open.step": "{step} ({n} days overdue)",
+    "section.summary": "Weekly summary: still open",
     "footer.hr": "Employees were told of their own steps directly; this digest lists what the"
     " employer must do or know.",
     "test.body": "A test message from renewd (channel {channel}). It works.",
@@ -340,6 +351,18 @@ EN: dict[str, str] = {
     "daemon.status.feeds": "{n} 人 / people; feeds only",
     "daemon.status.roster": "; 名单错误 roster errors: {n}",
     "notice.makeup": "make-up",
+    "done.cycle.new": "This year's renewal is complete; the new permit is valid until"
+    " {expires}. You will hear from us when the next renewal begins.",
+    "done.cycle.ask": "This year's renewal is complete. Please tell HR the new permit expiry"
+    " date (or record it in the console) so the next renewal can be planned.",
+    "done.cycle.hr": "this year's renewal is complete, but the new permit expiry is not"
+    " recorded: please ask the employee and record it",
+    "title.cycle_done": "[Renewal complete] {name}: this year's renewal is done",
+    "shanghai-points.points_approval.overdue": "The approval SMS was expected between {opens}"
+    " and {due}; it is {n} days overdue: please ask HR (or the service counter) how the"
+    " application stands.",
+    "note.infeasible.waiting": "At the current pace the points may lapse for about {gap} days:"
+    " the points renewal was submitted and the approval is awaited.",
     **CONSOLE_EN,
     **CLI_EN,
 }

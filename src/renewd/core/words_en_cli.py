@@ -64,5 +64,7 @@ CLI_EN: dict[str, str] = {
     "cli.alert.critical_lead": "critical date ahead",
     "cli.alert.dates_moved": "dates moved",
     "cli.alert.calendar_estimate": "holiday notice to import",
+    "cli.alert.cycle_done": "renewal complete",
+    "cli.alert.still_open": "weekly summary",
     "cli.date_formats": "2027-02-10, 2027/2/10, 2027年2月10日, 20270210",
 }

@@ -153,6 +153,16 @@ ZH: dict[str, str] = {
     "alert.infeasible": "计划不可行，积分预计中断约 {gap} 天（居住证 {expires} 到期）",
     "footer.hr.forward": "员工本人的步骤已直接通知员工；没有个人通道的员工，其完整消息列在"
     "“请转告”下，可直接复制转发。",
+    "alert.critical": "关键日期 {label}（{date}）时积分可能无效",
+    "alert.infeasible.advice": "可做的：签注窗口 {opens} 开放当日即办理签注并随即提交积分续办；"
+    "即便如此，积分预计在 {expires} 至 {back} 之间中断约 {gap} 天",
+    "alert.critical.item": "{label}（{date}）",
+    "alert.infeasible.advice.now": "可做的：立即办理签注并随即提交积分续办；"
+    "即便如此，积分预计在 {expires} 至 {back} 之间中断约 {gap} 天",
+    "alert.infeasible.critical": "中断期间的关键日期：{dates}",
+    "alert.still_open": "仍未完成：{steps}",
+    "alert.still_open.step": "{step}（已逾期 {n} 天）",
+    "section.summary": "每周汇总：仍未完成的事项",
     "footer.hr": "员工本人的步骤已直接通知员工；本汇总只列出需要单位办理或知悉的事项。",
     "test.body": "这是来自 renewd 的测试消息（通道 {channel}）。收到即表示配置正确。",
     "owner.holder": "持证人本人",
@@ -311,6 +321,15 @@ ZH: dict[str, str] = {
     "daemon.status.feeds": "{n} 人 / people; feeds only",
     "daemon.status.roster": "; 名单错误 roster errors: {n}",
     "notice.makeup": "上班",
+    "done.cycle.new": "本年度续办已完成，新居住证有效期至 {expires}。下一次续办开始时会再通知您。",
+    "done.cycle.ask": "本年度续办已完成。请把新的居住证有效期告知单位人事（或在控制台登记），"
+    "以便安排下一次续办。",
+    "done.cycle.hr": "本年度续办已完成，尚未登记新的居住证有效期，请向员工确认后登记",
+    "title.cycle_done": "【续签完成】{name}：本年度续办已完成",
+    "shanghai-points.points_approval.overdue": "审批短信预计在 {opens} 至 {due} 之间到达，"
+    "现已逾期 {n} 天仍未到达：请向单位人事（或受理点）查询办理进度。",
+    "note.infeasible.waiting": "按当前进度积分有效期可能中断约 {gap} 天："
+    "积分续办材料已递交，正在等待审批结果。",
     **CONSOLE_ZH,
     **CLI_ZH,
 }

@@ -63,5 +63,7 @@ CLI_ZH: dict[str, str] = {
     "cli.alert.critical_lead": "关键日期临近",
     "cli.alert.dates_moved": "日期调整",
     "cli.alert.calendar_estimate": "节假日安排待导入",
+    "cli.alert.cycle_done": "续办已完成",
+    "cli.alert.still_open": "每周汇总",
     "cli.date_formats": "2027-02-10, 2027/2/10, 2027年2月10日, 20270210",
 }

@@ -26,7 +26,7 @@ from renewd.core.messages import lang_of, personal_letter
 from renewd.core.model import Lang
 from renewd.core.notes import signed, with_console_footer
 from renewd.core.policy import Policy
-from renewd.core.reminders import DigestKey, MessageKey, Reminder
+from renewd.core.reminders import DigestKey, MessageKey, MilestoneReminder, Reminder
 from renewd.core.routing import GroupEnvelope, PersonalEnvelope, route
 from renewd.delivery.routes import routes_of, signature_of
 from renewd.settings import Settings
@@ -69,7 +69,8 @@ def build(
 ) -> Outbox:
     """Every message of a pass, rendered for its channel. `forward_extra`: sections for the
     message HR forwards to a person no personal channel reaches (no action links there)."""
-    routed = route(reminders, routes_of(settings, channels))
+    loud = [r for r in reminders if not (isinstance(r, MilestoneReminder) and r.quiet)]
+    routed = route(loud, routes_of(settings, channels))
     claims: list[NewDelivery] = []
     default: Lang = settings.language
     for envelope in routed.personal:

@@ -56,7 +56,7 @@ from renewd.delivery.roster_notes import RosterNotes
 from renewd.delivery.routes import routes_of
 from renewd.delivery.sending import Outcome, PassReport, Sender
 from renewd.settings import Settings
-from renewd.settings_notify import NotifySettings
+from renewd.settings_notify import WEEKDAYS, NotifySettings
 from renewd.store.claims import Claims
 from renewd.store.database import Database, StateUnwritable
 from renewd.store.deliveries import DeliveryLog
@@ -70,13 +70,16 @@ __all__ = ["Delivery", "Outcome", "PassReport", "rules_from", "workday_move"]
 
 
 def rules_from(notify: NotifySettings, grace_days: int) -> LeadRules:
+    escalate = bool(notify.escalate_to)
     return LeadRules(
         default=notify.lead_days,
         by_kind=notify.lead_days_by_kind,
         by_person=notify.lead_days_by_person,
         overdue_every_days=notify.overdue_every_days,
+        overdue_weekly_after_days=notify.overdue_weekly_after_days,
         grace_days=grace_days,
         critical_leads=notify.critical_lead_days,
+        summary_weekday=WEEKDAYS.index(notify.escalation_summary_day) if escalate else None,
     )
 
 

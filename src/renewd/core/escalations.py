@@ -1,0 +1,78 @@
+"""What the escalation channel reads about a plan (docs/design.md §7, §8): an infeasible plan
+told once with what HR can do about it, and a plan's line in the weekly summary of what is still
+open. The digest (`renewd.core.digests`) puts them under "attention" and "weekly summary"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from renewd.core.cadence import open_steps
+from renewd.core.letter import Level, Line
+from renewd.core.model import Lang, MilestoneKind, PersonPlan
+from renewd.core.reminders import Alert, AlertKind, Reminder
+from renewd.core.wording import say, step_name
+
+
+def is_summary(reminder: Reminder) -> bool:
+    return isinstance(reminder, Alert) and reminder.kind is AlertKind.STILL_OPEN
+
+
+def still_open_text(plan: PersonPlan, today: dt.date, lang: Lang) -> str:
+    """ "仍未完成：居住证签注（续签）（已逾期 13 天）、关键日期 …" """
+    points = plan.person.has_points
+    parts = [
+        say(
+            lang,
+            "alert.still_open.step",
+            step=step_name(m.kind, lang, points),
+            n=(today - m.due).days,
+        )
+        for m in open_steps(plan)
+    ]
+    parts += [
+        say(
+            lang,
+            "alert.critical",
+            label=c.label or say(lang, "note.critical.default"),
+            date=c.date.isoformat(),
+        )
+        for c in plan.critical_at_risk
+        if c.date >= today
+    ]
+    return say(lang, "alert.still_open", steps=say(lang, "p.list").join(parts))
+
+
+def infeasible_advice(plan: PersonPlan, today: dt.date, lang: Lang) -> Sequence[Line]:
+    """What HR can do about a plan that cannot fit the permit window (told once, on the day it
+    is known): start on the window's first day; the gap to expect; critical dates inside it."""
+    permit = plan.milestone(MilestoneKind.PERMIT_RENEWAL)
+    back = plan.projected_approval
+    if permit is None or back is None or not plan.person.has_points:
+        return ()
+    opens = permit.opens or permit.due
+    lines = [
+        Line(
+            say(
+                lang,
+                "alert.infeasible.advice" if today <= opens else "alert.infeasible.advice.now",
+                opens=opens.isoformat(),
+                gap=plan.gap_days,
+                expires=plan.cycle.isoformat(),
+                back=back.isoformat(),
+            ),
+            Level.DETAIL,
+        )
+    ]
+    if plan.critical_at_risk:
+        dates = say(lang, "p.list").join(
+            say(
+                lang,
+                "alert.critical.item",
+                label=c.label or say(lang, "note.critical.default"),
+                date=c.date.isoformat(),
+            )
+            for c in plan.critical_at_risk
+        )
+        lines.append(Line(say(lang, "alert.infeasible.critical", dates=dates), Level.DETAIL))
+    return tuple(lines)

@@ -1,0 +1,149 @@
+"""A season's cadence (issue 17, items 2, 4 and 7), read from the inboxes of a real SMTP server
+after daily `renewd notify --due` passes over weeks: overdue repeats slow to weekly, the first
+contact stands in for the next day's repeat of itself, the escalation channel hears each fact
+once plus a weekly summary, and a finished cycle is told once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from netkit import Sink
+from seasonkit import HOLDER, HR, LEAD, config, gaps, season
+
+pytestmark = pytest.mark.integration
+
+# Permit expiry 2027-01-20: the permit step is due 2027-01-04, the grace period ends 2027-03-21.
+PERMIT_DUE = dt.date(2027, 1, 4)
+ZHANG = "1001,张三,研发部,2027-01-20,,是,zhang@example.com"
+
+
+def test_overdue_repeats_come_every_two_days_then_weekly(
+    tmp_path: Path, smtp: tuple[Sink, int]
+) -> None:
+    sink, port = smtp
+    path = config(tmp_path, port, [ZHANG])
+    inbox = season(sink, path, "2027-01-03", "2027-02-10")[HOLDER]
+    overdue = [m for m in inbox if "居住证签注（续签）（已逾期" in m.subject]
+    said = [int(re.findall(r"已逾期 (\d+) 天", m.subject)[0]) for m in overdue]
+    assert said == [2, 4, 6, 13, 20, 27, 34]
+    assert gaps(overdue) == [2, 2, 7, 7, 7, 7]
+    for mail, n in zip(overdue, said, strict=True):  # each says how late it is, truly
+        assert (mail.day - PERMIT_DUE).days == n
+
+
+def sections(body: str, heading: str) -> list[str]:
+    """The lines of the section under `heading` (up to the blank line after it)."""
+    if heading not in body:
+        return []
+    rest = body.split(heading, 1)[1].split("\n\n", 1)[0]
+    return [line for line in rest.splitlines()[1:] if line.startswith("- ")]
+
+
+def test_the_escalation_channel_hears_each_fact_once_and_a_weekly_summary(
+    tmp_path: Path, smtp: tuple[Sink, int]
+) -> None:
+    sink, port = smtp
+    li = "1002,李四,研发部,2027-01-20,工作单位,是,li@example.com"  # infeasible by construction
+    notify = 'escalation_summary_day = "wednesday"'
+    path = config(tmp_path, port, [ZHANG, li], notify)
+    inbox = season(sink, path, "2026-12-14", "2027-02-10")[LEAD]
+    news = [line for m in inbox for line in sections(m.body, "需关注（")]
+    facts = [line.split("，截止")[0] for line in news]
+    assert len(facts) == len(set(facts)), news  # each fact once
+    assert sum("李四（1002）：计划不可行" in line for line in news) == 1
+    told = next(m.body for m in inbox if "李四（1002）：计划不可行" in m.body)
+    assert "可做的：签注窗口 2026-12-21 开放当日即办理签注" in told  # known on day one
+    assert inbox[0].day == dt.date(2026, 12, 14)
+    assert "- 张三（1001）：居住证签注（续签），截止 2027-01-04（周一），已逾期 2 天" in news
+    summaries = [m for m in inbox if "每周汇总：仍未完成的事项" in m.body]
+    assert {m.day.weekday() for m in summaries} == {2}  # Wednesdays
+    assert gaps(summaries) == [7] * (len(summaries) - 1)
+    assert len(summaries) >= 5
+    last = sections(summaries[-1].body, "每周汇总")
+    assert any("张三（1001）：仍未完成：居住证签注（续签）（已逾期 37 天）" in x for x in last)
+    # no copies: besides the summaries, only the days with news (and Monday's holiday-notice ask)
+    newsy = [m for m in inbox if sections(m.body, "需关注（")]
+    assert len(newsy) == len({m.day for m in newsy}) <= 6
+
+
+def test_the_first_contact_stands_in_for_the_next_days_repeat_of_itself(
+    tmp_path: Path, smtp: tuple[Sink, int]
+) -> None:
+    sink, port = smtp
+    # First contact on 2026-12-27: the permit step's 7-day reminder (2026-12-28) would repeat
+    # it; the 3-day one (2027-01-01) is the next distinct reminder.
+    (tmp_path / "a").mkdir()
+    path = config(tmp_path / "a", port, [ZHANG])
+    inbox = season(sink, path, "2026-12-27", "2027-01-02")[HOLDER]
+    assert [(m.day.isoformat(), m.subject) for m in inbox] == [
+        ("2026-12-27", "【续签状态】张三：居住证 2027-01-20 到期"),
+        ("2027-01-01", "【续签提醒】张三：居住证签注（续签）（还剩 3 天）"),
+    ]
+    assert "居住证签注（续签）：截止 2027-01-04（周一），还剩 8 天" in inbox[0].body
+    # First contact while overdue (2027-01-07, three days late): the next day's overdue repeat
+    # would say the same; the 6-day repeat (01-10) does not.
+    (tmp_path / "b").mkdir()
+    path = config(tmp_path / "b", port, [ZHANG])
+    inbox = season(sink, path, "2027-01-07", "2027-01-10")[HOLDER]
+    assert [m.day.day for m in inbox] == [7, 10]
+    assert "居住证签注（续签）：截止 2027-01-04（周一），已逾期 3 天" in inbox[0].body
+    assert "居住证签注（续签）（已逾期 6 天）" in inbox[1].subject
+
+
+PROGRESS = {  # as HR records it, each on its day
+    "2026-12-22": [["1001", "permit"]],
+    "2026-12-24": [["1001", "applied"]],
+    "2026-12-28": [["1001", "submitted"]],
+    "2027-01-08": [["1001", "approved"]],
+}
+
+
+@pytest.mark.parametrize("new_expiry", [None, "2028-01-20"])
+def test_a_finished_cycle_is_told_once_then_nothing(
+    tmp_path: Path, smtp: tuple[Sink, int], new_expiry: str | None
+) -> None:
+    sink, port = smtp
+    path = config(tmp_path, port, [ZHANG])
+    done = dict(PROGRESS)
+    collected = ["1001", "collected"]
+    done["2027-01-11"] = [collected + (["--new-expiry", new_expiry] if new_expiry else [])]
+    box = season(sink, path, "2026-12-14", "2027-03-01", done)
+    inbox = box[HOLDER]
+    closing = [m for m in inbox if "本年度续办已完成" in m.text]
+    assert len(closing) == 1
+    assert closing[0].day.isoformat() == "2027-01-11"
+    assert closing[0].subject == "【续签完成】张三：本年度续办已完成"
+    assert inbox[-1] == closing[0]  # then silence: no expiry day, no overdue, nothing
+    hr = [line for m in box.get(HR, []) for line in m.body.splitlines() if "续办已完成" in line]
+    if new_expiry:
+        assert "新居住证有效期至 2028-01-20" in closing[0].body
+        assert hr == []
+    else:
+        assert "请把新的居住证有效期告知单位人事" in closing[0].body
+        assert hr == [
+            "- 张三（1001）：本年度续办已完成，尚未登记新的居住证有效期，请向员工确认后登记"
+        ]
+    lead = "".join(m.body for m in box.get(LEAD, []) if m.day >= closing[0].day)
+    assert "张三" not in lead  # nothing open to summarise
+
+
+def test_an_overdue_wait_says_it_is_overdue_and_whom_to_ask(
+    tmp_path: Path, smtp: tuple[Sink, int]
+) -> None:
+    sink, port = smtp
+    path = config(tmp_path, port, [ZHANG])
+    done = {k: v for k, v in PROGRESS.items() if k < "2027-01-01"}  # no approval comes
+    inbox = season(sink, path, "2026-12-14", "2027-02-03", done)[HOLDER]
+    expected = dt.date(2027, 1, 7)  # the approval SMS's last expected day, once submitted
+    waits = [m for m in inbox if m.day > expected and "积分审批结果" in m.body]
+    assert len(waits) >= 3
+    for mail in waits:
+        late = (mail.day - expected).days
+        assert f"- 积分审批结果：已逾期 {late} 天" in mail.body
+        assert f"现已逾期 {late} 天仍未到达：请向单位人事（或受理点）查询办理进度" in mail.body
+        assert "开始）" not in mail.text
+        assert "请提醒人事尽快完成" not in mail.text  # HR submitted: nobody chases it
