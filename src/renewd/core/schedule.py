@@ -256,6 +256,7 @@ def due_reminders(
     for plan in plans:
         person = plan.person.id
         first = known is not None and person not in known
+        start = len(out)  # this person's reminders are out[start:]: no scan of everyone's
         closed = finished(plan, today)
         if closed is not None:
             done = CycleDone(plan, today, closed.cycle, closed.new_expiry)
@@ -299,7 +300,7 @@ def due_reminders(
         if first:  # the status message itself, even when only HR's steps are due
             notice = FirstContact(plan, today)
             if notice.key not in issued:
-                told = [r for r in out if isinstance(r, MilestoneReminder) and r.plan is plan]
+                told = [r for r in out[start:] if isinstance(r, MilestoneReminder)]
                 out.append(notice)
                 out += stand_ins(told, today, rules, issued, move)
         alerts: list[Alert] = []
@@ -310,7 +311,7 @@ def due_reminders(
         ]
         # The weekly summary; a person whose news this pass escalates is in it already.
         alerts = [alert for alert in alerts if alert.key not in issued]
-        news = bool(alerts) or any(r.escalate for r in out if r.plan is plan)
+        news = bool(alerts) or any(r.escalate for r in out[start:])
         week = summary if summary is not None and not news and still_open(plan, today) else None
         if week is not None:
             alerts.append(Alert(plan, AlertKind.STILL_OPEN, today, week=week))
