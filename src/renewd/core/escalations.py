@@ -19,7 +19,8 @@ def is_summary(reminder: Reminder) -> bool:
 
 
 def still_open_text(plan: PersonPlan, today: dt.date, lang: Lang) -> str:
-    """ "仍未完成：居住证签注（续签）（已逾期 13 天）、关键日期 …" """
+    """What is still open for one person, as a line under the weekly summary's heading
+    (仍未完成的事项): "居住证签注（续签）（已逾期 13 天）、关键日期 …"."""
     points = plan.person.has_points
     parts = [
         say(

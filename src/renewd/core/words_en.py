@@ -188,7 +188,7 @@ EN: dict[str, str] = {
     "alert.infeasible.advice.now": "What HR can do: endorse the permit now and submit the points"
     " renewal right after; even so the points lapse about {gap} days ({expires} to {back})",
     "alert.infeasible.critical": "Critical dates in that gap: {dates}",
-    "alert.still_open": "still open: {steps}",
+    "alert.still_open": "{steps}",
     "alert.still_open.step": "{step} ({n} days overdue)",
     "section.summary": "Weekly summary: still open",
     "footer.hr": "Employees were told of their own steps directly; this digest lists what the"

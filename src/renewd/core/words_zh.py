@@ -160,7 +160,7 @@ ZH: dict[str, str] = {
     "alert.infeasible.advice.now": "可做的：立即办理签注并随即提交积分续办；"
     "即便如此，积分预计在 {expires} 至 {back} 之间中断约 {gap} 天",
     "alert.infeasible.critical": "中断期间的关键日期：{dates}",
-    "alert.still_open": "仍未完成：{steps}",
+    "alert.still_open": "{steps}",
     "alert.still_open.step": "{step}（已逾期 {n} 天）",
     "section.summary": "每周汇总：仍未完成的事项",
     "footer.hr": "员工本人的步骤已直接通知员工；本汇总只列出需要单位办理或知悉的事项。",
