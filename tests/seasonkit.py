@@ -16,6 +16,7 @@ from pathlib import Path
 from netkit import Sink
 from renewd import clock
 from renewd.cli import main
+from renewd.core.workdays import WorkdayCalendar
 
 HEADER = "工号,姓名,部门,居住证到期日,变更事项,积分,邮箱\n"
 HOLDER = "zhang@example.com"
@@ -88,14 +89,30 @@ def season(
                 assert main(["done", "-c", str(path), *args]) == 0
         seen = len(sink.messages)
         assert main(["notify", "-c", str(path), "--due", "--today", day.isoformat()]) == 0
-        for _, rcpts, raw in sink.messages[seen:]:
-            parsed = email.message_from_bytes(raw, policy=email.policy.default)
-            body = parsed.get_body(preferencelist=("plain",))
-            assert body is not None
-            mail = Mail(day, str(parsed["Subject"]), body.get_content())
-            for to in rcpts:
-                inbox.setdefault(to, []).append(mail)
+        for mail, to in received(sink.messages[seen:], day):
+            inbox.setdefault(to, []).append(mail)
     return inbox
+
+
+def received(
+    messages: Sequence[tuple[str, list[str], bytes]], day: dt.date
+) -> Iterator[tuple[Mail, str]]:
+    """Each (mail, recipient) of `messages`, a pass's haul on a `Sink`, read as plain text."""
+    for _, rcpts, raw in messages:
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        body = parsed.get_body(preferencelist=("plain",))
+        assert body is not None
+        mail = Mail(day, str(parsed["Subject"]), body.get_content())
+        for to in rcpts:
+            yield mail, to
+
+
+def next_workday(day: dt.date, calendar: WorkdayCalendar) -> dt.date:
+    """The working day after `day`: the next pass day under `workdays_only`."""
+    day += dt.timedelta(days=1)
+    while not calendar.is_workday(day):
+        day += dt.timedelta(days=1)
+    return day
 
 
 def gaps(mails: Sequence[Mail]) -> list[int]:

@@ -351,6 +351,8 @@ EN: dict[str, str] = {
     "daemon.status.feeds": "{n} 人 / people; feeds only",
     "daemon.status.roster": "; 名单错误 roster errors: {n}",
     "notice.makeup": "make-up",
+    "notice.understood": "  {name}: {span}, {count} day(s)",
+    "notice.understood_total": "  {off} rest days, {makeup} make-up working days",
     "done.cycle.new": "This year's renewal is complete; the new permit is valid until"
     " {expires}. You will hear from us when the next renewal begins.",
     "done.cycle.ask": "This year's renewal is complete. Please tell HR the new permit expiry"

@@ -19,7 +19,7 @@ from typing import Protocol
 
 from aiohttp import web
 
-from renewd.calendar.notices import describe_notice, store_notice
+from renewd.calendar.notices import store_notice
 from renewd.calendar.preview import Readers, Received, preview
 from renewd.calendar.snapshot import Snapshot
 from renewd.core.errors import Problem, RosterError
@@ -27,6 +27,7 @@ from renewd.core.model import Person, PersonPlan, Step
 from renewd.core.notices import NoticeError, parse_notice
 from renewd.core.progress import check_record
 from renewd.core.rosterdiff import diff
+from renewd.core.wording import say
 from renewd.daemon.health import Health
 from renewd.delivery.actionlinks import ActionLinks
 from renewd.roster_read import read_roster
@@ -184,12 +185,11 @@ class DaemonSource:
         snap = self.daemon.snapshot
         notice = parse_notice(text, year=year, name="console")
         if snap is None:
-            raise NoticeError("no roster is loaded yet: import from the command line instead")
+            raise NoticeError(say(self.daemon.settings.language, "console.notice_no_roster"))
         result = store_notice(snap, None if dry_run else self.db, notice, self.daemon.now())
         if result.stored:
             self.on_change()  # the daemon picks the notice up and replans
-        moves = tuple(f"{m.person} {m.kind.value}: {m.old} → {m.new}" for m in result.moves)
-        return NoticeImport(tuple(describe_notice(notice)), moves, result.stored)
+        return NoticeImport(notice, tuple(result.moves), result.stored)
 
     def kick(self) -> None:
         self.on_change()

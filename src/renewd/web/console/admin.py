@@ -12,6 +12,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
+from renewd.calendar.notices import describe_notice, move_line
 from renewd.core.feeds import FeedKind
 from renewd.core.model import Lang
 from renewd.core.notices import NoticeError, NoticeYearMissing
@@ -114,12 +115,13 @@ async def calendar_import(request: web.Request) -> web.StreamResponse:
         return console.render(
             request, "calendar.html", 400, problems=problems, message=message, **refused
         )
+    lang: Lang = request[LANG]
     return console.render(
         request,
         "calendar.html",
         years=_years(console),
-        understood=result.understood,
-        moves=result.moves,
+        understood=describe_notice(result.notice, lang),
+        moves=[move_line(move, lang) for move in result.moves],
         stored=result.stored,
         dry_run=dry_run,
     )

@@ -15,6 +15,8 @@ from typing import Protocol
 from renewd.calendar.preview import Readers, Received
 from renewd.core.errors import Problem
 from renewd.core.model import PersonPlan, Step
+from renewd.core.moves import Move
+from renewd.core.notices import Notice
 from renewd.core.rosterdiff import RosterDiff
 from renewd.core.workdays import WorkdayCalendar
 from renewd.store.progress import Fact
@@ -70,8 +72,8 @@ class NoticeImport:
     """A pasted holiday notice, read: what was understood, which due dates move, and whether it
     was stored (not on a dry run, nor when the year already had exactly these days)."""
 
-    understood: tuple[str, ...]
-    moves: tuple[str, ...]
+    notice: Notice
+    moves: tuple[Move, ...]
     stored: bool
 
 
