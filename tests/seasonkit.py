@@ -9,7 +9,7 @@ import email
 import email.policy
 import itertools
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,15 +78,18 @@ def season(
     start: str,
     end: str,
     done: Mapping[str, Sequence[Sequence[str]]] | None = None,
+    down: Container[str] = (),
 ) -> dict[str, list[Mail]]:
-    """Run a daily pass on each day from `start` to `end`; before a day's pass, the `done`
-    commands listed for it (`["1001", "permit", "--on", "..."]`). Returns each recipient's
-    inbox, in order."""
+    """Run a daily pass on each day from `start` to `end` but the days `down` (renewd was not
+    running); before a day's pass, the `done` commands listed for it (`["1001", "permit",
+    "--on", "..."]`). Returns each recipient's inbox, in order."""
     inbox: dict[str, list[Mail]] = {}
     for day in days(start, end):
         for args in (done or {}).get(day.isoformat(), ()):
             with clock_at(f"{day.isoformat()}T09:00:00+08:00"):  # HR records it that day
                 assert main(["done", "-c", str(path), *args]) == 0
+        if day.isoformat() in down:
+            continue
         seen = len(sink.messages)
         assert main(["notify", "-c", str(path), "--due", "--today", day.isoformat()]) == 0
         for mail, to in received(sink.messages[seen:], day):

@@ -134,9 +134,12 @@ def test_import_2027_makes_it_official_moves_dates_and_tells_the_owner_once(
     assert moved
     assert all(seq_after[uid] == seq_before[uid] + 1 for uid in moved)
 
+    capsys.readouterr()
     assert main(["notify", "-c", str(config), "--due", "--today", TODAY]) == 0
     new = subjects(sink)[sent_before:]
     assert len([s for s in new if "日期调整" in s]) == 1, new
+    summary = capsys.readouterr().out  # the summary counts the message of its own it sent
+    assert f"共 {len(new)} 封消息" in summary, summary
     body = body_of(sink, "日期调整")
     assert "居住证签注：2027-01-19 → 2027-01-20" in body
     assert "积分续办申请：2027-01-22 → 2027-01-25" in body  # no HR channel: he hears every step

@@ -196,11 +196,10 @@ class Delivery:
             if issue:
                 mail.begin()
             told.begin()
-            claims = [
-                *self._outbox(reminders, today, report, mail, told).claims,
-                *told.rest(today, False),
-            ]
-            rest = mail.rest() if issue else []
+            claims = [*self._outbox(reminders, today, report, mail, told).claims]
+            notes, rest = told.rest(today, False), mail.rest() if issue else []
+            report.messages += sum(1 for d in notes + rest if d.part == 0)  # on their own
+            claims += notes
             report.planned = [_planned(d) for d in claims + rest]
             report.issued = len(reminders) + len(rest)
             return report
@@ -216,7 +215,9 @@ class Delivery:
                 mail.begin(self.db.conn)  # inside the claim's transaction, as are the `rest`s
                 told.begin()
                 claims = list(self._outbox(won, today, report, mail, told).claims)
-                return claims + mail.rest(self.db.conn) + told.rest(today, True)
+                rest = mail.rest(self.db.conn) + told.rest(today, True)
+                report.messages += sum(1 for d in rest if d.part == 0)  # messages of their own
+                return claims + rest
 
             report.issued = self.log.claim(reminders, deliveries, today, stamp(), seen)
         elif resting:  # the day counts as run: "late" stays true
