@@ -42,6 +42,8 @@ class AddressField(StrEnum):
     EMAIL = "email"
     TELEGRAM = "telegram"
     WECOM_USER = "wecom_user"
+    BARK = "bark"
+    PUSHPLUS = "pushplus"
     ID = "id"  # the console: the roster id
 
     def of(self, person: Person) -> str:

@@ -21,6 +21,7 @@ from typing import Any
 from renewd.core.errors import Problem, RosterError
 from renewd.core.model import CriticalDate, Person, Progress
 from renewd.roster.cells import (
+    ROBOT_AND_PUSH_PARSERS,
     CellError,
     is_blank,
     parse_changes,
@@ -35,6 +36,7 @@ from renewd.roster.cells import (
     parse_wecom_user,
     parse_yes_no,
     shown,
+    shown_value,
 )
 from renewd.roster.formats import FileError, check_rows, read_sheet, read_text
 from renewd.roster.limits import LimitError, RosterLimits, check_size
@@ -54,6 +56,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "email": ("邮箱", "电子邮箱"),
     "telegram": ("Telegram",),
     "wecom_user": ("企业微信",),
+    "dingtalk_user": ("钉钉", "钉钉ID", "钉钉userid"),
+    "feishu_user": ("飞书", "飞书ID", "Lark"),
+    "bark": ("Bark",),
+    "pushplus": ("PushPlus",),
     "lang": ("语言",),
     "tags": ("标签",),
     "permit_renewed_on": ("居住证续签日期",),
@@ -349,9 +355,7 @@ def _person(
             _check_years(value, limits)
             values[field] = value
         except CellError as exc:
-            text = shown(raw)
-            text = text if len(text) <= 80 else text[:77] + "..."
-            problems.append(Problem(file, str(exc), row, headers[field], text))
+            problems.append(Problem(file, str(exc), row, headers[field], shown_value(field, raw)))
     for field in REQUIRED:
         if field in headers and is_blank(cells.get(field)):
             problems.append(Problem(file, "missing required value", row, headers[field]))
@@ -386,6 +390,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "email": parse_email,
     "telegram": parse_telegram,
     "wecom_user": parse_wecom_user,
+    **ROBOT_AND_PUSH_PARSERS,
     "lang": parse_lang,
     "tags": parse_tags,
     "critical_dates": parse_critical_dates,
