@@ -128,7 +128,15 @@ def build(
         if not asked and repeats(keys, said.get((digest.channel, ""))):
             repeated += 1
             continue
-        parts = render(letter, channel.format, channel.max_bytes, default)
+        people = {
+            r.plan.person.id: r.plan.person
+            for r in (
+                *(i.reminder for s in digest.sections for i in (*s.items, *s.unreachable)),
+                *digest.attention,
+            )
+        }
+        ids = {pid: channel.mention_of(p) for pid, p in people.items()}
+        parts = render(letter, channel.format, channel.max_bytes, default, mention=ids.get)
         digest_key = DigestKey(today, number, None, digest.channel)
         for part, message in enumerate(parts):
             claims.append(
