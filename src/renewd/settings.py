@@ -20,7 +20,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from renewd.channels.settings import SECRET_KEYS, ChannelSettings, ChannelType, scope_problems
+from renewd.channels.kinds import ChannelSettings
+from renewd.channels.settings import SECRET_KEYS, ChannelType, scope_problems
 from renewd.core.errors import ConfigError, Problem
 from renewd.core.model import Lang
 from renewd.core.policy import (
