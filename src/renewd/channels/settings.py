@@ -97,6 +97,11 @@ class BaseChannelSettings(BaseModel):
         """Where the channel finds a person's own address (None: it cannot reach people)."""
         return None
 
+    @property
+    def hides_addresses(self) -> bool:
+        """Its people's addresses are secrets (Bark, PushPlus): listings show "***"."""
+        return self.address_field is not None and self.address_field.secret
+
     def route(self) -> ChannelRoute:
         """The channel as the pure routing sees it: personal only within its scope."""
         scope = self.effective_scope

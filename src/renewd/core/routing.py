@@ -50,6 +50,12 @@ class AddressField(StrEnum):
         value: str = getattr(person, self.value)
         return value.strip()
 
+    @property
+    def secret(self) -> bool:
+        """The address is a secret (a Bark device key lets anyone push to the phone; a
+        PushPlus friend token goes with it): shown nowhere, not even to HR."""
+        return self in (AddressField.BARK, AddressField.PUSHPLUS)
+
 
 @dataclass(frozen=True)
 class ChannelRoute:
