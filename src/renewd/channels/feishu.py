@@ -66,8 +66,8 @@ class FeishuChannel(Channel):
     def _send(self, message: Message, recipient: str) -> Result:
         content = paragraphs(message.body, message.mentions)
         keyword = self._keyword
-        if keyword and keyword not in message.title and keyword not in message.body:
-            # in the text itself, where Feishu looks for it, before the first line
+        if keyword and keyword not in message.body:
+            # in the text itself (whether Feishu searches a post's title is not documented)
             content[0].insert(0, {"tag": "text", "text": f"{keyword} "})
         payload: dict[str, Any] = {
             "msg_type": "post",

@@ -117,7 +117,7 @@ def parse_robot_user(raw: Any) -> str:
     """A DingTalk or Feishu user id for @-mentions in group robots; a phone number is refused
     (renewd stores none: @-mentions by phone number are not supported)."""
     text = cell_text(raw)
-    if _MOBILE_RE.fullmatch(text.replace(" ", "").replace("-", "")):
+    if _MOBILE_RE.fullmatch(re.sub(r"[\s-]", "", text)):
         raise CellError(
             "expected a user id, not a phone number (renewd stores no phone numbers;"
             " @-mentions use the DingTalk userid or the Feishu open_id/user_id)"
@@ -158,10 +158,10 @@ SECRET_FIELDS = frozenset({"bark", "pushplus"})
 
 def shown_value(field: str, raw: Any) -> str | None:
     """A bad cell's value as a problem shows it: cut at 80 characters; never a secret's (a key
-    pasted wrongly, inside its URL, is still a key)."""
-    if field in SECRET_FIELDS:
-        return None
+    pasted wrongly, inside its URL, is still a key) nor a phone number (renewd stores none)."""
     text = shown(raw)
+    if field in SECRET_FIELDS or _MOBILE_RE.fullmatch(re.sub(r"[\s-]", "", text)):
+        return None
     return text if len(text) <= 80 else text[:77] + "..."
 
 
