@@ -5,6 +5,7 @@ again by the next pass, @-mentions and all, never dropped; no secret reaches any
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -213,3 +214,16 @@ def _sent(state: Path) -> int:
         return int(
             conn.execute("SELECT count(*) FROM delivery WHERE status = 'sent'").fetchone()[0]
         )
+
+
+def test_preview_shows_whom_a_robot_would_mention_and_hides_device_keys(
+    config: Path, secrets: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["preview", "-c", str(config), "--from", "2026-12-01", "--days", "1", "--json"]
+    assert main(args) == 0
+    received = json.loads(capsys.readouterr().out)
+    ding = next(r for r in received if r["channel"] == "hr-ding")
+    assert "【续签状态】李四：居住证 2027-02-10 到期 @lisi02" in ding["body"]
+    phone = next(r for r in received if r["channel"] == "phones")
+    assert phone["recipient"] == "***"
+    assert ZHANG_BARK not in json.dumps(received)
