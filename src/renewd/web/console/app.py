@@ -280,19 +280,20 @@ async def signin(request: web.Request) -> web.StreamResponse:
     target = local_path(str(form.get("next", "")))
     address = request.remote or "?"
     now = time.time()
-    if console.accounts.throttled(name, address, now):
+    # Reserved before the check, in one transaction: simultaneous guesses cannot all be checked.
+    attempt = console.accounts.throttle.reserve(name, address, now)
+    if attempt is None:
         log.warning("sign-in throttled for %s from %s", _shown(console, name), address)
         return console.render(
             request, "signin.html", status=429, target=target, error="throttled", name=name
         )
     account: Account | None = await _verify(console.accounts, name, password)
     if account is None:
-        console.accounts.failed(name, address, now)
         log.warning("failed sign-in for %s from %s", _shown(console, name), address)
         return console.render(
             request, "signin.html", status=401, target=target, error="signin_failed", name=name
         )
-    console.accounts.succeeded(name)
+    console.accounts.throttle.succeeded(attempt)
     session_id, _ = console.accounts.open_session(
         account, now, console.settings.console.session_hours
     )
