@@ -4,6 +4,7 @@ swap on an admin's confirmation) and accounts. (Deliveries: `deliveries`; export
 from __future__ import annotations
 
 import asyncio
+import functools
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from renewd.core.feeds import FeedKind
 from renewd.core.notices import NoticeError, NoticeYearMissing
 from renewd.web.console.app import CONSOLE, SESSION, Console, redirect
 from renewd.web.console.pages import visible_groups
+from renewd.web.console.source import UploadQuotaFull
 
 UPLOAD_LIMIT = 100 * 1024 * 1024
 ROSTER_SUFFIXES = (".csv", ".xlsx", ".toml")
@@ -172,7 +174,14 @@ async def roster_upload(request: web.Request) -> web.StreamResponse:
             bad_upload=True,
         )
     # Reading a big roster and comparing it with the one in force takes a second or more.
-    check = await asyncio.to_thread(console.source.check_roster, target, data, suffix)
+    account = request[SESSION].account.name
+    check_roster = functools.partial(console.source.check_roster, account=account)
+    try:
+        check = await asyncio.to_thread(check_roster, target, data, suffix)
+    except UploadQuotaFull as full:  # uploads waiting for confirmation: an hour each at most
+        return console.render(
+            request, "roster.html", 429, files=files, check=None, flash=False, quota=full.waiting
+        )
     return console.render(request, "roster.html", files=files, check=check, flash=False)
 
 
