@@ -9,6 +9,7 @@ WEB_EN: dict[str, str] = {
         " is wrong, ask HR to correct it in the console."
     ),
     "console.link_expiry_done": "Thank you! The new permit expiry is recorded.",
+    "console.link_expiry_ask": "If you know the new permit's expiry, you can add it here (once):",
     "console.actor.roster": "the roster",
     "console.change.changed": "date changed",
     "console.change_date": "Change date",

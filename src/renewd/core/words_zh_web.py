@@ -8,6 +8,7 @@ WEB_ZH: dict[str, str] = {
         "这一步已于 {day} 记录（{by}），无需再确认。日期如有误，请联系人事在控制台更正。"
     ),
     "console.link_expiry_done": "谢谢！新的居住证到期日已记录。",
+    "console.link_expiry_ask": "如已知道新居住证的到期日，可在此补填（只能填一次）：",
     "console.actor.roster": "名单",
     "console.change.changed": "改日期",
     "console.change_date": "改日期",
