@@ -309,8 +309,9 @@ async def signin(request: web.Request) -> web.StreamResponse:
     now = time.time()
     # Reserved before the check, in one transaction: simultaneous guesses cannot all be checked.
     attempt = console.accounts.throttle.reserve(name, address, now)
-    if attempt is None:
-        log.warning("sign-in throttled for %s from %s", _shown(console, name), address)
+    if attempt is None:  # a flood of guesses is one line a minute, with how many
+        shown = _shown(console, name)
+        console.reports.warning("throttled", f"sign-in throttled for {shown} from {address}")
         return console.render(
             request, "signin.html", status=429, target=target, error="throttled", name=name
         )
