@@ -51,7 +51,7 @@ def test_simultaneous_guesses_at_one_account_are_checked_at_most_five_times(
 ) -> None:
     web = requests.Session()
     csrf = csrf_of(web.get(server.url("/signin")).text)
-    cookies = web.cookies.get_dict()
+    cookies = {k: v or "" for k, v in web.cookies.get_dict().items()}
 
     def guess(n: int) -> int:
         form = {"name": "admin", "password": f"wrong-guess-{n}", "csrf": csrf}
