@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from renewd.core.words_en_cli import CLI_EN
 from renewd.core.words_en_console import CONSOLE_EN
+from renewd.core.words_en_web import WEB_EN
 
 EN: dict[str, str] = {
     "shanghai-points.prepare.title": "prepare the renewal",
@@ -367,4 +368,5 @@ EN: dict[str, str] = {
     " the points renewal was submitted and the approval is awaited.",
     **CONSOLE_EN,
     **CLI_EN,
+    **WEB_EN,
 }

@@ -99,9 +99,22 @@ def parse_name(raw: Any) -> str:
     return text
 
 
+# Ids a browser never asks for: in /people/<id> it reads them as "this folder" and "the folder
+# above", however they are quoted (%2E%2E too), so the person's page could not be opened.
+DOT_IDS = frozenset({".", ".."})
+
+
 def parse_id(raw: Any) -> str:
-    """An id as people type it: full-width "１００１" is the same person as "1001" (NFKC)."""
-    return parse_name(unicodedata.normalize("NFKC", cell_text(raw)).strip())
+    """An id as people type it: full-width "１００１" is the same person as "1001" (NFKC).
+    "." and ".." are refused (`DOT_IDS`): no employee is numbered so, and no link could reach
+    such a person's page."""
+    text = parse_name(unicodedata.normalize("NFKC", cell_text(raw)).strip())
+    if text in DOT_IDS:
+        raise CellError(
+            f"{text!r} cannot be an id (a web address reads it as a folder): use the employee"
+            " number"
+        )
+    return text
 
 
 def parse_wecom_user(raw: Any) -> str:

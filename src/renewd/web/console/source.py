@@ -67,6 +67,14 @@ class RosterCheck:
     diff: RosterDiff | None = None  # the whole resulting roster against the one in force
 
 
+class UploadQuotaFull(Exception):
+    """An account has as many roster uploads waiting for confirmation as it may (`waiting`)."""
+
+    def __init__(self, waiting: int) -> None:
+        super().__init__(f"{waiting} roster uploads are waiting for confirmation")
+        self.waiting = waiting
+
+
 @dataclass(frozen=True)
 class NoticeImport:
     """A pasted holiday notice, read: what was understood, which due dates move, and whether it
@@ -109,9 +117,13 @@ class ConsoleSource(Protocol):
     def roster_files(self) -> Sequence[Path]:
         """The configured roster files an upload may replace."""
 
-    def check_roster(self, target: Path, data: bytes, suffix: str) -> RosterCheck:
-        """Store an upload and check it in place of `target`, swapping nothing; say what the
-        swap would change. Slow on a big roster: called in a thread."""
+    def check_roster(
+        self, target: Path, data: bytes, suffix: str, *, account: str = ""
+    ) -> RosterCheck:
+        """Store an upload of `account` and check it in place of `target`, swapping nothing;
+        say what the swap would change. An upload waits an hour for its confirmation; raises
+        UploadQuotaFull when the account has too many waiting. Slow on a big roster: called in
+        a thread."""
 
     def swap_roster(self, upload: str) -> RosterCheck:
         """Put a checked upload in place of its target file (then reloaded as any edit)."""
