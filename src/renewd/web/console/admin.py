@@ -13,8 +13,9 @@ from aiohttp import BodyPartReader, web
 
 from renewd.calendar.notices import describe_notice, move_line
 from renewd.core.feeds import FeedKind
+from renewd.core.model import Lang
 from renewd.core.notices import NoticeError, NoticeYearMissing
-from renewd.web.console.app import CONSOLE, SESSION, Console, redirect
+from renewd.web.console.app import CONSOLE, LANG, SESSION, Console, redirect
 from renewd.web.console.pages import visible_groups
 from renewd.web.console.source import UploadQuotaFull
 
