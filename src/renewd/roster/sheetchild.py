@@ -16,11 +16,18 @@ from renewd.roster.sandbox import BATCH, encode_cell
 
 
 def confine(memory: int, seconds: float) -> None:
-    """Cap this process's address space and CPU time; no core dump of a failed reader."""
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    """Cap this process's address space and CPU time (never above a cap it already has); no
+    core dump of a failed reader."""
     cpu = math.ceil(seconds)
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))  # SIGXCPU, then SIGKILL
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    for kind, soft, hard in (
+        (resource.RLIMIT_AS, memory, memory),
+        (resource.RLIMIT_CPU, cpu, cpu + 5),  # SIGXCPU, then SIGKILL
+        (resource.RLIMIT_CORE, 0, 0),
+    ):
+        ceiling = resource.getrlimit(kind)[1]
+        if ceiling != resource.RLIM_INFINITY:
+            soft, hard = min(soft, ceiling), min(hard, ceiling)
+        resource.setrlimit(kind, (soft, hard))
 
 
 def main() -> int:
@@ -28,7 +35,11 @@ def main() -> int:
     from renewd.roster.limits import FileError, LimitError, RosterLimits
 
     limits = RosterLimits(**job["limits"])
-    confine(limits.parse_memory_bytes, limits.parse_seconds)
+    try:
+        confine(limits.parse_memory_bytes, limits.parse_seconds)
+    except (OSError, ValueError) as exc:  # never read a file unconfined
+        sys.stdout.buffer.write(_line({"unreadable": f"cannot limit the reader's memory: {exc}"}))
+        return 0
     from renewd.roster.formats import parse_sheet
 
     out = sys.stdout.buffer
