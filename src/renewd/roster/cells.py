@@ -185,6 +185,8 @@ def parse_date(raw: Any) -> dt.date:
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
+    if isinstance(raw, dt.time):  # a spreadsheet cell formatted as a time
+        raise CellError("a time of day, not a date; write the date as 2027-02-10")
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         return _date_from_number(raw)
     if not isinstance(raw, str):

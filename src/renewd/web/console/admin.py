@@ -192,7 +192,8 @@ async def roster_swap(request: web.Request) -> web.StreamResponse:
     _admin(request)
     console = request.app[CONSOLE]
     form = await request.post()
-    check = console.source.swap_roster(str(form.get("upload", "")))
+    # The swap checks the upload again: a spreadsheet is read in a child process, off the loop.
+    check = await asyncio.to_thread(console.source.swap_roster, str(form.get("upload", "")))
     if check.problems:
         files = list(console.source.roster_files())
         return console.render(
