@@ -91,7 +91,8 @@ def test_the_image_runs_renewd_unprivileged_with_state_health_and_secrets() -> N
     assert "PYTHONUNBUFFERED" not in CONTAINERFILE.read_text(encoding="utf-8")
     [health] = [line for line in final if line.startswith("HEALTHCHECK ")]
     assert "'http://127.0.0.1:8765/healthz'" in health
-    assert re.search(r"useradd .*--uid 10001 ", " ".join(final))
+    assert re.search(r"groupadd .*--gid 10001 renewd", " ".join(final))
+    assert re.search(r"useradd .*--uid 10001 --gid 10001 ", " ".join(final))
 
 
 def test_compose_runs_the_image_with_the_units_memory_limit() -> None:

@@ -159,9 +159,12 @@ def test_the_readme_container_serves_sends_once_and_stops_cleanly(
     wait_for("/healthz", lambda: get(f"{base_url}/healthz")[0] == 200)
     ready = time.monotonic() - started
 
-    # An unprivileged user runs the daemon.
-    user = podman("top", names.container, "user", "comm").stdout
-    assert re.search(r"^renewd\s+renewd", user, re.MULTILINE), user
+    # An unprivileged user runs the daemon and owns its state; `podman exec` is that user too.
+    user = podman("top", names.container, "user", "group", "comm").stdout
+    assert re.search(r"^renewd\s+renewd\s+renewd$", user, re.MULTILINE), user
+    owner = podman("exec", names.container, "stat", "-c", "%u:%g %a", "/var/lib/renewd")
+    assert owner.stdout.split() == ["10001:10001", "700"]
+    assert podman("exec", names.container, "id", "-u").stdout.strip() == "10001"
 
     # A feed, served to the host at the URL `renewd feeds` gives.
     feeds = podman("exec", names.container, "renewd", "feeds", "--json").stdout
