@@ -1,25 +1,30 @@
 # Two entry points a newcomer needs: `make run` and `make test`. Both build .venv on demand.
+# `make image` builds the container image (Containerfile); `make test-image` runs it for real.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONFIG ?= config.example.toml
 
-.PHONY: run test test-slow test-fast test-clock test-install lint typecheck bench dist install uninstall clean
+.PHONY: run test test-slow test-fast test-clock test-install test-image lint typecheck bench dist \
+	image install uninstall clean
 
 # `sudo make install`: a virtual environment under PREFIX made with the system's Python, the
-# unit in /etc/systemd/system with ExecStart pointing into it, and the example configuration in
-# /etc/renewd unless one is there. DESTDIR stages everything under another root (for packaging
-# and for the test); a virtual environment is not relocatable, so a staged one runs only where
-# it was staged.
+# unit in UNITDIR with every path in it (ExecStart, the configuration, the credentials, the state
+# directory) rewritten to these variables, and the example configuration in CONFDIR unless one is
+# there, its roster and state in STATEDIR. DESTDIR stages everything under another root (for
+# packaging and for the test); a virtual environment is not relocatable, so a staged one runs
+# only where it was staged. README.md, "Install as a service", names each variable.
 PREFIX ?= /opt/renewd
 DESTDIR ?=
 SYSPYTHON ?= /usr/bin/python3
 CONFDIR ?= /etc/renewd
 UNITDIR ?= /etc/systemd/system
-# The roster lives in the unit's StateDirectory: under ProtectSystem=strict and DynamicUser=yes it
-# is the one place the service may write, so the console's roster upload can replace the file.
-ROSTERDIR ?= /var/lib/renewd/roster
+# The unit's StateDirectory, so under /var/lib: the database and the feed key, and the roster,
+# since under ProtectSystem=strict and DynamicUser=yes it is the one place the service may write
+# (the console's roster upload replaces the file there).
+STATEDIR ?= /var/lib/renewd
+ROSTERDIR ?= $(STATEDIR)/roster
 # What pip installs into PREFIX: this source tree, or a wheel built by `make dist`.
 PACKAGE ?= .
 
@@ -34,7 +39,7 @@ $(STAMP): pyproject.toml
 # commands reach the running daemon's state. Written once; yours to edit.
 LOCAL ?= renewd.toml
 $(LOCAL):
-	sed -e 's|^dir = "/var/lib/renewd" .*|dir = "state"                    # ./state, beside this file|' \
+	sed -e 's|^dir = "/var/lib/renewd"$$|dir = "state"                    # ./state, beside this file|' \
 	    $(CONFIG) > $@
 	@echo "wrote $@ (the example config, state in ./state): use renewd COMMAND -c $@"
 
@@ -58,7 +63,7 @@ test-slow: $(STAMP)
 
 # While iterating: the units only (no daemon, subprocess, server or browser), under 30 seconds.
 test-fast: $(STAMP)
-	$(BIN)/pytest -q -n 2 -m "not slow and not integration and not browser"
+	$(BIN)/pytest -q -n 2 -m "not slow and not integration and not browser and not image"
 
 # Time bombs: the suite (browser and real_clock tests aside) again with the clock moved by libfaketime to
 # inside Spring Festival 2027 before send_at (08:10 in Shanghai), and to the next year's estimate
@@ -69,7 +74,7 @@ test-clock: $(STAMP)
 	for day in $(CLOCK_DAYS); do \
 	    echo "== the wall clock at $$day"; \
 	    PYTHONPATH=$(CURDIR)/tests/faketime FAKETIME_DONT_FAKE_MONOTONIC=1 faketime "$$day" \
-	        $(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not slow and not browser and not real_clock" \
+	        $(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not slow and not browser and not real_clock and not image" \
 	            -p no:cacheprovider \
 	        || exit 1; \
 	done
@@ -93,24 +98,49 @@ bench: $(STAMP)
 dist: $(STAMP)
 	$(BIN)/python -m build --outdir dist .
 
+# `make image`: the container image $(IMAGE) from the Containerfile, with podman (docker if there
+# is no podman); README.md, "Run it in a container". podman's `--format docker` keeps the
+# HEALTHCHECK. IMAGE_FLAGS: more build options (CI adds its machine's, .ci/run).
+CONTAINER ?= $(notdir $(or $(shell command -v podman 2>/dev/null),$(shell command -v docker 2>/dev/null),podman))
+IMAGE ?= renewd
+IMAGE_FLAGS ?=
+image:
+	$(CONTAINER) build $(if $(filter podman,$(CONTAINER)),--format docker) $(IMAGE_FLAGS) \
+	    -t $(IMAGE) -f Containerfile .
+
+# The image for real, with podman (tests/test_image.py): run as README.md says and checked from
+# the host (a feed, the console's sign-in page, mail to an SMTP server on the host, a restart that
+# sends nothing again, the healthcheck, a clean stop on SIGTERM).
+test-image: $(STAMP) image
+	RENEWD_TEST_IMAGE=$(IMAGE) $(BIN)/pytest -q -p no:xdist -m image tests/test_image.py
+
 install:
+	@case "$(STATEDIR)" in /var/lib/?*) ;; *) \
+	    echo "STATEDIR=$(STATEDIR): the unit's StateDirectory must be under /var/lib"; exit 2;; esac
 	$(SYSPYTHON) -m venv --clear $(DESTDIR)$(PREFIX)
 	$(DESTDIR)$(PREFIX)/bin/pip install --quiet --upgrade pip
 	$(DESTDIR)$(PREFIX)/bin/pip install --quiet $(PACKAGE)
 	install -d -m 0755 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(CONFDIR) $(DESTDIR)$(PREFIX)/share/doc/renewd
 	sed -e 's|/opt/renewd/|$(PREFIX)/|g' -e 's|/etc/renewd/|$(CONFDIR)/|g' \
+	    -e 's|/var/lib/renewd|$(STATEDIR)|g' \
+	    -e 's|^StateDirectory=renewd$$|StateDirectory=$(patsubst /var/lib/%,%,$(STATEDIR))|' \
+	    $(if $(filter /etc/%,$(CONFDIR)),\
+	        -e 's|^ConfigurationDirectory=renewd$$|ConfigurationDirectory=$(patsubst /etc/%,%,$(CONFDIR))|',\
+	        -e '/^ConfigurationDirectory=/d') \
 	    systemd/renewd.service > $(DESTDIR)$(UNITDIR)/renewd.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/renewd.service
 	install -m 0644 README.md CHANGELOG.md config.example.toml $(DESTDIR)$(PREFIX)/share/doc/renewd/
 	test -e $(DESTDIR)$(CONFDIR)/config.toml || { \
-	    sed -e 's|^files = \["examples/people.csv"\]|files = ["$(ROSTERDIR)/people.csv"]|' \
+	    sed -e '1s|.*|# renewd configuration, written by `make install` from config.example.toml: yours to edit (installing again keeps it).|' \
+	        -e 's|^files = \["examples/people.csv"\] .*|files = ["$(ROSTERDIR)/people.csv"]  # the sample roster: replace it, or upload yours in the console|' \
+	        -e 's|^dir = "/var/lib/renewd"$$|dir = "$(STATEDIR)"|' \
 	        config.example.toml > $(DESTDIR)$(CONFDIR)/config.toml && \
 	    chmod 0644 $(DESTDIR)$(CONFDIR)/config.toml; }
 	test -e $(DESTDIR)$(ROSTERDIR)/people.csv || \
 	    install -D -m 0644 examples/people.csv $(DESTDIR)$(ROSTERDIR)/people.csv
 	@echo "renewd installed in $(DESTDIR)$(PREFIX); configuration in $(DESTDIR)$(CONFDIR)"
 
-# Keeps $(CONFDIR) (your configuration) and /var/lib/renewd (the state and the roster).
+# Keeps $(CONFDIR) (your configuration) and $(STATEDIR) (the state and the roster).
 uninstall:
 	if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl disable --now renewd || true; fi
 	rm -f $(DESTDIR)$(UNITDIR)/renewd.service

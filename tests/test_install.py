@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -33,6 +34,38 @@ def run(*args: str | Path, **kw: object) -> subprocess.CompletedProcess[str]:
     )  # type: ignore[call-overload]
     assert result.returncode == 0, f"{args}: {result.stdout}\n{result.stderr}"
     return result  # type: ignore[no-any-return]
+
+
+def installed_config(rosterdir: str, statedir: str) -> str:
+    """What `make install` writes: the example, its paths and the comments on them its own."""
+    lines = (ROOT / "config.example.toml").read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[0] = (
+        "# renewd configuration, written by `make install` from config.example.toml: yours to"
+        " edit (installing again keeps it).\n"
+    )
+    for i, line in enumerate(lines):
+        if line.startswith('files = ["examples/people.csv"]'):
+            lines[i] = (
+                f'files = ["{rosterdir}/people.csv"]  # the sample roster: replace it, or upload'
+                " yours in the console\n"
+            )
+        if line == 'dir = "/var/lib/renewd"\n':
+            lines[i] = f'dir = "{statedir}"\n'
+    return "".join(lines)
+
+
+def verify_unit(dest: Path, unit: str) -> None:
+    """`systemd-analyze verify --root`: it resolves ExecStart under DESTDIR, so the stage needs
+    what a real root has."""
+    if not (dest / "usr" / "lib" / "systemd" / "system").exists():
+        shutil.copytree(
+            "/usr/lib/systemd/system", dest / "usr" / "lib" / "systemd" / "system", symlinks=True
+        )
+        (dest / "bin").mkdir(exist_ok=True)
+        shutil.copy("/bin/kill", dest / "bin" / "kill")
+    verify = ["systemd-analyze", "verify", f"--root={dest}", unit]
+    result = subprocess.run(verify, capture_output=True, text=True, check=False)
+    assert (result.returncode, result.stdout + result.stderr) == (0, "")
 
 
 @pytest.fixture(scope="module")
@@ -74,24 +107,15 @@ def test_make_install_from_the_sdist_stages_a_service_that_verifies(
     text = unit.read_text()
     assert "ExecStart=/opt/renewd/bin/renewd run -c /etc/renewd/config.toml\n" in text
     assert "/usr/local/bin" not in text
-    # verify --root resolves ExecStart under DESTDIR; the stage needs what a real root has.
-    shutil.copytree(
-        "/usr/lib/systemd/system", dest / "usr" / "lib" / "systemd" / "system", symlinks=True
-    )
-    (dest / "bin").mkdir(exist_ok=True)
-    shutil.copy("/bin/kill", dest / "bin" / "kill")
-    verify = ["systemd-analyze", "verify", f"--root={dest}", "/etc/systemd/system/renewd.service"]
-    result = subprocess.run(verify, capture_output=True, text=True, check=False)
-    assert (result.returncode, result.stdout + result.stderr) == (0, "")
+    verify_unit(dest, "/etc/systemd/system/renewd.service")
 
     config = dest / "etc" / "renewd" / "config.toml"
     # The roster is in the unit's StateDirectory, the one place the service may write (the
     # console's roster upload replaces it there); the rest is the example as shipped.
     assert "StateDirectory=renewd\n" in text
+    assert "ConfigurationDirectory=renewd\n" in text
     assert "ProtectSystem=strict\n" in text
-    installed = '["/var/lib/renewd/roster/people.csv"]'
-    example = (ROOT / "config.example.toml").read_text()
-    assert config.read_text() == example.replace('["examples/people.csv"]', installed)
+    assert config.read_text() == installed_config("/var/lib/renewd/roster", "/var/lib/renewd")
     roster = dest / "var" / "lib" / "renewd" / "roster" / "people.csv"
     assert roster.read_bytes() == (ROOT / "examples" / "people.csv").read_bytes()
     env = {
@@ -115,12 +139,60 @@ def test_make_install_from_the_sdist_stages_a_service_that_verifies(
 
 
 @pytest.mark.skipif(not SYSPYTHON.exists(), reason="make install uses /usr/bin/python3")
-def test_make_install_honours_prefix(dist: Path, tmp_path: Path) -> None:
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze")
+def test_make_install_derives_every_path_from_its_variables(dist: Path, tmp_path: Path) -> None:
     [wheel] = dist.glob("renewd-*.whl")
     dest = tmp_path / "root"
-    run("make", "-C", ROOT, "install", f"DESTDIR={dest}", "PREFIX=/srv/renewd", f"PACKAGE={wheel}")
-    unit = (dest / "etc" / "systemd" / "system" / "renewd.service").read_text()
-    assert "ExecStart=/srv/renewd/bin/renewd run -c /etc/renewd/config.toml\n" in unit
-    assert "/opt/renewd/" not in unit  # every path (the comment may name the default)
+    variables = [
+        "PREFIX=/srv/renewd",
+        "CONFDIR=/srv/renewd/etc",
+        "UNITDIR=/srv/renewd/units",
+        "STATEDIR=/var/lib/renewd-hr",
+    ]
+    run("make", "-C", ROOT, "install", f"DESTDIR={dest}", f"PACKAGE={wheel}", *variables)
+    # Nothing outside them: no /etc/systemd/system, no /etc/renewd, no /var/lib/renewd.
+    within = (dest / "srv" / "renewd", dest / "var" / "lib" / "renewd-hr")
+    outside = [
+        p for p in dest.rglob("*") if not p.is_dir() and not any(map(p.is_relative_to, within))
+    ]
+    assert outside == []
     renewd = dest / "srv" / "renewd" / "bin" / "renewd"
     assert run(renewd, "--version").stdout.strip() == f"renewd {__version__}"
+
+    unit = (dest / "srv" / "renewd" / "units" / "renewd.service").read_text()
+    assert "ExecStart=/srv/renewd/bin/renewd run -c /srv/renewd/etc/config.toml\n" in unit
+    assert "#LoadCredential=mail.password:/srv/renewd/etc/credentials/mail.password\n" in unit
+    assert "StateDirectory=renewd-hr\n" in unit
+    assert "ConfigurationDirectory" not in unit  # only for a directory under /etc
+    assert "/opt/renewd/" not in unit  # every path (the comment may name the default)
+    assert "/etc/renewd" not in unit
+    assert not re.search(r"/var/lib/renewd(?!-hr)", unit)
+    # systemd-analyze verify --root finds units only where systemd looks for them.
+    (dest / "etc" / "systemd" / "system").mkdir(parents=True)
+    shutil.copy(
+        dest / "srv" / "renewd" / "units" / "renewd.service", dest / "etc" / "systemd" / "system"
+    )
+    verify_unit(dest, "/etc/systemd/system/renewd.service")
+
+    # The configuration says where its roster and state are, and its comments say it too.
+    config = dest / "srv" / "renewd" / "etc" / "config.toml"
+    text = config.read_text(encoding="utf-8")
+    assert text == installed_config("/var/lib/renewd-hr/roster", "/var/lib/renewd-hr")
+    assert "examples/" not in text.split("[state]")[0]
+    roster = dest / "var" / "lib" / "renewd-hr" / "roster" / "people.csv"
+    assert roster.read_bytes() == (ROOT / "examples" / "people.csv").read_bytes()
+    env = {
+        **os.environ,
+        "RENEWD_STATE__DIR": str(tmp_path / "state"),
+        "RENEWD_ROSTER__FILES": json.dumps([str(roster)]),  # the stage's /var/lib
+    }
+    run(renewd, "check", "-c", config, env=env)
+
+
+def test_make_install_refuses_a_state_directory_the_unit_cannot_have(tmp_path: Path) -> None:
+    dest = tmp_path / "root"
+    command = ["make", "-C", str(ROOT), "install", f"DESTDIR={dest}", "STATEDIR=/srv/state"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode != 0
+    assert "STATEDIR=/srv/state: the unit's StateDirectory must be under /var/lib" in result.stdout
+    assert not dest.exists()
