@@ -62,3 +62,9 @@ def test_the_unit_bounds_memory_and_tasks() -> None:
     text = UNIT.read_text()
     assert "\nMemoryMax=2G\n" in text
     assert "\nTasksMax=256\n" in text
+
+
+def test_the_unit_does_not_unbuffer_python() -> None:
+    # Log records are flushed one by one; PYTHONUNBUFFERED only made `plan --json` write each
+    # token on its own (issue 20).
+    assert "PYTHONUNBUFFERED" not in UNIT.read_text()
