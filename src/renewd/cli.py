@@ -21,6 +21,12 @@ def common_options() -> argparse.ArgumentParser:
         help="configuration file (default: $RENEWD_CONFIG or /etc/renewd/config.toml)",
     )
     parent.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    parent.add_argument(
+        "--debug-libraries",
+        action="store_true",
+        help="with -v, also log the debug output of the libraries renewd uses (Apprise, urllib3,"
+        " aiohttp): it shows whole messages and addresses; secrets stay hidden",
+    )
     return parent
 
 
@@ -47,10 +53,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    redaction.cap_libraries(
+        logging.getLogger().handlers, debug_libraries=getattr(args, "debug_libraries", False)
+    )
     try:
         code: int = args.handler(args)
     except RenewdError as exc:
-        print(f"renewd: {exc}", file=sys.stderr)
+        print(f"renewd: {redaction.scrub(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

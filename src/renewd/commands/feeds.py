@@ -185,6 +185,6 @@ def run_serve(args: argparse.Namespace) -> int:
     from renewd.commands.run import setup_logging
     from renewd.daemon.runtime import Daemon
 
-    setup_logging(args.verbose)
+    setup_logging(args.verbose, args.debug_libraries)
     daemon = Daemon(config_path(args.config), deliver=False)
     return asyncio.run(daemon.serve())

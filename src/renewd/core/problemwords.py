@@ -21,16 +21,20 @@ from renewd.core.model import Lang
 from renewd.core.wording import say
 
 # An ID card (15/18 characters, the last maybe X) or a mainland mobile number, also written
-# with spaces or dashes: hidden wherever it appears in a value or a message.
-_NUMBERS_RE = re.compile(
-    r"(?<!\d)(?:\+?86[\s-]?)?1\d{2}[\s-]\d{4}[\s-]\d{4}(?!\d)|\d{11,}[Xx]?", re.ASCII
+# with spaces or dashes, or in full-width digits: hidden wherever it appears in a value or a
+# message (the console's pages, HR's notes and, through `renewd.redaction`, every log line).
+_D = "[0-9\uff10-\uff19]"
+NUMBERS_RE = re.compile(
+    rf"(?<!{_D})(?:\+?86[\s-]?)?1{_D}{{2}}[\s-]{_D}{{4}}[\s-]{_D}{{4}}(?!{_D})"
+    rf"|(?<!{_D}){_D}{{6}}[\s-]{_D}{{8}}[\s-]{_D}{{3}}[0-9\uff10-\uff19Xx\uff38\uff58](?!{_D})"
+    rf"|{_D}{{11,}}[Xx\uff38\uff58]?"
 )
 _SOURCE_RE = re.compile(r"^(?P<file>.+), row (?P<row>\d+)$")
 
 
 def hide_numbers(text: str, lang: Lang) -> str:
     """`text` with every ID-card or phone-like number replaced by a placeholder."""
-    return _NUMBERS_RE.sub(say(lang, "problem.hidden"), text)
+    return NUMBERS_RE.sub(say(lang, "problem.hidden"), text)
 
 
 def _where(source: str, lang: Lang) -> str:

@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from renewd import clock
+from renewd import clock, redaction
 from renewd.calendar.changes import estimate_warning
 from renewd.calendar.snapshot import Snapshot
 from renewd.channels.factory import build_channels
@@ -80,6 +80,7 @@ class Daemon:
         poll_seconds: float = POLL_SECONDS,
     ) -> None:
         self.config = config
+        redaction.install()  # every log record scrubbed, also when not started by the CLI
         settings = load_settings(config)  # an invalid configuration refuses to start (exit 78)
         self.deliver_enabled = deliver
         self.poll_seconds = poll_seconds
