@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
 
 from renewd import __version__, redaction
 from renewd.commands import COMMANDS
 from renewd.core.errors import EX_USAGE, RenewdError
+from renewd.store.database import state_failure
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -44,6 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _said(exc: RenewdError) -> int:
+    """The one place a user-facing error is printed: its words (no secret, no personal number)
+    on stderr, and its exit code."""
+    print(f"renewd: {redaction.scrub(str(exc))}", file=sys.stderr)
+    return exc.exit_code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     redaction.install()  # before the first log line: no secret reaches any handler
     parser = build_parser()
@@ -59,10 +68,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.handler(args)
     except RenewdError as exc:
-        print(f"renewd: {redaction.scrub(str(exc))}", file=sys.stderr)
-        return exc.exit_code
+        return _said(exc)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return EX_USAGE
+    except (sqlite3.Error, OSError) as exc:  # the state database or its disk: 73, 74 or 75
+        clean = state_failure(exc)
+        if clean is None:
+            raise
+        return _said(clean)
     return code

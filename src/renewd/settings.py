@@ -23,6 +23,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from renewd import redaction
 from renewd.channels.settings import SECRET_KEYS, ChannelSettings, ChannelType, scope_problems
 from renewd.core.errors import ConfigError, Problem
+from renewd.core.feeds import ALL_FEED
 from renewd.core.model import Lang
 from renewd.core.policy import (
     CalendarOptions,
@@ -180,6 +181,13 @@ class FeedSettings(_Section):
     tags: tuple[str, ...] = ()
     alarms: bool = False
 
+    @field_validator("name")
+    @classmethod
+    def _not_built_in(cls, value: str) -> str:
+        if value == ALL_FEED:  # the names of group and person feeds depend on the roster
+            raise ValueError(f"{ALL_FEED!r} is the name of the feed of everyone; name it otherwise")
+        return value
+
 
 class FeedsSettings(_Section):
     alarms: bool = False
@@ -188,6 +196,15 @@ class FeedsSettings(_Section):
     # feed holds his whole plan.
     window_days: int = Field(default=400, ge=1, le=3660)
     extra: tuple[FeedSettings, ...] = ()
+
+    @field_validator("extra")
+    @classmethod
+    def _unique(cls, extra: tuple[FeedSettings, ...]) -> tuple[FeedSettings, ...]:
+        names = [feed.name for feed in extra]
+        dupes = sorted({name for name in names if names.count(name) > 1})
+        if dupes:
+            raise ValueError(f"two extra feeds are named {', '.join(map(repr, dupes))}")
+        return extra
 
 
 class Settings(BaseSettings):
