@@ -93,7 +93,7 @@ async def sighup_keeps_the_last_good_state(daemon: Daemon, config: Path, bad: st
     config.write_text(good, encoding="utf-8")
     await daemon.reload()
     assert daemon.health.config_problem is None
-    return warning
+    return str(warning)
 
 
 @pytest.mark.parametrize("bad", CONFIG_ERRORS, ids=[b.id for b in CONFIG_ERRORS])
