@@ -57,14 +57,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     redaction.install()  # before the first log line: no secret reaches any handler
     parser = build_parser()
     args = parser.parse_args(argv)
+    before = list(logging.getLogger().handlers)
     logging.basicConfig(
         level=logging.DEBUG if getattr(args, "verbose", False) else logging.INFO,
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    redaction.cap_libraries(
-        logging.getLogger().handlers, debug_libraries=getattr(args, "debug_libraries", False)
-    )
+    ours = [h for h in logging.getLogger().handlers if h not in before]  # none if embedded
+    redaction.cap_libraries(ours, debug_libraries=getattr(args, "debug_libraries", False))
     try:
         code: int = args.handler(args)
     except RenewdError as exc:

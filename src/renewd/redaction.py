@@ -48,16 +48,6 @@ _PATTERNS = (
     # dot, base64url MAC. Whoever holds it can record the holder's step.
     (re.compile(r"(/+a/+)[\w-]{8,}\.[\w-]{8,}", re.ASCII), r"\1…"),
 )
-# Loggers whose debug lines carry payloads or URLs; held at INFO unless `--debug-libraries`.
-PAYLOAD_LOGGERS = (
-    "apprise",
-    "urllib3",
-    "requests",
-    "httpx",
-    "httpcore",
-    "aiohttp",
-    "aiosmtplib",
-)
 
 
 class _HoldsSecrets(Protocol):
@@ -151,10 +141,6 @@ def cap_libraries(handlers: Iterable[logging.Handler], *, debug_libraries: bool 
     `debug_libraries` (the `--debug-libraries` flag) asks for it."""
     if debug_libraries:
         return
-    for name in PAYLOAD_LOGGERS:  # cheaper than formatting a record the filter then drops
-        logger = logging.getLogger(name)
-        if logger.level < logging.INFO:
-            logger.setLevel(logging.INFO)
     for handler in handlers:
         if not any(isinstance(f, LibraryCap) for f in handler.filters):
             handler.addFilter(LibraryCap())
