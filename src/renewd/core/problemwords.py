@@ -119,6 +119,28 @@ _NOTICE_MESSAGES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], Lang], s
     (re.compile(r"neither rest days .* nor a working day .*"), _fixed("problem.notice.neither")),
     (re.compile(r"not a statutory holiday name"), _fixed("problem.notice.not_statutory")),
     (
+        re.compile(
+            r"(?P<length>\d+) rest days from (?P<start>\S+) to (?P<end>\S+): longer than"
+            r" (?P<holiday>\S+) has ever been \(at most (?P<most>\d+)\); is a date mistyped\?"
+        ),
+        lambda m, lang: say(
+            lang,
+            "problem.notice.too_long",
+            length=m["length"],
+            start=m["start"],
+            end=m["end"],
+            holiday=m["holiday"],
+            most=m["most"],
+        ),
+    ),
+    (
+        re.compile(
+            r"(?P<total>\d+) rest days in all: more than any year has had"
+            r" \(at most (?P<most>\d+)\); is a date mistyped\?"
+        ),
+        lambda m, lang: say(lang, "problem.notice.too_many", total=m["total"], most=m["most"]),
+    ),
+    (
         re.compile(r"(?P<day>\d{4}-\d\d-\d\d) is also a rest day of (?P<other>.+)"),
         lambda m, lang: say(lang, "problem.notice.overlap", day=m["day"], other=m["other"]),
     ),
