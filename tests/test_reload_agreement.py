@@ -14,6 +14,7 @@ import asyncio
 import datetime as dt
 import json
 import signal
+import sqlite3
 import time
 import urllib.error
 import urllib.request
@@ -198,3 +199,43 @@ def test_sighup_with_a_clashing_extra_feed_keeps_the_daemon_whole(write: Write) 
         _, output = process.stop()
     assert "Traceback" not in output
     assert "Task exception was never retrieved" not in output
+
+
+def test_feeds_that_cannot_be_written_are_said_and_published_at_the_next_sweep(
+    write: Write,
+) -> None:
+    """A reload whose feeds cannot be written (the state database full or locked) escaped into
+    the loop before; now the new snapshot stays in force, /healthz says the feeds are behind,
+    and the next sweep publishes them."""
+    write("people.csv", ROSTER)
+    config = running_config(write)
+
+    async def scenario() -> None:
+        daemon = Daemon(config, clock=lambda: NOW)
+        await daemon.start()
+        try:
+            feeds = daemon.feeds
+            assert feeds is not None
+            refresh = feeds.refresh
+
+            def full(*args: Any, **kwargs: Any) -> bool:
+                raise sqlite3.OperationalError("database or disk is full")
+
+            feeds.refresh = full  # type: ignore[method-assign]
+            (config.parent / "people.csv").write_text(ROSTER + NEW_PERSON, encoding="utf-8")
+            assert await daemon.reload()
+            assert daemon.snapshot is not None
+            assert len(daemon.snapshot.people) == 3  # in force for the passes
+            assert "person-1003" not in {spec.name for spec in feeds.specs}  # the old feeds
+            status, body = await asyncio.to_thread(healthz, daemon)
+            assert (status, body["status"]) == (200, "degraded"), body
+            assert any("feeds not refreshed" in w for w in body["warnings"]), body
+            feeds.refresh = refresh  # type: ignore[method-assign]
+            await daemon.run_pass("sweep")
+            assert "person-1003" in {spec.name for spec in feeds.specs}
+            status, body = await asyncio.to_thread(healthz, daemon)
+            assert not any("feeds not refreshed" in w for w in body["warnings"]), body
+        finally:
+            await daemon.stop()
+
+    asyncio.run(scenario())
