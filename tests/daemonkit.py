@@ -24,6 +24,7 @@ class Daemon:
     port: int
     env: dict[str, str] = field(default_factory=dict)
     command: str = "run"  # or "serve": the same daemon with delivery switched off
+    flags: tuple[str, ...] = ()  # more options, e.g. ("-v",)
     proc: subprocess.Popen[str] | None = None
     sock: socket.socket | None = None
     messages: list[str] = field(default_factory=list)
@@ -52,7 +53,7 @@ class Daemon:
         self.log_path = self.config.parent / f"daemon-{id(self)}.log"
         self._log = self.log_path.open("w", encoding="utf-8")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "renewd", self.command, "-c", str(self.config)],
+            [sys.executable, "-m", "renewd", self.command, *self.flags, "-c", str(self.config)],
             env=env,
             stdout=self._log,
             stderr=subprocess.STDOUT,

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 # Ports handed to servers that bind them later (a daemon's `listen`, an SMTP sink). They come from
 # below the kernel's ephemeral range (32768 and up on Linux), so no socket the kernel numbers can
@@ -59,10 +60,30 @@ class Sink:
         return [to for _, rcpts, _ in self.messages for to in rcpts]
 
 
+class _Login:
+    """An aiosmtpd authenticator accepting one user and password (AUTH PLAIN/LOGIN)."""
+
+    def __init__(self, user: str, password: str) -> None:
+        self.user, self.password = user.encode(), password.encode()
+
+    def __call__(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+    ) -> AuthResult:
+        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (
+            self.user,
+            self.password,
+        )
+        return AuthResult(success=ok)
+
+
 @contextmanager
-def smtp_server() -> Iterator[tuple[Sink, int]]:
+def smtp_server(login: tuple[str, str] | None = None) -> Iterator[tuple[Sink, int]]:
+    """An SMTP sink; with `login` (user, password) it requires AUTH, over plain text."""
     sink, port = Sink(), free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    auth: dict[str, Any] = {}
+    if login is not None:
+        auth = {"authenticator": _Login(*login), "auth_require_tls": False, "auth_required": True}
+    controller = Controller(sink, hostname="127.0.0.1", port=port, **auth)
     controller.start()
     try:
         yield sink, port

@@ -10,7 +10,7 @@ from pathlib import Path
 from renewd.cli import build_parser
 
 README = Path(__file__).parent.parent / "README.md"
-COMMON = {"-h", "--help", "-c", "--config", "-v", "--verbose"}
+COMMON = {"-h", "--help", "-c", "--config", "-v", "--verbose", "--debug-libraries"}
 
 
 def subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:

@@ -172,7 +172,8 @@ def test_every_command_with_verbose_logs_no_secret(config: Path, env: dict[str, 
     seen = []
     for args in commands:
         result = subprocess.run(
-            [sys.executable, "-m", "renewd", *args, "-v", "-c", c],
+            # --debug-libraries: Apprise's and urllib3's own debug lines too, payloads and URLs
+            [sys.executable, "-m", "renewd", *args, "-v", "--debug-libraries", "-c", c],
             capture_output=True,
             text=True,
             env=env,

@@ -14,8 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from renewd.core.errors import EX_DATAERR
+from renewd.core.model import Lang
 from renewd.core.notices import NoticeError, NoticeFormat, NoticeYearMissing, parse_notice
 from renewd.core.policy import CalendarOptions
+from renewd.core.problemwords import describe
 from renewd.core.workdays import Layer, WorkdayCalendar
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notices"
@@ -318,3 +320,59 @@ def test_page_copy_with_a_wrong_day_count_is_refused_naming_the_line() -> None:
     (problem,) = _refused(page).problems
     assert problem.row == _line_of(page, "七、国庆节")
     assert "says 8 days but 2026-10-01 to 2026-10-07 is 7" in problem.message
+
+
+# -- plausible rest periods (issue 18, item 15): a mistyped date is refused, naming the line ---
+
+
+def test_a_37_day_spring_festival_is_refused_naming_the_line() -> None:
+    page = PAGES[2026].replace(
+        "2月15日（农历腊月二十八、星期日）至23日（农历正月初七、星期一）放假调休，共9天。"
+        "2月14日（星期六）、2月28日（星期六）上班。",
+        "2月15日（农历腊月二十八、星期日）至3月23日放假调休，共37天。2月14日（星期六）上班。",
+    )
+    assert page != PAGES[2026]
+    error = _refused(page, name="2026-page.txt")
+    problem, total = error.problems
+    assert problem.row == _line_of(page, "二、春节") == 17
+    assert problem.field == "春节"
+    assert problem.message.startswith("37 rest days from 2026-02-15 to 2026-03-23")
+    assert "at most 10" in problem.message
+    assert "row 17" in str(error)
+    assert total.message.startswith("61 rest days in all")  # 28 more than the real 33
+    said = describe(problem, Lang.ZH)  # as the console's calendar page says it
+    assert "2026-02-15至2026-03-23共37天，比春节历年的假期都长（最多10天）" in said
+
+
+def test_a_three_week_national_day_in_holiday_cn_json_is_refused() -> None:
+    doc = json.loads(JSON_2026)
+    doc["days"] = [d for d in doc["days"] if d["date"] != "2026-10-10"]  # its make-up day
+    doc["days"] += [
+        {"name": "国庆节", "date": f"2026-10-{day:02d}", "isOffDay": True} for day in range(8, 15)
+    ]
+    error = _refused(json.dumps(doc), name="2026.json")
+    (problem,) = error.problems
+    assert problem.field == "国庆节"
+    assert problem.message.startswith("14 rest days from 2026-10-01 to 2026-10-14")
+
+
+def test_a_year_with_more_rest_days_than_any_had_is_refused() -> None:
+    ranges = {  # each holiday within its own bound, 43 days in all
+        "元旦": ("01-01", 4), "春节": ("02-10", 10), "清明节": ("04-03", 4),
+        "劳动节": ("05-01", 7), "端午节": ("06-01", 4), "中秋节": ("09-01", 4),
+        "国庆节": ("10-01", 10),
+    }  # fmt: skip
+    days = [
+        {"name": name, "date": str(D(f"2026-{start}") + dt.timedelta(days=n)), "isOffDay": True}
+        for name, (start, length) in ranges.items()
+        for n in range(length)
+    ]
+    doc = {"year": 2026, "papers": ["synthetic"], "days": days}
+    error = _refused(json.dumps(doc))
+    (problem,) = error.problems
+    assert problem.message.startswith("43 rest days in all: more than any year has had")
+
+
+@pytest.mark.parametrize("year", [2023, 2024, 2026])
+def test_every_real_notice_is_plausible(year: int) -> None:
+    assert parse_notice(PAGES[year]).year == year

@@ -8,17 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from configkit import CONFIG_ERRORS, MINIMAL, BadConfig
 from renewd.channels.settings import EmailSettings, WecomSettings
 from renewd.core.errors import EX_CONFIG, ConfigError
 from renewd.core.policy import Fallback
 from renewd.settings import load_settings
 
 Write = Callable[[str, str], Path]
-
-MINIMAL = """
-[roster]
-files = ["people.csv"]
-"""
 
 
 def test_defaults_and_relative_paths(write: Write) -> None:
@@ -80,38 +76,18 @@ def test_secrets_from_credentials_directory_then_environment(
     assert "from-credentials" not in repr(settings)
 
 
-@pytest.mark.parametrize(
-    ("text", "field", "message"),
-    [
-        (MINIMAL + "[policy]\nwindow_dayz = 30\n", "policy.window_dayz", "unknown key"),
-        (MINIMAL + '[policy.owners]\nprepar = "employer"\n', "policy.owners.prepar", "unknown key"),
-        (MINIMAL + '[policy.owners]\nprepare = "boss"\n', "policy.owners.prepare", "'holder'"),
-        (MINIMAL + '[policy]\nwindow_days = "soon"\n', "policy.window_days", "integer"),
-        (MINIMAL + '[notify]\nescalate_to = ["nope"]\n', None, "unknown channel 'nope'"),
-        ("[roster]\nfiles = []\n", "roster.files", "at least 1"),
-        ("", "roster", "Field required"),
-        (MINIMAL + '[server]\nlisten = "8765"\n', "server.listen", "HOST:PORT"),
-        ('timezone = "Mars/Olympus"\n' + MINIMAL, "timezone", "unknown time zone"),
-        (
-            MINIMAL + '[calendar.years.2027]\noff = ["2027-02-30"]\n',
-            "calendar.years.2027.off",
-            "not a date",
-        ),
-    ],
-)
-def test_bad_config_names_file_and_key(
-    write: Write, text: str, field: str | None, message: str
-) -> None:
-    path = write("config.toml", text)
+@pytest.mark.parametrize("bad", CONFIG_ERRORS, ids=[b.id for b in CONFIG_ERRORS])
+def test_bad_config_names_file_and_key(write: Write, bad: BadConfig) -> None:
+    path = write("config.toml", bad.text)
     with pytest.raises(ConfigError) as caught:
         load_settings(path)
     assert caught.value.exit_code == EX_CONFIG
     problems = caught.value.problems
     assert problems
     assert all(p.file == str(path) for p in problems)
-    if field is not None:
-        assert [p.field for p in problems] == [field]
-    assert message in str(caught.value)
+    if bad.field is not None:
+        assert [p.field for p in problems] == [bad.field]
+    assert bad.message in str(caught.value)
 
 
 def test_syntax_error_and_missing_file(write: Write, tmp_path: Path) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
 
 from renewd import __version__, redaction
 from renewd.commands import COMMANDS
 from renewd.core.errors import EX_USAGE, RenewdError
+from renewd.store.database import state_failure
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -21,6 +23,12 @@ def common_options() -> argparse.ArgumentParser:
         help="configuration file (default: $RENEWD_CONFIG or /etc/renewd/config.toml)",
     )
     parent.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    parent.add_argument(
+        "--debug-libraries",
+        action="store_true",
+        help="with -v, also log the debug output of the libraries renewd uses (Apprise, urllib3,"
+        " aiohttp): it shows whole messages and addresses; secrets stay hidden",
+    )
     return parent
 
 
@@ -38,22 +46,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _said(exc: RenewdError) -> int:
+    """The one place a user-facing error is printed: its words (no secret, no personal number)
+    on stderr, and its exit code."""
+    print(f"renewd: {redaction.scrub(str(exc))}", file=sys.stderr)
+    return exc.exit_code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     redaction.install()  # before the first log line: no secret reaches any handler
     parser = build_parser()
     args = parser.parse_args(argv)
+    before = list(logging.getLogger().handlers)
     logging.basicConfig(
         level=logging.DEBUG if getattr(args, "verbose", False) else logging.INFO,
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    ours = [h for h in logging.getLogger().handlers if h not in before]  # none if embedded
+    redaction.cap_libraries(ours, debug_libraries=getattr(args, "debug_libraries", False))
     try:
         code: int = args.handler(args)
     except RenewdError as exc:
-        print(f"renewd: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return _said(exc)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return EX_USAGE
+    except (sqlite3.Error, OSError) as exc:  # the state database or its disk: 73, 74 or 75
+        clean = state_failure(exc)
+        if clean is None:
+            raise
+        return _said(clean)
     return code

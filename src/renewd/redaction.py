@@ -1,4 +1,5 @@
-"""Secrets never reach a log line, at any level, from any logger (Apprise and urllib3 included).
+"""Secrets and personal numbers never reach a log line, at any level, from any logger (Apprise
+and urllib3 included), and no library's debug output (payloads: whole messages) unless asked for.
 
 `install()` replaces the log record factory, so every record is scrubbed once, when it is made,
 before any handler sees it: handlers added later (Apprise's own, a test's) get clean records too.
@@ -6,8 +7,15 @@ Scrubbed are every configured secret (`register(settings)`: channel passwords, b
 keys, app secrets, Apprise URLs and the parts of them that look like tokens), every access token
 a channel obtained at run time (`register_secret`), and whatever looks like a credential:
 `bot<id>:<token>` in a Telegram URL, `key=`/`access_token=`/`corpsecret=` query values, the
-password of `scheme://user:password@`, and feed tokens in paths (`/feeds/<token>`, any case,
-any number of slashes).
+password of `scheme://user:password@`, feed tokens in paths (`/feeds/<token>`, any case, any
+number of slashes) and one-click action-link tokens (`/a/<payload>.<mac>`). ID-card and mobile
+numbers are hidden as the console hides them (`renewd.core.problemwords.NUMBERS_RE`), wherever
+they appear: a roster value quoted in a problem, an address, an exception.
+
+`LibraryCap` (put on the handlers by every entry: the CLI, `renewd run` and `renewd serve`)
+drops the DEBUG records of every logger outside renewd: Apprise logs each payload whole (a
+holder's message with his action links), urllib3 and aiohttp each URL. `-v` shows renewd's own
+debug lines; `--debug-libraries` asks for theirs too (still scrubbed as above).
 """
 
 from __future__ import annotations
@@ -18,6 +26,9 @@ import threading
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 from urllib.parse import quote, unquote, urlsplit
+
+from renewd.core.model import Lang
+from renewd.core.problemwords import hide_numbers
 
 MASK = "***"
 _MIN_SECRET = 6  # shorter values (a port, "on") would mask ordinary words
@@ -33,6 +44,9 @@ _PATTERNS = (
     ),
     (re.compile(r"(://[^/\s:@]*:)[^/\s@]+@"), r"\1" + MASK + "@"),
     (re.compile(r"(/+feeds/+)[^\s?#'\"<>]+", re.IGNORECASE), r"\1…"),
+    # A one-click action link's token (`renewd.delivery.actionlinks`): base64url payload, a
+    # dot, base64url MAC. Whoever holds it can record the holder's step.
+    (re.compile(r"(/+a/+)[\w-]{8,}\.[\w-]{8,}", re.ASCII), r"\1…"),
 )
 
 
@@ -89,13 +103,13 @@ def _url_parts(url: str) -> Iterable[str]:
 
 
 def scrub(text: str) -> str:
-    """`text` without any registered secret or credential-looking part."""
+    """`text` without any registered secret, credential-looking part or personal number."""
     for secret in sorted(_secrets, key=len, reverse=True):
         if secret in text:
             text = text.replace(secret, MASK)
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
-    return text
+    return hide_numbers(text, Lang.EN)
 
 
 def _scrub_record(record: logging.LogRecord) -> None:
@@ -111,6 +125,25 @@ def _scrub_record(record: logging.LogRecord) -> None:
         record.exc_text = scrub(record.exc_text)
     if record.stack_info:
         record.stack_info = scrub(record.stack_info)
+
+
+class LibraryCap(logging.Filter):
+    """A handler filter: DEBUG records of loggers outside renewd are dropped, whatever level a
+    library sets on its own logger (Apprise lowers it while it captures a send's log)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        name = record.name
+        return record.levelno >= logging.INFO or name == "renewd" or name.startswith("renewd.")
+
+
+def cap_libraries(handlers: Iterable[logging.Handler], *, debug_libraries: bool = False) -> None:
+    """Keep third-party debug output (payloads, URLs) out of `handlers`, unless
+    `debug_libraries` (the `--debug-libraries` flag) asks for it."""
+    if debug_libraries:
+        return
+    for handler in handlers:
+        if not any(isinstance(f, LibraryCap) for f in handler.filters):
+            handler.addFilter(LibraryCap())
 
 
 def install() -> None:

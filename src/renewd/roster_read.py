@@ -11,7 +11,9 @@ no group or person takes the name of a `[[feeds.extra]]` feed, and the same rule
 - strict (`check`, an uploaded roster, a daemon with no state yet): all or nothing; one
   `RosterError` lists every problem of every file.
 
-A feed-name clash is never partial: it is a configuration conflict, and the read refuses.
+A feed-name clash is never partial for the daemon: it is a configuration conflict, and the read
+refuses (the last good roster stays, rather than a person going as a leaver). A command that only
+reads and publishes (`feeds`, `export`, `plan`) asks to hold the clashing person back instead.
 
 The keys a roster holds for people (Bark device keys, PushPlus friend tokens) are secrets like a
 channel's: every read registers them with `renewd.redaction`, so no log line shows them.
@@ -25,7 +27,7 @@ from pathlib import Path
 from renewd import redaction
 from renewd.core.errors import RosterError
 from renewd.roster.assemble import NO_RECORDS, LastGood, PartialRoster, read_partial
-from renewd.roster.feednames import feed_name_problems
+from renewd.roster.feednames import feed_name_problems, hold_back_clashes
 from renewd.roster.reader import load_roster
 from renewd.settings import Settings
 
@@ -36,16 +38,22 @@ def read_roster(
     *,
     files: Sequence[Path] | None = None,
     strict: bool = False,
+    hold_clashes: bool = False,
 ) -> PartialRoster:
     """The roster `settings` name (or `files` in their place, for an upload being checked), read
-    within `[roster]` limits and checked against the configuration's feed names."""
+    within `[roster]` limits and checked against the configuration's feed names. With
+    `hold_clashes` (commands that only read and publish), a person whose feed would clash is
+    held back like a bad row instead of refusing the read."""
     paths = tuple(files) if files is not None else tuple(settings.roster.files)
     limits = settings.roster.limits()
     if strict:
         partial = PartialRoster(load_roster(paths, limits))
     else:
         partial = read_partial(paths, last_good, limits)
-    clashes = feed_name_problems(partial.roster, {feed.name for feed in settings.feeds.extra})
+    reserved = {feed.name for feed in settings.feeds.extra}
+    if hold_clashes and not strict:
+        return hold_back_clashes(partial, reserved)
+    clashes = feed_name_problems(partial.roster, reserved)
     if clashes:
         raise RosterError(
             f"the roster has {len(clashes)} feed name clash(es); nothing was loaded", clashes

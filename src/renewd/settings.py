@@ -20,9 +20,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from renewd import redaction
 from renewd.channels.kinds import ChannelSettings
 from renewd.channels.settings import SECRET_KEYS, ChannelType, scope_problems
 from renewd.core.errors import ConfigError, Problem
+from renewd.core.feeds import ALL_FEED
 from renewd.core.model import Lang
 from renewd.core.policy import (
     CalendarOptions,
@@ -185,6 +187,13 @@ class FeedSettings(_Section):
     tags: tuple[str, ...] = ()
     alarms: bool = False
 
+    @field_validator("name")
+    @classmethod
+    def _not_built_in(cls, value: str) -> str:
+        if value == ALL_FEED:  # the names of group and person feeds depend on the roster
+            raise ValueError(f"{ALL_FEED!r} is the name of the feed of everyone; name it otherwise")
+        return value
+
 
 class FeedsSettings(_Section):
     alarms: bool = False
@@ -193,6 +202,15 @@ class FeedsSettings(_Section):
     # feed holds his whole plan.
     window_days: int = Field(default=400, ge=1, le=3660)
     extra: tuple[FeedSettings, ...] = ()
+
+    @field_validator("extra")
+    @classmethod
+    def _unique(cls, extra: tuple[FeedSettings, ...]) -> tuple[FeedSettings, ...]:
+        names = [feed.name for feed in extra]
+        dupes = sorted({name for name in names if names.count(name) > 1})
+        if dupes:
+            raise ValueError(f"two extra feeds are named {', '.join(map(repr, dupes))}")
+        return extra
 
 
 class Settings(BaseSettings):
@@ -371,6 +389,9 @@ def load_settings(path: Path | str) -> Settings:
         raise ConfigError(f"{path}: invalid configuration", _problems(str(path), exc)) from None
     resolved = _resolve_paths(settings, path.resolve().parent)
     resolved = resolved.model_copy(update={"config_file": path.resolve()})
+    # Every entry loads its settings here (the CLI, the daemon, a SIGHUP): from now on no log
+    # line shows a secret this configuration holds.
+    redaction.register(resolved)
     routes = resolved.route_problems()
     if routes:
         raise ConfigError("some channels or routes cannot deliver", routes)

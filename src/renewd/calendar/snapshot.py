@@ -57,6 +57,8 @@ class Snapshot:
     recorded: Mapping[str, Progress]  # progress from the state database, merged into `plans`
     # imported holiday notices (`renewd.store.notices`), a layer of `calendar`
     notices: Mapping[int, YearTable] = field(default_factory=lambda: MappingProxyType({}))
+    # people held back because they cannot be planned (`build_snapshot(hold_back=True)`)
+    held: tuple[Problem, ...] = ()
 
     @property
     def people(self) -> list[Person]:
@@ -100,6 +102,19 @@ def plan_everyone(
 ) -> tuple[PersonPlan, ...]:
     """Everyone's plan on `day`; `UnplannableRoster` naming where each person who cannot be
     planned comes from (file and row, never a name) when any cannot."""
+    plans, problems, failed = _plan(planner, people, day)
+    if failed:
+        raise UnplannableRoster(
+            f"the roster cannot be planned: {failed} of {len(people)} people", problems
+        )
+    return plans
+
+
+def _plan(
+    planner: Planner, people: Sequence[Person], day: dt.date
+) -> tuple[tuple[PersonPlan, ...], list[Problem], int]:
+    """The plans of those who can be planned, where the others come from (the first
+    `MAX_PROBLEMS`), and how many could not be."""
     plans: list[PersonPlan] = []
     problems: list[Problem] = []
     failed = 0
@@ -110,11 +125,7 @@ def plan_everyone(
             failed += 1
             if len(problems) < MAX_PROBLEMS:
                 problems.append(Problem(file=person.source or "roster", message=exc.message))
-    if failed:
-        raise UnplannableRoster(
-            f"the roster cannot be planned: {failed} of {len(people)} people", problems
-        )
-    return tuple(plans)
+    return tuple(plans), problems, failed
 
 
 def build_snapshot(
@@ -124,15 +135,24 @@ def build_snapshot(
     day: dt.date,
     recorded: Mapping[str, Progress],
     notices: Mapping[int, YearTable],
+    *,
+    hold_back: bool = False,
 ) -> Snapshot:
     """A new snapshot, validated by planning everyone (slow for a large roster: the daemon
-    calls it in a worker thread). Raises UnplannableRoster (or a CalendarError). `notices`, the
+    calls it in a worker thread). Raises UnplannableRoster (or a CalendarError); with
+    `hold_back` (commands that only read and publish: `renewd feeds`, `export`) the people who
+    cannot be planned are left out instead, and said in `Snapshot.held`. `notices`, the
     imported holiday notices (`App.notices`, `NoticeStore.tables()`), are required: a snapshot
     built without them would plan on the estimate and undo an import."""
     notices = MappingProxyType(dict(notices))
     calendar = calendar_of(settings, notices)
     planner = Planner(settings.policy.core(), calendar)
     people = merge_progress(roster.people, recorded)
+    plans, held, failed = _plan(planner, people, day)
+    if failed and not hold_back:
+        raise UnplannableRoster(
+            f"the roster cannot be planned: {failed} of {len(people)} people", held
+        )
     return Snapshot(
         settings=settings,
         roster=roster,
@@ -140,9 +160,10 @@ def build_snapshot(
         planner=planner,
         channels=MappingProxyType(dict(channels)),
         day=day,
-        plans=plan_everyone(planner, people, day),
+        plans=plans,
         recorded=MappingProxyType(dict(recorded)),
         notices=notices,
+        held=tuple(held),
     )
 
 

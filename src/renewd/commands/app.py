@@ -18,6 +18,7 @@ from renewd import clock, redaction
 from renewd.calendar.snapshot import Snapshot, build_snapshot, calendar_of
 from renewd.channels.base import Channel
 from renewd.channels.factory import build_channels
+from renewd.core.errors import EX_CONFIG, EX_DATAERR
 from renewd.core.model import Person, PersonPlan, Progress
 from renewd.core.plan import Planner
 from renewd.core.policy import YearTable
@@ -51,9 +52,7 @@ class App:
     @classmethod
     def load(cls, config: str | Path | None) -> App:
         path = config if isinstance(config, Path) else config_path(config)
-        settings = load_settings(path)
-        redaction.register(settings)  # from here on no log line shows these secrets
-        return cls(settings)
+        return cls(load_settings(path))  # its secrets are scrubbed from every log line
 
     @cached_property
     def notices(self) -> Mapping[int, YearTable]:
@@ -88,18 +87,19 @@ class App:
     def partial(self) -> PartialRoster:
         """The roster as the daemon serves it (`renewd.roster_read`): a bad row holds back only
         its own person, who keeps the last good record of the state database if it exists (a
-        command that only reads creates no state directory). Each problem is said on stderr."""
+        command that only reads creates no state directory); so does a person whose feed would
+        take an extra feed's name. Each problem is said on stderr."""
         path = self.settings.state.dir / DB_NAME
         if not path.exists():
-            partial = read_roster(self.settings)
+            partial = read_roster(self.settings, hold_clashes=True)
         else:
             db = Database(path)
             try:
-                partial = read_roster(self.settings, RosterRecords(db))
+                partial = read_roster(self.settings, RosterRecords(db), hold_clashes=True)
             finally:
                 db.close()
-        for problem in partial.problems:
-            print(f"renewd: warning: {problem}", file=sys.stderr)
+        for problem in partial.problems:  # no personal number, as in the log
+            print(f"renewd: warning: {redaction.scrub(str(problem))}", file=sys.stderr)
         return partial
 
     @cached_property
@@ -135,10 +135,28 @@ class App:
 
     def snapshot(self, day: dt.date, db: Database | None = None) -> Snapshot:
         """Everyone planned on `day`, progress included, with the channels: what the CLI's feeds
-        and reminders use, built as the daemon builds its own."""
-        return build_snapshot(
-            self.settings, self.roster, self.channels, day, self.recorded(db), self.notices
+        and reminders use, built as the daemon builds its own; a person who cannot be planned
+        is held back (`Snapshot.held`, each said on stderr), the others are planned."""
+        snap = build_snapshot(
+            self.settings,
+            self.roster,
+            self.channels,
+            day,
+            self.recorded(db),
+            self.notices,
+            hold_back=True,
         )
+        for problem in snap.held:
+            print(f"renewd: warning: held back: {redaction.scrub(str(problem))}", file=sys.stderr)
+        return snap
 
     def plans(self, day: dt.date, db: Database | None = None) -> list[PersonPlan]:
         return list(self.snapshot(day, db).plans)
+
+    def held_back(self, snap: Snapshot) -> int:
+        """The exit status of a command that served everyone it could: 0; 65 when a bad row held
+        back its person; 78 when someone could not be planned (a `[calendar.years]` table or
+        an imported notice is missing), as `renewd check` says them."""
+        if snap.held:
+            return EX_CONFIG
+        return EX_DATAERR if self.partial.problems else 0

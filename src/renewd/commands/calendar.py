@@ -9,6 +9,7 @@ import json
 import sys
 from pathlib import Path
 
+from renewd import redaction
 from renewd.calendar.notices import ImportResult, describe_notice, import_notice
 from renewd.calendar.status import calendar_status
 from renewd.commands.app import App, today
@@ -76,7 +77,10 @@ def print_import(result: ImportResult, dry_run: bool) -> None:
     for line in describe_notice(result.notice, Lang.EN):
         print(line)
     if result.roster_problem:
-        print(f"renewd: warning: moves not computed: {result.roster_problem}", file=sys.stderr)
+        print(
+            f"renewd: warning: moves not computed: {redaction.scrub(str(result.roster_problem))}",
+            file=sys.stderr,
+        )
     elif result.moves:
         print(f"{len(result.moves)} due date{'s' if len(result.moves) != 1 else ''} move:")
         for move in result.moves:
@@ -127,7 +131,7 @@ def run_status(args: argparse.Namespace) -> int:
         if db is not None:
             db.close()
     if report.roster_problem:
-        print(f"renewd: warning: {report.roster_problem}", file=sys.stderr)
+        print(f"renewd: warning: {redaction.scrub(str(report.roster_problem))}", file=sys.stderr)
     if args.json:
         doc = {
             "today": day.isoformat(),

@@ -31,11 +31,11 @@ def register(
 
 def run(args: argparse.Namespace) -> int:
     app = App.load(args.config)  # every channel has its keys, every route a destination
-    roster = app.strict_roster()  # raises RosterError with every problem
-    # Everyone can be planned (a calendar for every year), as the daemon plans them; the
-    # settings already checked every channel, so none is built here.
+    roster = app.strict_roster()  # raises RosterError with every problem, feed names included
+    # What the daemon does at start-up and on SIGHUP, so that `check` refuses what it refuses:
+    # every channel built (none is called), everyone planned (a calendar for every year).
     day: dt.date = args.today or today(app.settings)
-    snap = build_snapshot(app.settings, roster, {}, day, app.recorded(), app.notices)
+    snap = build_snapshot(app.settings, roster, app.channels, day, app.recorded(), app.notices)
     for warning in roster.warnings:
         print(f"renewd: warning: {warning}", file=sys.stderr)
     calendar = estimate_warning(snap, snap.plans, day)  # from [calendar] warn_from

@@ -78,20 +78,32 @@ def register(
     serve.set_defaults(handler=run_serve)
 
 
-def open_cache(app: App, day: dt.date | None = None, *, new_key: bool = False) -> FeedCache:
-    """The feed cache of `app`, refreshed with the roster planned as of `day`. A missing feed
-    key is an error once feeds were published, unless `new_key` (`rotate --all`)."""
+def open_cache(
+    app: App, day: dt.date | None = None, *, new_key: bool = False
+) -> tuple[FeedCache, int]:
+    """The feed cache of `app`, refreshed with the roster planned as of `day`, and the exit
+    status: a bad row holds back only its own person (named on stderr; 65, or 78 for someone no
+    calendar covers), the others' feeds are there. A missing feed key is an error once feeds
+    were published, unless `new_key` (`rotate --all`)."""
     settings = app.settings
     db = Database.in_dir(settings.state.dir)
     cache = FeedCache(settings, db, open_feed_key(db, settings.state.dir, replace=new_key))
     day = day or today(settings)
-    plans = app.plans(day, cache.store.db)
-    cache.refresh([p.person for p in plans], plans, day, now(settings))
-    return cache
+    snap = app.snapshot(day, cache.store.db)
+    cache.refresh(snap.people, snap.plans, day, now(settings))
+    held = {(p.file, p.row) for p in (*app.partial.problems, *snap.held)}
+    if held:
+        where = "; ".join(sorted(f if r is None else f"{f}, row {r}" for f, r in held)[:10])
+        print(
+            f"renewd: {len(held)} row(s) held back, the other people's feeds are up to date:"
+            f" {where}{' …' if len(held) > 10 else ''}",
+            file=sys.stderr,
+        )
+    return cache, app.held_back(snap)
 
 
 def run_list(args: argparse.Namespace) -> int:
-    cache = open_cache(App.load(args.config))
+    cache, status = open_cache(App.load(args.config))
     rows = []
     for spec in cache.specs:
         urls = cache.urls(spec.name)
@@ -109,19 +121,19 @@ def run_list(args: argparse.Namespace) -> int:
     if args.json:
         json.dump({"feeds": rows}, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
-        return 0
+        return status
     for row in rows:
         n = row["people"]
         print(f"{row['name']}  ({row['title']}, {n} {'person' if n == 1 else 'people'})")
         print(f"  {row['https']}")
         print(f"  {row['webcal']}")
-    return 0
+    return status
 
 
 def run_rotate(args: argparse.Namespace) -> int:
     if bool(args.name) == bool(args.all):
         raise UsageError("name one feed to rotate, or give --all")
-    cache = open_cache(App.load(args.config), new_key=args.all)
+    cache, _ = open_cache(App.load(args.config), new_key=args.all)
     if args.all:
         names = cache.rotate_all()
     else:
@@ -156,7 +168,8 @@ def _file_name(name: str) -> str:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    cache = open_cache(App.load(args.config), args.today)
+    app = App.load(args.config)
+    cache, status = open_cache(app, args.today)
     out: Path = args.out
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -169,14 +182,25 @@ def run_export(args: argparse.Namespace) -> int:
         written.add(name)
     removed = 0
     if not args.names:
+        # A person held back by a bad row keeps the feed file of his last good export.
+        held = {f"{cache.tokens.token(f'person-{pid}')}.ics" for pid in _held_ids(app, cache)}
         for stale in out.iterdir():
-            if TOKEN_FILE.match(stale.name) and stale.name not in written:
+            if TOKEN_FILE.match(stale.name) and stale.name not in written | held:
                 stale.unlink()  # a rotated token must stop working here too
                 removed += 1
     print(
         f"wrote {len(written)} feeds to {out}" + (f", removed {removed} stale" if removed else "")
     )
-    return 0
+    return status
+
+
+def _held_ids(app: App, cache: FeedCache) -> set[str]:
+    """Ids of rows held back (a bad row, a clash, no calendar) that have no feed this time."""
+    partial = app.partial
+    served = {member for spec in cache.specs for member in spec.members}
+    ids = {pid for records in partial.save for pid in records.held} | set(partial.held)
+    ids |= {person.id for person in partial.people}  # those no calendar could plan
+    return ids - served
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -185,6 +209,6 @@ def run_serve(args: argparse.Namespace) -> int:
     from renewd.commands.run import setup_logging
     from renewd.daemon.runtime import Daemon
 
-    setup_logging(args.verbose)
+    setup_logging(args.verbose, args.debug_libraries)
     daemon = Daemon(config_path(args.config), deliver=False)
     return asyncio.run(daemon.serve())

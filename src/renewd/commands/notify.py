@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 from zoneinfo import ZoneInfo
 
+from renewd import redaction
 from renewd.calendar.snapshot import build_snapshot
 from renewd.channels.formatting import render
 from renewd.commands.app import App, now, today
@@ -110,7 +111,7 @@ def run_notify(args: argparse.Namespace) -> int:
         # As the daemon: a bad row holds back only its own person (its last good record).
         roster = read_roster(app.settings, RosterRecords(db))
         for problem in roster.problems:
-            print(f"renewd: warning: {problem}", file=sys.stderr)
+            print(f"renewd: warning: {redaction.scrub(str(problem))}", file=sys.stderr)
         snap = build_snapshot(
             app.settings, roster.roster, app.channels, day, app.recorded(db), app.notices
         )

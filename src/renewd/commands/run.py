@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 
+from renewd import redaction
 from renewd.settings import config_path
 
 # syslog priorities, so journald shows levels when stderr goes to the journal
@@ -32,7 +33,9 @@ def register(
     parser.set_defaults(handler=run)
 
 
-def setup_logging(verbose: bool) -> None:
+def setup_logging(verbose: bool, debug_libraries: bool = False) -> None:
+    """The daemon's log: stderr (the journal under systemd), every record scrubbed
+    (`renewd.redaction`), libraries' debug output only with `--debug-libraries`."""
     handler = logging.StreamHandler(sys.stderr)
     if os.environ.get("JOURNAL_STREAM"):
         handler.setFormatter(_JournalFormatter("%(name)s: %(message)s"))
@@ -43,11 +46,12 @@ def setup_logging(verbose: bool) -> None:
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    redaction.cap_libraries([handler], debug_libraries=debug_libraries)
 
 
 def run(args: argparse.Namespace) -> int:
     from renewd.daemon.runtime import Daemon
 
-    setup_logging(args.verbose)
+    setup_logging(args.verbose, args.debug_libraries)
     daemon = Daemon(config_path(args.config))
     return asyncio.run(daemon.serve())

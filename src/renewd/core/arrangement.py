@@ -3,15 +3,16 @@
 `Notice` is what `renewd.core.notices` reads from the State Council notice or holiday-cn JSON:
 the rest-day ranges and make-up working days of one year (and of the December before, when its
 元旦 reaches back). `check_arrangement` refuses an arrangement that is incomplete (a statutory
-holiday missing) or inconsistent (outside the year, a make-up day that is not a weekend,
-overlaps), listing every problem. Pure.
+holiday missing), inconsistent (outside the year, a make-up day that is not a weekend,
+overlaps) or implausible (a rest period longer than any real one: a mistyped date), listing
+every problem. Pure.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -20,6 +21,13 @@ from renewd.core.policy import YearTable
 
 STATUTORY = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
 ALIASES = {"清明": "清明节", "五一": "劳动节", "国庆": "国庆节", "中秋": "中秋节", "端午": "端午节"}
+# The longest rest any holiday may have: a little above the longest it ever had (Spring Festival
+# 9, National Day with Mid-autumn 8, the Labour Day golden weeks of 2000–2007 7, the others 3),
+# so a mistyped date (a 37-day Spring Festival) is refused, and a real notice never.
+MAX_REST_DAYS = {"春节": 10, "国庆节": 10, "劳动节": 7}
+MAX_OTHER_REST_DAYS = 4
+# Rest days of a whole year, every range together: the most any year had is 33 (2026).
+MAX_YEAR_REST_DAYS = 40
 
 
 class NoticeError(RenewdError):
@@ -91,15 +99,55 @@ def _canonical(names: Iterable[str]) -> set[str]:
     return out
 
 
+def _longest(names: str) -> tuple[str, int]:
+    """The holiday of a range named `names` (中秋节、国庆节: both) allowed the longest rest,
+    and that many days."""
+    found = [(n, MAX_REST_DAYS.get(n, MAX_OTHER_REST_DAYS)) for n in sorted(_canonical([names]))]
+    return max(found, key=lambda item: item[1], default=(names, MAX_OTHER_REST_DAYS))
+
+
+def _plausible(
+    ranges: list[HolidayRange], lines: Mapping[HolidayRange, int], name: str
+) -> list[Problem]:
+    """Rest periods longer than any real one, and a year with more rest days than any had."""
+    problems = []
+    for r in ranges:
+        holiday, most = _longest(r.name)
+        length = (r.end - r.start).days + 1
+        if length > most:
+            problems.append(
+                Problem(
+                    name,
+                    f"{length} rest days from {r.start} to {r.end}: longer than {holiday} has"
+                    f" ever been (at most {most}); is a date mistyped?",
+                    lines.get(r),
+                    r.name,
+                )
+            )
+    total = len({day for r in ranges for day in r.days()})
+    if total > MAX_YEAR_REST_DAYS:
+        problems.append(
+            Problem(
+                name,
+                f"{total} rest days in all: more than any year has had (at most"
+                f" {MAX_YEAR_REST_DAYS}); is a date mistyped?",
+            )
+        )
+    return problems
+
+
 def check_arrangement(
     year: int,
     ranges: list[HolidayRange],
     makeup: list[MakeupDay],
     problems: list[Problem],
     name: str,
+    lines: Mapping[HolidayRange, int] | None = None,
 ) -> None:
-    """Raise NoticeError with `problems` and every inconsistency found here, if any."""
-    problems = list(problems)
+    """Raise NoticeError with `problems` and every inconsistency found here, if any: a holiday
+    missing, dates outside the year, overlaps, make-up days that are not weekends, a rest
+    period longer than any real one (`lines`: where each range was read, to name it)."""
+    problems = [*problems, *_plausible(ranges, lines or {}, name)]
     first, last = dt.date(year - 1, 12, 1), dt.date(year, 12, 31)
     present = _canonical(r.name for r in ranges)
     for holiday in STATUTORY:

@@ -1,7 +1,9 @@
 """One base exception; every user-facing error knows its problems and its exit code.
 
 Exit codes follow sysexits.h so that systemd and shell scripts can tell them apart:
-65 (EX_DATAERR) for a bad roster, 78 (EX_CONFIG) for a bad configuration.
+65 (EX_DATAERR) for a bad roster, 78 (EX_CONFIG) for a bad configuration; for the state
+database (`renewd.store.database`): 73 (EX_CANTCREAT) when the disk is full, 74 (EX_IOERR) when
+it is corrupt, 75 (EX_TEMPFAIL) when another process holds it locked.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ EX_USAGE = 64
 EX_DATAERR = 65
 EX_UNAVAILABLE = 69
 EX_SOFTWARE = 70
+EX_CANTCREAT = 73
+EX_IOERR = 74
 EX_TEMPFAIL = 75
 EX_CONFIG = 78
 

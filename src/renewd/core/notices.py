@@ -112,6 +112,7 @@ class _Reader:
     def __init__(self, year: int, name: str) -> None:
         self.year, self.name = year, name
         self.problems: list[Problem] = []
+        self.lines: dict[HolidayRange, int] = {}  # where each range was read
 
     def problem(self, entry: _Entry, message: str, value: str | None = None) -> None:
         self.problems.append(Problem(self.name, message, entry.line, entry.label, value))
@@ -176,6 +177,8 @@ class _Reader:
         found = [HolidayRange("、".join(entry.names), start, end)]
         if "补休" in tail:
             found += self.compensation(entry, tail, end.month)
+        for item in found:
+            self.lines.setdefault(item, entry.line)
         return found
 
     def makeup(self, entry: _Entry, sentence: str, after: HolidayRange | None) -> list[MakeupDay]:
@@ -237,7 +240,7 @@ def parse_text(text: str, *, year: int | None = None, name: str = "-") -> Notice
         ranges += found_ranges
         makeup += found_makeup
     source = f"State Council notice text: {_title(lines, year)}"
-    check_arrangement(year, ranges, makeup, reader.problems, name)
+    check_arrangement(year, ranges, makeup, reader.problems, name, reader.lines)
     return Notice(year, tuple(ranges), tuple(makeup), source, NoticeFormat.TEXT)
 
 

@@ -21,16 +21,20 @@ from renewd.core.model import Lang
 from renewd.core.wording import say
 
 # An ID card (15/18 characters, the last maybe X) or a mainland mobile number, also written
-# with spaces or dashes: hidden wherever it appears in a value or a message.
-_NUMBERS_RE = re.compile(
-    r"(?<!\d)(?:\+?86[\s-]?)?1\d{2}[\s-]\d{4}[\s-]\d{4}(?!\d)|\d{11,}[Xx]?", re.ASCII
+# with spaces or dashes, or in full-width digits: hidden wherever it appears in a value or a
+# message (the console's pages, HR's notes and, through `renewd.redaction`, every log line).
+_D = "[0-9\uff10-\uff19]"
+NUMBERS_RE = re.compile(
+    rf"(?<!{_D})(?:\+?86[\s-]?)?1{_D}{{2}}[\s-]{_D}{{4}}[\s-]{_D}{{4}}(?!{_D})"
+    rf"|(?<!{_D}){_D}{{6}}[\s-]{_D}{{8}}[\s-]{_D}{{3}}[0-9\uff10-\uff19Xx\uff38\uff58](?!{_D})"
+    rf"|{_D}{{11,}}[Xx\uff38\uff58]?"
 )
 _SOURCE_RE = re.compile(r"^(?P<file>.+), row (?P<row>\d+)$")
 
 
 def hide_numbers(text: str, lang: Lang) -> str:
     """`text` with every ID-card or phone-like number replaced by a placeholder."""
-    return _NUMBERS_RE.sub(say(lang, "problem.hidden"), text)
+    return NUMBERS_RE.sub(say(lang, "problem.hidden"), text)
 
 
 def _where(source: str, lang: Lang) -> str:
@@ -118,6 +122,28 @@ _NOTICE_MESSAGES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], Lang], s
     (re.compile(r"no rest days .*cut short\?"), _fixed("problem.notice.no_rest_days")),
     (re.compile(r"neither rest days .* nor a working day .*"), _fixed("problem.notice.neither")),
     (re.compile(r"not a statutory holiday name"), _fixed("problem.notice.not_statutory")),
+    (
+        re.compile(
+            r"(?P<length>\d+) rest days from (?P<start>\S+) to (?P<end>\S+): longer than"
+            r" (?P<holiday>\S+) has ever been \(at most (?P<most>\d+)\); is a date mistyped\?"
+        ),
+        lambda m, lang: say(
+            lang,
+            "problem.notice.too_long",
+            length=m["length"],
+            start=m["start"],
+            end=m["end"],
+            holiday=m["holiday"],
+            most=m["most"],
+        ),
+    ),
+    (
+        re.compile(
+            r"(?P<total>\d+) rest days in all: more than any year has had"
+            r" \(at most (?P<most>\d+)\); is a date mistyped\?"
+        ),
+        lambda m, lang: say(lang, "problem.notice.too_many", total=m["total"], most=m["most"]),
+    ),
     (
         re.compile(r"(?P<day>\d{4}-\d\d-\d\d) is also a rest day of (?P<other>.+)"),
         lambda m, lang: say(lang, "problem.notice.overlap", day=m["day"], other=m["other"]),

@@ -189,6 +189,10 @@ CONSOLE_EN: dict[str, str] = {
     "problem.notice.neither": "neither rest days (放假) nor a working day (上班)",
     "problem.notice.not_statutory": "not a statutory holiday name",
     "problem.notice.overlap": "{day} is also a rest day of {other}",
+    "problem.notice.too_long": "{length} rest days from {start} to {end}: longer than {holiday}"
+    " has ever been (at most {most}); is a date mistyped?",
+    "problem.notice.too_many": "{total} rest days in all: more than any year has had (at most"
+    " {most}); is a date mistyped?",
     "problem.notice.names_year": "the {place} names {year}",
     "problem.notice.other_year": "the {place} names {found}; Year says {year}",
     "problem.notice.place.title": "title",

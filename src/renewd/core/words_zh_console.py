@@ -182,6 +182,9 @@ CONSOLE_ZH: dict[str, str] = {
     "problem.notice.neither": "这句话既不是放假安排，也不是上班安排",
     "problem.notice.not_statutory": "不是法定节假日的名称",
     "problem.notice.overlap": "{day}同时是{other}的放假日",
+    "problem.notice.too_long": "{start}至{end}共{length}天，比{holiday}历年的假期都长"
+    "（最多{most}天）：日期是否写错？",
+    "problem.notice.too_many": "全年共{total}天假期，多于任何一年（最多{most}天）：日期是否写错？",
     "problem.notice.names_year": "{place}写的是{year}年",
     "problem.notice.other_year": "{place}写的是{found}年，但“年份”一栏填的是{year}年",
     "problem.notice.place.title": "标题",

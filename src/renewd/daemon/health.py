@@ -2,8 +2,9 @@
 them are `renewd.web.health`).
 
 `/healthz` has one `status` that never contradicts its reasons: `ok`; `degraded` (HTTP 200,
-`warnings`: a roster problem served from the last good data, a rejected configuration reload, a
-failed pass, dead or waiting deliveries); `unhealthy` (HTTP 503, `problems`: no roster at all,
+`warnings`: a roster problem served from the last good data, a rejected configuration reload (the
+running configuration kept), feeds that could not be refreshed, a failed pass, dead or waiting
+deliveries); `unhealthy` (HTTP 503, `problems`: no roster at all,
 no delivery pass for three sweeps). `counts` says how many of each.
 
 Neither ever shows personal data: counts and reasons only, never names, ids or addresses.
@@ -47,7 +48,8 @@ class Health:
     stale_files: int = 0  # roster files that cannot be read: their last good version is served
     kept_records: int = 0  # bad rows whose person's last good record is served
     left_out: int = 0  # bad rows without a last good record (a new id): not served
-    config_problem: str | None = None
+    config_problem: str | None = None  # the configuration SIGHUP refused: the running one kept
+    publish_problem: str | None = None  # the snapshot in force whose feeds could not be written
     dead_letters: int = 0
     retries_waiting: int = 0
     delivery: bool = True  # `renewd serve` runs no delivery passes: none is overdue
@@ -104,7 +106,12 @@ class Health:
                 f" {self.roster_problems[0]}; see `renewd check` for all"
             )
         if self.config_problem:
-            reasons.append(f"configuration reload rejected: {self.config_problem.splitlines()[0]}")
+            reasons.append(
+                f"configuration reload rejected, the running configuration is kept:"
+                f" {self.config_problem.splitlines()[0]}"
+            )
+        if self.publish_problem:
+            reasons.append(self.publish_problem)
         if self.last_sweep_error:
             reasons.append(self.last_sweep_error)
         if self.dead_letters:

@@ -5,8 +5,9 @@ Every method is synchronous and slow enough to run in a worker thread; the daemo
 at a time (under its pass lock) and each one that changes what is served builds a whole new
 `Snapshot` and swaps it in with one assignment, or leaves everything as it was:
 
-- `load`: the roster files changed (or SIGHUP, or start-up): read and plan them;
-- `reload_config`: SIGHUP: a new configuration, planned with the roster in force;
+- `reload`: the one way configuration and roster come in (start-up, a roster file changed,
+  SIGHUP): `reload_config` (SIGHUP only: a new configuration, checked and planned against the
+  roster in force), then `load` (read and plan the roster files under what is in force);
 - `to_day`: the day changed: plan everyone for it;
 - `sync_progress`: `renewd done` recorded something: replan only those people;
 - `sync_notices`: `renewd calendar import` stored a holiday notice: a new calendar, plan everyone.
@@ -27,12 +28,13 @@ from pathlib import Path
 from renewd.calendar.snapshot import Snapshot, build_snapshot
 from renewd.channels.base import Channel
 from renewd.channels.factory import build_channels
-from renewd.core.errors import Problem, RenewdError, RosterError
+from renewd.core.errors import ConfigError, Problem, RenewdError, RosterError
 from renewd.core.model import PersonPlan, Progress
 from renewd.core.policy import YearTable
 from renewd.daemon.health import Health, Metrics
 from renewd.delivery.owed import Owed, owed
 from renewd.roster.assemble import PartialRoster
+from renewd.roster.feednames import feed_name_problems
 from renewd.roster.reader import Roster
 from renewd.roster.watcher import RosterWatcher
 from renewd.roster_read import read_roster
@@ -182,35 +184,42 @@ class Refresher:
         if pending is not None:
             pending()
 
+    def reload(self, config: Path | None, reason: str) -> bool:
+        """The one way configuration and roster are taken in: start-up, a roster file changed,
+        SIGHUP (with `config`, re-read first). Each is checked as `renewd check` checks it, and
+        only what passes is swapped in: a configuration refused keeps the running one (and the
+        roster is still re-read under it), a roster refused keeps the last good one; /healthz
+        says which. Returns whether anything new is in force (a snapshot to publish)."""
+        taken = config is not None and self.reload_config(config)
+        loaded = self.load(reason)
+        return taken or loaded
+
     def reload_config(self, config: Path) -> bool:
         """Re-read the configuration; keep the running one if it is invalid, or if the roster in
-        force cannot be planned under it. `[state]` and `[server]` stay as they are until a
-        restart: the lock, the delivery log and the listening socket belong to them. Returns
-        whether the new configuration was taken (unchanged counts as not taken)."""
+        force cannot be served under it (a feed of `[[feeds.extra]]` named like a group's or a
+        person's, anyone it cannot plan), or if anything else about it fails. `[state]` and
+        `[server]` stay as they are until a restart: the lock, the delivery log and the
+        listening socket belong to them. Returns whether the new configuration was taken
+        (unchanged counts as not taken)."""
         try:
             settings = load_settings(config)
-        except Exception as exc:  # any failure keeps the running configuration
-            self.health.config_problem = str(exc) if isinstance(exc, RenewdError) else repr(exc)
-            log.error("configuration reload rejected, keeping the running one: %s", exc)
-            return False
-        kept = {"state": self.settings.state, "server": self.settings.server}
-        for section, value in kept.items():
-            if getattr(settings, section) != value:
-                log.warning("[%s] changes take effect after a restart", section)
-        settings = settings.model_copy(update=kept)
-        self.health.config_problem = None
-        if settings == self.settings:
-            return False
-        channels = self.channels
-        if settings.channels != self.settings.channels and self.with_channels:
-            channels = build_channels(settings)
-        if self.snapshot is not None:
-            try:
-                snap = self._build(settings, self.snapshot.roster, channels)
-            except RenewdError as exc:
-                self.health.config_problem = str(exc)
-                log.error("configuration reload rejected, keeping the running one: %s", exc)
+            kept = {"state": self.settings.state, "server": self.settings.server}
+            for section, value in kept.items():
+                if getattr(settings, section) != value:
+                    log.warning("[%s] changes take effect after a restart", section)
+            settings = settings.model_copy(update=kept)
+            if settings == self.settings:
+                self.health.config_problem = None
                 return False
+            channels = self.channels
+            if settings.channels != self.settings.channels and self.with_channels:
+                channels = build_channels(settings)
+            snap = self._candidate(settings, channels)
+        except Exception as exc:  # anything at all keeps the running configuration
+            self._refuse_config(exc)
+            return False
+        self.health.config_problem = None
+        if snap is not None:
             self._take(snap)
         self.settings, self.channels = settings, channels
         if (settings.roster.files, settings.roster.settle_seconds) != (
@@ -219,6 +228,34 @@ class Refresher:
         ):
             self.watcher = RosterWatcher.of(settings.roster)
         return True
+
+    def _candidate(self, settings: Settings, channels: Mapping[str, Channel]) -> Snapshot | None:
+        """The roster in force planned under `settings`, checked as a roster read under them
+        would be (`renewd.roster_read`): a new configuration must not break what is served."""
+        if self.snapshot is None:
+            return None
+        roster = self.snapshot.roster
+        clashes = feed_name_problems(roster, {feed.name for feed in settings.feeds.extra})
+        if clashes:
+            raise ConfigError(
+                f"{settings.config_file}: a feed of [[feeds.extra]] takes the name of a feed the"
+                " roster in force defines; rename the extra feed",
+                clashes,
+            )
+        return self._build(settings, roster, channels)
+
+    def _refuse_config(self, exc: Exception) -> None:
+        """Keep the running configuration; /healthz says why in one line (where, not values:
+        it is unauthenticated), the log says all of it."""
+        if isinstance(exc, RenewdError):
+            first = exc.problems[0] if exc.problems else None
+            more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
+            said = f"{exc.message}: {first.location}: {first.message}{more}" if first else ""
+            self.health.config_problem = said or exc.message
+            log.error("configuration reload rejected, keeping the running one: %s", exc)
+            return
+        self.health.config_problem = f"{type(exc).__name__}; see the log"
+        log.error("configuration reload rejected, keeping the running one", exc_info=exc)
 
     def to_day(self, day: dt.date) -> bool:
         """Plan everyone for `day` if the snapshot is for another day (keeping it as yesterday's

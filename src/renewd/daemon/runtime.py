@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from renewd import clock
+from renewd import clock, redaction
 from renewd.calendar.changes import estimate_warning
 from renewd.calendar.snapshot import Snapshot
 from renewd.channels.factory import build_channels
@@ -47,6 +47,7 @@ from renewd.core.wording import say
 from renewd.daemon.console_port import attach_console
 from renewd.daemon.health import Health, Metrics
 from renewd.daemon.refresh import Refresher
+from renewd.daemon.reloads import Reloads
 from renewd.daemon.scheduling import schedule_jobs
 from renewd.daemon.statelock import StateLock
 from renewd.daemon.supervisor import Supervisor
@@ -54,7 +55,7 @@ from renewd.daemon.systemd import Notifier, watchdog_interval
 from renewd.delivery.holders import HolderKind, this_process
 from renewd.delivery.run import Claims, deliver
 from renewd.settings import Settings, load_settings
-from renewd.store.database import Database
+from renewd.store.database import Database, state_failure
 from renewd.store.feedkey import open_feed_key
 from renewd.web.health import add_health_routes, count_requests
 from renewd.web.limits import RateLimitedLog, quiet_exception_handler
@@ -80,6 +81,7 @@ class Daemon:
         poll_seconds: float = POLL_SECONDS,
     ) -> None:
         self.config = config
+        redaction.install()  # every log record scrubbed, also when not started by the CLI
         settings = load_settings(config)  # an invalid configuration refuses to start (exit 78)
         self.deliver_enabled = deliver
         self.poll_seconds = poll_seconds
@@ -92,6 +94,7 @@ class Daemon:
         self.state = Refresher(
             settings, channels, self.health, self.metrics, self.today, with_channels=deliver
         )
+        self.reloads = Reloads(self.state, self.health, lambda: self.publish(), self._retake)
         self.lock = StateLock(settings.state.dir)
         self.db: Database | None = None
         self._pass_lock = asyncio.Lock()
@@ -136,24 +139,20 @@ class Daemon:
         if self._stop.is_set() or not self.state.watcher.changed():
             return False
         async with self._pass_lock:
-            return await self._swap(self.state.load, "file changed")
+            return await self.reloads.take(None, "file changed")
 
     async def day_change(self) -> bool:
         """Plan the new day (once) and rebuild the feeds. Returns whether it did."""
         async with self._pass_lock:
-            return await self._catch_up()
+            return await self.reloads.catch_up(self.today())
 
     async def reload(self) -> bool:
-        """SIGHUP: re-read the configuration and the roster. Returns whether anything changed."""
+        """SIGHUP: re-read the configuration and the roster, checked as `renewd check` checks
+        them; what fails keeps the last good state (`Reloads.take`). Returns whether anything
+        changed."""
         log.info("SIGHUP: reloading configuration and roster")
         async with self._pass_lock:
-            taken = await self._swap(self.state.reload_config, self.config)
-            if taken:
-                self._reschedule()
-                for listener in self.reconfigured:
-                    listener(self.settings)
-            loaded = await self._swap(self.state.load, "SIGHUP")
-            return taken or loaded
+            return await self.reloads.take(self.config, "SIGHUP")
 
     async def run_pass(self, why: str) -> None:
         """The delivery pass (send_at, sweep, start-up); first catches up with the roster files,
@@ -162,8 +161,8 @@ class Daemon:
             if self._stop.is_set():
                 return
             if self.state.watcher.changed():
-                await self._swap(self.state.load, "file changed")
-            await self._catch_up()
+                await self.reloads.take(None, "file changed")
+            await self.reloads.catch_up(self.today())
             await asyncio.to_thread(self.state.keep_records)  # off the start-up path
             if not self.deliver_enabled:
                 return
@@ -173,8 +172,9 @@ class Daemon:
                 counts = await asyncio.to_thread(self.deliver, self.now(), why != "send_at")
             except Exception as exc:  # a RenewdError says it in words: no traceback
                 self.health.last_sweep_error = f"{why} failed; see the log"
-                known = isinstance(exc, RenewdError)
-                log.error("delivery pass (%s) failed: %s", why, exc, exc_info=not known)
+                said = state_failure(exc) or exc  # the state database locked, full, corrupt
+                known = isinstance(said, RenewdError)
+                log.error("delivery pass (%s) failed: %s", why, said, exc_info=not known)
                 return
             self.health.last_sweep_ok = time.monotonic()
             self.health.last_sweep_error = None
@@ -249,24 +249,7 @@ class Daemon:
         }
         return {k: v for k, v in counts.items() if v}
 
-    # -- swapping snapshots --------------------------------------------------------------------
-
-    async def _swap(self, build: Callable[..., bool], *args: object) -> bool:
-        """Run a state change off the loop; publish the feeds if it swapped a snapshot in."""
-        try:
-            swapped = await asyncio.to_thread(build, *args)
-            if swapped:
-                await asyncio.to_thread(self.publish)
-        finally:
-            self.state.settle()  # what /healthz says of a roster follows its feeds, never leads
-        return swapped
-
-    async def _catch_up(self) -> bool:
-        """The day and recorded progress, brought up to date. Callers hold the pass lock."""
-        day = await self._swap(self.state.to_day, self.today())
-        progress = await self._swap(self.state.sync_progress)
-        notices = await self._swap(self.state.sync_notices)
-        return day or progress or notices
+    # -- publishing snapshots ------------------------------------------------------------------
 
     def publish(self) -> None:
         snap = self.snapshot
@@ -326,6 +309,12 @@ class Daemon:
 
     # -- lifecycle -----------------------------------------------------------------------------
 
+    def _retake(self, settings: Settings) -> None:
+        """A configuration SIGHUP took: the jobs and the console follow it."""
+        self._reschedule()
+        for listener in self.reconfigured:
+            listener(settings)
+
     def _reschedule(self) -> None:
         if self.scheduler is not None:
             schedule_jobs(self.scheduler, self, self.settings.notify, self.zone)
@@ -345,7 +334,8 @@ class Daemon:
         self.feeds = FeedCache(self.settings, self.db, key)
         self.state.recorded_from(self.db)
         await self.state.watcher.settle()  # a file written just now may not be whole yet
-        if not await self._swap(self.state.load, "start-up"):
+        await self.reloads.take(None, "start-up")
+        if self.snapshot is None:
             log.error("starting without a roster; fix it and it will be picked up")
         self.runner = await start_configured(self._web_app(self.feeds), self.settings.server)
         self.scheduler = AsyncIOScheduler(timezone=self.zone)

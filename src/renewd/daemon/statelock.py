@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 from pathlib import Path
 from typing import IO
 
 from renewd.core.errors import EX_TEMPFAIL, ConfigError, RenewdError
+from renewd.store.database import state_failure
 
 
 class AlreadyRunning(RenewdError):
@@ -37,10 +39,17 @@ class StateLock:
             raise AlreadyRunning(
                 f"another renewd is already running on the state directory {self.path.parent}"
             ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()}\n")
+            handle.flush()
+        except OSError as exc:  # a full disk at start: a clean error (73), not a traceback
+            with contextlib.suppress(OSError):  # closing flushes, and fails the same way
+                handle.close()
+            raise state_failure(exc, self.path) or ConfigError(
+                f"{self.path}: cannot write the lock file: {exc.strerror or exc}"
+            ) from None
         self._file = handle
 
     def release(self) -> None:

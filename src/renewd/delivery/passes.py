@@ -243,10 +243,11 @@ class Delivery:
         )
         sender.send(self._queues(plans, stamp, report), stop)
         if self.unrecorded:
-            raise StateUnwritable(
-                f"{self.db.path}: the state database cannot be written (disk full?);"
-                f" {len(self.unrecorded)} sent deliveries could not be recorded (a daemon keeps"
-                " them until it can; after a one-shot command they may repeat once)"
+            refusal = sender.refusal or StateUnwritable("the state database refused a write")
+            raise type(refusal)(
+                f"{refusal.message.rstrip('.')}; {len(self.unrecorded)} sent deliveries could not"
+                " be recorded (a daemon keeps them until it can; after a one-shot command they"
+                " may repeat once)"
             )
         if plans:
             present = {plan.person.id for plan in plans}

@@ -128,6 +128,7 @@ class Sender:
         # Outcomes the state database refused to take (a full disk), by row id: kept and
         # written first by the next pass, so a message that left is never sent again.
         self.unrecorded = {} if unrecorded is None else unrecorded
+        self.refusal: StateUnwritable | None = None  # why the database refused (full, locked)
 
     def send(
         self, queues: Mapping[str, deque[DeliveryRow]], should_stop: Callable[[], bool] | None
@@ -229,8 +230,9 @@ class Sender:
         """Record an outcome; if the database cannot take it, remember it and stop the pass."""
         try:
             write()
-        except StateUnwritable:
+        except StateUnwritable as exc:
             self.unrecorded[row.id] = write
+            self.refusal = self.refusal or exc
             self.report.stopped = True
 
 

@@ -68,6 +68,7 @@ class PartialRoster:
     stale_files: tuple[str, ...] = ()  # unreadable files served from their last good version
     by_group: Mapping[str, tuple[Problem, ...]] = field(default_factory=dict)  # "": no group
     save: tuple[FileRecords, ...] = ()  # what to persist as the new last good records
+    held: tuple[str, ...] = ()  # ids held back whole (a feed-name clash): not served at all
 
     @property
     def people(self) -> tuple[Person, ...]:
