@@ -99,3 +99,15 @@ def test_check_warns_about_a_loopback_base_url(config: Path) -> None:
     assert "loopback" in result.stderr
     config.write_text(config.read_text() + '[server]\nbase_url = "https://hr.example.com"\n')
     assert "loopback" not in renewd("check", "-c", str(config)).stderr
+
+
+def test_add_refuses_a_group_nobody_is_in_and_names_the_known_ones(write: Write) -> None:
+    write("people.csv", "工号,姓名,部门,居住证到期日\nE1,张三,研发部,2027-01-01\n")
+    c = str(write("config.toml", '[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'))
+    typo = renewd("user", "add", "hr", "--group", "市场部", "-c", c, stdin="s3cret-password\n")
+    assert typo.returncode != 0
+    assert "unknown group 市场部" in typo.stderr
+    assert "研发部" in typo.stderr  # what it could have meant
+    assert renewd("user", "list", "-c", c).stdout == ""  # nothing created
+    ok = renewd("user", "add", "hr", "--group", "研发部", "-c", c, stdin="s3cret-password\n")
+    assert ok.returncode == 0, ok.stderr

@@ -10,6 +10,7 @@ import argparse
 import getpass
 import secrets
 import sys
+from collections.abc import Sequence
 
 from renewd.commands.app import App, now
 from renewd.core.errors import UsageError
@@ -75,6 +76,7 @@ def run_add(args: argparse.Namespace) -> int:
         raise UsageError("give at least one --group G, or --admin")
     app, db, accounts = _accounts(args)
     try:
+        _known_groups(app, args.group)
         password = read_password()
         account = accounts.add(
             args.name,
@@ -88,6 +90,18 @@ def run_add(args: argparse.Namespace) -> int:
     scope = "admin" if account.admin else "groups " + ", ".join(sorted(account.groups))
     print(f"account {account.name} created ({scope})")
     return 0
+
+
+def _known_groups(app: App, groups: Sequence[str]) -> None:
+    """Refuse a group neither the roster nor `[groups]` knows (a typo would give an account that
+    sees nobody), naming the known ones. A roster without groups yet checks nothing."""
+    known = {p.group for p in app.partial.people if p.group} | set(app.settings.groups)
+    unknown = sorted(set(groups) - known)
+    if unknown and known:
+        raise UsageError(
+            f"unknown group {', '.join(unknown)}: the roster and [groups] know"
+            f" {', '.join(sorted(known))}"
+        )
 
 
 def run_list(args: argparse.Namespace) -> int:
