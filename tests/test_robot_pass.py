@@ -183,7 +183,7 @@ def test_no_secret_reaches_any_output_even_when_services_quote_them(
                  ["notify", "--test", "--channel", "phones", "--to", ZHANG_BARK],
                  ["preview", "--days", "2"], ["check"]):  # fmt: skip
         result = subprocess.run(
-            [sys.executable, "-m", "renewd", *args, "-v", "-c", str(config)],
+            [sys.executable, "-m", "renewd", *args, "-v", "--debug-libraries", "-c", str(config)],
             capture_output=True, text=True, env=env, timeout=120, check=False,
         )  # fmt: skip
         outputs.append(result.stdout + result.stderr)
