@@ -144,7 +144,10 @@ def _test(app: App, only: str | None, to: str | None) -> int:
             print(f"{name}: skipped (a personal channel: give --to ADDRESS)")
             continue
         message = render(test_letter(name, app.settings.language), channel.format)[0]
-        result = channel.send(message, recipient)
+        try:
+            result = channel.send(message, recipient)
+        finally:
+            channel.close()  # no SMTP session left open behind a test (nor in `renewd init`)
         if result.ok:
             print(f"{name}: ok")
         else:
