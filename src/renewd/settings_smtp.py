@@ -11,8 +11,8 @@ email channel keeps only its role (personal, or `to` for a group). The rule, per
   `[smtp]` existed loads as it did).
 
 The password comes from `$CREDENTIALS_DIRECTORY/smtp.password` or `RENEWD_SMTP_PASSWORD`
-(`renewd.credentials`), which is why no channel may be named `smtp` (`renewd.channels.settings.RESERVED_NAMES`): its
-password would be the same credential.
+(`renewd.credentials`), which is why no channel may be named `smtp`
+(`renewd.channels.settings.RESERVED_NAMES`): its password would be the same credential.
 """
 
 from __future__ import annotations

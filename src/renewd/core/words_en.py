@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from renewd.core.words_en_cli import CLI_EN
 from renewd.core.words_en_console import CONSOLE_EN
+from renewd.core.words_en_init import INIT_EN
 
 EN: dict[str, str] = {
     "shanghai-points.prepare.title": "prepare the renewal",
@@ -365,4 +366,5 @@ EN: dict[str, str] = {
     " the points renewal was submitted and the approval is awaited.",
     **CONSOLE_EN,
     **CLI_EN,
+    **INIT_EN,
 }
