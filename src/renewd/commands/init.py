@@ -290,10 +290,14 @@ def _offer_test(ask: Asker, args: argparse.Namespace, setup: Setup) -> int:
         return 0
     print(ask.say("init.test.sending"))
     app = App.load(setup.config)
-    if not fixed:
-        return send_tests(app, PERSONAL, setup.smtp_sender)
-    codes = [send_tests(app, name, None) for name in fixed]
-    return EX_TEMPFAIL if any(codes) else 0
+    if fixed:
+        codes = [send_tests(app, name, None) for name in fixed]
+    else:
+        codes = [send_tests(app, PERSONAL, setup.smtp_sender)]
+    if any(codes):
+        print(ask.say("init.test.failed", path=setup.config))
+        return EX_TEMPFAIL
+    return 0
 
 
 def _next_steps(ask: Asker, setup: Setup, password: Password) -> None:

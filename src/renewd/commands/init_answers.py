@@ -128,26 +128,19 @@ def _addresses(ask: Asker, text: str) -> tuple[str, ...]:
 
 def _departments(
     ask: Asker, args: argparse.Namespace, roster: Path, hr: dict[str, tuple[str, ...]]
-) -> tuple[list[str], bool]:
-    """(departments, whether they came from the roster)."""
-    if roster.exists():
-        found = _departments_in(ask, roster)
-        if found is not None:
-            unknown = [group for group in hr if group not in found]
-            if unknown:
-                sep = ask.say("init.list_sep")
-                raise UsageError(
-                    ask.say(
-                        "init.bad.hr_group",
-                        value=sep.join(unknown),
-                        path=roster,
-                        groups=sep.join(found) or ask.say("init.none"),
-                    )
-                )
-            return found, True
+) -> list[str]:
+    """The departments: the roster's, and those the flags name (a department the roster does
+    not have yet is said, and kept: HR may be about to add its people)."""
     flags = list(args.department or [])
     named = flags + [group for group in hr if group not in flags]
-    if not named:
+    found = _departments_in(ask, roster) if roster.exists() else None
+    if found is not None:
+        extra = [group for group in named if group not in found]
+        if extra:
+            sep = ask.say("init.list_sep")
+            print(ask.say("init.roster.extra", value=sep.join(extra), path=roster))
+        named = found + extra
+    elif not named:
         named = split_list(ask.ask("departments", "--department", "", None))
     seen: list[str] = []
     for group in named:
@@ -155,7 +148,7 @@ def _departments(
         if problem:
             raise UsageError(problem)
         seen.append(group)
-    return seen, False
+    return seen
 
 
 def _smtp_password(ask: Asker, args: argparse.Namespace, credentials: Path) -> Password:
@@ -185,7 +178,7 @@ def gather(
     home = state / "roster" if Path(state_dir).is_absolute() else config.parent
     roster = _roster(ask, args, home / "people.xlsx")
     hr = _hr_flags(ask, args.hr)
-    departments, _ = _departments(ask, args, roster, hr)
+    departments = _departments(ask, args, roster, hr)
 
     host = answer(ask, args.smtp_host, "smtp_host", "--smtp-host", checks.host)
     mode = answer(ask, args.smtp_mode, "smtp_mode", "--smtp-mode", checks.mode, "ssl")

@@ -45,8 +45,6 @@ INIT_EN: dict[str, str] = {
     # refusals of an answer
     "init.bad.empty": "please answer",
     "init.bad.org": 'at most {n} characters, without < > " or control characters',
-    "init.bad.hr_group": "--hr names {value}, which is not in the roster {path}; its"
-    " departments: {groups}",
     "init.bad.email": "“{value}” is not an email address (like hr@example.com)",
     "init.bad.host": "“{value}” is not a server name (like smtp.example.com, without spaces"
     " or ://)",
@@ -68,6 +66,8 @@ INIT_EN: dict[str, str] = {
     " every step himself)",
     "init.roster.unreadable": "roster {path} cannot be read now ({reason}); renewd check will"
     " list its problems.",
+    "init.roster.extra": "the roster {path} has no {value} yet: added all the same (for the"
+    " people you are about to add)",
     "init.template.made": "made the roster template {path}: headers, then one example row"
     " ({name}); fill in your employees below it and delete the example.",
     "init.wrote.config": "wrote the configuration {path}",
@@ -84,6 +84,8 @@ INIT_EN: dict[str, str] = {
     "init.check.failed": "the check failed: fix what it says above, then run renewd check -c"
     " {path}",
     "init.test.sending": "sending test mail (renewd notify --test):",
+    "init.test.failed": "the test mail did not go out: check [smtp] in {path} and the password,"
+    " then run renewd notify --test -c {path}",
     "init.test.later": "send a test mail any time: renewd notify --test -c {path}",
     "init.next": "next:",
     "init.next.roster": "  roster: fill in your employees in {path} (renewd reads it again when"

@@ -40,7 +40,6 @@ INIT_ZH: dict[str, str] = {
     # refusals of an answer
     "init.bad.empty": "不能为空",
     "init.bad.org": '单位名称最多 {n} 个字，不含 < > " 和控制字符',
-    "init.bad.hr_group": "--hr 的部门“{value}”不在名单 {path} 里；名单中的部门：{groups}",
     "init.bad.email": "“{value}”不是一个邮箱地址（如 hr@example.com）",
     "init.bad.host": "“{value}”不是服务器地址（如 smtp.example.com，不含空格和 ://）",
     "init.bad.mode": "请填 ssl、starttls 或 plain",
@@ -58,6 +57,8 @@ INIT_ZH: dict[str, str] = {
     "init.roster.no_groups": "名单 {path}：{people} 人，没有填部门（每人自己收到全部步骤）",
     "init.roster.unreadable": "名单 {path} 现在读不出（{reason}）；"
     "稍后 renewd check 会逐条列出问题。",
+    "init.roster.extra": "名单 {path} 里还没有部门“{value}”：已照样加上"
+    "（填入这些部门的员工后生效）",
     "init.template.made": "已生成名单模板 {path}：第一行是表头，第二行是示例（{name}），"
     "请照此填入员工，再删去示例行。",
     "init.wrote.config": "已写入配置 {path}",
@@ -72,6 +73,8 @@ INIT_ZH: dict[str, str] = {
     "init.check": "检查配置（renewd check）：",
     "init.check.failed": "配置检查没有通过：请按上面的提示修改，再运行 renewd check -c {path}",
     "init.test.sending": "发送测试邮件（renewd notify --test）：",
+    "init.test.failed": "测试邮件没有发出：请核对 {path} 的 [smtp] 和密码，"
+    "再运行 renewd notify --test -c {path}",
     "init.test.later": "以后可随时发送测试邮件：renewd notify --test -c {path}",
     "init.next": "下一步：",
     "init.next.roster": "  名单：在 {path} 里填入员工（保存后 renewd 自动重新读取）",
