@@ -33,7 +33,7 @@ def readme_columns() -> list[tuple[str, str]]:
     """(column, first Chinese header) per column of the README's roster table, in order."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text.split("## The roster", 1)[1].split("\n## ", 1)[0]
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for line in section.splitlines():
         if not line.startswith("| `"):
             continue

@@ -26,9 +26,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from renewd import clock
-from renewd.commands import check
 from renewd.commands.app import App
 from renewd.commands.args import department_mailbox
+from renewd.commands.check import run as run_check
 from renewd.commands.init_answers import Password, answer, gather, state_path
 from renewd.commands.init_ask import Asker
 from renewd.commands.init_config import ESCALATION, PERSONAL, Setup, render
@@ -270,7 +270,7 @@ def _credentials(setup: Setup, password: Password) -> Iterator[None]:
 def _check(ask: Asker, setup: Setup) -> int:
     print(ask.say("init.check"))
     try:
-        code = check.run(argparse.Namespace(config=str(setup.config), today=None))
+        code = run_check(argparse.Namespace(config=str(setup.config), today=None))
     except RenewdError as exc:
         print(f"renewd: {exc}")
         code = exc.exit_code

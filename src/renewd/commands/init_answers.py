@@ -21,8 +21,10 @@ from renewd.channels.smtp import PORTS
 from renewd.commands.init_ask import Asker, split_list
 from renewd.commands.init_config import Setup
 from renewd.core.errors import RosterError, UsageError
-from renewd.roster.reader import SHEET_SUFFIXES, TEXT_SUFFIXES, TOML_SUFFIXES, load_roster
+from renewd.roster.reader import SHEET_SUFFIXES, TEXT_SUFFIXES, TOML_SUFFIXES
 from renewd.roster.template import TEMPLATE_SUFFIXES
+from renewd.roster_read import read_roster
+from renewd.settings import RosterSettings, Settings
 from renewd.settings_notify import NotifySettings
 
 SIGNATURE_LIMIT = NotifySettings.model_fields["signature"].metadata[0].max_length
@@ -96,8 +98,9 @@ def _roster(ask: Asker, args: argparse.Namespace, default: Path) -> Path:
 
 def _departments_in(ask: Asker, roster: Path) -> list[str] | None:
     """The roster's departments in the order they first appear (None: it cannot be read)."""
-    try:
-        people = load_roster([roster]).people
+    try:  # as `check` reads it, within the default [roster] limits
+        settings = Settings(roster=RosterSettings(files=(roster,)))
+        people = read_roster(settings, strict=True).roster.people
     except RosterError as exc:
         print(ask.say("init.roster.unreadable", path=roster, reason=exc.message))
         return None
