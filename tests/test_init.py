@@ -367,6 +367,10 @@ def test_input_that_ends_early_names_the_flag_and_writes_nothing(
         capsys.readouterr().err
     )
     assert list(tmp_path.iterdir()) == []
+    bad[-1] = "hr@example.com"
+    assert in_process(monkeypatch, [*bad, "--listen", "8765"]) == 64
+    assert "--listen: " + say(Lang.ZH, "init.bad.listen") in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_password_in_the_environment_is_not_written_anywhere(

@@ -27,7 +27,8 @@ from renewd.roster_read import read_roster
 from renewd.settings import RosterSettings, Settings
 from renewd.settings_notify import NotifySettings
 
-SIGNATURE_LIMIT = NotifySettings.model_fields["signature"].metadata[0].max_length
+# `[notify] signature` is the organisation's name and a few words ("示例公司人事部").
+SIGNATURE_LIMIT: int = NotifySettings.model_fields["signature"].metadata[0].max_length
 ROSTER_SUFFIXES = TOML_SUFFIXES | TEXT_SUFFIXES | SHEET_SUFFIXES
 DEFAULT_LISTEN = "127.0.0.1:8765"
 SMTP_ENV = "RENEWD_SMTP_PASSWORD"
@@ -47,9 +48,7 @@ class Password:
         return bool(self.value) or self.kept or self.from_env
 
 
-def _given(
-    ask: Asker, value: str | None, flag: str, check: Callable[[str], str | None]
-) -> str | None:
+def _given(value: str | None, flag: str, check: Callable[[str], str | None]) -> str | None:
     """A flag's value, checked as an answer would be (None: the flag was not given)."""
     if value is None:
         return None
@@ -68,7 +67,7 @@ def answer(
     default: str | None = None,
     **values: object,
 ) -> str:
-    given = _given(ask, value, flag, check)
+    given = _given(value, flag, check)
     return given if given is not None else ask.ask(key, flag, default, check, **values)
 
 
@@ -206,7 +205,7 @@ def gather(
     escalate_text = answer(
         ask, args.escalate, "escalate", "--escalate", checks.emails, ask.say("init.none")
     )
-    listen = args.listen or DEFAULT_LISTEN
+    listen = _given(args.listen, "--listen", checks.listen) or DEFAULT_LISTEN
     base_url = answer(
         ask, args.base_url, "base_url", "--base-url", checks.url, f"http://{listen}"
     ).rstrip("/")

@@ -80,6 +80,11 @@ class Checks:
         ok = text.isdigit() and 1 <= int(text) <= 65535
         return None if ok else self.say("init.bad.port")
 
+    def listen(self, text: str) -> str | None:
+        host, sep, port = text.rpartition(":")
+        ok = sep and host and self.port(port) is None
+        return None if ok else self.say("init.bad.listen")
+
     def url(self, text: str) -> str | None:
         return None if _URL.match(text.strip()) else self.say("init.bad.url")
 

@@ -50,6 +50,7 @@ INIT_EN: dict[str, str] = {
     " or ://)",
     "init.bad.mode": "ssl, starttls or plain",
     "init.bad.port": "a port is a number from 1 to 65535",
+    "init.bad.listen": "HOST:PORT, e.g. 0.0.0.0:8765",
     "init.bad.url": "the address starts with http:// or https://",
     "init.bad.roster": "a roster is a .xlsx, .xls, .csv, .txt, .tsv or .toml file",
     "init.bad.template": "{path} does not exist; a roster template can be made as .xlsx or"

@@ -44,6 +44,7 @@ INIT_ZH: dict[str, str] = {
     "init.bad.host": "“{value}”不是服务器地址（如 smtp.example.com，不含空格和 ://）",
     "init.bad.mode": "请填 ssl、starttls 或 plain",
     "init.bad.port": "端口是 1 到 65535 之间的数字",
+    "init.bad.listen": "监听地址写作 主机:端口，如 0.0.0.0:8765",
     "init.bad.url": "网址应以 http:// 或 https:// 开头",
     "init.bad.roster": "名单文件应是 .xlsx、.xls、.csv、.txt、.tsv 或 .toml 文件",
     "init.bad.template": "{path} 不存在；名单模板只能生成为 .xlsx 或 .csv 文件",
