@@ -29,7 +29,7 @@ from renewd.core.reminders import ReminderKey
 from renewd.core.routing import AddressField, ChannelRoute, Routes, Scope, route
 from renewd.core.schedule import due_reminders
 from renewd.core.workdays import WorkdayCalendar
-from renewd.delivery.passes import rules_from
+from renewd.delivery.rules import rules_from
 from renewd.settings import Settings
 
 

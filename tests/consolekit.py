@@ -77,7 +77,8 @@ def add_user(config: Path, name: str, *flags: str, password: str = PASSWORD) -> 
 
 
 @contextmanager
-def running(config: Path, now: dt.datetime) -> Iterator[Server]:
+def running(config: Path, now: dt.datetime | Callable[[], dt.datetime]) -> Iterator[Server]:
+    """The daemon of `config` on its socket, at the moment `now` (or on the clock `now`)."""
     loop = asyncio.new_event_loop()
     ready = threading.Event()
 
@@ -87,7 +88,7 @@ def running(config: Path, now: dt.datetime) -> Iterator[Server]:
 
     thread = threading.Thread(target=spin)
     thread.start()
-    daemon = Daemon(config, clock=lambda: now)
+    daemon = Daemon(config, clock=now if callable(now) else lambda: now)
     try:
         asyncio.run_coroutine_threadsafe(daemon.start(), loop).result(60)
         ready.set()

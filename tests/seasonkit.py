@@ -9,13 +9,14 @@ import email
 import email.policy
 import itertools
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from netkit import Sink
 from renewd import clock
 from renewd.cli import main
+from renewd.core.workdays import WorkdayCalendar
 
 HEADER = "工号,姓名,部门,居住证到期日,变更事项,积分,邮箱\n"
 HOLDER = "zhang@example.com"
@@ -77,25 +78,44 @@ def season(
     start: str,
     end: str,
     done: Mapping[str, Sequence[Sequence[str]]] | None = None,
+    down: Container[str] = (),
 ) -> dict[str, list[Mail]]:
-    """Run a daily pass on each day from `start` to `end`; before a day's pass, the `done`
-    commands listed for it (`["1001", "permit", "--on", "..."]`). Returns each recipient's
-    inbox, in order."""
+    """Run a daily pass on each day from `start` to `end` but the days `down` (renewd was not
+    running); before a day's pass, the `done` commands listed for it (`["1001", "permit",
+    "--on", "..."]`). Returns each recipient's inbox, in order."""
     inbox: dict[str, list[Mail]] = {}
     for day in days(start, end):
         for args in (done or {}).get(day.isoformat(), ()):
             with clock_at(f"{day.isoformat()}T09:00:00+08:00"):  # HR records it that day
                 assert main(["done", "-c", str(path), *args]) == 0
+        if day.isoformat() in down:
+            continue
         seen = len(sink.messages)
         assert main(["notify", "-c", str(path), "--due", "--today", day.isoformat()]) == 0
-        for _, rcpts, raw in sink.messages[seen:]:
-            parsed = email.message_from_bytes(raw, policy=email.policy.default)
-            body = parsed.get_body(preferencelist=("plain",))
-            assert body is not None
-            mail = Mail(day, str(parsed["Subject"]), body.get_content())
-            for to in rcpts:
-                inbox.setdefault(to, []).append(mail)
+        for mail, to in received(sink.messages[seen:], day):
+            inbox.setdefault(to, []).append(mail)
     return inbox
+
+
+def received(
+    messages: Sequence[tuple[str, list[str], bytes]], day: dt.date
+) -> Iterator[tuple[Mail, str]]:
+    """Each (mail, recipient) of `messages`, a pass's haul on a `Sink`, read as plain text."""
+    for _, rcpts, raw in messages:
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        body = parsed.get_body(preferencelist=("plain",))
+        assert body is not None
+        mail = Mail(day, str(parsed["Subject"]), body.get_content())
+        for to in rcpts:
+            yield mail, to
+
+
+def next_workday(day: dt.date, calendar: WorkdayCalendar) -> dt.date:
+    """The working day after `day`: the next pass day under `workdays_only`."""
+    day += dt.timedelta(days=1)
+    while not calendar.is_workday(day):
+        day += dt.timedelta(days=1)
+    return day
 
 
 def gaps(mails: Sequence[Mail]) -> list[int]:

@@ -107,7 +107,7 @@ def test_import_2027_makes_it_official_moves_dates_and_tells_the_owner_once(
     args = ["calendar", "import", "-c", str(config), str(NOTICE_2027), "--today", TODAY]
     assert main([*args, "--dry-run"]) == 0
     out_text = capsys.readouterr().out
-    assert "春节: 2027-02-05（周五） – 2027-02-13（周六）, 9 days" in out_text
+    assert "春节: 2027-02-05 (Fri) – 2027-02-13 (Sat), 9 day(s)" in out_text
     assert "1001 permit_renewal: 2027-01-19 → 2027-01-20" in out_text
     assert "dry run: nothing stored" in out_text
     assert status(config, capsys)[2027]["official"] is False
@@ -134,9 +134,12 @@ def test_import_2027_makes_it_official_moves_dates_and_tells_the_owner_once(
     assert moved
     assert all(seq_after[uid] == seq_before[uid] + 1 for uid in moved)
 
+    capsys.readouterr()
     assert main(["notify", "-c", str(config), "--due", "--today", TODAY]) == 0
     new = subjects(sink)[sent_before:]
     assert len([s for s in new if "日期调整" in s]) == 1, new
+    summary = capsys.readouterr().out  # the summary counts the message of its own it sent
+    assert f"共 {len(new)} 封消息" in summary, summary
     body = body_of(sink, "日期调整")
     assert "居住证签注：2027-01-19 → 2027-01-20" in body
     assert "积分续办申请：2027-01-22 → 2027-01-25" in body  # no HR channel: he hears every step
@@ -230,7 +233,7 @@ def test_import_the_notice_as_the_government_page_shows_it_without_year(
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "2026: State Council notice text: 国务院办公厅关于2026年部分节假日安排的通知" in out
-    assert "春节: 2026-02-15（周日） – 2026-02-23（周一）, 9 days" in out
+    assert "春节: 2026-02-15 (Sun) – 2026-02-23 (Mon), 9 day(s)" in out
     assert "stored 2026" in out
     assert status(config, capsys)[2026]["layer"] == "notice"
 

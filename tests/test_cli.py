@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import json
 import os
 import subprocess
@@ -141,6 +143,31 @@ def test_plan_json_shape(config: Path) -> None:
         "implied_by": None,  # added by issue 17: the later step that proves this one done
     }
     assert first["milestones"][0]["opens"] is None
+
+
+def test_plan_json_streams_the_same_document_as_pretty(
+    config: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The compact stream (the default, C encoder, in chunks) parses to exactly what the
+    indented document says, across chunk boundaries and for no people at all."""
+    from renewd.cli import main
+    from renewd.commands import plan as plan_command
+
+    args = ["plan", "-c", str(config), "--today", "2026-08-01", "--json"]
+    assert main([*args, "--pretty"]) == 0
+    pretty = capsys.readouterr().out
+    assert "\n  " in pretty  # indented
+    for chunk in (1, 2, 500):
+        monkeypatch.setattr(plan_command, "CHUNK", chunk)
+        assert main(args) == 0
+        stream = capsys.readouterr().out
+        assert stream.count("\n") == 1  # one line: no indent
+        assert json.loads(stream) == json.loads(pretty)
+    assert main([*args, "--person", "nobody"]) != 0  # unknown: refused, as before
+    capsys.readouterr()
+    out = io.StringIO()
+    plan_command.stream_json(dt.date(2026, 8, 1), [], out)
+    assert json.loads(out.getvalue()) == {"today": "2026-08-01", "people": []}
 
 
 def test_plan_person_filter_and_unknown_person(config: Path) -> None:

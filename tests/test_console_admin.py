@@ -149,7 +149,9 @@ def test_calendar_page_takes_a_pasted_notice(server: Server) -> None:
     dry_form = {"csrf": token, "notice": text, "dry_run": "on"}
     dry = web.post(server.url("/calendar/import"), data=dry_form)
     assert dry.status_code == 200
-    assert "春节: 2027-02-05" in dry.text
+    assert "春节：2027-02-05（周五） – 2027-02-13（周六），共 9 天" in dry.text  # in Chinese
+    assert "day(s)" not in dry.text
+    assert "rest days" not in dry.text
     assert 'id="notice-outcome"' in dry.text
     weekday = text.replace("5月8日（周六）", "5月7日（周五）")  # a make-up day on a Friday
     bad = web.post(server.url("/calendar/import"), data={"csrf": token, "notice": weekday})

@@ -122,8 +122,9 @@ def test_event_uid_is_the_uid_plan_events_gives(planner: Planner) -> None:
 def test_sessions_expire_and_the_throttle_window_slides(tmp_path: object) -> None:
     from pathlib import Path
 
-    from renewd.store.accounts import THROTTLE_PER_NAME, THROTTLE_WINDOW, Accounts
+    from renewd.store.accounts import Accounts
     from renewd.store.database import Database
+    from renewd.store.signins import PER_NAME, WINDOW
 
     db = Database.in_dir(Path(str(tmp_path)) / "state")
     try:
@@ -135,11 +136,11 @@ def test_sessions_expire_and_the_throttle_window_slides(tmp_path: object) -> Non
         assert accounts.session(sid, 1000.0 + 3600) is None  # expired
         stored = db.conn.execute("SELECT id_hash FROM console_session").fetchone()[0]
         assert sid.encode() not in stored  # only its hash is kept
-        for n in range(THROTTLE_PER_NAME):
-            assert not accounts.throttled("hr", "1.2.3.4", 2000.0 + n)
-            accounts.failed("hr", "1.2.3.4", 2000.0 + n)
-        assert accounts.throttled("hr", "1.2.3.4", 2010.0)
-        assert accounts.throttled("hr", "5.6.7.8", 2010.0)  # per name, from anywhere
-        assert not accounts.throttled("hr", "1.2.3.4", 2000.0 + THROTTLE_WINDOW + 5)
+        for n in range(PER_NAME):
+            assert not accounts.throttle.throttled("hr", 2000.0 + n)
+            assert accounts.throttle.reserve("hr", "1.2.3.4", 2000.0 + n) is not None
+        assert accounts.throttle.throttled("hr", 2010.0)
+        assert accounts.throttle.reserve("hr", "5.6.7.8", 2010.0) is None  # from anywhere
+        assert not accounts.throttle.throttled("hr", 2000.0 + WINDOW + 5)
     finally:
         db.close()

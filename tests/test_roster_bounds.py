@@ -17,6 +17,7 @@ import pytest
 from renewd.core.errors import Problem, RosterError
 from renewd.roster.limits import RosterLimits
 from renewd.roster.reader import load_roster
+from rosterkit import run_measured as measured
 
 pytestmark = pytest.mark.integration
 
@@ -48,28 +49,10 @@ def config_for(write: Write, roster: str, extra: str = "") -> Path:
     )
 
 
-# The child reports its own high-water mark (VmHWM of its fresh address space) as it exits:
-# ru_maxrss from wait4 would also count the pages it inherited from a large pytest process
-# when it was forked, before it exec'd.
-_MEASURED = (
-    "import atexit, sys\n"
-    "def hwm():\n"
-    "    with open('/proc/self/status') as f:\n"
-    "        kb = next(int(l.split()[1]) for l in f if l.startswith('VmHWM'))\n"
-    "    sys.stderr.write(f'\\nVMHWM_KB {kb}\\n')\n"
-    "atexit.register(hwm)\n"
-    "from renewd.cli import main\n"
-    "sys.exit(main(sys.argv[1:]))\n"
-)
-
-
 def run_measured(args: list[str]) -> tuple[int, str, int]:
-    """Run renewd; (exit code, stderr, peak RSS in MB)."""
-    proc = subprocess.run(
-        [sys.executable, "-c", _MEASURED, *args], capture_output=True, text=True, check=False
-    )
-    err, _, tail = proc.stderr.rpartition("\nVMHWM_KB ")
-    return proc.returncode, err, int(tail.split()[0]) // 1024
+    """Run renewd; (exit code, stderr, peak RSS in MB of renewd or its spreadsheet reader)."""
+    run = measured(args)
+    return run.code, run.stderr, max(run.rss_mb, run.child_mb)
 
 
 @pytest.mark.parametrize("cell", ["XFD1048576", "Z1048576", "XFD400"])

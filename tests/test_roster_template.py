@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 
 from renewd.core.model import Lang
 from renewd.core.wording import say
-from renewd.roster.reader import COLUMNS, load_roster
+from renewd.roster.columns import COLUMNS
+from renewd.roster.reader import load_roster
 from renewd.roster.template import (
     TEMPLATE_FIELDS,
     csv_bytes,

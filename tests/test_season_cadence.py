@@ -148,3 +148,34 @@ def test_an_overdue_wait_says_it_is_overdue_and_whom_to_ask(
         assert f"现已逾期 {late} 天仍未到达：请向单位人事（或受理点）查询办理进度" in mail.body
         assert "开始）" not in mail.text
         assert "请提醒人事尽快完成" not in mail.text  # HR submitted: nobody chases it
+
+
+def test_a_weekly_summary_missed_while_renewd_was_down_goes_out_on_the_next_pass(
+    tmp_path: Path, smtp: tuple[Sink, int]
+) -> None:
+    sink, port = smtp
+    path = config(tmp_path, port, [ZHANG], 'escalation_summary_day = "wednesday"')
+    down = {"2027-01-20", "2027-01-21"}  # a Wednesday and the Thursday after it
+    inbox = season(sink, path, "2027-01-04", "2027-02-05", down=down)[LEAD]
+    summaries = [m.day.isoformat() for m in inbox if "每周汇总：仍未完成的事项" in m.body]
+    # 01-06 is the step's first overdue day's news, not a summary; then every Wednesday, and
+    # the one renewd missed on its first pass back: once, not again on the days after.
+    assert summaries == ["2027-01-13", "2027-01-22", "2027-01-27", "2027-02-03"]
+
+
+def test_a_reader_is_not_told_the_same_steps_on_the_next_pass_day(
+    tmp_path: Path, smtp: tuple[Sink, int]
+) -> None:
+    sink, port = smtp
+    wang = "1003,王五,研发部,2027-01-05,,是,wang@example.com"  # the permit step due 12-17 (Thu)
+    path = config(tmp_path, port, [wang], "workdays_only = true\n")
+    inbox = season(sink, path, "2026-12-14", "2026-12-31")
+    holder = [(m.day.isoformat(), m.subject) for m in inbox["wang@example.com"]]
+    overdue = [day for day, subject in holder if "居住证签注（续签）（已逾期" in subject]
+    # Friday says "1 day overdue" (Saturday's repeat, brought forward); Monday's "4 days"
+    # would say the same steps again on the next pass day: the next word is Wednesday's.
+    assert overdue[:2] == ["2026-12-18", "2026-12-23"]
+    desk = [m.day.isoformat() for m in inbox[HR] if "积分“续办申请”" in m.body]
+    # HR: the application opens on Thursday 12-17 and is told then; Friday's reminder (three
+    # days before, brought forward from Saturday) would repeat it; Monday's (one day) goes.
+    assert desk[:3] == ["2026-12-17", "2026-12-21", "2026-12-22"]

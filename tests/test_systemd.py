@@ -54,3 +54,11 @@ def test_unit_file_passes_systemd_analyze_verify(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "Type=notify" in text
     assert "RestartPreventExitStatus=78" in text
+
+
+def test_the_unit_bounds_memory_and_tasks() -> None:
+    # A spreadsheet that defeats every check costs its child process, and at worst the unit's
+    # memory, never the machine's (issue 18, 1).
+    text = UNIT.read_text()
+    assert "\nMemoryMax=2G\n" in text
+    assert "\nTasksMax=256\n" in text

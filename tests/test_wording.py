@@ -24,10 +24,11 @@ CATALOGUES = {
     "core/words_en_cli.py": "the English catalogue: what the command line prints",
     "core/words_zh_init.py": "the Chinese catalogue: renewd init's questions and config comments",
     "core/words_en_init.py": "the English catalogue: renewd init (it names 续办申请)",
+    "core/words_zh_web.py": "the Chinese catalogue: what the console refuses (issue 18)",
 }
 # Words renewd reads, not says: what people and the State Council write.
 INPUT_VOCABULARIES = {
-    "roster/reader.py": "roster header aliases: the column names HR writes (居住证到期日 ...)",
+    "roster/columns.py": "roster header aliases: the column names HR writes (居住证到期日 ...)",
     "roster/cells.py": "date and yes/no words in roster cells (2027年2月10日, 是/否)",
     "core/notices.py": "the holiday-notice grammar: the State Council notice as published",
     "core/notice_year.py": "where the notice names its year: title, opening sentence, dates",

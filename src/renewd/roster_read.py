@@ -12,6 +12,9 @@ no group or person takes the name of a `[[feeds.extra]]` feed, and the same rule
   `RosterError` lists every problem of every file.
 
 A feed-name clash is never partial: it is a configuration conflict, and the read refuses.
+
+The keys a roster holds for people (Bark device keys, PushPlus friend tokens) are secrets like a
+channel's: every read registers them with `renewd.redaction`, so no log line shows them.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from renewd import redaction
 from renewd.core.errors import RosterError
 from renewd.roster.assemble import NO_RECORDS, LastGood, PartialRoster, read_partial
 from renewd.roster.feednames import feed_name_problems
@@ -46,4 +50,6 @@ def read_roster(
         raise RosterError(
             f"the roster has {len(clashes)} feed name clash(es); nothing was loaded", clashes
         )
+    people = partial.roster.people
+    redaction.register_secret(*(p.bark for p in people), *(p.pushplus for p in people))
     return partial

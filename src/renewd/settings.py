@@ -24,7 +24,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from renewd.channels.settings import SECRET_KEYS, ChannelSettings, ChannelType, scope_problems
+from renewd.channels.kinds import ChannelSettings
+from renewd.channels.settings import SECRET_KEYS, ChannelType, scope_problems
 from renewd.core.errors import ConfigError, Problem
 from renewd.core.model import Lang
 from renewd.core.policy import (
@@ -68,6 +69,9 @@ class RosterSettings(_Section):
     max_year: int = Field(default=2099, ge=1901, le=2099)
     # A changed file is read once its size and mtime stayed the same this long.
     settle_seconds: float = Field(default=10, ge=0, le=3600)
+    # A spreadsheet is read in a child process within this much memory and time.
+    parse_memory_mb: int = Field(default=512, ge=64, le=65536)
+    parse_seconds: float = Field(default=60, gt=0, le=3600)
 
     def limits(self) -> RosterLimits:
         return RosterLimits(
@@ -77,6 +81,8 @@ class RosterSettings(_Section):
             self.max_cell_chars,
             self.min_year,
             self.max_year,
+            self.parse_memory_mb * 1024 * 1024,
+            self.parse_seconds,
         )
 
     @model_validator(mode="after")

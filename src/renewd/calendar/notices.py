@@ -86,18 +86,22 @@ def store_notice(
     return ImportResult(notice, stored, moves, infeasible)
 
 
-def _day(day: dt.date) -> str:
-    return date(day, Lang.ZH)
-
-
-def describe_notice(notice: Notice) -> list[str]:
-    """What an import understood, one line per holiday: for the command and a form."""
+def describe_notice(notice: Notice, lang: Lang = Lang.ZH) -> list[str]:
+    """What an import understood, one line per holiday, in `lang`: for the command and a form."""
     lines = [f"{notice.year}: {notice.source}"]
     for h in notice.holidays:
-        span = _day(h.start) if h.start == h.end else f"{_day(h.start)} – {_day(h.end)}"
+        start, end = date(h.start, lang), date(h.end, lang)
+        span = start if h.start == h.end else f"{start} – {end}"
         count = (h.end - h.start).days + 1
-        work = [_day(m.date) for m in notice.makeup if m.name == h.name]
-        extra = f"; {say(Lang.ZH, 'notice.makeup')} {', '.join(work)}" if work else ""
-        lines.append(f"  {h.name}: {span}, {count} day{'s' if count != 1 else ''}{extra}")
-    lines.append(f"  {len(notice.off)} rest days, {len(notice.makeup)} make-up working days")
+        work = [date(m.date, lang) for m in notice.makeup if m.name == h.name]
+        extra = f"; {say(lang, 'notice.makeup')} {', '.join(work)}" if work else ""
+        lines.append(say(lang, "notice.understood", name=h.name, span=span, count=count) + extra)
+    off, makeup = len(notice.off), len(notice.makeup)
+    lines.append(say(lang, "notice.understood_total", off=off, makeup=makeup))
     return lines
+
+
+def move_line(move: Move, lang: Lang = Lang.ZH) -> str:
+    """One due date a notice moves, in `lang`: who, which step, from and to."""
+    step = say(lang, f"shanghai-points.{move.kind.value}.title")
+    return f"{move.person} {step}: {date(move.old, lang)} → {date(move.new, lang)}"

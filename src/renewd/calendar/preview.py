@@ -133,6 +133,9 @@ class Recording(Channel):
     def address(self, person: Person) -> str | None:
         return self._real.address(person)
 
+    def mention_of(self, person: Person) -> str:
+        return self._real.mention_of(person)  # a robot's digest shows whom it would @-mention
+
     @property
     def fixed(self) -> bool:
         return self._real.fixed

@@ -68,6 +68,11 @@ class Channel(ABC):
         """The person's own address on this channel, or None if it cannot reach him."""
         return None
 
+    def mention_of(self, person: Person) -> str:
+        """The person's user id for an @-mention in this channel's group messages ("": this
+        channel cannot mention him; only group robots can)."""
+        return ""
+
     @property
     def fixed(self) -> bool:
         """Whether the channel has a configured destination (for digests and escalations)."""

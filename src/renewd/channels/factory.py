@@ -7,16 +7,28 @@ once per configuration and keeps them, so state such as the WeCom access token o
 
 from __future__ import annotations
 
+from renewd.channels.bark import BarkChannel
 from renewd.channels.base import Channel
 from renewd.channels.console import ConsoleChannel
+from renewd.channels.dingtalk import DingtalkChannel
 from renewd.channels.email import EmailChannel
+from renewd.channels.feishu import FeishuChannel
+from renewd.channels.kinds import ChannelSettings
+from renewd.channels.pushplus import PushplusChannel
+from renewd.channels.serverchan import ServerchanChannel
 from renewd.channels.settings import (
     AppriseSettings,
-    ChannelSettings,
     ConsoleChannelSettings,
     EmailSettings,
     TelegramSettings,
     WecomSettings,
+)
+from renewd.channels.settings_cn import (
+    BarkSettings,
+    DingtalkSettings,
+    FeishuSettings,
+    PushplusSettings,
+    ServerchanSettings,
 )
 from renewd.channels.telegram import TelegramChannel
 from renewd.channels.via_apprise import AppriseChannel
@@ -39,6 +51,16 @@ def build_channel(settings: ChannelSettings) -> Channel:
             return AppriseChannel(settings)
         case ConsoleChannelSettings():
             return ConsoleChannel(settings)
+        case DingtalkSettings():
+            return DingtalkChannel(settings)
+        case FeishuSettings():
+            return FeishuChannel(settings)
+        case BarkSettings():
+            return BarkChannel(settings)
+        case ServerchanSettings():
+            return ServerchanChannel(settings)
+        case PushplusSettings():
+            return PushplusChannel(settings)
 
 
 def build_channels(settings: Settings) -> dict[str, Channel]:

@@ -9,12 +9,19 @@ and `&` as entities, title included: WeCom shows it in bold) or plain text. A na
 A letter longer than the channel's byte budget is split between lines, never inside one (a
 single line longer than the budget is cut with "…"); every part repeats the first line of the
 body, the closing notes go on the last part, and the title gets a counter "（1/3）".
+
+@-mentions: on a channel that can mention people (a DingTalk or Feishu group robot), a line
+naming its owner (`Line.mention`, a roster id) ends with " @<user id>" when `mention` knows the
+person's id on that service, and each part lists the ids it mentions (`Message.mentions`), so
+the robot notifies exactly the people named in that part. The id comes from the roster, where it
+is checked to be one plain token (`renewd.roster.cells`): it cannot carry markup or a line break.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 from renewd.core.letter import Format, Letter, Level, Message
 from renewd.core.model import Lang
@@ -38,6 +45,19 @@ def escape(text: str, fmt: Format) -> str:
     return text
 
 
+_MD_ESCAPED = re.compile(r"\\([\\`*_\[\]~|#>+\-]|\d+\.)")
+
+
+def plain(text: str, fmt: Format) -> str:
+    """What `escape(text, fmt)` made inert, as text again: for a service that shows a title as
+    plain text although its body takes markup (Server酱, PushPlus)."""
+    if fmt is Format.HTML:
+        return html.unescape(text)
+    if fmt is Format.MARKDOWN:
+        return _MD_ESCAPED.sub(r"\1", html.unescape(text))
+    return text
+
+
 def bold(text: str, fmt: Format) -> str:
     """`text` (already escaped) in bold."""
     if fmt is Format.HTML:
@@ -47,8 +67,19 @@ def bold(text: str, fmt: Format) -> str:
     return text
 
 
-def body_lines(letter: Letter, fmt: Format) -> tuple[list[str], list[str]]:
-    """(the lines of the body, the closing lines), rendered and escaped for `fmt`."""
+# A roster id -> the person's user id on the channel ("" or None: none known).
+Mention = Callable[[str], str | None]
+
+
+def _no_mention(person: str) -> str | None:
+    return None
+
+
+def body_lines(
+    letter: Letter, fmt: Format, mention: Mention = _no_mention
+) -> tuple[list[str], list[str]]:
+    """(the lines of the body, the closing lines), rendered and escaped for `fmt`; a line whose
+    owner `mention` knows ends with " @<his user id>"."""
     lines = [escape(text, fmt) for text in letter.opening]
     for section in letter.sections:
         if lines:
@@ -66,25 +97,46 @@ def body_lines(letter: Letter, fmt: Format) -> tuple[list[str], list[str]]:
                 text = f"- {text}"
             elif line.level is Level.DETAIL:
                 text = f"  {text}"
+            user = mention(line.mention) if line.mention else ""
+            if user:
+                text = f"{text} @{user}"
             lines.append(text)
     closing = [escape(text, fmt) for text in letter.closing]
     return lines, closing
 
 
 def render(
-    letter: Letter, fmt: Format, max_bytes: int | None = None, lang: Lang = Lang.ZH
+    letter: Letter,
+    fmt: Format,
+    max_bytes: int | None = None,
+    lang: Lang = Lang.ZH,
+    mention: Mention = _no_mention,
 ) -> list[Message]:
-    """One message, or several parts when the body exceeds `max_bytes` UTF-8 bytes."""
-    lines, closing = body_lines(letter, fmt)
+    """One message, or several parts when the body exceeds `max_bytes` UTF-8 bytes; with
+    `mention`, each part @-mentions the owners its lines name (see the module docstring)."""
+    lines, closing = body_lines(letter, fmt, mention)
+    named = (ln.mention for section in letter.sections for ln in section.lines if ln.mention)
+    users = tuple(dict.fromkeys(user for person in named if (user := mention(person))))
     footer = "\n".join(closing)
     title = escape(letter.title, fmt) if fmt is not Format.TEXT else " ".join(letter.title.split())
     parts = split(lines, footer, max_bytes)
     if len(parts) == 1:
-        return [Message(title, parts[0], fmt)]
+        return [Message(title, parts[0], fmt, mentioned(parts[0], users))]
     return [
-        Message(title + say(lang, "title.digest.part", n=n, total=len(parts)), body, fmt)
+        Message(
+            title + say(lang, "title.digest.part", n=n, total=len(parts)),
+            body,
+            fmt,
+            mentioned(body, users),
+        )
         for n, body in enumerate(parts, start=1)
     ]
+
+
+def mentioned(body: str, users: tuple[str, ...]) -> tuple[str, ...]:
+    """Which of `users` (in their order) a line of `body` ends by mentioning."""
+    ends = {line.rsplit(" @", 1)[-1] for line in body.split("\n") if " @" in line}
+    return tuple(u for u in users if u and u in ends)
 
 
 def split(lines: list[str], footer: str, max_bytes: int | None) -> list[str]:

@@ -2,16 +2,18 @@
 `renewd.settings.load_settings` like every other key, so a channel missing its host or its secret
 is a configuration error naming the file and the channel before any channel is built.
 
-Secrets (`password`, `bot_token`, `robot_key`, `secret`, `url`) are filled in by the settings
-loader from the credentials directory or the environment before validation; they never appear in
-a `repr`.
+Secrets (`password`, `bot_token`, `robot_key`, `secret`, `url`, `device_key`, `send_key`,
+`token`) are filled in by the settings loader from the credentials directory or the environment
+before validation; they never appear in a `repr`. The types Chinese offices use besides WeCom
+(DingTalk, Feishu/Lark, Bark, Server酱, PushPlus) are in `renewd.channels.settings_cn`; every
+type's model is in the union `renewd.channels.kinds.ChannelSettings`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -32,9 +34,23 @@ class ChannelType(StrEnum):
     WECOM = "wecom"
     APPRISE = "apprise"
     CONSOLE = "console"
+    DINGTALK = "dingtalk"
+    FEISHU = "feishu"
+    BARK = "bark"
+    SERVERCHAN = "serverchan"
+    PUSHPLUS = "pushplus"
 
 
-SECRET_KEYS = ("password", "bot_token", "robot_key", "secret", "url")
+SECRET_KEYS = (
+    "password",
+    "bot_token",
+    "robot_key",
+    "secret",
+    "url",
+    "device_key",
+    "send_key",
+    "token",
+)
 WECOM_APP_KEYS = ("corp_id", "agent_id", "secret")
 # Names no channel may take: `smtp` is the [smtp] table's, whose password is the credential
 # `smtp.password` / `RENEWD_SMTP_PASSWORD` (a channel of that name would share it).
@@ -55,6 +71,8 @@ class BaseChannelSettings(BaseModel):
     """What every channel has: a name, and how it formats, cuts, paces and overlaps sends."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    # The keys whose values are secrets for this type (scrubbed from reasons, masked in logs).
+    secret_keys: ClassVar[tuple[str, ...]] = SECRET_KEYS
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
     markdown: bool | None = None
@@ -99,6 +117,11 @@ class BaseChannelSettings(BaseModel):
         """Where the channel finds a person's own address (None: it cannot reach people)."""
         return None
 
+    @property
+    def hides_addresses(self) -> bool:
+        """Its people's addresses are secrets (Bark, PushPlus): listings show "***"."""
+        return self.address_field is not None and self.address_field.secret
+
     def route(self) -> ChannelRoute:
         """The channel as the pure routing sees it: personal only within its scope."""
         scope = self.effective_scope
@@ -107,7 +130,7 @@ class BaseChannelSettings(BaseModel):
 
     def secrets(self) -> tuple[str, ...]:
         """The secret values this channel holds, to scrub from every reason it reports."""
-        values = (getattr(self, key, None) for key in SECRET_KEYS)
+        values = (getattr(self, key, None) for key in self.secret_keys)
         return tuple(v for v in values if isinstance(v, str) and v)
 
 
@@ -269,12 +292,6 @@ class ConsoleChannelSettings(BaseChannelSettings):
         return AddressField.ID
 
 
-ChannelSettings = Annotated[
-    EmailSettings | TelegramSettings | WecomSettings | AppriseSettings | ConsoleChannelSettings,
-    Field(discriminator="type"),
-]
-
-
 def scope_problems(channels: Iterable[BaseChannelSettings]) -> list[tuple[str, str]]:
     """(where, what) for scopes that cannot work: a group channel without recipients of its
     own, or a personal scope on a channel that cannot reach a person."""
@@ -286,7 +303,7 @@ def scope_problems(channels: Iterable[BaseChannelSettings]) -> list[tuple[str, s
                 (
                     where,
                     f'channel {c.name!r} has scope = "group" but no recipients of'
-                    " its own (set `to`, `chat_id` or `to_party`)",
+                    " its own (set `to`, `chat_id`, `to_party`, `device_key` or `topic`)",
                 )
             )
         if c.scope not in (None, Scope.GROUP) and c.address_field is None:

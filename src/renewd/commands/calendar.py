@@ -14,6 +14,7 @@ from renewd.calendar.status import calendar_status
 from renewd.commands.app import App, today
 from renewd.commands.args import iso_date
 from renewd.core.errors import Problem, UsageError
+from renewd.core.model import Lang
 from renewd.core.moves import Move
 from renewd.core.notices import NoticeError
 from renewd.store.database import DB_NAME, Database
@@ -72,7 +73,7 @@ def _move_line(move: Move) -> str:
 
 
 def print_import(result: ImportResult, dry_run: bool) -> None:
-    for line in describe_notice(result.notice):
+    for line in describe_notice(result.notice, Lang.EN):
         print(line)
     if result.roster_problem:
         print(f"renewd: warning: moves not computed: {result.roster_problem}", file=sys.stderr)

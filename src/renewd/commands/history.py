@@ -18,6 +18,7 @@ from renewd.core.progress import kind_of
 from renewd.core.reminders import DigestKey, MessageKey, NoticeKind, ReminderKey
 from renewd.core.wording import CATALOGUE, lead_text, say, step_name
 from renewd.delivery.sending import Outcome, PassReport
+from renewd.settings import Settings
 from renewd.store.deliveries import DeliveryLog
 from renewd.store.delivery_rows import DeliveryStatus, ReminderFact
 from renewd.store.progress import Fact, ProgressStore
@@ -43,7 +44,17 @@ def item_text(key: ReminderKey, fact: ReminderFact | None, lang: Lang, owner: st
     return person + name + say(lang, "p.paren", text=lead)
 
 
-def outcome_text(outcome: Outcome, facts: Mapping[ReminderKey, ReminderFact], lang: Lang) -> str:
+def hidden_addresses(settings: Settings) -> frozenset[str]:
+    """The channels whose recipients are secrets (Bark device keys, PushPlus tokens)."""
+    return frozenset(c.name for c in settings.channels if c.hides_addresses)
+
+
+def outcome_text(
+    outcome: Outcome,
+    facts: Mapping[ReminderKey, ReminderFact],
+    lang: Lang,
+    hidden: frozenset[str] = frozenset(),
+) -> str:
     subject = outcome.subject
     owner = ""
     if isinstance(subject, MessageKey):
@@ -56,6 +67,8 @@ def outcome_text(outcome: Outcome, facts: Mapping[ReminderKey, ReminderFact], la
     else:  # one reminder per row (0.1.0)
         what = item_text(subject, facts.get(subject), lang)
     to = outcome.recipient or say(lang, "cli.configured")
+    if outcome.recipient and outcome.channel in hidden:
+        to = "***"  # the person is named already; his key is a secret
     text = f"{what} {say(lang, 'cli.via', channel=outcome.channel, to=to)}"
     if outcome.items:
         sep = say(lang, "p.semi")
@@ -67,8 +80,10 @@ def outcome_text(outcome: Outcome, facts: Mapping[ReminderKey, ReminderFact], la
     return text
 
 
-def print_report(report: PassReport, delivery: DeliveryLog, lang: Lang) -> None:
-    """What one pass did, with counts that add up."""
+def print_report(
+    report: PassReport, delivery: DeliveryLog, lang: Lang, hidden: frozenset[str] = frozenset()
+) -> None:
+    """What one pass did, with counts that add up; recipients on `hidden` channels as ***."""
     outcomes = [*report.planned, *report.sent, *report.failed, *report.dead, *report.cancelled]
     keys = [k for o in outcomes for k in o.items]
     keys += [o.subject for o in outcomes if isinstance(o.subject, ReminderKey)]
@@ -98,7 +113,8 @@ def print_report(report: PassReport, delivery: DeliveryLog, lang: Lang) -> None:
             extra = ""
             if label in ("cli.failed", "cli.dead"):
                 extra = f" ({say(lang, 'cli.attempt', n=outcome.attempts)})"
-            print(f"  {say(lang, label):<{width}}{outcome_text(outcome, facts, lang)}{extra}")
+            text = outcome_text(outcome, facts, lang, hidden)
+            print(f"  {say(lang, label):<{width}}{text}{extra}")
     for text in report.skipped:
         print(f"  {say(lang, 'cli.skipped'):<{width}}{text}")
     counts = delivery.counts()
@@ -140,9 +156,11 @@ def print_log(
     failed: bool,
     lang: Lang,
     zone: ZoneInfo,
+    hidden: frozenset[str] = frozenset(),
 ) -> bool:
     """The delivery history and the recorded progress, newest first; False when empty.
-    `failed`: only the deliveries that failed or died (and no progress)."""
+    `failed`: only the deliveries that failed or died (and no progress); recipients on
+    `hidden` channels as ***."""
     only = (DeliveryStatus.FAILED, DeliveryStatus.DEAD) if failed else ()
     rows = delivery.history(person, limit, only=only)  # the limit counts only those
     keys = [k for r in rows for k in r.items]
@@ -154,7 +172,7 @@ def print_log(
         status = row.status.value
         label = say(lang, f"cli.{status}") if f"cli.{status}" in _labels(lang) else status
         outcome = replace(Outcome.of(row), reason=row.reason)
-        text = outcome_text(outcome, facts, lang)
+        text = outcome_text(outcome, facts, lang, hidden)
         attempt = say(lang, "cli.attempt", n=outcome.attempts)
         if row.status is DeliveryStatus.FAILED:  # when it will be tried again
             attempt += f" · {say(lang, 'cli.next_try', at=_when(row.next_at, zone))}"

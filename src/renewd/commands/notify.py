@@ -11,7 +11,7 @@ from renewd.calendar.snapshot import build_snapshot
 from renewd.channels.formatting import render
 from renewd.commands.app import App, now, today
 from renewd.commands.args import iso_date, person_id, roster_date
-from renewd.commands.history import print_log, print_report
+from renewd.commands.history import hidden_addresses, print_log, print_report
 from renewd.core.errors import EX_TEMPFAIL, UsageError
 from renewd.core.messages import test_letter
 from renewd.core.model import Lang, MilestoneKind
@@ -56,7 +56,8 @@ def register(
     parser.add_argument(
         "--to",
         metavar="ADDRESS",
-        help="--test: recipient for a personal channel (email, chat id, WeCom userid)",
+        help="--test: recipient for a personal channel (email, chat id, WeCom userid, Bark"
+        " device key, PushPlus friend token)",
     )
     parser.set_defaults(handler=run_notify)
 
@@ -120,7 +121,7 @@ def run_notify(args: argparse.Namespace) -> int:
             db, snap, snap.plans, day, at, problems=roster.by_group, dry_run=args.dry_run
         )
         log = DeliveryLog(db)
-        print_report(report, log, app.settings.language)
+        print_report(report, log, app.settings.language, hidden_addresses(app.settings))
         still = owed(log)
     finally:
         db.close()
@@ -229,6 +230,7 @@ def run_log(args: argparse.Namespace) -> int:
             args.failed,
             app.settings.language,
             ZoneInfo(app.settings.timezone),
+            hidden_addresses(app.settings),
         )
     finally:
         db.close()

@@ -6,7 +6,8 @@ import argparse
 import datetime as dt
 import json
 import sys
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.table import Table
@@ -41,6 +42,9 @@ def register(
     parser.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help="plan as of this day")
     parser.add_argument("--person", type=person_id, metavar="ID", help="only this person")
     parser.add_argument("--json", action="store_true", help="print JSON (see README for the shape)")
+    parser.add_argument(
+        "--pretty", action="store_true", help="with --json: indented, for reading (slower)"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -88,14 +92,39 @@ def run(args: argparse.Namespace) -> int:
         people = [p for p in people if p.id == args.person]
         if not people:
             raise UsageError(f"no person with id {args.person!r} in the roster")
-    plans = app.planner.plan_all(people, day)
     if args.json:
-        doc = {"today": day.isoformat(), "people": [plan_json(p) for p in plans]}
-        json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        plans = (app.planner.plan(person, day) for person in people)  # one at a time
+        if args.pretty:
+            doc = {"today": day.isoformat(), "people": [plan_json(p) for p in plans]}
+            json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+        else:
+            stream_json(day, plans, sys.stdout)
         return status
-    _table(plans, day, app.settings.language)
+    _table(app.planner.plan_all(people, day), day, app.settings.language)
     return status
+
+
+# People per write: a few hundred KB, so an unbuffered stdout (PYTHONUNBUFFERED=1, as units
+# and containers often set) still makes few system calls.
+CHUNK = 500
+
+
+def stream_json(day: dt.date, plans: Iterable[PersonPlan], out: TextIO) -> None:
+    """The `plan --json` document, written as it is planned: each person encoded on his own by
+    the C encoder (no indent), in chunks of `CHUNK` people. The same JSON as `--pretty`."""
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    out.write(f'{{"today":"{day.isoformat()}","people":[')
+    chunk: list[str] = []
+    first = True
+    for plan in plans:
+        chunk.append(encode(plan_json(plan)))
+        if len(chunk) == CHUNK:
+            out.write(("" if first else ",") + ",".join(chunk))
+            chunk, first = [], False
+    if chunk:
+        out.write(("" if first else ",") + ",".join(chunk))
+    out.write("]}\n")
 
 
 def _table(plans: list[PersonPlan], day: dt.date, lang: Lang) -> None:

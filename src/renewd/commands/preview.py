@@ -10,10 +10,12 @@ import argparse
 import datetime as dt
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 
 from renewd.calendar.preview import Readers, Received, in_order, preview
 from renewd.commands.app import App, today
 from renewd.commands.args import iso_date, person_id
+from renewd.commands.history import hidden_addresses
 from renewd.core.errors import UsageError
 from renewd.core.model import Lang
 from renewd.core.wording import date, say
@@ -92,6 +94,10 @@ def run_preview(args: argparse.Namespace) -> int:
         readers=readers,
     )
     received = in_order(received, list(app.channels))
+    hidden = hidden_addresses(settings)  # a Bark key or PushPlus token is shown as ***
+    received = [
+        replace(r, recipient="***") if r.channel in hidden and r.recipient else r for r in received
+    ]
     if args.json:
         print(json.dumps([r.as_json() for r in received], ensure_ascii=False, indent=2))
         return 0

@@ -47,14 +47,36 @@ def is_news(
     return True  # pragma: no cover - the loop above always ends
 
 
-def summary_week(today: dt.date, weekday: int, move: Move | None = None) -> dt.date | None:
+def summary_week(
+    today: dt.date,
+    weekday: int,
+    move: Move | None = None,
+    ran: Container[dt.date] | None = None,
+) -> dt.date | None:
     """The summary day (weekday 0 = Monday) whose summary goes out on `today`, if any: that
-    day itself, or with `workdays_only` (`move`) the working day on or before it."""
+    day itself, or with `workdays_only` (`move`) the working day on or before it. `ran`: the
+    days a pass ran; a summary whose day renewd was down goes out on the first pass after it
+    (within the week), not never."""
     ahead = today + dt.timedelta(days=(weekday - today.weekday()) % 7)
     for day in (ahead, ahead - dt.timedelta(days=7)):
-        if (move(day) if move else day) == today:
+        sent = move(day) if move else day
+        if sent == today:
+            return day
+        if ran is not None and sent < today and _missed(sent, today, ran):
             return day
     return None
+
+
+def _missed(sent: dt.date, today: dt.date, ran: Container[dt.date]) -> bool:
+    """Whether no pass ran from `sent` until `today`, after one ran before it."""
+    if not any(sent - dt.timedelta(days=n) in ran for n in range(1, 8)):
+        return False  # renewd was not running the week before either: it starts afresh
+    day = sent
+    while day < today:
+        if day in ran:
+            return False
+        day += dt.timedelta(days=1)
+    return True
 
 
 K = MilestoneKind

@@ -3,6 +3,10 @@ what HR should know (critical dates at risk with what to do), for each employee 
 channel reaches the full message he would have read, to forward (`renewd.core.relays`), the
 escalations (overdue steps, infeasible plans, critical dates) and HR's checklist for the hand-in.
 Plain text, like every letter (`renewd.core.messages`); the roster id appears here, for HR.
+
+A line about a step the holder owns (his own or both's, `[policy.owners]`) or a critical date of
+his at risk names him in `Line.mention`, so that a group robot whose roster knows his user id
+@-mentions him there: the step's owner is told in the group where HR reads it.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from renewd.core.letter import Letter, Level, Line, Section
 from renewd.core.materials import Reader, step_checklist
 from renewd.core.messages import is_provisional, lapsed_note, permit_unrecorded, when
 from renewd.core.model import Lang, MilestoneKind, PersonPlan
-from renewd.core.policy import Policy
+from renewd.core.policy import Owner, Owners, Policy
 from renewd.core.reminders import Alert, AlertKind, CycleDone, MilestoneReminder, Reminder
 from renewd.core.routing import GroupEnvelope, Item
 from renewd.core.wording import Role, day_span, say, step_name, years_text
@@ -29,23 +33,35 @@ def _who(plan: PersonPlan, lang: Lang) -> str:
     return say(lang, "item.person", name=plan.person.name, id=plan.person.id)
 
 
+def owner_mention(reminder: Reminder, owners: Owners) -> str:
+    """The roster id a group robot @-mentions at this reminder's line: the holder's, when the
+    step is his (owned by him or by both) or a critical date of his is at risk; else ""."""
+    if isinstance(reminder, MilestoneReminder):
+        return reminder.plan.person.id if owners.of(reminder.kind) is not Owner.EMPLOYER else ""
+    if isinstance(reminder, Alert) and reminder.critical is not None and not is_summary(reminder):
+        return reminder.plan.person.id
+    return ""
+
+
 def _digest_line(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list[Line]:
     reminder = item.reminder
     milestone = reminder.milestone if isinstance(reminder, MilestoneReminder) else None
     sep = say(lang, "p.colon")
+    mention = owner_mention(reminder, policy.owners)
     if milestone is None:
         if isinstance(reminder, CycleDone):  # finished, but the new expiry is missing
             return [Line(_who(reminder.plan, lang) + sep + closing_line(reminder, lang))]
         if is_summary(reminder):
             text = still_open_text(reminder.plan, today, lang)
             return [Line(_who(reminder.plan, lang) + sep + text)]
-        lines = [Line(_who(reminder.plan, lang) + sep + _alert(reminder, today, lang))]
+        text = _who(reminder.plan, lang) + sep + _alert(reminder, today, lang)
+        lines = [Line(text, mention=mention)]
         if isinstance(reminder, Alert) and reminder.kind is AlertKind.INFEASIBLE:
             lines += infeasible_advice(reminder.plan, today, lang)  # told once: with what HR can do
         return lines
     name = step_name(milestone.kind, lang, reminder.plan.person.has_points)
     head = _who(reminder.plan, lang) + sep + name + say(lang, "p.comma")
-    lines = [Line(head + when(milestone, today, lang))]
+    lines = [Line(head + when(milestone, today, lang), mention=mention)]
     if reminder.late:
         lines.append(
             Line(say(lang, "lead.late", days=day_span(reminder.missed, lang)), Level.DETAIL)

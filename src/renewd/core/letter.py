@@ -24,6 +24,9 @@ class Message:
     title: str
     body: str
     format: Format
+    # The channel user ids this part @-mentions (a group robot's `at` list); their
+    # "@<id>" stands at the end of the lines that name them (`renewd.channels.formatting`).
+    mentions: tuple[str, ...] = ()
 
 
 class Level(IntEnum):
@@ -34,8 +37,12 @@ class Level(IntEnum):
 
 @dataclass(frozen=True)
 class Line:
+    """A line of plain text. `mention`: the roster id of the person whose step this line is
+    (its owner), for a group robot that can @-mention him; "" = nobody."""
+
     text: str
     level: Level = Level.BULLET
+    mention: str = ""
 
 
 @dataclass(frozen=True)

@@ -124,6 +124,10 @@ class Person:
     email: str = ""
     telegram: str = ""
     wecom_user: str = ""
+    dingtalk_user: str = ""  # DingTalk userid, for @-mentions in DingTalk group robots
+    feishu_user: str = ""  # Feishu/Lark open_id or user_id, for @-mentions in Feishu robots
+    bark: str = ""  # Bark device key (a secret: whoever holds it can push to the phone)
+    pushplus: str = ""  # PushPlus friend token (好友令牌) of the person
     lang: Lang | None = None
     tags: tuple[str, ...] = ()
     progress: Progress = field(default_factory=Progress)

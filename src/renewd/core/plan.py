@@ -132,6 +132,7 @@ class Planner:
         # 100,000 most people share them with someone: memoise per planner.
         self._points_dates = functools.lru_cache(maxsize=1 << 16)(self._points_dates_uncached)
         self._permit_dates = functools.lru_cache(maxsize=1 << 16)(self._permit_dates_uncached)
+        self._today: dt.date | None = None  # the day the memos hold: a new day drops them
 
     # -- working-day helpers that carry the provisional flag ---------------------------------
 
@@ -203,6 +204,10 @@ class Planner:
         return today > collect_by.date
 
     def plan(self, person: Person, today: dt.date) -> PersonPlan:
+        if today != self._today:  # yesterday's dates serve no one: memory stays flat for months
+            self._points_dates.cache_clear()
+            self._permit_dates.cache_clear()
+            self._today = today
         cycle, progress = self.cycle_of(person, today)
         profile = person.profile
         if person.has_points:

@@ -66,6 +66,10 @@ _MESSAGES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], Lang], str]], .
     (re.compile(r"expected 是/否 \(yes/no\)"), lambda m, lang: say(lang, "problem.yes_no")),
     (re.compile(r"expected one email address.*"), lambda m, lang: say(lang, "problem.email")),
     (
+        re.compile(r"'(?P<id>\.\.?)' cannot be an id .*"),
+        lambda m, lang: say(lang, "problem.dot_id", id=m["id"]),
+    ),
+    (
         re.compile(r"cannot read file: (?P<reason>.*)"),
         lambda m, lang: say(lang, "problem.unreadable", reason=m["reason"]),
     ),

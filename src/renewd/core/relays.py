@@ -49,7 +49,11 @@ def forward_sections(
     lang = lang_of(plan, default)
     letter = personal_letter(envelope, today, lang, policy, extra(envelope) if extra else ())
     heading = say(default, "section.forward", name=plan.person.name, id=plan.person.id)
-    top = [Line(letter.title, Level.TEXT), *(Line(t, Level.TEXT) for t in letter.opening)]
+    # The title names him: a group robot @-mentions him there (he may read the group himself).
+    top = [
+        Line(letter.title, Level.TEXT, mention=plan.person.id),
+        *(Line(t, Level.TEXT) for t in letter.opening),
+    ]
     out = [Section(heading, tuple(top)), *letter.sections]
     if letter.closing:
         out.append(Section("", tuple(Line(t, Level.TEXT) for t in letter.closing)))

@@ -22,6 +22,11 @@ PROGRESS_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Progress))
 
 Cell = str | bool | dt.date | None | tuple[str, ...]
 
+# Fields that hold a secret (a Bark device key, a PushPlus friend token): the diff says that
+# they change, never what they hold.
+SECRET_FIELDS = frozenset({"bark", "pushplus"})
+MASK = "***"
+
 
 @dataclass(frozen=True)
 class FieldChange:
@@ -93,6 +98,8 @@ def _changes(old: Person, new: Person) -> tuple[FieldChange, ...]:
     for name in (*PERSON_FIELDS, *PROGRESS_FIELDS):
         before, after = cell(old, name), cell(new, name)
         if before != after:
+            if name in SECRET_FIELDS:
+                before, after = (MASK if value else value for value in (before, after))
             found.append(FieldChange(name, before, after))
     return tuple(found)
 

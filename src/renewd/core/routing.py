@@ -42,11 +42,19 @@ class AddressField(StrEnum):
     EMAIL = "email"
     TELEGRAM = "telegram"
     WECOM_USER = "wecom_user"
+    BARK = "bark"
+    PUSHPLUS = "pushplus"
     ID = "id"  # the console: the roster id
 
     def of(self, person: Person) -> str:
         value: str = getattr(person, self.value)
         return value.strip()
+
+    @property
+    def secret(self) -> bool:
+        """The address is a secret (a Bark device key lets anyone push to the phone; a
+        PushPlus friend token goes with it): shown nowhere, not even to HR."""
+        return self in (AddressField.BARK, AddressField.PUSHPLUS)
 
 
 @dataclass(frozen=True)

@@ -252,7 +252,7 @@ def due_reminders(
     out: list[Reminder] = []
     history = history or PassHistory()
     weekday = rules.summary_weekday
-    summary = None if weekday is None else summary_week(today, weekday, move)
+    summary = None if weekday is None else summary_week(today, weekday, move, history.days)
     for plan in plans:
         person = plan.person.id
         first = known is not None and person not in known

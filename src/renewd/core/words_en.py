@@ -5,6 +5,7 @@ from __future__ import annotations
 from renewd.core.words_en_cli import CLI_EN
 from renewd.core.words_en_console import CONSOLE_EN
 from renewd.core.words_en_init import INIT_EN
+from renewd.core.words_en_web import WEB_EN
 
 EN: dict[str, str] = {
     "shanghai-points.prepare.title": "prepare the renewal",
@@ -352,6 +353,8 @@ EN: dict[str, str] = {
     "daemon.status.feeds": "{n} 人 / people; feeds only",
     "daemon.status.roster": "; 名单错误 roster errors: {n}",
     "notice.makeup": "make-up",
+    "notice.understood": "  {name}: {span}, {count} day(s)",
+    "notice.understood_total": "  {off} rest days, {makeup} make-up working days",
     "done.cycle.new": "This year's renewal is complete; the new permit is valid until"
     " {expires}. You will hear from us when the next renewal begins.",
     "done.cycle.ask": "This year's renewal is complete. Please tell HR the new permit expiry"
@@ -367,4 +370,5 @@ EN: dict[str, str] = {
     **CONSOLE_EN,
     **CLI_EN,
     **INIT_EN,
+    **WEB_EN,
 }

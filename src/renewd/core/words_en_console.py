@@ -194,4 +194,6 @@ CONSOLE_EN: dict[str, str] = {
     "problem.notice.place.title": "title",
     "problem.notice.place.opening": "opening sentence",
     "problem.notice.place.entry": "a dated entry",
+    "console.notice_no_roster": "no roster is loaded yet: import from the command line instead"
+    " (renewd calendar import)",
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from renewd.core.words_zh_cli import CLI_ZH
 from renewd.core.words_zh_console import CONSOLE_ZH
 from renewd.core.words_zh_init import INIT_ZH
+from renewd.core.words_zh_web import WEB_ZH
 
 ZH: dict[str, str] = {
     # step names (short: titles, tables, digests)
@@ -322,6 +323,8 @@ ZH: dict[str, str] = {
     "daemon.status.feeds": "{n} 人 / people; feeds only",
     "daemon.status.roster": "; 名单错误 roster errors: {n}",
     "notice.makeup": "上班",
+    "notice.understood": "  {name}：{span}，共 {count} 天",
+    "notice.understood_total": "  共 {off} 个休息日，{makeup} 个调休上班日",
     "done.cycle.new": "本年度续办已完成，新居住证有效期至 {expires}。下一次续办开始时会再通知您。",
     "done.cycle.ask": "本年度续办已完成。请把新的居住证有效期告知单位人事（或在控制台登记），"
     "以便安排下一次续办。",
@@ -334,4 +337,5 @@ ZH: dict[str, str] = {
     **CONSOLE_ZH,
     **CLI_ZH,
     **INIT_ZH,
+    **WEB_ZH,
 }

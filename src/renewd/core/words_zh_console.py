@@ -187,4 +187,5 @@ CONSOLE_ZH: dict[str, str] = {
     "problem.notice.place.title": "标题",
     "problem.notice.place.opening": "开头一句",
     "problem.notice.place.entry": "条目中的日期",
+    "console.notice_no_roster": "尚未载入名单：请改用命令行导入（renewd calendar import）",
 }

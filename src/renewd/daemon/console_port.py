@@ -7,19 +7,20 @@ person at once (so the page shows it), and asks the daemon to refresh feeds and 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import os
-import secrets
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
 from aiohttp import web
 
-from renewd.calendar.notices import describe_notice, store_notice
+from renewd.calendar.notices import store_notice
 from renewd.calendar.preview import Readers, Received, preview
 from renewd.calendar.snapshot import Snapshot
 from renewd.core.errors import Problem, RosterError
@@ -27,7 +28,9 @@ from renewd.core.model import Person, PersonPlan, Step
 from renewd.core.notices import NoticeError, parse_notice
 from renewd.core.progress import check_record
 from renewd.core.rosterdiff import diff
+from renewd.core.wording import say
 from renewd.daemon.health import Health
+from renewd.daemon.uploads import UPLOADS, PendingUploads
 from renewd.delivery.actionlinks import ActionLinks
 from renewd.roster_read import read_roster
 from renewd.settings import Settings
@@ -67,7 +70,6 @@ class Running(Protocol):
     def request_pass(self, why: str) -> None: ...
 
 
-UPLOADS = "roster-uploads"
 __all__ = ["DaemonSource", "Running", "attach_console"]
 
 
@@ -79,7 +81,8 @@ class DaemonSource:
         self.db = db
         self.progress = ProgressStore(db)
         self._view: PlansView | None = None
-        self._uploads: dict[str, RosterCheck] = {}
+        self.uploads = PendingUploads(daemon.settings.state.dir / UPLOADS, daemon.now)
+        self.uploads.clear()  # left by a run that ended: nobody can confirm them now
         self._upcoming: dict[tuple[object, ...], tuple[Received, ...]] = {}
         self._upcoming_of: Snapshot | None = None
         self._upcoming_lock = threading.Lock()
@@ -184,12 +187,11 @@ class DaemonSource:
         snap = self.daemon.snapshot
         notice = parse_notice(text, year=year, name="console")
         if snap is None:
-            raise NoticeError("no roster is loaded yet: import from the command line instead")
+            raise NoticeError(say(self.daemon.settings.language, "console.notice_no_roster"))
         result = store_notice(snap, None if dry_run else self.db, notice, self.daemon.now())
         if result.stored:
             self.on_change()  # the daemon picks the notice up and replans
-        moves = tuple(f"{m.person} {m.kind.value}: {m.old} → {m.new}" for m in result.moves)
-        return NoticeImport(tuple(describe_notice(notice)), moves, result.stored)
+        return NoticeImport(notice, tuple(result.moves), result.stored)
 
     def kick(self) -> None:
         self.on_change()
@@ -199,19 +201,18 @@ class DaemonSource:
     def roster_files(self) -> Sequence[Path]:
         return self.daemon.settings.roster.files
 
-    def check_roster(self, target: Path, data: bytes, suffix: str) -> RosterCheck:
-        upload = secrets.token_urlsafe(16)
+    def check_roster(
+        self, target: Path, data: bytes, suffix: str, *, account: str = ""
+    ) -> RosterCheck:
         if suffix != target.suffix.lower():
             wanted = f"upload a {target.suffix} file to replace it"
-            return RosterCheck(upload, target, 0, (Problem(target.name, wanted),))
-        folder = self.daemon.settings.state.dir / UPLOADS
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        path = folder / f"{upload}{suffix}"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        check = self._check(upload, path, target)
-        self._uploads[upload] = check
+            return RosterCheck("", target, 0, (Problem(target.name, wanted),))
+        pending = self.uploads.store(account, data, suffix)
+        check = self._check(pending.upload, pending.path, target)
+        if check.problems:  # it can never be swapped in: not kept, not counted
+            self.uploads.discard(pending.upload)
+        else:
+            self.uploads.keep(pending.upload, check)
         return check
 
     def _in_force(self) -> Sequence[Person]:
@@ -231,15 +232,20 @@ class DaemonSource:
         return RosterCheck(upload, target, len(roster.people), (), changes)
 
     def swap_roster(self, upload: str) -> RosterCheck:
-        check = self._uploads.pop(upload, None)
-        folder = self.daemon.settings.state.dir / UPLOADS
+        pending = self.uploads.take(upload)
         gone = "the upload is gone; upload it again"
-        if check is None:
+        if pending is None or pending.check is None:  # unknown, expired, or already swapped
             return RosterCheck(upload, Path("?"), 0, (Problem("?", gone),))
-        path = folder / f"{upload}{check.target.suffix.lower()}"
+        try:
+            return self._swap(pending.path, pending.check)
+        finally:
+            pending.path.unlink(missing_ok=True)
+
+    def _swap(self, path: Path, check: RosterCheck) -> RosterCheck:
         if not path.exists():
-            return RosterCheck(upload, check.target, 0, (Problem(check.target.name, gone),))
-        again = self._check(upload, path, check.target)
+            gone = "the upload is gone; upload it again"
+            return RosterCheck(check.upload, check.target, 0, (Problem(check.target.name, gone),))
+        again = self._check(check.upload, path, check.target)
         if again.problems:
             return again
         # Write next to the target and rename over it: the watcher never sees half a file.
@@ -255,8 +261,7 @@ class DaemonSource:
                 " does) or replace the file by hand"
             )
             problem = Problem(str(check.target), hint)
-            return RosterCheck(upload, check.target, again.people, (problem,), again.diff)
-        path.unlink(missing_ok=True)
+            return RosterCheck(check.upload, check.target, again.people, (problem,), again.diff)
         self.on_change()
         return again
 
@@ -296,6 +301,19 @@ def attach_console(daemon: Running, application: web.Application, feeds: FeedCac
     async def close(_: web.Application) -> None:
         db.close()
 
+    async def sweep_uploads(_: web.Application) -> AsyncIterator[None]:
+        async def sweep() -> None:
+            while True:  # unconfirmed uploads expire even when nobody uploads again
+                await asyncio.sleep(60)
+                source.uploads.sweep()
+
+        task = asyncio.create_task(sweep())
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
     application.on_cleanup.append(close)
+    application.cleanup_ctx.append(sweep_uploads)
     source.on_change = lambda: daemon.request_pass("console")
     return source

@@ -26,7 +26,8 @@ from renewd.core.messages import lang_of, personal_letter
 from renewd.core.model import Lang
 from renewd.core.notes import signed, with_console_footer
 from renewd.core.policy import Policy
-from renewd.core.reminders import DigestKey, MessageKey, MilestoneReminder, Reminder
+from renewd.core.reminders import DigestKey, MessageKey, MilestoneReminder, Reminder, ReminderKey
+from renewd.core.repeats import repeats
 from renewd.core.routing import GroupEnvelope, PersonalEnvelope, route
 from renewd.delivery.routes import routes_of, signature_of
 from renewd.settings import Settings
@@ -34,6 +35,7 @@ from renewd.store.delivery_rows import NewDelivery
 
 Extra = Callable[[PersonalEnvelope], Sequence[Section]]
 DigestExtra = Callable[[GroupEnvelope], Sequence[Section]]
+Said = Mapping[tuple[str, str], Sequence[ReminderKey]]
 
 
 E = TypeVar("E", PersonalEnvelope, GroupEnvelope)
@@ -54,6 +56,7 @@ class Outbox:
     claims: tuple[NewDelivery, ...]
     unheard: tuple[str, ...]  # "1001 permit_renewal: no channel reaches him"
     messages: int  # envelopes (a split digest counts once)
+    repeated: int = 0  # messages not sent: the reader was told the same yesterday
 
 
 def build(
@@ -66,9 +69,18 @@ def build(
     extra: Extra | None = None,
     digest_extra: DigestExtra | None = None,
     forward_extra: Extra | None = None,
+    said: Said | None = None,
+    news: Extra | None = None,
 ) -> Outbox:
     """Every message of a pass, rendered for its channel. `forward_extra`: sections for the
-    message HR forwards to a person no personal channel reaches (no action links there)."""
+    message HR forwards to a person no personal channel reaches (no action links there).
+
+    `said`: what each reader's message of the pass day before carried, by (channel, address);
+    a message that would say the same again (`renewd.core.repeats`) is left out: its reminders
+    are issued, nothing is sent. `news`: sections for a person's message, after `extra`'s, that
+    make it news whatever its steps say (dates moved); `extra`'s (action links) do not."""
+    said = said or {}
+    repeated = 0
     loud = [r for r in reminders if not (isinstance(r, MilestoneReminder) and r.quiet)]
     routed = route(loud, routes_of(settings, channels))
     claims: list[NewDelivery] = []
@@ -77,11 +89,15 @@ def build(
         channel = channels[envelope.channel]
         plans = envelope.plans
         lang = lang_of(plans[0], default)
-        sections = extra(envelope) if extra is not None else ()
+        told = news(envelope) if news is not None else ()
+        sections = (*(extra(envelope) if extra is not None else ()), *told)
         letter = signed(
             personal_letter(envelope, today, lang, policy, sections), signature_of(settings), lang
         )
         keys = tuple(i.reminder.key for i in envelope.items)
+        if not told and repeats(keys, said.get((envelope.channel, envelope.address))):
+            repeated += 1
+            continue
         late = any(i.reminder.late for i in envelope.items)
         subject = MessageKey(today, number, plans[0].person.id)
         for part, message in enumerate(render(letter, channel.format, channel.max_bytes, lang)):
@@ -98,8 +114,10 @@ def build(
             )
     for digest in routed.group:
         channel = channels[digest.channel]
-        tail = digest_extra if digest_extra is not None else ()  # asked after the forwards
-        letter = digest_letter(digest, today, default, policy, tail, forward_extra)
+        asked: list[Section] = []  # what the hooks added: news, whatever the steps say
+        tail = _noting(digest_extra, asked) if digest_extra is not None else ()
+        forward = _noting(forward_extra, asked) if forward_extra is not None else None
+        letter = digest_letter(digest, today, default, policy, tail, forward)
         letter = with_console_footer(letter, default, f"{settings.server.base_url}/")
         keys = tuple(
             dict.fromkeys(
@@ -107,7 +125,18 @@ def build(
                 + [r.key for r in digest.attention]
             )
         )
-        parts = render(letter, channel.format, channel.max_bytes, default)
+        if not asked and repeats(keys, said.get((digest.channel, ""))):
+            repeated += 1
+            continue
+        people = {
+            r.plan.person.id: r.plan.person
+            for r in (
+                *(i.reminder for s in digest.sections for i in (*s.items, *s.unreachable)),
+                *digest.attention,
+            )
+        }
+        ids = {pid: channel.mention_of(p) for pid, p in people.items()}
+        parts = render(letter, channel.format, channel.max_bytes, default, mention=ids.get)
         digest_key = DigestKey(today, number, None, digest.channel)
         for part, message in enumerate(parts):
             claims.append(
@@ -118,4 +147,18 @@ def build(
     unheard = tuple(
         f"{r.plan.person.id} {r.kind.value}: no channel reaches this person" for r in routed.unheard
     )
-    return Outbox(tuple(claims), unheard, len(routed.personal) + len(routed.group))
+    sent = len(routed.personal) + len(routed.group) - repeated
+    return Outbox(tuple(claims), unheard, sent, repeated)
+
+
+def _noting(
+    hook: Callable[[E], Sequence[Section]], asked: list[Section]
+) -> Callable[[E], Sequence[Section]]:
+    """`hook`, keeping what it answers in `asked`."""
+
+    def noted(envelope: E) -> Sequence[Section]:
+        sections = hook(envelope)
+        asked.extend(sections)
+        return sections
+
+    return noted

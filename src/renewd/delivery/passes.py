@@ -46,17 +46,17 @@ from renewd.core.errors import Problem
 from renewd.core.estimate import Estimate
 from renewd.core.model import MilestoneKind, PersonPlan
 from renewd.core.reminders import DigestKey, MessageKey, Reminder, ReminderKey
+from renewd.core.repeats import pass_day_before
 from renewd.core.routing import rerouted
-from renewd.core.schedule import LeadRules, PassHistory, due_reminders, rest_day
-from renewd.core.workdays import WorkdayCalendar
+from renewd.core.schedule import PassHistory, due_reminders, rest_day
 from renewd.delivery.calendar_notes import CalendarMail
 from renewd.delivery.holders import Holder, HolderKind, is_gone, this_process
 from renewd.delivery.outbox import Extra, Outbox, build, joined
 from renewd.delivery.roster_notes import RosterNotes
 from renewd.delivery.routes import routes_of
+from renewd.delivery.rules import rules_from, workday_move
 from renewd.delivery.sending import Outcome, PassReport, Sender
 from renewd.settings import Settings
-from renewd.settings_notify import WEEKDAYS, NotifySettings
 from renewd.store.claims import Claims
 from renewd.store.database import Database, StateUnwritable
 from renewd.store.deliveries import DeliveryLog
@@ -67,29 +67,6 @@ from renewd.store.reroutes import reroute
 log = logging.getLogger(__name__)
 
 __all__ = ["Delivery", "Outcome", "PassReport", "rules_from", "workday_move"]
-
-
-def rules_from(notify: NotifySettings, grace_days: int) -> LeadRules:
-    escalate = bool(notify.escalate_to)
-    return LeadRules(
-        default=notify.lead_days,
-        by_kind=notify.lead_days_by_kind,
-        by_person=notify.lead_days_by_person,
-        overdue_every_days=notify.overdue_every_days,
-        overdue_weekly_after_days=notify.overdue_weekly_after_days,
-        grace_days=grace_days,
-        critical_leads=notify.critical_lead_days,
-        summary_weekday=WEEKDAYS.index(notify.escalation_summary_day) if escalate else None,
-    )
-
-
-def workday_move(
-    settings: Settings, calendar: WorkdayCalendar
-) -> Callable[[dt.date], dt.date] | None:
-    """With `notify.workdays_only`: a fire date moved to the previous working day."""
-    if not settings.notify.workdays_only:
-        return None
-    return lambda day: calendar.last_workday(day).date
 
 
 class Delivery:
@@ -219,11 +196,10 @@ class Delivery:
             if issue:
                 mail.begin()
             told.begin()
-            claims = [
-                *self._outbox(reminders, today, report, mail, told).claims,
-                *told.rest(today, False),
-            ]
-            rest = mail.rest() if issue else []
+            claims = [*self._outbox(reminders, today, report, mail, told).claims]
+            notes, rest = told.rest(today, False), mail.rest() if issue else []
+            report.messages += sum(1 for d in notes + rest if d.part == 0)  # on their own
+            claims += notes
             report.planned = [_planned(d) for d in claims + rest]
             report.issued = len(reminders) + len(rest)
             return report
@@ -239,7 +215,9 @@ class Delivery:
                 mail.begin(self.db.conn)  # inside the claim's transaction, as are the `rest`s
                 told.begin()
                 claims = list(self._outbox(won, today, report, mail, told).claims)
-                return claims + mail.rest(self.db.conn) + told.rest(today, True)
+                rest = mail.rest(self.db.conn) + told.rest(today, True)
+                report.messages += sum(1 for d in rest if d.part == 0)  # messages of their own
+                return claims + rest
 
             report.issued = self.log.claim(reminders, deliveries, today, stamp(), seen)
         elif resting:  # the day counts as run: "late" stays true
@@ -295,12 +273,16 @@ class Delivery:
         """One message per recipient for `reminders` (see `renewd.delivery.outbox`), with the
         calendar mail's and the roster notes' sections inside."""
         number = self.log.next_pass_number(today)
-        extra = joined(self.extra, mail.extra if mail else None)
         digest_extra = joined(
             mail.digest_extra if mail else None, told.digest_extra if told else None
         )
-        hooks = (extra, digest_extra, mail.extra if mail else None)  # the last: relayed people
-        outbox = build(reminders, today, number, self.settings, self.policy, self.channels, *hooks)
+        moved = mail.extra if mail else None  # news, unlike the action links of `self.extra`
+        hooks = (self.extra, digest_extra, moved)  # the last: for relayed people
+        said = self.log.last_said(pass_day_before(today, self.move))
+        outbox = build(
+            reminders, today, number, self.settings, self.policy, self.channels, *hooks, said, moved
+        )
+        report.repeated = outbox.repeated
         report.skipped += outbox.unheard
         report.messages = outbox.messages
         report.first_contacts = len({r.plan.person.id for r in reminders if r.first})

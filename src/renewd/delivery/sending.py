@@ -87,6 +87,7 @@ class PassReport:
     messages: int = 0  # messages built for them (one per recipient; digest parts count once)
     first_contacts: int = 0  # people who heard from renewd for the first time
     late: int = 0  # reminders sent late because renewd was not running on their day
+    repeated: int = 0  # messages left out: the reader was told the same the pass day before
     # How this pass issued each reminder (for readable lines, also in a dry run).
     facts: dict[ReminderKey, ReminderFact] = field(default_factory=dict)
     stopped: bool = False  # `should_stop` ended the pass early; the rest waits for the next

@@ -12,6 +12,7 @@ import functools
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from renewd.core.model import Change, CriticalDate, Lang
@@ -35,6 +36,12 @@ _TELEGRAM_RE = re.compile(r"-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31}")
 # A WeCom userid: 1-64 letters, digits and _-@. starting with a letter or digit (so never "@all"),
 # one person (no "a|b|c" lists).
 _WECOM_USER_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}")
+# A DingTalk userid or a Feishu/Lark open_id or user_id: one plain token (it ends a digest line
+# as "@<id>", so it can carry neither markup nor a space), never a mobile number.
+_ROBOT_USER_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+_MOBILE_RE = re.compile(r"(?:\+?86)?1[3-9]\d{9}")
+# A Bark device key or a PushPlus friend token: one token, not the URL it was copied from.
+_PUSH_KEY_RE = re.compile(r"[A-Za-z0-9_-]{8,128}")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Excel serial day numbers of 1950-01-01 and 2199-12-31: a bare 2027 is a year, not a date.
@@ -92,9 +99,22 @@ def parse_name(raw: Any) -> str:
     return text
 
 
+# Ids a browser never asks for: in /people/<id> it reads them as "this folder" and "the folder
+# above", however they are quoted (%2E%2E too), so the person's page could not be opened.
+DOT_IDS = frozenset({".", ".."})
+
+
 def parse_id(raw: Any) -> str:
-    """An id as people type it: full-width "１００１" is the same person as "1001" (NFKC)."""
-    return parse_name(unicodedata.normalize("NFKC", cell_text(raw)).strip())
+    """An id as people type it: full-width "１００１" is the same person as "1001" (NFKC).
+    "." and ".." are refused (`DOT_IDS`): no employee is numbered so, and no link could reach
+    such a person's page."""
+    text = parse_name(unicodedata.normalize("NFKC", cell_text(raw)).strip())
+    if text in DOT_IDS:
+        raise CellError(
+            f"{text!r} cannot be an id (a web address reads it as a folder): use the employee"
+            " number"
+        )
+    return text
 
 
 def parse_wecom_user(raw: Any) -> str:
@@ -106,11 +126,56 @@ def parse_wecom_user(raw: Any) -> str:
     return text
 
 
+def parse_robot_user(raw: Any) -> str:
+    """A DingTalk or Feishu user id for @-mentions in group robots; a phone number is refused
+    (renewd stores none: @-mentions by phone number are not supported)."""
+    text = cell_text(raw)
+    if _MOBILE_RE.fullmatch(re.sub(r"[\s-]", "", text)):
+        raise CellError(
+            "expected a user id, not a phone number (renewd stores no phone numbers;"
+            " @-mentions use the DingTalk userid or the Feishu open_id/user_id)"
+        )
+    if _ROBOT_USER_RE.fullmatch(text) is None:
+        raise CellError("expected one user id (letters, digits and _ - .; not a list)")
+    return text
+
+
+def parse_push_key(raw: Any) -> str:
+    """A Bark device key or a PushPlus friend token: the key alone, not a URL."""
+    text = cell_text(raw)
+    if _PUSH_KEY_RE.fullmatch(text) is None:
+        raise CellError(
+            "expected one key of 8-128 letters, digits, _ or - (the key alone, not a URL)"
+        )
+    return text
+
+
+ROBOT_AND_PUSH_PARSERS: dict[str, Callable[[Any], str]] = {
+    "dingtalk_user": parse_robot_user,
+    "feishu_user": parse_robot_user,
+    "bark": parse_push_key,
+    "pushplus": parse_push_key,
+}
+
+
 def shown(raw: Any) -> str:
     try:
         return cell_text(raw)
     except CellError:
         return str(raw)
+
+
+# Columns that hold secrets (a Bark device key lets anyone push to the phone): never echoed.
+SECRET_FIELDS = frozenset({"bark", "pushplus"})
+
+
+def shown_value(field: str, raw: Any) -> str | None:
+    """A bad cell's value as a problem shows it: cut at 80 characters; never a secret's (a key
+    pasted wrongly, inside its URL, is still a key) nor a phone number (renewd stores none)."""
+    text = shown(raw)
+    if field in SECRET_FIELDS or _MOBILE_RE.fullmatch(re.sub(r"[\s-]", "", text)):
+        return None
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def parse_date(raw: Any) -> dt.date:
@@ -120,6 +185,8 @@ def parse_date(raw: Any) -> dt.date:
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
+    if isinstance(raw, dt.time):  # a spreadsheet cell formatted as a time
+        raise CellError("a time of day, not a date; write the date as 2027-02-10")
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         return _date_from_number(raw)
     if not isinstance(raw, str):

@@ -1,21 +1,32 @@
 """Text and spreadsheet roster files as grids of cells, within `[roster]` limits.
 
 CSV/TSV text is decoded as UTF-8 (with or without BOM), GB18030 (what Excel writes on Chinese
-Windows) or UTF-16 with a BOM; an XLSX sheet is measured before it is read (`limits`).
+Windows) or UTF-16 with a BOM; one leading `'` before `=`, `+`, `-`, `@`, TAB or CR is dropped
+(what a formula-safe export writes, so that it uploads back unchanged). A spreadsheet is read
+in a child process (`renewd.roster.sandbox`), where `parse_sheet` measures it before the reader
+sees it (`renewd.roster.ooxml`, `renewd.roster.limits`).
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 from typing import Any
 
-from renewd.roster.limits import LimitError, RosterLimits, check_sheet, measure_xls, measure_xlsx
+from renewd.roster.limits import (
+    FileError,
+    LimitError,
+    RosterLimits,
+    check_sheet,
+    measure_xls,
+)
+from renewd.roster.sandbox import read_sheet
 
+__all__ = ["FileError", "check_rows", "parse_sheet", "read_sheet", "read_text"]
 
-class FileError(Exception):
-    """The file as a whole cannot be read; the message says why, without its content."""
+_FORMULA_STARTS = frozenset("=+-@\t\r")
 
 
 def read_text(path: Path, limits: RosterLimits) -> list[list[Any]]:
@@ -43,7 +54,7 @@ def read_text(path: Path, limits: RosterLimits) -> list[list[Any]]:
     cells = 0
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            rows.append(row)
+            rows.append([_unguarded(cell) for cell in row])
             cells += len(row)
             if cells > limits.max_cells:
                 raise LimitError(f"more than [roster] max_cells = {limits.max_cells:,} cells")
@@ -53,21 +64,63 @@ def read_text(path: Path, limits: RosterLimits) -> list[list[Any]]:
     return rows
 
 
+def _unguarded(cell: str) -> str:
+    """`'=SUM(A1)` -> `=SUM(A1)`: the `'` an export puts before what a spreadsheet would run."""
+    if cell[:1] == "'" and cell[1:2] in _FORMULA_STARTS and len(cell) > 1:
+        return cell[1:]
+    return cell
+
+
 def check_rows(count: int, limits: RosterLimits) -> None:
     if count > limits.max_rows:
         raise LimitError(f"{count:,} rows, over [roster] max_rows = {limits.max_rows:,}")
 
 
-def read_sheet(path: Path, limits: RosterLimits) -> list[list[Any]]:
+def parse_sheet(path: Path, limits: RosterLimits) -> list[list[Any]]:
+    """The first sheet's rows, measured first: runs in the reader's child process."""
     from python_calamine import CalamineError, CalamineWorkbook
 
-    # The reader allocates the sheet's whole used range: measure it first.
-    measure = measure_xls if path.suffix.lower() == ".xls" else measure_xlsx
-    check_sheet(measure(path, limits), limits)
+    from renewd.roster.ooxml import measure_xlsx
+
+    serials: dict[tuple[int, int], int] = {}
+    names: frozenset[str] | None = None
+    epoch = dt.date(1899, 12, 30)
+    if path.suffix.lower() == ".xls":
+        check_sheet(measure_xls(path, limits), limits)
+    else:
+        measured = measure_xlsx(path, limits)
+        for size in measured.sizes.values():
+            check_sheet(size, limits)
+        serials, names = measured.serials, measured.sheet.names
+        if measured.sheet.date1904:
+            epoch = dt.date(1904, 1, 1)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
+        first = workbook.sheet_names[:1]
+        if names is not None and first and first[0] not in names:
+            raise LimitError(
+                "the reader takes another sheet first than the workbook names; renewd reads a"
+                " workbook only once it knows which sheet a reader would read"
+            )
         # skip_empty_area=False keeps leading empty rows, so list index + 1 = sheet row number.
         rows: list[list[Any]] = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except (CalamineError, ValueError, IndexError) as exc:
         raise FileError(f"cannot read spreadsheet: {type(exc).__name__}: {exc}") from None
+    if serials:
+        _restore_dates(rows, serials, epoch)
     return rows
+
+
+def _restore_dates(
+    rows: list[list[Any]], serials: dict[tuple[int, int], int], epoch: dt.date
+) -> None:
+    """A date cell before 1900 (a day number ≤ 0, as 0001-01-01 is written) comes back from the
+    reader as a time of day, 00:00:00: give it back its date, so that it is reported as one."""
+    for (row, column), serial in serials.items():
+        if row - 1 < len(rows) and column - 1 < len(rows[row - 1]):
+            cell = rows[row - 1][column - 1]
+            if isinstance(cell, dt.time) and not isinstance(cell, dt.datetime):
+                try:
+                    rows[row - 1][column - 1] = epoch + dt.timedelta(days=serial)
+                except OverflowError:
+                    continue

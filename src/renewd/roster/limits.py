@@ -1,26 +1,26 @@
 """Bounds on what a roster file may hold, checked before anything is allocated for it.
 
 A spreadsheet reader allocates the sheet's whole used range (width × height), whatever few cells
-it holds: one value at XFD1048576 in a 5 KB file asks for 512 GiB and aborts the process. So an
-XLSX sheet is measured first by streaming its XML (nothing but counters in memory) and refused
-when its range or cell count is over the limit. CSV and TOML files are bounded by their size.
+it holds: one value at XFD1048576 in a 5 KB file asks for 512 GiB and aborts the process. So a
+sheet is measured first (an XLSX by streaming its XML, `renewd.roster.ooxml`; an XLS from its cell
+records, here) and refused when its range or cell count is over the limit; and the reader runs in
+a child process within `parse_memory_mb` and `parse_seconds` (`renewd.roster.sandbox`). CSV and
+TOML files are bounded by their size.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import zipfile
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from xml.etree import ElementTree
+from pathlib import Path
 
 MiB = 1024 * 1024
 
 
 @dataclass(frozen=True)
 class RosterLimits:
-    """`[roster] max_rows, max_cells, max_file_mb, max_cell_chars, min_year, max_year`."""
+    """`[roster] max_rows, max_cells, max_file_mb, max_cell_chars, min_year, max_year,
+    parse_memory_mb, parse_seconds`."""
 
     max_rows: int = 200_000
     max_cells: int = 5_000_000
@@ -28,11 +28,23 @@ class RosterLimits:
     max_cell_chars: int = 2000
     min_year: int = 1950
     max_year: int = 2099
+    parse_memory_bytes: int = 512 * MiB
+    parse_seconds: float = 60
 
     @property
     def max_unpacked_bytes(self) -> int:
-        """An XLSX sheet decompresses to at most this much (a zip bomb stops here)."""
-        return 16 * self.max_file_bytes
+        """The byte budget of one workbook: all its parts together (shared strings included)
+        inflate to at most this much, a quarter of what the reader may use (it holds the
+        strings, the cells and their Python copies), and 16 times the file size limit."""
+        return min(16 * self.max_file_bytes, self.parse_memory_bytes // 4)
+
+    @property
+    def budget_text(self) -> str:
+        """The budget as a message names it."""
+        return (
+            f"{self.max_unpacked_bytes / MiB:,.0f} MB a roster workbook may unpack to"
+            f" ([roster] parse_memory_mb / 4, at most max_file_mb × 16)"
+        )
 
     def date_problem(self, day: dt.date) -> str | None:
         if self.min_year <= day.year <= self.max_year:
@@ -47,6 +59,10 @@ class LimitError(Exception):
     """The file is over a limit; the message says which and what to do."""
 
 
+class FileError(Exception):
+    """The file as a whole cannot be read; the message says why, without its content."""
+
+
 def check_size(path: Path, limits: RosterLimits) -> None:
     size = path.stat().st_size
     if size > limits.max_file_bytes:
@@ -56,105 +72,11 @@ def check_size(path: Path, limits: RosterLimits) -> None:
         )
 
 
-_NS = {
-    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
-}
-# Row and cell start tags; `r` is optional in OOXML (then the position follows the previous one).
-_TAG_RE = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
-_REF_RE = re.compile(rb"""\br\s*=\s*["']([A-Za-z]*)(\d*)["']""")
-_CHUNK = 1 << 20
-
-
 @dataclass(frozen=True)
 class SheetSize:
     rows: int
     columns: int
     cells: int
-
-
-def first_sheet_member(archive: zipfile.ZipFile) -> str:
-    """The zip member of the workbook's first sheet (what `get_sheet_by_index(0)` reads)."""
-    try:
-        workbook = ElementTree.fromstring(_small(archive, "xl/workbook.xml"))
-        rels = ElementTree.fromstring(_small(archive, "xl/_rels/workbook.xml.rels"))
-    except (KeyError, ElementTree.ParseError):
-        return "xl/worksheets/sheet1.xml"
-    sheet = workbook.find("m:sheets/m:sheet", _NS)
-    rid = sheet.get(f"{{{_NS['r']}}}id") if sheet is not None else None
-    for rel in rels.findall("rel:Relationship", _NS):
-        if rel.get("Id") == rid:
-            target = rel.get("Target", "")
-            if target.startswith("/"):
-                return target.lstrip("/")
-            return str(PurePosixPath("xl") / target)
-    return "xl/worksheets/sheet1.xml"
-
-
-def _small(archive: zipfile.ZipFile, name: str) -> bytes:
-    with archive.open(name) as handle:
-        data = handle.read(4 * MiB + 1)
-    if len(data) > 4 * MiB:
-        raise LimitError(f"{name} is larger than 4 MB")
-    return data
-
-
-def measure_xlsx(path: Path, limits: RosterLimits) -> SheetSize:
-    """The used range and cell count of the first sheet, by streaming its XML."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-            if unpacked > limits.max_unpacked_bytes:  # shared strings are read whole, too
-                raise LimitError(
-                    f"the workbook unpacks to {unpacked // MiB} MB, more than"
-                    f" {limits.max_unpacked_bytes // MiB} MB ([roster] max_file_mb × 16)"
-                )
-            member = first_sheet_member(archive)
-            with archive.open(member) as handle:
-                return _measure(handle, limits)
-    except (zipfile.BadZipFile, KeyError, EOFError, OSError, ValueError) as exc:
-        if isinstance(exc, OSError) and exc.errno is not None:
-            raise
-        raise LimitError(
-            f"cannot read spreadsheet: not an XLSX workbook ({type(exc).__name__})"
-        ) from None
-
-
-def _measure(handle: object, limits: RosterLimits) -> SheetSize:
-    read = handle.read  # type: ignore[attr-defined]
-    row = column = max_row = max_column = cells = unpacked = 0
-    tail = b""
-    while True:
-        chunk = read(_CHUNK)
-        unpacked += len(chunk)
-        if unpacked > limits.max_unpacked_bytes:
-            raise LimitError(
-                f"the sheet unpacks to more than {limits.max_unpacked_bytes // MiB} MB"
-            )
-        data = tail + chunk
-        # '<' never occurs inside a tag, so every tag before the last '<' is whole.
-        cut = data.rfind(b"<") if chunk else len(data)
-        cut = max(cut, 0)
-        for match in _TAG_RE.finditer(data, 0, cut):
-            ref = _REF_RE.search(match.group(2))
-            if match.group(1) == b"row":
-                row = int(ref.group(2)) if ref and ref.group(2) else row + 1
-                column = 0
-            else:
-                cells += 1
-                if ref and ref.group(1):
-                    column = _column_number(ref.group(1))
-                    if ref.group(2):
-                        row = max(row, int(ref.group(2)))
-                else:
-                    column += 1
-                max_column = max(max_column, column)
-            max_row = max(max_row, row)
-        tail = data[cut:]
-        if not chunk:
-            break
-    return SheetSize(max_row, max_column, cells)
 
 
 # BIFF8 cell records: (row u16, column u16, ...); MULRK and MULBLANK end with their last column.
@@ -213,7 +135,7 @@ def _measure_biff(data: bytes) -> SheetSize:
     return SheetSize(rows, columns, cells)
 
 
-def _column_number(letters: bytes) -> int:
+def column_number(letters: bytes) -> int:
     number = 0
     for char in letters.upper():
         number = number * 26 + (char - 64)

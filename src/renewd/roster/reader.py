@@ -10,9 +10,9 @@ headers, and their values appear nowhere. (`renewd.roster.assemble`: the daemon'
 from __future__ import annotations
 
 import datetime as dt
-import re
+import logging
 import tomllib
-import unicodedata
+import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +21,7 @@ from typing import Any
 from renewd.core.errors import Problem, RosterError
 from renewd.core.model import CriticalDate, Person, Progress
 from renewd.roster.cells import (
+    ROBOT_AND_PUSH_PARSERS,
     CellError,
     is_blank,
     parse_changes,
@@ -35,59 +36,26 @@ from renewd.roster.cells import (
     parse_wecom_user,
     parse_yes_no,
     shown,
+    shown_value,
 )
-from renewd.roster.formats import FileError, check_rows, read_sheet, read_text
-from renewd.roster.limits import LimitError, RosterLimits, check_size
+from renewd.roster.columns import (
+    COLUMNS,
+    HEADER_FIELDS,
+    HEADER_SEARCH_ROWS,
+    PROGRESS_FIELDS,
+    REQUIRED,
+    header_key,
+)
+from renewd.roster.formats import check_rows, read_sheet, read_text
+from renewd.roster.limits import FileError, LimitError, RosterLimits, check_size
+
+__all__ = ["COLUMNS", "Roster", "load_roster", "load_roster_file"]
+
+log = logging.getLogger(__name__)
 
 TOML_SUFFIXES = frozenset({".toml"})
 TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
 SHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls"})
-
-# Canonical column name first, then the headers HR departments actually write.
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "id": ("工号", "编号", "员工编号"),
-    "name": ("姓名",),
-    "permit_expires": ("居住证到期日", "居住证有效期至", "居住证有效期"),
-    "group": ("部门", "单位", "分组"),
-    "changes": ("变更事项", "申请方式变更"),
-    "has_points": ("积分", "有积分"),
-    "email": ("邮箱", "电子邮箱"),
-    "telegram": ("Telegram",),
-    "wecom_user": ("企业微信",),
-    "lang": ("语言",),
-    "tags": ("标签",),
-    "permit_renewed_on": ("居住证续签日期",),
-    "points_applied_on": ("积分续办申请日期",),
-    "points_submitted_on": ("单位提交日期",),
-    "points_approved_on": ("积分核定日期",),
-    "notice_collected_on": ("通知单领取日期",),
-    "new_permit_expires": ("新居住证到期日",),
-    "critical_dates": ("关键日期",),
-}
-HEADER_SEARCH_ROWS = 10
-REQUIRED = ("id", "name", "permit_expires")
-PROGRESS_FIELDS = (
-    "permit_renewed_on",
-    "points_applied_on",
-    "points_submitted_on",
-    "points_approved_on",
-    "notice_collected_on",
-    "new_permit_expires",
-)
-
-_NOTE_RE = re.compile(r"\s*\([^()]*\)\s*$")  # "居住证到期日(年/月/日)"; NFKC turns （） into ()
-_HEADER_NOISE_RE = re.compile(r"[\s_\-*]+")
-
-
-def _header_key(header: str) -> str:
-    text = unicodedata.normalize("NFKC", header).strip()
-    text = _NOTE_RE.sub("", text)
-    return _HEADER_NOISE_RE.sub("", text).casefold()
-
-
-_HEADER_FIELDS: dict[str, str] = {
-    _header_key(alias): field for field, aliases in COLUMNS.items() for alias in (field, *aliases)
-}
 
 _NO_PROGRESS = Progress()
 
@@ -172,11 +140,17 @@ def _load_file(path: Path, limits: RosterLimits) -> _Loaded:
             tables = _read_grid(file, read_text(path, limits), limits)
         else:
             tables = _read_grid(file, read_sheet(path, limits), limits)
+        return _people(path, tables, limits)
     except OSError as exc:
         return _Loaded([], [Problem(file, f"cannot read file: {exc.strerror or exc}")], [])
     except (FileError, LimitError) as exc:
         return _Loaded([], [Problem(file, str(exc))], [])
-    return _people(path, tables, limits)
+    except Exception as exc:  # a reader's bug, an input no check foresaw: this file only
+        # The message may quote the file: the log gets the type and where it was raised.
+        where = "".join(traceback.format_tb(exc.__traceback__, limit=-4))
+        log.error("reading %s failed with %s at:\n%s", file, type(exc).__name__, where)
+        message = f"cannot read file: {type(exc).__name__} while reading it; see the log"
+        return _Loaded([], [Problem(file, message)], [])
 
 
 @dataclass(frozen=True)
@@ -230,6 +204,11 @@ def _read_toml(path: Path, limits: RosterLimits) -> _Tables:
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise FileError(f"not valid TOML: {exc}") from None
+    except RecursionError:
+        raise FileError(
+            "not a roster: arrays or tables nested hundreds deep (a roster is [[people]] tables"
+            " of plain values)"
+        ) from None
     entries = data.get("people", [])
     if not isinstance(entries, list):
         raise FileError("'people' must be an array of tables: [[people]]")
@@ -245,7 +224,7 @@ def _read_toml(path: Path, limits: RosterLimits) -> _Tables:
             continue
         cells: dict[str, Any] = {}
         for key, value in entry.items():
-            field = _HEADER_FIELDS.get(_header_key(key))
+            field = HEADER_FIELDS.get(header_key(key))
             if field is None:
                 if key not in ignored:
                     ignored.append(key)
@@ -276,7 +255,7 @@ def _read_grid(file: str, grid: list[list[Any]], limits: RosterLimits) -> _Table
         header = shown(cell)
         if not header:
             continue
-        field = _HEADER_FIELDS.get(_header_key(header))
+        field = HEADER_FIELDS.get(header_key(header))
         if field is None:
             ignored.append(header)
         elif field in headers:
@@ -306,7 +285,7 @@ def _header_index(grid: list[list[Any]]) -> int:
         if _empty_row(row):
             continue
         first = min(first, index)
-        if any(isinstance(c, str) and _header_key(c) in _HEADER_FIELDS for c in row):
+        if any(isinstance(c, str) and header_key(c) in HEADER_FIELDS for c in row):
             return index
     return first
 
@@ -349,9 +328,7 @@ def _person(
             _check_years(value, limits)
             values[field] = value
         except CellError as exc:
-            text = shown(raw)
-            text = text if len(text) <= 80 else text[:77] + "..."
-            problems.append(Problem(file, str(exc), row, headers[field], text))
+            problems.append(Problem(file, str(exc), row, headers[field], shown_value(field, raw)))
     for field in REQUIRED:
         if field in headers and is_blank(cells.get(field)):
             problems.append(Problem(file, "missing required value", row, headers[field]))
@@ -386,6 +363,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "email": parse_email,
     "telegram": parse_telegram,
     "wecom_user": parse_wecom_user,
+    **ROBOT_AND_PUSH_PARSERS,
     "lang": parse_lang,
     "tags": parse_tags,
     "critical_dates": parse_critical_dates,

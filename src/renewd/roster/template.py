@@ -2,7 +2,7 @@
 reader accepts, as CSV and XLSX with one example row (`renewd init`, `examples/roster-template.*`).
 
 The columns are those of the README's roster table, in its order, each under its first Chinese
-header (`reader.COLUMNS`); a test keeps the two the same. A template reads back as a valid roster
+header (`columns.COLUMNS`); a test keeps the two the same. A template reads back as a valid roster
 of one person (the example), so a configuration pointing at a fresh template passes
 `renewd check` before the first real row is typed.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from renewd.core.model import Lang
 from renewd.core.wording import say
-from renewd.roster.reader import COLUMNS
+from renewd.roster.columns import COLUMNS
 
 # The README's roster table, in order: identity, the permit, where reminders go, progress.
 TEMPLATE_FIELDS: tuple[str, ...] = (
@@ -30,6 +30,10 @@ TEMPLATE_FIELDS: tuple[str, ...] = (
     "email",
     "telegram",
     "wecom_user",
+    "bark",
+    "pushplus",
+    "dingtalk_user",
+    "feishu_user",
     "lang",
     "permit_renewed_on",
     "points_applied_on",

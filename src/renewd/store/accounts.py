@@ -4,8 +4,9 @@
   group, manages accounts) or a non-empty set of groups it may see and change.
 - A session is a random 256-bit id handed to the browser as a cookie; the database keeps only its
   SHA-256, with the account, a CSRF token and an expiry. Signing out deletes the row.
-- Failed sign-ins are counted per account name and per client address over a sliding window;
-  past the limit, sign-in answers "too many attempts" without checking the password.
+- Sign-in attempts are reserved before the password is checked, per account name and per
+  client address over a sliding window (`renewd.store.signins`); past the limit, sign-in
+  answers "too many attempts" without checking the password.
 
 Nothing here logs a password, a session id or a CSRF token.
 """
@@ -26,6 +27,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from renewd.core.errors import UsageError
 from renewd.store.database import Database
+from renewd.store.signins import RESERVATIONS, SignInThrottle
 
 SCHEMA = [
     """
@@ -59,13 +61,12 @@ SCHEMA = [
     );
     CREATE INDEX console_audit_person ON console_audit (person, id)
     """,
+    # Sign-in attempts reserved before the password is checked (issue 18).
+    RESERVATIONS,
 ]
 
 NAME_PATTERN = r"^[A-Za-z0-9_.@-]{1,64}$"
 MIN_PASSWORD = 8
-THROTTLE_WINDOW = 15 * 60.0  # seconds
-THROTTLE_PER_NAME = 5  # failures per account name inside the window
-THROTTLE_PER_ADDRESS = 20  # failures per client address inside the window
 
 # Argon2id, RFC 9106's second recommended profile (64 MiB, 3 passes), argon2-cffi's default.
 _HASHER = PasswordHasher()
@@ -109,11 +110,6 @@ def _digest(session_id: str) -> bytes:
     return hashlib.sha256(session_id.encode("utf-8", "surrogateescape")).digest()
 
 
-def _key(kind: str, value: str) -> str:
-    """A throttle key: hashed, as a mistyped "name" may be a password."""
-    return kind + ":" + hashlib.sha256(value.encode("utf-8", "surrogateescape")).hexdigest()[:32]
-
-
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise UsageError(f"the password must be at least {MIN_PASSWORD} characters long")
@@ -125,6 +121,7 @@ class Accounts:
     def __init__(self, db: Database) -> None:
         self.db = db
         db.ensure_schema("console", SCHEMA)
+        self.throttle = SignInThrottle(db)
 
     # -- accounts ----------------------------------------------------------------------------
 
@@ -190,35 +187,6 @@ class Accounts:
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return None
         return _account(row) if row else None
-
-    # -- throttle ----------------------------------------------------------------------------
-
-    def throttled(self, name: str, address: str, now: float) -> bool:
-        since = now - THROTTLE_WINDOW
-        count = self.db.conn.execute
-        by_name = count(
-            "SELECT COUNT(*) FROM console_signin_failure WHERE key = ? AND at > ?",
-            (_key("name", name), since),
-        ).fetchone()[0]
-        by_address = count(
-            "SELECT COUNT(*) FROM console_signin_failure WHERE key = ? AND at > ?",
-            (_key("addr", address), since),
-        ).fetchone()[0]
-        return bool(by_name >= THROTTLE_PER_NAME or by_address >= THROTTLE_PER_ADDRESS)
-
-    def failed(self, name: str, address: str, now: float) -> None:
-        with self.db.transaction() as conn:
-            conn.execute(
-                "DELETE FROM console_signin_failure WHERE at <= ?", (now - THROTTLE_WINDOW,)
-            )
-            conn.executemany(
-                "INSERT INTO console_signin_failure (key, at) VALUES (?, ?)",
-                [(_key("name", name), now), (_key("addr", address), now)],
-            )
-
-    def succeeded(self, name: str) -> None:
-        with self.db.transaction() as conn:
-            conn.execute("DELETE FROM console_signin_failure WHERE key = ?", (_key("name", name),))
 
     # -- sessions ----------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from renewd.store.database import Database
-from renewd.store.delivery_rows import DeliveryStatus, NewDelivery, insert_values
+from renewd.store.delivery_rows import INSERT, DeliveryStatus, NewDelivery, insert_values
 
 RELEASED = "its sender stopped mid-send; sent again (it may arrive twice)"
 
@@ -53,12 +53,7 @@ class Claims:
         added = 0
         with self.db.transaction() as conn:
             for d in build():
-                cur = conn.execute(
-                    "INSERT OR IGNORE INTO delivery (person, cycle, kind, lead, part, channel,"
-                    " recipient, status, attempts, next_at, created_at, updated_at, late, title,"
-                    " body, format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)",
-                    insert_values(d, at),
-                )
+                cur = conn.execute(INSERT, insert_values(d, at))
                 added += cur.rowcount
         return added
 

@@ -157,6 +157,17 @@ class DeliveryLog:
             return None
         return {r[0] for r in self.db.conn.execute("SELECT person FROM person_seen")}
 
+    def last_said(self, day: dt.date) -> dict[tuple[str, str], tuple[ReminderKey, ...]]:
+        """What each reader's message of `day` carried, by (channel, recipient): the keys of the
+        last message or digest claimed for it that day (cancelled ones said nothing)."""
+        rows = self.db.conn.execute(
+            "SELECT id, channel, recipient FROM delivery WHERE cycle = ? AND kind IN (?, ?)"
+            " AND part = 0 AND status != ? ORDER BY id",
+            (day.isoformat(), MESSAGE, DIGEST, DeliveryStatus.CANCELLED),
+        ).fetchall()
+        items = self.items_of([r[0] for r in rows])
+        return {(r[1], r[2]): tuple(items.get(r[0], ())) for r in rows}
+
     def next_pass_number(self, day: dt.date) -> int:
         """Messages and digests of a pass share its number for the day (the `lead` column)."""
         row = self.db.conn.execute(

@@ -132,7 +132,12 @@ def _row(row: sqlite3.Row) -> DeliveryRow | None:
         sent_at=None if row["sent_at"] is None else float(row["sent_at"]),
         late=bool(row["late"]),
         reason=str(row["reason"]),
-        message=Message(str(row["title"]), str(row["body"]), Format(str(row["format"]))),
+        message=Message(
+            str(row["title"]),
+            str(row["body"]),
+            Format(str(row["format"])),
+            tuple(str(row["mentions"]).split()),
+        ),
         holder=str(row["holder"]),
     )
 
@@ -143,8 +148,8 @@ def rows_of(cursor: sqlite3.Cursor) -> list[DeliveryRow]:
 
 INSERT = (
     "INSERT OR IGNORE INTO delivery (person, cycle, kind, lead, part, channel, recipient, status,"
-    " attempts, next_at, created_at, updated_at, late, title, body, format)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)"
+    " attempts, next_at, created_at, updated_at, late, title, body, format, mentions)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -166,4 +171,5 @@ def insert_values(d: NewDelivery, at: float) -> tuple[object, ...]:
         d.message.title,
         d.message.body,
         d.message.format.value,
+        " ".join(d.message.mentions),
     )

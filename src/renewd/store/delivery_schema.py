@@ -74,4 +74,9 @@ SCHEMA = [
     ALTER TABLE delivery ADD COLUMN holder TEXT NOT NULL DEFAULT '';
     ALTER TABLE delivery ADD COLUMN lease_until REAL NOT NULL DEFAULT 0
     """,
+    # Issue 19: the user ids a group robot @-mentions in a message (space-separated; ids are
+    # single tokens). Rows of earlier releases mention nobody, as they were rendered.
+    """
+    ALTER TABLE delivery ADD COLUMN mentions TEXT NOT NULL DEFAULT ''
+    """,
 ]

@@ -9,7 +9,9 @@ accept. The rules:
   after a request);
 - at most `max_connections` are open: a new one first evicts the oldest connection that is not
   in the middle of a request; when every one is busy it gets a short `503` and is closed;
-- refusals and accept errors are logged at most once a minute, one line, no traceback.
+- refusals and accept errors are logged at most once a minute, one line, no traceback;
+- so are malformed requests (`ServerLog`): aiohttp would log each with a traceback whose message
+  quotes the bytes it choked on (a session cookie in an oversized Cookie header).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.typedefs import Middleware
 from aiohttp.web_protocol import RequestHandler
 
@@ -52,6 +55,39 @@ class RateLimitedLog:
         count, self._count[key] = self._count[key], 0
         self._last[key] = now
         log.warning("%s (%d time(s) since the last report)", message, count)
+
+
+class ServerLog(logging.LoggerAdapter[logging.Logger]):
+    """aiohttp's server logger (`aiohttp.server`, handed to the runner as `logger`) with every
+    malformed request told as one rate-limited line naming the parser's error class, never its
+    message (which quotes the request's bytes) nor a traceback. Errors of renewd's own handlers
+    keep their traceback: those are bugs."""
+
+    def __init__(self, reports: RateLimitedLog) -> None:
+        super().__init__(logging.getLogger("aiohttp.server"), {})
+        self.reports = reports
+
+    def _malformed(self, exc_info: object) -> bool:
+        if not isinstance(exc_info, HttpProcessingError):
+            return False
+        self.reports.warning(
+            "malformed", f"refused malformed HTTP requests ({type(exc_info).__name__})"
+        )
+        return True
+
+    def exception(self, msg: object, *args: object, exc_info: Any = True, **kw: Any) -> None:
+        if not self._malformed(exc_info):
+            super().exception(msg, *args, exc_info=exc_info, **kw)
+
+    def debug(self, msg: object, *args: object, **kw: Any) -> None:
+        if not self._malformed(kw.get("exc_info")):
+            super().debug(msg, *args, **kw)
+
+
+def malformed(method: str) -> bool:
+    """Whether an access-log entry is aiohttp's stand-in for a request it could not parse
+    (`ServerLog` reports those)."""
+    return method == "UNKNOWN"
 
 
 class _Refuse(asyncio.Protocol):

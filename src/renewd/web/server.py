@@ -31,7 +31,7 @@ from renewd.core.feeds import FeedSpec
 from renewd.core.model import Lang, PersonPlan, Status
 from renewd.core.wording import say, step_name
 from renewd.settings import ServerSettings
-from renewd.web.limits import ConnectionGuard, GuardedSite
+from renewd.web.limits import ConnectionGuard, GuardedSite, ServerLog, malformed
 from renewd.web.publisher import FeedCache, FeedUrls, Published
 
 CACHE: web.AppKey[FeedCache] = web.AppKey("renewd.feed_cache", FeedCache)
@@ -125,6 +125,8 @@ class RedactingAccessLogger(AbstractAccessLogger):
     """An access log line without the token: feed and action-link URLs are the credentials."""
 
     def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
+        if malformed(request.method):
+            return  # ServerLog told it, once a minute
         path = request.path
         if _FEEDS_PATH.search(path):  # //feeds/…, /FEEDS/…: whatever the router made of it
             path = "/feeds/…" + (".ics" if path.endswith(".ics") else "")
@@ -157,6 +159,7 @@ async def start(
         app,
         access_log_class=RedactingAccessLogger,
         access_log=logging.getLogger("renewd.access"),
+        logger=ServerLog(guard.reports),
         keepalive_timeout=idle_timeout,
     )
     await runner.setup()

@@ -1,24 +1,23 @@
 """Feeds (subscribe page, rotate), the working-day calendar by year, roster upload (check, then
-swap on an admin's confirmation), export and accounts. (Deliveries: `deliveries`.)"""
+swap on an admin's confirmation) and accounts. (Deliveries: `deliveries`; exports: `exports`.)"""
 
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
+import functools
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from aiohttp import BodyPartReader, web
 
+from renewd.calendar.notices import describe_notice, move_line
 from renewd.core.feeds import FeedKind
 from renewd.core.model import Lang
 from renewd.core.notices import NoticeError, NoticeYearMissing
 from renewd.web.console.app import CONSOLE, LANG, SESSION, Console, redirect
-from renewd.web.console.i18n import status_name, step_name
-from renewd.web.console.index import Row
-from renewd.web.console.pages import people_query, visible_groups
+from renewd.web.console.pages import visible_groups
+from renewd.web.console.source import UploadQuotaFull
 
 UPLOAD_LIMIT = 100 * 1024 * 1024
 ROSTER_SUFFIXES = (".csv", ".xlsx", ".toml")
@@ -114,12 +113,13 @@ async def calendar_import(request: web.Request) -> web.StreamResponse:
         return console.render(
             request, "calendar.html", 400, problems=problems, message=message, **refused
         )
+    lang: Lang = request[LANG]
     return console.render(
         request,
         "calendar.html",
         years=_years(console),
-        understood=result.understood,
-        moves=result.moves,
+        understood=describe_notice(result.notice, lang),
+        moves=[move_line(move, lang) for move in result.moves],
         stored=result.stored,
         dry_run=dry_run,
     )
@@ -177,7 +177,14 @@ async def roster_upload(request: web.Request) -> web.StreamResponse:
             bad_upload=True,
         )
     # Reading a big roster and comparing it with the one in force takes a second or more.
-    check = await asyncio.to_thread(console.source.check_roster, target, data, suffix)
+    account = request[SESSION].account.name
+    check_roster = functools.partial(console.source.check_roster, account=account)
+    try:
+        check = await asyncio.to_thread(check_roster, target, data, suffix)
+    except UploadQuotaFull as full:  # uploads waiting for confirmation: an hour each at most
+        return console.render(
+            request, "roster.html", 429, files=files, check=None, flash=False, quota=full.waiting
+        )
     return console.render(request, "roster.html", files=files, check=check, flash=False)
 
 
@@ -185,7 +192,8 @@ async def roster_swap(request: web.Request) -> web.StreamResponse:
     _admin(request)
     console = request.app[CONSOLE]
     form = await request.post()
-    check = console.source.swap_roster(str(form.get("upload", "")))
+    # The swap checks the upload again: a spreadsheet is read in a child process, off the loop.
+    check = await asyncio.to_thread(console.source.swap_roster, str(form.get("upload", "")))
     if check.problems:
         files = list(console.source.roster_files())
         return console.render(
@@ -199,73 +207,6 @@ async def roster_swap(request: web.Request) -> web.StreamResponse:
         console.source.now(),
     )
     return redirect("/roster?msg=roster_swapped")
-
-
-EXPORT_COLUMNS = ("id", "name", "group", "expires", "status", "next_step", "due", "feasible")
-
-
-def _export_rows(request: web.Request) -> list[list[str]]:
-    console = request.app[CONSOLE]
-    index = console.index()
-    lang: Lang = request[LANG]
-    if index is None:
-        return []
-    query = people_query(request)
-    rows: list[Row] = []
-    page = 1
-    while True:  # every page of the same query the people list shows
-        got = index.query(
-            query.__class__(**{**query.__dict__, "page": page, "per_page": 5000}),
-            visible_groups(request),
-        )
-        rows.extend(got.rows)
-        if page >= got.pages:
-            break
-        page += 1
-    return [
-        [
-            r.id,
-            r.plan.person.name,
-            r.group,
-            r.plan.cycle.isoformat(),
-            status_name(r.status, lang),
-            step_name(r.next_kind, lang) if r.next_kind else "",
-            r.next_due.isoformat() if r.next_due else "",
-            "yes" if r.plan.feasible else "no",
-        ]
-        for r in rows
-    ]
-
-
-async def export_csv(request: web.Request) -> web.StreamResponse:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(_export_rows(request))
-    body = ("\ufeff" + out.getvalue()).encode("utf-8")  # a BOM: Excel reads it as UTF-8
-    return web.Response(
-        body=body,
-        content_type="text/csv",
-        charset="utf-8",
-        headers={"Content-Disposition": 'attachment; filename="renewd-people.csv"'},
-    )
-
-
-async def export_xlsx(request: web.Request) -> web.StreamResponse:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("people")
-    sheet.append(list(EXPORT_COLUMNS))
-    for line in _export_rows(request):
-        sheet.append(line)
-    out = io.BytesIO()
-    book.save(out)
-    return web.Response(
-        body=out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": 'attachment; filename="renewd-people.xlsx"'},
-    )
 
 
 async def accounts_page(request: web.Request) -> web.StreamResponse:
@@ -283,5 +224,3 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/roster", roster_page)
     router.add_post("/roster/check", roster_upload)
     router.add_post("/roster/swap", roster_swap)
-    router.add_get("/export.csv", export_csv)
-    router.add_get("/export.xlsx", export_xlsx)

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import ipaddress
 import logging
+import re
 import secrets
 import time
 import urllib.parse
@@ -37,6 +38,7 @@ from renewd.store.database import Database
 from renewd.web.console import i18n
 from renewd.web.console.index import PeopleIndex
 from renewd.web.console.source import ConsoleSource, PlansView
+from renewd.web.limits import RateLimitedLog
 
 log = logging.getLogger(__name__)
 
@@ -85,11 +87,23 @@ def _env() -> jinja2.Environment:
     return env
 
 
+# Control characters (a TAB or CR/LF that browsers drop or a header would split on), space and
+# the backslash that browsers read as "/": never in a redirect target.
+_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f\\]")
+
+
 def local_path(target: str | None) -> str:
-    """`target` if it is a path on this site, else "/": no open redirect after sign-in."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """`target` if it is a path on this site, else "/": no open redirect, no header splitting.
+    A path on this site has no scheme, no host, no "//" and no control character or backslash
+    (browsers drop a TAB, so "/<TAB>/evil.example" would be "//evil.example"), nor one spelt
+    %09; what remains is percent-encoded to ASCII, so a Location header never carries a byte a
+    client chose."""
+    if not target or _UNSAFE.search(target) or _UNSAFE.search(urllib.parse.unquote(target)):
         return "/"
-    return target
+    parts = urllib.parse.urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or "//" in parts.path:
+        return "/"
+    return urllib.parse.quote(target, safe="/?&=%#:@!$'()*+,;~")
 
 
 @dataclass
@@ -106,6 +120,7 @@ class Console:
         self.css = resources.files("renewd.web.console").joinpath("static/console.css").read_bytes()
         self.secure = self.settings.server.base_url.startswith("https://")
         self._csrf_key = hashlib.sha256(b"renewd-console-csrf" + secrets.token_bytes(32)).digest()
+        self.reports = RateLimitedLog()
         self.reconfigure(self.settings)
 
     def reconfigure(self, settings: Settings) -> None:
@@ -145,6 +160,16 @@ class Console:
         if not session_id:
             return None
         return self.accounts.session(session_id, time.time())
+
+    def duplicate_proxy_header(self, request: web.Request) -> bool:
+        """Whether `request` carries the trusted proxy header more than once: refused, since a
+        client's own copy may come before the one the proxy appended (whichever copy were
+        believed, one of them is a lie)."""
+        header = self.settings.console.trusted_proxy_header
+        if not header or len(request.headers.getall(header, ())) < 2:
+            return False
+        self.reports.warning("proxy-header", f"refused requests carrying {header} more than once")
+        return True
 
     def _from_proxy(self, request: web.Request) -> bool:
         try:
@@ -198,8 +223,8 @@ def _lang_of(request: web.Request, default: Lang) -> Lang:
 
 
 def redirect(location: str) -> web.Response:
-    """A 303 See Other: after a form, the browser GETs the next page."""
-    return web.Response(status=303, headers={"Location": location})
+    """A 303 See Other to a path on this site: after a form, the browser GETs the next page."""
+    return web.Response(status=303, headers={"Location": local_path(location)})
 
 
 def _signin_redirect(request: web.Request) -> web.StreamResponse:
@@ -223,9 +248,11 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         presign = fresh_presign = secrets.token_urlsafe(24)
     request[PRE_KEY] = presign
     try:
-        if public:
+        if console.duplicate_proxy_header(request):
+            response: web.StreamResponse = console.plain(request, "forbidden", 400)
+        elif public:
             if request.method == "POST" and not await _csrf_ok(request, presign):
-                response: web.StreamResponse = console.plain(request, "forbidden", 403)
+                response = console.plain(request, "forbidden", 403)
             else:
                 response = await handler(request)
         else:
@@ -280,19 +307,21 @@ async def signin(request: web.Request) -> web.StreamResponse:
     target = local_path(str(form.get("next", "")))
     address = request.remote or "?"
     now = time.time()
-    if console.accounts.throttled(name, address, now):
-        log.warning("sign-in throttled for %s from %s", _shown(console, name), address)
+    # Reserved before the check, in one transaction: simultaneous guesses cannot all be checked.
+    attempt = console.accounts.throttle.reserve(name, address, now)
+    if attempt is None:  # a flood of guesses is one line a minute, with how many
+        shown = _shown(console, name)
+        console.reports.warning("throttled", f"sign-in throttled for {shown} from {address}")
         return console.render(
             request, "signin.html", status=429, target=target, error="throttled", name=name
         )
     account: Account | None = await _verify(console.accounts, name, password)
     if account is None:
-        console.accounts.failed(name, address, now)
         log.warning("failed sign-in for %s from %s", _shown(console, name), address)
         return console.render(
             request, "signin.html", status=401, target=target, error="signin_failed", name=name
         )
-    console.accounts.succeeded(name)
+    console.accounts.throttle.succeeded(attempt)
     session_id, _ = console.accounts.open_session(
         account, now, console.settings.console.session_hours
     )

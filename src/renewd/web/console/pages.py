@@ -225,12 +225,18 @@ async def record_done(request: web.Request) -> web.StreamResponse:
     if step is None or day is None:
         return console.plain(request, "forbidden", 400)
     by = actor(request)
+    before = row.plan.person.progress.get(step)
     try:
         console.source.record(row.id, step, day, by=by)
     except UsageError as exc:  # before the step it waits for
         back = _person_url(row.id, "")
         return console.render(request, "message.html", status=400, message_text=str(exc), back=back)
-    console.accounts.audit(by, row.id, "done", f"{step.value}={day}", console.source.now())
+    # Changing a recorded date is HR's to do, here (an action link never changes it): the
+    # change log keeps the old date beside the new one.
+    action, detail = "done", f"{step.value}={day}"
+    if before is not None and before != day:
+        action, detail = "changed", f"{step.value}={before} → {day}"
+    console.accounts.audit(by, row.id, action, detail, console.source.now())
     return redirect(_person_url(row.id, "recorded"))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from renewd.web.console import admin, deliveries, links, pages
+from renewd.web.console import admin, deliveries, exports, links, pages
 from renewd.web.console.app import (
     CONSOLE,
     Console,
@@ -30,4 +30,5 @@ def mount(app: web.Application, console: Console) -> None:
     pages.add_routes(router)
     admin.add_routes(router)
     deliveries.add_routes(router)
+    exports.add_routes(router)
     links.add_routes(router)

@@ -15,6 +15,8 @@ from typing import Protocol
 from renewd.calendar.preview import Readers, Received
 from renewd.core.errors import Problem
 from renewd.core.model import PersonPlan, Step
+from renewd.core.moves import Move
+from renewd.core.notices import Notice
 from renewd.core.rosterdiff import RosterDiff
 from renewd.core.workdays import WorkdayCalendar
 from renewd.store.progress import Fact
@@ -65,13 +67,21 @@ class RosterCheck:
     diff: RosterDiff | None = None  # the whole resulting roster against the one in force
 
 
+class UploadQuotaFull(Exception):
+    """An account has as many roster uploads waiting for confirmation as it may (`waiting`)."""
+
+    def __init__(self, waiting: int) -> None:
+        super().__init__(f"{waiting} roster uploads are waiting for confirmation")
+        self.waiting = waiting
+
+
 @dataclass(frozen=True)
 class NoticeImport:
     """A pasted holiday notice, read: what was understood, which due dates move, and whether it
     was stored (not on a dry run, nor when the year already had exactly these days)."""
 
-    understood: tuple[str, ...]
-    moves: tuple[str, ...]
+    notice: Notice
+    moves: tuple[Move, ...]
     stored: bool
 
 
@@ -107,9 +117,13 @@ class ConsoleSource(Protocol):
     def roster_files(self) -> Sequence[Path]:
         """The configured roster files an upload may replace."""
 
-    def check_roster(self, target: Path, data: bytes, suffix: str) -> RosterCheck:
-        """Store an upload and check it in place of `target`, swapping nothing; say what the
-        swap would change. Slow on a big roster: called in a thread."""
+    def check_roster(
+        self, target: Path, data: bytes, suffix: str, *, account: str = ""
+    ) -> RosterCheck:
+        """Store an upload of `account` and check it in place of `target`, swapping nothing;
+        say what the swap would change. An upload waits an hour for its confirmation; raises
+        UploadQuotaFull when the account has too many waiting. Slow on a big roster: called in
+        a thread."""
 
     def swap_roster(self, upload: str) -> RosterCheck:
         """Put a checked upload in place of its target file (then reloaded as any edit)."""

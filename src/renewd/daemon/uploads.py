@@ -1,0 +1,124 @@
+"""Roster uploads waiting for an admin's confirmation (the console's roster page, issue 18).
+
+An upload is stored under `state/roster-uploads/` (owner only) while its check is on screen, and
+is gone when it is confirmed, when its check found problems (it can never be swapped in), or
+`EXPIRY` (an hour) after it was uploaded, by the daemon's clock. An account has at most
+`PER_ACCOUNT` (5) uploads waiting; another one is refused until one is confirmed or expires, so
+100 MB uploads cannot fill the state directory. The list lives in memory: whatever the folder
+holds when the daemon starts is left over from a run that ended, and is deleted.
+
+    uploads = PendingUploads(state_dir / UPLOADS, daemon.now)
+    pending = uploads.store("li.hr", data, ".csv")     # raises UploadQuotaFull
+    uploads.keep(pending.upload, check)                # or uploads.discard(pending.upload)
+    uploads.take(pending.upload)                       # on confirmation; then delete the file
+    uploads.sweep()                                    # every minute, and on each upload
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from renewd.web.console.source import RosterCheck, UploadQuotaFull
+
+log = logging.getLogger(__name__)
+
+UPLOADS = "roster-uploads"
+EXPIRY = dt.timedelta(hours=1)
+PER_ACCOUNT = 5
+
+
+@dataclass(frozen=True)
+class Pending:
+    upload: str  # the opaque id the page carries
+    account: str
+    path: Path
+    at: dt.datetime
+    check: RosterCheck | None = None
+
+
+class PendingUploads:
+    """The uploads waiting for confirmation, safe to use from the console's worker threads."""
+
+    def __init__(self, folder: Path, clock: Callable[[], dt.datetime]) -> None:
+        self.folder = folder
+        self.clock = clock
+        self._pending: dict[str, Pending] = {}
+        self._lock = threading.Lock()
+
+    def clear(self) -> int:
+        """Delete every stored upload (at start: none of them can be confirmed any more)."""
+        with self._lock:
+            self._pending.clear()
+        removed = 0
+        with contextlib.suppress(FileNotFoundError):
+            for path in self.folder.iterdir():
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    removed += 1
+        if removed:
+            log.info("deleted %d roster upload(s) left unconfirmed by the last run", removed)
+        return removed
+
+    def store(self, account: str, data: bytes, suffix: str) -> Pending:
+        """Write an upload of `account`; raises UploadQuotaFull when it has `PER_ACCOUNT`
+        waiting already (after the expired ones are swept)."""
+        self.sweep()
+        with self._lock:
+            waiting = sum(1 for p in self._pending.values() if p.account == account)
+            if waiting >= PER_ACCOUNT:
+                raise UploadQuotaFull(waiting)
+            upload = secrets.token_urlsafe(16)
+            pending = Pending(upload, account, self.folder / f"{upload}{suffix}", self.clock())
+            self._pending[upload] = pending  # counted before it is written: no race past 5
+        try:
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd = os.open(pending.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+        except BaseException:
+            self.discard(upload)
+            raise
+        return pending
+
+    def keep(self, upload: str, check: RosterCheck) -> None:
+        """The upload's check, kept for its confirmation."""
+        with self._lock:
+            found = self._pending.get(upload)
+            if found is not None:
+                self._pending[upload] = replace(found, check=check)
+
+    def take(self, upload: str) -> Pending | None:
+        """The upload being confirmed (no longer waiting), or None when it is unknown or has
+        expired. The caller deletes its file when done with it."""
+        self.sweep()
+        with self._lock:
+            return self._pending.pop(upload, None)
+
+    def discard(self, upload: str) -> None:
+        with self._lock:
+            found = self._pending.pop(upload, None)
+        if found is not None:
+            found.path.unlink(missing_ok=True)
+
+    def sweep(self) -> int:
+        """Delete the uploads older than `EXPIRY`; how many."""
+        horizon = self.clock() - EXPIRY
+        with self._lock:
+            old = [p for p in self._pending.values() if p.at <= horizon]
+            for pending in old:
+                del self._pending[pending.upload]
+        for pending in old:
+            pending.path.unlink(missing_ok=True)
+        return len(old)
+
+    def waiting(self, account: str | None = None) -> int:
+        with self._lock:
+            return sum(1 for p in self._pending.values() if account in (None, p.account))
