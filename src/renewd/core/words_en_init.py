@@ -59,8 +59,6 @@ INIT_EN: dict[str, str] = {
     "init.bad.short": "at least {n} characters",
     "init.bad.differ": "the two passwords differ",
     "init.bad.department": "department “{value}” is repeated or has control characters",
-    "init.bad.hr": "--hr takes DEPARTMENT=ADDRESS (several addresses: commas; none: leave it"
-    " empty): {value}",
     # what it did
     "init.roster.read": "roster {path}: {people} people; departments: {groups}",
     "init.roster.no_groups": "roster {path}: {people} people, no departments (everyone hears"
