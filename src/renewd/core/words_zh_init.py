@@ -52,6 +52,7 @@ INIT_ZH: dict[str, str] = {
     "init.bad.short": "密码至少 {n} 位",
     "init.bad.differ": "两次输入的密码不一样",
     "init.bad.department": "部门“{value}”重复或含有控制字符",
+    # what it did
     "init.roster.read": "名单 {path}：{people} 人；部门：{groups}",
     "init.roster.no_groups": "名单 {path}：{people} 人，没有填部门（每人自己收到全部步骤）",
     "init.roster.unreadable": "名单 {path} 现在读不出（{reason}）；"
