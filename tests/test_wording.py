@@ -22,6 +22,8 @@ CATALOGUES = {
     "core/words_en.py": "the English catalogue (it names Chinese terms: 续办申请, 一网通办)",
     "core/words_en_console.py": "the English catalogue: the console's words (the language toggle)",
     "core/words_en_cli.py": "the English catalogue: what the command line prints",
+    "core/words_zh_init.py": "the Chinese catalogue: renewd init's questions and config comments",
+    "core/words_en_init.py": "the English catalogue: renewd init (it names 续办申请)",
     "core/words_zh_web.py": "the Chinese catalogue: what the console refuses (issue 18)",
 }
 # Words renewd reads, not says: what people and the State Council write.

@@ -1,5 +1,6 @@
 """Where channel secrets come from, highest first: `$CREDENTIALS_DIRECTORY/<channel>.<key>`
 (systemd `LoadCredential=`), the environment variable `RENEWD_<CHANNEL>_<KEY>`, the config file.
+The `[smtp]` table's password likewise: `smtp.password`, `RENEWD_SMTP_PASSWORD`.
 
 A credential that exists but cannot be read is a configuration error naming the file, never its
 content.
@@ -14,6 +15,7 @@ from typing import Any
 
 from renewd.channels.settings import SECRET_KEYS
 from renewd.core.errors import ConfigError
+from renewd.settings_smtp import SMTP
 
 
 def _env_secret(channel: str, key: str, environ: Mapping[str, str]) -> str | None:
@@ -35,7 +37,16 @@ def _credential(channel: str, key: str, environ: Mapping[str, str]) -> str | Non
         raise ConfigError(f"{path}: cannot read the credential: {reason}") from None
 
 
+def _secret(name: str, key: str, environ: Mapping[str, str]) -> str | None:
+    return _credential(name, key, environ) or _env_secret(name, key, environ)
+
+
 def with_secrets(data: dict[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
+    smtp = data.get(SMTP)
+    if isinstance(smtp, dict):  # only where there is a table: a secret alone configures nothing
+        password = _secret(SMTP, "password", environ)
+        if password:
+            data = {**data, SMTP: {**smtp, "password": password}}
     channels = data.get("channels")
     if not isinstance(channels, list):
         return data
@@ -44,9 +55,7 @@ def with_secrets(data: dict[str, Any], environ: Mapping[str, str]) -> dict[str, 
         if isinstance(channel, dict) and isinstance(channel.get("name"), str):
             channel = dict(channel)
             for key in SECRET_KEYS:
-                value = _credential(channel["name"], key, environ) or _env_secret(
-                    channel["name"], key, environ
-                )
+                value = _secret(channel["name"], key, environ)
                 if value:
                     channel[key] = value
         resolved.append(channel)

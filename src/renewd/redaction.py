@@ -81,7 +81,9 @@ def register_secret(*values: str | None) -> None:
 
 
 def register(settings: _Configured) -> None:
-    """Every secret the configuration holds."""
+    """Every secret the configuration holds (the `[smtp]` password too, used or not)."""
+    smtp = getattr(settings, "smtp", None)
+    register_secret(getattr(smtp, "password", None))
     for channel in settings.channels:
         for secret in channel.secrets():
             register_secret(secret)

@@ -3,7 +3,11 @@
 Precedence, highest first: `RENEWD_*` environment variables (nested with `__`, e.g.
 `RENEWD_NOTIFY__SEND_AT=08:00`), then the TOML file, then defaults. Channel secrets
 (`password`, `bot_token`, `robot_key`, `secret`) come from `$CREDENTIALS_DIRECTORY/<channel>.<key>`
-(systemd `LoadCredential=`), else `RENEWD_<CHANNEL>_<KEY>`, else the file itself.
+(systemd `LoadCredential=`), else `RENEWD_<CHANNEL>_<KEY>`, else the file itself; the `[smtp]`
+table's password likewise from `smtp.password` / `RENEWD_SMTP_PASSWORD`.
+
+SMTP once (`[smtp]`, `renewd.settings_smtp`): an email channel without a `host` of its own takes
+every `[smtp]` key it does not set itself; one with its own `host` is a server of its own.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from renewd.policy_settings import PolicySettings
 from renewd.roster.limits import RosterLimits
 from renewd.settings_console import ConsoleSettings, is_loopback
 from renewd.settings_notify import NotifySettings
+from renewd.settings_smtp import SmtpSettings, inherit_smtp
 
 DEFAULT_CONFIG = Path("/etc/renewd/config.toml")
 
@@ -232,6 +237,7 @@ class Settings(BaseSettings):
     policy: PolicySettings = PolicySettings()
     calendar: CalendarSettings = CalendarSettings()
     notify: NotifySettings = NotifySettings()
+    smtp: SmtpSettings | None = None
     channels: tuple[ChannelSettings, ...] = ()
     groups: dict[str, GroupSettings] = Field(default_factory=dict)
     feeds: FeedsSettings = FeedsSettings()
@@ -248,6 +254,13 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _smtp_once(cls, data: Any) -> Any:
+        """Email channels take the `[smtp]` keys they do not set (before they are validated,
+        so a channel that names no host of its own is complete with the shared one)."""
+        return inherit_smtp(data)
 
     @model_validator(mode="after")
     def _references(self) -> Settings:
@@ -361,7 +374,7 @@ def _problems(file: str, exc: ValidationError) -> list[Problem]:
         loc = _location(err["loc"])
         value = err.get("input")
         shown = None if isinstance(value, dict | list) or value is None else str(value)
-        if loc and (loc.split(".")[-1] in SECRET_KEYS or loc.startswith("channels")):
+        if loc and (loc.split(".")[-1] in SECRET_KEYS or loc.startswith(("channels", "smtp"))):
             shown = None  # never echo a secret back, not even under a mistyped key
         problems.append(Problem(file=file, field=loc, message=_message(err), value=shown))
     return problems

@@ -15,7 +15,14 @@ from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from renewd.core.routing import AddressField, ChannelRoute, Scope
@@ -45,6 +52,9 @@ SECRET_KEYS = (
     "token",
 )
 WECOM_APP_KEYS = ("corp_id", "agent_id", "secret")
+# Names no channel may take: `smtp` is the [smtp] table's, whose password is the credential
+# `smtp.password` / `RENEWD_SMTP_PASSWORD` (a channel of that name would share it).
+RESERVED_NAMES = frozenset({"smtp"})
 
 
 def key_error(title: str, keys: Sequence[str], message: str) -> ValidationError:
@@ -78,6 +88,16 @@ class BaseChannelSettings(BaseModel):
     # telegram, a wecom app and the console = both. A channel acts as a group channel only where it
     # is listed (`[groups.X] channels`, `notify.escalate_to`).
     scope: Scope | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value.lower() in RESERVED_NAMES:
+            raise ValueError(
+                f"a channel may not be named {value!r}: the name belongs to the [smtp] table"
+                " and its password (smtp.password, RENEWD_SMTP_PASSWORD); rename the channel"
+            )
+        return value
 
     @property
     def fixed(self) -> bool:

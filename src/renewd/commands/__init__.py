@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from renewd.commands import calendar, check, feeds, notify, plan, preview, run, user
+from renewd.commands import calendar, check, feeds, init, notify, plan, preview, run, user
 
 Register = Callable[
     ["argparse._SubParsersAction[argparse.ArgumentParser]", argparse.ArgumentParser], None
@@ -21,4 +21,5 @@ COMMANDS: tuple[Register, ...] = (
     run.register,
     user.register,
     calendar.register,
+    init.register,
 )

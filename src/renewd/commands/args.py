@@ -30,3 +30,13 @@ def roster_date(text: str) -> dt.date:
         return parse_date(text)
     except CellError as exc:
         raise argparse.ArgumentTypeError(f"{text!r}: {exc}") from None
+
+
+def department_mailbox(text: str) -> tuple[str, str]:
+    """argparse type for `renewd init --hr DEPARTMENT=ADDRESS[,ADDRESS]`: (department, addresses
+    as typed; empty for none). The addresses are checked with the answers, in their words."""
+    department, sep, addresses = text.partition("=")
+    department = unicodedata.normalize("NFKC", department).strip()
+    if not sep or not department:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected DEPARTMENT=ADDRESS[,ADDRESS]")
+    return department, addresses.strip()

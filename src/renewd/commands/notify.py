@@ -102,7 +102,7 @@ def register(
 def run_notify(args: argparse.Namespace) -> int:
     app = App.load(args.config)
     if args.test:
-        return _test(app, args.channel, args.to)
+        return send_tests(app, args.channel, args.to)
     if args.channel or args.to:
         raise UsageError("--channel and --to go with --test")
     day: dt.date = args.today or today(app.settings)
@@ -133,7 +133,9 @@ def run_notify(args: argparse.Namespace) -> int:
     return 0 if report.ok and not still.waiting else EX_TEMPFAIL
 
 
-def _test(app: App, only: str | None, to: str | None) -> int:
+def send_tests(app: App, only: str | None, to: str | None) -> int:
+    """`notify --test`: a test message on each channel (`only` that one); a personal channel
+    only with a recipient `to`. 0, or 75 when a channel failed."""
     channels = app.channels
     if only is not None:
         if only not in channels:
@@ -146,7 +148,10 @@ def _test(app: App, only: str | None, to: str | None) -> int:
             print(f"{name}: skipped (a personal channel: give --to ADDRESS)")
             continue
         message = render(test_letter(name, app.settings.language), channel.format)[0]
-        result = channel.send(message, recipient)
+        try:
+            result = channel.send(message, recipient)
+        finally:
+            channel.close()  # no SMTP session left open behind a test (nor in `renewd init`)
         if result.ok:
             print(f"{name}: ok")
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from renewd.core.words_en_cli import CLI_EN
 from renewd.core.words_en_console import CONSOLE_EN
+from renewd.core.words_en_init import INIT_EN
 from renewd.core.words_en_web import WEB_EN
 
 EN: dict[str, str] = {
@@ -368,5 +369,6 @@ EN: dict[str, str] = {
     " the points renewal was submitted and the approval is awaited.",
     **CONSOLE_EN,
     **CLI_EN,
+    **INIT_EN,
     **WEB_EN,
 }

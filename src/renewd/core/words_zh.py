@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from renewd.core.words_zh_cli import CLI_ZH
 from renewd.core.words_zh_console import CONSOLE_ZH
+from renewd.core.words_zh_init import INIT_ZH
 from renewd.core.words_zh_web import WEB_ZH
 
 ZH: dict[str, str] = {
@@ -335,5 +336,6 @@ ZH: dict[str, str] = {
     "积分续办材料已递交，正在等待审批结果。",
     **CONSOLE_ZH,
     **CLI_ZH,
+    **INIT_ZH,
     **WEB_ZH,
 }
