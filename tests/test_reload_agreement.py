@@ -39,6 +39,13 @@ CONSOLE = '[[channels]]\nname = "console"\ntype = "console"\n'
 NEW_PERSON = "1003,王五,研发部,2027-05-01\n"
 
 
+@pytest.fixture(autouse=True)
+def _no_settling(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No production wait for a roster being written (tests write theirs at once): 10 s a
+    daemon start otherwise. From the environment, so the configurations compared stay as is."""
+    monkeypatch.setenv("RENEWD_ROSTER__SETTLE_SECONDS", "0")
+
+
 def running_config(write: Write, text: str = MINIMAL) -> Path:
     """`text` with a state directory, a free port and a console channel: a daemon can run it."""
     port = free_port()

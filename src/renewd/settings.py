@@ -12,14 +12,12 @@ every `[smtp]` key it does not set itself; one with its own `host` is a server o
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import tomllib
-from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -31,18 +29,14 @@ from renewd.core.errors import ConfigError, Problem
 from renewd.core.feeds import ALL_FEED
 from renewd.core.model import Lang
 from renewd.core.policy import (
-    CalendarOptions,
     ExtraFeed,
-    Fallback,
     FeedOptions,
-    YearTable,
-    expand_ranges,
-    parse_date_range,
 )
 from renewd.core.routing import Routes, route_problems
 from renewd.credentials import with_secrets
 from renewd.policy_settings import PolicySettings
 from renewd.roster.limits import RosterLimits
+from renewd.settings_calendar import CalendarSettings
 from renewd.settings_console import ConsoleSettings, is_loopback
 from renewd.settings_notify import NotifySettings
 from renewd.settings_smtp import SmtpSettings, inherit_smtp
@@ -127,55 +121,6 @@ class ServerSettings(_Section):
     def loopback(self) -> bool:
         """True when `base_url` names this machine only: no phone can open its links."""
         return is_loopback(self.base_url)
-
-
-class YearOverride(_Section):
-    """A user's own table for one year: `off` and `on` dates (or `A..B` ranges) win over the rest.
-
-    With `complete = true` the table is the whole truth for that year: every date not listed is a
-    working day on Monday to Friday and a rest day on weekends, and nothing is provisional.
-    """
-
-    complete: bool = False
-    off: tuple[str, ...] = ()
-    on: tuple[str, ...] = ()
-    source: str = ""
-
-    @field_validator("off", "on")
-    @classmethod
-    def _ranges(cls, values: tuple[str, ...]) -> tuple[str, ...]:
-        for item in values:
-            parse_date_range(item)
-        return values
-
-    def dates(self, which: Literal["off", "on"]) -> set[dt.date]:
-        return set(expand_ranges(getattr(self, which)))
-
-    def core(self) -> YearTable:
-        return YearTable.from_ranges(self.off, self.on, complete=self.complete, source=self.source)
-
-
-class CalendarSettings(_Section):
-    fallback: Fallback = Fallback.ESTIMATE
-    years: dict[int, YearOverride] = Field(default_factory=dict)
-    # From this day of the year (MM-DD), a plan resting on an estimated year is a warning.
-    warn_from: str = "11-01"
-
-    @field_validator("warn_from")
-    @classmethod
-    def _month_day(cls, value: str) -> str:
-        try:
-            dt.date.fromisoformat(f"2001-{value}")  # not a leap year: every year has the day
-        except ValueError:
-            raise ValueError("must be a day of the year like 11-01 (MM-DD)") from None
-        return value
-
-    def core(self, notices: Mapping[int, YearTable] | None = None) -> CalendarOptions:
-        """The calendar's layers, with the imported `notices` (`renewd.store.notices`)."""
-        years = {year: table.core() for year, table in self.years.items()}
-        return CalendarOptions(
-            MappingProxyType(years), self.fallback, MappingProxyType(dict(notices or {}))
-        )
 
 
 class GroupSettings(_Section):
