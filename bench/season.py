@@ -26,6 +26,7 @@ from renewd.core.model import Change, Person
 from renewd.core.plan import Planner
 from renewd.core.policy import CalendarOptions
 from renewd.core.reminders import ReminderKey
+from renewd.core.repeats import repeats
 from renewd.core.routing import AddressField, ChannelRoute, Routes, Scope, route
 from renewd.core.schedule import due_reminders
 from renewd.core.workdays import WorkdayCalendar
@@ -76,6 +77,10 @@ def main(count: int, days: int, start: dt.date) -> None:
     personal: Counter[str] = Counter()
     digests: Counter[str] = Counter()
     lines: Counter[str] = Counter()  # the items the digests listed
+    # What each reader's message of the day before carried: a message saying the same is left
+    # out (`core.repeats`, as `delivery.outbox` does); counted beside what went.
+    said: dict[str, tuple[ReminderKey, ...]] = {}
+    repeated: Counter[str] = Counter()
     t0 = time.perf_counter()
     for n in range(days):
         today = start + dt.timedelta(days=n)
@@ -84,17 +89,36 @@ def main(count: int, days: int, start: dt.date) -> None:
         issued.update(r.key for r in due)
         known.update(p.person.id for p in plans)
         routed = route(due, routes)
+        today_said: dict[str, tuple[ReminderKey, ...]] = {}
         for envelope in routed.personal:
+            keys = tuple(i.reminder.key for i in envelope.items)
+            if repeats(keys, said.get(envelope.address)):
+                repeated["person"] += 1
+                continue
+            today_said[envelope.address] = keys
             personal[envelope.address] += 1
         for digest in routed.group:
+            keys = tuple(
+                [i.reminder.key for p in digest.sections for i in (*p.items, *p.unreachable)]
+                + [r.key for r in digest.attention]
+            )
+            if repeats(keys, said.get(digest.channel)):
+                repeated[digest.channel] += 1
+                continue
+            today_said[digest.channel] = keys
             digests[digest.channel] += 1
             lines[digest.channel] += digest.size
+        said = today_said
     each = [personal[p.email] for p in people]
     took = time.perf_counter() - t0
     print(f"{count} people, {days} daily passes from {start}, no progress ({took:.0f} s)")
     mean, median = statistics.mean(each), statistics.median(each)
     print(f"  messages per person: mean {mean:.1f}, median {median:.0f}, max {max(each)}")
     print(f"  HR digests (one mailbox, both departments): {digests['hr']}, {lines['hr']} lines")
+    print(
+        f"  left out as repeats of the day before: {repeated['person']} personal messages,"
+        f" {repeated['hr']} HR digests, {repeated['lead']} escalation digests"
+    )
     print(
         f"  escalation channel: {digests['lead']} messages, {lines['lead']} lines"
         f" ({lines['lead'] / count:.1f} a person)"

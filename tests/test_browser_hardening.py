@@ -40,6 +40,7 @@ def settled(driver: Driver) -> None:
     )
 
 
+@pytest.mark.slow  # over 6 s: `make test-slow` (CI runs it)
 def test_a_tab_in_next_keeps_the_browser_on_the_site(driver: Driver, server: Server) -> None:
     """Browsers drop a TAB from a Location: "/<TAB>/localhost:PORT/x" was "//localhost:PORT/x",
     another origin (here the same server under another name, so nothing leaves the machine)."""

@@ -94,6 +94,7 @@ def renewd_as_nobody(args: list[str], env: dict[str, str] | None = None) -> tupl
         ["run"],
     ],
 )
+@pytest.mark.slow  # over 6 s: `make test-slow` (CI runs it)
 def test_a_read_only_state_directory_is_a_clean_error(public_dir: Path, args: list[str]) -> None:
     config = config_in(public_dir)
     made = subprocess.run(
@@ -113,6 +114,7 @@ def test_a_read_only_state_directory_is_a_clean_error(public_dir: Path, args: li
     assert str(state) in output
 
 
+@pytest.mark.slow  # over 6 s: `make test-slow` (CI runs it)
 def test_an_unreadable_credential_is_a_clean_error(public_dir: Path) -> None:
     config = config_in(public_dir, '[[channels]]\nname = "tg"\ntype = "telegram"\nchat_id = "1"\n')
     creds = public_dir / "creds"

@@ -46,6 +46,7 @@ def config(write: Write) -> Path:
     return write("config.toml", '[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n')
 
 
+@pytest.mark.slow  # over 6 s: `make test-slow` (CI runs it)
 def test_every_command_has_help() -> None:
     parser = build_parser()
     actions = [a for a in parser._actions if a.dest == "command"]
@@ -220,6 +221,7 @@ def test_a_malformed_renewd_now_is_a_clear_error(config: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow  # over 6 s: `make test-slow` (CI runs it)
 def test_plan_shows_progress_recorded_with_done(config: Path) -> None:
     assert not (config.parent / "state").exists()
     before = renewd("plan", "-c", config, "--json", "--today", "2026-09-26", "--person", "1001")

@@ -93,6 +93,7 @@ def sign_in(driver: Driver, server: Server) -> None:
     click(driver, "signin")
 
 
+@pytest.mark.slow  # over 6 s: `make test-slow` (CI runs it)
 def test_sign_in_filter_open_person_record_and_undo(driver: Driver, server: Server) -> None:
     driver.get(server.url("/signin"))
     browserkit.screenshot(driver, "signin")

@@ -41,6 +41,7 @@ def renewd(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # over 6 s: `make test-slow` (CI runs it)
 def test_add_list_passwd_remove(config: Path) -> None:
     c = str(config)
     added = renewd("user", "add", "hr", "--group", "研发部", "--group", "市场部", "-c", c,

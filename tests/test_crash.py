@@ -71,6 +71,7 @@ def slow_smtp(delay: float) -> Iterator[tuple[SlowSink, int]]:
         controller.stop()
 
 
+@pytest.mark.slow  # over 6 s: `make test-slow` (CI runs it)
 def test_kill_9_mid_pass_then_restart_delivers_everything_once(write: Write) -> None:
     with slow_smtp(0.01) as (sink, smtp_port):
         _kill_mid_pass_and_restart(write, sink, smtp_port)
@@ -134,6 +135,7 @@ def _kill_mid_pass_and_restart(write: Write, sink: Sink, smtp_port: int) -> None
     assert received_at_kill < len(sink.recipients)
 
 
+@pytest.mark.slow  # over 6 s: `make test-slow` (CI runs it)
 def test_kill_9_restarted_daemon_rescues_orphaned_claims_at_once(write: Write) -> None:
     """Default settings (stale_sending_seconds 900, a sweep every 300 s): the restarted daemon,
     holding the state lock, frees the dead daemon's claims at start-up and delivers every

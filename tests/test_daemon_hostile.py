@@ -78,6 +78,7 @@ def assert_kept(daemon: Daemon, where: str) -> dict[str, object]:
     return body
 
 
+@pytest.mark.slow  # over 6 s: `make test-slow` (CI runs it)
 def test_a_far_cell_xlsx_edit_keeps_the_last_good_roster(
     write: Write, tmp_path: Path, stop: list[Daemon]
 ) -> None:
@@ -99,6 +100,7 @@ def test_a_far_cell_xlsx_edit_keeps_the_last_good_roster(
 
 
 @pytest.mark.parametrize("day", ["2207-02-10", "0001-01-01", "9999-12-31"])
+@pytest.mark.slow  # over 6 s: `make test-slow` (CI runs it)
 def test_a_date_the_calendar_cannot_plan_keeps_the_last_good_roster(
     write: Write, tmp_path: Path, stop: list[Daemon], day: str
 ) -> None:
@@ -110,6 +112,7 @@ def test_a_date_the_calendar_cannot_plan_keeps_the_last_good_roster(
     assert daemon.get("/healthz")[0] == 200
 
 
+@pytest.mark.slow  # over 6 s: `make test-slow` (CI runs it)
 def test_a_gbk_toml_edit_keeps_the_last_good_roster(
     write: Write, tmp_path: Path, stop: list[Daemon]
 ) -> None:
@@ -122,6 +125,7 @@ def test_a_gbk_toml_edit_keeps_the_last_good_roster(
     assert_kept(daemon, "people.toml")
 
 
+@pytest.mark.slow  # over 6 s: `make test-slow` (CI runs it)
 def test_a_feed_name_collision_keeps_the_last_good_roster(
     write: Write, tmp_path: Path, stop: list[Daemon]
 ) -> None:
@@ -147,6 +151,7 @@ def test_a_feed_name_collision_keeps_the_last_good_roster(
     assert people_metric(daemon) == b"3.0"
 
 
+@pytest.mark.slow  # over 6 s: `make test-slow` (CI runs it)
 def test_a_half_written_roster_is_not_loaded(
     write: Write, tmp_path: Path, stop: list[Daemon]
 ) -> None:
@@ -179,6 +184,7 @@ def test_a_half_written_roster_is_not_loaded(
 
 
 @pytest.mark.real_clock  # a file's mtime against the daemon's clock: one clock, the real one
+@pytest.mark.slow  # over 6 s: `make test-slow` (CI runs it)
 def test_start_up_waits_for_a_roster_written_just_now(write: Write, stop: list[Daemon]) -> None:
     path = write("people.csv", GOOD)
     now = time.time()  # "just now" on the clock the daemon reads (a file system keeps the real one)

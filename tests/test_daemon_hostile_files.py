@@ -94,6 +94,7 @@ def replace(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
+@pytest.mark.slow  # over 6 s: `make test-slow` (CI runs it)
 def test_a_nested_toml_keeps_its_last_good_version_and_the_other_files_load(
     write: Write, tmp_path: Path, stop: list[Daemon]
 ) -> None:
@@ -109,6 +110,7 @@ def test_a_nested_toml_keeps_its_last_good_version_and_the_other_files_load(
     assert "Traceback" not in daemon.output()
 
 
+@pytest.mark.slow  # over 6 s: `make test-slow` (CI runs it)
 def test_a_hostile_workbook_costs_the_daemon_one_refused_file(
     write: Write, tmp_path: Path, stop: list[Daemon]
 ) -> None:

@@ -240,6 +240,7 @@ def fd_limited_daemon(write: Write) -> Iterator[Daemon]:
     daemon.stop()
 
 
+@pytest.mark.slow  # over 6 s: `make test-slow` (CI runs it)
 def test_1100_idle_sockets_leave_healthz_answering_within_a_second(
     fd_limited_daemon: Daemon,
 ) -> None:

@@ -74,6 +74,7 @@ def smtp() -> Iterator[tuple[Sink, Login, int]]:
 
 
 @pytest.mark.integration
+@pytest.mark.slow  # over 6 s: `make test-slow` (CI runs it)
 def test_a_dialogue_on_stdin_writes_a_config_that_passes_check_and_mails_a_test(
     tmp_path: Path, smtp: tuple[Sink, Login, int]
 ) -> None:

@@ -153,6 +153,7 @@ def leaks(text: str) -> list[str]:
     return [s for s in SENTINELS if s in text]
 
 
+@pytest.mark.slow  # over 6 s: `make test-slow` (CI runs it)
 def test_every_command_with_verbose_logs_no_secret(config: Path, env: dict[str, str]) -> None:
     c = str(config)
     commands = [

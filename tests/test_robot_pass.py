@@ -169,6 +169,7 @@ def test_a_refused_robot_message_is_retried_with_its_mentions_not_dropped(
     assert rows == [("sent", 2, "lisi02")]
 
 
+@pytest.mark.slow  # over 6 s: `make test-slow` (CI runs it)
 def test_no_secret_reaches_any_output_even_when_services_quote_them(
     config: Path, services: tuple[Service, Service, Service], secrets: dict[str, str]
 ) -> None:

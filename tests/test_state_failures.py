@@ -138,6 +138,7 @@ def locked(state: Path) -> Iterator[Path]:
     [["notify", "--due"], ["run"], ["user", "add", "hr", "--admin"]],
     ids=["notify", "run", "user"],
 )
+@pytest.mark.slow  # over 6 s: `make test-slow` (CI runs it)
 def test_a_state_database_locked_by_another_process_is_exit_75(
     config: Path, locked: Path, args: list[str]
 ) -> None:
