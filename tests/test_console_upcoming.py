@@ -70,3 +70,23 @@ def test_the_person_page_lists_his_next_28_days(server: Server) -> None:
     assert "李四" not in mine
     assert web.get(server.url("/people/E003")).status_code == 404
     assert web.get(server.url("/people/E001")).text.count('id="upcoming-list"') == 1  # cached
+
+
+def test_a_recipient_that_is_a_secret_shows_as_stars() -> None:
+    """A Bark device key or a PushPlus token is the address and the secret at once: the
+    upcoming view names the channel and the person, never the key (as `notify` and `log` do)."""
+    import datetime as dt
+
+    from renewd.calendar.preview import Received
+    from renewd.core.model import Lang
+    from renewd.web.console.upcoming import rows
+
+    day = dt.date(2026, 12, 7)
+    coming = [
+        Received(day, "phones", "SECRET-bark-device-key", "1001", "t", "b"),
+        Received(day, "mail", "zhang@example.com", "1001", "t", "b"),
+    ]
+    shown = rows(coming, {"1001": "张三"}, Lang.ZH, frozenset({"phones"}))
+    assert shown is not None
+    assert [r["reader"] for r in shown] == ["phones → ***", "mail → zhang@example.com"]
+    assert "SECRET" not in repr(shown)

@@ -22,6 +22,7 @@ from renewd.core.errors import UsageError
 from renewd.core.materials import Reader
 from renewd.core.model import MilestoneKind, Status, Step
 from renewd.delivery.actionlinks import HOLDER_STEPS
+from renewd.redaction import MASK
 from renewd.store.delivery_views import OWED, DeliveryViews
 from renewd.web.console.app import CONSOLE, LANG, SESSION, Console, redirect
 from renewd.web.console.index import Flag, PeopleIndex, Query, Row
@@ -86,7 +87,7 @@ async def overview(request: web.Request) -> web.StreamResponse:
         "overview.html",
         counts=counts,
         deliveries=deliveries,
-        upcoming=rows(coming, names, request[LANG]),
+        upcoming=rows(coming, names, request[LANG], hidden_channels(console)),
         upcoming_days=OVERVIEW_DAYS,
         roster_problems=len(snap.roster_problems) if snap and groups is None else None,
         admin=groups is None,
@@ -174,7 +175,7 @@ async def person_page(request: web.Request) -> web.StreamResponse:
     return console.render(
         request,
         "person.html",
-        upcoming=rows(coming, {plan.person.id: plan.person.name}, lang),
+        upcoming=rows(coming, {plan.person.id: plan.person.name}, lang, hidden_channels(console)),
         upcoming_days=PERSON_DAYS,
         row=row,
         plan=plan,
@@ -195,10 +196,20 @@ async def person_page(request: web.Request) -> web.StreamResponse:
 def _history(console: Console, person: str) -> list[dict[str, object]]:
     """The person's last 50 deliveries: when, what (a message: the steps it carried), where."""
     zone = ZoneInfo(console.settings.timezone)
+    hidden = hidden_channels(console)
     return [
-        {**asdict(r), "at": dt.datetime.fromtimestamp(r.at, zone).strftime("%Y-%m-%d %H:%M")}
+        {
+            **asdict(r),
+            "recipient": MASK if r.recipient and r.channel in hidden else r.recipient,
+            "at": dt.datetime.fromtimestamp(r.at, zone).strftime("%Y-%m-%d %H:%M"),
+        }
         for r in DeliveryViews(console.db).history(person)
     ]
+
+
+def hidden_channels(console: Console) -> frozenset[str]:
+    """The channels whose recipients are secrets (Bark device keys, PushPlus tokens): shown ***."""
+    return frozenset(c.name for c in console.settings.channels if c.hides_addresses)
 
 
 def parse_day(text: str, today: dt.date) -> dt.date | None:

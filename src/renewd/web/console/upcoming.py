@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from renewd.calendar.preview import Readers, Received
 from renewd.core.model import Lang
 from renewd.core.wording import date
+from renewd.redaction import MASK
 from renewd.web.console.i18n import word
 from renewd.web.console.source import ConsoleSource
 
@@ -34,15 +35,21 @@ async def upcoming(source: ConsoleSource, readers: Readers, days: int) -> Sequen
 
 
 def rows(
-    received: Sequence[Received] | None, names: Mapping[str, str], lang: Lang
+    received: Sequence[Received] | None,
+    names: Mapping[str, str],
+    lang: Lang,
+    hidden: frozenset[str] = frozenset(),
 ) -> list[dict[str, str]] | None:
     """Each message as the page lists it: its day, its reader (channel → recipient, and whose
-    message or a digest) and its text."""
+    message or a digest) and its text. A recipient on a `hidden` channel (a Bark device key, a
+    PushPlus token) is a secret: ***."""
     if received is None:
         return None
     out = []
     for r in received:
         to = r.recipient or word("upcoming_configured", lang)
+        if r.recipient and r.channel in hidden:
+            to = MASK
         if r.person is None:
             whose = word("upcoming_digest", lang, people=len(r.people))
         else:
