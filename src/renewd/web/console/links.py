@@ -19,6 +19,7 @@ from aiohttp import web
 
 from renewd.core.errors import UsageError
 from renewd.core.model import Lang, Milestone, PersonPlan, Step
+from renewd.core.progress import NEW_EXPIRY
 from renewd.delivery.actionlinks import HOLDER_STEPS, ActionClaim
 from renewd.web.console.app import CONSOLE, LANG, Console
 from renewd.web.console.i18n import actor_name, word
@@ -119,8 +120,11 @@ async def action_confirm(request: web.Request) -> web.StreamResponse:
             new_expiry = dt.date.fromisoformat(expiry_text)
         except ValueError:
             return console.plain(request, "forbidden", 400)
-    if milestone.done_on is not None:  # recorded: never changed from here
-        if new_expiry is None or not _expiry_missing(claim, plan):
+    # The state database decides, not only the plans on view: a refresh that began before the
+    # last record may swap in plans that do not show it yet, for a few seconds.
+    stored = {fact.field for fact in console.source.recorded(claim.person)}
+    if milestone.done_on is not None or claim.step.value in stored:  # never changed from here
+        if new_expiry is None or not _expiry_missing(claim, plan) or NEW_EXPIRY in stored:
             return _page(console, request, token, found, status=409)
         return _record(console, request, token, found, None, new_expiry)
     day = parse_day(str(form.get("on", "")) or snap.today.isoformat(), snap.today)
