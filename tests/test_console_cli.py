@@ -102,6 +102,21 @@ def test_check_warns_about_a_loopback_base_url(config: Path) -> None:
     assert "loopback" not in renewd("check", "-c", str(config)).stderr
 
 
+def test_check_warns_about_a_proxy_header_no_proxy_may_send(config: Path) -> None:
+    """A single sign-on header with no trusted proxy is never believed: every user would get
+    the sign-in page behind the proxy that was meant to sign them in."""
+    text = config.read_text()
+    assert "trusted_proxies" not in renewd("check", "-c", str(config)).stderr
+    config.write_text(text + '[console]\ntrusted_proxy_header = "X-Remote-User"\n')
+    warned = renewd("check", "-c", str(config))
+    assert warned.returncode == 0
+    assert "trusted_proxies is empty" in warned.stderr
+    config.write_text(
+        text + '[console]\ntrusted_proxy_header = "X-Remote-User"\ntrusted_proxies = ["10.0.0.1"]\n'
+    )
+    assert "trusted_proxies" not in renewd("check", "-c", str(config)).stderr
+
+
 def test_add_refuses_a_group_nobody_is_in_and_names_the_known_ones(write: Write) -> None:
     write("people.csv", "工号,姓名,部门,居住证到期日\nE1,张三,研发部,2027-01-01\n")
     c = str(write("config.toml", '[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'))

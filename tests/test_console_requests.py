@@ -18,6 +18,7 @@ import requests
 
 from consolekit import NOW, PASSWORD, ROSTER, Server, csrf_of, four_people, running
 from renewd.cli import main
+from renewd.store.signins import key
 
 pytestmark = pytest.mark.integration
 
@@ -152,3 +153,44 @@ def test_an_id_a_browser_cannot_ask_for_is_refused_in_the_roster(
     for row in (6, 7, 8):
         assert f"row {row}" in err
     assert err.count("cannot be an id") == 3
+
+
+def failed_sign_in(srv: Server, forwarded: str | None) -> None:
+    web = requests.Session()
+    page = web.get(srv.url("/signin")).text
+    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    data = {"name": "rd", "password": "wrong-password", "csrf": csrf_of(page)}
+    assert web.post(srv.url("/signin"), data=data, headers=headers).status_code == 401
+
+
+def throttled_addresses(srv: Server) -> set[str]:
+    with srv.db() as conn:
+        rows = conn.execute("SELECT key FROM console_signin_failure WHERE key LIKE 'addr:%'")
+        return {r[0] for r in rows}
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+def test_behind_a_trusted_proxy_the_throttle_counts_the_client_not_the_proxy(
+    config: Path, trusted: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every user behind a reverse proxy arrives from its address: counting that address would
+    lock everyone out after one user's mistakes. From a trusted proxy, the nearest
+    X-Forwarded-For hop is the client (a hop the client wrote itself, further left, is not);
+    from anyone else the header is the client's own claim and is ignored."""
+    if trusted:
+        config.write_text(
+            config.read_text().replace(
+                "session_hours = 1", 'session_hours = 1\ntrusted_proxies = ["127.0.0.1/32"]'
+            )
+        )
+    caplog.set_level(logging.INFO)
+    with running(config, NOW) as srv:
+        failed_sign_in(srv, "198.51.100.9, 203.0.113.7")  # the client claimed the first hop
+        failed_sign_in(srv, "203.0.113.8")
+        failed_sign_in(srv, None)
+        seen = throttled_addresses(srv)
+    counted = {"203.0.113.7", "203.0.113.8", "127.0.0.1"} if trusted else {"127.0.0.1"}
+    assert seen == {key("addr", a) for a in counted}
+    logged = " ".join(r.getMessage() for r in caplog.records if "failed sign-in" in r.getMessage())
+    assert ("203.0.113.7" in logged) is trusted
+    assert "198.51.100.9" not in logged

@@ -48,6 +48,14 @@ def run(args: argparse.Namespace) -> int:
             " address the phones reach (https behind a proxy)",
             file=sys.stderr,
         )
+    console = app.settings.console
+    if console.trusted_proxy_header and not console.trusted_proxies:
+        print(
+            f"renewd: warning: console.trusted_proxy_header {console.trusted_proxy_header} is"
+            " set but console.trusted_proxies is empty: the header is never believed; list the"
+            " reverse proxy's address in trusted_proxies",
+            file=sys.stderr,
+        )
     files = len(app.settings.roster.files)
     print(f"ok: {len(roster.people)} people in {files} roster file{'s' if files != 1 else ''}")
     return 0

@@ -172,11 +172,32 @@ class Console:
         return True
 
     def _from_proxy(self, request: web.Request) -> bool:
+        return self._trusted(request.remote or "")
+
+    def _trusted(self, text: str) -> bool:
         try:
-            address = ipaddress.ip_address(request.remote or "")
+            address = ipaddress.ip_address(text.strip())
         except ValueError:
             return False
         return any(address in network for network in self.proxies)
+
+    def client_address(self, request: web.Request) -> str:
+        """Who is signing in, for the throttle and the log: the peer, or behind one of
+        `trusted_proxies` the nearest `X-Forwarded-For` hop that is not itself a trusted proxy
+        (the hops further left are whatever the client claimed)."""
+        address = request.remote or "?"
+        if not self._from_proxy(request):
+            return address
+        hops = [
+            h.strip() for v in request.headers.getall("X-Forwarded-For", ()) for h in v.split(",")
+        ]
+        for hop in reversed(hops):
+            if not self._trusted(hop):
+                try:
+                    return str(ipaddress.ip_address(hop))
+                except ValueError:
+                    return address  # garbage from the proxy's side: keep the proxy's address
+        return address
 
     def set_cookie(self, response: web.StreamResponse, name: str, value: str, **kw: Any) -> None:
         response.set_cookie(
@@ -305,7 +326,7 @@ async def signin(request: web.Request) -> web.StreamResponse:
     name = str(form.get("name", "")).strip()
     password = str(form.get("password", ""))
     target = local_path(str(form.get("next", "")))
-    address = request.remote or "?"
+    address = console.client_address(request)
     now = time.time()
     # Reserved before the check, in one transaction: simultaneous guesses cannot all be checked.
     attempt = console.accounts.throttle.reserve(name, address, now)
