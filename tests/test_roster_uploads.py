@@ -116,4 +116,21 @@ def test_the_sweep_deletes_expired_uploads_without_a_new_one(tmp_path: Path) -> 
     clock.at = NOW + EXPIRY
     assert uploads.sweep() == 1
     assert not kept.path.exists()
-    assert uploads.take(kept.upload) is None
+    assert uploads.take(kept.upload, "hr") is None
+
+
+def test_only_the_admin_who_checked_an_upload_confirms_it(server: Server, config: Path) -> None:
+    """An upload's id is on one admin's screen; another admin who learns it cannot swap the
+    file in (nor use it up): the one who read the check decides."""
+    web = sign_in(server, "admin")
+    page = upload(web, server, ROSTER.replace("张三", "张三丰")).text
+    add_user(config, "admin2", "--admin")
+    other = sign_in(server, "admin2")
+    mine = other.get(server.url("/roster")).text
+    refused = other.post(
+        server.url("/roster/swap"), data={"csrf": csrf_of(mine), "upload": upload_id(page)}
+    )
+    assert refused.status_code == 400
+    assert len(stored(server)) == 1  # still waiting for its admin
+    assert swap(web, server, page).status_code == 200
+    assert stored(server) == []

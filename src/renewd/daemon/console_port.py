@@ -231,8 +231,8 @@ class DaemonSource:
         changes = diff(self._in_force(), roster.people)
         return RosterCheck(upload, target, len(roster.people), (), changes)
 
-    def swap_roster(self, upload: str) -> RosterCheck:
-        pending = self.uploads.take(upload)
+    def swap_roster(self, upload: str, *, account: str = "") -> RosterCheck:
+        pending = self.uploads.take(upload, account)
         gone = "the upload is gone; upload it again"
         if pending is None or pending.check is None:  # unknown, expired, or already swapped
             return RosterCheck(upload, Path("?"), 0, (Problem("?", gone),))

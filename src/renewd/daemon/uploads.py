@@ -95,12 +95,16 @@ class PendingUploads:
             if found is not None:
                 self._pending[upload] = replace(found, check=check)
 
-    def take(self, upload: str) -> Pending | None:
-        """The upload being confirmed (no longer waiting), or None when it is unknown or has
-        expired. The caller deletes its file when done with it."""
+    def take(self, upload: str, account: str) -> Pending | None:
+        """The upload `account` is confirming (no longer waiting), or None when it is unknown,
+        has expired, or is another account's (its id was seen, say over a shoulder: only the
+        admin who checked a file confirms it). The caller deletes its file when done with it."""
         self.sweep()
         with self._lock:
-            return self._pending.pop(upload, None)
+            found = self._pending.get(upload)
+            if found is None or found.account != account:
+                return None
+            return self._pending.pop(upload)
 
     def discard(self, upload: str) -> None:
         with self._lock:

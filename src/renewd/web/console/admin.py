@@ -193,7 +193,8 @@ async def roster_swap(request: web.Request) -> web.StreamResponse:
     console = request.app[CONSOLE]
     form = await request.post()
     # The swap checks the upload again: a spreadsheet is read in a child process, off the loop.
-    check = await asyncio.to_thread(console.source.swap_roster, str(form.get("upload", "")))
+    swap = functools.partial(console.source.swap_roster, account=request[SESSION].account.name)
+    check = await asyncio.to_thread(swap, str(form.get("upload", "")))
     if check.problems:
         files = list(console.source.roster_files())
         return console.render(

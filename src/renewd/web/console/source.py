@@ -125,8 +125,9 @@ class ConsoleSource(Protocol):
         UploadQuotaFull when the account has too many waiting. Slow on a big roster: called in
         a thread."""
 
-    def swap_roster(self, upload: str) -> RosterCheck:
-        """Put a checked upload in place of its target file (then reloaded as any edit)."""
+    def swap_roster(self, upload: str, *, account: str = "") -> RosterCheck:
+        """Put a checked upload of `account` in place of its target file (then reloaded as any
+        edit); another account's upload is unknown to it."""
 
     def import_notice(self, text: str, year: int | None, dry_run: bool) -> NoticeImport:
         """Read, and unless `dry_run` store, a pasted notice (`renewd calendar import`); raises
