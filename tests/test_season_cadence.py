@@ -132,6 +132,20 @@ def test_a_finished_cycle_is_told_once_then_nothing(
     assert "张三" not in lead  # nothing open to summarise
 
 
+def test_a_notice_nobody_confirms_collecting_is_waived_for_good(
+    tmp_path: Path, smtp: tuple[Sink, int]
+) -> None:
+    """The approval is recorded and the notice's collection never is: after its day the cycle
+    is finished (the notice prints online at any time) and told once, and it stays finished
+    when the announcement is a month old: no "已逾期 32 天" about the waived step after it."""
+    sink, port = smtp
+    path = config(tmp_path, port, [ZHANG])
+    inbox = season(sink, path, "2027-01-05", "2027-04-15", PROGRESS)[HOLDER]
+    closing = [m for m in inbox if "本年度续办已完成" in m.text]
+    assert len(closing) == 1
+    assert inbox[-1] == closing[0], [(m.day, m.subject) for m in inbox]
+
+
 def test_an_overdue_wait_says_it_is_overdue_and_whom_to_ask(
     tmp_path: Path, smtp: tuple[Sink, int]
 ) -> None:

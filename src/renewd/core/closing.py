@@ -28,6 +28,7 @@ class Finished:
     cycle: dt.date  # the expiry that was renewed
     new_expiry: dt.date | None  # the recorded new expiry, if any
     on: dt.date  # the day the last step was done
+    tell: bool  # recent enough to announce (older: an upgrade, an import; silence all the same)
 
 
 def _last_fact(plan: PersonPlan) -> dt.date | None:
@@ -49,12 +50,13 @@ def _last_fact(plan: PersonPlan) -> dt.date | None:
 def finished(plan: PersonPlan, today: dt.date) -> Finished | None:
     """The cycle this plan shows finished: the one before it (a recorded new expiry moved the
     plan on), or its own when every step is done (the notice's collection day passed counts,
-    as for `Planner.cycle_of`). None when nothing finished, or long ago."""
+    as for `Planner.cycle_of`). None when nothing finished. A cycle finished long ago is still
+    finished (its waived steps stay quiet) but no longer announced (`tell`)."""
     last = _last_fact(plan)
     if last is None:
         return None
     if plan.person.permit_expires < plan.cycle:
-        found = Finished(plan.person.permit_expires, plan.cycle, last)
+        found = Finished(plan.person.permit_expires, plan.cycle, last, True)
     else:
         steps = [m for m in plan.milestones if m.kind in _STEPS]
         collect = plan.milestone(K.COLLECT_NOTICE)
@@ -68,8 +70,12 @@ def finished(plan: PersonPlan, today: dt.date) -> Finished | None:
         )
         if not steps or not all(m.done or (waived and m is collect) for m in steps):
             return None
-        found = Finished(plan.cycle, None, last)
-    return found if (today - found.on).days <= TELL_WITHIN_DAYS else None
+        found = Finished(plan.cycle, None, last, True)
+    if (today - found.on).days > TELL_WITHIN_DAYS:
+        if found.cycle != plan.cycle:
+            return None  # the plan moved on: the next cycle's steps are the news
+        return Finished(found.cycle, None, found.on, False)
+    return found
 
 
 _STEPS = frozenset(

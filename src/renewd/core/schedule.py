@@ -260,7 +260,7 @@ def due_reminders(
         closed = finished(plan, today)
         if closed is not None:
             done = CycleDone(plan, today, closed.cycle, closed.new_expiry)
-            if not first and done.key not in issued:
+            if closed.tell and not first and done.key not in issued:
                 out.append(done)  # told once; a new person's first contact says it all
             if closed.cycle == plan.cycle:
                 continue  # silence until the next cycle's first step
