@@ -177,6 +177,20 @@ def test_a_weekly_summary_missed_while_renewd_was_down_goes_out_on_the_next_pass
     assert summaries == ["2027-01-13", "2027-01-22", "2027-01-27", "2027-02-03"]
 
 
+def test_a_summary_day_at_rest_moves_forward_within_its_week_never_into_the_last(
+    tmp_path: Path, smtp: tuple[Sink, int]
+) -> None:
+    """With `workdays_only`, a Monday summary whose Monday is a rest day goes out on the week's
+    first working day; the Spring Festival week (estimated 2027: 02-05 to 02-14, no working
+    day) has none: moved back, it came on Thursday 02-04, three days after Monday's."""
+    sink, port = smtp
+    path = config(tmp_path, port, [ZHANG], "workdays_only = true\n")
+    inbox = season(sink, path, "2027-01-25", "2027-02-23")[LEAD]
+    summaries = [m.day.isoformat() for m in inbox if "每周汇总：仍未完成的事项" in m.body]
+    # 01-25, the first pass, tells the overdue step as news (a summary would repeat it).
+    assert summaries == ["2027-02-01", "2027-02-15", "2027-02-22"]
+
+
 def test_a_reader_is_not_told_the_same_steps_on_the_next_pass_day(
     tmp_path: Path, smtp: tuple[Sink, int]
 ) -> None:

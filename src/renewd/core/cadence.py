@@ -47,6 +47,9 @@ def is_news(
     return True  # pragma: no cover - the loop above always ends
 
 
+SUMMARY_SPAN_DAYS = 4  # a summary day at rest moves this far forward at most
+
+
 def summary_week(
     today: dt.date,
     weekday: int,
@@ -54,16 +57,19 @@ def summary_week(
     ran: Container[dt.date] | None = None,
 ) -> dt.date | None:
     """The summary day (weekday 0 = Monday) whose summary goes out on `today`, if any: that
-    day itself, or with `workdays_only` (`move`) the working day on or before it. `ran`: the
-    days a pass ran; a summary whose day renewd was down goes out on the first pass after it
-    (within the week), not never."""
-    ahead = today + dt.timedelta(days=(weekday - today.weekday()) % 7)
-    for day in (ahead, ahead - dt.timedelta(days=7)):
-        sent = move(day) if move else day
-        if sent == today:
-            return day
-        if ran is not None and sent < today and _missed(sent, today, ran):
-            return day
+    day itself, or with `workdays_only` (`move` says which days are rest days: it moves them)
+    the first working day of the four from it. A week whose first four days are rest days
+    (Spring Festival) has none: moved back, it would come days after the week before's, and
+    on a make-up Sunday, the day before the next week's. `ran`:
+    the days a pass ran; a summary whose day renewd was down goes out on the first pass after
+    it (within the week), not never."""
+    day = today - dt.timedelta(days=(today.weekday() - weekday) % 7)
+    week = (day + dt.timedelta(days=n) for n in range(SUMMARY_SPAN_DAYS))
+    sent = next((d for d in week if move is None or move(d) == d), None)
+    if sent == today:
+        return day
+    if ran is not None and sent is not None and sent < today and _missed(sent, today, ran):
+        return day
     return None
 
 
