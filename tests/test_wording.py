@@ -25,6 +25,7 @@ CATALOGUES = {
     "core/words_zh_init.py": "the Chinese catalogue: renewd init's questions and config comments",
     "core/words_en_init.py": "the English catalogue: renewd init (it names 续办申请)",
     "core/words_zh_web.py": "the Chinese catalogue: what the console refuses (issue 18)",
+    "core/words_zh_phone.py": "the Chinese catalogue: the phone timeline and home-screen app",
 }
 # Words renewd reads, not says: what people and the State Council write.
 INPUT_VOCABULARIES = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from renewd.core.words_en_cli import CLI_EN
 from renewd.core.words_en_console import CONSOLE_EN
 from renewd.core.words_en_init import INIT_EN
+from renewd.core.words_en_phone import PHONE_EN
 from renewd.core.words_en_web import WEB_EN
 
 EN: dict[str, str] = {
@@ -371,4 +372,5 @@ EN: dict[str, str] = {
     **CLI_EN,
     **INIT_EN,
     **WEB_EN,
+    **PHONE_EN,
 }

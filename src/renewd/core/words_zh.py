@@ -6,6 +6,7 @@ from __future__ import annotations
 from renewd.core.words_zh_cli import CLI_ZH
 from renewd.core.words_zh_console import CONSOLE_ZH
 from renewd.core.words_zh_init import INIT_ZH
+from renewd.core.words_zh_phone import PHONE_ZH
 from renewd.core.words_zh_web import WEB_ZH
 
 ZH: dict[str, str] = {
@@ -338,4 +339,5 @@ ZH: dict[str, str] = {
     **CLI_ZH,
     **INIT_ZH,
     **WEB_ZH,
+    **PHONE_ZH,
 }

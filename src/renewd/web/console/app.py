@@ -46,10 +46,10 @@ SESSION_COOKIE = "renewd_session"
 PRE_COOKIE = "renewd_presign"  # the double-submit CSRF token before a session exists
 LANG_COOKIE = "renewd_lang"
 NOT_CONSOLE = ("/feeds/", "/healthz", "/metrics")
-PUBLIC = ("/signin", "/static/", "/lang", ACTION_PATH)
+PUBLIC = ("/signin", "/static/", "/lang", "/manifest.webmanifest", ACTION_PATH)
 CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self';"
-    " frame-ancestors 'none'; base-uri 'none'"
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; manifest-src 'self';"
+    " form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 HEADERS = {
     "Content-Security-Policy": CSP,

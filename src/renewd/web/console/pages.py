@@ -26,6 +26,7 @@ from renewd.redaction import MASK
 from renewd.store.delivery_views import OWED, DeliveryViews
 from renewd.web.console.app import CONSOLE, LANG, SESSION, Console, redirect
 from renewd.web.console.index import Flag, PeopleIndex, Query, Row
+from renewd.web.console.steplist import step_list
 from renewd.web.console.timeline import timeline_svg
 from renewd.web.console.upcoming import OVERVIEW_DAYS, PERSON_DAYS, rows, upcoming
 
@@ -181,6 +182,7 @@ async def person_page(request: web.Request) -> web.StreamResponse:
         plan=plan,
         person=plan.person,
         svg=timeline_svg(plan, snap.today, snap.calendar, lang),
+        steplist=step_list(plan, snap.today, lang),
         steps=HOLDER_STEPS,
         history=_history(console, plan.person.id),
         changes=console.accounts.changes(plan.person.id),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from renewd.web.console import admin, deliveries, exports, links, pages
+from renewd.web.console import admin, deliveries, exports, homescreen, links, pages
 from renewd.web.console.app import (
     CONSOLE,
     Console,
@@ -27,6 +27,7 @@ def mount(app: web.Application, console: Console) -> None:
     router.add_post("/signout", signout)
     router.add_get("/lang", switch_lang)
     router.add_get("/static/console.css", stylesheet)
+    homescreen.add_routes(router)
     pages.add_routes(router)
     admin.add_routes(router)
     deliveries.add_routes(router)

@@ -13,11 +13,14 @@ from html import escape
 from renewd.core.model import Lang, PersonPlan, Status
 from renewd.core.workdays import WorkdayCalendar
 from renewd.web.console.i18n import step_name, word
+from renewd.web.console.steplist import next_step
 
 WIDTH = 960
 TOP = 28  # the month labels above the day columns
 BAND = 70  # the day columns' height
-LABEL_ROW = 16
+LABEL_ROW = 19  # a label's box is about 1.45 em high (the CJK fonts' ascent and descent)
+FONT = 12  # the labels' size, in the picture's units (console.css: .timeline)
+MONTH_GAP = 56  # room for a month label ("2026-06") before the next
 COLOURS = {
     Status.DONE: "#2e7d32",
     Status.OVERDUE: "#c62828",
@@ -34,8 +37,27 @@ def _range(plan: PersonPlan, today: dt.date) -> tuple[dt.date, dt.date]:
     return min(days) - dt.timedelta(days=5), max(days) + dt.timedelta(days=5)
 
 
+def text_width(text: str, size: float = FONT) -> float:
+    """About how wide `text` is drawn: a Chinese character is a square, the rest narrower (a
+    little over, so that a label estimated to fit does)."""
+    return sum(size if ord(char) > 0x2E7F else size * 0.62 for char in text)
+
+
+def _placed(anchor_x: float, text: str, gap: float = 6) -> tuple[float, str]:
+    """Where a label beside the point `anchor_x` starts and its anchor: to the right of the
+    point if it fits in the picture, else to its left, else held inside the picture."""
+    width = text_width(text)
+    if anchor_x + gap + width <= WIDTH:
+        return anchor_x + gap, "start"
+    if anchor_x - gap - width >= 0:
+        return anchor_x - gap, "end"
+    return max(0.0, WIDTH - width), "start"
+
+
 def timeline_svg(plan: PersonPlan, today: dt.date, calendar: WorkdayCalendar, lang: Lang) -> str:
-    """The SVG markup (safe to embed: every text is escaped)."""
+    """The SVG markup (safe to embed: every text is escaped). Every label is a `tl-label`: each
+    milestone's on a row of its own, inside the picture, drawn after every line and dot so that
+    its halo keeps it legible where a leader line crosses it."""
     start, end = _range(plan, today)
     span = (end - start).days + 1
     step = WIDTH / span
@@ -44,12 +66,15 @@ def timeline_svg(plan: PersonPlan, today: dt.date, calendar: WorkdayCalendar, la
         return round((day - start).days * step, 1)
 
     marks = sorted(plan.milestones, key=lambda m: m.due)
+    following = next_step(plan)
     height = TOP + BAND + LABEL_ROW * (len(marks) + 1) + 8
     out = [
         f'<svg class="timeline" viewBox="0 0 {WIDTH} {height}" role="img"'
         f' xmlns="http://www.w3.org/2000/svg" aria-label="{escape(word("timeline", lang))}">',
         f'<rect x="0" y="{TOP}" width="{WIDTH}" height="{BAND}" fill="#fafafa"/>',
     ]
+    labels: list[str] = []
+    month_x = -float(MONTH_GAP)
     day = start
     while day <= end:
         workday = calendar.is_workday(day)
@@ -65,11 +90,14 @@ def timeline_svg(plan: PersonPlan, today: dt.date, calendar: WorkdayCalendar, la
                 f' fill="{fill}"/>'
             )
         labelled = day.day == 1 or (day == start and start.day < 15)
-        if labelled and x(day) < WIDTH - 60:
+        if labelled and x(day) - month_x >= MONTH_GAP and x(day) < WIDTH - MONTH_GAP:
+            month_x = x(day)
             out.append(
-                f'<text x="{x(day) + 2}" y="{TOP - 10}" class="month">{day:%Y-%m}</text>'
                 f'<line x1="{x(day)}" y1="{TOP - 6}" x2="{x(day)}" y2="{TOP + BAND}"'
                 ' stroke="#9e9e9e" stroke-width="1"/>'
+            )
+            labels.append(
+                f'<text x="{x(day) + 2}" y="{TOP - 10}" class="month tl-label">{day:%Y-%m}</text>'
             )
         day += dt.timedelta(days=1)
     if plan.gap_days and plan.projected_approval:
@@ -82,27 +110,40 @@ def timeline_svg(plan: PersonPlan, today: dt.date, calendar: WorkdayCalendar, la
         )
     if start <= today <= end:
         tx = x(today) + step / 2
+        now = word("today", lang)
+        lx, anchor = _placed(tx, now, gap=3)
         out.append(
             f'<line x1="{tx}" y1="{TOP - 4}" x2="{tx}" y2="{height - 4}" stroke="#1e88e5"'
-            ' stroke-width="2"/>'
-            f'<text x="{tx + 3}" y="{height - 6}" class="today">{escape(word("today", lang))}'
-            "</text>"
+            ' stroke-width="2" class="today-mark" id="tl-today"/>'
         )
+        labels.append(
+            f'<text x="{lx}" y="{height - 6}" text-anchor="{anchor}" class="today tl-label">'
+            f"{escape(now)}</text>"
+        )
+    dots = []
     for number, milestone in enumerate(marks):
         cx = x(milestone.due) + step / 2
         colour = COLOURS[milestone.status]
         label_y = TOP + BAND + LABEL_ROW * (number + 1)
         name = step_name(milestone.kind, lang)
-        anchor = "end" if cx > WIDTH * 0.7 else "start"
-        dx = -6 if anchor == "end" else 6
+        text = f"{name} {milestone.due:%m-%d}{'*' if milestone.provisional else ''}"
+        lx, anchor = _placed(cx, text)
+        mark = (
+            ' class="tl-label next" id="tl-next"' if milestone is following else ' class="tl-label"'
+        )
         out.append(
             f'<line x1="{cx}" y1="{TOP + 8}" x2="{cx}" y2="{label_y - 4}" stroke="{colour}"'
             ' stroke-width="1" stroke-dasharray="2 2"/>'
+        )
+        dots.append(
             f'<circle cx="{cx}" cy="{TOP + 8 + (number % 4) * 14}" r="5" fill="{colour}">'
             f"<title>{escape(name)} {milestone.due.isoformat()}</title></circle>"
-            f'<text x="{cx + dx}" y="{label_y}" text-anchor="{anchor}" fill="{colour}">'
-            f"{escape(name)} {milestone.due:%m-%d}"
-            f"{'*' if milestone.provisional else ''}</text>"
         )
+        labels.append(
+            f'<text x="{lx}" y="{label_y}" text-anchor="{anchor}" fill="{colour}"{mark}>'
+            f"{escape(text)}</text>"
+        )
+    out += dots
+    out += labels
     out.append("</svg>")
     return "".join(out)
