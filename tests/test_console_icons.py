@@ -18,7 +18,8 @@ STATIC = ROOT / "src" / "renewd" / "web" / "console" / "static"
 
 def tool() -> ModuleType:
     spec = importlib.util.spec_from_file_location("make_icons", ROOT / "tools" / "make_icons.py")
-    assert spec and spec.loader
+    assert spec
+    assert spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -46,7 +47,7 @@ def test_the_committed_icons_are_what_the_tool_draws() -> None:
     make_icons = tool()
     assert make_icons.SIZES == ICONS
     for name, size in ICONS.items():
-        width, height, rows = pixels((STATIC / name).read_bytes())
+        width, height, _ = pixels((STATIC / name).read_bytes())
         assert (width, height) == (size, size), name
     drawn = pixels(make_icons.render(180))
     assert drawn == pixels((STATIC / "apple-touch-icon.png").read_bytes())
