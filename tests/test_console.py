@@ -156,7 +156,7 @@ def test_a_group_limited_account_sees_and_changes_only_its_groups(server: Server
         assert conn.execute("SELECT COUNT(*) FROM feed_tokens").fetchone()[0] == 0
     assert web.get(server.url("/export.csv?group=市场部")).text.count("E00") == 0
     assert web.get(server.url("/roster")).status_code == 404  # admins only
-    assert web.get(server.url("/accounts")).status_code == 404
+    assert web.get(server.url("/accounts")).status_code == 403  # says so (issue 19)
 
 
 def test_sign_in_is_throttled_after_repeated_failures(server: Server) -> None:

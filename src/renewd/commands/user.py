@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import secrets
 import sys
 from collections.abc import Sequence
 
 from renewd.commands.app import App, now
 from renewd.core.errors import UsageError
-from renewd.store.accounts import Accounts
+from renewd.store.accounts import Accounts, check_groups, generate_password
 from renewd.store.database import Database
 
 
@@ -93,15 +92,10 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def _known_groups(app: App, groups: Sequence[str]) -> None:
-    """Refuse a group neither the roster nor `[groups]` knows (a typo would give an account that
-    sees nobody), naming the known ones. A roster without groups yet checks nothing."""
-    known = {p.group for p in app.partial.people if p.group} | set(app.settings.groups)
-    unknown = sorted(set(groups) - known)
-    if unknown and known:
-        raise UsageError(
-            f"unknown group {', '.join(unknown)}: the roster and [groups] know"
-            f" {', '.join(sorted(known))}"
-        )
+    """Refuse a group neither the roster nor `[groups]` knows (`check_groups`, as the console)."""
+    check_groups(
+        groups, {p.group for p in app.partial.people if p.group} | set(app.settings.groups)
+    )
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -147,7 +141,7 @@ def run_demo(args: argparse.Namespace) -> int:
                 f" `renewd user passwd NAME -c {args.config or 'CONFIG'}`)"
             )
             return 0
-        password = secrets.token_urlsafe(9)
+        password = generate_password()
         accounts.add("demo", password, groups=frozenset(), admin=True, now=now(app.settings))
     finally:
         db.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from renewd.core.words_en_accounts import ACCOUNTS_EN
 from renewd.core.words_en_cli import CLI_EN
 from renewd.core.words_en_console import CONSOLE_EN
 from renewd.core.words_en_init import INIT_EN
@@ -373,4 +374,5 @@ EN: dict[str, str] = {
     **INIT_EN,
     **WEB_EN,
     **PHONE_EN,
+    **ACCOUNTS_EN,
 }

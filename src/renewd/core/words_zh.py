@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from renewd.core.words_zh_accounts import ACCOUNTS_ZH
 from renewd.core.words_zh_cli import CLI_ZH
 from renewd.core.words_zh_console import CONSOLE_ZH
 from renewd.core.words_zh_init import INIT_ZH
@@ -340,4 +341,5 @@ ZH: dict[str, str] = {
     **INIT_ZH,
     **WEB_ZH,
     **PHONE_ZH,
+    **ACCOUNTS_ZH,
 }

@@ -7,6 +7,9 @@
 - Sign-in attempts are reserved before the password is checked, per account name and per
   client address over a sliding window (`renewd.store.signins`); past the limit, sign-in
   answers "too many attempts" without checking the password.
+- The rules for an account (`check_name`, `check_password`, `check_groups`, the last admin) live
+  here, for `renewd user` and the console's accounts page alike. A refusal is an
+  `AccountProblem`: the command line prints its English message, the console words its `key`.
 
 Nothing here logs a password, a session id or a CSRF token.
 """
@@ -19,6 +22,7 @@ import json
 import re
 import secrets
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -110,9 +114,76 @@ def _digest(session_id: str) -> bytes:
     return hashlib.sha256(session_id.encode("utf-8", "surrogateescape")).digest()
 
 
+class AccountProblem(UsageError):
+    """A refused account change. `key` names the reason in the catalogue (`accounts.<key>`, with
+    `fields`), so the console words it in the page's language; the message is the command
+    line's."""
+
+    def __init__(self, message: str, key: str, **fields: str | int) -> None:
+        super().__init__(message)
+        self.key = key
+        self.fields = fields
+
+
+def _no_account(name: str) -> AccountProblem:
+    return AccountProblem(
+        f"no account named {name!r}; `renewd user list` shows them", "no_account", name=name
+    )
+
+
+def check_name(name: str) -> None:
+    if not re.match(NAME_PATTERN, name):
+        raise AccountProblem(
+            f"account name {name!r}: use 1-64 letters, digits, _ . @ -", "bad_name", name=name
+        )
+
+
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise UsageError(f"the password must be at least {MIN_PASSWORD} characters long")
+        raise AccountProblem(
+            f"the password must be at least {MIN_PASSWORD} characters long",
+            "short_password",
+            n=MIN_PASSWORD,
+        )
+
+
+def check_groups(groups: Iterable[str], known: Iterable[str]) -> None:
+    """Refuse a group neither the roster nor `[groups]` knows (`known`; a typo would give an
+    account that sees nobody), naming the known ones. With no group known yet (a roster without
+    groups), nothing is checked."""
+    known_set = set(known)
+    unknown = sorted(set(groups) - known_set)
+    if unknown and known_set:
+        raise AccountProblem(
+            f"unknown group {', '.join(unknown)}: the roster and [groups] know"
+            f" {', '.join(sorted(known_set))}",
+            "unknown_group",
+            unknown=", ".join(unknown),
+            known=", ".join(sorted(known_set)),
+        )
+
+
+def check_scope(groups: frozenset[str], admin: bool) -> None:
+    if not admin and not groups:
+        raise AccountProblem("give the account at least one --group, or --admin", "no_scope")
+
+
+def generate_password() -> str:
+    """A password for someone to change later: 12 URL-safe characters (72 random bits)."""
+    return secrets.token_urlsafe(9)
+
+
+def _admins_besides(conn: sqlite3.Connection, name: str) -> int:
+    row = conn.execute(
+        "SELECT COUNT(*) FROM console_account WHERE admin = 1 AND name != ?", (name,)
+    ).fetchone()
+    return int(row[0])
+
+
+def _last_admin(name: str) -> AccountProblem:
+    return AccountProblem(
+        f"{name!r} is the last admin: make another account admin first", "last_admin", name=name
+    )
 
 
 class Accounts:
@@ -128,14 +199,14 @@ class Accounts:
     def add(
         self, name: str, password: str, *, groups: frozenset[str], admin: bool, now: dt.datetime
     ) -> Account:
-        if not re.match(NAME_PATTERN, name):
-            raise UsageError(f"account name {name!r}: use 1-64 letters, digits, _ . @ -")
-        if not admin and not groups:
-            raise UsageError("give the account at least one --group, or --admin")
+        check_name(name)
+        check_scope(groups, admin)
         check_password(password)
         with self.db.transaction() as conn:
             if conn.execute("SELECT 1 FROM console_account WHERE name = ?", (name,)).fetchone():
-                raise UsageError(f"an account named {name!r} exists already")
+                raise AccountProblem(
+                    f"an account named {name!r} exists already", "exists", name=name
+                )
             conn.execute(
                 "INSERT INTO console_account (name, hash, admin, groups, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
@@ -159,11 +230,32 @@ class Accounts:
         rows = self.db.conn.execute("SELECT name, admin, groups FROM console_account ORDER BY name")
         return [_account(row) for row in rows]
 
-    def remove(self, name: str) -> None:
+    def remove(self, name: str, *, keep_an_admin: bool = False) -> None:
+        """Delete the account and end its sessions. With `keep_an_admin` (the console), the
+        last admin is refused: nobody could manage accounts from the console after it (the
+        command line still can, so `renewd user remove` allows it)."""
         with self.db.transaction() as conn:
+            if keep_an_admin and _is_admin(conn, name) and not _admins_besides(conn, name):
+                raise _last_admin(name)
             if not conn.execute("DELETE FROM console_account WHERE name = ?", (name,)).rowcount:
-                raise UsageError(f"no account named {name!r}; `renewd user list` shows them")
+                raise _no_account(name)
             conn.execute("DELETE FROM console_session WHERE account = ?", (name,))
+
+    def set_scope(self, name: str, *, groups: frozenset[str], admin: bool) -> Account:
+        """Make the account admin, or limit it to `groups` (its sessions see the change on their
+        next request). The last admin stays admin. Groups are checked by the caller
+        (`check_groups`), who knows the roster."""
+        check_scope(groups, admin)
+        with self.db.transaction() as conn:
+            if not admin and _is_admin(conn, name) and not _admins_besides(conn, name):
+                raise _last_admin(name)
+            changed = conn.execute(
+                "UPDATE console_account SET admin = ?, groups = ? WHERE name = ?",
+                (int(admin), json.dumps(sorted(groups)), name),
+            ).rowcount
+            if not changed:
+                raise _no_account(name)
+        return Account(name, admin, frozenset(groups))
 
     def set_password(self, name: str, password: str) -> None:
         """A new password; the account's sessions end (a stolen session dies with the old one)."""
@@ -174,7 +266,7 @@ class Accounts:
                 (_HASHER.hash(password), name),
             ).rowcount
             if not changed:
-                raise UsageError(f"no account named {name!r}; `renewd user list` shows them")
+                raise _no_account(name)
             conn.execute("DELETE FROM console_session WHERE account = ?", (name,))
 
     def verify(self, name: str, password: str) -> Account | None:
@@ -237,6 +329,11 @@ class Accounts:
         return [
             AuditEntry(r["at"], r["actor"], r["person"], r["action"], r["detail"]) for r in rows
         ]
+
+
+def _is_admin(conn: sqlite3.Connection, name: str) -> bool:
+    row = conn.execute("SELECT admin FROM console_account WHERE name = ?", (name,)).fetchone()
+    return bool(row and row[0])
 
 
 def _account(row: sqlite3.Row) -> Account:

@@ -1,5 +1,6 @@
 """Feeds (subscribe page, rotate), the working-day calendar by year, roster upload (check, then
-swap on an admin's confirmation) and accounts. (Deliveries: `deliveries`; exports: `exports`.)"""
+swap on an admin's confirmation). (Accounts: `accounts`; deliveries: `deliveries`; exports:
+`exports`.)"""
 
 from __future__ import annotations
 
@@ -210,14 +211,7 @@ async def roster_swap(request: web.Request) -> web.StreamResponse:
     return redirect("/roster?msg=roster_swapped")
 
 
-async def accounts_page(request: web.Request) -> web.StreamResponse:
-    _admin(request)
-    console = request.app[CONSOLE]
-    return console.render(request, "accounts.html", accounts=console.accounts.all())
-
-
 def add_routes(router: web.UrlDispatcher) -> None:
-    router.add_get("/accounts", accounts_page)
     router.add_get("/subscriptions", feeds_page)
     router.add_post("/subscriptions/rotate", rotate)
     router.add_get("/calendar", calendar_page)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from renewd.web.console import admin, deliveries, exports, homescreen, links, pages
+from renewd.web.console import accounts, admin, deliveries, exports, homescreen, links, pages
 from renewd.web.console.app import (
     CONSOLE,
     Console,
@@ -30,6 +30,7 @@ def mount(app: web.Application, console: Console) -> None:
     homescreen.add_routes(router)
     pages.add_routes(router)
     admin.add_routes(router)
+    accounts.add_routes(router)
     deliveries.add_routes(router)
     exports.add_routes(router)
     links.add_routes(router)
