@@ -201,6 +201,10 @@ class DaemonSource:
     def roster_files(self) -> Sequence[Path]:
         return self.daemon.settings.roster.files
 
+    def roster_people(self) -> Sequence[Person]:
+        snap = self.daemon.snapshot
+        return snap.roster.people if snap is not None else ()
+
     def check_roster(
         self, target: Path, data: bytes, suffix: str, *, account: str = ""
     ) -> RosterCheck:

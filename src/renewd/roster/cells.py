@@ -58,6 +58,12 @@ _CHANGES: dict[str, Change] = {
 _NO_CHANGE = frozenset({"无", "none", "-"})
 _YES = frozenset({"是", "有", "yes", "y", "true", "1"})
 _NO = frozenset({"否", "无", "no", "n", "false", "0"})
+# How a value is written back (the whole-roster download): a word the parser reads as it.
+YES_NO_WORDS: dict[bool, str] = {True: "是", False: "否"}
+CHANGE_WORDS: dict[Change, str] = {
+    change: next(w for w, c in _CHANGES.items() if c is change and not w.isascii())
+    for change in Change
+}
 _LANGS: dict[str, Lang] = {
     **dict.fromkeys(("zh", "中文", "chinese"), Lang.ZH),
     **dict.fromkeys(("en", "英文", "english"), Lang.EN),

@@ -24,7 +24,7 @@ from renewd.roster.limits import (
 )
 from renewd.roster.sandbox import read_sheet
 
-__all__ = ["FileError", "check_rows", "parse_sheet", "read_sheet", "read_text"]
+__all__ = ["FileError", "check_rows", "guarded", "parse_sheet", "read_sheet", "read_text"]
 
 _FORMULA_STARTS = frozenset("=+-@\t\r")
 
@@ -65,9 +65,20 @@ def read_text(path: Path, limits: RosterLimits) -> list[list[Any]]:
 
 
 def _unguarded(cell: str) -> str:
-    """`'=SUM(A1)` -> `=SUM(A1)`: the `'` an export puts before what a spreadsheet would run."""
-    if cell[:1] == "'" and cell[1:2] in _FORMULA_STARTS and len(cell) > 1:
+    """`'=SUM(A1)` -> `=SUM(A1)`: the `'` an export puts before what a spreadsheet would run
+    (`guarded`); `''=x` -> `'=x`, so that a value that began with `'=` comes back as it was."""
+    if cell[:1] == "'" and cell.lstrip("'")[:1] in _FORMULA_STARTS and len(cell) > 1:
         return cell[1:]
+    return cell
+
+
+def guarded(cell: str) -> str:
+    """A CSV cell a spreadsheet reads as the text it is: `'` before what it would run as a
+    formula (`=`, `+`, `-`, `@`, TAB, CR), and before a `'` that already stands there, so that
+    the reader (`_unguarded`) gives back exactly `cell`."""
+    bare = cell.lstrip("'")
+    if bare[:1] in _FORMULA_STARTS and bare:
+        return "'" + cell
     return cell
 
 

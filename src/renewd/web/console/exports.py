@@ -1,33 +1,41 @@
-"""The people list as a file: `/export.csv` and `/export.xlsx` (the same query as the page).
+"""The people list as a file: `/export.csv` and `/export.xlsx` (the same query as the page);
+for an admin, the whole roster as one file that uploads back unchanged: `/roster.csv` and
+`/roster.xlsx` (`renewd.roster.written`).
 
 Exports are safe to open in Excel (issue 18): a name, id or group that begins with `=`, `+`, `-`,
 `@`, a TAB or a CR would be read as a formula (a HYPERLINK to an outside site, a DDE call).
-Such a CSV cell is written with a leading `'`, which Excel takes as "text" (and the roster reader
-strips again, so an export uploads back unchanged); every XLSX cell is a typed string cell with
-Excel's quote prefix, never a formula.
+Such a CSV cell is written with a leading `'` (`roster.formats.guarded`), which Excel takes as
+"text" and the roster reader strips again, so an export uploads back unchanged; every XLSX cell
+is a typed string cell with Excel's quote prefix, never a formula.
 """
 
 from __future__ import annotations
 
+import asyncio
 import csv
+import functools
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from aiohttp import web
 
-from renewd.core.model import Lang
-from renewd.web.console.app import CONSOLE, LANG
-from renewd.web.console.i18n import status_name, step_name
+from renewd.core.model import Lang, Person
+from renewd.roster import written
+from renewd.roster.formats import guarded
+from renewd.web.console.app import CONSOLE, LANG, SESSION
+from renewd.web.console.i18n import status_name, step_name, word
 from renewd.web.console.index import Row
 from renewd.web.console.pages import people_query, visible_groups
 
 COLUMNS = ("id", "name", "group", "expires", "status", "next_step", "due", "feasible")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def csv_text(value: str) -> str:
     """A CSV cell Excel reads as the text it is: `'` before a formula's first character."""
-    return "'" + value if value.startswith(FORMULA_START) else value
+    return guarded(value)
 
 
 def _rows(request: web.Request) -> list[list[str]]:
@@ -99,11 +107,40 @@ async def export_xlsx(request: web.Request) -> web.StreamResponse:
     book.save(out)
     return web.Response(
         body=out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX,
         headers={"Content-Disposition": 'attachment; filename="renewd-people.xlsx"'},
+    )
+
+
+def _roster(request: web.Request) -> Sequence[Person]:
+    if not request[SESSION].account.admin:
+        raise web.HTTPNotFound()  # as the roster page
+    return request.app[CONSOLE].source.roster_people()
+
+
+async def roster_csv(request: web.Request) -> web.StreamResponse:
+    body = await asyncio.to_thread(written.roster_csv, _roster(request))
+    return web.Response(
+        body=body,
+        content_type="text/csv",
+        charset="utf-8",
+        headers={"Content-Disposition": 'attachment; filename="renewd-roster.csv"'},
+    )
+
+
+async def roster_xlsx(request: web.Request) -> web.StreamResponse:
+    console = request.app[CONSOLE]
+    sheet = word("roster", request[LANG])
+    make = functools.partial(written.roster_xlsx, _roster(request), sheet, console.source.now())
+    return web.Response(
+        body=await asyncio.to_thread(make),  # 10,000 people take a few seconds
+        content_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="renewd-roster.xlsx"'},
     )
 
 
 def add_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/export.csv", export_csv)
     router.add_get("/export.xlsx", export_xlsx)
+    router.add_get("/roster.csv", roster_csv)
+    router.add_get("/roster.xlsx", roster_xlsx)

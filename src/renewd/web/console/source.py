@@ -14,7 +14,7 @@ from typing import Protocol
 
 from renewd.calendar.preview import Readers, Received
 from renewd.core.errors import Problem
-from renewd.core.model import PersonPlan, Step
+from renewd.core.model import Person, PersonPlan, Step
 from renewd.core.moves import Move
 from renewd.core.notices import Notice
 from renewd.core.rosterdiff import RosterDiff
@@ -116,6 +116,10 @@ class ConsoleSource(Protocol):
 
     def roster_files(self) -> Sequence[Path]:
         """The configured roster files an upload may replace."""
+
+    def roster_people(self) -> Sequence[Person]:
+        """The roster in force, as read (without progress recorded elsewhere), in file order;
+        empty before the first roster was read."""
 
     def check_roster(
         self, target: Path, data: bytes, suffix: str, *, account: str = ""
