@@ -45,6 +45,10 @@ def _where(source: str, lang: Lang) -> str:
     return say(lang, "problem.source", file=PurePath(match["file"]).name, row=match["row"])
 
 
+def _fixed(key: str) -> Callable[[re.Match[str], Lang], str]:
+    return lambda m, lang: say(lang, key)
+
+
 # English message (as the reader words it) -> its catalogue sentence, given the match.
 _MESSAGES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], Lang], str]], ...] = (
     (
@@ -77,15 +81,21 @@ _MESSAGES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], Lang], str]], .
         re.compile(r"cannot read file: (?P<reason>.*)"),
         lambda m, lang: say(lang, "problem.unreadable", reason=m["reason"]),
     ),
+    # the channel columns (企业微信, Telegram, 钉钉, 飞书, Bark, PushPlus; renewd.roster.cells)
+    (re.compile(r"expected a user id, not a phone number .*"), _fixed("problem.robot_phone")),
+    (re.compile(r"expected one user id \(.*"), _fixed("problem.robot_user")),
+    (re.compile(r"expected one key of 8-128 .*"), _fixed("problem.push_key")),
+    (re.compile(r"expected one WeCom userid .*"), _fixed("problem.wecom_user")),
+    (re.compile(r"expected a Telegram chat id .*"), _fixed("problem.telegram")),
+    (
+        re.compile(r"upload a (?P<suffix>\.\w+) file to replace it"),
+        lambda m, lang: say(lang, "problem.upload_kind", suffix=m["suffix"]),
+    ),
 )
 
 
 def _weekday(day: str, lang: Lang) -> str:
     return say(lang, "weekdays").split()[dt.date.fromisoformat(day).weekday()]
-
-
-def _fixed(key: str) -> Callable[[re.Match[str], Lang], str]:
-    return lambda m, lang: say(lang, key)
 
 
 def _place(place: str, lang: Lang) -> str:

@@ -47,13 +47,14 @@ ACCOUNTS_EN: dict[str, str] = {
     " is. Progress recorded in the console or by a link is not in it.",
     "console.roster_download_held": "The roster has problems now: a person held back is in the"
     " file with his last good record, or not at all.",
-    # roster problems of the channel columns, as the reader words them
-    "problem.robot_phone": "Expected a DingTalk userid or a Feishu open_id/user_id, not a phone"
-    " number (renewd stores no phone numbers)",
-    "problem.robot_user": "Expected one user id (letters, digits and _ - .; not a list)",
-    "problem.push_key": "Expected one key of 8-128 letters, digits, _ or - (the key alone, not a"
+    # roster problems of the channel columns, as the reader words them (renewd.roster.cells)
+    "problem.robot_phone": "expected a user id, not a phone number (renewd stores no phone"
+    " numbers; @-mentions use the DingTalk userid or the Feishu open_id/user_id)",
+    "problem.robot_user": "expected one user id (letters, digits and _ - .; not a list)",
+    "problem.push_key": "expected one key of 8-128 letters, digits, _ or - (the key alone, not a"
     " URL)",
-    "problem.wecom_user": "Expected one WeCom userid (letters, digits, _ - . @; not @all, not a"
+    "problem.wecom_user": "expected one WeCom userid (letters, digits, _ - . @; not @all, not a"
     " list)",
-    "problem.telegram": "Expected a Telegram chat id (a number) or @username",
+    "problem.telegram": "expected a Telegram chat id (a number) or @username",
+    "problem.upload_kind": "upload a {suffix} file to replace it",
 }

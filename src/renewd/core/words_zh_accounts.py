@@ -51,4 +51,5 @@ ACCOUNTS_ZH: dict[str, str] = {
     "problem.push_key": "应填一个 8–128 位的密钥（字母、数字、_ 或 -），只填密钥本身，不要填网址",
     "problem.wecom_user": "应填一个企业微信 userid（字母、数字及 _ - . @，不能填 @all 或多个）",
     "problem.telegram": "应填 Telegram 的 chat id（数字）或 @用户名",
+    "problem.upload_kind": "请上传 {suffix} 文件来替换它",
 }
