@@ -26,7 +26,7 @@ CATALOGUES = {
     "core/words_en_init.py": "the English catalogue: renewd init (it names 续办申请)",
     "core/words_zh_web.py": "the Chinese catalogue: what the console refuses (issue 18)",
     "core/words_zh_phone.py": "the Chinese catalogue: the phone timeline and home-screen app",
-    "core/words_zh_accounts.py": "the Chinese catalogue: the admin's accounts page (issue 19)",
+    "core/words_zh_accounts.py": "the Chinese catalogue: the admin's accounts page, init's robots",
 }
 # Words renewd reads, not says: what people and the State Council write.
 INPUT_VOCABULARIES = {

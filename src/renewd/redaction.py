@@ -37,7 +37,7 @@ _PATTERNS = (
     (
         re.compile(
             r"(\b(?:access_token|corpsecret|secret|key|token|password|passwd|pass|sig|"
-            r"signature|api_key|apikey)=)[^&\s'\"<>]+",
+            r"signature|api_key|apikey)=)[^&\s'\"<>…]+",
             re.IGNORECASE,
         ),
         r"\1" + MASK,

@@ -6,7 +6,8 @@ defaults). Then it writes, in this order and never over a file the user did not 
 
 - the configuration (`init_config.render`), only over an existing one with `--force` or a "yes";
 - the SMTP password to `<credentials>/smtp.password` (mode 0600, its folder 0700): the credentials
-  directory renewd reads as `$CREDENTIALS_DIRECTORY`; never into the configuration;
+  directory renewd reads as `$CREDENTIALS_DIRECTORY`; never into the configuration; so too each
+  group robot's key and signing secret (`<channel>.robot_key`, `<channel>.secret`);
 - a roster template (CSV or XLSX, `renewd.roster.template`) where the roster file does not exist;
 - a console admin in the state database (unless that account exists);
 
@@ -97,7 +98,8 @@ def register(
         action="append",
         type=department_mailbox,
         metavar="DEPARTMENT=ADDRESS[,ADDRESS]",
-        help="a department's HR mailbox (repeat; empty: none)",
+        help="a department's HR mailbox, or its DingTalk, Feishu or WeCom group robot's webhook"
+        " address (a signing secret after a space; repeat; empty: none)",
     )
     parser.add_argument(
         "--escalate", metavar="ADDRESS[,ADDRESS]", help="the escalation contact (- for none)"
@@ -149,6 +151,7 @@ def run(args: argparse.Namespace) -> int:
     _write_config(setup)
     print(ask.say("init.wrote.config", path=config))
     _write_password(ask, setup, password)
+    _write_robot_secrets(ask, setup)
     if not setup.roster.exists():
         group = setup.departments[0] if setup.departments else None
         expires = now.date() + dt.timedelta(days=EXAMPLE_EXPIRES_DAYS)
@@ -229,6 +232,19 @@ def _write_password(ask: Asker, setup: Setup, password: Password) -> None:
         print(ask.say("init.wrote.secret", path=setup.password_file))
 
 
+def _write_robot_secrets(ask: Asker, setup: Setup) -> None:
+    """Each robot's key and signing secret, 0600 in the credentials directory (never printed)."""
+    for channel in setup.robot_channels():
+        for name, value in channel.secrets().items():
+            path = setup.credentials / name
+            try:
+                setup.credentials.mkdir(mode=0o700, parents=True, exist_ok=True)
+                _atomic_write(path, value + "\n", 0o600)
+            except OSError as exc:
+                raise UsageError(f"{path}: {exc.strerror}") from None
+            print(ask.say("init.wrote.robot", path=path))
+
+
 def _make_admin(
     ask: Asker, setup: Setup, name: str, password: str | None, now: dt.datetime
 ) -> None:
@@ -253,7 +269,7 @@ def _make_admin(
 def _credentials(setup: Setup, password: Password) -> Iterator[None]:
     """`CREDENTIALS_DIRECTORY` = where the password was written, while init checks and tests
     what it wrote (as the service will see it through LoadCredential=)."""
-    if password.from_env or not setup.login:
+    if (password.from_env or not setup.login) and not setup.robots:
         yield
         return
     before = os.environ.get("CREDENTIALS_DIRECTORY")
@@ -280,8 +296,11 @@ def _check(ask: Asker, setup: Setup) -> int:
 
 
 def _offer_test(ask: Asker, args: argparse.Namespace, setup: Setup) -> int:
+    robots = setup.robot_channels()
     fixed = [box.name for box in setup.mailboxes()] + ([ESCALATION] if setup.escalate else [])
+    fixed += [channel.name for channel in robots]
     to = [a for box in setup.mailboxes() for a in box.to] + list(setup.escalate)
+    to += [channel.name for channel in robots]
     sep = ask.say("init.list_sep")
     shown = sep.join(dict.fromkeys(to)) if fixed else setup.smtp_sender
     wanted = args.test if args.test is not None else ask.confirm("test", True, to=shown)

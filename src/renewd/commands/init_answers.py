@@ -3,8 +3,9 @@ an answer would be), else asked (`init_ask.Asker`), else, with `--yes`, its defa
 
 What an HR specialist knows, in the order she knows it: the organisation, the roster (its
 departments are read from it; a missing file becomes a template, and the departments are asked),
-the SMTP server once, each department's HR mailbox, the escalation contact, the address phones
-open. The console admin is asked last (`init.py`), once the state directory is known.
+the SMTP server once, each department's HR mailbox or group robot (`init_robots`), the
+escalation contact, the address phones open. The console admin is asked last (`init.py`), once
+the state directory is known.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from renewd.channels.smtp import PORTS
 from renewd.commands.init_ask import Asker, split_list
 from renewd.commands.init_config import Setup
+from renewd.commands.init_robots import Robot, concealed, looks_like_robot, read_robot
 from renewd.core.errors import RosterError, UsageError
 from renewd.roster.reader import SHEET_SUFFIXES, TEXT_SUFFIXES, TOML_SUFFIXES
 from renewd.roster.template import TEMPLATE_SUFFIXES
@@ -68,7 +70,9 @@ def answer(
     **values: object,
 ) -> str:
     given = _given(value, flag, check)
-    return given if given is not None else ask.ask(key, flag, default, check, **values)
+    return (
+        given if given is not None else ask.ask(key, flag, default, check, conceal=None, **values)
+    )
 
 
 def default_state_dir(config: Path) -> str:
@@ -112,14 +116,41 @@ def _departments_in(ask: Asker, roster: Path) -> list[str] | None:
     return groups
 
 
-def _hr_flags(ask: Asker, given: list[tuple[str, str]] | None) -> dict[str, tuple[str, ...]]:
+def _hr_check(ask: Asker) -> Callable[[str], str | None]:
+    """An HR mailbox list, "-", or a group robot's webhook address (and signing secret)."""
+
+    def check(text: str) -> str | None:
+        if looks_like_robot(text):
+            return None if read_robot(text) else ask.say("init.bad.robot")
+        return ask.checks.emails(text)
+
+    return check
+
+
+def _hr_flags(
+    ask: Asker, given: list[tuple[str, str]] | None, robots: dict[str, Robot]
+) -> dict[str, tuple[str, ...]]:
     found: dict[str, tuple[str, ...]] = {}
     for group, text in given or []:
-        problem = ask.checks.emails(text) if text.strip() else None
+        problem = _hr_check(ask)(text) if text.strip() else None
         if problem:
             raise UsageError(f"--hr {group}=: {problem}")
-        found[group] = _addresses(ask, text)
+        _take(ask, group, text, found, robots)
     return found
+
+
+def _take(
+    ask: Asker,
+    group: str,
+    text: str,
+    hr: dict[str, tuple[str, ...]],
+    robots: dict[str, Robot],
+) -> None:
+    """A department's checked answer: its robot, or its mailboxes (maybe none)."""
+    robot = read_robot(text) if looks_like_robot(text) else None
+    if robot is not None:
+        robots[group] = robot
+    hr[group] = () if robot is not None else _addresses(ask, text)
 
 
 def _addresses(ask: Asker, text: str) -> tuple[str, ...]:
@@ -179,7 +210,8 @@ def gather(
     state = state_path(config, state_dir)
     home = state / "roster" if Path(state_dir).is_absolute() else config.parent
     roster = _roster(ask, args, home / "people.xlsx")
-    hr = _hr_flags(ask, args.hr)
+    robots: dict[str, Robot] = {}
+    hr = _hr_flags(ask, args.hr, robots)
     departments = _departments(ask, args, roster, hr)
 
     host = answer(ask, args.smtp_host, "smtp_host", "--smtp-host", checks.host)
@@ -196,12 +228,15 @@ def gather(
         user = answer(ask, args.smtp_user, "smtp_user", "--smtp-user", checks.required, sender)
 
     previous = ask.say("init.none")
+    if any(group not in hr for group in departments):
+        print(ask.say("init.hr.robots"))
     for group in departments:
         if group in hr:
             continue
-        text = ask.ask("hr", "--hr", previous, checks.emails, group=group)
-        hr[group] = _addresses(ask, text)
-        previous = text
+        text = ask.ask("hr", "--hr", previous, _hr_check(ask), concealed, group=group)
+        _take(ask, group, text, hr, robots)
+        # The next department is offered the same mailboxes, never a robot's key (a secret).
+        previous = ask.say("init.none") if group in robots else text
     escalate_text = answer(
         ask, args.escalate, "escalate", "--escalate", checks.emails, ask.say("init.none")
     )
@@ -229,5 +264,6 @@ def gather(
         departments=tuple(departments),
         hr=hr,
         escalate=_addresses(ask, escalate_text),
+        robots=robots,
     )
     return setup, password

@@ -107,16 +107,25 @@ class Asker:
     def say(self, key: str, **values: object) -> str:
         return say(self.lang, key, **values)
 
-    def _line(self, prompt: str, question: str, flag: str, echo: bool = True) -> str:
+    def _line(
+        self,
+        prompt: str,
+        question: str,
+        flag: str,
+        echo: bool = True,
+        conceal: Callable[[str], str] | None = None,
+    ) -> str:
         """One line of input. From a pipe (a script, a test) the answer is echoed after the
-        prompt, so the output reads as the dialogue it was; a secret is never echoed."""
+        prompt, so the output reads as the dialogue it was; a secret is never echoed, and an
+        answer that may hold one (a robot's address) is echoed as `conceal` shows it."""
         try:
             line = input(prompt)
         except EOFError:
             print()
             raise UsageError(self.say("init.eof", question=question, flag=flag)) from None
         if not sys.stdin.isatty():
-            print(line.strip() if echo else "")
+            shown = conceal(line.strip()) if conceal else line.strip()
+            print(shown if echo else "")
         return line
 
     def ask(
@@ -125,6 +134,7 @@ class Asker:
         flag: str,
         default: str | None = None,
         check: Check | None = None,
+        conceal: Callable[[str], str] | None = None,
         **values: object,
     ) -> str:
         """The answer to question `key` (`init.q.KEY`), or its default on an empty line."""
@@ -135,7 +145,7 @@ class Asker:
             return default
         shown = f" [{default}]" if default else ""
         while True:
-            answer = self._line(f"{question}{shown}: ", question, flag).strip()
+            answer = self._line(f"{question}{shown}: ", question, flag, conceal=conceal).strip()
             answer = answer or default or ""
             problem = check(answer) if check else None
             if problem is None:

@@ -1,10 +1,11 @@
 """What `renewd init` learned (`Setup`), and the commented `config.toml` it writes from it.
 
-The file says the SMTP server once (`[smtp]`), one personal email channel for the employees,
-one HR mailbox channel per distinct set of addresses (departments that share a mailbox share its
-channel, so HR gets one digest for them), an escalation channel, and a `[groups."部门"]` table
-per department. Every comment comes from the wording catalogue in the setup's language. No
-secret is ever written here: the file names where the SMTP password is.
+The file says the SMTP server once (`[smtp]`), one personal email channel for the employees, one
+HR mailbox channel per distinct set of addresses (departments that share a mailbox share its
+channel, so HR gets one digest for them), one channel per group robot (`init_robots`; shared the
+same way), an escalation channel, and a `[groups."部门"]` table per department. Every comment
+comes from the wording catalogue in the setup's language. No secret is ever written here: the
+file names where the SMTP password is.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from renewd.commands.init_robots import Robot
 from renewd.core.model import Lang
 from renewd.core.wording import say
 
@@ -32,6 +34,22 @@ class Mailbox:
     name: str
     to: tuple[str, ...]
     groups: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RobotChannel:
+    """One group robot channel: its name, the robot, the departments it serves."""
+
+    name: str
+    robot: Robot
+    groups: tuple[str, ...]
+
+    def secrets(self) -> dict[str, str]:
+        """The credential files it needs (`<channel>.<key>`) and what goes in each."""
+        found = {f"{self.name}.robot_key": self.robot.key}
+        if self.robot.secret:
+            found[f"{self.name}.secret"] = self.robot.secret
+        return found
 
 
 @dataclass(frozen=True)
@@ -56,6 +74,7 @@ class Setup:
     departments: tuple[str, ...] = ()
     hr: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # department -> addresses
     escalate: tuple[str, ...] = ()
+    robots: Mapping[str, Robot] = field(default_factory=dict)  # department -> its group robot
 
     @property
     def signature(self) -> str:
@@ -68,6 +87,23 @@ class Setup:
     @property
     def password_file(self) -> Path:
         return self.credentials / "smtp.password"
+
+    def robot_channels(self) -> list[RobotChannel]:
+        """Departments with the same robot share one channel, in roster order."""
+        by_robot: dict[Robot, list[str]] = {}
+        for group in self.departments:
+            robot = self.robots.get(group)
+            if robot is not None:
+                by_robot.setdefault(robot, []).append(group)
+        counts = {
+            kind: [r.type for r in by_robot].count(kind) for kind in {r.type for r in by_robot}
+        }
+        made: list[RobotChannel] = []
+        for robot, groups in by_robot.items():
+            number = sum(1 for c in made if c.robot.type == robot.type) + 1
+            name = f"{robot.type}-robot" + (f"-{number}" if counts[robot.type] > 1 else "")
+            made.append(RobotChannel(name, robot, tuple(groups)))
+        return made
 
     def mailboxes(self) -> list[Mailbox]:
         """Departments with the same HR addresses share one channel, in roster order."""
@@ -174,6 +210,16 @@ def render(setup: Setup) -> str:
         w.key("name", box.name)
         w.key("type", "email")
         w.key("to", list(box.to))
+    robots = setup.robot_channels()
+    for robot in robots:
+        kind = say(setup.lang, f"init.robot.{robot.robot.type}")
+        files = sep.join(str(setup.credentials / name) for name in robot.secrets())
+        w.table("[[channels]]", "init.toml.robot", groups=sep.join(robot.groups), kind=kind)
+        w.comment("init.toml.robot_secret", files=files)
+        w.key("name", robot.name)
+        w.key("type", robot.robot.type)
+        if robot.robot.base:
+            w.key(robot.robot.base_key, robot.robot.base)
     if setup.escalate:
         w.table("[[channels]]", "init.toml.escalation")
         w.key("name", ESCALATION)
@@ -184,6 +230,7 @@ def render(setup: Setup) -> str:
         w.lines.append("")
         w.comment("init.toml.groups")
     served = {group: box.name for box in mailboxes for group in box.groups}
+    served.update({group: c.name for c in robots for group in c.groups})
     for group in setup.departments:
         channel = served.get(group)
         w.table(f"[groups.{_value(group)}]", None if channel else "init.toml.no_hr", group=group)

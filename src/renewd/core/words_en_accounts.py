@@ -1,6 +1,7 @@
 """The admin's console words in English (issue 19): the accounts page, its refusals, the
-whole-roster download, and the roster problems of the channel columns. Part of the English
-catalogue (`words_en.EN`); `words_zh_accounts` has the same keys."""
+whole-roster download, the roster problems of the channel columns, and `renewd init`'s group
+robot for a department. Part of the English catalogue (`words_en.EN`); `words_zh_accounts` has
+the same keys."""
 
 from __future__ import annotations
 
@@ -57,4 +58,22 @@ ACCOUNTS_EN: dict[str, str] = {
     " list)",
     "problem.telegram": "expected a Telegram chat id (a number) or @username",
     "problem.upload_kind": "upload a {suffix} file to replace it",
+    # renewd init: a department's group robot instead of an HR mailbox (commands/init_robots)
+    "init.hr.robots": "For each department, give its HR mailbox, or the webhook address of its"
+    " DingTalk, Feishu or WeCom group robot; a robot that signs takes its signing secret after"
+    " the address, a space between.",
+    "init.bad.robot": "not a group robot's address: expected DingTalk's"
+    " https://oapi.dingtalk.com/robot/send?access_token=…, Feishu's"
+    " https://open.feishu.cn/open-apis/bot/v2/hook/… or WeCom's"
+    " https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=… (a signing secret after a space;"
+    " WeCom robots do not sign)",
+    "init.robot.dingtalk": "DingTalk group robot",
+    "init.robot.feishu": "Feishu group robot",
+    "init.robot.wecom": "WeCom group robot",
+    "init.toml.robot": "{kind} ({groups}): one digest per pass with the employer's steps,"
+    " @-mentioning the people whose DingTalk/Feishu id the roster has",
+    "init.toml.robot_secret": "The robot's keys are not in this file: they are in {files}"
+    " (mode 0600)",
+    "init.wrote.robot": "wrote a group robot's key to {path} (mode 0600: readable by this user"
+    " only)",
 }

@@ -1,7 +1,7 @@
 """The admin's console words in Chinese (issue 19): the accounts page, its refusals (the reasons
 `renewd.store.accounts.AccountProblem` names), the whole-roster download, and the roster
-problems of the channel columns (钉钉, 飞书, Bark, PushPlus). Part of the Chinese catalogue
-(`words_zh.ZH`)."""
+problems of the channel columns (钉钉, 飞书, Bark, PushPlus); and `renewd init`'s group robot
+for a department. Part of the Chinese catalogue (`words_zh.ZH`)."""
 
 from __future__ import annotations
 
@@ -52,4 +52,18 @@ ACCOUNTS_ZH: dict[str, str] = {
     "problem.wecom_user": "应填一个企业微信 userid（字母、数字及 _ - . @，不能填 @all 或多个）",
     "problem.telegram": "应填 Telegram 的 chat id（数字）或 @用户名",
     "problem.upload_kind": "请上传 {suffix} 文件来替换它",
+    # renewd init: a department's group robot instead of an HR mailbox (commands/init_robots)
+    "init.hr.robots": "每个部门可填人事邮箱，也可填群机器人（钉钉、飞书、企业微信）的"
+    " Webhook 地址；机器人开启了加签（签名校验）的，在地址后空一格再填密钥。",
+    "init.bad.robot": "不是可用的群机器人地址：应为钉钉 https://oapi.dingtalk.com/robot/send?"
+    "access_token=…、飞书 https://open.feishu.cn/open-apis/bot/v2/hook/… 或企业微信 "
+    "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…（加签密钥在地址后空一格；"
+    "企业微信机器人没有加签）",
+    "init.robot.dingtalk": "钉钉群机器人",
+    "init.robot.feishu": "飞书群机器人",
+    "init.robot.wecom": "企业微信群机器人",
+    "init.toml.robot": "{kind}（{groups}）：每次一条汇总，列出单位要办的步骤，"
+    "并 @ 名单里填了钉钉/飞书 ID 的本人",
+    "init.toml.robot_secret": "机器人的密钥不写在本文件里，在 {files}（权限 0600）",
+    "init.wrote.robot": "已写入群机器人密钥 {path}（权限 0600，只有本用户可读）",
 }
