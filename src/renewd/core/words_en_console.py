@@ -136,6 +136,10 @@ CONSOLE_EN: dict[str, str] = {
     "console.webcal": "Subscribe in your calendar app",
     "console.https_link": "https link (Android, in-app browsers)",
     "console.not_found": "Not found.",
+    "console.building": (
+        "renewd has just started and is planning everyone; this page fills in by itself in a"
+        " few seconds."
+    ),
     "console.forbidden": "Invalid request; reload the page and try again.",
     "console.lang_other": "中文",
     "console.all": "All",

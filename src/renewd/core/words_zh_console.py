@@ -130,6 +130,7 @@ CONSOLE_ZH: dict[str, str] = {
     "console.webcal": "在日历应用中订阅",
     "console.https_link": "https 链接（安卓或微信内打开）",
     "console.not_found": "没有找到。",
+    "console.building": "renewd 刚刚启动，正在为所有人制定计划；本页几秒后会自动刷新。",
     "console.forbidden": "请求无效，请刷新页面重试。",
     "console.lang_other": "English",
     "console.all": "全部",

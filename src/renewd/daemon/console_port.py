@@ -102,6 +102,9 @@ class DaemonSource:
     def view(self) -> PlansView | None:
         return self._view
 
+    def building(self) -> bool:
+        return self._view is None and self.daemon.health.starting is not None
+
     def now(self) -> dt.datetime:
         return self.daemon.now()
 

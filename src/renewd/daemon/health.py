@@ -7,6 +7,13 @@ running configuration kept), feeds that could not be refreshed, a failed pass, d
 deliveries); `unhealthy` (HTTP 503, `problems`: no roster at all,
 no delivery pass for three sweeps). `counts` says how many of each.
 
+`starting` (HTTP 200) is the moment after READY while everyone is planned for the first time
+(seconds; half a minute at 100,000 people on a busy machine): the configuration, state and roster
+are read and the server listens, feeds answer 503 with Retry-After, the first pass waits. It is
+200 on purpose: /healthz is what a container HEALTHCHECK or a liveness probe asks, and a 503
+there would count against a daemon that is doing exactly what it should (a probe that must not
+send traffic yet reads `status`). A problem (a crashed task) still makes it `unhealthy`.
+
 Neither ever shows personal data: counts and reasons only, never names, ids or addresses.
 """
 
@@ -29,6 +36,7 @@ from renewd.delivery.sending import PassReport
 
 class HealthStatus(StrEnum):
     OK = "ok"
+    STARTING = "starting"  # HTTP 200: READY, the first plans are being built; feeds answer 503
     DEGRADED = "degraded"  # HTTP 200: serving, with `warnings` saying what is wrong
     UNHEALTHY = "unhealthy"  # HTTP 503: no roster at all, a crashed task, no pass for 3 sweeps
 
@@ -55,6 +63,8 @@ class Health:
     delivery: bool = True  # `renewd serve` runs no delivery passes: none is overdue
     tasks: dict[str, str] = field(default_factory=dict)  # background task -> why it is unwell
     calendar_warning: str | None = None  # plans rest on an estimated year: import the notice
+    # While the first plans are built after READY: how many people are being planned.
+    starting: int | None = None
 
     def task_failed(self, name: str, reason: str) -> None:
         self.tasks[name] = reason
@@ -135,12 +145,22 @@ class Health:
     def report(self, has_roster: bool, people: int, now: float | None = None) -> dict[str, Any]:
         """The `/healthz` body: one status, and every reason and count behind it."""
         problems = self.problems(now)
-        if not has_roster:
+        if self.starting is not None:
+            people = self.starting
+        elif not has_roster:
             problems.insert(0, "no roster at all: no file could be read and none was kept")
         warnings = self.warnings()
+        if self.starting is not None:
+            warnings.insert(
+                0,
+                f"starting: the plans of {self.starting} people are being built; feeds answer"
+                " 503 with Retry-After until they are",
+            )
         status = (
             HealthStatus.UNHEALTHY
             if problems
+            else HealthStatus.STARTING
+            if self.starting is not None
             else HealthStatus.DEGRADED
             if warnings
             else HealthStatus.OK

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from renewd.calendar.snapshot import Snapshot, build_snapshot
@@ -46,6 +47,14 @@ from renewd.store.progress import ProgressStore
 from renewd.store.records import RosterRecords, keep
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RosterRead:
+    """A roster read and accepted for planning (`Refresher.read`), not yet planned."""
+
+    partial: PartialRoster
+    reason: str
 
 
 class Refresher:
@@ -150,32 +159,49 @@ class Refresher:
 
     def load(self, reason: str) -> bool:
         """Read and plan the roster files; swap in only if both work. Returns whether it did."""
+        read = self.read(reason)
+        return read is not None and self.plan(read)
+
+    def read(self, reason: str) -> RosterRead | None:
+        """Read the roster files (the first half of `load`): what is to be planned, or None if
+        nothing is (refused, said on /healthz; or unchanged). The start-up reads here, says
+        READY, and plans in the background (`plan`)."""
         seen = self.watcher.stamps()
         self._settle = None
         try:
             partial = self._read()
-            roster = partial.roster
-            current = self.snapshot
-            if (
-                current is not None
-                and current.settings is self.settings
-                and current.roster == roster
-            ):
-                self.watcher.mark_loaded(seen)
-                self._accepted(partial, f"{reason}, unchanged")
-                return False  # nothing to plan again
-            snap = self._build(self.settings, roster, self.channels)
-        except Exception as caught:  # a broken file, one that cannot be planned, anything
-            exc = RosterError.of(caught)
-            if exc is not caught:
-                log.error("roster unreadable (%s)", reason, exc_info=caught)
-            self._reject(reason, exc)
-            self.watcher.mark_loaded(seen)
+        except Exception as caught:  # a broken file, anything
+            self._failed(reason, caught)
+            return None
+        finally:
+            self.watcher.mark_loaded(seen)  # read: a change after this is a change again
+        current = self.snapshot
+        if (
+            current is not None
+            and current.settings is self.settings
+            and current.roster == (partial.roster)
+        ):
+            self._accepted(partial, f"{reason}, unchanged")
+            return None  # nothing to plan again
+        return RosterRead(partial, reason)
+
+    def plan(self, read: RosterRead) -> bool:
+        """Plan everyone of a roster `read` returned and swap the snapshot in (the second half
+        of `load`; slow: a worker thread calls it). Returns whether it swapped."""
+        try:
+            snap = self._build(self.settings, read.partial.roster, self.channels)
+        except Exception as caught:  # one that cannot be planned, anything
+            self._failed(read.reason, caught)
             return False
-        self.watcher.mark_loaded(seen)
         self._take(snap)
-        self._settle = lambda: self._accepted(partial, reason)
+        self._settle = lambda: self._accepted(read.partial, read.reason)
         return True
+
+    def _failed(self, reason: str, caught: Exception) -> None:
+        exc = RosterError.of(caught)
+        if exc is not caught:
+            log.error("roster unreadable (%s)", reason, exc_info=caught)
+        self._reject(reason, exc)
 
     def settle(self) -> None:
         """After the new snapshot's feeds are published: let /healthz and HR's notices speak of

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from renewd.core.errors import RenewdError
 from renewd.daemon.health import Health
-from renewd.daemon.refresh import Refresher
+from renewd.daemon.refresh import Refresher, RosterRead
 from renewd.settings import Settings
 from renewd.store.database import state_failure
 
@@ -54,6 +54,11 @@ class Reloads:
             self.reconfigured(self.state.settings)
             return True
         return swapped
+
+    async def first(self, read: RosterRead) -> bool:
+        """The start-up's roster, read before READY, planned (slow: in a worker thread) and
+        published. Returns whether a snapshot was swapped in."""
+        return await self._swap(self.state.plan, read)
 
     async def catch_up(self, today: dt.date) -> bool:
         """The day and recorded progress brought up to date, and imported holiday notices taken

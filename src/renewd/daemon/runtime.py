@@ -3,6 +3,8 @@ scheduler, the feed server and reloads.
 
 The daemon's state is one `Snapshot` (settings, roster, calendar, channels, the day's plans),
 built in a worker thread and swapped in with one assignment; feeds and delivery passes read it.
+READY comes once the roster is read and the server listens; the first plans follow in the
+background (`renewd.daemon.startup`).
 Everyone is planned once per day change, roster, configuration or calendar change (an imported
 holiday notice too; `renewd_full_plans_total` in /metrics); progress recorded with `renewd done`
 replans only the people it concerns. A roster that cannot be read or cannot be planned keeps the
@@ -41,17 +43,17 @@ from renewd.calendar.changes import estimate_warning
 from renewd.calendar.snapshot import Snapshot
 from renewd.channels.factory import build_channels
 from renewd.core.errors import RenewdError
-from renewd.core.model import Lang, PersonPlan
+from renewd.core.model import PersonPlan
 from renewd.core.schedule import reminder_day
-from renewd.core.wording import say
-from renewd.daemon.console_port import attach_console
+from renewd.daemon.console_port import DaemonSource, attach_console
 from renewd.daemon.health import Health, Metrics
 from renewd.daemon.refresh import Refresher
 from renewd.daemon.reloads import Reloads
 from renewd.daemon.scheduling import schedule_jobs
+from renewd.daemon.startup import FirstPlans
 from renewd.daemon.statelock import StateLock
 from renewd.daemon.supervisor import Supervisor
-from renewd.daemon.systemd import Notifier, watchdog_interval
+from renewd.daemon.systemd import Notifier, status_line, watchdog_interval
 from renewd.delivery.holders import HolderKind, this_process
 from renewd.delivery.run import Claims, deliver
 from renewd.settings import Settings, load_settings
@@ -102,9 +104,11 @@ class Daemon:
         self._stop = asyncio.Event()
         self._stopping = threading.Event()  # seen by worker threads: finish the current delivery
         self.supervisor = Supervisor(self.health, self._stop, restart_seconds)
+        self.first = FirstPlans(self.health, self._stop)  # built after READY (`start`)
         self.scheduler: AsyncIOScheduler | None = None
         self.runner: web.AppRunner | None = None
         self.feeds: FeedCache | None = None
+        self.console_source: DaemonSource | None = None  # the console's view of this daemon
         self.reconfigured: list[Callable[[Settings], None]] = []  # told of a config SIGHUP took
         self.listeners: list[Callable[[Snapshot], None]] = []  # told of each snapshot, feeds first
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -156,7 +160,8 @@ class Daemon:
 
     async def run_pass(self, why: str) -> None:
         """The delivery pass (send_at, sweep, start-up); first catches up with the roster files,
-        the day and recorded progress."""
+        the day and recorded progress. It waits for the first plans (on none, nobody is due)."""
+        await self.first.wait()
         async with self._pass_lock:
             if self._stop.is_set():
                 return
@@ -217,6 +222,8 @@ class Daemon:
         `sweep` issues nothing new once `day` has had its pass (see `Delivery.run_pass`)."""
         if self.db is None:
             raise RuntimeError("the daemon has not started")
+        if not self.first.done.is_set():  # `run_pass` waits; nothing may run before
+            raise RuntimeError("the first plans are still being built")
         day = reminder_day(now, self.settings.notify.send_at)
         snap = self.snapshot
         plans: tuple[PersonPlan, ...] = self.state.plans_for(day) if snap else ()
@@ -297,15 +304,11 @@ class Daemon:
                 await asyncio.wait_for(self._stop.wait(), interval)
 
     def _status(self) -> None:
-        people = len(self.snapshot.roster.people) if self.snapshot else 0
+        people = len(self.snapshot.roster.people) if self.snapshot else self.health.starting or 0
         job = self.scheduler.get_job("send") if self.scheduler else None
-        nxt = job.next_run_time.strftime("%Y-%m-%d %H:%M") if job and job.next_run_time else "-"
-        text = say(Lang.ZH, "daemon.status", n=people, next=nxt)
-        if not self.deliver_enabled:
-            text = say(Lang.ZH, "daemon.status.feeds", n=people)
-        if self.health.roster_problems:
-            text += say(Lang.ZH, "daemon.status.roster", n=len(self.health.roster_problems))
-        self.notifier.notify(STATUS=text)
+        nxt = job.next_run_time if job else None
+        problems = len(self.health.roster_problems)
+        self.notifier.notify(STATUS=status_line(people, nxt, self.deliver_enabled, problems))
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -320,23 +323,26 @@ class Daemon:
             schedule_jobs(self.scheduler, self, self.settings.notify, self.zone)
 
     def _web_app(self, feeds: FeedCache) -> web.Application:
-        application = build_app(feeds)
+        application = build_app(feeds, starting=lambda: self.first.building)
         application.middlewares.append(count_requests(self.metrics))
         add_health_routes(application, self.health, self.metrics, lambda: self.snapshot)
-        attach_console(self, application, feeds)
+        self.console_source = attach_console(self, application, feeds)
         return application
 
-    async def start(self) -> None:
+    async def start(self, *, wait: bool = True) -> None:
+        """Read the configuration, the state and the roster, listen, say READY, then plan
+        everyone in the background (`renewd.daemon.startup`). With `wait` (tests) return once
+        the first plans are out; `serve` does not wait."""
         if self.deliver_enabled:  # two senders on one state would send everything twice
             self.lock.acquire()
+        self._loop = asyncio.get_running_loop()
         self.db = Database.in_dir(self.settings.state.dir)
         key = open_feed_key(self.db, self.settings.state.dir)  # a lost key refuses (78)
         self.feeds = FeedCache(self.settings, self.db, key)
         self.state.recorded_from(self.db)
         await self.state.watcher.settle()  # a file written just now may not be whole yet
-        await self.reloads.take(None, "start-up")
-        if self.snapshot is None:
-            log.error("starting without a roster; fix it and it will be picked up")
+        first = await asyncio.to_thread(self.state.read, "start-up")
+        self.first.expect(first)  # None: nothing to plan (a roster refused: said on /healthz)
         self.runner = await start_configured(self._web_app(self.feeds), self.settings.server)
         self.scheduler = AsyncIOScheduler(timezone=self.zone)
         self._reschedule()
@@ -344,8 +350,14 @@ class Daemon:
         log.info("listening on %s", self.settings.server.listen)
         self.notifier.notify(READY=1)
         self._status()
-        self._loop = asyncio.get_running_loop()
+        if first is not None:
+            plan = self.first.build  # under the pass lock: reloads and day changes wait for it
+            self.supervisor.start(
+                "plans", lambda: plan(self._pass_lock, self.reloads, first, self._status)
+            )
         self.supervisor.start("requested passes", self._requested_passes)
+        if wait:
+            await self.first.wait()
 
     async def stop(self) -> None:
         self.notifier.notify(STOPPING=1)
@@ -369,7 +381,7 @@ class Daemon:
         loop.add_signal_handler(signal.SIGTERM, self._stop.set)
         loop.add_signal_handler(signal.SIGINT, self._stop.set)
         loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(self._hup()))
-        await self.start()
+        await self.start(wait=False)
         self.supervisor.start("roster watcher", self.poll_roster_forever)
         interval = watchdog_interval()
         if interval:

@@ -6,9 +6,13 @@ STATUS= line holding Chinese text.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 from collections.abc import Mapping
+
+from renewd.core.model import Lang
+from renewd.core.wording import say
 
 
 class Notifier:
@@ -51,3 +55,15 @@ def watchdog_interval(environ: Mapping[str, str] | None = None) -> float | None:
     if pid and pid.isdigit() and int(pid) != os.getpid():
         return None
     return int(usec) / 2_000_000
+
+
+def status_line(people: int, next_send: dt.datetime | None, delivery: bool, problems: int) -> str:
+    """The STATUS= line `systemctl status` shows: people, the next send (or feeds only), and how
+    many roster problems there are."""
+    nxt = next_send.strftime("%Y-%m-%d %H:%M") if next_send else "-"
+    text = say(Lang.ZH, "daemon.status", n=people, next=nxt)
+    if not delivery:
+        text = say(Lang.ZH, "daemon.status.feeds", n=people)
+    if problems:
+        text += say(Lang.ZH, "daemon.status.roster", n=problems)
+    return text

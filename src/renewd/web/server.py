@@ -20,6 +20,7 @@ import functools
 import html
 import logging
 import re
+from collections.abc import Callable
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
@@ -35,6 +36,7 @@ from renewd.web.limits import ConnectionGuard, GuardedSite, ServerLog, malformed
 from renewd.web.publisher import FeedCache, FeedUrls, Published
 
 CACHE: web.AppKey[FeedCache] = web.AppKey("renewd.feed_cache", FeedCache)
+STARTING: web.AppKey[Callable[[], bool]] = web.AppKey("renewd.starting")
 log = logging.getLogger(__name__)
 
 NOT_FOUND_BODY = b"404: Not Found\n"
@@ -47,6 +49,15 @@ _NOT_FOUND_HEADERS = {
 
 def _not_found() -> web.Response:
     return web.Response(status=404, body=NOT_FOUND_BODY, headers=_NOT_FOUND_HEADERS)
+
+
+STARTING_BODY = b"503: Service Unavailable (starting: the plans are being built)\n"
+RETRY_AFTER_SECONDS = 5  # a calendar app retries later; the first build takes seconds
+
+
+def _starting() -> web.Response:
+    headers = {**_NOT_FOUND_HEADERS, "Retry-After": str(RETRY_AFTER_SECONDS)}
+    return web.Response(status=503, body=STARTING_BODY, headers=headers)
 
 
 def _accepts_gzip(header: str) -> bool:
@@ -83,6 +94,8 @@ async def feed(request: web.Request) -> web.StreamResponse:
     rest = request.match_info["rest"]
     calendar = rest.endswith(".ics")
     cache = request.app[CACHE]
+    if request.app[STARTING]():
+        return _starting()
     name = cache.feed_name(rest[:-4] if calendar else rest)
     if name is None:
         return _not_found()
@@ -110,10 +123,13 @@ async def feed(request: web.Request) -> web.StreamResponse:
     return web.Response(body=entry.body, headers=entry.headers)
 
 
-def build_app(cache: FeedCache) -> web.Application:
-    """The aiohttp application serving `cache`. Add routes (health, metrics) before starting."""
+def build_app(cache: FeedCache, starting: Callable[[], bool] = lambda: False) -> web.Application:
+    """The aiohttp application serving `cache`. Add routes (health, metrics) before starting.
+    While `starting()` (the daemon's first plans are being built) every feed path answers 503
+    with Retry-After, whatever its token: no feed is known yet, and none is refused."""
     app = web.Application()
     app[CACHE] = cache
+    app[STARTING] = starting
     app.router.add_get("/feeds/{rest:.*}", feed)  # HEAD included
     return app
 

@@ -227,6 +227,7 @@ class Console:
             path=request.path_qs if request.method == "GET" else "/",  # where the toggle returns
             today=(snap.today if (snap := self.view()) else None),
             current_problems=snap.roster_problems if snap else (),
+            building=self.source.building(),
             **context,
         )
         return web.Response(text=page, status=status, content_type="text/html", charset="utf-8")
@@ -236,6 +237,7 @@ class Console:
 
 
 PRE_KEY: web.RequestKey[str] = web.RequestKey("renewd.presign")
+BUILDING_RETRY_SECONDS = 5  # the page reloads itself this often while the plans are built
 
 
 def _lang_of(request: web.Request, default: Lang) -> Lang:
@@ -288,7 +290,11 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
                 else:
                     response = await handler(request)
     except web.HTTPNotFound:
-        response = console.plain(request, "not_found", 404)
+        if console.source.building():  # nobody is found yet: say why, and when to look again
+            response = console.plain(request, "building", 503)
+            response.headers["Retry-After"] = str(BUILDING_RETRY_SECONDS)
+        else:
+            response = console.plain(request, "not_found", 404)
     except web.HTTPException as exc:
         if exc.status >= 400:
             raise

@@ -89,6 +89,10 @@ class ConsoleSource(Protocol):
     def view(self) -> PlansView | None:
         """The current plans, or None before the first roster was read."""
 
+    def building(self) -> bool:
+        """Whether the first plans are still being built (the daemon just started): pages
+        say so instead of showing nobody."""
+
     def now(self) -> dt.datetime:
         """Now, aware, in the configured zone."""
 
