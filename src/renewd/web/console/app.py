@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import ipaddress
 import logging
 import re
 import secrets
@@ -37,6 +36,7 @@ from renewd.store.accounts import Account, Accounts, Session
 from renewd.store.database import Database
 from renewd.web.console import i18n
 from renewd.web.console.index import PeopleIndex
+from renewd.web.console.proxies import Proxies
 from renewd.web.console.source import ConsoleSource, PlansView
 from renewd.web.limits import RateLimitedLog
 
@@ -128,7 +128,7 @@ class Console:
         request (`[server]` and `[state]` stay until a restart, as for the daemon)."""
         self.settings = settings
         conf = settings.console
-        self.proxies = [ipaddress.ip_network(p, strict=False) for p in conf.trusted_proxies]
+        self.proxies = Proxies.of(conf.trusted_proxies)
 
     # -- data ----------------------------------------------------------------------------------
 
@@ -150,7 +150,7 @@ class Console:
 
     def session_of(self, request: web.Request) -> Session | None:
         header = self.settings.console.trusted_proxy_header
-        if header and self._from_proxy(request):
+        if header and self.proxies.sent(request):
             name = request.headers.get(header, "").strip()
             account = self.accounts.get(name) if name else None
             if account is not None:
@@ -170,34 +170,6 @@ class Console:
             return False
         self.reports.warning("proxy-header", f"refused requests carrying {header} more than once")
         return True
-
-    def _from_proxy(self, request: web.Request) -> bool:
-        return self._trusted(request.remote or "")
-
-    def _trusted(self, text: str) -> bool:
-        try:
-            address = ipaddress.ip_address(text.strip())
-        except ValueError:
-            return False
-        return any(address in network for network in self.proxies)
-
-    def client_address(self, request: web.Request) -> str:
-        """Who is signing in, for the throttle and the log: the peer, or behind one of
-        `trusted_proxies` the nearest `X-Forwarded-For` hop that is not itself a trusted proxy
-        (the hops further left are whatever the client claimed)."""
-        address = request.remote or "?"
-        if not self._from_proxy(request):
-            return address
-        hops = [
-            h.strip() for v in request.headers.getall("X-Forwarded-For", ()) for h in v.split(",")
-        ]
-        for hop in reversed(hops):
-            if not self._trusted(hop):
-                try:
-                    return str(ipaddress.ip_address(hop))
-                except ValueError:
-                    return address  # garbage from the proxy's side: keep the proxy's address
-        return address
 
     def set_cookie(self, response: web.StreamResponse, name: str, value: str, **kw: Any) -> None:
         response.set_cookie(
@@ -332,7 +304,7 @@ async def signin(request: web.Request) -> web.StreamResponse:
     name = str(form.get("name", "")).strip()
     password = str(form.get("password", ""))
     target = local_path(str(form.get("next", "")))
-    address = console.client_address(request)
+    address = console.proxies.client_address(request)
     now = time.time()
     # Reserved before the check, in one transaction: simultaneous guesses cannot all be checked.
     attempt = console.accounts.throttle.reserve(name, address, now)
