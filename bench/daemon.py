@@ -1,30 +1,44 @@
-"""Benchmark: `renewd run` with a 10,000-person roster: time to READY=1, to the end of the
-start-up delivery pass, idle RSS, and how many times everyone was planned.
+"""Benchmark: `renewd run` on generated rosters (10,000 and 100,000 people by default): time to
+READY=1, to the first plans (/healthz no longer `starting`), to the end of the start-up pass,
+RSS at READY and idle, beside a baseline (by default the `main` branch, checked out once at
+/tmp/renewd-bench-base with `git worktree add --detach`) measured in the same run, and the load
+average while it ran (the machine is shared: compare within one run, not across runs).
 
-    .venv/bin/python bench/daemon.py [--people N] [--breakdown]
+    .venv/bin/python bench/daemon.py [--people 10000,100000] [--base main | --base ""]
+                                     [--breakdown]
 
-Starts the daemon as systemd would (a NOTIFY_SOCKET of our own), on 127.0.0.1, with no channels
-so that the numbers are about planning, feeds and the server, not about sending.
-`--breakdown` then repeats the start-up steps in this process, with tracemalloc: where the memory
-goes (imports, roster, plans, the feed refresh: what each keeps and its peak); it prints first.
+The daemon starts as systemd would start it (a NOTIFY_SOCKET of our own), on 127.0.0.1, with no
+channels, so the numbers are about reading, planning, feeds and the server, not about sending.
+The baseline runs the same interpreter with PYTHONPATH at the base checkout's src/.
+`--breakdown` then repeats the start-up steps in this process at the first size, with
+tracemalloc: what each step keeps and its peak, and where the kept memory is, by file and by
+type (the figures behind the compact records of issue 20).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
-import random
 import re
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+from plan import write_roster
+
+BASE_DIR = Path("/tmp/renewd-bench-base")
+REPO = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -40,28 +54,98 @@ def rss_mib(pid: int) -> float:
     return float("nan")
 
 
+def fetch(port: int, path: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
 def metric(port: int, name: str) -> float | None:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=30) as response:
-        text = response.read().decode()
-    found = re.search(rf"^{name} (\S+)$", text, re.MULTILINE)
+    found = re.search(rf"^{name} (\S+)$", fetch(port, "/metrics")[1], re.MULTILINE)
     return float(found.group(1)) if found else None
 
 
-def sweep_times(log: Path, count: int, timeout: float = 300) -> list[float]:
-    """The durations the daemon logs for its first `count` safety sweeps."""
-    deadline = time.monotonic() + timeout
-    pattern = re.compile(r"delivery pass \(sweep\) done in ([0-9.]+)s")
-    while time.monotonic() < deadline:
-        found = [float(t) for t in pattern.findall(log.read_text(encoding="utf-8"))]
-        if len(found) >= count:
-            return found[:count]
-        time.sleep(0.2)
-    return []
+@dataclass
+class Run:
+    ready: float
+    planned: float
+    first_pass: float
+    rss_ready: float
+    rss_idle: float
 
 
-def breakdown(config: Path) -> None:
-    """The daemon's start-up steps in this process: RSS after imports, then tracemalloc's kept
-    and peak memory for each step (what the allocator cannot give back shows in RSS)."""
+def make_roster(root: Path, people: int) -> None:
+    write_roster(root / "people.csv", people)
+    # A roster saved an hour ago, as on a real start: a file written just now would first
+    # wait `[roster] settle_seconds` (10 s) to be sure it is whole.
+    hour_ago = time.time() - 3600
+    os.utime(root / "people.csv", (hour_ago, hour_ago))
+
+
+def measure(root: Path, src: Path | None) -> Run:
+    """One start of the daemon on the roster in `root` (state from scratch)."""
+    port = free_port()
+    state = root / f"state-{port}"
+    config = root / f"config-{port}.toml"
+    config.write_text(
+        f'[roster]\nfiles = ["people.csv"]\n[state]\ndir = "{state.name}"\n'
+        f'[server]\nlisten = "127.0.0.1:{port}"\n[notify]\nsweep_seconds = 1\n',
+        encoding="utf-8",
+    )
+    notify = root / f"notify-{port}.sock"
+    env = {**os.environ, "NOTIFY_SOCKET": str(notify)}
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    with (
+        socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock,
+        (root / f"daemon-{port}.log").open("w") as log,
+    ):
+        sock.bind(str(notify))
+        sock.settimeout(300)
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "renewd", "run", "-c", str(config)],
+            env=env,
+            stdout=log,
+            stderr=log,
+        )
+        try:
+            while b"READY=1" not in sock.recv(65536):
+                pass
+            ready = time.perf_counter() - t0
+            rss_ready = rss_mib(proc.pid)
+            while json.loads(fetch(port, "/healthz")[1])["status"] == "starting":
+                time.sleep(0.05)
+            planned = time.perf_counter() - t0
+            while not metric(port, "renewd_last_sweep_timestamp_seconds"):
+                time.sleep(0.05)
+            first_pass = time.perf_counter() - t0
+            time.sleep(5)  # a first idle moment (sweeps every second find nothing new)
+            rss_idle = rss_mib(proc.pid)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=120)
+    return Run(ready, planned, first_pass, rss_ready, rss_idle)
+
+
+def base_checkout(ref: str) -> Path:
+    """The base ref's src/, checked out once beside this one (never touching this checkout)."""
+    if not BASE_DIR.exists():
+        subprocess.run(
+            ["git", "-C", str(REPO), "worktree", "add", "--detach", str(BASE_DIR), ref],
+            check=True,
+            capture_output=True,
+        )
+    else:
+        subprocess.run(["git", "-C", str(BASE_DIR), "checkout", "-q", "--detach", ref], check=True)
+    return BASE_DIR / "src"
+
+
+def breakdown(root: Path) -> None:
+    """The daemon's start-up steps in this process: tracemalloc's kept and peak memory for each
+    step (what the allocator cannot give back shows in RSS), then where the kept memory is."""
     import gc
     import tracemalloc
 
@@ -69,12 +153,14 @@ def breakdown(config: Path) -> None:
     import renewd.daemon.runtime  # noqa: F401  (what `renewd run` imports)
     from renewd.calendar.snapshot import build_snapshot
     from renewd.commands.app import App
-    from renewd.roster.reader import load_roster
+    from renewd.roster_read import read_roster
     from renewd.store.database import Database
     from renewd.store.tokens import load_key
     from renewd.web.publisher import FeedCache
 
     print(f"imports:         RSS {rss:.0f} → {rss_mib(os.getpid()):.0f} MiB")
+    config = root / "breakdown.toml"
+    config.write_text('[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state-breakdown"\n')
     tracemalloc.start()
     app = App.load(config)
 
@@ -85,86 +171,73 @@ def breakdown(config: Path) -> None:
         result = work()
         gc.collect()
         kept, peak = tracemalloc.get_traced_memory()
-        print(f"{name + ':':<16} keeps {(kept - base) / 2**20:5.1f} MiB,"
-              f" peak {(peak - base) / 2**20:5.1f} MiB")  # fmt: skip
+        print(
+            f"{name + ':':<16} keeps {(kept - base) / 2**20:5.1f} MiB,"
+            f" peak {(peak - base) / 2**20:5.1f} MiB"
+        )
         return result
 
-    roster: Any = step("roster", lambda: load_roster(app.settings.roster.files))
+    roster: Any = step("roster", lambda: read_roster(app.settings, strict=True).roster)
     db = Database.in_dir(app.settings.state.dir)
-    day = dt.date(2026, 12, 1)
+    day = dt.date(2026, 12, 7)
     snap: Any = step("plans", lambda: build_snapshot(app.settings, roster, {}, day, {}, {}))
     feeds = FeedCache(app.settings, db, load_key(app.settings.state.dir))
     now = dt.datetime.now(dt.UTC)
     step("feed refresh", lambda: feeds.refresh(snap.people, snap.plans, day, now))
+    gc.collect()
+    shot = tracemalloc.take_snapshot()
+    print("kept, by file:")
+    for stat in shot.statistics("filename")[:12]:
+        name = stat.traceback[0].filename.split("site-packages/")[-1].split("src/")[-1]
+        print(f"  {stat.size / 2**20:6.1f} MiB {stat.count:>9,} blocks  {name}")
+    sizes: dict[str, list[int]] = {}
+    for obj in gc.get_objects():
+        entry = sizes.setdefault(type(obj).__name__, [0, 0])
+        entry[0] += sys.getsizeof(obj)
+        entry[1] += 1
+    print("kept, by type (gc-tracked objects, shallow size; str and int are inside these):")
+    for name, (size, count) in sorted(sizes.items(), key=lambda kv: -kv[1][0])[:12]:
+        print(f"  {size / 2**20:6.1f} MiB {count:>9,} objects  {name}")
     db.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--people", type=int, default=10_000)
-    parser.add_argument("--sweeps", type=int, default=3, help="safety sweeps to time (1 s apart)")
+    parser.add_argument("--people", default="10000,100000", help="sizes, comma-separated")
+    parser.add_argument("--base", default="main", help='git ref for the baseline; "" for none')
     parser.add_argument("--breakdown", action="store_true", help="where the memory goes")
     args = parser.parse_args()
-    rng = random.Random(3)
+    sizes = [int(n) for n in args.people.split(",")]
+    base = base_checkout(args.base) if args.base else None
+    load_before = os.getloadavg()
+    results: list[tuple[int, str, Run]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        start = dt.date(2026, 12, 1)
-        with (root / "people.csv").open("w", encoding="utf-8") as f:
-            f.write("工号,姓名,部门,居住证到期日,变更事项,邮箱\n")
-            for i in range(args.people):
-                expires = start + dt.timedelta(days=rng.randrange(0, 365))
-                change = "单位" if rng.random() < 0.15 else ""
-                f.write(f"E{i:05d},员工{i},部门{i % 50},{expires},{change},e{i}@example.com\n")
-        # A roster saved an hour ago, as on a real start: a file written just now would first
-        # wait `[roster] settle_seconds` (10 s) to be sure it is whole, and READY with it.
-        hour_ago = time.time() - 3600
-        os.utime(root / "people.csv", (hour_ago, hour_ago))
-        port = free_port()
-        (root / "config.toml").write_text(
-            f'[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'
-            f'[server]\nlisten = "127.0.0.1:{port}"\n[notify]\nsweep_seconds = 1\n',
-            encoding="utf-8",
+        for people in sizes:
+            root = Path(tmp) / str(people)
+            root.mkdir()
+            make_roster(root, people)
+            results.append((people, "this", measure(root, None)))
+            if base is not None:
+                results.append((people, f"base {args.base}", measure(root, base)))
+        if args.breakdown:
+            breakdown(Path(tmp) / str(sizes[0]))
+    load_after = os.getloadavg()
+    print(
+        f"{'people':>8} {'version':<12} {'READY':>7} {'planned':>8} {'1st pass':>9}"
+        f" {'RSS READY':>10} {'RSS idle':>9}"
+    )
+    for people, version, run in results:
+        print(
+            f"{people:>8,} {version:<12} {run.ready:>6.1f}s {run.planned:>7.1f}s"
+            f" {run.first_pass:>8.1f}s {run.rss_ready:>7.0f}MiB {run.rss_idle:>6.0f}MiB"
         )
-        notify = root / "notify.sock"
-        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
-            sock.bind(str(notify))
-            sock.settimeout(120)
-            env = {**os.environ, "NOTIFY_SOCKET": str(notify)}
-            t0 = time.perf_counter()
-            log = (root / "daemon.log").open("w")
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "renewd", "run", "-c", str(root / "config.toml")],
-                env=env, stdout=log, stderr=log,
-            )  # fmt: skip
-            try:
-                while b"READY=1" not in sock.recv(65536):
-                    pass
-                ready = time.perf_counter() - t0
-                rss_ready = rss_mib(proc.pid)
-                url = f"http://127.0.0.1:{port}/healthz"
-                with urllib.request.urlopen(url, timeout=30) as response:
-                    assert response.status == 200
-                while not metric(port, "renewd_last_sweep_timestamp_seconds"):
-                    time.sleep(0.05)
-                first_pass = time.perf_counter() - t0
-                time.sleep(5)  # a first idle moment
-                rss_idle = rss_mib(proc.pid)
-                plans = metric(port, "renewd_full_plans_total")
-                sweeps = sweep_times(root / "daemon.log", args.sweeps)
-            finally:
-                proc.terminate()
-                proc.wait(timeout=60)
-        if args.breakdown:  # in this process, on the same roster, after the daemon stopped
-            breakdown(root / "config.toml")
-    print(f"people:          {args.people:,}")
-    print(f"start to READY:  {ready:.2f} s (config, roster, plan, feed index, server listening)")
-    print(f"start-up pass:   {first_pass:.2f} s after start (its end)")
-    print(f"RSS at READY:    {rss_ready:.0f} MiB")
-    print(f"RSS idle (+5 s): {rss_idle:.0f} MiB")
-    shown = "not counted by this version" if plans is None else f"{plans:.0f}"
-    print(f"full plans:      {shown} (start-up, the start-up pass and 5 s of sweeps)")
-    times = ", ".join(f"{t:.1f}" for t in sweeps)
-    print(f"safety sweeps:   {times} s (as logged, 0.1 s resolution)")
+    print(
+        f"load average: {load_before[0]:.1f} before, {load_after[0]:.1f} after"
+        f" ({os.cpu_count()} CPUs)"
+    )
+    print("READY: config, state and roster read, server listening; planned: /healthz no longer")
+    print("`starting` (the base has no such state: the same as READY); RSS idle: 5 s after the")
+    print("start-up pass. Times are from the process start, interpreter start-up included.")
 
 
 if __name__ == "__main__":
