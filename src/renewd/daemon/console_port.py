@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import tempfile
@@ -100,7 +101,12 @@ class DaemonSource:
         self._view = PlansView.indexed(day, tuple(plans), snap.calendar, problems)
 
     def view(self) -> PlansView | None:
-        return self._view
+        """The plans last published, with the roster's problems as /healthz has them now (they
+        settle after the feeds are out, so after the publish that made the view)."""
+        view, problems = self._view, self.daemon.health.roster_problem_items
+        if view is None or view.roster_problems is problems:
+            return view
+        return dataclasses.replace(view, roster_problems=problems)
 
     def building(self) -> bool:
         return self._view is None and self.daemon.health.starting is not None
