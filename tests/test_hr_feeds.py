@@ -1,15 +1,17 @@
 """HR's feeds (group, all-people, extra) at scale: masked names carry the roster id, short
-descriptions without the checklist, and a window of `[feeds] window_days` ahead of today."""
+descriptions without the checklist, only what HR acts on or watches, and a window of
+`[feeds] window_days` ahead of today."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from ical.calendar_stream import IcsCalendarStream
 
 from feedkit import NOW, PLANNER, TODAY, make_settings, people
-from renewd.core.model import Change, CriticalDate, Person
+from renewd.core.model import Change, CriticalDate, Person, Progress
 from renewd.store.database import Database
 from renewd.web.publisher import FeedCache
 
@@ -72,30 +74,99 @@ def test_hr_feeds_keep_descriptions_short_and_person_feeds_keep_the_checklist(
 def test_hr_feeds_hold_window_days_ahead_and_person_feeds_everything(tmp_path: Path) -> None:
     crowd = namesakes()
     plans = PLANNER.plan_all(crowd, TODAY)
-    wide, narrow = cache_for(tmp_path / "a"), cache_for(tmp_path / "b", feeds={"window_days": 90})
-    wide.refresh(crowd, plans, TODAY, NOW)
-    narrow.refresh(crowd, plans, TODAY, NOW)
-    far = TODAY + dt.timedelta(days=400)
-    # The default window (400 days) leaves out the critical date in 2028, 517 days ahead.
+    wide = cache_for(tmp_path / "a", feeds={"window_days": 800})
+    default, narrow = (
+        cache_for(tmp_path / "b"),
+        cache_for(tmp_path / "c", feeds={"window_days": 90}),
+    )
+    for cache in (wide, default, narrow):
+        cache.refresh(crowd, plans, TODAY, NOW)
+    # The default window (120 days) leaves out the critical date in 2028, 517 days ahead.
     for feed in ("all", "group-研发部"):
-        days = [day for day, _, _ in events_of(wide, feed).values()]
-        assert max(days) <= far
+        days = [day for day, _, _ in events_of(default, feed).values()]
+        assert max(days) <= TODAY + dt.timedelta(days=120)
         assert dt.date(2028, 4, 20) not in days
-    assert dt.date(2028, 4, 20) in [d for d, _, _ in events_of(wide, "person-E0013").values()]
+        assert dt.date(2028, 4, 20) in [d for d, _, _ in events_of(wide, feed).values()]
+    assert dt.date(2028, 4, 20) in [d for d, _, _ in events_of(default, "person-E0013").values()]
     # 90 days: only what falls by 2027-02-18 (and everything before today stays).
     limit = TODAY + dt.timedelta(days=90)
     held = events_of(narrow, "all")
     assert held
     assert all(day <= limit for day, _, _ in held.values())
-    every = {uid for p in ("person-E0012", "person-E0013") for uid in events_of(narrow, p)}
-    expected = {
-        uid
-        for p in ("person-E0012", "person-E0013")
-        for uid, (day, _, _) in events_of(narrow, p).items()
-        if day <= limit
-    }
-    assert set(held) == expected
-    assert expected < every
+    assert set(held) == {uid for uid, (day, _, _) in events_of(wide, "all").items() if day <= limit}
+
+
+def kinds_of(cache: FeedCache, name: str) -> set[str]:
+    """The milestone kinds (or `critical`) of a feed's events, read from their UIDs."""
+    return {uid.split("-")[-1].split("@")[0] if "critical" not in uid else "critical"
+            for uid in events_of(cache, name)}  # fmt: skip
+
+
+def test_hr_feeds_hold_what_hr_acts_on_or_watches_and_person_feeds_every_step(
+    tmp_path: Path,
+) -> None:
+    crowd = namesakes()
+    cache = cache_for(tmp_path, feeds={"window_days": 800})
+    cache.refresh(crowd, PLANNER.plan_all(crowd, TODAY), TODAY, NOW)
+    hr = {"points_application", "employer_submission", "points_approval", "expiry", "critical"}
+    assert kinds_of(cache, "all") == hr
+    assert kinds_of(cache, "group-研发部") == hr
+    own = kinds_of(cache, "person-E0013")
+    assert own > hr
+    assert {"prepare", "permit_window", "permit_renewal", "collect_notice"} <= own
+    # An extra feed is HR's too.
+    extra = cache_for(tmp_path / "x", feeds={"window_days": 800, "extra": [
+        {"name": "rd", "groups": ["研发部"]}]})  # fmt: skip
+    extra.refresh(crowd, PLANNER.plan_all(crowd, TODAY), TODAY, NOW)
+    assert kinds_of(extra, "rd") == hr
+
+
+def test_a_holders_overdue_step_is_in_hr_feeds_and_leaves_them_once_recorded(
+    tmp_path: Path,
+) -> None:
+    late = [Person(id="E0020", name="陈晨", permit_expires=dt.date(2026, 12, 1), group="研发部")]
+    cache = cache_for(tmp_path)
+    plans = PLANNER.plan_all(late, TODAY)
+    overdue = {m.kind.value for m in plans[0].milestones if m.status.value == "overdue"}
+    assert "permit_renewal" in overdue  # the holder's step, past its due date
+    cache.refresh(late, plans, TODAY, NOW)
+    assert "permit_renewal" in kinds_of(cache, "all")
+    assert "prepare" not in kinds_of(cache, "all")  # past, but a heads-up, not a step
+    done = [replace(late[0], progress=Progress(permit_renewed_on=dt.date(2026, 11, 18)))]
+    cache.refresh(done, PLANNER.plan_all(done, TODAY), TODAY, NOW)
+    assert "permit_renewal" not in kinds_of(cache, "all")
+    assert "permit_renewal" in kinds_of(cache, "person-E0020")
+    # The same feed as a cache that never saw the overdue step (the incremental refresh
+    # counts the same events into the feed's digest).
+    fresh = cache_for(tmp_path / "fresh")
+    fresh.refresh(done, PLANNER.plan_all(done, TODAY), TODAY, NOW)
+    assert set(events_of(fresh, "all")) == set(events_of(cache, "all"))
+
+
+def test_an_event_that_leaves_the_window_and_comes_back_keeps_its_uid_and_sequence(
+    tmp_path: Path,
+) -> None:
+    crowd = namesakes()
+    plans = PLANNER.plan_all(crowd, TODAY)
+    cache = cache_for(tmp_path)
+    narrow = make_settings(tmp_path, feeds={"window_days": 5})
+
+    def sequences() -> dict[str, bytes]:
+        body = cache.published("all").body.replace(b"\r\n ", b"")
+        blocks = body.split(b"BEGIN:VEVENT")[1:]
+        return {
+            b.split(b"UID:")[1].split(b"\r\n")[0].decode(): b.split(b"SEQUENCE:")[1][:3]
+            for b in blocks
+        }
+
+    cache.refresh(crowd, plans, TODAY, NOW)
+    first = sequences()
+    cache.refresh(crowd, plans, TODAY, NOW + dt.timedelta(hours=1), narrow)
+    assert len(sequences()) < len(first)
+    cache.refresh(crowd, plans, TODAY, NOW + dt.timedelta(hours=2), make_settings(tmp_path))
+    assert sequences() == first
+    mine = set(events_of(cache, "person-E0012")) | set(events_of(cache, "person-E0013"))
+    assert set(first) <= mine  # the same UIDs as in each person's own feed
 
 
 def test_the_window_moves_with_the_day_and_the_feed_bytes_follow(tmp_path: Path) -> None:
@@ -111,8 +182,8 @@ def test_the_window_moves_with_the_day_and_the_feed_bytes_follow(tmp_path: Path)
     assert after.last_modified > before.last_modified
 
 
-def test_window_days_is_a_setting_with_a_default_of_400() -> None:
-    assert make_settings().feeds.window_days == 400
+def test_window_days_is_a_setting_with_a_default_of_120() -> None:
+    assert make_settings().feeds.window_days == 120
     assert make_settings(feeds={"window_days": 30}).feed_options().window_days == 30
 
 

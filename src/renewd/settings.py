@@ -148,9 +148,10 @@ class FeedSettings(_Section):
 class FeedsSettings(_Section):
     alarms: bool = False
     mask_names: bool = True
-    # Group, all-people and extra feeds (HR's) hold this many days ahead; each person's own
+    # Group, all-people and extra feeds (HR's) hold what HR acts on or watches (the employer's
+    # steps, overdue steps, expiries, critical dates) this many days ahead; each person's own
     # feed holds his whole plan.
-    window_days: int = Field(default=400, ge=1, le=3660)
+    window_days: int = Field(default=120, ge=1, le=3660)
     extra: tuple[FeedSettings, ...] = ()
 
     @field_validator("extra")

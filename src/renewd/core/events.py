@@ -12,9 +12,10 @@ import hmac
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from renewd.core.cadence import STEPS
 from renewd.core.feeds import masked_with_id, person_lang
 from renewd.core.materials import Reader, step_checklist
-from renewd.core.model import Lang, MilestoneKind, Person, PersonPlan
+from renewd.core.model import Lang, MilestoneKind, Person, PersonPlan, Status
 from renewd.core.policy import Owner, Owners
 from renewd.core.wording import (
     HEADS_UP,
@@ -42,6 +43,10 @@ class EventContent:
     description: str
     brief_description: str  # HR's feeds: the dates, who acts, short warnings; no checklist
     lang: Lang
+    # Whether HR's feeds carry it (whatever the window): the employer's steps and the ones HR
+    # watches (the approval, the expiry), overdue steps and critical dates. Not in `digest`:
+    # it says which feeds hold the event, not what the event says.
+    hr: bool = True
 
     @property
     def digest(self) -> str:
@@ -114,6 +119,7 @@ def _content(
     desc: str,
     brief: str,
     lang: Lang,
+    hr: bool,
 ) -> EventContent:
     return EventContent(
         uid=uid,
@@ -124,7 +130,14 @@ def _content(
         description=desc,
         brief_description=brief,
         lang=lang,
+        hr=hr,
     )
+
+
+def hr_watches(kind: MilestoneKind, owners: Owners) -> bool:
+    """Whether HR acts on or watches a milestone of this kind whatever its state: the employer's
+    steps, the ones both hear of (by default the points approval), and the expiry."""
+    return owners.of(kind) is not Owner.HOLDER or kind is K.EXPIRY
 
 
 _step_checklist = functools.lru_cache(maxsize=1024)(step_checklist)
@@ -218,10 +231,11 @@ def plan_events(
             suffix += say(lang, "feed.provisional.tag")
         # Stable across dates and titles: (person hash, cycle, kind) only.
         uid = f"{who}-{cycle}-{m.kind.value}@renewd"  # = event_uid(person.id, ..., uid_key)
+        overdue = m.kind in STEPS and m.status is Status.OVERDUE and not m.done
+        hr = hr_watches(m.kind, owners) or overdue
+        desc = "\n".join(lines)
         out.append(
-            _content(
-                uid, person, masked_name, m.due, done + tag, suffix, "\n".join(lines), brief, lang
-            )
+            _content(uid, person, masked_name, m.due, done + tag, suffix, desc, brief, lang, hr)
         )
     for index, crit in enumerate(person.critical_dates):
         label = crit.label or say(lang, "note.critical.default")
@@ -231,5 +245,7 @@ def plan_events(
             desc += "\n" + say(lang, "feed.critical.risk", gap=plan.gap_days)
         head, rest = say(lang, "feed.critical.head"), say(lang, "p.colon") + label
         uid = critical_uid(person.id, index, uid_key)
-        out.append(_content(uid, person, masked_name, crit.date, head, rest, desc, desc, lang))
+        out.append(
+            _content(uid, person, masked_name, crit.date, head, rest, desc, desc, lang, True)
+        )
     return out

@@ -36,6 +36,8 @@ class FeedSpec:
     mask_names: bool
     alarms: bool
     window_days: int | None = None  # HR's feeds: hold events this many days ahead of today
+    # HR's feeds: only the events HR acts on or watches (`EventContent.hr`)
+    hr_only: bool = False
 
     @property
     def brief(self) -> bool:
@@ -43,8 +45,11 @@ class FeedSpec:
         people, and the checklist is in each person's own feed and messages."""
         return self.kind is not FeedKind.PERSON
 
-    def holds(self, day: dt.date, today: dt.date) -> bool:
-        """Whether an event on `day` is in this feed: HR's feeds stop `window_days` ahead."""
+    def holds(self, day: dt.date, today: dt.date, hr: bool = True) -> bool:
+        """Whether an event on `day` is in this feed (`hr`: whether HR acts on or watches it):
+        HR's feeds stop `window_days` ahead and hold only what HR acts on or watches."""
+        if self.hr_only and not hr:
+            return False
         return self.window_days is None or (day - today).days <= self.window_days
 
 
@@ -67,6 +72,7 @@ def feed_specs(people: Sequence[Person], options: FeedOptions) -> tuple[FeedSpec
             conf.mask_names,
             conf.alarms,
             conf.window_days,
+            hr_only=True,
         )
     ]
     groups: dict[str, list[str]] = {}
@@ -85,6 +91,7 @@ def feed_specs(people: Sequence[Person], options: FeedOptions) -> tuple[FeedSpec
                 conf.mask_names,
                 conf.alarms,
                 conf.window_days,
+                hr_only=True,
             )
         )
     for person in people:
@@ -107,6 +114,7 @@ def feed_specs(people: Sequence[Person], options: FeedOptions) -> tuple[FeedSpec
                 conf.mask_names,
                 extra.alarms or conf.alarms,
                 conf.window_days,
+                hr_only=True,
             )
         )
     seen: set[str] = set()

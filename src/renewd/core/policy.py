@@ -178,4 +178,4 @@ class FeedOptions:
     alarms: bool = False
     group_titles: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     extra: tuple[ExtraFeed, ...] = ()
-    window_days: int | None = 400  # HR's feeds hold this many days ahead (None: everything)
+    window_days: int | None = 120  # HR's feeds hold this many days ahead (None: everything)

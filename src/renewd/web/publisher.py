@@ -11,7 +11,7 @@ is pure, so they are the same events). For 10,000 people that is a few MB instea
 
 A refresh on the same day and settings writes again only the events of plans that changed
 (recording one person's step, one roster row edited): every other plan keeps its stamps and its
-share of each feed's digest from the last refresh (`_Done`).
+share of each feed's digest from the last refresh (`renewd.web.feedshares`).
 
 A refresh builds a new generation and swaps it in with one assignment, so a request in between
 sees either the old feeds or the new ones, never a mix.
@@ -30,7 +30,7 @@ from typing import Any
 from renewd.core.errors import UsageError
 from renewd.core.events import EventContent, Stamp, event_uid, plan_events
 from renewd.core.feeds import FeedKind, FeedSpec, feed_specs
-from renewd.core.ics import combine, event_hash, feed_digest, render_stamped
+from renewd.core.ics import combine, feed_digest, render_stamped
 from renewd.core.model import Lang, Person, PersonPlan
 from renewd.core.policy import Owners
 from renewd.core.wording import say
@@ -39,6 +39,7 @@ from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.feedstamps import FeedStore
 from renewd.store.tokens import Tokens, token_hash, uid_key
+from renewd.web.feedshares import Done, Window, done_plan, still
 
 CACHE_CONTROL = "private, max-age=900"
 _CHUNK = 1000  # people planned into events and stamped at a time (bounds a refresh's memory)
@@ -125,52 +126,8 @@ class _Generation:
                 for e in plan_events(plan, self.lang, self.owners, self.auto, uid_key=self.uid_key)
             ]
             for event, stamp in zip(events, self.stamps.get(person_id, ()), strict=True):
-                if spec.holds(event.day, self.today):
+                if spec.holds(event.day, self.today, event.hr):
                     yield event, stamp
-
-
-@dataclass(frozen=True, slots=True)
-class _Done:
-    """One plan as the last refresh stamped it: its events' stamps, the sum of their digest
-    shares and their count, and the same for a window end that leaves some of them out (most
-    plans' events all fall in every window: `cut` is then empty, the smallest such record)."""
-
-    plan: PersonPlan
-    stamps: tuple[Stamp, ...]
-    total: int
-    count: int
-    last: dt.date  # its last event's day
-    cut: tuple[tuple[dt.date, int, int], ...]
-
-    def share(self, until: dt.date) -> tuple[int, int] | None:
-        """(sum, count) of its events up to `until`; None for a window end it was not made for."""
-        if until >= self.last:
-            return self.total, self.count
-        return next(((t, n) for u, t, n in self.cut if u == until), None)
-
-
-def _done(plan: PersonPlan, keys: Sequence[Any], stamps: tuple[Stamp, ...], untils: Any) -> _Done:
-    shares = [(k.day, event_hash(k, s)) for k, s in zip(keys, stamps, strict=True)]
-    last = max((day for day, _ in shares), default=dt.date.min)
-
-    def upto(until: dt.date) -> tuple[int, int]:
-        total, n = 0, 0
-        for day, share in shares:
-            if day <= until:
-                total, n = combine(total, share), n + 1
-        return total, n
-
-    cut = tuple((u, *upto(u)) for u in sorted(untils) if u < last)
-    return _Done(plan, stamps, *upto(dt.date.max), last, cut)
-
-
-def _still(
-    entry: _Done | None, plan: PersonPlan, feeds_of: dict[str, list[tuple[str, dt.date]]]
-) -> bool:
-    """Whether `entry` stands for `plan` in this refresh: the same plan, the same windows."""
-    if entry is None or not (entry.plan is plan or entry.plan == plan):
-        return False
-    return all(entry.share(u) is not None for _, u in feeds_of.get(plan.person.id, ()))
 
 
 class FeedCache:
@@ -188,7 +145,7 @@ class FeedCache:
         self._counters: dict[str, int] = {}
         self._version = -1
         self._pages: dict[str, bytes] = {}
-        self._done: dict[tuple[str, int], _Done] = {}  # (person, nth plan) → its stamps, shares
+        self._done: dict[tuple[str, int], Done] = {}  # (person, nth plan) → its stamps, shares
         # Told of every new generation's plans (the console's snapshot), in the refreshing thread.
 
     # -- building ----------------------------------------------------------------------------
@@ -215,13 +172,13 @@ class FeedCache:
         # One pass over the plans, a chunk of people at a time: each event's text is written,
         # hashed into its key and dropped; its key lives until its chunk is stamped and its
         # share added to the digest of every feed it is in. Only the stamps are kept.
-        feeds_of: dict[str, list[tuple[str, dt.date]]] = {}  # person → (feed, last day held)
+        feeds_of: dict[str, list[tuple[str, Window]]] = {}  # person → (feed, its window)
         for spec in specs:
             until = dt.date.max
             if spec.window_days is not None:
                 until = today + dt.timedelta(days=spec.window_days)
             for person_id in spec.members:
-                feeds_of.setdefault(person_id, []).append((spec.name, until))
+                feeds_of.setdefault(person_id, []).append((spec.name, (until, spec.hr_only)))
         totals = dict.fromkeys((s.name for s in specs), 0)
         counts = dict.fromkeys((s.name for s in specs), 0)
         plans_of: dict[str, list[PersonPlan]] = {}
@@ -229,30 +186,30 @@ class FeedCache:
         # A plan equal to one of the last refresh (same day and settings) keeps its stamps and
         # digest shares: recording one person's step writes only his events again.
         last = self._done if self._gen is not None and self._gen.key[2:] == key[2:] else {}
-        done: dict[tuple[str, int], _Done] = {}
+        done: dict[tuple[str, int], Done] = {}
         for start in range(0, len(plans), _CHUNK):
             part: list[tuple[PersonPlan, tuple[str, int]]] = []
             for plan in plans[start : start + _CHUNK]:
                 own_plans = plans_of.setdefault(plan.person.id, [])
                 part.append((plan, (plan.person.id, len(own_plans))))  # his nth plan
                 own_plans.append(plan)
-            todo = [(p, slot) for p, slot in part if not _still(last.get(slot), p, feeds_of)]
-            chunk = [
-                (p, slot, [e.key for e in plan_events(p, lang, owners, auto, uid_key=self.uid_key)])
-                for p, slot in todo
-            ]
-            flat = iter(self.store.stamp((k for _, _, ks in chunk for k in ks), now))
-            for plan, slot, own_keys in chunk:
+            todo = [(p, slot) for p, slot in part if not still(last.get(slot), p, feeds_of)]
+            keyed = []
+            for p, slot in todo:
+                events = plan_events(p, lang, owners, auto, uid_key=self.uid_key)
+                keyed.append((p, slot, [e.key for e in events], [e.hr for e in events]))
+            flat = iter(self.store.stamp((k for _, _, ks, _ in keyed for k in ks), now))
+            for plan, slot, own_keys, hrs in keyed:
                 own = tuple(next(flat) for _ in own_keys)
-                untils = {until for _, until in feeds_of.get(plan.person.id, ())}
-                last[slot] = _done(plan, own_keys, own, untils)
+                windows = {w for _, w in feeds_of.get(plan.person.id, ())}
+                last[slot] = done_plan(plan, own_keys, hrs, own, windows)
             for plan, slot in part:
                 entry = done[slot] = last[slot]
                 person_id = plan.person.id
                 stamps[person_id] = stamps.get(person_id, ()) + entry.stamps
-                for name, until in feeds_of.get(person_id, ()):
-                    found = entry.share(until)
-                    assert found is not None  # `_still` checked it, or it was just made
+                for name, window in feeds_of.get(person_id, ()):
+                    found = entry.share(window)
+                    assert found is not None  # `still` checked it, or it was just made
                     total, n = found
                     totals[name] = combine(totals[name], total)
                     counts[name] += n
