@@ -27,6 +27,7 @@ CATALOGUES = {
     "core/words_zh_web.py": "the Chinese catalogue: what the console refuses (issue 18)",
     "core/words_zh_phone.py": "the Chinese catalogue: the phone timeline and home-screen app",
     "core/words_zh_accounts.py": "the Chinese catalogue: the admin's accounts page, init's robots",
+    "core/words_zh_feeds.py": "the Chinese catalogue: the size of HR's feeds (issue 20)",
 }
 # Words renewd reads, not says: what people and the State Council write.
 INPUT_VOCABULARIES = {

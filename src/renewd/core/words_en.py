@@ -5,6 +5,7 @@ from __future__ import annotations
 from renewd.core.words_en_accounts import ACCOUNTS_EN
 from renewd.core.words_en_cli import CLI_EN
 from renewd.core.words_en_console import CONSOLE_EN
+from renewd.core.words_en_feeds import FEEDS_EN
 from renewd.core.words_en_init import INIT_EN
 from renewd.core.words_en_phone import PHONE_EN
 from renewd.core.words_en_web import WEB_EN
@@ -375,4 +376,5 @@ EN: dict[str, str] = {
     **WEB_EN,
     **PHONE_EN,
     **ACCOUNTS_EN,
+    **FEEDS_EN,
 }

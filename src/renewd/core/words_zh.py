@@ -6,6 +6,7 @@ from __future__ import annotations
 from renewd.core.words_zh_accounts import ACCOUNTS_ZH
 from renewd.core.words_zh_cli import CLI_ZH
 from renewd.core.words_zh_console import CONSOLE_ZH
+from renewd.core.words_zh_feeds import FEEDS_ZH
 from renewd.core.words_zh_init import INIT_ZH
 from renewd.core.words_zh_phone import PHONE_ZH
 from renewd.core.words_zh_web import WEB_ZH
@@ -342,4 +343,5 @@ ZH: dict[str, str] = {
     **WEB_ZH,
     **PHONE_ZH,
     **ACCOUNTS_ZH,
+    **FEEDS_ZH,
 }

@@ -12,6 +12,8 @@ from aiohttp.typedefs import Middleware
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from renewd.daemon.health import Health, HealthStatus, Metrics
+from renewd.web.publisher import large_feed_warning
+from renewd.web.server import CACHE
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -41,6 +43,12 @@ def add_health_routes(
         current = roster()
         people = len(getattr(current, "people", ()))
         body = health.report(current is not None, people)
+        cache = request.app.get(CACHE)  # the feeds this server serves, when it serves them
+        large = large_feed_warning(cache) if cache is not None else None
+        if large:  # a feed too large for calendar apps: a warning, still serving
+            body["warnings"].append(large)
+            if body["status"] == HealthStatus.OK:
+                body["status"] = HealthStatus.DEGRADED.value
         return web.Response(
             status=503 if body["status"] == HealthStatus.UNHEALTHY else 200,
             text=json.dumps(body, ensure_ascii=False),

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from email.utils import format_datetime
 from typing import Any
@@ -42,6 +42,9 @@ from renewd.store.tokens import Tokens, token_hash, uid_key
 from renewd.web.feedshares import Done, Window, done_plan, still
 
 CACHE_CONTROL = "private, max-age=900"
+# Past either, a feed is more than calendar apps hold in a subscription (issue 20).
+LARGE_BYTES = 5_000_000
+LARGE_EVENTS = 10_000
 _CHUNK = 1000  # people planned into events and stamped at a time (bounds a refresh's memory)
 
 
@@ -115,6 +118,7 @@ class _Generation:
     refresh_hours: int
     today: dt.date  # HR's feeds hold events up to `window_days` after it
     uid_key: bytes
+    counts: dict[str, int]  # feed → how many events it holds
     published: dict[str, Published] = field(default_factory=dict)
 
     def stamped(self, spec: FeedSpec) -> Iterator[tuple[EventContent, Stamp]]:
@@ -230,6 +234,7 @@ class FeedCache:
             hours,
             today,
             self.uid_key,
+            counts,
         )
         if set(self._gen.specs) != old_names:
             self._reindex(force=True)
@@ -316,6 +321,21 @@ class FeedCache:
         plans = self._generation().plans.get(spec.members[0], ())
         return plans[0] if plans else None
 
+    def large(self) -> list[tuple[FeedSpec, int, int | None]]:
+        """The feeds past `LARGE_EVENTS` events or `LARGE_BYTES` bytes, largest first: (feed,
+        events, bytes or None when not rendered yet). Empty before the first refresh."""
+        gen = self._gen
+        if gen is None:
+            return []
+        found = []
+        for name, spec in gen.specs.items():
+            entry = gen.published.get(name)
+            size = len(entry.body) if entry is not None else None
+            events = gen.counts.get(name, 0)
+            if events > LARGE_EVENTS or (size or 0) > LARGE_BYTES:
+                found.append((spec, events, size))
+        return sorted(found, key=lambda f: (-f[1], f[0].name))
+
     def rendered(self, name: str) -> Published | None:
         """The feed's bytes if they are rendered already (a warm request), else None."""
         return self._generation().published.get(name)
@@ -352,3 +372,34 @@ class FeedCache:
             page = build(self.spec(name), self.urls(name))
             self._pages[name] = page
         return page
+
+
+def large_feed_words(cache: FeedCache, lang: Lang, shown: Container[str]) -> list[str]:
+    """One warning per feed of `shown` past the size calendar apps hold, pointing to the group
+    feeds (the console's feeds page: signed in, so the feeds' titles may be named)."""
+    limits = {"limit_mb": LARGE_BYTES // 1_000_000, "limit_events": f"{LARGE_EVENTS:,}"}
+    words = []
+    for spec, events, size in cache.large():
+        if spec.name not in shown:
+            continue
+        mb = say(lang, "feeds.large.size", mb=f"{size / 1e6:.1f}") if size is not None else ""
+        words.append(
+            say(lang, "feeds.large", title=spec.title, events=f"{events:,}", size=mb, **limits)
+        )
+    return words
+
+
+def large_feed_warning(cache: FeedCache) -> str | None:
+    """The `/healthz` warning when any feed is past the size calendar apps hold (no titles:
+    /healthz is unauthenticated, and a group's title names a department)."""
+    large = cache.large()
+    if not large:
+        return None
+    return say(
+        Lang.EN,
+        "feeds.large.health",
+        count=len(large),
+        events=f"{large[0][1]:,}",
+        limit_mb=LARGE_BYTES // 1_000_000,
+        limit_events=f"{LARGE_EVENTS:,}",
+    )

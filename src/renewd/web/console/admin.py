@@ -19,6 +19,7 @@ from renewd.core.notices import NoticeError, NoticeYearMissing
 from renewd.web.console.app import CONSOLE, LANG, SESSION, Console, redirect
 from renewd.web.console.pages import visible_groups
 from renewd.web.console.source import UploadQuotaFull
+from renewd.web.publisher import large_feed_words
 
 UPLOAD_LIMIT = 100 * 1024 * 1024
 ROSTER_SUFFIXES = (".csv", ".xlsx", ".toml")
@@ -46,8 +47,15 @@ async def feeds_page(request: web.Request) -> web.StreamResponse:
             ):
                 continue
             shown.append((spec, cache.urls(spec.name)))
+    lang = request.get(LANG, console.settings.language)
+    names = {spec.name for spec, _ in shown}
+    large = large_feed_words(cache, lang, names) if cache is not None else []
     return console.render(
-        request, "feeds.html", feeds=shown, flash=request.query.get("msg") == "rotated"
+        request,
+        "feeds.html",
+        feeds=shown,
+        large=large,
+        flash=request.query.get("msg") == "rotated",
     )
 
 
