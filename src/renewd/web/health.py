@@ -12,7 +12,7 @@ from aiohttp.typedefs import Middleware
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from renewd.daemon.health import Health, HealthStatus, Metrics
-from renewd.web.publisher import large_feed_warning
+from renewd.web.feedsize import large_feed_warning
 from renewd.web.server import CACHE
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import hashlib
-from collections.abc import Callable, Container, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from email.utils import format_datetime
 from typing import Any
@@ -372,34 +372,3 @@ class FeedCache:
             page = build(self.spec(name), self.urls(name))
             self._pages[name] = page
         return page
-
-
-def large_feed_words(cache: FeedCache, lang: Lang, shown: Container[str]) -> list[str]:
-    """One warning per feed of `shown` past the size calendar apps hold, pointing to the group
-    feeds (the console's feeds page: signed in, so the feeds' titles may be named)."""
-    limits = {"limit_mb": LARGE_BYTES // 1_000_000, "limit_events": f"{LARGE_EVENTS:,}"}
-    words = []
-    for spec, events, size in cache.large():
-        if spec.name not in shown:
-            continue
-        mb = say(lang, "feeds.large.size", mb=f"{size / 1e6:.1f}") if size is not None else ""
-        words.append(
-            say(lang, "feeds.large", title=spec.title, events=f"{events:,}", size=mb, **limits)
-        )
-    return words
-
-
-def large_feed_warning(cache: FeedCache) -> str | None:
-    """The `/healthz` warning when any feed is past the size calendar apps hold (no titles:
-    /healthz is unauthenticated, and a group's title names a department)."""
-    large = cache.large()
-    if not large:
-        return None
-    return say(
-        Lang.EN,
-        "feeds.large.health",
-        count=len(large),
-        events=f"{large[0][1]:,}",
-        limit_mb=LARGE_BYTES // 1_000_000,
-        limit_events=f"{LARGE_EVENTS:,}",
-    )

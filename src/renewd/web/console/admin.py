@@ -19,7 +19,7 @@ from renewd.core.notices import NoticeError, NoticeYearMissing
 from renewd.web.console.app import CONSOLE, LANG, SESSION, Console, redirect
 from renewd.web.console.pages import visible_groups
 from renewd.web.console.source import UploadQuotaFull
-from renewd.web.publisher import large_feed_words
+from renewd.web.feedsize import large_feed_words
 
 UPLOAD_LIMIT = 100 * 1024 * 1024
 ROSTER_SUFFIXES = (".csv", ".xlsx", ".toml")
