@@ -415,7 +415,7 @@ def test_healthz_speaks_of_a_roster_only_once_its_feeds_are_published(
 ) -> None:
     """/healthz said "ok" for a fixed roster while the old feeds were still being served (CI saw
     it): a feed reader that trusted it read yesterday's calendar. Now health follows the feeds."""
-    bad = ROSTER + "1003,王五,市场部,2027-02-30,wangwu\n"
+    bad = ROSTER + "1003,王五,市场部,2026-09-31,wangwu\n"  # HR's steps inside 120 days
     config = make_config(roster=bad)
     clock = Clock(at(PERMIT_DUE - dt.timedelta(days=3), 10))
     seen: list[str] = []
@@ -434,7 +434,7 @@ def test_healthz_speaks_of_a_roster_only_once_its_feeds_are_published(
 
             daemon.publish = observed  # type: ignore[method-assign]
             roster = config.parent / "people.csv"
-            roster.write_text(ROSTER + "1003,王五,市场部,2027-02-28,wangwu\n", encoding="utf-8")
+            roster.write_text(ROSTER + "1003,王五,市场部,2026-09-30,wangwu\n", encoding="utf-8")
             assert await daemon.reload()
             status, body = await health(daemon)
             assert (status, body["status"]) == (200, "ok")
