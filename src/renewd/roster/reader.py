@@ -174,9 +174,10 @@ def _people(path: Path, tables: _Tables, limits: RosterLimits) -> _Loaded:
     people: list[tuple[Person, int | str]] = []
     bad_rows: list[tuple[int | str, str, str]] = []
     seen_rows = 0
+    memo: dict[tuple[str, type, Any], Any] = {}
     for row, cells in tables.rows:
         seen_rows += 1
-        person = _person(file, path.name, row, tables.headers, cells, problems, limits)
+        person = _person(file, path.name, row, tables.headers, cells, problems, limits, memo)
         if isinstance(person, Person):
             people.append((person, row))
         else:
@@ -305,10 +306,12 @@ def _person(
     cells: Mapping[str, Any],
     problems: list[Problem],
     limits: RosterLimits,
+    memo: dict[tuple[str, type, Any], Any] | None = None,
 ) -> Person | tuple[int | str, str, str]:
     """One row's raw cells -> a Person, or (row, id, group) after recording every bad cell.
 
-    Only the cells present are parsed: on a 100,000-row roster most columns are empty."""
+    Only the cells present are parsed (most are empty); `memo` keeps what a cell of the columns
+    that repeat (dates, departments, yes/no...) parsed to, problem or value, for later rows."""
     before = len(problems)
     values: dict[str, Any] = {}
     for field, raw in cells.items():
@@ -318,17 +321,19 @@ def _person(
                 continue
         elif raw is None:
             continue
-        try:
-            if isinstance(raw, str) and len(raw) > limits.max_cell_chars:
-                raise CellError(
-                    f"{len(raw):,} characters, over [roster] max_cell_chars"
-                    f" = {limits.max_cell_chars:,}"
-                )
-            value = _PARSERS[field](raw)
-            _check_years(value, limits)
+        if memo is not None and field in _MEMO_FIELDS and isinstance(raw, _HASHABLE):
+            key = (field, type(raw), raw)  # 1, 1.0 and True are equal keys
+            value = memo.get(key, _MISSING)
+            if value is _MISSING:
+                if len(memo) >= _MEMO_SIZE:  # a roster of unique values: stay bounded
+                    memo.clear()
+                value = memo[key] = _parsed(field, raw, limits)
+        else:
+            value = _parsed(field, raw, limits)
+        if isinstance(value, CellError):
+            problems.append(Problem(file, str(value), row, headers[field], shown_value(field, raw)))
+        else:
             values[field] = value
-        except CellError as exc:
-            problems.append(Problem(file, str(exc), row, headers[field], shown_value(field, raw)))
     for field in REQUIRED:
         if field in headers and is_blank(cells.get(field)):
             problems.append(Problem(file, "missing required value", row, headers[field]))
@@ -339,6 +344,29 @@ def _person(
         progress = Progress(**{f: values.pop(f) for f in PROGRESS_FIELDS if f in values})
     where = f"row {row}" if isinstance(row, int) else row
     return Person(**values, progress=progress, source=f"{name}, {where}")
+
+
+# Columns whose cells repeat down a big roster: parsed once per distinct cell (`_person`).
+_MEMO_FIELDS = frozenset(
+    {"permit_expires", "group", "changes", "has_points", "lang", "tags", *PROGRESS_FIELDS}
+)
+_MEMO_SIZE = 50_000
+_HASHABLE = (str, int, float, dt.date)
+_MISSING = object()
+
+
+def _parsed(field: str, raw: Any, limits: RosterLimits) -> Any:
+    """One cell's value, or the CellError that says what is wrong with it."""
+    try:
+        if isinstance(raw, str) and len(raw) > limits.max_cell_chars:
+            raise CellError(
+                f"{len(raw):,} characters, over [roster] max_cell_chars = {limits.max_cell_chars:,}"
+            )
+        value = _PARSERS[field](raw)
+        _check_years(value, limits)
+    except CellError as exc:
+        return exc
+    return value
 
 
 def _check_years(value: Any, limits: RosterLimits) -> None:
