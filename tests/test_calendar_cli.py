@@ -82,7 +82,8 @@ def body_of(sink: Sink, needle: str) -> str:
 
 
 def sequences(out: Path) -> dict[str, int]:
-    feed = icalendar.Calendar.from_ical((out / "all.ics").read_bytes())
+    # the holder's own feed: HR's feeds carry only HR's steps (the holder's renewal is his)
+    feed = icalendar.Calendar.from_ical((out / "person-1001.ics").read_bytes())
     return {str(e["UID"]): int(e.get("SEQUENCE", 0)) for e in feed.walk("VEVENT")}
 
 
