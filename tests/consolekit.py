@@ -8,20 +8,23 @@ with running(config, now) as server:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import io
 import re
 import sqlite3
-import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 import requests
 
 from netkit import free_port
+from renewd.cli import main
 from renewd.daemon.runtime import Daemon
 from renewd.store.database import DB_NAME
 
@@ -67,13 +70,16 @@ def console_config(folder: Path, extra: str = "") -> Path:
 
 
 def add_user(config: Path, name: str, *flags: str, password: str = PASSWORD) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "renewd", "user", "add", name, *flags, "-c", str(config)],
-        input=password + "\n",
-        text=True,
-        check=True,
-        capture_output=True,
-    )
+    """`renewd user add`, in this process (a subprocess per account was most of a console
+    test's set-up): the password on stdin, as a script gives it."""
+    out = io.StringIO()
+    with (
+        mock.patch.object(sys, "stdin", io.StringIO(password + "\n")),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(out),
+    ):
+        code = main(["user", "add", name, *flags, "-c", str(config)])
+    assert code == 0, out.getvalue()
 
 
 @contextmanager
