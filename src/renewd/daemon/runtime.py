@@ -3,12 +3,11 @@ scheduler, the feed server and reloads.
 
 The daemon's state is one `Snapshot` (settings, roster, calendar, channels, the day's plans),
 built in a worker thread and swapped in with one assignment; feeds and delivery passes read it.
-READY comes once the roster is read and the server listens; the first plans follow in the
-background (`renewd.daemon.startup`).
-Everyone is planned once per day change, roster, configuration or calendar change (an imported
-holiday notice too; `renewd_full_plans_total` in /metrics); progress recorded with `renewd done`
-replans only the people it concerns. A roster that cannot be read or cannot be planned keeps the
-last good snapshot and turns /healthz to 503 with the reason.
+READY comes once the roster is read and the server listens; the first plans follow
+(`renewd.daemon.startup`). Everyone is planned once per day change, roster, configuration or
+calendar change (an imported holiday notice too; `renewd_full_plans_total` in /metrics); progress
+recorded with `renewd done` replans only the people it concerns. A roster that cannot be read or
+cannot be planned keeps the last good snapshot and turns /healthz to 503 with the reason.
 
 APScheduler only wakes us up; the state database is the source of truth for what was sent. Its
 jobs call the job functions below, which tests call directly with an injected clock:
@@ -47,6 +46,7 @@ from renewd.core.model import PersonPlan
 from renewd.core.schedule import reminder_day
 from renewd.daemon.console_port import DaemonSource, attach_console
 from renewd.daemon.health import Health, Metrics
+from renewd.daemon.memory import release
 from renewd.daemon.refresh import Refresher
 from renewd.daemon.reloads import Reloads
 from renewd.daemon.scheduling import schedule_jobs
@@ -181,6 +181,7 @@ class Daemon:
                 known = isinstance(said, RenewdError)
                 log.error("delivery pass (%s) failed: %s", why, said, exc_info=not known)
                 return
+            await asyncio.to_thread(release)  # the pass's peak, back to the system
             self.health.last_sweep_ok = time.monotonic()
             self.health.last_sweep_error = None
             owed = self.state.owed(self.db)

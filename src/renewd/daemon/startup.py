@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 
 from renewd.daemon.health import Health
+from renewd.daemon.memory import release
 from renewd.daemon.refresh import RosterRead
 from renewd.daemon.reloads import Reloads
 
@@ -58,6 +59,7 @@ class FirstPlans:
             log.error("starting without a roster; fix it and it will be picked up")
         else:
             log.info("everyone planned in %.1fs", time.monotonic() - started)
+        await asyncio.to_thread(release)  # the planning's peak, back to the system
         then()
 
     async def wait(self) -> None:
