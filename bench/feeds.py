@@ -3,7 +3,8 @@
     .venv/bin/python bench/feeds.py [--quick]
 
 HR's feed: the all-people feed of 20,000 people as the server publishes it (masked names with
-ids, short descriptions, `[feeds] window_days`), at the default window and a 90-day one.
+ids, short descriptions, HR's events only, `[feeds] window_days`), at the default window (120)
+and at 400 days (the default before issue 20).
 Render: events built from plans of synthetic people, stamped from an in-memory store, written by
 renewd's writer (and, for reference, by icalendar at 1,000 events). Memory: what a FeedCache
 refreshed for 10,000 people keeps (RSS and tracemalloc, each in a fresh process). Serve: a
@@ -177,7 +178,7 @@ def bench_hr_feed(people_count: int) -> None:
     pl = planner()
     people = crowd(people_count)
     plans = pl.plan_all(people, TODAY)
-    for window in (400, 90):
+    for window in (FeedsSettings().window_days, 400):  # the default; the old default
         with tempfile.TemporaryDirectory() as tmp:
             conf = settings(Path(tmp)).model_copy(
                 update={"feeds": FeedsSettings(window_days=window)}
