@@ -222,6 +222,33 @@ def test_new_expiry_starts_the_next_cycle_once_this_one_is_finished(planner: Pla
     assert plan.cycle == D("2026-10-20")
 
 
+def test_a_finished_cycle_without_a_new_expiry_goes_on_a_year_later_estimated(
+    planner: Planner,
+) -> None:
+    """Nobody recorded the new expiry: once the old one has passed, the next cycle is planned
+    at E + 1 year, marked estimated, so the holder is not silent for good next year."""
+    done = Progress(
+        permit_renewed_on=D("2026-09-22"),
+        points_approved_on=D("2026-10-09"),
+        notice_collected_on=D("2026-10-12"),
+    )
+    finished = person("2026-10-20", progress=done)
+    before = planner.plan(finished, D("2026-10-20"))  # until E: the finished cycle, as before
+    assert (before.cycle, before.expiry_estimated) == (D("2026-10-20"), False)
+    after = planner.plan(finished, D("2026-10-21"))
+    assert (after.cycle, after.expiry_estimated) == (D("2027-10-20"), True)
+    assert all(m.done_on is None for m in after.milestones)  # last year's facts stay last year's
+    assert due(after, K.EXPIRY) == D("2027-10-20")
+    recorded = person("2026-10-20", progress=replace(done, new_permit_expires=D("2027-10-18")))
+    plan = planner.plan(recorded, D("2026-10-21"))
+    assert (plan.cycle, plan.expiry_estimated) == (D("2027-10-18"), False)
+    open_ = replace(done, points_approved_on=None, notice_collected_on=None)
+    unfinished = person("2026-10-20", progress=open_)
+    assert planner.plan(unfinished, D("2026-10-21")).cycle == D("2026-10-20")  # still overdue
+    leap = person("2028-02-29", has_points=False, progress=Progress(D("2028-02-10")))
+    assert planner.plan(leap, D("2028-03-01")).cycle == D("2029-02-28")
+
+
 def test_person_without_points_gets_only_permit_milestones(planner: Planner) -> None:
     plan = planner.plan(person("2026-10-20", has_points=False), D("2026-08-01"))
     assert [m.kind for m in plan.milestones] == [

@@ -207,3 +207,28 @@ def test_a_reader_is_not_told_the_same_steps_on_the_next_pass_day(
     # HR: the application opens on Thursday 12-17 and is told then; Friday's reminder (three
     # days before, brought forward from Saturday) would repeat it; Monday's (one day) goes.
     assert desk[:3] == ["2026-12-17", "2026-12-21", "2026-12-22"]
+
+
+def test_next_year_goes_on_from_an_estimated_expiry_until_the_new_one_is_recorded(
+    tmp_path: Path, smtp: tuple[Sink, int]
+) -> None:
+    """Nobody recorded the new expiry after last year's renewal: the holder is not silent for
+    good; next year's reminders come on E + 1 year and say it is an estimate, until it is
+    recorded."""
+    sink, port = smtp
+    path = config(tmp_path, port, [ZHANG])
+    last_year = [
+        ["1001", "permit", "--on", "2026-12-22"],
+        ["1001", "approved", "--on", "2027-01-08"],
+        ["1001", "collected", "--on", "2027-01-11"],
+    ]
+    inbox = season(sink, path, "2027-10-25", "2027-11-30", {"2027-10-25": last_year})[HOLDER]
+    assert inbox, "silent a year on"
+    estimate = "尚未登记新的居住证有效期：到期日 2028-01-20（周四）是按上次到期日加一年估算的"
+    assert all(estimate in m.body for m in inbox), [m.body for m in inbox]
+    assert all("本年度续办已完成" not in m.text for m in inbox)  # told last year, not again
+    new_expiry = ["1001", "collected", "--on", "2027-01-11", "--new-expiry", "2028-01-18"]
+    recorded = {"2027-12-01": [new_expiry]}
+    later = season(sink, path, "2027-12-01", "2027-12-31", recorded)[HOLDER]
+    assert later
+    assert all(estimate not in m.body for m in later)

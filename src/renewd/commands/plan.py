@@ -64,6 +64,7 @@ def plan_json(plan: PersonPlan) -> dict[str, Any]:
         "feasible": plan.feasible,
         "gap_days": plan.gap_days,
         "provisional": plan.provisional,
+        "expiry_estimated": plan.expiry_estimated,
         "escalate": plan.escalate,
         "projected_approval": _iso(plan.projected_approval),
         "critical_dates_at_risk": [c.date.isoformat() for c in plan.critical_at_risk],

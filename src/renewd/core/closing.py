@@ -56,7 +56,8 @@ def finished(plan: PersonPlan, today: dt.date) -> Finished | None:
     if last is None:
         return None
     if plan.person.permit_expires < plan.cycle:
-        found = Finished(plan.person.permit_expires, plan.cycle, last, True)
+        new = None if plan.expiry_estimated else plan.cycle  # E + 1 year is no recorded expiry
+        found = Finished(plan.person.permit_expires, new, last, True)
     else:
         steps = [m for m in plan.milestones if m.kind in _STEPS]
         collect = plan.milestone(K.COLLECT_NOTICE)

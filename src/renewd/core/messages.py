@@ -198,6 +198,8 @@ def _plan_notes(plan: PersonPlan, items: Sequence[Item], today: dt.date, lang: L
     lapsed = lapsed_note(plan, today, lang)
     if lapsed:
         notes.append(lapsed)
+    if plan.expiry_estimated:
+        notes.append(say(lang, "note.expiry_estimated", expires=date(plan.cycle, lang)))
     kinds = {i.reminder.kind for i in items}
     if kinds & {K.PREPARE, K.PERMIT_RENEWAL} and any(_lead(i.reminder) > 0 for i in items):
         notes.append(say(lang, "note.risk"))

@@ -76,6 +76,14 @@ class CriticalDate:
     label: str = ""
 
 
+def a_year_on(day: dt.date) -> dt.date:
+    """The same day a year later (29 February: the 28th), as a permit's endorsement extends it."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
 @dataclass(frozen=True)
 class Progress:
     """What has been done in the current cycle. Later dates win when sources disagree."""
@@ -172,6 +180,8 @@ class PersonPlan:
     projected_approval: dt.date | None
     critical_at_risk: tuple[CriticalDate, ...] = ()
     estimated_years: tuple[int, ...] = ()  # years whose holiday notice a provisional date lacks
+    # `cycle` is the last expiry + 1 year: that cycle finished and no new expiry was recorded
+    expiry_estimated: bool = False
 
     @property
     def escalate(self) -> bool:

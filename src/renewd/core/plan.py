@@ -31,6 +31,7 @@ from renewd.core.model import (
     Progress,
     Status,
     Step,
+    a_year_on,
 )
 from renewd.core.policy import Policy
 from renewd.core.progress import implied, kind_of
@@ -176,16 +177,15 @@ class Planner:
         return days.changed if profile is Profile.CHANGED else days.unchanged
 
     def cycle_of(self, person: Person, today: dt.date) -> tuple[dt.date, Progress]:
-        """The permit expiry being renewed, and the progress that belongs to it.
-
-        A recorded `new_permit_expires` starts the next cycle once this one is finished: the
-        permit is renewed and, for a person with points, the points are approved and the notice
-        collected (or its collection day has passed).
+        """The permit expiry being renewed, and the progress that belongs to it. Once it is
+        finished (the permit renewed and, with points, the points approved and the notice
+        collected or its day passed) the next cycle starts: at the recorded `new_permit_expires`,
+        or once E has passed without one at E + 1 year (`expiry_estimated`) until it is recorded.
         """
         cycle = person.permit_expires
         progress = current_progress(person.progress, cycle)
-        if progress.new_permit_expires is not None and self._finished(person, progress, today):
-            nxt = progress.new_permit_expires
+        nxt = progress.new_permit_expires or (a_year_on(cycle) if today > cycle else None)
+        if nxt is not None and self._finished(person, progress, today):
             # The 180-day cut-off drops the finished cycle's facts; the new cycle's stay.
             return nxt, current_progress(person.progress, nxt)
         return cycle, progress
@@ -231,6 +231,8 @@ class Planner:
             milestones=milestones,
             projected_approval=projected.date if person.has_points else None,
             critical_at_risk=at_risk,
+            expiry_estimated=cycle
+            not in (person.permit_expires, person.progress.new_permit_expires),
         )
 
     def _estimated_years(self, milestones: tuple[Milestone, ...]) -> tuple[int, ...]:

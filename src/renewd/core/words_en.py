@@ -128,6 +128,9 @@ EN: dict[str, str] = {
     "note.lapsed.restart": "The residence permit expired on {expired} and the late-endorsement"
     " limit, {grace}, has passed: the years of residence start again. Endorse it as soon as you"
     " can; your employer then renews the points.",
+    "note.expiry_estimated": "No new permit expiry is recorded: the expiry {expires} is the"
+    " last one plus a year, and the dates above follow from it. Tell HR the new permit's expiry"
+    " (or record it on the console) and they will follow it.",
     "critical.section": "Critical dates",
     "critical.head": "{label}: {date}",
     "critical.left": "in {n} days",

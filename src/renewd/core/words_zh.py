@@ -107,6 +107,8 @@ ZH: dict[str, str] = {
     "请最迟于 {grace}（含当日）补办签注，居住年限连续计算。",
     "note.lapsed.restart": "居住证已于 {expired}到期，逾期签注的期限 {grace} 已过，居住年限将重新"
     "计算；仍请尽快办理签注，之后由单位办理积分续办。",
+    "note.expiry_estimated": "尚未登记新的居住证有效期：到期日 {expires}是按上次到期日加一年"
+    "估算的，以上日期随之推算；请把新证的有效期告知单位人事（或在控制台登记），日期将随之更新。",
     "critical.section": "关键日期",
     "critical.head": "{label}：{date}",
     "critical.left": "还有 {n} 天",
