@@ -328,3 +328,20 @@ def test_the_person_page_says_when_and_what_each_message_carried(write: Write) -
     assert "2026-06-15 10:00" in history
     assert "首次状态" in history or "居住证签注" in history
     assert ">message<" not in history
+
+
+def test_an_estimated_next_expiry_is_marked_on_the_person_page(write: Write) -> None:
+    """Last cycle finished, its expiry passed, no new expiry recorded: the page shows the next
+    cycle at a year on and says it is an estimate (as `plan --json` and the holder's mail do)."""
+    write(
+        "people.csv",
+        "工号,姓名,部门,居住证到期日,居住证续签日期,积分核定日期,通知单领取日期\n"
+        "E001,张三,研发部,2026-05-20,2026-04-20,2026-05-06,2026-05-08\n"
+        "E002,李四,研发部,2026-09-30,,,\n",
+    )
+    with running(own_config(write), NOW) as served:
+        web = sign_in(served, "admin")
+        page = web.get(served.url("/people/E001")).text
+        assert re.search(r'id="cycle">2027-05-20<', page)
+        assert "估算：上次到期日加一年，尚未登记新的有效期" in page
+        assert 'id="expiry-estimated"' not in web.get(served.url("/people/E002")).text

@@ -59,6 +59,7 @@ CONSOLE_EN: dict[str, str] = {
     "console.passed": "passed",
     "console.implied_by": "(implied by {step})",
     "console.gap_legend": "projected gap",
+    "console.expiry_estimated": "estimated: the last expiry plus a year; no new expiry recorded",
     "console.provisional": "provisional (holiday notice not out)",
     "console.rest_day": "rest day",
     "console.makeup_day": "make-up working day",

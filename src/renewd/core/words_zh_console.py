@@ -59,6 +59,7 @@ CONSOLE_ZH: dict[str, str] = {
     "console.passed": "已过",
     "console.implied_by": "（{step}已记录，可推定）",
     "console.gap_legend": "预计积分中断",
+    "console.expiry_estimated": "估算：上次到期日加一年，尚未登记新的有效期",
     "console.provisional": "暂定（放假通知未发布）",
     "console.rest_day": "休息日",
     "console.makeup_day": "调休上班",
