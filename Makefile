@@ -31,7 +31,7 @@ PACKAGE ?= .
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,postgresql]'
 	touch $(STAMP)
 
 # `make run` works on ./renewd.toml: the example config with its state in ./state (the example

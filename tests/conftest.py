@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from netkit import Sink, smtp_server
+from pgkit import PgServer, running_postgres
 from renewd.channels.base import Channel, Result
 from renewd.channels.formatting import render
 from renewd.channels.settings import ChannelType, ConsoleChannelSettings
@@ -34,7 +35,7 @@ from renewd.core.workdays import WorkdayCalendar
 from renewd.roster.assemble import PartialRoster
 from renewd.roster_read import read_roster
 from renewd.settings import Settings
-from renewd.store.database import Database
+from renewd.store.database import DB_NAME, Database
 from renewd.store.records import RosterRecords, keep
 
 NOW_TZ = dt.timezone(dt.timedelta(hours=8))
@@ -137,9 +138,29 @@ def load_keeping(files: Sequence[Path], db: Database) -> PartialRoster:
     return partial
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PgServer]:
+    """A real PostgreSQL for this test session (skipped without it, except under CI=true)."""
+    with running_postgres() as server:
+        yield server
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked `both_databases` that use `db` run on SQLite and on PostgreSQL."""
+    if "db" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_databases"):
+        metafunc.parametrize(
+            "db", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+        )
+
+
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database.in_dir(tmp_path / "state")
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """The state database: SQLite in tmp_path, or (param "postgresql") a fresh PostgreSQL one."""
+    if getattr(request, "param", "sqlite") == "postgresql":
+        server = request.getfixturevalue("postgres")
+        database = Database.postgresql(server.fresh(), None, tmp_path / "state" / DB_NAME)
+    else:
+        database = Database.in_dir(tmp_path / "state")
     yield database
     database.close()
 

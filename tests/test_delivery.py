@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+import pytest
+
 from conftest import EXPIRES, PERMIT_DUE, Recorder, at, person, settings
 from renewd.core.model import MilestoneKind, Person, Progress
 from renewd.core.plan import Planner
@@ -12,6 +14,8 @@ from renewd.core.reminders import MessageKey
 from renewd.delivery.passes import Delivery, PassReport
 from renewd.store.database import Database
 from renewd.store.delivery_rows import DeliveryStatus
+
+pytestmark = pytest.mark.both_databases  # the `db` fixture: SQLite and PostgreSQL
 
 GROUPED = {
     "channels": [{"name": "rec", "type": "console"}, {"name": "hr", "type": "console"}],
@@ -248,7 +252,7 @@ def test_overlapping_passes_send_one_digest(db: Database, planner: Planner) -> N
     # reminders, wins none of them, and must not send a digest of its own.
     hr = Recorder("hr", personal=False)
     first = make(db, {"rec": Recorder("rec"), "hr": hr})
-    stale = make(Database(db.path), {"rec": Recorder("rec"), "hr": hr})
+    stale = make(db.again(), {"rec": Recorder("rec"), "hr": hr})
     day = PERMIT_DUE - dt.timedelta(days=3)
     renewed = Progress(permit_renewed_on=PERMIT_DUE - dt.timedelta(days=12))
     people = [person(f"E{i:03}", progress=renewed) for i in range(5)]

@@ -23,7 +23,7 @@ from renewd.core.routing import AddressField
 from renewd.delivery.passes import Delivery, PassReport
 from renewd.store.database import Database
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.both_databases]
 
 # Only the permit renewal reminds, and no group digest: one delivery row per person and channel.
 ONLY_PERMIT: dict[str, list[int]] = {

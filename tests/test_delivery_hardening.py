@@ -16,6 +16,8 @@ from renewd.store.accounts import Accounts
 from renewd.store.database import Database
 from renewd.store.moves import MoveStore
 
+pytestmark = pytest.mark.both_databases  # the `db` fixture: SQLite and PostgreSQL
+
 
 def pass_on(
     delivery: Delivery, planner: Planner, people: list[Person], day: dt.date, hour: int = 9
@@ -80,7 +82,6 @@ def test_a_leavers_data_is_purged_after_retain_days(db: Database, planner: Plann
         " noted_at, claimed_on) VALUES ('E002', '2026-06-30', 'expiry', '2026-06-01',"
         " '2026-06-02', 0, 'notice', '2026-06-01T09:00:00', '2026-06-01')"
     )
-    db.conn.commit()
     pass_on(delivery, planner, [stays], day + dt.timedelta(days=1))
     pass_on(delivery, planner, [stays], day + dt.timedelta(days=10))
     assert count(db, of_e002) > 0  # kept for retain_days

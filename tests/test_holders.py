@@ -24,7 +24,7 @@ from renewd.delivery.passes import Delivery
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.both_databases]
 
 ONLY_PERMIT: dict[str, list[int]] = {
     k.value: [] for k in MilestoneKind if k is not MilestoneKind.PERMIT_RENEWAL

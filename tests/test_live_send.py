@@ -49,7 +49,7 @@ def test_a_send_longer_than_stale_sending_seconds_is_not_stolen(
     )
     first.start()
     time.sleep(2.0)  # the first send is in flight, its claim older than stale_sending_seconds
-    other = Database(db.path)  # another process's connection
+    other = db.again()  # another process's connection
     try:
         later = at(DAY) + dt.timedelta(seconds=2)
         Delivery(other, conf, {"rec": rec}).run_pass(plans, DAY, later)

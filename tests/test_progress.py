@@ -18,6 +18,8 @@ from renewd.core.progress import (
     step_of,
 )
 
+pytestmark = pytest.mark.both_databases  # the `db` fixture: SQLite and PostgreSQL
+
 D = dt.date.fromisoformat
 TODAY = D("2026-06-20")
 

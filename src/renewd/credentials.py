@@ -1,6 +1,7 @@
 """Where channel secrets come from, highest first: `$CREDENTIALS_DIRECTORY/<channel>.<key>`
 (systemd `LoadCredential=`), the environment variable `RENEWD_<CHANNEL>_<KEY>`, the config file.
-The `[smtp]` table's password likewise: `smtp.password`, `RENEWD_SMTP_PASSWORD`.
+The `[smtp]` table's password likewise: `smtp.password`, `RENEWD_SMTP_PASSWORD`; the password of
+a PostgreSQL `[state] database`: `state.database.password`, `RENEWD_STATE_DATABASE_PASSWORD`.
 
 A credential that exists but cannot be read is a configuration error naming the file, never its
 content.
@@ -47,6 +48,11 @@ def with_secrets(data: dict[str, Any], environ: Mapping[str, str]) -> dict[str, 
         password = _secret(SMTP, "password", environ)
         if password:
             data = {**data, SMTP: {**smtp, "password": password}}
+    state = data.get("state")
+    if isinstance(state, dict) and state.get("database"):
+        password = _secret("state.database", "password", environ)
+        if password:
+            data = {**data, "state": {**state, "database_password": password}}
     channels = data.get("channels")
     if not isinstance(channels, list):
         return data

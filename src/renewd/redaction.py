@@ -84,6 +84,7 @@ def register(settings: _Configured) -> None:
     """Every secret the configuration holds (the `[smtp]` password too, used or not)."""
     smtp = getattr(settings, "smtp", None)
     register_secret(getattr(smtp, "password", None))
+    register_secret(getattr(getattr(settings, "state", None), "database_password", None))
     for channel in settings.channels:
         for secret in channel.secrets():
             register_secret(secret)

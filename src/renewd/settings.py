@@ -92,6 +92,18 @@ class StateSettings(_Section):
     dir: Path = Path("/var/lib/renewd")
     # A person who left the roster: his delivery log, progress and feed stamps are purged after.
     retain_days: int = Field(default=400, ge=1)
+    # Unset: the SQLite file in `dir`. `postgresql://user@host:port/name`: every table there,
+    # shared by every instance (issue 21); its password only from the credential
+    # `state.database.password` or RENEWD_STATE_DATABASE_PASSWORD (never in the URL).
+    database: str | None = None
+    database_password: str | None = Field(default=None, repr=False)
+
+    @field_validator("database")
+    @classmethod
+    def _postgresql_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must be a postgresql:// URL (leave it out for the SQLite file)")
+        return value
 
 
 class ServerSettings(_Section):

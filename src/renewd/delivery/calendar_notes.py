@@ -18,7 +18,6 @@ plan rests on an estimated year from `[calendar] warn_from`, with the command th
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
@@ -42,6 +41,7 @@ from renewd.delivery.routes import routes_of, signature_of
 from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.delivery_rows import NewDelivery
+from renewd.store.dialect import Connection
 from renewd.store.moves import MoveStore, Note
 
 Personal = tuple[str, str]  # (channel, address)
@@ -71,7 +71,7 @@ class CalendarMail:
         self.ask: set[str] = set()  # escalation channels still to ask this week
         self.asked: set[str] = set()  # ... and those this pass asks
 
-    def begin(self, conn: sqlite3.Connection | None = None) -> None:
+    def begin(self, conn: Connection | None = None) -> None:
         """Read the pending notes (on `conn`, inside the claim transaction) and who hears each.
         Notes of people not in the plans (a leaver) stay pending."""
         self.notes = [n for n in self.store.pending(conn) if n.move.person in self.people]
@@ -124,7 +124,7 @@ class CalendarMail:
 
     # -- what is left ------------------------------------------------------------------------
 
-    def rest(self, conn: sqlite3.Connection | None = None) -> list[NewDelivery]:
+    def rest(self, conn: Connection | None = None) -> list[NewDelivery]:
         """A message of its own for every recipient no message of the pass carried a note to,
         and this week's estimate warning; with `conn`, the notes are claimed on it."""
         out: list[NewDelivery] = []

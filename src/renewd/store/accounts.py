@@ -21,16 +21,17 @@ import hashlib
 import json
 import re
 import secrets
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from renewd.core.errors import UsageError
 from renewd.store.database import Database
+from renewd.store.dialect import Connection
 from renewd.store.signins import RESERVATIONS, SignInThrottle
 
 SCHEMA = [
@@ -173,7 +174,7 @@ def generate_password() -> str:
     return secrets.token_urlsafe(9)
 
 
-def _admins_besides(conn: sqlite3.Connection, name: str) -> int:
+def _admins_besides(conn: Connection, name: str) -> int:
     row = conn.execute(
         "SELECT COUNT(*) FROM console_account WHERE admin = 1 AND name != ?", (name,)
     ).fetchone()
@@ -331,10 +332,10 @@ class Accounts:
         ]
 
 
-def _is_admin(conn: sqlite3.Connection, name: str) -> bool:
+def _is_admin(conn: Connection, name: str) -> bool:
     row = conn.execute("SELECT admin FROM console_account WHERE name = ?", (name,)).fetchone()
     return bool(row and row[0])
 
 
-def _account(row: sqlite3.Row) -> Account:
+def _account(row: Any) -> Account:
     return Account(row["name"], bool(row["admin"]), frozenset(json.loads(row["groups"])))

@@ -53,8 +53,7 @@ class Claims:
         added = 0
         with self.db.transaction() as conn:
             for d in build():
-                cur = conn.execute(INSERT, insert_values(d, at))
-                added += cur.rowcount
+                added += conn.execute(INSERT, insert_values(d, at)).fetchone() is not None
         return added
 
     def next_retry(self) -> float | None:

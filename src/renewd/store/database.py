@@ -9,6 +9,10 @@ daemon's start (`state_failure` turns what SQLite or the file system raised into
 one handler and the daemon's passes use it): 73 when the disk is full (or a file size limit was
 reached), 74 when the file is corrupt, 75 when another process holds it locked (or it is
 read-only for now).
+
+With `[state] database = "postgresql://…"` the same tables live in PostgreSQL, shared by every
+instance (`Database.of`; `renewd.store.postgres` connects, `renewd.store.dialect` holds what the
+two spell differently). A database that cannot be reached is temporary (75), as a locked file.
 """
 
 from __future__ import annotations
@@ -21,8 +25,10 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Protocol
 
 from renewd.core.errors import EX_CANTCREAT, EX_IOERR, EX_TEMPFAIL, ConfigError, RenewdError
+from renewd.store.dialect import POSTGRESQL, SQLITE, Connection, Dialect
 
 DB_NAME = "renewd.sqlite3"
 
@@ -71,6 +77,10 @@ def state_failure(exc: BaseException, path: Path | None = None) -> RenewdError |
             f"{where}: no room to write ({exc.strerror}): the disk is full or a file size limit"
             " was reached; free some space and start again"
         )
+    if _unreachable(exc):
+        return StateUnwritable(
+            f"the state database cannot be reached: {exc}; the next pass tries again"
+        )
     if not isinstance(exc, sqlite3.Error):
         return None
     where = path or (_opened[-1] if _opened else "the state database")
@@ -100,8 +110,46 @@ def state_failure(exc: BaseException, path: Path | None = None) -> RenewdError |
     return None
 
 
+def _no_table() -> tuple[type[Exception], ...]:
+    try:
+        from psycopg.errors import UndefinedTable
+    except ImportError:
+        return (sqlite3.OperationalError,)
+    return (sqlite3.OperationalError, UndefinedTable)
+
+
+NO_TABLE = _no_table()  # what reading a table not made yet raises
+
+
+class StateLocation(Protocol):
+    """Where the state is (`renewd.settings.StateSettings`)."""
+
+    @property
+    def dir(self) -> Path: ...
+
+    @property
+    def database(self) -> str | None: ...
+
+    @property
+    def database_password(self) -> str | None: ...
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """Whether `exc` is a PostgreSQL state database that failed to answer (down, restarting)."""
+    try:
+        import psycopg
+    except ImportError:
+        return False
+    return isinstance(exc, psycopg.OperationalError)
+
+
 class Database:
-    """A SQLite connection in WAL mode with per-component schema versions."""
+    """The state database: a SQLite connection in WAL mode, or a PostgreSQL one (`of`), with
+    per-component schema versions."""
+
+    dialect: Dialect = SQLITE
+    _again: tuple[str, str | None] = ("", None)
+    url: str | None = None  # a PostgreSQL database's URL, without its password
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -111,20 +159,20 @@ class Database:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             old = os.umask(0o077)
             try:
-                self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-                self.conn.execute("PRAGMA user_version").fetchone()  # creates the file now
+                conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+                conn.execute("PRAGMA user_version").fetchone()  # creates the file now
             finally:
                 os.umask(old)
             _opened.append(path)
-            self.conn.row_factory = sqlite3.Row
-            self.conn.execute("PRAGMA busy_timeout=5000")
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL survives crashes
-            self.conn.execute("PRAGMA foreign_keys=ON")
-            self.conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_version"
-                " (component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
-            )
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA busy_timeout=5000")
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL survives crashes
+            conn.execute("PRAGMA foreign_keys=ON")
+            self.conn: Connection = conn
+            self._sqlite: sqlite3.Connection | None = conn
+            self._lock: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
+            self._bootstrap()
         except (OSError, sqlite3.Error) as exc:
             clean = state_failure(exc, path)
             if clean is not None:
@@ -135,47 +183,117 @@ class Database:
     def in_dir(cls, state_dir: Path) -> Database:
         return cls(state_dir / DB_NAME)
 
-    def ensure_schema(self, component: str, steps: Sequence[str]) -> None:
-        """Apply the scripts of `steps` this database has not seen yet, each in a transaction."""
+    @classmethod
+    def of(cls, state: StateLocation) -> Database:
+        """The state database `[state]` names: PostgreSQL when `database` is set, else the
+        SQLite file in `dir`."""
+        if not state.database:
+            return cls.in_dir(state.dir)
+        return cls.postgresql(state.database, state.database_password, state.dir / DB_NAME)
+
+    @classmethod
+    def postgresql(cls, url: str, password: str | None, path: Path | None = None) -> Database:
+        from renewd.store.postgres import connect, safe_url
+
+        db = cls.__new__(cls)
+        conn = connect(url, password)
+        db.path = path or Path(DB_NAME)
+        db.url, db.dialect = safe_url(url), POSTGRESQL
+        db._again = (url, password)
+        db.conn, db._sqlite, db._lock = conn, None, conn.lock
+        db._bootstrap()
+        return db
+
+    def again(self) -> Database:
+        """Another connection to this database (another process's, in tests)."""
+        if self.dialect.shared:
+            url, password = self._again
+            return Database.postgresql(url, password, self.path)
+        return Database(self.path)
+
+    def where(self) -> str:
+        """The database, as messages name it (never a password)."""
+        return self.url or str(self.path)
+
+    def _bootstrap(self) -> None:
+        with self.transaction() as conn:
+            self._one_migrator(conn)
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version"
+                " (component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+            )
+
+    def _one_migrator(self, conn: Connection) -> None:
+        """Two instances starting at once on PostgreSQL change the schema one after the other
+        (a lock held until the transaction ends, so it works behind PgBouncer too)."""
+        if self.dialect.shared:
+            conn.execute("SELECT pg_advisory_xact_lock(2126021)")
+
+    def tables(self) -> set[str]:
+        """The names of the tables in this database."""
+        return {str(row[0]) for row in self.conn.execute(self.dialect.tables)}
+
+    def version(self, component: str) -> int:
         row = self.conn.execute(
             "SELECT version FROM schema_version WHERE component = ?", (component,)
         ).fetchone()
-        version = row["version"] if row else 0
-        for number, script in enumerate(steps[version:], start=version + 1):
-            with self.transaction():
-                for statement in script.split(";"):
+        return int(row["version"]) if row else 0
+
+    def ensure_schema(self, component: str, steps: Sequence[str]) -> None:
+        """Apply the scripts of `steps` this database has not seen yet, each in a transaction.
+        A database whose schema is newer than this release knows refuses to be used."""
+        while (version := self.version(component)) < len(steps):
+            with self.transaction() as conn:
+                self._one_migrator(conn)
+                if self.version(component) != version:  # another instance migrated meanwhile
+                    continue
+                for statement in steps[version].split(";"):
                     if statement.strip():
-                        self.conn.execute(statement)
-                self.conn.execute(
+                        conn.execute(self.dialect.script(statement))
+                conn.execute(
                     "INSERT INTO schema_version (component, version) VALUES (?, ?)"
                     " ON CONFLICT (component) DO UPDATE SET version = excluded.version",
-                    (component, number),
+                    (component, version + 1),
                 )
+        if version > len(steps):
+            raise ConfigError(
+                f"{self.where()}: the state's {component} tables are at version {version}, newer"
+                f" than this renewd knows ({len(steps)}): run the newer release"
+            )
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error. A database that cannot be
-        written raises a StateUnwritable (`DiskFull`, `StateLocked`, read-only) or StateCorrupt:
-        nothing of the transaction was kept."""
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
+    def transaction(self) -> Iterator[Connection]:
+        """BEGIN IMMEDIATE ... COMMIT (BEGIN on PostgreSQL), rolled back on any error. A
+        database that cannot be written raises a StateUnwritable (`DiskFull`, `StateLocked`,
+        read-only, unreachable) or StateCorrupt: nothing of the transaction was kept."""
+        with self._lock:
             try:
-                yield self.conn
-            except BaseException:
-                with contextlib.suppress(sqlite3.Error):
+                self.conn.execute(self.dialect.begin)
+                try:
+                    yield self.conn
+                except BaseException:
+                    with contextlib.suppress(Exception):
+                        self.conn.execute("ROLLBACK")
+                    raise
+                self.conn.execute("COMMIT")
+            except Exception as exc:
+                if not isinstance(exc, sqlite3.OperationalError) and not _unreachable(exc):
+                    raise
+                clean = state_failure(exc, self.path)
+                if clean is None:
+                    raise
+                with contextlib.suppress(Exception):
                     self.conn.execute("ROLLBACK")
-                raise
-            self.conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            clean = state_failure(exc, self.path)
-            if clean is None:
-                raise
-            with contextlib.suppress(sqlite3.Error):
-                self.conn.execute("ROLLBACK")
-            raise clean from None
+                raise clean from None
 
     def close(self) -> None:
-        self.conn.close()
+        if self._sqlite is not None:
+            self._sqlite.close()
+        else:
+            from renewd.store.postgres import PgConnection
+
+            if isinstance(self.conn, PgConnection):
+                self.conn.close()
 
 
 def copy_database(source: Path, target: Path) -> None:

@@ -91,7 +91,7 @@ class DeliveryLog:
         sql = f"SELECT * FROM delivery WHERE status IN ({', '.join('?' * len(only))})"
         args: tuple[object, ...] = tuple(only)
         if not only:
-            sql, args = "SELECT * FROM delivery WHERE 1", ()
+            sql, args = "SELECT * FROM delivery WHERE 1 = 1", ()
         if person is not None:
             sql += (
                 " AND (person = ? OR id IN (SELECT delivery FROM delivery_item WHERE person = ?))"
@@ -238,9 +238,9 @@ class DeliveryLog:
                     won.append(r)
             items: list[tuple[object, ...]] = []
             for d in deliveries(won):
-                cur = conn.execute(INSERT, insert_values(d, at))
-                if cur.rowcount == 1 and cur.lastrowid is not None:
-                    row_id = cur.lastrowid
+                new = conn.execute(INSERT, insert_values(d, at)).fetchone()
+                if new is not None:
+                    row_id = int(new[0])
                     for key in d.items:
                         person, cycle, kind, lead = columns(key)
                         items.append((row_id, person, cycle.isoformat(), kind, lead))

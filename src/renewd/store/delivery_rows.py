@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import sqlite3
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from renewd.core.letter import Format, Message
 from renewd.core.reminders import DigestKey, MessageKey, ReminderKey, parse_kind
+from renewd.store.dialect import Cursor
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,7 @@ class DeliveryRow:
     holder: str = ""  # who claimed it, while `sending`
 
 
-def _row(row: sqlite3.Row) -> DeliveryRow | None:
+def _row(row: Any) -> DeliveryRow | None:
     subject = subject_of(row["person"], row["cycle"], row["kind"], int(row["lead"]))
     if subject is None:
         log.warning("delivery row %s has unknown kind %r; left alone", row["id"], row["kind"])
@@ -142,15 +143,15 @@ def _row(row: sqlite3.Row) -> DeliveryRow | None:
     )
 
 
-def rows_of(cursor: sqlite3.Cursor) -> list[DeliveryRow]:
+def rows_of(cursor: Cursor) -> list[DeliveryRow]:
     return [r for r in map(_row, cursor) if r is not None]
 
 
 INSERT = (
     "INSERT OR IGNORE INTO delivery (person, cycle, kind, lead, part, channel, recipient, status,"
     " attempts, next_at, created_at, updated_at, late, title, body, format, mentions)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+)  # no row back when the delivery was there already
 
 
 def insert_values(d: NewDelivery, at: float) -> tuple[object, ...]:

@@ -6,11 +6,10 @@ Every read answers empty before the first delivery pass has made the tables.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from renewd.store.database import Database
+from renewd.store.database import NO_TABLE, Database
 from renewd.store.delivery_rows import DeliveryStatus
 
 OWED = (DeliveryStatus.FAILED, DeliveryStatus.DEAD)  # what the console shows and retries
@@ -57,7 +56,7 @@ class DeliveryViews:
                 f" updated_at FROM delivery WHERE status IN ({marks}) ORDER BY updated_at DESC",
                 [str(s) for s in statuses],
             ).fetchall()
-        except sqlite3.OperationalError:  # no delivery pass has run yet
+        except NO_TABLE:  # no delivery pass has run yet
             return []
         return [
             OwedRow(
@@ -81,7 +80,7 @@ class DeliveryViews:
             row = self.db.conn.execute(
                 "SELECT person, status FROM delivery WHERE id = ?", (number,)
             ).fetchone()
-        except sqlite3.OperationalError:
+        except NO_TABLE:
             return None
         return (row["person"], DeliveryStatus(row["status"])) if row else None
 
@@ -114,7 +113,7 @@ class DeliveryViews:
                     ids,
                 ):
                     carried.setdefault(item["delivery"], []).append(item["kind"])
-        except sqlite3.OperationalError:  # no delivery pass has run yet
+        except NO_TABLE:  # no delivery pass has run yet
             return []
         return [
             HistoryRow(

@@ -45,10 +45,7 @@ def _key_present(state_dir: Path, environ: Mapping[str, str]) -> bool:
 def _published_before(db: Database) -> bool:
     """A database of 0.1.0 has no fingerprint yet, but its feed tables tell."""
     for table in ("feed_published", "feed_tokens"):
-        exists = db.conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
-        ).fetchone()
-        if exists and db.conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
+        if table in db.tables() and db.conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
             return True
     return False
 

@@ -37,8 +37,7 @@ class Leavers:
         db.ensure_schema("leavers", SCHEMA)
 
     def _tables(self, names: tuple[str, ...] = PERSON_TABLES) -> list[str]:
-        rows = self.db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        present = {row[0] for row in rows}
+        present = self.db.tables()
         return [t for t in names if t in present]
 
     def update(self, present: Collection[str], today: dt.date, retain_days: int) -> list[str]:

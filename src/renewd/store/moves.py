@@ -16,13 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from renewd.core.model import MilestoneKind
 from renewd.core.moves import Move
 from renewd.store.database import Database
+from renewd.store.dialect import Connection
 
 SCHEMA = [
     """
@@ -99,7 +99,7 @@ class MoveStore:
             for row in self.db.conn.execute("SELECT * FROM calendar_seen")
         }
 
-    def digests(self, conn: sqlite3.Connection, years: Iterable[int]) -> dict[int, str]:
+    def digests(self, conn: Connection, years: Iterable[int]) -> dict[int, str]:
         """The recorded digest of each of `years` that was seen, read on `conn`."""
         wanted = set(years)
         return {
@@ -110,7 +110,7 @@ class MoveStore:
 
     def record(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         years: Mapping[int, tuple[str, frozenset[dt.date], frozenset[dt.date]]],
         moves: Iterable[Move],
         cause: str,
@@ -155,21 +155,21 @@ class MoveStore:
             rows,
         )
 
-    def asked(self, week: dt.date, conn: sqlite3.Connection | None = None) -> set[str]:
+    def asked(self, week: dt.date, conn: Connection | None = None) -> set[str]:
         """The channels asked to import the holiday notice in the week of Monday `week`."""
         rows = (conn or self.db.conn).execute(
             "SELECT channel FROM calendar_asked WHERE week = ?", (week.isoformat(),)
         )
         return {row[0] for row in rows}
 
-    def mark_asked(self, conn: sqlite3.Connection, week: dt.date, channels: Iterable[str]) -> None:
+    def mark_asked(self, conn: Connection, week: dt.date, channels: Iterable[str]) -> None:
         """Inside the caller's transaction (the one that claims the messages carrying it)."""
         conn.executemany(
             "INSERT OR IGNORE INTO calendar_asked (channel, week) VALUES (?, ?)",
             [(channel, week.isoformat()) for channel in channels],
         )
 
-    def pending(self, conn: sqlite3.Connection | None = None) -> list[Note]:
+    def pending(self, conn: Connection | None = None) -> list[Note]:
         conn = conn or self.db.conn
         return [
             Note(
@@ -189,7 +189,7 @@ class MoveStore:
             )
         ]
 
-    def claim(self, conn: sqlite3.Connection, ids: Iterable[int], today: dt.date) -> None:
+    def claim(self, conn: Connection, ids: Iterable[int], today: dt.date) -> None:
         conn.executemany(
             "UPDATE moved_note SET claimed_on = ? WHERE id = ? AND claimed_on IS NULL",
             [(today.isoformat(), i) for i in ids],

@@ -76,7 +76,7 @@ class NoticeStore:
                 return False
             cur = conn.execute(
                 "INSERT INTO holiday_notice (year, source, format, imported_at, digest)"
-                " VALUES (?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (
                     notice.year,
                     notice.source,
@@ -85,14 +85,11 @@ class NoticeStore:
                     key,
                 ),
             )
+            notice_id = int(cur.fetchone()[0])
             conn.executemany(
                 "INSERT INTO holiday_day (notice, day, name, off) VALUES (?, ?, ?, ?)",
-                [
-                    (cur.lastrowid, d.isoformat(), h.name, 1)
-                    for h in notice.holidays
-                    for d in h.days()
-                ]
-                + [(cur.lastrowid, m.date.isoformat(), m.name, 0) for m in notice.makeup],
+                [(notice_id, d.isoformat(), h.name, 1) for h in notice.holidays for d in h.days()]
+                + [(notice_id, m.date.isoformat(), m.name, 0) for m in notice.makeup],
             )
         return True
 

@@ -29,10 +29,10 @@ def reroute(
             (DeliveryStatus.CANCELLED, at, reason, row.id, row.status),
         )
         for d in deliveries if cur.rowcount == 1 else ():
-            new = conn.execute(INSERT, insert_values(d, at))
-            if new.rowcount == 1:
+            new = conn.execute(INSERT, insert_values(d, at)).fetchone()
+            if new is not None:
                 conn.execute(
                     "INSERT INTO delivery_item (delivery, person, cycle, kind, lead) SELECT"
                     " ?, person, cycle, kind, lead FROM delivery_item WHERE delivery = ?",
-                    (new.lastrowid, row.id),
+                    (int(new[0]), row.id),
                 )
