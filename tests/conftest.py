@@ -147,10 +147,17 @@ def postgres() -> Iterator[PgServer]:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Tests marked `both_databases` that use `db` run on SQLite and on PostgreSQL."""
-    if "db" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_databases"):
-        metafunc.parametrize(
-            "db", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+    marked = metafunc.definition.get_closest_marker
+    if "db" in metafunc.fixturenames and marked("both_databases"):
+        pg = pytest.param("postgresql", marks=pytest.mark.postgres)
+        params = (
+            ["sqlite"]
+            if marked("only_sqlite")
+            else [pg]
+            if marked("only_postgres")
+            else ["sqlite", pg]
         )
+        metafunc.parametrize("db", params, indirect=True)
 
 
 @pytest.fixture

@@ -21,8 +21,10 @@ from renewd.core.model import MilestoneKind
 from renewd.core.plan import Planner
 from renewd.delivery.holders import LEASE_SECONDS, Holder, HolderKind, is_gone, this_process
 from renewd.delivery.passes import Delivery
+from renewd.store.claims import Claims
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog
+from renewd.store.delivery_rows import DeliveryStatus
 
 pytestmark = [pytest.mark.integration, pytest.mark.both_databases]
 
@@ -73,6 +75,7 @@ def test_a_pass_frees_the_claims_of_a_dead_process_at_once(db: Database, planner
     assert all(status == "sent" for status, _ in held(db))
 
 
+@pytest.mark.only_sqlite  # on PostgreSQL leases run on the database's clock: below
 def test_a_live_holder_keeps_its_claims_until_its_lease_runs_out(
     db: Database, planner: Planner
 ) -> None:
@@ -91,6 +94,7 @@ def test_a_live_holder_keeps_its_claims_until_its_lease_runs_out(
     assert is_gone(elsewhere, me, under_lock=False) is False
 
 
+@pytest.mark.only_sqlite  # a shared database: other daemons are alive (below)
 def test_the_daemon_under_its_lock_frees_any_other_daemons_claims(
     db: Database, planner: Planner
 ) -> None:
@@ -164,3 +168,46 @@ def test_a_slow_send_keeps_renewing_its_lease(
     assert first[0] == str(this_process(HolderKind.COMMAND))
     assert first[1] >= start.timestamp() + LEASE_SECONDS - 1
     assert second[1] > first[1]  # renewed while the send was in flight
+
+
+def test_an_outcome_is_kept_only_for_the_claim_that_still_holds_the_row(
+    db: Database, planner: Planner
+) -> None:
+    # Fencing: a sender whose claim was rescued (its lease ran out) and taken by another
+    # records nothing when its send finally returns; the new holder's outcome stands.
+    first = Holder(HolderKind.DAEMON, "host-a", 1, "aaaa")
+    second = Holder(HolderKind.DAEMON, "host-b", 2, "bbbb")
+    orphans(db, planner, str(first), at(DAY, 9, 31).timestamp() + 30)
+    log = DeliveryLog(db)
+    row = log.history(limit=1)[0]
+    assert row.holder == str(first)
+    stale = Claims(db)
+    assert stale.release(str(first), at(DAY, 9, 32).timestamp()) >= 1  # taken for dead
+    again = log.waiting(at(DAY, 9, 33).timestamp(), 0)
+    retaken = log.take(
+        next(r for r in again if r.id == row.id),
+        at(DAY, 9, 33).timestamp(),
+        str(second),
+        at(DAY, 9, 34).timestamp(),
+    )
+    assert retaken is not None
+    late = at(DAY, 9, 35).timestamp()
+    assert log.finish(row, DeliveryStatus.FAILED, late, "timed out", next_at=late) is False
+    assert tuple(held(db)[row.id - 1]) == ("sending", str(second))
+    assert log.finish(retaken, DeliveryStatus.SENT, late) is True
+    assert tuple(held(db)[row.id - 1]) == ("sent", "")
+
+
+@pytest.mark.only_postgres  # SQLite: renewd's clock (one machine), the tests above
+def test_on_a_shared_database_a_lease_runs_on_the_databases_clock(
+    db: Database, planner: Planner
+) -> None:
+    elsewhere = Holder(HolderKind.DAEMON, "another-host", 1, "0123abcd")
+    # Written with renewd's pinned clock far in the future: the database's clock decides.
+    claimed = at(DAY, 9, 31).timestamp()
+    count = orphans(db, planner, str(elsewhere), claimed + 1.0)
+    rec = Recorder()
+    d = delivery(db, rec, holder=this_process(HolderKind.DAEMON), under_lock=True)
+    assert not d.run_pass(planner.plan_all(WHO, DAY), DAY, at(DAY, 23, 59)).sent  # still held
+    time.sleep(1.2)  # the lease (1 s on the database's clock) runs out
+    assert len(d.run_pass(planner.plan_all(WHO, DAY), DAY, at(DAY, 9, 31)).sent) == count

@@ -48,7 +48,7 @@ def import_notice(
     notice = parse_notice(text, year=year, name=name)
     at = at or clock.now(app.settings.timezone)
     today = today or at.date()
-    db = None if dry_run else Database.in_dir(app.settings.state.dir)
+    db = None if dry_run else Database.of(app.settings.state)
     try:
         try:
             snap = app.snapshot(today, db)

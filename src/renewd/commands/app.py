@@ -28,7 +28,7 @@ from renewd.roster.assemble import PartialRoster
 from renewd.roster.reader import Roster
 from renewd.roster_read import read_roster
 from renewd.settings import Settings, config_path, load_settings
-from renewd.store.database import DB_NAME, Database
+from renewd.store.database import Database
 from renewd.store.notices import NoticeStore
 from renewd.store.progress import ProgressStore
 from renewd.store.records import RosterRecords
@@ -57,10 +57,9 @@ class App:
     @cached_property
     def notices(self) -> Mapping[int, YearTable]:
         """The imported holiday notices in force (none if the state database does not exist)."""
-        path = self.settings.state.dir / DB_NAME
-        if not path.exists():  # nothing imported yet; don't create a state directory
+        if not Database.there(self.settings.state):  # nothing imported; don't create a state dir
             return {}
-        db = Database(path)
+        db = Database.of(self.settings.state)
         try:
             return NoticeStore(db).tables()
         finally:
@@ -89,11 +88,10 @@ class App:
         its own person, who keeps the last good record of the state database if it exists (a
         command that only reads creates no state directory); so does a person whose feed would
         take an extra feed's name. Each problem is said on stderr."""
-        path = self.settings.state.dir / DB_NAME
-        if not path.exists():
+        if not Database.there(self.settings.state):
             partial = read_roster(self.settings, hold_clashes=True)
         else:
-            db = Database(path)
+            db = Database.of(self.settings.state)
             try:
                 partial = read_roster(self.settings, RosterRecords(db), hold_clashes=True)
             finally:
@@ -119,10 +117,9 @@ class App:
         it exists (a command that only reads creates no state directory)."""
         if db is not None:
             return ProgressStore(db).load()
-        path = self.settings.state.dir / DB_NAME
-        if not path.exists():
+        if not Database.there(self.settings.state):
             return {}
-        own = Database(path)
+        own = Database.of(self.settings.state)
         try:
             return ProgressStore(own).load()
         finally:

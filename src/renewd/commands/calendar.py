@@ -18,7 +18,7 @@ from renewd.core.errors import Problem, UsageError
 from renewd.core.model import Lang
 from renewd.core.moves import Move
 from renewd.core.notices import NoticeError
-from renewd.store.database import DB_NAME, Database
+from renewd.store.database import Database
 
 
 def register(
@@ -123,8 +123,8 @@ def run_import(args: argparse.Namespace) -> int:
 def run_status(args: argparse.Namespace) -> int:
     app = App.load(args.config)
     day: dt.date = args.today or today(app.settings)
-    path = app.settings.state.dir / DB_NAME
-    db = Database(path) if path.exists() else None
+    where = app.settings.state
+    db = Database.of(where) if Database.there(where) else None
     try:
         report = calendar_status(app, day, db)
     finally:

@@ -86,7 +86,7 @@ def open_cache(
     calendar covers), the others' feeds are there. A missing feed key is an error once feeds
     were published, unless `new_key` (`rotate --all`)."""
     settings = app.settings
-    db = Database.in_dir(settings.state.dir)
+    db = Database.of(settings.state)
     cache = FeedCache(settings, db, open_feed_key(db, settings.state.dir, replace=new_key))
     day = day or today(settings)
     snap = app.snapshot(day, cache.store.db)

@@ -106,7 +106,7 @@ def run_notify(args: argparse.Namespace) -> int:
     if args.channel or args.to:
         raise UsageError("--channel and --to go with --test")
     day: dt.date = args.today or today(app.settings)
-    db = Database.in_dir(app.settings.state.dir)
+    db = Database.of(app.settings.state)
     try:
         # As the daemon: a bad row holds back only its own person (its last good record).
         roster = read_roster(app.settings, RosterRecords(db))
@@ -168,7 +168,7 @@ def run_done(args: argparse.Namespace) -> int:
         raise UsageError(f"no person with id {args.person!r} in the roster")
     lang = app.settings.language
     name = step_name(kind_of(step), lang)
-    db = Database.in_dir(app.settings.state.dir)
+    db = Database.of(app.settings.state)
     try:
         store = ProgressStore(db)
         if args.undo:
@@ -221,7 +221,7 @@ def run_done(args: argparse.Namespace) -> int:
 
 def run_log(args: argparse.Namespace) -> int:
     app = App.load(args.config)
-    db = Database.in_dir(app.settings.state.dir)
+    db = Database.of(app.settings.state)
     try:
         found = print_log(
             DeliveryLog(db),

@@ -54,7 +54,7 @@ def register(
 
 def _accounts(args: argparse.Namespace) -> tuple[App, Database, Accounts]:
     app = App.load(args.config)
-    db = Database.in_dir(app.settings.state.dir)
+    db = Database.of(app.settings.state)
     return app, db, Accounts(db)
 
 

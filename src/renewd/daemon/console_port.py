@@ -301,7 +301,7 @@ def attach_console(daemon: Running, application: web.Application, feeds: FeedCac
     """Mount the console on the daemon's application. It hears of every refresh of `feeds` and
     has its own connection to the state database, closed with the application."""
     settings = daemon.settings
-    db = Database.in_dir(settings.state.dir)
+    db = Database.of(settings.state)
     source = DaemonSource(daemon, db)
     links = ActionLinks.of(settings.state.dir, settings.server.base_url)
     console = Console(settings, source, Accounts(db), links, db)

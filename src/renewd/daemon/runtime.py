@@ -337,7 +337,7 @@ class Daemon:
         if self.deliver_enabled:  # two senders on one state would send everything twice
             self.lock.acquire()
         self._loop = asyncio.get_running_loop()
-        self.db = Database.in_dir(self.settings.state.dir)
+        self.db = Database.of(self.settings.state)
         key = open_feed_key(self.db, self.settings.state.dir)  # a lost key refuses (78)
         self.feeds = FeedCache(self.settings, self.db, key)
         self.state.recorded_from(self.db)

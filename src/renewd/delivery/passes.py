@@ -91,7 +91,8 @@ class Delivery:
         the state lock, so claims of any other daemon are known to be dead. `unrecorded`:
         outcomes a full disk refused (`Sender.unrecorded`), kept across passes by the daemon."""
         self.holder = holder or this_process(HolderKind.COMMAND)
-        self.under_lock = under_lock
+        # A shared database (PostgreSQL): other daemons may be alive, the state lock says nothing.
+        self.under_lock = under_lock and not db.dialect.shared
         self.db = db
         self.log = DeliveryLog(db)
         self.settings = settings

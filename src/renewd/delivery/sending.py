@@ -191,7 +191,7 @@ class Sender:
         """Keep the claims of the sends in flight: a slow send is not taken for a dead one."""
         now = self.stamp()
         if self.holder and now - self._renewed >= RENEW_SECONDS:
-            Claims(self.log.db).renew(self.holder, now + LEASE_SECONDS)
+            Claims(self.log.db).renew(self.holder, now + LEASE_SECONDS, now)
             self._renewed = now
 
     def _take(self, row: DeliveryRow) -> _Sending | None:
@@ -206,25 +206,34 @@ class Sender:
         row, done_at, report = sending.row, self.stamp(), self.report
         outcome = replace(Outcome.of(row), reason=result.reason)
         if result.ok:
-            self._write(row, lambda: self.log.finish(row, DeliveryStatus.SENT, done_at))
+            self._write(row, lambda: self._finish(row, DeliveryStatus.SENT, done_at))
             report.sent.append(outcome)
             return
         log.warning("delivery failed (attempt %d): %s", row.attempts, outcome.describe())
         if row.attempts >= self.notify.max_attempts or sending.channel is None:
-            self._write(
-                row, lambda: self.log.finish(row, DeliveryStatus.DEAD, done_at, result.reason)
-            )
+            self._write(row, lambda: self._finish(row, DeliveryStatus.DEAD, done_at, result.reason))
             report.dead.append(outcome)
             return
         waits = self.notify.retry_after_seconds
         wait_s = waits[min(row.attempts - 1, len(waits) - 1)]
         self._write(
             row,
-            lambda: self.log.finish(
+            lambda: self._finish(
                 row, DeliveryStatus.FAILED, done_at, result.reason, next_at=done_at + wait_s
             ),
         )
         report.failed.append(outcome)
+
+    def _finish(
+        self,
+        row: DeliveryRow,
+        status: DeliveryStatus,
+        at: float,
+        reason: str = "",
+        next_at: float | None = None,
+    ) -> None:
+        """Record the outcome of our claim (nothing if it was rescued and claimed again)."""
+        self.log.finish(row, status, at, reason, next_at=next_at)
 
     def _write(self, row: DeliveryRow, write: Callable[[], None]) -> None:
         """Record an outcome; if the database cannot take it, remember it and stop the pass."""

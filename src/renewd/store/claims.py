@@ -38,12 +38,14 @@ class Claims:
             )
         return int(cur.rowcount)
 
-    def renew(self, holder: str, lease_until: float) -> None:
-        """Extend the lease of every row `holder` is sending (its sends are still in flight)."""
+    def renew(self, holder: str, lease_until: float, at: float) -> None:
+        """Extend the lease of every row `holder` is sending (its sends are still in flight)
+        to `lease_until` (on PostgreSQL: as far from the database's clock as from `at`)."""
+        until, lease = self.db.dialect.until(at, lease_until)
         with self.db.transaction() as conn:
             conn.execute(
-                "UPDATE delivery SET lease_until = ? WHERE status = ? AND holder = ?",
-                (lease_until, DeliveryStatus.SENDING, holder),
+                f"UPDATE delivery SET lease_until = {until} WHERE status = ? AND holder = ?",
+                (*lease, DeliveryStatus.SENDING, holder),
             )
 
     def add(self, build: Callable[[], list[NewDelivery]], at: float) -> int:

@@ -191,6 +191,11 @@ class Database:
             return cls.in_dir(state.dir)
         return cls.postgresql(state.database, state.database_password, state.dir / DB_NAME)
 
+    @staticmethod
+    def there(state: StateLocation) -> bool:
+        """Whether there is a state database to read (a command that only reads creates none)."""
+        return bool(state.database) or (state.dir / DB_NAME).exists()
+
     @classmethod
     def postgresql(cls, url: str, password: str | None, path: Path | None = None) -> Database:
         from renewd.store.postgres import connect, safe_url

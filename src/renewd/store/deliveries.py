@@ -181,11 +181,12 @@ class DeliveryLog:
         a lease that ran out (its holder stopped renewing it) or, a claim of 0.1.0 without a
         holder, claimed before `stale_before`."""
         s = DeliveryStatus
+        clock, args = self.db.dialect.moment(now)  # leases run on the database's clock
         cursor = self.db.conn.execute(
             "SELECT * FROM delivery WHERE status = ? OR (status = ? AND next_at <= ?)"
-            " OR (status = ? AND holder != '' AND lease_until <= ?)"
+            f" OR (status = ? AND holder != '' AND lease_until <= {clock})"
             " OR (status = ? AND holder = '' AND updated_at <= ?) ORDER BY id",
-            (s.PENDING, s.FAILED, now, s.SENDING, now, s.SENDING, stale_before),
+            (s.PENDING, s.FAILED, now, s.SENDING, *args, s.SENDING, stale_before),
         )
         return rows_of(cursor)
 
@@ -269,18 +270,23 @@ class DeliveryLog:
         self, row: DeliveryRow, at: float, holder: str = "", lease_until: float = 0.0
     ) -> DeliveryRow | None:
         """Claim `row` for `holder` until `lease_until` (compare-and-set to `sending`, one more
-        attempt), or None if another pass has changed it since it was read."""
+        attempt), or None if another pass (of this or another instance) has changed it since it
+        was read, or is claiming it right now (PostgreSQL: the row is locked, and passed over).
+        The attempt number is the claim's epoch: `finish` records only the claim it names."""
         attempts = row.attempts + 1
+        dialect = self.db.dialect
+        until, lease = dialect.until(at, lease_until)
         with self.db.transaction() as conn:
             cur = conn.execute(
                 "UPDATE delivery SET status = ?, attempts = ?, updated_at = ?, holder = ?,"
-                " lease_until = ? WHERE id = ? AND status = ? AND attempts = ?",
+                f" lease_until = {until} WHERE id IN (SELECT id FROM delivery"
+                f" WHERE id = ? AND status = ? AND attempts = ?{dialect.skip_locked})",
                 (
                     DeliveryStatus.SENDING,
                     attempts,
                     at,
                     holder,
-                    lease_until,
+                    *lease,
                     row.id,
                     row.status,
                     row.attempts,
@@ -300,13 +306,32 @@ class DeliveryLog:
         reason: str = "",
         *,
         next_at: float | None = None,
-    ) -> None:
-        """Record how `row` ended this time: sent, failed (with `next_at`), dead or cancelled."""
+    ) -> bool:
+        """Record how `row` ended this time: sent, failed (with `next_at`), dead or cancelled.
+        Compare-and-set (fencing): only while the row is as `row` says — the same claim (status,
+        attempt, holder). A claim rescued meanwhile (its lease ran out, its holder was taken for
+        dead) and taken again records nothing of the old one; False then."""
         sent = status is DeliveryStatus.SENT
         with self.db.transaction() as conn:
-            conn.execute(
-                "UPDATE delivery SET status = ?, updated_at = ?, reason = ?, attempts = ?,"
+            cur = conn.execute(
+                "UPDATE delivery SET status = ?, updated_at = ?, reason = ?,"
                 " sent_at = CASE WHEN ? THEN ? ELSE sent_at END,"
-                " next_at = COALESCE(?, next_at), holder = '' WHERE id = ?",
-                (status, at, reason, row.attempts, sent, at, next_at, row.id),
+                " next_at = COALESCE(?, next_at), holder = ''"
+                " WHERE id = ? AND status = ? AND attempts = ? AND holder = ?",
+                (
+                    status,
+                    at,
+                    reason,
+                    sent,
+                    at,
+                    next_at,
+                    row.id,
+                    row.status,
+                    row.attempts,
+                    row.holder,
+                ),
             )
+        if cur.rowcount != 1:
+            log.warning("delivery %s was claimed again meanwhile; this outcome is not kept", row.id)
+            return False
+        return True

@@ -72,6 +72,19 @@ class Dialect:
         """Whether several instances may share this database (PostgreSQL)."""
         return self.name == "postgresql"
 
+    def until(self, at: float, lease_until: float) -> tuple[str, tuple[float, ...]]:
+        """A lease's end as SQL and its parameters: `lease_until` (renewd's clock, one machine)
+        on SQLite; on PostgreSQL as long after the database's clock as `lease_until` is after
+        `at`, so that machines whose clocks differ agree on when a lease ran out."""
+        if not self.shared:
+            return "?", (lease_until,)
+        return f"({self.now} + ?)", (lease_until - at,)
+
+    def moment(self, at: float) -> tuple[str, tuple[float, ...]]:
+        """Now, to compare with a lease's end: `at` on SQLite, the database's clock on
+        PostgreSQL."""
+        return ("?", (at,)) if not self.shared else (self.now, ())
+
     def statement(self, sql: str) -> str:
         """`sql` (one statement, SQLite's spelling) as this database reads it."""
         if not self.shared:
