@@ -61,6 +61,7 @@ class Health:
     dead_letters: int = 0
     retries_waiting: int = 0
     delivery: bool = True  # `renewd serve` runs no delivery passes: none is overdue
+    role: str = "single"  # or, sharing a PostgreSQL state: "leader", "standby" (daemon.leader)
     tasks: dict[str, str] = field(default_factory=dict)  # background task -> why it is unwell
     calendar_warning: str | None = None  # plans rest on an estimated year: import the notice
     # While the first plans are built after READY: how many people are being planned.
@@ -87,7 +88,7 @@ class Health:
         now = time.monotonic() if now is None else now
         reasons = []
         reasons += [self.tasks[name] for name in sorted(self.tasks)]  # a crashed task
-        if not self.delivery:
+        if not self.delivery or self.role == "standby":  # the leader runs the passes
             return reasons
         last = self.last_sweep_ok
         stale = 3 * self.sweep_seconds + 60  # three missed sweeps
@@ -167,6 +168,7 @@ class Health:
         )
         return {
             "status": status.value,
+            "role": self.role,
             "problems": problems,
             "warnings": warnings,
             "counts": {"people": people, **self.counts()},

@@ -46,6 +46,7 @@ from renewd.core.model import PersonPlan
 from renewd.core.schedule import reminder_day
 from renewd.daemon.console_port import DaemonSource, attach_console
 from renewd.daemon.health import Health, Metrics
+from renewd.daemon.leader import Leadership
 from renewd.daemon.memory import release
 from renewd.daemon.refresh import Refresher
 from renewd.daemon.reloads import Reloads
@@ -99,6 +100,7 @@ class Daemon:
         self.reloads = Reloads(self.state, self.health, lambda: self.publish(), self._retake)
         self.lock = StateLock(settings.state.dir)
         self.db: Database | None = None
+        self.leadership: Leadership | None = None  # who runs passes on a shared database
         self._pass_lock = asyncio.Lock()
         self._unrecorded: dict[int, Callable[[], None]] = {}  # sends a full disk left unwritten
         self._stop = asyncio.Event()
@@ -169,8 +171,8 @@ class Daemon:
                 await self.reloads.take(None, "file changed")
             await self.reloads.catch_up(self.today())
             await asyncio.to_thread(self.state.keep_records)  # off the start-up path
-            if not self.deliver_enabled:
-                return
+            if not self.deliver_enabled or (self.leadership and not self.leadership.leads):
+                return  # a standby: the leader runs the passes (`renewd.daemon.leader`)
             started = time.monotonic()
             try:
                 # Reminders and digests go out at send_at; other passes only retry and catch up.
@@ -338,6 +340,11 @@ class Daemon:
             self.lock.acquire()
         self._loop = asyncio.get_running_loop()
         self.db = Database.of(self.settings.state)
+        holder = str(this_process(HolderKind.DAEMON))
+        self.leadership = Leadership(
+            self.db, holder, self.health, self.request_pass, candidate=self.deliver_enabled
+        )
+        await asyncio.to_thread(self.leadership.try_once)
         key = open_feed_key(self.db, self.settings.state.dir)  # a lost key refuses (78)
         self.feeds = FeedCache(self.settings, self.db, key)
         self.state.recorded_from(self.db)
@@ -371,6 +378,8 @@ class Daemon:
         await self.supervisor.cancel()
         if self.runner is not None:
             await self.runner.cleanup()
+        if self.leadership is not None:
+            self.leadership.give_up()
         if self.db is not None:
             self.db.close()
         self.lock.release()
@@ -388,6 +397,8 @@ class Daemon:
         if interval:
             self.supervisor.start("watchdog", lambda: self._watchdog(interval))
         self.supervisor.start("start-up pass", lambda: self.run_pass("start-up"))
+        if self.leadership is not None:  # the lease task, on a shared database
+            self.leadership.run(self.supervisor, self._stop)
         await self._stop.wait()
         log.info("stopping")
         await self.stop()

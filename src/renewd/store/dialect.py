@@ -66,6 +66,7 @@ class Dialect:
     skip_locked: str  # appended to a SELECT that claims rows
     now: str  # the database's clock, epoch seconds (a float)
     tables: str  # a query for the names of the tables
+    for_update: str  # appended to a SELECT whose rows the transaction will change
 
     @property
     def shared(self) -> bool:
@@ -119,6 +120,7 @@ SQLITE = Dialect(
     skip_locked="",
     now="(julianday('now') - 2440587.5) * 86400.0",
     tables="SELECT name FROM sqlite_master WHERE type = 'table'",
+    for_update="",  # BEGIN IMMEDIATE: one writer at a time already
 )
 POSTGRESQL = Dialect(
     name="postgresql",
@@ -126,4 +128,5 @@ POSTGRESQL = Dialect(
     skip_locked=" FOR UPDATE SKIP LOCKED",
     now="EXTRACT(EPOCH FROM clock_timestamp())::DOUBLE PRECISION",
     tables="SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()",
+    for_update=" FOR UPDATE",
 )

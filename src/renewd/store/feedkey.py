@@ -27,6 +27,11 @@ SCHEMA = [
         fingerprint TEXT NOT NULL
     )
     """,
+    # Issue 21: on a shared (PostgreSQL) state the key itself, so every instance serves the
+    # same feed URLs; always empty on SQLite, whose key is only the file (or the credential).
+    """
+    ALTER TABLE feed_key ADD COLUMN secret BLOB
+    """,
 ]
 
 
@@ -61,6 +66,8 @@ def open_feed_key(
     `renewd feeds rotate --all` does) a missing key is made anew and a different one accepted."""
     env = os.environ if environ is None else environ
     db.ensure_schema("feed_key", SCHEMA)
+    if db.dialect.shared and not replace:
+        _share_key(db, state_dir, env)
     row = db.conn.execute("SELECT fingerprint FROM feed_key WHERE id = 1").fetchone()
     recorded = str(row["fingerprint"]) if row else None
     if not replace and not _key_present(state_dir, env) and (recorded or _published_before(db)):
@@ -77,11 +84,37 @@ def open_feed_key(
             " Restore the right one, or run `renewd feeds rotate --all` to give every feed a"
             " new URL"
         )
-    if recorded != mark:
+    if recorded != mark:  # on a shared state the key goes with it (`_share_key`)
         with db.transaction() as conn:
             conn.execute(
-                "INSERT INTO feed_key (id, fingerprint) VALUES (1, ?)"
-                " ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint",
-                (mark,),
+                "INSERT INTO feed_key (id, fingerprint, secret) VALUES (1, ?, ?)"
+                " ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint,"
+                " secret = excluded.secret",
+                (mark, key if db.dialect.shared else None),
             )
     return key
+
+
+def _share_key(db: Database, state_dir: Path, env: Mapping[str, str]) -> None:
+    """One feed key for every instance of a shared state: the database's, written to this
+    instance's key file when it has none; the first instance's key when the database has none.
+    A key of its own that differs is refused below (its fingerprint is not the database's)."""
+    with db.transaction() as conn:
+        conn.execute("SELECT pg_advisory_xact_lock(2126022)")  # two first starts: one key
+        row = conn.execute("SELECT fingerprint, secret FROM feed_key WHERE id = 1").fetchone()
+        if row is not None and row["secret"] is not None:
+            if not _key_present(state_dir, env):
+                path = state_dir / KEY_FILE
+                state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "wb") as out:
+                    out.write(bytes(row["secret"]))
+            return
+        key = load_key(state_dir, env)
+        if row is not None and row["fingerprint"] != fingerprint(key):
+            return  # refused by the caller
+        conn.execute(
+            "INSERT INTO feed_key (id, fingerprint, secret) VALUES (1, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET secret = excluded.secret",
+            (fingerprint(key), key),
+        )

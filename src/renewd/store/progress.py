@@ -120,7 +120,7 @@ class ProgressStore:
     def fingerprint(self) -> tuple[object, ...]:
         """Cheap to compute, and different after every `record`: the daemon's cue to replan."""
         row = self.db.conn.execute(
-            "SELECT COUNT(*), MAX(recorded_at), TOTAL(length(day)) FROM progress_fact"
+            "SELECT COUNT(*), MAX(recorded_at), COALESCE(SUM(length(day)), 0) FROM progress_fact"
         ).fetchone()
         return tuple(row)
 

@@ -121,5 +121,9 @@ class Tokens:
         return int(row["counter"])
 
     def data_version(self) -> int:
-        """Changes whenever another connection committed: a rotation by `renewd feeds rotate`."""
+        """Changes whenever another connection committed: a rotation by `renewd feeds rotate`
+        (on PostgreSQL, by any instance: each rotation adds one to a counter)."""
+        if self.db.dialect.shared:
+            sql = "SELECT COALESCE(SUM(counter), 0) FROM feed_tokens"
+            return int(self.db.conn.execute(sql).fetchone()[0])
         return int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
