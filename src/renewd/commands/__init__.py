@@ -6,7 +6,18 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from renewd.commands import calendar, check, feeds, init, notify, plan, preview, run, user
+from renewd.commands import (
+    calendar,
+    check,
+    feeds,
+    init,
+    notify,
+    plan,
+    preview,
+    run,
+    state,
+    user,
+)
 
 Register = Callable[
     ["argparse._SubParsersAction[argparse.ArgumentParser]", argparse.ArgumentParser], None
@@ -22,4 +33,5 @@ COMMANDS: tuple[Register, ...] = (
     user.register,
     calendar.register,
     init.register,
+    state.register,
 )

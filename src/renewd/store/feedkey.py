@@ -110,6 +110,8 @@ def _share_key(db: Database, state_dir: Path, env: Mapping[str, str]) -> None:
                 with os.fdopen(fd, "wb") as out:
                     out.write(bytes(row["secret"]))
             return
+        if row is not None and not _key_present(state_dir, env):
+            return  # a state that published with a key, here without it: refused by the caller
         key = load_key(state_dir, env)
         if row is not None and row["fingerprint"] != fingerprint(key):
             return  # refused by the caller
