@@ -16,8 +16,10 @@ from urllib.parse import urlsplit
 
 import psycopg
 import pytest
+import requests
 
 from conftest import FROZEN_NOW
+from consolekit import PASSWORD, add_user, csrf_of
 from daemonkit import Daemon
 from netkit import free_port, smtp_server
 from pgkit import PgServer
@@ -56,6 +58,7 @@ def instance(write: Write, name: str, url: str, smtp_port: int) -> Daemon:
         database = "{url}"
         [server]
         listen = "127.0.0.1:{port}"
+        base_url = "http://renewd.example.com"  # one address, behind one proxy
         [[channels]]
         name = "mail"
         type = "email"
@@ -85,7 +88,9 @@ def test_one_leads_the_other_stands_by_and_both_serve_the_same_feeds(
     url = postgres.fresh()
     roster(write, 3)
     with smtp_server() as (sink, smtp_port):
-        a = instance(write, "a", url, smtp_port).start()
+        a = instance(write, "a", url, smtp_port)
+        add_user(a.config, "admin", "--admin")  # into the shared database
+        a.start()
         try:
             assert a.read_notify("READY=1"), a.kill()
             b = instance(write, "b", url, smtp_port).start()
@@ -107,6 +112,17 @@ def test_one_leads_the_other_stands_by_and_both_serve_the_same_feeds(
                 assert status_a == 200
                 assert bytes_a.startswith(b"BEGIN:VCALENDAR")
                 assert b.get(feed) == (status_a, bytes_a)  # one key, one roster: same bytes
+                web = requests.Session()  # a console session made on a works on b
+                page = web.get(a.url("/signin"))
+                signed = web.post(
+                    a.url("/signin"),
+                    data={"name": "admin", "password": PASSWORD, "csrf": csrf_of(page.text)},
+                )
+                assert signed.status_code == 200, signed.text
+                assert not signed.url.endswith("/signin"), signed.text
+                there = web.get(b.url("/"))
+                assert there.status_code == 200
+                assert not there.url.rstrip("/").endswith("/signin"), there.url
             finally:
                 b.stop()
         finally:
