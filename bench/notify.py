@@ -5,15 +5,18 @@ resident memory, and beside it the rate of a bare `smtplib` loop that sends the 
 ready-made messages over one connection to the same sink, in the same run (the ceiling: no
 database, no planning, no message building). `--concurrency N` overrides the email channel's
 sends in flight (pooled connections); `--tracemalloc` also reports peak traced Python memory, but
-tracing slows the pass about twofold, so its time is not comparable.
+tracing slows the pass about twofold, so its time is not comparable. `--database URL` runs it on
+an empty PostgreSQL database instead of a SQLite file (issue 21; its password, if any, from
+RENEWD_STATE_DATABASE_PASSWORD).
 
-    .venv/bin/python bench/notify.py [COUNT] [--concurrency N] [--tracemalloc]
+    .venv/bin/python bench/notify.py [COUNT] [--concurrency N] [--tracemalloc] [--database URL]
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import resource
 import smtplib
 import socket
@@ -57,7 +60,7 @@ def bare_smtplib(port: int, count: int) -> float:
     return time.perf_counter() - t0
 
 
-def main(count: int, concurrency: int | None, trace: bool) -> None:
+def main(count: int, concurrency: int | None, trace: bool, database: str | None = None) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
@@ -78,7 +81,11 @@ def main(count: int, concurrency: int | None, trace: bool) -> None:
     ]
     today = planner.plan(people[0], dt.date(2026, 5, 1)).milestones[2].due - dt.timedelta(3)
     with tempfile.TemporaryDirectory() as tmp:
-        db = Database.in_dir(Path(tmp))
+        if database:
+            password = os.environ.get("RENEWD_STATE_DATABASE_PASSWORD")
+            db = Database.postgresql(database, password, Path(tmp) / "renewd.sqlite3")
+        else:
+            db = Database.in_dir(Path(tmp))
         mail = settings.channel("mail")
         assert isinstance(mail, EmailSettings)
         channels = {"mail": EmailChannel(mail)}
@@ -103,6 +110,7 @@ def main(count: int, concurrency: int | None, trace: bool) -> None:
     received = Sink.count
     bare = bare_smtplib(port, count)
     controller.stop()
+    print(f"state database: {db.where() if database else 'SQLite'}")
     print(
         f"people: {count}, sent: {len(report.sent)}, failed: {len(report.failed)},"
         f" received by the sink: {received}, re-sent by a second pass: {len(again.sent)}"
@@ -125,5 +133,6 @@ if __name__ == "__main__":
     parser.add_argument("count", nargs="?", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=None)
     parser.add_argument("--tracemalloc", action="store_true")
+    parser.add_argument("--database", metavar="URL", help="an empty PostgreSQL database")
     args = parser.parse_args()
-    main(args.count, args.concurrency, args.tracemalloc)
+    main(args.count, args.concurrency, args.tracemalloc, args.database)
