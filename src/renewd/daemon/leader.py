@@ -55,11 +55,14 @@ class Leadership:
         """Take or renew the lease now; whether this daemon has just become the leader."""
         if self.lease is None:
             return False
-        try:
-            epoch = self.lease.hold(self.holder, LEASE_SECONDS)
-        except Exception as exc:  # the database is away: lead no longer than the lease
-            log.warning("cannot renew the leader lease: %s", state_failure(exc) or exc)
-            epoch = None
+        epoch = None
+        for attempt in (1, 2):  # a connection the server dropped is opened again at once
+            try:
+                epoch = self.lease.hold(self.holder, LEASE_SECONDS)
+                break
+            except Exception as exc:  # the database is away: lead no longer than the lease
+                if attempt == 2:
+                    log.warning("cannot renew the leader lease: %s", state_failure(exc) or exc)
         became = epoch is not None and self.epoch is None
         if epoch is None and self.epoch is not None:
             log.warning("no longer the leader (epoch %s): another instance leads", self.epoch)

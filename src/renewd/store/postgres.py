@@ -12,7 +12,7 @@ never from the URL in the configuration, and is never logged: `safe_url` is what
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -64,20 +64,40 @@ class PgCursor:
 
 
 class PgConnection:
-    """One psycopg connection used like the store's sqlite3 connection."""
+    """One psycopg connection used like the store's sqlite3 connection. A connection the server
+    dropped (a restart, a failover of the database) is opened again at the next statement
+    outside a transaction: the transaction it broke fails, as a locked SQLite file would, and
+    the next one runs on a new connection."""
 
-    def __init__(self, raw: Any) -> None:
+    def __init__(self, raw: Any, reconnect: Callable[[], Any] | None = None) -> None:
         self.raw = raw
         self.lock = threading.RLock()  # one statement at a time, as sqlite3 serialises
+        self._reconnect = reconnect
+        self._in_transaction = False
+
+    def _ready(self, sql: str) -> None:
+        word = sql.strip().upper()
+        if self.raw.closed and self._reconnect is not None:
+            if self._in_transaction and word not in ("BEGIN", "ROLLBACK"):
+                import psycopg
+
+                raise psycopg.OperationalError("the connection to the state database was lost")
+            self.raw = self._reconnect()
+        if word == "BEGIN":
+            self._in_transaction = True
+        elif word in ("COMMIT", "ROLLBACK"):
+            self._in_transaction = False
 
     def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> PgCursor:
         with self.lock:
+            self._ready(sql)
             cursor = self.raw.cursor(row_factory=_row_factory)
             cursor.execute(POSTGRESQL.statement(sql), tuple(parameters))
             return PgCursor(cursor)
 
     def executemany(self, sql: str, seq: Iterable[Sequence[Any]], /) -> PgCursor:
         with self.lock:
+            self._ready(sql)
             cursor = self.raw.cursor(row_factory=_row_factory)
             rows = [tuple(r) for r in seq]
             if rows:
@@ -113,9 +133,13 @@ def connect(url: str, password: str | None) -> PgConnection:
             f"[state] database {safe_url(url)}: put the password in the credentials file"
             " state.database.password or RENEWD_STATE_DATABASE_PASSWORD, not in the URL"
         )
+
+    def opened() -> Any:
+        return psycopg.connect(url, autocommit=True, connect_timeout=10, password=password)
+
     try:
-        raw = psycopg.connect(url, autocommit=True, connect_timeout=10, password=password)
+        raw = opened()
     except psycopg.Error as exc:
         text = str(exc).replace(password, "***") if password else str(exc)
         raise ConfigError(f"{safe_url(url)}: cannot open the state database: {text}") from None
-    return PgConnection(raw)
+    return PgConnection(raw, opened)
