@@ -21,6 +21,7 @@ from collections.abc import Callable
 from renewd.daemon.health import Health
 from renewd.daemon.supervisor import Supervisor
 from renewd.delivery.holders import LEASE_SECONDS as CLAIM_SECONDS
+from renewd.delivery.holders import HolderKind, this_process
 from renewd.store.database import Database, state_failure
 from renewd.store.leader import LeaderLease
 
@@ -86,10 +87,23 @@ class Leadership:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), RENEW_SECONDS)
 
-    def run(self, supervisor: Supervisor, stop: asyncio.Event) -> None:
-        """Start the lease task (a shared database, a daemon that sends)."""
-        if self.lease is not None:
-            supervisor.start("leader lease", lambda: self.keep(stop))
+    @classmethod
+    async def started(
+        cls,
+        db: Database,
+        health: Health,
+        on_lead: Callable[[str], None],
+        candidate: bool,
+        supervisor: Supervisor,
+    ) -> Leadership:
+        """The daemon's leadership, its lease tried once; on a shared database and a daemon
+        that sends (a `candidate`), the lease task runs under `supervisor` until it stops."""
+        holder = str(this_process(HolderKind.DAEMON))
+        leadership = cls(db, holder, health, on_lead, candidate)
+        await asyncio.to_thread(leadership.try_once)
+        if leadership.lease is not None:
+            supervisor.start("leader lease", lambda: leadership.keep(supervisor.stop))
+        return leadership
 
     def give_up(self) -> None:
         """A clean stop: hand the lease over at once, and close its connection."""

@@ -54,7 +54,7 @@ from renewd.daemon.scheduling import schedule_jobs
 from renewd.daemon.startup import FirstPlans
 from renewd.daemon.statelock import StateLock
 from renewd.daemon.supervisor import Supervisor
-from renewd.daemon.systemd import Notifier, status_line, watchdog_interval
+from renewd.daemon.systemd import Notifier, keep_watchdog, status_line
 from renewd.delivery.holders import HolderKind, this_process
 from renewd.delivery.run import Claims, deliver
 from renewd.settings import Settings, load_settings
@@ -300,12 +300,6 @@ class Daemon:
             await self.poll_roster()
             self.health.task_ok("roster watcher")
 
-    async def _watchdog(self, interval: float) -> None:
-        while not self._stop.is_set():
-            self.notifier.notify(WATCHDOG=1)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), interval)
-
     def _status(self) -> None:
         people = len(self.snapshot.roster.people) if self.snapshot else self.health.starting or 0
         job = self.scheduler.get_job("send") if self.scheduler else None
@@ -340,11 +334,9 @@ class Daemon:
             self.lock.acquire()
         self._loop = asyncio.get_running_loop()
         self.db = Database.of(self.settings.state)
-        holder = str(this_process(HolderKind.DAEMON))
-        self.leadership = Leadership(
-            self.db, holder, self.health, self.request_pass, candidate=self.deliver_enabled
+        self.leadership = await Leadership.started(  # on a shared database: leader or standby
+            self.db, self.health, self.request_pass, self.deliver_enabled, self.supervisor
         )
-        await asyncio.to_thread(self.leadership.try_once)
         key = open_feed_key(self.db, self.settings.state.dir)  # a lost key refuses (78)
         self.feeds = FeedCache(self.settings, self.db, key)
         self.state.recorded_from(self.db)
@@ -393,12 +385,8 @@ class Daemon:
         loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(self._hup()))
         await self.start(wait=False)
         self.supervisor.start("roster watcher", self.poll_roster_forever)
-        interval = watchdog_interval()
-        if interval:
-            self.supervisor.start("watchdog", lambda: self._watchdog(interval))
+        self.supervisor.start("watchdog", lambda: keep_watchdog(self.notifier, self._stop))
         self.supervisor.start("start-up pass", lambda: self.run_pass("start-up"))
-        if self.leadership is not None:  # the lease task, on a shared database
-            self.leadership.run(self.supervisor, self._stop)
         await self._stop.wait()
         log.info("stopping")
         await self.stop()

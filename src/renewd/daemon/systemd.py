@@ -6,6 +6,8 @@ STATUS= line holding Chinese text.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import os
 import socket
@@ -67,3 +69,13 @@ def status_line(people: int, next_send: dt.datetime | None, delivery: bool, prob
     if problems:
         text += say(Lang.ZH, "daemon.status.roster", n=problems)
     return text
+
+
+async def keep_watchdog(notifier: Notifier, stop: asyncio.Event) -> None:
+    """The watchdog task: under a unit with `WatchdogSec=`, WATCHDOG=1 at half its interval
+    until `stop`; without one it returns at once."""
+    interval = watchdog_interval()
+    while interval and not stop.is_set():
+        notifier.notify(WATCHDOG=1)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), interval)
