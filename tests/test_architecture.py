@@ -153,6 +153,7 @@ FLOORS = {
     "renewd.settings_calendar": 2,
     "renewd.credentials": 2,
     "renewd.policy_settings": 2,
+    "renewd.pack_settings": 2,
     "renewd.clock": 2,
     "renewd.channels.factory": 2,
     "renewd.roster_read": 2,

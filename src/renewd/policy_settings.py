@@ -1,12 +1,18 @@
 """`[policy]`: every figure of the renewal chain (docs/design.md §3), the step owners
 (`[policy.owners]`) and automatic endorsement, validated here and turned into the core's
-`Policy`."""
+`Policy`. The figures themselves are the `shanghai-points` pack's (renewd/packs/
+shanghai-points.toml); a key set here overrides the pack's (the defaults below are the same
+figures, kept so that a reader of `settings.policy` sees them: tests/test_packs.py holds them
+equal)."""
 
 from __future__ import annotations
+
+import dataclasses
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from renewd.core.policy import Owners, Policy, ProcessingDays
+from renewd.pack_settings import shanghai_points
 
 
 class _Section(BaseModel):
@@ -36,10 +42,16 @@ class PolicySettings(_Section):
     owners: Owners = Owners()
 
     def core(self) -> Policy:
-        """The plan's own policy type."""
-        fields = self.model_dump(exclude={"processing_workdays", "owners"})
-        return Policy(
-            processing_workdays=ProcessingDays(**self.processing_workdays.model_dump()),
-            owners=self.owners,
-            **fields,
-        )
+        """The plan's own policy type: the shanghai-points pack's, with the keys set here."""
+        pack = shanghai_points().policy()
+        fields = self.model_dump(exclude_unset=True, exclude={"processing_workdays", "owners"})
+        processing = pack.processing_workdays
+        if "processing_workdays" in self.model_fields_set:
+            processing = ProcessingDays(
+                **{
+                    **dataclasses.asdict(processing),
+                    **self.processing_workdays.model_dump(exclude_unset=True),
+                }
+            )
+        owners = self.owners if "owners" in self.model_fields_set else pack.owners
+        return dataclasses.replace(pack, processing_workdays=processing, owners=owners, **fields)

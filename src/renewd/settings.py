@@ -28,12 +28,14 @@ from renewd.channels.settings import SECRET_KEYS, ChannelType, scope_problems
 from renewd.core.errors import ConfigError, Problem
 from renewd.core.feeds import ALL_FEED
 from renewd.core.model import Lang
+from renewd.core.pack import Pack
 from renewd.core.policy import (
     ExtraFeed,
     FeedOptions,
 )
 from renewd.core.routing import Routes, route_problems
 from renewd.credentials import with_secrets
+from renewd.pack_settings import PackOverride, build_packs
 from renewd.policy_settings import PolicySettings
 from renewd.roster.limits import RosterLimits
 from renewd.settings_calendar import CalendarSettings
@@ -193,6 +195,7 @@ class Settings(BaseSettings):
     state: StateSettings = StateSettings()
     server: ServerSettings = ServerSettings()
     policy: PolicySettings = PolicySettings()
+    packs: dict[str, PackOverride] = Field(default_factory=dict)  # docs/packs.md
     calendar: CalendarSettings = CalendarSettings()
     notify: NotifySettings = NotifySettings()
     smtp: SmtpSettings | None = None
@@ -259,6 +262,11 @@ class Settings(BaseSettings):
             for where, what in scope_problems(self.channels)
         ]
         return problems
+
+    def pack_set(self) -> dict[str, Pack]:
+        """Every policy pack, with the `[packs.<name>]` overrides (docs/packs.md)."""
+        base = self.config_file.parent if self.config_file else None
+        return build_packs(self.packs, base, str(self.config_file or "config"))
 
     def feed_options(self) -> FeedOptions:
         """What the core needs to know to name, title and mask the feeds."""
@@ -363,6 +371,7 @@ def load_settings(path: Path | str) -> Settings:
     # Every entry loads its settings here (the CLI, the daemon, a SIGHUP): from now on no log
     # line shows a secret this configuration holds.
     redaction.register(resolved)
+    resolved.pack_set()  # every pack file valid, every override a figure or step of its pack
     routes = resolved.route_problems()
     if routes:
         raise ConfigError("some channels or routes cannot deliver", routes)

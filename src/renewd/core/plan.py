@@ -19,8 +19,17 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from renewd.core.cycle import (
+    Deadlines,
+    PlanDate,
+    Row,
+    current_progress,
+    expiry_done,
+    later,
+    milestone_status,
+    proof,
+)
 from renewd.core.model import (
     CriticalDate,
     Milestone,
@@ -34,93 +43,10 @@ from renewd.core.model import (
     a_year_on,
 )
 from renewd.core.policy import Policy
-from renewd.core.progress import implied, kind_of
-from renewd.core.workdays import WorkdayAnswer, WorkdayCalendar
+from renewd.core.progress import implied
+from renewd.core.workdays import WorkdayCalendar
 
 K = MilestoneKind
-
-# A progress fact older than this before the expiry belongs to an earlier cycle: HR sheets often
-# keep last year's renewal date while the expiry column is updated.
-STALE_FACT_DAYS = 180
-
-_NO_PROGRESS = Progress()
-
-# Heads-up milestones: they pass when their day comes; there is nothing to mark done.
-_HEADS_UP = frozenset({K.PREPARE, K.PERMIT_WINDOW})
-
-
-@dataclass(frozen=True)
-class Deadlines:
-    """The backward chain of one cycle: the latest safe day for each step (docs/design.md §3)."""
-
-    window_opens: dt.date
-    permit_by: dt.date
-    apply_by: dt.date
-    submit_by: dt.date
-    last_workday: dt.date
-    provisional: bool
-
-    @property
-    def feasible_in_window(self) -> bool:
-        return self.permit_by >= self.window_opens
-
-
-@dataclass(frozen=True)
-class _Date:
-    """A date and whether an estimated calendar day went into it."""
-
-    date: dt.date
-    provisional: bool = False
-
-    @classmethod
-    def of(cls, answer: WorkdayAnswer, *inputs: _Date) -> _Date:
-        return cls(answer.date, answer.provisional or any(i.provisional for i in inputs))
-
-
-def _expiry_done(p: Progress) -> dt.date | None:
-    """The day the renewal was complete: the approval (which proves the permit renewal), or the
-    notice's collection when only that was recorded."""
-    approved = p.points_approved_on or p.notice_collected_on
-    if approved is None:
-        return None
-    return max(p.permit_renewed_on or approved, approved)
-
-
-# A row of the plan: kind, due date, opening day, recorded day, the kind of the recorded step
-# that implies it done.
-_Row = tuple[MilestoneKind, _Date, dt.date | None, dt.date | None, MilestoneKind | None]
-
-
-def _proof(progress: Progress) -> dict[Step, MilestoneKind]:
-    """For each step a later recorded step proves done, that step's milestone kind."""
-    return {step: kind_of(by) for step, by in implied(progress).items()}
-
-
-def _later(a: _Date, b: _Date) -> _Date:
-    return a if a.date >= b.date else b
-
-
-def current_progress(progress: Progress, cycle: dt.date) -> Progress:
-    """The facts that belong to the cycle ending on `cycle`; older ones are last year's."""
-    if progress == _NO_PROGRESS:  # the common case, kept cheap for large rosters
-        return progress
-    cutoff = cycle - dt.timedelta(days=STALE_FACT_DAYS)
-
-    def fresh(day: dt.date | None) -> dt.date | None:
-        return day if day is not None and day >= cutoff else None
-
-    return Progress(
-        permit_renewed_on=fresh(progress.permit_renewed_on),
-        points_applied_on=fresh(progress.points_applied_on),
-        points_submitted_on=fresh(progress.points_submitted_on),
-        points_approved_on=fresh(progress.points_approved_on),
-        notice_collected_on=fresh(progress.notice_collected_on),
-        new_permit_expires=(
-            progress.new_permit_expires
-            if progress.new_permit_expires and progress.new_permit_expires > cycle
-            else None
-        ),
-    )
 
 
 class Planner:
@@ -137,17 +63,17 @@ class Planner:
 
     # -- working-day helpers that carry the provisional flag ---------------------------------
 
-    def _sub(self, day: _Date, n: int) -> _Date:
-        return _Date.of(self.calendar.sub(day.date, n), day)
+    def _sub(self, day: PlanDate, n: int) -> PlanDate:
+        return PlanDate.of(self.calendar.sub(day.date, n), day)
 
-    def _add(self, day: _Date, n: int) -> _Date:
-        return _Date.of(self.calendar.add(day.date, n), day)
+    def _add(self, day: PlanDate, n: int) -> PlanDate:
+        return PlanDate.of(self.calendar.add(day.date, n), day)
 
-    def _last_wd(self, day: dt.date) -> _Date:
-        return _Date.of(self.calendar.last_workday(day))
+    def _last_wd(self, day: dt.date) -> PlanDate:
+        return PlanDate.of(self.calendar.last_workday(day))
 
-    def _next_wd(self, day: dt.date) -> _Date:
-        return _Date.of(self.calendar.next_workday(day))
+    def _next_wd(self, day: dt.date) -> PlanDate:
+        return PlanDate.of(self.calendar.next_workday(day))
 
     # -- public ----------------------------------------------------------------------------
 
@@ -163,9 +89,11 @@ class Planner:
             provisional=any(d.provisional for d in chain),
         )
 
-    def _chain(self, cycle: dt.date, profile: Profile) -> tuple[_Date, _Date, _Date, _Date, _Date]:
+    def _chain(
+        self, cycle: dt.date, profile: Profile
+    ) -> tuple[PlanDate, PlanDate, PlanDate, PlanDate, PlanDate]:
         policy = self.policy
-        window = _Date(cycle - dt.timedelta(days=policy.window_days))
+        window = PlanDate(cycle - dt.timedelta(days=policy.window_days))
         last = self._last_wd(cycle)
         submit_by = self._sub(last, self.processing_days(profile))
         apply_by = self._sub(submit_by, policy.employer_workdays)
@@ -191,8 +119,8 @@ class Planner:
         return cycle, progress
 
     def _finished(self, person: Person, progress: Progress, today: dt.date) -> bool:
-        proof = implied(progress)
-        if progress.permit_renewed_on is None and Step.PERMIT_RENEWED not in proof:
+        proven = implied(progress)
+        if progress.permit_renewed_on is None and Step.PERMIT_RENEWED not in proven:
             return False
         if not person.has_points:
             return True
@@ -250,32 +178,32 @@ class Planner:
 
     # -- the two shapes of plan -----------------------------------------------------------
 
-    def _prepare(self, cycle: dt.date) -> _Date:
+    def _prepare(self, cycle: dt.date) -> PlanDate:
         return self._last_wd(cycle - dt.timedelta(days=self.policy.prepare_days))
 
     def _permit_dates_uncached(
         self, cycle: dt.date, progress: Progress, today: dt.date
-    ) -> tuple[tuple[Milestone, ...], _Date, bool]:
-        window = _Date(cycle - dt.timedelta(days=self.policy.window_days))
+    ) -> tuple[tuple[Milestone, ...], PlanDate, bool]:
+        window = PlanDate(cycle - dt.timedelta(days=self.policy.window_days))
         prepare, last = self._prepare(cycle), self._last_wd(cycle)
         renewed = progress.permit_renewed_on
-        by = _proof(progress).get(Step.PERMIT_RENEWED)
-        start = _later(self._next_wd(window.date), self._next_wd(today))
-        projected = _Date(renewed) if renewed else start
-        rows: list[_Row] = [
+        by = proof(progress).get(Step.PERMIT_RENEWED)
+        start = later(self._next_wd(window.date), self._next_wd(today))
+        projected = PlanDate(renewed) if renewed else start
+        rows: list[Row] = [
             (K.PREPARE, prepare, None, renewed, by),
             (K.PERMIT_WINDOW, window, None, renewed, by),
             (K.PERMIT_RENEWAL, last, window.date, renewed, by),
-            (K.EXPIRY, _Date(cycle), None, renewed, by),
+            (K.EXPIRY, PlanDate(cycle), None, renewed, by),
         ]
         if renewed is None and by is None:
-            grace = _Date(cycle + dt.timedelta(days=self.policy.grace_days))
+            grace = PlanDate(cycle + dt.timedelta(days=self.policy.grace_days))
             rows.append((K.GRACE_END, grace, None, None, None))
         return self._milestones(rows, today), projected, False
 
     def _points_dates_uncached(
         self, cycle: dt.date, progress: Progress, profile: Profile, today: dt.date
-    ) -> tuple[tuple[Milestone, ...], _Date, bool]:
+    ) -> tuple[tuple[Milestone, ...], PlanDate, bool]:
         policy = self.policy
         processing = self.processing_days(profile)
         window, permit_by, apply_by, submit_by, _ = self._chain(cycle, profile)
@@ -284,24 +212,24 @@ class Planner:
         p = progress
         first_permit_day = self._next_wd(window.date)
         # When the chain cannot fit in the window, the best advice is the window's first day.
-        permit_due = _later(permit_by, first_permit_day)
-        renewed = _Date(p.permit_renewed_on) if p.permit_renewed_on else first_permit_day
+        permit_due = later(permit_by, first_permit_day)
+        renewed = PlanDate(p.permit_renewed_on) if p.permit_renewed_on else first_permit_day
         apply_opens = self._add(renewed, policy.sync_workdays)
-        apply_due = _later(apply_by, apply_opens)
-        applied = _Date(p.points_applied_on) if p.points_applied_on else apply_opens
-        submit_due = _later(submit_by, self._add(applied, policy.employer_workdays))
-        submitted = _Date(p.points_submitted_on) if p.points_submitted_on else submit_due
+        apply_due = later(apply_by, apply_opens)
+        applied = PlanDate(p.points_applied_on) if p.points_applied_on else apply_opens
+        submit_due = later(submit_by, self._add(applied, policy.employer_workdays))
+        submitted = PlanDate(p.points_submitted_on) if p.points_submitted_on else submit_due
         approval_opens = self._add(submitted, policy.approval_min_workdays)
         approval_due = self._add(submitted, processing)
-        approved = _Date(p.points_approved_on) if p.points_approved_on else approval_opens
+        approved = PlanDate(p.points_approved_on) if p.points_approved_on else approval_opens
         collect_due = self._add(
-            _Date(p.points_approved_on) if p.points_approved_on else approval_due,
+            PlanDate(p.points_approved_on) if p.points_approved_on else approval_due,
             policy.collect_workdays,
         )
 
-        proof = _proof(p)
-        permit_by_ = proof.get(Step.PERMIT_RENEWED)
-        rows: list[_Row] = [
+        proven = proof(p)
+        permit_by_ = proven.get(Step.PERMIT_RENEWED)
+        rows: list[Row] = [
             (K.PREPARE, prepare, None, p.permit_renewed_on, permit_by_),
             (K.PERMIT_WINDOW, window, None, p.permit_renewed_on, permit_by_),
             (K.PERMIT_RENEWAL, permit_due, window.date, p.permit_renewed_on, permit_by_),
@@ -310,56 +238,56 @@ class Planner:
                 apply_due,
                 apply_opens.date,
                 p.points_applied_on,
-                proof.get(Step.POINTS_APPLIED),
+                proven.get(Step.POINTS_APPLIED),
             ),
             (
                 K.EMPLOYER_SUBMISSION,
                 submit_due,
                 applied.date,
                 p.points_submitted_on,
-                proof.get(Step.POINTS_SUBMITTED),
+                proven.get(Step.POINTS_SUBMITTED),
             ),
             (
                 K.POINTS_APPROVAL,
                 approval_due,
                 approval_opens.date,
                 p.points_approved_on,
-                proof.get(Step.POINTS_APPROVED),
+                proven.get(Step.POINTS_APPROVED),
             ),
             (K.COLLECT_NOTICE, collect_due, approved.date, p.notice_collected_on, None),
             # Not done while the points may still lapse: the new approval must be in too.
-            (K.EXPIRY, _Date(cycle), None, _expiry_done(p), None),
+            (K.EXPIRY, PlanDate(cycle), None, expiry_done(p), None),
         ]
         if p.permit_renewed_on is None and permit_by_ is None:
-            grace = _Date(cycle + dt.timedelta(days=policy.grace_days))
+            grace = PlanDate(cycle + dt.timedelta(days=policy.grace_days))
             rows.append((K.GRACE_END, grace, None, None, None))
         projected = self._project(p, window, processing, today)
         return self._milestones(rows, today), projected, permit_by.provisional
 
-    def _project(self, p: Progress, window: _Date, processing: int, today: dt.date) -> _Date:
+    def _project(self, p: Progress, window: PlanDate, processing: int, today: dt.date) -> PlanDate:
         """Worst-case approval day if every step not yet done starts no earlier than today."""
         if p.points_approved_on:
-            return _Date(p.points_approved_on)
+            return PlanDate(p.points_approved_on)
         policy = self.policy
         soonest = self._next_wd(today)
         renewed = (
-            _Date(p.permit_renewed_on)
+            PlanDate(p.permit_renewed_on)
             if p.permit_renewed_on
-            else _later(self._next_wd(window.date), soonest)
+            else later(self._next_wd(window.date), soonest)
         )
         applied = (
-            _Date(p.points_applied_on)
+            PlanDate(p.points_applied_on)
             if p.points_applied_on
-            else _later(self._add(renewed, policy.sync_workdays), soonest)
+            else later(self._add(renewed, policy.sync_workdays), soonest)
         )
         submitted = (
-            _Date(p.points_submitted_on)
+            PlanDate(p.points_submitted_on)
             if p.points_submitted_on
-            else _later(self._add(applied, policy.employer_workdays), soonest)
+            else later(self._add(applied, policy.employer_workdays), soonest)
         )
-        return _later(self._add(submitted, processing), soonest)
+        return later(self._add(submitted, processing), soonest)
 
-    def _milestones(self, rows: list[_Row], today: dt.date) -> tuple[Milestone, ...]:
+    def _milestones(self, rows: list[Row], today: dt.date) -> tuple[Milestone, ...]:
         return tuple(
             Milestone(
                 kind=kind,
@@ -368,7 +296,9 @@ class Planner:
                 status=(
                     Status.DONE
                     if by is not None
-                    else self._status(kind, due.date, opens, done_on, today)
+                    else milestone_status(
+                        kind, due.date, opens, done_on, today, self.policy.due_soon_days
+                    )
                 ),
                 provisional=due.provisional,
                 done_on=done_on,
@@ -376,25 +306,3 @@ class Planner:
             )
             for kind, due, opens, done_on, by in rows
         )
-
-    def _status(
-        self,
-        kind: MilestoneKind,
-        due: dt.date,
-        opens: dt.date | None,
-        done_on: dt.date | None,
-        today: dt.date,
-    ) -> Status:
-        if done_on is not None:
-            return Status.DONE
-        if kind in _HEADS_UP and today > due:
-            return Status.DONE
-        if kind is K.PERMIT_WINDOW and today == due:
-            return Status.OPEN
-        if today > due:
-            return Status.OVERDUE
-        if (due - today).days <= self.policy.due_soon_days:
-            return Status.DUE
-        if opens is not None and opens <= today:
-            return Status.OPEN
-        return Status.UPCOMING
