@@ -251,3 +251,43 @@ def test_upgrade_is_no_first_contact_but_a_new_row_is(
         assert late.fetchone()[0] == 0
     finally:
         conn.close()
+
+
+def test_upgrade_adds_document_progress_without_resending(
+    old_install: Path, smtp: tuple[Sink, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 22: a roster that gains a 证件类型 column and a foreign employee's work permit; the
+    first `done --document` creates component "document_progress" beside the old tables, the
+    old components keep their versions, and the next passes send nothing 0.1.0 sent."""
+    sink, _ = smtp
+    people = old_install.parent / "people.csv"
+    lines = people.read_text(encoding="utf-8").splitlines()
+    rows = [lines[0] + ",证件类型", *(line + "," for line in lines[1:])]
+    rows.append("2001,John Smith,研发部,2027-04-20,,,john@example.com,,,foreign-work-permit")
+    people.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    state = old_install.parent / "state"
+    assert main(["notify", "-c", str(old_install), "--due", "--today", "2026-12-01"]) == 0
+    assert sink.messages == []
+    conn = sqlite3.connect(state / "renewd.sqlite3")
+    try:
+        before = dict(conn.execute("SELECT * FROM schema_version"))
+    finally:
+        conn.close()
+    assert "document_progress" not in before
+    code = main(["done", "-c", str(old_install), "2001", "filing_window", "--on", "2026-11-30"])
+    assert code == 0, capsys.readouterr()
+    conn = sqlite3.connect(state / "renewd.sqlite3")
+    try:
+        after = dict(conn.execute("SELECT * FROM schema_version"))
+        facts = conn.execute("SELECT person, document, step FROM document_fact").fetchall()
+    finally:
+        conn.close()
+    assert after["document_progress"] == 1
+    assert {k: v for k, v in after.items() if k in before} == before
+    assert facts == [("2001", "foreign-work-permit", "filing_window")]
+    assert main(["notify", "-c", str(old_install), "--due", "--today", "2026-12-02"]) == 0
+    assert sink.messages == []
+    capsys.readouterr()
+    assert main(["plan", "-c", str(old_install), "--json", "--person", "2001"]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    assert [p["document"] for p in plan["people"]] == ["foreign-work-permit"]

@@ -28,11 +28,12 @@ CATALOGUES = {
     "core/words_zh_phone.py": "the Chinese catalogue: the phone timeline and home-screen app",
     "core/words_zh_accounts.py": "the Chinese catalogue: the admin's accounts page, init's robots",
     "core/words_zh_feeds.py": "the Chinese catalogue: the size of HR's feeds (issue 20)",
+    "core/words_zh_packs.py": "the Chinese catalogue: policy packs' notes (issue 22)",
 }
 # Words renewd reads, not says: what people and the State Council write.
 INPUT_VOCABULARIES = {
     "roster/columns.py": "roster header aliases: the column names HR writes (居住证到期日 ...)",
-    "roster/cells.py": "date and yes/no words in roster cells (2027年2月10日, 是/否)",
+    "roster/cells.py": "date, yes/no and document words in roster cells (2027年2月10日, 是/否)",
     "core/notices.py": "the holiday-notice grammar: the State Council notice as published",
     "core/notice_year.py": "where the notice names its year: title, opening sentence, dates",
     "core/arrangement.py": "the statutory holidays as notices name them, and their short forms",

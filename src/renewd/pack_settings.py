@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -31,7 +32,7 @@ from pydantic import (
 )
 
 from renewd.core.errors import ConfigError, Problem
-from renewd.core.model import Lang, MilestoneKind
+from renewd.core.model import Lang, MilestoneKind, Person
 from renewd.core.pack import (
     DEADLINE,
     EXPIRY,
@@ -131,7 +132,8 @@ class PackModel(_Model):
     title: dict[Lang, str]
     validity_months: int = Field(default=0, ge=0, le=240)
     cycle: CycleBasis = CycleBasis.EXPIRY
-    follows: str = ""
+    follows: str = Field(default="", pattern=r"^$|" + _NAME[1:])
+    follows_by: str = ""
     figures: dict[str, StrictInt | StrictBool] = Field(default_factory=dict)
     materials: dict[str, dict[Lang, str]] = Field(default_factory=dict)
     steps: tuple[StepModel, ...] = Field(min_length=1)
@@ -154,6 +156,10 @@ class PackModel(_Model):
         kinds = [s.kind for s in self.steps]
         if len(set(kinds)) != len(kinds):
             out.append("two steps have the same kind")
+        if bool(self.follows) != bool(self.follows_by) or (
+            self.follows_by and self.follows_by not in kinds
+        ):
+            out.append("follows names a pack and follows_by one of this pack's steps, or neither")
         for i, step in enumerate(self.steps):
             where = f"steps.{i}"
             earlier = set(kinds[:i])
@@ -250,6 +256,7 @@ class PackModel(_Model):
             cycle=self.cycle,
             validity_months=self.validity_months,
             follows=self.follows,
+            follows_by=self.follows_by,
             source=source,
         )
 
@@ -358,3 +365,20 @@ def build_packs(
     if problems:
         raise ConfigError("some [packs] tables do not fit their packs", problems)
     return packs
+
+
+def document_problems(packs: Mapping[str, Pack], documents: Sequence[Person]) -> list[Problem]:
+    """Roster rows whose document no pack plans, or that lack what their pack needs."""
+    problems = []
+    for person in documents:
+        pack = packs.get(person.document)
+        if pack is None:
+            known = ", ".join(sorted(packs))
+            message = f"unknown document (policy pack); known: {known}"
+            problems.append(
+                Problem(person.source, message, field="document", value=person.document)
+            )
+        elif pack.cycle is CycleBasis.ANNIVERSARY and person.issued_on is None:
+            message = f"{pack.name} needs the issue day (the issued_on column)"
+            problems.append(Problem(person.source, message, field="issued_on"))
+    return problems

@@ -29,6 +29,7 @@ from renewd.roster.reader import Roster
 from renewd.roster_read import read_roster
 from renewd.settings import Settings, config_path, load_settings
 from renewd.store.database import Database
+from renewd.store.document_progress import DocumentProgressStore
 from renewd.store.notices import NoticeStore
 from renewd.store.progress import ProgressStore
 from renewd.store.records import RosterRecords
@@ -122,6 +123,17 @@ class App:
         own = Database.of(self.settings.state)
         try:
             return ProgressStore(own).load()
+        finally:
+            own.close()
+
+    def recorded_documents(self) -> dict[tuple[str, str], dict[str, dt.date]]:
+        """The steps of other documents than Shanghai points recorded with `renewd done
+        --document` (docs/packs.md), by (person, document); read only if the database exists."""
+        if not Database.there(self.settings.state):
+            return {}
+        own = Database.of(self.settings.state)
+        try:
+            return DocumentProgressStore(own).load()
         finally:
             own.close()
 

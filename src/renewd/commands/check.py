@@ -10,6 +10,9 @@ from renewd.calendar.changes import estimate_warning
 from renewd.calendar.snapshot import build_snapshot
 from renewd.commands.app import App, today
 from renewd.commands.args import iso_date
+from renewd.core.documents import plan_documents
+from renewd.core.errors import RosterError
+from renewd.pack_settings import document_problems
 
 
 def register(
@@ -36,6 +39,11 @@ def run(args: argparse.Namespace) -> int:
     # every channel built (none is called), everyone planned (a calendar for every year).
     day: dt.date = args.today or today(app.settings)
     snap = build_snapshot(app.settings, roster, app.channels, day, app.recorded(), app.notices)
+    packs = app.settings.pack_set()  # every other document's row names a pack and is planned
+    bad = document_problems(packs, roster.documents)
+    if bad:
+        raise RosterError(f"{len(bad)} roster row(s) name a document no pack plans", bad)
+    plan_documents(packs, roster.documents, app.calendar, day, app.recorded_documents())
     for warning in roster.warnings:
         print(f"renewd: warning: {warning}", file=sys.stderr)
     calendar = estimate_warning(snap, snap.plans, day)  # from [calendar] warn_from
@@ -57,5 +65,8 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     files = len(app.settings.roster.files)
-    print(f"ok: {len(roster.people)} people in {files} roster file{'s' if files != 1 else ''}")
+    others = f" and {len(roster.documents)} other documents" if roster.documents else ""
+    print(
+        f"ok: {len(roster.people)} people{others} in {files} roster file{'s' if files != 1 else ''}"
+    )
     return 0

@@ -12,6 +12,7 @@ from renewd.calendar.snapshot import build_snapshot
 from renewd.channels.formatting import render
 from renewd.commands.app import App, now, today
 from renewd.commands.args import iso_date, person_id, roster_date
+from renewd.commands.done_documents import document_step, run_document_done
 from renewd.commands.history import hidden_addresses, print_log, print_report
 from renewd.core.errors import EX_TEMPFAIL, UsageError
 from renewd.core.messages import test_letter
@@ -81,6 +82,12 @@ def register(
         "--new-expiry", type=roster_date, metavar="DATE", help="the renewed permit's expiry"
     )
     done.add_argument("--undo", action="store_true", help="remove the record of STEP")
+    done.add_argument(
+        "--document",
+        metavar="D",
+        help="the document (policy pack) STEP belongs to, e.g. foreign-work-permit; needed only"
+        " when the step's name is in several of the person's documents (docs/packs.md)",
+    )
     done.set_defaults(handler=run_done)
 
     history = sub.add_parser(
@@ -162,6 +169,9 @@ def send_tests(app: App, only: str | None, to: str | None) -> int:
 
 def run_done(args: argparse.Namespace) -> int:
     app = App.load(args.config)
+    found = document_step(app, args)  # a step of another document than Shanghai points
+    if found is not None:
+        return run_document_done(app, args, found)
     step = parse_step(args.step)
     person = app.roster.by_id().get(args.person)
     if person is None:

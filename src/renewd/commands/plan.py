@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import sys
 from collections.abc import Iterable
@@ -15,6 +16,8 @@ from rich.text import Text
 
 from renewd.commands.app import App, today
 from renewd.commands.args import iso_date, person_id
+from renewd.commands.plan_documents import document_json, document_plans, document_rows
+from renewd.core.documents import DocumentPlan
 from renewd.core.errors import EX_DATAERR, UsageError
 from renewd.core.model import Lang, PersonPlan, Status
 from renewd.core.progress import merge_progress
@@ -89,20 +92,24 @@ def run(args: argparse.Namespace) -> int:
     partial = app.partial  # a bad row holds back only its own person, named on stderr
     status = EX_DATAERR if partial.problems else 0  # everyone else is planned
     people = merge_progress(partial.people, app.recorded())
+    documents, bad = document_plans(app, partial.roster.documents, day, args.person)
+    status = EX_DATAERR if bad else status
     if args.person is not None:
         people = [p for p in people if p.id == args.person]
-        if not people:
+        if not people and not documents:
             raise UsageError(f"no person with id {args.person!r} in the roster")
     if args.json:
         plans = (app.planner.plan(person, day) for person in people)  # one at a time
+        others = [document_json(d) for d in documents]  # after the points, one per document
         if args.pretty:
-            doc = {"today": day.isoformat(), "people": [plan_json(p) for p in plans]}
+            entries = [*(plan_json(p) for p in plans), *others]
+            doc = {"today": day.isoformat(), "people": entries}
             json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
             sys.stdout.write("\n")
         else:
-            stream_json(day, plans, sys.stdout)
+            stream_json(day, plans, sys.stdout, others)
         return status
-    _table(app.planner.plan_all(people, day), day, app.settings.language)
+    _table(app.planner.plan_all(people, day), day, app.settings.language, documents)
     return status
 
 
@@ -111,15 +118,17 @@ def run(args: argparse.Namespace) -> int:
 CHUNK = 500
 
 
-def stream_json(day: dt.date, plans: Iterable[PersonPlan], out: TextIO) -> None:
+def stream_json(
+    day: dt.date, plans: Iterable[PersonPlan], out: TextIO, others: Iterable[dict[str, Any]] = ()
+) -> None:
     """The `plan --json` document, written as it is planned: each person encoded on his own by
     the C encoder (no indent), in chunks of `CHUNK` people. The same JSON as `--pretty`."""
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     out.write(f'{{"today":"{day.isoformat()}","people":[')
     chunk: list[str] = []
     first = True
-    for plan in plans:
-        chunk.append(encode(plan_json(plan)))
+    for entry in itertools.chain(map(plan_json, plans), others):
+        chunk.append(encode(entry))
         if len(chunk) == CHUNK:
             out.write(("" if first else ",") + ",".join(chunk))
             chunk, first = [], False
@@ -128,7 +137,9 @@ def stream_json(day: dt.date, plans: Iterable[PersonPlan], out: TextIO) -> None:
     out.write("]}\n")
 
 
-def _table(plans: list[PersonPlan], day: dt.date, lang: Lang) -> None:
+def _table(
+    plans: list[PersonPlan], day: dt.date, lang: Lang, documents: Iterable[DocumentPlan] = ()
+) -> None:
     # A pipe or a log gets full lines rather than 80 columns of ellipses.
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     table = Table(title=f"renewd plan — {day.isoformat()}", show_lines=False)
@@ -156,4 +167,7 @@ def _table(plans: list[PersonPlan], day: dt.date, lang: Lang) -> None:
             Text(status_name(step.status if step else Status.DONE, lang), style=style),
             Text(", ".join(notes), style="bold red" if not plan.feasible else ""),
         )
+    for row in document_rows(documents, lang):
+        *cells, status, style, note = row
+        table.add_row(*cells, Text(status, style=style), Text(note, style="bold red"))
     console.print(table)

@@ -25,6 +25,11 @@ class Profile(StrEnum):
     CHANGED = "changed"
 
 
+# The document a roster row names when it names none: the Shanghai permit and points
+# (docs/packs.md; `renewd.core.pack.SHANGHAI_POINTS`).
+DEFAULT_DOCUMENT = "shanghai-points"
+
+
 class Lang(StrEnum):
     ZH = "zh"
     EN = "en"
@@ -141,6 +146,8 @@ class Person:
     progress: Progress = field(default_factory=Progress)
     critical_dates: tuple[CriticalDate, ...] = ()
     source: str = ""  # "people.csv, row 7": where the person came from, for messages to HR
+    document: str = DEFAULT_DOCUMENT  # the policy pack of this row (docs/packs.md)
+    issued_on: dt.date | None = None  # the document's issue day (anniversary packs: Guangzhou)
 
     @property
     def profile(self) -> Profile:

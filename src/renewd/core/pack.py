@@ -25,10 +25,10 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from types import MappingProxyType
 
-from renewd.core.model import Lang
+from renewd.core.model import DEFAULT_DOCUMENT, Lang
 from renewd.core.policy import Owner, Owners, Policy, ProcessingDays
 
-SHANGHAI_POINTS = "shanghai-points"
+SHANGHAI_POINTS = DEFAULT_DOCUMENT
 
 # The anchors every step may name besides an earlier step.
 EXPIRY = "expiry"
@@ -136,6 +136,7 @@ class Pack:
     cycle: CycleBasis = CycleBasis.EXPIRY
     validity_months: int = 0  # the usual validity of a renewed document (0: not stated)
     follows: str = ""  # the pack whose renewal this one needs first (residence after work)
+    follows_by: str = ""  # ... by the due day of this step of ours
     source: str = ""  # the file it was read from
 
     def step(self, kind: str) -> PackStep:

@@ -7,6 +7,7 @@ from renewd.core.words_en_cli import CLI_EN
 from renewd.core.words_en_console import CONSOLE_EN
 from renewd.core.words_en_feeds import FEEDS_EN
 from renewd.core.words_en_init import INIT_EN
+from renewd.core.words_en_packs import PACKS_EN
 from renewd.core.words_en_phone import PHONE_EN
 from renewd.core.words_en_web import WEB_EN
 
@@ -375,6 +376,7 @@ EN: dict[str, str] = {
     " the points renewal was submitted and the approval is awaited.",
     **CONSOLE_EN,
     **CLI_EN,
+    **PACKS_EN,
     **INIT_EN,
     **WEB_EN,
     **PHONE_EN,

@@ -8,6 +8,7 @@ from renewd.core.words_zh_cli import CLI_ZH
 from renewd.core.words_zh_console import CONSOLE_ZH
 from renewd.core.words_zh_feeds import FEEDS_ZH
 from renewd.core.words_zh_init import INIT_ZH
+from renewd.core.words_zh_packs import PACKS_ZH
 from renewd.core.words_zh_phone import PHONE_ZH
 from renewd.core.words_zh_web import WEB_ZH
 
@@ -341,6 +342,7 @@ ZH: dict[str, str] = {
     "积分续办材料已递交，正在等待审批结果。",
     **CONSOLE_ZH,
     **CLI_ZH,
+    **PACKS_ZH,
     **INIT_ZH,
     **WEB_ZH,
     **PHONE_ZH,

@@ -83,7 +83,9 @@ def read_partial(
     if not paths:
         raise RosterError("no roster files configured")
     people: list[Person] = []
+    documents: list[Person] = []  # other packs' rows (docs/packs.md): no last good stand-ins
     seen: dict[str, Person] = {}
+    seen_documents: dict[tuple[str, str], Person] = {}
     problems: list[Problem] = []
     warnings: list[str] = []
     kept: list[str] = []
@@ -106,7 +108,16 @@ def read_partial(
         loaded = load_file(path, limits or RosterLimits())
         problems.extend(loaded.problems)
         warnings.extend(loaded.warnings)
-        if not loaded.people:  # unreadable, or no good row at all: its last good version
+        for person, row in loaded.documents:
+            first = seen_documents.setdefault((person.id, person.document), person)
+            if first is person:
+                documents.append(person)
+                continue
+            message = f"duplicate id {person.id!r}, first seen in {first.source}"
+            problems.append(
+                Problem(file, message, row=row, field=loaded.id_header, value=person.id)
+            )
+        if not loaded.people and not loaded.documents:  # unreadable, or no good row at all
             stale.append(file)
             groups: set[str] = set()
             for person in last_good.of_file(file):
@@ -143,13 +154,13 @@ def read_partial(
     homeless = [p for p in problems if id(p) not in placed]
     if homeless:  # no group known: the escalation channels hear of them
         by_group.setdefault("", []).extend(homeless)
-    if not people:
+    if not people and not documents:
         raise RosterError(
             f"no valid roster: {len(problems)} problem(s) and no last good record to serve",
             problems,
         )
     return PartialRoster(
-        Roster(tuple(people), tuple(warnings)),
+        Roster(tuple(people), tuple(warnings), tuple(documents)),
         tuple(problems),
         tuple(kept),
         left_out,

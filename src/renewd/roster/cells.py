@@ -283,6 +283,30 @@ def parse_lang(raw: Any) -> Lang:
     return lang
 
 
+# What HR writes in the 证件类型 column for the shipped packs (docs/packs.md); a pack of the
+# user's goes by its name.
+DOCUMENT_NAMES: dict[str, str] = {
+    "上海居住证": "shanghai-points",
+    "居住证积分": "shanghai-points",
+    "外国人工作许可证": "foreign-work-permit",
+    "工作许可": "foreign-work-permit",
+    "外国人居留许可": "foreign-residence-permit",
+    "居留许可": "foreign-residence-permit",
+    "港澳台居民居住证": "hmt-residence-permit",
+    "广州居住证": "guangzhou-residence-permit",
+}
+_DOCUMENT_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+def parse_document(raw: Any) -> str:
+    """A policy pack's name (`foreign-work-permit`) or a shipped pack's Chinese name."""
+    text = unicodedata.normalize("NFKC", cell_text(raw)).strip()
+    name = DOCUMENT_NAMES.get(text, text.casefold().replace("_", "-"))
+    if not _DOCUMENT_RE.match(name):
+        raise CellError("expected a document (policy pack) name such as foreign-work-permit")
+    return name
+
+
 def parse_email(raw: Any) -> str:
     text = cell_text(raw)
     if _EMAIL_RE.fullmatch(text) is None:

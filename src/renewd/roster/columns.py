@@ -13,7 +13,7 @@ import unicodedata
 COLUMNS: dict[str, tuple[str, ...]] = {
     "id": ("工号", "编号", "员工编号"),
     "name": ("姓名",),
-    "permit_expires": ("居住证到期日", "居住证有效期至", "居住证有效期"),
+    "permit_expires": ("居住证到期日", "居住证有效期至", "居住证有效期", "到期日"),
     "group": ("部门", "单位", "分组"),
     "changes": ("变更事项", "申请方式变更"),
     "has_points": ("积分", "有积分"),
@@ -33,6 +33,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "notice_collected_on": ("通知单领取日期",),
     "new_permit_expires": ("新居住证到期日",),
     "critical_dates": ("关键日期",),
+    "document": ("证件类型", "证件"),
+    "issued_on": ("签发日期",),
 }
 HEADER_SEARCH_ROWS = 10
 REQUIRED = ("id", "name", "permit_expires")

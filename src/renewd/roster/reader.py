@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from renewd.core.errors import Problem, RosterError
-from renewd.core.model import CriticalDate, Person, Progress
+from renewd.core.model import DEFAULT_DOCUMENT, CriticalDate, Person, Progress
 from renewd.roster.cells import (
     ROBOT_AND_PUSH_PARSERS,
     CellError,
@@ -27,6 +27,7 @@ from renewd.roster.cells import (
     parse_changes,
     parse_critical_dates,
     parse_date,
+    parse_document,
     parse_email,
     parse_id,
     parse_lang,
@@ -66,6 +67,8 @@ class Roster:
 
     people: tuple[Person, ...]
     warnings: tuple[str, ...] = ()
+    # Rows naming another document than Shanghai points (docs/packs.md): one per (id, document).
+    documents: tuple[Person, ...] = ()
 
     def by_id(self) -> dict[str, Person]:
         return {person.id: person for person in self.people}
@@ -80,15 +83,16 @@ def load_roster(paths: Sequence[Path], limits: RosterLimits | None = None) -> Ro
     people: list[Person] = []
     problems: list[Problem] = []
     warnings: list[str] = []
-    first_seen: dict[str, Person] = {}
+    documents: list[Person] = []
+    first_seen: dict[tuple[str, str], Person] = {}
     for path in paths:
         loaded = _load_file(path, limits)
         problems.extend(loaded.problems)
         warnings.extend(loaded.warnings)
-        for person, row in loaded.people:
-            first = first_seen.setdefault(person.id, person)
+        for person, row in (*loaded.people, *loaded.documents):
+            first = first_seen.setdefault((person.id, person.document), person)
             if first is person:
-                people.append(person)
+                (people if person.document == DEFAULT_DOCUMENT else documents).append(person)
                 continue
             problems.append(
                 Problem(
@@ -105,7 +109,7 @@ def load_roster(paths: Sequence[Path], limits: RosterLimits | None = None) -> Ro
             f"the roster has {len(problems)} problem(s) in {files} file(s); nothing was loaded",
             problems,
         )
-    return Roster(tuple(people), tuple(warnings))
+    return Roster(tuple(people), tuple(warnings), tuple(documents))
 
 
 def load_roster_file(
@@ -124,6 +128,7 @@ class _Loaded:
     warnings: list[str]
     id_header: str = "id"
     bad_rows: tuple[tuple[int | str, str, str], ...] = ()  # (row, id, group); "" if unreadable
+    documents: tuple[tuple[Person, int | str], ...] = ()  # other packs' rows (docs/packs.md)
 
 
 def _load_file(path: Path, limits: RosterLimits) -> _Loaded:
@@ -172,6 +177,7 @@ def _people(path: Path, tables: _Tables, limits: RosterLimits) -> _Loaded:
             names = " / ".join((field, *COLUMNS[field]))
             problems.append(Problem(file, f"missing required column ({names})", field=field))
     people: list[tuple[Person, int | str]] = []
+    documents: list[tuple[Person, int | str]] = []
     bad_rows: list[tuple[int | str, str, str]] = []
     seen_rows = 0
     memo: dict[tuple[str, type, Any], Any] = {}
@@ -179,7 +185,7 @@ def _people(path: Path, tables: _Tables, limits: RosterLimits) -> _Loaded:
         seen_rows += 1
         person = _person(file, path.name, row, tables.headers, cells, problems, limits, memo)
         if isinstance(person, Person):
-            people.append((person, row))
+            (people if person.document == DEFAULT_DOCUMENT else documents).append((person, row))
         else:
             bad_rows.append(person)
     if seen_rows == 0:
@@ -188,7 +194,8 @@ def _people(path: Path, tables: _Tables, limits: RosterLimits) -> _Loaded:
     if tables.ignored:
         listed = ", ".join(repr(h) for h in tables.ignored)
         warnings.append(f"{file}: ignored columns renewd does not use: {listed}")
-    return _Loaded(people, problems, warnings, tables.headers.get("id", "id"), tuple(bad_rows))
+    id_header = tables.headers.get("id", "id")
+    return _Loaded(people, problems, warnings, id_header, tuple(bad_rows), tuple(documents))
 
 
 # --- reading files -------------------------------------------------------------------------
@@ -334,8 +341,11 @@ def _person(
             problems.append(Problem(file, str(value), row, headers[field], shown_value(field, raw)))
         else:
             values[field] = value
+    if "permit_expires" not in values and "issued_on" in values and _other_document(values):
+        # Anniversary packs (Guangzhou) count from the issue day; the expiry may stay blank.
+        values["permit_expires"] = values["issued_on"]
     for field in REQUIRED:
-        if field in headers and is_blank(cells.get(field)):
+        if field in headers and field not in values and is_blank(cells.get(field)):
             problems.append(Problem(file, "missing required value", row, headers[field]))
     if len(problems) > before or not all(field in values for field in REQUIRED):
         return (row, values.get("id") or "", values.get("group") or "")
@@ -369,6 +379,10 @@ def _parsed(field: str, raw: Any, limits: RosterLimits) -> Any:
     return value
 
 
+def _other_document(values: Mapping[str, Any]) -> bool:
+    return bool(values.get("document", DEFAULT_DOCUMENT) != DEFAULT_DOCUMENT)
+
+
 def _check_years(value: Any, limits: RosterLimits) -> None:
     """Every date a person has must be one the working-day calendar can plan."""
     days: tuple[Any, ...] = value if isinstance(value, tuple) else (value,)
@@ -395,5 +409,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "lang": parse_lang,
     "tags": parse_tags,
     "critical_dates": parse_critical_dates,
+    "document": parse_document,
+    "issued_on": parse_date,
     **dict.fromkeys(PROGRESS_FIELDS, parse_date),
 }

@@ -1,0 +1,116 @@
+"""The plans of the documents a roster row names other than Shanghai points (docs/packs.md):
+one plan per (person, document), each by its pack. Pure: no I/O, no clock.
+
+A person holds a document per roster row (`document` / 证件类型); the row's `permit_expires` is
+that document's expiry, and for a pack whose cycles end on anniversaries of issue (Guangzhou) its
+`issued_on`. Documents chain: when a person holds a pack that `follows` another (the foreign
+residence permit follows the work permit), the followed one is planned back from the follower's
+`follows_by` step when that is earlier than its own expiry (the residence permit is applied for
+with the renewed work permit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from renewd.core.chain import ChainPlan, plan_chain
+from renewd.core.cycle import STALE_FACT_DAYS
+from renewd.core.model import Person
+from renewd.core.pack import CycleBasis, Pack, anniversary_on_or_after
+from renewd.core.workdays import WorkdayCalendar
+
+# Recorded steps of one (person, document): step kind -> the day it was done.
+Done = Mapping[str, dt.date]
+_NOTHING: Done = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class DocumentPlan:
+    """One person's plan for one document."""
+
+    person: Person
+    pack: Pack
+    plan: ChainPlan
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.person.id, self.pack.name)
+
+
+def cycle_of(pack: Pack, person: Person, today: dt.date) -> dt.date:
+    """The day the document's current cycle ends: its expiry, or (anniversary packs) the first
+    anniversary of issue on or after `today`."""
+    if pack.cycle is CycleBasis.ANNIVERSARY and person.issued_on is not None:
+        return anniversary_on_or_after(person.issued_on, today)
+    return person.permit_expires
+
+
+def plan_documents(
+    packs: Mapping[str, Pack],
+    documents: Iterable[Person],
+    calendar: WorkdayCalendar,
+    today: dt.date,
+    done: Mapping[tuple[str, str], Done] | None = None,
+    due_soon_days: int = 7,
+) -> list[DocumentPlan]:
+    """Every document's plan, in roster order; followed documents planned back from their
+    followers' deadlines."""
+    rows = list(documents)
+    recorded = done or {}
+    held: dict[str, dict[str, Person]] = {}
+    for person in rows:
+        held.setdefault(person.id, {})[person.document] = person
+
+    def one(person: Person, deadline: dt.date | None) -> ChainPlan:
+        pack = packs[person.document]
+        cycle = cycle_of(pack, person, today)
+        # As for the points (`core.cycle.STALE_FACT_DAYS`): older facts are an earlier cycle's.
+        cutoff = cycle - dt.timedelta(days=STALE_FACT_DAYS)
+        facts = recorded.get((person.id, pack.name), _NOTHING)
+        return plan_chain(
+            pack,
+            cycle,
+            {kind: day for kind, day in facts.items() if day >= cutoff},
+            calendar,
+            today,
+            deadline=deadline,
+            due_soon_days=due_soon_days,
+        )
+
+    plans: dict[tuple[str, str], ChainPlan] = {}
+    for person in rows:  # followers first: their deadlines plan the documents they follow
+        pack = packs[person.document]
+        if pack.follows and pack.follows in held[person.id]:
+            plans[(person.id, pack.name)] = one(person, None)
+    out: list[DocumentPlan] = []
+    for person in rows:
+        pack = packs[person.document]
+        key = (person.id, pack.name)
+        if key not in plans:
+            plans[key] = one(person, _deadline(packs, plans, held[person.id], pack.name))
+        out.append(DocumentPlan(person, pack, plans[key]))
+    return out
+
+
+def _deadline(
+    packs: Mapping[str, Pack],
+    plans: Mapping[tuple[str, str], ChainPlan],
+    held: Mapping[str, Person],
+    name: str,
+) -> dt.date | None:
+    """The earliest day a follower of `name` needs it renewed by, if the person holds one."""
+    days: list[dt.date] = []
+    for other, person in held.items():
+        pack = packs[other]
+        plan = plans.get((person.id, other))
+        if pack.follows == name and pack.follows_by and plan is not None:
+            days.append(plan.step(pack.follows_by).due)
+    return min(days) if days else None
+
+
+def unknown_documents(packs: Mapping[str, Pack], people: Sequence[Person]) -> list[Person]:
+    """The rows naming a pack nobody ships or configured."""
+    return [p for p in people if p.document not in packs]

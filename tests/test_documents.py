@@ -1,0 +1,122 @@
+"""People hold documents (docs/packs.md): one roster row per (person, document), each planned by
+its pack in `renewd plan` and `renewd check`, steps recorded with `renewd done --document`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+Write = Callable[[str, str], Path]
+
+POINTS_ONLY = """\
+工号,姓名,部门,居住证到期日
+1001,张三,研发部,2027-03-10
+"""
+# A Shanghai points holder and a foreign employee with both permits (the residence permit
+# follows the work permit), and a Guangzhou branch employee.
+WITH_DOCUMENTS = """\
+工号,姓名,部门,证件类型,到期日,签发日期
+1001,张三,研发部,,2027-03-10,
+2001,John Smith,研发部,foreign-work-permit,2027-04-20,
+2001,John Smith,研发部,居留许可,2027-04-25,
+3001,王五,广州分公司,广州居住证,,2019-05-15
+"""
+
+
+def renewd(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "renewd", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def setup(write: Write, roster: str) -> Path:
+    write("people.csv", roster)
+    return write("config.toml", '[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n')
+
+
+def plan(config: Path, *extra: str) -> dict[str, Any]:
+    result = renewd("plan", "-c", config, "--json", "--today", "2026-12-07", *extra)
+    assert result.returncode == 0, result.stderr
+    doc: dict[str, Any] = json.loads(result.stdout)
+    return doc
+
+
+def test_each_document_is_an_entry_and_the_points_entry_is_unchanged(
+    write: Write, tmp_path: Path
+) -> None:
+    config = setup(write, POINTS_ONLY)
+    before = renewd("plan", "-c", config, "--json", "--today", "2026-12-07").stdout
+    setup(write, WITH_DOCUMENTS)
+    after = renewd("plan", "-c", config, "--json", "--today", "2026-12-07").stdout
+    # The points entry is byte for byte what it was: the other documents come after it.
+    assert after.startswith(before.removesuffix("]}\n"))
+    people = json.loads(after)["people"]
+    assert [(p["id"], p.get("document")) for p in people] == [
+        ("1001", None),
+        ("2001", "foreign-work-permit"),
+        ("2001", "foreign-residence-permit"),
+        ("3001", "guangzhou-residence-permit"),
+    ]
+    work, residence, guangzhou = people[1:]
+    steps = {m["kind"]: m for m in work["milestones"]}
+    # The work permit is planned back from the residence permit's application day (26 March
+    # 2027, 30 days before 25 April: a Friday), not from its own expiry.
+    assert {m["kind"]: m["due"] for m in residence["milestones"]}["residence_application"] == (
+        "2027-03-26"
+    )
+    assert steps["holder_signature"]["due"] <= "2027-03-26"
+    assert steps["extension_filing"]["cutoff"] == "2027-03-21"  # 30 days before 20 April
+    assert steps["extension_filing"]["owner"] == "employer"
+    assert work["feasible"]
+    assert not work["cut_off"]
+    # Guangzhou: the cycle ends on the next anniversary of issue.
+    assert guangzhou["cycle"] == "2027-05-15"
+    assert {m["kind"]: m["due"] for m in guangzhou["milestones"]}["endorsement"] == "2027-05-14"
+
+
+def test_done_records_a_documents_step_and_the_plan_shows_it(write: Write) -> None:
+    config = setup(write, WITH_DOCUMENTS)
+    result = renewd("done", "-c", config, "2001", "申报延期", "--on", "2026-12-01")
+    assert result.returncode == 0, result.stderr
+    assert "extension_filing" in result.stdout
+    doc = plan(config)
+    work = next(p for p in doc["people"] if p.get("document") == "foreign-work-permit")
+    filing = next(m for m in work["milestones"] if m["kind"] == "extension_filing")
+    assert filing["done_on"] == "2026-12-01"
+    assert filing["status"] == "done"
+    # "expiry" is in both of his documents: which one must be said.
+    ambiguous = renewd("done", "-c", config, "2001", "expiry")
+    assert ambiguous.returncode == 64
+    assert "--document" in ambiguous.stderr
+    # A points step still goes to the points' own checks, as before (its window is not open).
+    points = renewd("done", "-c", config, "1001", "permit", "--on", "2026-12-01")
+    assert points.returncode == 64
+    assert "permit_renewed_on" in points.stderr
+    undo = renewd("done", "-c", config, "2001", "extension_filing", "--undo")
+    assert undo.returncode == 0, undo.stderr
+    assert "extension_filing" in undo.stdout
+    work = next(p for p in plan(config)["people"] if p.get("document") == "foreign-work-permit")
+    assert all(m["done_on"] is None for m in work["milestones"])
+
+
+def test_check_refuses_an_unknown_document_naming_row_and_field(write: Write) -> None:
+    config = setup(write, WITH_DOCUMENTS + "4001,李四,研发部,shenzhen-permit,2027-05-01,\n")
+    result = renewd("check", "-c", config, "--today", "2026-12-07")
+    assert result.returncode == 65, result.stderr
+    assert "people.csv, row 6" in result.stderr
+    assert "'document'" in result.stderr
+    good = setup(write, WITH_DOCUMENTS)
+    ok = renewd("check", "-c", good, "--today", "2026-12-07")
+    assert ok.returncode == 0, ok.stderr
+    assert "3 other documents" in ok.stdout
