@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -32,7 +32,7 @@ from pydantic import (
 )
 
 from renewd.core.errors import ConfigError, Problem
-from renewd.core.model import Lang, MilestoneKind, Person
+from renewd.core.model import Lang, MilestoneKind
 from renewd.core.pack import (
     DEADLINE,
     EXPIRY,
@@ -46,11 +46,18 @@ from renewd.core.pack import (
     StepWords,
     Unit,
 )
+from renewd.core.pack_words import (
+    WORD_PARTS,
+    catalogue_gaps,
+    catalogued,
+    catalogued_step,
+    material_key,
+    step_keys,
+    title_key,
+)
 from renewd.core.policy import Owner
-from renewd.core.wording import CATALOGUE, POLICY
+from renewd.core.wording import POLICY
 
-# The word parts every step has, in every language.
-WORD_PARTS = ("title", "short", "do")
 _NAME = r"^[a-z][a-z0-9_-]*$"
 _KIND = r"^[a-z][a-z0-9_]*$"
 
@@ -129,7 +136,7 @@ class PackModel(_Model):
 
     name: str = Field(pattern=_NAME)
     engine: Engine = Engine.CHAIN
-    title: dict[Lang, str]
+    title: dict[Lang, str] | None = None  # None: the catalogue's `<name>.title`
     validity_months: int = Field(default=0, ge=0, le=240)
     cycle: CycleBasis = CycleBasis.EXPIRY
     follows: str = Field(default="", pattern=r"^$|" + _NAME[1:])
@@ -146,7 +153,10 @@ class PackModel(_Model):
         return self
 
     def _languages(self) -> list[str]:
-        out = [f"title needs {lang.value!r}" for lang in Lang if lang not in self.title]
+        if self.title is None:
+            out = [f"title: the catalogue lacks {k!r}" for k in catalogue_gaps([self._title_key])]
+        else:
+            out = [f"title needs {lang.value!r}" for lang in Lang if lang not in self.title]
         for key, texts in self.materials.items():
             out += [f"materials.{key} needs {lang.value!r}" for lang in Lang if lang not in texts]
         return out
@@ -190,18 +200,19 @@ class PackModel(_Model):
         for i, step in enumerate(self.steps):
             if step.due is None:
                 out.append(f"steps.{i}.due: every step of a chain pack needs a due day")
-            if step.words == "catalogue" or not isinstance(step.words, dict):
-                out.append(f"steps.{i}.words: a chain pack carries its own words")
-                continue
-            out += [
-                f"steps.{i}.words needs {lang.value!r} with {', '.join(WORD_PARTS)}"
-                for lang in Lang
-                if lang not in step.words
-            ]
+            if step.words == "catalogue":
+                gaps = catalogue_gaps(step_keys(self.name, step.kind))
+                out += [f"steps.{i}.words: the catalogue lacks {key!r}" for key in gaps]
+            else:
+                out += [
+                    f"steps.{i}.words needs {lang.value!r} with {', '.join(WORD_PARTS)}"
+                    for lang in Lang
+                    if lang not in step.words
+                ]
             out += [
                 f"steps.{i}.materials: unknown material {m!r}"
                 for m in step.materials
-                if m not in self.materials
+                if m not in self.materials and catalogue_gaps([material_key(self.name, m)])
             ]
         return out
 
@@ -212,15 +223,34 @@ class PackModel(_Model):
             return [f"the shanghai-points engine plans exactly these steps: {', '.join(expected)}"]
         out: list[str] = []
         for i, step in enumerate(self.steps):
-            for part in ("title", "short"):  # what to do: `do`, `ask` or `info` by owner
-                key = f"{POLICY}.{step.kind}.{part}"
-                if any(key not in CATALOGUE[lang] for lang in Lang):
-                    out.append(f"steps.{i}.words: the catalogue lacks {key!r}")
-            out += [
-                f"steps.{i}.materials: the catalogue lacks {POLICY}.materials.{m}"
-                for m in step.materials
-                if any(f"{POLICY}.materials.{m}" not in CATALOGUE[lang] for lang in Lang)
-            ]
+            # what to do is `do`, `ask` or `info` by owner
+            gaps = catalogue_gaps(step_keys(POLICY, step.kind)[:2])
+            out += [f"steps.{i}.words: the catalogue lacks {key!r}" for key in gaps]
+            gaps = catalogue_gaps(material_key(POLICY, m) for m in step.materials)
+            out += [f"steps.{i}.materials: the catalogue lacks {key}" for key in gaps]
+        return out
+
+    @property
+    def _title_key(self) -> str:
+        return title_key(self.name)
+
+    def _words(self, step: StepModel) -> Mapping[Lang, StepWords]:
+        if isinstance(step.words, dict):
+            return MappingProxyType({k: StepWords(**w.model_dump()) for k, w in step.words.items()})
+        if self.engine is Engine.CHAIN:  # a shipped chain pack's words: the catalogue's
+            return catalogued_step(self.name, step.kind)
+        return MappingProxyType({})  # shanghai-points: its engine words each step by owner
+
+    def _materials(self) -> dict[str, Mapping[Lang, str]]:
+        """The file's materials, and the catalogue's for the ones only the catalogue has."""
+        out: dict[str, Mapping[Lang, str]] = {
+            k: MappingProxyType(dict(v)) for k, v in self.materials.items()
+        }
+        if self.engine is Engine.CHAIN:
+            for step in self.steps:
+                for m in step.materials:
+                    if m not in out:
+                        out[m] = catalogued(material_key(self.name, m))
         return out
 
     def core(self, source: str) -> Pack:
@@ -236,23 +266,19 @@ class PackModel(_Model):
                 proves=s.proves,
                 completes=s.completes,
                 materials=s.materials,
-                words=MappingProxyType(
-                    {lang: StepWords(**w.model_dump()) for lang, w in s.words.items()}
-                    if isinstance(s.words, dict)
-                    else {}
-                ),
+                words=self._words(s),
             )
             for s in self.steps
         )
         return Pack(
             name=self.name,
             engine=self.engine,
-            title=MappingProxyType(dict(self.title)),
+            title=MappingProxyType(dict(self.title))
+            if self.title is not None
+            else catalogued(self._title_key),
             steps=steps,
             figures=MappingProxyType(figures),
-            materials=MappingProxyType(
-                {k: MappingProxyType(dict(v)) for k, v in self.materials.items()}
-            ),
+            materials=MappingProxyType(self._materials()),
             cycle=self.cycle,
             validity_months=self.validity_months,
             follows=self.follows,
@@ -365,20 +391,3 @@ def build_packs(
     if problems:
         raise ConfigError("some [packs] tables do not fit their packs", problems)
     return packs
-
-
-def document_problems(packs: Mapping[str, Pack], documents: Sequence[Person]) -> list[Problem]:
-    """Roster rows whose document no pack plans, or that lack what their pack needs."""
-    problems = []
-    for person in documents:
-        pack = packs.get(person.document)
-        if pack is None:
-            known = ", ".join(sorted(packs))
-            message = f"unknown document (policy pack); known: {known}"
-            problems.append(
-                Problem(person.source, message, field="document", value=person.document)
-            )
-        elif pack.cycle is CycleBasis.ANNIVERSARY and person.issued_on is None:
-            message = f"{pack.name} needs the issue day (the issued_on column)"
-            problems.append(Problem(person.source, message, field="issued_on"))
-    return problems

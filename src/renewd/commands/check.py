@@ -10,9 +10,8 @@ from renewd.calendar.changes import estimate_warning
 from renewd.calendar.snapshot import build_snapshot
 from renewd.commands.app import App, today
 from renewd.commands.args import iso_date
-from renewd.core.documents import plan_documents
+from renewd.core.documents import document_problems, plan_documents
 from renewd.core.errors import RosterError
-from renewd.pack_settings import document_problems
 
 
 def register(

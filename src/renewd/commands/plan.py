@@ -16,7 +16,12 @@ from rich.text import Text
 
 from renewd.commands.app import App, today
 from renewd.commands.args import iso_date, person_id
-from renewd.commands.plan_documents import document_json, document_plans, document_rows
+from renewd.commands.plan_documents import (
+    document_json,
+    document_plans,
+    document_rows,
+    next_steps,
+)
 from renewd.core.documents import DocumentPlan
 from renewd.core.errors import EX_DATAERR, UsageError
 from renewd.core.model import Lang, PersonPlan, Status
@@ -110,6 +115,9 @@ def run(args: argparse.Namespace) -> int:
             stream_json(day, plans, sys.stdout, others)
         return status
     _table(app.planner.plan_all(people, day), day, app.settings.language, documents)
+    if args.person is not None:  # one person: each document's next step and its checklist
+        for line in next_steps(documents, app.settings.language):
+            print(line)
     return status
 
 

@@ -10,11 +10,11 @@ from typing import Any
 
 from renewd import redaction
 from renewd.commands.app import App
-from renewd.core.documents import DocumentPlan, plan_documents
+from renewd.core.documents import DocumentPlan, document_problems, plan_documents
 from renewd.core.errors import Problem
 from renewd.core.model import Lang, Person, Status
-from renewd.core.wording import say, status_name
-from renewd.pack_settings import document_problems
+from renewd.core.pack_words import checklist_line
+from renewd.core.wording import date, say, status_name
 
 STATUS_STYLE = {
     Status.UPCOMING: "dim",
@@ -47,7 +47,8 @@ def _iso(day: dt.date | None) -> str | None:
 
 def document_json(entry: DocumentPlan) -> dict[str, Any]:
     """One (person, document) in the `plan --json` shape: the points entry's keys where they
-    mean the same, and `document`, `cut_off` and each step's `owner` and `cutoff`."""
+    mean the same, and `document`, `cut_off` and each step's `owner`, `cutoff` and `materials`
+    (the keys of its checklist)."""
     person, plan = entry.person, entry.plan
     return {
         "id": person.id,
@@ -72,10 +73,42 @@ def document_json(entry: DocumentPlan) -> dict[str, Any]:
                 "provisional": s.provisional,
                 "done_on": _iso(s.done_on),
                 "implied_by": s.implied_by,
+                "materials": list(entry.pack.step(s.kind).materials),
             }
             for s in plan.steps
         ],
     }
+
+
+def _next_step(entry: DocumentPlan) -> str | None:
+    pending = [s for s in entry.plan.steps if s.status is not Status.DONE]
+    return min(pending, key=lambda s: s.due).kind if pending else None
+
+
+def next_steps(entries: Iterable[DocumentPlan], lang: Lang) -> list[str]:
+    """For `plan --person`: each document's next step, what to do and its checklist."""
+    lines = []
+    for entry in entries:
+        kind = _next_step(entry)
+        if kind is None:
+            continue
+        words = entry.pack.step(kind).words[lang]
+        step = entry.plan.step(kind)
+        lines.append(
+            say(
+                lang,
+                "packs.next",
+                person=entry.person.name,
+                document=entry.pack.title[lang],
+                step=words.title,
+                due=date(step.due, lang),
+                do=words.do,
+            )
+        )
+        checklist = checklist_line(entry.pack, kind, lang)
+        if checklist:
+            lines.append("  " + checklist)
+    return lines
 
 
 def document_rows(
@@ -86,8 +119,8 @@ def document_rows(
     rows = []
     for entry in entries:
         plan = entry.plan
-        pending = [s for s in plan.steps if s.status is not Status.DONE]
-        step = min(pending, key=lambda s: s.due) if pending else None
+        kind = _next_step(entry)
+        step = plan.step(kind) if kind else None
         words = entry.pack.step(step.kind).words.get(lang) if step else None
         note = ""
         if plan.cut_off:

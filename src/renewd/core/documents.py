@@ -18,6 +18,7 @@ from types import MappingProxyType
 
 from renewd.core.chain import ChainPlan, plan_chain
 from renewd.core.cycle import STALE_FACT_DAYS
+from renewd.core.errors import Problem
 from renewd.core.model import Person
 from renewd.core.pack import CycleBasis, Pack, anniversary_on_or_after
 from renewd.core.workdays import WorkdayCalendar
@@ -111,6 +112,18 @@ def _deadline(
     return min(days) if days else None
 
 
-def unknown_documents(packs: Mapping[str, Pack], people: Sequence[Person]) -> list[Person]:
-    """The rows naming a pack nobody ships or configured."""
-    return [p for p in people if p.document not in packs]
+def document_problems(packs: Mapping[str, Pack], documents: Sequence[Person]) -> list[Problem]:
+    """Roster rows whose document no pack plans, or that lack what their pack needs."""
+    problems: list[Problem] = []
+    for person in documents:
+        pack = packs.get(person.document)
+        if pack is None:
+            known = ", ".join(sorted(packs))
+            message = f"unknown document (policy pack); known: {known}"
+            problems.append(
+                Problem(person.source, message, field="document", value=person.document)
+            )
+        elif pack.cycle is CycleBasis.ANNIVERSARY and person.issued_on is None:
+            message = f"{pack.name} needs the issue day (the issued_on column)"
+            problems.append(Problem(person.source, message, field="issued_on"))
+    return problems
