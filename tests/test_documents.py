@@ -120,3 +120,35 @@ def test_check_refuses_an_unknown_document_naming_row_and_field(write: Write) ->
     ok = renewd("check", "-c", good, "--today", "2026-12-07")
     assert ok.returncode == 0, ok.stderr
     assert "3 other documents" in ok.stdout
+
+
+def test_done_takes_a_packs_step_names_in_either_language(write: Write) -> None:
+    config = setup(write, WITH_DOCUMENTS)
+    english = renewd(
+        "done", "-c", config, "2001", "File the work-permit extension", "--on", "2026-12-03"
+    )
+    assert english.returncode == 0, english.stderr
+    assert "extension_filing" in english.stdout
+    # Its decision cannot come before it.
+    early = renewd(
+        "done", "-c", config, "2001", "Work-permit decision expected", "--on", "2026-12-02"
+    )
+    assert early.returncode == 64
+    assert "早于已记录的申报工作许可延期（2026-12-03）" in early.stderr
+    # 等待审批 is a step of both permits: --document tells them apart, by the roster's names too.
+    both = renewd("done", "-c", config, "2001", "等待审批", "--on", "2026-12-04")
+    assert both.returncode == 64
+    assert "foreign-residence-permit, foreign-work-permit" in both.stderr
+    chosen = renewd(
+        "done", "-c", config, "2001", "等待审批", "--on", "2026-12-04", "--document", "工作许可"
+    )
+    assert chosen.returncode == 0, chosen.stderr
+    assert "permit_processing" in chosen.stdout
+    unknown = renewd("done", "-c", config, "2001", "签字")
+    assert unknown.returncode == 64
+    assert "foreign-work-permit: filing_window, extension_filing," in unknown.stderr
+    assert "; foreign-residence-permit: employer_letter," in unknown.stderr
+    work = next(p for p in plan(config)["people"] if p.get("document") == "foreign-work-permit")
+    done = {m["kind"]: m["done_on"] for m in work["milestones"]}
+    assert done["extension_filing"] == "2026-12-03"
+    assert done["permit_processing"] == "2026-12-04"

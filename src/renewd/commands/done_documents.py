@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from collections.abc import Mapping
 
 from renewd.commands.app import App, now, today
 from renewd.core.errors import UsageError
@@ -13,6 +14,7 @@ from renewd.core.model import DEFAULT_DOCUMENT, Lang, Person
 from renewd.core.pack import Pack
 from renewd.core.progress import parse_step
 from renewd.core.wording import say
+from renewd.roster.cells import CellError, parse_document
 from renewd.store.database import Database
 from renewd.store.document_progress import DocumentProgressStore
 
@@ -29,6 +31,15 @@ def step_kind(pack: Pack, text: str) -> str | None:
         if wanted in {_key(name) for name in names}:
             return step.kind
     return None
+
+
+def document_name(text: str) -> str:
+    """argparse type for --document: a pack's name, or a shipped pack's Chinese name as the
+    roster's 证件类型 column takes it (居留许可)."""
+    try:
+        return parse_document(text)
+    except CellError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: {exc}") from None
 
 
 def _points_step(text: str) -> bool:
@@ -68,8 +79,8 @@ def document_step(app: App, args: argparse.Namespace) -> tuple[Person, Pack, str
     if document is not None and not rows:
         raise UsageError(f"{args.person!r} holds no document {document!r} in the roster")
     if rows or not holds_points:
-        kinds = ", ".join(k for _, pack in found for k in pack.kinds)
-        raise UsageError(f"unknown step {args.step!r}; use one of: {kinds or '(no document)'}")
+        kinds = "; ".join(f"{pack.name}: {', '.join(pack.kinds)}" for _, pack in found)
+        raise UsageError(f"unknown step {args.step!r}; use one of {kinds or '(no document)'}")
     return None
 
 
@@ -95,9 +106,31 @@ def run_document_done(app: App, args: argparse.Namespace, found: tuple[Person, P
             raise UsageError(problem)
         if day > today(app.settings):
             raise UsageError(say(Lang.EN, "refuse.future", day=day, today=today(app.settings)))
+        _after_what_it_waits_for(pack, kind, day, store.load().get((row.id, pack.name), {}), lang)
         store.record(row.id, pack.name, kind, day, now=now(app.settings), by="cli")
     finally:
         db.close()
     what = {"person": row.id, "field": kind, "step": title, "day": day.isoformat()}
     print(say(lang, "cli.done.recorded", **what))
     return 0
+
+
+def _after_what_it_waits_for(
+    pack: Pack, kind: str, day: dt.date, recorded: Mapping[str, dt.date], lang: Lang
+) -> None:
+    """A step is not done before a recorded earlier step it is dated from (a decision before
+    its filing)."""
+    step = pack.step(kind)
+    for offset in (step.due, step.opens):
+        earlier = recorded.get(offset.anchor) if offset is not None else None
+        if offset is not None and earlier is not None and earlier > day:
+            raise UsageError(
+                say(
+                    lang,
+                    "refuse.before",
+                    step=step.words[lang].title,
+                    day=day,
+                    before=pack.step(offset.anchor).words[lang].title,
+                    earlier=earlier,
+                )
+            )

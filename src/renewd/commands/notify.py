@@ -12,7 +12,7 @@ from renewd.calendar.snapshot import build_snapshot
 from renewd.channels.formatting import render
 from renewd.commands.app import App, now, today
 from renewd.commands.args import iso_date, person_id, roster_date
-from renewd.commands.done_documents import document_step, run_document_done
+from renewd.commands.done_documents import document_name, document_step, run_document_done
 from renewd.commands.history import hidden_addresses, print_log, print_report
 from renewd.core.errors import EX_TEMPFAIL, UsageError
 from renewd.core.messages import test_letter
@@ -84,6 +84,7 @@ def register(
     done.add_argument("--undo", action="store_true", help="remove the record of STEP")
     done.add_argument(
         "--document",
+        type=document_name,
         metavar="D",
         help="the document (policy pack) STEP belongs to, e.g. foreign-work-permit; needed only"
         " when the step's name is in several of the person's documents (docs/packs.md)",
