@@ -6,7 +6,8 @@ that document's expiry, and for a pack whose cycles end on anniversaries of issu
 `issued_on`. Documents chain: when a person holds a pack that `follows` another (the foreign
 residence permit follows the work permit), the followed one is planned back from the follower's
 `follows_by` step when that is earlier than its own expiry (the residence permit is applied for
-with the renewed work permit).
+with the renewed work permit), unless the follower's step is done or falls before the followed
+document's window opens (then the last renewal served it).
 """
 
 from __future__ import annotations
@@ -91,7 +92,12 @@ def plan_documents(
         pack = packs[person.document]
         key = (person.id, pack.name)
         if key not in plans:
-            plans[key] = one(person, _deadline(packs, plans, held[person.id], pack.name))
+            free = one(person, None)
+            deadline = _deadline(packs, plans, held[person.id], pack.name)
+            # A follower's day before this cycle's window opens was served by the last renewal
+            # (the work permit renewed, its row already names the next expiry).
+            binds = deadline is not None and deadline >= _opening(free)
+            plans[key] = one(person, deadline) if binds else free
         out.append(DocumentPlan(person, pack, plans[key]))
     return out
 
@@ -108,8 +114,15 @@ def _deadline(
         pack = packs[other]
         plan = plans.get((person.id, other))
         if pack.follows == name and pack.follows_by and plan is not None:
-            days.append(plan.step(pack.follows_by).due)
+            step = plan.step(pack.follows_by)
+            if not step.done:  # applied for: the renewal it needed is behind it
+                days.append(step.due)
     return min(days) if days else None
+
+
+def _opening(plan: ChainPlan) -> dt.date:
+    """The first day of the cycle's chain: its earliest window or due day."""
+    return min(s.opens or s.due for s in plan.steps)
 
 
 def document_problems(packs: Mapping[str, Pack], documents: Sequence[Person]) -> list[Problem]:
