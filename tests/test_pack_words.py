@@ -50,11 +50,14 @@ def test_a_shipped_packs_words_are_the_catalogues_in_both_languages(name: str) -
 def test_the_work_permit_filing_checklist_in_both_languages() -> None:
     pack = shipped_packs()["foreign-work-permit"]
     assert checklist_line(pack, "extension_filing", Lang.ZH) == (
-        "所需材料：持证人护照（有效期需覆盖延期期限）、续签的劳动合同或聘用证明、现有外国人工作许可证"
+        "所需材料：工作许可延期申请表（在线填写打印，申请人签字、单位盖章）、续签的劳动合同或聘用证明、"
+        "持证人护照（有效期需覆盖延期期限）、有效居留许可（信息页）、现有外国人工作许可证"
     )
     assert checklist_line(pack, "extension_filing", Lang.EN) == (
-        "Materials: the holder's passport (valid beyond the extension); the renewed labour contract"
-        " or letter of employment; the current foreign work permit"
+        "Materials: the extension application form, filled in online, signed by the holder and"
+        " sealed by the employer; the renewed labour contract or letter of employment; the"
+        " holder's passport (valid beyond the extension); the valid residence permit (its"
+        " information page); the current foreign work permit"
     )
     assert checklist_line(pack, "permit_processing", Lang.EN) == ""  # a wait brings nothing
 
@@ -114,14 +117,15 @@ def test_plan_for_one_person_says_each_documents_next_step_and_checklist(write: 
         " 30 days before the expiry the system refuses it and a new application is needed."
     )
     assert lines[filing + 1] == (
-        "  Materials: the holder's passport (valid beyond the extension); the renewed labour"
-        " contract or letter of employment; the current foreign work permit"
+        "  " + checklist_line(shipped_packs()["foreign-work-permit"], "extension_filing", Lang.EN)
     )
     assert any(line.startswith("John Smith · Foreign residence permit (work): ") for line in lines)
     doc = json.loads(plan("--json"))
     work = doc["people"][0]
     assert {m["kind"]: m["materials"] for m in work["milestones"]}["extension_filing"] == [
-        "passport",
+        "application_form",
         "contract",
+        "passport",
+        "residence_permit",
         "work_permit",
     ]

@@ -34,6 +34,10 @@ PACKS_EN: dict[str, str] = {
     "foreign-work-permit.materials.passport": "the holder's passport (valid beyond the extension)",
     "foreign-work-permit.materials.contract": "the renewed labour contract or letter of employment",
     "foreign-work-permit.materials.work_permit": "the current foreign work permit",
+    "foreign-work-permit.materials.application_form": "the extension application form, filled in "
+    "online, signed by the holder and sealed by the employer",
+    "foreign-work-permit.materials.residence_permit": "the valid residence permit (its "
+    "information page)",
     # foreign-residence-permit
     "foreign-residence-permit.title": "Foreign residence permit (work)",
     "foreign-residence-permit.employer_letter.title": "Write the employer's letter",

@@ -31,6 +31,9 @@ PACKS_ZH: dict[str, str] = {
     "foreign-work-permit.materials.passport": "持证人护照（有效期需覆盖延期期限）",
     "foreign-work-permit.materials.contract": "续签的劳动合同或聘用证明",
     "foreign-work-permit.materials.work_permit": "现有外国人工作许可证",
+    "foreign-work-permit.materials.application_form": "工作许可延期申请表（在线填写打印，申请人签"
+    "字、单位盖章）",
+    "foreign-work-permit.materials.residence_permit": "有效居留许可（信息页）",
     # foreign-residence-permit
     "foreign-residence-permit.title": "外国人居留许可（工作类）",
     "foreign-residence-permit.employer_letter.title": "出具居留延期单位函件",
