@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from renewd.core.model import Change, CriticalDate, Lang
+from renewd.core.model import DEFAULT_DOCUMENT, Change, CriticalDate, Lang
 
 _DATE_CORE = (
     r"(?P<y>\d{4})(?:"
@@ -295,12 +295,31 @@ DOCUMENT_NAMES: dict[str, str] = {
     "港澳台居民居住证": "hmt-residence-permit",
     "广州居住证": "guangzhou-residence-permit",
 }
+# What many HR sheets' 证件类型 column holds instead: the person's identity document. Such a row
+# is a Shanghai points row, as it was before renewd read the column.
+IDENTITY_DOCUMENTS = frozenset(
+    {
+        "身份证",
+        "居民身份证",
+        "护照",
+        "外国护照",
+        "港澳居民来往内地通行证",
+        "台湾居民来往大陆通行证",
+        "外国人永久居留身份证",
+        "passport",
+        "id",
+        "id card",
+        "idcard",
+    }
+)
 _DOCUMENT_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
 
 
 def parse_document(raw: Any) -> str:
     """A policy pack's name (`foreign-work-permit`) or a shipped pack's Chinese name."""
     text = unicodedata.normalize("NFKC", cell_text(raw)).strip()
+    if text.casefold() in IDENTITY_DOCUMENTS:
+        return DEFAULT_DOCUMENT
     name = DOCUMENT_NAMES.get(text, text.casefold().replace("_", "-"))
     if not _DOCUMENT_RE.match(name):
         raise CellError("expected a document (policy pack) name such as foreign-work-permit")
