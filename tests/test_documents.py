@@ -168,3 +168,26 @@ def test_an_identity_document_column_plans_as_before(write: Write) -> None:
     after = renewd("plan", "-c", config, "--json", "--today", "2026-12-07")
     assert after.returncode == 0, after.stderr
     assert after.stdout == before
+
+
+@pytest.mark.parametrize(
+    ("header", "row"),
+    [
+        ("工号,姓名,部门,居住证到期日,到期日", "1001,张三,研发部,2027-03-10,2028-12-31"),
+        ("工号,姓名,部门,到期日,居住证到期日", "1001,张三,研发部,2028-12-31,2027-03-10"),
+    ],
+)
+def test_a_generic_expiry_column_beside_the_permits_is_ignored_as_before(
+    write: Write, header: str, row: str
+) -> None:
+    """到期日 names the expiry only where no 居住证到期日 does: beside it (a contract's end, say)
+    it is ignored, as it was, rather than refusing the file for a repeated column."""
+    config = setup(write, POINTS_ONLY)
+    before = renewd("plan", "-c", config, "--json", "--today", "2026-12-07").stdout
+    setup(write, f"{header}\n{row}\n")
+    after = renewd("plan", "-c", config, "--json", "--today", "2026-12-07")
+    assert after.returncode == 0, after.stderr
+    assert after.stdout == before
+    check = renewd("check", "-c", config, "--today", "2026-12-07")
+    assert check.returncode == 0, check.stderr
+    assert "ignored columns renewd does not use: '到期日'" in check.stderr

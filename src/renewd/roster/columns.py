@@ -36,6 +36,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "document": ("证件类型", "证件"),
     "issued_on": ("签发日期",),
 }
+# Aliases general enough that a sheet may use them for something else (a contract's 到期日): they
+# name their column only when no other header does; beside one, they are ignored as before.
+WEAK_ALIASES = frozenset({"到期日"})
 HEADER_SEARCH_ROWS = 10
 REQUIRED = ("id", "name", "permit_expires")
 PROGRESS_FIELDS = (
@@ -60,3 +63,10 @@ def header_key(header: str) -> str:
 HEADER_FIELDS: dict[str, str] = {
     header_key(alias): field for field, aliases in COLUMNS.items() for alias in (field, *aliases)
 }
+
+
+def weak(header: str) -> bool:
+    return header_key(header) in _WEAK_KEYS
+
+
+_WEAK_KEYS = frozenset(header_key(alias) for alias in WEAK_ALIASES)

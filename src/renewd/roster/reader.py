@@ -46,6 +46,7 @@ from renewd.roster.columns import (
     PROGRESS_FIELDS,
     REQUIRED,
     header_key,
+    weak,
 )
 from renewd.roster.formats import check_rows, read_sheet, read_text
 from renewd.roster.limits import FileError, LimitError, RosterLimits, check_size
@@ -231,17 +232,21 @@ def _read_toml(path: Path, limits: RosterLimits) -> _Tables:
             problems.append(Problem(str(path), "expected a table", row=row))
             continue
         cells: dict[str, Any] = {}
+        given: dict[str, str] = {}  # field -> the key it came from
         for key, value in entry.items():
             field = HEADER_FIELDS.get(header_key(key))
             if field is None:
                 if key not in ignored:
                     ignored.append(key)
                 continue
-            if field in cells:
+            if field in cells and weak(key):
+                ignored += [] if key in ignored else [key]
+                continue
+            if field in cells and not weak(given[field]):
                 problems.append(Problem(str(path), "key repeats another", row, key))
                 continue
             headers.setdefault(field, key)
-            cells[field] = value
+            cells[field], given[field] = value, key
         rows.append((row, cells))
     # Every table may spell a key differently; the required-column check is per row in TOML.
     for field in REQUIRED:
@@ -266,6 +271,12 @@ def _read_grid(file: str, grid: list[list[Any]], limits: RosterLimits) -> _Table
         field = HEADER_FIELDS.get(header_key(header))
         if field is None:
             ignored.append(header)
+        elif field in headers and weak(header):
+            ignored.append(header)  # 到期日 beside 居住证到期日: another date
+        elif field in headers and weak(headers[field]):
+            ignored.append(headers[field])
+            headers[field] = header
+            columns = [(f, index if f == field else i) for f, i in columns]
         elif field in headers:
             problems.append(
                 Problem(file, f"column repeats {headers[field]!r}", row=start + 1, field=header)
