@@ -33,7 +33,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "notice_collected_on": ("通知单领取日期",),
     "new_permit_expires": ("新居住证到期日",),
     "critical_dates": ("关键日期",),
-    "document": ("证件类型", "证件"),
+    "document": ("证件类型",),
     "issued_on": ("签发日期",),
 }
 # Aliases general enough that a sheet may use them for something else (a contract's 到期日): they

@@ -332,6 +332,7 @@ def _person(
     that repeat (dates, departments, yes/no...) parsed to, problem or value, for later rows."""
     before = len(problems)
     values: dict[str, Any] = {}
+    later: list[Problem] = []  # the issue day's: it matters only on another document's row
     for field, raw in cells.items():
         if isinstance(raw, str):
             raw = raw.strip()
@@ -349,12 +350,17 @@ def _person(
         else:
             value = _parsed(field, raw, limits)
         if isinstance(value, CellError):
-            problems.append(Problem(file, str(value), row, headers[field], shown_value(field, raw)))
+            bad = Problem(file, str(value), row, headers[field], shown_value(field, raw))
+            (later if field == "issued_on" else problems).append(bad)
         else:
             values[field] = value
-    if "permit_expires" not in values and "issued_on" in values and _other_document(values):
-        # Anniversary packs (Guangzhou) count from the issue day; the expiry may stay blank.
-        values["permit_expires"] = values["issued_on"]
+    if values.get("document", DEFAULT_DOCUMENT) == DEFAULT_DOCUMENT:
+        values.pop("issued_on", None)  # a points row reads as before renewd read the column
+    else:
+        problems.extend(later)
+        if "permit_expires" not in values and "issued_on" in values:
+            # Anniversary packs (Guangzhou) count from the issue day; the expiry may stay blank.
+            values["permit_expires"] = values["issued_on"]
     for field in REQUIRED:
         if field in headers and field not in values and is_blank(cells.get(field)):
             problems.append(Problem(file, "missing required value", row, headers[field]))
@@ -388,10 +394,6 @@ def _parsed(field: str, raw: Any, limits: RosterLimits) -> Any:
     except CellError as exc:
         return exc
     return value
-
-
-def _other_document(values: Mapping[str, Any]) -> bool:
-    return bool(values.get("document", DEFAULT_DOCUMENT) != DEFAULT_DOCUMENT)
 
 
 def _check_years(value: Any, limits: RosterLimits) -> None:
