@@ -4,13 +4,14 @@ its pack in `renewd plan` and `renewd check`, steps recorded with `renewd done -
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from renewd.cli import main
 
 pytestmark = pytest.mark.integration
 
@@ -31,13 +32,30 @@ WITH_DOCUMENTS = """\
 """
 
 
-def renewd(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "renewd", *map(str, args)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+@dataclass(frozen=True)
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def renewd(capsys: pytest.CaptureFixture[str]) -> Run:
+    """`renewd ARGS` in this process (the command line's own entry point)."""
+
+    def run(*args: str | Path) -> Result:
+        capsys.readouterr()
+        try:
+            code = main([str(arg) for arg in args])
+        except SystemExit as exc:  # argparse's refusals
+            code = int(exc.code or 0)
+        out = capsys.readouterr()
+        return Result(code, out.out, out.err)
+
+    return run
 
 
 def setup(write: Write, roster: str) -> Path:
@@ -45,7 +63,7 @@ def setup(write: Write, roster: str) -> Path:
     return write("config.toml", '[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n')
 
 
-def plan(config: Path, *extra: str) -> dict[str, Any]:
+def plan(renewd: Run, config: Path, *extra: str) -> dict[str, Any]:
     result = renewd("plan", "-c", config, "--json", "--today", "2026-12-07", *extra)
     assert result.returncode == 0, result.stderr
     doc: dict[str, Any] = json.loads(result.stdout)
@@ -53,7 +71,7 @@ def plan(config: Path, *extra: str) -> dict[str, Any]:
 
 
 def test_each_document_is_an_entry_and_the_points_entry_is_unchanged(
-    write: Write, tmp_path: Path
+    write: Write, renewd: Run, tmp_path: Path
 ) -> None:
     config = setup(write, POINTS_ONLY)
     before = renewd("plan", "-c", config, "--json", "--today", "2026-12-07").stdout
@@ -85,12 +103,12 @@ def test_each_document_is_an_entry_and_the_points_entry_is_unchanged(
     assert {m["kind"]: m["due"] for m in guangzhou["milestones"]}["endorsement"] == "2027-05-14"
 
 
-def test_done_records_a_documents_step_and_the_plan_shows_it(write: Write) -> None:
+def test_done_records_a_documents_step_and_the_plan_shows_it(write: Write, renewd: Run) -> None:
     config = setup(write, WITH_DOCUMENTS)
     result = renewd("done", "-c", config, "2001", "申报延期", "--on", "2026-12-01")
     assert result.returncode == 0, result.stderr
     assert "extension_filing" in result.stdout
-    doc = plan(config)
+    doc = plan(renewd, config)
     work = next(p for p in doc["people"] if p.get("document") == "foreign-work-permit")
     filing = next(m for m in work["milestones"] if m["kind"] == "extension_filing")
     assert filing["done_on"] == "2026-12-01"
@@ -106,11 +124,13 @@ def test_done_records_a_documents_step_and_the_plan_shows_it(write: Write) -> No
     undo = renewd("done", "-c", config, "2001", "extension_filing", "--undo")
     assert undo.returncode == 0, undo.stderr
     assert "extension_filing" in undo.stdout
-    work = next(p for p in plan(config)["people"] if p.get("document") == "foreign-work-permit")
+    work = next(
+        p for p in plan(renewd, config)["people"] if p.get("document") == "foreign-work-permit"
+    )
     assert all(m["done_on"] is None for m in work["milestones"])
 
 
-def test_check_refuses_an_unknown_document_naming_row_and_field(write: Write) -> None:
+def test_check_refuses_an_unknown_document_naming_row_and_field(write: Write, renewd: Run) -> None:
     config = setup(write, WITH_DOCUMENTS + "4001,李四,研发部,shenzhen-permit,2027-05-01,\n")
     result = renewd("check", "-c", config, "--today", "2026-12-07")
     assert result.returncode == 65, result.stderr
@@ -122,7 +142,7 @@ def test_check_refuses_an_unknown_document_naming_row_and_field(write: Write) ->
     assert "3 other documents" in ok.stdout
 
 
-def test_done_takes_a_packs_step_names_in_either_language(write: Write) -> None:
+def test_done_takes_a_packs_step_names_in_either_language(write: Write, renewd: Run) -> None:
     config = setup(write, WITH_DOCUMENTS)
     english = renewd(
         "done", "-c", config, "2001", "File the work-permit extension", "--on", "2026-12-03"
@@ -148,13 +168,15 @@ def test_done_takes_a_packs_step_names_in_either_language(write: Write) -> None:
     assert unknown.returncode == 64
     assert "foreign-work-permit: filing_window, extension_filing," in unknown.stderr
     assert "; foreign-residence-permit: employer_letter," in unknown.stderr
-    work = next(p for p in plan(config)["people"] if p.get("document") == "foreign-work-permit")
+    work = next(
+        p for p in plan(renewd, config)["people"] if p.get("document") == "foreign-work-permit"
+    )
     done = {m["kind"]: m["done_on"] for m in work["milestones"]}
     assert done["extension_filing"] == "2026-12-03"
     assert done["permit_processing"] == "2026-12-04"
 
 
-def test_an_identity_document_column_plans_as_before(write: Write) -> None:
+def test_an_identity_document_column_plans_as_before(write: Write, renewd: Run) -> None:
     """Many HR sheets already have a 证件类型 column naming the ID card or passport, and a
     签发日期: such rows are Shanghai points rows, byte for byte as when the columns were ignored
     (an issue day only another document's row reads)."""
@@ -179,7 +201,7 @@ def test_an_identity_document_column_plans_as_before(write: Write) -> None:
     ],
 )
 def test_a_generic_expiry_column_beside_the_permits_is_ignored_as_before(
-    write: Write, header: str, row: str
+    write: Write, renewd: Run, header: str, row: str
 ) -> None:
     """到期日 names the expiry only where no 居住证到期日 does: beside it (a contract's end, say)
     it is ignored, as it was, rather than refusing the file for a repeated column."""
