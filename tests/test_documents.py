@@ -117,6 +117,10 @@ def test_done_records_a_documents_step_and_the_plan_shows_it(write: Write, renew
     ambiguous = renewd("done", "-c", config, "2001", "expiry")
     assert ambiguous.returncode == 64
     assert "--document" in ambiguous.stderr
+    # Someone not in the roster is said so, as before.
+    nobody = renewd("done", "-c", config, "9999", "permit")
+    assert nobody.returncode == 64
+    assert "no person with id '9999'" in nobody.stderr
     # A points step still goes to the points' own checks, as before (its window is not open).
     points = renewd("done", "-c", config, "1001", "permit", "--on", "2026-12-01")
     assert points.returncode == 64

@@ -61,6 +61,8 @@ def document_step(app: App, args: argparse.Namespace) -> tuple[Person, Pack, str
         for row in app.roster.documents
         if row.id == args.person and row.document in packs and document in (None, row.document)
     ]
+    if not rows and document is None:
+        return None  # no other document of his: the points' own checks, as before
     found = [(row, packs[row.document]) for row in rows]
     matches = [(row, pack, kind) for row, pack in found if (kind := step_kind(pack, args.step))]
     holds_points = args.person in app.roster.by_id()
@@ -76,12 +78,10 @@ def document_step(app: App, args: argparse.Namespace) -> tuple[Person, Pack, str
         raise UsageError(f"step {args.step!r} is in several documents ({held}): give --document")
     if matches:
         return matches[0]
-    if document is not None and not rows:
+    if not rows:  # --document names one he does not hold
         raise UsageError(f"{args.person!r} holds no document {document!r} in the roster")
-    if rows or not holds_points:
-        kinds = "; ".join(f"{pack.name}: {', '.join(pack.kinds)}" for _, pack in found)
-        raise UsageError(f"unknown step {args.step!r}; use one of {kinds or '(no document)'}")
-    return None
+    kinds = "; ".join(f"{pack.name}: {', '.join(pack.kinds)}" for _, pack in found)
+    raise UsageError(f"unknown step {args.step!r}; use one of {kinds}")
 
 
 def run_document_done(app: App, args: argparse.Namespace, found: tuple[Person, Pack, str]) -> int:
