@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from renewd.cli import main
+from renewd.core.model import Person
+from renewd.roster.reader import load_roster
+from renewd.roster.written import roster_csv
 
 pytestmark = pytest.mark.integration
 
@@ -218,3 +221,24 @@ def test_a_generic_expiry_column_beside_the_permits_is_ignored_as_before(
     check = renewd("check", "-c", config, "--today", "2026-12-07")
     assert check.returncode == 0, check.stderr
     assert "ignored columns renewd does not use: '到期日'" in check.stderr
+
+
+def test_the_roster_download_keeps_each_documents_row(tmp_path: Path) -> None:
+    """The console's roster download writes the other documents' rows under 证件类型 and
+    签发日期, so the file uploads back whole; a points-only roster's file is as it was."""
+    path = tmp_path / "people.csv"
+    path.write_text(WITH_DOCUMENTS, encoding="utf-8")
+    roster = load_roster([path])
+    back_path = tmp_path / "back.csv"
+    back_path.write_bytes(roster_csv([*roster.people, *roster.documents]))
+    back = load_roster([back_path])
+
+    def rows(people: tuple[Person, ...]) -> list[Person]:
+        return [replace(p, source="") for p in people]
+
+    assert rows(back.people) == rows(roster.people)
+    assert rows(back.documents) == rows(roster.documents)
+    header = back_path.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    assert header[-2:] == ["证件类型", "签发日期"]
+    points_only = roster_csv(roster.people).decode("utf-8-sig").splitlines()[0]
+    assert "证件类型" not in points_only

@@ -212,7 +212,8 @@ class DaemonSource:
 
     def roster_people(self) -> Sequence[Person]:
         snap = self.daemon.snapshot
-        return snap.roster.people if snap is not None else ()
+        # with the other documents' rows (docs/packs.md), so the file uploads back whole
+        return (*snap.roster.people, *snap.roster.documents) if snap is not None else ()
 
     def check_roster(
         self, target: Path, data: bytes, suffix: str, *, account: str = ""

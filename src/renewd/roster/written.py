@@ -2,7 +2,9 @@
 column, under the template's Chinese headers (`renewd.roster.template`), each value written as
 the reader reads it back, so that the file uploads back unchanged.
 
-- Columns: the template's (the README's roster table, in its order), then `tags` (标签).
+- Columns: the template's (the README's roster table, in its order), then `tags` (标签), then,
+  only when some row holds another document than Shanghai points (docs/packs.md), `document`
+  (证件类型) and `issued_on` (签发日期).
 - Values: dates as 2027-02-10 (date cells in XLSX), 是/否, changes (in the README's order) and
   tags joined with "、", critical dates as "2027-04-20 入学登记; 2027-05-10", `lang` as zh/en,
   everything else as read.
@@ -23,13 +25,14 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from renewd.core.model import Change, Person
+from renewd.core.model import DEFAULT_DOCUMENT, Change, Person
 from renewd.roster.cells import CHANGE_WORDS, YES_NO_WORDS
 from renewd.roster.columns import PROGRESS_FIELDS
 from renewd.roster.formats import guarded
 from renewd.roster.template import TEMPLATE_FIELDS, header
 
 FIELDS: tuple[str, ...] = (*TEMPLATE_FIELDS, "tags")
+DOCUMENT_FIELDS = ("document", "issued_on")
 _TEXT_FIELDS = (
     "id",
     "name",
@@ -45,8 +48,14 @@ _TEXT_FIELDS = (
 _JOIN = "\u3001"  # 、: a separator the reader splits lists on, and no list item can hold
 
 
-def headers() -> list[str]:
-    return [header(field) for field in FIELDS]
+def fields(people: Iterable[Person]) -> tuple[str, ...]:
+    """The columns: the document's two only for a roster with another document's row."""
+    others = any(p.document != DEFAULT_DOCUMENT for p in people)
+    return (*FIELDS, *DOCUMENT_FIELDS) if others else FIELDS
+
+
+def headers(columns: tuple[str, ...] = FIELDS) -> list[str]:
+    return [header(field) for field in columns]
 
 
 def person_cells(person: Person) -> dict[str, str | dt.date]:
@@ -60,15 +69,17 @@ def person_cells(person: Person) -> dict[str, str | dt.date]:
     cells["has_points"] = YES_NO_WORDS[person.has_points]
     cells["lang"] = person.lang.value if person.lang else ""
     cells["tags"] = _JOIN.join(person.tags)
+    cells["document"] = "" if person.document == DEFAULT_DOCUMENT else person.document
+    cells["issued_on"] = person.issued_on if person.issued_on is not None else ""
     cells["critical_dates"] = "; ".join(
         f"{c.date.isoformat()} {c.label}".strip() for c in person.critical_dates
     )
     return cells
 
 
-def _line(person: Person) -> list[str | dt.date]:
+def _line(person: Person, columns: tuple[str, ...]) -> list[str | dt.date]:
     cells = person_cells(person)
-    return [cells[field] for field in FIELDS]
+    return [cells[field] for field in columns]
 
 
 def roster_csv(people: Iterable[Person]) -> bytes:
@@ -76,10 +87,15 @@ def roster_csv(people: Iterable[Person]) -> bytes:
     spreadsheet would run."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(headers())
+    people = list(people)
+    columns = fields(people)
+    writer.writerow(headers(columns))
     for person in people:
         writer.writerow(
-            [c.isoformat() if isinstance(c, dt.date) else guarded(c) for c in _line(person)]
+            [
+                c.isoformat() if isinstance(c, dt.date) else guarded(c)
+                for c in _line(person, columns)
+            ]
         )
     return out.getvalue().encode("utf-8-sig")
 
@@ -108,9 +124,11 @@ def roster_xlsx(people: Iterable[Person], sheet: str, modified: dt.datetime) -> 
             made.font = bold
         return made
 
-    ws.append([cell(h, head=True) for h in headers()])
+    people = list(people)
+    columns = fields(people)
+    ws.append([cell(h, head=True) for h in headers(columns)])
     for person in people:
-        ws.append([cell(c) for c in _line(person)])
+        ws.append([cell(c) for c in _line(person, columns)])
     stamp = modified.astimezone(dt.UTC).replace(tzinfo=None)
     book.properties.created = stamp
     book.properties.modified = stamp
