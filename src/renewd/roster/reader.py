@@ -9,47 +9,28 @@ headers, and their values appear nowhere. (`renewd.roster.assemble`: the daemon'
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import tomllib
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from renewd.core.errors import Problem, RosterError
-from renewd.core.model import DEFAULT_DOCUMENT, CriticalDate, Person, Progress
-from renewd.roster.cells import (
-    ROBOT_AND_PUSH_PARSERS,
-    CellError,
-    is_blank,
-    parse_changes,
-    parse_critical_dates,
-    parse_date,
-    parse_document,
-    parse_email,
-    parse_id,
-    parse_lang,
-    parse_name,
-    parse_tags,
-    parse_telegram,
-    parse_wecom_user,
-    parse_yes_no,
-    shown,
-    shown_value,
-)
+from renewd.core.model import DEFAULT_DOCUMENT, Person
+from renewd.roster.cells import shown
 from renewd.roster.columns import (
     COLUMNS,
     HEADER_FIELDS,
     HEADER_SEARCH_ROWS,
-    PROGRESS_FIELDS,
     REQUIRED,
     header_key,
     weak,
 )
 from renewd.roster.formats import check_rows, read_sheet, read_text
 from renewd.roster.limits import FileError, LimitError, RosterLimits, check_size
+from renewd.roster.rows import read_person
 
 __all__ = ["COLUMNS", "Roster", "load_roster", "load_roster_file"]
 
@@ -58,8 +39,6 @@ log = logging.getLogger(__name__)
 TOML_SUFFIXES = frozenset({".toml"})
 TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
 SHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls"})
-
-_NO_PROGRESS = Progress()
 
 
 @dataclass(frozen=True)
@@ -184,7 +163,7 @@ def _people(path: Path, tables: _Tables, limits: RosterLimits) -> _Loaded:
     memo: dict[tuple[str, type, Any], Any] = {}
     for row, cells in tables.rows:
         seen_rows += 1
-        person = _person(file, path.name, row, tables.headers, cells, problems, limits, memo)
+        person = read_person(file, path.name, row, tables.headers, cells, problems, limits, memo)
         if isinstance(person, Person):
             (people if person.document == DEFAULT_DOCUMENT else documents).append((person, row))
         else:
@@ -311,118 +290,3 @@ def _header_index(grid: list[list[Any]]) -> int:
 
 def _empty_row(row: Sequence[Any]) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row)
-
-
-# --- reading values ------------------------------------------------------------------------
-
-
-def _person(
-    file: str,
-    name: str,
-    row: int | str,
-    headers: Mapping[str, str],
-    cells: Mapping[str, Any],
-    problems: list[Problem],
-    limits: RosterLimits,
-    memo: dict[tuple[str, type, Any], Any] | None = None,
-) -> Person | tuple[int | str, str, str]:
-    """One row's raw cells -> a Person, or (row, id, group) after recording every bad cell.
-
-    Only the cells present are parsed (most are empty); `memo` keeps what a cell of the columns
-    that repeat (dates, departments, yes/no...) parsed to, problem or value, for later rows."""
-    before = len(problems)
-    values: dict[str, Any] = {}
-    later: list[Problem] = []  # the issue day's: it matters only on another document's row
-    for field, raw in cells.items():
-        if isinstance(raw, str):
-            raw = raw.strip()
-            if not raw:
-                continue
-        elif raw is None:
-            continue
-        if memo is not None and field in _MEMO_FIELDS and isinstance(raw, _HASHABLE):
-            key = (field, type(raw), raw)  # 1, 1.0 and True are equal keys
-            value = memo.get(key, _MISSING)
-            if value is _MISSING:
-                if len(memo) >= _MEMO_SIZE:  # a roster of unique values: stay bounded
-                    memo.clear()
-                value = memo[key] = _parsed(field, raw, limits)
-        else:
-            value = _parsed(field, raw, limits)
-        if isinstance(value, CellError):
-            bad = Problem(file, str(value), row, headers[field], shown_value(field, raw))
-            (later if field == "issued_on" else problems).append(bad)
-        else:
-            values[field] = value
-    if values.get("document", DEFAULT_DOCUMENT) == DEFAULT_DOCUMENT:
-        values.pop("issued_on", None)  # a points row reads as before renewd read the column
-    else:
-        problems.extend(later)
-        if "permit_expires" not in values and "issued_on" in values:
-            # Anniversary packs (Guangzhou) count from the issue day; the expiry may stay blank.
-            values["permit_expires"] = values["issued_on"]
-    for field in REQUIRED:
-        if field in headers and field not in values and is_blank(cells.get(field)):
-            problems.append(Problem(file, "missing required value", row, headers[field]))
-    if len(problems) > before or not all(field in values for field in REQUIRED):
-        return (row, values.get("id") or "", values.get("group") or "")
-    progress = _NO_PROGRESS
-    if not values.keys().isdisjoint(PROGRESS_FIELDS):
-        progress = Progress(**{f: values.pop(f) for f in PROGRESS_FIELDS if f in values})
-    where = f"row {row}" if isinstance(row, int) else row
-    return Person(**values, progress=progress, source=f"{name}, {where}")
-
-
-# Columns whose cells repeat down a big roster: parsed once per distinct cell (`_person`).
-_MEMO_FIELDS = frozenset(
-    {"permit_expires", "group", "changes", "has_points", "lang", "tags", *PROGRESS_FIELDS}
-)
-_MEMO_SIZE = 50_000
-_HASHABLE = (str, int, float, dt.date)
-_MISSING = object()
-
-
-def _parsed(field: str, raw: Any, limits: RosterLimits) -> Any:
-    """One cell's value, or the CellError that says what is wrong with it."""
-    try:
-        if isinstance(raw, str) and len(raw) > limits.max_cell_chars:
-            raise CellError(
-                f"{len(raw):,} characters, over [roster] max_cell_chars = {limits.max_cell_chars:,}"
-            )
-        value = _PARSERS[field](raw)
-        _check_years(value, limits)
-    except CellError as exc:
-        return exc
-    return value
-
-
-def _check_years(value: Any, limits: RosterLimits) -> None:
-    """Every date a person has must be one the working-day calendar can plan."""
-    days: tuple[Any, ...] = value if isinstance(value, tuple) else (value,)
-    for day in days:
-        if isinstance(day, CriticalDate):
-            day = day.date
-        if isinstance(day, dt.date):
-            problem = limits.date_problem(day)
-            if problem:
-                raise CellError(problem)
-
-
-_PARSERS: dict[str, Callable[[Any], Any]] = {
-    "id": parse_id,
-    "name": parse_name,
-    "permit_expires": parse_date,
-    "group": parse_name,
-    "changes": parse_changes,
-    "has_points": parse_yes_no,
-    "email": parse_email,
-    "telegram": parse_telegram,
-    "wecom_user": parse_wecom_user,
-    **ROBOT_AND_PUSH_PARSERS,
-    "lang": parse_lang,
-    "tags": parse_tags,
-    "critical_dates": parse_critical_dates,
-    "document": parse_document,
-    "issued_on": parse_date,
-    **dict.fromkeys(PROGRESS_FIELDS, parse_date),
-}
