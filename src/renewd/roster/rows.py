@@ -94,7 +94,16 @@ def read_person(
 
 # Columns whose cells repeat down a big roster: parsed once per distinct cell (`read_person`).
 _MEMO_FIELDS = frozenset(
-    {"permit_expires", "group", "changes", "has_points", "lang", "tags", *PROGRESS_FIELDS}
+    {
+        "permit_expires",
+        "group",
+        "changes",
+        "has_points",
+        "lang",
+        "tags",
+        "document",
+        *PROGRESS_FIELDS,
+    }
 )
 _MEMO_SIZE = 50_000
 _HASHABLE = (str, int, float, dt.date)
