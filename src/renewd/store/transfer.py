@@ -24,6 +24,7 @@ from renewd.core.errors import ConfigError
 from renewd.store import (
     accounts,
     delivery_schema,
+    document_progress,
     feedkey,
     feedstamps,
     leader,
@@ -49,6 +50,7 @@ COMPONENTS: dict[str, Sequence[str]] = {
     "moves": moves.SCHEMA,
     "leavers": leavers.SCHEMA,
     "console": accounts.SCHEMA,
+    "document_progress": document_progress.SCHEMA,
 }
 SHARED_ONLY: dict[str, Sequence[str]] = {"leader": leader.SCHEMA}  # not in a SQLite state
 _BATCH = 5000
