@@ -187,13 +187,16 @@ def test_an_identity_document_column_plans_as_before(write: Write, renewd: Run) 
     """Many HR sheets already have a 证件类型 column naming the ID card or passport, and a
     签发日期: such rows are Shanghai points rows, byte for byte as when the columns were ignored
     (an issue day only another document's row reads)."""
-    config = setup(write, POINTS_ONLY + "1002,李四,研发部,2027-05-10\n")
+    config = setup(
+        write, POINTS_ONLY + "1002,李四,研发部,2027-05-10\n1003,王五,研发部,2027-06-10\n"
+    )
     before = renewd("plan", "-c", config, "--json", "--today", "2026-12-07").stdout
     setup(
         write,
         "工号,姓名,部门,居住证到期日,证件类型,签发日期\n"
         "1001,张三,研发部,2027-03-10,居民身份证,不详\n"
-        "1002,李四,研发部,2027-05-10,护照,2026-05-11\n",
+        "1002,李四,研发部,2027-05-10,护照,2026-05-11\n"
+        "1003,王五,研发部,2027-06-10,居住证,\n",  # the permit renewd tracks: points, as before
     )
     after = renewd("plan", "-c", config, "--json", "--today", "2026-12-07")
     assert after.returncode == 0, after.stderr

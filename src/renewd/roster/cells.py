@@ -287,6 +287,8 @@ def parse_lang(raw: Any) -> Lang:
 # user's goes by its name.
 DOCUMENT_NAMES: dict[str, str] = {
     "上海居住证": "shanghai-points",
+    "上海市居住证": "shanghai-points",
+    "居住证": "shanghai-points",  # renewd's own document: a Shanghai sheet names it so
     "居住证积分": "shanghai-points",
     "外国人工作许可证": "foreign-work-permit",
     "工作许可": "foreign-work-permit",
