@@ -7,7 +7,7 @@ that names it), and imports only from its own floor or lower ones:
     0  renewd (the version), core/                      data in, data out: no I/O, no clock
     1  store/, roster/, channels/, redaction            the adapters of one kind each
     2  settings, settings_console, settings_notify,     configuration, read once; the wall clock;
-       settings_smtp, settings_calendar, credentials,
+       settings_smtp, settings_calendar, settings_state, credentials,
        policy_settings, clock, channels.factory,        channels built from the settings; the
        roster_read                                      one roster read every entry uses
     3  delivery/, calendar/                             the delivery pipeline; the plans on the
@@ -151,6 +151,7 @@ FLOORS = {
     "renewd.settings_notify": 2,
     "renewd.settings_smtp": 2,
     "renewd.settings_calendar": 2,
+    "renewd.settings_state": 2,
     "renewd.credentials": 2,
     "renewd.policy_settings": 2,
     "renewd.pack_settings": 2,

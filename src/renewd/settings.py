@@ -19,7 +19,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from renewd import redaction
@@ -37,11 +44,11 @@ from renewd.core.routing import Routes, route_problems
 from renewd.credentials import with_secrets
 from renewd.pack_settings import PackOverride, build_packs
 from renewd.policy_settings import PolicySettings
-from renewd.roster.limits import RosterLimits
 from renewd.settings_calendar import CalendarSettings
 from renewd.settings_console import ConsoleSettings, is_loopback
 from renewd.settings_notify import NotifySettings
 from renewd.settings_smtp import SmtpSettings, inherit_smtp
+from renewd.settings_state import RosterSettings, StateSettings, shared_roster
 
 DEFAULT_CONFIG = Path("/etc/renewd/config.toml")
 
@@ -53,59 +60,6 @@ def config_path(given: str | None) -> Path:
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class RosterSettings(_Section):
-    files: tuple[Path, ...] = Field(min_length=1)
-    # Bounds checked before anything is allocated: a roster can never exhaust memory.
-    max_rows: int = Field(default=200_000, ge=1)
-    max_cells: int = Field(default=5_000_000, ge=1)
-    max_file_mb: float = Field(default=100, gt=0)
-    max_cell_chars: int = Field(default=2000, ge=64)
-    # Dates outside these years are row errors: the working-day calendar cannot plan them.
-    min_year: int = Field(default=1950, ge=1901, le=2099)
-    max_year: int = Field(default=2099, ge=1901, le=2099)
-    # A changed file is read once its size and mtime stayed the same this long.
-    settle_seconds: float = Field(default=10, ge=0, le=3600)
-    # A spreadsheet is read in a child process within this much memory and time.
-    parse_memory_mb: int = Field(default=512, ge=64, le=65536)
-    parse_seconds: float = Field(default=60, gt=0, le=3600)
-
-    def limits(self) -> RosterLimits:
-        return RosterLimits(
-            self.max_rows,
-            self.max_cells,
-            int(self.max_file_mb * 1024 * 1024),
-            self.max_cell_chars,
-            self.min_year,
-            self.max_year,
-            self.parse_memory_mb * 1024 * 1024,
-            self.parse_seconds,
-        )
-
-    @model_validator(mode="after")
-    def _years(self) -> RosterSettings:
-        if self.min_year > self.max_year:
-            raise ValueError("roster.min_year must not be after roster.max_year")
-        return self
-
-
-class StateSettings(_Section):
-    dir: Path = Path("/var/lib/renewd")
-    # A person who left the roster: his delivery log, progress and feed stamps are purged after.
-    retain_days: int = Field(default=400, ge=1)
-    # Unset: the SQLite file in `dir`. `postgresql://user@host:port/name`: every table there,
-    # shared by every instance (issue 21); its password only from the credential
-    # `state.database.password` or RENEWD_STATE_DATABASE_PASSWORD (never in the URL).
-    database: str | None = None
-    database_password: str | None = Field(default=None, repr=False)
-
-    @field_validator("database")
-    @classmethod
-    def _postgresql_url(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("postgresql://", "postgres://")):
-            raise ValueError("must be a postgresql:// URL (leave it out for the SQLite file)")
-        return value
 
 
 class ServerSettings(_Section):
@@ -222,6 +176,11 @@ class Settings(BaseSettings):
         """Email channels take the `[smtp]` keys they do not set (before they are validated,
         so a channel that names no host of its own is complete with the shared one)."""
         return inherit_smtp(data)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shared_roster(cls, data: Any) -> Any:
+        return shared_roster(data)  # `[roster] files` optional with a shared database
 
     @model_validator(mode="after")
     def _references(self) -> Settings:

@@ -14,6 +14,7 @@ from renewd.commands import (
     notify,
     plan,
     preview,
+    roster,
     run,
     state,
     user,
@@ -34,4 +35,5 @@ COMMANDS: tuple[Register, ...] = (
     calendar.register,
     init.register,
     state.register,
+    roster.register,
 )

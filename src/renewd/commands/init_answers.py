@@ -26,8 +26,9 @@ from renewd.core.errors import RosterError, UsageError
 from renewd.roster.reader import SHEET_SUFFIXES, TEXT_SUFFIXES, TOML_SUFFIXES
 from renewd.roster.template import TEMPLATE_SUFFIXES
 from renewd.roster_read import read_roster
-from renewd.settings import RosterSettings, Settings
+from renewd.settings import Settings
 from renewd.settings_notify import NotifySettings
+from renewd.settings_state import RosterSettings
 
 # `[notify] signature` is the organisation's name and a few words ("示例公司人事部").
 SIGNATURE_LIMIT: int = NotifySettings.model_fields["signature"].metadata[0].max_length

@@ -122,7 +122,7 @@ NO_TABLE = _no_table()  # what reading a table not made yet raises
 
 
 class StateLocation(Protocol):
-    """Where the state is (`renewd.settings.StateSettings`)."""
+    """Where the state is (`renewd.settings_state.StateSettings`)."""
 
     @property
     def dir(self) -> Path: ...

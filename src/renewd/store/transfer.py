@@ -33,6 +33,7 @@ from renewd.store import (
     notices,
     progress,
     records,
+    rosters,
     tokens,
 )
 from renewd.store.database import Database
@@ -52,7 +53,10 @@ COMPONENTS: dict[str, Sequence[str]] = {
     "console": accounts.SCHEMA,
     "document_progress": document_progress.SCHEMA,
 }
-SHARED_ONLY: dict[str, Sequence[str]] = {"leader": leader.SCHEMA}  # not in a SQLite state
+SHARED_ONLY: dict[str, Sequence[str]] = {  # not in a SQLite state
+    "leader": leader.SCHEMA,
+    "roster_versions": rosters.SCHEMA,
+}
 _BATCH = 5000
 
 

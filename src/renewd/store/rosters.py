@@ -1,0 +1,160 @@
+"""The roster of record on a shared (PostgreSQL) state (component "roster_versions", issue 21).
+
+When several instances share one state database, the roster they plan from lives there too, so
+every instance serves the same feeds from the same roster version. Each version is the roster's
+files as they were loaded (their bytes and names: the same reader reads them, by suffix, as it
+reads `[roster] files`), numbered in the order they were stored, with who loaded it and when.
+`renewd roster import FILE`, a console upload and (on the leader) a changed `[roster] files`
+each store a new version; every instance plans from the newest (`latest`).
+
+A SQLite state has no such tables: its roster of record is `[roster] files` (one machine).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from renewd.core.errors import ConfigError
+from renewd.store.database import Database
+
+SCHEMA = [
+    """
+    CREATE TABLE roster_versions (
+        version INTEGER PRIMARY KEY,
+        loaded_by TEXT NOT NULL,
+        loaded_at REAL NOT NULL,
+        source TEXT NOT NULL
+    );
+    CREATE TABLE roster_version_files (
+        version INTEGER NOT NULL REFERENCES roster_versions (version),
+        position INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        content BLOB NOT NULL,
+        PRIMARY KEY (version, position)
+    )
+    """,
+]
+
+CACHE_DIR = "roster-versions"  # under [state] dir: the files of the version in force
+
+
+@dataclass(frozen=True)
+class RosterVersion:
+    """One stored version of the roster (without its bytes)."""
+
+    version: int
+    loaded_by: str
+    loaded_at: float  # epoch seconds, renewd's clock
+    source: str  # "command", "console" or "files"
+    names: tuple[str, ...]  # its files' names, in order
+    digest: str  # of every file's name and bytes: the same files give the same digest
+
+
+def _digest(files: Sequence[tuple[str, bytes]]) -> str:
+    whole = hashlib.sha256()
+    for name, content in files:
+        whole.update(name.encode() + b"\0" + hashlib.sha256(content).digest())
+    return whole.hexdigest()
+
+
+class RosterVersions:
+    """The stored roster versions of a shared state database."""
+
+    def __init__(self, db: Database) -> None:
+        if not db.dialect.shared:
+            raise ConfigError(
+                f"{db.where()}: the roster is stored in the state database only when it is"
+                " shared (PostgreSQL, [state] database); with the SQLite state, [roster] files"
+                " is the roster: copy the file there instead"
+            )
+        self.db = db
+        db.ensure_schema("roster_versions", SCHEMA)
+
+    def store(
+        self, files: Sequence[tuple[str, bytes]], loaded_by: str, at: float, source: str
+    ) -> RosterVersion:
+        """A new version holding `files` (name, bytes; names without folders). Stored whole in
+        one transaction: an instance sees all of it or none."""
+        if not files:
+            raise ValueError("a roster version holds at least one file")
+        with self.db.transaction() as conn:
+            row = conn.execute(
+                "INSERT INTO roster_versions (loaded_by, loaded_at, source) VALUES (?, ?, ?)"
+                " RETURNING version",
+                (loaded_by, at, source),
+            ).fetchone()
+            version = int(row[0])
+            conn.executemany(
+                "INSERT INTO roster_version_files (version, position, name, sha256, content)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    (version, i, Path(name).name, hashlib.sha256(content).hexdigest(), content)
+                    for i, (name, content) in enumerate(files)
+                ],
+            )
+        return RosterVersion(
+            version, loaded_by, at, source, tuple(Path(n).name for n, _ in files), _digest(files)
+        )
+
+    def newest(self) -> int | None:
+        """The newest version's number (cheap: the daemons ask every few seconds)."""
+        row = self.db.conn.execute("SELECT MAX(version) FROM roster_versions").fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
+    def describe(self, version: int) -> RosterVersion | None:
+        head = self.db.conn.execute(
+            "SELECT loaded_by, loaded_at, source FROM roster_versions WHERE version = ?",
+            (version,),
+        ).fetchone()
+        if head is None:
+            return None
+        files = self.files(version)
+        return RosterVersion(
+            version,
+            str(head[0]),
+            float(head[1]),
+            str(head[2]),
+            tuple(name for name, _ in files),
+            _digest(files),
+        )
+
+    def latest(self) -> RosterVersion | None:
+        version = self.newest()
+        return None if version is None else self.describe(version)
+
+    def history(self, limit: int = 20) -> list[RosterVersion]:
+        rows = self.db.conn.execute(
+            "SELECT version FROM roster_versions ORDER BY version DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [v for row in rows if (v := self.describe(int(row[0]))) is not None]
+
+    def files(self, version: int) -> list[tuple[str, bytes]]:
+        rows = self.db.conn.execute(
+            "SELECT name, content FROM roster_version_files WHERE version = ? ORDER BY position",
+            (version,),
+        ).fetchall()
+        return [(str(row[0]), bytes(row[1])) for row in rows]
+
+    def materialize(self, version: int, state_dir: Path) -> tuple[Path, ...]:
+        """The files of `version` on disk (under `[state] dir`/roster-versions/VERSION, owner
+        only), for the roster reader to read as it reads `[roster] files`. Written once, each
+        through a temporary file renamed into place: a reader never sees half a file."""
+        folder = state_dir / CACHE_DIR / str(version)
+        paths: list[Path] = []
+        for position, (name, content) in enumerate(self.files(version)):
+            path = folder / str(position) / name  # its own name: problems name the file
+            paths.append(path)
+            if path.exists() and path.stat().st_size == len(content):
+                continue
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            part = path.with_name(f".{path.name}.part")
+            fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(content)
+            os.replace(part, path)
+        return tuple(paths)
