@@ -33,6 +33,7 @@ from renewd.store.document_progress import DocumentProgressStore
 from renewd.store.notices import NoticeStore
 from renewd.store.progress import ProgressStore
 from renewd.store.records import RosterRecords
+from renewd.store.rosters import RosterVersions
 
 
 def now(settings: Settings) -> dt.datetime:
@@ -84,6 +85,22 @@ class App:
         return Planner(self.settings.policy.core(), self.calendar)
 
     @cached_property
+    def roster_files(self) -> tuple[Path, ...]:
+        """The roster's files: on a shared state holding a stored roster (`renewd roster
+        import`), the newest version's, which every instance plans from; else `[roster] files`."""
+        if not self.settings.state.database:
+            return self.settings.roster.files
+        db = Database.of(self.settings.state)
+        try:
+            versions = RosterVersions(db)
+            newest = versions.newest()
+            if newest is None:
+                return self.settings.roster.files
+            return versions.materialize(newest, self.settings.state.dir)
+        finally:
+            db.close()
+
+    @cached_property
     def partial(self) -> PartialRoster:
         """The roster as the daemon serves it (`renewd.roster_read`): a bad row holds back only
         its own person, who keeps the last good record of the state database if it exists (a
@@ -92,9 +109,12 @@ class App:
         if not Database.there(self.settings.state):
             partial = read_roster(self.settings, hold_clashes=True)
         else:
+            files = self.roster_files
             db = Database.of(self.settings.state)
             try:
-                partial = read_roster(self.settings, RosterRecords(db), hold_clashes=True)
+                partial = read_roster(
+                    self.settings, RosterRecords(db), files=files, hold_clashes=True
+                )
             finally:
                 db.close()
         for problem in partial.problems:  # no personal number, as in the log
@@ -107,7 +127,7 @@ class App:
 
     def strict_roster(self) -> Roster:
         """All or nothing, as `renewd check` reports: one RosterError lists every problem."""
-        return read_roster(self.settings, strict=True).roster
+        return read_roster(self.settings, strict=True, files=self.roster_files).roster
 
     @cached_property
     def channels(self) -> dict[str, Channel]:

@@ -117,7 +117,7 @@ def run_notify(args: argparse.Namespace) -> int:
     db = Database.of(app.settings.state)
     try:
         # As the daemon: a bad row holds back only its own person (its last good record).
-        roster = read_roster(app.settings, RosterRecords(db))
+        roster = read_roster(app.settings, RosterRecords(db), files=app.roster_files)
         for problem in roster.problems:
             print(f"renewd: warning: {redaction.scrub(str(problem))}", file=sys.stderr)
         snap = build_snapshot(

@@ -38,6 +38,7 @@ from renewd.settings import Settings
 from renewd.store.accounts import Accounts
 from renewd.store.database import DB_NAME, Database
 from renewd.store.progress import Fact, ProgressStore
+from renewd.store.rosters import RosterVersions
 from renewd.web.console.app import Console
 from renewd.web.console.routes import mount
 from renewd.web.console.source import NoticeImport, PlansView, RosterCheck
@@ -208,7 +209,12 @@ class DaemonSource:
     # -- roster upload -------------------------------------------------------------------------
 
     def roster_files(self) -> Sequence[Path]:
-        return self.daemon.settings.roster.files
+        """The files of the roster in force: on a shared state, the stored version's (an upload
+        replaces one of them in a new version, `_swap`); else `[roster] files`."""
+        version = self.daemon.health.roster_version
+        if version is None or not self.db.dialect.shared:
+            return self.daemon.settings.roster.files
+        return RosterVersions(self.db).materialize(version, self.daemon.settings.state.dir)
 
     def roster_people(self) -> Sequence[Person]:
         snap = self.daemon.snapshot
@@ -251,16 +257,27 @@ class DaemonSource:
         if pending is None or pending.check is None:  # unknown, expired, or already swapped
             return RosterCheck(upload, Path("?"), 0, (Problem("?", gone),))
         try:
-            return self._swap(pending.path, pending.check)
+            return self._swap(pending.path, pending.check, account)
         finally:
             pending.path.unlink(missing_ok=True)
 
-    def _swap(self, path: Path, check: RosterCheck) -> RosterCheck:
+    def _swap(self, path: Path, check: RosterCheck, account: str = "") -> RosterCheck:
         if not path.exists():
             gone = "the upload is gone; upload it again"
             return RosterCheck(check.upload, check.target, 0, (Problem(check.target.name, gone),))
         again = self._check(check.upload, path, check.target)
         if again.problems:
+            return again
+        if self.db.dialect.shared:  # a new version every instance plans from, no file written
+            in_force = self.roster_files()
+            if check.target not in in_force:  # another version came meanwhile
+                gone = "the roster changed meanwhile; upload it again"
+                problem = Problem(check.target.name, gone)
+                return RosterCheck(check.upload, check.target, 0, (problem,))
+            files = [(f.name, (path if f == check.target else f).read_bytes()) for f in in_force]
+            by, at = account or "console", self.daemon.now().timestamp()
+            RosterVersions(self.db).store(files, by, at, "console")
+            self.on_change()
             return again
         # Write next to the target and rename over it: the watcher never sees half a file.
         try:

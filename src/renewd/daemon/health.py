@@ -61,6 +61,7 @@ class Health:
     dead_letters: int = 0
     retries_waiting: int = 0
     delivery: bool = True  # `renewd serve` runs no delivery passes: none is overdue
+    roster_version: int | None = None  # a shared state's stored roster version in force
     role: str = "single"  # or, sharing a PostgreSQL state: "leader", "standby" (daemon.leader)
     tasks: dict[str, str] = field(default_factory=dict)  # background task -> why it is unwell
     calendar_warning: str | None = None  # plans rest on an estimated year: import the notice
@@ -166,7 +167,7 @@ class Health:
             if warnings
             else HealthStatus.OK
         )
-        return {
+        said: dict[str, Any] = {
             "status": status.value,
             "role": self.role,
             "problems": problems,
@@ -174,6 +175,9 @@ class Health:
             "counts": {"people": people, **self.counts()},
             "dead_letters": self.dead_letters,  # as before `counts` (kept for existing checks)
         }
+        if self.roster_version is not None:  # every instance of a shared state: the same
+            said["roster_version"] = self.roster_version
+        return said
 
 
 class Metrics:

@@ -29,10 +29,12 @@ from pathlib import Path
 from renewd.calendar.snapshot import Snapshot, build_snapshot
 from renewd.channels.base import Channel
 from renewd.channels.factory import build_channels
+from renewd.clock import now
 from renewd.core.errors import ConfigError, Problem, RenewdError, RosterError
 from renewd.core.model import PersonPlan, Progress
 from renewd.core.policy import YearTable
 from renewd.daemon.health import Health, Metrics
+from renewd.daemon.stored_roster import StoredRoster, version_of
 from renewd.delivery.owed import Owed, owed
 from renewd.roster.assemble import PartialRoster
 from renewd.roster.feednames import feed_name_problems
@@ -55,6 +57,7 @@ class RosterRead:
 
     partial: PartialRoster
     reason: str
+    version: int | None = None  # the stored roster version read (a shared state), if any
 
 
 class Refresher:
@@ -79,7 +82,7 @@ class Refresher:
         self.today = today
         self.snapshot: Snapshot | None = None
         self.previous: Snapshot | None = None  # yesterday's, while night sweeps work for it
-        self.watcher = RosterWatcher.of(settings.roster)
+        self.watcher: RosterWatcher | StoredRoster = RosterWatcher.of(settings.roster)
         self._progress: ProgressStore | None = None
         self._db: Database | None = None
         self._to_keep: PartialRoster | None = None
@@ -91,8 +94,9 @@ class Refresher:
         self._holiday_mark = 0
         self._holidays: Mapping[int, YearTable] = {}
 
-    def recorded_from(self, db: Database) -> None:
-        """Read recorded progress from `db` from now on."""
+    def recorded_from(self, db: Database, leads: Callable[[], bool] = lambda: True) -> None:
+        """Read recorded progress from `db` from now on (and, on a shared state, the roster
+        stored there; `leads`: whether this instance feeds it `[roster] files`)."""
         self._db = db
         self._progress = ProgressStore(db)
         self._mark = self._progress.fingerprint()
@@ -100,6 +104,20 @@ class Refresher:
         self._holiday_store = NoticeStore(db)
         self._holiday_mark = self._holiday_store.fingerprint()
         self._holidays = self._holiday_store.tables()
+        if db.dialect.shared and not isinstance(self.watcher, StoredRoster):
+            # One roster for every instance: the newest version stored in the database.
+            zone = self.settings.timezone
+            self.watcher = StoredRoster(
+                db.again(),
+                self.watcher,
+                self.settings.state.dir,
+                leads,
+                lambda: now(zone).timestamp(),
+            )
+
+    def close(self) -> None:
+        if isinstance(self.watcher, StoredRoster):
+            self.watcher.close()
 
     # -- building ------------------------------------------------------------------------------
 
@@ -128,7 +146,8 @@ class Refresher:
             people = len(self.snapshot.roster.people)
             log.error("keeping the last good roster of %d people", people)
 
-    def _accepted(self, partial: PartialRoster, reason: str) -> None:
+    def _accepted(self, partial: PartialRoster, reason: str, version: int | None = None) -> None:
+        self.health.roster_version = version
         for warning in partial.roster.warnings:
             log.warning("%s", warning)
         self._to_keep = partial  # planned: its good rows become the last good records
@@ -152,8 +171,8 @@ class Refresher:
         """The roster person by person, over the last good records of the state database (a
         bad row holds back only its own person); all or nothing before there is a database."""
         if self._db is None:
-            return read_roster(self.settings, strict=True)
-        return read_roster(self.settings, RosterRecords(self._db))
+            return read_roster(self.settings, strict=True, files=self.watcher.files)
+        return read_roster(self.settings, RosterRecords(self._db), files=self.watcher.files)
 
     # -- the changes ---------------------------------------------------------------------------
 
@@ -181,9 +200,9 @@ class Refresher:
             and current.settings is self.settings
             and current.roster == (partial.roster)
         ):
-            self._accepted(partial, f"{reason}, unchanged")
+            self._accepted(partial, f"{reason}, unchanged", version_of(seen))
             return None  # nothing to plan again
-        return RosterRead(partial, reason)
+        return RosterRead(partial, reason, version_of(seen))
 
     def plan(self, read: RosterRead) -> bool:
         """Plan everyone of a roster `read` returned and swap the snapshot in (the second half
@@ -194,7 +213,7 @@ class Refresher:
             self._failed(read.reason, caught)
             return False
         self._take(snap)
-        self._settle = lambda: self._accepted(read.partial, read.reason)
+        self._settle = lambda: self._accepted(read.partial, read.reason, read.version)
         return True
 
     def _failed(self, reason: str, caught: Exception) -> None:
@@ -248,11 +267,15 @@ class Refresher:
         if snap is not None:
             self._take(snap)
         self.settings, self.channels = settings, channels
+        files = self.watcher.fallback if isinstance(self.watcher, StoredRoster) else self.watcher
         if (settings.roster.files, settings.roster.settle_seconds) != (
-            self.watcher.files,
-            self.watcher.settle_seconds,
+            files.files,
+            files.settle_seconds,
         ):
-            self.watcher = RosterWatcher.of(settings.roster)
+            if isinstance(self.watcher, StoredRoster):
+                self.watcher.fallback = RosterWatcher.of(settings.roster)
+            else:
+                self.watcher = RosterWatcher.of(settings.roster)
         return True
 
     def _candidate(self, settings: Settings, channels: Mapping[str, Channel]) -> Snapshot | None:

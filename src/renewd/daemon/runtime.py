@@ -142,7 +142,7 @@ class Daemon:
     async def poll_roster(self) -> bool:
         """One look at the roster files; reload once a change has settled. Returns whether a new
         snapshot was swapped in."""
-        if self._stop.is_set() or not self.state.watcher.changed():
+        if self._stop.is_set() or not await asyncio.to_thread(self.state.watcher.changed):
             return False
         async with self._pass_lock:
             return await self.reloads.take(None, "file changed")
@@ -167,7 +167,7 @@ class Daemon:
         async with self._pass_lock:
             if self._stop.is_set():
                 return
-            if self.state.watcher.changed():
+            if await asyncio.to_thread(self.state.watcher.changed):
                 await self.reloads.take(None, "file changed")
             await self.reloads.catch_up(self.today())
             await asyncio.to_thread(self.state.keep_records)  # off the start-up path
@@ -339,7 +339,7 @@ class Daemon:
         )
         key = open_feed_key(self.db, self.settings.state.dir)  # a lost key refuses (78)
         self.feeds = FeedCache(self.settings, self.db, key)
-        self.state.recorded_from(self.db)
+        self.state.recorded_from(self.db, lambda: bool(self.leadership and self.leadership.leads))
         await self.state.watcher.settle()  # a file written just now may not be whole yet
         first = await asyncio.to_thread(self.state.read, "start-up")
         self.first.expect(first)  # None: nothing to plan (a roster refused: said on /healthz)
@@ -372,6 +372,7 @@ class Daemon:
             await self.runner.cleanup()
         if self.leadership is not None:
             self.leadership.give_up()
+        self.state.close()  # the stored roster's connection, on a shared state
         if self.db is not None:
             self.db.close()
         self.lock.release()

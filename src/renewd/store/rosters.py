@@ -127,6 +127,20 @@ class RosterVersions:
         version = self.newest()
         return None if version is None else self.describe(version)
 
+    def last_fed(self) -> str | None:
+        """The digest of the newest version `[roster] files` fed (source "files"): whether the
+        files changed since, whatever was imported or uploaded meanwhile."""
+        row = self.db.conn.execute(
+            "SELECT MAX(version) FROM roster_versions WHERE source = 'files'"
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return _digest(self.files(int(row[0])))
+
+    @staticmethod
+    def digest(files: Sequence[tuple[str, bytes]]) -> str:
+        return _digest([(Path(name).name, content) for name, content in files])
+
     def history(self, limit: int = 20) -> list[RosterVersion]:
         rows = self.db.conn.execute(
             "SELECT version FROM roster_versions ORDER BY version DESC LIMIT ?", (limit,)
