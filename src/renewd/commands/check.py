@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
             " reverse proxy's address in trusted_proxies",
             file=sys.stderr,
         )
-    files = len(app.settings.roster.files)
+    files = len(app.roster_files)  # a shared state: the stored version's
     others = f" and {len(roster.documents)} other documents" if roster.documents else ""
     print(
         f"ok: {len(roster.people)} people{others} in {files} roster file{'s' if files != 1 else ''}"
