@@ -153,13 +153,14 @@ def test_plan_json_streams_the_same_document_as_pretty(
     indented document says, across chunk boundaries and for no people at all."""
     from renewd.cli import main
     from renewd.commands import plan as plan_command
+    from renewd.commands import plan_stream
 
     args = ["plan", "-c", str(config), "--today", "2026-08-01", "--json"]
     assert main([*args, "--pretty"]) == 0
     pretty = capsys.readouterr().out
     assert "\n  " in pretty  # indented
     for chunk in (1, 2, 500):
-        monkeypatch.setattr(plan_command, "CHUNK", chunk)
+        monkeypatch.setattr(plan_stream, "CHUNK", chunk)
         assert main(args) == 0
         stream = capsys.readouterr().out
         assert stream.count("\n") == 1  # one line: no indent

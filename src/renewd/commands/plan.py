@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import itertools
 import json
 import sys
 from collections.abc import Iterable
-from typing import Any, TextIO
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -22,6 +21,7 @@ from renewd.commands.plan_documents import (
     document_rows,
     next_steps,
 )
+from renewd.commands.plan_stream import stream_json
 from renewd.core.documents import DocumentPlan
 from renewd.core.errors import EX_DATAERR, UsageError
 from renewd.core.model import Lang, PersonPlan, Status
@@ -61,7 +61,8 @@ def _iso(day: dt.date | None) -> str | None:
 
 
 def plan_json(plan: PersonPlan) -> dict[str, Any]:
-    """One person's plan in the `plan --json` shape. Keys may be added, never renamed."""
+    """One person's plan in the `plan --json` shape. Keys may be added, never renamed: add
+    each to `plan_stream.PlanEncoder` too (the streamed path; tests check they agree)."""
     person = plan.person
     return {
         "id": person.id,
@@ -119,30 +120,6 @@ def run(args: argparse.Namespace) -> int:
         for line in next_steps(documents, app.settings.language):
             print(line)
     return status
-
-
-# People per write: a few hundred KB, so an unbuffered stdout (PYTHONUNBUFFERED=1, as units
-# and containers often set) still makes few system calls.
-CHUNK = 500
-
-
-def stream_json(
-    day: dt.date, plans: Iterable[PersonPlan], out: TextIO, others: Iterable[dict[str, Any]] = ()
-) -> None:
-    """The `plan --json` document, written as it is planned: each person encoded on his own by
-    the C encoder (no indent), in chunks of `CHUNK` people. The same JSON as `--pretty`."""
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    out.write(f'{{"today":"{day.isoformat()}","people":[')
-    chunk: list[str] = []
-    first = True
-    for entry in itertools.chain(map(plan_json, plans), others):
-        chunk.append(encode(entry))
-        if len(chunk) == CHUNK:
-            out.write(("" if first else ",") + ",".join(chunk))
-            chunk, first = [], False
-    if chunk:
-        out.write(("" if first else ",") + ",".join(chunk))
-    out.write("]}\n")
 
 
 def _table(

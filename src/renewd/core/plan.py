@@ -57,23 +57,30 @@ class Planner:
         self.calendar = calendar
         # Milestone dates depend only on (cycle, progress, profile, today), and in a roster of
         # 100,000 most people share them with someone: memoise per planner.
-        self._points_dates = functools.lru_cache(maxsize=1 << 16)(self._points_dates_uncached)
-        self._permit_dates = functools.lru_cache(maxsize=1 << 16)(self._permit_dates_uncached)
+        # The memo also holds what follows from the milestones alone (the provisional flag, the
+        # estimated years), and hands every sharer the same milestones tuple.
+        self._points_dates = functools.lru_cache(maxsize=1 << 16)(self._points_dates_settled)
+        self._permit_dates = functools.lru_cache(maxsize=1 << 16)(self._permit_dates_settled)
+        self._shape = functools.lru_cache(maxsize=1 << 16)(self._shape_uncached)
+        # A miss above asks the calendar a dozen questions that other misses ask too.
+        memo = functools.lru_cache(maxsize=1 << 16)
+        self._cal_add, self._cal_sub = memo(calendar.add), memo(calendar.sub)
+        self._cal_last, self._cal_next = memo(calendar.last_workday), memo(calendar.next_workday)
         self._today: dt.date | None = None  # the day the memos hold: a new day drops them
 
     # -- working-day helpers that carry the provisional flag ---------------------------------
 
     def _sub(self, day: PlanDate, n: int) -> PlanDate:
-        return PlanDate.of(self.calendar.sub(day.date, n), day)
+        return PlanDate.of(self._cal_sub(day.date, n), day)
 
     def _add(self, day: PlanDate, n: int) -> PlanDate:
-        return PlanDate.of(self.calendar.add(day.date, n), day)
+        return PlanDate.of(self._cal_add(day.date, n), day)
 
     def _last_wd(self, day: dt.date) -> PlanDate:
-        return PlanDate.of(self.calendar.last_workday(day))
+        return PlanDate.of(self._cal_last(day))
 
     def _next_wd(self, day: dt.date) -> PlanDate:
-        return PlanDate.of(self.calendar.next_workday(day))
+        return PlanDate.of(self._cal_next(day))
 
     # -- public ----------------------------------------------------------------------------
 
@@ -110,44 +117,47 @@ class Planner:
         collected or its day passed) the next cycle starts: at the recorded `new_permit_expires`,
         or once E has passed without one at E + 1 year (`expiry_estimated`) until it is recorded.
         """
-        cycle = person.permit_expires
-        progress = current_progress(person.progress, cycle)
+        return self._cycle(person.permit_expires, person.progress, person.has_points, today)
+
+    def _cycle(
+        self, expires: dt.date, recorded: Progress, has_points: bool, today: dt.date
+    ) -> tuple[dt.date, Progress]:
+        cycle = expires
+        progress = current_progress(recorded, cycle)
         nxt = progress.new_permit_expires or (a_year_on(cycle) if today > cycle else None)
-        if nxt is not None and self._finished(person, progress, today):
+        if nxt is not None and self._finished(has_points, progress, today):
             # The 180-day cut-off drops the finished cycle's facts; the new cycle's stay.
-            return nxt, current_progress(person.progress, nxt)
+            return nxt, current_progress(recorded, nxt)
         return cycle, progress
 
-    def _finished(self, person: Person, progress: Progress, today: dt.date) -> bool:
+    def _finished(self, has_points: bool, progress: Progress, today: dt.date) -> bool:
         proven = implied(progress)
         if progress.permit_renewed_on is None and Step.PERMIT_RENEWED not in proven:
             return False
-        if not person.has_points:
+        if not has_points:
             return True
         if progress.notice_collected_on is not None:
             return True  # which proves the approval
         if progress.points_approved_on is None:
             return False
-        collect_by = self.calendar.add(progress.points_approved_on, self.policy.collect_workdays)
+        collect_by = self._cal_add(progress.points_approved_on, self.policy.collect_workdays)
         return today > collect_by.date
 
     def plan(self, person: Person, today: dt.date) -> PersonPlan:
         if today != self._today:  # yesterday's dates serve no one: memory stays flat for months
+            self._shape.cache_clear()
             self._points_dates.cache_clear()
             self._permit_dates.cache_clear()
+            for calendar_memo in (self._cal_add, self._cal_sub, self._cal_last, self._cal_next):
+                calendar_memo.cache_clear()
             self._today = today
-        cycle, progress = self.cycle_of(person, today)
         profile = person.profile
-        if person.has_points:
-            dates = self._points_dates(cycle, progress, profile, today)
-        else:
-            dates = self._permit_dates(cycle, progress, today)
-        milestones, projected, provisional = dates
-        gap = max(0, (projected.date - cycle).days)
+        has_points = person.has_points
+        shape = self._shape(person.permit_expires, person.progress, has_points, profile, today)
+        cycle, milestones, projected, provisional, estimated_years, gap, estimated = shape
         at_risk: tuple[CriticalDate, ...] = ()
-        if person.has_points and gap:
-            at_risk = tuple(c for c in person.critical_dates if cycle < c.date <= projected.date)
-        provisional = provisional or any(m.provisional for m in milestones)
+        if gap and has_points and person.critical_dates:
+            at_risk = tuple(c for c in person.critical_dates if cycle < c.date <= projected)
         return PersonPlan(
             person=person,
             cycle=cycle,
@@ -155,13 +165,50 @@ class Planner:
             feasible=gap == 0,
             gap_days=gap,
             provisional=provisional,
-            estimated_years=self._estimated_years(milestones) if provisional else (),
+            estimated_years=estimated_years,
             milestones=milestones,
-            projected_approval=projected.date if person.has_points else None,
+            projected_approval=projected if has_points else None,
             critical_at_risk=at_risk,
-            expiry_estimated=cycle
-            not in (person.permit_expires, person.progress.new_permit_expires),
+            expiry_estimated=estimated,
         )
+
+    def _shape_uncached(
+        self,
+        expires: dt.date,
+        recorded: Progress,
+        has_points: bool,
+        profile: Profile,
+        today: dt.date,
+    ) -> tuple[dt.date, tuple[Milestone, ...], dt.date, bool, tuple[int, ...], int, bool]:
+        """Everything of a plan but the person: the same for everyone with these fields."""
+        cycle, progress = self._cycle(expires, recorded, has_points, today)
+        if has_points:
+            dates = self._points_dates(cycle, progress, profile, today)
+        else:
+            dates = self._permit_dates(cycle, progress, today)
+        milestones, projected, provisional, estimated_years = dates
+        gap = max(0, (projected.date - cycle).days)
+        estimated = cycle not in (expires, recorded.new_permit_expires)
+        return cycle, milestones, projected.date, provisional, estimated_years, gap, estimated
+
+    def _settled(
+        self, dates: tuple[tuple[Milestone, ...], PlanDate, bool]
+    ) -> tuple[tuple[Milestone, ...], PlanDate, bool, tuple[int, ...]]:
+        """The dates with the plan's provisional flag and estimated years, once per memo key."""
+        milestones, projected, provisional = dates
+        provisional = provisional or any(m.provisional for m in milestones)
+        years = self._estimated_years(milestones) if provisional else ()
+        return milestones, projected, provisional, years
+
+    def _points_dates_settled(
+        self, cycle: dt.date, progress: Progress, profile: Profile, today: dt.date
+    ) -> tuple[tuple[Milestone, ...], PlanDate, bool, tuple[int, ...]]:
+        return self._settled(self._points_dates_uncached(cycle, progress, profile, today))
+
+    def _permit_dates_settled(
+        self, cycle: dt.date, progress: Progress, today: dt.date
+    ) -> tuple[tuple[Milestone, ...], PlanDate, bool, tuple[int, ...]]:
+        return self._settled(self._permit_dates_uncached(cycle, progress, today))
 
     def _estimated_years(self, milestones: tuple[Milestone, ...]) -> tuple[int, ...]:
         """The years whose holiday notice is missing among those the plan's dates touch."""

@@ -1,0 +1,125 @@
+"""`plan --json` written fast: each person's JSON from a fragment memoised per plan shape.
+
+In a roster of 100,000 most people share their (cycle, progress, profile), and the planner hands
+every sharer the same milestones tuple (core/plan.py memoises it). So the milestones' JSON, and
+everything after the person's own fields, is encoded once per shape and joined to the person's
+id, name and group: no per-person dict, enum lookup or `date.isoformat()`. The bytes are exactly
+those of the C encoder (no indent) over `plan_json` (tests/test_plan_stream.py checks it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+from collections.abc import Callable, Iterable
+from typing import Any, TextIO
+
+from renewd.core.model import Milestone, PersonPlan, Status
+
+# A roster of unique shapes must not grow these without bound: past this many, start again.
+_MEMO_SIZE = 1 << 16
+
+_string: Callable[[str], str] = json.encoder.encode_basestring
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _day(day: dt.date | None) -> str:
+    return f'"{day.isoformat()}"' if day else "null"
+
+
+class PlanEncoder:
+    """Encodes `PersonPlan`s one at a time in the `plan --json` shape (compact separators)."""
+
+    def __init__(self) -> None:
+        # id(milestones) -> (the tuple, kept alive so its id stays its own; JSON; any overdue)
+        self._milestones: dict[int, tuple[tuple[Milestone, ...], str, bool]] = {}
+        # (plan fields after the person's, id(milestones)) -> (the tuple, JSON from "cycle" on)
+        self._tails: dict[tuple[Any, ...], tuple[tuple[Milestone, ...], str]] = {}
+
+    def encode(self, plan: PersonPlan) -> str:
+        person = plan.person
+        head = f'{{"id":{_string(person.id)},"name":{_string(person.name)},"group":'
+        return head + _string(person.group) + self._tail(plan)
+
+    def _tail(self, plan: PersonPlan) -> str:
+        milestones = plan.milestones
+        entry = self._milestones.get(id(milestones))
+        if entry is None or entry[0] is not milestones:
+            entry = self._encode_milestones(milestones)
+        _, fragment, overdue = entry
+        at_risk = plan.critical_at_risk
+        # PersonPlan.escalate, its overdue part memoised with the milestones
+        escalate = not plan.feasible or bool(at_risk) or overdue
+        if at_risk:  # few people: not worth a memo entry
+            return self._encode_tail(plan, escalate, fragment)
+        key = (
+            plan.cycle,
+            plan.profile,
+            plan.feasible,
+            plan.gap_days,
+            plan.provisional,
+            plan.expiry_estimated,
+            escalate,
+            plan.projected_approval,
+            id(milestones),
+        )
+        tail = self._tails.get(key)
+        if tail is None or tail[0] is not milestones:
+            if len(self._tails) >= _MEMO_SIZE:
+                self._tails.clear()
+            tail = self._tails[key] = (milestones, self._encode_tail(plan, escalate, fragment))
+        return tail[1]
+
+    def _encode_milestones(
+        self, milestones: tuple[Milestone, ...]
+    ) -> tuple[tuple[Milestone, ...], str, bool]:
+        if len(self._milestones) >= _MEMO_SIZE:
+            self._milestones.clear()
+            self._tails.clear()  # its keys name these tuples by id
+        parts = [
+            f'{{"kind":{_string(m.kind.value)},"due":{_day(m.due)},"opens":{_day(m.opens)},'
+            f'"status":{_string(m.status.value)},"provisional":{_bool(m.provisional)},'
+            f'"done_on":{_day(m.done_on)},"implied_by":'
+            f"{_string(m.implied_by.value) if m.implied_by else 'null'}}}"
+            for m in milestones
+        ]
+        overdue = any(m.status is Status.OVERDUE for m in milestones)
+        entry = self._milestones[id(milestones)] = (milestones, f"[{','.join(parts)}]", overdue)
+        return entry
+
+    @staticmethod
+    def _encode_tail(plan: PersonPlan, escalate: bool, milestones: str) -> str:
+        at_risk = ",".join(_day(c.date) for c in plan.critical_at_risk)
+        return (
+            f',"cycle":{_day(plan.cycle)},"profile":{_string(plan.profile.value)},'
+            f'"feasible":{_bool(plan.feasible)},"gap_days":{int(plan.gap_days)!r},'
+            f'"provisional":{_bool(plan.provisional)},'
+            f'"expiry_estimated":{_bool(plan.expiry_estimated)},"escalate":{_bool(escalate)},'
+            f'"projected_approval":{_day(plan.projected_approval)},'
+            f'"critical_dates_at_risk":[{at_risk}],"milestones":{milestones}}}'
+        )
+
+
+# People per write: a few hundred KB, so an unbuffered stdout (PYTHONUNBUFFERED=1, as units
+# and containers often set) still makes few system calls.
+CHUNK = 500
+
+
+def stream_json(
+    day: dt.date, plans: Iterable[PersonPlan], out: TextIO, others: Iterable[dict[str, Any]] = ()
+) -> None:
+    """The `plan --json` document, written as it is planned, in chunks of `CHUNK` entries: each
+    person by `PlanEncoder`, each other document's row by the C encoder (no indent). The same
+    JSON as `--pretty`."""
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    out.write(f'{{"today":"{day.isoformat()}","people":[')
+    entries = itertools.chain(map(PlanEncoder().encode, plans), map(encode, others))
+    first = True
+    while chunk := list(itertools.islice(entries, CHUNK)):
+        out.write(("" if first else ",") + ",".join(chunk))
+        first = False
+    out.write("]}\n")
