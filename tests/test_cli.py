@@ -152,7 +152,6 @@ def test_plan_json_streams_the_same_document_as_pretty(
     """The compact stream (the default, C encoder, in chunks) parses to exactly what the
     indented document says, across chunk boundaries and for no people at all."""
     from renewd.cli import main
-    from renewd.commands import plan as plan_command
     from renewd.commands import plan_stream
 
     args = ["plan", "-c", str(config), "--today", "2026-08-01", "--json"]
@@ -168,7 +167,7 @@ def test_plan_json_streams_the_same_document_as_pretty(
     assert main([*args, "--person", "nobody"]) != 0  # unknown: refused, as before
     capsys.readouterr()
     out = io.StringIO()
-    plan_command.stream_json(dt.date(2026, 8, 1), [], out)
+    plan_stream.stream_json(dt.date(2026, 8, 1), [], out)
     assert json.loads(out.getvalue()) == {"today": "2026-08-01", "people": []}
 
 
