@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 Write = Callable[[str, str], Path]
 ZONE = dt.timezone(dt.timedelta(hours=8))
-PEOPLE = 2000
+PEOPLE = 600  # 2,000 took 40 s a simulated day on a loaded machine
 DAYS = 60
 SETTLED = 10  # the first days fill what is filled once (caches, the state database's pages)
 MiB = 2**20
@@ -96,5 +96,8 @@ def test_memory_stays_flat_over_sixty_days(write: Write) -> None:
         return sizes
 
     sizes = asyncio.run(scenario())
-    # Growth after the settled days: a day's cache kept would be ~1-2 MiB a day at this size.
-    assert max(sizes[-10:]) - min(sizes[:5]) < 3, [round(s, 1) for s in sizes]
+    # tracemalloc counts from its start: the first samples are what the days after fill once.
+    # Then the growth of the last ten days over days five to ten: a cache kept per day would
+    # add well over 0.1 MiB a day at this size (some 5 MiB over the 45 days).
+    settled = sizes[5:]
+    assert max(settled[-10:]) - min(settled[:5]) < 3, [round(s, 1) for s in sizes]
