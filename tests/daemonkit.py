@@ -114,6 +114,17 @@ class Daemon:
             time.sleep(0.2)
         raise AssertionError(f"health stayed {last}")
 
+    def wait_planned(self, timeout: float = 60.0) -> dict[str, Any]:
+        """Until /healthz is past `starting` (READY comes before everyone is planned)."""
+        deadline = time.monotonic() + timeout
+        last: tuple[int, dict[str, Any]] = (0, {})
+        while time.monotonic() < deadline:
+            last = self.health()
+            if last[1].get("status") not in (None, "starting"):
+                return last[1]
+            time.sleep(0.1)
+        raise AssertionError(f"health stayed {last}")
+
     def wait_health_status(
         self,
         status: str,
