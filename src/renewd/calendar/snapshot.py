@@ -11,6 +11,12 @@ calendar covers under `fallback = "error"`) fails here with `UnplannableRoster`,
 like a broken file, so the daemon keeps the last good snapshot either way.
 
 Recorded progress changes replan only the people whose progress changed (`with_progress`).
+
+The documents beside Shanghai points (docs/packs.md) are planned into the same snapshot:
+`documents`, one `DocumentPlan` per (person, document), from `roster.documents` and the steps
+recorded with `renewd done --document` (`recorded_documents`). A row no pack plans, or a person
+whose documents cannot be planned, is left out and said in `document_problems`; it never stops
+the points or anyone else's documents.
 """
 
 from __future__ import annotations
@@ -22,8 +28,10 @@ from types import MappingProxyType
 from typing import Protocol
 
 from renewd.channels.base import Channel
+from renewd.core.documents import DocumentPlan, Done, document_problems, plan_each_person
 from renewd.core.errors import EX_CONFIG, CalendarError, Problem, RosterError
 from renewd.core.model import Person, PersonPlan, Progress
+from renewd.core.pack import Pack
 from renewd.core.plan import Planner
 from renewd.core.policy import YearTable
 from renewd.core.progress import merge_progress
@@ -59,6 +67,13 @@ class Snapshot:
     notices: Mapping[int, YearTable] = field(default_factory=lambda: MappingProxyType({}))
     # people held back because they cannot be planned (`build_snapshot(hold_back=True)`)
     held: tuple[Problem, ...] = ()
+    # the other documents' plans and what holds some back (module docstring)
+    packs: Mapping[str, Pack] = field(default_factory=lambda: MappingProxyType({}))
+    documents: tuple[DocumentPlan, ...] = ()
+    recorded_documents: Mapping[tuple[str, str], Done] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    document_problems: tuple[Problem, ...] = ()
 
     @property
     def people(self) -> list[Person]:
@@ -67,7 +82,32 @@ class Snapshot:
 
     def for_day(self, day: dt.date) -> Snapshot:
         """The same snapshot planned for another day (a full plan)."""
-        return replace(self, day=day, plans=plan_everyone(self.planner, self.people, day))
+        plans = plan_everyone(self.planner, self.people, day)
+        return replace(self, day=day, plans=plans)._documents_planned(self.recorded_documents)
+
+    def with_documents(self, recorded: Mapping[tuple[str, str], Done]) -> tuple[Snapshot, bool]:
+        """This snapshot with `recorded` as the documents' recorded steps; whether they changed."""
+        if dict(recorded) == dict(self.recorded_documents):
+            return self, False
+        return self._documents_planned(recorded), True
+
+    def _documents_planned(self, recorded: Mapping[tuple[str, str], Done]) -> Snapshot:
+        rows = self.roster.documents
+        problems = document_problems(self.packs, rows) if rows else []
+        plans, held = plan_each_person(
+            self.packs,
+            rows,
+            self.calendar,
+            self.day,
+            recorded,
+            self.settings.policy.core().due_soon_days,
+        )
+        return replace(
+            self,
+            documents=tuple(plans),
+            recorded_documents=MappingProxyType(dict(recorded)),
+            document_problems=(*problems, *held),
+        )
 
     def with_progress(self, recorded: Mapping[str, Progress]) -> tuple[Snapshot, set[str]]:
         """This snapshot with `recorded` as the progress from the state database: only the people
@@ -137,13 +177,15 @@ def build_snapshot(
     notices: Mapping[int, YearTable],
     *,
     hold_back: bool = False,
+    recorded_documents: Mapping[tuple[str, str], Done] | None = None,
 ) -> Snapshot:
     """A new snapshot, validated by planning everyone (slow for a large roster: the daemon
     calls it in a worker thread). Raises UnplannableRoster (or a CalendarError); with
     `hold_back` (commands that only read and publish: `renewd feeds`, `export`) the people who
     cannot be planned are left out instead, and said in `Snapshot.held`. `notices`, the
     imported holiday notices (`App.notices`, `NoticeStore.tables()`), are required: a snapshot
-    built without them would plan on the estimate and undo an import."""
+    built without them would plan on the estimate and undo an import. The other documents are
+    planned with `recorded_documents` (none recorded when not given)."""
     notices = MappingProxyType(dict(notices))
     calendar = calendar_of(settings, notices)
     planner = Planner(settings.policy.core(), calendar)
@@ -164,7 +206,8 @@ def build_snapshot(
         recorded=MappingProxyType(dict(recorded)),
         notices=notices,
         held=tuple(held),
-    )
+        packs=MappingProxyType(settings.pack_set() if roster.documents else {}),
+    )._documents_planned(recorded_documents or {})
 
 
 class Planned(Protocol):

@@ -174,6 +174,7 @@ class App:
             self.recorded(db),
             self.notices,
             hold_back=True,
+            recorded_documents=self.recorded_documents() if self.roster.documents else None,
         )
         for problem in snap.held:
             print(f"renewd: warning: held back: {redaction.scrub(str(problem))}", file=sys.stderr)

@@ -19,7 +19,7 @@ from types import MappingProxyType
 
 from renewd.core.chain import ChainPlan, plan_chain
 from renewd.core.cycle import STALE_FACT_DAYS
-from renewd.core.errors import Problem
+from renewd.core.errors import CalendarError, Problem
 from renewd.core.model import Person
 from renewd.core.pack import CycleBasis, Pack, anniversary_on_or_after
 from renewd.core.workdays import WorkdayCalendar
@@ -100,6 +100,35 @@ def plan_documents(
             plans[key] = one(person, deadline) if binds else free
         out.append(DocumentPlan(person, pack, plans[key]))
     return out
+
+
+def plan_each_person(
+    packs: Mapping[str, Pack],
+    documents: Iterable[Person],
+    calendar: WorkdayCalendar,
+    today: dt.date,
+    done: Mapping[tuple[str, str], Done] | None = None,
+    due_soon_days: int = 7,
+) -> tuple[list[DocumentPlan], list[Problem]]:
+    """`plan_documents` one person at a time (a person's documents chain only among themselves),
+    so a person whose documents cannot be planned (a year no calendar covers) holds back only
+    their own: left out, and where their rows come from said in the problems (never a name).
+    Rows no pack plans are left out too (`document_problems` says them)."""
+    mine: dict[str, list[Person]] = {}
+    order: dict[tuple[str, str], int] = {}
+    for person in documents:
+        if person.document in packs:
+            mine.setdefault(person.id, []).append(person)
+            order.setdefault((person.id, person.document), len(order))
+    plans: list[DocumentPlan] = []
+    problems: list[Problem] = []
+    for rows in mine.values():
+        try:
+            plans.extend(plan_documents(packs, rows, calendar, today, done, due_soon_days))
+        except CalendarError as exc:
+            problems.extend(Problem(row.source or "roster", exc.message) for row in rows)
+    plans.sort(key=lambda entry: order[entry.key])  # roster order, as `plan_documents`
+    return plans, problems
 
 
 def _deadline(

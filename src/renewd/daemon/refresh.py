@@ -33,6 +33,7 @@ from renewd.clock import now
 from renewd.core.errors import ConfigError, Problem, RenewdError, RosterError
 from renewd.core.model import PersonPlan, Progress
 from renewd.core.policy import YearTable
+from renewd.daemon.document_steps import DocumentSteps
 from renewd.daemon.health import Health, Metrics
 from renewd.daemon.stored_roster import StoredRoster, version_of
 from renewd.delivery.owed import Owed, owed
@@ -90,6 +91,7 @@ class Refresher:
         self.roster_problems: Mapping[str, Sequence[Problem]] = {}  # for HR, once (Delivery)
         self._mark: object = None
         self._recorded: Mapping[str, Progress] = {}
+        self._documents: DocumentSteps | None = None
         self._holiday_store: NoticeStore | None = None
         self._holiday_mark = 0
         self._holidays: Mapping[int, YearTable] = {}
@@ -101,6 +103,7 @@ class Refresher:
         self._progress = ProgressStore(db)
         self._mark = self._progress.fingerprint()
         self._recorded = self._progress.load()
+        self._documents = DocumentSteps(db)
         self._holiday_store = NoticeStore(db)
         self._holiday_mark = self._holiday_store.fingerprint()
         self._holidays = self._holiday_store.tables()
@@ -125,7 +128,13 @@ class Refresher:
         self, settings: Settings, roster: Roster, channels: Mapping[str, Channel]
     ) -> Snapshot:
         snap = build_snapshot(
-            settings, roster, channels, self.today(), self._recorded, self._holidays
+            settings,
+            roster,
+            channels,
+            self.today(),
+            self._recorded,
+            self._holidays,
+            recorded_documents=self._documents.recorded if self._documents else None,
         )
         self.metrics.full_plans.inc()
         return snap
@@ -195,11 +204,7 @@ class Refresher:
         finally:
             self.watcher.mark_loaded(seen)  # read: a change after this is a change again
         current = self.snapshot
-        if (
-            current is not None
-            and current.settings is self.settings
-            and current.roster == (partial.roster)
-        ):
+        if current and current.settings is self.settings and current.roster == partial.roster:
             self._accepted(partial, f"{reason}, unchanged", version_of(seen))
             return None  # nothing to plan again
         return RosterRead(partial, reason, version_of(seen))
@@ -268,10 +273,8 @@ class Refresher:
             self._take(snap)
         self.settings, self.channels = settings, channels
         files = self.watcher.fallback if isinstance(self.watcher, StoredRoster) else self.watcher
-        if (settings.roster.files, settings.roster.settle_seconds) != (
-            files.files,
-            files.settle_seconds,
-        ):
+        wanted = (settings.roster.files, settings.roster.settle_seconds)
+        if wanted != (files.files, files.settle_seconds):
             if isinstance(self.watcher, StoredRoster):
                 self.watcher.fallback = RosterWatcher.of(settings.roster)
             else:
@@ -323,12 +326,14 @@ class Refresher:
 
     def sync_progress(self) -> bool:
         """Pick up progress recorded with `renewd done` since the last look: only the people it
-        concerns are planned again. Returns whether anything changed."""
+        concerns are planned again (and the documents', `renewd done --document`). Returns
+        whether anything changed."""
         if self._progress is None:
             return False
+        documents = self._sync_documents()
         mark = self._progress.fingerprint()
         if mark == self._mark:
-            return False
+            return documents
         self._mark, self._recorded = mark, self._progress.load()
         if self.snapshot is None:
             return False
@@ -340,7 +345,21 @@ class Refresher:
             return False
         self.metrics.person_plans.inc(len(changed))
         self.previous, self.snapshot = previous, snap
-        return bool(changed)
+        return bool(changed) or documents
+
+    def _sync_documents(self) -> bool:
+        """The documents' recorded steps, replanned into the snapshots when they changed."""
+        if self._documents is None or not self._documents.changed() or self.snapshot is None:
+            return False
+        recorded = self._documents.recorded
+        try:
+            snap, changed = self.snapshot.with_documents(recorded)
+            previous = self.previous.with_documents(recorded)[0] if self.previous else None
+        except RenewdError as exc:
+            self._reject("recorded document steps", exc)
+            return False
+        self.previous, self.snapshot = previous, snap
+        return changed
 
     def sync_notices(self) -> bool:
         """Pick up a holiday notice imported since the last look: a new calendar, so everyone is

@@ -57,6 +57,13 @@ class DocumentProgressStore:
             )
         return cur.rowcount > 0
 
+    def fingerprint(self) -> tuple[object, ...]:
+        """Cheap to compute, and different after every `record` or `undo`: the daemon's cue."""
+        row = self.db.conn.execute(
+            "SELECT COUNT(*), MAX(recorded_at), COALESCE(SUM(length(day)), 0) FROM document_fact"
+        ).fetchone()
+        return tuple(row)
+
     def load(self) -> dict[tuple[str, str], dict[str, dt.date]]:
         """Every recorded step, by (person, document)."""
         out: dict[tuple[str, str], dict[str, dt.date]] = {}
