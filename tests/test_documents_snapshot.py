@@ -42,13 +42,16 @@ def test_the_snapshot_plans_each_document_beside_the_points(write: Write) -> Non
     ]
     # The unknown pack holds back only its own row, said with its row and field.
     [problem] = snap.document_problems
-    assert problem.field == "document" and "row 5" in problem.file
+    assert problem.field == "document"
+    assert "row 5" in problem.file
     # A recorded step replans the documents; the points plans are the same objects.
     filed = {("2001", "foreign-work-permit"): {"extension_filing": dt.date(2026, 12, 1)}}
     after, changed = snap.with_documents(filed)
-    assert changed and after.plans is snap.plans
+    assert changed
+    assert after.plans is snap.plans
     work = after.documents[0].plan.step("extension_filing")
-    assert work.done_on == dt.date(2026, 12, 1) and work.status is Status.DONE
+    assert work.done_on == dt.date(2026, 12, 1)
+    assert work.status is Status.DONE
     assert after.with_documents(filed) == (after, False)
     # A day later, the recorded steps are kept.
     tomorrow = after.for_day(TODAY + dt.timedelta(days=1))
