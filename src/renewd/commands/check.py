@@ -12,6 +12,8 @@ from renewd.commands.app import App, today
 from renewd.commands.args import iso_date
 from renewd.core.documents import document_problems, plan_documents
 from renewd.core.errors import RosterError
+from renewd.store.database import Database
+from renewd.store.feedkey import verify_feed_key
 
 
 def register(
@@ -43,6 +45,12 @@ def run(args: argparse.Namespace) -> int:
     if bad:
         raise RosterError(f"{len(bad)} roster row(s) name a document no pack plans", bad)
     plan_documents(packs, roster.documents, app.calendar, day, app.recorded_documents())
+    if Database.there(app.settings.state):  # the key the daemon would refuse, refused here
+        own = Database.of(app.settings.state)
+        try:
+            verify_feed_key(own, app.settings.state.dir)
+        finally:
+            own.close()
     for warning in roster.warnings:
         print(f"renewd: warning: {warning}", file=sys.stderr)
     calendar = estimate_warning(snap, snap.plans, day)  # from [calendar] warn_from

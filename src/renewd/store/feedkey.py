@@ -71,19 +71,11 @@ def open_feed_key(
     row = db.conn.execute("SELECT fingerprint FROM feed_key WHERE id = 1").fetchone()
     recorded = str(row["fingerprint"]) if row else None
     if not replace and not _key_present(state_dir, env) and (recorded or _published_before(db)):
-        raise ConfigError(
-            f"{state_dir / KEY_FILE}: the feed key is missing, but feeds were published with"
-            " one. Restore the file from a backup (every URL handed out keeps working), or run"
-            " `renewd feeds rotate --all` to give every feed a new URL"
-        )
+        raise _missing(state_dir)
     key = load_key(state_dir, env)
     mark = fingerprint(key)
     if recorded is not None and recorded != mark and not replace:
-        raise ConfigError(
-            f"{state_dir / KEY_FILE}: this is not the feed key the feeds were published with."
-            " Restore the right one, or run `renewd feeds rotate --all` to give every feed a"
-            " new URL"
-        )
+        raise _different(state_dir)
     if recorded != mark:  # on a shared state the key goes with it (`_share_key`)
         with db.transaction() as conn:
             conn.execute(
@@ -93,6 +85,42 @@ def open_feed_key(
                 (mark, key if db.dialect.shared else None),
             )
     return key
+
+
+def verify_feed_key(
+    db: Database, state_dir: Path, environ: Mapping[str, str] | None = None
+) -> None:
+    """What `open_feed_key` refuses, said without writing anything (`renewd check`): a missing
+    key where feeds were published, or a key that is not the one they were published with."""
+    env = os.environ if environ is None else environ
+    row = None
+    if "feed_key" in db.tables():
+        row = db.conn.execute("SELECT fingerprint, secret FROM feed_key WHERE id = 1").fetchone()
+    recorded = str(row["fingerprint"]) if row else None
+    if not _key_present(state_dir, env):
+        if db.dialect.shared and row is not None and row["secret"] is not None:
+            return  # the instance takes the shared state's key when it starts
+        if recorded or _published_before(db):
+            raise _missing(state_dir)
+        return  # the first start makes one
+    if recorded is not None and recorded != fingerprint(load_key(state_dir, env)):
+        raise _different(state_dir)
+
+
+def _missing(state_dir: Path) -> ConfigError:
+    return ConfigError(
+        f"{state_dir / KEY_FILE}: the feed key is missing, but feeds were published with"
+        " one. Restore the file from a backup (every URL handed out keeps working), or run"
+        " `renewd feeds rotate --all` to give every feed a new URL"
+    )
+
+
+def _different(state_dir: Path) -> ConfigError:
+    return ConfigError(
+        f"{state_dir / KEY_FILE}: this is not the feed key the feeds were published with."
+        " Restore the right one, or run `renewd feeds rotate --all` to give every feed a"
+        " new URL"
+    )
 
 
 def _share_key(db: Database, state_dir: Path, env: Mapping[str, str]) -> None:
