@@ -15,8 +15,9 @@ DOCFEEDS_EN: dict[str, str] = {
     " {gap} days (done about {projected}).",
     "docfeed.infeasible.short": "⚠ Not feasible: the document lapses for {gap} days",
     "docfeed.title.person": "{name} · document renewals",
-    "docview.points": "Residence permit and points",
-    "docview.owner": "Who",
+    "console.doc_owner": "Who",
+    "console.doc_cutoff": "Hard cut-off",
+    "console.doc_expires": "Expires",
+    "console.doc_overdue": "a step is overdue",
     "docview.cutoff": "hard cut-off {date}",
-    "docview.record.document": "Document",
 }

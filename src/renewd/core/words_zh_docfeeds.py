@@ -15,8 +15,9 @@ DOCFEEDS_ZH: dict[str, str] = {
     ),
     "docfeed.infeasible.short": "⚠ 无法按时完成，证件预计中断 {gap} 天",
     "docfeed.title.person": "{name}·证件续办",
-    "docview.points": "居住证与积分",
-    "docview.owner": "办理人",
+    "console.doc_owner": "办理人",
+    "console.doc_cutoff": "硬性截止",
+    "console.doc_expires": "到期日",
+    "console.doc_overdue": "有逾期步骤",
     "docview.cutoff": "硬性截止 {date}",
-    "docview.record.document": "证件",
 }
