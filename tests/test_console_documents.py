@@ -129,3 +129,23 @@ def test_a_document_step_is_recorded_and_undone_on_the_page(
         while "✓【港澳台居民居住证】陈大文" in _feed(server, "person-3001"):
             assert time.monotonic() < deadline + 30, "the feed never dropped the undone step"
             time.sleep(0.2)
+
+
+def test_a_step_is_not_recorded_before_the_step_it_waits_for(
+    write: Callable[[str, str], Path],
+) -> None:
+    with running(documents_console(write), NOW) as server:
+        web = sign_in(server, "admin")
+        page = web.get(server.url("/people/2001")).text
+
+        def record(step: str, day: str) -> requests.Response:
+            data = {"csrf": csrf_of(page), "document": "foreign-work-permit", "step": step}
+            return web.post(server.url("/people/2001/done"), data={**data, "on": day})
+
+        assert "msg=recorded" in record("extension_filing", "2026-12-05").url
+        refused = record("permit_processing", "2026-12-01")
+        assert refused.status_code == 400
+        assert "2026-12-05" in refused.text
+        with server.db() as conn:
+            steps = [r["step"] for r in conn.execute("SELECT step FROM document_fact")]
+        assert steps == ["extension_filing"]

@@ -162,3 +162,25 @@ def test_a_recorded_step_shows_in_the_feed_and_bumps_only_its_events(
     assert "SEQUENCE:1" in body
     # The points' feed and its stamps are untouched.
     assert "SEQUENCE:1" not in cache.published("person-1001").body.decode()
+
+
+def test_a_persons_feed_holds_the_points_then_the_documents_in_their_language(
+    write: Write, tmp_path: Path
+) -> None:
+    roster = (
+        "工号,姓名,部门,证件类型,到期日,语言\n"
+        "1001,Anna Schmidt,Sales,,2027-03-10,en\n"
+        "1001,Anna Schmidt,Sales,hmt-residence-permit,2027-02-20,en\n"
+    )
+    snap = snapshot(write, roster)
+    cache = cache_of(snap, tmp_path / "state")
+    found = events(cache, "person-1001")
+    points = [u for u in found if "-hmt-residence-permit-" not in u]
+    documents = [u for u in found if "-hmt-residence-permit-20270220-" in u]
+    assert points
+    assert len(documents) == 5
+    application = next(found[u] for u in documents if u.endswith("-card_application@renewd"))
+    assert application[1].startswith(
+        "[Residence permit for Hong Kong, Macao and Taiwan residents] Anna Schmidt: "
+    )
+    assert "Materials:" in application[2]

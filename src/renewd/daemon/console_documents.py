@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Protocol
 
 from renewd.calendar.snapshot import Snapshot
-from renewd.core.documents import plan_each_person
+from renewd.core.documents import after_what_it_waits_for, plan_each_person
 from renewd.core.errors import UsageError
 from renewd.core.wording import say
 from renewd.store.database import Database
@@ -40,10 +40,16 @@ def record_document_step(
     source: Source, person: str, document: str, step: str, day: dt.date, *, by: str
 ) -> None:
     view, snap = source._view, source.daemon.snapshot
-    if view is not None and snap is not None and day > view.today:
+    store = DocumentProgressStore(source.db)
+    if view is not None and snap is not None:  # as `renewd done`, in the console's words
         lang = snap.settings.language
-        raise UsageError(say(lang, "refuse.future", day=day, today=view.today))
-    DocumentProgressStore(source.db).record(person, document, step, day, now=source.now(), by=by)
+        if day > view.today:
+            raise UsageError(say(lang, "refuse.future", day=day, today=view.today))
+        pack = snap.packs.get(document)
+        if pack is not None:
+            recorded = store.load().get((person, document), {})
+            after_what_it_waits_for(pack, step, day, recorded, lang)
+    store.record(person, document, step, day, now=source.now(), by=by)
     _replan(source, person)
 
 
