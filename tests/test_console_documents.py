@@ -149,3 +149,6 @@ def test_a_step_is_not_recorded_before_the_step_it_waits_for(
         with server.db() as conn:
             steps = [r["step"] for r in conn.execute("SELECT step FROM document_fact")]
         assert steps == ["extension_filing"]
+        # The change log says the step in the pack's words.
+        changes = web.get(server.url("/people/2001")).text.split('id="changes"')[1]
+        assert "申报延期 2026-12-05" in changes.split("</table>")[0]

@@ -37,6 +37,8 @@ def change_name(action: str, detail: str, lang: Lang) -> str:
     field, _, rest = detail.partition("=")
     if field in set(Step):
         field = step_name(kind_of(Step(field)), lang)
+    elif f"{field}.short" in CATALOGUE[lang]:  # a shipped pack's step: <pack>.<kind>
+        field = capital(say(lang, f"{field}.short"))
     text = f"{field} {rest}".strip() if rest else field
     return what + say(lang, "p.colon") + text
 
