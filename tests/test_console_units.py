@@ -49,7 +49,7 @@ def test_pagination_and_filters(planner: Planner) -> None:
     assert index.query(Query(q="p007"), None).total == 1
     assert index.query(Query(q="人1"), None).total == 11  # 人1, 人10..人19
     infeasible = index.query(Query(flag=Flag.INFEASIBLE), None)
-    assert all(not r.plan.feasible for r in infeasible.rows)
+    assert all(not r.feasible for r in infeasible.rows)
 
 
 @settings(max_examples=25, deadline=None)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from collections.abc import Mapping
 
 from renewd.commands.app import App, now, today
+from renewd.core.documents import after_what_it_waits_for
 from renewd.core.errors import UsageError
 from renewd.core.model import DEFAULT_DOCUMENT, Lang, Person
 from renewd.core.pack import Pack
@@ -106,31 +106,10 @@ def run_document_done(app: App, args: argparse.Namespace, found: tuple[Person, P
             raise UsageError(problem)
         if day > today(app.settings):
             raise UsageError(say(Lang.EN, "refuse.future", day=day, today=today(app.settings)))
-        _after_what_it_waits_for(pack, kind, day, store.load().get((row.id, pack.name), {}), lang)
+        after_what_it_waits_for(pack, kind, day, store.load().get((row.id, pack.name), {}), lang)
         store.record(row.id, pack.name, kind, day, now=now(app.settings), by="cli")
     finally:
         db.close()
     what = {"person": row.id, "field": kind, "step": title, "day": day.isoformat()}
     print(say(lang, "cli.done.recorded", **what))
     return 0
-
-
-def _after_what_it_waits_for(
-    pack: Pack, kind: str, day: dt.date, recorded: Mapping[str, dt.date], lang: Lang
-) -> None:
-    """A step is not done before a recorded earlier step it is dated from (a decision before
-    its filing)."""
-    step = pack.step(kind)
-    for offset in (step.due, step.opens):
-        earlier = recorded.get(offset.anchor) if offset is not None else None
-        if offset is not None and earlier is not None and earlier > day:
-            raise UsageError(
-                say(
-                    lang,
-                    "refuse.before",
-                    step=step.words[lang].title,
-                    day=day,
-                    before=pack.step(offset.anchor).words[lang].title,
-                    earlier=earlier,
-                )
-            )

@@ -90,7 +90,7 @@ def open_cache(
     cache = FeedCache(settings, db, open_feed_key(db, settings.state.dir, replace=new_key))
     day = day or today(settings)
     snap = app.snapshot(day, cache.store.db)
-    cache.refresh(snap.people, snap.plans, day, now(settings))
+    cache.refresh(snap.people, snap.plans, day, now(settings), documents=snap.documents)
     held = {(p.file, p.row) for p in (*app.partial.problems, *snap.held)}
     if held:
         where = "; ".join(sorted(f if r is None else f"{f}, row {r}" for f, r in held)[:10])

@@ -19,9 +19,10 @@ from types import MappingProxyType
 
 from renewd.core.chain import ChainPlan, plan_chain
 from renewd.core.cycle import STALE_FACT_DAYS
-from renewd.core.errors import CalendarError, Problem
-from renewd.core.model import Person
+from renewd.core.errors import CalendarError, Problem, UsageError
+from renewd.core.model import Lang, Person
 from renewd.core.pack import CycleBasis, Pack, anniversary_on_or_after
+from renewd.core.wording import say
 from renewd.core.workdays import WorkdayCalendar
 
 # Recorded steps of one (person, document): step kind -> the day it was done.
@@ -169,3 +170,24 @@ def document_problems(packs: Mapping[str, Pack], documents: Sequence[Person]) ->
             message = f"{pack.name} needs the issue day (the issued_on column)"
             problems.append(Problem(person.source, message, field="issued_on"))
     return problems
+
+
+def after_what_it_waits_for(
+    pack: Pack, kind: str, day: dt.date, recorded: Mapping[str, dt.date], lang: Lang
+) -> None:
+    """A step is not done before a recorded earlier step it is dated from (a decision before
+    its filing): UsageError saying both (`renewd done`, the console)."""
+    step = pack.step(kind)
+    for offset in (step.due, step.opens):
+        earlier = recorded.get(offset.anchor) if offset is not None else None
+        if offset is not None and earlier is not None and earlier > day:
+            raise UsageError(
+                say(
+                    lang,
+                    "refuse.before",
+                    step=step.words[lang].title,
+                    day=day,
+                    before=pack.step(offset.anchor).words[lang].title,
+                    earlier=earlier,
+                )
+            )

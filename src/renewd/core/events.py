@@ -109,7 +109,7 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
-def _content(
+def event_content(
     uid: str,
     person: Person,
     masked_name: str,
@@ -235,7 +235,9 @@ def plan_events(
         hr = hr_watches(m.kind, owners) or overdue
         desc = "\n".join(lines)
         out.append(
-            _content(uid, person, masked_name, m.due, done + tag, suffix, desc, brief, lang, hr)
+            event_content(
+                uid, person, masked_name, m.due, done + tag, suffix, desc, brief, lang, hr
+            )
         )
     for index, crit in enumerate(person.critical_dates):
         label = crit.label or say(lang, "note.critical.default")
@@ -246,6 +248,6 @@ def plan_events(
         head, rest = say(lang, "feed.critical.head"), say(lang, "p.colon") + label
         uid = critical_uid(person.id, index, uid_key)
         out.append(
-            _content(uid, person, masked_name, crit.date, head, rest, desc, desc, lang, True)
+            event_content(uid, person, masked_name, crit.date, head, rest, desc, desc, lang, True)
         )
     return out

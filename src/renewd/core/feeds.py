@@ -6,7 +6,7 @@ specs out.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -57,9 +57,13 @@ def person_lang(person: Person, default: Lang) -> Lang:
     return person.lang or default
 
 
-def feed_specs(people: Sequence[Person], options: FeedOptions) -> tuple[FeedSpec, ...]:
+def feed_specs(
+    people: Sequence[Person], options: FeedOptions, documents_only: Collection[str] = ()
+) -> tuple[FeedSpec, ...]:
     """Every feed the roster and the configuration define: all, one per group, one per person,
-    then the extra feeds of `[[feeds.extra]]`. Raises ConfigError when two feeds share a name."""
+    then the extra feeds of `[[feeds.extra]]`. Raises ConfigError when two feeds share a name.
+    The people in `documents_only` hold other documents and no points: their own feed's title
+    says document renewals."""
     conf = options
     lang = options.language
     ids = tuple(p.id for p in people)
@@ -95,7 +99,8 @@ def feed_specs(people: Sequence[Person], options: FeedOptions) -> tuple[FeedSpec
             )
         )
     for person in people:
-        title = say(person_lang(person, lang), "feed.title.person", name=person.name)
+        titled = "docfeed.title.person" if person.id in documents_only else "feed.title.person"
+        title = say(person_lang(person, lang), titled, name=person.name)
         specs.append(
             FeedSpec(
                 f"person-{person.id}", FeedKind.PERSON, title, (person.id,), False, conf.alarms

@@ -5,6 +5,7 @@ from __future__ import annotations
 from renewd.core.words_en_accounts import ACCOUNTS_EN
 from renewd.core.words_en_cli import CLI_EN
 from renewd.core.words_en_console import CONSOLE_EN
+from renewd.core.words_en_docfeeds import DOCFEEDS_EN
 from renewd.core.words_en_feeds import FEEDS_EN
 from renewd.core.words_en_init import INIT_EN
 from renewd.core.words_en_packs import PACKS_EN
@@ -382,4 +383,5 @@ EN: dict[str, str] = {
     **PHONE_EN,
     **ACCOUNTS_EN,
     **FEEDS_EN,
+    **DOCFEEDS_EN,
 }

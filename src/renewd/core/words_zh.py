@@ -6,6 +6,7 @@ from __future__ import annotations
 from renewd.core.words_zh_accounts import ACCOUNTS_ZH
 from renewd.core.words_zh_cli import CLI_ZH
 from renewd.core.words_zh_console import CONSOLE_ZH
+from renewd.core.words_zh_docfeeds import DOCFEEDS_ZH
 from renewd.core.words_zh_feeds import FEEDS_ZH
 from renewd.core.words_zh_init import INIT_ZH
 from renewd.core.words_zh_packs import PACKS_ZH
@@ -348,4 +349,5 @@ ZH: dict[str, str] = {
     **PHONE_ZH,
     **ACCOUNTS_ZH,
     **FEEDS_ZH,
+    **DOCFEEDS_ZH,
 }

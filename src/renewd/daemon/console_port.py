@@ -24,12 +24,14 @@ from aiohttp import web
 from renewd.calendar.notices import store_notice
 from renewd.calendar.preview import Readers, Received, preview
 from renewd.calendar.snapshot import Snapshot
+from renewd.core.documents import DocumentPlan
 from renewd.core.errors import Problem, RosterError
 from renewd.core.model import Person, PersonPlan, Step
 from renewd.core.notices import NoticeError, parse_notice
 from renewd.core.progress import check_record
 from renewd.core.rosterdiff import diff
 from renewd.core.wording import say
+from renewd.daemon.console_documents import record_document_step, undo_document_step
 from renewd.daemon.health import Health
 from renewd.daemon.uploads import UPLOADS, PendingUploads
 from renewd.delivery.actionlinks import ActionLinks
@@ -92,14 +94,16 @@ class DaemonSource:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def publish(self, plans: Sequence[PersonPlan], day: dt.date) -> None:
+    def publish(
+        self, plans: Sequence[PersonPlan], day: dt.date, documents: Sequence[DocumentPlan] = ()
+    ) -> None:
         """A refresh of the feeds: the new plans. Called in the refresh's worker thread, so the
         index (seconds at 100,000 people) is built here and no request waits for it."""
         snap = self.daemon.snapshot
         if snap is None:
             return
         problems = self.daemon.health.roster_problem_items
-        self._view = PlansView.indexed(day, tuple(plans), snap.calendar, problems)
+        self._view = PlansView.indexed(day, tuple(plans), snap.calendar, problems, tuple(documents))
 
     def view(self) -> PlansView | None:
         """The plans last published, with the roster's problems as /healthz has them now (they
@@ -178,7 +182,7 @@ class DaemonSource:
     ) -> PersonPlan | None:
         view = self._view
         row = view.index.by_id.get(person) if view and view.index else None
-        if view is not None and row is not None:
+        if view is not None and row is not None and row.plan is not None:
             # As `renewd done`: never in the future, never before the step it waits for.
             window = self.daemon.settings.policy.window_days
             lang = self.daemon.settings.language  # the console's words, not the CLI's
@@ -189,6 +193,14 @@ class DaemonSource:
     def undo(self, person: str, step: Step, *, by: str) -> PersonPlan | None:
         self.progress.undo(person, step)
         return self._replan(person)
+
+    def record_document(
+        self, person: str, document: str, step: str, day: dt.date, *, by: str
+    ) -> None:
+        record_document_step(self, person, document, step, day, by=by)
+
+    def undo_document(self, person: str, document: str, step: str, *, by: str) -> bool:
+        return undo_document_step(self, person, document, step)
 
     def recorded(self, person: str) -> Sequence[Fact]:
         return self.progress.facts(person)
@@ -326,8 +338,9 @@ def attach_console(daemon: Running, application: web.Application, feeds: FeedCac
     mount(application, console)
     daemon.reconfigured.append(console.reconfigure)
     if daemon.snapshot is not None:  # the first snapshot is out already
-        source.publish(daemon.snapshot.plans, daemon.snapshot.day)
-    daemon.listeners.append(lambda snap: source.publish(snap.plans, snap.day))
+        snap = daemon.snapshot
+        source.publish(snap.plans, snap.day, snap.documents)
+    daemon.listeners.append(lambda snap: source.publish(snap.plans, snap.day, snap.documents))
 
     async def close(_: web.Application) -> None:
         db.close()

@@ -268,7 +268,7 @@ class Daemon:
             self.health.calendar_warning = str(warning) if warning else None
         if self.feeds is not None and snap is not None:
             self.metrics.observe_plans(snap.plans)
-            self.feeds.refresh(snap.people, snap.plans, snap.day, self.now(), snap.settings)
+            self.feeds.refresh_from(snap, self.now())
         if snap is not None:
             for listener in self.listeners:
                 listener(snap)

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from renewd.core.docevents import AnyPlan
 from renewd.core.events import Stamp
 from renewd.core.ics import combine, event_hash
-from renewd.core.model import PersonPlan
 
 Window = tuple[dt.date, bool]  # a feed's last day held, and whether it holds only HR's events
 
@@ -27,7 +27,7 @@ class Done:
     shares and their count, and the same for each window (a last day held, HR's events only or
     not) that leaves some of them out (`cut`; empty when every event falls in every window)."""
 
-    plan: PersonPlan
+    plan: AnyPlan
     stamps: tuple[Stamp, ...]
     total: int
     count: int
@@ -44,7 +44,7 @@ class Done:
 
 
 def done_plan(
-    plan: PersonPlan,
+    plan: AnyPlan,
     keys: Sequence[Any],
     hrs: Sequence[bool],
     stamps: tuple[Stamp, ...],
@@ -65,9 +65,7 @@ def done_plan(
     return Done(plan, stamps, *upto(dt.date.max, False), last, every, cut)
 
 
-def still(
-    entry: Done | None, plan: PersonPlan, feeds_of: dict[str, list[tuple[str, Window]]]
-) -> bool:
+def still(entry: Done | None, plan: AnyPlan, feeds_of: dict[str, list[tuple[str, Window]]]) -> bool:
     """Whether `entry` stands for `plan` in this refresh: the same plan, the same windows."""
     if entry is None or not (entry.plan is plan or entry.plan == plan):
         return False

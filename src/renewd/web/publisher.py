@@ -27,8 +27,11 @@ from dataclasses import dataclass, field, replace
 from email.utils import format_datetime
 from typing import Any
 
+from renewd.calendar.snapshot import Snapshot
+from renewd.core.docevents import AnyPlan, document_holders, events_of
+from renewd.core.documents import DocumentPlan
 from renewd.core.errors import UsageError
-from renewd.core.events import EventContent, Stamp, event_uid, plan_events
+from renewd.core.events import EventContent, Stamp, event_uid
 from renewd.core.feeds import FeedKind, FeedSpec, feed_specs
 from renewd.core.ics import combine, feed_digest, render_stamped
 from renewd.core.model import Lang, Person, PersonPlan
@@ -112,8 +115,8 @@ class _Generation:
     lang: Lang
     owners: Owners
     auto: bool  # [policy] auto_endorsement
-    plans: dict[str, tuple[PersonPlan, ...]]  # person id → plans (the ones in `key`)
-    stamps: dict[str, tuple[Stamp, ...]]  # person id → a stamp per event, in `plan_events` order
+    plans: dict[str, tuple[AnyPlan, ...]]  # person id → plans (points, then documents)
+    stamps: dict[str, tuple[Stamp, ...]]  # person id → a stamp per event, in `events_of` order
     modified: dict[str, dt.datetime]
     refresh_hours: int
     today: dt.date  # HR's feeds hold events up to `window_days` after it
@@ -127,7 +130,7 @@ class _Generation:
             events = [
                 e
                 for plan in self.plans.get(person_id, ())
-                for e in plan_events(plan, self.lang, self.owners, self.auto, uid_key=self.uid_key)
+                for e in events_of(plan, self.lang, self.owners, self.auto, uid_key=self.uid_key)
             ]
             for event, stamp in zip(events, self.stamps.get(person_id, ()), strict=True):
                 if spec.holds(event.day, self.today, event.hr):
@@ -161,14 +164,22 @@ class FeedCache:
         today: dt.date,
         now: dt.datetime,
         settings: Settings | None = None,
+        documents: Sequence[DocumentPlan] = (),
     ) -> bool:
         """Rebuild if anything changed; return whether it did. `now` (aware) is recorded as the
-        change time of new or changed events."""
+        change time of new or changed events. `documents`: the other documents' plans, after
+        the points' in each feed (a roster without any takes the points' path alone)."""
         settings = settings or self.settings
-        key = (tuple(people), tuple(plans), today, settings)
+        key = (tuple(people), tuple(plans), tuple(documents), today, settings)
         if self._gen is not None and self._gen.key == key:
             return False
-        specs = feed_specs(people, settings.feed_options())
+        items: Sequence[AnyPlan] = plans
+        if documents:
+            only = document_holders(people, documents)
+            people, items = [*people, *only], [*plans, *documents]
+            specs = feed_specs(people, settings.feed_options(), {p.id for p in only})
+        else:
+            specs = feed_specs(people, settings.feed_options())
         lang = settings.language
         policy = settings.policy.core()
         owners, auto = policy.owners, policy.auto_endorsement  # what each event says
@@ -185,22 +196,22 @@ class FeedCache:
                 feeds_of.setdefault(person_id, []).append((spec.name, (until, spec.hr_only)))
         totals = dict.fromkeys((s.name for s in specs), 0)
         counts = dict.fromkeys((s.name for s in specs), 0)
-        plans_of: dict[str, list[PersonPlan]] = {}
+        plans_of: dict[str, list[AnyPlan]] = {}
         stamps: dict[str, tuple[Stamp, ...]] = {}
         # A plan equal to one of the last refresh (same day and settings) keeps its stamps and
         # digest shares: recording one person's step writes only his events again.
-        last = self._done if self._gen is not None and self._gen.key[2:] == key[2:] else {}
+        last = self._done if self._gen is not None and self._gen.key[3:] == key[3:] else {}
         done: dict[tuple[str, int], Done] = {}
-        for start in range(0, len(plans), _CHUNK):
-            part: list[tuple[PersonPlan, tuple[str, int]]] = []
-            for plan in plans[start : start + _CHUNK]:
+        for start in range(0, len(items), _CHUNK):
+            part: list[tuple[AnyPlan, tuple[str, int]]] = []
+            for plan in items[start : start + _CHUNK]:
                 own_plans = plans_of.setdefault(plan.person.id, [])
                 part.append((plan, (plan.person.id, len(own_plans))))  # his nth plan
                 own_plans.append(plan)
             todo = [(p, slot) for p, slot in part if not still(last.get(slot), p, feeds_of)]
             keyed = []
             for p, slot in todo:
-                events = plan_events(p, lang, owners, auto, uid_key=self.uid_key)
+                events = events_of(p, lang, owners, auto, uid_key=self.uid_key)
                 keyed.append((p, slot, [e.key for e in events], [e.hr for e in events]))
             flat = iter(self.store.stamp((k for _, _, ks, _ in keyed for k in ks), now))
             for plan, slot, own_keys, hrs in keyed:
@@ -240,6 +251,11 @@ class FeedCache:
             self._reindex(force=True)
         self._pages = {}
         return True
+
+    def refresh_from(self, snap: Snapshot, now: dt.datetime) -> bool:
+        """`refresh` with a snapshot's people, plans (the points' and the documents'), day and
+        settings."""
+        return self.refresh(snap.people, snap.plans, snap.day, now, snap.settings, snap.documents)
 
     def _generation(self) -> _Generation:
         if self._gen is None:
@@ -319,7 +335,7 @@ class FeedCache:
         if spec.kind is not FeedKind.PERSON:
             return None
         plans = self._generation().plans.get(spec.members[0], ())
-        return plans[0] if plans else None
+        return next((p for p in plans if isinstance(p, PersonPlan)), None)
 
     def large(self) -> list[tuple[FeedSpec, int, int | None]]:
         """The feeds past `LARGE_EVENTS` events or `LARGE_BYTES` bytes, largest first: (feed,

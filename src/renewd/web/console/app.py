@@ -77,6 +77,7 @@ def _env() -> jinja2.Environment:
     )
     env.globals.update(
         step_name=i18n.step_name,
+        next_step_name=i18n.next_step_name,
         status_name=i18n.status_name,
         kind_name=i18n.kind_name,
         actor_name=i18n.actor_name,
@@ -140,7 +141,7 @@ class Console:
         if snap.index is not None:
             return snap.index
         if self._index is None or self._index[0] is not snap:
-            self._index = (snap, PeopleIndex.build(snap.plans, snap.today))
+            self._index = (snap, PeopleIndex.build(snap.plans, snap.today, snap.documents))
         return self._index[1]
 
     def view(self) -> PlansView | None:

@@ -56,7 +56,7 @@ async def deliveries(request: web.Request) -> web.StreamResponse:
         nxt = ""
         if r.status is DeliveryStatus.FAILED and r.next_at < _YEAR_9000:  # else: waits a pass
             nxt = dt.datetime.fromtimestamp(r.next_at, zone).strftime("%m-%d %H:%M")
-        shown.append({**asdict(r), "name": row.plan.person.name if row else "", "next": nxt})
+        shown.append({**asdict(r), "name": row.person.name if row else "", "next": nxt})
     return console.render(
         request,
         "deliveries.html",

@@ -24,7 +24,7 @@ from renewd.core.model import Lang, Person
 from renewd.roster import written
 from renewd.roster.formats import guarded
 from renewd.web.console.app import CONSOLE, LANG, SESSION
-from renewd.web.console.i18n import status_name, step_name, word
+from renewd.web.console.i18n import next_step_name, status_name, word
 from renewd.web.console.index import Row
 from renewd.web.console.pages import people_query, visible_groups
 
@@ -59,13 +59,13 @@ def _rows(request: web.Request) -> list[list[str]]:
     return [
         [
             r.id,
-            r.plan.person.name,
+            r.person.name,
             r.group,
-            r.plan.cycle.isoformat(),
+            (r.plan.cycle if r.plan else r.documents[0].plan.cycle).isoformat(),
             status_name(r.status, lang),
-            step_name(r.next_kind, lang) if r.next_kind else "",
+            next_step_name(r, lang) if r.next_due else "",
             r.next_due.isoformat() if r.next_due else "",
-            "yes" if r.plan.feasible else "no",
+            "yes" if r.feasible else "no",
         ]
         for r in rows
     ]

@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 from renewd.core.model import Lang, MilestoneKind, Status, Step
+from renewd.core.pack import Pack
 from renewd.core.problemwords import hide_numbers
 from renewd.core.progress import kind_of
 from renewd.core.rosterdiff import Cell
 from renewd.core.wording import CATALOGUE, capital, say, short_name
 from renewd.roster.reader import COLUMNS
+from renewd.web.console.index import Row
 
 
 def kind_name(kind: str, lang: Lang) -> str:
@@ -35,6 +37,8 @@ def change_name(action: str, detail: str, lang: Lang) -> str:
     field, _, rest = detail.partition("=")
     if field in set(Step):
         field = step_name(kind_of(Step(field)), lang)
+    elif f"{field}.short" in CATALOGUE[lang]:  # a shipped pack's step: <pack>.<kind>
+        field = capital(say(lang, f"{field}.short"))
     text = f"{field} {rest}".strip() if rest else field
     return what + say(lang, "p.colon") + text
 
@@ -69,6 +73,21 @@ def word(key: str, lang: Lang, **fields: object) -> str:
 def step_name(kind: MilestoneKind, lang: Lang) -> str:
     """The step's short label, as a table heading or a cell: capitalised."""
     return capital(short_name(kind, lang))
+
+
+def document_step_name(pack: Pack, kind: str, lang: Lang) -> str:
+    """A document's step by its short name in the pack's words: capitalised."""
+    return capital(pack.step(kind).words[lang].short)
+
+
+def next_step_name(row: Row, lang: Lang) -> str:
+    """The people list's "next step": a points step, or a document's with the document named."""
+    if row.next_kind is not None:
+        return step_name(row.next_kind, lang)
+    if row.next_document is not None:
+        doc, kind = row.next_document
+        return f"{doc.pack.title[lang]} · {document_step_name(doc.pack, kind, lang)}"
+    return "—"
 
 
 def status_name(status: Status, lang: Lang) -> str:

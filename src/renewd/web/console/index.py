@@ -3,6 +3,10 @@
 Built once per snapshot of the plans (a refresh, or one recorded step), then only read: a page
 request filters a prebuilt list and slices it, so 100,000 people stay fast. An account limited
 to groups sees the merge of its groups' slices, cached per set of groups.
+
+A row is a person: the points' plan (None for someone who holds only other documents) and the
+plans of their other documents (docs/packs.md), whose steps count in the row's next step,
+status, overdue and due-this-week figures as the points' do.
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from renewd.core.model import MilestoneKind, PersonPlan, Status
+from renewd.core.documents import DocumentPlan
+from renewd.core.model import MilestoneKind, Person, PersonPlan, Status
+from renewd.core.pack import StepType
 
 K = MilestoneKind
 
@@ -44,46 +50,93 @@ class Flag(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    plan: PersonPlan
-    next_kind: MilestoneKind | None
+    plan: PersonPlan | None  # None: the person holds only other documents
+    next_kind: MilestoneKind | None  # the next step, when it is a points step
     next_due: dt.date | None
-    status: Status  # the worst open status of the plan's steps
+    status: Status  # the worst open status of the plans' steps
     overdue: int  # overdue steps
     week: int  # steps due within seven days
     search: str  # lower-case id and name
+    person: Person
+    documents: tuple[DocumentPlan, ...] = ()  # the other documents' plans, in roster order
+    next_document: tuple[DocumentPlan, str] | None = None  # the next step, a document's
 
     @property
     def id(self) -> str:
-        return self.plan.person.id
+        return self.person.id
 
     @property
     def group(self) -> str:
-        return self.plan.person.group
+        return self.person.group
+
+    @property
+    def feasible(self) -> bool:
+        points = self.plan is None or self.plan.feasible
+        return points and all(d.plan.feasible for d in self.documents)
+
+    @property
+    def provisional(self) -> bool:
+        points = self.plan is not None and self.plan.provisional
+        return points or any(d.plan.provisional for d in self.documents)
 
     def flagged(self, flag: Flag) -> bool:
         if flag is Flag.WEEK:
             return self.week > 0
         if flag is Flag.INFEASIBLE:
-            return not self.plan.feasible
+            return not self.feasible
         if flag is Flag.RISK:
-            return bool(self.plan.critical_at_risk)
-        return self.plan.provisional
+            return self.plan is not None and bool(self.plan.critical_at_risk)
+        return self.provisional
 
 
-def make_row(plan: PersonPlan, today: dt.date) -> Row:
+def make_row(
+    plan: PersonPlan | None, today: dt.date, documents: tuple[DocumentPlan, ...] = ()
+) -> Row:
+    """A person's row from the points' plan (or None) and their other documents' plans."""
     week_end = today + dt.timedelta(days=7)
-    steps = [m for m in plan.milestones if m.kind in ACTION_KINDS and m.status is not Status.DONE]
-    nxt = min(steps, key=lambda m: m.due, default=None)
-    worst = max((m.status for m in steps), key=_RANK.__getitem__, default=Status.DONE)
-    person = plan.person
+    if plan is not None and not documents:  # the points alone: the path of 100,000 people
+        todo = [
+            m for m in plan.milestones if m.kind in ACTION_KINDS and m.status is not Status.DONE
+        ]
+        first = min(todo, key=lambda m: m.due, default=None)
+        person = plan.person
+        return Row(
+            plan=plan,
+            next_kind=first.kind if first else None,
+            next_due=first.due if first else None,
+            status=max((m.status for m in todo), key=_RANK.__getitem__, default=Status.DONE),
+            overdue=sum(m.status is Status.OVERDUE for m in todo),
+            week=sum(today <= m.due < week_end for m in todo),
+            search=f"{person.id}\x00{person.name}".lower(),
+            person=person,
+        )
+    # (due, status, points kind or None, document step or None) of every step still to do
+    steps: list[tuple[dt.date, Status, MilestoneKind | None, tuple[DocumentPlan, str] | None]]
+    steps = [
+        (m.due, m.status, m.kind, None)
+        for m in (plan.milestones if plan is not None else ())
+        if m.kind in ACTION_KINDS and m.status is not Status.DONE
+    ]
+    for doc in documents:
+        steps.extend(
+            (s.due, s.status, None, (doc, s.kind))
+            for s in doc.plan.steps
+            if s.status is not Status.DONE and doc.pack.step(s.kind).type is not StepType.HEADS_UP
+        )
+    nxt = min(steps, key=lambda step: (step[0], step[2] is None), default=None)
+    worst = max((step[1] for step in steps), key=_RANK.__getitem__, default=Status.DONE)
+    person = plan.person if plan is not None else documents[0].person
     return Row(
         plan=plan,
-        next_kind=nxt.kind if nxt else None,
-        next_due=nxt.due if nxt else None,
+        next_kind=nxt[2] if nxt else None,
+        next_due=nxt[0] if nxt else None,
         status=worst,
-        overdue=sum(m.status is Status.OVERDUE for m in steps),
-        week=sum(today <= m.due < week_end for m in steps),
+        overdue=sum(step[1] is Status.OVERDUE for step in steps),
+        week=sum(today <= step[0] < week_end for step in steps),
         search=f"{person.id}\x00{person.name}".lower(),
+        person=person,
+        documents=documents,
+        next_document=nxt[3] if nxt else None,
     )
 
 
@@ -130,8 +183,18 @@ class PeopleIndex:
     _counts: dict[frozenset[str] | None, Counts] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, plans: Iterable[PersonPlan], today: dt.date) -> PeopleIndex:
-        rows = sorted((make_row(p, today) for p in plans), key=_order)
+    def build(
+        cls,
+        plans: Iterable[PersonPlan],
+        today: dt.date,
+        documents: Sequence[DocumentPlan] = (),
+    ) -> PeopleIndex:
+        held: dict[str, list[DocumentPlan]] = {}
+        for doc in documents:
+            held.setdefault(doc.person.id, []).append(doc)
+        made = [make_row(p, today, tuple(held.pop(p.person.id, ()))) for p in plans]
+        made += [make_row(None, today, tuple(docs)) for docs in held.values()]
+        rows = sorted(made, key=_order)
         by_group: dict[str, list[Row]] = {}
         for row in rows:
             by_group.setdefault(row.group, []).append(row)
@@ -145,8 +208,20 @@ class PeopleIndex:
     def replaced(self, plan: PersonPlan) -> PeopleIndex:
         """A new index with one person's plan replaced (after a recorded step): one removal and
         one sorted insertion, not a rebuild."""
-        new = make_row(plan, self.today)
-        old = self.by_id.get(new.id)
+        old = self.by_id.get(plan.person.id)
+        return self._swapped(make_row(plan, self.today, old.documents if old else ()), old)
+
+    def with_documents(self, person: str, documents: tuple[DocumentPlan, ...]) -> PeopleIndex:
+        """A new index with one person's other documents' plans replaced (a recorded step)."""
+        old = self.by_id.get(person)
+        if old is None and not documents:
+            return self
+        plan = old.plan if old is not None else None
+        if plan is None and not documents:
+            return self
+        return self._swapped(make_row(plan, self.today, documents), old)
+
+    def _swapped(self, new: Row, old: Row | None) -> PeopleIndex:
 
         def swap(rows: tuple[Row, ...]) -> tuple[Row, ...]:
             kept = [r for r in rows if r is not old] if old is not None else list(rows)
@@ -205,7 +280,7 @@ class PeopleIndex:
             rows = self.visible(groups)
             years: set[int] = set()  # the years a provisional plan may rest on (as /healthz)
             for r in rows:
-                if r.plan.provisional:
+                if r.plan is not None and r.plan.provisional:
                     dues = [m.due.year for m in r.plan.milestones if m.provisional]
                     years.update(
                         range(
@@ -216,8 +291,8 @@ class PeopleIndex:
                 people=len(rows),
                 overdue_steps=sum(r.overdue for r in rows),
                 due_week=sum(r.week for r in rows),
-                infeasible=sum(not r.plan.feasible for r in rows),
-                at_risk=sum(len(r.plan.critical_at_risk) for r in rows),
+                infeasible=sum(not r.feasible for r in rows),
+                at_risk=sum(len(r.plan.critical_at_risk) for r in rows if r.plan is not None),
                 provisional_years=tuple(sorted(years)),
             )
             self._counts[groups] = cached

@@ -32,7 +32,7 @@ def _resolve(console: Console, token: str) -> tuple[ActionClaim, PersonPlan, Mil
     if claim is None or index is None:
         return None
     row = index.by_id.get(claim.person)
-    if row is None or row.plan.cycle != claim.cycle:
+    if row is None or row.plan is None or row.plan.cycle != claim.cycle:
         return None
     kinds = [k for k, s in HOLDER_STEPS.items() if s is claim.step]
     milestone = next((m for m in row.plan.milestones if m.kind in kinds), None)

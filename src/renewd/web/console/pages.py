@@ -25,6 +25,12 @@ from renewd.delivery.actionlinks import HOLDER_STEPS
 from renewd.redaction import MASK
 from renewd.store.delivery_views import OWED, DeliveryViews
 from renewd.web.console.app import CONSOLE, LANG, SESSION, Console, redirect
+from renewd.web.console.documents import (
+    document_sections,
+    document_step,
+    record_document,
+    undo_document,
+)
 from renewd.web.console.index import Flag, PeopleIndex, Query, Row
 from renewd.web.console.steplist import step_list
 from renewd.web.console.timeline import timeline_svg
@@ -82,7 +88,7 @@ async def overview(request: web.Request) -> web.StreamResponse:
     if coming is not None:
         coming = in_order(coming, [c.name for c in console.settings.channels])
     people = index.by_id if index else {}
-    names = {pid: people[pid].plan.person.name for r in coming or () if (pid := r.person) in people}
+    names = {pid: people[pid].person.name for r in coming or () if (pid := r.person) in people}
     return console.render(
         request,
         "overview.html",
@@ -161,37 +167,39 @@ async def person_page(request: web.Request) -> web.StreamResponse:
     row = _row_or_404(console, request, request.match_info["person"])
     snap = console.view()
     assert snap is not None
-    plan = row.plan
+    plan, person = row.plan, row.person  # plan: None for someone with only other documents
     lang = request[LANG]
     feeds = console.source.feeds
     urls = None
     if feeds is not None:
         try:
-            urls = feeds.urls(f"person-{plan.person.id}")
+            urls = feeds.urls(f"person-{person.id}")
         except Exception:  # a feed cache built before this person arrived
             urls = None
-    coming = await upcoming(console.source, Readers(person=plan.person.id), PERSON_DAYS)
+    coming = await upcoming(console.source, Readers(person=person.id), PERSON_DAYS)
     if coming is not None:
         coming = in_order(coming, [c.name for c in console.settings.channels])
     return console.render(
         request,
         "person.html",
-        upcoming=rows(coming, {plan.person.id: plan.person.name}, lang, hidden_channels(console)),
+        upcoming=rows(coming, {person.id: person.name}, lang, hidden_channels(console)),
         upcoming_days=PERSON_DAYS,
         row=row,
         plan=plan,
-        person=plan.person,
-        svg=timeline_svg(plan, snap.today, snap.calendar, lang),
-        steplist=step_list(plan, snap.today, lang),
+        person=person,
+        svg=timeline_svg(plan, snap.today, snap.calendar, lang) if plan else "",
+        steplist=step_list(plan, snap.today, lang) if plan else None,
+        documents=document_sections(row, snap, lang),
         steps=HOLDER_STEPS,
-        history=_history(console, plan.person.id),
-        changes=console.accounts.changes(plan.person.id),
-        recorded={f.field: f for f in console.source.recorded(plan.person.id)},
+        history=_history(console, person.id),
+        changes=console.accounts.changes(person.id),
+        recorded={f.field: f for f in console.source.recorded(person.id)},
         urls=urls,
         qr=qr_svg(urls.https) if urls else "",
         flash=_flash(request),
         max_day=snap.today.isoformat(),
-        critical=critical.lines(plan, snap.today, lang, Reader.HR),  # at risk, with what to do
+        # at risk, with what to do
+        critical=critical.lines(plan, snap.today, lang, Reader.HR) if plan else [],
     )
 
 
@@ -235,7 +243,10 @@ async def record_done(request: web.Request) -> web.StreamResponse:
     snap = console.view()
     assert snap is not None
     day = parse_day(str(form.get("on", "")) or snap.today.isoformat(), snap.today)
-    if step is None or day is None:
+    document = document_step(row, form)
+    if document is not None and day is not None:
+        return await record_document(request, row, document, day)
+    if step is None or day is None or row.plan is None:
         return console.plain(request, "forbidden", 400)
     by = actor(request)
     before = row.plan.person.progress.get(step)
@@ -258,6 +269,9 @@ async def undo_done(request: web.Request) -> web.StreamResponse:
     row = _row_or_404(console, request, request.match_info["person"])
     form = await request.post()
     step = _enum(Step, str(form.get("step", "")))
+    document = document_step(row, form)
+    if document is not None:
+        return undo_document(request, row, document)
     if step is None:
         return console.plain(request, "forbidden", 400)
     plan = console.source.undo(row.id, step, by=actor(request))

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
 from renewd.calendar.preview import Readers, Received
+from renewd.core.documents import DocumentPlan
 from renewd.core.errors import Problem
 from renewd.core.model import Person, PersonPlan, Step
 from renewd.core.moves import Move
@@ -35,6 +36,7 @@ class PlansView:
     # The people list's index; built with the snapshot (off the event loop, in the daemon's
     # refresh thread) or, if missing, on the console's first request.
     index: PeopleIndex | None = None
+    documents: tuple[DocumentPlan, ...] = ()  # the other documents' plans (docs/packs.md)
 
     @classmethod
     def indexed(
@@ -43,8 +45,10 @@ class PlansView:
         plans: tuple[PersonPlan, ...],
         calendar: WorkdayCalendar,
         roster_problems: tuple[Problem, ...] = (),
+        documents: tuple[DocumentPlan, ...] = (),
     ) -> PlansView:
-        return cls(today, plans, calendar, roster_problems, PeopleIndex.build(plans, today))
+        index = PeopleIndex.build(plans, today, documents)
+        return cls(today, plans, calendar, roster_problems, index, documents)
 
     def with_plan(self, plan: PersonPlan) -> PlansView:
         """This snapshot with one person's plan replaced (a recorded step): the index is
@@ -52,7 +56,13 @@ class PlansView:
         pid = plan.person.id
         plans = tuple(plan if p.person.id == pid else p for p in self.plans)
         index = self.index.replaced(plan) if self.index is not None else None
-        return PlansView(self.today, plans, self.calendar, self.roster_problems, index)
+        return replace(self, plans=plans, index=index)
+
+    def with_documents(self, person: str, documents: tuple[DocumentPlan, ...]) -> PlansView:
+        """This snapshot with one person's other documents replanned (a recorded step)."""
+        kept = tuple(d for d in self.documents if d.person.id != person)
+        index = self.index.with_documents(person, documents) if self.index is not None else None
+        return replace(self, documents=(*kept, *documents), index=index)
 
 
 @dataclass(frozen=True)
@@ -114,6 +124,15 @@ class ConsoleSource(Protocol):
 
     def undo(self, person: str, step: Step, *, by: str) -> PersonPlan | None:
         """Forget a recorded step; return the person's new plan."""
+
+    def record_document(
+        self, person: str, document: str, step: str, day: dt.date, *, by: str
+    ) -> None:
+        """Record a step of one of the person's other documents (docs/packs.md) done on `day`
+        and replan the person's documents. Raises UsageError for a day in the future."""
+
+    def undo_document(self, person: str, document: str, step: str, *, by: str) -> bool:
+        """Forget a document's recorded step; whether one was recorded."""
 
     def recorded(self, person: str) -> Sequence[Fact]:
         """The progress recorded for `person` (day, when, by whom), newest first."""
