@@ -29,6 +29,7 @@ CATALOGUES = {
     "core/words_zh_accounts.py": "the Chinese catalogue: the admin's accounts page, init's robots",
     "core/words_zh_feeds.py": "the Chinese catalogue: the size of HR's feeds (issue 20)",
     "core/words_zh_packs.py": "the Chinese catalogue: policy packs' notes (issue 22)",
+    "core/words_zh_docnotes.py": "the Chinese catalogue: documents' reminders (issue 22)",
 }
 # Words renewd reads, not says: what people and the State Council write.
 INPUT_VOCABULARIES = {
