@@ -229,7 +229,9 @@ def digest_lines(item: Item, who: str, today: dt.date, lang: Lang) -> list[Line]
     sep = say(lang, "p.colon")
     if isinstance(reminder, DocumentAlert):
         doc = reminder.plan
-        if reminder.alert is DocAlert.STILL_OPEN:  # "申报延期（已逾期 9 天）"
+        if (
+            reminder.alert is DocAlert.STILL_OPEN and not doc.plan.cut_off
+        ):  # "申报延期（已逾期 9 天）"
             overdue = [
                 doc.pack.step(s.kind).words[lang].short
                 + say(lang, "p.paren", text=say(lang, "left.over", n=(today - s.due).days))

@@ -8,8 +8,8 @@ DOCNOTES_EN: dict[str, str] = {
     "docs.status.intro": "renewd reminds you of each step of this renewal. Where it stands:",
     "docs.status.expires": "{document} expires: {date}",
     "docs.section": "{document} · {heading}",
-    "docs.bring": "{step}: bring",
-    "docs.give": "{step}: give HR",
+    "docs.bring": "Bring for “{step}”",
+    "docs.give": "Give HR for “{step}”",
     "docs.step.ask": "Ask your employer's HR to do this by {due}: {step}.",
     "docs.infeasible.cut_off": "{document}: the extension can no longer be filed: the last day"
     " was {cutoff} and the system refuses later filings. A new application is needed; HR starts"

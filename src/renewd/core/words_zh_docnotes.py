@@ -8,7 +8,7 @@ DOCNOTES_ZH: dict[str, str] = {
     "docs.status.intro": "renewd 会提醒您本次续签的每一步，目前进度如下：",
     "docs.status.expires": "{document}到期：{date}",
     "docs.section": "{document} · {heading}",
-    "docs.bring": "{step}：需准备",
+    "docs.bring": "{step}需准备",
     "docs.give": "{step}：请交给单位人事",
     "docs.step.ask": "请在 {due} 前联系单位人事办理：{step}。",
     "docs.infeasible.cut_off": "{document}：已无法申请延期——最后受理日为 {cutoff}，系统不再受理。"
