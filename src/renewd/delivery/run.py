@@ -94,4 +94,4 @@ def _documents(snap: Snapshot | None, day: dt.date) -> Sequence[DocumentPlan]:
     """The snapshot's documents planned for `day` (the daemon's snapshot may be a day behind)."""
     if snap is None:
         return ()
-    return snap.documents if snap.day == day else snap.for_day(day).documents
+    return snap.documents if snap.day == day else snap.documents_on(day)
