@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from renewd.calendar.snapshot import build_snapshot
 from renewd.channels.base import Channel, Result
+from renewd.core.documents import DocumentPlan
 from renewd.core.errors import Problem
 from renewd.core.letter import Message
 from renewd.core.model import Person, PersonPlan
@@ -38,6 +39,7 @@ from renewd.delivery.sending import Outcome, PassReport
 from renewd.roster.reader import Roster
 from renewd.settings import Settings
 from renewd.store.database import DB_NAME, Database, copy_database
+from renewd.store.document_progress import recorded_steps
 from renewd.store.progress import ProgressStore
 from renewd.store.tokens import KEY_FILE
 
@@ -179,13 +181,17 @@ def preview(
         db = Database.in_dir(here)
         try:
             recorded = ProgressStore(db).load()  # nobody acts: the same all season
+            documents = recorded_steps(db) if roster.documents else None
             for offset in range(days):
                 at = dt.datetime.combine(start + dt.timedelta(days=offset), send_at, zone)
                 day = reminder_day(at, send_at)  # the daemon's pass at send_at: this very day
-                snap = build_snapshot(own, roster, recording, day, recorded, notices)
+                snap = build_snapshot(
+                    own, roster, recording, day, recorded, notices, recorded_documents=documents
+                )
                 plans = [p for p in snap.plans if readers.takes(p.person)]
-                report = deliver(db, snap, plans, day, at, problems=told)
-                received += _pair(day, report, book.take(), plans, readers)
+                docs = [d for d in snap.documents if readers.takes(d.person)]
+                report = deliver(db, snap, plans, day, at, problems=told, documents=docs)
+                received += _pair(day, report, book.take(), [*plans, *docs], readers)
         finally:
             db.close()
     return received
@@ -215,7 +221,7 @@ def _pair(
     day: dt.date,
     report: PassReport,
     sends: list[tuple[str, str, Message]],
-    plans: Sequence[PersonPlan],
+    plans: Sequence[PersonPlan | DocumentPlan],
     readers: Readers,
 ) -> list[Received]:
     """The pass's sent rows with the text each recording channel was given: both come in id

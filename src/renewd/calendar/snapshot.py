@@ -91,17 +91,22 @@ class Snapshot:
             return self, False
         return self._documents_planned(recorded), True
 
+    def documents_on(self, day: dt.date) -> tuple[DocumentPlan, ...]:
+        """The documents planned for another day (the daemon's night sweep: yesterday's), without
+        planning everyone's points again as `for_day` does."""
+        return tuple(self._documents_of(day, self.recorded_documents)[0])
+
+    def _documents_of(
+        self, day: dt.date, recorded: Mapping[tuple[str, str], Done]
+    ) -> tuple[list[DocumentPlan], list[Problem]]:
+        rows = self.roster.documents
+        due_soon = self.settings.policy.core().due_soon_days
+        return plan_each_person(self.packs, rows, self.calendar, day, recorded, due_soon)
+
     def _documents_planned(self, recorded: Mapping[tuple[str, str], Done]) -> Snapshot:
         rows = self.roster.documents
         problems = document_problems(self.packs, rows) if rows else []
-        plans, held = plan_each_person(
-            self.packs,
-            rows,
-            self.calendar,
-            self.day,
-            recorded,
-            self.settings.policy.core().due_soon_days,
-        )
+        plans, held = self._documents_of(self.day, recorded)
         return replace(
             self,
             documents=tuple(plans),

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from renewd.core.model import Lang, MilestoneKind, Step
 from renewd.core.progress import kind_of
-from renewd.core.reminders import DigestKey, MessageKey, NoticeKind, ReminderKey
+from renewd.core.reminders import DigestKey, DocKind, MessageKey, NoticeKind, ReminderKey
 from renewd.core.wording import CATALOGUE, lead_text, say, step_name
 from renewd.delivery.sending import Outcome, PassReport
 from renewd.settings import Settings
@@ -27,8 +27,13 @@ from renewd.store.progress import Fact, ProgressStore
 def item_text(key: ReminderKey, fact: ReminderFact | None, lang: Lang, owner: str = "") -> str:
     """One reminder a message carried: its step and its lead in words."""
     kind = key.kind
-    if isinstance(kind, MilestoneKind):
-        name = step_name(kind, lang)
+    if isinstance(kind, DocKind) and kind.alert:  # a document's: "<pack>/!infeasible"
+        name = say(lang, "lead.alert") + " " + kind.pack
+        lead = say(
+            lang, f"cli.alert.{kind.step[1:]}" if kind.step != "!first_contact" else "lead.first"
+        )
+    elif isinstance(kind, MilestoneKind | DocKind):
+        name = step_name(kind, lang) if isinstance(kind, MilestoneKind) else kind.value
         if fact is not None and fact.first:
             lead = say(lang, "lead.first")
         elif fact is not None and fact.late:

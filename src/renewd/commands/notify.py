@@ -24,6 +24,7 @@ from renewd.delivery.run import deliver
 from renewd.roster_read import read_roster
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog
+from renewd.store.document_progress import recorded_steps
 from renewd.store.progress import ProgressStore
 from renewd.store.records import RosterRecords, keep
 
@@ -120,8 +121,15 @@ def run_notify(args: argparse.Namespace) -> int:
         roster = read_roster(app.settings, RosterRecords(db), files=app.roster_files)
         for problem in roster.problems:
             print(f"renewd: warning: {redaction.scrub(str(problem))}", file=sys.stderr)
+        documents = recorded_steps(db) if roster.roster.documents else None
         snap = build_snapshot(
-            app.settings, roster.roster, app.channels, day, app.recorded(db), app.notices
+            app.settings,
+            roster.roster,
+            app.channels,
+            day,
+            app.recorded(db),
+            app.notices,
+            recorded_documents=documents,
         )
         if not args.dry_run:
             keep(db, roster)

@@ -75,7 +75,7 @@ def run_preview(args: argparse.Namespace) -> int:
     app = App.load(args.config)
     settings = app.settings
     partial = app.partial  # the one roster read; a bad row holds back only its own person
-    people = partial.roster.people
+    people = [*partial.roster.people, *partial.roster.documents]  # a document's holder too
     if args.person is not None and all(p.id != args.person for p in people):
         raise UsageError(f"no person with id {args.person!r} in the roster")
     group = args.group

@@ -12,10 +12,10 @@ open. Pure: dates and plans in, dates and answers out.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 
 from renewd.core.model import Milestone, MilestoneKind, PersonPlan, Status
-from renewd.core.reminders import ReminderKey
+from renewd.core.reminders import Kind, ReminderKey
 
 Move = Callable[[dt.date], dt.date]
 
@@ -39,12 +39,79 @@ def is_news(
 ) -> bool:
     """Whether an overdue reminder (`days_before` < 0) is the step's first overdue one: no
     earlier overdue repeat of it was issued in this cycle."""
+    return first_overdue(plan.person.id, plan.cycle, kind, days_before, issued, every, weekly_after)
+
+
+def first_overdue(
+    person: str,
+    cycle: dt.date,
+    kind: Kind,
+    days_before: int,
+    issued: Container[ReminderKey],
+    every: int,
+    weekly_after: int,
+) -> bool:
+    """`is_news` for any step's key (a document's too)."""
     for late in overdue_days(every, weekly_after):
         if late >= -days_before:
             return True
-        if ReminderKey(plan.person.id, plan.cycle, kind, -late) in issued:
+        if ReminderKey(person, cycle, kind, -late) in issued:
             return False
     return True  # pragma: no cover - the loop above always ends
+
+
+def step_fire_dates(
+    due: dt.date,
+    leads: Iterable[int],
+    overdue: bool,
+    repeats_end: dt.date,
+    every: int,
+    weekly_after: int,
+    until: dt.date,
+    move: Move | None = None,
+) -> Iterator[tuple[dt.date, int]]:
+    """Every (fire date, lead) of one step due on `due` up to `until` (`schedule.fire_dates`,
+    for a points milestone or a document's step): each lead day, moved by `move`, and with
+    `overdue` the overdue repeats up to `repeats_end`."""
+    for lead in leads:
+        day = due - dt.timedelta(days=lead)
+        day = move(day) if move else day
+        if day <= until:
+            yield day, lead
+    if not overdue:
+        return
+    for late in overdue_days(every, weekly_after):
+        day = due + dt.timedelta(days=late)
+        if day > repeats_end:
+            return
+        sent = overdue_send_day(day, due, move)
+        if sent > until:
+            return  # moved days never go backwards: the later repeats are later still
+        yield sent, -late
+
+
+def latest_fire(fires: Iterable[tuple[dt.date, int]]) -> tuple[dt.date, int] | None:
+    """The latest (fire date, lead); ties (two leads moved onto one working day) go to the
+    smaller lead: the nearer deadline."""
+    best: tuple[dt.date, int] | None = None
+    for day, lead in fires:
+        if best is None or day > best[0] or (day == best[0] and lead < best[1]):
+            best = (day, lead)
+    return best
+
+
+def overdue_send_day(day: dt.date, due: dt.date, move: Move | None) -> dt.date:
+    """The day an overdue repeat for `day` is sent: `day`, or with `move` the working day on or
+    before it, or (when that is not after `due`) the first working day after it."""
+    if move is None:
+        return day
+    sent = move(day)
+    if sent > due:
+        return sent
+    sent = day + dt.timedelta(days=1)
+    while move(sent) != sent:  # a rest day: `move` takes it back
+        sent += dt.timedelta(days=1)
+    return sent
 
 
 SUMMARY_SPAN_DAYS = 4  # a summary day at rest moves this far forward at most

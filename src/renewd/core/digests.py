@@ -14,23 +14,31 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from renewd.core import critical, relays
+from renewd.core import critical, doc_letters, relays
 from renewd.core.closing import closing_line
 from renewd.core.escalations import infeasible_advice, is_summary, still_open_text
 from renewd.core.letter import Letter, Level, Line, Section
 from renewd.core.materials import Reader, step_checklist
 from renewd.core.messages import is_provisional, lapsed_note, permit_unrecorded, when
-from renewd.core.model import Lang, MilestoneKind, PersonPlan
+from renewd.core.model import Lang, MilestoneKind, Person, PersonPlan
 from renewd.core.policy import Owner, Owners, Policy
-from renewd.core.reminders import Alert, AlertKind, CycleDone, MilestoneReminder, Reminder
+from renewd.core.reminders import (
+    Alert,
+    AlertKind,
+    CycleDone,
+    DocumentAlert,
+    DocumentReminder,
+    MilestoneReminder,
+    Reminder,
+)
 from renewd.core.routing import GroupEnvelope, Item
 from renewd.core.wording import Role, day_span, say, step_name, years_text
 
 K = MilestoneKind
 
 
-def _who(plan: PersonPlan, lang: Lang) -> str:
-    return say(lang, "item.person", name=plan.person.name, id=plan.person.id)
+def _who(person: Person, lang: Lang) -> str:
+    return say(lang, "item.person", name=person.name, id=person.id)
 
 
 def owner_mention(reminder: Reminder, owners: Owners) -> str:
@@ -45,22 +53,24 @@ def owner_mention(reminder: Reminder, owners: Owners) -> str:
 
 def _digest_line(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list[Line]:
     reminder = item.reminder
+    if isinstance(reminder, DocumentReminder | DocumentAlert):  # a document's (issue 22)
+        return doc_letters.digest_lines(item, _who(reminder.plan.person, lang), today, lang)
     milestone = reminder.milestone if isinstance(reminder, MilestoneReminder) else None
     sep = say(lang, "p.colon")
     mention = owner_mention(reminder, policy.owners)
     if milestone is None:
         if isinstance(reminder, CycleDone):  # finished, but the new expiry is missing
-            return [Line(_who(reminder.plan, lang) + sep + closing_line(reminder, lang))]
+            return [Line(_who(reminder.plan.person, lang) + sep + closing_line(reminder, lang))]
         if is_summary(reminder):
             text = still_open_text(reminder.plan, today, lang)
-            return [Line(_who(reminder.plan, lang) + sep + text)]
-        text = _who(reminder.plan, lang) + sep + _alert(reminder, today, lang)
+            return [Line(_who(reminder.plan.person, lang) + sep + text)]
+        text = _who(reminder.plan.person, lang) + sep + _alert(reminder, today, lang)
         lines = [Line(text, mention=mention)]
         if isinstance(reminder, Alert) and reminder.kind is AlertKind.INFEASIBLE:
             lines += infeasible_advice(reminder.plan, today, lang)  # told once: with what HR can do
         return lines
     name = step_name(milestone.kind, lang, reminder.plan.person.has_points)
-    head = _who(reminder.plan, lang) + sep + name + say(lang, "p.comma")
+    head = _who(reminder.plan.person, lang) + sep + name + say(lang, "p.comma")
     lines = [Line(head + when(milestone, today, lang), mention=mention)]
     if reminder.late:
         lines.append(
@@ -93,7 +103,7 @@ def _with_lapsed(items: Sequence[Item], today: dt.date, lang: Lang, policy: Poli
     for item in items:
         lines += _digest_line(item, today, lang, policy)
         plan = item.reminder.plan
-        if plan.person.id not in told:
+        if isinstance(plan, PersonPlan) and plan.person.id not in told:
             told.add(plan.person.id)
             lapsed = lapsed_note(plan, today, lang)
             if lapsed:
@@ -115,6 +125,7 @@ def _critical(
 
 def _alert(reminder: Reminder, today: dt.date, lang: Lang) -> str:
     plan = reminder.plan
+    assert isinstance(plan, PersonPlan), "a document's alert is `doc_letters`'"
     if not isinstance(reminder, Alert) or reminder.critical is None:
         return say(lang, "alert.infeasible", gap=plan.gap_days, expires=plan.cycle.isoformat())
     return critical.alert_text(reminder, today, lang)
@@ -186,7 +197,7 @@ def digest_letter(
             y
             for s in envelope.sections
             for i in s.items
-            if is_provisional(i.reminder)
+            if is_provisional(i.reminder) and isinstance(i.reminder, MilestoneReminder)
             for y in i.reminder.plan.estimated_years
         }
     )

@@ -42,6 +42,10 @@ class DocumentPlan:
     def key(self) -> tuple[str, str]:
         return (self.person.id, self.pack.name)
 
+    @property
+    def cycle(self) -> dt.date:
+        return self.plan.cycle
+
 
 def cycle_of(pack: Pack, person: Person, today: dt.date) -> dt.date:
     """The day the document's current cycle ends: its expiry, or (anniversary packs) the first

@@ -10,11 +10,14 @@ from collections.abc import Sequence
 from renewd.core.cadence import open_steps
 from renewd.core.letter import Level, Line
 from renewd.core.model import Lang, MilestoneKind, PersonPlan
-from renewd.core.reminders import Alert, AlertKind, Reminder
+from renewd.core.reminders import Alert, AlertKind, DocAlert, DocumentAlert, Reminder
 from renewd.core.wording import say, step_name
 
 
 def is_summary(reminder: Reminder) -> bool:
+    """The weekly summary's line of a plan (a document's too)."""
+    if isinstance(reminder, DocumentAlert):
+        return reminder.alert is DocAlert.STILL_OPEN
     return isinstance(reminder, Alert) and reminder.kind is AlertKind.STILL_OPEN
 
 

@@ -174,9 +174,9 @@ def action(
 
 def item_lines(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list[Line]:
     reminder = item.reminder
-    milestone = _ms(reminder)
-    if milestone is None:
+    if not isinstance(reminder, MilestoneReminder):
         return []
+    milestone = reminder.milestone
     sep = say(lang, "p.colon")
     points = reminder.plan.person.has_points
     head = capital(step_name(milestone.kind, lang, points)) + sep + when(milestone, today, lang)

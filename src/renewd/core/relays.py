@@ -15,8 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
+from renewd.core.doc_letters import letter_for
 from renewd.core.letter import Level, Line, Section
-from renewd.core.messages import lang_of, personal_letter
 from renewd.core.model import Lang
 from renewd.core.policy import Policy
 from renewd.core.routing import Item, PersonalEnvelope, forward_address
@@ -45,13 +45,13 @@ def forward_sections(
 ) -> list[Section]:
     """The person's message as digest sections: a heading naming him (and his roster id, for
     HR), the title and greeting, his sections, his notes."""
-    plan = envelope.plans[0]
-    lang = lang_of(plan, default)
-    letter = personal_letter(envelope, today, lang, policy, extra(envelope) if extra else ())
-    heading = say(default, "section.forward", name=plan.person.name, id=plan.person.id)
+    person = envelope.person
+    lang = person.lang or default
+    letter = letter_for(envelope, today, lang, policy, extra(envelope) if extra else ())
+    heading = say(default, "section.forward", name=person.name, id=person.id)
     # The title names him: a group robot @-mentions him there (he may read the group himself).
     top = [
-        Line(letter.title, Level.TEXT, mention=plan.person.id),
+        Line(letter.title, Level.TEXT, mention=person.id),
         *(Line(t, Level.TEXT) for t in letter.opening),
     ]
     out = [Section(heading, tuple(top)), *letter.sections]

@@ -12,6 +12,12 @@ and the digest that gathers them for HR; and the keys under which the delivery l
   since issue 9 one digest per channel (`channel`), holding every group and the escalations.
 - `MessageKey`: one person's one message of a pass on one channel (issue 9).
 
+- `DocumentReminder`, `DocumentAlert`: the same for a document other than the points (packs):
+  a step of a `DocumentPlan`, or its plan infeasible (a hard cut-off passed: a new application is
+  needed) or still open in the weekly summary. Their kind is a `DocKind`, "<pack>/<step>" (an
+  alert "<pack>/!<alert>"), so that the delivery log's keys name the document and the points'
+  keys stay byte-identical.
+
 `ReminderKey` is how the delivery log identifies a reminder or an alert (person, cycle, kind,
 lead): `lead` is `days_before` for a milestone reminder, 0 for an infeasible plan, the critical
 date's ordinal for a critical-date alert and ordinal * 1000 + days before for a reminder before a
@@ -24,7 +30,10 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from renewd.core.chain import ChainStep
+from renewd.core.documents import DocumentPlan
 from renewd.core.model import CriticalDate, Milestone, MilestoneKind, PersonPlan
+from renewd.core.pack import StepType
 
 
 class AlertKind(StrEnum):
@@ -52,11 +61,48 @@ class NoticeKind(StrEnum):
     CYCLE_DONE = "cycle_done"  # the cycle ending on `cycle` is finished: told once
 
 
-Kind = MilestoneKind | AlertKind | NoticeKind | CalendarNote
+class DocKind(str):
+    """A document's step in a delivery key: "<pack>/<step>"; its alerts "<pack>/!<alert>"
+    (`DocAlert`). A pack name has no "/", so no points kind is ever one."""
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, pack: str, step: str) -> DocKind:
+        return cls(f"{pack}/{step}")
+
+    @property
+    def value(self) -> str:
+        return str(self)
+
+    @property
+    def pack(self) -> str:
+        return self.partition("/")[0]
+
+    @property
+    def step(self) -> str:
+        return self.partition("/")[2]
+
+    @property
+    def alert(self) -> bool:
+        return self.step.startswith("!")
+
+
+class DocAlert(StrEnum):
+    """A document's alerts: its plan infeasible (told once per cycle), its weekly summary line."""
+
+    INFEASIBLE = "infeasible"
+    STILL_OPEN = "still_open"
+    FIRST_CONTACT = "first_contact"  # the holder's status, the first time renewd writes
+
+
+Kind = MilestoneKind | AlertKind | NoticeKind | CalendarNote | DocKind
 
 
 def parse_kind(text: str) -> Kind | None:
     """The kind a delivery log row names, or None for one this version does not know."""
+    if "/" in text:
+        return DocKind(text)
     for enum in (MilestoneKind, AlertKind, NoticeKind, CalendarNote):
         try:
             return enum(text)
@@ -204,7 +250,82 @@ class CycleDone:
         return False
 
 
-Reminder = MilestoneReminder | Alert | FirstContact | CycleDone
+@dataclass(frozen=True)
+class DocumentReminder:
+    """A reminder of one step of a document's plan, as `MilestoneReminder` for the points."""
+
+    plan: DocumentPlan
+    step: ChainStep
+    days_before: int
+    fire_on: dt.date
+    late: bool
+    first: bool = False
+    missed: tuple[dt.date, ...] = ()
+    news: bool = True
+
+    @property
+    def kind(self) -> DocKind:
+        return DocKind.of(self.plan.pack.name, self.step.kind)
+
+    @property
+    def due(self) -> dt.date:
+        return self.step.due
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_before < 0
+
+    @property
+    def inform(self) -> bool:
+        """A wait or a heads-up: nobody is asked to act."""
+        return self.plan.pack.step(self.step.kind).type is not StepType.ACT
+
+    @property
+    def key(self) -> ReminderKey:
+        return ReminderKey(self.plan.person.id, self.plan.cycle, self.kind, self.days_before)
+
+    @property
+    def escalate(self) -> bool:
+        return self.overdue and self.news
+
+
+@dataclass(frozen=True)
+class DocumentAlert:
+    """A document's plan infeasible (told once per cycle to the escalation, the holder and HR:
+    past a hard cut-off a new application is needed), or its line in the weekly summary."""
+
+    plan: DocumentPlan
+    alert: DocAlert
+    fire_on: dt.date
+    week: dt.date | None = None
+    late: bool = False
+    first: bool = False
+    missed: tuple[dt.date, ...] = ()
+
+    @property
+    def kind(self) -> DocKind:
+        return DocKind.of(self.plan.pack.name, "!" + self.alert.value)
+
+    @property
+    def key(self) -> ReminderKey:
+        lead = self.week.toordinal() if self.week is not None else 0
+        return ReminderKey(self.plan.person.id, self.plan.cycle, self.kind, lead)
+
+    @property
+    def escalate(self) -> bool:
+        return self.alert is not DocAlert.FIRST_CONTACT
+
+    @property
+    def told(self) -> bool:
+        return self.alert is not DocAlert.STILL_OPEN
+
+    @property
+    def status(self) -> bool:
+        """A first contact: where the document stands, for the holder only."""
+        return self.alert is DocAlert.FIRST_CONTACT
+
+
+Reminder = MilestoneReminder | Alert | FirstContact | CycleDone | DocumentReminder | DocumentAlert
 
 
 @dataclass(frozen=True, order=True)

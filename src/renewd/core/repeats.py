@@ -1,11 +1,11 @@
 """Near-identical messages (docs/design.md §8): a reader is not told the same thing on two
 consecutive pass days.
 
-A message's *gist* is what its steps say: for each step it carries, the person, the cycle, the
-step and where it stands (ahead of its due date, on it, or overdue). Two messages with the same
-gist name the same steps with the same statuses and due dates; only the countdown differs. A
-message that carries anything else (a first contact, an alert, a finished cycle, dates moved, a
-roster problem) is news and has no gist. Pure: reminder keys in, answers out.
+A message's *gist* is what its steps say: for each step it carries (a document's too), the
+person, the cycle, the step and where it stands (ahead of its due date, on it, or overdue). Two
+messages with the same gist name the same steps with the same statuses and due dates; only the
+countdown differs. A message that carries anything else (a first contact, an alert, a finished
+cycle, dates moved, a roster problem) is news and has no gist. Pure: reminder keys in, answers out.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from enum import StrEnum
 
 from renewd.core.model import MilestoneKind
-from renewd.core.reminders import ReminderKey
+from renewd.core.reminders import DocKind, ReminderKey
 
 
 class Phase(StrEnum):
@@ -24,7 +24,7 @@ class Phase(StrEnum):
     OVERDUE = "overdue"
 
 
-Gist = frozenset[tuple[str, dt.date, MilestoneKind, Phase]]
+Gist = frozenset[tuple[str, dt.date, str, Phase]]
 
 
 def phase(lead: int) -> Phase:
@@ -37,9 +37,10 @@ def gist(keys: Iterable[ReminderKey], *, news: bool = True) -> Gist | None:
     """What a message carrying `keys` says of its steps. With `news` (the message about to go),
     None when it carries more than step reminders (an alert, a first contact: news of their
     own); else (the message already sent) its steps whatever else it carried."""
-    out: set[tuple[str, dt.date, MilestoneKind, Phase]] = set()
+    out: set[tuple[str, dt.date, str, Phase]] = set()
     for key in keys:
-        if isinstance(key.kind, MilestoneKind):
+        step = isinstance(key.kind, DocKind) and not key.kind.alert  # a document's step
+        if isinstance(key.kind, MilestoneKind) or step:
             out.add((key.person, key.cycle, key.kind, phase(key.lead)))
         elif news:
             return None

@@ -22,9 +22,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from renewd.core.documents import DocumentPlan
 from renewd.core.model import MilestoneKind, Person, PersonPlan
 from renewd.core.policy import Owner, Owners
-from renewd.core.reminders import Alert, CycleDone, FirstContact, Reminder
+from renewd.core.reminders import (
+    Alert,
+    CycleDone,
+    DocumentAlert,
+    DocumentReminder,
+    FirstContact,
+    Reminder,
+)
 from renewd.core.wording import CHAIN_ORDER, INFORM_ONLY, Role
 
 
@@ -107,10 +115,27 @@ class PersonalEnvelope:
 
     @property
     def plans(self) -> tuple[PersonPlan, ...]:
+        """The points plans it speaks of, one per person (`documents`: the other documents')."""
         seen: dict[str, PersonPlan] = {}
         for item in self.items:
-            seen.setdefault(item.reminder.plan.person.id, item.reminder.plan)
+            plan = item.reminder.plan
+            if isinstance(plan, PersonPlan):
+                seen.setdefault(plan.person.id, plan)
         return tuple(seen.values())
+
+    @property
+    def documents(self) -> tuple[DocumentPlan, ...]:
+        seen: dict[tuple[str, str], DocumentPlan] = {}
+        for item in self.items:
+            plan = item.reminder.plan
+            if isinstance(plan, DocumentPlan):
+                seen.setdefault(plan.key, plan)
+        return tuple(seen.values())
+
+    @property
+    def person(self) -> Person:
+        """The first person it speaks of (whose id keys the message)."""
+        return self.items[0].reminder.plan.person
 
 
 @dataclass(frozen=True)
@@ -144,13 +169,19 @@ def _order(item: Item) -> tuple[str, object, int]:
     reminder = item.reminder
     kind = reminder.kind
     rank = CHAIN_ORDER.index(kind) if isinstance(kind, MilestoneKind) else -1
+    if isinstance(reminder, DocumentReminder):  # after the points, in its pack's chain order
+        rank = len(CHAIN_ORDER) + reminder.plan.pack.kinds.index(reminder.step.kind)
     return (reminder.plan.person.id, str(reminder.plan.cycle), rank)
 
 
 def roles(kind: MilestoneKind, owners: Owners, has_hr: bool) -> tuple[Role | None, Role | None]:
     """(how the holder hears `kind`, how HR hears it); None = does not hear it."""
-    owner = owners.of(kind)
-    inform = kind in INFORM_ONLY
+    return owner_roles(owners.of(kind), kind in INFORM_ONLY, has_hr)
+
+
+def owner_roles(owner: Owner, inform: bool, has_hr: bool) -> tuple[Role | None, Role | None]:
+    """`roles` of a step owned by `owner` (a document's step: as its pack says); `inform`: a
+    wait or a heads-up, nobody acts."""
     if owner is Owner.HOLDER:
         return Role.INFORM if inform else Role.ACT, None
     if owner is Owner.EMPLOYER:
@@ -185,16 +216,20 @@ def route(reminders: Iterable[Reminder], routes: Routes) -> Routed:
         if reminder.escalate:
             for name in routes.escalate_to:
                 attention[name].append(reminder)
-        if isinstance(reminder, Alert) and not reminder.told:
-            continue  # an infeasible plan: the escalation's
+        if isinstance(reminder, Alert | DocumentAlert) and not reminder.told:
+            continue  # an infeasible plan, a summary line: the escalation's
         person = reminder.plan.person
         hr = hr_of(person.group)
         holder_role: Role | None
         hr_role: Role | None
-        if isinstance(reminder, FirstContact):
+        if isinstance(reminder, FirstContact) or (
+            isinstance(reminder, DocumentAlert) and reminder.status
+        ):
             holder_role, hr_role = Role.INFORM, None
-        elif isinstance(reminder, Alert):  # a critical date at risk: both hear it
+        elif isinstance(reminder, Alert | DocumentAlert):  # a critical date, a cut-off: both
             holder_role, hr_role = Role.INFORM, Role.INFORM if hr else None
+        elif isinstance(reminder, DocumentReminder):
+            holder_role, hr_role = owner_roles(reminder.step.owner, reminder.inform, bool(hr))
         elif isinstance(reminder, CycleDone):  # HR hears it while the new expiry is missing
             holder_role = Role.INFORM
             hr_role = Role.INFORM if reminder.new_expiry is None and hr else None

@@ -29,7 +29,14 @@ from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from renewd.core import critical
-from renewd.core.cadence import is_news, overdue_days, still_open, summary_week
+from renewd.core.cadence import (
+    is_news,
+    latest_fire,
+    step_fire_dates,
+    still_open,
+    summary_week,
+)
+from renewd.core.cadence import overdue_send_day as overdue_send_day  # where tests find it
 from renewd.core.closing import finished
 from renewd.core.model import Milestone, MilestoneKind, PersonPlan, Status
 from renewd.core.reminders import (
@@ -144,40 +151,19 @@ def fire_dates(
     `move` maps a day to the last working day on or before it (`workdays_only`): a fire date is
     the day a reminder is sent, so it is moved first and compared with `until` after. An overdue
     repeat moved onto or before the due date (not overdue yet) goes to the next working day after
-    it instead. Overdue repeats (`overdue_days`) stop at the end of the grace period.
+    it instead (`cadence.overdue_send_day`). Overdue repeats (`overdue_days`) stop at the end of
+    the grace period. A document's steps take the same (`renewd.core.doc_schedule`).
     """
-    for lead in rules.leads(person, milestone.kind):
-        day = milestone.due - dt.timedelta(days=lead)
-        day = move(day) if move else day
-        if day <= until:
-            yield day, lead
-    if milestone.kind not in OVERDUE_KINDS:
-        return
-    grace_end = cycle + dt.timedelta(days=rules.grace_days)
-    for late in overdue_days(rules.overdue_every_days, rules.overdue_weekly_after_days):
-        day = milestone.due + dt.timedelta(days=late)
-        if day > grace_end:
-            return
-        sent = overdue_send_day(day, milestone.due, move)
-        if sent > until:
-            return  # moved days never go backwards: the later repeats are later still
-        yield sent, -late
-
-
-def overdue_send_day(
-    day: dt.date, due: dt.date, move: Callable[[dt.date], dt.date] | None
-) -> dt.date:
-    """The day an overdue repeat for `day` is sent: `day`, or with `move` the working day on or
-    before it, or (when that is not after `due`) the first working day after it."""
-    if move is None:
-        return day
-    sent = move(day)
-    if sent > due:
-        return sent
-    sent = day + dt.timedelta(days=1)
-    while move(sent) != sent:  # a rest day: `move` takes it back
-        sent += dt.timedelta(days=1)
-    return sent
+    return step_fire_dates(
+        milestone.due,
+        rules.leads(person, milestone.kind),
+        milestone.kind in OVERDUE_KINDS,
+        cycle + dt.timedelta(days=rules.grace_days),
+        rules.overdue_every_days,
+        rules.overdue_weekly_after_days,
+        until,
+        move,
+    )
 
 
 def rest_day(day: dt.date, move: Callable[[dt.date], dt.date] | None) -> bool:
@@ -199,11 +185,7 @@ def latest_due(
 
     Ties (two leads moved onto the same working day) go to the smaller lead: the nearer deadline.
     """
-    best: tuple[dt.date, int] | None = None
-    for day, lead in fire_dates(milestone, cycle, rules, person, today, move):
-        if best is None or day > best[0] or (day == best[0] and lead < best[1]):
-            best = (day, lead)
-    return best
+    return latest_fire(fire_dates(milestone, cycle, rules, person, today, move))
 
 
 def _blocked(plan: PersonPlan, milestone: Milestone, today: dt.date) -> bool:

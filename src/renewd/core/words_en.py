@@ -6,6 +6,7 @@ from renewd.core.words_en_accounts import ACCOUNTS_EN
 from renewd.core.words_en_cli import CLI_EN
 from renewd.core.words_en_console import CONSOLE_EN
 from renewd.core.words_en_docfeeds import DOCFEEDS_EN
+from renewd.core.words_en_docnotes import DOCNOTES_EN
 from renewd.core.words_en_feeds import FEEDS_EN
 from renewd.core.words_en_init import INIT_EN
 from renewd.core.words_en_packs import PACKS_EN
@@ -378,6 +379,7 @@ EN: dict[str, str] = {
     **CONSOLE_EN,
     **CLI_EN,
     **PACKS_EN,
+    **DOCNOTES_EN,
     **INIT_EN,
     **WEB_EN,
     **PHONE_EN,

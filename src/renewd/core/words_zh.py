@@ -7,6 +7,7 @@ from renewd.core.words_zh_accounts import ACCOUNTS_ZH
 from renewd.core.words_zh_cli import CLI_ZH
 from renewd.core.words_zh_console import CONSOLE_ZH
 from renewd.core.words_zh_docfeeds import DOCFEEDS_ZH
+from renewd.core.words_zh_docnotes import DOCNOTES_ZH
 from renewd.core.words_zh_feeds import FEEDS_ZH
 from renewd.core.words_zh_init import INIT_ZH
 from renewd.core.words_zh_packs import PACKS_ZH
@@ -344,6 +345,7 @@ ZH: dict[str, str] = {
     **CONSOLE_ZH,
     **CLI_ZH,
     **PACKS_ZH,
+    **DOCNOTES_ZH,
     **INIT_ZH,
     **WEB_ZH,
     **PHONE_ZH,

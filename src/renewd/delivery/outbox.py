@@ -21,8 +21,8 @@ from typing import TypeVar
 from renewd.channels.base import Channel
 from renewd.channels.formatting import render
 from renewd.core.digests import digest_letter
+from renewd.core.doc_letters import letter_for
 from renewd.core.letter import Section
-from renewd.core.messages import lang_of, personal_letter
 from renewd.core.model import Lang
 from renewd.core.notes import signed, with_console_footer
 from renewd.core.policy import Policy
@@ -87,19 +87,19 @@ def build(
     default: Lang = settings.language
     for envelope in routed.personal:
         channel = channels[envelope.channel]
-        plans = envelope.plans
-        lang = lang_of(plans[0], default)
+        person = envelope.person
+        lang = person.lang or default
         told = news(envelope) if news is not None else ()
         sections = (*(extra(envelope) if extra is not None else ()), *told)
         letter = signed(
-            personal_letter(envelope, today, lang, policy, sections), signature_of(settings), lang
+            letter_for(envelope, today, lang, policy, sections), signature_of(settings), lang
         )
         keys = tuple(i.reminder.key for i in envelope.items)
         if not told and repeats(keys, said.get((envelope.channel, envelope.address))):
             repeated += 1
             continue
         late = any(i.reminder.late for i in envelope.items)
-        subject = MessageKey(today, number, plans[0].person.id)
+        subject = MessageKey(today, number, person.id)
         for part, message in enumerate(render(letter, channel.format, channel.max_bytes, lang)):
             claims.append(
                 NewDelivery(

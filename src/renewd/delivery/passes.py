@@ -42,14 +42,16 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Mapping, Sequence
 
 from renewd.channels.base import Channel
+from renewd.core.documents import DocumentPlan
 from renewd.core.errors import Problem
 from renewd.core.estimate import Estimate
-from renewd.core.model import MilestoneKind, PersonPlan
+from renewd.core.model import PersonPlan
 from renewd.core.reminders import DigestKey, MessageKey, Reminder, ReminderKey
 from renewd.core.repeats import pass_day_before
 from renewd.core.routing import rerouted
 from renewd.core.schedule import PassHistory, due_reminders, rest_day
 from renewd.delivery.calendar_notes import CalendarMail
+from renewd.delivery.doc_pass import document_reminders, is_step, open_step_keys, people
 from renewd.delivery.holders import Holder, HolderKind, is_gone, this_process
 from renewd.delivery.outbox import Extra, Outbox, build, joined
 from renewd.delivery.roster_notes import RosterNotes
@@ -140,6 +142,7 @@ class Delivery:
         catch_up_only: bool = False,
         notices: Mapping[str, Sequence[Problem]] | None = None,
         calendar_warning: Estimate | None = None,
+        documents: Sequence[DocumentPlan] = (),
     ) -> PassReport:
         """Issue what is due on `today` and (re)send what is waiting. `now` is an aware datetime
         used for retry times; the pass adds its own elapsed time (monotonic) as it goes.
@@ -158,7 +161,8 @@ class Delivery:
 
         A pass that issues also carries the pending "dates moved" notes, inside each recipient's
         one message (or in one of their own for a recipient it writes nothing else), and once a
-        week `calendar_warning` to the escalation channels (`renewd.delivery.calendar_notes`)."""
+        week `calendar_warning` to the escalation channels (`renewd.delivery.calendar_notes`).
+        `documents`: the other documents' plans, reminded in the same messages (`doc_pass`)."""
         report = PassReport(today=today, dry_run=dry_run)
         if not dry_run:
             self._write_unrecorded()
@@ -182,14 +186,18 @@ class Delivery:
         reminders: list[Reminder] = []
         if issue:
             since = today - dt.timedelta(days=800)  # cycles older than two years cannot be due
+            issued = self.issued(since)
             reminders = due_reminders(
                 plans,
                 today,
                 self.rules,
-                self.issued(since),
+                issued,
                 self.move,
                 known=known,
                 history=history,
+            )
+            reminders += document_reminders(
+                documents, today, self.rules, issued, self.move, known, history
             )
         told = RosterNotes(self.db, self.settings, self.channels, notices or {})
         mail = CalendarMail(self.db, self.settings, self.channels, plans, today, calendar_warning)
@@ -210,7 +218,7 @@ class Delivery:
             return now.timestamp() + (time.monotonic() - started)
 
         if issue:
-            seen = [p.person.id for p in plans if known is None or p.person.id not in known]
+            seen = [i for i in people(plans, documents) if known is None or i not in known]
 
             def deliveries(won: list[Reminder]) -> list[NewDelivery]:
                 mail.begin(self.db.conn)  # inside the claim's transaction, as are the `rest`s
@@ -222,7 +230,7 @@ class Delivery:
 
             report.issued = self.log.claim(reminders, deliveries, today, stamp(), seen)
         elif resting:  # the day counts as run: "late" stays true
-            self.log.ran(today, stamp(), [p.person.id for p in plans if known is None])
+            self.log.ran(today, stamp(), [i for i in people(plans, documents) if known is None])
         if notices and not issue:  # a claim of their own: each commits with its "told" record
             Claims(self.db).add(lambda: told.build(today, True), stamp())
         self.rescue(stamp())
@@ -242,7 +250,7 @@ class Delivery:
             str(self.holder),
             unrecorded=self.unrecorded,
         )
-        sender.send(self._queues(plans, stamp, report), stop)
+        sender.send(self._queues(plans, stamp, report, documents), stop)
         if self.unrecorded:
             refusal = sender.refusal or StateUnwritable("the state database refused a write")
             raise type(refusal)(
@@ -250,8 +258,8 @@ class Delivery:
                 " be recorded (a daemon keeps them until it can; after a one-shot command they"
                 " may repeat once)"
             )
-        if plans:
-            present = {plan.person.id for plan in plans}
+        if plans or documents:
+            present = set(people(plans, documents))
             retain = self.settings.state.retain_days
             report.purged = Leavers(self.db).update(present, today, retain)
         return report
@@ -295,7 +303,11 @@ class Delivery:
     # -- what is waiting -----------------------------------------------------------------------
 
     def _queues(
-        self, plans: Sequence[PersonPlan], stamp: Callable[[], float], report: PassReport
+        self,
+        plans: Sequence[PersonPlan],
+        stamp: Callable[[], float],
+        report: PassReport,
+        documents: Sequence[DocumentPlan] = (),
     ) -> dict[str, deque[DeliveryRow]]:
         """The waiting rows by channel, in id order; a retry for a step that is now done (or a
         cycle that is over) is cancelled, and so is everything waiting for someone who left the
@@ -311,15 +323,13 @@ class Delivery:
             rows = self.log.with_items(
                 self.log.waiting(now, now - self.notify.stale_sending_seconds)
             )
-        planned = {p.person.id for p in plans}
-        open_steps = {
-            (p.person.id, p.cycle, m.kind) for p in plans for m in p.milestones if not m.done
-        }
+        planned = set(people(plans, documents))
+        open_steps = open_step_keys(plans, documents)
 
         def closed(key: ReminderKey) -> bool:
             return (
                 key.person in planned
-                and isinstance(key.kind, MilestoneKind)
+                and is_step(key)
                 and (key.person, key.cycle, key.kind) not in open_steps
             )
 
@@ -328,7 +338,7 @@ class Delivery:
             if row.id in self.unrecorded:
                 continue  # it went out; only its record is missing
             if (
-                plans
+                planned
                 and isinstance(subject, ReminderKey | MessageKey)
                 and not subject.person.startswith("@")  # "@moved:…", "@calendar": no person
                 and subject.person not in planned
@@ -337,7 +347,7 @@ class Delivery:
                 report.cancelled.append(Outcome.of(row))
                 continue
             # A message whose every step is done since goes with them (its status note too).
-            steps = [k for k in row.items if isinstance(k.kind, MilestoneKind)]
+            steps = [k for k in row.items if is_step(k)]
             if (isinstance(subject, ReminderKey) and closed(subject)) or (
                 steps and all(closed(k) for k in steps)
             ):

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from renewd.calendar.changes import calendar_pass
 from renewd.calendar.snapshot import Snapshot
 from renewd.channels.base import Channel
+from renewd.core.documents import DocumentPlan
 from renewd.core.errors import Problem
 from renewd.core.model import PersonPlan
 from renewd.delivery.actionlinks import ActionLinks, link_sections
@@ -52,10 +53,12 @@ def deliver(
     dry_run: bool = False,
     should_stop: Callable[[], bool] | None = None,
     catch_up_only: bool = False,
+    documents: Sequence[DocumentPlan] | None = None,
 ) -> PassReport:
     """One pass over `plans` for `day` at `now`: issue what is due, send what waits. Without a
     snapshot (a daemon with no roster yet) only what is already waiting is sent, over `settings`
-    and `channels`. `problems`: the roster's, by group, for HR."""
+    and `channels`. `problems`: the roster's, by group, for HR. `documents`: the other
+    documents' plans (default: the snapshot's)."""
     settings = snap.settings if snap else settings
     channels = snap.channels if snap else channels
     if settings is None or channels is None:
@@ -83,4 +86,12 @@ def deliver(
         catch_up_only=catch_up_only,
         notices=problems,
         calendar_warning=warning,
+        documents=documents if documents is not None else _documents(snap, day),
     )
+
+
+def _documents(snap: Snapshot | None, day: dt.date) -> Sequence[DocumentPlan]:
+    """The snapshot's documents planned for `day` (the daemon's snapshot may be a day behind)."""
+    if snap is None:
+        return ()
+    return snap.documents if snap.day == day else snap.documents_on(day)

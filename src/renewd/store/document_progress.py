@@ -71,3 +71,11 @@ class DocumentProgressStore:
             key = (row["person"], row["document"])
             out.setdefault(key, {})[row["step"]] = dt.date.fromisoformat(row["day"])
         return out
+
+
+def recorded_steps(db: Database) -> dict[tuple[str, str], dict[str, dt.date]]:
+    """`load`, without creating the component where nothing was ever recorded (a pass reads
+    it; only `renewd done --document` and the daemon add the table)."""
+    if db.version("document_progress") == 0:
+        return {}
+    return DocumentProgressStore(db).load()

@@ -1,0 +1,178 @@
+"""Which reminders of the documents other than the points are due on a day (docs/packs.md,
+issue 22): `renewd.core.schedule`'s rules for a `DocumentPlan`'s steps. Pure: plans, today and
+what was issued in; reminders out.
+
+The same cadence as the points: an act step is reminded on the lead days (`[notify] lead_days`,
+per person too) and, once overdue, every `overdue_every_days` then weekly; a heads-up or a wait
+once on its day (a heads-up missed during downtime within a week); a wait that did not come is
+overdue too. Fire dates move to working days with `workdays_only` (`cadence.step_fire_dates`); a
+reminder is late only when renewd was not running on its fire day, and a person renewd never
+wrote to hears his steps marked first (a status, never "late"). The escalation hears a step's
+first overdue reminder, an infeasible plan once per cycle (a hard cut-off passed: a new
+application is needed) and, on the summary day, each document still open.
+
+A step is reminded once it can start: a step whose window opens from an earlier step not before
+that; a wait only once the step it waits on is recorded (nobody filed: nothing is processed); a
+step after a wait once the wait is recorded or its day has come; a step after an act once that
+act is done or due itself. Once the document is renewed (its completing step done) only the acts
+after it (collect the passport) are left. Overdue repeats stop at a step's hard cut-off (the
+infeasible alert says the rest) or at the end of the grace period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Container, Iterable
+
+from renewd.core.cadence import first_overdue, latest_fire, step_fire_dates, summary_week
+from renewd.core.chain import ChainStep
+from renewd.core.documents import DocumentPlan
+from renewd.core.model import Status
+from renewd.core.pack import DEADLINE, EXPIRY, PackStep, StepType
+from renewd.core.reminders import DocAlert, DocumentAlert, DocumentReminder, Reminder, ReminderKey
+from renewd.core.schedule import HEADS_UP_CATCH_UP_DAYS, LeadRules, PassHistory
+
+Move = Callable[[dt.date], dt.date]
+
+
+def _anchor(step: PackStep) -> str | None:
+    """The earlier step a step's window (or, for a wait, its due day) is counted from."""
+    offset = step.due if step.type is StepType.WAIT or step.opens is None else step.opens
+    return offset.anchor if offset.anchor not in (EXPIRY, DEADLINE) else None
+
+
+def blocked(doc: DocumentPlan, kind: str, today: dt.date) -> bool:
+    """Whether the step `kind` cannot start yet (module docstring)."""
+    step = doc.pack.step(kind)
+    anchor = _anchor(step)
+    if anchor is None:
+        return False
+    before = doc.plan.step(anchor)
+    if before.done:
+        return False
+    if step.type is StepType.WAIT or blocked(doc, anchor, today):
+        return True
+    if doc.pack.step(anchor).type is StepType.WAIT:
+        return today < before.due
+    return before.status not in (Status.DUE, Status.OVERDUE)
+
+
+def renewed(doc: DocumentPlan) -> bool:
+    """Whether the document's completing step is done (recorded, or proved by a later one)."""
+    return any(s.done for s, p in zip(doc.plan.steps, doc.pack.steps, strict=True) if p.completes)
+
+
+def leads(step: PackStep, person: str, rules: LeadRules) -> tuple[int, ...]:
+    """An act's lead days (`[notify] lead_days`, per person first); a wait or heads-up: its day."""
+    if step.type is not StepType.ACT:
+        return (0,)
+    if rules.by_person and person in rules.by_person:
+        return rules.by_person[person]
+    return rules.default
+
+
+def latest(
+    doc: DocumentPlan, step: ChainStep, rules: LeadRules, today: dt.date, move: Move | None
+) -> tuple[dt.date, int] | None:
+    """The (fire date, lead) of the step's latest reminder due on or before `today`."""
+    own = doc.pack.step(step.kind)
+    end = step.cutoff or doc.plan.cycle + dt.timedelta(days=rules.grace_days)
+    fires = step_fire_dates(
+        step.due,
+        leads(own, doc.person.id, rules),
+        own.type is not StepType.HEADS_UP,
+        end,
+        rules.overdue_every_days,
+        rules.overdue_weekly_after_days,
+        today,
+        move,
+    )
+    return latest_fire(fires)
+
+
+def step_reminders(
+    doc: DocumentPlan,
+    today: dt.date,
+    rules: LeadRules,
+    issued: Container[ReminderKey],
+    move: Move | None,
+    first: bool,
+    history: PassHistory,
+) -> list[DocumentReminder]:
+    """The document's step reminders due on `today` that `issued` does not hold."""
+    out: list[DocumentReminder] = []
+    done = renewed(doc)
+    for step, own in zip(doc.plan.steps, doc.pack.steps, strict=True):
+        if step.done or (done and own.type is not StepType.ACT):
+            continue
+        if step.status is Status.DONE and (today - step.due).days > HEADS_UP_CATCH_UP_DAYS:
+            continue  # a heads-up whose day passed long ago
+        waits = _anchor(own) is not None and step.opens is not None
+        if (waits and step.opens is not None and today < step.opens) or blocked(
+            doc, step.kind, today
+        ):
+            continue
+        found = latest(doc, step, rules, today, move)
+        if found is None:
+            continue
+        day, lead = found
+        before_open = waits and step.opens is not None and day < step.opens
+        missed = () if first or before_open else history.missed(day, today)
+        reminder = DocumentReminder(doc, step, lead, day, bool(missed), first, missed)
+        if lead < 0:
+            news = first_overdue(
+                doc.person.id,
+                doc.plan.cycle,
+                reminder.kind,
+                lead,
+                issued,
+                rules.overdue_every_days,
+                rules.overdue_weekly_after_days,
+            )
+            reminder = DocumentReminder(doc, step, lead, day, bool(missed), first, missed, news)
+        if reminder.key not in issued:
+            out.append(reminder)
+    return out
+
+
+def overdue_steps(doc: DocumentPlan, today: dt.date) -> list[ChainStep]:
+    """The document's overdue steps nobody recorded that could start (the weekly summary's)."""
+    return [
+        s
+        for s in doc.plan.steps
+        if s.status is Status.OVERDUE and not s.done and not blocked(doc, s.kind, today)
+    ]
+
+
+def due_document_reminders(
+    documents: Iterable[DocumentPlan],
+    today: dt.date,
+    rules: LeadRules,
+    issued: Container[ReminderKey],
+    move: Move | None = None,
+    *,
+    known: Container[str] | None = None,
+    history: PassHistory | None = None,
+) -> list[Reminder]:
+    """`schedule.due_reminders` for the documents: what to issue on `today` (module docstring).
+    `known`: the people renewd has written to (None: everyone); `history`: when passes ran."""
+    out: list[Reminder] = []
+    history = history or PassHistory()
+    weekday = rules.summary_weekday
+    summary = None if weekday is None else summary_week(today, weekday, move, history.days)
+    for doc in documents:
+        first = known is not None and doc.person.id not in known
+        steps = step_reminders(doc, today, rules, issued, move, first, history)
+        out += steps
+        alerts: list[DocumentAlert] = []
+        status = DocumentAlert(doc, DocAlert.FIRST_CONTACT, today, first=True)
+        if first and status.key not in issued:  # where it stands, even when only HR acts now
+            out.append(status)
+        if not doc.plan.feasible:
+            alerts.append(DocumentAlert(doc, DocAlert.INFEASIBLE, today, first=first))
+        alerts = [a for a in alerts if a.key not in issued]
+        news = bool(alerts) or any(r.escalate for r in steps)
+        if summary is not None and not news and overdue_steps(doc, today):
+            alerts.append(DocumentAlert(doc, DocAlert.STILL_OPEN, today, week=summary))
+        out += [a for a in alerts if a.key not in issued]
+    return out

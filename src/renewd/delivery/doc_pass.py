@@ -1,0 +1,60 @@
+"""The documents other than the points in a delivery pass (issue 22): their reminders are issued
+beside the points' (`renewd.core.doc_schedule`, the same cadence) and routed into the same one
+message per recipient; a waiting retry of a step done since is cancelled as a points step's is,
+and whoever holds a document is on the roster for the pass (never "left the roster")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Container, Iterable, Sequence
+
+from renewd.core.doc_schedule import due_document_reminders
+from renewd.core.documents import DocumentPlan
+from renewd.core.model import MilestoneKind, PersonPlan
+from renewd.core.reminders import DocKind, Kind, Reminder, ReminderKey
+from renewd.core.schedule import LeadRules, PassHistory
+
+
+def document_reminders(
+    documents: Sequence[DocumentPlan],
+    today: dt.date,
+    rules: LeadRules,
+    issued: Container[ReminderKey],
+    move: Callable[[dt.date], dt.date] | None,
+    known: Container[str] | None,
+    history: PassHistory,
+) -> list[Reminder]:
+    """The documents' reminders due on `today` (none without documents)."""
+    if not documents:
+        return []
+    return due_document_reminders(
+        documents, today, rules, issued, move, known=known, history=history
+    )
+
+
+def people(plans: Iterable[PersonPlan], documents: Iterable[DocumentPlan]) -> list[str]:
+    """Everyone the pass plans for, points or documents, once each, in order."""
+    ids = [p.person.id for p in plans] + [d.person.id for d in documents]
+    return list(dict.fromkeys(ids))
+
+
+def is_step(key: ReminderKey) -> bool:
+    """Whether a key is a step's reminder (a points milestone or a document's step)."""
+    kind = key.kind
+    return isinstance(kind, MilestoneKind) or (isinstance(kind, DocKind) and not kind.alert)
+
+
+def open_step_keys(
+    plans: Iterable[PersonPlan], documents: Iterable[DocumentPlan]
+) -> set[tuple[str, dt.date, Kind]]:
+    """(person, cycle, kind) of every step not done yet, points and documents."""
+    out: set[tuple[str, dt.date, Kind]] = {
+        (p.person.id, p.cycle, m.kind) for p in plans for m in p.milestones if not m.done
+    }
+    for doc in documents:
+        out.update(
+            (doc.person.id, doc.cycle, DocKind.of(doc.pack.name, s.kind))
+            for s in doc.plan.steps
+            if not s.done
+        )
+    return out
