@@ -238,3 +238,28 @@ def test_a_send_whose_record_the_full_disk_refused_is_never_sent_again(
     statuses = dict(db.conn.execute("SELECT status, COUNT(*) FROM delivery GROUP BY status"))
     assert set(statuses) == {"sent"}
     assert statuses["sent"] == len(rec.sent)
+
+
+def test_someone_on_the_roster_the_pass_could_not_plan_has_not_left(
+    db: Database, planner: Planner
+) -> None:
+    """A holder whose documents cannot be planned this pass (a year no calendar covers) is still
+    on the roster: what waits for him is kept, and his data is never purged as a leaver's."""
+    rec = Recorder("rec", fail=100)
+    conf = settings(
+        channels=[{"name": "rec", "type": "console"}],
+        notify={"retry_after_seconds": [1]},
+        state={"retain_days": 2},
+    )
+    delivery = Delivery(db, conf, {"rec": rec})
+    stays, unplanned = person("E001"), person("E002")
+    day = PERMIT_DUE - dt.timedelta(days=3)
+    pass_on(delivery, planner, [stays, unplanned], day)
+    waiting = "SELECT COUNT(*) FROM delivery WHERE person = 'E002' AND status = 'failed'"
+    before = count(db, waiting)
+    assert before > 0
+    for later in range(1, 5):
+        when = day + dt.timedelta(days=later)
+        delivery.run_pass(planner.plan_all([stays], when), when, at(when, 9), on_roster={"E002"})
+    assert count(db, waiting) == before  # kept (still failing), neither cancelled nor purged
+    assert count(db, "SELECT COUNT(*) FROM person_seen WHERE person = 'E002'") == 1

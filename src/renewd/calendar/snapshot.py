@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from types import MappingProxyType
 from typing import Protocol
 
@@ -90,6 +91,12 @@ class Snapshot:
         if dict(recorded) == dict(self.recorded_documents):
             return self, False
         return self._documents_planned(recorded), True
+
+    @cached_property
+    def document_holders(self) -> frozenset[str]:
+        """Everyone a roster row gives another document, planned or not (a pass must not take
+        one whose documents cannot be planned for someone who left the roster)."""
+        return frozenset(row.id for row in self.roster.documents)
 
     def documents_on(self, day: dt.date) -> tuple[DocumentPlan, ...]:
         """The documents planned for another day (the daemon's night sweep: yesterday's), without

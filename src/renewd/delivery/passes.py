@@ -39,7 +39,7 @@ import datetime as dt
 import logging
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from renewd.channels.base import Channel
 from renewd.core.documents import DocumentPlan
@@ -143,6 +143,7 @@ class Delivery:
         notices: Mapping[str, Sequence[Problem]] | None = None,
         calendar_warning: Estimate | None = None,
         documents: Sequence[DocumentPlan] = (),
+        on_roster: Collection[str] = (),
     ) -> PassReport:
         """Issue what is due on `today` and (re)send what is waiting. `now` is an aware datetime
         used for retry times; the pass adds its own elapsed time (monotonic) as it goes.
@@ -162,7 +163,9 @@ class Delivery:
         A pass that issues also carries the pending "dates moved" notes, inside each recipient's
         one message (or in one of their own for a recipient it writes nothing else), and once a
         week `calendar_warning` to the escalation channels (`renewd.delivery.calendar_notes`).
-        `documents`: the other documents' plans, reminded in the same messages (`doc_pass`)."""
+        `documents`: the other documents' plans, reminded in the same messages (`doc_pass`).
+        `on_roster`: ids on the roster the plans leave out (a document that cannot be planned):
+        not "left the roster", so nothing of theirs is cancelled or purged."""
         report = PassReport(today=today, dry_run=dry_run)
         if not dry_run:
             self._write_unrecorded()
@@ -250,7 +253,7 @@ class Delivery:
             str(self.holder),
             unrecorded=self.unrecorded,
         )
-        sender.send(self._queues(plans, stamp, report, documents), stop)
+        sender.send(self._queues(plans, stamp, report, documents, on_roster), stop)
         if self.unrecorded:
             refusal = sender.refusal or StateUnwritable("the state database refused a write")
             raise type(refusal)(
@@ -259,7 +262,7 @@ class Delivery:
                 " may repeat once)"
             )
         if plans or documents:
-            present = set(people(plans, documents))
+            present = set(people(plans, documents)) | set(on_roster)
             retain = self.settings.state.retain_days
             report.purged = Leavers(self.db).update(present, today, retain)
         return report
@@ -308,6 +311,7 @@ class Delivery:
         stamp: Callable[[], float],
         report: PassReport,
         documents: Sequence[DocumentPlan] = (),
+        on_roster: Collection[str] = (),
     ) -> dict[str, deque[DeliveryRow]]:
         """The waiting rows by channel, in id order; a retry for a step that is now done (or a
         cycle that is over) is cancelled, and so is everything waiting for someone who left the
@@ -342,6 +346,7 @@ class Delivery:
                 and isinstance(subject, ReminderKey | MessageKey)
                 and not subject.person.startswith("@")  # "@moved:…", "@calendar": no person
                 and subject.person not in planned
+                and subject.person not in on_roster
             ):
                 self.log.finish(row, DeliveryStatus.CANCELLED, stamp(), "left the roster")
                 report.cancelled.append(Outcome.of(row))

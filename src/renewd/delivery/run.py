@@ -87,6 +87,7 @@ def deliver(
         notices=problems,
         calendar_warning=warning,
         documents=documents if documents is not None else _documents(snap, day),
+        on_roster=snap.document_holders if snap else (),
     )
 
 
