@@ -7,9 +7,11 @@ database, no planning, no message building). `--concurrency N` overrides the ema
 sends in flight (pooled connections); `--tracemalloc` also reports peak traced Python memory, but
 tracing slows the pass about twofold, so its time is not comparable. `--database URL` runs it on
 an empty PostgreSQL database instead of a SQLite file (issue 21; its password, if any, from
-RENEWD_STATE_DATABASE_PASSWORD).
+RENEWD_STATE_DATABASE_PASSWORD). `--with-postgres` runs the pass twice in one run, on SQLite and on
+a throw-away PostgreSQL it starts (`bench/pgserver.py`), and prints the two side by side.
 
     .venv/bin/python bench/notify.py [COUNT] [--concurrency N] [--tracemalloc] [--database URL]
+    .venv/bin/python bench/notify.py [COUNT] --with-postgres [--synchronous]
 """
 
 from __future__ import annotations
@@ -60,7 +62,10 @@ def bare_smtplib(port: int, count: int) -> float:
     return time.perf_counter() - t0
 
 
-def main(count: int, concurrency: int | None, trace: bool, database: str | None = None) -> None:
+def main(
+    count: int, concurrency: int | None, trace: bool, database: str | None = None
+) -> dict[str, float]:
+    Sink.count = 0
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
@@ -126,6 +131,35 @@ def main(count: int, concurrency: int | None, trace: bool, database: str | None 
           f" {renewd_rate / bare_rate:.0%} of it")  # fmt: skip
     print(f"peak RSS: {rss_after / 1024:.1f} MB (before the pass: {rss_before / 1024:.1f} MB)"
           + (f", peak traced Python memory: {traced / 1e6:.1f} MB" if trace else ""))  # fmt: skip
+    return {
+        "delivery pass, s": t2 - t1,
+        "messages/s": renewd_rate,
+        "ms a message": (t2 - t1) / sent * 1000,
+        "CPU ms a message": cpu / sent * 1000,
+        "sent": len(report.sent),
+        "received by the sink": received,
+        "sent by a second pass": len(again.sent),  # the rest after the sweep budget
+        "bare smtplib messages/s": bare_rate,
+    }
+
+
+def _cell(value: float) -> str:
+    return f"{value:>12,}" if isinstance(value, int) else f"{value:>12,.2f}"
+
+
+def side_by_side(count: int, concurrency: int | None, synchronous: bool = False) -> None:
+    """SQLite, then a throw-away PostgreSQL, in one run; the figures in two columns."""
+    from pgserver import fresh_database, running_postgres
+
+    print("== SQLite ==")
+    lite = main(count, concurrency, False)
+    with running_postgres(synchronous) as server:
+        wait = "every commit flushed" if synchronous else "synchronous_commit off"
+        print(f"== PostgreSQL (throw-away, same machine, fsync on, {wait}) ==")
+        pg = main(count, concurrency, False, fresh_database(server, "bench_notify"))
+    print(f"\n{'':28}{'SQLite':>12}{'PostgreSQL':>12}")
+    for name, value in lite.items():
+        print(f"{name:28}{_cell(value)}{_cell(pg[name])}")
 
 
 if __name__ == "__main__":
@@ -134,5 +168,12 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, default=None)
     parser.add_argument("--tracemalloc", action="store_true")
     parser.add_argument("--database", metavar="URL", help="an empty PostgreSQL database")
+    parser.add_argument("--with-postgres", action="store_true", help="SQLite and PostgreSQL")
+    parser.add_argument(
+        "--synchronous", action="store_true", help="every PostgreSQL commit flushed"
+    )
     args = parser.parse_args()
-    main(args.count, args.concurrency, args.tracemalloc, args.database)
+    if args.with_postgres:
+        side_by_side(args.count, args.concurrency, args.synchronous)
+    else:
+        main(args.count, args.concurrency, args.tracemalloc, args.database)

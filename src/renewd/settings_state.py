@@ -38,6 +38,8 @@ class RosterSettings(_Section):
     # A spreadsheet is read in a child process within this much memory and time.
     parse_memory_mb: int = Field(default=512, ge=64, le=65536)
     parse_seconds: float = Field(default=60, gt=0, le=3600)
+    # A shared state keeps the roster version in force and this many before it (`roster versions`).
+    keep_versions: int = Field(default=20, ge=0, le=100_000)
 
     @field_validator("files")
     @classmethod

@@ -288,7 +288,8 @@ class DaemonSource:
                 return RosterCheck(check.upload, check.target, 0, (problem,))
             files = [(f.name, (path if f == check.target else f).read_bytes()) for f in in_force]
             by, at = account or "console", self.daemon.now().timestamp()
-            RosterVersions(self.db).store(files, by, at, "console")
+            keep = self.daemon.settings.roster.keep_versions
+            RosterVersions(self.db).store(files, by, at, "console", keep)
             self.on_change()
             return again
         # Write next to the target and rename over it: the watcher never sees half a file.

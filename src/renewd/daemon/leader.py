@@ -42,6 +42,7 @@ class Leadership:
     ) -> None:
         self.shared = db.dialect.shared
         self.holder, self.health, self.on_lead = holder, health, on_lead
+        db.holder = holder  # while it leads, it migrates the schema (`Database.ensure_schema`)
         self._db = db.again() if self.shared and candidate else None
         self.lease = LeaderLease(self._db) if self._db is not None else None
         self.epoch: int | None = None

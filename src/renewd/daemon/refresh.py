@@ -116,6 +116,7 @@ class Refresher:
                 self.settings.state.dir,
                 leads,
                 lambda: now(zone).timestamp(),
+                lambda: self.settings.roster.keep_versions,
             )
 
     def close(self) -> None:

@@ -53,9 +53,11 @@ class StoredRoster:
         state_dir: Path,
         leads: Callable[[], bool] = lambda: False,
         at: Callable[[], float] = lambda: 0.0,
+        keep: Callable[[], int] = lambda: 20,
     ) -> None:
         self.db = db
         self.leads, self.at = leads, at  # whether this instance leads; renewd's clock
+        self.keep = keep  # `[roster] keep_versions`, as configured now
         self.versions = RosterVersions(db)
         self.fallback = fallback  # `[roster] files`, read until a version is stored
         self.state_dir = state_dir
@@ -129,7 +131,7 @@ class StoredRoster:
             return
         try:
             if self.versions.last_fed() != RosterVersions.digest(loaded):
-                stored = self.versions.store(loaded, FEEDER, self.at(), "files")
+                stored = self.versions.store(loaded, FEEDER, self.at(), "files", self.keep())
                 log.info("roster files stored as roster version %d", stored.version)
         except Exception as exc:
             clean = state_failure(exc)

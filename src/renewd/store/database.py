@@ -13,6 +13,13 @@ read-only for now).
 With `[state] database = "postgresql://…"` the same tables live in PostgreSQL, shared by every
 instance (`Database.of`; `renewd.store.postgres` connects, `renewd.store.dialect` holds what the
 two spell differently). A database that cannot be reached is temporary (75), as a locked file.
+
+Schema versions (issue 21): an older binary refuses a state a newer one made (`Database.of` checks
+every component before anything is written, `KNOWN_VERSIONS`; 78). On a
+shared database the leader migrates: a schema step is applied only when no other instance holds a
+live leader lease (`LeaderMigrates`, 75, after waiting `MIGRATION_WAIT_SECONDS` for a leader
+that starts beside it to migrate), so a newer binary started beside an older leader, as a
+standby or a command, never changes the schema under it; it starts once it can lead.
 """
 
 from __future__ import annotations
@@ -22,7 +29,8 @@ import errno
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
@@ -31,6 +39,10 @@ from renewd.core.errors import EX_CANTCREAT, EX_IOERR, EX_TEMPFAIL, ConfigError,
 from renewd.store.dialect import POSTGRESQL, SQLITE, Connection, Dialect
 
 DB_NAME = "renewd.sqlite3"
+# Every component's count of steps in this release, filled in by `renewd.store.components`
+# (which `renewd.store` imports first): what `Database.of` checks a state against.
+KNOWN_VERSIONS: dict[str, int] = {}
+MIGRATION_WAIT_SECONDS = 15.0  # how long a standby waits for the leader to migrate
 
 
 class StateUnwritable(RenewdError):
@@ -48,6 +60,13 @@ class DiskFull(StateUnwritable):
 
 class StateLocked(StateUnwritable):
     """Another process holds the state database locked longer than we wait (exit 75)."""
+
+    exit_code = EX_TEMPFAIL
+
+
+class LeaderMigrates(RenewdError):
+    """A newer schema is due on a shared database but another instance leads (exit 75, temporary):
+    the leader migrates. Once the older instances are stopped this one leads and migrates."""
 
     exit_code = EX_TEMPFAIL
 
@@ -150,6 +169,7 @@ class Database:
     dialect: Dialect = SQLITE
     _again: tuple[str, str | None] = ("", None)
     url: str | None = None  # a PostgreSQL database's URL, without its password
+    holder: str | None = None  # the daemon's leader-lease holder: it may migrate while it leads
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -188,8 +208,15 @@ class Database:
         """The state database `[state]` names: PostgreSQL when `database` is set, else the
         SQLite file in `dir`."""
         if not state.database:
-            return cls.in_dir(state.dir)
-        return cls.postgresql(state.database, state.database_password, state.dir / DB_NAME)
+            db = cls.in_dir(state.dir)
+        else:
+            db = cls.postgresql(state.database, state.database_password, state.dir / DB_NAME)
+        try:
+            db.refuse_newer(KNOWN_VERSIONS)
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     @staticmethod
     def there(state: StateLocation) -> bool:
@@ -213,7 +240,9 @@ class Database:
         """Another connection to this database (another process's, in tests)."""
         if self.dialect.shared:
             url, password = self._again
-            return Database.postgresql(url, password, self.path)
+            other = Database.postgresql(url, password, self.path)
+            other.holder = self.holder
+            return other
         return Database(self.path)
 
     def where(self) -> str:
@@ -244,26 +273,67 @@ class Database:
         ).fetchone()
         return int(row["version"]) if row else 0
 
+    def refuse_newer(self, known: Mapping[str, int]) -> None:
+        """Raise a ConfigError when a component's stored version is beyond `known`'s count of
+        steps (what this release knows). Reads only."""
+        for row in self.conn.execute("SELECT component, version FROM schema_version"):
+            component, version = str(row[0]), int(row[1])
+            if component in known and version > known[component]:
+                raise self._newer(component, version, known[component])
+
+    def _newer(self, component: str, version: int, known: int) -> ConfigError:
+        return ConfigError(
+            f"{self.where()}: the state's {component} tables are at version {version}, newer"
+            f" than this renewd knows ({known}): a newer release made this state; run that"
+            " release (or newer), this one neither writes nor sends from it"
+        )
+
+    def _leader_migrates(self, conn: Connection, component: str, version: int, to: int) -> None:
+        """On a shared database, refuse a schema step while another instance holds a live
+        leader lease (`renewd.store.leader`'s row): the leader migrates."""
+        if not self.dialect.shared or self.version("leader") == 0:
+            return
+        row = conn.execute(
+            f"SELECT holder, lease_until - {self.dialect.now} FROM leader_lease WHERE id = 1"
+        ).fetchone()
+        if row is None or float(row[1]) <= 0 or str(row[0]) == self.holder:
+            return
+        raise LeaderMigrates(
+            f"{self.where()}: the state's {component} tables are at version {version} and this"
+            f" renewd would migrate them to {to}, but another instance leads ({row[0]}); the"
+            " leader migrates the schema: stop the older instances and this one takes the lead"
+            " and migrates (README: Two instances, upgrading)"
+        )
+
     def ensure_schema(self, component: str, steps: Sequence[str]) -> None:
         """Apply the scripts of `steps` this database has not seen yet, each in a transaction.
-        A database whose schema is newer than this release knows refuses to be used."""
+        A database whose schema is newer than this release knows refuses to be used; on a
+        shared database only the leader (or an instance when none leads) migrates."""
+        waited_until: float | None = None
         while (version := self.version(component)) < len(steps):
-            with self.transaction() as conn:
-                self._one_migrator(conn)
-                if self.version(component) != version:  # another instance migrated meanwhile
-                    continue
-                for statement in steps[version].split(";"):
-                    if statement.strip():
-                        conn.execute(self.dialect.script(statement))
-                conn.execute(
-                    "INSERT INTO schema_version (component, version) VALUES (?, ?)"
-                    " ON CONFLICT (component) DO UPDATE SET version = excluded.version",
-                    (component, version + 1),
-                )
+            try:
+                self._step(component, version, steps)
+            except LeaderMigrates:  # a leader starting beside us may be migrating right now
+                waited_until = waited_until or time.monotonic() + MIGRATION_WAIT_SECONDS
+                if time.monotonic() > waited_until:
+                    raise
+                time.sleep(0.25)
         if version > len(steps):
-            raise ConfigError(
-                f"{self.where()}: the state's {component} tables are at version {version}, newer"
-                f" than this renewd knows ({len(steps)}): run the newer release"
+            raise self._newer(component, version, len(steps))
+
+    def _step(self, component: str, version: int, steps: Sequence[str]) -> None:
+        with self.transaction() as conn:
+            self._one_migrator(conn)
+            if self.version(component) != version:  # another instance migrated meanwhile
+                return
+            self._leader_migrates(conn, component, version, len(steps))
+            for statement in steps[version].split(";"):
+                if statement.strip():
+                    conn.execute(self.dialect.script(statement))
+            conn.execute(
+                "INSERT INTO schema_version (component, version) VALUES (?, ?)"
+                " ON CONFLICT (component) DO UPDATE SET version = excluded.version",
+                (component, version + 1),
             )
 
     @contextmanager

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from renewd.core.errors import ConfigError
 from renewd.store.database import Database
+from renewd.store.dialect import Connection
 
 SCHEMA = [
     """
@@ -62,6 +63,13 @@ def _digest(files: Sequence[tuple[str, bytes]]) -> str:
     return whole.hexdigest()
 
 
+def _prune(conn: Connection, oldest_kept: int) -> None:
+    """Delete the versions before `oldest_kept`, but the newest one `[roster] files` fed."""
+    fed = "(SELECT COALESCE(MAX(version), 0) FROM roster_versions WHERE source = 'files')"
+    for table in ("roster_version_files", "roster_versions"):
+        conn.execute(f"DELETE FROM {table} WHERE version < ? AND version <> {fed}", (oldest_kept,))
+
+
 class RosterVersions:
     """The stored roster versions of a shared state database."""
 
@@ -76,10 +84,18 @@ class RosterVersions:
         db.ensure_schema("roster_versions", SCHEMA)
 
     def store(
-        self, files: Sequence[tuple[str, bytes]], loaded_by: str, at: float, source: str
+        self,
+        files: Sequence[tuple[str, bytes]],
+        loaded_by: str,
+        at: float,
+        source: str,
+        keep: int | None = None,
     ) -> RosterVersion:
         """A new version holding `files` (name, bytes; names without folders). Stored whole in
-        one transaction: an instance sees all of it or none."""
+        one transaction: an instance sees all of it or none. With `keep` (`[roster]
+        keep_versions`), versions older than the new one and the `keep` before it are deleted in
+        the same transaction, except the newest `[roster] files` fed (`last_fed` compares with
+        it: kept, a restart would store the files again)."""
         if not files:
             raise ValueError("a roster version holds at least one file")
         with self.db.transaction() as conn:
@@ -97,6 +113,8 @@ class RosterVersions:
                     for i, (name, content) in enumerate(files)
                 ],
             )
+            if keep is not None:
+                _prune(conn, version - keep)
         return RosterVersion(
             version, loaded_by, at, source, tuple(Path(n).name for n, _ in files), _digest(files)
         )
@@ -141,9 +159,11 @@ class RosterVersions:
     def digest(files: Sequence[tuple[str, bytes]]) -> str:
         return _digest([(Path(name).name, content) for name, content in files])
 
-    def history(self, limit: int = 20) -> list[RosterVersion]:
+    def history(self, limit: int | None = 20) -> list[RosterVersion]:
+        """The stored versions, newest first (all of them without `limit`)."""
+        sql = "SELECT version FROM roster_versions ORDER BY version DESC"
         rows = self.db.conn.execute(
-            "SELECT version FROM roster_versions ORDER BY version DESC LIMIT ?", (limit,)
+            sql + (" LIMIT ?" if limit is not None else ""), (limit,) if limit is not None else ()
         ).fetchall()
         return [v for row in rows if (v := self.describe(int(row[0]))) is not None]
 

@@ -16,47 +16,15 @@ merges two states, which would send what one of them had sent.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice
 
 from renewd.core.errors import ConfigError
-from renewd.store import (
-    accounts,
-    delivery_schema,
-    document_progress,
-    feedkey,
-    feedstamps,
-    leader,
-    leavers,
-    moves,
-    notices,
-    progress,
-    records,
-    rosters,
-    tokens,
-)
+from renewd.store.components import COMPONENTS, SHARED_ONLY
 from renewd.store.database import Database
 from renewd.store.dialect import Connection
 
-# Every component and its steps: what `ensure_schema` is called with across the store.
-COMPONENTS: dict[str, Sequence[str]] = {
-    "delivery": delivery_schema.SCHEMA,
-    "progress": progress.SCHEMA,
-    "roster": records.SCHEMA,
-    "feeds": feedstamps.SCHEMA,
-    "feed_tokens": tokens.SCHEMA,
-    "feed_key": feedkey.SCHEMA,
-    "notices": notices.SCHEMA,
-    "moves": moves.SCHEMA,
-    "leavers": leavers.SCHEMA,
-    "console": accounts.SCHEMA,
-    "document_progress": document_progress.SCHEMA,
-}
-SHARED_ONLY: dict[str, Sequence[str]] = {  # not in a SQLite state
-    "leader": leader.SCHEMA,
-    "roster_versions": rosters.SCHEMA,
-}
+__all__ = ["COMPONENTS", "SHARED_ONLY", "Copied", "TargetNotEmpty", "copy_state"]
 _BATCH = 5000
 
 

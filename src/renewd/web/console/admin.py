@@ -140,7 +140,7 @@ async def calendar_import(request: web.Request) -> web.StreamResponse:
 async def roster_page(request: web.Request) -> web.StreamResponse:
     _admin(request)
     console = request.app[CONSOLE]
-    files = list(console.source.roster_files())
+    files = list(await asyncio.to_thread(console.source.roster_files))  # may read the db
     return console.render(
         request,
         "roster.html",
@@ -153,7 +153,7 @@ async def roster_page(request: web.Request) -> web.StreamResponse:
 async def roster_upload(request: web.Request) -> web.StreamResponse:
     _admin(request)
     console = request.app[CONSOLE]
-    files = list(console.source.roster_files())
+    files = list(await asyncio.to_thread(console.source.roster_files))  # may read the db
     reader = await request.multipart()
     target: Path | None = None
     data = b""
@@ -205,11 +205,12 @@ async def roster_swap(request: web.Request) -> web.StreamResponse:
     swap = functools.partial(console.source.swap_roster, account=request[SESSION].account.name)
     check = await asyncio.to_thread(swap, str(form.get("upload", "")))
     if check.problems:
-        files = list(console.source.roster_files())
+        files = list(await asyncio.to_thread(console.source.roster_files))  # may read the db
         return console.render(
             request, "roster.html", status=400, files=files, check=check, flash=False
         )
-    console.accounts.audit(
+    await asyncio.to_thread(
+        console.accounts.audit,
         f"console:{request[SESSION].account.name}",
         "",
         "roster",
