@@ -59,10 +59,14 @@ def test_an_act_is_reminded_on_its_lead_days_and_overdue_repeats_stop_at_its_cut
     # The filing is due 2027-02-23; its cut-off is 2027-03-21.
     assert due("2027-02-16") == [f"{WORK}/extension_filing:7"]
     assert due("2027-02-25") == [f"{WORK}/extension_filing:-2"]
-    # Past the cut-off: the last repeat is 2027-03-15's (20 days), none after the cut-off; the
-    # plan is infeasible instead.
-    assert due("2027-03-23") == [f"{WORK}/extension_filing:-20", f"{WORK}/!infeasible:0"]
-    assert due("2027-04-12") == [f"{WORK}/extension_filing:-20", f"{WORK}/!infeasible:0"]
+    # The last weekly repeat before the cut-off is 2027-03-15's (20 days); the cut-off is Sunday
+    # 2027-03-21, so Friday 2027-03-19 is the last working day to file, said that day.
+    assert due("2027-03-18") == [f"{WORK}/extension_filing:-20"]
+    assert due("2027-03-19") == [f"{WORK}/extension_filing:-24"]
+    # Past it: no repeat; the plan is infeasible, and said so anew (a new application is
+    # needed), under a key of its own beside a late-plan alert of before.
+    assert due("2027-03-20") == [f"{WORK}/extension_filing:-24", f"{WORK}/!infeasible:1"]
+    assert due("2027-04-12") == [f"{WORK}/extension_filing:-24", f"{WORK}/!infeasible:1"]
 
 
 def test_a_wait_and_what_follows_it_wait_for_the_step_they_need() -> None:

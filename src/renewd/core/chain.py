@@ -39,6 +39,7 @@ class ChainStep:
     provisional: bool
     done_on: dt.date | None = None
     implied_by: str | None = None
+    last_day: dt.date | None = None  # the last working day on or before `cutoff`
 
     @property
     def done(self) -> bool:
@@ -206,6 +207,7 @@ def plan_chain(
                 provisional=dates.provisional,
                 done_on=done_on,
                 implied_by=by if done_on is None else None,
+                last_day=dates.last_workday(cutoff) if cutoff is not None else None,
             )
         )
     completing = next((s.kind for s in pack.steps if s.completes), None)

@@ -85,6 +85,9 @@ def item_lines(item: Item, today: dt.date, lang: Lang) -> list[Line]:
     opens = reminder.step.opens
     if opens is not None and today < opens < reminder.due and not _heads_up(reminder):
         lines.append(Line(say(lang, "opens.from", date=date(opens, lang)), Level.DETAIL))
+    last = reminder.step.last_day
+    if last is not None and today <= last:
+        lines.append(Line(say(lang, "docs.cutoff", date=date(last, lang)), Level.DETAIL))
     if item.role is Role.ASK_HR:
         do = say(lang, "docs.step.ask", due=date(reminder.due, lang), step=title)
     lines.append(Line(do, Level.DETAIL))

@@ -8,8 +8,10 @@ once on its day (a heads-up missed during downtime within a week); a wait that d
 overdue too. Fire dates move to working days with `workdays_only` (`cadence.step_fire_dates`); a
 reminder is late only when renewd was not running on its fire day, and a person renewd never
 wrote to hears his steps marked first (a status, never "late"). The escalation hears a step's
-first overdue reminder, an infeasible plan once per cycle (a hard cut-off passed: a new
-application is needed) and, on the summary day, each document still open.
+first overdue reminder, an infeasible plan once per cycle and once more when its hard cut-off
+passes (then a new application is needed) and, on the summary day, each document still open.
+An act with a hard cut-off is reminded on the last working day on or before it too: the last day
+the plan counts on the office taking it.
 
 A step is reminded once it can start: a step whose window opens from an earlier step not before
 that; a wait only once the step it waits on is recorded (nobody filed: nothing is processed); a
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Container, Iterable
+from itertools import chain
 
 from renewd.core.cadence import first_overdue, latest_fire, step_fire_dates, summary_week
 from renewd.core.chain import ChainStep
@@ -87,6 +90,10 @@ def latest(
         today,
         move,
     )
+    last = step.last_day
+    if own.type is StepType.ACT and last is not None and step.due < last <= today:
+        # The last working day the office takes it: said that day, whatever the cadence says.
+        fires = chain(fires, [(last, -(last - step.due).days)])
     return latest_fire(fires)
 
 

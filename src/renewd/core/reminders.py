@@ -309,6 +309,8 @@ class DocumentAlert:
     @property
     def key(self) -> ReminderKey:
         lead = self.week.toordinal() if self.week is not None else 0
+        if self.alert is DocAlert.INFEASIBLE and self.plan.plan.cut_off:
+            lead = 1  # news again after "it will be late": now a new application is needed
         return ReminderKey(self.plan.person.id, self.plan.cycle, self.kind, lead)
 
     @property

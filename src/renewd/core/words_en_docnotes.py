@@ -10,6 +10,8 @@ DOCNOTES_EN: dict[str, str] = {
     "docs.section": "{document} · {heading}",
     "docs.bring": "Bring for “{step}”",
     "docs.give": "Give HR for “{step}”",
+    "docs.cutoff": "Last day to file: {date}; after it the office refuses it and a new application"
+    " is needed",
     "docs.step.ask": "Ask your employer's HR to do this by {due}: {step}.",
     "docs.infeasible.cut_off": "{document}: the extension can no longer be filed: the last day"
     " was {cutoff} and the system refuses later filings. A new application is needed; HR starts"

@@ -10,6 +10,7 @@ DOCNOTES_ZH: dict[str, str] = {
     "docs.section": "{document} · {heading}",
     "docs.bring": "{step}需准备",
     "docs.give": "{step}：请交给单位人事",
+    "docs.cutoff": "最后受理日：{date}，过后系统不再受理，只能重新申请",
     "docs.step.ask": "请在 {due} 前联系单位人事办理：{step}。",
     "docs.infeasible.cut_off": "{document}：已无法申请延期——最后受理日为 {cutoff}，系统不再受理。"
     "须重新申请，请人事立即办理（证件 {expires} 到期）。",
