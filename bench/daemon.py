@@ -202,11 +202,14 @@ def breakdown(root: Path) -> None:
 
 
 def main() -> None:
+    global BASE_DIR
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", default="10000,100000", help="sizes, comma-separated")
     parser.add_argument("--base", default="main", help='git ref for the baseline; "" for none')
+    parser.add_argument("--base-dir", default="/tmp/renewd-bench-base", help="base checkout")
     parser.add_argument("--breakdown", action="store_true", help="where the memory goes")
     args = parser.parse_args()
+    BASE_DIR = Path(args.base_dir)
     sizes = [int(n) for n in args.people.split(",")]
     base = base_checkout(args.base) if args.base else None
     load_before = os.getloadavg()

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from renewd.core.frozen import quick_init
+
 
 class Change(StrEnum):
     """A change since the last points notice; any one puts a person on the full-review path."""
@@ -73,7 +75,8 @@ class Status(StrEnum):
     DONE = "done"
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class CriticalDate:
     """A day on which valid points matter (school enrolment registration, verification...)."""
 
@@ -89,7 +92,8 @@ def a_year_on(day: dt.date) -> dt.date:
         return day.replace(year=day.year + 1, day=28)
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class Progress:
     """What has been done in the current cycle. Later dates win when sources disagree."""
 
@@ -124,7 +128,8 @@ class Progress:
         )
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class Person:
     """One tracked person, as read from a roster. Holds no ID-card or phone number."""
 
@@ -154,7 +159,8 @@ class Person:
         return Profile.CHANGED if self.changes else Profile.UNCHANGED
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class Milestone:
     """One step of a cycle. `done_on` is the recorded day; a step nobody recorded that a later
     recorded step proves (docs/design.md §4) is done all the same, `implied_by` that step."""
@@ -173,7 +179,8 @@ class Milestone:
         return self.done_on is not None or self.implied_by is not None
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class PersonPlan:
     """The renewal plan of one person for one cycle (the permit expiry being renewed)."""
 

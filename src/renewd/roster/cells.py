@@ -29,7 +29,7 @@ _DATE_PREFIX_RE = re.compile(_DATE_CORE)
 _LIST_SPLIT_RE = re.compile(r"[,，、;；\s]+")
 _CRITICAL_SPLIT_RE = re.compile(r"[;；,，、\n]+")
 # One mailbox: no lists (, ; |), no display names (< >), no quoting; a dot in the domain.
-_EMAIL_RE = re.compile(
+EMAIL_RE = re.compile(
     r"[\w.%+'-]{1,64}@[^\W_](?:[\w-]{0,62}[^\W_])?(?:\.[^\W_](?:[\w-]{0,62}[^\W_])?)+"
 )
 _TELEGRAM_RE = re.compile(r"-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31}")
@@ -330,7 +330,7 @@ def parse_document(raw: Any) -> str:
 
 def parse_email(raw: Any) -> str:
     text = cell_text(raw)
-    if _EMAIL_RE.fullmatch(text) is None:
+    if EMAIL_RE.fullmatch(text) is None:
         raise CellError("expected one email address such as name@example.com (not a list)")
     return text
 

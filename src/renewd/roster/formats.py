@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,10 @@ __all__ = ["FileError", "check_rows", "guarded", "parse_sheet", "read_sheet", "r
 _FORMULA_STARTS = frozenset("=+-@\t\r")
 
 
-def read_text(path: Path, limits: RosterLimits) -> list[list[Any]]:
+def read_text(path: Path, limits: RosterLimits) -> Iterator[list[Any]]:
+    """The file's rows, decoded at once and split as they are asked for: a big roster never
+    holds every row's cells at the same time (`renewd.roster.reader` makes people of them one
+    row at a time). Raises FileError or LimitError when the rows are read."""
     raw = path.read_bytes()
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         encodings: tuple[str, ...] = ("utf-16",)
@@ -45,23 +49,32 @@ def read_text(path: Path, limits: RosterLimits) -> list[list[Any]]:
         raise FileError(
             "cannot decode text: expected UTF-8, GB18030 or UTF-16 with a byte-order mark"
         )
+    del raw
     # Excel writes "," or ";" (by locale) for CSV and tabs for "Unicode text".
     sample = text[:8192]
     delimiter = max(("\t", ",", ";"), key=sample.count)
     if sample.count(delimiter) == 0:
         delimiter = ","
-    rows: list[list[Any]] = []
-    cells = 0
+    quoted = "'" in text  # else no cell needs `_unguarded`
+    return _text_rows(io.StringIO(text, newline=""), delimiter, quoted, limits)
+
+
+def _text_rows(
+    lines: io.StringIO, delimiter: str, quoted: bool, limits: RosterLimits
+) -> Iterator[list[Any]]:
+    count = cells = 0
+    max_cells, max_rows = limits.max_cells, limits.max_rows + 10
     try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            rows.append([_unguarded(cell) for cell in row])
+        for row in csv.reader(lines, delimiter=delimiter):
+            count += 1
             cells += len(row)
-            if cells > limits.max_cells:
+            if cells > max_cells:
                 raise LimitError(f"more than [roster] max_cells = {limits.max_cells:,} cells")
-            check_rows(len(rows) - 10, limits)
+            if count > max_rows:
+                check_rows(count - 10, limits)
+            yield [_unguarded(cell) for cell in row] if quoted else row
     except csv.Error as exc:
-        raise FileError(f"not valid CSV (row {len(rows) + 1}): {exc}") from None
-    return rows
+        raise FileError(f"not valid CSV (row {count + 1}): {exc}") from None
 
 
 def _unguarded(cell: str) -> str:

@@ -9,10 +9,12 @@ headers, and their values appear nowhere. (`renewd.roster.assemble`: the daemon'
 
 from __future__ import annotations
 
+import collections
+import itertools
 import logging
 import tomllib
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -160,7 +162,7 @@ def _people(path: Path, tables: _Tables, limits: RosterLimits) -> _Loaded:
     documents: list[tuple[Person, int | str]] = []
     bad_rows: list[tuple[int | str, str, str]] = []
     seen_rows = 0
-    memo: dict[tuple[str, type, Any], Any] = {}
+    memo: dict[str, dict[Any, Any]] = {}  # field -> cell -> what it parsed to
     for row, cells in tables.rows:
         seen_rows += 1
         person = read_person(file, path.name, row, tables.headers, cells, problems, limits, memo)
@@ -233,12 +235,18 @@ def _read_toml(path: Path, limits: RosterLimits) -> _Tables:
     return _Tables(headers, iter(rows), problems, ignored)
 
 
-def _read_grid(file: str, grid: list[list[Any]], limits: RosterLimits) -> _Tables:
+def _read_grid(file: str, grid: Iterable[list[Any]], limits: RosterLimits) -> _Tables:
     """Rows of cells (CSV or sheet) -> tables. Row numbers are what the user sees in the
-    spreadsheet (1-based, header included)."""
-    check_rows(len(grid) - 10, limits)  # a title row and a header above the table are free
-    start = _header_index(grid)
-    header_row = grid[start] if start < len(grid) else []
+    spreadsheet (1-based, header included). The rows after the first few are taken one at a
+    time as `_Tables.rows` is read (CSV: as they are split, `renewd.roster.formats.read_text`)."""
+    if isinstance(grid, list):
+        check_rows(len(grid) - 10, limits)  # a title row and a header above the table are free
+    rest = iter(grid)
+    head = list(itertools.islice(rest, HEADER_SEARCH_ROWS))
+    start = _header_index(head)
+    header_row = head[start] if start < len(head) else []
+    if start >= len(head):  # no row to start from: read the rest for its limits, take none
+        collections.deque(rest, maxlen=0)
     headers: dict[str, str] = {}
     columns: list[tuple[str, int]] = []
     problems: list[Problem] = []
@@ -265,8 +273,8 @@ def _read_grid(file: str, grid: list[list[Any]], limits: RosterLimits) -> _Table
             columns.append((field, index))
 
     def rows() -> Iterator[tuple[int | str, dict[str, Any]]]:
-        for number in range(start + 1, len(grid)):
-            row = grid[number]
+        after = itertools.chain(head[start + 1 :], rest)
+        for number, row in enumerate(after, start=start + 1):
             if _empty_row(row):
                 continue
             width = len(row)
@@ -289,4 +297,8 @@ def _header_index(grid: list[list[Any]]) -> int:
 
 
 def _empty_row(row: Sequence[Any]) -> bool:
+    try:  # a row of text (CSV): one call
+        return not "".join(row).strip()
+    except TypeError:  # a sheet's numbers, dates, None...
+        pass
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row)

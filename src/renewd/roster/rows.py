@@ -12,6 +12,8 @@ from typing import Any
 from renewd.core.errors import Problem
 from renewd.core.model import DEFAULT_DOCUMENT, CriticalDate, Person, Progress
 from renewd.roster.cells import (
+    DOT_IDS,
+    EMAIL_RE,
     ROBOT_AND_PUSH_PARSERS,
     CellError,
     is_blank,
@@ -33,6 +35,7 @@ from renewd.roster.columns import PROGRESS_FIELDS, REQUIRED
 from renewd.roster.limits import RosterLimits
 
 _NO_PROGRESS = Progress()
+_REQUIRED_SET = frozenset(REQUIRED)
 
 
 def read_person(
@@ -43,29 +46,40 @@ def read_person(
     cells: Mapping[str, Any],
     problems: list[Problem],
     limits: RosterLimits,
-    memo: dict[tuple[str, type, Any], Any] | None = None,
+    memo: dict[str, dict[Any, Any]] | None = None,
 ) -> Person | tuple[int | str, str, str]:
     """One row's raw cells -> a Person, or (row, id, group) after recording every bad cell.
 
     Only the cells present are parsed (most are empty); `memo` keeps what a cell of the columns
-    that repeat (dates, departments, yes/no...) parsed to, problem or value, for later rows."""
+    that repeat (dates, departments, yes/no...) parsed to, problem or value, for later rows: one
+    value shared by every row that wrote the same cell. Plain text an id, name or email column
+    reads as it is (`_FAST`) skips the general parser; anything else takes it."""
     before = len(problems)
     values: dict[str, Any] = {}
     later: list[Problem] = []  # the issue day's: it matters only on another document's row
+    memo = {} if memo is None else memo
+    max_chars = limits.max_cell_chars
     for field, raw in cells.items():
         if isinstance(raw, str):
             raw = raw.strip()
             if not raw:
                 continue
+            fast = _FAST.get(field)
+            if fast is not None and len(raw) <= max_chars and fast(raw):
+                values[field] = raw
+                continue
         elif raw is None:
             continue
-        if memo is not None and field in _MEMO_FIELDS and isinstance(raw, _HASHABLE):
-            key = (field, type(raw), raw)  # 1, 1.0 and True are equal keys
-            value = memo.get(key, _MISSING)
+        if field in _MEMO_FIELDS and isinstance(raw, _HASHABLE):
+            seen = memo.get(field)
+            if seen is None:
+                seen = memo[field] = {}
+            key = raw if type(raw) is str else (type(raw), raw)  # 1, 1.0 and True are equal
+            value = seen.get(key, _MISSING)
             if value is _MISSING:
-                if len(memo) >= _MEMO_SIZE:  # a roster of unique values: stay bounded
-                    memo.clear()
-                value = memo[key] = _parsed(field, raw, limits)
+                if len(seen) >= _MEMO_SIZE:  # a roster of unique values: stay bounded
+                    seen.clear()
+                value = seen[key] = _parsed(field, raw, limits)
         else:
             value = _parsed(field, raw, limits)
         if isinstance(value, CellError):
@@ -80,10 +94,12 @@ def read_person(
         if "permit_expires" not in values and "issued_on" in values:
             # Anniversary packs (Guangzhou) count from the issue day; the expiry may stay blank.
             values["permit_expires"] = values["issued_on"]
-    for field in REQUIRED:
-        if field in headers and field not in values and is_blank(cells.get(field)):
-            problems.append(Problem(file, "missing required value", row, headers[field]))
-    if len(problems) > before or not all(field in values for field in REQUIRED):
+    whole = values.keys() >= _REQUIRED_SET
+    if not whole:
+        for field in REQUIRED:
+            if field in headers and field not in values and is_blank(cells.get(field)):
+                problems.append(Problem(file, "missing required value", row, headers[field]))
+    if not whole or len(problems) > before:
         return (row, values.get("id") or "", values.get("group") or "")
     progress = _NO_PROGRESS
     if not values.keys().isdisjoint(PROGRESS_FIELDS):
@@ -110,6 +126,18 @@ _HASHABLE = (str, int, float, dt.date)
 _MISSING = object()
 
 
+# A stripped text cell these parsers would give back unchanged, when `_FAST[field](cell)` says
+# so: an ASCII id (NFKC leaves it as it is), a name without a control or invisible character
+# (`str.isprintable` refuses every one `cells._CONTROL_RE` finds), one email address.
+_FAST: dict[str, Callable[[str], object]] = {
+    "id": lambda text: text.isascii() and text.isprintable() and text not in DOT_IDS,
+    "name": str.isprintable,
+    "email": EMAIL_RE.fullmatch,
+}
+# Columns whose values hold dates, each checked against the working-day calendar's years.
+_DATED = frozenset({"permit_expires", "critical_dates", "issued_on", *PROGRESS_FIELDS})
+
+
 def _parsed(field: str, raw: Any, limits: RosterLimits) -> Any:
     """One cell's value, or the CellError that says what is wrong with it."""
     try:
@@ -118,7 +146,8 @@ def _parsed(field: str, raw: Any, limits: RosterLimits) -> Any:
                 f"{len(raw):,} characters, over [roster] max_cell_chars = {limits.max_cell_chars:,}"
             )
         value = _PARSERS[field](raw)
-        _check_years(value, limits)
+        if field in _DATED:
+            _check_years(value, limits)
     except CellError as exc:
         return exc
     return value

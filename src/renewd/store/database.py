@@ -29,6 +29,7 @@ import errno
 import os
 import shutil
 import sqlite3
+import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -129,15 +130,13 @@ def state_failure(exc: BaseException, path: Path | None = None) -> RenewdError |
     return None
 
 
-def _no_table() -> tuple[type[Exception], ...]:
-    try:
-        from psycopg.errors import UndefinedTable
-    except ImportError:
+def no_table() -> tuple[type[Exception], ...]:
+    """What reading a table not made yet raises (`except no_table():`). psycopg's only once a
+    PostgreSQL state imported it: a SQLite daemon never loads psycopg (9-10 MiB of RSS)."""
+    psycopg_errors = sys.modules.get("psycopg.errors")
+    if psycopg_errors is None:
         return (sqlite3.OperationalError,)
-    return (sqlite3.OperationalError, UndefinedTable)
-
-
-NO_TABLE = _no_table()  # what reading a table not made yet raises
+    return (sqlite3.OperationalError, psycopg_errors.UndefinedTable)
 
 
 class StateLocation(Protocol):
@@ -155,11 +154,8 @@ class StateLocation(Protocol):
 
 def _unreachable(exc: BaseException) -> bool:
     """Whether `exc` is a PostgreSQL state database that failed to answer (down, restarting)."""
-    try:
-        import psycopg
-    except ImportError:
-        return False
-    return isinstance(exc, psycopg.OperationalError)
+    psycopg = sys.modules.get("psycopg")  # not imported: no PostgreSQL state, nothing to fail
+    return psycopg is not None and isinstance(exc, psycopg.OperationalError)
 
 
 class Database:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from renewd.store.database import NO_TABLE, Database
+from renewd.store.database import Database, no_table
 from renewd.store.delivery_rows import DeliveryStatus
 
 OWED = (DeliveryStatus.FAILED, DeliveryStatus.DEAD)  # what the console shows and retries
@@ -56,7 +56,7 @@ class DeliveryViews:
                 f" updated_at FROM delivery WHERE status IN ({marks}) ORDER BY updated_at DESC",
                 [str(s) for s in statuses],
             ).fetchall()
-        except NO_TABLE:  # no delivery pass has run yet
+        except no_table():  # no delivery pass has run yet
             return []
         return [
             OwedRow(
@@ -80,7 +80,7 @@ class DeliveryViews:
             row = self.db.conn.execute(
                 "SELECT person, status FROM delivery WHERE id = ?", (number,)
             ).fetchone()
-        except NO_TABLE:
+        except no_table():
             return None
         return (row["person"], DeliveryStatus(row["status"])) if row else None
 
@@ -113,7 +113,7 @@ class DeliveryViews:
                     ids,
                 ):
                     carried.setdefault(item["delivery"], []).append(item["kind"])
-        except NO_TABLE:  # no delivery pass has run yet
+        except no_table():  # no delivery pass has run yet
             return []
         return [
             HistoryRow(

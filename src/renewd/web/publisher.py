@@ -202,6 +202,7 @@ class FeedCache:
         # digest shares: recording one person's step writes only his events again.
         last = self._done if self._gen is not None and self._gen.key[3:] == key[3:] else {}
         done: dict[tuple[str, int], Done] = {}
+        alike: dict[tuple[int, ...], tuple[Stamp, ...]] = {}  # stamps' ids -> the stamps
         for start in range(0, len(items), _CHUNK):
             part: list[tuple[AnyPlan, tuple[str, int]]] = []
             for plan in items[start : start + _CHUNK]:
@@ -216,6 +217,9 @@ class FeedCache:
             flat = iter(self.store.stamp((k for _, _, ks, _ in keyed for k in ks), now))
             for plan, slot, own_keys, hrs in keyed:
                 own = tuple(next(flat) for _ in own_keys)
+                # Most people's events were stamped alike (the store hands out one Stamp per
+                # sequence and time): one tuple for all of them, 100 bytes less per person.
+                own = alike.setdefault(tuple(map(id, own)), own)
                 windows = {w for _, w in feeds_of.get(plan.person.id, ())}
                 last[slot] = done_plan(plan, own_keys, hrs, own, windows)
             for plan, slot in part:
