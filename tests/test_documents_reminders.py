@@ -160,8 +160,10 @@ def test_the_residence_permit_follows_the_renewed_work_permit(
     assert any("- Apply at the exit-entry administration" in m.body for m in after)
     # Applied for: the decision day (passport held) to both, then collecting it, his.
     held = [m for m in after if "Decision expected (passport held)" in m.body]
-    assert [m.day for m in held] == [D("2027-04-13"), D("2027-04-15")]  # its day, then late
-    assert "overdue by 2 days" in held[1].body
+    assert [m.day for m in held] == [D("2027-04-13")]  # its day; then what follows it, not "late"
+    collect = [m for m in after if "- Collect the passport and permit" in m.body]
+    assert collect[0].day == D("2027-04-13")  # told with the decision's day
+    assert any(m.day > D("2027-04-13") for m in collect)  # and reminded after it, on its own
     assert not any("Work permit" in line for m in after for line in todo(m.body))
     digest = [m for m in inbox[HR] if "居留许可" in m.body and m.day >= D("2027-03-23")]
     assert any("等待居留许可审批（护照被收存）" in m.body for m in digest)

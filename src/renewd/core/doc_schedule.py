@@ -13,11 +13,13 @@ passes (then a new application is needed) and, on the summary day, each document
 An act with a hard cut-off is reminded on the last working day on or before it too: the last day
 the plan counts on the office taking it.
 
-A step is reminded once it can start: a step whose window opens from an earlier step not before
-that; a wait only once the step it waits on is recorded (nobody filed: nothing is processed); a
-step after a wait once the wait is recorded or its day has come; a step after an act once that
-act is done or due itself. Once the document is renewed (its completing step done) only the acts
-after it (collect the passport) are left. Overdue repeats stop at a step's hard cut-off (the
+An overdue wait is not repeated once the step counted from it can start (that step is reminded
+instead: collecting the card says the card came). A step is reminded once it can start: a step
+whose window opens from an earlier step not before that; a wait only once the step it waits on
+is recorded (nobody filed: nothing is processed); a step after a wait once the wait is recorded
+or its day has come; a step after an act once that act is done or due itself. Once the document
+is renewed (its completing step done) only the acts after it (collect the passport) are left.
+Overdue repeats stop at a step's hard cut-off (the
 infeasible alert says the rest) or at the end of the grace period.
 """
 
@@ -58,6 +60,15 @@ def blocked(doc: DocumentPlan, kind: str, today: dt.date) -> bool:
     if doc.pack.step(anchor).type is StepType.WAIT:
         return today < before.due
     return before.status not in (Status.DUE, Status.OVERDUE)
+
+
+def followed(doc: DocumentPlan, kind: str, today: dt.date) -> bool:
+    """Whether a step counted from the wait `kind` can start now and is not done: then it, not
+    an overdue wait nobody acts on, is what the reader hears."""
+    return any(
+        _anchor(own) == kind and not step.done and not blocked(doc, step.kind, today)
+        for step, own in zip(doc.plan.steps, doc.pack.steps, strict=True)
+    )
 
 
 def renewed(doc: DocumentPlan) -> bool:
@@ -123,6 +134,8 @@ def step_reminders(
         if found is None:
             continue
         day, lead = found
+        if lead < 0 and own.type is StepType.WAIT and followed(doc, step.kind, today):
+            continue  # the step after it is reminded instead (collect the card proves it came)
         before_open = waits and step.opens is not None and day < step.opens
         missed = () if first or before_open else history.missed(day, today)
         reminder = DocumentReminder(doc, step, lead, day, bool(missed), first, missed)
