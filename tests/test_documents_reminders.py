@@ -156,8 +156,12 @@ def test_the_residence_permit_follows_the_renewed_work_permit(
     john = inbox[JOHN]
     signed = next(m.day for m in john if "- Holder signs for the extended permit" in m.body)
     assert signed == D("2027-03-16")  # the decision recorded: his signature is asked for
-    after = [m for m in john if m.day > D("2027-03-18")]  # the work permit is renewed
-    assert any("- Apply at the exit-entry administration" in m.body for m in after)
+    # Applying needs the renewed work permit: not asked before he signed for it (recorded on
+    # 2027-03-18), asked at once after.
+    before = [m for m in john if m.day < D("2027-03-18")]
+    assert not any("- Apply at the exit-entry administration" in m.body for m in before)
+    after = [m for m in john if m.day >= D("2027-03-18")]  # the work permit is renewed
+    assert "- Apply at the exit-entry administration" in after[0].body
     # Applied for: the decision day (passport held) to both, then collecting it, his.
     held = [m for m in after if "Decision expected (passport held)" in m.body]
     assert [m.day for m in held] == [D("2027-04-13")]  # its day; then what follows it, not "late"
@@ -260,6 +264,7 @@ def test_preview_takes_a_document_holder_as_its_person(
     rows = json.loads(capsys.readouterr().out)
     mine = [r for r in rows if r["recipient"] == JOHN]
     assert len(mine) == 1
-    assert "Apply at the exit-entry administration" in mine[0]["body"]
-    assert "Bring for “Apply at the exit-entry administration”:" in mine[0]["body"]
+    assert "Foreign work permit" in mine[0]["body"]
+    # Nothing recorded: his work permit is not renewed, so he is not asked to apply yet.
+    assert "Apply at the exit-entry administration" not in mine[0]["body"]
     assert not any("Marie" in r["body"] or "张三" in r["body"] for r in rows)

@@ -19,14 +19,16 @@ whose window opens from an earlier step not before that; a wait only once the st
 is recorded (nobody filed: nothing is processed); a step after a wait once the wait is recorded
 or its day has come; a step after an act once that act is done or due itself. Once the document
 is renewed (its completing step done) only the acts after it (collect the passport) are left.
-Overdue repeats stop at a step's hard cut-off (the
+A step that needs another document renewed first (a `follows_by` step: the residence permit is
+applied for with the renewed work permit) is not reminded until that one is, or until its row
+names the next expiry. Overdue repeats stop at a step's hard cut-off (the
 infeasible alert says the rest) or at the end of the grace period.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Container, Iterable, Mapping
 from itertools import chain
 
 from renewd.core.cadence import first_overdue, latest_fire, step_fire_dates, summary_week
@@ -69,6 +71,17 @@ def followed(doc: DocumentPlan, kind: str, today: dt.date) -> bool:
         _anchor(own) == kind and not step.done and not blocked(doc, step.kind, today)
         for step, own in zip(doc.plan.steps, doc.pack.steps, strict=True)
     )
+
+
+def needs_other(doc: DocumentPlan, held: Mapping[tuple[str, str], DocumentPlan]) -> str | None:
+    """The step of `doc` that cannot be done until the document it follows is renewed (the
+    residence permit is applied for with the renewed work permit), while that one is not: the
+    followed document of this cycle (expiring no later) with its completing step not done."""
+    pack = doc.pack
+    other = held.get((doc.person.id, pack.follows)) if pack.follows else None
+    if other is None or not pack.follows_by or renewed(other) or other.cycle > doc.cycle:
+        return None
+    return pack.follows_by
 
 
 def renewed(doc: DocumentPlan) -> bool:
@@ -116,12 +129,14 @@ def step_reminders(
     move: Move | None,
     first: bool,
     history: PassHistory,
+    waits_for: str | None = None,
 ) -> list[DocumentReminder]:
-    """The document's step reminders due on `today` that `issued` does not hold."""
+    """The document's step reminders due on `today` that `issued` does not hold; none for the
+    step `waits_for` (one that needs another document renewed first: `needs_other`)."""
     out: list[DocumentReminder] = []
     done = renewed(doc)
     for step, own in zip(doc.plan.steps, doc.pack.steps, strict=True):
-        if step.done or (done and own.type is not StepType.ACT):
+        if step.done or (done and own.type is not StepType.ACT) or step.kind == waits_for:
             continue
         if step.status is Status.DONE and (today - step.due).days > HEADS_UP_CATCH_UP_DAYS:
             continue  # a heads-up whose day passed long ago
@@ -180,9 +195,12 @@ def due_document_reminders(
     history = history or PassHistory()
     weekday = rules.summary_weekday
     summary = None if weekday is None else summary_week(today, weekday, move, history.days)
+    documents = list(documents)
+    held = {doc.key: doc for doc in documents}
     for doc in documents:
         first = known is not None and doc.person.id not in known
-        steps = step_reminders(doc, today, rules, issued, move, first, history)
+        waits = needs_other(doc, held)
+        steps = step_reminders(doc, today, rules, issued, move, first, history, waits)
         out += steps
         alerts: list[DocumentAlert] = []
         status = DocumentAlert(doc, DocAlert.FIRST_CONTACT, today, first=True)
