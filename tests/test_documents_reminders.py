@@ -183,6 +183,11 @@ def test_the_cut_off_is_escalated_once_and_told_to_the_holder_and_hr(
     marie = [m for m in inbox[MARIE] if "A new application is needed" in m.body]
     assert [m.day for m in marie] == [D("2027-03-02")]
     assert "the last day was 2027-03-01" in marie[0].body
+    # HR, who files it, reads the last day in each reminder of the filing, and on that day.
+    filing = "Marie Curie（2002）：外国人工作许可证 · 申报工作许可延期，"
+    asked = [m for m in inbox[HR] if filing in m.body]
+    assert D("2027-03-01") in [m.day for m in asked]
+    assert all("最后受理日：2027-03-01" in m.body for m in asked)
     # Her step's first overdue reminder was escalated, once; later weeks are the summary's.
     overdue = [
         m

@@ -257,6 +257,9 @@ def digest_lines(item: Item, who: str, today: dt.date, lang: Lang) -> list[Line]
         )
     if item.role is Role.ACT and reminder.step.owner is not Owner.HOLDER:
         lines.append(Line(do, Level.DETAIL))
+        last = reminder.step.last_day
+        if last is not None and today <= last:  # HR files it: the day the office stops taking it
+            lines.append(Line(say(lang, "docs.cutoff", date=date(last, lang)), Level.DETAIL))
         things = step_checklist(doc.pack, reminder.step.kind, lang)
         if things:
             lines.append(Line(say(lang, "p.materials").join(things), Level.DETAIL))
