@@ -9,6 +9,8 @@ import ast
 import re
 from pathlib import Path
 
+from renewd.core.model import Lang
+from renewd.core.wording import CATALOGUE, say
 from renewd.core.words_en import EN
 from renewd.core.words_zh import ZH
 
@@ -96,3 +98,14 @@ def test_the_catalogues_have_the_same_keys() -> None:
 def test_policy_words_carry_the_policy_in_their_key() -> None:
     steps = [k for k in ZH if k.startswith(("step.", "do.", "info."))]
     assert not steps, f"step words are keyed by policy (shanghai-points.<kind>.…): {steps}"
+
+
+def test_one_day_is_singular_in_english_and_every_singular_has_its_plural() -> None:
+    assert say(Lang.EN, "left.days", n=1) == "1 day left"
+    assert say(Lang.EN, "left.days", n=2) == "2 days left"
+    assert say(Lang.EN, "left.over", n=1) == "overdue by 1 day"
+    assert say(Lang.ZH, "left.days", n=1) == "还剩 1 天"
+    for lang, words in CATALOGUE.items():
+        for key in words:
+            if key.endswith(".one"):
+                assert key.removesuffix(".one") in words, (lang, key)

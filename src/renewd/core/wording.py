@@ -52,8 +52,12 @@ def policy_key(kind: MilestoneKind, part: str) -> str:
 
 
 def say(lang: Lang, key: str, **values: object) -> str:
-    """The catalogue's sentence `key` in `lang`, filled in with `values`."""
-    return CATALOGUE[lang][key].format(**values)
+    """The catalogue's sentence `key` in `lang`, filled in with `values`; with `n` = 1 its
+    singular `key.one` where the catalogue has one ("1 day left", not "1 days left")."""
+    words = CATALOGUE[lang]
+    if values.get("n") == 1 and f"{key}.one" in words:
+        key = f"{key}.one"
+    return words[key].format(**values)
 
 
 def say_for(lang: Lang, key: str, points: bool, **values: object) -> str:
