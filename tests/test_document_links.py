@@ -199,3 +199,25 @@ def test_a_day_before_the_step_it_waits_for_is_refused(
         )
         assert ok.status_code == 200, ok.text
         assert document_facts(server, "3001")[(HMT, "card_collection")] == ("2026-12-07", "link")
+
+
+def test_a_step_a_later_record_proves_done_is_not_recorded_again(
+    mailed: tuple[Sink, Path, dict[str, list[Mail]]],
+) -> None:
+    _, path, inbox = mailed
+    (url,) = links_of(inbox[CHEN][0].body)
+    token = url.rsplit("/a/", 1)[1]
+    args = ["done", "-c", str(path), "3001", "card_collection", "--document", HMT]
+    assert main([*args, "--on", "2026-12-07"]) == 0  # he collected the card: he applied
+    with running(path, NOW) as server:
+        web = requests.Session()
+        page = web.get(server.url(f"/a/{token}"))
+        assert page.status_code == 200
+        assert 'id="link-already"' in page.text
+        assert "命令行" in page.text  # who recorded the step that proves it
+        assert 'id="confirm"' not in page.text
+        csrf = web.cookies.get("renewd_presign") or ""
+        posted = web.post(server.url(f"/a/{token}"), data={"csrf": csrf, "on": "2026-12-07"})
+        assert posted.status_code == 409
+        assert "2026-12-07" in posted.text
+        assert set(document_facts(server, "3001")) == {(HMT, "card_collection")}

@@ -56,10 +56,9 @@ def _page(
     kind = str(claim.step)
     step = doc.plan.step(kind)
     stored = recorded_by(console.db, claim.person, doc.pack.name, kind)
-    day, by = stored if stored else (step.done_on, "")
-    if day is None and step.implied_by is not None:  # done, said by a later step
-        later = doc.plan.step(step.implied_by)
-        day = later.done_on
+    if stored is None and step.implied_by is not None:  # done, said by a later step's record
+        stored = recorded_by(console.db, claim.person, doc.pack.name, step.implied_by)
+    day, by = stored if stored else (step.done_on, "roster")
     return console.render(
         request,
         "doc_action.html",
