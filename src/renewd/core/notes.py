@@ -12,18 +12,23 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from renewd.core.documents import DocumentPlan
 from renewd.core.errors import Problem
 from renewd.core.estimate import Estimate
 from renewd.core.letter import Letter, Level, Line, Section
 from renewd.core.messages import lang_of
 from renewd.core.model import Lang, MilestoneKind, PersonPlan
+from renewd.core.pack import StepType
+from renewd.core.policy import Owner
 from renewd.core.problemwords import hide_numbers, location, message
-from renewd.core.reminders import MilestoneReminder
+from renewd.core.reminders import DocumentReminder, MilestoneReminder
 from renewd.core.routing import PersonalEnvelope
 from renewd.core.wording import Role, say, step_name
 
 # The one-click link of a holder's step, or None when the step has none (an adapter signs it).
 LinkOf = Callable[[PersonPlan, MilestoneKind], str | None]
+# The same for a step (its kind) of another document (docs/packs.md).
+DocLinkOf = Callable[[DocumentPlan, str], str]
 
 
 # -- roster problems (HR, docs/design.md §13) -------------------------------------------------
@@ -70,13 +75,26 @@ def estimate_letter(warning: Estimate | None, lang: Lang, console: str) -> Lette
 # -- action links (the holder's own message, docs/design.md §12) ------------------------------
 
 
-def link_section(envelope: PersonalEnvelope, default: Lang, link_of: LinkOf) -> tuple[Section, ...]:
+def link_section(
+    envelope: PersonalEnvelope,
+    default: Lang,
+    link_of: LinkOf,
+    doc_link_of: DocLinkOf | None = None,
+) -> tuple[Section, ...]:
     """In a person's own message, one line per step he does himself (role "act"), not done yet,
-    with its one-click link; no section when there is none. HR's digests never get one."""
+    with its one-click link; no section when there is none. HR's digests never get one. A
+    document's step (with `doc_link_of`) has one when its pack makes it the holder's to do
+    (owner holder, type act), titled as its pack says."""
     lines: dict[str, Line] = {}
     for item in envelope.items:
         reminder = item.reminder
-        if item.role is not Role.ACT or not isinstance(reminder, MilestoneReminder):
+        if item.role is not Role.ACT:
+            continue
+        if isinstance(reminder, DocumentReminder):
+            if doc_link_of is not None:
+                lines.update(_doc_line(reminder, default, doc_link_of))
+            continue
+        if not isinstance(reminder, MilestoneReminder):
             continue
         if reminder.milestone.done:  # recorded, or implied by a later step
             continue
@@ -87,8 +105,19 @@ def link_section(envelope: PersonalEnvelope, default: Lang, link_of: LinkOf) -> 
             lines[url] = Line(say(lang, "links.line", step=step, url=url))
     if not lines:
         return ()
-    lang = lang_of(envelope.plans[0], default)
+    plans = envelope.plans
+    lang = lang_of(plans[0], default) if plans else envelope.person.lang or default
     return (Section(say(lang, "links.heading"), tuple(lines.values())),)
+
+
+def _doc_line(reminder: DocumentReminder, default: Lang, link_of: DocLinkOf) -> dict[str, Line]:
+    doc, step = reminder.plan, reminder.step
+    own = doc.pack.step(step.kind)
+    if step.done or own.owner is not Owner.HOLDER or own.type is not StepType.ACT:
+        return {}
+    url = link_of(doc, step.kind)
+    lang = doc.person.lang or default
+    return {url: Line(say(lang, "links.line", step=own.words[lang].title, url=url))}
 
 
 def with_console_footer(letter: Letter, lang: Lang, console: str) -> Letter:

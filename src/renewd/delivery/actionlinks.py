@@ -5,7 +5,9 @@
     links.claim(token)                               # ActionClaim or None
 
 token = base64url(payload) "." base64url(HMAC-SHA256(key, payload)[:16]),
-payload = the JSON array [person, cycle, step]
+payload = the JSON array [person, cycle, step] (a points step), or [person, cycle, step,
+document] for a step of another document (docs/packs.md: the pack's step kind, its name);
+a points token is the same, byte for byte, as before documents had links.
 
 The key is derived from the feed key, so no new secret needs managing; rotating the feed key
 voids every link. A link carries no expiry of its own: it belongs to its cycle, and the console
@@ -28,6 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from renewd.core.documents import DocumentPlan
 from renewd.core.letter import Section
 from renewd.core.model import Lang, MilestoneKind, PersonPlan, Step
 from renewd.core.notes import link_section
@@ -64,11 +67,13 @@ def _unb64(text: str) -> bytes:
 
 @dataclass(frozen=True)
 class ActionClaim:
-    """What a valid token says: this person may record this step of this cycle."""
+    """What a valid token says: this person may record this step of this cycle. `document`:
+    None for a points step (`step` a `Step`), else the pack's name (`step` its step's kind)."""
 
     person: str
     cycle: dt.date
-    step: Step
+    step: Step | str
+    document: str | None = None
 
 
 class ActionLinks:
@@ -82,6 +87,14 @@ class ActionLinks:
     def token(self, person: str, cycle: dt.date, step: Step) -> str:
         payload = json.dumps([person, cycle.isoformat(), step.value], separators=(",", ":"))
         return self._signed(payload.encode())
+
+    def document_token(self, person: str, cycle: dt.date, document: str, kind: str) -> str:
+        """The token of step `kind` of `person`'s `document` (a pack's name) in `cycle`."""
+        fields = [person, cycle.isoformat(), kind, document]
+        return self._signed(json.dumps(fields, separators=(",", ":")).encode())
+
+    def document_url(self, person: str, cycle: dt.date, document: str, kind: str) -> str:
+        return f"{self.base_url}{PATH}{self.document_token(person, cycle, document, kind)}"
 
     def _signed(self, payload: bytes) -> str:
         return f"{_b64(payload)}.{_b64(self._mac(payload))}"
@@ -108,8 +121,16 @@ class ActionLinks:
         if not hmac.compare_digest(mac, self._mac(payload)):
             return None
         try:
-            person, cycle, step = json.loads(payload)
-            return ActionClaim(str(person), dt.date.fromisoformat(cycle), Step(step))
+            fields = json.loads(payload)
+            if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+                return None
+            if len(fields) == 3:
+                person, cycle, step = fields
+                return ActionClaim(person, dt.date.fromisoformat(cycle), Step(step))
+            person, cycle, kind, document = fields  # ValueError for any other length
+            if not kind or not document:
+                return None
+            return ActionClaim(person, dt.date.fromisoformat(cycle), kind, document)
         except (ValueError, TypeError):
             return None
 
@@ -132,7 +153,10 @@ def link_sections(links: ActionLinks, default: Lang) -> Extra:
     def link_of(plan: PersonPlan, kind: MilestoneKind) -> str | None:
         return action_url(links, plan.person.id, plan.cycle, kind)
 
+    def doc_link_of(doc: DocumentPlan, kind: str) -> str:
+        return links.document_url(doc.person.id, doc.cycle, doc.pack.name, kind)
+
     def extra(envelope: PersonalEnvelope) -> Sequence[Section]:
-        return link_section(envelope, default, link_of)
+        return link_section(envelope, default, link_of, doc_link_of)
 
     return extra

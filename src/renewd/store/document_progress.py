@@ -79,3 +79,15 @@ def recorded_steps(db: Database) -> dict[tuple[str, str], dict[str, dt.date]]:
     if db.version("document_progress") == 0:
         return {}
     return DocumentProgressStore(db).load()
+
+
+def recorded_by(db: Database, person: str, document: str, step: str) -> tuple[dt.date, str] | None:
+    """The day `step` of `person`'s `document` is recorded done and who recorded it, or None
+    (read only: nothing is created where nothing was ever recorded)."""
+    if db.version("document_progress") == 0:
+        return None
+    row = db.conn.execute(
+        "SELECT day, recorded_by FROM document_fact WHERE person = ? AND document = ? AND step = ?",
+        (person, document, step),
+    ).fetchone()
+    return (dt.date.fromisoformat(row["day"]), row["recorded_by"]) if row else None

@@ -22,14 +22,16 @@ from renewd.core.model import Lang, Milestone, PersonPlan, Step
 from renewd.core.progress import NEW_EXPIRY
 from renewd.delivery.actionlinks import HOLDER_STEPS, ActionClaim
 from renewd.web.console.app import CONSOLE, LANG, Console
+from renewd.web.console.doc_links import document_confirm, document_page
 from renewd.web.console.i18n import actor_name, word
 from renewd.web.console.pages import parse_day
 
 
 def _resolve(console: Console, token: str) -> tuple[ActionClaim, PersonPlan, Milestone] | None:
+    """A points link's claim, plan and milestone (a document's link: `doc_links`)."""
     claim = console.links.claim(token)
     index = console.index()
-    if claim is None or index is None:
+    if claim is None or index is None or claim.document is not None:
         return None
     row = index.by_id.get(claim.person)
     if row is None or row.plan is None or row.plan.cycle != claim.cycle:
@@ -45,10 +47,16 @@ def _invalid(console: Console, request: web.Request) -> web.Response:
     return console.plain(request, "link_invalid", 404)
 
 
+def _step(claim: ActionClaim) -> Step:
+    """A points claim's step (`_resolve` passes no other)."""
+    assert isinstance(claim.step, Step)
+    return claim.step
+
+
 def _recorded_by(console: Console, claim: ActionClaim, day: object, lang: Lang) -> str:
     """Who recorded the step on `day`, in words: the recorded fact's author, else the roster."""
     for fact in console.source.recorded(claim.person):
-        if fact.field == claim.step.value and fact.day == day:
+        if fact.field == _step(claim).value and fact.day == day:
             return actor_name(fact.recorded_by, lang)
     return word("actor.roster", lang)
 
@@ -92,9 +100,17 @@ def _expiry_missing(claim: ActionClaim, plan: PersonPlan) -> bool:
     return claim.step is Step.PERMIT_RENEWED and plan.person.progress.new_permit_expires is None
 
 
+def _document_claim(console: Console, token: str) -> ActionClaim | None:
+    claim = console.links.claim(token)
+    return claim if claim is not None and claim.document is not None else None
+
+
 async def action_page(request: web.Request) -> web.StreamResponse:
     console = request.app[CONSOLE]
     token = request.match_info["token"]
+    doc_claim = _document_claim(console, token)
+    if doc_claim is not None:
+        return document_page(console, request, token, doc_claim)
     found = _resolve(console, token)
     if found is None:
         return _invalid(console, request)
@@ -105,6 +121,9 @@ async def action_confirm(request: web.Request) -> web.StreamResponse:
     console = request.app[CONSOLE]
     token = request.match_info["token"]
     form = await request.post()
+    doc_claim = _document_claim(console, token)
+    if doc_claim is not None:
+        return document_confirm(console, request, token, doc_claim, str(form.get("on", "")))
     # Resolved after the body is read and with no await until it is recorded: what is recorded
     # now, so of two POSTs of one link the second sees the first's record.
     found = _resolve(console, token)
@@ -123,7 +142,7 @@ async def action_confirm(request: web.Request) -> web.StreamResponse:
     # The state database decides, not only the plans on view: a refresh that began before the
     # last record may swap in plans that do not show it yet, for a few seconds.
     stored = {fact.field for fact in console.source.recorded(claim.person)}
-    if milestone.done_on is not None or claim.step.value in stored:  # never changed from here
+    if milestone.done_on is not None or _step(claim).value in stored:  # never changed from here
         if new_expiry is None or not _expiry_missing(claim, plan) or NEW_EXPIRY in stored:
             return _page(console, request, token, found, status=409)
         return _record(console, request, token, found, None, new_expiry)
@@ -142,7 +161,7 @@ def _record(
     new_expiry: dt.date | None,
 ) -> web.Response:
     claim = found[0]
-    step = claim.step if day is not None else None
+    step = _step(claim) if day is not None else None
     try:
         console.source.record(claim.person, step, day, new_expiry=new_expiry, by="link")
     except UsageError as exc:  # before the step it waits for; an expiry not later
@@ -151,7 +170,9 @@ def _record(
         )
     now = console.source.now()
     if day is not None:
-        detail = f"{claim.step.value}={day}" + (f", new expiry {new_expiry}" if new_expiry else "")
+        detail = f"{_step(claim).value}={day}" + (
+            f", new expiry {new_expiry}" if new_expiry else ""
+        )
         console.accounts.audit("link", claim.person, "done", detail, now)
     else:
         console.accounts.audit("link", claim.person, "new_expiry", str(new_expiry), now)
