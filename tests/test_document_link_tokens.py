@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from renewd.core.model import Step
-from renewd.delivery.actionlinks import ActionClaim, ActionLinks
+from renewd.delivery.actionlinks import MAX_TOKEN, ActionClaim, ActionLinks
 
 KEY = b"k" * 32
 # Made by release main@04d467e (before document links), with KEY.
@@ -25,12 +25,10 @@ def test_a_points_token_is_unchanged_and_still_claims_its_step() -> None:
     )
 
 
-@given(
-    st.text(min_size=1, max_size=30),
-    st.dates(),
-    st.text(min_size=1, max_size=30),
-    st.text(min_size=1, max_size=30),
-)
+NAMES = st.text("abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=1, max_size=40)
+
+
+@given(st.text(min_size=1, max_size=30), st.dates(), NAMES, NAMES)
 def test_document_tokens_round_trip_and_any_change_breaks_them(
     who: str, cycle: dt.date, document: str, kind: str
 ) -> None:
@@ -53,3 +51,10 @@ def test_a_signed_payload_of_another_shape_claims_nothing() -> None:
         b'{"person":"E001"}',
     ):
         assert links.claim(links._signed(payload)) is None
+
+
+def test_a_token_past_the_bound_claims_nothing() -> None:
+    links = ActionLinks(KEY, "https://hr.example.com")
+    token = links.document_token("9" * 800, dt.date(2027, 3, 20), "x", "holder_signature")
+    assert len(token) > MAX_TOKEN
+    assert links.claim(token) is None

@@ -40,6 +40,9 @@ from renewd.store.tokens import load_key
 
 Extra = Callable[[PersonalEnvelope], Sequence[Section]]  # as renewd.delivery.outbox takes it
 MAC_BYTES = 16
+# A bound on what `claim` decodes; a long id in CJK or beyond (each character escaped in the JSON)
+# with a document's pack and step still fits well within it.
+MAX_TOKEN = 1024
 PATH = "/a/"
 
 # The steps a holder can confirm himself, by the milestone they close.
@@ -110,7 +113,7 @@ class ActionLinks:
     def claim(self, token: str) -> ActionClaim | None:
         """The claim of a well-signed token, or None for anything forged, altered or malformed."""
         head, dot, tail = token.partition(".")
-        if not dot or len(token) > 600:
+        if not dot or len(token) > MAX_TOKEN:
             return None
         try:
             payload, mac = _unb64(head), _unb64(tail)
