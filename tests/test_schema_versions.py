@@ -88,6 +88,28 @@ def test_an_older_binary_refuses_a_newer_schema_and_writes_nothing(
     assert db.version("delivery") == known + 1
 
 
+def test_an_older_binary_refuses_a_component_only_a_newer_release_has(
+    db: Database,
+    tmp_path: Path,
+    smtp: tuple[Sink, int],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    sink, port = smtp
+    made(db)
+    with db.transaction() as conn:  # a newer release added tables of a component of its own
+        conn.execute("INSERT INTO schema_version (component, version) VALUES ('reminder_rules', 1)")
+    config = configured(None, tmp_path, db, port)
+    before = contents(db)
+    capsys.readouterr()
+    for argv in (["check"], ["notify", "--due"], ["run"]):
+        assert main([argv[0], "-c", str(config), *argv[1:]]) == 78, argv
+        err = capsys.readouterr().err
+        assert db.where() in err, (argv, err)
+        assert "the state has reminder_rules tables, which this renewd does not know" in err
+    assert sink.messages == []
+    assert contents(db) == before
+
+
 @pytest.mark.only_postgres
 def test_a_standby_does_not_migrate_under_an_older_leader(
     db: Database,

@@ -271,9 +271,16 @@ class Database:
 
     def refuse_newer(self, known: Mapping[str, int]) -> None:
         """Raise a ConfigError when a component's stored version is beyond `known`'s count of
-        steps (what this release knows). Reads only."""
+        steps (what this release knows), or the state has a component this release does not know
+        at all (a newer release added it). Reads only."""
         for row in self.conn.execute("SELECT component, version FROM schema_version"):
             component, version = str(row[0]), int(row[1])
+            if known and component not in known:
+                raise ConfigError(
+                    f"{self.where()}: the state has {component} tables, which this renewd does"
+                    " not know: a newer release made this state; run that release (or newer),"
+                    " this one neither writes nor sends from it"
+                )
             if component in known and version > known[component]:
                 raise self._newer(component, version, known[component])
 
