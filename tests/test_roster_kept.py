@@ -165,3 +165,22 @@ def test_the_roster_page_reads_the_stored_version_off_the_event_loop(
 
 async def current_thread() -> threading.Thread:
     return threading.current_thread()
+
+
+def test_a_versions_files_on_disk_go_once_two_newer_ones_were_read(
+    tmp_path: Path, postgres: PgServer
+) -> None:
+    """The files of the version in force are written under `[state] dir` for the reader; the
+    version before stays (a read may be under way), older ones are deleted."""
+    db = Database.postgresql(postgres.fresh(), None, tmp_path / "state.sqlite3")
+    state = tmp_path / "state"
+    try:
+        versions = RosterVersions(db)
+        for i in range(1, 5):
+            stored = versions.store([("up.csv", str(i).encode())], "hr", float(i), "console")
+            [path] = versions.materialize(stored.version, state)
+            assert path.read_bytes() == str(i).encode()
+        cached = sorted(int(f.name) for f in (state / "roster-versions").iterdir())
+        assert cached == [3, 4]
+    finally:
+        db.close()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -191,4 +192,17 @@ class RosterVersions:
             with os.fdopen(fd, "wb") as out:
                 out.write(content)
             os.replace(part, path)
+        _prune_cache(state_dir / CACHE_DIR, version)
         return tuple(paths)
+
+
+def _prune_cache(cache: Path, version: int) -> None:
+    """Keep the files of `version` and of the newest one before it (a read of it may still be
+    under way); older versions' files go, as the database prunes them (`[roster]
+    keep_versions`): a roster file holds personal data, kept no longer than it serves."""
+    numbered = sorted(
+        (int(folder.name) for folder in cache.iterdir() if folder.name.isdigit()), reverse=True
+    )
+    older = [n for n in numbered if n < version]
+    for number in older[1:]:
+        shutil.rmtree(cache / str(number), ignore_errors=True)
