@@ -10,6 +10,7 @@ needs another moment sets `RENEWD_NOW` for its own subprocess.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import textwrap
 from collections.abc import Callable, Iterator, Sequence
@@ -37,6 +38,12 @@ from renewd.roster_read import read_roster
 from renewd.settings import Settings
 from renewd.store.database import DB_NAME, Database
 from renewd.store.records import RosterRecords, keep
+
+# The test SMTP servers' own log (aiosmtpd's "mail.log": a connection closed, EOF) says nothing a
+# test asserts, and a server thread of a module's fixture may write it after pytest closed the
+# stream a test's handler held ("--- Logging error ---" in the run's output): it goes nowhere.
+logging.getLogger("mail.log").addHandler(logging.NullHandler())
+logging.getLogger("mail.log").propagate = False
 
 NOW_TZ = dt.timezone(dt.timedelta(hours=8))
 # The suite's frozen moment: a Monday, after `send_at` (09:30), in the 2026 season.
