@@ -61,7 +61,16 @@ def sent_lines(output: str) -> list[str]:
     return [f"{a} {b}" for a, b in itertools.pairwise(lines) if a.startswith("── ")]
 
 
-@pytest.mark.parametrize("room", [0, 1 << 16, 1 << 20, 1 << 21, 3 << 20, 1 << 22, 6 << 20])
+# Two rooms in `make test`; every room (the disk filling at each step of a pass) in test-slow.
+SLOW = pytest.mark.slow
+ROOMS = [
+    0,
+    1 << 20,
+    *(pytest.param(r, marks=SLOW) for r in (1 << 16, 1 << 21, 3 << 20, 1 << 22, 6 << 20)),
+]
+
+
+@pytest.mark.parametrize("room", ROOMS)
 def test_a_full_disk_ends_the_pass_cleanly_and_nothing_goes_twice(
     install: Path, tmp_path: Path, room: int
 ) -> None:

@@ -164,6 +164,7 @@ def versions(url: str) -> list[tuple[int, str, str]]:
     return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
 
 
+@pytest.mark.slow  # two daemons on one PostgreSQL: `make test-slow`
 @pytest.mark.integration
 @pytest.mark.postgres
 def test_an_import_on_one_instance_is_served_by_both(

@@ -103,7 +103,7 @@ PROGRESS = {  # as HR records it, each on its day
 }
 
 
-@pytest.mark.parametrize("new_expiry", [None, "2028-01-20"])
+@pytest.mark.parametrize("new_expiry", [None, pytest.param("2028-01-20", marks=pytest.mark.slow)])
 def test_a_finished_cycle_is_told_once_then_nothing(
     tmp_path: Path, smtp: tuple[Sink, int], new_expiry: str | None
 ) -> None:

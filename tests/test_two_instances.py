@@ -82,6 +82,7 @@ def roster(write: Write, people: int) -> None:
     write("people.csv", f"工号,姓名,居住证到期日,积分,邮箱\n{rows}\n")
 
 
+@pytest.mark.slow  # two daemons on one PostgreSQL: `make test-slow`
 def test_one_leads_the_other_stands_by_and_both_serve_the_same_feeds(
     write: Write, postgres: PgServer
 ) -> None:
