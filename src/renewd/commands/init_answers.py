@@ -104,11 +104,13 @@ def _departments_in(ask: Asker, roster: Path) -> list[str] | None:
     """The roster's departments in the order they first appear (None: it cannot be read)."""
     try:  # as `check` reads it, within the default [roster] limits
         settings = Settings(roster=RosterSettings(files=(roster,)))
-        people = read_roster(settings, strict=True).roster.people
+        read = read_roster(settings, strict=True).roster
     except RosterError as exc:
         print(ask.say("init.roster.unreadable", path=roster, reason=exc.message))
         return None
-    groups = list(dict.fromkeys(p.group for p in people if p.group))
+    rows = (*read.people, *read.documents)  # a foreign employee has document rows only
+    people = dict.fromkeys(p.id for p in rows)
+    groups = list(dict.fromkeys(p.group for p in rows if p.group))
     sep = ask.say("init.list_sep")
     if groups:
         print(ask.say("init.roster.read", path=roster, people=len(people), groups=sep.join(groups)))
