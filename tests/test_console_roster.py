@@ -4,6 +4,7 @@ before the confirmation, and the upload's problems are worded in the console's l
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -143,8 +144,7 @@ def test_problems_are_worded_in_the_console_language_with_the_file_row_and_field
         + "E004,,市场部,310101199001011234,\n"  # row 6: a name missing, an ID card for a date
     )
     page = upload(web, server, bad).text
-    assert 'id="swap"' not in page
-    problems = re.findall(r"<li>(.*?)</li>", page.split('id="result"')[1])
+    problems = re.findall(r"<li>(.*?)</li>", page.split('id="held"')[1].split("</ul>")[0])
     assert "people.csv 第3行 居住证到期日：没有这一天（2027-02-30）（值：2027-02-30）" in problems
     assert any(p.startswith("people.csv 第4行 居住证到期日：不是日期；请写成 2027-02-10")
                for p in problems)  # fmt: skip
@@ -155,6 +155,7 @@ def test_problems_are_worded_in_the_console_language_with_the_file_row_and_field
     assert "310101199001011234" not in page  # an ID card is never shown
     assert any("第6行 居住证到期日" in p and "号码已隐藏" in p for p in problems)
     assert "roster-uploads" not in page  # the stored upload's path is not the file HR knows
+    assert text_of(page, "swap") == "确认替换（4 行暂不生效）"  # row 2 is good: it may go in
     assert (config.parent / "people.csv").read_text(encoding="utf-8") == ROSTER
     web.get(server.url("/lang?to=en&next=/roster"))
     page = upload(web, server, bad).text
@@ -214,3 +215,68 @@ def test_the_roster_in_force_problems_are_worded_too(config: Path) -> None:
         web.get(served.url("/lang?to=en&next=/roster"))
         page = web.get(served.url("/roster")).text
         assert "people.csv, row 6, field &#39;居住证到期日&#39;: no such date" in page
+
+
+def held_page(web: requests.Session, server: Server, *wanted: str) -> str:
+    """The roster page once the daemon has read the swapped file (it says the held rows)."""
+    deadline = time.monotonic() + 20
+    while True:
+        server.run(server.daemon.poll_roster())  # the watcher task's look (`renewd run` polls)
+        page = web.get(server.url("/roster")).text
+        if 'id="current-problems"' in page and all(w in page for w in wanted):
+            return page
+        assert time.monotonic() < deadline, page
+        time.sleep(0.2)
+
+
+def test_rows_with_problems_are_held_back_and_the_rest_is_swapped_in(
+    server: Server, config: Path
+) -> None:
+    web = sign_in(server, "admin")
+    partial = (
+        HEADER
+        + "E001,张三,研发部,2026-06-30,e001@example.com\n"
+        + "E002,李四,研发部,2027-02-30,e002@example.com\n"  # row 3: bad, on the roster
+        + "E003,王五,市场部,2026-08-10,e003@example.com\n"  # a new date
+        + "E004,赵六,市场部,2026-12-01,e004@example.com\n"
+        + "E005,钱七,研发部,下个月,e005@example.com\n"  # row 6: bad, and new
+    )
+    page = upload(web, server, partial).text
+    said = text_of(page, "held-warning")
+    assert said.startswith("有问题的行：2 行。替换后每一行只影响本人")
+    assert "沿用上次读到的信息（1 人）" in said  # 李四, as he is served now
+    assert "新的行改正前不跟踪（1 行）" in said  # 钱七
+    held = re.findall(r"<li>(.*?)</li>", page.split('id="held"')[1].split("</ul>")[0])
+    assert held[0] == "people.csv 第3行 居住证到期日：没有这一天（2027-02-30）（值：2027-02-30）"
+    assert held[1].startswith("people.csv 第6行 居住证到期日：不是日期")
+    counts = text_of(page, "diff-counts")
+    assert "移除 0 人" in counts  # 李四 is held back, not removed
+    assert "信息变更 1 人" in counts
+    assert text_of(page, "diff-changed") == "王五（E003） 居住证到期日 2026-07-10 → 2026-08-10"
+    assert 'id="removed-warning"' not in page
+    assert text_of(page, "swap") == "确认替换（2 行暂不生效）"
+    swapped = swap(web, server, page)
+    assert 'id="flash"' in swapped.text
+    assert (config.parent / "people.csv").read_text(encoding="utf-8") == partial
+    # The daemon reads the new file as the check said: 李四 on what it served him by, 王五 on
+    # his new date, 钱七 not yet; the held rows are the roster's problems now.
+    page = held_page(web, server, "第3行", "第6行")
+    assert "people.csv 第3行 居住证到期日：没有这一天（2027-02-30）" in text_of(
+        page, "current-problems"
+    )
+    assert web.get(server.url("/people/E002")).status_code == 200
+    assert "2026-09-30" in web.get(server.url("/people/E002")).text
+    assert "2026-08-10" in web.get(server.url("/people/E003")).text
+    assert web.get(server.url("/people/E005")).status_code == 404
+
+
+def test_an_upload_without_one_good_row_is_refused_whole(server: Server, config: Path) -> None:
+    web = sign_in(server, "admin")
+    bad = HEADER + "E001,张三,研发部,2027-02-30,e001@example.com\n" + "E002,,研发部,,\n"
+    page = upload(web, server, bad).text
+    assert 'id="swap"' not in page
+    assert "名单有问题，未替换" in page
+    problems = re.findall(r"<li>(.*?)</li>", page.split('id="result"')[1])
+    assert "people.csv 第2行 居住证到期日：没有这一天（2027-02-30）（值：2027-02-30）" in problems
+    assert any(p.startswith("people.csv 第3行 姓名") for p in problems)
+    assert (config.parent / "people.csv").read_text(encoding="utf-8") == ROSTER

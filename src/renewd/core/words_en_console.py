@@ -123,6 +123,10 @@ CONSOLE_EN: dict[str, str] = {
     "console.yes": "yes",
     "console.no": "no",
     "console.roster_bad": "The roster has problems and was not swapped in:",
+    "console.roster_held": "Rows with problems: {n}. After the swap each holds back only its own "
+    "person: people already on the roster keep their last good details ({kept}), new rows are "
+    "not tracked until fixed ({left_out}). Upload the file again once they are fixed.",
+    "console.confirm_swap_held": "Replace the roster (rows held back: {n})",
     "console.roster_swapped": "The roster was replaced.",
     "console.export": "Export",
     "console.admin_only": "Admins only.",

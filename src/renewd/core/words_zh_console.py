@@ -118,6 +118,9 @@ CONSOLE_ZH: dict[str, str] = {
     "console.yes": "是",
     "console.no": "否",
     "console.roster_bad": "名单有问题，未替换：",
+    "console.roster_held": "有问题的行：{n} 行。替换后每一行只影响本人：已在名单里的人沿用上次"
+    "读到的信息（{kept} 人），新的行改正前不跟踪（{left_out} 行）。改正后再上传一次即可。",
+    "console.confirm_swap_held": "确认替换（{n} 行暂不生效）",
     "console.roster_swapped": "名单已替换。",
     "console.export": "导出",
     "console.admin_only": "仅管理员可用。",

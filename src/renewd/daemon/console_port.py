@@ -33,13 +33,14 @@ from renewd.core.rosterdiff import diff
 from renewd.core.wording import say
 from renewd.daemon.console_documents import record_document_step, undo_document_step
 from renewd.daemon.health import Health
-from renewd.daemon.uploads import UPLOADS, PendingUploads
+from renewd.daemon.uploads import NO_ROW, UPLOADS, PendingUploads, ServedFirst, keep_lent, named
 from renewd.delivery.actionlinks import ActionLinks
 from renewd.roster_read import read_roster
 from renewd.settings import Settings
 from renewd.store.accounts import Accounts
 from renewd.store.database import DB_NAME, Database
 from renewd.store.progress import Fact, ProgressStore
+from renewd.store.records import RosterRecords
 from renewd.store.rosters import RosterVersions
 from renewd.web.console.app import Console
 from renewd.web.console.routes import mount
@@ -252,16 +253,28 @@ class DaemonSource:
         return snap.roster.people if snap is not None else ()
 
     def _check(self, upload: str, path: Path, target: Path) -> RosterCheck:
-        """The whole roster with the upload in place of `target`: its problems, or what it
-        changes against the roster in force."""
+        return self._read(upload, path, target)[0]
+
+    def _read(self, upload: str, path: Path, target: Path) -> tuple[RosterCheck, list[Person]]:
+        """The whole roster with the upload in place of `target`, read as the daemon will read
+        it (a bad row holds back only its own person): why it cannot be swapped in, or what it
+        changes against the roster in force and which rows it holds back; and the people held
+        back on the record the daemon serves them by, which the state has not kept yet."""
         files = [path if f == target else f for f in self.roster_files()]
+        served = ServedFirst(RosterRecords(self.db), self._in_force())
         try:
-            roster = read_roster(self.daemon.settings, files=files, strict=True).roster
+            read = read_roster(self.daemon.settings, served, files=files)
         except RosterError as exc:
-            problems = tuple(_named(p, path, target) for p in exc.problems)
-            return RosterCheck(upload, target, 0, problems or (Problem(target.name, exc.message),))
-        changes = diff(self._in_force(), roster.people)
-        return RosterCheck(upload, target, len(roster.people), (), changes)
+            problems = tuple(named(p, path, target) for p in exc.problems)
+            refused = problems or (Problem(target.name, exc.message),)
+            return RosterCheck(upload, target, 0, refused), []
+        problems = tuple(named(p, path, target) for p in read.problems)
+        if str(path) in read.stale_files:  # unreadable, or not one good row: never swapped in
+            return RosterCheck(upload, target, 0, problems or (Problem(target.name, NO_ROW),)), []
+        changes = diff(self._in_force(), read.people)
+        held = len(read.kept), read.left_out
+        check = RosterCheck(upload, target, len(read.people), (), changes, problems, *held)
+        return check, served.lent
 
     def swap_roster(self, upload: str, *, account: str = "") -> RosterCheck:
         pending = self.uploads.take(upload, account)
@@ -277,9 +290,11 @@ class DaemonSource:
         if not path.exists():
             gone = "the upload is gone; upload it again"
             return RosterCheck(check.upload, check.target, 0, (Problem(check.target.name, gone),))
-        again = self._check(check.upload, path, check.target)
+        again, lent = self._read(check.upload, path, check.target)
         if again.problems:
             return again
+        if lent:  # kept now, so the daemon's read of the new file holds them back as shown
+            keep_lent(RosterRecords(self.db), check.target, lent)
         if self.db.dialect.shared:  # a new version every instance plans from, no file written
             in_force = self.roster_files()
             if check.target not in in_force:  # another version came meanwhile
@@ -319,13 +334,6 @@ def _version(db: Path) -> tuple[int, ...]:
         except FileNotFoundError:
             times.append(0)
     return tuple(times)
-
-
-def _named(problem: Problem, upload: Path, target: Path) -> Problem:
-    """A problem of the stored upload told as one of the file it would replace."""
-    file = target.name if problem.file == str(upload) else problem.file
-    text = problem.message.replace(str(upload), target.name).replace(upload.name, target.name)
-    return replace(problem, file=file, message=text)
 
 
 def attach_console(daemon: Running, application: web.Application, feeds: FeedCache) -> DaemonSource:

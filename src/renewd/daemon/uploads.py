@@ -22,10 +22,14 @@ import logging
 import os
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from renewd.core.errors import Problem
+from renewd.core.model import Person
+from renewd.roster.assemble import FileRecords
+from renewd.store.records import RosterRecords
 from renewd.web.console.source import RosterCheck, UploadQuotaFull
 
 log = logging.getLogger(__name__)
@@ -33,6 +37,7 @@ log = logging.getLogger(__name__)
 UPLOADS = "roster-uploads"
 EXPIRY = dt.timedelta(hours=1)
 PER_ACCOUNT = 5
+NO_ROW = "not one row of the file is good; nothing was swapped in"
 
 
 @dataclass(frozen=True)
@@ -126,3 +131,40 @@ class PendingUploads:
     def waiting(self, account: str | None = None) -> int:
         with self._lock:
             return sum(1 for p in self._pending.values() if account in (None, p.account))
+
+
+class ServedFirst:
+    """The last good record of a bad row's id, for an upload's check: the person as the daemon
+    serves him now, else the state's record. The roster in force is kept in the state by the
+    next delivery pass; until then, the people this lends (`lent`) are in memory only."""
+
+    def __init__(self, records: RosterRecords, serving: Sequence[Person]) -> None:
+        self.records = records
+        self.serving = {person.id: person for person in serving}
+        self.lent: list[Person] = []
+
+    def of_file(self, file: str) -> list[Person]:
+        return self.records.of_file(file)
+
+    def of_ids(self, ids: Sequence[str]) -> Mapping[str, Person]:
+        found = dict(self.records.of_ids([i for i in ids if i not in self.serving]))
+        for person_id in ids:
+            person = self.serving.get(person_id)
+            if person is not None:
+                found[person_id] = person
+                self.lent.append(person)
+        return found
+
+
+def keep_lent(records: RosterRecords, target: Path, lent: Sequence[Person]) -> None:
+    """Keep the people a swap holds back on what the daemon served them by, before the new
+    file is read: the daemon reads it over the state's records only."""
+    if lent:
+        records.save([FileRecords(str(target), tuple(lent), frozenset(), complete=False)])
+
+
+def named(problem: Problem, upload: Path, target: Path) -> Problem:
+    """A problem of the stored upload told as one of the file it would replace."""
+    file = target.name if problem.file == str(upload) else problem.file
+    text = problem.message.replace(str(upload), target.name).replace(upload.name, target.name)
+    return replace(problem, file=file, message=text)

@@ -67,14 +67,26 @@ class PlansView:
 
 @dataclass(frozen=True)
 class RosterCheck:
-    """An uploaded roster, checked: its people count and what the swap would change against
-    the roster in force, or its problems (file, row, field; the page words them)."""
+    """An uploaded roster, checked: its people count, what the swap would change against the
+    roster in force and the rows it would hold back, or why it cannot be swapped in at all
+    (file, row, field; the page words them)."""
 
     upload: str  # an opaque id of the stored upload
     target: Path  # the roster file it would replace
     people: int
-    problems: tuple[Problem, ...]
+    problems: tuple[Problem, ...]  # the upload cannot be swapped in (unreadable, no good row)
     diff: RosterDiff | None = None  # the whole resulting roster against the one in force
+    # Rows with a problem in an upload that can be swapped in all the same: each holds back only
+    # its own person, as the daemon reads a roster file (`kept` of them keep their last good
+    # record, `left_out` new rows wait until they are fixed).
+    held: tuple[Problem, ...] = ()
+    kept: int = 0
+    left_out: int = 0
+
+    @property
+    def held_rows(self) -> int:
+        """How many rows `held` names (a row may have several problems)."""
+        return len({(problem.file, problem.row) for problem in self.held})
 
 
 class UploadQuotaFull(Exception):
