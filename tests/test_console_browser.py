@@ -230,6 +230,37 @@ def test_roster_upload_shows_who_would_be_removed_before_the_swap(
     assert "E002" in (server.daemon.settings.roster.files[0]).read_text(encoding="utf-8")
 
 
+def test_an_upload_with_bad_rows_lists_what_it_holds_back_and_fits_a_phone(
+    driver: Driver, server: Server, write: Write
+) -> None:
+    sign_in(driver, server)
+    rows = ROSTER.splitlines(keepends=True)
+    bad = rows[2].replace("2026-09-30", "2026-09-31")  # 李四: no such day
+    sheet = write("upload/people.csv", rows[0] + rows[1] + bad + "".join(rows[3:]))
+    driver.get(server.url("/roster"))
+    driver.find_element(By.ID, "file").send_keys(str(sheet))
+    click(driver, "check")
+    held = driver.find_element(By.ID, "held-warning")
+    assert "warning" in (held.get_attribute("class") or "")
+    assert "有问题的行：1 行" in held.text
+    assert "第3行 居住证到期日：没有这一天（2026-09-31）" in held.text
+    assert driver.find_element(By.ID, "swap").text == "确认替换（1 行暂不生效）"
+    assert "移除 0 人" in driver.find_element(By.ID, "diff-counts").text
+    assert driver.find_element(By.ID, "diff-none").text.startswith("除有问题的行外")
+    said = [e.get_attribute("id") for e in driver.find_elements(By.CSS_SELECTOR, "#result [id]")]
+    assert said.index("held-warning") < said.index("diff-counts")  # what is held, first
+    browserkit.screenshot(driver, "roster-held")
+    phone = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", phone)
+    try:
+        overflow = driver.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert overflow <= 0
+
+
 def test_the_person_page_lists_his_upcoming_messages(driver: Driver, server: Server) -> None:
     sign_in(driver, server)
     driver.get(server.url("/people/E002"))

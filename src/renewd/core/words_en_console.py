@@ -126,6 +126,10 @@ CONSOLE_EN: dict[str, str] = {
     "console.roster_held": "Rows with problems: {n}. After the swap each holds back only its own "
     "person: people already on the roster keep their last good details ({kept}), new rows are "
     "not tracked until fixed ({left_out}). Upload the file again once they are fixed.",
+    "console.roster_ok_held": "{count} people after the swap ({current} now). The rows with "
+    "problems below do not take effect; check what else changes, then confirm.",
+    "console.diff_none_held": "Apart from the rows with problems, identical to the roster in "
+    "force: nobody else changes.",
     "console.confirm_swap_held": "Replace the roster (rows held back: {n})",
     "console.roster_swapped": "The roster was replaced.",
     "console.export": "Export",

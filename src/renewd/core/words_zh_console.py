@@ -120,6 +120,9 @@ CONSOLE_ZH: dict[str, str] = {
     "console.roster_bad": "名单有问题，未替换：",
     "console.roster_held": "有问题的行：{n} 行。替换后每一行只影响本人：已在名单里的人沿用上次"
     "读到的信息（{kept} 人），新的行改正前不跟踪（{left_out} 行）。改正后再上传一次即可。",
+    "console.roster_ok_held": "替换后名单共 {count} 人（目前 {current} 人）。下列有问题的行不生效；"
+    "其余请核对以下变化，确认后替换。",
+    "console.diff_none_held": "除有问题的行外，与目前的名单相同：其余的人都不变。",
     "console.confirm_swap_held": "确认替换（{n} 行暂不生效）",
     "console.roster_swapped": "名单已替换。",
     "console.export": "导出",
