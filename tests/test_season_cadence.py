@@ -232,3 +232,22 @@ def test_next_year_goes_on_from_an_estimated_expiry_until_the_new_one_is_recorde
     later = season(sink, path, "2027-12-01", "2027-12-31", recorded)[HOLDER]
     assert later
     assert all(estimate not in m.body for m in later)
+
+
+def test_hr_is_told_an_expiry_is_estimated_and_where_the_new_one_goes(
+    tmp_path: Path, smtp: tuple[Sink, int]
+) -> None:
+    """HR keeps the roster: its digests of a person whose new expiry nobody recorded say the
+    dates rest on an estimate, and where the new expiry goes."""
+    sink, port = smtp
+    path = config(tmp_path, port, [ZHANG])
+    last_year = [
+        ["1001", "permit", "--on", "2026-12-22"],
+        ["1001", "approved", "--on", "2027-01-08"],
+        ["1001", "collected", "--on", "2027-01-11"],
+    ]
+    hr = season(sink, path, "2027-12-01", "2028-02-15", {"2027-12-01": last_year})[HR]
+    digests = [m for m in hr if "张三（1001）" in m.body]
+    assert digests, [m.body for m in hr]
+    asked = "张三（1001）：尚未登记新的居住证有效期，到期日是按上次到期日加一年估算的"
+    assert all(asked in m.body and "居住证到期日一栏" in m.body for m in digests), digests

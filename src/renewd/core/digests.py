@@ -203,6 +203,16 @@ def digest_letter(
     )
     if years:
         notes.append(say(lang, "note.provisional", years=years_text(years, lang)))
+    guessed = dict.fromkeys(  # nobody recorded their new expiry: HR is who updates the roster
+        _who(i.reminder.plan.person, lang)
+        for part in envelope.sections
+        for i in (*part.items, *part.unreachable)
+        if i.reminder.plan.expiry_estimated
+    )
+    if guessed:
+        notes.append(
+            say(lang, "note.hr.expiry_estimated", people=say(lang, "p.list").join(guessed))
+        )
     if envelope.sections:
         forwards = any(part.unreachable for part in envelope.sections)
         notes.append(say(lang, "footer.hr.forward" if forwards else "footer.hr"))

@@ -139,6 +139,10 @@ EN: dict[str, str] = {
     "note.expiry_estimated": "No new permit expiry is recorded: the expiry {expires} is the"
     " last one plus a year, and the dates above follow from it. Tell HR the new permit's expiry"
     " (or record it on the console) and they will follow it.",
+    "note.hr.expiry_estimated": "{people}: no new permit expiry is recorded, so the expiry is the"
+    " last one plus a year, an estimate, and the dates above follow from it. Put the new permit's"
+    " expiry in the roster's permit_expires column (or record it in the console) and the dates"
+    " follow.",
     "critical.section": "Critical dates",
     "critical.head": "{label}: {date}",
     "critical.left": "in {n} days",

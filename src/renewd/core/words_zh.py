@@ -117,6 +117,9 @@ ZH: dict[str, str] = {
     "计算；仍请尽快办理签注，之后由单位办理积分续办。",
     "note.expiry_estimated": "尚未登记新的居住证有效期：到期日 {expires}是按上次到期日加一年"
     "估算的，以上日期随之推算；请把新证的有效期告知单位人事（或在控制台登记），日期将随之更新。",
+    "note.hr.expiry_estimated": "{people}：尚未登记新的居住证有效期，到期日是按上次到期日"
+    "加一年估算的，以上日期随之推算。请在名单的居住证到期日一栏填写新证的有效期（或在控制台"
+    "登记），日期将随之更新。",
     "critical.section": "关键日期",
     "critical.head": "{label}：{date}",
     "critical.left": "还有 {n} 天",
