@@ -207,8 +207,8 @@ def digest_letter(
         _who(i.reminder.plan.person, lang)
         for part in envelope.sections
         for i in (*part.items, *part.unreachable)
-        if i.reminder.plan.expiry_estimated
-    )
+        if isinstance(i.reminder.plan, PersonPlan) and i.reminder.plan.expiry_estimated
+    )  # (a document's plan has its own expiry, never estimated)
     if guessed:
         notes.append(
             say(lang, "note.hr.expiry_estimated", people=say(lang, "p.list").join(guessed))
