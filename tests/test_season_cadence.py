@@ -234,6 +234,24 @@ def test_next_year_goes_on_from_an_estimated_expiry_until_the_new_one_is_recorde
     assert all(estimate not in m.body for m in later)
 
 
+def test_a_cycle_finished_after_its_expiry_asks_hr_for_the_new_one_once(
+    tmp_path: Path, smtp: tuple[Sink, int]
+) -> None:
+    """Approved after the expiry passed: the next cycle's expiry is an estimate by the time the
+    cycle is told finished. HR's line asks for the new expiry; the digest's note on estimates
+    does not ask again in the same message."""
+    sink, port = smtp
+    path = config(tmp_path, port, ["1001,张三,研发部,2026-12-20,,是,zhang@example.com"])
+    done = {
+        "2026-12-16": [["1001", "submitted", "--on", "2026-12-15"]],
+        "2026-12-24": [["1001", "approved", "--on", "2026-12-23"]],
+    }
+    hr = season(sink, path, "2026-12-14", "2027-01-15", done)[HR]
+    said = [m.body for m in hr if "本年度续办已完成，尚未登记新的居住证有效期" in m.body]
+    assert len(said) == 1, [m.body for m in hr]
+    assert "加一年估算" not in said[0]
+
+
 def test_hr_is_told_an_expiry_is_estimated_and_where_the_new_one_goes(
     tmp_path: Path, smtp: tuple[Sink, int]
 ) -> None:

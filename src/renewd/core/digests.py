@@ -203,12 +203,15 @@ def digest_letter(
     )
     if years:
         notes.append(say(lang, "note.provisional", years=years_text(years, lang)))
+    told = [i for part in envelope.sections for i in (*part.items, *part.unreachable)]
+    asked = {i.reminder.plan.person.id for i in told if isinstance(i.reminder, CycleDone)}
     guessed = dict.fromkeys(  # nobody recorded their new expiry: HR is who updates the roster
         _who(i.reminder.plan.person, lang)
-        for part in envelope.sections
-        for i in (*part.items, *part.unreachable)
-        if isinstance(i.reminder.plan, PersonPlan) and i.reminder.plan.expiry_estimated
-    )  # (a document's plan has its own expiry, never estimated)
+        for i in told
+        if isinstance(i.reminder.plan, PersonPlan)  # a document's expiry is never estimated
+        and i.reminder.plan.expiry_estimated
+        and i.reminder.plan.person.id not in asked  # its closing line asks for it already
+    )
     if guessed:
         notes.append(
             say(lang, "note.hr.expiry_estimated", people=say(lang, "p.list").join(guessed))
