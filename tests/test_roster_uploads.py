@@ -91,11 +91,20 @@ def test_an_upload_not_confirmed_within_an_hour_is_gone(server: Server, clock: C
     assert "upload it again" in late.text or "重新上传" in late.text
 
 
-def test_a_check_with_problems_keeps_no_file(server: Server) -> None:
+def test_a_refused_check_keeps_no_file(server: Server) -> None:
     web = sign_in(server, "admin")
-    bad = upload(web, server, ROSTER + "E009,,研发部,not a date,\n")
+    header = ROSTER.splitlines(keepends=True)[0]
+    bad = upload(web, server, header + "E009,,研发部,not a date,\n")  # not one good row
     assert 'class="problems"' in bad.text
+    assert 'id="swap"' not in bad.text
     assert stored(server) == []
+
+
+def test_a_check_holding_rows_back_keeps_its_file_for_the_confirmation(server: Server) -> None:
+    web = sign_in(server, "admin")
+    held = upload(web, server, ROSTER + "E009,,研发部,not a date,\n")
+    assert 'id="held"' in held.text
+    assert [p.stem for p in stored(server)] == [upload_id(held.text)]
 
 
 def test_uploads_left_by_a_run_that_ended_are_deleted_at_start(config: Path, clock: Clock) -> None:
