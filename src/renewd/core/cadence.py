@@ -12,7 +12,7 @@ open. Pure: dates and plans in, dates and answers out.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 
 from renewd.core.model import Milestone, MilestoneKind, PersonPlan, Status
 from renewd.core.reminders import Kind, ReminderKey
@@ -88,6 +88,25 @@ def step_fire_dates(
         if sent > until:
             return  # moved days never go backwards: the later repeats are later still
         yield sent, -late
+
+
+def moved(
+    plain: ReminderKey,
+    due: dt.date,
+    fire: dt.date,
+    issued: Container[ReminderKey],
+    dues: Mapping[ReminderKey, dt.date] | None,
+    since: dt.date | None,
+) -> bool:
+    """Whether a step's reminder, its plain key `plain` issued already, is due again under a
+    dated key (`leads.dated_lead`): that lead was issued for another due date (an earlier
+    step recorded late moved the chain) and its fire date for `due` came after `since`, the
+    pass day before today (a fire date that passed before the move was known stays passed).
+    A key issued before the due dates were recorded (`dues` has none) never is."""
+    if dues is None or plain not in issued:
+        return False
+    old = dues.get(plain)
+    return old is not None and old != due and (since is None or fire > since)
 
 
 def latest_fire(fires: Iterable[tuple[dt.date, int]]) -> tuple[dt.date, int] | None:

@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Container, Iterable, Mapping
+from dataclasses import replace
 from itertools import chain
 
-from renewd.core.cadence import first_overdue, latest_fire, step_fire_dates, summary_week
+from renewd.core.cadence import first_overdue, latest_fire, moved, step_fire_dates, summary_week
 from renewd.core.chain import ChainStep
 from renewd.core.documents import DocumentPlan
 from renewd.core.model import Status
@@ -130,10 +131,13 @@ def step_reminders(
     first: bool,
     history: PassHistory,
     waits_for: str | None = None,
+    dues: Mapping[ReminderKey, dt.date] | None = None,
 ) -> list[DocumentReminder]:
     """The document's step reminders due on `today` that `issued` does not hold; none for the
-    step `waits_for` (one that needs another document renewed first: `needs_other`)."""
+    step `waits_for` (one that needs another document renewed first: `needs_other`). `dues`: as
+    for `schedule.due_reminders` (a step whose due date moved is reminded on its new dates)."""
     out: list[DocumentReminder] = []
+    since = history.before(today)
     done = renewed(doc)
     for step, own in zip(doc.plan.steps, doc.pack.steps, strict=True):
         if step.done or (done and own.type is not StepType.ACT) or step.kind == waits_for:
@@ -165,6 +169,8 @@ def step_reminders(
                 rules.overdue_weekly_after_days,
             )
             reminder = DocumentReminder(doc, step, lead, day, bool(missed), first, missed, news)
+        if moved(reminder.key, step.due, day, issued, dues, since):
+            reminder = replace(reminder, moved=True)
         if reminder.key not in issued:
             out.append(reminder)
     return out
@@ -188,9 +194,11 @@ def due_document_reminders(
     *,
     known: Container[str] | None = None,
     history: PassHistory | None = None,
+    dues: Mapping[ReminderKey, dt.date] | None = None,
 ) -> list[Reminder]:
     """`schedule.due_reminders` for the documents: what to issue on `today` (module docstring).
-    `known`: the people renewd has written to (None: everyone); `history`: when passes ran."""
+    `known`: the people renewd has written to (None: everyone); `history`: when passes ran;
+    `dues`: the due date each issued step key was issued for."""
     out: list[Reminder] = []
     history = history or PassHistory()
     weekday = rules.summary_weekday
@@ -200,7 +208,7 @@ def due_document_reminders(
     for doc in documents:
         first = known is not None and doc.person.id not in known
         waits = needs_other(doc, held)
-        steps = step_reminders(doc, today, rules, issued, move, first, history, waits)
+        steps = step_reminders(doc, today, rules, issued, move, first, history, waits, dues)
         out += steps
         alerts: list[DocumentAlert] = []
         status = DocumentAlert(doc, DocAlert.FIRST_CONTACT, today, first=True)

@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from renewd.core import critical
 from renewd.core.cadence import (
     is_news,
     latest_fire,
+    moved,
     step_fire_dates,
     still_open,
     summary_week,
@@ -96,6 +97,10 @@ class PassHistory:
     @property
     def first(self) -> dt.date | None:
         return min(self.days) if self.days else None
+
+    def before(self, today: dt.date) -> dt.date | None:
+        """The last pass day before `today`, if any."""
+        return max((d for d in self.days if d < today), default=None)
 
     def missed(self, day: dt.date, today: dt.date) -> tuple[dt.date, ...]:
         """The days renewd was not running in the stretch that holds `day` (before `today`);
@@ -226,13 +231,17 @@ def due_reminders(
     *,
     known: Container[str] | None = None,
     history: PassHistory | None = None,
+    dues: Mapping[ReminderKey, dt.date] | None = None,
 ) -> list[Reminder]:
     """The reminders and alerts to issue on `today` that `issued` does not hold yet.
 
     `known` holds the people renewd has written to before (None: everyone is known); the others
-    get first-contact reminders. `history` says when passes ran (None: no lateness is known)."""
+    get first-contact reminders. `history` says when passes ran (None: no lateness is known).
+    `dues`: the due date each issued step key was issued for; a step whose due date moved since
+    is reminded again on its new dates (`cadence.moved`)."""
     out: list[Reminder] = []
     history = history or PassHistory()
+    since = history.before(today)
     weekday = rules.summary_weekday
     summary = None if weekday is None else summary_week(today, weekday, move, history.days)
     for plan in plans:
@@ -277,6 +286,8 @@ def due_reminders(
             reminder = MilestoneReminder(
                 plan, milestone, lead, day, bool(missed), first, missed, news=news
             )
+            if moved(reminder.key, milestone.due, day, issued, dues, since):
+                reminder = replace(reminder, moved=True)
             if reminder.key not in issued:
                 out.append(reminder)
         if first:  # the status message itself, even when only HR's steps are due

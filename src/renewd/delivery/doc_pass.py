@@ -6,7 +6,7 @@ and whoever holds a document is on the roster for the pass (never "left the rost
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 
 from renewd.core.doc_schedule import due_document_reminders
 from renewd.core.documents import DocumentPlan
@@ -23,12 +23,14 @@ def document_reminders(
     move: Callable[[dt.date], dt.date] | None,
     known: Container[str] | None,
     history: PassHistory,
+    dues: Mapping[ReminderKey, dt.date] | None = None,
 ) -> list[Reminder]:
-    """The documents' reminders due on `today` (none without documents)."""
+    """The documents' reminders due on `today` (none without documents); `dues`: the due date
+    each issued step key was issued for (a step whose date moved is reminded on its new dates)."""
     if not documents:
         return []
     return due_document_reminders(
-        documents, today, rules, issued, move, known=known, history=history
+        documents, today, rules, issued, move, known=known, history=history, dues=dues
     )
 
 

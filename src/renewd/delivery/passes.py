@@ -189,7 +189,7 @@ class Delivery:
         reminders: list[Reminder] = []
         if issue:
             since = today - dt.timedelta(days=800)  # cycles older than two years cannot be due
-            issued = self.issued(since)
+            issued, dues = self.issued(since), self.log.dues(since)
             reminders = due_reminders(
                 plans,
                 today,
@@ -198,9 +198,10 @@ class Delivery:
                 self.move,
                 known=known,
                 history=history,
+                dues=dues,
             )
             reminders += document_reminders(
-                documents, today, self.rules, issued, self.move, known, history
+                documents, today, self.rules, issued, self.move, known, history, dues
             )
         told = RosterNotes(self.db, self.settings, self.channels, notices or {})
         mail = CalendarMail(self.db, self.settings, self.channels, plans, today, calendar_warning)
