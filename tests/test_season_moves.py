@@ -76,3 +76,41 @@ def test_a_document_step_moved_by_a_late_record_is_reminded_on_its_new_due_day(
     assert sum(s == "Holder signs (due today)" for _, s in said) == 2  # old day, new day
     assert next(d for d, s in said if "overdue" in s) == "2027-03-19"
     assert len({d for d, _ in said}) == len(said)
+
+
+def overdue_lines(body: str, who: str) -> list[str]:
+    return [x for x in body.splitlines() if x.startswith(f"- {who}") and "已逾期" in x]
+
+
+def test_a_readers_weekly_overdue_repeats_come_together_in_one_message(
+    tmp_path: Path, smtp: tuple[Sink, int]
+) -> None:
+    sink, port = smtp
+    # HR never acts. 张三's 续办申请 (due 01-07) and submission (due 01-11) are overdue, and
+    # so are John's work-permit filing and residence-permit letter, both HR's: each weekly
+    # repeat of one of them brings the other's, on one day a week, each step still listed.
+    header = "工号,姓名,部门,居住证到期日,变更事项,积分,邮箱,证件类型,语言\n"
+    rows = (
+        f"2001,John Smith,研发部,2027-04-20,,,{JOHN},{WORK},en",
+        f"2001,John Smith,研发部,2027-04-02,,,{JOHN},foreign-residence-permit,en",
+        "1001,张三,研发部,2027-01-20,,是,zhang@example.com,,",
+    )
+    path = config(tmp_path, port, [], "workdays_only = true")
+    (tmp_path / "people.csv").write_text(header + "".join(r + "\n" for r in rows), "utf-8")
+    done = {"2027-01-04": [["1001", "permit", "--on", "2027-01-04"]]}
+    inbox = season(sink, path, "2027-01-04", "2027-03-18", done)[HR]
+    late = [m for m in inbox if m.day.isoformat() >= "2027-02-24"]  # all weekly by then
+    zhang = [overdue_lines(m.body, "张三（1001）") for m in late]
+    zhang_days = [m.day for m, lines in zip(late, zhang, strict=True) if lines]
+    assert all(len(lines) == 2 for lines in zhang if lines)  # both steps, each listed
+    assert {day.weekday() for day in zhang_days} == {2}  # one day a week: Wednesdays
+    assert len(zhang_days) == 4
+    # John's filing (weekly from 03-03) and letter (due 02-24), until the filing's cut-off.
+    john = [
+        (m.day, overdue_lines(m.body, "John Smith（2001）"))
+        for m in late
+        if "2027-03-03" <= m.day.isoformat() <= "2027-03-17"
+    ]
+    said = [(day, lines) for day, lines in john if lines]
+    assert all(len(lines) == 2 for _, lines in said)  # not Tuesdays one, Wednesdays the other
+    assert [day.weekday() for day, _ in said] == [2, 2, 2]

@@ -30,9 +30,11 @@ from dataclasses import dataclass, replace
 
 from renewd.core import critical
 from renewd.core.cadence import (
+    WEEK,
     is_news,
     latest_fire,
     moved,
+    next_weekly,
     step_fire_dates,
     still_open,
     summary_week,
@@ -232,16 +234,20 @@ def due_reminders(
     known: Container[str] | None = None,
     history: PassHistory | None = None,
     dues: Mapping[ReminderKey, dt.date] | None = None,
+    ahead: list[Reminder] | None = None,
 ) -> list[Reminder]:
     """The reminders and alerts to issue on `today` that `issued` does not hold yet.
 
     `known` holds the people renewd has written to before (None: everyone is known); the others
     get first-contact reminders. `history` says when passes ran (None: no lateness is known).
     `dues`: the due date each issued step key was issued for; a step whose due date moved since
-    is reminded again on its new dates (`cadence.moved`)."""
+    is reminded again on its new dates (`cadence.moved`). `ahead`, if given, gets each open
+    step's next weekly overdue repeat within the week when nothing of it is due today (for
+    `cadence.together`)."""
     out: list[Reminder] = []
     history = history or PassHistory()
     since = history.before(today)
+    horizon = today + dt.timedelta(days=WEEK - 1)
     weekday = rules.summary_weekday
     summary = None if weekday is None else summary_week(today, weekday, move, history.days)
     for plan in plans:
@@ -290,6 +296,19 @@ def due_reminders(
                 reminder = replace(reminder, moved=True)
             if reminder.key not in issued:
                 out.append(reminder)
+                continue
+            fires = fire_dates(milestone, plan.cycle, rules, person, horizon, move)
+            nxt = (
+                None
+                if ahead is None
+                else next_weekly(fires, today, rules.overdue_weekly_after_days)
+            )
+            if ahead is not None and nxt is not None:
+                pull = MilestoneReminder(plan, milestone, nxt[1], today, False, first, news=False)
+                if moved(pull.key, milestone.due, nxt[0], issued, dues, since):
+                    pull = replace(pull, moved=True)
+                if pull.key not in issued:
+                    ahead.append(pull)
         if first:  # the status message itself, even when only HR's steps are due
             notice = FirstContact(plan, today)
             if notice.key not in issued:
