@@ -98,8 +98,12 @@ def renewed(doc: DocumentPlan) -> bool:
     return any(s.done for s, p in zip(doc.plan.steps, doc.pack.steps, strict=True) if p.completes)
 
 
-def leads(step: PackStep, person: str, rules: LeadRules) -> tuple[int, ...]:
-    """An act's lead days (`[notify] lead_days`, per person first); a wait or heads-up: its day."""
+def leads(pack: str, step: PackStep, person: str, rules: LeadRules) -> tuple[int, ...]:
+    """The step's own lead days (`[notify.lead_days_by_kind]`: "<pack>/<step>" or its kind);
+    else an act's (`[notify] lead_days`, per person first); a wait or heads-up: its day."""
+    own = rules.step_leads(pack, step.kind)
+    if own is not None:
+        return own
     if step.type is not StepType.ACT:
         return (0,)
     if rules.by_person and person in rules.by_person:
@@ -115,7 +119,7 @@ def fires(
     end = step.cutoff or doc.plan.cycle + dt.timedelta(days=rules.grace_days)
     out: Iterable[tuple[dt.date, int]] = step_fire_dates(
         step.due,
-        leads(own, doc.person.id, rules),
+        leads(doc.pack.name, own, doc.person.id, rules),
         own.type is not StepType.HEADS_UP,
         end,
         rules.overdue_every_days,

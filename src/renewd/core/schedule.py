@@ -134,6 +134,8 @@ class LeadRules:
     overdue_weekly_after_days: int = 7
     # The escalation channel's weekly summary: the weekday (0 = Monday), None for none.
     summary_weekday: int | None = 0
+    # A document's steps: "<pack>/<step>" or a step's kind (`[notify.lead_days_by_kind]`).
+    by_step: Mapping[str, tuple[int, ...]] | None = None
 
     def leads(self, person: str, kind: MilestoneKind) -> tuple[int, ...]:
         if self.by_kind and kind in self.by_kind:
@@ -143,6 +145,13 @@ class LeadRules:
         if self.by_person and person in self.by_person:
             return self.by_person[person]
         return self.default
+
+    def step_leads(self, pack: str, step: str) -> tuple[int, ...] | None:
+        """A document step's own lead days ("<pack>/<step>", then the step's kind), if set."""
+        for key in (f"{pack}/{step}", step):
+            if self.by_step and key in self.by_step:
+                return self.by_step[key]
+        return None
 
 
 def fire_dates(
