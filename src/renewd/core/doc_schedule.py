@@ -192,7 +192,8 @@ def step_reminders(
             )
             reminder = DocumentReminder(doc, step, lead, day, bool(missed), first, missed, news)
         if moved(reminder.key, step.due, day, issued, dues, since):
-            reminder = replace(reminder, moved=True)
+            # Overdue before under its old date: escalated then, not news again.
+            reminder = replace(reminder, moved=True, news=reminder.news and lead >= 0)
         if reminder.key not in issued:
             out.append(reminder)
             continue

@@ -302,7 +302,8 @@ def due_reminders(
                 plan, milestone, lead, day, bool(missed), first, missed, news=news
             )
             if moved(reminder.key, milestone.due, day, issued, dues, since):
-                reminder = replace(reminder, moved=True)
+                # Overdue before under its old date: escalated then, not news again.
+                reminder = replace(reminder, moved=True, news=news and lead >= 0)
             if reminder.key not in issued:
                 out.append(reminder)
                 continue
