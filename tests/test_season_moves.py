@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from netkit import Sink
-from seasonkit import HR, config, season
+from seasonkit import HR, LEAD, config, season
 
 pytestmark = pytest.mark.integration
 
@@ -28,7 +28,8 @@ def test_a_points_step_moved_by_a_late_record_is_reminded_on_its_new_due_day(
     # is recorded on 01-12 (done 01-11): 续办申请 is due 01-14 instead.
     path = config(tmp_path, port, ["1001,张三,研发部,2027-01-20,,是,zhang@example.com"])
     done = {"2027-01-12": [["1001", "permit", "--on", "2027-01-11"]]}
-    inbox = season(sink, path, "2026-12-28", "2027-01-24", done)[HR]
+    inboxes = season(sink, path, "2026-12-28", "2027-01-24", done)
+    inbox = inboxes[HR]
     lines = [(m.day.isoformat(), line) for m in inbox for line in m.body.splitlines()]
     apply = [(day, line) for day, line in lines if "积分“续办申请”，截止" in line]
     old = [day for day, line in apply if "截止 2027-01-07（周四）" in line]
@@ -39,6 +40,10 @@ def test_a_points_step_moved_by_a_late_record_is_reminded_on_its_new_due_day(
     assert sum("截止 2027-01-14（周四），今天截止" in line for _, line in apply) == 1
     assert len(new) == len(set(new))  # once a day at most
     assert all(day >= "2027-01-14" for day in new)
+    # The escalation heard it fall overdue once: under its old date.
+    news = [x for m in inboxes[LEAD] for x in m.body.splitlines() if "积分“续办申请”，截止" in x]
+    assert len(news) == 1
+    assert "截止 2027-01-07" in news[0]
     # The state records the due date each step reminder was issued for.
     conn = sqlite3.connect(tmp_path / "state" / "renewd.sqlite3")
     try:
