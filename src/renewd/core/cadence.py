@@ -112,7 +112,8 @@ def moved(
     """Whether a step's reminder, its plain key `plain` issued already, is due again under a
     dated key (`leads.dated_lead`): that lead was issued for another due date (an earlier
     step recorded late moved the chain) and its fire date for `due` came after `since`, the
-    pass day before today (a fire date that passed before the move was known stays passed).
+    last pass day (a fire date that passed before the move was known stays passed, and a
+    second pass on one day re-sends nothing).
     A key issued before the due dates were recorded (`dues` has none) never is."""
     if dues is None or plain not in issued:
         return False

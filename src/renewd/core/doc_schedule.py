@@ -158,7 +158,7 @@ def step_reminders(
     for `schedule.due_reminders` (a step whose due date moved is reminded on its new dates);
     `ahead`: as for `schedule.due_reminders` (each step's next weekly overdue repeat)."""
     out: list[DocumentReminder] = []
-    since = history.before(today)
+    since = history.last(today)
     horizon = today + dt.timedelta(days=WEEK - 1)
     done = renewed(doc)
     for step, own in zip(doc.plan.steps, doc.pack.steps, strict=True):

@@ -100,9 +100,9 @@ class PassHistory:
     def first(self) -> dt.date | None:
         return min(self.days) if self.days else None
 
-    def before(self, today: dt.date) -> dt.date | None:
-        """The last pass day before `today`, if any."""
-        return max((d for d in self.days if d < today), default=None)
+    def last(self, today: dt.date) -> dt.date | None:
+        """The last pass day up to `today` (`today` itself when a pass ran today already)."""
+        return max((d for d in self.days if d <= today), default=None)
 
     def missed(self, day: dt.date, today: dt.date) -> tuple[dt.date, ...]:
         """The days renewd was not running in the stretch that holds `day` (before `today`);
@@ -255,7 +255,7 @@ def due_reminders(
     `cadence.together`)."""
     out: list[Reminder] = []
     history = history or PassHistory()
-    since = history.before(today)
+    since = history.last(today)
     horizon = today + dt.timedelta(days=WEEK - 1)
     weekday = rules.summary_weekday
     summary = None if weekday is None else summary_week(today, weekday, move, history.days)
