@@ -291,3 +291,27 @@ def test_upgrade_adds_document_progress_without_resending(
     assert main(["plan", "-c", str(old_install), "--json", "--person", "2001"]) == 0
     plan = json.loads(capsys.readouterr().out)
     assert [p["document"] for p in plan["people"]] == ["foreign-work-permit"]
+
+
+def test_upgrade_adds_the_due_dates_and_old_keys_never_move(
+    old_install: Path, smtp: tuple[Sink, int]
+) -> None:
+    """The reminder rows gain the due date they were issued for (a step whose date moves is
+    reminded on its new dates); the rows 0.1.0 wrote have none, so nothing of theirs is ever
+    taken for moved and sent again."""
+    sink, _ = smtp
+    for day in ("2026-12-01", "2026-12-02"):
+        assert main(["notify", "-c", str(old_install), "--due", "--today", day]) == 0
+    assert sink.messages == []
+    conn = sqlite3.connect(old_install.parent / "state" / "renewd.sqlite3")
+    try:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(reminder)")}
+        old = conn.execute("SELECT count(*) FROM reminder WHERE due IS NULL").fetchone()[0]
+        version = conn.execute(
+            "SELECT version FROM schema_version WHERE component = 'delivery'"
+        ).fetchone()[0]
+    finally:
+        conn.close()
+    assert "due" in columns
+    assert old == 7  # the 7 reminders 0.1.0 issued keep no date
+    assert version == len(DELIVERY_SCHEMA)

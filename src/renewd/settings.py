@@ -46,7 +46,7 @@ from renewd.pack_settings import PackOverride, build_packs
 from renewd.policy_settings import PolicySettings
 from renewd.settings_calendar import CalendarSettings
 from renewd.settings_console import ConsoleSettings, is_loopback
-from renewd.settings_notify import NotifySettings
+from renewd.settings_notify import NotifySettings, lead_key_problems
 from renewd.settings_smtp import SmtpSettings, inherit_smtp
 from renewd.settings_state import RosterSettings, StateSettings, shared_roster
 
@@ -330,7 +330,10 @@ def load_settings(path: Path | str) -> Settings:
     # Every entry loads its settings here (the CLI, the daemon, a SIGHUP): from now on no log
     # line shows a secret this configuration holds.
     redaction.register(resolved)
-    resolved.pack_set()  # every pack file valid, every override a figure or step of its pack
+    packs = resolved.pack_set()  # every pack file valid, every override a figure or step of it
+    leads = lead_key_problems(resolved.notify, packs, str(path))
+    if leads:  # a `[notify.lead_days_by_kind]` key that names no step
+        raise ConfigError(f"{path}: invalid configuration", leads)
     routes = resolved.route_problems()
     if routes:
         raise ConfigError("some channels or routes cannot deliver", routes)

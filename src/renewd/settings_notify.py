@@ -4,11 +4,14 @@ long a send may take. Part of `renewd.settings.Settings`."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from renewd.core.errors import Problem
 from renewd.core.model import MilestoneKind
+from renewd.core.pack import Pack
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[Weekday, ...] = (
@@ -28,7 +31,10 @@ class NotifySettings(BaseModel):
     send_at: dt.time = dt.time(9, 30)
     workdays_only: bool = False
     lead_days: tuple[int, ...] = (60, 30, 14, 7, 3, 1, 0)
-    lead_days_by_kind: dict[MilestoneKind, tuple[int, ...]] = Field(default_factory=dict)
+    # Per step: a points step's kind ("permit_renewal"), a document's "<pack>/<step>"
+    # ("foreign-work-permit/extension_filing"), or a pack step's kind for that step in every
+    # pack that has it ("holder_signature"); a points kind always means the points' step.
+    lead_days_by_kind: dict[str, tuple[int, ...]] = Field(default_factory=dict)
     overdue_every_days: int = Field(default=2, ge=1, le=60)
     # Once a step is more than this many days overdue, its repeats come weekly.
     overdue_weekly_after_days: int = Field(default=7, ge=0, le=365)
@@ -63,9 +69,57 @@ class NotifySettings(BaseModel):
             raise ValueError("lead days count days before the due date and cannot be negative")
         return tuple(sorted(set(values), reverse=True))
 
+    @field_validator("lead_days_by_kind")
+    @classmethod
+    def _step_keys(cls, values: dict[str, tuple[int, ...]]) -> dict[str, tuple[int, ...]]:
+        for key, days in values.items():
+            if any(v < 0 for v in days):
+                raise ValueError(f"{key!r}: lead days count days before the due date, not < 0")
+            pack, slash, step = key.partition("/")
+            if slash and not (pack and step and "/" not in step):
+                raise ValueError(f'{key!r}: a document\'s step is written "<pack>/<step>"')
+        return values
+
+    def points_leads(self) -> dict[MilestoneKind, tuple[int, ...]]:
+        """`lead_days_by_kind` of the points' steps."""
+        return {MilestoneKind(k): v for k, v in self.lead_days_by_kind.items() if k in POINTS}
+
+    def step_leads(self) -> dict[str, tuple[int, ...]]:
+        """`lead_days_by_kind` of the documents' steps: "<pack>/<step>" or a step's kind."""
+        return {k: v for k, v in self.lead_days_by_kind.items() if k not in POINTS}
+
     @field_validator("critical_lead_days")
     @classmethod
     def _within_a_year(cls, values: tuple[int, ...]) -> tuple[int, ...]:
         if any(not 0 <= v <= 365 for v in values):
             raise ValueError("critical lead days count days before the date: 0 to 365")
         return tuple(sorted(set(values), reverse=True))
+
+
+POINTS = frozenset(kind.value for kind in MilestoneKind)
+
+
+def lead_key_problems(
+    notify: NotifySettings, packs: Mapping[str, Pack], file: str
+) -> list[Problem]:
+    """Each `[notify.lead_days_by_kind]` key that names no step: not a points step, and no
+    pack's step as "<pack>/<step>" or as a step's kind (the config is refused, naming it)."""
+    problems: list[Problem] = []
+    for key in notify.step_leads():
+        pack, slash, step = key.partition("/")
+        if slash and pack not in packs:
+            why = f"no policy pack {pack!r} (packs: {', '.join(sorted(packs))})"
+        elif slash and all(s.kind != step for s in packs[pack].steps):
+            steps = ", ".join(s.kind for s in packs[pack].steps)
+            why = f"pack {pack!r} has no step {step!r} (its steps: {steps})"
+        elif not slash and all(s.kind != key for p in packs.values() for s in p.steps):
+            why = (
+                "names no step: a points step (permit_renewal, ...), a document's"
+                ' "<pack>/<step>" (e.g. "foreign-work-permit/extension_filing") or a pack'
+                " step's kind"
+            )
+        else:
+            continue
+        field = f"notify.lead_days_by_kind.{key}"
+        problems.append(Problem(file=file, field=field, message=why, value=key))
+    return problems

@@ -4,6 +4,10 @@ open. Pure: dates and plans in, dates and answers out.
 
 - Overdue repeats come every `overdue_every_days` while the step is at most
   `overdue_weekly_after_days` overdue, then weekly (`overdue_days`).
+- A person's steps of one owner (read by the same people) overdue for over a week are repeated
+  together (`together`): when one of them is repeated, the others' next weekly repeats (due
+  within the week) come with it, so two steps due a day apart are said in one message a week,
+  not on alternate days.
 - The escalation channel hears a step's *first* overdue reminder only (`is_news`): later repeats
   go to the people who act on the step, and what is still open comes back in the weekly summary
   (`summary_week`, `still_open`) instead of a daily copy.
@@ -12,10 +16,17 @@ open. Pure: dates and plans in, dates and answers out.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 
 from renewd.core.model import Milestone, MilestoneKind, PersonPlan, Status
-from renewd.core.reminders import Kind, ReminderKey
+from renewd.core.policy import Owner, Owners
+from renewd.core.reminders import (
+    DocumentReminder,
+    Kind,
+    MilestoneReminder,
+    Reminder,
+    ReminderKey,
+)
 
 Move = Callable[[dt.date], dt.date]
 
@@ -88,6 +99,71 @@ def step_fire_dates(
         if sent > until:
             return  # moved days never go backwards: the later repeats are later still
         yield sent, -late
+
+
+def moved(
+    plain: ReminderKey,
+    due: dt.date,
+    fire: dt.date,
+    issued: Container[ReminderKey],
+    dues: Mapping[ReminderKey, dt.date] | None,
+    since: dt.date | None,
+) -> bool:
+    """Whether a step's reminder, its plain key `plain` issued already, is due again under a
+    dated key (`leads.dated_lead`): that lead was issued for another due date (an earlier
+    step recorded late moved the chain) and its fire date for `due` came after `since`, the
+    last pass day (a fire date that passed before the move was known stays passed, and a
+    second pass on one day re-sends nothing).
+    A key issued before the due dates were recorded (`dues` has none) never is."""
+    if dues is None or plain not in issued:
+        return False
+    old = dues.get(plain)
+    return old is not None and old != due and (since is None or fire > since)
+
+
+WEEK = 7
+
+
+def next_weekly(
+    fires: Iterable[tuple[dt.date, int]], today: dt.date, weekly_after: int
+) -> tuple[dt.date, int] | None:
+    """The earliest of `fires` (up to the week after `today`) after `today` that is a weekly
+    overdue repeat (more than `weekly_after` days late): what `together` may bring forward."""
+    ahead = [(day, lead) for day, lead in fires if day > today and -lead > weekly_after]
+    return min(ahead, default=None)
+
+
+def together(
+    reminders: Iterable[Reminder], ahead: Iterable[Reminder], weekly_after: int, owners: Owners
+) -> list[Reminder]:
+    """Of `ahead` (each open step's next weekly overdue repeat within the week, not due today:
+    `schedule.due_reminders`' and `doc_schedule.due_document_reminders`' `ahead`), the ones to
+    issue today beside `reminders`: those of a person and owner (`owners`: the points'; a
+    document's step names its own) one of whose weekly repeats goes out today. A reader's
+    weekly repeats come in one message, on the earliest step's day; each keeps its own key, so
+    it is not said again on its own day."""
+    weekly: set[tuple[str, Owner]] = set()
+    told: set[tuple[str, Kind]] = set()
+    for r in reminders:
+        if isinstance(r, MilestoneReminder | DocumentReminder):
+            told.add((r.plan.person.id, r.kind))
+            quiet = isinstance(r, MilestoneReminder) and r.quiet
+            if -r.days_before > weekly_after and not quiet:
+                weekly.add((r.plan.person.id, _owner(r, owners)))
+    out: list[Reminder] = []
+    for r in ahead:
+        if isinstance(r, MilestoneReminder | DocumentReminder):
+            person = r.plan.person.id
+            if (person, _owner(r, owners)) in weekly and (person, r.kind) not in told:
+                out.append(r)
+                told.add((person, r.kind))
+    return out
+
+
+def _owner(reminder: MilestoneReminder | DocumentReminder, owners: Owners) -> Owner:
+    if isinstance(reminder, MilestoneReminder):
+        return owners.of(reminder.kind)
+    return reminder.plan.pack.step(reminder.step.kind).owner
 
 
 def latest_fire(fires: Iterable[tuple[dt.date, int]]) -> tuple[dt.date, int] | None:

@@ -29,9 +29,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Container, Iterable, Mapping
+from dataclasses import replace
 from itertools import chain
 
-from renewd.core.cadence import first_overdue, latest_fire, step_fire_dates, summary_week
+from renewd.core.cadence import (
+    WEEK,
+    first_overdue,
+    latest_fire,
+    moved,
+    next_weekly,
+    step_fire_dates,
+    summary_week,
+)
 from renewd.core.chain import ChainStep
 from renewd.core.documents import DocumentPlan
 from renewd.core.model import Status
@@ -89,8 +98,12 @@ def renewed(doc: DocumentPlan) -> bool:
     return any(s.done for s, p in zip(doc.plan.steps, doc.pack.steps, strict=True) if p.completes)
 
 
-def leads(step: PackStep, person: str, rules: LeadRules) -> tuple[int, ...]:
-    """An act's lead days (`[notify] lead_days`, per person first); a wait or heads-up: its day."""
+def leads(pack: str, step: PackStep, person: str, rules: LeadRules) -> tuple[int, ...]:
+    """The step's own lead days (`[notify.lead_days_by_kind]`: "<pack>/<step>" or its kind);
+    else an act's (`[notify] lead_days`, per person first); a wait or heads-up: its day."""
+    own = rules.step_leads(pack, step.kind)
+    if own is not None:
+        return own
     if step.type is not StepType.ACT:
         return (0,)
     if rules.by_person and person in rules.by_person:
@@ -98,27 +111,34 @@ def leads(step: PackStep, person: str, rules: LeadRules) -> tuple[int, ...]:
     return rules.default
 
 
-def latest(
-    doc: DocumentPlan, step: ChainStep, rules: LeadRules, today: dt.date, move: Move | None
-) -> tuple[dt.date, int] | None:
-    """The (fire date, lead) of the step's latest reminder due on or before `today`."""
+def fires(
+    doc: DocumentPlan, step: ChainStep, rules: LeadRules, until: dt.date, move: Move | None
+) -> Iterable[tuple[dt.date, int]]:
+    """Every (fire date, lead) of the step up to `until`."""
     own = doc.pack.step(step.kind)
     end = step.cutoff or doc.plan.cycle + dt.timedelta(days=rules.grace_days)
-    fires = step_fire_dates(
+    out: Iterable[tuple[dt.date, int]] = step_fire_dates(
         step.due,
-        leads(own, doc.person.id, rules),
+        leads(doc.pack.name, own, doc.person.id, rules),
         own.type is not StepType.HEADS_UP,
         end,
         rules.overdue_every_days,
         rules.overdue_weekly_after_days,
-        today,
+        until,
         move,
     )
     last = step.last_day
-    if own.type is StepType.ACT and last is not None and step.due < last <= today:
+    if own.type is StepType.ACT and last is not None and step.due < last <= until:
         # The last working day the office takes it: said that day, whatever the cadence says.
-        fires = chain(fires, [(last, -(last - step.due).days)])
-    return latest_fire(fires)
+        out = chain(out, [(last, -(last - step.due).days)])
+    return out
+
+
+def latest(
+    doc: DocumentPlan, step: ChainStep, rules: LeadRules, today: dt.date, move: Move | None
+) -> tuple[dt.date, int] | None:
+    """The (fire date, lead) of the step's latest reminder due on or before `today`."""
+    return latest_fire(fires(doc, step, rules, today, move))
 
 
 def step_reminders(
@@ -130,10 +150,16 @@ def step_reminders(
     first: bool,
     history: PassHistory,
     waits_for: str | None = None,
+    dues: Mapping[ReminderKey, dt.date] | None = None,
+    ahead: list[Reminder] | None = None,
 ) -> list[DocumentReminder]:
     """The document's step reminders due on `today` that `issued` does not hold; none for the
-    step `waits_for` (one that needs another document renewed first: `needs_other`)."""
+    step `waits_for` (one that needs another document renewed first: `needs_other`). `dues`: as
+    for `schedule.due_reminders` (a step whose due date moved is reminded on its new dates);
+    `ahead`: as for `schedule.due_reminders` (each step's next weekly overdue repeat)."""
     out: list[DocumentReminder] = []
+    since = history.last(today)
+    horizon = today + dt.timedelta(days=WEEK - 1)
     done = renewed(doc)
     for step, own in zip(doc.plan.steps, doc.pack.steps, strict=True):
         if step.done or (done and own.type is not StepType.ACT) or step.kind == waits_for:
@@ -165,8 +191,24 @@ def step_reminders(
                 rules.overdue_weekly_after_days,
             )
             reminder = DocumentReminder(doc, step, lead, day, bool(missed), first, missed, news)
+        if moved(reminder.key, step.due, day, issued, dues, since):
+            # Overdue before under its old date: escalated then, not news again.
+            reminder = replace(reminder, moved=True, news=reminder.news and lead >= 0)
         if reminder.key not in issued:
             out.append(reminder)
+            continue
+        weekly = rules.overdue_weekly_after_days
+        nxt = (
+            None
+            if ahead is None
+            else next_weekly(fires(doc, step, rules, horizon, move), today, weekly)
+        )
+        if ahead is not None and nxt is not None:
+            pull = DocumentReminder(doc, step, nxt[1], today, False, first, news=False)
+            if moved(pull.key, step.due, nxt[0], issued, dues, since):
+                pull = replace(pull, moved=True)
+            if pull.key not in issued:
+                ahead.append(pull)
     return out
 
 
@@ -188,9 +230,13 @@ def due_document_reminders(
     *,
     known: Container[str] | None = None,
     history: PassHistory | None = None,
+    dues: Mapping[ReminderKey, dt.date] | None = None,
+    ahead: list[Reminder] | None = None,
 ) -> list[Reminder]:
     """`schedule.due_reminders` for the documents: what to issue on `today` (module docstring).
-    `known`: the people renewd has written to (None: everyone); `history`: when passes ran."""
+    `known`: the people renewd has written to (None: everyone); `history`: when passes ran;
+    `dues`: the due date each issued step key was issued for; `ahead`: as for
+    `schedule.due_reminders`."""
     out: list[Reminder] = []
     history = history or PassHistory()
     weekday = rules.summary_weekday
@@ -200,7 +246,7 @@ def due_document_reminders(
     for doc in documents:
         first = known is not None and doc.person.id not in known
         waits = needs_other(doc, held)
-        steps = step_reminders(doc, today, rules, issued, move, first, history, waits)
+        steps = step_reminders(doc, today, rules, issued, move, first, history, waits, dues, ahead)
         out += steps
         alerts: list[DocumentAlert] = []
         status = DocumentAlert(doc, DocAlert.FIRST_CONTACT, today, first=True)

@@ -32,6 +32,7 @@ from enum import StrEnum
 
 from renewd.core.chain import ChainStep
 from renewd.core.documents import DocumentPlan
+from renewd.core.leads import dated_lead
 from renewd.core.model import CriticalDate, Milestone, MilestoneKind, PersonPlan
 from renewd.core.pack import StepType
 
@@ -136,6 +137,7 @@ class MilestoneReminder:
     # Stood in for by a first contact the day before (it would only repeat it): issued under
     # its key so it never goes out, late or not, and sent to nobody.
     quiet: bool = False
+    moved: bool = False  # its lead was issued under an earlier due date: keyed `dated_lead`
 
     @property
     def kind(self) -> MilestoneKind:
@@ -151,7 +153,8 @@ class MilestoneReminder:
 
     @property
     def key(self) -> ReminderKey:
-        return ReminderKey(self.plan.person.id, self.plan.cycle, self.kind, self.days_before)
+        lead = dated_lead(self.due, self.days_before) if self.moved else self.days_before
+        return ReminderKey(self.plan.person.id, self.plan.cycle, self.kind, lead)
 
     @property
     def escalate(self) -> bool:
@@ -262,6 +265,7 @@ class DocumentReminder:
     first: bool = False
     missed: tuple[dt.date, ...] = ()
     news: bool = True
+    moved: bool = False  # as `MilestoneReminder.moved`
 
     @property
     def kind(self) -> DocKind:
@@ -282,7 +286,8 @@ class DocumentReminder:
 
     @property
     def key(self) -> ReminderKey:
-        return ReminderKey(self.plan.person.id, self.plan.cycle, self.kind, self.days_before)
+        lead = dated_lead(self.due, self.days_before) if self.moved else self.days_before
+        return ReminderKey(self.plan.person.id, self.plan.cycle, self.kind, lead)
 
     @property
     def escalate(self) -> bool:

@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 
+from renewd.core.leads import days_before
 from renewd.core.model import MilestoneKind
 from renewd.core.reminders import DocKind, ReminderKey
 
@@ -28,6 +29,7 @@ Gist = frozenset[tuple[str, dt.date, str, Phase]]
 
 
 def phase(lead: int) -> Phase:
+    lead = days_before(lead)  # a moved step's dated key says where it stands too
     if lead > 0:
         return Phase.AHEAD
     return Phase.DUE_DAY if lead == 0 else Phase.OVERDUE

@@ -26,12 +26,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from renewd.core import critical
 from renewd.core.cadence import (
+    WEEK,
     is_news,
     latest_fire,
+    moved,
+    next_weekly,
     step_fire_dates,
     still_open,
     summary_week,
@@ -97,6 +100,10 @@ class PassHistory:
     def first(self) -> dt.date | None:
         return min(self.days) if self.days else None
 
+    def last(self, today: dt.date) -> dt.date | None:
+        """The last pass day up to `today` (`today` itself when a pass ran today already)."""
+        return max((d for d in self.days if d <= today), default=None)
+
     def missed(self, day: dt.date, today: dt.date) -> tuple[dt.date, ...]:
         """The days renewd was not running in the stretch that holds `day` (before `today`);
         empty if it ran on `day` or `day` is before the first pass (a new install)."""
@@ -127,6 +134,8 @@ class LeadRules:
     overdue_weekly_after_days: int = 7
     # The escalation channel's weekly summary: the weekday (0 = Monday), None for none.
     summary_weekday: int | None = 0
+    # A document's steps: "<pack>/<step>" or a step's kind (`[notify.lead_days_by_kind]`).
+    by_step: Mapping[str, tuple[int, ...]] | None = None
 
     def leads(self, person: str, kind: MilestoneKind) -> tuple[int, ...]:
         if self.by_kind and kind in self.by_kind:
@@ -136,6 +145,13 @@ class LeadRules:
         if self.by_person and person in self.by_person:
             return self.by_person[person]
         return self.default
+
+    def step_leads(self, pack: str, step: str) -> tuple[int, ...] | None:
+        """A document step's own lead days ("<pack>/<step>", then the step's kind), if set."""
+        for key in (f"{pack}/{step}", step):
+            if self.by_step and key in self.by_step:
+                return self.by_step[key]
+        return None
 
 
 def fire_dates(
@@ -226,13 +242,21 @@ def due_reminders(
     *,
     known: Container[str] | None = None,
     history: PassHistory | None = None,
+    dues: Mapping[ReminderKey, dt.date] | None = None,
+    ahead: list[Reminder] | None = None,
 ) -> list[Reminder]:
     """The reminders and alerts to issue on `today` that `issued` does not hold yet.
 
     `known` holds the people renewd has written to before (None: everyone is known); the others
-    get first-contact reminders. `history` says when passes ran (None: no lateness is known)."""
+    get first-contact reminders. `history` says when passes ran (None: no lateness is known).
+    `dues`: the due date each issued step key was issued for; a step whose due date moved since
+    is reminded again on its new dates (`cadence.moved`). `ahead`, if given, gets each open
+    step's next weekly overdue repeat within the week when nothing of it is due today (for
+    `cadence.together`)."""
     out: list[Reminder] = []
     history = history or PassHistory()
+    since = history.last(today)
+    horizon = today + dt.timedelta(days=WEEK - 1)
     weekday = rules.summary_weekday
     summary = None if weekday is None else summary_week(today, weekday, move, history.days)
     for plan in plans:
@@ -277,8 +301,24 @@ def due_reminders(
             reminder = MilestoneReminder(
                 plan, milestone, lead, day, bool(missed), first, missed, news=news
             )
+            if moved(reminder.key, milestone.due, day, issued, dues, since):
+                # Overdue before under its old date: escalated then, not news again.
+                reminder = replace(reminder, moved=True, news=news and lead >= 0)
             if reminder.key not in issued:
                 out.append(reminder)
+                continue
+            fires = fire_dates(milestone, plan.cycle, rules, person, horizon, move)
+            nxt = (
+                None
+                if ahead is None
+                else next_weekly(fires, today, rules.overdue_weekly_after_days)
+            )
+            if ahead is not None and nxt is not None:
+                pull = MilestoneReminder(plan, milestone, nxt[1], today, False, first, news=False)
+                if moved(pull.key, milestone.due, nxt[0], issued, dues, since):
+                    pull = replace(pull, moved=True)
+                if pull.key not in issued:
+                    ahead.append(pull)
         if first:  # the status message itself, even when only HR's steps are due
             notice = FirstContact(plan, today)
             if notice.key not in issued:

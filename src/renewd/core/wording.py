@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
+from renewd.core.leads import days_before
 from renewd.core.model import Lang, MilestoneKind, Status
 from renewd.core.words_en import EN
 from renewd.core.words_zh import ZH
@@ -130,6 +131,7 @@ def day_span(days: Iterable[dt.date], lang: Lang) -> str:
 
 def lead_text(lead: int, lang: Lang) -> str:
     """A reminder's lead for people: "60 days before", "6 days after the due date"."""
+    lead = days_before(lead)  # a moved step's dated key (`leads.dated_lead`)
     if lead > 0:
         return say(lang, "lead.before", n=lead)
     return say(lang, "lead.on") if lead == 0 else say(lang, "lead.after", n=-lead)

@@ -1,21 +1,25 @@
 """The documents other than the points in a delivery pass (issue 22): their reminders are issued
-beside the points' (`renewd.core.doc_schedule`, the same cadence) and routed into the same one
+beside the points' (`renewd.core.doc_schedule`, the same cadence; a person's weekly overdue
+repeats of both said together, `pass_reminders`) and routed into the same one
 message per recipient; a waiting retry of a step done since is cancelled as a points step's is,
 and whoever holds a document is on the roster for the pass (never "left the roster")."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 
+from renewd.core.cadence import together
 from renewd.core.doc_schedule import due_document_reminders
 from renewd.core.documents import DocumentPlan
 from renewd.core.model import MilestoneKind, PersonPlan
+from renewd.core.policy import Owners
 from renewd.core.reminders import DocKind, Kind, Reminder, ReminderKey
-from renewd.core.schedule import LeadRules, PassHistory
+from renewd.core.schedule import LeadRules, PassHistory, due_reminders
 
 
-def document_reminders(
+def pass_reminders(
+    plans: Sequence[PersonPlan],
     documents: Sequence[DocumentPlan],
     today: dt.date,
     rules: LeadRules,
@@ -23,13 +27,32 @@ def document_reminders(
     move: Callable[[dt.date], dt.date] | None,
     known: Container[str] | None,
     history: PassHistory,
+    dues: Mapping[ReminderKey, dt.date] | None = None,
+    owners: Owners | None = None,
 ) -> list[Reminder]:
-    """The documents' reminders due on `today` (none without documents)."""
-    if not documents:
-        return []
-    return due_document_reminders(
-        documents, today, rules, issued, move, known=known, history=history
+    """Everything due on `today`, the points' and the documents' (none without documents),
+    with each person's weekly overdue repeats of one owner (`owners`: `[policy.owners]`)
+    brought together (`cadence.together`). `dues`:
+    the due date each issued step key was issued for (a step whose date moved is reminded on
+    its new dates)."""
+    ahead: list[Reminder] = []  # the weekly repeats a person's others may bring forward
+    out = due_reminders(
+        plans, today, rules, issued, move, known=known, history=history, dues=dues, ahead=ahead
     )
+    if documents:
+        out += due_document_reminders(
+            documents,
+            today,
+            rules,
+            issued,
+            move,
+            known=known,
+            history=history,
+            dues=dues,
+            ahead=ahead,
+        )
+    weekly = rules.overdue_weekly_after_days
+    return out + together(out, ahead, weekly, owners or Owners())
 
 
 def people(plans: Iterable[PersonPlan], documents: Iterable[DocumentPlan]) -> list[str]:

@@ -49,9 +49,9 @@ from renewd.core.model import PersonPlan
 from renewd.core.reminders import DigestKey, MessageKey, Reminder, ReminderKey
 from renewd.core.repeats import pass_day_before
 from renewd.core.routing import rerouted
-from renewd.core.schedule import PassHistory, due_reminders, rest_day
+from renewd.core.schedule import PassHistory, rest_day
 from renewd.delivery.calendar_notes import CalendarMail
-from renewd.delivery.doc_pass import document_reminders, is_step, open_step_keys, people
+from renewd.delivery.doc_pass import is_step, open_step_keys, pass_reminders, people
 from renewd.delivery.holders import Holder, HolderKind, is_gone, this_process
 from renewd.delivery.outbox import Extra, Outbox, build, joined
 from renewd.delivery.roster_notes import RosterNotes
@@ -189,18 +189,18 @@ class Delivery:
         reminders: list[Reminder] = []
         if issue:
             since = today - dt.timedelta(days=800)  # cycles older than two years cannot be due
-            issued = self.issued(since)
-            reminders = due_reminders(
+            issued, dues = self.issued(since), self.log.dues(since)
+            reminders = pass_reminders(
                 plans,
+                documents,
                 today,
                 self.rules,
                 issued,
                 self.move,
-                known=known,
-                history=history,
-            )
-            reminders += document_reminders(
-                documents, today, self.rules, issued, self.move, known, history
+                known,
+                history,
+                dues,
+                self.policy.owners,
             )
         told = RosterNotes(self.db, self.settings, self.channels, notices or {})
         mail = CalendarMail(self.db, self.settings, self.channels, plans, today, calendar_warning)

@@ -16,7 +16,8 @@ def rules_from(notify: NotifySettings, grace_days: int) -> LeadRules:
     escalate = bool(notify.escalate_to)
     return LeadRules(
         default=notify.lead_days,
-        by_kind=notify.lead_days_by_kind,
+        by_kind=notify.points_leads(),
+        by_step=notify.step_leads(),
         by_person=notify.lead_days_by_person,
         overdue_every_days=notify.overdue_every_days,
         overdue_weekly_after_days=notify.overdue_weekly_after_days,

@@ -29,7 +29,14 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
-from renewd.core.reminders import DigestKey, Reminder, ReminderKey, parse_kind
+from renewd.core.reminders import (
+    DigestKey,
+    DocumentReminder,
+    MilestoneReminder,
+    Reminder,
+    ReminderKey,
+    parse_kind,
+)
 from renewd.store.database import Database
 from renewd.store.delivery_rows import (
     DIGEST,
@@ -70,6 +77,22 @@ class DeliveryLog:
             if parsed is not None:
                 keys.add(ReminderKey(person, dt.date.fromisoformat(cycle), parsed, lead))
         return keys
+
+    def dues(self, since: dt.date | None = None) -> dict[ReminderKey, dt.date]:
+        """The due date each step reminder of cycles from `since` on was issued for (rows
+        written before the `due` column have none: they are left out)."""
+        sql = "SELECT person, cycle, kind, lead, due FROM reminder WHERE due IS NOT NULL"
+        args: tuple[str, ...] = ()
+        if since is not None:
+            sql += " AND cycle >= ?"
+            args = (since.isoformat(),)
+        out: dict[ReminderKey, dt.date] = {}
+        for person, cycle, kind, lead, due in self.db.conn.execute(sql, args):
+            parsed = parse_kind(kind)
+            if parsed is not None:
+                key = ReminderKey(person, dt.date.fromisoformat(cycle), parsed, lead)
+                out[key] = dt.date.fromisoformat(due)
+        return out
 
     def counts(self) -> dict[DeliveryStatus, int]:
         """Delivery rows by status, for health and metrics."""
@@ -222,8 +245,8 @@ class DeliveryLog:
                 person, cycle, kind, lead = columns(r.key)
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO reminder"
-                    " (person, cycle, kind, lead, fire_on, issued_on, late, first)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    " (person, cycle, kind, lead, fire_on, issued_on, late, first, due)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         person,
                         cycle.isoformat(),
@@ -233,6 +256,7 @@ class DeliveryLog:
                         today.isoformat(),
                         int(r.late),
                         int(r.first),
+                        step_due(r),
                     ),
                 )
                 if cur.rowcount == 1:  # else another pass issued it first
@@ -335,3 +359,10 @@ class DeliveryLog:
             log.warning("delivery %s was claimed again meanwhile; this outcome is not kept", row.id)
             return False
         return True
+
+
+def step_due(reminder: Reminder) -> str | None:
+    """The due date a step's reminder is issued for (None for alerts and notices)."""
+    if isinstance(reminder, MilestoneReminder | DocumentReminder):
+        return reminder.due.isoformat()
+    return None

@@ -79,4 +79,10 @@ SCHEMA = [
     """
     ALTER TABLE delivery ADD COLUMN mentions TEXT NOT NULL DEFAULT ''
     """,
+    # The due date a step's reminder was issued for: when an earlier step recorded late moves it,
+    # the same lead is due again on the new date (`renewd.core.cadence.moved`). Rows of earlier
+    # releases have none and are never sent again.
+    """
+    ALTER TABLE reminder ADD COLUMN due TEXT
+    """,
 ]
