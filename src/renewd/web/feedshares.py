@@ -10,7 +10,7 @@ window that leaves some of them out.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,8 +65,9 @@ def done_plan(
     return Done(plan, stamps, *upto(dt.date.max, False), last, every, cut)
 
 
-def still(entry: Done | None, plan: AnyPlan, feeds_of: dict[str, list[tuple[str, Window]]]) -> bool:
-    """Whether `entry` stands for `plan` in this refresh: the same plan, the same windows."""
+def still(entry: Done | None, plan: AnyPlan, feeds: Iterable[tuple[str, Window]]) -> bool:
+    """Whether `entry` stands for `plan` in this refresh: the same plan, the same windows (`feeds`:
+    the HR feeds that hold its person, with their windows; his own feed's window holds all)."""
     if entry is None or not (entry.plan is plan or entry.plan == plan):
         return False
-    return all(entry.share(w) is not None for _, w in feeds_of.get(plan.person.id, ()))
+    return all(entry.share(w) is not None for _, w in feeds)

@@ -1,0 +1,120 @@
+"""A person's own feed is made when it is requested (issue 20, idle RSS): after a refresh the
+feed cache holds no spec, title or bytes of a person's feed nobody asked for, keeps the bytes
+of a bounded number of them, and serves the same bytes, validators and 304s as before."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import gc
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from feedkit import NOW, PLANNER, TODAY, make_settings, people
+from renewd.core.feeds import FeedKind, FeedSpec
+from renewd.core.model import Person
+from renewd.store.database import Database
+from renewd.store.tokens import load_key
+from renewd.web import feedgen
+from renewd.web.published import Published
+from renewd.web.publisher import FeedCache
+from renewd.web.server import bound_port, build_app, start
+
+CROWD = 60  # people, each with his own feed
+
+
+def crowd() -> list[Person]:
+    base = people()
+    return [
+        dataclasses.replace(base[n % len(base)], id=f"P{n:04d}", name=f"{base[n % 4].name}{n}")
+        for n in range(CROWD)
+    ]
+
+
+def refreshed(tmp_path: Path, who: list[Person]) -> FeedCache:
+    cache = FeedCache(make_settings(tmp_path), Database.in_dir(tmp_path), load_key(tmp_path, {}))
+    cache.refresh(who, PLANNER.plan_all(who, TODAY), TODAY, NOW)
+    return cache
+
+
+def person_specs() -> list[FeedSpec]:
+    gc.collect()
+    return [o for o in gc.get_objects() if isinstance(o, FeedSpec) and o.kind is FeedKind.PERSON]
+
+
+def published() -> list[Published]:
+    gc.collect()
+    return [o for o in gc.get_objects() if isinstance(o, Published)]
+
+
+def test_a_refresh_holds_no_person_feed_until_it_is_requested(tmp_path: Path) -> None:
+    who = crowd()
+    cache = refreshed(tmp_path, who)
+    assert person_specs() == []  # no spec, title or members tuple of anyone's own feed
+    assert published() == []
+    assert [s.name for s in cache.specs][CROWD // 2 + 3] == "person-P0030"  # made when listed
+    assert {s.kind for s in cache.hr_specs} == {FeedKind.ALL, FeedKind.GROUP}
+    assert cache.exists("person-P0007")
+    assert not cache.exists("person-X")
+    assert cache.feed_name(cache.token("person-P0007")) == "person-P0007"
+    assert cache.feed_name(cache.token("group-Sales")) == "group-Sales"
+    first = cache.published("person-P0007")
+    assert [s.name for s in person_specs()] == ["person-P0007"]  # the one served, kept
+    assert b"\r\nSUMMARY:" in first.body
+
+    # Made again on a restart over the same state, the bytes and validators are the same.
+    again = refreshed(tmp_path, who).published("person-P0007")
+    assert (again.body, again.etag, again.last_modified) == (
+        first.body,
+        first.etag,
+        first.last_modified,
+    )
+
+
+def test_the_bytes_kept_are_bounded_and_made_again_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feedgen, "PERSON_FEEDS_KEPT", 5)
+    cache = refreshed(tmp_path, crowd())
+    bodies = {n: cache.published(f"person-P{n:04d}").body for n in range(20)}
+    assert len(person_specs()) == 5  # the last five served
+    assert cache.rendered("person-P0000") is None  # the first fell out; made again alike
+    assert cache.published("person-P0000").body == bodies[0]
+    assert cache.rendered("person-P0000") is not None
+    cache.published("all")
+    assert len(published()) == 6  # HR's feeds stay once made
+
+
+def test_a_get_serves_the_feed_made_on_demand_with_its_validators(tmp_path: Path) -> None:
+    cache = refreshed(tmp_path, crowd())
+    name = "person-P0042"
+    url_path = "/feeds/" + cache.token(name) + ".ics"
+
+    async def main() -> None:
+        runner = await start(build_app(cache), "127.0.0.1:0")
+        try:
+            base = f"http://127.0.0.1:{bound_port(runner)}"
+            plain = {"Accept-Encoding": "identity"}
+            async with aiohttp.ClientSession(auto_decompress=False) as session:
+                async with session.get(base + url_path, headers=plain) as resp:
+                    assert resp.status == 200
+                    body, etag = await resp.read(), resp.headers["ETag"]
+                assert [s.name for s in person_specs()] == [name]
+                # A refresh (another person renamed) drops it; the same bytes come back.
+                who = crowd()
+                who[1] = dataclasses.replace(who[1], name="赵六")
+                assert cache.refresh(who, PLANNER.plan_all(who, TODAY), TODAY, NOW)
+                assert person_specs() == []
+                async with session.get(
+                    base + url_path, headers={**plain, "If-None-Match": etag}
+                ) as resp:
+                    assert resp.status == 304
+                async with session.get(base + url_path, headers=plain) as resp:
+                    assert await resp.read() == body
+                    assert resp.headers["ETag"] == etag
+        finally:
+            await runner.cleanup()
+
+    asyncio.run(main())
