@@ -7,21 +7,28 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import gc
+from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
 import pytest
+from ical.calendar_stream import IcsCalendarStream
 
 from feedkit import NOW, PLANNER, TODAY, make_settings, people
+from renewd.calendar.snapshot import build_snapshot
 from renewd.core.feeds import FeedKind, FeedSpec
 from renewd.core.model import Person
+from renewd.delivery.actionlinks import ActionLinks, action_key
+from renewd.roster.reader import load_roster
+from renewd.settings import load_settings
 from renewd.store.database import Database
 from renewd.store.tokens import load_key
-from renewd.web import feedgen
+from renewd.web import feedgen, feedindex
 from renewd.web.published import Published
 from renewd.web.publisher import FeedCache
 from renewd.web.server import bound_port, build_app, start
 
+Write = Callable[[str, str], Path]
 CROWD = 60  # people, each with his own feed
 
 
@@ -118,3 +125,47 @@ def test_a_get_serves_the_feed_made_on_demand_with_its_validators(tmp_path: Path
             await runner.cleanup()
 
     asyncio.run(main())
+
+
+def test_hits_of_the_short_index_are_confirmed_by_the_whole_hash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feedindex, "_prefix", lambda digest: 7 << feedindex.PLACE_BITS)
+    cache = refreshed(tmp_path, crowd())  # every person's entry the same 5 bytes
+    for n in (0, 29, CROWD - 1):
+        assert cache.feed_name(cache.token(f"person-P{n:04d}")) == f"person-P{n:04d}"
+    assert cache.feed_name("A" * 32) is None
+    cache.rotate("person-P0029")
+    assert cache.feed_name(cache.token("person-P0029")) == "person-P0029"
+
+
+def test_a_holders_feed_links_the_document_steps_he_does(write: Write, tmp_path: Path) -> None:
+    roster = (
+        "工号,姓名,部门,证件类型,到期日\n2001,John Smith,研发部,foreign-work-permit,2027-04-20\n"
+    )
+    write("people.csv", roster)
+    config = '[roster]\nfiles = ["people.csv"]\n[server]\nbase_url = "https://renew.example.com"\n'
+    settings = load_settings(write("config.toml", config))
+    snap = build_snapshot(settings, load_roster(settings.roster.files), {}, TODAY, {}, {})
+    state = tmp_path / "state"
+    state.mkdir()
+    cache = FeedCache(snap.settings, Database.in_dir(state), b"k" * 32)
+    cache.refresh_from(snap, NOW)
+    body = cache.published("person-2001").body.decode()
+    calendar = IcsCalendarStream.calendar_from_ics(body)
+    linked = {
+        e.uid.split("-20270420-")[1].removesuffix("@renewd"): (e.description or "")
+        for e in calendar.events
+    }
+    links = ActionLinks(action_key(b"k" * 32), "https://renew.example.com")
+    (signature,) = [d for k, d in linked.items() if "办完了？点这里确认" in d]
+    assert signature == linked["holder_signature"]  # the holder's own step; HR's have none
+    url = signature.rsplit("：", 1)[1]
+    claim = links.claim(url.rsplit("/", 1)[1])
+    assert claim is not None
+    assert (claim.person, claim.document, claim.step) == (
+        "2001",
+        "foreign-work-permit",
+        "holder_signature",
+    )
+    assert "renew.example.com" not in cache.published("all").body.decode()  # HR's: no links

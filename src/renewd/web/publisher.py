@@ -27,13 +27,15 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
 from renewd.calendar.snapshot import Snapshot
-from renewd.core.docevents import AnyPlan, document_holders, events_of
+from renewd.core.docevents import AnyPlan, document_holders, document_uid, events_of
 from renewd.core.documents import DocumentPlan
 from renewd.core.errors import UsageError
-from renewd.core.events import EventContent, Stamp, event_uid
+from renewd.core.events import EventContent, Stamp, event_uid, ymd
 from renewd.core.feeds import FeedKind, FeedSpec, person_spec, shared_specs
 from renewd.core.ics import combine, feed_digest, render_stamped
 from renewd.core.model import Person, PersonPlan
+from renewd.core.pack import StepType
+from renewd.core.policy import Owner
 from renewd.core.wording import say
 from renewd.delivery.actionlinks import ActionLinks, action_key, action_url, holder_acts
 from renewd.settings import Settings
@@ -287,8 +289,10 @@ class FeedCache:
         self, spec: FeedSpec, stamped: Iterator[tuple[EventContent, Stamp]]
     ) -> Iterator[tuple[EventContent, Stamp]]:
         """A personal feed's events, the holder's own open steps with their one-click link (only
-        here: group and all-people feeds carry no bearer links). The stamps stay: the link is
-        not a change of the step."""
+        here: group and all-people feeds carry no bearer links): the points' steps he does
+        (`[policy.owners]`) and his documents' steps their pack makes his to do (owner holder,
+        type act), as his messages have them. The stamps stay: the link is not a change of the
+        step."""
         plan = self.person_plan(spec.name)
         links = ActionLinks(self._links_key, self.settings.server.base_url)
         policy = self.settings.policy.core()
@@ -298,6 +302,18 @@ class FeedCache:
                 url = action_url(links, plan.person.id, plan.cycle, m.kind)
                 if holder_acts(policy, m.kind) and not m.done and url:
                     urls[event_uid(plan.person.id, plan.cycle, m.kind, self.uid_key)] = url
+        held = self._generation().held(spec.name)
+        for doc in (e.plan for e in held.plans()) if held is not None else ():
+            if not isinstance(doc, DocumentPlan):
+                continue
+            for step in doc.plan.steps:
+                own = doc.pack.step(step.kind)
+                if step.done or own.owner is not Owner.HOLDER or own.type is not StepType.ACT:
+                    continue
+                uid = document_uid(
+                    doc.person.id, doc.pack.name, ymd(doc.cycle), step.kind, self.uid_key
+                )
+                urls[uid] = links.document_url(doc.person.id, doc.cycle, doc.pack.name, step.kind)
         for event, stamp in stamped:
             url = urls.get(event.uid)
             if url:
