@@ -7,8 +7,10 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import gc
+import types
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import aiohttp
 import pytest
@@ -29,7 +31,15 @@ from renewd.web.publisher import FeedCache
 from renewd.web.server import bound_port, build_app, start
 
 Write = Callable[[str, str], Path]
-CROWD = 60  # people, each with his own feed
+CROWD = 60
+T = TypeVar("T")
+STOP = (
+    type,
+    types.ModuleType,
+    types.FunctionType,
+    types.BuiltinFunctionType,
+    types.CodeType,
+)  # people, each with his own feed
 
 
 def crowd() -> list[Person]:
@@ -46,21 +56,33 @@ def refreshed(tmp_path: Path, who: list[Person]) -> FeedCache:
     return cache
 
 
-def person_specs() -> list[FeedSpec]:
+def held_by(cache: FeedCache, kind: type[T]) -> list[T]:
+    """The objects of `kind` the cache holds (reachable from it, not through classes, modules or
+    functions: other tests' caches in this process are not counted)."""
     gc.collect()
-    return [o for o in gc.get_objects() if isinstance(o, FeedSpec) and o.kind is FeedKind.PERSON]
+    seen: set[int] = set()
+    found: list[T] = []
+    todo: list[object] = [cache]
+    while todo:
+        obj = todo.pop()
+        if id(obj) in seen or isinstance(obj, STOP):
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, kind):
+            found.append(obj)
+        todo.extend(gc.get_referents(obj))
+    return found
 
 
-def published() -> list[Published]:
-    gc.collect()
-    return [o for o in gc.get_objects() if isinstance(o, Published)]
+def person_specs(cache: FeedCache) -> list[FeedSpec]:
+    return [s for s in held_by(cache, FeedSpec) if s.kind is FeedKind.PERSON]
 
 
 def test_a_refresh_holds_no_person_feed_until_it_is_requested(tmp_path: Path) -> None:
     who = crowd()
     cache = refreshed(tmp_path, who)
-    assert person_specs() == []  # no spec, title or members tuple of anyone's own feed
-    assert published() == []
+    assert person_specs(cache) == []  # no spec, title or members tuple of anyone's own feed
+    assert held_by(cache, Published) == []
     assert [s.name for s in cache.specs][CROWD // 2 + 3] == "person-P0030"  # made when listed
     assert {s.kind for s in cache.hr_specs} == {FeedKind.ALL, FeedKind.GROUP}
     assert cache.exists("person-P0007")
@@ -68,7 +90,7 @@ def test_a_refresh_holds_no_person_feed_until_it_is_requested(tmp_path: Path) ->
     assert cache.feed_name(cache.token("person-P0007")) == "person-P0007"
     assert cache.feed_name(cache.token("group-Sales")) == "group-Sales"
     first = cache.published("person-P0007")
-    assert [s.name for s in person_specs()] == ["person-P0007"]  # the one served, kept
+    assert [s.name for s in person_specs(cache)] == ["person-P0007"]  # the one served, kept
     assert b"\r\nSUMMARY:" in first.body
 
     # Made again on a restart over the same state, the bytes and validators are the same.
@@ -86,12 +108,12 @@ def test_the_bytes_kept_are_bounded_and_made_again_alike(
     monkeypatch.setattr(feedgen, "PERSON_FEEDS_KEPT", 5)
     cache = refreshed(tmp_path, crowd())
     bodies = {n: cache.published(f"person-P{n:04d}").body for n in range(20)}
-    assert len(person_specs()) == 5  # the last five served
+    assert len(person_specs(cache)) == 5  # the last five served
     assert cache.rendered("person-P0000") is None  # the first fell out; made again alike
     assert cache.published("person-P0000").body == bodies[0]
     assert cache.rendered("person-P0000") is not None
     cache.published("all")
-    assert len(published()) == 6  # HR's feeds stay once made
+    assert len(held_by(cache, Published)) == 6  # HR's feeds stay once made
 
 
 def test_a_get_serves_the_feed_made_on_demand_with_its_validators(tmp_path: Path) -> None:
@@ -108,12 +130,12 @@ def test_a_get_serves_the_feed_made_on_demand_with_its_validators(tmp_path: Path
                 async with session.get(base + url_path, headers=plain) as resp:
                     assert resp.status == 200
                     body, etag = await resp.read(), resp.headers["ETag"]
-                assert [s.name for s in person_specs()] == [name]
+                assert [s.name for s in person_specs(cache)] == [name]
                 # A refresh (another person renamed) drops it; the same bytes come back.
                 who = crowd()
                 who[1] = dataclasses.replace(who[1], name="赵六")
                 assert cache.refresh(who, PLANNER.plan_all(who, TODAY), TODAY, NOW)
-                assert person_specs() == []
+                assert person_specs(cache) == []
                 async with session.get(
                     base + url_path, headers={**plain, "If-None-Match": etag}
                 ) as resp:
