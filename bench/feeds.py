@@ -10,7 +10,9 @@ renewd's writer (and, for reference, by icalendar at 1,000 events). Memory: what
 refreshed for 10,000 people keeps (RSS and tracemalloc, each in a fresh process). Serve: a
 1,000-event feed from a server process on 127.0.0.1, fetched by 1 and 8 concurrent clients for
 at most N requests or T seconds each, beside a bare aiohttp handler returning the same bytes
-from memory.
+from memory, and one person's own feed of 10,000 people the same way. Person feeds: the first
+(cold) request of 500 people's own feeds in a cache refreshed for 10,000 people (issue 20: they
+are made on demand).
 """
 
 from __future__ import annotations
@@ -256,12 +258,14 @@ def _serve(kind: str, pipe: Connection) -> None:
     async def main() -> None:
         tmp = tempfile.mkdtemp()
         cache = FeedCache(settings(Path(tmp)), Database.in_dir(Path(tmp)), b"k" * 32)
-        people = people_for(1000)
+        # the all-people feed of 1,000 events, or one person's own feed among 10,000 people
+        people = crowd(10_000) if kind == "person" else people_for(1000)
         cache.refresh(people, planner().plan_all(people, TODAY), TODAY, NOW)
-        body = cache.published("all").body
-        if kind == "renewd":
+        name = f"person-{people[0].id}" if kind == "person" else "all"
+        body = cache.published(name).body
+        if kind in ("renewd", "person"):
             app = build_app(cache)
-            path = f"/feeds/{cache.token('all')}.ics"
+            path = f"/feeds/{cache.token(name)}.ics"
         else:
 
             async def bare(request: web.Request) -> web.Response:
@@ -308,7 +312,7 @@ def bench_serve(max_requests: int, max_seconds: float) -> None:
     )
     ctx = mp.get_context("spawn")
     results: dict[tuple[str, int], float] = {}
-    for kind in ("bare", "renewd"):
+    for kind in ("bare", "renewd", "person"):
         parent, child = ctx.Pipe()
         proc = ctx.Process(target=_serve, args=(kind, child), daemon=True)
         proc.start()
@@ -336,6 +340,26 @@ def bench_serve(max_requests: int, max_seconds: float) -> None:
         print(f"  renewd / bare with {clients} client(s): {share:.0%}")
 
 
+def bench_person_feeds(people_count: int, requests: int = 500) -> None:
+    """The first request of `requests` people's own feeds (each made then, issue 20)."""
+    tmp = tempfile.mkdtemp()
+    cache = FeedCache(settings(Path(tmp)), Database.in_dir(Path(tmp)), b"k" * 32)
+    people = crowd(people_count)
+    cache.refresh(people, planner().plan_all(people, TODAY), TODAY, NOW)
+    times = []
+    for person in people[:requests]:
+        t0 = time.perf_counter()
+        cache.feed_name(cache.token(f"person-{person.id}"))
+        cache.published(f"person-{person.id}")
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    p50, p99 = statistics.median(times) * 1000, times[int(len(times) * 0.99)] * 1000
+    print(
+        f"person feeds, first request of {requests} of {people_count:,} people's own feeds"
+        f" (token lookup and render): p50 {p50:.2f} ms, p99 {p99:.2f} ms"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, shorter runs")
@@ -347,6 +371,7 @@ def main() -> int:
     bench_cache(10_000)
     bench_memory(10_000)
     bench_serve(1000 if args.quick else 5000, 2.0 if args.quick else 5.0)
+    bench_person_feeds(10_000)
     return 0
 
 

@@ -64,10 +64,30 @@ def feed_specs(
     then the extra feeds of `[[feeds.extra]]`. Raises ConfigError when two feeds share a name.
     The people in `documents_only` hold other documents and no points: their own feed's title
     says document renewals."""
+    head, tail = shared_specs(people, options)
+    own = tuple(person_spec(p, options, p.id in documents_only) for p in people)
+    return (*head, *own, *tail)
+
+
+def person_spec(person: Person, options: FeedOptions, documents_only: bool = False) -> FeedSpec:
+    """A person's own feed (`documents_only`: he holds other documents and no points)."""
+    titled = "docfeed.title.person" if documents_only else "feed.title.person"
+    title = say(person_lang(person, options.language), titled, name=person.name)
+    return FeedSpec(
+        f"person-{person.id}", FeedKind.PERSON, title, (person.id,), False, options.alarms
+    )
+
+
+def shared_specs(
+    people: Sequence[Person], options: FeedOptions
+) -> tuple[tuple[FeedSpec, ...], tuple[FeedSpec, ...]]:
+    """HR's feeds: (all and one per group, the extra feeds), which come before and after the
+    people's own feeds (`person_spec`, one per person, built on demand by the feed server).
+    Raises ConfigError when two feeds, the people's own included, share a name."""
     conf = options
     lang = options.language
     ids = tuple(p.id for p in people)
-    specs = [
+    head = [
         FeedSpec(
             ALL_FEED,
             FeedKind.ALL,
@@ -86,7 +106,7 @@ def feed_specs(
     for group, members in groups.items():
         title = options.group_titles.get(group)
         default = say(lang, "feed.title.group", group=group)
-        specs.append(
+        head.append(
             FeedSpec(
                 f"group-{group}",
                 FeedKind.GROUP,
@@ -98,19 +118,12 @@ def feed_specs(
                 hr_only=True,
             )
         )
-    for person in people:
-        titled = "docfeed.title.person" if person.id in documents_only else "feed.title.person"
-        title = say(person_lang(person, lang), titled, name=person.name)
-        specs.append(
-            FeedSpec(
-                f"person-{person.id}", FeedKind.PERSON, title, (person.id,), False, conf.alarms
-            )
-        )
+    tail = []
     for extra in conf.extra:
         chosen = tuple(
             p.id for p in people if p.group in extra.groups or set(p.tags) & set(extra.tags)
         )
-        specs.append(
+        tail.append(
             FeedSpec(
                 extra.name,
                 FeedKind.EXTRA,
@@ -122,12 +135,21 @@ def feed_specs(
                 hr_only=True,
             )
         )
+    # The people's own feeds are `person-<id>`: checked against their ids, not made here.
     seen: set[str] = set()
-    for spec in specs:
-        if spec.name in seen:
+    for person_id in ids:
+        if person_id in seen:
+            raise ConfigError(
+                f"two feeds are named {'person-' + person_id!r}: rename the extra feed"
+            )
+        seen.add(person_id)
+    names: set[str] = set()
+    for spec in (*head, *tail):
+        own = spec.name.startswith("person-") and spec.name.removeprefix("person-") in seen
+        if own or spec.name in names:
             raise ConfigError(f"two feeds are named {spec.name!r}: rename the extra feed")
-        seen.add(spec.name)
-    return tuple(specs)
+        names.add(spec.name)
+    return tuple(head), tuple(tail)
 
 
 def masked_with_id(name: str, person_id: str, lang: Lang) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 from collections.abc import Iterable, Mapping
 
 from renewd.core.events import EventKey, Stamp
@@ -120,32 +121,43 @@ class FeedStore:
     def published(self, digests: Mapping[str, str], now: dt.datetime) -> dict[str, dt.datetime]:
         """When each feed's content last changed: kept while its digest is the same, otherwise
         `now` (or one second after the previous time, should the clock have gone back)."""
+        return dict(zip(digests, self.moments(digests.items(), now), strict=True))
+
+    def moments(self, digests: Iterable[tuple[str, str]], now: dt.datetime) -> list[dt.datetime]:
+        """`published` for (feed, digest) pairs, in order, read and written a slice at a time (a
+        refresh of 100,000 people's feeds holds the rows of one slice, not of the table). Equal
+        times are one object."""
         moments: dict[str, dt.datetime] = {}
-        known: dict[str, tuple[str, dt.datetime]] = {}
-        for name, digest, text in self.db.conn.execute(
-            "SELECT name, digest, modified_at FROM feed_published"
-        ):
-            if text not in moments:
-                moments[text] = _from_text(text)
-            known[name] = (digest, moments[text])
         now = now.astimezone(dt.UTC).replace(microsecond=0)
-        out: dict[str, dt.datetime] = {}
-        writes: list[tuple[str, str, str]] = []
-        for name, digest in digests.items():
-            old = known.get(name)
-            if old is not None and old[0] == digest:
-                out[name] = old[1]
-                continue
-            moment = now if old is None or now > old[1] else old[1] + dt.timedelta(seconds=1)
-            known[name] = (digest, moment)
-            out[name] = moment
-            writes.append((name, digest, _to_text(moment)))
-        if writes:
-            with self.db.transaction() as conn:
-                conn.executemany(
-                    "INSERT INTO feed_published (name, digest, modified_at) VALUES (?, ?, ?)"
-                    " ON CONFLICT (name) DO UPDATE SET digest = excluded.digest,"
-                    " modified_at = excluded.modified_at",
-                    writes,
-                )
+        out: list[dt.datetime] = []
+        pairs = iter(digests)
+        while part := list(itertools.islice(pairs, _SLICE)):
+            known: dict[str, tuple[str, dt.datetime]] = {}
+            rows = self.db.conn.execute(
+                "SELECT name, digest, modified_at FROM feed_published"
+                f" WHERE name IN ({','.join('?' * len(part))})",
+                [name for name, _ in part],
+            )
+            for name, digest, text in rows:
+                if text not in moments:
+                    moments[text] = _from_text(text)
+                known[name] = (digest, moments[text])
+            writes: list[tuple[str, str, str]] = []
+            for name, digest in part:
+                old = known.get(name)
+                if old is not None and old[0] == digest:
+                    out.append(old[1])
+                    continue
+                moment = now if old is None or now > old[1] else old[1] + dt.timedelta(seconds=1)
+                known[name] = (digest, moment)
+                out.append(moment)
+                writes.append((name, digest, _to_text(moment)))
+            if writes:
+                with self.db.transaction() as conn:
+                    conn.executemany(
+                        "INSERT INTO feed_published (name, digest, modified_at) VALUES (?, ?, ?)"
+                        " ON CONFLICT (name) DO UPDATE SET digest = excluded.digest,"
+                        " modified_at = excluded.modified_at",
+                        writes,
+                    )
         return out

@@ -10,7 +10,7 @@ window that leaves some of them out.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,8 @@ Window = tuple[dt.date, bool]  # a feed's last day held, and whether it holds on
 class Done:
     """One plan as the last refresh stamped it: its events' stamps, the sum of their digest
     shares and their count, and the same for each window (a last day held, HR's events only or
-    not) that leaves some of them out (`cut`; empty when every event falls in every window)."""
+    not) that leaves some of them out (`cut`: last day, HR's only, sum, count, then the next
+    window's, flat: one tuple, not one a window; empty when every event falls in every window)."""
 
     plan: AnyPlan
     stamps: tuple[Stamp, ...]
@@ -33,14 +34,18 @@ class Done:
     count: int
     last: dt.date  # its last event's day
     every: bool  # whether HR's feeds hold every one of its events (up to their window end)
-    cut: tuple[tuple[dt.date, bool, int, int], ...]
+    cut: tuple[Any, ...]
 
     def share(self, window: Window) -> tuple[int, int] | None:
         """(sum, count) of its events in `window`; None for a window it was not made for."""
         until, hr_only = window
         if until >= self.last and (self.every or not hr_only):
             return self.total, self.count
-        return next(((t, n) for u, h, t, n in self.cut if (u, h) == window), None)
+        cut = self.cut
+        for at in range(0, len(cut), 4):
+            if cut[at] == until and cut[at + 1] == hr_only:
+                return cut[at + 2], cut[at + 3]
+        return None
 
 
 def done_plan(
@@ -61,12 +66,18 @@ def done_plan(
                 total, n = combine(total, share), n + 1
         return total, n
 
-    cut = tuple((u, h, *upto(u, h)) for u, h in sorted(windows) if u < last or (h and not every))
+    cut = tuple(
+        field
+        for u, h in sorted(windows)
+        if u < last or (h and not every)
+        for field in (u, h, *upto(u, h))
+    )
     return Done(plan, stamps, *upto(dt.date.max, False), last, every, cut)
 
 
-def still(entry: Done | None, plan: AnyPlan, feeds_of: dict[str, list[tuple[str, Window]]]) -> bool:
-    """Whether `entry` stands for `plan` in this refresh: the same plan, the same windows."""
+def still(entry: Done | None, plan: AnyPlan, feeds: Iterable[tuple[str, Window]]) -> bool:
+    """Whether `entry` stands for `plan` in this refresh: the same plan, the same windows (`feeds`:
+    the HR feeds that hold its person, with their windows; his own feed's window holds all)."""
     if entry is None or not (entry.plan is plan or entry.plan == plan):
         return False
-    return all(entry.share(w) is not None for _, w in feeds_of.get(plan.person.id, ()))
+    return all(entry.share(w) is not None for _, w in feeds)

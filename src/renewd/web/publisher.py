@@ -8,6 +8,9 @@ except for one `PRAGMA data_version` that notices a rotation made by another pro
 Between refreshes the cache keeps the plans and one stamp per event, not the events' text: a
 feed's events are written again from its members' plans when it is first rendered (`plan_events`
 is pure, so they are the same events). For 10,000 people that is a few MB instead of ~100 MB.
+A person's own feed is not even specified until it is requested (`renewd.web.feedgen`): of each
+person a generation keeps his plans' stamps and shares and his feed's Last-Modified, and the
+token index keeps 8 bytes of his feed's token hash (`renewd.web.feedindex`).
 
 A refresh on the same day and settings writes again only the events of plans that changed
 (recording one person's step, one roster row edited): every other plan keeps its stamps and its
@@ -20,121 +23,54 @@ sees either the old feeds or the new ones, never a mix.
 from __future__ import annotations
 
 import datetime as dt
-import gzip
-import hashlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from email.utils import format_datetime
-from typing import Any
+from dataclasses import replace
 
 from renewd.calendar.snapshot import Snapshot
-from renewd.core.docevents import AnyPlan, document_holders, events_of
+from renewd.core.docevents import AnyPlan, document_holders, document_uid, events_of
 from renewd.core.documents import DocumentPlan
 from renewd.core.errors import UsageError
-from renewd.core.events import EventContent, Stamp, event_uid
-from renewd.core.feeds import FeedKind, FeedSpec, feed_specs
+from renewd.core.events import EventContent, Stamp, event_uid, ymd
+from renewd.core.feeds import FeedKind, FeedSpec, person_spec, shared_specs
 from renewd.core.ics import combine, feed_digest, render_stamped
-from renewd.core.model import Lang, Person, PersonPlan
-from renewd.core.policy import Owners
+from renewd.core.model import Person, PersonPlan
+from renewd.core.pack import StepType
+from renewd.core.policy import Owner
 from renewd.core.wording import say
 from renewd.delivery.actionlinks import ActionLinks, action_key, action_url, holder_acts
 from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.feedstamps import FeedStore
 from renewd.store.tokens import Tokens, token_hash, uid_key
+from renewd.web.feedgen import Generation, Held
+from renewd.web.feedindex import TokenIndex
 from renewd.web.feedshares import Done, Window, done_plan, still
+from renewd.web.published import CACHE_CONTROL, FeedUrls, Published
 
-CACHE_CONTROL = "private, max-age=900"
+__all__ = ["CACHE_CONTROL", "FeedCache", "FeedUrls", "Published"]
+
 # Past either, a feed is more than calendar apps hold in a subscription (issue 20).
 LARGE_BYTES = 5_000_000
 LARGE_EVENTS = 10_000
+
 _CHUNK = 1000  # people planned into events and stamped at a time (bounds a refresh's memory)
+Feeds = tuple[tuple[str, Window], ...]  # the HR feeds holding a person, with their windows
 
 
-@dataclass(frozen=True)
-class FeedUrls:
-    https: str
-    webcal: str
-    page: str
-
-
-@dataclass
-class Published:
-    """One feed ready to serve: its bytes, validators and prebuilt response headers."""
-
-    spec: FeedSpec
-    body: bytes
-    etag: str
-    last_modified: dt.datetime
-    headers: dict[str, str]
-    not_modified_headers: dict[str, str]
-    _gzip: tuple[bytes, dict[str, str]] | None = None
-
-    @classmethod
-    def build(cls, spec: FeedSpec, body: bytes, modified: dt.datetime) -> Published:
-        tag = hashlib.sha256(body).hexdigest()[:32]
-        etag = f'"{tag}"'
-        common = {
-            "Last-Modified": format_datetime(modified.astimezone(dt.UTC), usegmt=True),
-            "Cache-Control": CACHE_CONTROL,
-            "Vary": "Accept-Encoding",
-        }
-        headers = {
-            **common,
-            "ETag": etag,
-            "Content-Type": "text/calendar; charset=utf-8",
-            "X-Content-Type-Options": "nosniff",
-        }
-        return cls(spec, body, etag, modified, headers, {**common, "ETag": etag})
-
-    def gzipped(self) -> tuple[bytes, dict[str, str]]:
-        """The gzip representation (its own strong ETag), compressed once."""
-        if self._gzip is None:
-            body = gzip.compress(self.body, compresslevel=6, mtime=0)
-            etag = self.etag[:-1] + '-gz"'
-            self._gzip = body, {**self.headers, "ETag": etag, "Content-Encoding": "gzip"}
-        return self._gzip
-
-    def matches(self, if_none_match: str) -> bool:
-        """If-None-Match against either representation (weak comparison, RFC 9110 §13.1.2)."""
-        plain = self.etag.strip('"')
-        for candidate in if_none_match.split(","):
-            candidate = candidate.strip()
-            if candidate == "*":
-                return True
-            candidate = candidate.removeprefix("W/").strip('"')
-            if candidate in (plain, plain + "-gz"):
-                return True
-        return False
-
-
-@dataclass
-class _Generation:
-    key: Any
-    specs: dict[str, FeedSpec]
-    lang: Lang
-    owners: Owners
-    auto: bool  # [policy] auto_endorsement
-    plans: dict[str, tuple[AnyPlan, ...]]  # person id → plans (points, then documents)
-    stamps: dict[str, tuple[Stamp, ...]]  # person id → a stamp per event, in `events_of` order
-    modified: dict[str, dt.datetime]
-    refresh_hours: int
-    today: dt.date  # HR's feeds hold events up to `window_days` after it
-    uid_key: bytes
-    counts: dict[str, int]  # feed → how many events it holds
-    published: dict[str, Published] = field(default_factory=dict)
-
-    def stamped(self, spec: FeedSpec) -> Iterator[tuple[EventContent, Stamp]]:
-        """The feed's events, written again from the plans, each with the stamp it was given."""
+def _feeds_of(specs: Sequence[FeedSpec], today: dt.date) -> dict[str, Feeds]:
+    """person → the HR feeds that hold him, with their windows (his own feed holds all his
+    events: not listed). People in the same feeds share one tuple."""
+    out: dict[str, Feeds] = {}
+    alike: dict[Feeds, Feeds] = {}
+    for spec in specs:
+        until = dt.date.max
+        if spec.window_days is not None:
+            until = today + dt.timedelta(days=spec.window_days)
+        entry = (spec.name, (until, spec.hr_only))
         for person_id in spec.members:
-            events = [
-                e
-                for plan in self.plans.get(person_id, ())
-                for e in events_of(plan, self.lang, self.owners, self.auto, uid_key=self.uid_key)
-            ]
-            for event, stamp in zip(events, self.stamps.get(person_id, ()), strict=True):
-                if spec.holds(event.day, self.today, event.hr):
-                    yield event, stamp
+            feeds = (*out.get(person_id, ()), entry)
+            out[person_id] = alike.setdefault(feeds, feeds)
+    return out
 
 
 class FeedCache:
@@ -147,13 +83,11 @@ class FeedCache:
         self.tokens = Tokens(db, key)
         self.uid_key = uid_key(key)
         self._links_key = action_key(key)
-        self._gen: _Generation | None = None
-        self._index: dict[bytes, str] = {}
+        self._gen: Generation | None = None
+        self._index = TokenIndex(self.tokens, {})
         self._counters: dict[str, int] = {}
         self._version = -1
         self._pages: dict[str, bytes] = {}
-        self._done: dict[tuple[str, int], Done] = {}  # (person, nth plan) → its stamps, shares
-        # Told of every new generation's plans (the console's snapshot), in the refreshing thread.
 
     # -- building ----------------------------------------------------------------------------
 
@@ -174,84 +108,110 @@ class FeedCache:
         if self._gen is not None and self._gen.key == key:
             return False
         items: Sequence[AnyPlan] = plans
+        only: set[str] = set()
         if documents:
-            only = document_holders(people, documents)
-            people, items = [*people, *only], [*plans, *documents]
-            specs = feed_specs(people, settings.feed_options(), {p.id for p in only})
-        else:
-            specs = feed_specs(people, settings.feed_options())
+            holders = document_holders(people, documents)
+            people, items = [*people, *holders], [*plans, *documents]
+            only = {p.id for p in holders}
+        options = settings.feed_options()
+        head, tail = shared_specs(people, options)
         lang = settings.language
         policy = settings.policy.core()
         owners, auto = policy.owners, policy.auto_endorsement  # what each event says
         hours = settings.server.refresh_hours
+        held = {p.id: Held(p, p.id in only) for p in people}
         # One pass over the plans, a chunk of people at a time: each event's text is written,
         # hashed into its key and dropped; its key lives until its chunk is stamped and its
-        # share added to the digest of every feed it is in. Only the stamps are kept.
-        feeds_of: dict[str, list[tuple[str, Window]]] = {}  # person → (feed, its window)
-        for spec in specs:
-            until = dt.date.max
-            if spec.window_days is not None:
-                until = today + dt.timedelta(days=spec.window_days)
-            for person_id in spec.members:
-                feeds_of.setdefault(person_id, []).append((spec.name, (until, spec.hr_only)))
-        totals = dict.fromkeys((s.name for s in specs), 0)
-        counts = dict.fromkeys((s.name for s in specs), 0)
-        plans_of: dict[str, list[AnyPlan]] = {}
-        stamps: dict[str, tuple[Stamp, ...]] = {}
+        # share added to the digest of every HR feed it is in. Only the stamps are kept.
+        feeds_of = _feeds_of((*head, *tail), today)
+        totals = dict.fromkeys((s.name for s in (*head, *tail)), 0)
+        counts = dict.fromkeys((s.name for s in (*head, *tail)), 0)
         # A plan equal to one of the last refresh (same day and settings) keeps its stamps and
         # digest shares: recording one person's step writes only his events again.
-        last = self._done if self._gen is not None and self._gen.key[3:] == key[3:] else {}
-        done: dict[tuple[str, int], Done] = {}
+        last: dict[str, Held] = {}
+        if self._gen is not None and self._gen.key[3:] == key[3:]:
+            last = self._gen.people
         alike: dict[tuple[int, ...], tuple[Stamp, ...]] = {}  # stamps' ids -> the stamps
         for start in range(0, len(items), _CHUNK):
-            part: list[tuple[AnyPlan, tuple[str, int]]] = []
+            part: list[tuple[AnyPlan, Done | None]] = []
+            nth: dict[str, int] = {}  # person → his plans so far (in this chunk)
             for plan in items[start : start + _CHUNK]:
-                own_plans = plans_of.setdefault(plan.person.id, [])
-                part.append((plan, (plan.person.id, len(own_plans))))  # his nth plan
-                own_plans.append(plan)
-            todo = [(p, slot) for p, slot in part if not still(last.get(slot), p, feeds_of)]
+                person_id = plan.person.id
+                own = held.get(person_id)
+                n = nth[person_id] = nth.get(person_id, len(own.plans()) if own else 0) + 1
+                before = last.get(person_id)
+                was = before.plans()[n - 1] if before and len(before.plans()) >= n else None
+                fit = still(was, plan, feeds_of.get(person_id, ()))
+                part.append((plan, was if fit else None))
             keyed = []
-            for p, slot in todo:
-                events = events_of(p, lang, owners, auto, uid_key=self.uid_key)
-                keyed.append((p, slot, [e.key for e in events], [e.hr for e in events]))
-            flat = iter(self.store.stamp((k for _, _, ks, _ in keyed for k in ks), now))
-            for plan, slot, own_keys, hrs in keyed:
-                own = tuple(next(flat) for _ in own_keys)
+            for plan, was in part:
+                if was is None:
+                    events = events_of(plan, lang, owners, auto, uid_key=self.uid_key)
+                    keyed.append((plan, [e.key for e in events], [e.hr for e in events]))
+            flat = iter(self.store.stamp((k for _, ks, _ in keyed for k in ks), now))
+            made: dict[int, Done] = {}
+            for plan, own_keys, hrs in keyed:
+                stamps = tuple(next(flat) for _ in own_keys)
                 # Most people's events were stamped alike (the store hands out one Stamp per
                 # sequence and time): one tuple for all of them, 100 bytes less per person.
-                own = alike.setdefault(tuple(map(id, own)), own)
+                stamps = alike.setdefault(tuple(map(id, stamps)), stamps)
                 windows = {w for _, w in feeds_of.get(plan.person.id, ())}
-                last[slot] = done_plan(plan, own_keys, hrs, own, windows)
-            for plan, slot in part:
-                entry = done[slot] = last[slot]
+                made[id(plan)] = done_plan(plan, own_keys, hrs, stamps, windows)
+            for plan, was in part:
+                entry = was or made[id(plan)]
                 person_id = plan.person.id
-                stamps[person_id] = stamps.get(person_id, ()) + entry.stamps
+                own = held.get(person_id)
+                if own is not None:
+                    own.add(entry)
                 for name, window in feeds_of.get(person_id, ()):
                     found = entry.share(window)
                     assert found is not None  # `still` checked it, or it was just made
                     total, n = found
                     totals[name] = combine(totals[name], total)
                     counts[name] += n
-        self._done = done
-        digests = {s.name: feed_digest(s, totals[s.name], counts[s.name], hours) for s in specs}
+        digests = {s.name: feed_digest(s, totals[s.name], counts[s.name], hours) for s in head}
+        digests.update(
+            {s.name: feed_digest(s, totals[s.name], counts[s.name], hours) for s in tail}
+        )
         modified = self.store.published(digests, now)
-        old_names = set(self._gen.specs) if self._gen else set()
+        crowded: dict[str, int] = {}
+
+        def own_digests() -> Iterator[tuple[str, str]]:
+            for record in held.values():
+                spec = person_spec(record.person, options, record.documents_only)
+                total, count = record.share()
+                if count > LARGE_EVENTS:
+                    crowded[spec.name] = count
+                yield spec.name, feed_digest(spec, total, count, hours)
+
+        for record, moment in zip(
+            held.values(), self.store.moments(own_digests(), now), strict=True
+        ):
+            record.modified = moment
+        old = self._gen
         self.settings = settings
-        self._gen = _Generation(
+        self._gen = Generation(
             key,
-            {s.name: s for s in specs},
+            options,
+            head,
+            tail,
+            held,
             lang,
             owners,
             auto,
-            {person_id: tuple(own) for person_id, own in plans_of.items()},
-            stamps,
             modified,
+            counts,
+            (LARGE_BYTES, LARGE_EVENTS),
+            crowded,
             hours,
             today,
             self.uid_key,
-            counts,
         )
-        if set(self._gen.specs) != old_names:
+        if (
+            old is None
+            or old.shared.keys() != self._gen.shared.keys()
+            or old.people.keys() != held.keys()
+        ):
             self._reindex(force=True)
         self._pages = {}
         return True
@@ -261,7 +221,7 @@ class FeedCache:
         settings."""
         return self.refresh(snap.people, snap.plans, snap.day, now, snap.settings, snap.documents)
 
-    def _generation(self) -> _Generation:
+    def _generation(self) -> Generation:
         if self._gen is None:
             raise RuntimeError("FeedCache.refresh() has not been called yet")
         return self._gen
@@ -276,33 +236,47 @@ class FeedCache:
         if not force and counters == self._counters:
             return
         self._counters = counters
-        self._index = self.tokens.index(self._gen.specs if self._gen else ())
+        gen = self._gen
+        if gen is None:
+            self._index = TokenIndex(self.tokens, counters)
+        else:
+            self._index = TokenIndex(self.tokens, counters, gen.shared, gen.people)
         self._pages = {}
 
     # -- reading -----------------------------------------------------------------------------
 
     @property
     def specs(self) -> tuple[FeedSpec, ...]:
-        return tuple(self._generation().specs.values())
+        """Every feed, the people's own made for the occasion (`hr_specs`: HR's alone)."""
+        return tuple(self._generation().specs())
+
+    @property
+    def hr_specs(self) -> tuple[FeedSpec, ...]:
+        """HR's feeds: all people, one per group and the extra feeds."""
+        return tuple(self._generation().shared.values())
+
+    def exists(self, name: str) -> bool:
+        gen = self._generation()
+        return name in gen.shared or gen.held(name) is not None
 
     def spec(self, name: str) -> FeedSpec:
-        try:
-            return self._generation().specs[name]
-        except KeyError:
-            raise UsageError(f"no feed named {name!r}; `renewd feeds` lists them") from None
+        spec = self._generation().spec(name)
+        if spec is None:
+            raise UsageError(f"no feed named {name!r}; `renewd feeds` lists them")
+        return spec
 
     def published(self, name: str) -> Published:
         """The feed's bytes and headers, rendered on first use after a refresh."""
         gen = self._generation()
-        entry = gen.published.get(name)
+        entry = gen.rendered(name)
         if entry is None:
             spec = self.spec(name)
             stamped = gen.stamped(spec)
             if spec.kind is FeedKind.PERSON:
                 stamped = self.linked(spec, stamped)
             body = render_stamped(spec, stamped, gen.refresh_hours)
-            entry = Published.build(spec, body, gen.modified[name])
-            gen.published[name] = entry
+            entry = Published.build(spec, body, gen.last_modified(name))
+            gen.keep(name, entry)
         return entry
 
     def feed_name(self, token: str) -> str | None:
@@ -315,8 +289,10 @@ class FeedCache:
         self, spec: FeedSpec, stamped: Iterator[tuple[EventContent, Stamp]]
     ) -> Iterator[tuple[EventContent, Stamp]]:
         """A personal feed's events, the holder's own open steps with their one-click link (only
-        here: group and all-people feeds carry no bearer links). The stamps stay: the link is
-        not a change of the step."""
+        here: group and all-people feeds carry no bearer links): the points' steps he does
+        (`[policy.owners]`) and his documents' steps their pack makes his to do (owner holder,
+        type act), as his messages have them. The stamps stay: the link is not a change of the
+        step."""
         plan = self.person_plan(spec.name)
         links = ActionLinks(self._links_key, self.settings.server.base_url)
         policy = self.settings.policy.core()
@@ -326,6 +302,18 @@ class FeedCache:
                 url = action_url(links, plan.person.id, plan.cycle, m.kind)
                 if holder_acts(policy, m.kind) and not m.done and url:
                     urls[event_uid(plan.person.id, plan.cycle, m.kind, self.uid_key)] = url
+        held = self._generation().held(spec.name)
+        for doc in (e.plan for e in held.plans()) if held is not None else ():
+            if not isinstance(doc, DocumentPlan):
+                continue
+            for step in doc.plan.steps:
+                own = doc.pack.step(step.kind)
+                if step.done or own.owner is not Owner.HOLDER or own.type is not StepType.ACT:
+                    continue
+                uid = document_uid(
+                    doc.person.id, doc.pack.name, ymd(doc.cycle), step.kind, self.uid_key
+                )
+                urls[uid] = links.document_url(doc.person.id, doc.cycle, doc.pack.name, step.kind)
         for event, stamp in stamped:
             url = urls.get(event.uid)
             if url:
@@ -335,30 +323,18 @@ class FeedCache:
 
     def person_plan(self, name: str) -> PersonPlan | None:
         """The plan behind a person's feed (None for group and other feeds)."""
-        spec = self.spec(name)
-        if spec.kind is not FeedKind.PERSON:
-            return None
-        plans = self._generation().plans.get(spec.members[0], ())
+        held = self._generation().held(name)
+        plans = [entry.plan for entry in held.plans()] if held is not None else []
         return next((p for p in plans if isinstance(p, PersonPlan)), None)
 
     def large(self) -> list[tuple[FeedSpec, int, int | None]]:
         """The feeds past `LARGE_EVENTS` events or `LARGE_BYTES` bytes, largest first: (feed,
         events, bytes or None when not rendered yet). Empty before the first refresh."""
-        gen = self._gen
-        if gen is None:
-            return []
-        found = []
-        for name, spec in gen.specs.items():
-            entry = gen.published.get(name)
-            size = len(entry.body) if entry is not None else None
-            events = gen.counts.get(name, 0)
-            if events > LARGE_EVENTS or (size or 0) > LARGE_BYTES:
-                found.append((spec, events, size))
-        return sorted(found, key=lambda f: (-f[1], f[0].name))
+        return self._gen.large() if self._gen is not None else []
 
     def rendered(self, name: str) -> Published | None:
         """The feed's bytes if they are rendered already (a warm request), else None."""
-        return self._generation().published.get(name)
+        return self._generation().rendered(name)
 
     def token(self, name: str) -> str:
         self.spec(name)

@@ -33,7 +33,8 @@ from renewd.core.model import Lang, PersonPlan, Status
 from renewd.core.wording import say, step_name
 from renewd.settings import ServerSettings
 from renewd.web.limits import ConnectionGuard, GuardedSite, ServerLog, malformed
-from renewd.web.publisher import FeedCache, FeedUrls, Published
+from renewd.web.published import FeedUrls, Published
+from renewd.web.publisher import FeedCache
 
 CACHE: web.AppKey[FeedCache] = web.AppKey("renewd.feed_cache", FeedCache)
 STARTING: web.AppKey[Callable[[], bool]] = web.AppKey("renewd.starting")

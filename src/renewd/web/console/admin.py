@@ -39,9 +39,7 @@ async def feeds_page(request: web.Request) -> web.StreamResponse:
     groups = visible_groups(request)
     shown = []
     if cache is not None:
-        for spec in cache.specs:
-            if spec.kind is FeedKind.PERSON:
-                continue  # a person's feed is on his page
+        for spec in cache.hr_specs:  # a person's own feed is on his page
             if groups is not None and not (
                 spec.kind is FeedKind.GROUP and spec.name.removeprefix("group-") in groups
             ):
@@ -72,7 +70,7 @@ async def rotate(request: web.Request) -> web.StreamResponse:
         index = console.index()
         row = index.by_id.get(name.removeprefix("person-")) if index else None
         allowed = row is not None and request[SESSION].account.sees(row.group)
-    if cache is None or not allowed or name not in {s.name for s in cache.specs}:
+    if cache is None or not allowed or not cache.exists(name):
         raise web.HTTPNotFound()
     cache.rotate(name)
     back = str(form.get("back", ""))
