@@ -25,7 +25,7 @@ from renewd.roster.reader import load_roster
 from renewd.settings import load_settings
 from renewd.store.database import Database
 from renewd.store.tokens import load_key
-from renewd.web import feedgen, feedindex
+from renewd.web import feedgen, feedindex, publisher
 from renewd.web.published import Published
 from renewd.web.publisher import FeedCache
 from renewd.web.server import bound_port, build_app, start
@@ -114,6 +114,25 @@ def test_the_bytes_kept_are_bounded_and_made_again_alike(
     assert cache.rendered("person-P0000") is not None
     cache.published("all")
     assert len(held_by(cache, Published)) == 6  # HR's feeds stay once made
+
+
+def test_subscribe_pages_kept_are_bounded_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(publisher, "PAGES_KEPT", 3)
+    cache = refreshed(tmp_path, crowd())
+    built: list[str] = []
+
+    def build(spec: FeedSpec, urls: object) -> bytes:
+        built.append(spec.name)
+        return spec.name.encode()
+
+    names = [f"person-P{n:04d}" for n in range(10)]
+    assert [cache.page(name, build) for name in names] == [n.encode() for n in names]
+    assert cache.page(names[-1], build) == names[-1].encode()  # kept: not built again
+    assert built == names
+    assert cache.page(names[0], build) == names[0].encode()  # dropped: built again alike
+    assert built == [*names, names[0]]
 
 
 def test_a_get_serves_the_feed_made_on_demand_with_its_validators(tmp_path: Path) -> None:

@@ -73,6 +73,9 @@ def _feeds_of(specs: Sequence[FeedSpec], today: dt.date) -> dict[str, Feeds]:
     return out
 
 
+PAGES_KEPT = 256  # subscribe pages kept between requests (a few KB each)
+
+
 class FeedCache:
     """Every feed of one roster and configuration. Construct once; call `refresh` whenever the
     roster, the day or the settings may have changed (cheap when nothing did)."""
@@ -366,5 +369,7 @@ class FeedCache:
         page = self._pages.get(name)
         if page is None:
             page = build(self.spec(name), self.urls(name))
+            while len(self._pages) >= PAGES_KEPT:  # the oldest goes: memory stays bounded
+                del self._pages[next(iter(self._pages))]
             self._pages[name] = page
         return page
