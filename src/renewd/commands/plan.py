@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from renewd import redaction
 from renewd.commands.app import App, today
 from renewd.commands.args import iso_date, person_id
 from renewd.commands.plan_documents import (
@@ -21,9 +22,10 @@ from renewd.commands.plan_documents import (
     document_rows,
     next_steps,
 )
+from renewd.commands.plan_stream import plan_json as plan_json  # the shape, for tests and tools
 from renewd.commands.plan_stream import stream_json
 from renewd.core.documents import DocumentPlan
-from renewd.core.errors import EX_DATAERR, UsageError
+from renewd.core.errors import EX_DATAERR, Problem, UsageError
 from renewd.core.model import Lang, PersonPlan, Status
 from renewd.core.progress import merge_progress
 from renewd.core.wording import say, status_name, step_name
@@ -56,45 +58,11 @@ def register(
     parser.set_defaults(handler=run)
 
 
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def plan_json(plan: PersonPlan) -> dict[str, Any]:
-    """One person's plan in the `plan --json` shape. Keys may be added, never renamed: add
-    each to `plan_stream.PlanEncoder` too (the streamed path; tests check they agree)."""
-    person = plan.person
-    return {
-        "id": person.id,
-        "name": person.name,
-        "group": person.group,
-        "cycle": plan.cycle.isoformat(),
-        "profile": plan.profile.value,
-        "feasible": plan.feasible,
-        "gap_days": plan.gap_days,
-        "provisional": plan.provisional,
-        "expiry_estimated": plan.expiry_estimated,
-        "escalate": plan.escalate,
-        "projected_approval": _iso(plan.projected_approval),
-        "critical_dates_at_risk": [c.date.isoformat() for c in plan.critical_at_risk],
-        "milestones": [
-            {
-                "kind": m.kind.value,
-                "due": m.due.isoformat(),
-                "opens": _iso(m.opens),
-                "status": m.status.value,
-                "provisional": m.provisional,
-                "done_on": _iso(m.done_on),
-                "implied_by": m.implied_by.value if m.implied_by else None,
-            }
-            for m in plan.milestones
-        ],
-    }
-
-
 def run(args: argparse.Namespace) -> int:
     app = App.load(args.config)
     day: dt.date = args.today or today(app.settings)
+    if args.json and args.person is None:
+        return _stream(app, day, args.pretty)
     partial = app.partial  # a bad row holds back only its own person, named on stderr
     status = EX_DATAERR if partial.problems else 0  # everyone else is planned
     people = merge_progress(partial.people, app.recorded())
@@ -104,22 +72,42 @@ def run(args: argparse.Namespace) -> int:
         people = [p for p in people if p.id == args.person]
         if not people and not documents:
             raise UsageError(f"no person with id {args.person!r} in the roster")
-    if args.json:
-        plans = (app.planner.plan(person, day) for person in people)  # one at a time
-        others = [document_json(d) for d in documents]  # after the points, one per document
-        if args.pretty:
-            entries = [*(plan_json(p) for p in plans), *others]
-            doc = {"today": day.isoformat(), "people": entries}
-            json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
-            sys.stdout.write("\n")
-        else:
-            stream_json(day, plans, sys.stdout, others)
+    if args.json:  # one person
+        plans = (app.planner.plan(person, day) for person in people)
+        stream_json(day, plans, sys.stdout, map(document_json, documents), pretty=args.pretty)
         return status
     _table(app.planner.plan_all(people, day), day, app.settings.language, documents)
     if args.person is not None:  # one person: each document's next step and its checklist
         for line in next_steps(documents, app.settings.language):
             print(line)
     return status
+
+
+def _stream(app: App, day: dt.date, pretty: bool) -> int:
+    """Everyone, each planned and written as his row is read (`renewd.roster.stream`): the
+    roster's problems are said once its people are out, then the other documents are planned
+    and written after them, as `App.partial` and `document_plans` say and order them."""
+    recorded = app.recorded()
+    plan = app.planner.plan
+    bad: list[Problem] = []
+    with app.roster_stream() as roster:
+
+        def plans() -> Iterator[PersonPlan]:
+            for person in roster.people():
+                extra = recorded.get(person.id) if recorded else None
+                if extra:
+                    person = replace(person, progress=person.progress.merged(extra))
+                yield plan(person, day)
+
+        def others() -> Iterator[dict[str, Any]]:
+            for problem in roster.problems:  # no personal number, as in the log
+                print(f"renewd: warning: {redaction.scrub(str(problem))}", file=sys.stderr)
+            documents, found = document_plans(app, roster.documents, day)
+            bad.extend(found)
+            yield from map(document_json, documents)
+
+        stream_json(day, plans(), sys.stdout, others(), pretty=pretty)
+    return EX_DATAERR if roster.problems or bad else 0
 
 
 def _table(

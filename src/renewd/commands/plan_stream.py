@@ -10,9 +10,10 @@ those of the C encoder (no indent) over `plan_json` (tests/test_plan_stream.py c
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TextIO
 
 from renewd.core.model import Milestone, PersonPlan, Status
@@ -110,16 +111,74 @@ CHUNK = 500
 
 
 def stream_json(
-    day: dt.date, plans: Iterable[PersonPlan], out: TextIO, others: Iterable[dict[str, Any]] = ()
+    day: dt.date,
+    plans: Iterable[PersonPlan],
+    out: TextIO,
+    others: Iterable[dict[str, Any]] = (),
+    *,
+    pretty: bool = False,
 ) -> None:
     """The `plan --json` document, written as it is planned, in chunks of `CHUNK` entries: each
-    person by `PlanEncoder`, each other document's row by the C encoder (no indent). The same
-    JSON as `--pretty`."""
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    out.write(f'{{"today":"{day.isoformat()}","people":[')
-    entries = itertools.chain(map(PlanEncoder().encode, plans), map(encode, others))
-    first = True
+    person by `PlanEncoder`, each other document's row by the C encoder (no indent); with
+    `pretty`, each entry indented by the pure-Python encoder, the bytes `json.dump(indent=2)`
+    writes for the whole document. Nothing is written before the first chunk is made (a roster
+    that cannot be read at all raises before any output)."""
+    entries: Iterator[str]
+    if pretty:
+        dump = functools.partial(json.dumps, ensure_ascii=False, indent=2)
+        indented = (
+            "    " + dump(entry).replace("\n", "\n    ")  # JSON strings hold no raw line break
+            for entry in itertools.chain(map(plan_json, plans), others)
+        )
+        entries, separator = indented, ",\n"
+        head, tail = f'{{\n  "today": "{day.isoformat()}",\n  "people": ', "\n  ]\n}\n"
+        opening, empty = "[\n", "[]\n}\n"
+    else:
+        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        entries = itertools.chain(map(PlanEncoder().encode, plans), map(encode, others))
+        separator, head, tail = ",", f'{{"today":"{day.isoformat()}","people":', "]}\n"
+        opening, empty = "[", "[]}\n"
+    chunk = list(itertools.islice(entries, CHUNK))
+    if not chunk:
+        out.write(head + empty)
+        return
+    out.write(head + opening + separator.join(chunk))
     while chunk := list(itertools.islice(entries, CHUNK)):
-        out.write(("" if first else ",") + ",".join(chunk))
-        first = False
-    out.write("]}\n")
+        out.write(separator + separator.join(chunk))
+    out.write(tail)
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def plan_json(plan: PersonPlan) -> dict[str, Any]:
+    """One person's plan in the `plan --json` shape. Keys may be added, never renamed: add
+    each to `PlanEncoder` too (the compact path; tests check they agree)."""
+    person = plan.person
+    return {
+        "id": person.id,
+        "name": person.name,
+        "group": person.group,
+        "cycle": plan.cycle.isoformat(),
+        "profile": plan.profile.value,
+        "feasible": plan.feasible,
+        "gap_days": plan.gap_days,
+        "provisional": plan.provisional,
+        "expiry_estimated": plan.expiry_estimated,
+        "escalate": plan.escalate,
+        "projected_approval": _iso(plan.projected_approval),
+        "critical_dates_at_risk": [c.date.isoformat() for c in plan.critical_at_risk],
+        "milestones": [
+            {
+                "kind": m.kind.value,
+                "due": m.due.isoformat(),
+                "opens": _iso(m.opens),
+                "status": m.status.value,
+                "provisional": m.provisional,
+                "done_on": _iso(m.done_on),
+                "implied_by": m.implied_by.value if m.implied_by else None,
+            }
+            for m in plan.milestones
+        ],
+    }
