@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -23,10 +24,10 @@ from renewd.commands.plan_documents import (
     next_steps,
 )
 from renewd.commands.plan_stream import plan_json as plan_json  # the shape, for tests and tools
-from renewd.commands.plan_stream import stream_json
+from renewd.commands.plan_stream import stream_json, stream_people
 from renewd.core.documents import DocumentPlan
 from renewd.core.errors import EX_DATAERR, Problem, UsageError
-from renewd.core.model import Lang, PersonPlan, Status
+from renewd.core.model import Lang, Person, PersonPlan, Status
 from renewd.core.progress import merge_progress
 from renewd.core.wording import say, status_name, step_name
 
@@ -88,16 +89,14 @@ def _stream(app: App, day: dt.date, pretty: bool) -> int:
     roster's problems are said once its people are out, then the other documents are planned
     and written after them, as `App.partial` and `document_plans` say and order them."""
     recorded = app.recorded()
-    plan = app.planner.plan
+    plan = functools.partial(app.planner.plan, today=day)
     bad: list[Problem] = []
     with app.roster_stream() as roster:
 
-        def plans() -> Iterator[PersonPlan]:
+        def people() -> Iterator[Person]:
             for person in roster.people():
                 extra = recorded.get(person.id) if recorded else None
-                if extra:
-                    person = replace(person, progress=person.progress.merged(extra))
-                yield plan(person, day)
+                yield replace(person, progress=person.progress.merged(extra)) if extra else person
 
         def others() -> Iterator[dict[str, Any]]:
             for problem in roster.problems:  # no personal number, as in the log
@@ -106,7 +105,7 @@ def _stream(app: App, day: dt.date, pretty: bool) -> int:
             bad.extend(found)
             yield from map(document_json, documents)
 
-        stream_json(day, plans(), sys.stdout, others(), pretty=pretty)
+        stream_people(day, people(), plan, sys.stdout, others(), pretty=pretty)
     return EX_DATAERR if roster.problems or bad else 0
 
 
