@@ -192,11 +192,11 @@ def read_rows(
 ) -> Iterator[tuple[Person, int | str]]:
     """Each good row's Person (points or another document) with its row, as the rows are read;
     each bad row's (row, id, group) goes to `bad_rows`, its problems to `tables.problems`."""
-    file = str(path)
+    file, name = str(path), path.name
     memo: dict[str, dict[Any, Any]] = {}  # field -> cell -> what it parsed to
     problems, headers = tables.problems, tables.headers
     for row, cells in tables.rows:
-        person = read_person(file, path.name, row, headers, cells, problems, limits, memo)
+        person = read_person(file, name, row, headers, cells, problems, limits, memo)
         if isinstance(person, Person):
             yield person, row
         else:

@@ -64,6 +64,12 @@ def read_person(
             raw = raw.strip()
             if not raw:
                 continue
+            seen = memo.get(field)  # a repeating column's cell seen before: one lookup
+            if seen is not None:
+                value = seen.get(raw, _MISSING)
+                if value is not _MISSING and not isinstance(value, CellError):
+                    values[field] = value
+                    continue
             fast = _FAST.get(field)
             if fast is not None and len(raw) <= max_chars and fast(raw):
                 values[field] = raw
