@@ -93,9 +93,9 @@ def _stream(app: App, day: dt.date, pretty: bool) -> int:
     bad: list[Problem] = []
     with app.roster_stream() as roster:
 
-        def people() -> Iterator[Person]:
-            for person in roster.people():
-                extra = recorded.get(person.id) if recorded else None
+        def merged(people: Iterator[Person]) -> Iterator[Person]:
+            for person in people:
+                extra = recorded.get(person.id)
                 yield replace(person, progress=person.progress.merged(extra)) if extra else person
 
         def others() -> Iterator[dict[str, Any]]:
@@ -105,7 +105,8 @@ def _stream(app: App, day: dt.date, pretty: bool) -> int:
             bad.extend(found)
             yield from map(document_json, documents)
 
-        stream_people(day, people(), plan, sys.stdout, others(), pretty=pretty)
+        people = merged(roster.people()) if recorded else roster.people()
+        stream_people(day, people, plan, sys.stdout, others(), pretty=pretty)
     return EX_DATAERR if roster.problems or bad else 0
 
 

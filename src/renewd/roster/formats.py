@@ -58,8 +58,13 @@ def read_text(path: Path, limits: RosterLimits, *, checked: bool = False) -> Ite
     if sample.count(delimiter) == 0:
         delimiter = ","
     quoted = "'" in text  # else no cell needs `_unguarded`
-    if checked and not _cannot_fail(text, delimiter, limits):
-        collections.deque(_text_rows(io.StringIO(text, newline=""), delimiter, False, limits), 0)
+    if checked:
+        if not _cannot_fail(text, delimiter, limits):
+            lines = io.StringIO(text, newline="")
+            collections.deque(_text_rows(lines, delimiter, False, limits), 0)
+        # Nothing left to check as the rows are read: the bare reader.
+        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        return (list(map(_unguarded, row)) for row in rows) if quoted else rows
     return _text_rows(io.StringIO(text, newline=""), delimiter, quoted, limits)
 
 

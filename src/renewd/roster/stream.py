@@ -117,7 +117,9 @@ class RosterStream:
                     document_duplicates.append(
                         Problem(file, message, row=row, field=id_header, value=person.id)
                     )
-            elif self._add(person, file, row, id_header) and self._served(person):
+            elif self._add(person, file, row, id_header) and (
+                not self.reserved or self._served(person)
+            ):
                 yield person
         if not good and not bad_rows:
             tables.problems.append(no_people(path))
