@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -87,7 +88,9 @@ def config(write: Callable[[str, str], Path], tmp_path: Path) -> Path:
     return config
 
 
-def _reference(config: Path, day: dt.date, capsys: pytest.CaptureFixture[str]) -> tuple:
+def _reference(
+    config: Path, day: dt.date, capsys: pytest.CaptureFixture[str]
+) -> tuple[dict[str, Any], str, int]:
     """What `plan --json` printed, said and returned before it streamed: the whole roster read,
     everyone planned, then the other documents."""
     capsys.readouterr()
@@ -205,3 +208,20 @@ def test_a_checked_text_file_fails_before_its_first_row(
         read_text(path, limits, checked=True)
     path.write_text("id,name\n" + "a,b\n" * 9, encoding="utf-8")
     assert list(read_text(path, limits, checked=True)) == [["id", "name"], *[["a", "b"]] * 9]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id,name\na,b\nc,d\n",
+        "id,name\r\na,b\r\nc,d",  # Excel's line ends, no last one
+        "id,name\ra,b\rc,d\r",  # lone CRs: split as before
+        'id,name\n"a\nstill a",b\n"c\r\nstill c",d\n\n\ne,f',  # quoted line ends, blank lines
+        "id;name\n'=a;'b\n",  # a formula-safe export's guard
+    ],
+)
+def test_a_checked_text_file_splits_into_the_same_rows(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "people.csv"
+    path.write_bytes(text.encode("utf-8"))
+    limits = RosterLimits()
+    assert list(read_text(path, limits, checked=True)) == list(read_text(path, limits))

@@ -60,12 +60,26 @@ def read_text(path: Path, limits: RosterLimits, *, checked: bool = False) -> Ite
     quoted = "'" in text  # else no cell needs `_unguarded`
     if checked:
         if not _cannot_fail(text, delimiter, limits):
-            lines = io.StringIO(text, newline="")
-            collections.deque(_text_rows(lines, delimiter, False, limits), 0)
-        # Nothing left to check as the rows are read: the bare reader.
-        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            split = _text_rows(io.StringIO(text, newline=""), delimiter, False, limits)
+            collections.deque(split, 0)
+        # Nothing left to check as the rows are read: the bare reader, over the text's lines
+        # (a StringIO copies the text at 4 bytes a character) where they all end in \n.
+        lone_cr = "\r" in text and text.count("\r") != text.count("\r\n")
+        lines: Iterator[str] = io.StringIO(text, newline="") if lone_cr else _lines(text)
+        rows = csv.reader(lines, delimiter=delimiter)
         return (list(map(_unguarded, row)) for row in rows) if quoted else rows
     return _text_rows(io.StringIO(text, newline=""), delimiter, quoted, limits)
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines a StringIO with newline="" gives, each with its end, for a text whose every
+    \r is part of a \r\n."""
+    start, find = 0, text.find
+    while end := find("\n", start) + 1:
+        yield text[start:end]
+        start = end
+    if start < len(text):
+        yield text[start:]
 
 
 def _cannot_fail(text: str, delimiter: str, limits: RosterLimits) -> bool:
