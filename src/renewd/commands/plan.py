@@ -12,10 +12,6 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
 from renewd import redaction
 from renewd.commands.app import App, today
 from renewd.commands.args import iso_date, person_id
@@ -131,6 +127,10 @@ def _few_collections() -> Iterator[None]:
 def _table(
     plans: list[PersonPlan], day: dt.date, lang: Lang, documents: Iterable[DocumentPlan] = ()
 ) -> None:
+    from rich.console import Console  # the table only: `plan --json` starts without rich
+    from rich.table import Table
+    from rich.text import Text
+
     # A pipe or a log gets full lines rather than 80 columns of ellipses.
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     table = Table(title=f"renewd plan — {day.isoformat()}", show_lines=False)
