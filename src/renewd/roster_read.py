@@ -29,6 +29,7 @@ from renewd.core.errors import RosterError
 from renewd.roster.assemble import NO_RECORDS, LastGood, PartialRoster, read_partial
 from renewd.roster.feednames import feed_name_problems, hold_back_clashes
 from renewd.roster.reader import load_roster
+from renewd.roster.stream import RosterStream
 from renewd.settings import Settings
 
 
@@ -61,3 +62,14 @@ def read_roster(
     people = partial.roster.people
     redaction.register_secret(*(p.bark for p in people), *(p.pushplus for p in people))
     return partial
+
+
+def stream_roster(
+    settings: Settings, last_good: LastGood = NO_RECORDS, *, files: Sequence[Path] | None = None
+) -> RosterStream:
+    """`read_roster(..., hold_clashes=True)` as a stream (`renewd.roster.stream`): the same
+    people, problems and documents, a person at a time, for a command that writes each as it
+    comes (`plan --json`)."""
+    paths = tuple(files) if files is not None else tuple(settings.roster.files)
+    reserved = {feed.name for feed in settings.feeds.extra}
+    return RosterStream(paths, last_good, settings.roster.limits(), reserved)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -26,7 +27,8 @@ from renewd.core.progress import merge_progress
 from renewd.core.workdays import WorkdayCalendar
 from renewd.roster.assemble import PartialRoster
 from renewd.roster.reader import Roster
-from renewd.roster_read import read_roster
+from renewd.roster.stream import RosterStream
+from renewd.roster_read import read_roster, stream_roster
 from renewd.settings import Settings, config_path, load_settings
 from renewd.store.database import Database
 from renewd.store.document_progress import DocumentProgressStore
@@ -120,6 +122,20 @@ class App:
         for problem in partial.problems:  # no personal number, as in the log
             print(f"renewd: warning: {redaction.scrub(str(problem))}", file=sys.stderr)
         return partial
+
+    @contextmanager
+    def roster_stream(self) -> Iterator[RosterStream]:
+        """`partial` as a stream (`renewd.roster.stream`), over the same files and last good
+        records; the caller says its problems once the people are read."""
+        if not Database.there(self.settings.state):
+            yield stream_roster(self.settings)
+            return
+        files = self.roster_files
+        db = Database.of(self.settings.state)
+        try:
+            yield stream_roster(self.settings, RosterRecords(db), files=files)
+        finally:
+            db.close()
 
     @cached_property
     def roster(self) -> Roster:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
+import functools
+import gc
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
+from renewd import redaction
 from renewd.commands.app import App, today
 from renewd.commands.args import iso_date, person_id
 from renewd.commands.plan_documents import (
@@ -21,10 +21,11 @@ from renewd.commands.plan_documents import (
     document_rows,
     next_steps,
 )
-from renewd.commands.plan_stream import stream_json
+from renewd.commands.plan_stream import plan_json as plan_json  # the shape, for tests and tools
+from renewd.commands.plan_stream import stream_json, stream_people
 from renewd.core.documents import DocumentPlan
-from renewd.core.errors import EX_DATAERR, UsageError
-from renewd.core.model import Lang, PersonPlan, Status
+from renewd.core.errors import EX_DATAERR, Problem, UsageError
+from renewd.core.model import Lang, Person, PersonPlan, Status
 from renewd.core.progress import merge_progress
 from renewd.core.wording import say, status_name, step_name
 
@@ -56,45 +57,11 @@ def register(
     parser.set_defaults(handler=run)
 
 
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def plan_json(plan: PersonPlan) -> dict[str, Any]:
-    """One person's plan in the `plan --json` shape. Keys may be added, never renamed: add
-    each to `plan_stream.PlanEncoder` too (the streamed path; tests check they agree)."""
-    person = plan.person
-    return {
-        "id": person.id,
-        "name": person.name,
-        "group": person.group,
-        "cycle": plan.cycle.isoformat(),
-        "profile": plan.profile.value,
-        "feasible": plan.feasible,
-        "gap_days": plan.gap_days,
-        "provisional": plan.provisional,
-        "expiry_estimated": plan.expiry_estimated,
-        "escalate": plan.escalate,
-        "projected_approval": _iso(plan.projected_approval),
-        "critical_dates_at_risk": [c.date.isoformat() for c in plan.critical_at_risk],
-        "milestones": [
-            {
-                "kind": m.kind.value,
-                "due": m.due.isoformat(),
-                "opens": _iso(m.opens),
-                "status": m.status.value,
-                "provisional": m.provisional,
-                "done_on": _iso(m.done_on),
-                "implied_by": m.implied_by.value if m.implied_by else None,
-            }
-            for m in plan.milestones
-        ],
-    }
-
-
 def run(args: argparse.Namespace) -> int:
     app = App.load(args.config)
     day: dt.date = args.today or today(app.settings)
+    if args.json and args.person is None:
+        return _stream(app, day, args.pretty)
     partial = app.partial  # a bad row holds back only its own person, named on stderr
     status = EX_DATAERR if partial.problems else 0  # everyone else is planned
     people = merge_progress(partial.people, app.recorded())
@@ -104,16 +71,9 @@ def run(args: argparse.Namespace) -> int:
         people = [p for p in people if p.id == args.person]
         if not people and not documents:
             raise UsageError(f"no person with id {args.person!r} in the roster")
-    if args.json:
-        plans = (app.planner.plan(person, day) for person in people)  # one at a time
-        others = [document_json(d) for d in documents]  # after the points, one per document
-        if args.pretty:
-            entries = [*(plan_json(p) for p in plans), *others]
-            doc = {"today": day.isoformat(), "people": entries}
-            json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
-            sys.stdout.write("\n")
-        else:
-            stream_json(day, plans, sys.stdout, others)
+    if args.json:  # one person
+        plans = (app.planner.plan(person, day) for person in people)
+        stream_json(day, plans, sys.stdout, map(document_json, documents), pretty=args.pretty)
         return status
     _table(app.planner.plan_all(people, day), day, app.settings.language, documents)
     if args.person is not None:  # one person: each document's next step and its checklist
@@ -122,9 +82,55 @@ def run(args: argparse.Namespace) -> int:
     return status
 
 
+def _stream(app: App, day: dt.date, pretty: bool) -> int:
+    """Everyone, each planned and written as his row is read (`renewd.roster.stream`): the
+    roster's problems are said once its people are out, then the other documents are planned
+    and written after them, as `App.partial` and `document_plans` say and order them."""
+    recorded = app.recorded()
+    plan = functools.partial(app.planner.plan, today=day)
+    bad: list[Problem] = []
+    with app.roster_stream() as roster, _few_collections():
+
+        def merged(people: Iterator[Person]) -> Iterator[Person]:
+            for person in people:
+                extra = recorded.get(person.id)
+                yield replace(person, progress=person.progress.merged(extra)) if extra else person
+
+        def others() -> Iterator[dict[str, Any]]:
+            for problem in roster.problems:  # no personal number, as in the log
+                print(f"renewd: warning: {redaction.scrub(str(problem))}", file=sys.stderr)
+            documents, found = document_plans(app, roster.documents, day)
+            bad.extend(found)
+            yield from map(document_json, documents)
+
+        people = merged(roster.people()) if recorded else roster.people()
+        stream_people(day, people, plan, sys.stdout, others(), pretty=pretty)
+    return EX_DATAERR if roster.problems or bad else 0
+
+
+@contextmanager
+def _few_collections() -> Iterator[None]:
+    """A million people make hundreds of millions of short-lived objects, freed as they go
+    (nothing of a person outlives his line): the cycle collector's default pace would sweep the
+    modules and the planner's memos again and again (a tenth of the CPU at 100,000). What lives
+    now is set aside and the youngest generation is swept less often, until the plan is out."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(20_000, 50, 1_000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
 def _table(
     plans: list[PersonPlan], day: dt.date, lang: Lang, documents: Iterable[DocumentPlan] = ()
 ) -> None:
+    from rich.console import Console  # the table only: `plan --json` starts without rich
+    from rich.table import Table
+    from rich.text import Text
+
     # A pipe or a log gets full lines rather than 80 columns of ellipses.
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     table = Table(title=f"renewd plan — {day.isoformat()}", show_lines=False)

@@ -10,12 +10,13 @@ those of the C encoder (no indent) over `plan_json` (tests/test_plan_stream.py c
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TextIO
 
-from renewd.core.model import Milestone, PersonPlan, Status
+from renewd.core.model import Milestone, Person, PersonPlan, Status
 
 # A roster of unique shapes must not grow these without bound: past this many, start again.
 _MEMO_SIZE = 1 << 16
@@ -43,9 +44,10 @@ class PlanEncoder:
     def encode(self, plan: PersonPlan) -> str:
         person = plan.person
         head = f'{{"id":{_string(person.id)},"name":{_string(person.name)},"group":'
-        return head + _string(person.group) + self._tail(plan)
+        return head + _string(person.group) + self.tail(plan)
 
-    def _tail(self, plan: PersonPlan) -> str:
+    def tail(self, plan: PersonPlan) -> str:
+        """The plan's JSON after the person's group: from `,"cycle":` to the closing brace."""
         milestones = plan.milestones
         entry = self._milestones.get(id(milestones))
         if entry is None or entry[0] is not milestones:
@@ -109,17 +111,125 @@ class PlanEncoder:
 CHUNK = 500
 
 
+class PersonEncoder:
+    """Encodes people straight from what their plan depends on: everyone with the same expiry,
+    progress, points and changes and no critical date has the same plan but for his id, name
+    and group (the planner's own shape key, `core/plan.py`, on one day), so the rest of his
+    JSON is encoded once, from the plan of the first of them, and no `PersonPlan` is made for
+    the others. A person with critical dates (some may be at risk) is planned as he is."""
+
+    def __init__(self, plan: Callable[[Person], PersonPlan]) -> None:
+        self._plan = plan
+        self._encoder = PlanEncoder()
+        self._tails: dict[tuple[Any, ...], str] = {}
+
+    def encode(self, person: Person) -> str:
+        if person.critical_dates:
+            return self._encoder.encode(self._plan(person))
+        key = (person.permit_expires, person.progress, person.has_points, not person.changes)
+        tail = self._tails.get(key)
+        if tail is None:
+            if len(self._tails) >= _MEMO_SIZE:
+                self._tails.clear()
+            tail = self._tails[key] = self._encoder.tail(self._plan(person))
+        return (
+            f'{{"id":{_string(person.id)},"name":{_string(person.name)},"group":'
+            f"{_string(person.group)}{tail}"
+        )
+
+
 def stream_json(
-    day: dt.date, plans: Iterable[PersonPlan], out: TextIO, others: Iterable[dict[str, Any]] = ()
+    day: dt.date,
+    plans: Iterable[PersonPlan],
+    out: TextIO,
+    others: Iterable[dict[str, Any]] = (),
+    *,
+    pretty: bool = False,
 ) -> None:
     """The `plan --json` document, written as it is planned, in chunks of `CHUNK` entries: each
-    person by `PlanEncoder`, each other document's row by the C encoder (no indent). The same
-    JSON as `--pretty`."""
+    person by `PlanEncoder`, each other document's row by the C encoder (no indent); with
+    `pretty`, each entry indented by the pure-Python encoder, the bytes `json.dump(indent=2)`
+    writes for the whole document. Nothing is written before the first chunk is made (a roster
+    that cannot be read at all raises before any output)."""
+    if pretty:
+        dump = functools.partial(json.dumps, ensure_ascii=False, indent=2)
+        indented = (
+            "    " + dump(entry).replace("\n", "\n    ")  # JSON strings hold no raw line break
+            for entry in itertools.chain(map(plan_json, plans), others)
+        )
+        head, tail = f'{{\n  "today": "{day.isoformat()}",\n  "people": ', "\n  ]\n}\n"
+        _write(indented, out, head, ("[\n", ",\n", tail, "[]\n}\n"))
+        return
+    _write_compact(day, map(PlanEncoder().encode, plans), out, others)
+
+
+def stream_people(
+    day: dt.date,
+    people: Iterable[Person],
+    plan: Callable[[Person], PersonPlan],
+    out: TextIO,
+    others: Iterable[dict[str, Any]] = (),
+    *,
+    pretty: bool = False,
+) -> None:
+    """`stream_json` of everyone's `plan(person)`, the compact way by `PersonEncoder`."""
+    if pretty:
+        stream_json(day, map(plan, people), out, others, pretty=True)
+    else:
+        _write_compact(day, map(PersonEncoder(plan).encode, people), out, others)
+
+
+def _write_compact(
+    day: dt.date, people: Iterator[str], out: TextIO, others: Iterable[dict[str, Any]]
+) -> None:
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    out.write(f'{{"today":"{day.isoformat()}","people":[')
-    entries = itertools.chain(map(PlanEncoder().encode, plans), map(encode, others))
-    first = True
+    entries = itertools.chain(people, map(encode, others))
+    _write(entries, out, f'{{"today":"{day.isoformat()}","people":', ("[", ",", "]}\n", "[]}\n"))
+
+
+def _write(entries: Iterator[str], out: TextIO, head: str, marks: tuple[str, ...]) -> None:
+    opening, separator, tail, empty = marks
+    chunk = list(itertools.islice(entries, CHUNK))
+    if not chunk:
+        out.write(head + empty)
+        return
+    out.write(head + opening + separator.join(chunk))
     while chunk := list(itertools.islice(entries, CHUNK)):
-        out.write(("" if first else ",") + ",".join(chunk))
-        first = False
-    out.write("]}\n")
+        out.write(separator + separator.join(chunk))
+    out.write(tail)
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def plan_json(plan: PersonPlan) -> dict[str, Any]:
+    """One person's plan in the `plan --json` shape. Keys may be added, never renamed: add
+    each to `PlanEncoder` too (the compact path; tests check they agree)."""
+    person = plan.person
+    return {
+        "id": person.id,
+        "name": person.name,
+        "group": person.group,
+        "cycle": plan.cycle.isoformat(),
+        "profile": plan.profile.value,
+        "feasible": plan.feasible,
+        "gap_days": plan.gap_days,
+        "provisional": plan.provisional,
+        "expiry_estimated": plan.expiry_estimated,
+        "escalate": plan.escalate,
+        "projected_approval": _iso(plan.projected_approval),
+        "critical_dates_at_risk": [c.date.isoformat() for c in plan.critical_at_risk],
+        "milestones": [
+            {
+                "kind": m.kind.value,
+                "due": m.due.isoformat(),
+                "opens": _iso(m.opens),
+                "status": m.status.value,
+                "provisional": m.provisional,
+                "done_on": _iso(m.done_on),
+                "implied_by": m.implied_by.value if m.implied_by else None,
+            }
+            for m in plan.milestones
+        ],
+    }

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from renewd.core.frozen import quick_init
 from renewd.core.model import MilestoneKind, Progress, Status, Step
 from renewd.core.progress import implied, kind_of
 from renewd.core.workdays import WorkdayAnswer
@@ -21,6 +22,7 @@ _NO_PROGRESS = Progress()
 
 # Heads-up milestones: they pass when their day comes; there is nothing to mark done.
 HEADS_UP = frozenset({K.PREPARE, K.PERMIT_WINDOW})
+_HEADS_UP = tuple(HEADS_UP)  # found by identity: no enum hash (Python code) per milestone
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,8 @@ class Deadlines:
         return self.permit_by >= self.window_opens
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class PlanDate:
     """A date and whether an estimated calendar day went into it."""
 
@@ -48,7 +51,13 @@ class PlanDate:
 
     @classmethod
     def of(cls, answer: WorkdayAnswer, *inputs: PlanDate) -> PlanDate:
-        return cls(answer.date, answer.provisional or any(i.provisional for i in inputs))
+        provisional = answer.provisional
+        if not provisional:
+            for given in inputs:
+                if given.provisional:
+                    provisional = True
+                    break
+        return cls(answer.date, provisional)
 
 
 def later(a: PlanDate, b: PlanDate) -> PlanDate:
@@ -107,15 +116,20 @@ def milestone_status(
 ) -> Status:
     """Where a milestone stands on `today` (`Status`)."""
     if done_on is not None:
-        return Status.DONE
-    if kind in HEADS_UP and today > due:
-        return Status.DONE
-    if kind is K.PERMIT_WINDOW and today == due:
-        return Status.OPEN
+        return _DONE
+    if kind in _HEADS_UP and today > due:
+        return _DONE
+    if kind is _WINDOW and today == due:
+        return _OPEN
     if today > due:
-        return Status.OVERDUE
+        return _OVERDUE
     if (due - today).days <= due_soon_days:
-        return Status.DUE
+        return _DUE
     if opens is not None and opens <= today:
-        return Status.OPEN
-    return Status.UPCOMING
+        return _OPEN
+    return _UPCOMING
+
+
+# An enum member read from its class costs a Python call (3.11): read once, here.
+_DONE, _OPEN, _OVERDUE, _DUE = Status.DONE, Status.OPEN, Status.OVERDUE, Status.DUE
+_UPCOMING, _WINDOW = Status.UPCOMING, K.PERMIT_WINDOW

@@ -66,6 +66,7 @@ class Planner:
         memo = functools.lru_cache(maxsize=1 << 16)
         self._cal_add, self._cal_sub = memo(calendar.add), memo(calendar.sub)
         self._cal_last, self._cal_next = memo(calendar.last_workday), memo(calendar.next_workday)
+        self._years: dict[int, bool] = {}  # year -> whether its calendar is estimated
         self._today: dt.date | None = None  # the day the memos hold: a new day drops them
 
     # -- working-day helpers that carry the provisional flag ---------------------------------
@@ -150,6 +151,7 @@ class Planner:
             self._permit_dates.cache_clear()
             for calendar_memo in (self._cal_add, self._cal_sub, self._cal_last, self._cal_next):
                 calendar_memo.cache_clear()
+            self._years.clear()
             self._today = today
         profile = person.profile
         has_points = person.has_points
@@ -218,7 +220,12 @@ class Planner:
         return tuple(y for y in range(lo, hi + 1) if self._year_estimated(y))
 
     def _year_estimated(self, year: int) -> bool:
-        return self.calendar.is_provisional(dt.date(year, 1, 1), dt.date(year, 12, 31))
+        estimated = self._years.get(year)
+        if estimated is None:  # the calendar's answer for a year is the same all day
+            estimated = self._years[year] = self.calendar.is_provisional(
+                dt.date(year, 1, 1), dt.date(year, 12, 31)
+            )
+        return estimated
 
     def plan_all(self, people: Iterable[Person], today: dt.date) -> list[PersonPlan]:
         return [self.plan(person, today) for person in people]
@@ -335,17 +342,16 @@ class Planner:
         return later(self._add(submitted, processing), soonest)
 
     def _milestones(self, rows: list[Row], today: dt.date) -> tuple[Milestone, ...]:
+        done, soon = Status.DONE, self.policy.due_soon_days
         return tuple(
             Milestone(
                 kind=kind,
                 due=due.date,
                 opens=opens,
                 status=(
-                    Status.DONE
+                    done
                     if by is not None
-                    else milestone_status(
-                        kind, due.date, opens, done_on, today, self.policy.due_soon_days
-                    )
+                    else milestone_status(kind, due.date, opens, done_on, today, soon)
                 ),
                 provisional=due.provisional,
                 done_on=done_on,

@@ -173,19 +173,33 @@ def check_day(
         )
 
 
+def _laters() -> tuple[tuple[Step, str, tuple[tuple[Step, str], ...]], ...]:
+    """Each step with its progress field and the steps after it, nearest first (with theirs)."""
+    after = {before: step for step, before in STEP_BEFORE.items()}
+    chains = []
+    for step in Step:
+        later, steps = after.get(step), []
+        while later is not None:
+            steps.append((later, later.value))
+            later = after.get(later)
+        chains.append((step, step.value, tuple(steps)))
+    return tuple(chains)
+
+
+_LATERS = _laters()  # the chain is fixed: walked once here, not for every plan
+
+
 def implied(progress: Progress) -> dict[Step, Step]:
     """The steps nobody recorded that a later recorded step proves done (docs/design.md §4),
     each with the nearest recorded step after it: the one that proves it."""
-    after = {before: step for step, before in STEP_BEFORE.items()}
     out: dict[Step, Step] = {}
-    for step in Step:
-        if progress.get(step) is not None:
+    for step, field, laters in _LATERS:
+        if getattr(progress, field) is not None:
             continue
-        later = after.get(step)
-        while later is not None and progress.get(later) is None:
-            later = after.get(later)
-        if later is not None:
-            out[step] = later
+        for later, later_field in laters:
+            if getattr(progress, later_field) is not None:
+                out[step] = later
+                break
     return out
 
 

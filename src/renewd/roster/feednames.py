@@ -18,21 +18,22 @@ from renewd.roster.reader import Roster
 def clashes(roster: Roster, reserved: Collection[str]) -> list[tuple[Person, Problem]]:
     """Each person whose own feed, or whose group's, would take the name of a `[[feeds.extra]]`
     feed, with the problem that says so (file, row and field)."""
+    return [(person, problem) for person in roster.people for problem in clash(person, reserved)]
+
+
+def clash(person: Person, reserved: Collection[str]) -> list[Problem]:
+    """What `clashes` finds of one person (the group's feed first, then his own)."""
     found = []
-    for person in roster.people:
-        for field, name in (("group", f"group-{person.group}"), ("id", f"person-{person.id}")):
-            if name in reserved and (field == "id" or person.group):
-                found.append(
-                    (
-                        person,
-                        Problem(
-                            person.source,
-                            f"this {field}'s feed would be named {name!r}, like the extra feed of"
-                            " [[feeds.extra]]; rename the extra feed in the configuration",
-                            field=field,
-                        ),
-                    )
+    for field, name in (("group", f"group-{person.group}"), ("id", f"person-{person.id}")):
+        if name in reserved and (field == "id" or person.group):
+            found.append(
+                Problem(
+                    person.source,
+                    f"this {field}'s feed would be named {name!r}, like the extra feed of"
+                    " [[feeds.extra]]; rename the extra feed in the configuration",
+                    field=field,
                 )
+            )
     return found
 
 

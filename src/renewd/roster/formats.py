@@ -9,6 +9,7 @@ sees it (`renewd.roster.ooxml`, `renewd.roster.limits`).
 
 from __future__ import annotations
 
+import collections
 import csv
 import datetime as dt
 import io
@@ -30,10 +31,11 @@ __all__ = ["FileError", "check_rows", "guarded", "parse_sheet", "read_sheet", "r
 _FORMULA_STARTS = frozenset("=+-@\t\r")
 
 
-def read_text(path: Path, limits: RosterLimits) -> Iterator[list[Any]]:
+def read_text(path: Path, limits: RosterLimits, *, checked: bool = False) -> Iterator[list[Any]]:
     """The file's rows, decoded at once and split as they are asked for: a big roster never
     holds every row's cells at the same time (`renewd.roster.reader` makes people of them one
-    row at a time). Raises FileError or LimitError when the rows are read."""
+    row at a time). Raises FileError or LimitError when the rows are read; with `checked`,
+    here instead (`_cannot_fail`), so that a reader may act on each row as it comes."""
     raw = path.read_bytes()
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         encodings: tuple[str, ...] = ("utf-16",)
@@ -56,7 +58,42 @@ def read_text(path: Path, limits: RosterLimits) -> Iterator[list[Any]]:
     if sample.count(delimiter) == 0:
         delimiter = ","
     quoted = "'" in text  # else no cell needs `_unguarded`
+    if checked:
+        if not _cannot_fail(text, delimiter, limits):
+            split = _text_rows(io.StringIO(text, newline=""), delimiter, False, limits)
+            collections.deque(split, 0)
+        # Nothing left to check as the rows are read: the bare reader, over the text's lines
+        # (a StringIO copies the text at 4 bytes a character) where they all end in \n.
+        lone_cr = "\r" in text and text.count("\r") != text.count("\r\n")
+        lines: Iterator[str] = io.StringIO(text, newline="") if lone_cr else _lines(text)
+        rows = csv.reader(lines, delimiter=delimiter)
+        return (list(map(_unguarded, row)) for row in rows) if quoted else rows
     return _text_rows(io.StringIO(text, newline=""), delimiter, quoted, limits)
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines a StringIO with newline="" gives, each with its end, for a text whose every
+    \r is part of a \r\n."""
+    start, find = 0, text.find
+    while end := find("\n", start) + 1:
+        yield text[start:end]
+        start = end
+    if start < len(text):
+        yield text[start:]
+
+
+def _cannot_fail(text: str, delimiter: str, limits: RosterLimits) -> bool:
+    """Whether splitting `text` can raise nothing, by bounds a few scans of it prove (the
+    rows, cells and longest field `_text_rows` and `csv` allow); else it is split once first."""
+    if "\0" in text or '"' in text:  # a quoted field may span lines: no cheap bound
+        return False
+    rows = text.count("\n") + text.count("\r") - text.count("\r\n") + 1
+    if rows > limits.max_rows + 10 or text.count(delimiter) + rows > limits.max_cells:
+        return False
+    # Every block of half the field limit holds a line break: no field is over the limit.
+    block = csv.field_size_limit() // 2
+    whole = len(text) - len(text) % block
+    return all(text.find("\n", start, start + block) >= 0 for start in range(0, whole, block))
 
 
 def _text_rows(

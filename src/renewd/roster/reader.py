@@ -14,10 +14,10 @@ import itertools
 import logging
 import tomllib
 import traceback
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from renewd.core.errors import Problem, RosterError
 from renewd.core.model import DEFAULT_DOCUMENT, Person
@@ -37,6 +37,7 @@ from renewd.roster.rows import read_person
 __all__ = ["COLUMNS", "Roster", "load_roster", "load_roster_file"]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 TOML_SUFFIXES = frozenset({".toml"})
 TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
@@ -114,20 +115,31 @@ class _Loaded:
 
 
 def _load_file(path: Path, limits: RosterLimits) -> _Loaded:
+    loaded = guarded(path, lambda: _people(path, open_tables(path, limits), limits))
+    return loaded
+
+
+def open_tables(path: Path, limits: RosterLimits, *, checked: bool = False) -> _Tables:
+    """The file's tables, its rows read as they are asked for. With `checked`, a text file is
+    measured first (`read_text`), so that reading its rows raises nothing later."""
     suffix = path.suffix.lower()
     file = str(path)
+    if suffix not in TOML_SUFFIXES | TEXT_SUFFIXES | SHEET_SUFFIXES:
+        known = ", ".join(sorted(TOML_SUFFIXES | TEXT_SUFFIXES | SHEET_SUFFIXES))
+        raise FileError(f"unknown roster file type {path.suffix!r}; expected one of {known}")
+    check_size(path, limits)
+    if suffix in TOML_SUFFIXES:
+        return _read_toml(path, limits)
+    if suffix in TEXT_SUFFIXES:
+        return _read_grid(file, read_text(path, limits, checked=checked), limits)
+    return _read_grid(file, read_sheet(path, limits), limits)
+
+
+def guarded(path: Path, read: Callable[[], T]) -> T | _Loaded:
+    """What `read` gives, or the file's one problem when it cannot be read (no person)."""
+    file = str(path)
     try:
-        if suffix not in TOML_SUFFIXES | TEXT_SUFFIXES | SHEET_SUFFIXES:
-            known = ", ".join(sorted(TOML_SUFFIXES | TEXT_SUFFIXES | SHEET_SUFFIXES))
-            raise FileError(f"unknown roster file type {path.suffix!r}; expected one of {known}")
-        check_size(path, limits)
-        if suffix in TOML_SUFFIXES:
-            tables = _read_toml(path, limits)
-        elif suffix in TEXT_SUFFIXES:
-            tables = _read_grid(file, read_text(path, limits), limits)
-        else:
-            tables = _read_grid(file, read_sheet(path, limits), limits)
-        return _people(path, tables, limits)
+        return read()
     except OSError as exc:
         return _Loaded([], [Problem(file, f"cannot read file: {exc.strerror or exc}")], [])
     except (FileError, LimitError) as exc:
@@ -151,33 +163,55 @@ class _Tables:
 
 
 def _people(path: Path, tables: _Tables, limits: RosterLimits) -> _Loaded:
-    file = str(path)
-    problems = tables.problems
+    header_problems(path, tables)
+    people: list[tuple[Person, int | str]] = []
+    documents: list[tuple[Person, int | str]] = []
+    bad_rows: list[tuple[int | str, str, str]] = []
+    for person, row in read_rows(path, tables, limits, bad_rows):
+        (people if person.document == DEFAULT_DOCUMENT else documents).append((person, row))
+    if not people and not documents and not bad_rows:
+        tables.problems.append(no_people(path))
+    id_header = tables.headers.get("id", "id")
+    warnings = tables_warnings(path, tables)
+    return _Loaded(people, tables.problems, warnings, id_header, tuple(bad_rows), tuple(documents))
+
+
+def header_problems(path: Path, tables: _Tables) -> None:
+    """A required column the file lacks: a problem before any row's (each row is then bad)."""
     has_header = bool(tables.headers or tables.ignored)  # an empty file only lacks people
     for field in REQUIRED:
         if has_header and field not in tables.headers:
             names = " / ".join((field, *COLUMNS[field]))
-            problems.append(Problem(file, f"missing required column ({names})", field=field))
-    people: list[tuple[Person, int | str]] = []
-    documents: list[tuple[Person, int | str]] = []
-    bad_rows: list[tuple[int | str, str, str]] = []
-    seen_rows = 0
+            tables.problems.append(
+                Problem(str(path), f"missing required column ({names})", field=field)
+            )
+
+
+def read_rows(
+    path: Path, tables: _Tables, limits: RosterLimits, bad_rows: list[tuple[int | str, str, str]]
+) -> Iterator[tuple[Person, int | str]]:
+    """Each good row's Person (points or another document) with its row, as the rows are read;
+    each bad row's (row, id, group) goes to `bad_rows`, its problems to `tables.problems`."""
+    file, name = str(path), path.name
     memo: dict[str, dict[Any, Any]] = {}  # field -> cell -> what it parsed to
+    problems, headers = tables.problems, tables.headers
     for row, cells in tables.rows:
-        seen_rows += 1
-        person = read_person(file, path.name, row, tables.headers, cells, problems, limits, memo)
+        person = read_person(file, name, row, headers, cells, problems, limits, memo)
         if isinstance(person, Person):
-            (people if person.document == DEFAULT_DOCUMENT else documents).append((person, row))
+            yield person, row
         else:
             bad_rows.append(person)
-    if seen_rows == 0:
-        problems.append(Problem(file, "no people in file (a header alone is not a roster)"))
-    warnings = []
-    if tables.ignored:
-        listed = ", ".join(repr(h) for h in tables.ignored)
-        warnings.append(f"{file}: ignored columns renewd does not use: {listed}")
-    id_header = tables.headers.get("id", "id")
-    return _Loaded(people, problems, warnings, id_header, tuple(bad_rows), tuple(documents))
+
+
+def no_people(path: Path) -> Problem:
+    return Problem(str(path), "no people in file (a header alone is not a roster)")
+
+
+def tables_warnings(path: Path, tables: _Tables) -> list[str]:
+    if not tables.ignored:
+        return []
+    listed = ", ".join(repr(h) for h in tables.ignored)
+    return [f"{path}: ignored columns renewd does not use: {listed}"]
 
 
 # --- reading files -------------------------------------------------------------------------

@@ -59,12 +59,19 @@ def read_person(
     later: list[Problem] = []  # the issue day's: it matters only on another document's row
     memo = {} if memo is None else memo
     max_chars = limits.max_cell_chars
+    memo_of, fast_of = memo.get, _FAST.get
     for field, raw in cells.items():
         if isinstance(raw, str):
             raw = raw.strip()
             if not raw:
                 continue
-            fast = _FAST.get(field)
+            seen = memo_of(field)  # a repeating column's cell seen before: one lookup
+            if seen is not None:
+                value = seen.get(raw, _MISSING)
+                if value is not _MISSING and not isinstance(value, CellError):
+                    values[field] = value
+                    continue
+            fast = fast_of(field)
             if fast is not None and len(raw) <= max_chars and fast(raw):
                 values[field] = raw
                 continue
@@ -87,7 +94,7 @@ def read_person(
             (later if field == "issued_on" else problems).append(bad)
         else:
             values[field] = value
-    if values.get("document", DEFAULT_DOCUMENT) == DEFAULT_DOCUMENT:
+    if "document" not in values or values["document"] == DEFAULT_DOCUMENT:
         values.pop("issued_on", None)  # a points row reads as before renewd read the column
     else:
         problems.extend(later)
@@ -104,8 +111,8 @@ def read_person(
     progress = _NO_PROGRESS
     if not values.keys().isdisjoint(PROGRESS_FIELDS):
         progress = Progress(**{f: values.pop(f) for f in PROGRESS_FIELDS if f in values})
-    where = f"row {row}" if isinstance(row, int) else row
-    return Person(**values, progress=progress, source=f"{name}, {where}")
+    source = f"{name}, row {row}" if type(row) is int else f"{name}, {row}"
+    return Person(**values, progress=progress, source=source)
 
 
 # Columns whose cells repeat down a big roster: parsed once per distinct cell (`read_person`).
