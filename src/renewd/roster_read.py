@@ -51,6 +51,8 @@ def read_roster(
         partial = PartialRoster(load_roster(paths, limits))
     else:
         partial = read_partial(paths, last_good, limits)
+    rows = (*partial.roster.people, *partial.roster.documents)  # masked in every log from now
+    redaction.register_secret(*(p.bark for p in rows), *(p.pushplus for p in rows))
     reserved = {feed.name for feed in settings.feeds.extra}
     if hold_clashes and not strict:
         return hold_back_clashes(partial, reserved)
@@ -59,8 +61,6 @@ def read_roster(
         raise RosterError(
             f"the roster has {len(clashes)} feed name clash(es); nothing was loaded", clashes
         )
-    people = partial.roster.people
-    redaction.register_secret(*(p.bark for p in people), *(p.pushplus for p in people))
     return partial
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 
+from renewd import redaction
 from renewd.core.errors import Problem, RosterError
 from renewd.core.model import DEFAULT_DOCUMENT, Person
 from renewd.roster.assemble import LastGood
@@ -64,7 +65,10 @@ class RosterStream:
 
     def people(self) -> Iterator[Person]:
         for path in self.paths:
-            yield from self._file(path)
+            for person in self._file(path):
+                if person.bark or person.pushplus:  # masked in every log from now on
+                    redaction.register_secret(person.bark, person.pushplus)
+                yield person
         self.problems.extend(self._clashes)
         if not self._seen and not self.documents:
             raise RosterError(
@@ -111,6 +115,7 @@ class RosterStream:
                 seen = len(self._seen_documents)
                 first = self._seen_documents.setdefault(key, person.source)
                 if len(self._seen_documents) > seen:
+                    redaction.register_secret(person.bark, person.pushplus)
                     self.documents.append(person)
                 else:
                     message = f"duplicate id {person.id!r}, first seen in {first}"
