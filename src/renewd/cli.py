@@ -8,8 +8,9 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 
-from renewd import __version__, redaction
-from renewd.commands import COMMANDS
+import renewd
+from renewd import redaction
+from renewd.commands import registers
 from renewd.core.errors import EX_USAGE, RenewdError
 from renewd.store.database import state_failure
 
@@ -32,16 +33,29 @@ def common_options() -> argparse.ArgumentParser:
     return parent
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Version(argparse.Action):
+    """`--version`, the installed package's version read only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(f"renewd {renewd.__version__}")  # on stdout, as argparse's own version action
+        parser.exit()
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with `command`, only the module that adds it is imported (the
+    others' commands are then unknown to this parser: for running that one command)."""
     parser = argparse.ArgumentParser(
         prog="renewd",
         description="Plan Shanghai residence-permit and points renewals; publish calendar feeds;"
         " send reminders.",
     )
-    parser.add_argument("--version", action="version", version=f"renewd {__version__}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     parent = common_options()
-    for register in COMMANDS:
+    for register in registers(command):
         register(sub, parent)
     return parser
 
@@ -55,7 +69,8 @@ def _said(exc: RenewdError) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     redaction.install()  # before the first log line: no secret reaches any handler
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv[0] if argv else None)
     args = parser.parse_args(argv)
     before = list(logging.getLogger().handlers)
     logging.basicConfig(
