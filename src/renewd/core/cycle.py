@@ -8,9 +8,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from renewd.core.frozen import quick_init
-from renewd.core.model import MilestoneKind, Progress, Status, Step
+from renewd.core.model import NO_PROGRESS, MilestoneKind, Progress, Status, Step
 from renewd.core.progress import implied, kind_of
-from renewd.core.workdays import WorkdayAnswer
 
 K = MilestoneKind
 
@@ -18,7 +17,6 @@ K = MilestoneKind
 # keep last year's renewal date while the expiry column is updated.
 STALE_FACT_DAYS = 180
 
-_NO_PROGRESS = Progress()
 
 # Heads-up milestones: they pass when their day comes; there is nothing to mark done.
 HEADS_UP = frozenset({K.PREPARE, K.PERMIT_WINDOW})
@@ -49,16 +47,6 @@ class PlanDate:
     date: dt.date
     provisional: bool = False
 
-    @classmethod
-    def of(cls, answer: WorkdayAnswer, *inputs: PlanDate) -> PlanDate:
-        provisional = answer.provisional
-        if not provisional:
-            for given in inputs:
-                if given.provisional:
-                    provisional = True
-                    break
-        return cls(answer.date, provisional)
-
 
 def later(a: PlanDate, b: PlanDate) -> PlanDate:
     return a if a.date >= b.date else b
@@ -85,7 +73,7 @@ def proof(progress: Progress) -> dict[Step, MilestoneKind]:
 
 def current_progress(progress: Progress, cycle: dt.date) -> Progress:
     """The facts that belong to the cycle ending on `cycle`; older ones are last year's."""
-    if progress == _NO_PROGRESS:  # the common case, kept cheap for large rosters
+    if progress is NO_PROGRESS or progress == NO_PROGRESS:  # the common case, kept cheap
         return progress
     cutoff = cycle - dt.timedelta(days=STALE_FACT_DAYS)
 

@@ -71,17 +71,22 @@ class Planner:
 
     # -- working-day helpers that carry the provisional flag ---------------------------------
 
+    # A date from the calendar's answer, provisional if the answer or the day it came from is.
     def _sub(self, day: PlanDate, n: int) -> PlanDate:
-        return PlanDate.of(self._cal_sub(day.date, n), day)
+        answer = self._cal_sub(day.date, n)
+        return PlanDate(answer.date, answer.provisional or day.provisional)
 
     def _add(self, day: PlanDate, n: int) -> PlanDate:
-        return PlanDate.of(self._cal_add(day.date, n), day)
+        answer = self._cal_add(day.date, n)
+        return PlanDate(answer.date, answer.provisional or day.provisional)
 
     def _last_wd(self, day: dt.date) -> PlanDate:
-        return PlanDate.of(self._cal_last(day))
+        answer = self._cal_last(day)
+        return PlanDate(answer.date, answer.provisional)
 
     def _next_wd(self, day: dt.date) -> PlanDate:
-        return PlanDate.of(self._cal_next(day))
+        answer = self._cal_next(day)
+        return PlanDate(answer.date, answer.provisional)
 
     # -- public ----------------------------------------------------------------------------
 
