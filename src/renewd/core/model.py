@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from renewd.core.frozen import quick_init
@@ -128,6 +128,9 @@ class Progress:
         )
 
 
+NO_PROGRESS = Progress()  # nothing recorded: one object shared by every row without progress
+
+
 @quick_init
 @dataclass(frozen=True, slots=True)
 class Person:
@@ -148,7 +151,7 @@ class Person:
     pushplus: str = ""  # PushPlus friend token (好友令牌) of the person
     lang: Lang | None = None
     tags: tuple[str, ...] = ()
-    progress: Progress = field(default_factory=Progress)
+    progress: Progress = NO_PROGRESS
     critical_dates: tuple[CriticalDate, ...] = ()
     source: str = ""  # "people.csv, row 7": where the person came from, for messages to HR
     document: str = DEFAULT_DOCUMENT  # the policy pack of this row (docs/packs.md)

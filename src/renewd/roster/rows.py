@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from renewd.core.errors import Problem
-from renewd.core.model import DEFAULT_DOCUMENT, CriticalDate, Person, Progress
+from renewd.core.model import DEFAULT_DOCUMENT, NO_PROGRESS, CriticalDate, Person, Progress
 from renewd.roster.cells import (
     DOT_IDS,
     EMAIL_RE,
@@ -34,7 +34,6 @@ from renewd.roster.cells import (
 from renewd.roster.columns import PROGRESS_FIELDS, REQUIRED
 from renewd.roster.limits import RosterLimits
 
-_NO_PROGRESS = Progress()
 _REQUIRED_SET = frozenset(REQUIRED)
 
 
@@ -108,7 +107,7 @@ def read_person(
                 problems.append(Problem(file, "missing required value", row, headers[field]))
     if not whole or len(problems) > before:
         return (row, values.get("id") or "", values.get("group") or "")
-    progress = _NO_PROGRESS
+    progress = NO_PROGRESS
     if not values.keys().isdisjoint(PROGRESS_FIELDS):
         progress = Progress(**{f: values.pop(f) for f in PROGRESS_FIELDS if f in values})
     source = f"{name}, row {row}" if type(row) is int else f"{name}, {row}"
