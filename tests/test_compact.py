@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import inspect
 import pickle
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import pytest
 
 from renewd.core.frozen import quick_init
 from renewd.core.model import (
+    NO_PROGRESS,
     CriticalDate,
     Milestone,
     MilestoneKind,
@@ -57,8 +59,20 @@ def test_quick_init_builds_the_same_frozen_values() -> None:
         Person("E1", "张三")  # type: ignore[call-arg]
     with pytest.raises(TypeError, match="unexpected keyword"):
         Person("E1", "张三", DAY, nickname="x")  # type: ignore[call-arg]
-    assert "progress=<factory>" in str(__import__("inspect").signature(Person))
+    assert person.progress is NO_PROGRESS  # one shared empty record, not one per person
+    assert "progress=Progress(permit_renewed_on=None" in str(inspect.signature(Person))
     assert "Person(id='E1', name='张三'" in repr(person)
+
+    @quick_init
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Listed:
+        items: list[int] = dataclasses.field(default_factory=list)
+
+    first, second = Listed(), Listed()
+    assert first.items == []
+    assert first.items is not second.items
+    assert Listed([1]).items == [1]
+    assert "items=<factory>" in str(inspect.signature(Listed))
 
 
 def test_quick_init_refuses_what_it_cannot_build() -> None:
