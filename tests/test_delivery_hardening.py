@@ -4,6 +4,7 @@ reminders cancelled and their data purged after `[state] retain_days`."""
 from __future__ import annotations
 
 import datetime as dt
+import types
 
 import pytest
 
@@ -132,6 +133,34 @@ class SlowRecorder(Recorder):
 
         time.sleep(0.4)
         return super()._send(message, recipient)  # type: ignore[arg-type]
+
+
+def test_a_pass_whose_preparation_outlasts_the_sweep_still_sends_one(
+    db: Database, planner: Planner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its sweep's time spent before the first send (a slow database under load), a pass still
+    hands one send to the channel: the next pass, as slow, would otherwise never send either."""
+    ticks = iter(range(0, 10**9, 1_000))  # each look at the clock: another 1,000 s later
+    clock = types.SimpleNamespace(monotonic=lambda: next(ticks))
+    monkeypatch.setattr("renewd.delivery.passes.time", clock)
+    rec = Recorder("rec")
+    conf = settings(
+        channels=[{"name": "rec", "type": "console", "concurrency": 1}],
+        notify={"sweep_seconds": 1},
+    )
+    delivery = Delivery(db, conf, {"rec": rec})
+    crowd = [person(f"E{n:03}") for n in range(3)]
+    day = PERMIT_DUE - dt.timedelta(days=3)
+    sent = []
+    for minute in range(10):
+        report = delivery.run_pass(planner.plan_all(crowd, day), day, at(day, 10, minute))
+        sent.append(len(rec.sent))
+        if not report.stopped:
+            break
+    assert sent[0] == 1  # the first pass sent one, then its spent sweep stopped it
+    assert sent == sorted(set(sent))  # each pass after it sent more, until none was left
+    assert not report.stopped
+    assert count(db, "SELECT COUNT(*) FROM delivery WHERE status <> 'sent'") == 0
 
 
 def test_a_pass_stops_submitting_after_sweep_seconds_and_finishes_what_is_in_flight(

@@ -241,8 +241,10 @@ class Delivery:
         # next; sends in flight finish under their own timeouts, the rest wait for the next pass.
         deadline = started + self.notify.sweep_seconds
 
-        def stop() -> bool:
-            return time.monotonic() > deadline or (should_stop is not None and should_stop())
+        def stop() -> bool:  # the sweep's time ends a pass once it has sent something: one
+            # whose preparation alone outlasted it (a slow database) would never send at all
+            spent = time.monotonic() > deadline and sender.submitted > 0
+            return spent or (should_stop is not None and should_stop())
 
         sender = Sender(
             self.log,

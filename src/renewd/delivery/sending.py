@@ -125,6 +125,7 @@ class Sender:
         self.report = report
         self.holder = holder
         self._renewed = 0.0
+        self.submitted = 0  # sends this pass has handed to a channel
         # Outcomes the state database refused to take (a full disk), by row id: kept and
         # written first by the next pass, so a message that left is never sent again.
         self.unrecorded = {} if unrecorded is None else unrecorded
@@ -163,6 +164,7 @@ class Sender:
                             )
                             in_flight[future] = sending
                             busy[name] += 1
+                            self.submitted += 1
                     if not in_flight:
                         break
                     done, _ = wait(in_flight, RENEW_SECONDS, return_when=FIRST_COMPLETED)
