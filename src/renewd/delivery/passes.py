@@ -46,16 +46,15 @@ from renewd.core.documents import DocumentPlan
 from renewd.core.errors import Problem
 from renewd.core.estimate import Estimate
 from renewd.core.model import PersonPlan
-from renewd.core.reminders import DigestKey, MessageKey, Reminder, ReminderKey
+from renewd.core.reminders import MessageKey, Reminder, ReminderKey
 from renewd.core.repeats import pass_day_before
-from renewd.core.routing import rerouted
 from renewd.core.schedule import PassHistory, rest_day
 from renewd.delivery.calendar_notes import CalendarMail
 from renewd.delivery.doc_pass import is_step, open_step_keys, pass_reminders, people
 from renewd.delivery.holders import Holder, HolderKind, is_gone, this_process
 from renewd.delivery.outbox import Extra, Outbox, build, joined
 from renewd.delivery.roster_notes import RosterNotes
-from renewd.delivery.routes import routes_of
+from renewd.delivery.routes import reroute_waiting
 from renewd.delivery.rules import rules_from, workday_move
 from renewd.delivery.sending import Outcome, PassReport, Sender
 from renewd.settings import Settings
@@ -64,7 +63,6 @@ from renewd.store.database import Database, StateUnwritable
 from renewd.store.deliveries import DeliveryLog
 from renewd.store.delivery_rows import DeliveryRow, DeliveryStatus, NewDelivery, ReminderFact
 from renewd.store.leavers import Leavers
-from renewd.store.reroutes import reroute
 
 log = logging.getLogger(__name__)
 
@@ -318,14 +316,16 @@ class Delivery:
         """The waiting rows by channel, in id order; a retry for a step that is now done (or a
         cycle that is over) is cancelled, and so is everything waiting for someone who left the
         roster (a roster that failed to load gives no plans at all, so it cancels nothing). A row
-        on a channel that is gone is re-routed (`_reroute`)."""
+        on a channel that is gone is re-routed (`reroute_waiting`)."""
         now = stamp()
         rows = self.log.waiting(now, now - self.notify.stale_sending_seconds)
         queues: dict[str, deque[DeliveryRow]] = defaultdict(deque)
         if not rows:
             return queues  # the usual sweep: nothing waits, so no need to index the plans
         rows = self.log.with_items(rows)
-        if self._reroute(rows, plans, stamp):  # their replacements are waiting now
+        if reroute_waiting(
+            self.db, self.settings, self.channels, rows, plans, stamp
+        ):  # their replacements are waiting now
             rows = self.log.with_items(
                 self.log.waiting(now, now - self.notify.stale_sending_seconds)
             )
@@ -363,36 +363,6 @@ class Delivery:
                 continue
             queues[row.channel].append(row)
         return queues
-
-    def _reroute(
-        self, rows: Sequence[DeliveryRow], plans: Sequence[PersonPlan], stamp: Callable[[], float]
-    ) -> bool:
-        """Rows waiting on a channel that was renamed or removed go to the person's current
-        channels (a digest: to the group's, or the escalation's), instead of dying there."""
-        people = {p.person.id: p.person for p in plans}
-        routes = routes_of(self.settings, self.channels)
-        moved = False
-        for row in rows:
-            if row.channel in self.channels:
-                continue
-            subject = row.subject
-            targets: Sequence[tuple[str, str]] = ()
-            if isinstance(subject, ReminderKey | MessageKey) and subject.person in people:
-                targets = rerouted(people[subject.person], None, False, routes)
-            elif isinstance(subject, DigestKey) and subject.channel is None:
-                targets = rerouted(None, subject.group or "", subject.escalation, routes)
-            if not targets:
-                continue  # nowhere else to go: it fails and shows as dead, not lost silently
-            new = [
-                NewDelivery(subject, row.part, name, to, row.message, row.late, row.items)
-                for name, to in targets
-            ]
-            where = ", ".join(name for name, _ in targets)
-            reason = f"channel {row.channel} is no longer configured; re-routed to {where}"
-            reroute(self.db, row, new, stamp(), reason)
-            log.info("delivery %d: %s", row.id, reason)
-            moved = True
-        return moved
 
 
 def _planned(d: NewDelivery) -> Outcome:
