@@ -108,3 +108,21 @@ def test_a_lead_just_before_a_window_opens_comes_with_the_opening(
     assert "居住证签注（续签）：截止 2026-12-29（周二），还剩 13 天" in holder[1].body
     for a, b in itertools.pairwise(holder):
         assert (b.day - a.day).days > 1
+
+
+def test_a_readers_weekly_repeats_of_one_person_come_on_one_day_whoever_owns_them(
+    tmp_path: Path, smtp: tuple[Sink, int]
+) -> None:
+    sink, port = smtp
+    # 张三 has no address: HR forwards his own permit step (due 01-04) beside its own 续办申请
+    # (due 01-07). Both are HR's to read, so their weekly repeats come in one digest a week
+    # (not the holder's on one weekday and HR's on another), each step still listed.
+    path = config(tmp_path, port, ["1001,张三,研发部,2027-01-20,,是,"])
+    hr = season(sink, path, "2026-12-28", "2027-02-28")[HR]
+    weekly = [m for m in hr if m.day.isoformat() >= "2027-01-21" and "张三" in m.body]
+    weekly = [m for m in weekly if "已逾期" in m.body]
+    assert len(weekly) == 6
+    assert {(b.day - a.day).days for a, b in itertools.pairwise(weekly)} == {7}
+    for mail in weekly:
+        assert "居住证签注（续签）（已逾期" in mail.body  # the forwarded message
+        assert lines(mail, "张三（1001）", "积分“续办申请”", "已逾期")

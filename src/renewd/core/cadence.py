@@ -4,11 +4,11 @@ open. Pure: dates and plans in, dates and answers out.
 
 - Overdue repeats come every `overdue_every_days` while the step is at most
   `overdue_weekly_after_days` overdue, then weekly (`overdue_days`).
-- A person's overdue steps of one owner (read by the same people) are repeated together
-  (`together`): when one of them is repeated, the others' next repeats come with it if they
-  are due before the one after it would be (within `overdue_every_days`; a weekly repeat's
-  others within the week). Two steps due a day apart are said in one message every other day,
-  then once a week, not on alternate days.
+- A person's overdue steps are repeated together (`together`) for their readers: when one of
+  them is repeated, the others whose readers all hear it come with it if they are due before
+  the one after it would be (within `overdue_every_days`; a weekly repeat's others within the
+  week). Two steps due a day apart are said in one message every other day, then once a week,
+  not on alternate days.
 - The escalation channel hears a step's *first* overdue reminder only (`is_news`): later repeats
   go to the people who act on the step, and what is still open comes back in the weekly summary
   (`summary_week`, `still_open`) instead of a daily copy.
@@ -158,44 +158,56 @@ def together(
     every: int,
     weekly_after: int,
     owners: Owners,
+    readers: Callable[[Reminder], frozenset[str]] | None = None,
 ) -> list[Reminder]:
     """Of `ahead` (each open step's next overdue repeat within the week with its day, not due
     today: `schedule.due_reminders`' and `doc_schedule.due_document_reminders`' `ahead`), the
-    ones to issue today beside `reminders`: those of a person and owner (`owners`: the points';
-    a document's step names its own) one of whose overdue repeats goes out today, when they are
-    due within `every` days (before that person's next repeat would come) or, when today's is a
-    weekly repeat, are weekly ones within the week. A reader hears a person's overdue steps in
-    one message, every other day and then weekly; each keeps its own key, so it is not said
-    again on its own day."""
-    repeated: set[tuple[str, Owner]] = set()
-    weekly: set[tuple[str, Owner]] = set()
+    ones to issue today beside `reminders`: a person's steps whose every reader (`readers`:
+    `core.readers`; without it, the step's owner: `owners` for the points, a document's step
+    names its own) hears one of that person's overdue repeats today, when they are due within
+    `every` days (before the next one would come) or, beside a weekly repeat, are weekly ones
+    within the week. A reader hears a person's overdue steps in one message, every other day
+    and then weekly, and nobody hears a step brought forward beside a message he does not get;
+    each step keeps its own key, so it is not said again on its own day."""
+    whom = readers or (lambda r: _by_owner(r, owners))
+    repeated: dict[str, set[str]] = {}
+    weekly: dict[str, set[str]] = {}
     told: set[tuple[str, Kind]] = set()
     for r in reminders:
         if isinstance(r, MilestoneReminder | DocumentReminder):
-            told.add((r.plan.person.id, r.kind))
-            quiet = isinstance(r, MilestoneReminder) and r.quiet
-            if r.overdue and not quiet:
-                repeated.add((r.plan.person.id, _owner(r, owners)))
-            if -r.days_before > weekly_after and not quiet:
-                weekly.add((r.plan.person.id, _owner(r, owners)))
+            person = r.plan.person.id
+            told.add((person, r.kind))
+            if not r.overdue or (isinstance(r, MilestoneReminder) and r.quiet):
+                continue
+            repeated.setdefault(person, set()).update(whom(r))
+            if -r.days_before > weekly_after:
+                weekly.setdefault(person, set()).update(whom(r))
     out: list[Reminder] = []
     for day, r in sorted(ahead, key=lambda a: a[0]):
         if isinstance(r, MilestoneReminder | DocumentReminder):
             person = r.plan.person.id
-            who = (person, _owner(r, owners))
             if (person, r.kind) in told:
                 continue
+            hearers = whom(r)
             soon = (day - today).days < every and r.due < today  # overdue already
-            if (who in repeated and soon) or (who in weekly and -r.days_before > weekly_after):
+            near = hearers and soon and hearers <= repeated.get(person, set())
+            week = -r.days_before > weekly_after and hearers <= weekly.get(person, set())
+            if near or (hearers and week):
                 out.append(r)
                 told.add((person, r.kind))
     return out
 
 
-def _owner(reminder: MilestoneReminder | DocumentReminder, owners: Owners) -> Owner:
+def _by_owner(reminder: Reminder, owners: Owners) -> frozenset[str]:
+    """A step's readers as its owner says: the holder, the employer (HR), or both."""
+    if not isinstance(reminder, MilestoneReminder | DocumentReminder):
+        return frozenset()
     if isinstance(reminder, MilestoneReminder):
-        return owners.of(reminder.kind)
-    return reminder.plan.pack.step(reminder.step.kind).owner
+        owner = owners.of(reminder.kind)
+    else:
+        owner = reminder.plan.pack.step(reminder.step.kind).owner
+    holder, hr = owner is not Owner.EMPLOYER, owner is not Owner.HOLDER
+    return frozenset(name for name, reads in (("holder", holder), ("hr", hr)) if reads)
 
 
 def latest_fire(fires: Iterable[tuple[dt.date, int]]) -> tuple[dt.date, int] | None:

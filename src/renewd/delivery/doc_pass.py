@@ -14,6 +14,7 @@ from renewd.core.doc_schedule import due_document_reminders
 from renewd.core.documents import DocumentPlan
 from renewd.core.model import MilestoneKind, PersonPlan
 from renewd.core.policy import Owners
+from renewd.core.readers import Readers
 from renewd.core.reminders import DocKind, Kind, Reminder, ReminderKey
 from renewd.core.schedule import LeadRules, PassHistory, due_reminders
 
@@ -29,10 +30,11 @@ def pass_reminders(
     history: PassHistory,
     dues: Mapping[ReminderKey, dt.date] | None = None,
     owners: Owners | None = None,
+    readers: Readers | None = None,
 ) -> list[Reminder]:
     """Everything due on `today`, the points' and the documents' (none without documents),
-    with each person's overdue repeats of one owner (`owners`: `[policy.owners]`)
-    brought together (`cadence.together`). `dues`:
+    with each person's overdue repeats brought together for their readers (`readers`:
+    `core.readers`; without it, by owner, `owners`: `[policy.owners]`; `cadence.together`). `dues`:
     the due date each issued step key was issued for (a step whose date moved is reminded on
     its new dates)."""
     ahead: list[Ahead] = []  # the overdue repeats a person's others may bring forward
@@ -52,7 +54,7 @@ def pass_reminders(
             ahead=ahead,
         )
     every, weekly = rules.overdue_every_days, rules.overdue_weekly_after_days
-    return out + together(out, ahead, today, every, weekly, owners or Owners())
+    return out + together(out, ahead, today, every, weekly, owners or Owners(), readers)
 
 
 def people(plans: Iterable[PersonPlan], documents: Iterable[DocumentPlan]) -> list[str]:

@@ -46,6 +46,7 @@ from renewd.core.documents import DocumentPlan
 from renewd.core.errors import Problem
 from renewd.core.estimate import Estimate
 from renewd.core.model import PersonPlan
+from renewd.core.readers import readers_of
 from renewd.core.reminders import DigestKey, MessageKey, Reminder, ReminderKey
 from renewd.core.repeats import pass_day_before
 from renewd.core.routing import rerouted
@@ -201,6 +202,7 @@ class Delivery:
                 history,
                 dues,
                 self.policy.owners,
+                readers_of(routes_of(self.settings, self.channels)),
             )
         told = RosterNotes(self.db, self.settings, self.channels, notices or {})
         mail = CalendarMail(self.db, self.settings, self.channels, plans, today, calendar_warning)
