@@ -110,12 +110,14 @@ def test_a_readers_weekly_overdue_repeats_come_together_in_one_message(
     assert all(len(lines) == 2 for lines in zhang if lines)  # both steps, each listed
     assert {day.weekday() for day in zhang_days} == {2}  # one day a week: Wednesdays
     assert len(zhang_days) == 4
-    # John's filing (weekly from 03-03) and letter (due 02-24), until the filing's cut-off.
+    # John's filing (weekly, on Wednesdays from 03-03) and letter (due 02-24), until the
+    # filing's cut-off: the letter's last every-other-day repeat (Tuesday 03-02) brings the
+    # filing's of the next day, and from then on both come on Tuesdays.
     john = [
         (m.day, overdue_lines(m.body, "John Smith（2001）"))
         for m in late
-        if "2027-03-03" <= m.day.isoformat() <= "2027-03-17"
+        if "2027-03-02" <= m.day.isoformat() <= "2027-03-17"
     ]
     said = [(day, lines) for day, lines in john if lines]
     assert all(len(lines) == 2 for _, lines in said)  # not Tuesdays one, Wednesdays the other
-    assert [day.weekday() for day, _ in said] == [2, 2, 2]
+    assert [day.weekday() for day, _ in said] == [1, 1, 1]

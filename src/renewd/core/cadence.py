@@ -4,9 +4,10 @@ open. Pure: dates and plans in, dates and answers out.
 
 - Overdue repeats come every `overdue_every_days` while the step is at most
   `overdue_weekly_after_days` overdue, then weekly (`overdue_days`).
-- A person's steps of one owner (read by the same people) overdue for over a week are repeated
-  together (`together`): when one of them is repeated, the others' next weekly repeats (due
-  within the week) come with it, so two steps due a day apart are said in one message a week,
+- A person's overdue steps are repeated together (`together`) for their readers: when one of
+  them is repeated, the others whose readers all hear it come with it if they are due before
+  the one after it would be (within `overdue_every_days`; a weekly repeat's others within the
+  week). Two steps due a day apart are said in one message every other day, then once a week,
   not on alternate days.
 - The escalation channel hears a step's *first* overdue reminder only (`is_news`): later repeats
   go to the people who act on the step, and what is still open comes back in the weekly summary
@@ -80,12 +81,14 @@ def step_fire_dates(
     weekly_after: int,
     until: dt.date,
     move: Move | None = None,
+    opens: dt.date | None = None,
 ) -> Iterator[tuple[dt.date, int]]:
     """Every (fire date, lead) of one step due on `due` up to `until` (`schedule.fire_dates`,
     for a points milestone or a document's step): each lead day, moved by `move`, and with
-    `overdue` the overdue repeats up to `repeats_end`."""
+    `overdue` the overdue repeats up to `repeats_end`. A lead day in the `OPENING_DAYS` before
+    the step's window `opens` comes on the day it opens instead (`opening_day`)."""
     for lead in leads:
-        day = due - dt.timedelta(days=lead)
+        day = opening_day(due - dt.timedelta(days=lead), opens)
         day = move(day) if move else day
         if day <= until:
             yield day, lead
@@ -99,6 +102,20 @@ def step_fire_dates(
         if sent > until:
             return  # moved days never go backwards: the later repeats are later still
         yield sent, -late
+
+
+# A lead this many days (or fewer) before the step's window opens waits for the opening day.
+OPENING_DAYS = 2
+
+
+def opening_day(day: dt.date, opens: dt.date | None) -> dt.date:
+    """The day a lead due on `day` is sent: a day or two before the window `opens`, the opening
+    day itself. The reader can do nothing before it, and the window's own heads-up ("filing
+    opens", "the endorsement window opens") comes that day: one message that says both,
+    not "30 days left (possible from tomorrow)" and then "it opens today" on consecutive days."""
+    if opens is not None and opens - dt.timedelta(days=OPENING_DAYS) <= day < opens:
+        return opens
+    return day
 
 
 def moved(
@@ -124,46 +141,73 @@ def moved(
 WEEK = 7
 
 
-def next_weekly(
-    fires: Iterable[tuple[dt.date, int]], today: dt.date, weekly_after: int
-) -> tuple[dt.date, int] | None:
-    """The earliest of `fires` (up to the week after `today`) after `today` that is a weekly
-    overdue repeat (more than `weekly_after` days late): what `together` may bring forward."""
-    ahead = [(day, lead) for day, lead in fires if day > today and -lead > weekly_after]
+def next_repeat(fires: Iterable[tuple[dt.date, int]], today: dt.date) -> tuple[dt.date, int] | None:
+    """The earliest of `fires` (up to the week after `today`) after `today` that is an overdue
+    repeat: what `together` may bring forward."""
+    ahead = [(day, lead) for day, lead in fires if day > today and lead < 0]
     return min(ahead, default=None)
 
 
+Ahead = tuple[dt.date, Reminder]  # a step's next overdue repeat: its own day, and the reminder
+
+
 def together(
-    reminders: Iterable[Reminder], ahead: Iterable[Reminder], weekly_after: int, owners: Owners
+    reminders: Iterable[Reminder],
+    ahead: Iterable[Ahead],
+    today: dt.date,
+    every: int,
+    weekly_after: int,
+    owners: Owners,
+    readers: Callable[[Reminder], frozenset[str]] | None = None,
 ) -> list[Reminder]:
-    """Of `ahead` (each open step's next weekly overdue repeat within the week, not due today:
-    `schedule.due_reminders`' and `doc_schedule.due_document_reminders`' `ahead`), the ones to
-    issue today beside `reminders`: those of a person and owner (`owners`: the points'; a
-    document's step names its own) one of whose weekly repeats goes out today. A reader's
-    weekly repeats come in one message, on the earliest step's day; each keeps its own key, so
-    it is not said again on its own day."""
-    weekly: set[tuple[str, Owner]] = set()
+    """Of `ahead` (each open step's next overdue repeat within the week with its day, not due
+    today: `schedule.due_reminders`' and `doc_schedule.due_document_reminders`' `ahead`), the
+    ones to issue today beside `reminders`: a person's steps whose every reader (`readers`:
+    `core.readers`; without it, the step's owner: `owners` for the points, a document's step
+    names its own) hears one of that person's overdue repeats today, when they are due within
+    `every` days (before the next one would come) or, beside a weekly repeat, are weekly ones
+    within the week. A reader hears a person's overdue steps in one message, every other day
+    and then weekly, and nobody hears a step brought forward beside a message he does not get;
+    each step keeps its own key, so it is not said again on its own day."""
+    whom = readers or (lambda r: _by_owner(r, owners))
+    repeated: dict[str, set[str]] = {}
+    weekly: dict[str, set[str]] = {}
     told: set[tuple[str, Kind]] = set()
     for r in reminders:
         if isinstance(r, MilestoneReminder | DocumentReminder):
-            told.add((r.plan.person.id, r.kind))
-            quiet = isinstance(r, MilestoneReminder) and r.quiet
-            if -r.days_before > weekly_after and not quiet:
-                weekly.add((r.plan.person.id, _owner(r, owners)))
+            person = r.plan.person.id
+            told.add((person, r.kind))
+            if not r.overdue or (isinstance(r, MilestoneReminder) and r.quiet):
+                continue
+            repeated.setdefault(person, set()).update(whom(r))
+            if -r.days_before > weekly_after:
+                weekly.setdefault(person, set()).update(whom(r))
     out: list[Reminder] = []
-    for r in ahead:
+    for day, r in sorted(ahead, key=lambda a: a[0]):
         if isinstance(r, MilestoneReminder | DocumentReminder):
             person = r.plan.person.id
-            if (person, _owner(r, owners)) in weekly and (person, r.kind) not in told:
+            if (person, r.kind) in told:
+                continue
+            hearers = whom(r)
+            soon = (day - today).days < every and r.due < today  # overdue already
+            near = hearers and soon and hearers <= repeated.get(person, set())
+            week = -r.days_before > weekly_after and hearers <= weekly.get(person, set())
+            if near or (hearers and week):
                 out.append(r)
                 told.add((person, r.kind))
     return out
 
 
-def _owner(reminder: MilestoneReminder | DocumentReminder, owners: Owners) -> Owner:
+def _by_owner(reminder: Reminder, owners: Owners) -> frozenset[str]:
+    """A step's readers as its owner says: the holder, the employer (HR), or both."""
+    if not isinstance(reminder, MilestoneReminder | DocumentReminder):
+        return frozenset()
     if isinstance(reminder, MilestoneReminder):
-        return owners.of(reminder.kind)
-    return reminder.plan.pack.step(reminder.step.kind).owner
+        owner = owners.of(reminder.kind)
+    else:
+        owner = reminder.plan.pack.step(reminder.step.kind).owner
+    holder, hr = owner is not Owner.EMPLOYER, owner is not Owner.HOLDER
+    return frozenset(name for name, reads in (("holder", holder), ("hr", hr)) if reads)
 
 
 def latest_fire(fires: Iterable[tuple[dt.date, int]]) -> tuple[dt.date, int] | None:

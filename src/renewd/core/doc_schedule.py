@@ -34,10 +34,11 @@ from itertools import chain
 
 from renewd.core.cadence import (
     WEEK,
+    Ahead,
     first_overdue,
     latest_fire,
     moved,
-    next_weekly,
+    next_repeat,
     step_fire_dates,
     summary_week,
 )
@@ -126,6 +127,7 @@ def fires(
         rules.overdue_weekly_after_days,
         until,
         move,
+        step.opens,
     )
     last = step.last_day
     if own.type is StepType.ACT and last is not None and step.due < last <= until:
@@ -151,12 +153,12 @@ def step_reminders(
     history: PassHistory,
     waits_for: str | None = None,
     dues: Mapping[ReminderKey, dt.date] | None = None,
-    ahead: list[Reminder] | None = None,
+    ahead: list[Ahead] | None = None,
 ) -> list[DocumentReminder]:
     """The document's step reminders due on `today` that `issued` does not hold; none for the
     step `waits_for` (one that needs another document renewed first: `needs_other`). `dues`: as
     for `schedule.due_reminders` (a step whose due date moved is reminded on its new dates);
-    `ahead`: as for `schedule.due_reminders` (each step's next weekly overdue repeat)."""
+    `ahead`: as for `schedule.due_reminders` (each step's next overdue repeat, with its day)."""
     out: list[DocumentReminder] = []
     since = history.last(today)
     horizon = today + dt.timedelta(days=WEEK - 1)
@@ -197,18 +199,17 @@ def step_reminders(
         if reminder.key not in issued:
             out.append(reminder)
             continue
-        weekly = rules.overdue_weekly_after_days
-        nxt = (
-            None
-            if ahead is None
-            else next_weekly(fires(doc, step, rules, horizon, move), today, weekly)
-        )
+        nxt = None if ahead is None else next_repeat(fires(doc, step, rules, horizon, move), today)
         if ahead is not None and nxt is not None:
-            pull = DocumentReminder(doc, step, nxt[1], today, False, first, news=False)
+            every, weekly = rules.overdue_every_days, rules.overdue_weekly_after_days
+            fresh = first_overdue(
+                doc.person.id, doc.plan.cycle, reminder.kind, nxt[1], issued, every, weekly
+            )
+            pull = DocumentReminder(doc, step, nxt[1], today, False, first, news=fresh)
             if moved(pull.key, step.due, nxt[0], issued, dues, since):
-                pull = replace(pull, moved=True)
+                pull = replace(pull, moved=True, news=False)
             if pull.key not in issued:
-                ahead.append(pull)
+                ahead.append((nxt[0], pull))
     return out
 
 
@@ -231,7 +232,7 @@ def due_document_reminders(
     known: Container[str] | None = None,
     history: PassHistory | None = None,
     dues: Mapping[ReminderKey, dt.date] | None = None,
-    ahead: list[Reminder] | None = None,
+    ahead: list[Ahead] | None = None,
 ) -> list[Reminder]:
     """`schedule.due_reminders` for the documents: what to issue on `today` (module docstring).
     `known`: the people renewd has written to (None: everyone); `history`: when passes ran;

@@ -1,5 +1,5 @@
 """Near-identical messages (docs/design.md §8): a reader is not told the same thing on two
-consecutive pass days.
+consecutive pass days, nor the same step (`said_again`: a message leaves it out).
 
 A message's *gist* is what its steps say: for each step it carries (a document's too), the
 person, the cycle, the step and where it stands (ahead of its due date, on it, or overdue). Two
@@ -66,3 +66,25 @@ def repeats(keys: Iterable[ReminderKey], last: Iterable[ReminderKey] | None) -> 
         return False
     said = gist(keys)
     return said is not None and said == gist(last, news=False)
+
+
+Heard = frozenset[tuple[str, str, Phase]]
+
+
+def heard(last: Iterable[ReminderKey] | None) -> Heard:
+    """The steps (person, step, status) the reader's last message (`last`) said, whatever else
+    it carried; of any cycle (a corrected expiry starts the cycle anew, not the reader's news)."""
+    said = (gist(last, news=False) or frozenset()) if last is not None else frozenset()
+    return frozenset((person, kind, status) for person, _, kind, status in said)
+
+
+def said_again(key: ReminderKey, before: Heard) -> bool:
+    """Whether a step reminder `key` says a step the reader heard on the pass day before
+    (`before`: `heard`) with the same status: not new to him, whatever its countdown or due date
+    says now (a step brought forward by an early record or a corrected date is told on its next
+    lead, its due day or when it falls overdue, not on the day after its last word). A message
+    leaves such a step out and says the rest; its key is issued all the same."""
+    step = isinstance(key.kind, DocKind) and not key.kind.alert
+    if not (isinstance(key.kind, MilestoneKind) or step):
+        return False
+    return (key.person, key.kind, phase(key.lead)) in before

@@ -31,10 +31,11 @@ from dataclasses import dataclass, replace
 from renewd.core import critical
 from renewd.core.cadence import (
     WEEK,
+    Ahead,
     is_news,
     latest_fire,
     moved,
-    next_weekly,
+    next_repeat,
     step_fire_dates,
     still_open,
     summary_week,
@@ -179,6 +180,7 @@ def fire_dates(
         rules.overdue_weekly_after_days,
         until,
         move,
+        milestone.opens,
     )
 
 
@@ -243,7 +245,7 @@ def due_reminders(
     known: Container[str] | None = None,
     history: PassHistory | None = None,
     dues: Mapping[ReminderKey, dt.date] | None = None,
-    ahead: list[Reminder] | None = None,
+    ahead: list[Ahead] | None = None,
 ) -> list[Reminder]:
     """The reminders and alerts to issue on `today` that `issued` does not hold yet.
 
@@ -251,8 +253,8 @@ def due_reminders(
     get first-contact reminders. `history` says when passes ran (None: no lateness is known).
     `dues`: the due date each issued step key was issued for; a step whose due date moved since
     is reminded again on its new dates (`cadence.moved`). `ahead`, if given, gets each open
-    step's next weekly overdue repeat within the week when nothing of it is due today (for
-    `cadence.together`)."""
+    step's next overdue repeat within the week, with its day, when nothing of it is due today
+    (for `cadence.together`)."""
     out: list[Reminder] = []
     history = history or PassHistory()
     since = history.last(today)
@@ -308,17 +310,15 @@ def due_reminders(
                 out.append(reminder)
                 continue
             fires = fire_dates(milestone, plan.cycle, rules, person, horizon, move)
-            nxt = (
-                None
-                if ahead is None
-                else next_weekly(fires, today, rules.overdue_weekly_after_days)
-            )
+            nxt = None if ahead is None else next_repeat(fires, today)
             if ahead is not None and nxt is not None:
-                pull = MilestoneReminder(plan, milestone, nxt[1], today, False, first, news=False)
+                every, weekly = rules.overdue_every_days, rules.overdue_weekly_after_days
+                fresh = is_news(plan, milestone.kind, nxt[1], issued, every, weekly)
+                pull = MilestoneReminder(plan, milestone, nxt[1], today, False, first, news=fresh)
                 if moved(pull.key, milestone.due, nxt[0], issued, dues, since):
-                    pull = replace(pull, moved=True)
+                    pull = replace(pull, moved=True, news=False)
                 if pull.key not in issued:
-                    ahead.append(pull)
+                    ahead.append((nxt[0], pull))
         if first:  # the status message itself, even when only HR's steps are due
             notice = FirstContact(plan, today)
             if notice.key not in issued:

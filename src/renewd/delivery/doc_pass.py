@@ -1,5 +1,5 @@
 """The documents other than the points in a delivery pass (issue 22): their reminders are issued
-beside the points' (`renewd.core.doc_schedule`, the same cadence; a person's weekly overdue
+beside the points' (`renewd.core.doc_schedule`, the same cadence; a person's overdue
 repeats of both said together, `pass_reminders`) and routed into the same one
 message per recipient; a waiting retry of a step done since is cancelled as a points step's is,
 and whoever holds a document is on the roster for the pass (never "left the roster")."""
@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 
-from renewd.core.cadence import together
+from renewd.core.cadence import Ahead, together
 from renewd.core.doc_schedule import due_document_reminders
 from renewd.core.documents import DocumentPlan
 from renewd.core.model import MilestoneKind, PersonPlan
 from renewd.core.policy import Owners
+from renewd.core.readers import Readers
 from renewd.core.reminders import DocKind, Kind, Reminder, ReminderKey
 from renewd.core.schedule import LeadRules, PassHistory, due_reminders
 
@@ -29,13 +30,14 @@ def pass_reminders(
     history: PassHistory,
     dues: Mapping[ReminderKey, dt.date] | None = None,
     owners: Owners | None = None,
+    readers: Readers | None = None,
 ) -> list[Reminder]:
     """Everything due on `today`, the points' and the documents' (none without documents),
-    with each person's weekly overdue repeats of one owner (`owners`: `[policy.owners]`)
-    brought together (`cadence.together`). `dues`:
+    with each person's overdue repeats brought together for their readers (`readers`:
+    `core.readers`; without it, by owner, `owners`: `[policy.owners]`; `cadence.together`). `dues`:
     the due date each issued step key was issued for (a step whose date moved is reminded on
     its new dates)."""
-    ahead: list[Reminder] = []  # the weekly repeats a person's others may bring forward
+    ahead: list[Ahead] = []  # the overdue repeats a person's others may bring forward
     out = due_reminders(
         plans, today, rules, issued, move, known=known, history=history, dues=dues, ahead=ahead
     )
@@ -51,8 +53,8 @@ def pass_reminders(
             dues=dues,
             ahead=ahead,
         )
-    weekly = rules.overdue_weekly_after_days
-    return out + together(out, ahead, weekly, owners or Owners())
+    every, weekly = rules.overdue_every_days, rules.overdue_weekly_after_days
+    return out + together(out, ahead, today, every, weekly, owners or Owners(), readers)
 
 
 def people(plans: Iterable[PersonPlan], documents: Iterable[DocumentPlan]) -> list[str]:

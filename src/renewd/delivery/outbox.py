@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from renewd.channels.base import Channel
@@ -26,9 +26,16 @@ from renewd.core.letter import Section
 from renewd.core.model import Lang
 from renewd.core.notes import signed, with_console_footer
 from renewd.core.policy import Policy
-from renewd.core.reminders import DigestKey, MessageKey, MilestoneReminder, Reminder, ReminderKey
-from renewd.core.repeats import repeats
-from renewd.core.routing import GroupEnvelope, PersonalEnvelope, route
+from renewd.core.reminders import (
+    DigestKey,
+    DocumentReminder,
+    MessageKey,
+    MilestoneReminder,
+    Reminder,
+    ReminderKey,
+)
+from renewd.core.repeats import Heard, heard, repeats, said_again
+from renewd.core.routing import GroupEnvelope, Item, PersonalEnvelope, route
 from renewd.delivery.routes import routes_of, signature_of
 from renewd.settings import Settings
 from renewd.store.delivery_rows import NewDelivery
@@ -76,8 +83,9 @@ def build(
     message HR forwards to a person no personal channel reaches (no action links there).
 
     `said`: what each reader's message of the pass day before carried, by (channel, address);
-    a message that would say the same again (`renewd.core.repeats`) is left out: its reminders
-    are issued, nothing is sent. `news`: sections for a person's message, after `extra`'s, that
+    a step said then with the same status is left out of the reader's message, and a message
+    that would say nothing new (`renewd.core.repeats`) is left out: its reminders are issued,
+    nothing is sent. `news`: sections for a person's message, after `extra`'s, that
     make it news whatever its steps say (dates moved); `extra`'s (action links) do not."""
     said = said or {}
     repeated = 0
@@ -90,12 +98,18 @@ def build(
         person = envelope.person
         lang = person.lang or default
         told = news(envelope) if news is not None else ()
+        last = said.get((envelope.channel, envelope.address))
+        kept = fresh(envelope.items, heard(last))
+        if not kept and not told:
+            repeated += 1  # every step said the pass day before: nothing new to him
+            continue
+        envelope = replace(envelope, items=kept) if kept else envelope
         sections = (*(extra(envelope) if extra is not None else ()), *told)
         letter = signed(
             letter_for(envelope, today, lang, policy, sections), signature_of(settings), lang
         )
         keys = tuple(i.reminder.key for i in envelope.items)
-        if not told and repeats(keys, said.get((envelope.channel, envelope.address))):
+        if not told and repeats(keys, last):
             repeated += 1
             continue
         late = any(i.reminder.late for i in envelope.items)
@@ -114,6 +128,9 @@ def build(
             )
     for digest in routed.group:
         channel = channels[digest.channel]
+        last = said.get((digest.channel, ""))
+        new = fresh_digest(digest, heard(last))
+        digest = new or digest  # nothing new: sent whole only for its notes (`asked`)
         asked: list[Section] = []  # what the hooks added: news, whatever the steps say
         tail = _noting(digest_extra, asked) if digest_extra is not None else ()
         forward = _noting(forward_extra, asked) if forward_extra is not None else None
@@ -125,7 +142,7 @@ def build(
                 + [r.key for r in digest.attention]
             )
         )
-        if not asked and repeats(keys, said.get((digest.channel, ""))):
+        if not asked and (new is None or repeats(keys, last)):
             repeated += 1
             continue
         people = {
@@ -149,6 +166,28 @@ def build(
     )
     sent = len(routed.personal) + len(routed.group) - repeated
     return Outbox(tuple(claims), unheard, sent, repeated)
+
+
+def fresh(items: Sequence[Item], before: Heard) -> tuple[Item, ...]:
+    """`items` but the steps the reader heard on the pass day before with the same status
+    (`core.repeats.said_again`); a first contact's or a late reminder's are news of their own."""
+    return tuple(i for i in items if not _again(i.reminder, before))
+
+
+def _again(reminder: Reminder, before: Heard) -> bool:
+    if not isinstance(reminder, MilestoneReminder | DocumentReminder):
+        return False
+    return not reminder.first and not reminder.late and said_again(reminder.key, before)
+
+
+def fresh_digest(digest: GroupEnvelope, before: Heard) -> GroupEnvelope | None:
+    """The digest without the steps HR heard on the pass day before (`fresh`); None when that
+    leaves nothing (the whole digest is a repeat, unless its notes are news)."""
+    sections = tuple(replace(s, items=fresh(s.items, before)) for s in digest.sections)
+    sections = tuple(s for s in sections if s.items or s.unreachable)
+    if not sections and not digest.attention:
+        return None
+    return replace(digest, sections=sections)
 
 
 def _noting(

@@ -46,6 +46,7 @@ from renewd.core.documents import DocumentPlan
 from renewd.core.errors import Problem
 from renewd.core.estimate import Estimate
 from renewd.core.model import PersonPlan
+from renewd.core.readers import readers_of
 from renewd.core.reminders import MessageKey, Reminder, ReminderKey
 from renewd.core.repeats import pass_day_before
 from renewd.core.schedule import PassHistory, rest_day
@@ -54,7 +55,7 @@ from renewd.delivery.doc_pass import is_step, open_step_keys, pass_reminders, pe
 from renewd.delivery.holders import Holder, HolderKind, is_gone, this_process
 from renewd.delivery.outbox import Extra, Outbox, build, joined
 from renewd.delivery.roster_notes import RosterNotes
-from renewd.delivery.routes import reroute_waiting
+from renewd.delivery.routes import reroute_waiting, routes_of
 from renewd.delivery.rules import rules_from, workday_move
 from renewd.delivery.sending import Outcome, PassReport, Sender
 from renewd.settings import Settings
@@ -199,6 +200,7 @@ class Delivery:
                 history,
                 dues,
                 self.policy.owners,
+                readers_of(routes_of(self.settings, self.channels)),
             )
         told = RosterNotes(self.db, self.settings, self.channels, notices or {})
         mail = CalendarMail(self.db, self.settings, self.channels, plans, today, calendar_warning)
