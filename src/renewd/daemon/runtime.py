@@ -301,7 +301,7 @@ class Daemon:
             self.health.task_ok("roster watcher")
 
     def _status(self) -> None:
-        people = len(self.snapshot.roster.people) if self.snapshot else self.health.starting or 0
+        people = self.snapshot.headcount.people if self.snapshot else self.health.starting or 0
         job = self.scheduler.get_job("send") if self.scheduler else None
         nxt = job.next_run_time if job else None
         problems = len(self.health.roster_problems)
