@@ -12,11 +12,12 @@ COUNTS_EN: dict[str, str] = {
     "cli.check.ok": "ok: {count} in {files} roster file(s)",
     "cli.roster.stored": "roster version {version} stored by {by}: {count} from {names};"
     " every instance plans from it within seconds",
-    "summary.roster.heading": "Roster problems still unfixed: {n} rows held back",
-    "summary.roster.heading.one": "Roster problems still unfixed: 1 row held back",
-    "summary.roster.since": "Unfixed since {since} ({days} days): until each row is corrected,"
-    " its person keeps his last good record and a new person is not reminded at all.",
-    "summary.roster.todo": "To do: correct the row named below (file, row, column) in the roster"
+    "summary.roster.heading": "{n} roster rows still not corrected",
+    "summary.roster.heading.one": "1 roster row still not corrected",
+    "summary.roster.since": "The oldest has waited since {since} ({days} days). Until a row is"
+    " corrected, a person already on the roster keeps his last good record and a new person gets"
+    " no reminder at all.",
+    "summary.roster.todo": "To do: correct each row named below (file, row, column) in the roster"
     " and upload it on the console's roster page: {url}",
     "summary.roster.more": "… and {n} more (the console's roster page lists them all)",
 }

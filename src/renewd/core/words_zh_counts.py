@@ -12,10 +12,10 @@ COUNTS_ZH: dict[str, str] = {
     "cli.check.ok": "ok: {count}，名单文件 {files} 个",
     "cli.roster.stored": "名单第 {version} 版已由 {by} 保存：{count}，来自 {names}；"
     "各实例将在数秒内按此名单安排",
-    "summary.roster.heading": "名单问题仍未更正：{n} 行未计入",
-    "summary.roster.heading.one": "名单问题仍未更正：1 行未计入",
-    "summary.roster.since": "自 {since} 起未更正（{days} 天）：更正之前，此人沿用上次的正确记录，"
-    "新人则完全收不到提醒。",
-    "summary.roster.todo": "请在名单中按下列文件、行、栏更正，并在控制台的名单页上传：{url}",
+    "summary.roster.heading": "名单仍有 {n} 行未更正",
+    "summary.roster.heading.one": "名单仍有 1 行未更正",
+    "summary.roster.since": "最早一处自 {since} 起未更正（{days} 天）。更正之前，这些行上的老员工"
+    "沿用上次的正确记录，新员工收不到任何提醒。",
+    "summary.roster.todo": "请按下列文件、行、栏更正名单，并在控制台的名单页上传：{url}",
     "summary.roster.more": "……另有 {n} 处（控制台的名单页列出全部）",
 }
