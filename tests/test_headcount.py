@@ -111,6 +111,7 @@ def daemon(write: Write) -> Iterator[Daemon]:
 def test_the_daemon_counts_each_person_once_in_its_log_status_and_health(daemon: Daemon) -> None:
     _, body = daemon.health()
     assert body["counts"]["people"] == 3
+    assert b"renewd_people 3.0" in daemon.get("/metrics")[1]
     assert daemon.read_notify("STATUS=3 人")
     said = "3 people (1 of them only for other documents), 3 other documents (besides the points)"
     assert f"roster loaded (start-up): {said}" in daemon.output()

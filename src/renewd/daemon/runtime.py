@@ -267,7 +267,7 @@ class Daemon:
             warning = estimate_warning(snap, snap.plans, snap.day)
             self.health.calendar_warning = str(warning) if warning else None
         if self.feeds is not None and snap is not None:
-            self.metrics.observe_plans(snap.plans)
+            self.metrics.observe_plans(snap.plans, snap.headcount.people)
             self.feeds.refresh_from(snap, self.now())
         if snap is not None:
             for listener in self.listeners:
