@@ -53,7 +53,7 @@ def test_check_accepts_each_new_channel_type(
 ) -> None:
     code, output = check(write, capsys, channels)
     assert code == 0, output
-    assert "ok: 1 people" in output
+    assert "ok: 1 人" in output
 
 
 BAD = [

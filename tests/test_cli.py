@@ -102,7 +102,7 @@ def test_version() -> None:
 def test_check_ok_warns_about_ignored_columns_without_values(config: Path) -> None:
     result = renewd("check", "-c", config)
     assert result.returncode == 0, result.stderr
-    assert "2 people" in result.stdout
+    assert "ok: 2 人" in result.stdout
     assert "身份证号" in result.stderr
     assert "310101" not in result.stdout + result.stderr
 
@@ -322,7 +322,7 @@ def test_the_hr_example_is_a_valid_configuration() -> None:
         capture_output=True, text=True, env=env, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "8 people" in result.stdout
+    assert "ok: 9 人（其中 1 人只办理其他证件）" in result.stdout  # John Smith: documents only
 
 
 def test_check_refuses_a_roster_no_calendar_covers_naming_the_row(write: Write) -> None:

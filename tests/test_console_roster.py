@@ -280,3 +280,16 @@ def test_an_upload_without_one_good_row_is_refused_whole(server: Server, config:
     assert "people.csv 第2行 居住证到期日：没有这一天（2027-02-30）（值：2027-02-30）" in problems
     assert any(p.startswith("people.csv 第3行 姓名") for p in problems)
     assert (config.parent / "people.csv").read_text(encoding="utf-8") == ROSTER
+
+
+def test_the_swap_counts_a_holder_of_other_documents_only_as_a_person(server: Server) -> None:
+    """John Smith holds a work permit and a residence permit, no points row: one more person
+    after the swap (before, the page counted the points rows alone)."""
+    web = sign_in(server, "admin")
+    documents = (
+        "2001,John Smith,研发部,2027-04-20,john@example.com,工作许可\n"
+        "2001,John Smith,研发部,2027-04-25,john@example.com,居留许可\n"
+    )
+    rows = "".join(line + ",\n" for line in ROSTER.splitlines()[1:])
+    page = upload(web, server, HEADER.rstrip("\n") + ",证件类型\n" + rows + documents).text
+    assert "替换后名单共 5 人（目前 4 人）" in page

@@ -146,7 +146,7 @@ def test_check_refuses_an_unknown_document_naming_row_and_field(write: Write, re
     good = setup(write, WITH_DOCUMENTS)
     ok = renewd("check", "-c", good, "--today", "2026-12-07")
     assert ok.returncode == 0, ok.stderr
-    assert "3 other documents" in ok.stdout
+    assert "另有其他证件 3 份" in ok.stdout
 
 
 def test_done_takes_a_packs_step_names_in_either_language(write: Write, renewd: Run) -> None:

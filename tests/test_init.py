@@ -108,7 +108,7 @@ def test_a_dialogue_on_stdin_writes_a_config_that_passes_check_and_mails_a_test(
         assert q(key) in out
     assert q("hr", group="研发部") in out
     assert q("hr", group="市场部") + " [rd.hr@example.com]" in out  # the last answer, offered
-    assert "ok: 1 people in 1 roster file" in out
+    assert "ok: 1 人，名单文件 1 个" in out
     assert "hr-mail: ok" in out
     assert "escalation: ok" in out
     assert SMTP_PASSWORD not in out + result.stderr
@@ -292,7 +292,8 @@ def test_departments_come_from_an_existing_roster(
     assert code == 0
     out = capsys.readouterr().out
     # 9 people: 1009, a foreign employee, has document rows only
-    assert "名单 " + str(roster) + "：9 人；部门：研发部、市场部、财务部、行政部" in out
+    counted = "：9 人（其中 1 人只办理其他证件），另有其他证件 2 份（积分之外）"
+    assert "名单 " + str(roster) + counted + "；部门：研发部、市场部、财务部、行政部" in out
     settings = load_settings(tmp_path / "config.toml")
     assert settings.roster.files == (roster,)  # used as it is: no template
     assert {g: c.channels for g, c in settings.groups.items()} == {

@@ -141,7 +141,7 @@ def test_a_robot_flag_makes_a_wecom_channel_and_a_wrong_one_is_refused(
     assert main(["init", *argv, "--hr", hook, "--hr", "市场部=mk@example.com"]) == 0
     out = capsys.readouterr().out
     assert "wecom-key-1" not in out
-    assert "ok: 1 people in 1 roster file" in out  # check passed, the key read as a credential
+    assert "ok: 1 人，名单文件 1 个" in out  # check passed, the key read as a credential
     monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(tmp_path / "credentials"))
     settings = load_settings(tmp_path / "config.toml")
     robot = settings.channel("wecom-robot")

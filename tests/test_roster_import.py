@@ -44,10 +44,10 @@ def test_import_stores_versions_with_who_loaded_them(
     conf = config(write, url)  # no [roster] files at all: the database holds the roster
     first = write("people.csv", GOOD)
     assert main(["roster", "import", "-c", str(conf), str(first), "--by", "hr-lin"]) == 0
-    assert "roster version 1 stored by hr-lin: 1 people" in capsys.readouterr().out
+    assert "名单第 1 版已由 hr-lin 保存：1 人" in capsys.readouterr().out
     second = write("more.csv", GOOD + "E002,李四,2027-02-01,否,l@example.com\n")
     assert main(["roster", "import", "-c", str(conf), str(second)]) == 0
-    assert "roster version 2 stored by" in capsys.readouterr().out
+    assert "名单第 2 版已由" in capsys.readouterr().out
     with psycopg.connect(url) as conn:
         rows = conn.execute(
             "SELECT v.version, v.loaded_by, v.source, f.name, f.content FROM roster_versions v"

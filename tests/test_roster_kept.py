@@ -95,7 +95,7 @@ def test_import_stores_a_roster_with_some_bad_rows_and_says_them(
     )
     assert main(["roster", "import", "-c", str(conf), str(mixed), "--by", "hr"]) == 0
     out, err = capsys.readouterr()
-    assert "roster version 1 stored by hr: 2 people" in out
+    assert "名单第 1 版已由 hr 保存：2 人" in out
     assert "mixed.csv" in err
     assert "row 3" in err  # E002's row: file, row and field
     assert "居住证到期日" in err or "permit_expires" in err

@@ -33,6 +33,7 @@ CATALOGUES = {
     "core/words_zh_packs.py": "the Chinese catalogue: policy packs' notes (issue 22)",
     "core/words_zh_docfeeds.py": "the Chinese catalogue: the documents' feeds and timelines",
     "core/words_zh_docnotes.py": "the Chinese catalogue: documents' reminders (issue 22)",
+    "core/words_zh_counts.py": "the Chinese catalogue: counts of people, unfixed roster rows",
 }
 # Words renewd reads, not says: what people and the State Council write.
 INPUT_VOCABULARIES = {

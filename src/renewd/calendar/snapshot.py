@@ -31,6 +31,7 @@ from typing import Protocol
 from renewd.channels.base import Channel
 from renewd.core.documents import DocumentPlan, Done, document_problems, plan_each_person
 from renewd.core.errors import EX_CONFIG, CalendarError, Problem, RosterError
+from renewd.core.headcount import Headcount, headcount
 from renewd.core.model import Person, PersonPlan, Progress
 from renewd.core.pack import Pack
 from renewd.core.plan import Planner
@@ -80,6 +81,11 @@ class Snapshot:
     def people(self) -> list[Person]:
         """The roster's people with their recorded progress, in roster order."""
         return [plan.person for plan in self.plans]
+
+    @property
+    def headcount(self) -> Headcount:
+        """The people planned and the holders of other documents only, each once."""
+        return headcount(self.people, self.roster.documents)
 
     def for_day(self, day: dt.date) -> Snapshot:
         """The same snapshot planned for another day (a full plan)."""

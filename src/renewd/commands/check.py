@@ -12,6 +12,7 @@ from renewd.commands.app import App, today
 from renewd.commands.args import iso_date
 from renewd.core.documents import document_problems, plan_documents
 from renewd.core.errors import RosterError
+from renewd.core.wording import say
 from renewd.store.database import Database
 from renewd.store.feedkey import verify_feed_key
 
@@ -72,8 +73,6 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     files = len(app.roster_files)  # a shared state: the stored version's
-    others = f" and {len(roster.documents)} other documents" if roster.documents else ""
-    print(
-        f"ok: {len(roster.people)} people{others} in {files} roster file{'s' if files != 1 else ''}"
-    )
+    lang = app.settings.language
+    print(say(lang, "cli.check.ok", count=roster.headcount.words(lang), files=files))
     return 0

@@ -109,13 +109,13 @@ def _departments_in(ask: Asker, roster: Path) -> list[str] | None:
         print(ask.say("init.roster.unreadable", path=roster, reason=exc.message))
         return None
     rows = (*read.people, *read.documents)  # a foreign employee has document rows only
-    people = dict.fromkeys(p.id for p in rows)
+    people = read.headcount.words(ask.lang)  # each person once, the other documents beside
     groups = list(dict.fromkeys(p.group for p in rows if p.group))
     sep = ask.say("init.list_sep")
     if groups:
-        print(ask.say("init.roster.read", path=roster, people=len(people), groups=sep.join(groups)))
+        print(ask.say("init.roster.read", path=roster, people=people, groups=sep.join(groups)))
     else:
-        print(ask.say("init.roster.no_groups", path=roster, people=len(people)))
+        print(ask.say("init.roster.no_groups", path=roster, people=people))
     return groups
 
 

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from renewd import redaction
 from renewd.commands.app import App, now, today
 from renewd.core.errors import ConfigError, RosterError
+from renewd.core.wording import say
 from renewd.roster.assemble import PartialRoster
 from renewd.roster_read import read_roster
 from renewd.settings import Settings
@@ -103,11 +104,18 @@ def run_import(args: argparse.Namespace) -> int:
         db.close()
     for problem in partial.problems:  # stored all the same: each holds back its own person
         print(f"renewd: warning: {redaction.scrub(str(problem))}", file=sys.stderr)
-    others = f" and {len(roster.documents)} other documents" if roster.documents else ""
+    lang = settings.language
+    count = roster.headcount.words(lang)
+    names = ", ".join(stored.names)
     print(
-        f"roster version {stored.version} stored by {stored.loaded_by}:"
-        f" {len(roster.people)} people{others} from {', '.join(stored.names)};"
-        " every instance plans from it within seconds"
+        say(
+            lang,
+            "cli.roster.stored",
+            version=stored.version,
+            by=stored.loaded_by,
+            count=count,
+            names=names,
+        )
     )
     return 0
 

@@ -21,6 +21,15 @@ def is_summary(reminder: Reminder) -> bool:
     return isinstance(reminder, Alert) and reminder.kind is AlertKind.STILL_OPEN
 
 
+def summary_day(reminders: Sequence[Reminder]) -> dt.date | None:
+    """The day of the weekly summary among `reminders` (an escalation digest's), or None when
+    they hold no summary line."""
+    for reminder in reminders:
+        if isinstance(reminder, Alert | DocumentAlert) and is_summary(reminder):
+            return reminder.week
+    return None
+
+
 def still_open_text(plan: PersonPlan, today: dt.date, lang: Lang) -> str:
     """What is still open for one person, as a line under the weekly summary's heading
     (仍未完成的事项): "居住证签注（续签）（已逾期 13 天）、关键日期 …"."""

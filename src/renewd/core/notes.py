@@ -9,6 +9,7 @@ The "dates moved" notes are `renewd.core.moves.moved_section` / `moved_letter`.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -61,6 +62,29 @@ def roster_letter(group: str | None, problems: Sequence[Problem], lang: Lang) ->
     """HR's note of roster rows that were held back, for a pass that writes it nothing else."""
     title = say(lang, "roster.title", who=_who(group, lang), n=len(problems))
     return Letter(title, (), (roster_section(group, problems, lang),))
+
+
+UNFIXED_LINES = 10  # the weekly summary names this many problems; the console lists them all
+
+
+def unfixed_section(
+    problems: Sequence[Problem], since: dt.date, day: dt.date, lang: Lang, roster_page: str
+) -> Section:
+    """The escalation channel's weekly summary of roster problems HR was told of and has not
+    fixed (`since`: the day the oldest was told, `day`: the summary's): how many rows they hold
+    back, since when, and what to do, with where each is (file, row, column; never a value)."""
+    rows = len({(p.file, p.row) for p in problems})
+    lines = [
+        Line(
+            say(lang, "summary.roster.since", since=since.isoformat(), days=(day - since).days),
+            Level.TEXT,
+        ),
+        Line(say(lang, "summary.roster.todo", url=roster_page), Level.TEXT),
+    ]
+    lines += [Line(problem_line(p, lang)) for p in problems[:UNFIXED_LINES]]
+    if len(problems) > UNFIXED_LINES:
+        lines.append(Line(say(lang, "summary.roster.more", n=len(problems) - UNFIXED_LINES)))
+    return Section(say(lang, "summary.roster.heading", n=rows), tuple(lines))
 
 
 # -- the estimate ask (the escalation channels, docs/design.md §11) ---------------------------

@@ -1,5 +1,7 @@
 """The English catalogue's command-line words (`cli.*`): what `renewd` prints for the operator.
-Merged into `renewd.core.words_en`."""
+Merged into `renewd.core.words_en`, with the counts of people (`words_en_counts`)."""
+
+from renewd.core.words_en_counts import COUNTS_EN
 
 CLI_EN: dict[str, str] = {
     "cli.pass": "pass {day}: {issued} new reminders in {messages} messages (first contact:"
@@ -67,4 +69,5 @@ CLI_EN: dict[str, str] = {
     "cli.alert.cycle_done": "renewal complete",
     "cli.alert.still_open": "weekly summary",
     "cli.date_formats": "2027-02-10, 2027/2/10, 2027年2月10日, 20270210",
+    **COUNTS_EN,
 }

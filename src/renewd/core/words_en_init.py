@@ -60,8 +60,8 @@ INIT_EN: dict[str, str] = {
     "init.bad.differ": "the two passwords differ",
     "init.bad.department": "department “{value}” is repeated or has control characters",
     # what it did
-    "init.roster.read": "roster {path}: {people} people; departments: {groups}",
-    "init.roster.no_groups": "roster {path}: {people} people, no departments (everyone hears"
+    "init.roster.read": "roster {path}: {people}; departments: {groups}",
+    "init.roster.no_groups": "roster {path}: {people}; no departments (everyone hears"
     " every step himself)",
     "init.roster.unreadable": "roster {path} cannot be read now ({reason}); renewd check will"
     " list its problems.",

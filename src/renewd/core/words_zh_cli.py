@@ -1,5 +1,7 @@
 """The Chinese catalogue's command-line words (`cli.*`): what `renewd` prints for the operator.
-Merged into `renewd.core.words_zh`."""
+Merged into `renewd.core.words_zh`, with the counts of people (`words_zh_counts`)."""
+
+from renewd.core.words_zh_counts import COUNTS_ZH
 
 CLI_ZH: dict[str, str] = {
     "cli.pass": "发送日 {day}：新提醒 {issued} 条，共 {messages} 封消息"
@@ -66,4 +68,5 @@ CLI_ZH: dict[str, str] = {
     "cli.alert.cycle_done": "续办已完成",
     "cli.alert.still_open": "每周汇总",
     "cli.date_formats": "2027-02-10, 2027/2/10, 2027年2月10日, 20270210",
+    **COUNTS_ZH,
 }

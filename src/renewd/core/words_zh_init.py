@@ -53,8 +53,8 @@ INIT_ZH: dict[str, str] = {
     "init.bad.differ": "两次输入的密码不一样",
     "init.bad.department": "部门“{value}”重复或含有控制字符",
     # what it did
-    "init.roster.read": "名单 {path}：{people} 人；部门：{groups}",
-    "init.roster.no_groups": "名单 {path}：{people} 人，没有填部门（每人自己收到全部步骤）",
+    "init.roster.read": "名单 {path}：{people}；部门：{groups}",
+    "init.roster.no_groups": "名单 {path}：{people}；没有填部门（每人自己收到全部步骤）",
     "init.roster.unreadable": "名单 {path} 现在读不出（{reason}）；"
     "稍后 renewd check 会逐条列出问题。",
     "init.roster.extra": "名单 {path} 里还没有部门“{value}”：已照样加上"

@@ -271,9 +271,12 @@ class DaemonSource:
         problems = tuple(named(p, path, target) for p in read.problems)
         if str(path) in read.stale_files:  # unreadable, or not one good row: never swapped in
             return RosterCheck(upload, target, 0, problems or (Problem(target.name, NO_ROW),)), []
-        changes = diff(self._in_force(), read.people)
+        snap = self.daemon.snapshot  # the people now and after: each person once (core.headcount)
+        now = snap.roster.headcount.people if snap is not None else 0
+        changes = replace(diff(self._in_force(), read.people), current=now)
         held = len(read.kept), read.left_out
-        check = RosterCheck(upload, target, len(read.people), (), changes, problems, *held)
+        people = read.roster.headcount.people
+        check = RosterCheck(upload, target, people, (), changes, problems, *held)
         return check, served.lent
 
     def swap_roster(self, upload: str, *, account: str = "") -> RosterCheck:

@@ -232,15 +232,17 @@ class Metrics:
         for outcome in report.dead:
             self.deliveries.labels(channel=outcome.channel, result="dead").inc()
 
-    def observe_plans(self, plans: Iterable[PersonPlan]) -> None:
+    def observe_plans(self, plans: Iterable[PersonPlan], people: int | None = None) -> None:
+        """The plans' gauges; `people`: each person once, holders of other documents only too
+        (`renewd.core.headcount`; the points plans' count without it)."""
         counts: Counter[tuple[str, str]] = Counter()
-        people = infeasible = 0
+        planned = infeasible = 0
         for plan in plans:
-            people += 1
+            planned += 1
             infeasible += not plan.feasible
             for m in plan.milestones:
                 counts[(m.kind.value, m.status.value)] += 1
-        self.people.set(people)
+        self.people.set(planned if people is None else people)
         self.infeasible.set(infeasible)
         self.milestones.clear()
         for (kind, status), n in counts.items():

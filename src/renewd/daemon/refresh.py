@@ -153,8 +153,8 @@ class Refresher:
         for problem in exc.problems:
             log.error("  %s", problem)
         if self.snapshot is not None:
-            people = len(self.snapshot.roster.people)
-            log.error("keeping the last good roster of %d people", people)
+            people = self.snapshot.roster.headcount
+            log.error("keeping the last good roster of %s", people)
 
     def _accepted(self, partial: PartialRoster, reason: str, version: int | None = None) -> None:
         self.health.roster_version = version
@@ -168,7 +168,7 @@ class Refresher:
                 log.error("roster problem (%s): %s", reason, problem)
         self.roster_problems = partial.by_group
         self.metrics.roster_errors.set(len(problems))
-        log.info("roster loaded (%s): %d people", reason, len(partial.people))
+        log.info("roster loaded (%s): %s", reason, partial.roster.headcount)
 
     def keep_records(self) -> None:
         """Persist the roster in force as the last good records (the delivery pass does it

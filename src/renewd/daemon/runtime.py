@@ -267,7 +267,7 @@ class Daemon:
             warning = estimate_warning(snap, snap.plans, snap.day)
             self.health.calendar_warning = str(warning) if warning else None
         if self.feeds is not None and snap is not None:
-            self.metrics.observe_plans(snap.plans)
+            self.metrics.observe_plans(snap.plans, snap.headcount.people)
             self.feeds.refresh_from(snap, self.now())
         if snap is not None:
             for listener in self.listeners:
@@ -301,7 +301,7 @@ class Daemon:
             self.health.task_ok("roster watcher")
 
     def _status(self) -> None:
-        people = len(self.snapshot.roster.people) if self.snapshot else self.health.starting or 0
+        people = self.snapshot.headcount.people if self.snapshot else self.health.starting or 0
         job = self.scheduler.get_job("send") if self.scheduler else None
         nxt = job.next_run_time if job else None
         problems = len(self.health.roster_problems)

@@ -38,7 +38,7 @@ class FirstPlans:
             log.error("starting without a roster; fix it and it will be picked up")
             self.done.set()
         else:
-            self.health.starting = len(first.partial.people)
+            self.health.starting = first.partial.roster.headcount.people
 
     @property
     def building(self) -> bool:

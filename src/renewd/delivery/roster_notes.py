@@ -8,6 +8,10 @@ recipient per pass, docs/design.md §9; `RosterNotes.digest_extra`), else in a n
 The rows that carry them and the record that HR was told (`renewd.store.records.mark_noticed`)
 commit in one transaction, so a crash cannot tell HR twice or not at all; a problem that is fixed
 is forgotten, and told again should it come back. The words are `renewd.core.notes`'.
+
+The escalation channel's weekly summary (the digest that lists what is still open) also says the
+problems HR was told of on an earlier day and has not fixed (`renewd.core.notes.unfixed_section`):
+HR hears each problem once, the lead hears every week of those left standing.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ from collections.abc import Mapping, Sequence
 from renewd.channels.base import Channel
 from renewd.channels.formatting import render
 from renewd.core.errors import Problem
+from renewd.core.escalations import summary_day
 from renewd.core.letter import Section
-from renewd.core.notes import roster_letter, roster_section
+from renewd.core.notes import roster_letter, roster_section, unfixed_section
 from renewd.core.reminders import DigestKey
 from renewd.core.routing import GroupEnvelope, notice_channels, notice_is_groups
 from renewd.delivery.routes import routes_of
@@ -27,7 +32,7 @@ from renewd.settings import Settings
 from renewd.store.database import Database
 from renewd.store.deliveries import DeliveryLog
 from renewd.store.delivery_rows import NewDelivery
-from renewd.store.records import mark_noticed, unnoticed
+from renewd.store.records import mark_noticed, told_on, unnoticed
 
 
 class RosterNotes:
@@ -49,6 +54,7 @@ class RosterNotes:
         self.problems = problems  # by group; "" = no group known
         self.pending: dict[str, list[Problem]] = {}  # by group: not told yet
         self.left: dict[str, set[str]] = {}  # by group: channels no digest carried them to
+        self.told: list[tuple[Problem, str]] = []  # told of on the day given, the oldest first
 
     def _channels(self, group: str) -> tuple[str, ...]:
         return notice_channels(group, self.routes)
@@ -57,6 +63,7 @@ class RosterNotes:
         """Read which problems HR was not told of yet (on the caller's transaction)."""
         self.pending = unnoticed(self.db, self.problems) if any(self.problems.values()) else {}
         self.left = {group: set(self._channels(group)) for group in self.pending}
+        self.told = told_on(self.db, self.problems) if any(self.problems.values()) else []
 
     def digest_extra(self, envelope: GroupEnvelope) -> Sequence[Section]:
         """The roster sections of a digest: the problems of the groups this channel serves."""
@@ -66,6 +73,12 @@ class RosterNotes:
             if envelope.channel in self.left[group]:
                 self.left[group].discard(envelope.channel)
                 out.append(roster_section(group or None, problems, lang))
+        week = summary_day(envelope.attention)
+        unfixed = [(p, day) for p, day in self.told if week is not None and day < week.isoformat()]
+        if week is not None and unfixed:  # the weekly summary: what is left unfixed
+            since = dt.date.fromisoformat(unfixed[0][1])
+            page = f"{self.settings.server.base_url}/roster"
+            out.append(unfixed_section([p for p, _ in unfixed], since, week, lang, page))
         return out
 
     def rest(self, today: dt.date, record: bool) -> list[NewDelivery]:

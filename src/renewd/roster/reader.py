@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from renewd.core.errors import Problem, RosterError
+from renewd.core.headcount import Headcount, headcount
 from renewd.core.model import DEFAULT_DOCUMENT, Person
 from renewd.roster.cells import shown
 from renewd.roster.columns import (
@@ -56,6 +57,11 @@ class Roster:
 
     def by_id(self) -> dict[str, Person]:
         return {person.id: person for person in self.people}
+
+    @property
+    def headcount(self) -> Headcount:
+        """Each person once (a holder of other documents only too), and the other documents."""
+        return headcount(self.people, self.documents)
 
 
 def load_roster(paths: Sequence[Path], limits: RosterLimits | None = None) -> Roster:

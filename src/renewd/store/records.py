@@ -117,6 +117,20 @@ def unnoticed(db: Database, by_group: Mapping[str, Sequence[Problem]]) -> dict[s
     return fresh
 
 
+def told_on(db: Database, by_group: Mapping[str, Sequence[Problem]]) -> list[tuple[Problem, str]]:
+    """The problems of `by_group` HR has been told of, each with the day it was (ISO), the
+    oldest first: how long a row has waited to be fixed (the escalation's weekly summary)."""
+    rows = db.conn.execute("SELECT grp, problem, noticed_on FROM roster_notice")
+    told = {(group, key): day for group, key, day in rows}
+    found = [
+        (problem, told[(group, problem_key(problem))])
+        for group, problems in by_group.items()
+        for problem in problems
+        if (group, problem_key(problem)) in told
+    ]
+    return sorted(found, key=lambda pair: pair[1])
+
+
 def mark_noticed(db: Database, group: str, problems: Iterable[Problem], day: str) -> None:
     """Record that HR of `group` was told of `problems`. Runs inside the caller's transaction
     (the one that claims the notice), so a notice and its record commit together."""

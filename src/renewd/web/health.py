@@ -41,7 +41,8 @@ def add_health_routes(
 ) -> None:
     async def healthz(request: web.Request) -> web.Response:
         current = roster()
-        people = len(getattr(current, "people", ()))
+        count = getattr(current, "headcount", None)  # each person once (docs/packs.md)
+        people = count.people if count is not None else 0
         body = health.report(current is not None, people)
         cache = request.app.get(CACHE)  # the feeds this server serves, when it serves them
         large = large_feed_warning(cache) if cache is not None else None
