@@ -12,7 +12,6 @@ from __future__ import annotations
 import collections
 import itertools
 import logging
-import operator
 import tomllib
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -313,22 +312,13 @@ def _read_grid(file: str, grid: Iterable[list[Any]], limits: RosterLimits) -> _T
             headers[field] = header
             columns.append((field, index))
 
-    # A row as wide as the header takes its cells in one call (empty ones too: a row's reader
-    # skips a blank cell as it skips a missing one); a shorter row, cell by cell.
-    fields = tuple(field for field, _ in columns)
-    widest = max((index for _, index in columns), default=-1)
-    pick = operator.itemgetter(*(index for _, index in columns)) if len(columns) > 1 else None
-
     def rows() -> Iterator[tuple[int | str, dict[str, Any]]]:
         after = itertools.chain(head[start + 1 :], rest)
         for number, row in enumerate(after, start=start + 1):
             if _empty_row(row):
                 continue
             width = len(row)
-            if pick is not None and width > widest:
-                yield number + 1, dict(zip(fields, pick(row), strict=True))
-            else:
-                yield number + 1, {f: row[i] for f, i in columns if i < width and row[i] != ""}
+            yield number + 1, {f: row[i] for f, i in columns if i < width and row[i] != ""}
 
     return _Tables(headers, rows(), problems, ignored)
 
