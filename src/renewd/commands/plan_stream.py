@@ -53,17 +53,19 @@ class PlanEncoder:
         head = f'{{"id":{_string(person.id)},"name":{_string(person.name)},"group":'
         return head + _string(person.group) + self.tail(plan)
 
-    def tail(self, plan: PersonPlan) -> str:
-        """The plan's JSON after the person's group: from `,"cycle":` to the closing brace."""
+    def tail(self, plan: PersonPlan, *, keep: bool = True) -> str:
+        """The plan's JSON after the person's group: from `,"cycle":` to the closing brace.
+        Without `keep`, nothing is memoised (`PersonEncoder` keeps each shape's tail itself:
+        a million people's fifteen thousand shapes would otherwise be held twice more)."""
         milestones = plan.milestones
-        entry = self._milestones.get(id(milestones))
+        entry = self._milestones.get(id(milestones)) if keep else None
         if entry is None or entry[0] is not milestones:
-            entry = self._encode_milestones(milestones)
+            entry = self._encode_milestones(milestones, keep=keep)
         _, fragment, overdue = entry
         at_risk = plan.critical_at_risk
         # PersonPlan.escalate, its overdue part memoised with the milestones
         escalate = not plan.feasible or bool(at_risk) or overdue
-        if at_risk:  # few people: not worth a memo entry
+        if at_risk or not keep:  # few people, or kept by the caller: no memo entry
             return self._encode_tail(plan, escalate, fragment)
         key = (
             plan.cycle,
@@ -84,9 +86,9 @@ class PlanEncoder:
         return tail[1]
 
     def _encode_milestones(
-        self, milestones: tuple[Milestone, ...]
+        self, milestones: tuple[Milestone, ...], *, keep: bool = True
     ) -> tuple[tuple[Milestone, ...], str, bool]:
-        if len(self._milestones) >= _MEMO_SIZE:
+        if keep and len(self._milestones) >= _MEMO_SIZE:
             self._milestones.clear()
             self._tails.clear()  # its keys name these tuples by id
         parts = [
@@ -96,7 +98,9 @@ class PlanEncoder:
             for m in milestones
         ]
         overdue = any(m.status is Status.OVERDUE for m in milestones)
-        entry = self._milestones[id(milestones)] = (milestones, f"[{','.join(parts)}]", overdue)
+        entry = (milestones, f"[{','.join(parts)}]", overdue)
+        if keep:
+            self._milestones[id(milestones)] = entry
         return entry
 
     @staticmethod
@@ -147,7 +151,7 @@ class PersonEncoder:
         if tail is None:
             if len(self._tails) >= _MEMO_SIZE:
                 self._tails.clear()
-            tail = self._tails[key] = self._encoder.tail(self._plan(person)).encode()
+            tail = self._tails[key] = self._encoder.tail(self._plan(person), keep=False).encode()
         head = (
             f'{{"id":{_string(person.id)},"name":{_string(person.name)},"group":'
             f"{_string(person.group)}"
