@@ -23,7 +23,7 @@ import pytest
 from conftest import PERMIT_DUE
 from netkit import free_port
 from renewd.calendar import snapshot as snapshots
-from renewd.daemon import refresh
+from renewd.daemon import snapshots as daemon_snapshots
 from renewd.daemon.runtime import Daemon
 from renewd.daemon.systemd import Notifier
 from renewd.store.deliveries import DeliveryLog
@@ -81,7 +81,7 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
         assert opened.wait(30), "the test never opened the gate"
         return build(*args, **kwargs)
 
-    monkeypatch.setattr(refresh, "build_snapshot", slow)
+    monkeypatch.setattr(daemon_snapshots, "build_snapshot", slow)
     return opened
 
 
@@ -168,7 +168,7 @@ def test_a_roster_that_cannot_be_planned_ends_the_start_without_a_roster(
     def broken(*args: Any, **kwargs: Any) -> snapshots.Snapshot:
         raise snapshots.UnplannableRoster("the roster cannot be planned: 2 of 2 people")
 
-    monkeypatch.setattr(refresh, "build_snapshot", broken)
+    monkeypatch.setattr(daemon_snapshots, "build_snapshot", broken)
     port = int(config.read_text().split("127.0.0.1:")[1].split('"')[0])
 
     async def scenario() -> None:

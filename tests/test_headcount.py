@@ -115,3 +115,24 @@ def test_the_daemon_counts_each_person_once_in_its_log_status_and_health(daemon:
     assert daemon.read_notify("STATUS=3 人")
     said = "3 people (1 of them only for other documents), 3 other documents (besides the points)"
     assert f"roster loaded (start-up): {said}" in daemon.output()
+
+
+def test_a_roster_that_cannot_be_planned_counts_persons(
+    write: Write, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """N in "X of N people" counts the holders of other documents only too (it counted the
+    points rows: "1 of 2 people" for a roster of three people)."""
+    covered, uncovered = "1001,张三,研发部,,2026-12-20,", "1003,王五,研发部,,2031-03-10,"
+    write(
+        "people.csv",
+        "\n".join([*ROSTER.splitlines()[:1], covered, uncovered, *ROSTER.splitlines()[4:]]) + "\n",
+    )
+    config = write(
+        "config.toml",
+        '[roster]\nfiles = ["people.csv"]\n[state]\ndir = "state"\n'
+        '[calendar]\nfallback = "error"\n',
+    )
+    assert main(["check", "-c", str(config), "--today", "2026-12-07"]) == 78
+    said = capsys.readouterr().err
+    assert "the roster cannot be planned: 1 of 3 people" in said
+    assert "people.csv, row 3" in said

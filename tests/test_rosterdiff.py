@@ -109,3 +109,33 @@ def test_id_card_and_phone_numbers_are_never_shown(number: str) -> None:
         assert number not in said
         assert "1234" not in said
     assert hide_numbers("2027-02-10 20270210 E001", Lang.ZH) == "2027-02-10 20270210 E001"
+
+
+def test_diff_counts_every_person_over_his_documents() -> None:
+    """A holder of other documents only is added and removed like a points holder; a document
+    come, gone or changed changes its person; a secret in a document row stays masked."""
+    zhang = person("E001")
+    work = replace(person("E002", name="John"), document="foreign-work-permit", has_points=False)
+    residence = replace(work, document="foreign-residence-permit")
+    maria = replace(work, id="E003", name="Maria")
+    now = [zhang, work, residence]
+    gone = diff(now, [zhang])
+    assert (gone.current, gone.resulting, gone.removed) == (2, 1, (Someone("E002", "John"),))
+    come = diff(now, [*now, maria])
+    assert (come.resulting, come.added, come.unchanged) == (3, (Someone("E003", "Maria"),), 2)
+    later = replace(work, permit_expires=dt.date(2028, 1, 1), bark="secret-key")
+    zhang_work = replace(work, id="E001", name="张三")
+    [zhang_changed, john] = diff(now, [zhang, zhang_work, later]).changed  # in roster order
+    assert (john.id, john.fields) == ("E002", ())
+    assert [(d.document, d.change) for d in john.documents] == [
+        ("foreign-work-permit", "changed"),
+        ("foreign-residence-permit", "removed"),
+    ]
+    assert john.documents[0].fields == (
+        FieldChange("permit_expires", work.permit_expires, dt.date(2028, 1, 1)),
+        FieldChange("bark", "", "***"),
+    )
+    assert john.documents[0].title[Lang.EN] == "foreign-work-permit"  # no titles given
+    assert [(d.document, d.change) for d in zhang_changed.documents] == [
+        ("foreign-work-permit", "added")
+    ]

@@ -34,6 +34,8 @@ CATALOGUES = {
     "core/words_zh_docfeeds.py": "the Chinese catalogue: the documents' feeds and timelines",
     "core/words_zh_docnotes.py": "the Chinese catalogue: documents' reminders (issue 22)",
     "core/words_zh_counts.py": "the Chinese catalogue: counts of people, unfixed roster rows",
+    "core/words_zh_steps.py": "the Chinese catalogue: the Shanghai points pack's steps",
+    "core/words_en_steps.py": "the English catalogue: the points pack's steps (it names 续办申请)",
 }
 # Words renewd reads, not says: what people and the State Council write.
 INPUT_VOCABULARIES = {

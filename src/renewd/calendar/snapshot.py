@@ -89,7 +89,7 @@ class Snapshot:
 
     def for_day(self, day: dt.date) -> Snapshot:
         """The same snapshot planned for another day (a full plan)."""
-        plans = plan_everyone(self.planner, self.people, day)
+        plans = plan_everyone(self.planner, self.people, day, self.headcount)
         return replace(self, day=day, plans=plans)._documents_planned(self.recorded_documents)
 
     def with_documents(self, recorded: Mapping[tuple[str, str], Done]) -> tuple[Snapshot, bool]:
@@ -141,7 +141,10 @@ class Snapshot:
         fresh = {
             plan.person.id: plan
             for plan in plan_everyone(
-                self.planner, merge_progress(roster_people.values(), recorded), self.day
+                self.planner,
+                merge_progress(roster_people.values(), recorded),
+                self.day,
+                self.roster.headcount,
             )
         }
         plans = tuple(fresh.get(plan.person.id, plan) for plan in self.plans)
@@ -156,16 +159,23 @@ def calendar_of(
 
 
 def plan_everyone(
-    planner: Planner, people: Sequence[Person], day: dt.date
+    planner: Planner, people: Sequence[Person], day: dt.date, of: Headcount | None = None
 ) -> tuple[PersonPlan, ...]:
     """Everyone's plan on `day`; `UnplannableRoster` naming where each person who cannot be
-    planned comes from (file and row, never a name) when any cannot."""
+    planned comes from (file and row, never a name) when any cannot, and how many of the
+    roster's people (`of`, each person once: core.headcount; else `people`) that is."""
     plans, problems, failed = _plan(planner, people, day)
     if failed:
-        raise UnplannableRoster(
-            f"the roster cannot be planned: {failed} of {len(people)} people", problems
-        )
+        raise unplannable(failed, of or headcount(people), problems)
     return plans
+
+
+def unplannable(failed: int, of: Headcount, problems: Sequence[Problem]) -> UnplannableRoster:
+    """ "the roster cannot be planned: 1 of 9 people": of every person, a holder of other
+    documents only too (only points rows are planned, so only they fail)."""
+    return UnplannableRoster(
+        f"the roster cannot be planned: {failed} of {of.people} people", list(problems)
+    )
 
 
 def _plan(
@@ -210,9 +220,7 @@ def build_snapshot(
     people = merge_progress(roster.people, recorded)
     plans, held, failed = _plan(planner, people, day)
     if failed and not hold_back:
-        raise UnplannableRoster(
-            f"the roster cannot be planned: {failed} of {len(people)} people", held
-        )
+        raise unplannable(failed, roster.headcount, held)
     return Snapshot(
         settings=settings,
         roster=roster,

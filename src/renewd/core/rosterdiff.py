@@ -1,5 +1,9 @@
 """What replacing the roster changes: who is added, who is removed, whose fields differ.
 
+Every person counts, matched by id over all his rows: a holder of other documents only
+(docs/packs.md) is added or removed like a points holder, and a person whose documents change
+(a document added, removed, or one of its fields) is changed.
+
 Pure: it takes the roster in force and the roster that would replace it, and returns data. The
 console shows it before HR confirms a swap, so one department's sheet uploaded over the whole
 company's roster cannot silently stop everyone else's reminders.
@@ -8,10 +12,11 @@ company's roster cannot silently stop everyone else's reminders.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
+from types import MappingProxyType
 
-from renewd.core.model import CriticalDate, Person, Progress
+from renewd.core.model import DEFAULT_DOCUMENT, CriticalDate, Lang, Person, Progress
 
 # The fields compared, in the order the roster documents them: every field but `source` (a
 # person who only moved to another row has not changed) and `progress`, compared per step.
@@ -38,10 +43,22 @@ class FieldChange:
 
 
 @dataclass(frozen=True)
+class DocumentChange:
+    """One of a person's documents `added`, `removed` or `changed` (its `fields`); `title`: the
+    document's pack title by language (its name where the pack is unknown)."""
+
+    document: str
+    title: Mapping[Lang, str]
+    change: str
+    fields: tuple[FieldChange, ...] = ()
+
+
+@dataclass(frozen=True)
 class PersonChange:
     id: str
     name: str
-    fields: tuple[FieldChange, ...]
+    fields: tuple[FieldChange, ...]  # the points row's
+    documents: tuple[DocumentChange, ...] = ()  # the other documents', a points row come or gone
 
 
 @dataclass(frozen=True)
@@ -54,7 +71,7 @@ class Someone:
 class RosterDiff:
     """The swap's effect, in roster order (removed: in the order of the roster in force)."""
 
-    current: int  # people in force now
+    current: int  # people in force now (each person once, core.headcount)
     resulting: int  # people after the swap
     added: tuple[Someone, ...]
     removed: tuple[Someone, ...]
@@ -104,20 +121,57 @@ def _changes(old: Person, new: Person) -> tuple[FieldChange, ...]:
     return tuple(found)
 
 
-def diff(current: Sequence[Person], resulting: Iterable[Person]) -> RosterDiff:
-    """What replacing `current` by `resulting` changes, person by person (matched by id)."""
-    before = {p.id: p for p in current}
-    seen: set[str] = set()
+Rows = dict[str, Person]  # a person's rows by document
+
+
+def _by_person(rows: Iterable[Person]) -> dict[str, Rows]:
+    found: dict[str, Rows] = {}
+    for row in rows:
+        found.setdefault(row.id, {})[row.document] = row
+    return found
+
+
+def _someone(pid: str, rows: Rows) -> Someone:
+    """The person by his points row's name, else his first document's."""
+    return Someone(pid, (rows.get(DEFAULT_DOCUMENT) or next(iter(rows.values()))).name)
+
+
+def _documents(
+    old: Rows, new: Rows, titles: Mapping[str, Mapping[Lang, str]]
+) -> tuple[DocumentChange, ...]:
+    found = []
+    for document in (*old, *(d for d in new if d not in old)):
+        title = titles.get(document) or dict.fromkeys(Lang, document)
+        before, after = old.get(document), new.get(document)
+        if before is None:
+            found.append(DocumentChange(document, title, "added"))
+        elif after is None:
+            found.append(DocumentChange(document, title, "removed"))
+        elif document != DEFAULT_DOCUMENT and before != after and (seen := _changes(before, after)):
+            found.append(DocumentChange(document, title, "changed", seen))
+    return tuple(found)
+
+
+def diff(
+    current: Sequence[Person],
+    resulting: Iterable[Person],
+    titles: Mapping[str, Mapping[Lang, str]] = MappingProxyType({}),
+) -> RosterDiff:
+    """What replacing `current` by `resulting` changes, person by person (matched by id over all
+    his rows: points and other documents); `titles`: the documents' names, by pack."""
+    before = _by_person(current)
+    after = _by_person(resulting)
     added: list[Someone] = []
     changed: list[PersonChange] = []
-    count = 0
-    for person in resulting:
-        count += 1
-        seen.add(person.id)
-        old = before.get(person.id)
+    for pid, rows in after.items():
+        old = before.get(pid)
         if old is None:
-            added.append(Someone(person.id, person.name))
-        elif old != person and (found := _changes(old, person)):
-            changed.append(PersonChange(person.id, person.name, found))
-    removed = tuple(Someone(p.id, p.name) for p in current if p.id not in seen)
-    return RosterDiff(len(before), count, tuple(added), removed, tuple(changed))
+            added.append(_someone(pid, rows))
+            continue
+        was, now = old.get(DEFAULT_DOCUMENT), rows.get(DEFAULT_DOCUMENT)
+        found = _changes(was, now) if was is not None and now is not None and was != now else ()
+        documents = _documents(old, rows, titles)
+        if found or documents:
+            changed.append(PersonChange(pid, _someone(pid, rows).name, found, documents))
+    removed = tuple(_someone(pid, rows) for pid, rows in before.items() if pid not in after)
+    return RosterDiff(len(before), len(after), tuple(added), removed, tuple(changed))

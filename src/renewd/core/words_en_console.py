@@ -111,6 +111,10 @@ CONSOLE_EN: dict[str, str] = {
     "console.diff_changed": "{n} changed",
     "console.diff_same": "{n} unchanged",
     "console.diff_none": "Identical to the roster in force: the swap changes nobody.",
+    "console.diff_document_added": "{document}: added",
+    "console.diff_document_removed": "{document}: removed",
+    "console.diff_document_field": "{document}: {field}",
+    "console.diff_document_expires": "expires",
     "console.diff_more": "…and {n} more",
     "console.diff_remove_warning": "{n} people will be removed: their reminders stop and their "
     "feeds stop working.",

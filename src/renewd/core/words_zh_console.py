@@ -108,6 +108,10 @@ CONSOLE_ZH: dict[str, str] = {
     "console.diff_changed": "信息变更 {n} 人",
     "console.diff_same": "未变 {n} 人",
     "console.diff_none": "与目前的名单完全相同，替换不会改变任何人。",
+    "console.diff_document_added": "{document}：新增",
+    "console.diff_document_removed": "{document}：移除",
+    "console.diff_document_field": "{document}：{field}",
+    "console.diff_document_expires": "到期日",
     "console.diff_more": "……另有 {n} 人",
     "console.diff_remove_warning": "将移除 {n} 人：他们的提醒将停止，个人日历订阅链接失效。",
     "console.diff_drastic": "注意：这会移除目前 {current} 人中的 {n} 人，超过一半。如果只上传了"

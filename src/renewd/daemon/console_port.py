@@ -273,7 +273,9 @@ class DaemonSource:
             return RosterCheck(upload, target, 0, problems or (Problem(target.name, NO_ROW),)), []
         snap = self.daemon.snapshot  # the people now and after: each person once (core.headcount)
         now = snap.roster.headcount.people if snap is not None else 0
-        changes = replace(diff(self._in_force(), read.people), current=now)
+        titles = {name: pack.title for name, pack in self.daemon.settings.pack_set().items()}
+        after = (*read.roster.people, *read.roster.documents)  # every person, every document
+        changes = replace(diff(self.roster_people(), after, titles), current=now)
         held = len(read.kept), read.left_out
         people = read.roster.headcount.people
         check = RosterCheck(upload, target, people, (), changes, problems, *held)

@@ -10,7 +10,8 @@ recorded with `renewd done` replans only the people it concerns. A roster that c
 cannot be planned keeps the last good snapshot and turns /healthz to 503 with the reason.
 
 APScheduler only wakes us up; the state database is the source of truth for what was sent. Its
-jobs call the job functions below, which tests call directly with an injected clock:
+jobs call the job functions (`renewd.daemon.jobs`), which tests call directly with an injected
+clock:
 - `run_pass`: the delivery pass, daily at `notify.send_at` in the configured zone (misfire
   grace: the whole day, coalesced) and every `notify.sweep_seconds` as the safety sweep (catch-up
   after downtime, retries whose backoff is over, roster changes a file watcher might miss);
@@ -24,41 +25,37 @@ started again.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 import signal
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from renewd import clock, redaction
+from renewd import redaction
 from renewd.calendar.changes import estimate_warning
 from renewd.calendar.snapshot import Snapshot
 from renewd.channels.factory import build_channels
-from renewd.core.errors import RenewdError
 from renewd.core.model import PersonPlan
 from renewd.core.schedule import reminder_day
 from renewd.daemon.console_port import DaemonSource, attach_console
 from renewd.daemon.health import Health, Metrics
+from renewd.daemon.jobs import DaemonJobs
 from renewd.daemon.leader import Leadership
-from renewd.daemon.memory import release
 from renewd.daemon.refresh import Refresher
 from renewd.daemon.reloads import Reloads
 from renewd.daemon.scheduling import schedule_jobs
 from renewd.daemon.startup import FirstPlans
 from renewd.daemon.statelock import StateLock
 from renewd.daemon.supervisor import Supervisor
-from renewd.daemon.systemd import Notifier, keep_watchdog, status_line
+from renewd.daemon.systemd import Notifier, keep_watchdog
 from renewd.delivery.holders import HolderKind, this_process
 from renewd.delivery.run import Claims, deliver
 from renewd.settings import Settings, load_settings
-from renewd.store.database import Database, state_failure
+from renewd.store.database import Database
 from renewd.store.feedkey import open_feed_key
 from renewd.web.health import add_health_routes, count_requests
 from renewd.web.limits import RateLimitedLog, quiet_exception_handler
@@ -70,7 +67,7 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 2.0
 
 
-class Daemon:
+class Daemon(DaemonJobs):
     """The service. `deliver=False` is `renewd serve`: feeds, health and reloads, no passes."""
 
     def __init__(
@@ -116,108 +113,6 @@ class Daemon:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wanted = asyncio.Event()  # a pass was requested (`request_pass`)
         self._wanted_why = "requested"
-
-    # -- time and state ------------------------------------------------------------------------
-
-    @property
-    def settings(self) -> Settings:
-        return self.state.settings
-
-    @property
-    def snapshot(self) -> Snapshot | None:
-        return self.state.snapshot
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.settings.timezone)
-
-    def now(self) -> dt.datetime:
-        return self._clock() if self._clock else clock.now(self.zone)
-
-    def today(self) -> dt.date:
-        return self.now().astimezone(self.zone).date()
-
-    # -- job functions (APScheduler, signals and tests call these) -----------------------------
-
-    async def poll_roster(self) -> bool:
-        """One look at the roster files; reload once a change has settled. Returns whether a new
-        snapshot was swapped in."""
-        if self._stop.is_set() or not await asyncio.to_thread(self.state.watcher.changed):
-            return False
-        async with self._pass_lock:
-            return await self.reloads.take(None, "file changed")
-
-    async def day_change(self) -> bool:
-        """Plan the new day (once) and rebuild the feeds. Returns whether it did."""
-        async with self._pass_lock:
-            return await self.reloads.catch_up(self.today())
-
-    async def reload(self) -> bool:
-        """SIGHUP: re-read the configuration and the roster, checked as `renewd check` checks
-        them; what fails keeps the last good state (`Reloads.take`). Returns whether anything
-        changed."""
-        log.info("SIGHUP: reloading configuration and roster")
-        async with self._pass_lock:
-            return await self.reloads.take(self.config, "SIGHUP")
-
-    async def run_pass(self, why: str) -> None:
-        """The delivery pass (send_at, sweep, start-up); first catches up with the roster files,
-        the day and recorded progress. It waits for the first plans (on none, nobody is due)."""
-        await self.first.wait()
-        async with self._pass_lock:
-            if self._stop.is_set():
-                return
-            if await asyncio.to_thread(self.state.watcher.changed):
-                await self.reloads.take(None, "file changed")
-            await self.reloads.catch_up(self.today())
-            await asyncio.to_thread(self.state.keep_records)  # off the start-up path
-            if not self.deliver_enabled or (self.leadership and not self.leadership.leads):
-                return  # a standby: the leader runs the passes (`renewd.daemon.leader`)
-            started = time.monotonic()
-            try:
-                # Reminders and digests go out at send_at; other passes only retry and catch up.
-                counts = await asyncio.to_thread(self.deliver, self.now(), why != "send_at")
-            except Exception as exc:  # a RenewdError says it in words: no traceback
-                self.health.last_sweep_error = f"{why} failed; see the log"
-                said = state_failure(exc) or exc  # the state database locked, full, corrupt
-                known = isinstance(said, RenewdError)
-                log.error("delivery pass (%s) failed: %s", why, said, exc_info=not known)
-                return
-            await asyncio.to_thread(release)  # the pass's peak, back to the system
-            self.health.last_sweep_ok = time.monotonic()
-            self.health.last_sweep_error = None
-            owed = self.state.owed(self.db)
-            self.health.dead_letters, self.health.retries_waiting = owed.dead, owed.waiting
-            self.metrics.dead.set(self.health.dead_letters)
-            self.metrics.last_sweep.set(time.time())
-            log.info(
-                "delivery pass (%s) done in %.1fs: %s",
-                why,
-                time.monotonic() - started,
-                counts or "nothing due",
-            )
-            self._status()
-
-    async def scheduled(self, job: str) -> None:
-        """What APScheduler runs: `send_at`, `sweep` (a pass) or `day` (the day change). A job
-        that raises is logged and shown on /healthz until it next succeeds; the scheduler runs it
-        again at its next time."""
-        name = f"scheduled job {job!r}"
-        work = asyncio.ensure_future(self.day_change() if job == "day" else self.run_pass(job))
-        try:
-            # Shielded: on SIGTERM the scheduler's shutdown cancels its running jobs, which
-            # would free the pass lock while the worker thread still sends; `stop` waits for
-            # the lock instead, so the pass finishes its current delivery first.
-            await asyncio.shield(work)
-        except asyncio.CancelledError:
-            if not self._stop.is_set():
-                raise
-            return  # stopping: the shielded work ends under the pass lock
-        except Exception as exc:
-            log.exception("%s failed", name)
-            self.health.task_failed(name, f"{name} failed ({type(exc).__name__}); see the log")
-            return
-        self.health.task_ok(name)
 
     def deliver(self, now: dt.datetime, sweep: bool = False) -> dict[str, int]:
         """One delivery pass, in a worker thread. Before `send_at` it works for yesterday, so a
@@ -272,40 +167,6 @@ class Daemon:
         if snap is not None:
             for listener in self.listeners:
                 listener(snap)
-
-    def request_pass(self, why: str) -> None:
-        """Ask for a delivery pass soon (the console: progress recorded, a roster swapped, a
-        retry). A request, not a call: it returns at once, from any thread; requests made while
-        one waits are one; the pass runs like a scheduled one, under the pass lock and the
-        supervisor (a pass that raises shows on /healthz)."""
-        if self._loop is None or self._loop.is_closed():
-            return
-        self._wanted_why = why
-        self._loop.call_soon_threadsafe(self._wanted.set)
-
-    async def _requested_passes(self) -> None:
-        while not self._stop.is_set():
-            await self._wanted.wait()
-            self._wanted.clear()
-            await self.run_pass(self._wanted_why)
-
-    # -- background tasks ----------------------------------------------------------------------
-
-    async def poll_roster_forever(self) -> None:
-        """The roster watcher task: `poll_roster` every `poll_seconds` until the daemon stops."""
-        while not self._stop.is_set():
-            with contextlib.suppress(TimeoutError):
-                poll = min(self.poll_seconds, self.state.watcher.poll_seconds)
-                await asyncio.wait_for(self._stop.wait(), poll)
-            await self.poll_roster()
-            self.health.task_ok("roster watcher")
-
-    def _status(self) -> None:
-        people = self.snapshot.headcount.people if self.snapshot else self.health.starting or 0
-        job = self.scheduler.get_job("send") if self.scheduler else None
-        nxt = job.next_run_time if job else None
-        problems = len(self.health.roster_problems)
-        self.notifier.notify(STATUS=status_line(people, nxt, self.deliver_enabled, problems))
 
     # -- lifecycle -----------------------------------------------------------------------------
 
