@@ -230,6 +230,46 @@ def test_roster_upload_shows_who_would_be_removed_before_the_swap(
     assert "E002" in (server.daemon.settings.roster.files[0]).read_text(encoding="utf-8")
 
 
+def test_a_foreign_employees_documents_changing_are_listed_and_fit_a_phone(
+    driver: Driver, server: Server, write: Write
+) -> None:
+    """John Smith holds a work permit and a residence permit, no points: HR adds him, then a
+    later file moves one document's expiry and drops the other. The check lists him as changed,
+    each document on its own line, in words HR reads on a phone too."""
+    sign_in(driver, server)
+    header, *rows = ROSTER.splitlines(keepends=True)
+    header = header.rstrip("\n") + ",证件类型\n"
+    points = "".join(row.rstrip("\n") + ",\n" for row in rows)
+    work = "J001,John Smith,研发部,2027-04-20,john@example.com,foreign-work-permit\n"
+    residence = "J001,John Smith,研发部,2027-04-25,john@example.com,居留许可\n"
+    first = write("upload/people.csv", header + points + work + residence)
+    driver.get(server.url("/roster"))
+    driver.find_element(By.ID, "file").send_keys(str(first))
+    click(driver, "check")
+    assert driver.find_element(By.ID, "diff-added").text == "John Smith（J001）"
+    click(driver, "swap")
+    server.run(server.daemon.poll_roster())  # the watcher's look: John is on the roster now
+    later = write("upload/later.csv", header + points + work.replace("2027-04-20", "2027-05-20"))
+    driver.get(server.url("/roster"))
+    driver.find_element(By.ID, "file").send_keys(str(later))
+    click(driver, "check")
+    changed = driver.find_element(By.ID, "diff-changed").text
+    assert "John Smith（J001）" in changed
+    assert "外国人工作许可证：到期日 2027-04-20 → 2027-05-20" in changed
+    assert "外国人居留许可（工作类）：移除" in changed
+    assert "移除 0 人" in driver.find_element(By.ID, "diff-counts").text
+    browserkit.screenshot(driver, "roster-documents")
+    phone = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", phone)
+    try:
+        overflow = driver.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert overflow <= 0
+
+
 def test_an_upload_with_bad_rows_lists_what_it_holds_back_and_fits_a_phone(
     driver: Driver, server: Server, write: Write
 ) -> None:
