@@ -148,7 +148,51 @@ def next_repeat(fires: Iterable[tuple[dt.date, int]], today: dt.date) -> tuple[d
     return min(ahead, default=None)
 
 
-Ahead = tuple[dt.date, Reminder]  # a step's next overdue repeat: its own day, and the reminder
+# A lead of another step rides beside a reader's message about the person this many pass days
+# ahead at most (`lead_window`): steps due a day or two apart (leads 3 and 1 are two days apart).
+LEAD_PASS_DAYS = 2
+
+
+Window = tuple[dt.date, dt.date]  # the pass day before today, the last day a lead rides from
+
+
+def lead_window(today: dt.date, move: Move | None = None) -> Window:
+    """The pass days around `today` that `pulls` looks at: the one before it, and the second
+    after it (with `workdays_only`, `move`: working days; a week ahead at most)."""
+    before = today - dt.timedelta(days=1)
+    while move is not None and move(before) != before and (today - before).days < WEEK:
+        before -= dt.timedelta(days=1)
+    day, passes = today, 0
+    while passes < LEAD_PASS_DAYS and (day - today).days < WEEK:
+        day += dt.timedelta(days=1)
+        passes += move is None or move(day) == day
+    return before, day
+
+
+def pulls(
+    fires: Iterable[tuple[dt.date, int]],
+    today: dt.date,
+    window: Window | None,
+    opens: dt.date | None = None,
+) -> list[tuple[dt.date, int]]:
+    """The (fire date, lead) of one step `together` may bring forward to `today`: its next
+    overdue repeat (`next_repeat`) and its next lead after `today` up to the window's end
+    (`lead_window`). Never its due day (lead 0) nor its first overdue day: those are heard on
+    their day. No lead before its window `opens` (one on the opening day says so with the
+    window's own reminder), nor of a step with a lead on the pass day before (or a pass today):
+    the reader heard it then, and would not be told it again (`repeats.said_again`)."""
+    fires = list(fires)
+    out = [nxt] if (nxt := next_repeat(fires, today)) is not None else []
+    if window is None or (opens is not None and opens > today):
+        return out
+    before, until = window
+    if any(before <= d <= today for d, _ in fires):
+        return out
+    ahead = [(d, lead) for d, lead in fires if today < d <= until and lead > 0]
+    return [min(ahead), *out] if ahead else out
+
+
+Ahead = tuple[dt.date, Reminder]  # a step's next overdue repeat or lead: its own day, the reminder
 
 
 def together(
@@ -168,8 +212,13 @@ def together(
     `every` days (before the next one would come) or, beside a weekly repeat, are weekly ones
     within the week. A reader hears a person's overdue steps in one message, every other day
     and then weekly, and nobody hears a step brought forward beside a message he does not get;
-    each step keeps its own key, so it is not said again on its own day."""
+    each step keeps its own key, so it is not said again on its own day.
+
+    Leads likewise: a step's next lead in `ahead` (up to `lead_window`; never its due day: `pulls`)
+    comes beside any of the person's steps told today to its every reader, so two steps due a
+    day or two apart are not heard on consecutive days; each says its own countdown."""
     whom = readers or (lambda r: _by_owner(r, owners))
+    hearing: dict[str, set[str]] = {}
     repeated: dict[str, set[str]] = {}
     weekly: dict[str, set[str]] = {}
     told: set[tuple[str, Kind]] = set()
@@ -177,7 +226,10 @@ def together(
         if isinstance(r, MilestoneReminder | DocumentReminder):
             person = r.plan.person.id
             told.add((person, r.kind))
-            if not r.overdue or (isinstance(r, MilestoneReminder) and r.quiet):
+            if isinstance(r, MilestoneReminder) and r.quiet:
+                continue
+            hearing.setdefault(person, set()).update(whom(r))
+            if not r.overdue:
                 continue
             repeated.setdefault(person, set()).update(whom(r))
             if -r.days_before > weekly_after:
@@ -192,7 +244,8 @@ def together(
             soon = (day - today).days < every and r.due < today  # overdue already
             near = hearers and soon and hearers <= repeated.get(person, set())
             week = -r.days_before > weekly_after and hearers <= weekly.get(person, set())
-            if near or (hearers and week):
+            lead = r.days_before > 0 and bool(hearers) and hearers <= hearing.get(person, set())
+            if near or (hearers and week) or lead:
                 out.append(r)
                 told.add((person, r.kind))
     return out
