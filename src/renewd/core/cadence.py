@@ -8,7 +8,9 @@ open. Pure: dates and plans in, dates and answers out.
   them is repeated, the others whose readers all hear it come with it if they are due before
   the one after it would be (within `overdue_every_days`; a weekly repeat's others within the
   week). Two steps due a day apart are said in one message every other day, then once a week,
-  not on alternate days.
+  not on alternate days. A person's leads likewise: beside any step of his told to a reader
+  today, another step's next lead within two pass days (`lead_window`, `pulls`), never a due
+  day, each with its own countdown and key.
 - The escalation channel hears a step's *first* overdue reminder only (`is_news`): later repeats
   go to the people who act on the step, and what is still open comes back in the weekly summary
   (`summary_week`, `still_open`) instead of a daily copy.
