@@ -155,40 +155,31 @@ def next_repeat(fires: Iterable[tuple[dt.date, int]], today: dt.date) -> tuple[d
 LEAD_PASS_DAYS = 2
 
 
-Window = tuple[dt.date, dt.date]  # the pass day before today, the last day a lead rides from
-
-
-def lead_window(today: dt.date, move: Move | None = None) -> Window:
-    """The pass days around `today` that `pulls` looks at: the one before it, and the second
-    after it (with `workdays_only`, `move`: working days; a week ahead at most)."""
-    before = today - dt.timedelta(days=1)
-    while move is not None and move(before) != before and (today - before).days < WEEK:
-        before -= dt.timedelta(days=1)
+def lead_window(today: dt.date, move: Move | None = None) -> dt.date:
+    """The last day a lead may fall on to ride beside a message of `today` (`pulls`): the
+    second pass day after it (with `workdays_only`, `move`: the second working day; a week
+    ahead at most)."""
     day, passes = today, 0
     while passes < LEAD_PASS_DAYS and (day - today).days < WEEK:
         day += dt.timedelta(days=1)
         passes += move is None or move(day) == day
-    return before, day
+    return day
 
 
 def pulls(
     fires: Iterable[tuple[dt.date, int]],
     today: dt.date,
-    window: Window | None,
+    until: dt.date | None,
     opens: dt.date | None = None,
 ) -> list[tuple[dt.date, int]]:
     """The (fire date, lead) of one step `together` may bring forward to `today`: its next
-    overdue repeat (`next_repeat`) and its next lead after `today` up to the window's end
+    overdue repeat (`next_repeat`) and its next lead after `today` up to `until`
     (`lead_window`). Never its due day (lead 0) nor its first overdue day: those are heard on
-    their day. No lead before its window `opens` (one on the opening day says so with the
-    window's own reminder), nor of a step with a lead on the pass day before (or a pass today):
-    the reader heard it then, and would not be told it again (`repeats.said_again`)."""
+    their day. No lead before its window `opens`: one on the opening day says so with the
+    window's own reminder."""
     fires = list(fires)
     out = [nxt] if (nxt := next_repeat(fires, today)) is not None else []
-    if window is None or (opens is not None and opens > today):
-        return out
-    before, until = window
-    if any(before <= d <= today for d, _ in fires):
+    if until is None or (opens is not None and opens > today):
         return out
     ahead = [(d, lead) for d, lead in fires if today < d <= until and lead > 0]
     return [min(ahead), *out] if ahead else out
@@ -205,6 +196,7 @@ def together(
     weekly_after: int,
     owners: Owners,
     readers: Callable[[Reminder], frozenset[str]] | None = None,
+    said: Container[tuple[str, Kind]] = frozenset(),
 ) -> list[Reminder]:
     """Of `ahead` (each open step's next overdue repeat within the week with its day, not due
     today: `schedule.due_reminders`' and `doc_schedule.due_document_reminders`' `ahead`), the
@@ -218,7 +210,9 @@ def together(
 
     Leads likewise: a step's next lead in `ahead` (up to `lead_window`; never its due day: `pulls`)
     comes beside any of the person's steps told today to its every reader, so two steps due a
-    day or two apart are not heard on consecutive days; each says its own countdown."""
+    day or two apart are not heard on consecutive days; each says its own countdown. Not a
+    step in `said` ((person, kind) of the steps a message of the pass day before carried): its
+    reader heard it then and would not hear it again (`repeats.said_again`)."""
     whom = readers or (lambda r: _by_owner(r, owners))
     hearing: dict[str, set[str]] = {}
     repeated: dict[str, set[str]] = {}
@@ -246,7 +240,8 @@ def together(
             soon = (day - today).days < every and r.due < today  # overdue already
             near = hearers and soon and hearers <= repeated.get(person, set())
             week = -r.days_before > weekly_after and hearers <= weekly.get(person, set())
-            lead = r.days_before > 0 and bool(hearers) and hearers <= hearing.get(person, set())
+            lead = r.days_before > 0 and (person, r.kind) not in said
+            lead = lead and bool(hearers) and hearers <= hearing.get(person, set())
             if near or (hearers and week) or lead:
                 out.append(r)
                 told.add((person, r.kind))

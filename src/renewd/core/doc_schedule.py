@@ -163,7 +163,7 @@ def step_reminders(
     out: list[DocumentReminder] = []
     since = history.last(today)
     horizon = today + dt.timedelta(days=WEEK - 1)
-    window = lead_window(today, move)
+    leads_until = lead_window(today, move)
     done = renewed(doc)
     for step, own in zip(doc.plan.steps, doc.pack.steps, strict=True):
         if step.done or (done and own.type is not StepType.ACT) or step.kind == waits_for:
@@ -188,7 +188,7 @@ def step_reminders(
                 out.append(reminder)
                 continue
         if ahead is not None:  # its next lead or overdue repeat, for `cadence.together`
-            nxt = pulls(fires(doc, step, rules, horizon, move), today, window, step.opens)
+            nxt = pulls(fires(doc, step, rules, horizon, move), today, leads_until, step.opens)
             for day, lead in nxt:
                 pull = DocumentReminder(doc, step, lead, today, False, first)
                 pull = _dated(pull, day, rules, issued, dues, since)

@@ -279,7 +279,7 @@ def due_reminders(
     history = history or PassHistory()
     since = history.last(today)
     horizon = today + dt.timedelta(days=WEEK - 1)
-    window = lead_window(today, move)
+    leads_until = lead_window(today, move)
     weekday = rules.summary_weekday
     summary = None if weekday is None else summary_week(today, weekday, move, history.days)
     for plan in plans:
@@ -321,7 +321,7 @@ def due_reminders(
                     continue
             if ahead is not None:  # its next lead or overdue repeat, for `cadence.together`
                 fires = fire_dates(milestone, plan.cycle, rules, person, horizon, move)
-                for day, lead in pulls(fires, today, window, milestone.opens):
+                for day, lead in pulls(fires, today, leads_until, milestone.opens):
                     pull = MilestoneReminder(plan, milestone, lead, today, False, first)
                     pull = _dated(pull, day, rules, issued, dues, since)
                     if pull.key not in issued:
