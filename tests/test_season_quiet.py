@@ -126,3 +126,51 @@ def test_a_readers_weekly_repeats_of_one_person_come_on_one_day_whoever_owns_the
     for mail in weekly:
         assert "居住证签注（续签）（已逾期" in mail.body  # the forwarded message
         assert lines(mail, "张三（1001）", "积分“续办申请”", "已逾期")
+
+
+def test_a_readers_leads_of_one_person_due_a_day_apart_come_together(
+    tmp_path: Path, smtp: tuple[Sink, int]
+) -> None:
+    sink, port = smtp
+    # John's work-permit filing is due 01-20 and his residence permit's employer letter 01-21,
+    # both HR's. The filing's 3-day lead (01-17) brings the letter's (01-18) with it, each with
+    # its own countdown: HR hears nothing of John on 01-18. The due days and the first overdue
+    # day are still heard on their day, and the letter's lead is not said twice.
+    rows = [
+        f"2001,John Smith,研发部,2027-04-20,,,{JOHN},foreign-work-permit,en",
+        f"2001,John Smith,研发部,2027-02-27,,,{JOHN},foreign-residence-permit,en",
+    ]
+    path = documents(tmp_path, port, rows)
+    inbox = season(sink, path, "2027-01-15", "2027-01-22")
+    john = {m.day.isoformat(): m for m in inbox[HR] if lines(m, "John Smith（2001）")}
+    assert sorted(john) == ["2027-01-15", "2027-01-17", "2027-01-20", "2027-01-21", "2027-01-22"]
+    filing, letter = "申报工作许可延期，截止 2027-01-20", "出具居留延期单位函件，截止 2027-01-21"
+    assert lines(john["2027-01-17"], "John Smith（2001）", filing, "还剩 3 天")
+    assert lines(john["2027-01-17"], "John Smith（2001）", letter, "还剩 4 天")
+    assert lines(john["2027-01-20"], "John Smith（2001）", filing, "今天截止")
+    assert lines(john["2027-01-20"], "John Smith（2001）", letter, "还剩 1 天")
+    assert lines(john["2027-01-21"], "John Smith（2001）", letter, "今天截止")
+    assert lines(john["2027-01-22"], "John Smith（2001）", filing, "已逾期 2 天")
+    said = [x for m in inbox[HR] for x in lines(m, "John Smith（2001）", letter, "还剩")]
+    assert len(said) == len(set(said)) == 3  # 6, 4 and 1 days left: each lead once
+
+
+def test_leads_come_together_over_a_weekend_under_workdays_only(
+    tmp_path: Path, smtp: tuple[Sink, int]
+) -> None:
+    sink, port = smtp
+    # The same two steps under workdays_only: the filing's 3-day lead (Sunday 01-17) comes on
+    # Friday 01-15, and the letter's (Monday 01-18, the next pass day) with it: HR hears John
+    # on Friday and not again on Monday, nor on Thursday 01-14 for the letter's 7-day lead.
+    rows = [
+        f"2001,John Smith,研发部,2027-04-20,,,{JOHN},foreign-work-permit,en",
+        f"2001,John Smith,研发部,2027-02-27,,,{JOHN},foreign-residence-permit,en",
+    ]
+    path = documents(tmp_path, port, rows, "workdays_only = true\n")
+    inbox = season(sink, path, "2027-01-11", "2027-01-21")
+    john = {m.day.isoformat(): m for m in inbox[HR] if lines(m, "John Smith（2001）")}
+    assert sorted(john) == ["2027-01-11", "2027-01-13", "2027-01-15", "2027-01-20", "2027-01-21"]
+    letter = "出具居留延期单位函件，截止 2027-01-21"
+    assert lines(john["2027-01-13"], "John Smith（2001）", letter, "还剩 8 天")
+    assert lines(john["2027-01-15"], "John Smith（2001）", letter, "还剩 6 天")
+    assert lines(john["2027-01-15"], "John Smith（2001）", "截止 2027-01-20", "还剩 5 天")

@@ -8,7 +8,9 @@ open. Pure: dates and plans in, dates and answers out.
   them is repeated, the others whose readers all hear it come with it if they are due before
   the one after it would be (within `overdue_every_days`; a weekly repeat's others within the
   week). Two steps due a day apart are said in one message every other day, then once a week,
-  not on alternate days.
+  not on alternate days. A person's leads likewise: beside any step of his told to a reader
+  today, another step's next lead within two pass days (`lead_window`, `pulls`), never a due
+  day, each with its own countdown and key.
 - The escalation channel hears a step's *first* overdue reminder only (`is_news`): later repeats
   go to the people who act on the step, and what is still open comes back in the weekly summary
   (`summary_week`, `still_open`) instead of a daily copy.
@@ -148,7 +150,42 @@ def next_repeat(fires: Iterable[tuple[dt.date, int]], today: dt.date) -> tuple[d
     return min(ahead, default=None)
 
 
-Ahead = tuple[dt.date, Reminder]  # a step's next overdue repeat: its own day, and the reminder
+# A lead of another step rides beside a reader's message about the person this many pass days
+# ahead at most (`lead_window`): steps due a day or two apart (leads 3 and 1 are two days apart).
+LEAD_PASS_DAYS = 2
+
+
+def lead_window(today: dt.date, move: Move | None = None) -> dt.date:
+    """The last day a lead may fall on to ride beside a message of `today` (`pulls`): the
+    second pass day after it (with `workdays_only`, `move`: the second working day; a week
+    ahead at most)."""
+    day, passes = today, 0
+    while passes < LEAD_PASS_DAYS and (day - today).days < WEEK:
+        day += dt.timedelta(days=1)
+        passes += move is None or move(day) == day
+    return day
+
+
+def pulls(
+    fires: Iterable[tuple[dt.date, int]],
+    today: dt.date,
+    until: dt.date | None,
+    opens: dt.date | None = None,
+) -> list[tuple[dt.date, int]]:
+    """The (fire date, lead) of one step `together` may bring forward to `today`: its next
+    overdue repeat (`next_repeat`) and its next lead after `today` up to `until`
+    (`lead_window`). Never its due day (lead 0) nor its first overdue day: those are heard on
+    their day. No lead before its window `opens`: one on the opening day says so with the
+    window's own reminder."""
+    fires = list(fires)
+    out = [nxt] if (nxt := next_repeat(fires, today)) is not None else []
+    if until is None or (opens is not None and opens > today):
+        return out
+    ahead = [(d, lead) for d, lead in fires if today < d <= until and lead > 0]
+    return [min(ahead), *out] if ahead else out
+
+
+Ahead = tuple[dt.date, Reminder]  # a step's next overdue repeat or lead: its own day, the reminder
 
 
 def together(
@@ -159,6 +196,7 @@ def together(
     weekly_after: int,
     owners: Owners,
     readers: Callable[[Reminder], frozenset[str]] | None = None,
+    said: Container[tuple[str, Kind]] = frozenset(),
 ) -> list[Reminder]:
     """Of `ahead` (each open step's next overdue repeat within the week with its day, not due
     today: `schedule.due_reminders`' and `doc_schedule.due_document_reminders`' `ahead`), the
@@ -168,8 +206,15 @@ def together(
     `every` days (before the next one would come) or, beside a weekly repeat, are weekly ones
     within the week. A reader hears a person's overdue steps in one message, every other day
     and then weekly, and nobody hears a step brought forward beside a message he does not get;
-    each step keeps its own key, so it is not said again on its own day."""
+    each step keeps its own key, so it is not said again on its own day.
+
+    Leads likewise: a step's next lead in `ahead` (up to `lead_window`; never its due day: `pulls`)
+    comes beside any of the person's steps told today to its every reader, so two steps due a
+    day or two apart are not heard on consecutive days; each says its own countdown. Not a
+    step in `said` ((person, kind) of the steps a message of the pass day before carried): its
+    reader heard it then and would not hear it again (`repeats.said_again`)."""
     whom = readers or (lambda r: _by_owner(r, owners))
+    hearing: dict[str, set[str]] = {}
     repeated: dict[str, set[str]] = {}
     weekly: dict[str, set[str]] = {}
     told: set[tuple[str, Kind]] = set()
@@ -177,7 +222,10 @@ def together(
         if isinstance(r, MilestoneReminder | DocumentReminder):
             person = r.plan.person.id
             told.add((person, r.kind))
-            if not r.overdue or (isinstance(r, MilestoneReminder) and r.quiet):
+            if isinstance(r, MilestoneReminder) and r.quiet:
+                continue
+            hearing.setdefault(person, set()).update(whom(r))
+            if not r.overdue:
                 continue
             repeated.setdefault(person, set()).update(whom(r))
             if -r.days_before > weekly_after:
@@ -192,7 +240,9 @@ def together(
             soon = (day - today).days < every and r.due < today  # overdue already
             near = hearers and soon and hearers <= repeated.get(person, set())
             week = -r.days_before > weekly_after and hearers <= weekly.get(person, set())
-            if near or (hearers and week):
+            lead = r.days_before > 0 and (person, r.kind) not in said
+            lead = lead and bool(hearers) and hearers <= hearing.get(person, set())
+            if near or (hearers and week) or lead:
                 out.append(r)
                 told.add((person, r.kind))
     return out

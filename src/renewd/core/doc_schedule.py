@@ -37,8 +37,9 @@ from renewd.core.cadence import (
     Ahead,
     first_overdue,
     latest_fire,
+    lead_window,
     moved,
-    next_repeat,
+    pulls,
     step_fire_dates,
     summary_week,
 )
@@ -162,6 +163,7 @@ def step_reminders(
     out: list[DocumentReminder] = []
     since = history.last(today)
     horizon = today + dt.timedelta(days=WEEK - 1)
+    leads_until = lead_window(today, move)
     done = renewed(doc)
     for step, own in zip(doc.plan.steps, doc.pack.steps, strict=True):
         if step.done or (done and own.type is not StepType.ACT) or step.kind == waits_for:
@@ -174,43 +176,46 @@ def step_reminders(
         ):
             continue
         found = latest(doc, step, rules, today, move)
-        if found is None:
-            continue
-        day, lead = found
-        if lead < 0 and own.type is StepType.WAIT and followed(doc, step.kind, today):
-            continue  # the step after it is reminded instead (collect the card proves it came)
-        before_open = waits and step.opens is not None and day < step.opens
-        missed = () if first or before_open else history.missed(day, today)
-        reminder = DocumentReminder(doc, step, lead, day, bool(missed), first, missed)
-        if lead < 0:
-            news = first_overdue(
-                doc.person.id,
-                doc.plan.cycle,
-                reminder.kind,
-                lead,
-                issued,
-                rules.overdue_every_days,
-                rules.overdue_weekly_after_days,
-            )
-            reminder = DocumentReminder(doc, step, lead, day, bool(missed), first, missed, news)
-        if moved(reminder.key, step.due, day, issued, dues, since):
-            # Overdue before under its old date: escalated then, not news again.
-            reminder = replace(reminder, moved=True, news=reminder.news and lead >= 0)
-        if reminder.key not in issued:
-            out.append(reminder)
-            continue
-        nxt = None if ahead is None else next_repeat(fires(doc, step, rules, horizon, move), today)
-        if ahead is not None and nxt is not None:
-            every, weekly = rules.overdue_every_days, rules.overdue_weekly_after_days
-            fresh = first_overdue(
-                doc.person.id, doc.plan.cycle, reminder.kind, nxt[1], issued, every, weekly
-            )
-            pull = DocumentReminder(doc, step, nxt[1], today, False, first, news=fresh)
-            if moved(pull.key, step.due, nxt[0], issued, dues, since):
-                pull = replace(pull, moved=True, news=False)
-            if pull.key not in issued:
-                ahead.append((nxt[0], pull))
+        if found is not None:
+            day, lead = found
+            if lead < 0 and own.type is StepType.WAIT and followed(doc, step.kind, today):
+                continue  # the step after it is reminded instead (collect the card proves it)
+            before_open = waits and step.opens is not None and day < step.opens
+            missed = () if first or before_open else history.missed(day, today)
+            reminder = DocumentReminder(doc, step, lead, day, bool(missed), first, missed)
+            reminder = _dated(reminder, day, rules, issued, dues, since)
+            if reminder.key not in issued:
+                out.append(reminder)
+                continue
+        if ahead is not None:  # its next lead or overdue repeat, for `cadence.together`
+            nxt = pulls(fires(doc, step, rules, horizon, move), today, leads_until, step.opens)
+            for day, lead in nxt:
+                pull = DocumentReminder(doc, step, lead, today, False, first)
+                pull = _dated(pull, day, rules, issued, dues, since)
+                if pull.key not in issued:
+                    ahead.append((day, pull))
     return out
+
+
+def _dated(
+    reminder: DocumentReminder,
+    day: dt.date,
+    rules: LeadRules,
+    issued: Container[ReminderKey],
+    dues: Mapping[ReminderKey, dt.date] | None,
+    since: dt.date | None,
+) -> DocumentReminder:
+    """`reminder` (of its fire date `day`) with its news (an overdue one: its first overdue
+    repeat only) and, when its lead was issued under an earlier due date, keyed for the new one
+    (`cadence.moved`; overdue before under its old date: escalated then, not news again)."""
+    lead, doc = reminder.days_before, reminder.plan
+    every, weekly = rules.overdue_every_days, rules.overdue_weekly_after_days
+    news = lead >= 0 or first_overdue(
+        doc.person.id, doc.plan.cycle, reminder.kind, lead, issued, every, weekly
+    )
+    if moved(reminder.key, reminder.step.due, day, issued, dues, since):
+        return replace(reminder, moved=True, news=news and lead >= 0)
+    return replace(reminder, news=news)
 
 
 def overdue_steps(doc: DocumentPlan, today: dt.date) -> list[ChainStep]:

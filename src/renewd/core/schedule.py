@@ -34,8 +34,9 @@ from renewd.core.cadence import (
     Ahead,
     is_news,
     latest_fire,
+    lead_window,
     moved,
-    next_repeat,
+    pulls,
     step_fire_dates,
     still_open,
     summary_week,
@@ -235,6 +236,25 @@ def _blocked(plan: PersonPlan, milestone: Milestone, today: dt.date) -> bool:
     return before.status not in (Status.DUE, Status.OVERDUE)
 
 
+def _dated(
+    reminder: MilestoneReminder,
+    day: dt.date,
+    rules: LeadRules,
+    issued: Container[ReminderKey],
+    dues: Mapping[ReminderKey, dt.date] | None,
+    since: dt.date | None,
+) -> MilestoneReminder:
+    """`reminder` (of its fire date `day`) with its news (an overdue one: its first overdue
+    repeat only) and, when its lead was issued under an earlier due date, keyed for the new one
+    (`cadence.moved`; overdue before under its old date: escalated then, not news again)."""
+    lead = reminder.days_before
+    every, weekly = rules.overdue_every_days, rules.overdue_weekly_after_days
+    news = lead >= 0 or is_news(reminder.plan, reminder.kind, lead, issued, every, weekly)
+    if moved(reminder.key, reminder.milestone.due, day, issued, dues, since):
+        return replace(reminder, moved=True, news=news and lead >= 0)
+    return replace(reminder, news=news)
+
+
 def due_reminders(
     plans: Iterable[PersonPlan],
     today: dt.date,
@@ -259,6 +279,7 @@ def due_reminders(
     history = history or PassHistory()
     since = history.last(today)
     horizon = today + dt.timedelta(days=WEEK - 1)
+    leads_until = lead_window(today, move)
     weekday = rules.summary_weekday
     summary = None if weekday is None else summary_week(today, weekday, move, history.days)
     for plan in plans:
@@ -285,40 +306,26 @@ def due_reminders(
             if _blocked(plan, milestone, today):
                 continue
             found = latest_due(milestone, plan.cycle, rules, person, today, move)
-            if found is None:
-                continue
-            day, lead = found
-            # Late only when renewd was not running on the fire day (and it did run before):
-            # never on a first run, never for a lead that fell before the step opened.
-            before_open = opens is not None and day < opens
-            missed = () if first or before_open else history.missed(day, today)
-            news = lead >= 0 or is_news(
-                plan,
-                milestone.kind,
-                lead,
-                issued,
-                rules.overdue_every_days,
-                rules.overdue_weekly_after_days,
-            )
-            reminder = MilestoneReminder(
-                plan, milestone, lead, day, bool(missed), first, missed, news=news
-            )
-            if moved(reminder.key, milestone.due, day, issued, dues, since):
-                # Overdue before under its old date: escalated then, not news again.
-                reminder = replace(reminder, moved=True, news=news and lead >= 0)
-            if reminder.key not in issued:
-                out.append(reminder)
-                continue
-            fires = fire_dates(milestone, plan.cycle, rules, person, horizon, move)
-            nxt = None if ahead is None else next_repeat(fires, today)
-            if ahead is not None and nxt is not None:
-                every, weekly = rules.overdue_every_days, rules.overdue_weekly_after_days
-                fresh = is_news(plan, milestone.kind, nxt[1], issued, every, weekly)
-                pull = MilestoneReminder(plan, milestone, nxt[1], today, False, first, news=fresh)
-                if moved(pull.key, milestone.due, nxt[0], issued, dues, since):
-                    pull = replace(pull, moved=True, news=False)
-                if pull.key not in issued:
-                    ahead.append((nxt[0], pull))
+            if found is not None:
+                day, lead = found
+                # Late only when renewd was not running on the fire day (and it did run before):
+                # never on a first run, never for a lead that fell before the step opened.
+                before_open = opens is not None and day < opens
+                missed = () if first or before_open else history.missed(day, today)
+                reminder = MilestoneReminder(
+                    plan, milestone, lead, day, bool(missed), first, missed
+                )
+                reminder = _dated(reminder, day, rules, issued, dues, since)
+                if reminder.key not in issued:
+                    out.append(reminder)
+                    continue
+            if ahead is not None:  # its next lead or overdue repeat, for `cadence.together`
+                fires = fire_dates(milestone, plan.cycle, rules, person, horizon, move)
+                for day, lead in pulls(fires, today, leads_until, milestone.opens):
+                    pull = MilestoneReminder(plan, milestone, lead, today, False, first)
+                    pull = _dated(pull, day, rules, issued, dues, since)
+                    if pull.key not in issued:
+                        ahead.append((day, pull))
         if first:  # the status message itself, even when only HR's steps are due
             notice = FirstContact(plan, today)
             if notice.key not in issued:

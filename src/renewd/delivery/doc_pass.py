@@ -31,12 +31,14 @@ def pass_reminders(
     dues: Mapping[ReminderKey, dt.date] | None = None,
     owners: Owners | None = None,
     readers: Readers | None = None,
+    said: Container[tuple[str, Kind]] = frozenset(),
 ) -> list[Reminder]:
     """Everything due on `today`, the points' and the documents' (none without documents),
     with each person's overdue repeats brought together for their readers (`readers`:
-    `core.readers`; without it, by owner, `owners`: `[policy.owners]`; `cadence.together`). `dues`:
-    the due date each issued step key was issued for (a step whose date moved is reminded on
-    its new dates)."""
+    `core.readers`; without it, by owner, `owners`: `[policy.owners]`; `cadence.together`), and
+    their leads due within two pass days but for the steps in `said` (heard the pass day
+    before). `dues`: the due date each issued step key was issued for (a step whose date moved
+    is reminded on its new dates)."""
     ahead: list[Ahead] = []  # the overdue repeats a person's others may bring forward
     out = due_reminders(
         plans, today, rules, issued, move, known=known, history=history, dues=dues, ahead=ahead
@@ -54,7 +56,7 @@ def pass_reminders(
             ahead=ahead,
         )
     every, weekly = rules.overdue_every_days, rules.overdue_weekly_after_days
-    return out + together(out, ahead, today, every, weekly, owners or Owners(), readers)
+    return out + together(out, ahead, today, every, weekly, owners or Owners(), readers, said)
 
 
 def people(plans: Iterable[PersonPlan], documents: Iterable[DocumentPlan]) -> list[str]:

@@ -189,6 +189,8 @@ class Delivery:
         if issue:
             since = today - dt.timedelta(days=800)  # cycles older than two years cannot be due
             issued, dues = self.issued(since), self.log.dues(since)
+            before = self.log.last_said(pass_day_before(today, self.move))
+            said = {(key.person, key.kind) for keys in before.values() for key in keys}
             reminders = pass_reminders(
                 plans,
                 documents,
@@ -201,6 +203,7 @@ class Delivery:
                 dues,
                 self.policy.owners,
                 readers_of(routes_of(self.settings, self.channels)),
+                said,
             )
         told = RosterNotes(self.db, self.settings, self.channels, notices or {})
         mail = CalendarMail(self.db, self.settings, self.channels, plans, today, calendar_warning)
