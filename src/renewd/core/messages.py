@@ -169,6 +169,11 @@ def action(
         )
     if kind is K.PERMIT_WINDOW:
         return say(lang, "shanghai-points.permit_window.info")
+    if kind is K.COLLECT_NOTICE:
+        approval = plan.milestone(K.POINTS_APPROVAL)
+        if approval is not None and approval.done_on is not None:
+            key = "shanghai-points.collect_notice.do.approved"
+            return say(lang, key, approved=date(approval.done_on, lang))
     return say_for(lang, policy_key(kind, "do"), plan.person.has_points)
 
 
@@ -187,6 +192,10 @@ def item_lines(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list[L
     lines.append(
         Line(action(reminder.plan, milestone, item.role, today, lang, policy), Level.DETAIL)
     )
+    if milestone.kind is K.POINTS_APPROVAL and policy.owners.of(K.COLLECT_NOTICE) is Owner.HOLDER:
+        # The notice is reminded only once the approval is recorded (`core.schedule`): what to
+        # do when the SMS comes is said here, with the link (`core.notes.link_section`).
+        lines.append(Line(say(lang, "shanghai-points.points_approval.then"), Level.DETAIL))
     return lines
 
 

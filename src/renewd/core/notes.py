@@ -112,20 +112,25 @@ def link_section(
     lines: dict[str, Line] = {}
     for item in envelope.items:
         reminder = item.reminder
-        if item.role is not Role.ACT:
-            continue
         if isinstance(reminder, DocumentReminder):
-            if doc_link_of is not None:
+            if doc_link_of is not None and item.role is Role.ACT:
                 lines.update(_doc_line(reminder, default, doc_link_of))
             continue
         if not isinstance(reminder, MilestoneReminder):
             continue
         if reminder.milestone.done:  # recorded, or implied by a later step
             continue
-        url = link_of(reminder.plan, reminder.kind)
+        kind = reminder.kind
+        if item.role is not Role.ACT:
+            if kind is not MilestoneKind.POINTS_APPROVAL:
+                continue
+            # The approval's SMS comes to the holder: once it has, he prints the notice, and
+            # confirming that records the approval too (`link_of` gives none when HR collects).
+            kind = MilestoneKind.COLLECT_NOTICE
+        url = link_of(reminder.plan, kind)
         if url:
             lang = lang_of(reminder.plan, default)
-            step = step_name(reminder.kind, lang)
+            step = step_name(kind, lang)
             lines[url] = Line(say(lang, "links.line", step=step, url=url))
     if not lines:
         return ()

@@ -19,7 +19,7 @@ only once it can start: `points_application` once the permit renewal is recorded
 step's due date has come without a record (automatic endorsements often go unrecorded; the
 reminder then says to confirm the endorsement first and record it), each later step once the one
 before it is done or due itself (done, while the permit renewal is unrecorded: no "collect the
-notice" while the permit is overdue).
+notice" while the permit is overdue), the notice once the approval is recorded.
 """
 
 from __future__ import annotations
@@ -217,13 +217,19 @@ def _blocked(plan: PersonPlan, milestone: Milestone, today: dt.date) -> bool:
     due itself, and, while the permit renewal is not recorded, for it to be done (recorded): a
     guessed date never leads to "collect the notice" while the permit is overdue. The approval
     and the notice wait for the employer's submission to be recorded: "submitted, the approval
-    SMS is expected" is never said of an application nobody handed in."""
+    SMS is expected" is never said of an application nobody handed in. The notice waits for the
+    approval to be recorded: nobody can print a notice the bureau has not approved, however
+    near the approval's expected day (the approval's own messages tell the holder what to do
+    once its SMS comes, and carry the link that records it)."""
     if milestone.kind not in CHAIN[1:]:
         return False
     if milestone.kind in AFTER_SUBMISSION:
         submission = plan.milestone(K.EMPLOYER_SUBMISSION)
         if submission is not None and not submission.done:
             return True
+    if milestone.kind is K.COLLECT_NOTICE:
+        approval = plan.milestone(K.POINTS_APPROVAL)
+        return approval is not None and not approval.done
     permit = plan.milestone(K.PERMIT_RENEWAL)
     unrecorded = permit is not None and not permit.done
     if milestone.kind is K.POINTS_APPLICATION:

@@ -61,6 +61,8 @@ STEPS_EN: dict[str, str] = {
     "shanghai-points.collect_notice.do": "After approval, print the points notice online or "
     "collect it at the"
     " district talent service centre.",
+    "shanghai-points.collect_notice.do.approved": "The points were approved on {approved}: print"
+    " the points notice online or collect it at the district talent service centre.",
     "shanghai-points.grace_end.do": "Endorsing within 60 days after expiry keeps the residence "
     "years continuous;"
     " this is the last day: endorse now.",
@@ -138,4 +140,7 @@ STEPS_EN: dict[str, str] = {
     "shanghai-points.points_approval.overdue": "The approval SMS was expected between {opens}"
     " and {due}; it is {n} days overdue: please ask HR (or the service counter) how the"
     " application stands.",
+    "shanghai-points.points_approval.then": "Once the approval SMS comes, print the points notice"
+    " online or collect it at the district talent service centre, and confirm with the link"
+    " below.",
 }

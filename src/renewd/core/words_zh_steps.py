@@ -47,6 +47,8 @@ STEPS_ZH: dict[str, str] = {
     "表及材料。",
     "shanghai-points.collect_notice.do": "审批通过后，在线打印或到区人才服务中心领取《居住证积分通"
     "知单》。",
+    "shanghai-points.collect_notice.do.approved": "积分审批已于 {approved}通过：请在线打印或到区"
+    "人才服务中心领取《居住证积分通知单》。",
     "shanghai-points.grace_end.do": "到期后 60 天内签注可保持居住年限连续，此日为最后一天，请立即"
     "签注。",
     "shanghai-points.points_application.ask": "请联系单位人事，在 {due}前为您点击“续办申请”。",
@@ -108,4 +110,6 @@ STEPS_ZH: dict[str, str] = {
     "shanghai-points.materials.divorce_agreement": "离婚协议书或法院判决书",
     "shanghai-points.points_approval.overdue": "审批短信预计在 {opens} 至 {due} 之间到达，"
     "现已逾期 {n} 天仍未到达：请向单位人事（或受理点）查询办理进度。",
+    "shanghai-points.points_approval.then": "收到审批短信后，请在线打印或到区人才服务中心领取《居住"
+    "证积分通知单》，并点击下方链接确认。",
 }

@@ -149,11 +149,14 @@ def holder_acts(policy: Policy, kind: MilestoneKind) -> bool:
     return kind in HOLDER_STEPS and policy.owners.of(kind) is Owner.HOLDER
 
 
-def link_sections(links: ActionLinks, default: Lang) -> Extra:
+def link_sections(links: ActionLinks, default: Lang, policy: Policy | None = None) -> Extra:
     """The `extra` of a delivery pass: the action-link section of a person's own message
-    (`renewd.core.notes.link_section`), its links signed with `links`."""
+    (`renewd.core.notes.link_section`), its links signed with `links`; with `policy`, none for
+    a step the holder does not do himself (the notice HR collects, asked of an approval)."""
 
     def link_of(plan: PersonPlan, kind: MilestoneKind) -> str | None:
+        if policy is not None and not holder_acts(policy, kind):
+            return None
         return action_url(links, plan.person.id, plan.cycle, kind)
 
     def doc_link_of(doc: DocumentPlan, kind: str) -> str:

@@ -70,7 +70,7 @@ def deliver(
         settings,
         channels,
         move=workday_move(settings, snap.calendar) if snap else None,
-        extra=link_sections(links, settings.language),
+        extra=link_sections(links, settings.language, settings.policy.core()),
         holder=claims.holder,
         under_lock=claims.under_lock,
         unrecorded=claims.unrecorded,

@@ -1,0 +1,80 @@
+"""The notice is printed after the approval, not before: a season on a real SMTP server where
+HR hands in the points renewal and the approval comes late (and is recorded later still). The
+holder is never told to collect a notice nobody approved yet; the approval's messages say what to
+do once its SMS comes, with the link that records it; once the approval is recorded, the notice's
+reminders name the day it was approved."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import seasonkit as sk
+from netkit import Sink
+
+pytestmark = pytest.mark.integration
+
+ROWS = [
+    "1001,张三,研发部,2027-02-10,单位,是,zhang@example.com",
+    "1002,李四,研发部,2027-01-20,,是,li@example.com",
+]
+DONE = {
+    # 1001: HR hands in on 12-18 (records it on 12-21); approved 01-22, recorded 01-25.
+    "2026-12-21": [["1001", "submitted", "--on", "2026-12-18"]],
+    "2027-01-25": [["1001", "approved", "--on", "2027-01-22"]],
+    # 1002: the whole chain by HR, the approval recorded on its day.
+    "2026-12-28": [["1002", "applied", "--on", "2026-12-28"]],
+    "2027-01-04": [["1002", "submitted", "--on", "2027-01-04"]],
+    "2027-01-12": [["1002", "approved", "--on", "2027-01-12"]],
+}
+COLLECT = "打印或领取积分通知单"
+
+
+def test_the_notice_waits_for_the_approval(tmp_path: Path, smtp: tuple[Sink, int]) -> None:
+    sink, port = smtp
+    path = sk.config(tmp_path, port, ROWS)
+    inbox = sk.season(sink, path, "2026-12-08", "2027-02-05", DONE)
+
+    zhang = inbox["zhang@example.com"]
+    recorded = dt.date(2027, 1, 25)
+    # Nothing about the notice until the approval is recorded, however late it came.
+    early = [m for m in zhang if m.day < recorded]
+    assert early
+    assert not [m for m in early if COLLECT in m.subject or "需要您办理：\n- " + COLLECT in m.body]
+    # The approval's own messages: what to do once the SMS comes, with the notice's link.
+    waits = [m for m in zhang if "积分审批结果" in m.subject]
+    assert waits[0].day == dt.date(2027, 1, 18)  # its expected day
+    for mail in waits:
+        assert "收到审批短信后，请在线打印或到区人才服务中心领取《居住证积分通知单》" in mail.body
+        assert f"- {COLLECT}: http://127.0.0.1:8765/a/" in mail.body
+    # From the record on: the notice, with the day of the approval, due 5 working days after.
+    notice = [m for m in zhang if COLLECT in m.subject]
+    assert notice[0].day == recorded
+    assert all("积分审批已于 2027-01-22（周五）通过" in m.body for m in notice)
+    assert "截止 2027-01-29（周五）" in notice[0].body
+
+    li = inbox["li@example.com"]
+    notice = [m for m in li if COLLECT in m.subject]
+    assert notice
+    assert notice[0].day == dt.date(2027, 1, 12)  # the day the approval is recorded
+    assert not [m for m in li if "积分审批结果" in m.subject]  # recorded before its day
+
+
+def test_hr_collecting_the_notice_gets_no_holder_link(
+    tmp_path: Path, smtp: tuple[Sink, int]
+) -> None:
+    sink, port = smtp
+    path = sk.config(tmp_path, port, ROWS[:1])
+    text = path.read_text("utf-8").replace(
+        "[notify]", '[policy.owners]\ncollect_notice = "employer"\n[notify]'
+    )
+    path.write_text(text, "utf-8")
+    mine = {day: [a for a in done if a[0] == "1001"] for day, done in DONE.items()}
+    inbox = sk.season(sink, path, "2026-12-08", "2027-01-24", mine)
+    waits = [m for m in inbox["zhang@example.com"] if "积分审批结果" in m.subject]
+    assert waits
+    for mail in waits:
+        assert "收到审批短信后" not in mail.body
+        assert "/a/" not in mail.body
