@@ -174,3 +174,18 @@ def test_leads_come_together_over_a_weekend_under_workdays_only(
     assert lines(john["2027-01-13"], "John Smith（2001）", letter, "还剩 8 天")
     assert lines(john["2027-01-15"], "John Smith（2001）", letter, "还剩 6 天")
     assert lines(john["2027-01-15"], "John Smith（2001）", "截止 2027-01-20", "还剩 5 天")
+
+
+def test_a_permit_only_holders_prepare_day_rides_with_his_renewals_lead_the_day_before(
+    tmp_path: Path, smtp: tuple[Sink, int]
+) -> None:
+    sink, port = smtp
+    # Without points the renewal is due on the expiry's last working day (02-19): its 60-day
+    # lead falls on 12-21, the prepare day (the expiry less 60 days) on 12-22. One message, on
+    # 12-21, says both, the prepare day with its own date; nothing of it on 12-22.
+    path = config(tmp_path, port, [f"1001,张三,研发部,2027-02-20,,否,{HOLDER}"])
+    inbox = season(sink, path, "2026-12-19", "2026-12-28")
+    mails = [m for m in inbox[HOLDER] if m.day.isoformat() >= "2026-12-20"]
+    assert [m.day.isoformat() for m in mails] == ["2026-12-21"]
+    assert "准备续办材料：日期 2026-12-22（周二），1 天后" in mails[0].body
+    assert "居住证签注（续签）：截止 2027-02-19（周五），还剩 60 天" in mails[0].body

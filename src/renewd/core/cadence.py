@@ -171,17 +171,22 @@ def pulls(
     today: dt.date,
     until: dt.date | None,
     opens: dt.date | None = None,
+    heads_up: bool = False,
 ) -> list[tuple[dt.date, int]]:
     """The (fire date, lead) of one step `together` may bring forward to `today`: its next
     overdue repeat (`next_repeat`) and its next lead after `today` up to `until`
-    (`lead_window`). Never its due day (lead 0) nor its first overdue day: those are heard on
-    their day. No lead before its window `opens`: one on the opening day says so with the
-    window's own reminder."""
+    (`lead_window`). Never a step's due day (lead 0) nor its first overdue day: those are heard
+    on their day; but a `heads_up`'s day (prepare the materials) is only a day to know, and
+    rides with a message a day or two before it rather than make a message of its own (a
+    permit-only holder's renewal is due on his expiry: its 60-day lead and the prepare day
+    often fall a day apart). No lead before its window `opens`: one on the opening day says so
+    with the window's own reminder."""
     fires = list(fires)
     out = [nxt] if (nxt := next_repeat(fires, today)) is not None else []
     if until is None or (opens is not None and opens > today):
         return out
-    ahead = [(d, lead) for d, lead in fires if today < d <= until and lead > 0]
+    least = 0 if heads_up else 1
+    ahead = [(d, lead) for d, lead in fires if today < d <= until and lead >= least]
     return [min(ahead), *out] if ahead else out
 
 
@@ -240,7 +245,8 @@ def together(
             soon = (day - today).days < every and r.due < today  # overdue already
             near = hearers and soon and hearers <= repeated.get(person, set())
             week = -r.days_before > weekly_after and hearers <= weekly.get(person, set())
-            lead = r.days_before > 0 and (person, r.kind) not in said
+            ahead_of_day = r.days_before > 0 or r.kind is MilestoneKind.PREPARE  # `pulls`
+            lead = ahead_of_day and (person, r.kind) not in said
             lead = lead and bool(hearers) and hearers <= hearing.get(person, set())
             if near or (hearers and week) or lead:
                 out.append(r)

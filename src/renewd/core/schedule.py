@@ -218,9 +218,8 @@ def _blocked(plan: PersonPlan, milestone: Milestone, today: dt.date) -> bool:
     guessed date never leads to "collect the notice" while the permit is overdue. The approval
     and the notice wait for the employer's submission to be recorded: "submitted, the approval
     SMS is expected" is never said of an application nobody handed in. The notice waits for the
-    approval to be recorded: nobody can print a notice the bureau has not approved, however
-    near the approval's expected day (the approval's own messages tell the holder what to do
-    once its SMS comes, and carry the link that records it)."""
+    approval's record: nobody prints a notice not approved yet (the approval's own messages say
+    what to do once its SMS comes, with the link that records it)."""
     if milestone.kind not in CHAIN[1:]:
         return False
     if milestone.kind in AFTER_SUBMISSION:
@@ -327,7 +326,8 @@ def due_reminders(
                     continue
             if ahead is not None:  # its next lead or overdue repeat, for `cadence.together`
                 fires = fire_dates(milestone, plan.cycle, rules, person, horizon, move)
-                for day, lead in pulls(fires, today, leads_until, milestone.opens):
+                heads_up = milestone.kind is K.PREPARE  # its day rides too (`pulls`)
+                for day, lead in pulls(fires, today, leads_until, milestone.opens, heads_up):
                     pull = MilestoneReminder(plan, milestone, lead, today, False, first)
                     pull = _dated(pull, day, rules, issued, dues, since)
                     if pull.key not in issued:
