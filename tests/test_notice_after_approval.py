@@ -2,7 +2,8 @@
 HR hands in the points renewal and the approval comes late (and is recorded later still). The
 holder is never told to collect a notice nobody approved yet; the approval's messages say what to
 do once its SMS comes, with the link that records it; once the approval is recorded, the notice's
-reminders name the day it was approved."""
+reminders name the day it was approved. And when nobody handed it in, HR's expiry line says the
+points alone lapse."""
 
 from __future__ import annotations
 
@@ -78,3 +79,21 @@ def test_hr_collecting_the_notice_gets_no_holder_link(
     for mail in waits:
         assert "收到审批短信后" not in mail.body
         assert "/a/" not in mail.body
+
+
+def test_hr_hears_the_points_lapse_when_only_the_permit_was_renewed(
+    tmp_path: Path, smtp: tuple[Sink, int]
+) -> None:
+    # The permit is renewed and the application made, but nobody hands it in: on the expiry
+    # day HR's line says the points alone lapse until the new approval, and whose move it is.
+    sink, port = smtp
+    path = sk.config(tmp_path, port, ["1005,陈静,研发部,2027-01-08,,是,chen@example.com"])
+    done = {
+        "2026-12-10": [["1005", "permit", "--on", "2026-12-09"]],
+        "2026-12-14": [["1005", "applied", "--on", "2026-12-14"]],
+    }
+    inbox = sk.season(sink, path, "2026-12-09", "2027-01-08", done)
+    last = inbox[sk.HR][-1]
+    assert last.day == dt.date(2027, 1, 8)
+    assert "陈静（1005）：居住证及积分到期，日期 2027-01-08（周五），就是今天" in last.body
+    assert "居住证已续签，但积分续办尚未审批通过：原积分通知单到期后积分暂不可用" in last.body

@@ -83,6 +83,10 @@ def _digest_line(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list
             lang, "shanghai-points.points_application.do.unconfirmed", id=reminder.plan.person.id
         )
         lines.append(Line(text, Level.DETAIL))
+    if milestone.kind is K.EXPIRY and reminder.plan.person.has_points:
+        permit = reminder.plan.milestone(K.PERMIT_RENEWAL)
+        if permit is not None and permit.done:  # the points alone lapse: say so, and whose move
+            lines.append(Line(say(lang, "shanghai-points.expiry.hr.renewed"), Level.DETAIL))
     if item.role is Role.ACT and milestone.kind is K.EMPLOYER_SUBMISSION:
         own = step_checklist(milestone.kind, reminder.plan.person.changes, lang, Reader.HR)
         base = step_checklist(milestone.kind, (), lang, Reader.HR)

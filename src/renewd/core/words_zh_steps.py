@@ -65,6 +65,8 @@ STEPS_ZH: dict[str, str] = {
     "shanghai-points.expiry.info.renewed.permit": "原居住证的最后有效日。",
     "shanghai-points.expiry.info.renewed": "原居住证及积分通知单的最后有效日；新积分审批前积分暂不"
     "可用。",
+    "shanghai-points.expiry.hr.renewed": "居住证已续签，但积分续办尚未审批通过：原积分通知单到期后"
+    "积分暂不可用，直至新积分审批通过；请尽快完成单位的续办步骤。",
     "shanghai-points.permit_window.info": "从这一天起可以办理居住证签注（续签）。",
     "shanghai-points.points_approval.feed": "积分续办已递交：留意审批短信；到期仍未收到请向受理点"
     "查询。",
