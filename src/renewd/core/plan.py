@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from renewd.core.cycle import (
     Deadlines,
@@ -44,7 +45,7 @@ from renewd.core.model import (
 )
 from renewd.core.policy import Policy
 from renewd.core.progress import implied
-from renewd.core.workdays import WorkdayCalendar
+from renewd.core.workdays import WorkdayAnswer, WorkdayCalendar
 
 K = MilestoneKind
 
@@ -62,10 +63,20 @@ class Planner:
         self._points_dates = functools.lru_cache(maxsize=1 << 16)(self._points_dates_settled)
         self._permit_dates = functools.lru_cache(maxsize=1 << 16)(self._permit_dates_settled)
         self._shape = functools.lru_cache(maxsize=1 << 16)(self._shape_uncached)
-        # A miss above asks the calendar a dozen questions that other misses ask too.
+        # A miss above asks the calendar a dozen questions that other misses ask too; each
+        # answer is kept as the `PlanDate` the plan holds (most are handed on as they are).
         memo = functools.lru_cache(maxsize=1 << 16)
-        self._cal_add, self._cal_sub = memo(calendar.add), memo(calendar.sub)
-        self._cal_last, self._cal_next = memo(calendar.last_workday), memo(calendar.next_workday)
+
+        def answers(ask: Callable[..., WorkdayAnswer]) -> functools._lru_cache_wrapper[PlanDate]:
+            def answer(*question: Any) -> PlanDate:
+                found = ask(*question)
+                return PlanDate(found.date, found.provisional)
+
+            return memo(answer)
+
+        self._cal_add, self._cal_sub = answers(calendar.add), answers(calendar.sub)
+        self._cal_last = answers(calendar.last_workday)
+        self._cal_next = answers(calendar.next_workday)
         self._years: dict[int, bool] = {}  # year -> whether its calendar is estimated
         self._today: dt.date | None = None  # the day the memos hold: a new day drops them
 
@@ -74,19 +85,21 @@ class Planner:
     # A date from the calendar's answer, provisional if the answer or the day it came from is.
     def _sub(self, day: PlanDate, n: int) -> PlanDate:
         answer = self._cal_sub(day.date, n)
-        return PlanDate(answer.date, answer.provisional or day.provisional)
+        if answer.provisional or not day.provisional:
+            return answer
+        return PlanDate(answer.date, True)
 
     def _add(self, day: PlanDate, n: int) -> PlanDate:
         answer = self._cal_add(day.date, n)
-        return PlanDate(answer.date, answer.provisional or day.provisional)
+        if answer.provisional or not day.provisional:
+            return answer
+        return PlanDate(answer.date, True)
 
     def _last_wd(self, day: dt.date) -> PlanDate:
-        answer = self._cal_last(day)
-        return PlanDate(answer.date, answer.provisional)
+        return self._cal_last(day)
 
     def _next_wd(self, day: dt.date) -> PlanDate:
-        answer = self._cal_next(day)
-        return PlanDate(answer.date, answer.provisional)
+        return self._cal_next(day)
 
     # -- public ----------------------------------------------------------------------------
 
@@ -347,20 +360,18 @@ class Planner:
         return later(self._add(submitted, processing), soonest)
 
     def _milestones(self, rows: list[Row], today: dt.date) -> tuple[Milestone, ...]:
-        done, soon = Status.DONE, self.policy.due_soon_days
+        done, soon, status = Status.DONE, self.policy.due_soon_days, milestone_status
+        # Positional (kind, due, opens, status, provisional, done_on, implied_by): ten thousand
+        # plan shapes make eighty thousand of these.
         return tuple(
             Milestone(
-                kind=kind,
-                due=due.date,
-                opens=opens,
-                status=(
-                    done
-                    if by is not None
-                    else milestone_status(kind, due.date, opens, done_on, today, soon)
-                ),
-                provisional=due.provisional,
-                done_on=done_on,
-                implied_by=by if done_on is None else None,
+                kind,
+                due.date,
+                opens,
+                done if by is not None else status(kind, due.date, opens, done_on, today, soon),
+                due.provisional,
+                done_on,
+                by if done_on is None else None,
             )
             for kind, due, opens, done_on, by in rows
         )
