@@ -46,7 +46,12 @@ def test_the_notice_waits_for_the_approval(tmp_path: Path, smtp: tuple[Sink, int
     assert not [m for m in early if COLLECT in m.subject or "需要您办理：\n- " + COLLECT in m.body]
     # The approval's own messages: what to do once the SMS comes, with the notice's link.
     waits = [m for m in zhang if "积分审批结果" in m.subject]
-    assert waits[0].day == dt.date(2027, 1, 18)  # its expected day
+    # Its expected day, then two days overdue; the next would come a week later (01-27): a
+    # wait repeats weekly after its first overdue day, it is nobody's act.
+    assert [m.day for m in waits] == [dt.date(2027, 1, 18), dt.date(2027, 1, 20)]
+    hr = [m for m in inbox[sk.HR] if "张三（1001）：积分审批结果，已逾期" in m.body]
+    assert [m.day for m in hr] == [dt.date(2027, 1, 20)]
+    assert "请登录积分系统查询审批进度" in hr[0].body
     for mail in waits:
         assert "收到审批短信后，请在线打印或到区人才服务中心领取《居住证积分通知单》" in mail.body
         assert f"- {COLLECT}: http://127.0.0.1:8765/a/" in mail.body
@@ -97,3 +102,17 @@ def test_hr_hears_the_points_lapse_when_only_the_permit_was_renewed(
     assert last.day == dt.date(2027, 1, 8)
     assert "陈静（1005）：居住证及积分到期，日期 2027-01-08（周五），就是今天" in last.body
     assert "居住证已续签，但积分续办尚未审批通过：原积分通知单到期后积分暂不可用" in last.body
+
+
+def test_an_approval_nobody_records_is_repeated_weekly_after_its_first_overdue_day(
+    tmp_path: Path, smtp: tuple[Sink, int]
+) -> None:
+    sink, port = smtp
+    path = sk.config(tmp_path, port, ROWS[1:])
+    mine = {day: [a for a in done if a[0] == "1002"] for day, done in DONE.items()}
+    del mine["2027-01-12"]  # the approval is never recorded
+    inbox = sk.season(sink, path, "2026-12-08", "2027-02-05", mine)
+    waits = [m.day.isoformat() for m in inbox["li@example.com"] if "积分审批结果" in m.subject]
+    # Expected by 01-13 (the submission on 01-04 + 7 working days): told that day, two days
+    # later, then weekly; not every other day through the first week.
+    assert waits == ["2027-01-13", "2027-01-15", "2027-01-22", "2027-01-29", "2027-02-05"]

@@ -34,6 +34,17 @@ from renewd.core.reminders import (
 Move = Callable[[dt.date], dt.date]
 
 
+# Waits: nobody's act (the bureau's approval). Told on its day and overdue as any step, then
+# weekly: the holder can only ask, HR can only look it up, and every other day said nothing new.
+WAITS = frozenset({MilestoneKind.POINTS_APPROVAL})
+
+
+def pace(kind: Kind, every: int, weekly_after: int) -> tuple[int, int]:
+    """The (every, weekly_after) of `kind`'s overdue repeats (`overdue_days`): a wait's first
+    repeat comes as any step's, the later ones a week apart."""
+    return (every, min(every, weekly_after)) if kind in WAITS else (every, weekly_after)
+
+
 def overdue_days(every: int, weekly_after: int) -> Iterator[int]:
     """How many days overdue each repeat comes: every `every` days while that is at most
     `weekly_after`, then weekly (2, 4, 6, 13, 20, ... by default)."""

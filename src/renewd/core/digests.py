@@ -83,6 +83,8 @@ def _digest_line(item: Item, today: dt.date, lang: Lang, policy: Policy) -> list
             lang, "shanghai-points.points_application.do.unconfirmed", id=reminder.plan.person.id
         )
         lines.append(Line(text, Level.DETAIL))
+    if milestone.kind is K.POINTS_APPROVAL and milestone.due < today:  # what HR can do of it
+        lines.append(Line(say(lang, "shanghai-points.points_approval.hr.overdue"), Level.DETAIL))
     if milestone.kind is K.EXPIRY and reminder.plan.person.has_points:
         permit = reminder.plan.milestone(K.PERMIT_RENEWAL)
         if permit is not None and permit.done:  # the points alone lapse: say so, and whose move

@@ -36,6 +36,7 @@ from renewd.core.cadence import (
     latest_fire,
     lead_window,
     moved,
+    pace,
     pulls,
     step_fire_dates,
     still_open,
@@ -177,8 +178,7 @@ def fire_dates(
         rules.leads(person, milestone.kind),
         milestone.kind in OVERDUE_KINDS,
         cycle + dt.timedelta(days=rules.grace_days),
-        rules.overdue_every_days,
-        rules.overdue_weekly_after_days,
+        *pace(milestone.kind, rules.overdue_every_days, rules.overdue_weekly_after_days),
         until,
         move,
         milestone.opens,
@@ -253,7 +253,7 @@ def _dated(
     repeat only) and, when its lead was issued under an earlier due date, keyed for the new one
     (`cadence.moved`; overdue before under its old date: escalated then, not news again)."""
     lead = reminder.days_before
-    every, weekly = rules.overdue_every_days, rules.overdue_weekly_after_days
+    every, weekly = pace(reminder.kind, rules.overdue_every_days, rules.overdue_weekly_after_days)
     news = lead >= 0 or is_news(reminder.plan, reminder.kind, lead, issued, every, weekly)
     if moved(reminder.key, reminder.milestone.due, day, issued, dues, since):
         return replace(reminder, moved=True, news=news and lead >= 0)

@@ -87,6 +87,9 @@ STEPS_EN: dict[str, str] = {
     "shanghai-points.expiry.info.renewed": "The last valid day of the old permit and points "
     "notice; the points"
     " cannot be used until the new ones are approved.",
+    "shanghai-points.points_approval.hr.overdue": "Look the application up in the points"
+    " system; once approved, record the approval day in the console (the employee confirming"
+    " the notice records it too).",
     "shanghai-points.expiry.hr.renewed": "The permit is renewed but the points renewal is not"
     " approved yet: once the old notice expires the points cannot be used until the new"
     " approval; finish the employer's renewal steps soon.",

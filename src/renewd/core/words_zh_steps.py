@@ -65,6 +65,8 @@ STEPS_ZH: dict[str, str] = {
     "shanghai-points.expiry.info.renewed.permit": "原居住证的最后有效日。",
     "shanghai-points.expiry.info.renewed": "原居住证及积分通知单的最后有效日；新积分审批前积分暂不"
     "可用。",
+    "shanghai-points.points_approval.hr.overdue": "请登录积分系统查询审批进度；已通过的，请在控制台"
+    "登记审批日期（员工确认领取通知单也会登记）。",
     "shanghai-points.expiry.hr.renewed": "居住证已续签，但积分续办尚未审批通过：原积分通知单到期后"
     "积分暂不可用，直至新积分审批通过；请尽快完成单位的续办步骤。",
     "shanghai-points.permit_window.info": "从这一天起可以办理居住证签注（续签）。",
