@@ -6,7 +6,10 @@ interpreter with PYTHONPATH at its src/), and with `--pretty` the indented docum
 (user + system of that process), wall time, its own peak RSS (`wait4`), and the load average.
 
     .venv/bin/python bench/plan_json.py [--people 100000,1000000] [--base main | --base ""]
-                                        [--pretty] [--unbuffered] [--repeat N]
+                                        [--pretty] [--unbuffered] [--repeat N] [--instructions]
+
+`--instructions` counts each run's instructions under valgrind instead (Debian's `valgrind`):
+a figure that does not move with the machine's load, for changes of a few per cent.
 
 A million rows need `[roster] max_rows`, `max_cells` and `max_file_mb` raised: the generated
 configuration raises them for every size.
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -77,6 +81,27 @@ def measure(args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
     return usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024
 
 
+VALGRIND = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+
+
+def instructions(args: list[str], env: dict[str, str]) -> int:
+    """The instructions one child runs, counted by valgrind's cachegrind (no cache simulation):
+    the same count run after run whatever else the machine does (hash seed fixed), where CPU
+    time on a shared machine varies by a fifth. About 50 times slower than the run itself."""
+    proc = subprocess.run(
+        [*VALGRIND, *args],
+        env={**env, "PYTHONHASHSEED": "0"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    found = re.search(r"I\s+refs:\s+([\d,]+)", proc.stderr)
+    if proc.returncode not in (0, 65) or found is None:
+        raise SystemExit(f"{args} under valgrind failed with {proc.returncode}")
+    return int(found.group(1).replace(",", ""))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", default="100000", help="sizes, comma-separated")
@@ -89,6 +114,12 @@ def main() -> None:
         default=1,
         help="runs of each, taken in turn; the least CPU is printed (on a shared machine the"
         " others' load only ever adds)",
+    )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count instructions under valgrind instead of timing (steady on a busy machine;"
+        " 100,000 people take a few minutes a run)",
     )
     args = parser.parse_args()
     base = base_checkout(args.base) if args.base else None
@@ -123,6 +154,11 @@ def main() -> None:
                 f"plan --json, {people:,} people"
                 + (f", best of {args.repeat}" * bool(args.repeat > 1))
             )
+            if args.instructions:
+                for name, command, environ in runs:
+                    count = instructions(command, environ)
+                    print(f"  {name:<34} {count / 1e9:6.2f} G instructions")
+                continue
             best: dict[str, tuple[float, float, float, float]] = {}
             for _ in range(args.repeat):
                 for name, command, environ in runs:
