@@ -28,6 +28,7 @@ ROWS = [
     "1003,李娜,研发部,2026-12-01,,是,li@example.com",
     "1004,赵磊,研发部,2027-02-20,,否,zhao@example.com",
     "1005,陈静,研发部,2027-01-08,,是,chen@example.com",
+    "1006,孙强,研发部,2027-02-25,,是,",  # no email: HR forwards his steps
 ]
 DONE = {
     # 张伟: endorsed by SMS on 12-24, which he records on 12-29; HR applies 12-30, hands in

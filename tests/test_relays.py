@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import seasonkit as sk
 from netkit import Sink
 from renewd.cli import main
 
@@ -77,6 +78,7 @@ def test_hr_gets_the_full_message_of_a_person_without_a_channel_once(
     assert "居住证签注（续签）需准备" in forward  # the materials
     assert "积分有效期可能中断约 13 天" in forward  # the infeasibility warning
     assert "—— 人事部" not in forward  # HR forwards it as its own
+    assert forward.rstrip().endswith("（以上为转告李四的消息）")  # where it ends
 
     notice = ["calendar", "import", "-c", str(path), str(NOTICE_2027), "--today", "2026-12-10"]
     assert main(notice) == 0
@@ -94,3 +96,27 @@ def test_hr_gets_the_full_message_of_a_person_without_a_channel_once(
     # HR's own list of moved dates holds the employer's steps of the reachable colleague only
     assert "张三（1001）积分续办申请：2027-01-22 → 2027-01-25" in digest
     assert digest.count("积分审批：2027-02-23 → 2027-02-20") == 1
+
+
+def test_a_forward_comes_after_hrs_own_lines_and_checklist_and_says_where_it_ends(
+    tmp_path: Path, smtp: tuple[Sink, int]
+) -> None:
+    # 陈静's submission is HR's and overdue on 01-02; 孙强 has no address and his permit's
+    # 30-day lead is that day: HR's own step and its checklist first, then his message, ended,
+    # so that nothing of HR's reads as his.
+    sink, port = smtp
+    rows = ["1005,陈静,研发部,2027-01-08,,是,chen@example.com", "1006,孙强,研发部,2027-02-25,,是,"]
+    path = sk.config(tmp_path, port, rows)
+    done = {
+        "2026-12-10": [["1005", "permit", "--on", "2026-12-09"]],
+        "2026-12-14": [["1005", "applied", "--on", "2026-12-14"]],
+    }
+    inbox = sk.season(sink, path, "2026-12-09", "2027-01-02", done)
+    digest = next(m for m in inbox[HR] if m.day.isoformat() == "2027-01-02").body
+    own = digest.index("陈静（1005）：单位网上审核并递交积分材料")
+    checklist = digest.index("单位网上审核并递交积分材料需准备")
+    forward = digest.index("请转告：孙强（1006）")
+    end = digest.index("（以上为转告孙强的消息）")
+    assert own < checklist < forward < end
+    assert "居住证签注（续签）：截止 2027-02-01（周一），还剩 30 天" in digest[forward:end]
+    assert "需准备" not in digest[end:]  # after his message: HR's notes and footer only

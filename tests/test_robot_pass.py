@@ -131,7 +131,7 @@ def test_robots_mention_the_owner_of_each_step_where_the_roster_has_his_id(
 
     assert notify(config, "2026-12-21") == 0  # 张三's permit step is overdue: escalated
     digest = ding_text(ding.requests[-1])
-    assert ding.requests[-1].json["at"]["atUserIds"] == ["lisi02", "zhangsan01"]
+    assert ding.requests[-1].json["at"]["atUserIds"] == ["zhangsan01", "lisi02"]  # lines order
     overdue = next(line for line in digest.split("\n") if "已逾期" in line and "张三" in line)
     assert overdue.endswith(" @zhangsan01")  # his step: he is told in HR's group
     employer = next(line for line in digest.split("\n") if "续办申请”，截止" in line)

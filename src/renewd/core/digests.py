@@ -154,11 +154,14 @@ def digest_letter(
     people: set[str] = set()
     has_submission = False
     listed: set[object] = set()
+    forwards: list[Section] = []  # after HR's own lines and checklist, each with its end
+    shown: list[Item] = []  # HR's own lines (a forwarded message says its own notes)
     for part in envelope.sections:
         relayed = {i.reminder.plan.person.id for i in part.unreachable}
         items = [
             i for i in part.items if i.role is Role.ACT or i.reminder.plan.person.id not in relayed
         ]
+        shown += items
         listed.update(i.reminder.key for i in (*part.items, *part.unreachable))
         lines = _with_lapsed(items, today, lang, policy)
         people.update(i.reminder.plan.person.id for i in (*part.items, *part.unreachable))
@@ -168,7 +171,7 @@ def digest_letter(
         if lines:
             sections.append(Section(part.group, tuple(lines)))
         for forward in relays.forwarded(part.unreachable, envelope.channel):
-            sections += relays.forward_sections(forward, today, lang, policy, forward_extra)
+            forwards += relays.forward_sections(forward, today, lang, policy, forward_extra)
     attention = [r for r in envelope.attention if r.key not in listed]  # not twice in one digest
     for heading, chosen in (
         ("section.attention", [r for r in attention if not is_summary(r)]),
@@ -187,6 +190,7 @@ def digest_letter(
         heading = say(lang, "section.bring", step=step_name(K.EMPLOYER_SUBMISSION, lang))
         sections.append(Section(heading, tuple(Line(t) for t in things)))
     sections += extra(envelope) if callable(extra) else extra
+    sections += forwards
     groups = [s.group for s in envelope.sections]
     heading = say(lang, "p.groups").join(groups) if groups else say(lang, "section.attention.short")
     title = say(
@@ -201,8 +205,7 @@ def digest_letter(
     years = sorted(
         {
             y
-            for s in envelope.sections
-            for i in s.items
+            for i in shown
             if is_provisional(i.reminder) and isinstance(i.reminder, MilestoneReminder)
             for y in i.reminder.plan.estimated_years
         }
@@ -223,6 +226,6 @@ def digest_letter(
             say(lang, "note.hr.expiry_estimated", people=say(lang, "p.list").join(guessed))
         )
     if envelope.sections:
-        forwards = any(part.unreachable for part in envelope.sections)
-        notes.append(say(lang, "footer.hr.forward" if forwards else "footer.hr"))
+        unreachable = any(part.unreachable for part in envelope.sections)
+        notes.append(say(lang, "footer.hr.forward" if unreachable else "footer.hr"))
     return Letter(title, (), tuple(sections), tuple(notes))

@@ -55,6 +55,9 @@ def forward_sections(
         *(Line(t, Level.TEXT) for t in letter.opening),
     ]
     out = [Section(heading, tuple(top)), *letter.sections]
-    if letter.closing:
-        out.append(Section("", tuple(Line(t, Level.TEXT) for t in letter.closing)))
+    closing = [Line(t, Level.TEXT) for t in letter.closing]
+    # Where his message ends: what follows in the digest (HR's own checklist, its notes) is not
+    # to be forwarded with it.
+    closing.append(Line(say(default, "section.forward.end", name=person.name), Level.TEXT))
+    out.append(Section("", tuple(closing)))
     return out

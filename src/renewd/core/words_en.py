@@ -111,6 +111,7 @@ EN: dict[str, str] = {
     "section.give": "For the {step}, give HR",
     "section.bring": "For the {step}, bring",
     "section.group": "{group}",
+    "section.forward.end": "(end of the message for {name})",
     "section.forward": "Please forward to {name} ({id})",
     "section.attention": "Attention (overdue, infeasible or critical dates)",
     "section.attention.short": "Attention (overdue, infeasible or critical dates)",

@@ -106,6 +106,7 @@ ZH: dict[str, str] = {
     "section.give": "{step}：请交给单位人事",
     "section.bring": "{step}需准备",
     "section.group": "{group}",
+    "section.forward.end": "（以上为转告{name}的消息）",
     "section.forward": "请转告：{name}（{id}）",
     "section.attention": "需关注（逾期、计划不可行或关键日期）",
     "section.attention.short": "需关注",
