@@ -2,8 +2,9 @@
 HR hands in the points renewal and the approval comes late (and is recorded later still). The
 holder is never told to collect a notice nobody approved yet; the approval's messages say what to
 do once its SMS comes, with the link that records it; once the approval is recorded, the notice's
-reminders name the day it was approved. And when nobody handed it in, HR's expiry line says the
-points alone lapse."""
+reminders name the day it was approved; an approval nobody records is repeated weekly, never as a
+notice to collect, and the lead's advice on its lapse is to ask after it. And when nobody handed
+it in, HR's expiry line says the points alone lapse."""
 
 from __future__ import annotations
 
@@ -116,3 +117,13 @@ def test_an_approval_nobody_records_is_repeated_weekly_after_its_first_overdue_d
     # Expected by 01-13 (the submission on 01-04 + 7 working days): told that day, two days
     # later, then weekly; not every other day through the first week.
     assert waits == ["2027-01-13", "2027-01-15", "2027-01-22", "2027-01-29", "2027-02-05"]
+    lead = inbox[sk.LEAD]
+    summaries = [m for m in lead if "每周汇总" in m.body]
+    assert summaries
+    assert all("积分审批结果（已逾期" in m.body for m in summaries)
+    assert not [m for m in lead if COLLECT in m.body]  # nobody prints what is not approved
+    # Past the expiry the wait makes the plan infeasible: what is left is the approval, not
+    # "endorse the permit and submit right away".
+    lapse = next(m for m in lead if "计划不可行，积分预计中断" in m.body)
+    assert "积分续办已递交、尚待审批：积分预计在 2027-01-20 至" in lapse.body
+    assert "立即办理签注" not in lapse.body

@@ -352,9 +352,12 @@ STEPS = (
 
 def open_steps(plan: PersonPlan) -> tuple[Milestone, ...]:
     """The plan's overdue steps nobody recorded (nor implied by a later record); the approval
-    and the notice only once the submission is recorded (nothing waits for them before)."""
+    and the notice only once the submission is recorded (nothing waits for them before), the
+    notice only once the approval is (nobody prints a notice not approved yet)."""
     submission = plan.milestone(K.EMPLOYER_SUBMISSION)
     submitted = submission is None or submission.done
+    approval = plan.milestone(K.POINTS_APPROVAL)
+    approved = approval is None or approval.done
     return tuple(
         m
         for m in plan.milestones
@@ -362,6 +365,7 @@ def open_steps(plan: PersonPlan) -> tuple[Milestone, ...]:
         and m.status is Status.OVERDUE
         and not m.done
         and (submitted or m.kind not in (K.POINTS_APPROVAL, K.COLLECT_NOTICE))
+        and (approved or m.kind is not K.COLLECT_NOTICE)
     )
 
 

@@ -58,17 +58,27 @@ def still_open_text(plan: PersonPlan, today: dt.date, lang: Lang) -> str:
 
 def infeasible_advice(plan: PersonPlan, today: dt.date, lang: Lang) -> Sequence[Line]:
     """What HR can do about a plan that cannot fit the permit window (told once, on the day it
-    is known): start on the window's first day; the gap to expect; critical dates inside it."""
+    is known): start on the window's first day (the permit endorsed: apply and submit now;
+    submitted: ask after the approval); the gap to expect; critical dates inside it."""
     permit = plan.milestone(MilestoneKind.PERMIT_RENEWAL)
     back = plan.projected_approval
     if permit is None or back is None or not plan.person.has_points:
         return ()
     opens = permit.opens or permit.due
+    submission = plan.milestone(MilestoneKind.EMPLOYER_SUBMISSION)
+    if submission is not None and submission.done:  # handed in: only the approval is awaited
+        key = "alert.infeasible.advice.waiting"
+    elif (applied := plan.milestone(MilestoneKind.POINTS_APPLICATION)) and applied.done:
+        key = "alert.infeasible.advice.submit"  # applied: the submission is what is left
+    elif permit.done:  # endorsed: the employer's steps are what is left
+        key = "alert.infeasible.advice.employer"
+    else:
+        key = "alert.infeasible.advice" if today <= opens else "alert.infeasible.advice.now"
     lines = [
         Line(
             say(
                 lang,
-                "alert.infeasible.advice" if today <= opens else "alert.infeasible.advice.now",
+                key,
                 opens=opens.isoformat(),
                 gap=plan.gap_days,
                 expires=plan.cycle.isoformat(),

@@ -128,6 +128,15 @@ EN: dict[str, str] = {
     "alert.critical.item": "{label} ({date})",
     "alert.infeasible.advice.now": "What HR can do: endorse the permit now and submit the points"
     " renewal right after; even so the points lapse about {gap} days ({expires} to {back})",
+    "alert.infeasible.advice.employer": "What HR can do: the permit is endorsed; apply for and"
+    " submit the points renewal now; even so the points lapse about {gap} days ({expires} to"
+    " {back})",
+    "alert.infeasible.advice.submit": "What HR can do: the application is made; review it and"
+    " hand in the materials now; even so the points lapse about {gap} days ({expires} to"
+    " {back})",
+    "alert.infeasible.advice.waiting": "The points renewal is submitted and awaits approval: the"
+    " points lapse about {gap} days ({expires} to {back}); ask the service counter how it"
+    " stands, and record the approval when it comes",
     "alert.infeasible.critical": "Critical dates in that gap: {dates}",
     "alert.still_open": "{steps}",
     "alert.still_open.step": "{step} ({n} days overdue)",

@@ -121,6 +121,12 @@ ZH: dict[str, str] = {
     "alert.critical.item": "{label}（{date}）",
     "alert.infeasible.advice.now": "可做的：立即办理签注并随即提交积分续办；"
     "即便如此，积分预计在 {expires} 至 {back} 之间中断约 {gap} 天",
+    "alert.infeasible.advice.employer": "可做的：居住证已签注，请立即完成积分续办申请和递交；"
+    "即便如此，积分预计在 {expires} 至 {back} 之间中断约 {gap} 天",
+    "alert.infeasible.advice.submit": "可做的：续办申请已完成，请立即网上审核并递交积分材料；"
+    "即便如此，积分预计在 {expires} 至 {back} 之间中断约 {gap} 天",
+    "alert.infeasible.advice.waiting": "积分续办已递交、尚待审批：积分预计在 {expires} 至 {back} "
+    "之间中断约 {gap} 天；请向受理点查询审批进度，审批通过后请登记",
     "alert.infeasible.critical": "中断期间的关键日期：{dates}",
     "alert.still_open": "{steps}",
     "alert.still_open.step": "{step}（已逾期 {n} 天）",
